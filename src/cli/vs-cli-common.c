@@ -1,0 +1,124 @@
+#define G_LOG_DOMAIN "vs-cli"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include "vs-cli.h"
+
+/* Warnings read "vidshelf-cli: warning: …" on stderr; debug output keeps GLib's format
+ * (and G_MESSAGES_DEBUG). */
+static GLogWriterOutput
+cli_log_writer (GLogLevelFlags   log_level,
+                const GLogField *fields,
+                gsize            n_fields,
+                gpointer         user_data)
+{
+  if (log_level & (G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE))
+    {
+      for (gsize i = 0; i < n_fields; i++)
+        {
+          if (g_str_equal (fields[i].key, "MESSAGE"))
+            {
+              fprintf (stderr, "vidshelf-cli: %s: %s\n",
+                       (log_level & G_LOG_LEVEL_WARNING) ? "warning" : "note",
+                       (const char *) fields[i].value);
+              return G_LOG_WRITER_HANDLED;
+            }
+        }
+    }
+  return g_log_writer_default (log_level, fields, n_fields, user_data);
+}
+
+void
+vs_cli_init_logging (void)
+{
+  g_log_set_writer_func (cli_log_writer, NULL, NULL);
+}
+
+int
+vs_cli_fail (const char *format,
+             ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  fprintf (stderr, "vidshelf-cli: %s\n", message);
+  return VS_CLI_FAILED;
+}
+
+int
+vs_cli_fail_error (const GError *error)
+{
+  return vs_cli_fail ("%s", error->message);
+}
+
+int
+vs_cli_usage (GOptionContext *context,
+              const char     *format,
+              ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  fprintf (stderr, "vidshelf-cli: %s\n", message);
+  if (context != NULL)
+    {
+      g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+
+      fprintf (stderr, "\n%s", help);
+    }
+  return VS_CLI_USAGE;
+}
+
+gboolean
+vs_cli_parse (GOptionContext  *context,
+              int             *argc,
+              char          ***argv,
+              int             *out_status)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      *out_status = vs_cli_usage (NULL, "%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+char *
+vs_cli_db_path (const char *option)
+{
+  if (option != NULL)
+    {
+      g_autofree char *cwd = g_get_current_dir ();
+
+      return g_canonicalize_filename (option, cwd);
+    }
+  return vs_database_default_path ();
+}
+
+gboolean
+vs_cli_stderr_is_tty (void)
+{
+  return isatty (STDERR_FILENO);
+}
+
+void
+vs_cli_print_json (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, node);
+  text = json_generator_to_data (generator, NULL);
+  puts (text);
+}

@@ -1,0 +1,163 @@
+/* vidshelf-cli scan: index folders */
+#define G_LOG_DOMAIN "vs-cli"
+
+#include "config.h"
+
+#include <glib-unix.h>
+#include <stdio.h>
+
+#include "vs-cli.h"
+#include "vs-scanner.h"
+
+typedef struct
+{
+  GMainLoop     *loop;
+  GCancellable  *cancellable;
+  VsScanSummary  summary;
+  GError        *error;
+  gboolean       done;
+  gboolean       progress_shown;
+} ScanRun;
+
+static gboolean
+on_interrupt (gpointer user_data)
+{
+  ScanRun *run = user_data;
+
+  g_cancellable_cancel (run->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_progress (VsScanner *scanner,
+             guint      folders_done,
+             guint      videos_seen,
+             guint      changes,
+             ScanRun   *run)
+{
+  fprintf (stderr, "\r\033[KScanning… %u videos in %u folders", videos_seen, folders_done);
+  run->progress_shown = TRUE;
+}
+
+static void
+on_scanned (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  ScanRun *run = user_data;
+
+  vs_scanner_scan_finish (VS_SCANNER (object), result, &run->summary, &run->error);
+  run->done = TRUE;
+  g_main_loop_quit (run->loop);
+}
+
+static void
+print_summary (const VsScanSummary *s,
+               gboolean             json)
+{
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) node = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "added");
+      json_builder_add_int_value (b, s->added);
+      json_builder_set_member_name (b, "updated");
+      json_builder_add_int_value (b, s->updated);
+      json_builder_set_member_name (b, "removed");
+      json_builder_add_int_value (b, s->removed);
+      json_builder_set_member_name (b, "unchanged");
+      json_builder_add_int_value (b, s->unchanged);
+      json_builder_set_member_name (b, "skipped");
+      json_builder_add_int_value (b, s->skipped);
+      json_builder_set_member_name (b, "folders");
+      json_builder_add_int_value (b, s->folders);
+      json_builder_set_member_name (b, "total");
+      json_builder_add_int_value (b, s->total);
+      json_builder_set_member_name (b, "elapsed_ms");
+      json_builder_add_int_value (b, s->elapsed_us / 1000);
+      json_builder_end_object (b);
+      node = json_builder_get_root (b);
+      vs_cli_print_json (node);
+      return;
+    }
+
+  printf ("%" G_GINT64_FORMAT " videos in %u folders: %u added, %u updated, %u removed, "
+          "%u skipped (%.2f s)\n",
+          s->total, s->folders, s->added, s->updated, s->removed, s->skipped,
+          s->elapsed_us / 1e6);
+}
+
+int
+vs_cli_scan (int    argc,
+             char **argv)
+{
+  g_autofree char *db_option = NULL;
+  g_autofree char *db_path = NULL;
+  g_auto(GStrv) folders = NULL;
+  gboolean json = FALSE;
+  int max_depth = -1;
+  const GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_option, "Library database", "FILE" },
+    { "max-depth", 0, 0, G_OPTION_ARG_INT, &max_depth,
+      "Descend at most N folders below each folder (default: unlimited)", "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the summary as JSON", NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &folders, NULL, "DIR…" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("DIR… — index folders");
+  g_autoptr(VsDatabase) db = NULL;
+  g_autoptr(VsScanner) scanner = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  ScanRun run = { 0 };
+  guint sigint_id, sigterm_id;
+  int status;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!vs_cli_parse (context, &argc, &argv, &status))
+    return status;
+  if (folders == NULL || folders[0] == NULL)
+    return vs_cli_usage (context, "scan needs at least one folder");
+  if (max_depth < -1)
+    return vs_cli_usage (context, "--max-depth must be 0 or more");
+
+  db_path = vs_cli_db_path (db_option);
+  db = vs_database_open (db_path, VS_DATABASE_MODE_WRITER, &error);
+  if (db == NULL)
+    return vs_cli_fail_error (error);
+
+  scanner = vs_scanner_new (db);
+  vs_scanner_set_max_depth (scanner, max_depth);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  run.loop = loop;
+  run.cancellable = cancellable;
+  if (vs_cli_stderr_is_tty ())
+    g_signal_connect (scanner, "progress", G_CALLBACK (on_progress), &run);
+  /* Ctrl+C stops at the next folder and keeps what was indexed. */
+  sigint_id = g_unix_signal_add (SIGINT, on_interrupt, &run);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_interrupt, &run);
+
+  vs_scanner_scan_async (scanner, (const char * const *) folders, cancellable, on_scanned, &run);
+  while (!run.done)
+    g_main_loop_run (loop);
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+
+  if (run.progress_shown)
+    fprintf (stderr, "\r\033[K");
+  if (run.error != NULL)
+    {
+      status = vs_cli_fail_error (run.error);
+      g_clear_error (&run.error);
+      return status;
+    }
+  print_summary (&run.summary, json);
+  if (run.summary.skipped > 0 && !json)
+    fprintf (stderr, "vidshelf-cli: %u items skipped (see the warnings above)\n",
+             run.summary.skipped);
+  return VS_CLI_OK;
+}

@@ -1,0 +1,34 @@
+/* vs-cli.h: helpers shared by vidshelf-cli's commands */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "vs-database.h"
+
+G_BEGIN_DECLS
+
+enum {
+  VS_CLI_OK = 0,
+  VS_CLI_FAILED = 1,
+  VS_CLI_USAGE = 2,
+};
+
+typedef int (*VsCliCommand) (int argc, char **argv);
+
+int         vs_cli_scan          (int argc, char **argv);
+int         vs_cli_list          (int argc, char **argv);
+int         vs_cli_duration      (int argc, char **argv);
+
+void        vs_cli_init_logging  (void);
+int         vs_cli_fail          (const char *format, ...) G_GNUC_PRINTF (1, 2);
+int         vs_cli_fail_error    (const GError *error);
+int         vs_cli_usage         (GOptionContext *context, const char *format, ...) G_GNUC_PRINTF (2, 3);
+gboolean    vs_cli_parse         (GOptionContext  *context,
+                                  int             *argc,
+                                  char          ***argv,
+                                  int             *out_status);
+char       *vs_cli_db_path       (const char *option);
+gboolean    vs_cli_stderr_is_tty (void);
+void        vs_cli_print_json    (JsonNode *node);
+
+G_END_DECLS

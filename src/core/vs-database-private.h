@@ -1,0 +1,64 @@
+/* vs-database-private.h: shared between the parts of VsDatabase */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "vs-database.h"
+
+G_BEGIN_DECLS
+
+struct _VsDatabase
+{
+  GObject         parent_instance;
+
+  /* owned */
+  char           *path;
+  sqlite3        *db;
+  GHashTable     *statements;   /* static SQL text → sqlite3_stmt, prepared once */
+
+  /* serialises users of the connection; held for a whole transaction */
+  GRecMutex       lock;
+
+  VsDatabaseMode  mode;
+  int             schema_version;
+  guint           in_transaction;
+};
+
+sqlite3_stmt *_vs_database_prepare   (VsDatabase  *self,
+                                      const char  *sql,
+                                      GError     **error);
+gboolean      _vs_database_set_error (VsDatabase  *self,
+                                      GError     **error,
+                                      int          rc,
+                                      const char  *doing);
+gboolean      _vs_database_exec      (VsDatabase  *self,
+                                      const char  *sql,
+                                      GError     **error);
+/* Writes only up to @version: lets tests build an older library. */
+gboolean      _vs_database_migrate   (VsDatabase  *self,
+                                      int          version,
+                                      GError     **error);
+VsDatabase   *_vs_database_open_at_version (const char  *path,
+                                            int          version,
+                                            GError     **error);
+
+static inline void
+_vs_bind_path (sqlite3_stmt *stmt,
+               int           index,
+               const char   *path)
+{
+  /* Paths are bytes: stored as BLOBs so non-UTF-8 names survive and compare bytewise. */
+  sqlite3_bind_blob (stmt, index, path, (int) strlen (path), SQLITE_TRANSIENT);
+}
+
+static inline char *
+_vs_column_path (sqlite3_stmt *stmt,
+                 int           index)
+{
+  const void *bytes = sqlite3_column_blob (stmt, index);
+  int len = sqlite3_column_bytes (stmt, index);
+
+  return g_strndup (bytes ? bytes : "", len);
+}
+
+G_END_DECLS

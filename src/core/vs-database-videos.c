@@ -1,0 +1,396 @@
+/* vs-database-videos.c: the video rows and the list queries */
+#define G_LOG_DOMAIN "vs-database"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "vs-database-private.h"
+
+#define VIDEO_COLUMNS \
+  "id, folder_id, path, uri, display_name, kind, size, mtime_ns, btime_ns, duration_ms, " \
+  "width, height, video_codec, audio_codec, container, has_video, probe_state, thumb_state"
+
+static char *
+column_dup_text (sqlite3_stmt *stmt,
+                 int           index)
+{
+  const unsigned char *text = sqlite3_column_text (stmt, index);
+
+  return text != NULL ? g_strdup ((const char *) text) : NULL;
+}
+
+static VsVideoRecord *
+record_from_row (sqlite3_stmt *stmt)
+{
+  VsVideoRecord *record = vs_video_record_new ();
+
+  record->id = sqlite3_column_int64 (stmt, 0);
+  record->folder_id = sqlite3_column_int64 (stmt, 1);
+  record->path = _vs_column_path (stmt, 2);
+  record->uri = column_dup_text (stmt, 3);
+  record->display_name = column_dup_text (stmt, 4);
+  record->kind = (VsVideoKind) sqlite3_column_int (stmt, 5);
+  record->size = sqlite3_column_int64 (stmt, 6);
+  record->mtime_ns = sqlite3_column_int64 (stmt, 7);
+  record->btime_ns = sqlite3_column_int64 (stmt, 8);
+  record->duration_ms = sqlite3_column_type (stmt, 9) == SQLITE_NULL
+                        ? -1 : sqlite3_column_int64 (stmt, 9);
+  record->width = sqlite3_column_int (stmt, 10);
+  record->height = sqlite3_column_int (stmt, 11);
+  record->video_codec = column_dup_text (stmt, 12);
+  record->audio_codec = column_dup_text (stmt, 13);
+  record->container = column_dup_text (stmt, 14);
+  record->has_video = sqlite3_column_int (stmt, 15);
+  record->probe_state = (VsMediaState) sqlite3_column_int (stmt, 16);
+  record->thumb_state = (VsMediaState) sqlite3_column_int (stmt, 17);
+  return record;
+}
+
+GHashTable *
+vs_database_dup_folder_stamps (VsDatabase  *self,
+                               gint64       folder_id,
+                               GError     **error)
+{
+  g_autoptr(GHashTable) stamps = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), NULL);
+
+  g_rec_mutex_lock (&self->lock);
+  stmt = _vs_database_prepare (self,
+                               "SELECT path, id, size, mtime_ns, kind FROM videos "
+                               "WHERE folder_id = ?1", error);
+  if (stmt == NULL)
+    {
+      g_rec_mutex_unlock (&self->lock);
+      return NULL;
+    }
+  sqlite3_bind_int64 (stmt, 1, folder_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      VsVideoStamp *stamp = g_new0 (VsVideoStamp, 1);
+
+      stamp->id = sqlite3_column_int64 (stmt, 1);
+      stamp->size = sqlite3_column_int64 (stmt, 2);
+      stamp->mtime_ns = sqlite3_column_int64 (stmt, 3);
+      stamp->kind = (VsVideoKind) sqlite3_column_int (stmt, 4);
+      g_hash_table_insert (stamps, _vs_column_path (stmt, 0), stamp);
+    }
+  sqlite3_reset (stmt);
+  g_rec_mutex_unlock (&self->lock);
+
+  if (rc != SQLITE_DONE)
+    {
+      _vs_database_set_error (self, error, rc, "reading a folder");
+      return NULL;
+    }
+  return g_steal_pointer (&stamps);
+}
+
+/* Insert or replace the file facts of a row; a changed file loses its media facts, which
+ * belong to the old content, unless the record carries new ones. Returns the row id. */
+gint64
+vs_database_upsert_video (VsDatabase          *self,
+                          const VsVideoRecord *record,
+                          GError             **error)
+{
+  g_autofree char *sort_name = NULL;
+  sqlite3_stmt *stmt;
+  gint64 id = -1;
+  int rc;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), -1);
+  g_return_val_if_fail (record != NULL && record->path != NULL && record->uri != NULL, -1);
+  g_return_val_if_fail (record->display_name != NULL && record->folder_id > 0, -1);
+
+  sort_name = vs_database_fold_name (record->display_name);
+
+  g_rec_mutex_lock (&self->lock);
+  stmt = _vs_database_prepare (self,
+                               "INSERT INTO videos (folder_id, path, uri, display_name, sort_name, "
+                               "  kind, size, mtime_ns, btime_ns, duration_ms, probe_state) "
+                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+                               "ON CONFLICT (path) DO UPDATE SET folder_id = excluded.folder_id, "
+                               "  uri = excluded.uri, display_name = excluded.display_name, "
+                               "  sort_name = excluded.sort_name, kind = excluded.kind, "
+                               "  size = excluded.size, mtime_ns = excluded.mtime_ns, "
+                               "  btime_ns = excluded.btime_ns, duration_ms = excluded.duration_ms, "
+                               "  probe_state = excluded.probe_state, width = NULL, height = NULL, "
+                               "  video_codec = NULL, audio_codec = NULL, container = NULL, "
+                               "  has_video = NULL, thumb_state = 0 "
+                               "RETURNING id", error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, record->folder_id);
+      _vs_bind_path (stmt, 2, record->path);
+      sqlite3_bind_text (stmt, 3, record->uri, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 4, record->display_name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 5, sort_name, -1, SQLITE_STATIC);
+      sqlite3_bind_int (stmt, 6, record->kind);
+      sqlite3_bind_int64 (stmt, 7, record->size);
+      sqlite3_bind_int64 (stmt, 8, record->mtime_ns);
+      if (record->btime_ns != 0)
+        sqlite3_bind_int64 (stmt, 9, record->btime_ns);
+      if (record->duration_ms >= 0)
+        sqlite3_bind_int64 (stmt, 10, record->duration_ms);
+      sqlite3_bind_int (stmt, 11, record->probe_state);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        id = sqlite3_column_int64 (stmt, 0);
+      else
+        _vs_database_set_error (self, error, rc, "saving a video");
+      sqlite3_reset (stmt);
+    }
+  g_rec_mutex_unlock (&self->lock);
+  return id;
+}
+
+gboolean
+vs_database_delete_video (VsDatabase  *self,
+                          gint64       video_id,
+                          GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean ok = FALSE;
+  int rc;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), FALSE);
+
+  g_rec_mutex_lock (&self->lock);
+  stmt = _vs_database_prepare (self, "DELETE FROM videos WHERE id = ?1", error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, video_id);
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      ok = rc == SQLITE_DONE || _vs_database_set_error (self, error, rc, "removing a video");
+    }
+  g_rec_mutex_unlock (&self->lock);
+  return ok;
+}
+
+VsVideoRecord *
+vs_database_lookup_video (VsDatabase  *self,
+                          const char  *path,
+                          GError     **error)
+{
+  VsVideoRecord *record = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  g_rec_mutex_lock (&self->lock);
+  stmt = _vs_database_prepare (self, "SELECT " VIDEO_COLUMNS " FROM videos WHERE path = ?1",
+                               error);
+  if (stmt != NULL)
+    {
+      _vs_bind_path (stmt, 1, path);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        record = record_from_row (stmt);
+      else if (rc != SQLITE_DONE)
+        _vs_database_set_error (self, error, rc, "reading a video");
+      else
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "Not in the library");
+      sqlite3_reset (stmt);
+    }
+  g_rec_mutex_unlock (&self->lock);
+  return record;
+}
+
+/* Queries ---------------------------------------------------------------- */
+
+/* The SQL for a query's shape; parameters: ?1 folder, ?2/?3 the range below it, ?4 the
+ * folded search text. Interned so the statement cache can key on the address. */
+static const char *
+query_sql (const VsVideoQuery *query,
+           const char         *select)
+{
+  static const char * const order[][2] = {
+    [VS_SORT_NAME]     = { "sort_name, id", "sort_name DESC, id DESC" },
+    [VS_SORT_MTIME]    = { "mtime_ns, id", "mtime_ns DESC, id DESC" },
+    [VS_SORT_SIZE]     = { "size, id", "size DESC, id DESC" },
+    /* Unknown durations last in both directions. */
+    [VS_SORT_DURATION] = { "duration_ms IS NULL, duration_ms, id",
+                           "duration_ms IS NULL, duration_ms DESC, id DESC" },
+  };
+  g_autoptr(GString) sql = g_string_new (select);
+  const char *joiner = " WHERE ";
+
+  if (query->folder != NULL && query->recursive)
+    {
+      g_string_append (sql, " WHERE folder_id IN (SELECT id FROM folders WHERE path = ?1 "
+                            "OR (path >= ?2 AND path < ?3))");
+      joiner = " AND ";
+    }
+  else if (query->folder != NULL)
+    {
+      g_string_append (sql, " WHERE folder_id = (SELECT id FROM folders WHERE path = ?1)");
+      joiner = " AND ";
+    }
+  if (query->search != NULL && query->search[0] != '\0')
+    g_string_append_printf (sql, "%sinstr(sort_name, ?4) > 0", joiner);
+  if (!g_str_has_prefix (select, "SELECT count"))
+    g_string_append_printf (sql, " ORDER BY %s", order[query->sort][query->descending ? 1 : 0]);
+
+  return g_intern_string (sql->str);
+}
+
+static sqlite3_stmt *
+prepare_query (VsDatabase          *self,
+               const VsVideoQuery  *query,
+               const char          *select,
+               GError             **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail ((guint) query->sort <= VS_SORT_DURATION, NULL);
+
+  stmt = _vs_database_prepare (self, query_sql (query, select), error);
+  if (stmt == NULL)
+    return NULL;
+  if (query->folder != NULL)
+    {
+      g_autofree char *folder = g_canonicalize_filename (query->folder, "/");
+      g_autofree char *lo = NULL;
+      g_autofree char *hi = NULL;
+
+      _vs_bind_path (stmt, 1, folder);
+      if (query->recursive)
+        {
+          lo = g_str_has_suffix (folder, "/") ? g_strdup (folder) : g_strconcat (folder, "/", NULL);
+          hi = g_strdup (lo);
+          hi[strlen (hi) - 1] = '0';
+          _vs_bind_path (stmt, 2, lo);
+          _vs_bind_path (stmt, 3, hi);
+        }
+    }
+  if (query->search != NULL && query->search[0] != '\0')
+    {
+      g_autofree char *needle = NULL;
+
+      if (!g_utf8_validate (query->search, -1, NULL))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "The search text is not valid UTF-8");
+          return NULL;
+        }
+      needle = vs_database_fold_name (query->search);
+      sqlite3_bind_text (stmt, 4, needle, -1, SQLITE_TRANSIENT);
+    }
+  return stmt;
+}
+
+gint64
+vs_database_count_videos (VsDatabase          *self,
+                          const VsVideoQuery  *query,
+                          GError             **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 count = -1;
+  int rc;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), -1);
+  g_return_val_if_fail (query != NULL, -1);
+
+  g_rec_mutex_lock (&self->lock);
+  stmt = prepare_query (self, query, "SELECT count(*) FROM videos", error);
+  if (stmt != NULL)
+    {
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        count = sqlite3_column_int64 (stmt, 0);
+      else
+        _vs_database_set_error (self, error, rc, "counting videos");
+      sqlite3_reset (stmt);
+    }
+  g_rec_mutex_unlock (&self->lock);
+  return count;
+}
+
+/* The ordered row ids of a query: 8 bytes a row, the compact snapshot that lists and the
+ * window page through, so no page ever costs a deep OFFSET. */
+GArray *
+vs_database_query_ids (VsDatabase          *self,
+                       const VsVideoQuery  *query,
+                       GError             **error)
+{
+  g_autoptr(GArray) ids = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+
+  g_rec_mutex_lock (&self->lock);
+  stmt = prepare_query (self, query, "SELECT id FROM videos", error);
+  if (stmt == NULL)
+    {
+      g_rec_mutex_unlock (&self->lock);
+      return NULL;
+    }
+  ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), 256);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (ids, id);
+    }
+  sqlite3_reset (stmt);
+  g_rec_mutex_unlock (&self->lock);
+
+  if (rc != SQLITE_DONE)
+    {
+      _vs_database_set_error (self, error, rc, "listing videos");
+      return NULL;
+    }
+  return g_steal_pointer (&ids);
+}
+
+/* Records for @ids in the same order; a row deleted since the snapshot gives NULL. */
+GPtrArray *
+vs_database_load_videos (VsDatabase    *self,
+                         const gint64  *ids,
+                         guint          n_ids,
+                         GError       **error)
+{
+  g_autoptr(GPtrArray) records = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), NULL);
+  g_return_val_if_fail (ids != NULL || n_ids == 0, NULL);
+
+  records = g_ptr_array_new_full (n_ids, (GDestroyNotify) vs_video_record_free);
+
+  g_rec_mutex_lock (&self->lock);
+  stmt = _vs_database_prepare (self, "SELECT " VIDEO_COLUMNS " FROM videos WHERE id = ?1", error);
+  if (stmt == NULL)
+    {
+      g_rec_mutex_unlock (&self->lock);
+      return NULL;
+    }
+  for (guint i = 0; i < n_ids; i++)
+    {
+      int rc;
+
+      sqlite3_bind_int64 (stmt, 1, ids[i]);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        g_ptr_array_add (records, record_from_row (stmt));
+      else if (rc == SQLITE_DONE)
+        g_ptr_array_add (records, NULL);
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        {
+          g_rec_mutex_unlock (&self->lock);
+          _vs_database_set_error (self, error, rc, "reading videos");
+          return NULL;
+        }
+    }
+  g_rec_mutex_unlock (&self->lock);
+  return g_steal_pointer (&records);
+}

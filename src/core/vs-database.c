@@ -1,0 +1,872 @@
+/* vs-database.c: connection, schema migrations, transactions, roots and folders */
+#define G_LOG_DOMAIN "vs-database"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "vs-database-private.h"
+
+/* "VSHF": tells our libraries apart from other SQLite files. */
+#define VS_APPLICATION_ID 0x56534846
+
+struct _VsDatabaseClass { GObjectClass parent_class; };
+
+G_DEFINE_FINAL_TYPE (VsDatabase, vs_database, G_TYPE_OBJECT)
+G_DEFINE_QUARK (vs-database-error-quark, vs_database_error)
+
+enum {
+  PROP_0,
+  PROP_PATH,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* Forward-only: migrations[i] takes a library from version i to i + 1. Never edit one
+ * that has shipped; append a new one instead. */
+static const char * const migrations[] = {
+  /* 0 → 1: roots, folders, videos */
+  "CREATE TABLE roots ("
+  "  id INTEGER PRIMARY KEY,"
+  "  path BLOB NOT NULL UNIQUE,"
+  "  added_ns INTEGER NOT NULL DEFAULT 0,"
+  "  scanned_ns INTEGER);"
+  "CREATE TABLE folders ("
+  "  id INTEGER PRIMARY KEY,"
+  "  root_id INTEGER NOT NULL REFERENCES roots(id) ON DELETE CASCADE,"
+  "  parent_id INTEGER REFERENCES folders(id) ON DELETE CASCADE,"
+  "  path BLOB NOT NULL UNIQUE);"
+  "CREATE INDEX folders_root ON folders(root_id);"
+  "CREATE INDEX folders_parent ON folders(parent_id);"
+  "CREATE TABLE videos ("
+  "  id INTEGER PRIMARY KEY,"
+  "  folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,"
+  "  path BLOB NOT NULL UNIQUE,"
+  "  uri TEXT NOT NULL,"
+  "  display_name TEXT NOT NULL,"
+  "  sort_name TEXT NOT NULL,"
+  "  kind INTEGER NOT NULL DEFAULT 0,"
+  "  size INTEGER NOT NULL,"
+  "  mtime_ns INTEGER NOT NULL,"
+  "  btime_ns INTEGER,"
+  "  duration_ms INTEGER);"
+  "CREATE INDEX videos_folder ON videos(folder_id);",
+
+  /* 1 → 2: media facts and the sort keys' indices */
+  "ALTER TABLE videos ADD COLUMN width INTEGER;"
+  "ALTER TABLE videos ADD COLUMN height INTEGER;"
+  "ALTER TABLE videos ADD COLUMN video_codec TEXT;"
+  "ALTER TABLE videos ADD COLUMN audio_codec TEXT;"
+  "ALTER TABLE videos ADD COLUMN container TEXT;"
+  "ALTER TABLE videos ADD COLUMN has_video INTEGER;"
+  "ALTER TABLE videos ADD COLUMN probe_state INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE videos ADD COLUMN thumb_state INTEGER NOT NULL DEFAULT 0;"
+  "UPDATE videos SET probe_state = 1 WHERE kind = 1 AND duration_ms IS NOT NULL;"
+  "CREATE INDEX videos_sort_name ON videos(sort_name);"
+  "CREATE INDEX videos_mtime ON videos(mtime_ns);"
+  "CREATE INDEX videos_size ON videos(size);"
+  "CREATE INDEX videos_duration ON videos(duration_ms);",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VS_DATABASE_SCHEMA_VERSION);
+
+char *
+vs_database_default_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "vidshelf", "library.db", NULL);
+}
+
+char *
+vs_database_fold_name (const char *utf8)
+{
+  g_autofree char *folded = NULL;
+
+  g_return_val_if_fail (utf8 != NULL, NULL);
+
+  folded = g_utf8_casefold (utf8, -1);
+  return g_utf8_normalize (folded, -1, G_NORMALIZE_ALL);
+}
+
+gboolean
+_vs_database_set_error (VsDatabase  *self,
+                        GError     **error,
+                        int          rc,
+                        const char  *doing)
+{
+  g_autofree char *name = g_filename_display_name (self->path);
+  const char *detail = self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc);
+  VsDatabaseError code;
+  const char *what;
+
+  switch (rc & 0xff)
+    {
+    case SQLITE_CORRUPT:
+      code = VS_DATABASE_ERROR_CORRUPT;
+      what = "is damaged";
+      break;
+    case SQLITE_NOTADB:
+      code = VS_DATABASE_ERROR_NOT_A_DATABASE;
+      what = "is not a library database";
+      break;
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+      code = VS_DATABASE_ERROR_READ_ONLY;
+      what = "cannot be written";
+      break;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      code = VS_DATABASE_ERROR_BUSY;
+      what = "is in use by another program";
+      break;
+    case SQLITE_FULL:
+      code = VS_DATABASE_ERROR_FULL;
+      what = "cannot grow: the disk is full";
+      break;
+    case SQLITE_CANTOPEN:
+      code = VS_DATABASE_ERROR_FAILED;
+      what = "cannot be opened";
+      break;
+    default:
+      code = VS_DATABASE_ERROR_FAILED;
+      what = "failed";
+      break;
+    }
+
+  g_set_error (error, VS_DATABASE_ERROR, code,
+               "Library database “%s” %s (%s: %s)", name, what, doing, detail);
+  return FALSE;
+}
+
+sqlite3_stmt *
+_vs_database_prepare (VsDatabase  *self,
+                      const char  *sql,
+                      GError     **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+  int rc;
+
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+
+  rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      _vs_database_set_error (self, error, rc, "preparing a query");
+      return NULL;
+    }
+  /* Keyed by the SQL's address: callers pass static strings or strings they intern. */
+  g_hash_table_insert (self->statements, (gpointer) sql, stmt);
+  return stmt;
+}
+
+gboolean
+_vs_database_exec (VsDatabase  *self,
+                   const char  *sql,
+                   GError     **error)
+{
+  int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    return _vs_database_set_error (self, error, rc, "running a statement");
+  return TRUE;
+}
+
+static gboolean
+query_int (VsDatabase  *self,
+           const char  *sql,
+           gint64      *out_value,
+           GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *out_value = sqlite3_column_int64 (stmt, 0);
+      rc = SQLITE_OK;
+    }
+  else if (rc == SQLITE_DONE)
+    {
+      *out_value = 0;
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_OK)
+    return _vs_database_set_error (self, error, rc, "reading the schema");
+  return TRUE;
+}
+
+gboolean
+vs_database_begin (VsDatabase  *self,
+                   GError     **error)
+{
+  int rc;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), FALSE);
+
+  g_rec_mutex_lock (&self->lock);
+  if (self->in_transaction++ > 0)
+    return TRUE;
+
+  /* IMMEDIATE takes the write lock now, so a busy database fails here, not mid-batch. */
+  rc = sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      self->in_transaction--;
+      g_rec_mutex_unlock (&self->lock);
+      return _vs_database_set_error (self, error, rc, "starting a transaction");
+    }
+  return TRUE;
+}
+
+gboolean
+vs_database_commit (VsDatabase  *self,
+                    GError     **error)
+{
+  int rc = SQLITE_OK;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), FALSE);
+  g_return_val_if_fail (self->in_transaction > 0, FALSE);
+
+  if (self->in_transaction == 1)
+    rc = sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      /* Leave the transaction open: the caller rolls back. */
+      return _vs_database_set_error (self, error, rc, "saving changes");
+    }
+  self->in_transaction--;
+  g_rec_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+void
+vs_database_rollback (VsDatabase *self)
+{
+  g_return_if_fail (VS_IS_DATABASE (self));
+  g_return_if_fail (self->in_transaction > 0);
+
+  if (self->in_transaction == 1 && !sqlite3_get_autocommit (self->db))
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  self->in_transaction--;
+  g_rec_mutex_unlock (&self->lock);
+}
+
+gboolean
+_vs_database_migrate (VsDatabase  *self,
+                      int          version,
+                      GError     **error)
+{
+  g_return_val_if_fail (version <= VS_DATABASE_SCHEMA_VERSION, FALSE);
+
+  while (self->schema_version < version)
+    {
+      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d",
+                                               self->schema_version + 1);
+
+      if (!vs_database_begin (self, error))
+        return FALSE;
+      if (!_vs_database_exec (self, migrations[self->schema_version], error) ||
+          (self->schema_version == 0 &&
+           !_vs_database_exec (self, "PRAGMA application_id = 1448298566", error)) ||
+          !_vs_database_exec (self, bump, error))
+        {
+          vs_database_rollback (self);
+          return FALSE;
+        }
+      if (!vs_database_commit (self, error))
+        {
+          vs_database_rollback (self);
+          return FALSE;
+        }
+      g_debug ("%s: schema version %d", self->path, self->schema_version + 1);
+      self->schema_version++;
+    }
+  return TRUE;
+}
+
+/* Reads enough of the file to know whether it is ours, without writing to it. */
+static gboolean
+check_identity (VsDatabase  *self,
+                GError     **error)
+{
+  g_autofree char *name = g_filename_display_name (self->path);
+  gint64 version = 0, app_id = 0, n_tables = 0;
+
+  if (!query_int (self, "PRAGMA user_version", &version, error) ||
+      !query_int (self, "PRAGMA application_id", &app_id, error) ||
+      !query_int (self, "SELECT count(*) FROM sqlite_schema", &n_tables, error))
+    return FALSE;
+
+  if ((app_id != 0 && app_id != VS_APPLICATION_ID) || (app_id == 0 && n_tables > 0))
+    {
+      g_set_error (error, VS_DATABASE_ERROR, VS_DATABASE_ERROR_NOT_A_DATABASE,
+                   "“%s” is an SQLite database, but not a Vidshelf library", name);
+      return FALSE;
+    }
+  if (version > VS_DATABASE_SCHEMA_VERSION)
+    {
+      g_set_error (error, VS_DATABASE_ERROR, VS_DATABASE_ERROR_TOO_NEW,
+                   "Library database “%s” was made by a newer Vidshelf (schema %d, this "
+                   "version knows up to %d); it was left untouched",
+                   name, (int) version, VS_DATABASE_SCHEMA_VERSION);
+      return FALSE;
+    }
+  self->schema_version = (int) version;
+  return TRUE;
+}
+
+static gboolean
+configure_connection (VsDatabase  *self,
+                      GError     **error)
+{
+  sqlite3_busy_timeout (self->db, 10000);
+  sqlite3_extended_result_codes (self->db, 1);
+
+  if (self->mode == VS_DATABASE_MODE_READER)
+    return _vs_database_exec (self, "PRAGMA query_only = ON; PRAGMA cache_size = -4096", error);
+
+  /* WAL: readers never wait for the scanner. NORMAL sync is crash-safe in WAL (a power
+   * cut may lose the last commits, never consistency). */
+  return _vs_database_exec (self,
+                            "PRAGMA journal_mode = WAL;"
+                            "PRAGMA synchronous = NORMAL;"
+                            "PRAGMA foreign_keys = ON;"
+                            "PRAGMA temp_store = MEMORY;"
+                            "PRAGMA cache_size = -8192;"
+                            "PRAGMA journal_size_limit = 16777216",
+                            error);
+}
+
+static gboolean
+ensure_parent_folder (const char  *path,
+                      GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+      g_autofree char *name = g_filename_display_name (dir);
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "Cannot create folder “%s”: %s", name, g_strerror (saved_errno));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static VsDatabase *
+open_connection (const char      *path,
+                 VsDatabaseMode   mode,
+                 int              target_version,
+                 GError         **error)
+{
+  g_autoptr(VsDatabase) self = g_object_new (VS_TYPE_DATABASE, "path", path, NULL);
+  int flags = SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_EXRESCODE;
+  int rc;
+
+  self->mode = mode;
+  if (mode == VS_DATABASE_MODE_READER)
+    {
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        {
+          g_autofree char *name = g_filename_display_name (path);
+
+          g_set_error (error, VS_DATABASE_ERROR, VS_DATABASE_ERROR_NOT_FOUND,
+                       "No library database at “%s”", name);
+          return NULL;
+        }
+      flags |= SQLITE_OPEN_READONLY;
+    }
+  else
+    {
+      if (!ensure_parent_folder (path, error))
+        return NULL;
+      flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    }
+
+  rc = sqlite3_open_v2 (path, &self->db, flags, NULL);
+  if (rc != SQLITE_OK)
+    {
+      _vs_database_set_error (self, error, rc, "opening");
+      return NULL;
+    }
+  if (!check_identity (self, error) || !configure_connection (self, error))
+    return NULL;
+
+  if (mode == VS_DATABASE_MODE_WRITER)
+    {
+      if (!_vs_database_migrate (self, target_version, error))
+        return NULL;
+    }
+  else if (self->schema_version < VS_DATABASE_SCHEMA_VERSION)
+    {
+      /* An older library: upgrade it through a short-lived writer, then read. */
+      g_autoptr(VsDatabase) writer = open_connection (path, VS_DATABASE_MODE_WRITER,
+                                                      VS_DATABASE_SCHEMA_VERSION, error);
+      if (writer == NULL)
+        return NULL;
+      self->schema_version = writer->schema_version;
+    }
+  return g_steal_pointer (&self);
+}
+
+VsDatabase *
+vs_database_open (const char      *path,
+                  VsDatabaseMode   mode,
+                  GError         **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return open_connection (path, mode, VS_DATABASE_SCHEMA_VERSION, error);
+}
+
+VsDatabase *
+_vs_database_open_at_version (const char  *path,
+                              int          version,
+                              GError     **error)
+{
+  return open_connection (path, VS_DATABASE_MODE_WRITER, version, error);
+}
+
+const char *
+vs_database_get_path (VsDatabase *self)
+{
+  g_return_val_if_fail (VS_IS_DATABASE (self), NULL);
+  return self->path;
+}
+
+int
+vs_database_get_schema_version (VsDatabase *self)
+{
+  g_return_val_if_fail (VS_IS_DATABASE (self), -1);
+  return self->schema_version;
+}
+
+/* Roots ------------------------------------------------------------------ */
+
+/* Bounds of every path strictly below @path, bytewise: [path + "/", path + "0"). */
+static void
+bind_below (sqlite3_stmt *stmt,
+            int           lo_index,
+            const char   *path)
+{
+  gsize len = strlen (path);
+  g_autofree char *lo = NULL;
+  g_autofree char *hi = NULL;
+
+  if (len > 0 && path[len - 1] == '/')
+    lo = g_strdup (path);
+  else
+    lo = g_strconcat (path, "/", NULL);
+  hi = g_strdup (lo);
+  hi[strlen (hi) - 1] = '0';
+  _vs_bind_path (stmt, lo_index, lo);
+  _vs_bind_path (stmt, lo_index + 1, hi);
+}
+
+static gint64
+lookup_id (VsDatabase  *self,
+           const char  *sql,
+           const char  *path,
+           GError     **error)
+{
+  sqlite3_stmt *stmt = _vs_database_prepare (self, sql, error);
+  gint64 id = 0;
+  int rc;
+
+  if (stmt == NULL)
+    return -1;
+  _vs_bind_path (stmt, 1, path);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+  else if (rc != SQLITE_DONE)
+    {
+      id = -1;
+      _vs_database_set_error (self, error, rc, "looking up a path");
+    }
+  sqlite3_reset (stmt);
+  return id;
+}
+
+static gboolean
+step_done (VsDatabase    *self,
+           sqlite3_stmt  *stmt,
+           const char    *doing,
+           GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return _vs_database_set_error (self, error, rc, doing);
+  return TRUE;
+}
+
+/* A path inside an existing root joins that root; a root containing existing roots
+ * absorbs them (their folders and videos are kept). */
+gboolean
+vs_database_add_root (VsDatabase  *self,
+                      const char  *path,
+                      gint64      *out_root_id,
+                      GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 root_id;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), FALSE);
+  g_return_val_if_fail (path != NULL && g_path_is_absolute (path), FALSE);
+
+  if (!vs_database_begin (self, error))
+    return FALSE;
+
+  stmt = _vs_database_prepare (self,
+                               "SELECT id FROM roots WHERE path = ?1 OR "
+                               "(substr(?1, 1, length(path) + 1) = path || X'2F') "
+                               "ORDER BY length(path) LIMIT 1", error);
+  if (stmt == NULL)
+    goto failed;
+  _vs_bind_path (stmt, 1, path);
+  root_id = sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  sqlite3_reset (stmt);
+
+  if (root_id == 0)
+    {
+      stmt = _vs_database_prepare (self,
+                                   "INSERT INTO roots (path, added_ns) VALUES (?1, ?2) "
+                                   "RETURNING id", error);
+      if (stmt == NULL)
+        goto failed;
+      _vs_bind_path (stmt, 1, path);
+      sqlite3_bind_int64 (stmt, 2, g_get_real_time () * 1000);
+      if (sqlite3_step (stmt) != SQLITE_ROW)
+        {
+          _vs_database_set_error (self, error, sqlite3_errcode (self->db), "adding a folder");
+          sqlite3_reset (stmt);
+          goto failed;
+        }
+      root_id = sqlite3_column_int64 (stmt, 0);
+      sqlite3_reset (stmt);
+
+      stmt = _vs_database_prepare (self,
+                                   "UPDATE folders SET root_id = ?3 WHERE path >= ?1 AND path < ?2",
+                                   error);
+      if (stmt == NULL)
+        goto failed;
+      bind_below (stmt, 1, path);
+      sqlite3_bind_int64 (stmt, 3, root_id);
+      if (!step_done (self, stmt, "adding a folder", error))
+        goto failed;
+
+      stmt = _vs_database_prepare (self,
+                                   "DELETE FROM roots WHERE path >= ?1 AND path < ?2", error);
+      if (stmt == NULL)
+        goto failed;
+      bind_below (stmt, 1, path);
+      if (!step_done (self, stmt, "adding a folder", error))
+        goto failed;
+    }
+
+  if (!vs_database_commit (self, error))
+    goto failed;
+  if (out_root_id != NULL)
+    *out_root_id = root_id;
+  return TRUE;
+
+failed:
+  vs_database_rollback (self);
+  return FALSE;
+}
+
+gboolean
+vs_database_remove_root (VsDatabase  *self,
+                         const char  *path,
+                         GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean ok;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  g_rec_mutex_lock (&self->lock);
+  stmt = _vs_database_prepare (self, "DELETE FROM roots WHERE path = ?1", error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      _vs_bind_path (stmt, 1, path);
+      ok = step_done (self, stmt, "removing a folder", error);
+    }
+  g_rec_mutex_unlock (&self->lock);
+  return ok;
+}
+
+GStrv
+vs_database_dup_roots (VsDatabase  *self,
+                       GError     **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), NULL);
+
+  g_rec_mutex_lock (&self->lock);
+  stmt = _vs_database_prepare (self, "SELECT path FROM roots ORDER BY path", error);
+  if (stmt == NULL)
+    {
+      g_rec_mutex_unlock (&self->lock);
+      return NULL;
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autofree char *path = _vs_column_path (stmt, 0);
+
+      g_strv_builder_add (builder, path);
+    }
+  sqlite3_reset (stmt);
+  g_rec_mutex_unlock (&self->lock);
+
+  if (rc != SQLITE_DONE)
+    {
+      _vs_database_set_error (self, error, rc, "listing folders");
+      return NULL;
+    }
+  return g_strv_builder_end (builder);
+}
+
+gboolean
+vs_database_set_root_scanned (VsDatabase  *self,
+                              gint64       root_id,
+                              gint64       when_ns,
+                              GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean ok;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), FALSE);
+
+  g_rec_mutex_lock (&self->lock);
+  stmt = _vs_database_prepare (self, "UPDATE roots SET scanned_ns = ?2 WHERE id = ?1", error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      sqlite3_bind_int64 (stmt, 1, root_id);
+      sqlite3_bind_int64 (stmt, 2, when_ns);
+      ok = step_done (self, stmt, "saving the scan time", error);
+    }
+  g_rec_mutex_unlock (&self->lock);
+  return ok;
+}
+
+/* Folders ---------------------------------------------------------------- */
+
+gint64
+vs_database_lookup_folder (VsDatabase  *self,
+                           const char  *path,
+                           GError     **error)
+{
+  gint64 id;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), -1);
+  g_return_val_if_fail (path != NULL, -1);
+
+  g_rec_mutex_lock (&self->lock);
+  id = lookup_id (self, "SELECT id FROM folders WHERE path = ?1", path, error);
+  g_rec_mutex_unlock (&self->lock);
+  return id;
+}
+
+gint64
+vs_database_ensure_folder (VsDatabase  *self,
+                           gint64       root_id,
+                           gint64       parent_id,
+                           const char  *path,
+                           GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 id = -1;
+  int rc;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), -1);
+  g_return_val_if_fail (path != NULL, -1);
+
+  g_rec_mutex_lock (&self->lock);
+  stmt = _vs_database_prepare (self,
+                               "INSERT INTO folders (root_id, parent_id, path) VALUES (?1, ?2, ?3) "
+                               "ON CONFLICT (path) DO UPDATE SET root_id = excluded.root_id, "
+                               "parent_id = excluded.parent_id RETURNING id", error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, root_id);
+      if (parent_id > 0)
+        sqlite3_bind_int64 (stmt, 2, parent_id);
+      _vs_bind_path (stmt, 3, path);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        id = sqlite3_column_int64 (stmt, 0);
+      else
+        _vs_database_set_error (self, error, rc, "adding a folder");
+      sqlite3_reset (stmt);
+    }
+  g_rec_mutex_unlock (&self->lock);
+  return id;
+}
+
+/* path → VsVideoStamp-free id pairs: the folders a rescan of @path should find again. */
+GHashTable *
+vs_database_dup_folders_under (VsDatabase  *self,
+                               const char  *path,
+                               GError     **error)
+{
+  g_autoptr(GHashTable) folders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  g_rec_mutex_lock (&self->lock);
+  stmt = _vs_database_prepare (self,
+                               "SELECT path, id FROM folders WHERE path = ?3 OR "
+                               "(path >= ?1 AND path < ?2)", error);
+  if (stmt == NULL)
+    {
+      g_rec_mutex_unlock (&self->lock);
+      return NULL;
+    }
+  bind_below (stmt, 1, path);
+  _vs_bind_path (stmt, 3, path);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_hash_table_insert (folders, _vs_column_path (stmt, 0),
+                         GSIZE_TO_POINTER ((gsize) sqlite3_column_int64 (stmt, 1)));
+  sqlite3_reset (stmt);
+  g_rec_mutex_unlock (&self->lock);
+
+  if (rc != SQLITE_DONE)
+    {
+      _vs_database_set_error (self, error, rc, "listing folders");
+      return NULL;
+    }
+  return g_steal_pointer (&folders);
+}
+
+/* Removes one folder row and its own videos (subfolders' videos go by cascade, uncounted:
+ * the scanner deletes deepest folders first to count them all). */
+gboolean
+vs_database_delete_folder (VsDatabase  *self,
+                           gint64       folder_id,
+                           guint       *out_n_videos,
+                           GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), FALSE);
+
+  g_rec_mutex_lock (&self->lock);
+  stmt = _vs_database_prepare (self, "DELETE FROM videos WHERE folder_id = ?1", error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, folder_id);
+      ok = step_done (self, stmt, "removing a folder", error);
+    }
+  if (ok && out_n_videos != NULL)
+    *out_n_videos = (guint) sqlite3_changes (self->db);
+  if (ok)
+    stmt = _vs_database_prepare (self, "DELETE FROM folders WHERE id = ?1", error);
+  if (ok && stmt != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, folder_id);
+      ok = step_done (self, stmt, "removing a folder", error);
+    }
+  g_rec_mutex_unlock (&self->lock);
+  return ok && stmt != NULL;
+}
+
+/* GObject ---------------------------------------------------------------- */
+
+static void
+vs_database_finalize (GObject *object)
+{
+  VsDatabase *self = (VsDatabase *) object;
+
+  g_clear_pointer (&self->statements, g_hash_table_unref);
+  g_clear_pointer (&self->db, sqlite3_close_v2);
+  g_clear_pointer (&self->path, g_free);
+  g_rec_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (vs_database_parent_class)->finalize (object);
+}
+
+static void
+vs_database_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  VsDatabase *self = VS_DATABASE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      g_value_set_string (value, self->path);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vs_database_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  VsDatabase *self = VS_DATABASE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      self->path = g_value_dup_string (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vs_database_class_init (VsDatabaseClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = vs_database_finalize;
+  object_class->get_property = vs_database_get_property;
+  object_class->set_property = vs_database_set_property;
+
+  properties[PROP_PATH] =
+    g_param_spec_string ("path", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+vs_database_init (VsDatabase *self)
+{
+  g_rec_mutex_init (&self->lock);
+  self->statements = g_hash_table_new_full (NULL, NULL, NULL,
+                                            (GDestroyNotify) sqlite3_finalize);
+}

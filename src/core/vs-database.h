@@ -1,0 +1,131 @@
+/* vs-database.h: the library index (SQLite) and its DAO */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "vs-video-record.h"
+
+G_BEGIN_DECLS
+
+#define VS_DATABASE_SCHEMA_VERSION 2
+
+#define VS_DATABASE_ERROR (vs_database_error_quark ())
+
+typedef enum
+{
+  VS_DATABASE_ERROR_FAILED,
+  VS_DATABASE_ERROR_NOT_FOUND,      /* no database at that path (readers only) */
+  VS_DATABASE_ERROR_NOT_A_DATABASE, /* not SQLite, or SQLite but not a Vidshelf library */
+  VS_DATABASE_ERROR_CORRUPT,
+  VS_DATABASE_ERROR_TOO_NEW,        /* made by a newer Vidshelf */
+  VS_DATABASE_ERROR_READ_ONLY,
+  VS_DATABASE_ERROR_BUSY,
+  VS_DATABASE_ERROR_FULL,
+} VsDatabaseError;
+
+typedef enum
+{
+  VS_DATABASE_MODE_WRITER, /* creates and migrates; one per library */
+  VS_DATABASE_MODE_READER, /* query only; never creates the file */
+} VsDatabaseMode;
+
+/* What a list query selects. Strings are borrowed. */
+typedef struct
+{
+  const char *folder;     /* NULL: the whole library */
+  gboolean    recursive;  /* with folder: include subfolders */
+  VsSortKey   sort;
+  gboolean    descending;
+  const char *search;     /* case-insensitive substring of the name; NULL or "" for all */
+} VsVideoQuery;
+
+/* What the scanner needs to decide whether a file changed. */
+typedef struct
+{
+  gint64      id;
+  gint64      size;
+  gint64      mtime_ns;
+  VsVideoKind kind;
+  gboolean    seen;
+} VsVideoStamp;
+
+#define VS_TYPE_DATABASE (vs_database_get_type ())
+G_DECLARE_FINAL_TYPE (VsDatabase, vs_database, VS, DATABASE, GObject)
+
+GQuark      vs_database_error_quark   (void);
+char       *vs_database_default_path  (void);
+char       *vs_database_fold_name     (const char *utf8);
+
+VsDatabase *vs_database_open          (const char     *path,
+                                       VsDatabaseMode  mode,
+                                       GError        **error);
+const char *vs_database_get_path      (VsDatabase *self);
+int         vs_database_get_schema_version (VsDatabase *self);
+
+/* A writer may be shared between threads: a transaction holds the connection's lock
+ * from begin to commit or rollback, so other threads' writes wait for it. */
+gboolean    vs_database_begin         (VsDatabase  *self,
+                                       GError     **error);
+gboolean    vs_database_commit        (VsDatabase  *self,
+                                       GError     **error);
+void        vs_database_rollback      (VsDatabase  *self);
+
+/* Roots */
+gboolean    vs_database_add_root      (VsDatabase  *self,
+                                       const char  *path,
+                                       gint64      *out_root_id,
+                                       GError     **error);
+gboolean    vs_database_remove_root   (VsDatabase  *self,
+                                       const char  *path,
+                                       GError     **error);
+GStrv       vs_database_dup_roots     (VsDatabase  *self,
+                                       GError     **error);
+gboolean    vs_database_set_root_scanned (VsDatabase *self,
+                                          gint64      root_id,
+                                          gint64      when_ns,
+                                          GError    **error);
+
+/* Folders: every indexed directory has a row; deleting one deletes what is below it. */
+gint64      vs_database_lookup_folder (VsDatabase  *self,
+                                       const char  *path,
+                                       GError     **error);
+gint64      vs_database_ensure_folder (VsDatabase  *self,
+                                       gint64       root_id,
+                                       gint64       parent_id,
+                                       const char  *path,
+                                       GError     **error);
+GHashTable *vs_database_dup_folders_under (VsDatabase  *self,
+                                           const char  *path,
+                                           GError     **error);
+gboolean    vs_database_delete_folder (VsDatabase  *self,
+                                       gint64       folder_id,
+                                       guint       *out_n_videos,
+                                       GError     **error);
+
+/* Videos */
+GHashTable *vs_database_dup_folder_stamps (VsDatabase  *self,
+                                           gint64       folder_id,
+                                           GError     **error);
+gint64      vs_database_upsert_video  (VsDatabase          *self,
+                                       const VsVideoRecord *record,
+                                       GError             **error);
+gboolean    vs_database_delete_video  (VsDatabase  *self,
+                                       gint64       video_id,
+                                       GError     **error);
+VsVideoRecord *vs_database_lookup_video (VsDatabase  *self,
+                                         const char  *path,
+                                         GError     **error);
+
+/* Queries */
+gint64      vs_database_count_videos  (VsDatabase          *self,
+                                       const VsVideoQuery  *query,
+                                       GError             **error);
+GArray     *vs_database_query_ids     (VsDatabase          *self,
+                                       const VsVideoQuery  *query,
+                                       GError             **error);
+GPtrArray  *vs_database_load_videos   (VsDatabase          *self,
+                                       const gint64        *ids,
+                                       guint                n_ids,
+                                       GError             **error);
+
+G_END_DECLS

@@ -1,0 +1,15 @@
+/* vs-format.c: display formatting shared by the CLI and the window */
+#define G_LOG_DOMAIN "vs-format"
+
+#include "config.h"
+
+#include "vs-format.h"
+
+char *
+vs_format_duration (gint64 duration_ms)
+{
+  gint64 secs = MAX (duration_ms, 0) / 1000;
+
+  return g_strdup_printf ("%" G_GINT64_FORMAT ":%02d:%02d",
+                          secs / 3600, (int) (secs / 60 % 60), (int) (secs % 60));
+}

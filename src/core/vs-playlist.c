@@ -1,0 +1,1335 @@
+/* vs-playlist.c: streaming HLS playlist parser (RFC 8216)
+ *
+ * Playlists can list hundreds of thousands of segments, so the file goes through a small
+ * line reader of our own: one reused buffer, lines parsed in place, nothing allocated per
+ * line unless a segment callback asks for resolved paths. Durations are summed exactly in
+ * fixed point, whole seconds plus 10^-18 s units (digits past the 18th are dropped), and
+ * rounded once, half up, to milliseconds.
+ *
+ * Escape checks compare canonical names without resolving symlinks: a link inside the
+ * base folder that points outside it is not reported.
+ */
+#define G_LOG_DOMAIN "vs-playlist"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "vs-playlist.h"
+
+#define READ_CHUNK_SIZE   (64 * 1024)
+#define CANCEL_CHECK_MASK 1023 /* lines between checks of the cancellable, minus one */
+
+#define FRAC_DIGITS      18
+#define FRAC_PER_SECOND  G_GUINT64_CONSTANT (1000000000000000000)
+#define FRAC_PER_MS      G_GUINT64_CONSTANT (1000000000000000)
+#define FRAC_PER_NS      G_GUINT64_CONSTANT (1000000000)
+/* duration_ns must fit a gint64, and so must the total in milliseconds */
+#define MAX_SEGMENT_SECS ((guint64) G_MAXINT64 / G_GUINT64_CONSTANT (1000000000))
+#define MAX_TOTAL_SECS   ((guint64) G_MAXINT64 / 1000)
+
+struct _VsPlaylist
+{
+  GObject parent_instance;
+
+  /* owned */
+  char   *path;
+  char   *master_path;
+  char   *map_uri;
+  char   *map_path;
+  GArray *variants; /* of Variant */
+
+  VsPlaylistFlags flags;
+  gint64          duration_ms;
+  gint64          target_duration;
+  gint64          map_byte_offset;
+  gint64          map_byte_length;
+  guint           n_segments;
+};
+
+G_DEFINE_FINAL_TYPE (VsPlaylist, vs_playlist, G_TYPE_OBJECT)
+G_DEFINE_QUARK (vs-playlist-error-quark, vs_playlist_error)
+
+typedef struct
+{
+  VsPlaylistVariant pub; /* pub.uri and pub.path point at the strings below */
+  char             *uri;
+  char             *path;
+  gboolean          escaping;
+} Variant;
+
+typedef struct
+{
+  int         fd;
+  char       *buf;
+  gsize       alloc;   /* grows past READ_CHUNK_SIZE only for lines longer than that */
+  gsize       start;   /* first byte of the next line */
+  gsize       scan;    /* where the search for '\n' resumes */
+  gsize       end;     /* end of the bytes read */
+  gboolean    eof;
+  guint       line_no; /* number of the line last returned */
+  const char *path;
+} LineReader;
+
+typedef struct
+{
+  LineReader             reader;
+  VsPlaylist            *self; /* borrowed */
+  VsPlaylistSegmentFunc  func;
+  gpointer               user_data;
+  GCancellable          *cancellable;
+
+  char     *dir;      /* the playlist's folder, relative URIs start there */
+  char     *base_dir; /* local URIs must stay inside it */
+  gsize     base_len;
+  gboolean  dir_inside_base;
+  GString  *path_buf;  /* reused for the paths of plain relative URIs */
+  GString  *range_uri; /* URI of the previous segment, when it was a sub-range */
+
+  /* state that tags carry to the next URI line */
+  gboolean  seen_first_line;
+  gboolean  pending_extinf;
+  guint64   pending_secs;
+  guint64   pending_frac;
+  gboolean  pending_range;
+  gint64    range_length;
+  gint64    range_offset; /* -1: continues after the previous sub-range */
+  gboolean  pending_variant;
+  gint64    pending_bandwidth;
+  gboolean  range_continuable;
+  gint64    range_end;
+  guint     discontinuity_sequence;
+
+  guint64   total_secs;
+  guint64   total_frac;
+} Parser;
+
+#define PARSER_INIT { .reader.fd = -1 }
+
+static void
+parser_clear (Parser *p)
+{
+  if (p->reader.fd >= 0)
+    g_close (p->reader.fd, NULL);
+  g_clear_pointer (&p->reader.buf, g_free);
+  g_clear_pointer (&p->dir, g_free);
+  g_clear_pointer (&p->base_dir, g_free);
+  if (p->path_buf != NULL)
+    g_string_free (g_steal_pointer (&p->path_buf), TRUE);
+  if (p->range_uri != NULL)
+    g_string_free (g_steal_pointer (&p->range_uri), TRUE);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Parser, parser_clear)
+
+static void
+variant_clear (gpointer data)
+{
+  Variant *v = data;
+
+  g_clear_pointer (&v->uri, g_free);
+  g_clear_pointer (&v->path, g_free);
+}
+
+static void
+vs_playlist_finalize (GObject *object)
+{
+  VsPlaylist *self = VS_PLAYLIST (object);
+
+  g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->master_path, g_free);
+  g_clear_pointer (&self->map_uri, g_free);
+  g_clear_pointer (&self->map_path, g_free);
+  g_clear_pointer (&self->variants, g_array_unref);
+
+  G_OBJECT_CLASS (vs_playlist_parent_class)->finalize (object);
+}
+
+static void
+vs_playlist_class_init (VsPlaylistClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = vs_playlist_finalize;
+}
+
+static void
+vs_playlist_init (VsPlaylist *self)
+{
+  self->target_duration = -1;
+  self->map_byte_length = -1;
+  self->variants = g_array_new (FALSE, TRUE, sizeof (Variant));
+  g_array_set_clear_func (self->variants, variant_clear);
+}
+
+/* Errors */
+
+static gboolean
+set_io_error (GError     **error,
+              int          errsv,
+              const char  *what,
+              const char  *path)
+{
+  g_autofree char *display = g_filename_display_name (path);
+
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+               "Could not %s “%s”: %s", what, display, g_strerror (errsv));
+  return FALSE;
+}
+
+static gboolean parser_error (Parser      *p,
+                              GError     **error,
+                              int          code,
+                              const char  *format,
+                              ...) G_GNUC_PRINTF (4, 5);
+
+/* Sets a VS_PLAYLIST_ERROR whose message starts with "line N: ". */
+static gboolean
+parser_error (Parser      *p,
+              GError     **error,
+              int          code,
+              const char  *format,
+              ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, VS_PLAYLIST_ERROR, code, "line %u: %s", p->reader.line_no, message);
+  return FALSE;
+}
+
+/* A playlist's bytes, made safe to quote in an error message. */
+static char *
+shown_text (const char *text,
+            gsize       len)
+{
+  g_autofree char *valid = g_utf8_make_valid (text, MIN (len, 64));
+
+  return len > 64 ? g_strconcat (valid, "…", NULL) : g_steal_pointer (&valid);
+}
+
+/* Line reader */
+
+static gboolean
+line_reader_open (LineReader  *r,
+                  const char  *path,
+                  GError     **error)
+{
+  struct stat st;
+
+  /* O_NONBLOCK keeps open() on a FIFO from waiting for a writer; it does not affect
+   * reads from the regular files we go on with. */
+  r->path = path;
+  r->fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
+  if (r->fd < 0)
+    return set_io_error (error, errno, "open", path);
+  if (fstat (r->fd, &st) != 0)
+    return set_io_error (error, errno, "read", path);
+
+  if (!S_ISREG (st.st_mode))
+    {
+      g_autofree char *display = g_filename_display_name (path);
+
+      g_set_error (error, G_IO_ERROR,
+                   S_ISDIR (st.st_mode) ? G_IO_ERROR_IS_DIRECTORY : G_IO_ERROR_NOT_REGULAR_FILE,
+                   "“%s” is not a regular file", display);
+      return FALSE;
+    }
+
+  r->alloc = READ_CHUNK_SIZE;
+  r->buf = g_malloc (r->alloc);
+  return TRUE;
+}
+
+static gboolean
+line_too_long (LineReader  *r,
+               GError     **error)
+{
+  g_set_error (error, VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_LINE_TOO_LONG,
+               "line %u: longer than %d bytes", r->line_no + 1, VS_PLAYLIST_MAX_LINE_LENGTH);
+  return FALSE;
+}
+
+/* Reads more bytes after the unfinished line at r->start, which holds no '\n'. */
+static gboolean
+line_reader_fill (LineReader    *r,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  const char *nul;
+  gssize n;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  if (r->start > 0)
+    {
+      memmove (r->buf, r->buf + r->start, r->end - r->start);
+      r->end -= r->start;
+      r->scan -= r->start;
+      r->start = 0;
+    }
+  if (r->end + 1 >= r->alloc)
+    {
+      /* callers bound the line first, so this stops at VS_PLAYLIST_MAX_LINE_LENGTH + 2 */
+      r->alloc = MIN (r->alloc * 2, VS_PLAYLIST_MAX_LINE_LENGTH + 2);
+      r->buf = g_realloc (r->buf, r->alloc);
+    }
+
+  /* one byte stays free to terminate a last line that has no '\n' */
+  do
+    n = read (r->fd, r->buf + r->end, r->alloc - 1 - r->end);
+  while (n < 0 && errno == EINTR);
+
+  if (n < 0)
+    return set_io_error (error, errno, "read", r->path);
+  if (n == 0)
+    {
+      r->eof = TRUE;
+      return TRUE;
+    }
+
+  nul = memchr (r->buf + r->end, '\0', n);
+  if (nul != NULL)
+    {
+      guint line_no = r->line_no + 1;
+
+      for (const char *c = r->buf + r->end; c < nul; c++)
+        line_no += (*c == '\n');
+      g_set_error (error, VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_INVALID,
+                   "line %u: NUL byte, not a text playlist", line_no);
+      return FALSE;
+    }
+
+  r->end += n;
+  return TRUE;
+}
+
+/* Sets *line to the next line, NUL-terminated in place without its "\n" or "\r\n", or to
+ * NULL at the end of the file. */
+static gboolean
+line_reader_next (LineReader    *r,
+                  char         **line,
+                  gsize         *len,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  for (;;)
+    {
+      char *start = r->buf + r->start;
+      char *nl = memchr (r->buf + r->scan, '\n', r->end - r->scan);
+      gsize n;
+
+      if (nl == NULL && !r->eof)
+        {
+          if (r->end - r->start > VS_PLAYLIST_MAX_LINE_LENGTH)
+            return line_too_long (r, error);
+          r->scan = r->end;
+          if (!line_reader_fill (r, cancellable, error))
+            return FALSE;
+          continue;
+        }
+
+      if (nl == NULL && r->start == r->end)
+        {
+          *line = NULL;
+          return TRUE;
+        }
+
+      n = (nl != NULL ? nl : r->buf + r->end) - start;
+      if (n > VS_PLAYLIST_MAX_LINE_LENGTH)
+        return line_too_long (r, error);
+      start[n] = '\0';
+      r->start = r->scan = r->start + n + (nl != NULL);
+      r->line_no++;
+
+      if (n > 0 && start[n - 1] == '\r')
+        start[--n] = '\0';
+      *line = start;
+      *len = n;
+      return TRUE;
+    }
+}
+
+/* Numbers */
+
+static void
+trim (const char **s,
+      gsize       *len)
+{
+  while (*len > 0 && ((*s)[0] == ' ' || (*s)[0] == '\t'))
+    (*s)++, (*len)--;
+  while (*len > 0 && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
+    (*len)--;
+}
+
+/* An RFC 8216 decimal-integer that fits a gint64. */
+static gboolean
+parse_int64 (const char *s,
+             gsize       len,
+             gint64     *out)
+{
+  guint64 value = 0;
+
+  trim (&s, &len);
+  if (len == 0)
+    return FALSE;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (!g_ascii_isdigit (s[i]) || value > ((guint64) G_MAXINT64 - (s[i] - '0')) / 10)
+        return FALSE;
+      value = value * 10 + (s[i] - '0');
+    }
+
+  *out = value;
+  return TRUE;
+}
+
+/* "<n>[@<o>]" as in #EXT-X-BYTERANGE; *offset is -1 without "@<o>". */
+static gboolean
+parse_byte_range (const char *s,
+                  gsize       len,
+                  gint64     *length,
+                  gint64     *offset)
+{
+  const char *at = memchr (s, '@', len);
+
+  *offset = -1;
+  if (at == NULL)
+    return parse_int64 (s, len, length);
+
+  return parse_int64 (s, at - s, length) &&
+         parse_int64 (at + 1, s + len - at - 1, offset) &&
+         *length <= G_MAXINT64 - *offset;
+}
+
+/* An #EXTINF duration: [0-9]+(\.[0-9]*)? or \.[0-9]+, nothing else (no sign, exponent,
+ * hex, NaN or infinity). *secs and *frac (10^-18 s units) are exact up to 18 digits. */
+static gboolean
+parse_duration (const char *s,
+                gsize       len,
+                guint64    *secs,
+                guint64    *frac,
+                gboolean   *too_large)
+{
+  const char *end;
+  guint n_digits = 0;
+  guint n_frac = 0;
+
+  trim (&s, &len);
+  end = s + len;
+  *secs = *frac = 0;
+  *too_large = FALSE;
+
+  for (; s < end && g_ascii_isdigit (*s); s++, n_digits++)
+    if (*secs <= MAX_SEGMENT_SECS) /* past it, stop before the value can wrap */
+      *secs = *secs * 10 + (*s - '0');
+
+  if (s < end && *s == '.')
+    for (s++; s < end && g_ascii_isdigit (*s); s++, n_digits++, n_frac++)
+      if (n_frac < FRAC_DIGITS)
+        *frac = *frac * 10 + (*s - '0');
+
+  if (s != end || n_digits == 0)
+    return FALSE;
+
+  for (; n_frac < FRAC_DIGITS; n_frac++)
+    *frac *= 10;
+
+  *too_large = *secs > MAX_SEGMENT_SECS ||
+               *secs * 1000000000 + (*frac + FRAC_PER_NS / 2) / FRAC_PER_NS > G_MAXINT64;
+  return !*too_large;
+}
+
+static guint64
+total_ms (guint64 secs,
+          guint64 frac)
+{
+  return secs * 1000 + (frac + FRAC_PER_MS / 2) / FRAC_PER_MS;
+}
+
+/* Attribute lists: NAME=value,NAME="quoted, with commas",... */
+
+typedef struct
+{
+  const char *p;
+  const char *end;
+} AttrIter;
+
+/* Returns 1 with the next attribute, 0 at the end, -1 when the list is malformed. Quoted
+ * values come without their quotes. */
+static int
+attr_iter_next (AttrIter    *it,
+                const char **name,
+                gsize       *name_len,
+                const char **value,
+                gsize       *value_len)
+{
+  const char *eq;
+  const char *value_end;
+
+  while (it->p < it->end && (*it->p == ' ' || *it->p == '\t'))
+    it->p++;
+  if (it->p == it->end)
+    return 0;
+
+  eq = memchr (it->p, '=', it->end - it->p);
+  if (eq == NULL || eq == it->p || memchr (it->p, ',', eq - it->p) != NULL)
+    return -1;
+  *name = it->p;
+  *name_len = eq - it->p;
+
+  if (eq + 1 < it->end && eq[1] == '"')
+    {
+      const char *quote = memchr (eq + 2, '"', it->end - eq - 2);
+
+      if (quote == NULL)
+        return -1;
+      *value = eq + 2;
+      *value_len = quote - *value;
+      value_end = quote + 1;
+    }
+  else
+    {
+      value_end = memchr (eq + 1, ',', it->end - eq - 1);
+      if (value_end == NULL)
+        value_end = it->end;
+      *value = eq + 1;
+      *value_len = value_end - *value;
+      trim (value, value_len);
+    }
+
+  while (value_end < it->end && (*value_end == ' ' || *value_end == '\t'))
+    value_end++;
+  if (value_end < it->end && *value_end != ',')
+    return -1;
+  it->p = value_end < it->end ? value_end + 1 : value_end;
+  return 1;
+}
+
+static gboolean
+attr_is (const char *name,
+         gsize       name_len,
+         const char *wanted)
+{
+  return name_len == strlen (wanted) && g_ascii_strncasecmp (name, wanted, name_len) == 0;
+}
+
+/* URIs and paths */
+
+/* Length of the RFC 3986 scheme before ':', or 0 when @s is a relative reference. */
+static gsize
+uri_scheme_length (const char *s,
+                   gsize       len)
+{
+  if (len == 0 || !g_ascii_isalpha (s[0]))
+    return 0;
+
+  for (gsize i = 1; i < len; i++)
+    {
+      if (s[i] == ':')
+        return i;
+      if (!g_ascii_isalnum (s[i]) && s[i] != '+' && s[i] != '-' && s[i] != '.')
+        return 0;
+    }
+  return 0;
+}
+
+/* A relative path whose components are neither empty, "." nor "..", without escapes:
+ * joined to a canonical folder it is canonical too, and cannot leave that folder. */
+static gboolean
+uri_is_plain_relative (const char *s,
+                       gsize       len)
+{
+  const char *end = s + len;
+
+  if (len == 0 || s[0] == '/' || memchr (s, '%', len) != NULL)
+    return FALSE;
+
+  for (const char *c = s;; )
+    {
+      const char *slash = memchr (c, '/', end - c);
+      gsize n = (slash != NULL ? slash : end) - c;
+
+      if (n == 0 || (c[0] == '.' && (n == 1 || (n == 2 && c[1] == '.'))))
+        return FALSE;
+      if (slash == NULL)
+        return TRUE;
+      c = slash + 1;
+    }
+}
+
+static gboolean
+path_is_inside (const char *path,
+                const char *base,
+                gsize       base_len)
+{
+  if (base_len == 1 && base[0] == '/')
+    return TRUE;
+  return strncmp (path, base, base_len) == 0 && (path[base_len] == '\0' || path[base_len] == '/');
+}
+
+/* Resolves any URI, allocating: *path is NULL for a remote one. Sets the REMOTE and
+ * ESCAPING flags. Used for maps, variants and the unusual segment URIs. */
+static gboolean
+parser_resolve (Parser      *p,
+                const char  *uri,
+                char       **path_out,
+                gboolean    *escaping,
+                GError     **error)
+{
+  gsize scheme_len = uri_scheme_length (uri, strlen (uri));
+  g_autofree char *path = NULL;
+
+  *path_out = NULL;
+  *escaping = FALSE;
+
+  if (scheme_len == 4 && g_ascii_strncasecmp (uri, "file", 4) == 0)
+    {
+      g_autofree char *host = NULL;
+      g_autofree char *file = g_filename_from_uri (uri, &host, NULL);
+      g_autofree char *shown = NULL;
+
+      if (file == NULL)
+        {
+          shown = shown_text (uri, strlen (uri));
+          return parser_error (p, error, VS_PLAYLIST_ERROR_INVALID, "invalid file URI '%s'", shown);
+        }
+      if (host != NULL && g_ascii_strcasecmp (host, "localhost") != 0)
+        scheme_len = 0; /* another machine's file: remote, like http */
+      else
+        path = g_canonicalize_filename (file, NULL);
+    }
+  else if (scheme_len == 0)
+    {
+      /* a bad escape keeps the name as written: it may be a file called that */
+      g_autofree char *decoded = strchr (uri, '%') ? g_uri_unescape_string (uri, NULL) : NULL;
+
+      path = g_canonicalize_filename (decoded != NULL ? decoded : uri, p->dir);
+    }
+
+  if (path == NULL)
+    {
+      p->self->flags |= VS_PLAYLIST_FLAG_REMOTE;
+      return TRUE;
+    }
+
+  *escaping = !path_is_inside (path, p->base_dir, p->base_len);
+  if (*escaping)
+    p->self->flags |= VS_PLAYLIST_FLAG_ESCAPING;
+  *path_out = g_steal_pointer (&path);
+  return TRUE;
+}
+
+/* The hot path of parser_resolve(): allocates nothing for plain relative URIs, and only
+ * builds their path when someone will read it. *path is borrowed from @p or @owned. */
+static gboolean
+parser_locate_segment (Parser      *p,
+                       const char  *uri,
+                       gsize        len,
+                       const char **path,
+                       char       **owned,
+                       GError     **error)
+{
+  gboolean want_path = p->func != NULL;
+  gboolean escaping;
+
+  if (!uri_is_plain_relative (uri, len))
+    {
+      if (!parser_resolve (p, uri, owned, &escaping, error))
+        return FALSE;
+      *path = *owned;
+      return TRUE;
+    }
+
+  if (uri_scheme_length (uri, len) > 0)
+    {
+      p->self->flags |= VS_PLAYLIST_FLAG_REMOTE;
+      *path = NULL;
+      return TRUE;
+    }
+
+  if (want_path || !p->dir_inside_base)
+    {
+      g_string_truncate (p->path_buf, 0);
+      g_string_append (p->path_buf, p->dir);
+      if (p->path_buf->str[p->path_buf->len - 1] != '/')
+        g_string_append_c (p->path_buf, '/');
+      g_string_append_len (p->path_buf, uri, len);
+
+      if (!p->dir_inside_base && !path_is_inside (p->path_buf->str, p->base_dir, p->base_len))
+        p->self->flags |= VS_PLAYLIST_FLAG_ESCAPING;
+    }
+
+  *path = want_path ? p->path_buf->str : NULL;
+  return TRUE;
+}
+
+/* Tags */
+
+static gboolean
+parse_extinf (Parser  *p,
+              char    *value,
+              gsize    len,
+              GError **error)
+{
+  const char *comma = memchr (value, ',', len);
+  const char *duration = value;
+  gsize duration_len = comma != NULL ? (gsize) (comma - value) : len;
+  g_autofree char *shown = NULL;
+  gboolean too_large;
+
+  if (parse_duration (duration, duration_len, &p->pending_secs, &p->pending_frac, &too_large))
+    {
+      /* a second #EXTINF before the URI replaces the first */
+      p->pending_extinf = TRUE;
+      return TRUE;
+    }
+
+  trim (&duration, &duration_len);
+  shown = shown_text (duration, duration_len);
+  if (too_large)
+    return parser_error (p, error, VS_PLAYLIST_ERROR_BAD_DURATION,
+                         "#EXTINF duration '%s' is too large", shown);
+  return parser_error (p, error, VS_PLAYLIST_ERROR_BAD_DURATION,
+                       "invalid #EXTINF duration '%s'", shown);
+}
+
+static gboolean
+parse_target_duration (Parser  *p,
+                       char    *value,
+                       gsize    len,
+                       GError **error)
+{
+  g_autofree char *shown = NULL;
+
+  if (parse_int64 (value, len, &p->self->target_duration))
+    return TRUE;
+
+  shown = shown_text (value, len);
+  return parser_error (p, error, VS_PLAYLIST_ERROR_INVALID,
+                       "invalid #EXT-X-TARGETDURATION '%s'", shown);
+}
+
+static gboolean
+parse_endlist (Parser  *p,
+               char    *value,
+               gsize    len,
+               GError **error)
+{
+  p->self->flags |= VS_PLAYLIST_FLAG_ENDLIST;
+  return TRUE;
+}
+
+static gboolean
+parse_discontinuity (Parser  *p,
+                     char    *value,
+                     gsize    len,
+                     GError **error)
+{
+  p->self->flags |= VS_PLAYLIST_FLAG_DISCONTINUITY;
+  p->discontinuity_sequence++;
+  return TRUE;
+}
+
+static gboolean
+parse_byterange (Parser  *p,
+                 char    *value,
+                 gsize    len,
+                 GError **error)
+{
+  g_autofree char *shown = NULL;
+
+  if (parse_byte_range (value, len, &p->range_length, &p->range_offset))
+    {
+      p->pending_range = TRUE;
+      p->self->flags |= VS_PLAYLIST_FLAG_BYTERANGE;
+      return TRUE;
+    }
+
+  shown = shown_text (value, len);
+  return parser_error (p, error, VS_PLAYLIST_ERROR_INVALID,
+                       "invalid #EXT-X-BYTERANGE '%s'", shown);
+}
+
+static gboolean
+bad_attributes (Parser     *p,
+                GError    **error,
+                const char *tag)
+{
+  return parser_error (p, error, VS_PLAYLIST_ERROR_INVALID, "malformed %s attribute list", tag);
+}
+
+static gboolean
+parse_key (Parser  *p,
+           char    *value,
+           gsize    len,
+           GError **error)
+{
+  AttrIter it = { value, value + len };
+  const char *name, *attr;
+  gsize name_len, attr_len;
+  gboolean have_method = FALSE;
+  int r;
+
+  while ((r = attr_iter_next (&it, &name, &name_len, &attr, &attr_len)) > 0)
+    {
+      if (!attr_is (name, name_len, "METHOD"))
+        continue;
+      have_method = TRUE;
+      if (!attr_is (attr, attr_len, "NONE"))
+        p->self->flags |= VS_PLAYLIST_FLAG_ENCRYPTED;
+    }
+  if (r < 0)
+    return bad_attributes (p, error, "#EXT-X-KEY");
+
+  /* METHOD is required; without it, assume the worst */
+  if (!have_method)
+    p->self->flags |= VS_PLAYLIST_FLAG_ENCRYPTED;
+  return TRUE;
+}
+
+static gboolean
+parse_map (Parser  *p,
+           char    *value,
+           gsize    len,
+           GError **error)
+{
+  VsPlaylist *self = p->self;
+  AttrIter it = { value, value + len };
+  const char *name, *attr;
+  gsize name_len, attr_len;
+  g_autofree char *uri = NULL;
+  g_autofree char *path = NULL;
+  gint64 length = -1, offset = -1;
+  gboolean escaping;
+  int r;
+
+  while ((r = attr_iter_next (&it, &name, &name_len, &attr, &attr_len)) > 0)
+    {
+      if (attr_is (name, name_len, "URI"))
+        {
+          g_clear_pointer (&uri, g_free);
+          uri = g_strndup (attr, attr_len);
+        }
+      else if (attr_is (name, name_len, "BYTERANGE") &&
+               !parse_byte_range (attr, attr_len, &length, &offset))
+        return parser_error (p, error, VS_PLAYLIST_ERROR_INVALID, "invalid #EXT-X-MAP BYTERANGE");
+    }
+  if (r < 0)
+    return bad_attributes (p, error, "#EXT-X-MAP");
+  if (uri == NULL || uri[0] == '\0')
+    return parser_error (p, error, VS_PLAYLIST_ERROR_INVALID, "#EXT-X-MAP without a URI");
+
+  if (!parser_resolve (p, uri, &path, &escaping, error))
+    return FALSE;
+
+  /* later maps (after a discontinuity) are checked, but the first one is kept */
+  self->flags |= VS_PLAYLIST_FLAG_INIT_MAP;
+  if (self->map_uri == NULL)
+    {
+      self->map_uri = g_steal_pointer (&uri);
+      self->map_path = g_steal_pointer (&path);
+      self->map_byte_length = length;
+      self->map_byte_offset = MAX (offset, 0);
+    }
+  return TRUE;
+}
+
+static gboolean
+mixed_error (Parser  *p,
+             GError **error)
+{
+  return parser_error (p, error, VS_PLAYLIST_ERROR_INVALID,
+                       "master playlist tags mixed with media segments");
+}
+
+static gboolean
+parse_stream_inf (Parser  *p,
+                  char    *value,
+                  gsize    len,
+                  GError **error)
+{
+  AttrIter it = { value, value + len };
+  const char *name, *attr;
+  gsize name_len, attr_len;
+  int r;
+
+  if (p->self->n_segments > 0)
+    return mixed_error (p, error);
+
+  p->self->flags |= VS_PLAYLIST_FLAG_MASTER;
+  p->pending_variant = TRUE;
+  p->pending_bandwidth = 0;
+
+  while ((r = attr_iter_next (&it, &name, &name_len, &attr, &attr_len)) > 0)
+    if (attr_is (name, name_len, "BANDWIDTH") &&
+        !parse_int64 (attr, attr_len, &p->pending_bandwidth))
+      return parser_error (p, error, VS_PLAYLIST_ERROR_INVALID,
+                           "invalid #EXT-X-STREAM-INF BANDWIDTH");
+  if (r < 0)
+    return bad_attributes (p, error, "#EXT-X-STREAM-INF");
+  return TRUE;
+}
+
+typedef gboolean (*TagFunc) (Parser *p, char *value, gsize len, GError **error);
+
+static const struct
+{
+  const char *name;
+  gsize       len;
+  TagFunc     func;
+} tags[] = {
+#define TAG(name, func) { name, sizeof name - 1, func }
+  TAG ("#EXTINF", parse_extinf), /* first: nearly every other line */
+  TAG ("#EXT-X-BYTERANGE", parse_byterange),
+  TAG ("#EXT-X-DISCONTINUITY", parse_discontinuity),
+  TAG ("#EXT-X-KEY", parse_key),
+  TAG ("#EXT-X-MAP", parse_map),
+  TAG ("#EXT-X-TARGETDURATION", parse_target_duration),
+  TAG ("#EXT-X-ENDLIST", parse_endlist),
+  TAG ("#EXT-X-STREAM-INF", parse_stream_inf),
+#undef TAG
+};
+
+/* Unknown tags are ignored, as RFC 8216 asks. */
+static gboolean
+parser_handle_tag (Parser  *p,
+                   char    *line,
+                   gsize    len,
+                   GError **error)
+{
+  char *colon = memchr (line, ':', len);
+  gsize name_len = colon != NULL ? (gsize) (colon - line) : len;
+  char *value = colon != NULL ? colon + 1 : line + len;
+
+  for (guint i = 0; i < G_N_ELEMENTS (tags); i++)
+    if (name_len == tags[i].len && memcmp (line, tags[i].name, name_len) == 0)
+      return tags[i].func (p, value, line + len - value, error);
+
+  return TRUE;
+}
+
+/* URI lines */
+
+static gboolean
+parser_add_variant (Parser      *p,
+                    const char  *uri,
+                    gsize        len,
+                    GError     **error)
+{
+  Variant v = { .uri = NULL };
+
+  if (!parser_resolve (p, uri, &v.path, &v.escaping, error))
+    return FALSE;
+
+  v.uri = g_strndup (uri, len);
+  v.pub.uri = v.uri;
+  v.pub.path = v.path;
+  v.pub.bandwidth = p->pending_bandwidth;
+  v.pub.exists = v.path != NULL && g_file_test (v.path, G_FILE_TEST_IS_REGULAR);
+  g_array_append_val (p->self->variants, v);
+
+  p->pending_variant = FALSE;
+  return TRUE;
+}
+
+/* Fills the segment's byte range, continuing the previous sub-range without "@<o>". */
+static gboolean
+parser_take_range (Parser            *p,
+                   const char        *uri,
+                   gsize              len,
+                   VsPlaylistSegment *segment,
+                   GError           **error)
+{
+  gint64 offset = p->range_offset;
+
+  if (!p->pending_range)
+    {
+      p->range_continuable = FALSE;
+      return TRUE;
+    }
+
+  if (offset < 0)
+    {
+      if (!p->range_continuable || p->range_uri->len != len ||
+          memcmp (p->range_uri->str, uri, len) != 0)
+        return parser_error (p, error, VS_PLAYLIST_ERROR_INVALID,
+                             "#EXT-X-BYTERANGE without an offset does not follow "
+                             "a sub-range of the same URI");
+      offset = p->range_end;
+      if (p->range_length > G_MAXINT64 - offset)
+        return parser_error (p, error, VS_PLAYLIST_ERROR_INVALID, "byte range overflows");
+    }
+
+  segment->byte_offset = offset;
+  segment->byte_length = p->range_length;
+  p->pending_range = FALSE;
+  p->range_continuable = TRUE;
+  p->range_end = offset + p->range_length;
+  g_string_truncate (p->range_uri, 0);
+  g_string_append_len (p->range_uri, uri, len);
+  return TRUE;
+}
+
+static gboolean
+parser_add_duration (Parser  *p,
+                     GError **error)
+{
+  p->total_frac += p->pending_frac;
+  if (p->total_frac >= FRAC_PER_SECOND)
+    {
+      p->total_frac -= FRAC_PER_SECOND;
+      p->total_secs++;
+    }
+  p->total_secs += p->pending_secs;
+
+  if (p->total_secs > MAX_TOTAL_SECS ||
+      (p->total_secs == MAX_TOTAL_SECS && total_ms (p->total_secs, p->total_frac) > G_MAXINT64))
+    return parser_error (p, error, VS_PLAYLIST_ERROR_BAD_DURATION,
+                         "total duration is too large");
+  return TRUE;
+}
+
+static gboolean
+parser_add_segment (Parser      *p,
+                    const char  *uri,
+                    gsize        len,
+                    GError     **error)
+{
+  VsPlaylistSegment segment = { uri, NULL, 0, 0, -1, p->discontinuity_sequence, 0 };
+  g_autofree char *owned = NULL;
+
+  if (p->self->flags & VS_PLAYLIST_FLAG_MASTER)
+    return mixed_error (p, error);
+  if (p->self->n_segments == G_MAXUINT)
+    return parser_error (p, error, VS_PLAYLIST_ERROR_INVALID, "too many segments");
+
+  if (!parser_locate_segment (p, uri, len, &segment.path, &owned, error) ||
+      !parser_take_range (p, uri, len, &segment, error) ||
+      !parser_add_duration (p, error))
+    return FALSE;
+
+  segment.index = p->self->n_segments++;
+  p->pending_extinf = FALSE;
+  if (p->func == NULL)
+    return TRUE;
+
+  segment.duration_ns = p->pending_secs * 1000000000 +
+                        (p->pending_frac + FRAC_PER_NS / 2) / FRAC_PER_NS;
+  if (!p->func (&segment, p->user_data))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Playlist parsing was stopped");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+parser_handle_uri (Parser  *p,
+                   char    *uri,
+                   gsize    len,
+                   GError **error)
+{
+  while (uri[0] == ' ' || uri[0] == '\t')
+    uri++, len--;
+
+  if (p->pending_variant)
+    {
+      if (p->pending_extinf)
+        return mixed_error (p, error);
+      return parser_add_variant (p, uri, len, error);
+    }
+  if (p->pending_extinf)
+    return parser_add_segment (p, uri, len, error);
+
+  g_debug ("%s:%u: URI without #EXTINF ignored", p->reader.path, p->reader.line_no);
+  return TRUE;
+}
+
+static void
+parser_check_header (Parser     *p,
+                     const char *line,
+                     gsize       len)
+{
+  if (len >= 7 && memcmp (line, "#EXTM3U", 7) == 0 && (len == 7 || g_ascii_isspace (line[7])))
+    return;
+
+  /* common in hand-written playlists; the caller decides whether to warn */
+  p->self->flags |= VS_PLAYLIST_FLAG_NO_HEADER;
+  g_debug ("%s: no #EXTM3U header", p->reader.path);
+}
+
+static gboolean
+parser_handle_line (Parser  *p,
+                    char    *line,
+                    gsize    len,
+                    GError **error)
+{
+  if (p->reader.line_no == 1 && len >= 3 && memcmp (line, "\xEF\xBB\xBF", 3) == 0)
+    {
+      p->self->flags |= VS_PLAYLIST_FLAG_BOM;
+      line += 3, len -= 3;
+    }
+  while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+    line[--len] = '\0';
+  if (len == 0)
+    return TRUE;
+
+  if (!p->seen_first_line)
+    {
+      p->seen_first_line = TRUE;
+      parser_check_header (p, line, len);
+    }
+
+  if (line[0] != '#')
+    return parser_handle_uri (p, line, len, error);
+  if (len > 4 && memcmp (line, "#EXT", 4) == 0)
+    return parser_handle_tag (p, line, len, error);
+  return TRUE; /* a comment */
+}
+
+static gboolean
+parser_finish (Parser  *p,
+               GError **error)
+{
+  VsPlaylist *self = p->self;
+
+  if (p->pending_extinf)
+    g_debug ("%s: trailing #EXTINF without a URI ignored", p->reader.path);
+
+  if (!(self->flags & VS_PLAYLIST_FLAG_MASTER) && self->n_segments == 0)
+    {
+      g_autofree char *display = g_filename_display_name (self->path);
+
+      g_set_error (error, VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_NO_SEGMENTS,
+                   "“%s” lists no media segment", display);
+      return FALSE;
+    }
+
+  self->duration_ms = total_ms (p->total_secs, p->total_frac);
+  return TRUE;
+}
+
+static gboolean
+parser_run (Parser      *p,
+            const char  *base_dir,
+            GError     **error)
+{
+  char *line;
+  gsize len;
+
+  p->dir = g_path_get_dirname (p->self->path);
+  p->base_dir = base_dir != NULL ? g_canonicalize_filename (base_dir, NULL) : g_strdup (p->dir);
+  p->base_len = strlen (p->base_dir);
+  p->dir_inside_base = path_is_inside (p->dir, p->base_dir, p->base_len);
+  p->path_buf = g_string_sized_new (256);
+  p->range_uri = g_string_new (NULL);
+
+  if (g_cancellable_set_error_if_cancelled (p->cancellable, error) ||
+      !line_reader_open (&p->reader, p->self->path, error))
+    return FALSE;
+
+  while (line_reader_next (&p->reader, &line, &len, p->cancellable, error))
+    {
+      if (line == NULL)
+        return parser_finish (p, error);
+      if (!parser_handle_line (p, line, len, error))
+        return FALSE;
+      if ((p->reader.line_no & CANCEL_CHECK_MASK) == 0 &&
+          g_cancellable_set_error_if_cancelled (p->cancellable, error))
+        return FALSE;
+    }
+  return FALSE;
+}
+
+/* Public API */
+
+VsPlaylist *
+vs_playlist_parse (const char             *path,
+                   const char             *base_dir,
+                   VsPlaylistSegmentFunc   func,
+                   gpointer                user_data,
+                   GCancellable           *cancellable,
+                   GError                **error)
+{
+  g_autoptr(VsPlaylist) self = NULL;
+  g_auto(Parser) p = PARSER_INIT;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  self = g_object_new (VS_TYPE_PLAYLIST, NULL);
+  self->path = g_canonicalize_filename (path, NULL);
+
+  p.self = self;
+  p.func = func;
+  p.user_data = user_data;
+  p.cancellable = cancellable;
+  if (!parser_run (&p, base_dir, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+/* Highest bandwidth among the variants present locally; the first one on ties. */
+static const Variant *
+pick_variant (VsPlaylist *master)
+{
+  const Variant *best = NULL;
+
+  for (guint i = 0; i < master->variants->len; i++)
+    {
+      const Variant *v = &g_array_index (master->variants, Variant, i);
+
+      if (v->pub.exists && (best == NULL || v->pub.bandwidth > best->pub.bandwidth))
+        best = v;
+    }
+  return best;
+}
+
+VsPlaylist *
+vs_playlist_load (const char             *path,
+                  VsPlaylistSegmentFunc   func,
+                  gpointer                user_data,
+                  GCancellable           *cancellable,
+                  GError                **error)
+{
+  g_autoptr(VsPlaylist) master = NULL;
+  g_autoptr(VsPlaylist) media = NULL;
+  g_autofree char *master_dir = NULL;
+  g_autofree char *shown = NULL;
+  const Variant *variant;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  master = vs_playlist_parse (path, NULL, func, user_data, cancellable, error);
+  if (master == NULL || !(master->flags & VS_PLAYLIST_FLAG_MASTER))
+    return g_steal_pointer (&master);
+
+  variant = pick_variant (master);
+  if (variant == NULL)
+    {
+      g_autofree char *display = g_filename_display_name (master->path);
+
+      g_set_error (error, VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_NO_VARIANT,
+                   "“%s” lists no variant present locally", display);
+      return NULL;
+    }
+
+  shown = shown_text (variant->uri, strlen (variant->uri));
+  master_dir = g_path_get_dirname (master->path);
+  media = vs_playlist_parse (variant->path, master_dir, func, user_data, cancellable, error);
+  if (media == NULL)
+    {
+      g_prefix_error (error, "Variant “%s”: ", shown);
+      return NULL;
+    }
+  if (media->flags & VS_PLAYLIST_FLAG_MASTER)
+    {
+      g_set_error (error, VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_INVALID,
+                   "Variant “%s” is itself a master playlist", shown);
+      return NULL;
+    }
+
+  media->master_path = g_strdup (master->path);
+  if (variant->escaping)
+    media->flags |= VS_PLAYLIST_FLAG_ESCAPING;
+  return g_steal_pointer (&media);
+}
+
+const char *
+vs_playlist_get_path (VsPlaylist *self)
+{
+  g_return_val_if_fail (VS_IS_PLAYLIST (self), NULL);
+  return self->path;
+}
+
+const char *
+vs_playlist_get_master_path (VsPlaylist *self)
+{
+  g_return_val_if_fail (VS_IS_PLAYLIST (self), NULL);
+  return self->master_path;
+}
+
+VsPlaylistFlags
+vs_playlist_get_flags (VsPlaylist *self)
+{
+  g_return_val_if_fail (VS_IS_PLAYLIST (self), VS_PLAYLIST_FLAG_NONE);
+  return self->flags;
+}
+
+gint64
+vs_playlist_get_duration_ms (VsPlaylist *self)
+{
+  g_return_val_if_fail (VS_IS_PLAYLIST (self), 0);
+  return self->duration_ms;
+}
+
+guint
+vs_playlist_get_n_segments (VsPlaylist *self)
+{
+  g_return_val_if_fail (VS_IS_PLAYLIST (self), 0);
+  return self->n_segments;
+}
+
+gint64
+vs_playlist_get_target_duration (VsPlaylist *self)
+{
+  g_return_val_if_fail (VS_IS_PLAYLIST (self), -1);
+  return self->target_duration;
+}
+
+const char *
+vs_playlist_get_map_uri (VsPlaylist *self)
+{
+  g_return_val_if_fail (VS_IS_PLAYLIST (self), NULL);
+  return self->map_uri;
+}
+
+const char *
+vs_playlist_get_map_path (VsPlaylist *self)
+{
+  g_return_val_if_fail (VS_IS_PLAYLIST (self), NULL);
+  return self->map_path;
+}
+
+void
+vs_playlist_get_map_byte_range (VsPlaylist *self,
+                                gint64     *offset,
+                                gint64     *length)
+{
+  g_return_if_fail (VS_IS_PLAYLIST (self));
+
+  if (offset != NULL)
+    *offset = self->map_byte_offset;
+  if (length != NULL)
+    *length = self->map_byte_length;
+}
+
+guint
+vs_playlist_get_n_variants (VsPlaylist *self)
+{
+  g_return_val_if_fail (VS_IS_PLAYLIST (self), 0);
+  return self->variants->len;
+}
+
+const VsPlaylistVariant *
+vs_playlist_get_variant (VsPlaylist *self,
+                         guint       index)
+{
+  g_return_val_if_fail (VS_IS_PLAYLIST (self), NULL);
+  g_return_val_if_fail (index < self->variants->len, NULL);
+  return &g_array_index (self->variants, Variant, index).pub;
+}

@@ -1,0 +1,107 @@
+/* vs-playlist.h: streaming HLS playlist parser (RFC 8216) */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define VS_PLAYLIST_ERROR (vs_playlist_error_quark ())
+
+/* The longest line accepted, in bytes before the '\n' (a '\r' before it counts). */
+#define VS_PLAYLIST_MAX_LINE_LENGTH (1024 * 1024)
+
+typedef enum
+{
+  VS_PLAYLIST_ERROR_FAILED,
+  VS_PLAYLIST_ERROR_NO_SEGMENTS,    /* a media playlist without any (complete) segment */
+  VS_PLAYLIST_ERROR_BAD_DURATION,   /* NaN, infinity, negative, malformed or overflowing #EXTINF */
+  VS_PLAYLIST_ERROR_LINE_TOO_LONG,  /* a line longer than the parser's bound */
+  VS_PLAYLIST_ERROR_NO_VARIANT,     /* a master playlist with no variant present locally */
+  VS_PLAYLIST_ERROR_INVALID,        /* binary data, NUL bytes, or a tag whose value cannot be read */
+} VsPlaylistError;
+
+typedef enum
+{
+  VS_PLAYLIST_FLAG_NONE          = 0,
+  VS_PLAYLIST_FLAG_ENDLIST       = 1 << 0, /* #EXT-X-ENDLIST present */
+  VS_PLAYLIST_FLAG_ENCRYPTED     = 1 << 1, /* #EXT-X-KEY with a METHOD other than NONE */
+  VS_PLAYLIST_FLAG_INIT_MAP      = 1 << 2, /* #EXT-X-MAP present (fMP4 segments) */
+  VS_PLAYLIST_FLAG_DISCONTINUITY = 1 << 3, /* at least one #EXT-X-DISCONTINUITY */
+  VS_PLAYLIST_FLAG_REMOTE        = 1 << 4, /* a segment, map or variant URI with a non-file scheme */
+  VS_PLAYLIST_FLAG_ESCAPING      = 1 << 5, /* a local URI resolving outside the base folder */
+  VS_PLAYLIST_FLAG_MASTER        = 1 << 6, /* the file read was a master playlist */
+  VS_PLAYLIST_FLAG_BYTERANGE     = 1 << 7, /* #EXT-X-BYTERANGE used */
+  VS_PLAYLIST_FLAG_NO_HEADER     = 1 << 8, /* #EXTM3U missing: accepted, with a warning */
+  VS_PLAYLIST_FLAG_BOM           = 1 << 9, /* UTF-8 byte order mark skipped */
+} VsPlaylistFlags;
+
+typedef struct
+{
+  const char *uri;          /* as written in the playlist */
+  const char *path;         /* local file (filename encoding), or NULL when remote */
+  gint64      duration_ns;  /* this segment's #EXTINF, rounded to nanoseconds */
+  gint64      byte_offset;  /* start of the byte range, 0 without one */
+  gint64      byte_length;  /* length of the byte range, -1 for the whole file */
+  guint       discontinuity_sequence; /* number of #EXT-X-DISCONTINUITY tags seen before it */
+  guint       index;        /* 0-based position in the playlist */
+} VsPlaylistSegment;
+
+typedef struct
+{
+  const char *uri;          /* as written */
+  const char *path;         /* local file, or NULL when remote */
+  gint64      bandwidth;    /* BANDWIDTH attribute, 0 when absent */
+  gboolean    exists;       /* path is a readable regular file */
+} VsPlaylistVariant;
+
+/* Called for every complete segment (an #EXTINF followed by its URI), in order, while the
+ * file streams. Pointers are valid only during the call. Return FALSE to stop parsing
+ * (vs_playlist_parse() then fails with G_IO_ERROR_CANCELLED). */
+typedef gboolean (*VsPlaylistSegmentFunc) (const VsPlaylistSegment *segment,
+                                           gpointer                 user_data);
+
+#define VS_TYPE_PLAYLIST (vs_playlist_get_type ())
+G_DECLARE_FINAL_TYPE (VsPlaylist, vs_playlist, VS, PLAYLIST, GObject)
+
+GQuark       vs_playlist_error_quark        (void);
+
+/* Parses one playlist file, master or media, without following variants. Memory stays
+ * constant whatever the number of segments (segments reach @func only). @base_dir is the
+ * folder that local URIs must stay inside (NULL: the playlist's own folder). A master
+ * playlist succeeds with its variants listed and no segments; a media playlist without
+ * segments fails with VS_PLAYLIST_ERROR_NO_SEGMENTS. */
+VsPlaylist  *vs_playlist_parse              (const char             *path,
+                                             const char             *base_dir,
+                                             VsPlaylistSegmentFunc   func,
+                                             gpointer                user_data,
+                                             GCancellable           *cancellable,
+                                             GError                **error);
+
+/* Parses @path; a master playlist is resolved to its highest-bandwidth variant that
+ * exists locally, which is then parsed (segments reach @func). The result describes the
+ * media playlist; vs_playlist_get_master_path() tells where it came from. Local URIs must
+ * then stay inside the master's folder, and VS_PLAYLIST_FLAG_ESCAPING is also set when the
+ * chosen variant itself lies outside it. */
+VsPlaylist  *vs_playlist_load               (const char             *path,
+                                             VsPlaylistSegmentFunc   func,
+                                             gpointer                user_data,
+                                             GCancellable           *cancellable,
+                                             GError                **error);
+
+const char  *vs_playlist_get_path           (VsPlaylist *self); /* the file parsed */
+const char  *vs_playlist_get_master_path    (VsPlaylist *self); /* NULL unless resolved from one */
+VsPlaylistFlags vs_playlist_get_flags       (VsPlaylist *self);
+gint64       vs_playlist_get_duration_ms    (VsPlaylist *self); /* exact sum, rounded once */
+guint        vs_playlist_get_n_segments     (VsPlaylist *self);
+gint64       vs_playlist_get_target_duration (VsPlaylist *self); /* seconds, -1 if absent */
+const char  *vs_playlist_get_map_uri        (VsPlaylist *self); /* #EXT-X-MAP URI or NULL */
+const char  *vs_playlist_get_map_path       (VsPlaylist *self); /* local file of the map, or NULL */
+/* The first #EXT-X-MAP's BYTERANGE: offset 0 and length -1 without one. */
+void         vs_playlist_get_map_byte_range (VsPlaylist *self,
+                                             gint64     *offset,
+                                             gint64     *length);
+guint        vs_playlist_get_n_variants     (VsPlaylist *self);
+const VsPlaylistVariant *vs_playlist_get_variant (VsPlaylist *self,
+                                                  guint       index);
+
+G_END_DECLS

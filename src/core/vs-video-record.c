@@ -1,0 +1,89 @@
+#define G_LOG_DOMAIN "vs-video-record"
+
+#include "config.h"
+
+#include "vs-video-record.h"
+
+G_DEFINE_BOXED_TYPE (VsVideoRecord, vs_video_record, vs_video_record_copy, vs_video_record_free)
+
+VsVideoRecord *
+vs_video_record_new (void)
+{
+  VsVideoRecord *self = g_new0 (VsVideoRecord, 1);
+
+  self->duration_ms = -1;
+  return self;
+}
+
+VsVideoRecord *
+vs_video_record_copy (const VsVideoRecord *self)
+{
+  VsVideoRecord *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  copy = g_memdup2 (self, sizeof *self);
+  copy->path = g_strdup (self->path);
+  copy->uri = g_strdup (self->uri);
+  copy->display_name = g_strdup (self->display_name);
+  copy->video_codec = g_strdup (self->video_codec);
+  copy->audio_codec = g_strdup (self->audio_codec);
+  copy->container = g_strdup (self->container);
+  return copy;
+}
+
+void
+vs_video_record_free (VsVideoRecord *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->path);
+  g_free (self->uri);
+  g_free (self->display_name);
+  g_free (self->video_codec);
+  g_free (self->audio_codec);
+  g_free (self->container);
+  g_free (self);
+}
+
+void
+vs_video_record_set_path (VsVideoRecord *self,
+                          const char    *path)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (path != NULL && g_path_is_absolute (path));
+
+  g_free (self->path);
+  g_free (self->uri);
+  g_free (self->display_name);
+  self->path = g_strdup (path);
+  self->uri = g_filename_to_uri (path, NULL, NULL);
+  self->display_name = g_filename_display_basename (path);
+}
+
+const char *
+vs_video_kind_to_string (VsVideoKind kind)
+{
+  return kind == VS_VIDEO_KIND_HLS ? "hls" : "file";
+}
+
+gboolean
+vs_sort_key_from_string (const char *str,
+                         VsSortKey  *out_key)
+{
+  static const char * const names[] = { "name", "mtime", "size", "duration" };
+
+  g_return_val_if_fail (str != NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      if (g_str_equal (str, names[i]))
+        {
+          if (out_key != NULL)
+            *out_key = (VsSortKey) i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}

@@ -1,0 +1,68 @@
+/* vs-video-record.h: one library row as plain data, safe to pass between threads */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  VS_VIDEO_KIND_FILE = 0,
+  VS_VIDEO_KIND_HLS  = 1,
+} VsVideoKind;
+
+typedef enum
+{
+  VS_MEDIA_STATE_PENDING = 0, /* not done yet */
+  VS_MEDIA_STATE_DONE    = 1,
+  VS_MEDIA_STATE_FAILED  = 2,
+} VsMediaState;
+
+typedef enum
+{
+  VS_SORT_NAME     = 0,
+  VS_SORT_MTIME    = 1,
+  VS_SORT_SIZE     = 2,
+  VS_SORT_DURATION = 3,
+} VsSortKey;
+
+#define VS_TYPE_VIDEO_RECORD (vs_video_record_get_type ())
+
+typedef struct
+{
+  gint64       id;
+  gint64       folder_id;
+  char        *path;          /* filename encoding: raw bytes, not always UTF-8 */
+  char        *uri;           /* escaped, lossless */
+  char        *display_name;  /* UTF-8, for people */
+  VsVideoKind  kind;
+  gint64       size;
+  gint64       mtime_ns;      /* ns since the epoch */
+  gint64       btime_ns;      /* creation time, 0 when unknown */
+  gint64       duration_ms;   /* -1 when unknown */
+  int          width;         /* 0 when unknown */
+  int          height;
+  char        *video_codec;
+  char        *audio_codec;
+  char        *container;
+  gboolean     has_video;
+  VsMediaState probe_state;
+  VsMediaState thumb_state;
+} VsVideoRecord;
+
+GType          vs_video_record_get_type (void) G_GNUC_CONST;
+VsVideoRecord *vs_video_record_new      (void);
+VsVideoRecord *vs_video_record_copy     (const VsVideoRecord *self);
+void           vs_video_record_free     (VsVideoRecord *self);
+
+/* Fills uri and display_name from path. */
+void           vs_video_record_set_path (VsVideoRecord *self,
+                                         const char    *path);
+
+const char    *vs_video_kind_to_string  (VsVideoKind kind);
+gboolean       vs_sort_key_from_string  (const char *str,
+                                         VsSortKey  *out_key);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsVideoRecord, vs_video_record_free)
+
+G_END_DECLS
