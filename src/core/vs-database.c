@@ -524,6 +524,7 @@ vs_database_add_root (VsDatabase  *self,
                       GError     **error)
 {
   sqlite3_stmt *stmt;
+  const char *slash;
   gint64 root_id;
 
   g_return_val_if_fail (VS_IS_DATABASE (self), FALSE);
@@ -532,15 +533,20 @@ vs_database_add_root (VsDatabase  *self,
   if (!vs_database_begin (self, error))
     return FALSE;
 
-  stmt = _vs_database_prepare (self,
-                               "SELECT id FROM roots WHERE path = ?1 OR "
-                               "(substr(?1, 1, length(path) + 1) = path || X'2F') "
-                               "ORDER BY length(path) LIMIT 1", error);
-  if (stmt == NULL)
-    goto failed;
-  _vs_bind_path (stmt, 1, path);
-  root_id = sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
-  sqlite3_reset (stmt);
+  /* The outermost root that is @path or one of its ancestors. */
+  root_id = 0;
+  slash = path;
+  do
+    {
+      g_autofree char *ancestor = NULL;
+
+      slash = strchr (slash + 1, '/');
+      ancestor = slash != NULL ? g_strndup (path, slash - path) : g_strdup (path);
+      root_id = lookup_id (self, "SELECT id FROM roots WHERE path = ?1", ancestor, error);
+      if (root_id < 0)
+        goto failed;
+    }
+  while (root_id == 0 && slash != NULL);
 
   if (root_id == 0)
     {

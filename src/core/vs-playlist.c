@@ -89,7 +89,9 @@ typedef struct
   char     *base_dir; /* local URIs must stay inside it */
   gsize     base_len;
   gboolean  dir_inside_base;
-  GString  *path_buf;  /* reused for the paths of plain relative URIs */
+  GString  *path_buf;  /* "dir/", then the plain relative URI of the segment */
+  char     *resolved_path; /* the path of the last unusual segment URI */
+  gsize     dir_prefix_len;
   GString  *range_uri; /* URI of the previous segment, when it was a sub-range */
 
   /* state that tags carry to the next URI line */
@@ -105,6 +107,7 @@ typedef struct
   gboolean  range_continuable;
   gint64    range_end;
   guint     discontinuity_sequence;
+  guint     n_stray_uris;
 
   guint64   total_secs;
   guint64   total_frac;
@@ -120,6 +123,7 @@ parser_clear (Parser *p)
   g_clear_pointer (&p->reader.buf, g_free);
   g_clear_pointer (&p->dir, g_free);
   g_clear_pointer (&p->base_dir, g_free);
+  g_clear_pointer (&p->resolved_path, g_free);
   if (p->path_buf != NULL)
     g_string_free (g_steal_pointer (&p->path_buf), TRUE);
   if (p->range_uri != NULL)
@@ -360,13 +364,17 @@ line_reader_next (LineReader    *r,
 
 /* Numbers */
 
+#define IS_DIGIT(c) ((guint) ((c) - '0') < 10)
+#define IS_BLANK(c) ((c) == ' ' || (c) == '\t')
+#define IS_SCHEME_CHAR(c) (g_ascii_isalnum (c) || (c) == '+' || (c) == '-' || (c) == '.')
+
 static void
 trim (const char **s,
       gsize       *len)
 {
-  while (*len > 0 && ((*s)[0] == ' ' || (*s)[0] == '\t'))
+  while (*len > 0 && IS_BLANK ((*s)[0]))
     (*s)++, (*len)--;
-  while (*len > 0 && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
+  while (*len > 0 && IS_BLANK ((*s)[*len - 1]))
     (*len)--;
 }
 
@@ -384,7 +392,7 @@ parse_int64 (const char *s,
 
   for (gsize i = 0; i < len; i++)
     {
-      if (!g_ascii_isdigit (s[i]) || value > ((guint64) G_MAXINT64 - (s[i] - '0')) / 10)
+      if (!IS_DIGIT (s[i]) || value > ((guint64) G_MAXINT64 - (s[i] - '0')) / 10)
         return FALSE;
       value = value * 10 + (s[i] - '0');
     }
@@ -411,39 +419,48 @@ parse_byte_range (const char *s,
          *length <= G_MAXINT64 - *offset;
 }
 
-/* An #EXTINF duration: [0-9]+(\.[0-9]*)? or \.[0-9]+, nothing else (no sign, exponent,
- * hex, NaN or infinity). *secs and *frac (10^-18 s units) are exact up to 18 digits. */
+/* An #EXTINF value up to its comma: [0-9]+(\.[0-9]*)? or \.[0-9]+ between optional blanks,
+ * nothing else (no sign, exponent, hex, NaN or infinity). *secs and *frac (10^-18 s
+ * units) are exact up to 18 fractional digits. It runs once per segment, hence no trim()
+ * and no memchr() for the comma. */
 static gboolean
 parse_duration (const char *s,
-                gsize       len,
+                const char *end,
                 guint64    *secs,
                 guint64    *frac,
                 gboolean   *too_large)
 {
-  const char *end;
+  static const guint64 scale[FRAC_DIGITS + 1] = {
+    G_GUINT64_CONSTANT (1000000000000000000), G_GUINT64_CONSTANT (100000000000000000),
+    G_GUINT64_CONSTANT (10000000000000000), G_GUINT64_CONSTANT (1000000000000000),
+    G_GUINT64_CONSTANT (100000000000000), G_GUINT64_CONSTANT (10000000000000),
+    G_GUINT64_CONSTANT (1000000000000), G_GUINT64_CONSTANT (100000000000),
+    G_GUINT64_CONSTANT (10000000000), G_GUINT64_CONSTANT (1000000000),
+    100000000, 10000000, 1000000, 100000, 10000, 1000, 100, 10, 1,
+  };
   guint n_digits = 0;
   guint n_frac = 0;
 
-  trim (&s, &len);
-  end = s + len;
   *secs = *frac = 0;
   *too_large = FALSE;
 
-  for (; s < end && g_ascii_isdigit (*s); s++, n_digits++)
+  while (s < end && IS_BLANK (*s))
+    s++;
+  for (; s < end && IS_DIGIT (*s); s++, n_digits++)
     if (*secs <= MAX_SEGMENT_SECS) /* past it, stop before the value can wrap */
       *secs = *secs * 10 + (*s - '0');
 
   if (s < end && *s == '.')
-    for (s++; s < end && g_ascii_isdigit (*s); s++, n_digits++, n_frac++)
+    for (s++; s < end && IS_DIGIT (*s); s++, n_digits++, n_frac++)
       if (n_frac < FRAC_DIGITS)
         *frac = *frac * 10 + (*s - '0');
 
-  if (s != end || n_digits == 0)
+  while (s < end && IS_BLANK (*s))
+    s++;
+  if ((s < end && *s != ',') || n_digits == 0)
     return FALSE;
 
-  for (; n_frac < FRAC_DIGITS; n_frac++)
-    *frac *= 10;
-
+  *frac *= scale[MIN (n_frac, FRAC_DIGITS)];
   *too_large = *secs > MAX_SEGMENT_SECS ||
                *secs * 1000000000 + (*frac + FRAC_PER_NS / 2) / FRAC_PER_NS > G_MAXINT64;
   return !*too_large;
@@ -537,34 +554,53 @@ uri_scheme_length (const char *s,
     {
       if (s[i] == ':')
         return i;
-      if (!g_ascii_isalnum (s[i]) && s[i] != '+' && s[i] != '-' && s[i] != '.')
+      if (!IS_SCHEME_CHAR (s[i]))
         return 0;
     }
   return 0;
 }
 
-/* A relative path whose components are neither empty, "." nor "..", without escapes:
- * joined to a canonical folder it is canonical too, and cannot leave that folder. */
+/* One pass over a segment URI, cheap enough for every line. A plain URI is a relative
+ * path whose components are neither empty, "." nor "..", without escapes: joined to a
+ * canonical folder it is canonical too, and cannot leave that folder. Anything else goes
+ * through parser_resolve(). */
 static gboolean
 uri_is_plain_relative (const char *s,
                        gsize       len)
 {
-  const char *end = s + len;
+  static const guint8 stops_bare_name[256] = { ['\0'] = 1, ['/'] = 1, ['%'] = 1, [':'] = 1 };
+  gboolean maybe_scheme = len > 0 && g_ascii_isalpha (s[0]);
+  gsize component = 0;
+  const char *scan = s;
 
-  if (len == 0 || s[0] == '/' || memchr (s, '%', len) != NULL)
+  if (len == 0 || s[0] == '/')
     return FALSE;
 
-  for (const char *c = s;; )
-    {
-      const char *slash = memchr (c, '/', end - c);
-      gsize n = (slash != NULL ? slash : end) - c;
+  /* the usual bare file name: one tight scan (s is NUL-terminated at len) */
+  while (!stops_bare_name[(guchar) *scan])
+    scan++;
+  if ((gsize) (scan - s) == len)
+    return !(s[0] == '.' && (len == 1 || (len == 2 && s[1] == '.')));
 
-      if (n == 0 || (c[0] == '.' && (n == 1 || (n == 2 && c[1] == '.'))))
+  for (gsize i = 0; i <= len; i++)
+    {
+      char c = i < len ? s[i] : '/';
+
+      if (c == '/')
+        {
+          gsize n = i - component;
+
+          if (n == 0 || (s[component] == '.' && (n == 1 || (n == 2 && s[component + 1] == '.'))))
+            return FALSE;
+          component = i + 1;
+          maybe_scheme = FALSE;
+        }
+      else if (c == '%' || (c == ':' && maybe_scheme))
         return FALSE;
-      if (slash == NULL)
-        return TRUE;
-      c = slash + 1;
+      else if (maybe_scheme && !IS_SCHEME_CHAR (c))
+        maybe_scheme = FALSE;
     }
+  return TRUE;
 }
 
 static gboolean
@@ -630,40 +666,31 @@ parser_resolve (Parser      *p,
 }
 
 /* The hot path of parser_resolve(): allocates nothing for plain relative URIs, and only
- * builds their path when someone will read it. *path is borrowed from @p or @owned. */
+ * builds their path when someone will read it. *path is borrowed from @p. */
 static gboolean
 parser_locate_segment (Parser      *p,
                        const char  *uri,
                        gsize        len,
                        const char **path,
-                       char       **owned,
                        GError     **error)
 {
   gboolean want_path = p->func != NULL;
   gboolean escaping;
 
+  /* remote URIs allocate nothing there either */
   if (!uri_is_plain_relative (uri, len))
     {
-      if (!parser_resolve (p, uri, owned, &escaping, error))
+      g_clear_pointer (&p->resolved_path, g_free);
+      if (!parser_resolve (p, uri, &p->resolved_path, &escaping, error))
         return FALSE;
-      *path = *owned;
-      return TRUE;
-    }
-
-  if (uri_scheme_length (uri, len) > 0)
-    {
-      p->self->flags |= VS_PLAYLIST_FLAG_REMOTE;
-      *path = NULL;
+      *path = p->resolved_path;
       return TRUE;
     }
 
   if (want_path || !p->dir_inside_base)
     {
-      g_string_truncate (p->path_buf, 0);
-      g_string_append (p->path_buf, p->dir);
-      if (p->path_buf->str[p->path_buf->len - 1] != '/')
-        g_string_append_c (p->path_buf, '/');
-      g_string_append_len (p->path_buf, uri, len);
+      g_string_set_size (p->path_buf, p->dir_prefix_len + len);
+      memcpy (p->path_buf->str + p->dir_prefix_len, uri, len);
 
       if (!p->dir_inside_base && !path_is_inside (p->path_buf->str, p->base_dir, p->base_len))
         p->self->flags |= VS_PLAYLIST_FLAG_ESCAPING;
@@ -676,31 +703,42 @@ parser_locate_segment (Parser      *p,
 /* Tags */
 
 static gboolean
-parse_extinf (Parser  *p,
-              char    *value,
-              gsize    len,
-              GError **error)
+bad_duration (Parser      *p,
+              GError     **error,
+              const char  *value,
+              gsize        len,
+              gboolean     too_large)
 {
   const char *comma = memchr (value, ',', len);
-  const char *duration = value;
-  gsize duration_len = comma != NULL ? (gsize) (comma - value) : len;
   g_autofree char *shown = NULL;
-  gboolean too_large;
 
-  if (parse_duration (duration, duration_len, &p->pending_secs, &p->pending_frac, &too_large))
-    {
-      /* a second #EXTINF before the URI replaces the first */
-      p->pending_extinf = TRUE;
-      return TRUE;
-    }
+  if (comma != NULL)
+    len = comma - value;
+  trim (&value, &len);
+  shown = shown_text (value, len);
 
-  trim (&duration, &duration_len);
-  shown = shown_text (duration, duration_len);
   if (too_large)
     return parser_error (p, error, VS_PLAYLIST_ERROR_BAD_DURATION,
                          "#EXTINF duration '%s' is too large", shown);
   return parser_error (p, error, VS_PLAYLIST_ERROR_BAD_DURATION,
                        "invalid #EXTINF duration '%s'", shown);
+}
+
+/* Keep this free of g_autofree: freeing NULL on every segment shows in profiles. */
+static gboolean
+parse_extinf (Parser  *p,
+              char    *value,
+              gsize    len,
+              GError **error)
+{
+  gboolean too_large;
+
+  if (!parse_duration (value, value + len, &p->pending_secs, &p->pending_frac, &too_large))
+    return bad_duration (p, error, value, len, too_large);
+
+  /* a second #EXTINF before the URI replaces the first */
+  p->pending_extinf = TRUE;
+  return TRUE;
 }
 
 static gboolean
@@ -889,7 +927,7 @@ static const struct
   TagFunc     func;
 } tags[] = {
 #define TAG(name, func) { name, sizeof name - 1, func }
-  TAG ("#EXTINF", parse_extinf), /* first: nearly every other line */
+  TAG ("#EXTINF", parse_extinf),
   TAG ("#EXT-X-BYTERANGE", parse_byterange),
   TAG ("#EXT-X-DISCONTINUITY", parse_discontinuity),
   TAG ("#EXT-X-KEY", parse_key),
@@ -907,10 +945,17 @@ parser_handle_tag (Parser  *p,
                    gsize    len,
                    GError **error)
 {
-  char *colon = memchr (line, ':', len);
-  gsize name_len = colon != NULL ? (gsize) (colon - line) : len;
-  char *value = colon != NULL ? colon + 1 : line + len;
+  char *colon;
+  gsize name_len;
+  char *value;
 
+  /* nearly every other line */
+  if (len >= 8 && memcmp (line, "#EXTINF:", 8) == 0)
+    return parse_extinf (p, line + 8, len - 8, error);
+
+  colon = memchr (line, ':', len);
+  name_len = colon != NULL ? (gsize) (colon - line) : len;
+  value = colon != NULL ? colon + 1 : line + len;
   for (guint i = 0; i < G_N_ELEMENTS (tags); i++)
     if (name_len == tags[i].len && memcmp (line, tags[i].name, name_len) == 0)
       return tags[i].func (p, value, line + len - value, error);
@@ -1006,14 +1051,13 @@ parser_add_segment (Parser      *p,
                     GError     **error)
 {
   VsPlaylistSegment segment = { uri, NULL, 0, 0, -1, p->discontinuity_sequence, 0 };
-  g_autofree char *owned = NULL;
 
   if (p->self->flags & VS_PLAYLIST_FLAG_MASTER)
     return mixed_error (p, error);
   if (p->self->n_segments == G_MAXUINT)
     return parser_error (p, error, VS_PLAYLIST_ERROR_INVALID, "too many segments");
 
-  if (!parser_locate_segment (p, uri, len, &segment.path, &owned, error) ||
+  if (!parser_locate_segment (p, uri, len, &segment.path, error) ||
       !parser_take_range (p, uri, len, &segment, error) ||
       !parser_add_duration (p, error))
     return FALSE;
@@ -1039,7 +1083,7 @@ parser_handle_uri (Parser  *p,
                    gsize    len,
                    GError **error)
 {
-  while (uri[0] == ' ' || uri[0] == '\t')
+  while (IS_BLANK (uri[0]))
     uri++, len--;
 
   if (p->pending_variant)
@@ -1051,7 +1095,7 @@ parser_handle_uri (Parser  *p,
   if (p->pending_extinf)
     return parser_add_segment (p, uri, len, error);
 
-  g_debug ("%s:%u: URI without #EXTINF ignored", p->reader.path, p->reader.line_no);
+  p->n_stray_uris++; /* reported once at the end: there may be a line of them */
   return TRUE;
 }
 
@@ -1079,7 +1123,7 @@ parser_handle_line (Parser  *p,
       p->self->flags |= VS_PLAYLIST_FLAG_BOM;
       line += 3, len -= 3;
     }
-  while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+  while (len > 0 && IS_BLANK (line[len - 1]))
     line[--len] = '\0';
   if (len == 0)
     return TRUE;
@@ -1105,6 +1149,8 @@ parser_finish (Parser  *p,
 
   if (p->pending_extinf)
     g_debug ("%s: trailing #EXTINF without a URI ignored", p->reader.path);
+  if (p->n_stray_uris > 0)
+    g_debug ("%s: %u URIs without #EXTINF ignored", p->reader.path, p->n_stray_uris);
 
   if (!(self->flags & VS_PLAYLIST_FLAG_MASTER) && self->n_segments == 0)
     {
@@ -1131,7 +1177,10 @@ parser_run (Parser      *p,
   p->base_dir = base_dir != NULL ? g_canonicalize_filename (base_dir, NULL) : g_strdup (p->dir);
   p->base_len = strlen (p->base_dir);
   p->dir_inside_base = path_is_inside (p->dir, p->base_dir, p->base_len);
-  p->path_buf = g_string_sized_new (256);
+  p->path_buf = g_string_new (p->dir);
+  if (!g_str_has_suffix (p->dir, "/"))
+    g_string_append_c (p->path_buf, '/');
+  p->dir_prefix_len = p->path_buf->len;
   p->range_uri = g_string_new (NULL);
 
   if (g_cancellable_set_error_if_cancelled (p->cancellable, error) ||

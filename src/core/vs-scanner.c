@@ -600,8 +600,7 @@ scan_entry (ScanContext *ctx,
   if (!S_ISREG (stx.stx_mode) || !is_video_cached (ctx, e->name))
     return;
   /* A file reached twice (hard link, symlink to a listed file) is listed once. */
-  if ((stx.stx_nlink > 1 || via_link) &&
-      !add_dev_ino (ctx->seen_files, makedev (stx.stx_dev_major, stx.stx_dev_minor), stx.stx_ino))
+  if (!add_dev_ino (ctx->seen_files, makedev (stx.stx_dev_major, stx.stx_dev_minor), stx.stx_ino))
     return;
 
   ctx->summary.total++;
@@ -695,8 +694,15 @@ scan_folder (ScanContext *ctx,
 
   scan_playlists (ctx, dirfd, path, folder_id, entries, stamps, claims);
 
-  for (guint i = 0; i < entries->len && ctx->error == NULL; i++)
-    scan_entry (ctx, dirfd, path, folder_id, &g_array_index (entries, Entry, i), stamps, subdirs);
+  /* Real files before symbolic links, so a file linked from its own folder keeps its name. */
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < entries->len && ctx->error == NULL; i++)
+      {
+        Entry *e = &g_array_index (entries, Entry, i);
+
+        if ((e->type == DT_LNK) == (pass == 1))
+          scan_entry (ctx, dirfd, path, folder_id, e, stamps, subdirs);
+      }
 
   if (stamps != NULL && ctx->error == NULL && !g_cancellable_is_cancelled (ctx->cancellable))
     remove_vanished (ctx, stamps);

@@ -1,0 +1,372 @@
+/* vidshelf-cli end to end, as a user runs it. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vs-test-utils.h"
+
+typedef struct
+{
+  char *dir;
+  char *lib;
+  char *db;
+} Fixture;
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *r)
+{
+  g_clear_pointer (&r->out, g_free);
+  g_clear_pointer (&r->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+static void
+cli (Run        *r,
+     const char *first,
+     ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *binary = g_getenv ("VIDSHELF_CLI");
+  const char *arg;
+  va_list args;
+
+  g_assert_nonnull (binary);
+  g_ptr_array_add (argv, (gpointer) binary);
+  va_start (args, first);
+  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  proc = g_subprocess_newv ((const char * const *) argv->pdata,
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                            &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &r->out, &r->err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  r->status = g_subprocess_get_exit_status (proc);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->dir = vs_test_make_tmpdir ();
+  f->lib = g_build_filename (f->dir, "lib", NULL);
+  f->db = g_build_filename (f->dir, "library.db", NULL);
+  g_assert_cmpint (g_mkdir (f->lib, 0755), ==, 0);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  vs_test_rm_rf (f->dir);
+  g_free (f->dir);
+  g_free (f->lib);
+  g_free (f->db);
+}
+
+static void
+put (Fixture    *f,
+     const char *relative,
+     gssize      size)
+{
+  g_autofree char *path = g_build_filename (f->lib, relative, NULL);
+  g_autofree char *data = g_malloc0 (MAX (size, 1));
+
+  vs_test_write_file (path, data, size);
+}
+
+static JsonObject *
+parse_object (const char *line)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, line, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+/* JSON Lines → array of objects */
+static GPtrArray *
+parse_lines (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  GPtrArray *objects = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (lines[i][0] != '\0')
+      g_ptr_array_add (objects, parse_object (lines[i]));
+  return objects;
+}
+
+static void
+make_library (Fixture *f)
+{
+  g_autofree char *hls = g_build_filename (f->lib, "Talk 2024", NULL);
+
+  put (f, "Big Movie.mkv", 3000);
+  put (f, "small clip.mp4", 10);
+  put (f, "100%_real.webm", 500);
+  put (f, "100x real.webm", 400);
+  put (f, "sub/Deep Dive.MOV", 2000);
+  put (f, "sub/more/last.mp4", 1000);
+  put (f, "sub/readme.txt", 5);
+  put (f, "caf\xe9 \xff.mp4", 7);
+  g_assert_cmpint (g_mkdir_with_parents (hls, 0755), ==, 0);
+  vs_test_make_hls (hls, "index.m3u8", 3, "2.5", TRUE);
+}
+
+static void
+test_scan_list (Fixture       *f,
+                gconstpointer  data)
+{
+  g_auto(Run) r = { 0 };
+  g_auto(Run) again = { 0 };
+  g_auto(Run) list = { 0 };
+  g_autoptr(JsonObject) summary = NULL;
+  g_autoptr(JsonObject) summary2 = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  gboolean saw_hls = FALSE, saw_odd = FALSE;
+
+  make_library (f);
+  cli (&r, "scan", "--db", f->db, "--json", f->lib, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  summary = parse_object (r.out);
+  g_assert_cmpint (json_object_get_int_member (summary, "added"), ==, 8);
+  g_assert_cmpint (json_object_get_int_member (summary, "total"), ==, 8);
+  g_assert_cmpint (json_object_get_int_member (summary, "removed"), ==, 0);
+
+  cli (&again, "scan", "--db", f->db, "--json", f->lib, NULL);
+  summary2 = parse_object (again.out);
+  g_assert_cmpint (json_object_get_int_member (summary2, "added"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (summary2, "updated"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (summary2, "total"), ==, 8);
+
+  cli (&list, "list", "--db", f->db, "--json", NULL);
+  g_assert_cmpint (list.status, ==, 0);
+  g_assert_cmpstr (list.err, ==, "");
+  items = parse_lines (list.out);
+  g_assert_cmpuint (items->len, ==, 8);
+  for (guint i = 0; i < items->len; i++)
+    {
+      JsonObject *o = g_ptr_array_index (items, i);
+      const char *uri = json_object_get_string_member (o, "uri");
+      g_autofree char *path = g_filename_from_uri (uri, NULL, NULL);
+
+      g_assert_true (json_object_has_member (o, "path"));
+      g_assert_true (json_object_has_member (o, "size"));
+      g_assert_true (json_object_has_member (o, "mtime"));
+      g_assert_true (json_object_has_member (o, "duration_ms"));
+      /* The URI is lossless: it names a file that exists, byte for byte. */
+      g_assert_nonnull (path);
+      g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+      if (g_str_equal (json_object_get_string_member (o, "kind"), "hls"))
+        {
+          saw_hls = TRUE;
+          g_assert_true (g_str_has_suffix (json_object_get_string_member (o, "path"),
+                                           "Talk 2024/index.m3u8"));
+          g_assert_cmpint (json_object_get_int_member (o, "duration_ms"), ==, 7500);
+          g_assert_cmpint (json_object_get_int_member (o, "size"), ==, 27);
+        }
+      else
+        {
+          g_assert_cmpstr (json_object_get_string_member (o, "kind"), ==, "file");
+          g_assert_true (json_object_get_null_member (o, "duration_ms"));
+        }
+      if (strstr (path, "caf\xe9 \xff.mp4") != NULL)
+        saw_odd = TRUE;
+    }
+  g_assert_true (saw_hls);
+  g_assert_true (saw_odd);
+}
+
+static char *
+names_of (const char *json_lines)
+{
+  g_autoptr(GPtrArray) items = parse_lines (json_lines);
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      const char *path = json_object_get_string_member (g_ptr_array_index (items, i), "path");
+
+      g_string_append_printf (names, "%s%s", i ? "|" : "", strrchr (path, '/') + 1);
+    }
+  return g_string_free (g_steal_pointer (&names), FALSE);
+}
+
+static void
+test_list_queries (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *sub = g_build_filename (f->lib, "sub", NULL);
+  g_auto(Run) scan = { 0 };
+  g_auto(Run) r1 = { 0 }, r2 = { 0 }, r3 = { 0 }, r4 = { 0 }, r5 = { 0 }, r6 = { 0 }, r7 = { 0 };
+  g_autofree char *n1 = NULL, *n2 = NULL, *n3 = NULL, *n4 = NULL, *n5 = NULL, *n6 = NULL;
+
+  make_library (f);
+  cli (&scan, "scan", "--db", f->db, f->lib, NULL);
+  g_assert_cmpint (scan.status, ==, 0);
+
+  /* % and _ are literal; matching ignores case. */
+  cli (&r1, "list", "--db", f->db, "--json", "--search", "%_", NULL);
+  n1 = names_of (r1.out);
+  g_assert_cmpstr (n1, ==, "100%_real.webm");
+  cli (&r2, "list", "--db", f->db, "--json", "--search", "DEEP", NULL);
+  n2 = names_of (r2.out);
+  g_assert_cmpstr (n2, ==, "Deep Dive.MOV");
+
+  cli (&r3, "list", "--db", f->db, "--json", "--sort", "size", "--desc", "--limit", "3", NULL);
+  n3 = names_of (r3.out);
+  g_assert_cmpstr (n3, ==, "Big Movie.mkv|Deep Dive.MOV|last.mp4");
+  cli (&r4, "list", "--db", f->db, "--json", "--sort", "size", "--offset", "1", "--limit", "2",
+       NULL);
+  n4 = names_of (r4.out);
+  g_assert_cmpstr (n4, ==, "small clip.mp4|index.m3u8");
+
+  cli (&r5, "list", "--db", f->db, "--json", "--folder", sub, NULL);
+  n5 = names_of (r5.out);
+  g_assert_cmpstr (n5, ==, "Deep Dive.MOV");
+  cli (&r6, "list", "--db", f->db, "--json", "--folder", sub, "--recursive", NULL);
+  n6 = names_of (r6.out);
+  g_assert_cmpstr (n6, ==, "Deep Dive.MOV|last.mp4");
+
+  /* Durations sort unknown last; the HLS item is the only known one. */
+  cli (&r7, "list", "--db", f->db, "--sort", "duration", NULL);
+  g_assert_cmpint (r7.status, ==, 0);
+  g_assert_true (g_str_has_prefix (r7.out, "   0:00:07"));
+}
+
+static void
+test_list_no_database (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_auto(Run) r = { 0 };
+
+  cli (&r, "list", "--db", f->db, "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==, "");
+  g_assert_false (g_file_test (f->db, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_duration (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *playlist = g_build_filename (f->lib, "p.m3u8", NULL);
+  g_autofree char *bad = g_build_filename (f->lib, "bad.m3u8", NULL);
+  g_auto(Run) r1 = { 0 }, r2 = { 0 }, r3 = { 0 }, r4 = { 0 };
+  g_autoptr(GString) text = g_string_new ("#EXTM3U\n");
+
+  /* 291:57:30 = 1,051,050 s in 105,105 ten-second segments. */
+  for (guint i = 0; i < 105105; i++)
+    g_string_append_printf (text, "#EXTINF:10.000,\ns%u.ts\n", i);
+  vs_test_write_file (playlist, text->str, (gssize) text->len);
+  cli (&r1, "duration", playlist, NULL);
+  g_assert_cmpint (r1.status, ==, 0);
+  g_assert_cmpstr (r1.out, ==, "291:57:30\n");
+  cli (&r2, "duration", "--ms", playlist, NULL);
+  g_assert_cmpstr (r2.out, ==, "1051050000\n");
+
+  vs_test_write_file (bad, "#EXTM3U\n#EXTINF:nan,\na.ts\n", -1);
+  cli (&r3, "duration", bad, NULL);
+  g_assert_cmpint (r3.status, ==, 1);
+  g_assert_true (g_str_has_prefix (r3.err, "vidshelf-cli: "));
+  g_assert_cmpstr (r3.out, ==, "");
+
+  cli (&r4, "duration", "/nonexistent/x.m3u8", NULL);
+  g_assert_cmpint (r4.status, ==, 1);
+  g_assert_true (g_str_has_prefix (r4.err, "vidshelf-cli: "));
+}
+
+static void
+test_errors (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autofree char *missing = g_build_filename (f->dir, "missing", NULL);
+  g_autofree char *junk = g_build_filename (f->dir, "junk.db", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_auto(Run) r1 = { 0 }, r2 = { 0 }, r3 = { 0 }, r4 = { 0 }, r5 = { 0 }, r6 = { 0 }, r7 = { 0 };
+
+  cli (&r1, NULL);
+  g_assert_cmpint (r1.status, ==, 2);
+  cli (&r2, "frobnicate", NULL);
+  g_assert_cmpint (r2.status, ==, 2);
+  cli (&r3, "list", "--db", f->db, "--sort", "colour", NULL);
+  g_assert_cmpint (r3.status, ==, 2);
+  cli (&r4, "scan", "--db", f->db, NULL);
+  g_assert_cmpint (r4.status, ==, 2);
+
+  cli (&r5, "scan", "--db", f->db, missing, NULL);
+  g_assert_cmpint (r5.status, ==, 1);
+  g_assert_true (g_str_has_prefix (r5.err, "vidshelf-cli: "));
+  g_assert_nonnull (strstr (r5.err, "missing"));
+
+  /* A file that is not a library is reported and left alone. */
+  vs_test_write_file (junk, "not a database, but someone's notes\n", -1);
+  before = vs_test_file_checksum (junk);
+  cli (&r6, "scan", "--db", junk, f->lib, NULL);
+  g_assert_cmpint (r6.status, ==, 1);
+  g_assert_true (g_str_has_prefix (r6.err, "vidshelf-cli: "));
+  cli (&r7, "list", "--db", junk, NULL);
+  g_assert_cmpint (r7.status, ==, 1);
+  after = vs_test_file_checksum (junk);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+test_skipped (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *broken = g_build_filename (f->lib, "broken.mp4", NULL);
+  g_auto(Run) r = { 0 };
+  g_autoptr(JsonObject) summary = NULL;
+
+  put (f, "ok.mp4", 1);
+  g_assert_cmpint (symlink ("/nonexistent/target.mp4", broken), ==, 0);
+  cli (&r, "scan", "--db", f->db, "--json", f->lib, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  summary = parse_object (r.out);
+  g_assert_cmpint (json_object_get_int_member (summary, "skipped"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (summary, "total"), ==, 1);
+  g_assert_nonnull (strstr (r.err, "broken.mp4"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  /* Not G_TEST_OPTION_ISOLATE_DIRS: it empties XDG_DATA_DIRS, and content types by name
+   * come from shared-mime-info there. Every test names its own database and folders. */
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/cli/scan-list", test_scan_list);
+  ADD ("/cli/list/queries", test_list_queries);
+  ADD ("/cli/list/no-database", test_list_no_database);
+  ADD ("/cli/duration", test_duration);
+  ADD ("/cli/errors", test_errors);
+  ADD ("/cli/skipped", test_skipped);
+#undef ADD
+
+  return g_test_run ();
+}

@@ -1,0 +1,1533 @@
+/* test-playlist.c: the streaming HLS playlist parser
+ *
+ * Every fixture playlist is written at test time into a fresh temporary folder. */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "vs-playlist.h"
+
+typedef struct
+{
+  char *dir; /* canonical, as the parser reports paths */
+} Fixture;
+
+typedef struct
+{
+  char   *uri;
+  char   *path;
+  gint64  duration_ns;
+  gint64  byte_offset;
+  gint64  byte_length;
+  guint   discontinuity_sequence;
+  guint   index;
+} Segment;
+
+typedef struct
+{
+  GArray       *segments; /* of Segment */
+  guint         stop_after;
+  guint         cancel_after;
+  GCancellable *cancellable;
+} Collector;
+
+static void
+rm_rf (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        rm_rf (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("vs-playlist-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  f->dir = g_canonicalize_filename (tmp, NULL);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  rm_rf (f->dir);
+  g_clear_pointer (&f->dir, g_free);
+}
+
+/* Writes @len bytes (-1: a string) to @name under the fixture folder; returns its path. */
+static char *
+write_file (Fixture    *f,
+            const char *name,
+            const char *contents,
+            gssize      len)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->dir, name, NULL);
+  g_autofree char *parent = g_path_get_dirname (path);
+
+  g_assert_cmpint (g_mkdir_with_parents (parent, 0700), ==, 0);
+  g_file_set_contents (path, contents, len, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&path);
+}
+
+static char *
+fixture_path (Fixture    *f,
+              const char *name)
+{
+  return g_build_filename (f->dir, name, NULL);
+}
+
+static void
+segment_clear (gpointer data)
+{
+  Segment *s = data;
+
+  g_clear_pointer (&s->uri, g_free);
+  g_clear_pointer (&s->path, g_free);
+}
+
+static void
+collector_init (Collector *c)
+{
+  memset (c, 0, sizeof *c);
+  c->segments = g_array_new (FALSE, TRUE, sizeof (Segment));
+  g_array_set_clear_func (c->segments, segment_clear);
+}
+
+static void
+collector_clear (Collector *c)
+{
+  g_clear_pointer (&c->segments, g_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Collector, collector_clear)
+
+static gboolean
+collect (const VsPlaylistSegment *segment,
+         gpointer                 user_data)
+{
+  Collector *c = user_data;
+  Segment copy = {
+    g_strdup (segment->uri), g_strdup (segment->path), segment->duration_ns,
+    segment->byte_offset, segment->byte_length, segment->discontinuity_sequence, segment->index,
+  };
+
+  g_array_append_val (c->segments, copy);
+  if (c->cancel_after > 0 && c->segments->len == c->cancel_after)
+    g_cancellable_cancel (c->cancellable);
+  return c->stop_after == 0 || c->segments->len < c->stop_after;
+}
+
+static Segment *
+nth_segment (Collector *c,
+             guint      n)
+{
+  g_assert_cmpuint (n, <, c->segments->len);
+  return &g_array_index (c->segments, Segment, n);
+}
+
+/* Parses @text as "test.m3u8"; @c may be NULL to parse without a callback. */
+static VsPlaylist *
+parse_text (Fixture    *f,
+            const char *text,
+            Collector  *c,
+            GError    **error)
+{
+  g_autofree char *path = write_file (f, "test.m3u8", text, -1);
+
+  return vs_playlist_parse (path, NULL, c != NULL ? collect : NULL, c, NULL, error);
+}
+
+static VsPlaylist *
+parse_ok (Fixture    *f,
+          const char *text,
+          Collector  *c)
+{
+  g_autoptr(GError) error = NULL;
+  VsPlaylist *playlist = parse_text (f, text, c, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (VS_IS_PLAYLIST (playlist));
+  return playlist;
+}
+
+static void
+assert_parse_error (Fixture    *f,
+                    const char *text,
+                    GQuark      domain,
+                    int         code,
+                    const char *message_prefix)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsPlaylist) playlist = parse_text (f, text, NULL, &error);
+
+  g_assert_null (playlist);
+  g_assert_error (error, domain, code);
+  if (message_prefix != NULL && !g_str_has_prefix (error->message, message_prefix))
+    g_error ("“%s” does not start with “%s”", error->message, message_prefix);
+}
+
+static gint64
+duration_of (Fixture    *f,
+             const char *text)
+{
+  g_autoptr(VsPlaylist) playlist = parse_ok (f, text, NULL);
+
+  return vs_playlist_get_duration_ms (playlist);
+}
+
+/* A playlist repeating one #EXTINF value @n times. */
+static char *
+repeat_extinf (const char *duration,
+               guint       n)
+{
+  GString *text = g_string_new ("#EXTM3U\n");
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (text, "#EXTINF:%s,\nseg%u.ts\n", duration, i);
+  return g_string_free (text, FALSE);
+}
+
+/* Header and lines */
+
+static void
+test_header_extm3u (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(VsPlaylist) playlist = parse_ok (f, "#EXTM3U\n#EXTINF:4,\na.ts\n", NULL);
+
+  g_assert_cmpint (vs_playlist_get_flags (playlist), ==, VS_PLAYLIST_FLAG_NONE);
+  g_assert_cmpuint (vs_playlist_get_n_segments (playlist), ==, 1);
+  g_assert_cmpint (vs_playlist_get_duration_ms (playlist), ==, 4000);
+  g_assert_cmpint (vs_playlist_get_target_duration (playlist), ==, -1);
+  g_assert_null (vs_playlist_get_master_path (playlist));
+  g_assert_cmpuint (vs_playlist_get_n_variants (playlist), ==, 0);
+}
+
+static void
+test_header_missing (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(VsPlaylist) missing = parse_ok (f, "#EXTINF:4,\na.ts\n", NULL);
+  g_autoptr(VsPlaylist) after_blank = parse_ok (f, "\n\r\n#EXTM3U\n#EXTINF:4,\na.ts\n", NULL);
+
+  g_assert_cmpint (vs_playlist_get_flags (missing), ==, VS_PLAYLIST_FLAG_NO_HEADER);
+  g_assert_cmpuint (vs_playlist_get_n_segments (missing), ==, 1);
+  g_assert_cmpint (vs_playlist_get_duration_ms (missing), ==, 4000);
+  g_assert_cmpint (vs_playlist_get_flags (after_blank), ==, VS_PLAYLIST_FLAG_NONE);
+}
+
+static void
+test_header_bom (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(VsPlaylist) with_header = parse_ok (f, "\xEF\xBB\xBF#EXTM3U\n#EXTINF:4,\na.ts\n", NULL);
+  g_autoptr(VsPlaylist) without_header = parse_ok (f, "\xEF\xBB\xBF#EXTINF:4,\na.ts\n", NULL);
+
+  g_assert_cmpint (vs_playlist_get_flags (with_header), ==, VS_PLAYLIST_FLAG_BOM);
+  g_assert_cmpint (vs_playlist_get_flags (without_header), ==,
+                   VS_PLAYLIST_FLAG_BOM | VS_PLAYLIST_FLAG_NO_HEADER);
+  g_assert_cmpint (vs_playlist_get_duration_ms (without_header), ==, 4000);
+}
+
+static void
+test_lines_crlf (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_auto(Collector) c;
+  g_autoptr(VsPlaylist) playlist = NULL;
+  g_autofree char *a = fixture_path (f, "a.ts");
+  g_autofree char *b = fixture_path (f, "sub/b.ts");
+
+  collector_init (&c);
+  playlist = parse_ok (f,
+                       "#EXTM3U\r\n#EXT-X-TARGETDURATION:6\r\n"
+                       "#EXTINF:5.5,Title\r\na.ts\r\n"
+                       "#EXTINF:4.5\r\nsub/b.ts\r\n#EXT-X-ENDLIST\r\n", &c);
+
+  g_assert_cmpint (vs_playlist_get_flags (playlist), ==, VS_PLAYLIST_FLAG_ENDLIST);
+  g_assert_cmpint (vs_playlist_get_target_duration (playlist), ==, 6);
+  g_assert_cmpint (vs_playlist_get_duration_ms (playlist), ==, 10000);
+  g_assert_cmpuint (c.segments->len, ==, 2);
+  g_assert_cmpstr (nth_segment (&c, 0)->uri, ==, "a.ts");
+  g_assert_cmpstr (nth_segment (&c, 0)->path, ==, a);
+  g_assert_cmpstr (nth_segment (&c, 1)->uri, ==, "sub/b.ts");
+  g_assert_cmpstr (nth_segment (&c, 1)->path, ==, b);
+}
+
+static void
+test_lines_comments (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(VsPlaylist) playlist = NULL;
+
+  playlist = parse_ok (f,
+                       "#EXTM3U\n"
+                       "# a comment\n"
+                       "## another #EXTINF:abc\n"
+                       "#comment\n"
+                       "\n   \n\t\n"
+                       "#EXTINFO:abc\n"            /* not #EXTINF: an unknown tag */
+                       "#EXT-X-VERSION:7\n"
+                       "#EXT-X-MEDIA-SEQUENCE:12\n"
+                       "#EXT-X-PROGRAM-DATE-TIME:2024-01-01T00:00:00Z\n"
+                       "#EXT-X-INDEPENDENT-SEGMENTS\n"
+                       "#EXT-X-ENDLISTS\n"         /* not #EXT-X-ENDLIST */
+                       "#EXT-X-KEYS:METHOD=AES-128\n"
+                       "#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=1,URI=\"i.m3u8\"\n"
+                       "#EXTINF:3,\n"
+                       "# between the tag and its URI\n"
+                       "a.ts\n"
+                       "# trailing\n", NULL);
+
+  g_assert_cmpint (vs_playlist_get_flags (playlist), ==, VS_PLAYLIST_FLAG_NONE);
+  g_assert_cmpuint (vs_playlist_get_n_segments (playlist), ==, 1);
+  g_assert_cmpint (vs_playlist_get_duration_ms (playlist), ==, 3000);
+}
+
+static void
+test_lines_no_final_newline (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_auto(Collector) c;
+  g_autoptr(VsPlaylist) bare = NULL;
+  g_autoptr(VsPlaylist) cr = NULL;
+
+  collector_init (&c);
+  bare = parse_ok (f, "#EXTM3U\n#EXTINF:3,\na.ts", &c);
+  cr = parse_ok (f, "#EXTM3U\n#EXTINF:3,\nb.ts\r", &c);
+
+  g_assert_cmpuint (vs_playlist_get_n_segments (bare), ==, 1);
+  g_assert_cmpuint (vs_playlist_get_n_segments (cr), ==, 1);
+  g_assert_cmpuint (c.segments->len, ==, 2);
+  g_assert_cmpstr (nth_segment (&c, 0)->uri, ==, "a.ts");
+  g_assert_cmpstr (nth_segment (&c, 1)->uri, ==, "b.ts");
+}
+
+static void
+test_lines_too_long (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GString) text = g_string_new ("#EXTM3U\n#EXTINF:1,\n");
+  g_autoptr(GString) comment = g_string_new ("#EXTM3U\n#");
+
+  /* one byte over the bound, as a URI and as a comment */
+  for (guint i = 0; i < VS_PLAYLIST_MAX_LINE_LENGTH + 1; i++)
+    g_string_append_c (text, 'a');
+  g_string_append (text, "\n");
+  assert_parse_error (f, text->str, VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_LINE_TOO_LONG,
+                      "line 3: ");
+
+  for (guint i = 0; i < 2 * VS_PLAYLIST_MAX_LINE_LENGTH; i++)
+    g_string_append_c (comment, 'x');
+  g_string_append (comment, "\n#EXTINF:1,\na.ts\n");
+  assert_parse_error (f, comment->str, VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_LINE_TOO_LONG,
+                      "line 2: ");
+
+  /* without a final newline too */
+  g_string_truncate (text, text->len - 1);
+  assert_parse_error (f, text->str, VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_LINE_TOO_LONG,
+                      "line 3: ");
+}
+
+static void
+test_lines_long_within_bound (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_auto(Collector) c;
+  g_autoptr(GString) text = g_string_new ("#EXTM3U\n#");
+  g_autoptr(VsPlaylist) playlist = NULL;
+  gsize uri_start;
+
+  /* a comment longer than the 64 KiB read buffer, then a URI exactly at the bound */
+  for (guint i = 0; i < 100 * 1024; i++)
+    g_string_append_c (text, 'x');
+  g_string_append (text, "\n#EXTINF:1,\n");
+  uri_start = text->len;
+  for (guint i = 0; i < VS_PLAYLIST_MAX_LINE_LENGTH; i++)
+    g_string_append_c (text, 'a' + i % 26);
+  g_string_append (text, "\n#EXTINF:2,\nb.ts\n");
+
+  collector_init (&c);
+  playlist = parse_ok (f, text->str, &c);
+
+  g_assert_cmpuint (vs_playlist_get_n_segments (playlist), ==, 2);
+  g_assert_cmpint (vs_playlist_get_duration_ms (playlist), ==, 3000);
+  g_assert_cmpuint (strlen (nth_segment (&c, 0)->uri), ==, VS_PLAYLIST_MAX_LINE_LENGTH);
+  g_assert_cmpint (memcmp (nth_segment (&c, 0)->uri, text->str + uri_start,
+                           VS_PLAYLIST_MAX_LINE_LENGTH), ==, 0);
+  g_assert_cmpstr (nth_segment (&c, 1)->uri, ==, "b.ts");
+}
+
+static void
+test_lines_nul_byte (Fixture       *f,
+                     gconstpointer  data)
+{
+  static const char text[] = "#EXTM3U\n#EXTINF:1,\na\0b.ts\n";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = write_file (f, "nul.m3u8", text, sizeof text - 1);
+  g_autoptr(VsPlaylist) playlist = vs_playlist_parse (path, NULL, NULL, NULL, NULL, &error);
+
+  g_assert_null (playlist);
+  g_assert_error (error, VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_INVALID);
+  g_assert_true (g_str_has_prefix (error->message, "line 3: "));
+}
+
+/* #EXTINF */
+
+static void
+test_extinf_integer (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_auto(Collector) c;
+  g_autoptr(VsPlaylist) playlist = NULL;
+
+  collector_init (&c);
+  playlist = parse_ok (f, "#EXTM3U\n#EXTINF:10,\na.ts\n#EXTINF:7\nb.ts\n#EXTINF:0,\nc.ts\n", &c);
+
+  g_assert_cmpuint (vs_playlist_get_n_segments (playlist), ==, 3);
+  g_assert_cmpint (vs_playlist_get_duration_ms (playlist), ==, 17000);
+  g_assert_cmpint (nth_segment (&c, 0)->duration_ns, ==, G_GINT64_CONSTANT (10000000000));
+  g_assert_cmpint (nth_segment (&c, 1)->duration_ns, ==, G_GINT64_CONSTANT (7000000000));
+  g_assert_cmpint (nth_segment (&c, 2)->duration_ns, ==, 0);
+}
+
+static void
+test_extinf_decimal (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_auto(Collector) c;
+  g_autoptr(VsPlaylist) playlist = NULL;
+
+  collector_init (&c);
+  playlist = parse_ok (f, "#EXTM3U\n#EXTINF:9.009,\na.ts\n#EXTINF:.5\nb.ts\n"
+                          "#EXTINF:3.,\nc.ts\n#EXTINF:0.000001,\nd.ts\n", &c);
+
+  g_assert_cmpint (vs_playlist_get_duration_ms (playlist), ==, 12509);
+  g_assert_cmpint (nth_segment (&c, 0)->duration_ns, ==, 9009000000);
+  g_assert_cmpint (nth_segment (&c, 1)->duration_ns, ==, 500000000);
+  g_assert_cmpint (nth_segment (&c, 2)->duration_ns, ==, 3000000000);
+  g_assert_cmpint (nth_segment (&c, 3)->duration_ns, ==, 1000);
+}
+
+static void
+test_extinf_titles (Fixture       *f,
+                    gconstpointer  data)
+{
+  /* digits, commas and colons in titles must not reach the duration */
+  g_assert_cmpint (duration_of (f, "#EXTM3U\n"
+                                   "#EXTINF:10,Part 2: 5,5 and 1e9\na.ts\n"
+                                   "#EXTINF:2.5,tvg-id=\"x,y\" Title\nb.ts\n"
+                                   "#EXTINF: 4.5 ,spaced\nc.ts\n"
+                                   "#EXTINF:3,\nd.ts\n"
+                                   "#EXTINF:1\ne.ts\n"), ==, 21000);
+}
+
+static void
+test_extinf_invalid (Fixture       *f,
+                     gconstpointer  data)
+{
+  static const char *values[] = {
+    "nan", "NaN", "inf", "-inf", "Infinity", "-1", "-0", "+1", "1e3", "1E3", "0x10", "",
+    " ", ".", "1.2.3", "1 2", "5s", "\xd9\xa1", "1..", "- 1",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("#EXTM3U\n#EXTINF:1,\na.ts\n#EXTINF:%s,x\nb.ts\n",
+                                               values[i]);
+      g_autofree char *stripped = g_strstrip (g_strdup (values[i]));
+      g_autofree char *valid = g_utf8_make_valid (stripped, -1);
+      g_autofree char *message = g_strdup_printf ("line 4: invalid #EXTINF duration '%s'", valid);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(VsPlaylist) playlist = parse_text (f, text, NULL, &error);
+
+      g_test_message ("duration '%s'", values[i]);
+      g_assert_null (playlist);
+      g_assert_error (error, VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_BAD_DURATION);
+      g_assert_cmpstr (error->message, ==, message);
+    }
+
+  assert_parse_error (f, "#EXTM3U\n#EXTINF\na.ts\n", VS_PLAYLIST_ERROR,
+                      VS_PLAYLIST_ERROR_BAD_DURATION, "line 2: invalid #EXTINF duration ''");
+  assert_parse_error (f, "#EXTM3U\n\n#EXTINF:nan,\na.ts\n", VS_PLAYLIST_ERROR,
+                      VS_PLAYLIST_ERROR_BAD_DURATION, "line 3: invalid #EXTINF duration 'nan'");
+}
+
+static void
+test_extinf_overflow (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_auto(Collector) c;
+  g_autoptr(VsPlaylist) playlist = NULL;
+
+  assert_parse_error (f, "#EXTM3U\n#EXTINF:99999999999999999999999,\na.ts\n",
+                      VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_BAD_DURATION,
+                      "line 2: #EXTINF duration '99999999999999999999999' is too large");
+  assert_parse_error (f, "#EXTM3U\n#EXTINF:18446744073709551617.5,\na.ts\n",
+                      VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_BAD_DURATION, "line 2: ");
+  assert_parse_error (f, "#EXTM3U\n#EXTINF:9223372037,\na.ts\n",
+                      VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_BAD_DURATION, "line 2: ");
+  /* one nanosecond past what duration_ns can hold, after rounding half up */
+  assert_parse_error (f, "#EXTM3U\n#EXTINF:9223372036.8547758075,\na.ts\n",
+                      VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_BAD_DURATION, "line 2: ");
+
+  collector_init (&c);
+  playlist = parse_ok (f, "#EXTM3U\n#EXTINF:9223372036.854775807,\na.ts\n", &c);
+  g_assert_cmpint (nth_segment (&c, 0)->duration_ns, ==, G_MAXINT64);
+  g_assert_cmpint (vs_playlist_get_duration_ms (playlist), ==, G_GINT64_CONSTANT (9223372036855));
+}
+
+/* Needs a million segments of the largest duration to reach the gint64 bound in ms. */
+static void
+test_extinf_overflow_total (Fixture       *f,
+                            gconstpointer  data)
+{
+  const char *segment = "#EXTINF:9223372036,\na.ts\n";
+  gsize segment_len = strlen (segment);
+  g_autoptr(GString) text = g_string_sized_new (1000002 * segment_len + 64);
+  g_autoptr(VsPlaylist) exact = NULL;
+
+  g_string_append (text, "#EXTM3U\n");
+  for (guint i = 0; i < 1000000; i++)
+    g_string_append_len (text, segment, segment_len);
+
+  /* 1000000 × 9223372036 s + 854775.807 s is exactly G_MAXINT64 ms */
+  g_string_append (text, "#EXTINF:854775.807,\na.ts\n");
+  exact = parse_ok (f, text->str, NULL);
+  g_assert_cmpint (vs_playlist_get_duration_ms (exact), ==, G_MAXINT64);
+  g_assert_cmpuint (vs_playlist_get_n_segments (exact), ==, 1000001);
+
+  /* and half a millisecond more rounds past it */
+  g_string_truncate (text, text->len - strlen ("#EXTINF:854775.807,\na.ts\n"));
+  g_string_append (text, "#EXTINF:854775.8075,\na.ts\n");
+  assert_parse_error (f, text->str, VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_BAD_DURATION,
+                      "line 2000003: ");
+}
+
+static void
+test_extinf_replaced (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(VsPlaylist) playlist = parse_ok (f, "#EXTM3U\n#EXTINF:5,\n#EXTINF:7,\na.ts\n", NULL);
+
+  g_assert_cmpuint (vs_playlist_get_n_segments (playlist), ==, 1);
+  g_assert_cmpint (vs_playlist_get_duration_ms (playlist), ==, 7000);
+}
+
+static void
+test_extinf_trailing (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_auto(Collector) c;
+  g_autoptr(VsPlaylist) playlist = NULL;
+
+  collector_init (&c);
+  playlist = parse_ok (f, "#EXTM3U\n#EXTINF:5,\na.ts\n#EXTINF:7,\n# no URI follows\n", &c);
+
+  g_assert_cmpuint (vs_playlist_get_n_segments (playlist), ==, 1);
+  g_assert_cmpint (vs_playlist_get_duration_ms (playlist), ==, 5000);
+  g_assert_cmpuint (c.segments->len, ==, 1);
+}
+
+/* Exact sums */
+
+static void
+test_sum_thirds (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *text = repeat_extinf ("0.3333", 3);
+
+  g_assert_cmpint (duration_of (f, text), ==, 1000);
+}
+
+static void
+test_sum_tenths (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *tenths = repeat_extinf ("0.1", 10);
+  g_autofree char *thousandths = repeat_extinf ("0.001", 1000);
+  g_autofree char *halves = repeat_extinf ("0.0005", 3);
+
+  g_assert_cmpint (duration_of (f, tenths), ==, 1000);
+  g_assert_cmpint (duration_of (f, thousandths), ==, 1000);
+  /* 1.5 ms rounds once, half up; rounding each 0.5 ms first would give 3 */
+  g_assert_cmpint (duration_of (f, halves), ==, 2);
+}
+
+static void
+test_sum_half_up (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *quarters = repeat_extinf ("0.00025", 2);
+
+  g_assert_cmpint (duration_of (f, "#EXTM3U\n#EXTINF:2.0005,\na.ts\n"), ==, 2001);
+  g_assert_cmpint (duration_of (f, "#EXTM3U\n#EXTINF:2.00049,\na.ts\n"), ==, 2000);
+  g_assert_cmpint (duration_of (f, "#EXTM3U\n#EXTINF:2.000499999999999999,\na.ts\n"), ==, 2000);
+  g_assert_cmpint (duration_of (f, "#EXTM3U\n#EXTINF:0.0005,\na.ts\n"), ==, 1);
+  g_assert_cmpint (duration_of (f, quarters), ==, 1);
+}
+
+static void
+test_sum_long_fraction (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_auto(Collector) c;
+  g_autoptr(VsPlaylist) playlist = NULL;
+
+  /* digits past the 18th are dropped, not rounded and not an error */
+  collector_init (&c);
+  playlist = parse_ok (f, "#EXTM3U\n"
+                          "#EXTINF:0.123456789012345678999,\na.ts\n"
+                          "#EXTINF:1.0000000005,\nb.ts\n"
+                          "#EXTINF:1.00000000049,\nc.ts\n"
+                          "#EXTINF:0.0000000004999999999999999999999,\nd.ts\n", &c);
+
+  g_assert_cmpint (nth_segment (&c, 0)->duration_ns, ==, 123456789);
+  g_assert_cmpint (nth_segment (&c, 1)->duration_ns, ==, 1000000001);
+  g_assert_cmpint (nth_segment (&c, 2)->duration_ns, ==, 1000000000);
+  g_assert_cmpint (nth_segment (&c, 3)->duration_ns, ==, 0);
+  g_assert_cmpint (vs_playlist_get_duration_ms (playlist), ==, 2123);
+}
+
+/* Segments and the callback */
+
+static void
+test_segments_none (Fixture       *f,
+                    gconstpointer  data)
+{
+  assert_parse_error (f, "#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXT-X-ENDLIST\n",
+                      VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_NO_SEGMENTS, NULL);
+  assert_parse_error (f, "#EXTM3U\n#EXTINF:3,\n", VS_PLAYLIST_ERROR,
+                      VS_PLAYLIST_ERROR_NO_SEGMENTS, NULL);
+  assert_parse_error (f, "", VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_NO_SEGMENTS, NULL);
+  assert_parse_error (f, "#EXTM3U\nstray.ts\n", VS_PLAYLIST_ERROR,
+                      VS_PLAYLIST_ERROR_NO_SEGMENTS, NULL);
+}
+
+static void
+test_segments_uri_without_extinf (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_auto(Collector) c;
+  g_autoptr(VsPlaylist) playlist = NULL;
+
+  collector_init (&c);
+  playlist = parse_ok (f, "#EXTM3U\nstray.ts\n#EXTINF:2,\nb.ts\n", &c);
+
+  g_assert_cmpuint (vs_playlist_get_n_segments (playlist), ==, 1);
+  g_assert_cmpstr (nth_segment (&c, 0)->uri, ==, "b.ts");
+  g_assert_cmpuint (nth_segment (&c, 0)->index, ==, 0);
+}
+
+static void
+test_segments_fields (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_auto(Collector) c;
+  g_autoptr(VsPlaylist) playlist = NULL;
+  g_autofree char *a = fixture_path (f, "media/a.ts");
+  g_autofree char *b = fixture_path (f, "b.ts");
+  g_autofree char *self_path = fixture_path (f, "test.m3u8");
+
+  collector_init (&c);
+  playlist = parse_ok (f, "#EXTM3U\n#EXTINF:6.006,first\nmedia/a.ts\n#EXTINF:2,\n  b.ts\n", &c);
+
+  g_assert_cmpuint (c.segments->len, ==, 2);
+  g_assert_cmpstr (nth_segment (&c, 0)->uri, ==, "media/a.ts");
+  g_assert_cmpstr (nth_segment (&c, 0)->path, ==, a);
+  g_assert_cmpint (nth_segment (&c, 0)->duration_ns, ==, 6006000000);
+  g_assert_cmpint (nth_segment (&c, 0)->byte_offset, ==, 0);
+  g_assert_cmpint (nth_segment (&c, 0)->byte_length, ==, -1);
+  g_assert_cmpuint (nth_segment (&c, 0)->discontinuity_sequence, ==, 0);
+  g_assert_cmpuint (nth_segment (&c, 0)->index, ==, 0);
+  g_assert_cmpstr (nth_segment (&c, 1)->uri, ==, "b.ts");
+  g_assert_cmpstr (nth_segment (&c, 1)->path, ==, b);
+  g_assert_cmpuint (nth_segment (&c, 1)->index, ==, 1);
+  g_assert_cmpstr (vs_playlist_get_path (playlist), ==, self_path);
+}
+
+static void
+test_segments_stop (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_auto(Collector) c;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = repeat_extinf ("1", 5);
+  g_autoptr(VsPlaylist) playlist = NULL;
+
+  collector_init (&c);
+  c.stop_after = 2;
+  playlist = parse_text (f, text, &c, &error);
+
+  g_assert_null (playlist);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (c.segments->len, ==, 2);
+}
+
+static void
+test_segments_cancellable (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_auto(Collector) c;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = repeat_extinf ("1", 5000);
+  g_autofree char *path = write_file (f, "test.m3u8", text, -1);
+  g_autoptr(VsPlaylist) playlist = NULL;
+
+  collector_init (&c);
+  c.cancel_after = 5;
+  c.cancellable = cancellable;
+  playlist = vs_playlist_parse (path, NULL, collect, &c, cancellable, &error);
+
+  g_assert_null (playlist);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (c.segments->len, >=, 5);
+  g_assert_cmpuint (c.segments->len, <, 5000);
+
+  /* already cancelled: nothing is read */
+  g_clear_error (&error);
+  g_array_set_size (c.segments, 0);
+  playlist = vs_playlist_parse (path, NULL, collect, &c, cancellable, &error);
+  g_assert_null (playlist);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (c.segments->len, ==, 0);
+}
+
+/* Tags */
+
+static void
+test_tags_target_duration (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(VsPlaylist) playlist =
+    parse_ok (f, "#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:9.5,\na.ts\n", NULL);
+
+  g_assert_cmpint (vs_playlist_get_target_duration (playlist), ==, 10);
+  assert_parse_error (f, "#EXTM3U\n#EXT-X-TARGETDURATION:ten\n#EXTINF:9.5,\na.ts\n",
+                      VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_INVALID, "line 2: ");
+  assert_parse_error (f, "#EXTM3U\n#EXT-X-TARGETDURATION:-4\n#EXTINF:9.5,\na.ts\n",
+                      VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_INVALID, "line 2: ");
+}
+
+static void
+test_tags_endlist (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(VsPlaylist) ended = parse_ok (f, "#EXTM3U\n#EXTINF:1,\na.ts\n#EXT-X-ENDLIST\n", NULL);
+  g_autoptr(VsPlaylist) live = parse_ok (f, "#EXTM3U\n#EXTINF:1,\na.ts\n", NULL);
+
+  g_assert_cmpint (vs_playlist_get_flags (ended), ==, VS_PLAYLIST_FLAG_ENDLIST);
+  g_assert_cmpint (vs_playlist_get_flags (live), ==, VS_PLAYLIST_FLAG_NONE);
+}
+
+static VsPlaylistFlags
+flags_of (Fixture    *f,
+          const char *text)
+{
+  g_autoptr(VsPlaylist) playlist = parse_ok (f, text, NULL);
+
+  return vs_playlist_get_flags (playlist);
+}
+
+static void
+test_key_none (Fixture       *f,
+               gconstpointer  data)
+{
+  g_assert_cmpint (flags_of (f, "#EXTM3U\n#EXT-X-KEY:METHOD=NONE\n#EXTINF:1,\na.ts\n"), ==,
+                   VS_PLAYLIST_FLAG_NONE);
+  /* the quoted URI holds a comma and a decoy METHOD */
+  g_assert_cmpint (flags_of (f, "#EXTM3U\n#EXT-X-KEY:URI=\"k,METHOD=AES-128\",METHOD=NONE\n"
+                                "#EXTINF:1,\na.ts\n"), ==, VS_PLAYLIST_FLAG_NONE);
+}
+
+static void
+test_key_aes128 (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_assert_cmpint (flags_of (f, "#EXTM3U\n#EXT-X-KEY:METHOD=AES-128,URI=\"key.bin\","
+                                "IV=0x00000000000000000000000000000001\n#EXTINF:1,\na.ts\n"),
+                   ==, VS_PLAYLIST_FLAG_ENCRYPTED);
+  /* a key set after the first segments still counts; NONE does not clear it */
+  g_assert_cmpint (flags_of (f, "#EXTM3U\n#EXTINF:1,\na.ts\n#EXT-X-KEY:METHOD=AES-128,URI=\"k\"\n"
+                                "#EXTINF:1,\nb.ts\n#EXT-X-KEY:METHOD=NONE\n#EXTINF:1,\nc.ts\n"),
+                   ==, VS_PLAYLIST_FLAG_ENCRYPTED);
+}
+
+static void
+test_key_sample_aes (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_assert_cmpint (flags_of (f, "#EXTM3U\n#EXT-X-KEY:METHOD=SAMPLE-AES,URI=\"skd://k\","
+                                "KEYFORMAT=\"com.apple.streamingkeydelivery\"\n#EXTINF:1,\na.ts\n"),
+                   ==, VS_PLAYLIST_FLAG_ENCRYPTED);
+  g_assert_cmpint (flags_of (f, "#EXTM3U\n#EXT-X-KEY:METHOD=SAMPLE-AES-CTR\n#EXTINF:1,\na.ts\n"),
+                   ==, VS_PLAYLIST_FLAG_ENCRYPTED);
+}
+
+static void
+test_key_malformed (Fixture       *f,
+                    gconstpointer  data)
+{
+  assert_parse_error (f, "#EXTM3U\n#EXT-X-KEY:METHOD=NONE,URI=\"open\n#EXTINF:1,\na.ts\n",
+                      VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_INVALID, "line 2: ");
+  assert_parse_error (f, "#EXTM3U\n#EXT-X-KEY:METHOD\n#EXTINF:1,\na.ts\n",
+                      VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_INVALID, "line 2: ");
+}
+
+static void
+test_map_uri (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(VsPlaylist) playlist = NULL;
+  g_autofree char *init = fixture_path (f, "init.mp4");
+  gint64 offset = -5, length = -5;
+
+  playlist = parse_ok (f, "#EXTM3U\n#EXT-X-MAP:URI=\"init.mp4\"\n#EXTINF:1,\na.m4s\n"
+                          "#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI=\"other.mp4\"\n#EXTINF:1,\nb.m4s\n",
+                       NULL);
+
+  g_assert_cmpint (vs_playlist_get_flags (playlist), ==,
+                   VS_PLAYLIST_FLAG_INIT_MAP | VS_PLAYLIST_FLAG_DISCONTINUITY);
+  g_assert_cmpstr (vs_playlist_get_map_uri (playlist), ==, "init.mp4");
+  g_assert_cmpstr (vs_playlist_get_map_path (playlist), ==, init);
+  vs_playlist_get_map_byte_range (playlist, &offset, &length);
+  g_assert_cmpint (offset, ==, 0);
+  g_assert_cmpint (length, ==, -1);
+}
+
+static void
+test_map_byterange (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(VsPlaylist) playlist = NULL;
+  gint64 offset, length;
+
+  playlist = parse_ok (f, "#EXTM3U\n#EXT-X-MAP:BYTERANGE=\"720@100\",URI=\"all.mp4\"\n"
+                          "#EXTINF:1,\nall.mp4\n", NULL);
+  vs_playlist_get_map_byte_range (playlist, &offset, &length);
+  g_assert_cmpstr (vs_playlist_get_map_uri (playlist), ==, "all.mp4");
+  g_assert_cmpint (offset, ==, 100);
+  g_assert_cmpint (length, ==, 720);
+  g_assert_false (vs_playlist_get_flags (playlist) & VS_PLAYLIST_FLAG_BYTERANGE);
+
+  g_clear_object (&playlist);
+  playlist = parse_ok (f, "#EXTM3U\n#EXT-X-MAP:URI=\"all.mp4\",BYTERANGE=\"720\"\n"
+                          "#EXTINF:1,\nall.mp4\n", NULL);
+  vs_playlist_get_map_byte_range (playlist, &offset, &length);
+  g_assert_cmpint (offset, ==, 0);
+  g_assert_cmpint (length, ==, 720);
+}
+
+static void
+test_map_remote_and_escaping (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(VsPlaylist) remote = NULL;
+  g_autoptr(VsPlaylist) escaping = NULL;
+
+  remote = parse_ok (f, "#EXTM3U\n#EXT-X-MAP:URI=\"https://cdn.example.com/init.mp4\"\n"
+                        "#EXTINF:1,\na.m4s\n", NULL);
+  g_assert_cmpint (vs_playlist_get_flags (remote), ==,
+                   VS_PLAYLIST_FLAG_INIT_MAP | VS_PLAYLIST_FLAG_REMOTE);
+  g_assert_cmpstr (vs_playlist_get_map_uri (remote), ==, "https://cdn.example.com/init.mp4");
+  g_assert_null (vs_playlist_get_map_path (remote));
+
+  escaping = parse_ok (f, "#EXTM3U\n#EXT-X-MAP:URI=\"../init.mp4\"\n#EXTINF:1,\na.m4s\n", NULL);
+  g_assert_cmpint (vs_playlist_get_flags (escaping), ==,
+                   VS_PLAYLIST_FLAG_INIT_MAP | VS_PLAYLIST_FLAG_ESCAPING);
+}
+
+static void
+test_map_invalid (Fixture       *f,
+                  gconstpointer  data)
+{
+  assert_parse_error (f, "#EXTM3U\n#EXT-X-MAP:BYTERANGE=\"1@0\"\n#EXTINF:1,\na.m4s\n",
+                      VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_INVALID, "line 2: ");
+  assert_parse_error (f, "#EXTM3U\n#EXT-X-MAP:URI=\"init.mp4\",BYTERANGE=\"x\"\n#EXTINF:1,\na\n",
+                      VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_INVALID, "line 2: ");
+  assert_parse_error (f, "#EXTM3U\n#EXT-X-MAP:URI=\"init.mp4\n#EXTINF:1,\na.m4s\n",
+                      VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_INVALID, "line 2: ");
+}
+
+static void
+test_byterange_offsets (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_auto(Collector) c;
+  g_autoptr(VsPlaylist) playlist = NULL;
+  static const gint64 expected[][2] = {
+    { 0, 1000 }, { 1000, 500 }, { 5000, 200 }, { 5200, 300 }, { 0, -1 }, { 7, 3 }, { 10, 10 },
+  };
+
+  collector_init (&c);
+  playlist = parse_ok (f, "#EXTM3U\n"
+                          "#EXT-X-BYTERANGE:1000@0\n#EXTINF:1,\nall.ts\n"
+                          "#EXTINF:1,\n#EXT-X-BYTERANGE:500\nall.ts\n"
+                          "#EXTINF:1,\n#EXT-X-BYTERANGE:200@5000\nall.ts\n"
+                          "#EXTINF:1,\n#EXT-X-BYTERANGE:300\nall.ts\n"
+                          "#EXTINF:1,\nwhole.ts\n"
+                          "#EXTINF:1,\n#EXT-X-BYTERANGE:3@7\nother.ts\n"
+                          "#EXTINF:1,\n#EXT-X-BYTERANGE:10\nother.ts\n", &c);
+
+  g_assert_cmpint (vs_playlist_get_flags (playlist), ==, VS_PLAYLIST_FLAG_BYTERANGE);
+  g_assert_cmpuint (c.segments->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_assert_cmpint (nth_segment (&c, i)->byte_offset, ==, expected[i][0]);
+      g_assert_cmpint (nth_segment (&c, i)->byte_length, ==, expected[i][1]);
+    }
+}
+
+static void
+test_byterange_invalid (Fixture       *f,
+                        gconstpointer  data)
+{
+  /* without an offset, the previous segment must be a sub-range of the same URI */
+  assert_parse_error (f, "#EXTM3U\n#EXTINF:1,\n#EXT-X-BYTERANGE:500\na.ts\n",
+                      VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_INVALID, "line 4: ");
+  assert_parse_error (f, "#EXTM3U\n#EXTINF:1,\n#EXT-X-BYTERANGE:5@0\na.ts\n"
+                         "#EXTINF:1,\n#EXT-X-BYTERANGE:5\nb.ts\n",
+                      VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_INVALID, "line 7: ");
+  assert_parse_error (f, "#EXTM3U\n#EXTINF:1,\n#EXT-X-BYTERANGE:5@0\na.ts\n#EXTINF:1,\na.ts\n"
+                         "#EXTINF:1,\n#EXT-X-BYTERANGE:5\na.ts\n",
+                      VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_INVALID, "line 9: ");
+  assert_parse_error (f, "#EXTM3U\n#EXT-X-BYTERANGE:abc\n#EXTINF:1,\na.ts\n",
+                      VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_INVALID, "line 2: ");
+  assert_parse_error (f, "#EXTM3U\n#EXT-X-BYTERANGE:10@\n#EXTINF:1,\na.ts\n",
+                      VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_INVALID, "line 2: ");
+  assert_parse_error (f, "#EXTM3U\n#EXT-X-BYTERANGE:9223372036854775807@1\n#EXTINF:1,\na\n",
+                      VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_INVALID, "line 2: ");
+}
+
+static void
+test_discontinuity (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_auto(Collector) c;
+  g_autoptr(VsPlaylist) playlist = NULL;
+  static const guint expected[] = { 0, 1, 1, 3 };
+
+  collector_init (&c);
+  playlist = parse_ok (f, "#EXTM3U\n#EXT-X-DISCONTINUITY-SEQUENCE:5\n"
+                          "#EXTINF:1,\na.ts\n#EXT-X-DISCONTINUITY\n"
+                          "#EXTINF:1,\nb.ts\n#EXTINF:1,\nc.ts\n"
+                          "#EXT-X-DISCONTINUITY\n#EXTINF:1,\n#EXT-X-DISCONTINUITY\nd.ts\n", &c);
+
+  g_assert_cmpint (vs_playlist_get_flags (playlist), ==, VS_PLAYLIST_FLAG_DISCONTINUITY);
+  g_assert_cmpuint (c.segments->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    g_assert_cmpuint (nth_segment (&c, i)->discontinuity_sequence, ==, expected[i]);
+}
+
+/* URI resolution */
+
+static void
+test_uri_remote (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_auto(Collector) c;
+  g_autoptr(VsPlaylist) playlist = NULL;
+  g_autoptr(VsPlaylist) local = NULL;
+  g_autofree char *local_path = fixture_path (f, "local.ts");
+  const char *text = "#EXTM3U\n#EXTINF:1,\nhttp://example.com/a.ts\n"
+                     "#EXTINF:1,\nHTTPS://example.com/b.ts?token=1\n"
+                     "#EXTINF:1,\nlocal.ts\n";
+
+  collector_init (&c);
+  playlist = parse_ok (f, text, &c);
+
+  g_assert_cmpint (vs_playlist_get_flags (playlist), ==, VS_PLAYLIST_FLAG_REMOTE);
+  g_assert_cmpstr (nth_segment (&c, 0)->uri, ==, "http://example.com/a.ts");
+  g_assert_null (nth_segment (&c, 0)->path);
+  g_assert_null (nth_segment (&c, 1)->path);
+  g_assert_cmpstr (nth_segment (&c, 2)->path, ==, local_path);
+
+  /* the flag does not depend on a callback */
+  g_assert_cmpint (flags_of (f, text), ==, VS_PLAYLIST_FLAG_REMOTE);
+  local = parse_ok (f, "#EXTM3U\n#EXTINF:1,\nlocal.ts\n", NULL);
+  g_assert_cmpint (vs_playlist_get_flags (local), ==, VS_PLAYLIST_FLAG_NONE);
+}
+
+static void
+test_uri_file_scheme (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_auto(Collector) c;
+  g_autoptr(VsPlaylist) playlist = NULL;
+  g_autofree char *inside = fixture_path (f, "in side.ts");
+  g_autofree char *inside_uri = g_filename_to_uri (inside, NULL, NULL);
+  g_autofree char *text = g_strdup_printf ("#EXTM3U\n#EXTINF:1,\n%s\n", inside_uri);
+
+  collector_init (&c);
+  playlist = parse_ok (f, text, &c);
+  g_assert_cmpint (vs_playlist_get_flags (playlist), ==, VS_PLAYLIST_FLAG_NONE);
+  g_assert_cmpstr (nth_segment (&c, 0)->path, ==, inside);
+
+  g_assert_cmpint (flags_of (f, "#EXTM3U\n#EXTINF:1,\nfile:///outside/x.ts\n"), ==,
+                   VS_PLAYLIST_FLAG_ESCAPING);
+  g_assert_cmpint (flags_of (f, "#EXTM3U\n#EXTINF:1,\nfile://server/share/x.ts\n"), ==,
+                   VS_PLAYLIST_FLAG_REMOTE);
+  assert_parse_error (f, "#EXTM3U\n#EXTINF:1,\nfile:relative.ts\n",
+                      VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_INVALID, "line 3: ");
+}
+
+static void
+test_uri_escaping_relative (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_auto(Collector) c;
+  g_autoptr(VsPlaylist) playlist = NULL;
+  g_autofree char *parent = g_path_get_dirname (f->dir);
+  g_autofree char *expected = g_build_filename (parent, "x.ts", NULL);
+
+  collector_init (&c);
+  playlist = parse_ok (f, "#EXTM3U\n#EXTINF:1,\n../x.ts\n", &c);
+
+  g_assert_cmpint (vs_playlist_get_flags (playlist), ==, VS_PLAYLIST_FLAG_ESCAPING);
+  /* the caller decides what to do with it */
+  g_assert_cmpstr (nth_segment (&c, 0)->path, ==, expected);
+  g_assert_cmpint (flags_of (f, "#EXTM3U\n#EXTINF:1,\n../x.ts\n"), ==, VS_PLAYLIST_FLAG_ESCAPING);
+  g_assert_cmpint (flags_of (f, "#EXTM3U\n#EXTINF:1,\nsub/../../x.ts\n"), ==,
+                   VS_PLAYLIST_FLAG_ESCAPING);
+  g_assert_cmpint (flags_of (f, "#EXTM3U\n#EXTINF:1,\n..\n"), ==, VS_PLAYLIST_FLAG_ESCAPING);
+}
+
+static void
+test_uri_escaping_absolute (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_auto(Collector) c;
+  g_autoptr(VsPlaylist) playlist = NULL;
+  g_autofree char *inside = fixture_path (f, "in.ts");
+  g_autofree char *text = g_strdup_printf ("#EXTM3U\n#EXTINF:1,\n%s\n", inside);
+  g_autofree char *prefix = g_strdup_printf ("#EXTM3U\n#EXTINF:1,\n%s-sibling/x.ts\n", f->dir);
+
+  g_assert_cmpint (flags_of (f, "#EXTM3U\n#EXTINF:1,\n/outside/x.ts\n"), ==,
+                   VS_PLAYLIST_FLAG_ESCAPING);
+  /* a folder whose name merely starts like ours is outside */
+  g_assert_cmpint (flags_of (f, prefix), ==, VS_PLAYLIST_FLAG_ESCAPING);
+
+  collector_init (&c);
+  playlist = parse_ok (f, text, &c);
+  g_assert_cmpint (vs_playlist_get_flags (playlist), ==, VS_PLAYLIST_FLAG_NONE);
+  g_assert_cmpstr (nth_segment (&c, 0)->path, ==, inside);
+}
+
+static void
+test_uri_inside (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_auto(Collector) c;
+  g_autoptr(VsPlaylist) playlist = NULL;
+  static const char *names[] = { "a.ts", "b.ts", "sub/c.ts", "..d.ts", "e..ts", "sub/.f.ts" };
+
+  collector_init (&c);
+  playlist = parse_ok (f, "#EXTM3U\n"
+                          "#EXTINF:1,\nsub/../a.ts\n"
+                          "#EXTINF:1,\n./b.ts\n"
+                          "#EXTINF:1,\nsub//c.ts\n"
+                          "#EXTINF:1,\n..d.ts\n"
+                          "#EXTINF:1,\ne..ts\n"
+                          "#EXTINF:1,\nsub/./.f.ts\n", &c);
+
+  g_assert_cmpint (vs_playlist_get_flags (playlist), ==, VS_PLAYLIST_FLAG_NONE);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *expected = fixture_path (f, names[i]);
+
+      g_assert_cmpstr (nth_segment (&c, i)->path, ==, expected);
+    }
+}
+
+static void
+test_uri_percent (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_auto(Collector) c;
+  g_autoptr(VsPlaylist) playlist = NULL;
+  g_autofree char *spaced = fixture_path (f, "a b.ts");
+  g_autofree char *raw = fixture_path (f, "bad%zz.ts");
+
+  collector_init (&c);
+  playlist = parse_ok (f, "#EXTM3U\n#EXTINF:1,\na%20b.ts\n#EXTINF:1,\nbad%zz.ts\n", &c);
+  g_assert_cmpint (vs_playlist_get_flags (playlist), ==, VS_PLAYLIST_FLAG_NONE);
+  g_assert_cmpstr (nth_segment (&c, 0)->uri, ==, "a%20b.ts");
+  g_assert_cmpstr (nth_segment (&c, 0)->path, ==, spaced);
+  g_assert_cmpstr (nth_segment (&c, 1)->path, ==, raw);
+
+  /* escapes are decoded before the escape check */
+  g_assert_cmpint (flags_of (f, "#EXTM3U\n#EXTINF:1,\n%2e%2e/x.ts\n"), ==,
+                   VS_PLAYLIST_FLAG_ESCAPING);
+  g_assert_cmpint (flags_of (f, "#EXTM3U\n#EXTINF:1,\n%2Foutside.ts\n"), ==,
+                   VS_PLAYLIST_FLAG_ESCAPING);
+}
+
+static void
+test_uri_base_dir (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = write_file (f, "sub/list.m3u8",
+                                      "#EXTM3U\n#EXTINF:1,\nplain.ts\n#EXTINF:1,\n../up.ts\n", -1);
+  g_autofree char *plain = write_file (f, "sub/plain.m3u8", "#EXTM3U\n#EXTINF:1,\nplain.ts\n", -1);
+  g_autofree char *sibling = fixture_path (f, "other");
+  g_autoptr(VsPlaylist) own = NULL;
+  g_autoptr(VsPlaylist) parent = NULL;
+  g_autoptr(VsPlaylist) elsewhere = NULL;
+
+  own = vs_playlist_parse (path, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (vs_playlist_get_flags (own), ==, VS_PLAYLIST_FLAG_ESCAPING);
+
+  parent = vs_playlist_parse (path, f->dir, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (vs_playlist_get_flags (parent), ==, VS_PLAYLIST_FLAG_NONE);
+
+  /* a base that does not hold the playlist's folder: even plain names escape */
+  elsewhere = vs_playlist_parse (plain, sibling, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (vs_playlist_get_flags (elsewhere), ==, VS_PLAYLIST_FLAG_ESCAPING);
+}
+
+/* Master playlists */
+
+static const char fallback_master[] =
+  "#EXTM3U\n"
+  "#EXT-X-STREAM-INF:BANDWIDTH=5000000,AVERAGE-BANDWIDTH=9000000,CODECS=\"avc1.640028,mp4a.40.2\"\n"
+  "high.m3u8\n"
+  "#EXT-X-STREAM-INF:AVERAGE-BANDWIDTH=99999999,CODECS=\"avc1.64001f,mp4a.40.2\",BANDWIDTH=3000000\n"
+  "mid.m3u8\n"
+  "#EXT-X-STREAM-INF:BANDWIDTH=1000000\n"
+  "low.m3u8\n";
+
+static void
+test_master_variants (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_auto(Collector) c;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = write_file (f, "master.m3u8", fallback_master, -1);
+  g_autofree char *mid = write_file (f, "mid.m3u8", "#EXTM3U\n#EXTINF:6,\nm.ts\n", -1);
+  g_autofree char *low = write_file (f, "low.m3u8", "#EXTM3U\n#EXTINF:3,\nl.ts\n", -1);
+  g_autofree char *high = fixture_path (f, "high.m3u8");
+  g_autoptr(VsPlaylist) playlist = NULL;
+  const VsPlaylistVariant *v;
+
+  collector_init (&c);
+  playlist = vs_playlist_parse (path, NULL, collect, &c, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (vs_playlist_get_flags (playlist), ==, VS_PLAYLIST_FLAG_MASTER);
+  g_assert_cmpuint (vs_playlist_get_n_segments (playlist), ==, 0);
+  g_assert_cmpint (vs_playlist_get_duration_ms (playlist), ==, 0);
+  g_assert_cmpuint (c.segments->len, ==, 0);
+  g_assert_cmpuint (vs_playlist_get_n_variants (playlist), ==, 3);
+
+  v = vs_playlist_get_variant (playlist, 0);
+  g_assert_cmpstr (v->uri, ==, "high.m3u8");
+  g_assert_cmpstr (v->path, ==, high);
+  g_assert_cmpint (v->bandwidth, ==, 5000000);
+  g_assert_false (v->exists);
+  v = vs_playlist_get_variant (playlist, 1);
+  g_assert_cmpstr (v->path, ==, mid);
+  g_assert_cmpint (v->bandwidth, ==, 3000000);
+  g_assert_true (v->exists);
+  v = vs_playlist_get_variant (playlist, 2);
+  g_assert_cmpstr (v->path, ==, low);
+  g_assert_cmpint (v->bandwidth, ==, 1000000);
+  g_assert_true (v->exists);
+}
+
+static void
+test_master_fallback (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_auto(Collector) c;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = write_file (f, "master.m3u8", fallback_master, -1);
+  g_autofree char *mid = write_file (f, "mid.m3u8", "#EXTM3U\n#EXTINF:6,\nm0.ts\n"
+                                                    "#EXTINF:6,\nm1.ts\n#EXT-X-ENDLIST\n", -1);
+  g_autofree char *low = write_file (f, "low.m3u8", "#EXTM3U\n#EXTINF:3,\nl.ts\n", -1);
+  g_autoptr(VsPlaylist) playlist = NULL;
+
+  collector_init (&c);
+  playlist = vs_playlist_load (path, collect, &c, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpstr (vs_playlist_get_path (playlist), ==, mid);
+  g_assert_cmpstr (vs_playlist_get_master_path (playlist), ==, path);
+  g_assert_cmpint (vs_playlist_get_flags (playlist), ==, VS_PLAYLIST_FLAG_ENDLIST);
+  g_assert_cmpint (vs_playlist_get_duration_ms (playlist), ==, 12000);
+  g_assert_cmpuint (vs_playlist_get_n_segments (playlist), ==, 2);
+  g_assert_cmpuint (c.segments->len, ==, 2);
+  g_assert_cmpstr (nth_segment (&c, 1)->uri, ==, "m1.ts");
+}
+
+static void
+test_master_tie (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = write_file (f, "master.m3u8",
+                                      "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1000\na.m3u8\n"
+                                      "#EXT-X-STREAM-INF:BANDWIDTH=1000\nb.m3u8\n"
+                                      "#EXT-X-STREAM-INF:BANDWIDTH=999\nc.m3u8\n", -1);
+  g_autofree char *a = write_file (f, "a.m3u8", "#EXTM3U\n#EXTINF:1,\na.ts\n", -1);
+  g_autofree char *b = write_file (f, "b.m3u8", "#EXTM3U\n#EXTINF:2,\nb.ts\n", -1);
+  g_autofree char *c = write_file (f, "c.m3u8", "#EXTM3U\n#EXTINF:3,\nc.ts\n", -1);
+  g_autoptr(VsPlaylist) playlist = vs_playlist_load (path, NULL, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (vs_playlist_get_path (playlist), ==, a);
+  g_assert_cmpint (vs_playlist_get_duration_ms (playlist), ==, 1000);
+}
+
+static void
+test_master_no_variant (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = write_file (f, "master.m3u8",
+                                      "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=2000\ngone.m3u8\n"
+                                      "#EXT-X-STREAM-INF:BANDWIDTH=3000\n"
+                                      "http://example.com/remote.m3u8\n", -1);
+  g_autoptr(VsPlaylist) master = vs_playlist_parse (path, NULL, NULL, NULL, NULL, &error);
+  g_autoptr(VsPlaylist) loaded = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (vs_playlist_get_flags (master), ==,
+                   VS_PLAYLIST_FLAG_MASTER | VS_PLAYLIST_FLAG_REMOTE);
+  g_assert_false (vs_playlist_get_variant (master, 0)->exists);
+  g_assert_null (vs_playlist_get_variant (master, 1)->path);
+  g_assert_false (vs_playlist_get_variant (master, 1)->exists);
+
+  loaded = vs_playlist_load (path, NULL, NULL, NULL, &error);
+  g_assert_null (loaded);
+  g_assert_error (error, VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_NO_VARIANT);
+}
+
+static void
+test_master_subfolders (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_auto(Collector) c;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *master = write_file (f, "master.m3u8",
+                                        "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=800000\nlo/index.m3u8\n"
+                                        "#EXT-X-STREAM-INF:BANDWIDTH=2400000\nhi/index.m3u8\n", -1);
+  g_autofree char *lo = write_file (f, "lo/index.m3u8", "#EXTM3U\n#EXTINF:1,\nseg.ts\n", -1);
+  g_autofree char *hi = write_file (f, "hi/index.m3u8",
+                                    "#EXTM3U\n#EXT-X-MAP:URI=\"../shared/init.mp4\"\n"
+                                    "#EXTINF:4,\nseg0.ts\n#EXTINF:4,\n../shared/seg1.ts\n", -1);
+  g_autofree char *seg0 = fixture_path (f, "hi/seg0.ts");
+  g_autofree char *seg1 = fixture_path (f, "shared/seg1.ts");
+  g_autofree char *init = fixture_path (f, "shared/init.mp4");
+  g_autoptr(VsPlaylist) loaded = NULL;
+  g_autoptr(VsPlaylist) alone = NULL;
+
+  /* through the master, the base is the master's folder: ../shared stays inside */
+  collector_init (&c);
+  loaded = vs_playlist_load (master, collect, &c, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (vs_playlist_get_path (loaded), ==, hi);
+  g_assert_cmpstr (vs_playlist_get_master_path (loaded), ==, master);
+  g_assert_cmpint (vs_playlist_get_flags (loaded), ==, VS_PLAYLIST_FLAG_INIT_MAP);
+  g_assert_cmpstr (vs_playlist_get_map_path (loaded), ==, init);
+  g_assert_cmpstr (nth_segment (&c, 0)->path, ==, seg0);
+  g_assert_cmpstr (nth_segment (&c, 1)->path, ==, seg1);
+
+  /* on its own, the variant's base is its own folder */
+  alone = vs_playlist_parse (hi, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (vs_playlist_get_flags (alone), ==,
+                   VS_PLAYLIST_FLAG_INIT_MAP | VS_PLAYLIST_FLAG_ESCAPING);
+}
+
+static void
+test_master_subfolder_escaping (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *master = write_file (f, "m/master.m3u8",
+                                        "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nv/index.m3u8\n", -1);
+  g_autofree char *outside_master = write_file (f, "m/outside.m3u8",
+                                                "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\n"
+                                                "../w/index.m3u8\n", -1);
+  g_autofree char *v = write_file (f, "m/v/index.m3u8",
+                                   "#EXTM3U\n#EXTINF:1,\nok.ts\n#EXTINF:1,\n../../x.ts\n", -1);
+  g_autofree char *w = write_file (f, "w/index.m3u8", "#EXTM3U\n#EXTINF:1,\n../m/in.ts\n", -1);
+  g_autoptr(VsPlaylist) segment_escapes = NULL;
+  g_autoptr(VsPlaylist) variant_escapes = NULL;
+  g_autoptr(VsPlaylist) listed = NULL;
+
+  /* a segment leaving the master's folder */
+  segment_escapes = vs_playlist_load (master, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (vs_playlist_get_flags (segment_escapes), ==, VS_PLAYLIST_FLAG_ESCAPING);
+
+  /* a variant outside the master's folder, whose segments come back inside */
+  listed = vs_playlist_parse (outside_master, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (vs_playlist_get_flags (listed), ==,
+                   VS_PLAYLIST_FLAG_MASTER | VS_PLAYLIST_FLAG_ESCAPING);
+  variant_escapes = vs_playlist_load (outside_master, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (vs_playlist_get_path (variant_escapes), ==, w);
+  g_assert_cmpint (vs_playlist_get_flags (variant_escapes), ==, VS_PLAYLIST_FLAG_ESCAPING);
+}
+
+static void
+test_master_nested (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *master = write_file (f, "master.m3u8",
+                                        "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\ninner.m3u8\n", -1);
+  g_autofree char *inner = write_file (f, "inner.m3u8",
+                                       "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nmedia.m3u8\n", -1);
+  g_autofree char *media = write_file (f, "media.m3u8", "#EXTM3U\n#EXTINF:1,\na.ts\n", -1);
+  g_autoptr(VsPlaylist) playlist = vs_playlist_load (master, NULL, NULL, NULL, &error);
+
+  g_assert_null (playlist);
+  g_assert_error (error, VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_INVALID);
+}
+
+static void
+test_master_invalid (Fixture       *f,
+                     gconstpointer  data)
+{
+  assert_parse_error (f, "#EXTM3U\n#EXTINF:1,\na.ts\n#EXT-X-STREAM-INF:BANDWIDTH=1\nv.m3u8\n",
+                      VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_INVALID, "line 4: ");
+  assert_parse_error (f, "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nv.m3u8\n#EXTINF:1,\na.ts\n",
+                      VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_INVALID, "line 5: ");
+  assert_parse_error (f, "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=fast\nv.m3u8\n",
+                      VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_INVALID, "line 2: ");
+  assert_parse_error (f, "#EXTM3U\n#EXT-X-STREAM-INF:CODECS=\"avc1,BANDWIDTH=1\nv.m3u8\n",
+                      VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_INVALID, "line 2: ");
+}
+
+static void
+test_load_media (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_auto(Collector) c;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = write_file (f, "media.m3u8", "#EXTM3U\n#EXTINF:2.5,\na.ts\n", -1);
+  g_autoptr(VsPlaylist) playlist = NULL;
+
+  collector_init (&c);
+  playlist = vs_playlist_load (path, collect, &c, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (vs_playlist_get_path (playlist), ==, path);
+  g_assert_null (vs_playlist_get_master_path (playlist));
+  g_assert_cmpint (vs_playlist_get_duration_ms (playlist), ==, 2500);
+  g_assert_cmpuint (c.segments->len, ==, 1);
+}
+
+/* Size */
+
+typedef struct
+{
+  guint  count;
+  gint64 total_ns;
+} Counter;
+
+static gboolean
+count_segment (const VsPlaylistSegment *segment,
+               gpointer                 user_data)
+{
+  Counter *counter = user_data;
+
+  g_assert_cmpuint (segment->index, ==, counter->count);
+  g_assert_nonnull (segment->path);
+  counter->count++;
+  counter->total_ns += segment->duration_ns;
+  return TRUE;
+}
+
+static void
+test_large (Fixture       *f,
+            gconstpointer  data)
+{
+  const guint n = 200000;
+  g_autoptr(GString) text = g_string_sized_new (n * 32);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(VsPlaylist) bare = NULL;
+  g_autoptr(VsPlaylist) counted = NULL;
+  Counter counter = { 0 };
+  guint64 tenth_ms = 0; /* exact sum, in 10^-4 s */
+
+  g_string_append (text, "#EXTM3U\n#EXT-X-TARGETDURATION:6\n");
+  for (guint i = 0; i < n; i++)
+    {
+      guint secs = i % 6, frac = (i * 7919) % 10000;
+      char line[64];
+
+      /* no allocation per line: keeps the test quick under ASan's slow unwinding */
+      g_string_append_len (text, line, g_snprintf (line, sizeof line,
+                                                   "#EXTINF:%u.%04u,\nseg%06u.ts\n",
+                                                   secs, frac, i));
+      tenth_ms += secs * 10000 + frac;
+    }
+  g_string_append (text, "#EXT-X-ENDLIST\n");
+  path = write_file (f, "large.m3u8", text->str, text->len);
+
+  bare = vs_playlist_parse (path, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vs_playlist_get_n_segments (bare), ==, n);
+  g_assert_cmpint (vs_playlist_get_duration_ms (bare), ==, (tenth_ms + 5) / 10);
+
+  counted = vs_playlist_parse (path, NULL, count_segment, &counter, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (counter.count, ==, n);
+  g_assert_cmpint (counter.total_ns, ==, tenth_ms * 100000);
+  g_assert_cmpint (vs_playlist_get_duration_ms (counted), ==, (tenth_ms + 5) / 10);
+}
+
+/* Files that are not playlists */
+
+static void
+test_file_fifo (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = fixture_path (f, "x.m3u8");
+  g_autoptr(VsPlaylist) playlist = NULL;
+  gint64 start;
+
+  g_assert_cmpint (mkfifo (path, 0600), ==, 0);
+
+  /* a hang would be killed by the alarm rather than stall the suite */
+  alarm (10);
+  start = g_get_monotonic_time ();
+  playlist = vs_playlist_load (path, NULL, NULL, NULL, &error);
+  alarm (0);
+
+  g_assert_null (playlist);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+}
+
+static void
+test_file_not_found (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = fixture_path (f, "missing.m3u8");
+  g_autoptr(VsPlaylist) playlist = vs_playlist_parse (path, NULL, NULL, NULL, NULL, &error);
+
+  g_assert_null (playlist);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "missing.m3u8"));
+}
+
+static void
+test_file_directory (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = fixture_path (f, "folder.m3u8");
+  g_autoptr(VsPlaylist) playlist = NULL;
+
+  g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
+  playlist = vs_playlist_parse (path, NULL, NULL, NULL, NULL, &error);
+  g_assert_null (playlist);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+#define ADD(name, func) \
+  g_test_add ("/playlist/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("header/extm3u", test_header_extm3u);
+  ADD ("header/missing", test_header_missing);
+  ADD ("header/bom", test_header_bom);
+  ADD ("lines/crlf", test_lines_crlf);
+  ADD ("lines/comments-and-unknown-tags", test_lines_comments);
+  ADD ("lines/no-final-newline", test_lines_no_final_newline);
+  ADD ("lines/too-long", test_lines_too_long);
+  ADD ("lines/long-within-bound", test_lines_long_within_bound);
+  ADD ("lines/nul-byte", test_lines_nul_byte);
+  ADD ("extinf/integer", test_extinf_integer);
+  ADD ("extinf/decimal", test_extinf_decimal);
+  ADD ("extinf/titles", test_extinf_titles);
+  ADD ("extinf/invalid", test_extinf_invalid);
+  ADD ("extinf/overflow", test_extinf_overflow);
+  ADD ("extinf/overflow-total", test_extinf_overflow_total);
+  ADD ("extinf/replaced", test_extinf_replaced);
+  ADD ("extinf/trailing", test_extinf_trailing);
+  ADD ("sum/thirds", test_sum_thirds);
+  ADD ("sum/tenths", test_sum_tenths);
+  ADD ("sum/half-up", test_sum_half_up);
+  ADD ("sum/long-fraction", test_sum_long_fraction);
+  ADD ("segments/none", test_segments_none);
+  ADD ("segments/uri-without-extinf", test_segments_uri_without_extinf);
+  ADD ("segments/fields", test_segments_fields);
+  ADD ("segments/stop", test_segments_stop);
+  ADD ("segments/cancellable", test_segments_cancellable);
+  ADD ("tags/target-duration", test_tags_target_duration);
+  ADD ("tags/endlist", test_tags_endlist);
+  ADD ("key/none", test_key_none);
+  ADD ("key/aes-128", test_key_aes128);
+  ADD ("key/sample-aes", test_key_sample_aes);
+  ADD ("key/malformed", test_key_malformed);
+  ADD ("map/uri", test_map_uri);
+  ADD ("map/byterange", test_map_byterange);
+  ADD ("map/remote-and-escaping", test_map_remote_and_escaping);
+  ADD ("map/invalid", test_map_invalid);
+  ADD ("byterange/offsets", test_byterange_offsets);
+  ADD ("byterange/invalid", test_byterange_invalid);
+  ADD ("discontinuity/sequence", test_discontinuity);
+  ADD ("uri/remote", test_uri_remote);
+  ADD ("uri/file-scheme", test_uri_file_scheme);
+  ADD ("uri/escaping-relative", test_uri_escaping_relative);
+  ADD ("uri/escaping-absolute", test_uri_escaping_absolute);
+  ADD ("uri/inside", test_uri_inside);
+  ADD ("uri/percent", test_uri_percent);
+  ADD ("uri/base-dir", test_uri_base_dir);
+  ADD ("master/variants", test_master_variants);
+  ADD ("master/fallback", test_master_fallback);
+  ADD ("master/tie", test_master_tie);
+  ADD ("master/no-variant", test_master_no_variant);
+  ADD ("master/subfolders", test_master_subfolders);
+  ADD ("master/subfolder-escaping", test_master_subfolder_escaping);
+  ADD ("master/nested", test_master_nested);
+  ADD ("master/invalid", test_master_invalid);
+  ADD ("load/media", test_load_media);
+  ADD ("large", test_large);
+  ADD ("file/fifo", test_file_fifo);
+  ADD ("file/not-found", test_file_not_found);
+  ADD ("file/directory", test_file_directory);
+
+#undef ADD
+
+  return g_test_run ();
+}

@@ -1,0 +1,578 @@
+/* The scanner on generated trees. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vs-scanner.h"
+#include "vs-test-utils.h"
+
+typedef struct
+{
+  char       *dir;    /* holds the library and the database */
+  char       *lib;
+  VsDatabase *db;
+  VsScanner  *scanner;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db_path = NULL;
+
+  vs_test_allow_warnings ();
+  f->dir = vs_test_make_tmpdir ();
+  f->lib = g_build_filename (f->dir, "lib", NULL);
+  g_assert_cmpint (g_mkdir (f->lib, 0755), ==, 0);
+  db_path = g_build_filename (f->dir, "library.db", NULL);
+  f->db = vs_database_open (db_path, VS_DATABASE_MODE_WRITER, &error);
+  g_assert_no_error (error);
+  f->scanner = vs_scanner_new (f->db);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_clear_object (&f->scanner);
+  g_clear_object (&f->db);
+  vs_test_rm_rf (f->dir);
+  g_free (f->dir);
+  g_free (f->lib);
+}
+
+static void
+touch (Fixture    *f,
+       const char *relative,
+       const char *contents)
+{
+  g_autofree char *path = g_build_filename (f->lib, relative, NULL);
+
+  vs_test_write_file (path, contents, -1);
+}
+
+static VsScanSummary
+scan (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  VsScanSummary summary = { 0 };
+  const char *roots[] = { f->lib, NULL };
+
+  g_assert_true (vs_scanner_scan (f->scanner, roots, &summary, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  return summary;
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+/* The indexed paths relative to the library, sorted, joined with '|'. */
+static char *
+listing (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  VsVideoQuery all = { 0 };
+  gsize prefix = strlen (f->lib) + 1;
+
+  ids = vs_database_query_ids (f->db, &all, &error);
+  g_assert_no_error (error);
+  records = vs_database_load_videos (f->db, (gint64 *) (gpointer) ids->data, ids->len, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < records->len; i++)
+    {
+      VsVideoRecord *r = g_ptr_array_index (records, i);
+
+      g_assert_true (g_str_has_prefix (r->path, f->lib));
+      g_ptr_array_add (names, g_strdup (r->path + prefix));
+    }
+  g_ptr_array_sort (names, compare_strings);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv ("|", (char **) names->pdata);
+}
+
+static VsVideoRecord *
+lookup (Fixture    *f,
+        const char *relative)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->lib, relative, NULL);
+  VsVideoRecord *r = vs_database_lookup_video (f->db, path, &error);
+
+  g_assert_no_error (error);
+  return r;
+}
+
+static void
+test_tree (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autofree char *names = NULL;
+  VsScanSummary s;
+
+  touch (f, "top.mp4", "1");
+  touch (f, "Movies/film.mkv", "22");
+  touch (f, "Movies/2024/trip.webm", "333");
+  touch (f, "Movies/2024/deep/er/clip.mov", "4444");
+  touch (f, "Movies/poster.jpg", "x");
+  touch (f, "notes.txt", "x");
+  touch (f, ".hidden.mp4", "x");
+  touch (f, ".cache/inside.mp4", "x");
+  touch (f, "Movies/.thumbs/t.mp4", "x");
+  touch (f, "lone.ts", "G");
+  touch (f, "UPPER.MP4", "x");
+
+  s = scan (f);
+  g_assert_cmpuint (s.added, ==, 6);
+  g_assert_cmpuint (s.total, ==, 6);
+  g_assert_cmpuint (s.skipped, ==, 0);
+  g_assert_cmpuint (s.folders, ==, 5);
+  names = listing (f);
+  g_assert_cmpstr (names, ==, "Movies/2024/deep/er/clip.mov|Movies/2024/trip.webm|"
+                              "Movies/film.mkv|UPPER.MP4|lone.ts|top.mp4");
+}
+
+static void
+test_max_depth (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *names = NULL;
+  g_autofree char *names2 = NULL;
+  VsScanSummary s;
+
+  touch (f, "a.mp4", "1");
+  touch (f, "d1/b.mp4", "1");
+  touch (f, "d1/d2/c.mp4", "1");
+
+  vs_scanner_set_max_depth (f->scanner, 1);
+  s = scan (f);
+  g_assert_cmpuint (s.total, ==, 2);
+  names = listing (f);
+  g_assert_cmpstr (names, ==, "a.mp4|d1/b.mp4");
+
+  /* A shallower rescan drops what is now out of reach. */
+  vs_scanner_set_max_depth (f->scanner, 0);
+  s = scan (f);
+  g_assert_cmpuint (s.removed, ==, 1);
+  names2 = listing (f);
+  g_assert_cmpstr (names2, ==, "a.mp4");
+}
+
+static void
+test_hls (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autofree char *folder = g_build_filename (f->lib, "Show S01E01", NULL);
+  g_autoptr(VsVideoRecord) item = NULL;
+  g_autofree char *names = NULL;
+  VsScanSummary s;
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
+  vs_test_make_hls (folder, "index.m3u8", 5, "4.004", TRUE);
+  touch (f, "Show S01E01/extra.ts", "stray");        /* in no playlist: a video of its own */
+  touch (f, "other/clip.ts", "G");
+
+  s = scan (f);
+  g_assert_cmpuint (s.hls, ==, 1);
+  g_assert_cmpuint (s.total, ==, 3);
+  names = listing (f);
+  g_assert_cmpstr (names, ==, "Show S01E01/extra.ts|Show S01E01/index.m3u8|other/clip.ts");
+
+  item = lookup (f, "Show S01E01/index.m3u8");
+  g_assert_cmpint (item->kind, ==, VS_VIDEO_KIND_HLS);
+  g_assert_cmpint (item->size, ==, 5 * 9);
+  g_assert_cmpint (item->duration_ms, ==, 20020);
+  g_assert_cmpstr (item->display_name, ==, "Show S01E01");
+  g_assert_cmpint (item->probe_state, ==, VS_MEDIA_STATE_DONE);
+}
+
+static void
+test_hls_growing (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *folder = g_build_filename (f->lib, "dl", NULL);
+  g_autoptr(VsVideoRecord) before = NULL;
+  g_autoptr(VsVideoRecord) after = NULL;
+  VsScanSummary s;
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
+  vs_test_make_hls (folder, "p.m3u8", 2, "10", TRUE);
+  scan (f);
+  before = lookup (f, "dl/p.m3u8");
+  g_assert_cmpint (before->duration_ms, ==, 20000);
+
+  vs_test_make_hls (folder, "p.m3u8", 4, "10", TRUE);
+  s = scan (f);
+  g_assert_cmpuint (s.updated, ==, 1);
+  g_assert_cmpuint (s.total, ==, 1);
+  after = lookup (f, "dl/p.m3u8");
+  g_assert_cmpint (after->id, ==, before->id);
+  g_assert_cmpint (after->duration_ms, ==, 40000);
+  g_assert_cmpint (after->size, ==, 4 * 9);
+}
+
+static void
+test_hls_master (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *lo = g_build_filename (f->lib, "stream", "360p", NULL);
+  g_autofree char *hi = g_build_filename (f->lib, "stream", "720p", NULL);
+  g_autoptr(VsVideoRecord) item = NULL;
+  g_autofree char *names = NULL;
+  VsScanSummary s;
+
+  g_assert_cmpint (g_mkdir_with_parents (lo, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (hi, 0755), ==, 0);
+  vs_test_make_hls (lo, "index.m3u8", 3, "6", TRUE);
+  vs_test_make_hls (hi, "index.m3u8", 4, "6", TRUE);
+  touch (f, "stream/master.m3u8",
+         "#EXTM3U\n"
+         "#EXT-X-STREAM-INF:BANDWIDTH=800000,RESOLUTION=640x360\n360p/index.m3u8\n"
+         "#EXT-X-STREAM-INF:BANDWIDTH=2800000,RESOLUTION=1280x720\n720p/index.m3u8\n"
+         "#EXT-X-STREAM-INF:BANDWIDTH=5000000,RESOLUTION=1920x1080\n1080p/index.m3u8\n");
+
+  s = scan (f);
+  g_assert_cmpuint (s.hls, ==, 1);
+  g_assert_cmpuint (s.total, ==, 1);
+  names = listing (f);
+  g_assert_cmpstr (names, ==, "stream/master.m3u8");
+  item = lookup (f, "stream/master.m3u8");
+  g_assert_cmpint (item->duration_ms, ==, 24000);     /* the best local variant: 720p */
+  g_assert_cmpint (item->size, ==, 7 * 9);           /* every local variant's segments */
+  g_assert_cmpstr (item->display_name, ==, "stream");
+}
+
+static void
+test_links (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *loop = g_build_filename (f->lib, "a", "loop", NULL);
+  g_autofree char *alias = g_build_filename (f->lib, "0alias", NULL);
+  g_autofree char *file_link = g_build_filename (f->lib, "a", "link.mp4", NULL);
+  g_autofree char *broken = g_build_filename (f->lib, "broken.mp4", NULL);
+  g_autofree char *names = NULL;
+  VsScanSummary s;
+
+  touch (f, "a/real.mp4", "1");
+  touch (f, "z/other.mkv", "2");
+  g_assert_cmpint (symlink ("..", loop), ==, 0);          /* a loop back to the library */
+  g_assert_cmpint (symlink ("z", alias), ==, 0);          /* sorts before its target */
+  g_assert_cmpint (symlink ("real.mp4", file_link), ==, 0);
+  g_assert_cmpint (symlink ("nowhere.mp4", broken), ==, 0);
+
+  s = scan (f);
+  names = listing (f);
+  /* Every file once, under its real path. */
+  g_assert_cmpstr (names, ==, "a/real.mp4|z/other.mkv");
+  g_assert_cmpuint (s.skipped, ==, 1);                   /* the broken link */
+}
+
+static void
+test_odd_names (Fixture       *f,
+                gconstpointer  data)
+{
+  const char *odd[] = { "caf\xe9.mp4", "new\nline.mkv", "quote\"s 'and' \\.webm",
+                        "\xe6\x97\xa5\xe6\x9c\xac.mp4", "%20_percent.mp4" };
+  g_autoptr(GError) error = NULL;
+  VsScanSummary s;
+
+  for (guint i = 0; i < G_N_ELEMENTS (odd); i++)
+    touch (f, odd[i], "x");
+  s = scan (f);
+  g_assert_cmpuint (s.total, ==, G_N_ELEMENTS (odd));
+  g_assert_cmpuint (s.skipped, ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (odd); i++)
+    {
+      g_autoptr(VsVideoRecord) r = lookup (f, odd[i]);
+      g_autofree char *back = g_filename_from_uri (r->uri, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (back, ==, r->path);
+      g_assert_true (g_utf8_validate (r->display_name, -1, NULL));
+    }
+}
+
+static void
+test_unreadable (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *locked = g_build_filename (f->lib, "locked", NULL);
+  g_autoptr(VsVideoRecord) kept = NULL;
+  VsScanSummary s;
+
+  if (geteuid () == 0)
+    {
+      g_test_skip ("permissions do not stop root");
+      return;
+    }
+  touch (f, "locked/secret.mp4", "1");
+  touch (f, "open.mp4", "1");
+  s = scan (f);
+  g_assert_cmpuint (s.total, ==, 2);
+
+  g_assert_cmpint (g_chmod (locked, 0), ==, 0);
+  s = scan (f);
+  g_chmod (locked, 0755);
+  g_assert_cmpuint (s.skipped, ==, 1);
+  g_assert_cmpuint (s.removed, ==, 0);    /* unreadable is not gone */
+  kept = lookup (f, "locked/secret.mp4");
+  g_assert_nonnull (kept);
+}
+
+typedef struct
+{
+  Fixture *f;
+  gboolean removed;
+} VanishData;
+
+static void
+remove_during_scan (const VsScanProgress *progress,
+                    gpointer              user_data)
+{
+  VanishData *vd = user_data;
+  g_autofree char *victim = g_build_filename (vd->f->lib, "b", "victim.mp4", NULL);
+
+  if (!vd->removed && g_str_has_suffix (progress->folder, "/b"))
+    {
+      g_assert_cmpint (g_unlink (victim), ==, 0);
+      vd->removed = TRUE;
+    }
+}
+
+static void
+test_vanish_mid_scan (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *names = NULL;
+  const char *roots[] = { f->lib, NULL };
+  VanishData vd = { f, FALSE };
+  VsScanSummary s;
+
+  touch (f, "a/one.mp4", "1");
+  touch (f, "b/victim.mp4", "1");
+  touch (f, "b/zz.mp4", "1");
+  touch (f, "c/three.mp4", "1");
+  g_assert_true (vs_scanner_scan (f->scanner, roots, &s, remove_during_scan, &vd, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (vd.removed);
+  g_assert_cmpuint (s.skipped, ==, 1);
+  g_assert_cmpuint (s.total, ==, 3);
+  names = listing (f);
+  g_assert_cmpstr (names, ==, "a/one.mp4|b/zz.mp4|c/three.mp4");
+}
+
+static void
+test_incremental (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(VsVideoRecord) keep_before = NULL;
+  g_autoptr(VsVideoRecord) keep_after = NULL;
+  g_autoptr(VsVideoRecord) changed = NULL;
+  g_autofree char *gone_dir = g_build_filename (f->lib, "gone", NULL);
+  g_autofree char *removed = NULL;
+  g_autofree char *names = NULL;
+  VsScanSummary s;
+
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autofree char *rel = g_strdup_printf ("d%u/v%02u.mp4", i % 4, i);
+
+      touch (f, rel, "abc");
+    }
+  touch (f, "gone/x.mp4", "1");
+  touch (f, "gone/deeper/y.mp4", "1");
+  s = scan (f);
+  g_assert_cmpuint (s.added, ==, 42);
+
+  s = scan (f);
+  g_assert_cmpuint (s.added, ==, 0);
+  g_assert_cmpuint (s.updated, ==, 0);
+  g_assert_cmpuint (s.removed, ==, 0);
+  g_assert_cmpuint (s.unchanged, ==, 42);
+
+  keep_before = lookup (f, "d0/v00.mp4");
+  touch (f, "d2/v02.mp4", "longer contents");     /* changed */
+  touch (f, "d3/new.mp4", "n");                    /* added */
+  removed = g_build_filename (f->lib, "d1", "v01.mp4", NULL);
+  g_assert_cmpint (g_unlink (removed), ==, 0);     /* removed */
+  vs_test_rm_rf (gone_dir);                        /* a folder tree vanishes */
+
+  s = scan (f);
+  g_assert_cmpuint (s.added, ==, 1);
+  g_assert_cmpuint (s.updated, ==, 1);
+  g_assert_cmpuint (s.removed, ==, 3);
+  g_assert_cmpuint (s.unchanged, ==, 38);
+  g_assert_cmpuint (s.total, ==, 40);
+
+  changed = lookup (f, "d2/v02.mp4");
+  g_assert_cmpint (changed->size, ==, 15);
+  keep_after = lookup (f, "d0/v00.mp4");
+  g_assert_cmpint (keep_after->id, ==, keep_before->id);
+  names = listing (f);
+  g_assert_null (strstr (names, "gone/"));
+  g_assert_nonnull (strstr (names, "d3/new.mp4"));
+}
+
+static void
+test_missing_root (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *missing = g_build_filename (f->dir, "nope", NULL);
+  g_autofree char *file = g_build_filename (f->dir, "file.mp4", NULL);
+  g_auto(GStrv) roots = NULL;
+  const char *folders[] = { f->lib, missing, NULL };
+  const char *files[] = { file, NULL };
+  VsScanSummary s;
+
+  touch (f, "a.mp4", "1");
+  g_assert_false (vs_scanner_scan (f->scanner, folders, &s, NULL, NULL, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  vs_test_write_file (file, "x", 1);
+  g_assert_false (vs_scanner_scan (f->scanner, files, &s, NULL, NULL, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY);
+
+  /* Refused before anything was written. */
+  roots = vs_database_dup_roots (f->db, NULL);
+  g_assert_cmpuint (g_strv_length (roots), ==, 0);
+}
+
+static void
+test_cancel (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  const char *roots[] = { f->lib, NULL };
+  VsScanSummary s;
+
+  touch (f, "a/b.mp4", "1");
+  g_cancellable_cancel (cancellable);
+  g_assert_false (vs_scanner_scan (f->scanner, roots, &s, NULL, NULL, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+typedef struct
+{
+  GMainLoop     *loop;
+  VsScanSummary  summary;
+  gboolean       ok;
+  guint          progress;
+  GThread       *main_thread;
+} AsyncData;
+
+static void
+on_progress (VsScanner *scanner,
+             guint      folders,
+             guint      videos,
+             guint      changes,
+             AsyncData *ad)
+{
+  g_assert_true (g_thread_self () == ad->main_thread);
+  ad->progress++;
+}
+
+static void
+on_done (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  AsyncData *ad = user_data;
+  g_autoptr(GError) error = NULL;
+
+  ad->ok = vs_scanner_scan_finish (VS_SCANNER (object), result, &ad->summary, &error);
+  g_assert_no_error (error);
+  g_main_loop_quit (ad->loop);
+}
+
+static void
+test_async (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  const char *roots[] = { f->lib, NULL };
+  AsyncData ad = { loop, { 0 }, FALSE, 0, g_thread_self () };
+
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autofree char *rel = g_strdup_printf ("f%u/v.mp4", i);
+
+      touch (f, rel, "1");
+    }
+  g_signal_connect (f->scanner, "progress", G_CALLBACK (on_progress), &ad);
+  vs_scanner_scan_async (f->scanner, roots, NULL, on_done, &ad);
+  g_main_loop_run (loop);
+  g_assert_true (ad.ok);
+  g_assert_cmpuint (ad.summary.added, ==, 30);
+  g_assert_cmpuint (ad.progress, >=, 1);
+}
+
+static void
+test_nested_roots (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *sub = g_build_filename (f->lib, "sub", NULL);
+  g_auto(GStrv) roots = NULL;
+  const char *first[] = { sub, NULL };
+  g_autoptr(GError) error = NULL;
+  VsScanSummary s;
+
+  touch (f, "sub/in.mp4", "1");
+  touch (f, "out.mp4", "1");
+  g_assert_true (vs_scanner_scan (f->scanner, first, &s, NULL, NULL, NULL, &error));
+  g_assert_cmpuint (s.added, ==, 1);
+  s = scan (f);
+  g_assert_cmpuint (s.added, ==, 1);
+  g_assert_cmpuint (s.unchanged, ==, 1);
+  roots = vs_database_dup_roots (f->db, &error);
+  g_assert_cmpuint (g_strv_length (roots), ==, 1);
+  g_assert_cmpstr (roots[0], ==, f->lib);
+
+  /* Rescanning the inner folder alone keeps the outer root's other videos. */
+  g_assert_true (vs_scanner_scan (f->scanner, first, &s, NULL, NULL, NULL, &error));
+  g_assert_cmpuint (s.removed, ==, 0);
+  g_assert_cmpuint (s.total, ==, 1);
+  s = scan (f);
+  g_assert_cmpuint (s.total, ==, 2);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  /* Not G_TEST_OPTION_ISOLATE_DIRS: it empties XDG_DATA_DIRS, and content types by name
+   * come from shared-mime-info there. Every test names its own database and folders. */
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/scanner/tree", test_tree);
+  ADD ("/scanner/max-depth", test_max_depth);
+  ADD ("/scanner/hls/media", test_hls);
+  ADD ("/scanner/hls/growing", test_hls_growing);
+  ADD ("/scanner/hls/master", test_hls_master);
+  ADD ("/scanner/links", test_links);
+  ADD ("/scanner/odd-names", test_odd_names);
+  ADD ("/scanner/unreadable", test_unreadable);
+  ADD ("/scanner/vanish-mid-scan", test_vanish_mid_scan);
+  ADD ("/scanner/incremental", test_incremental);
+  ADD ("/scanner/missing-root", test_missing_root);
+  ADD ("/scanner/cancel", test_cancel);
+  ADD ("/scanner/async", test_async);
+  ADD ("/scanner/nested-roots", test_nested_roots);
+#undef ADD
+
+  return g_test_run ();
+}

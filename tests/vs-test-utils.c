@@ -1,0 +1,103 @@
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vs-test-utils.h"
+
+char *
+vs_test_make_tmpdir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("vidshelf-test-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+/* Never follows symlinks: a test tree's loops must not take the cleanup elsewhere. */
+void
+vs_test_rm_rf (const char *path)
+{
+  struct stat st;
+
+  if (lstat (path, &st) != 0)
+    return;
+  if (S_ISDIR (st.st_mode))
+    {
+      g_autoptr(GDir) dir = NULL;
+      const char *name;
+
+      g_chmod (path, 0700);
+      dir = g_dir_open (path, 0, NULL);
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          vs_test_rm_rf (child);
+        }
+      g_rmdir (path);
+    }
+  else
+    g_unlink (path);
+}
+
+void
+vs_test_write_file (const char *path,
+                    const char *contents,
+                    gssize      length)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_file_set_contents (path, contents, length, &error);
+  g_assert_no_error (error);
+}
+
+char *
+vs_test_file_checksum (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  gsize len = 0;
+
+  g_file_get_contents (path, &data, &len, &error);
+  g_assert_no_error (error);
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, len);
+}
+
+void
+vs_test_allow_warnings (void)
+{
+  /* The scanner reports skipped files at warning level, which g_test_init makes fatal. */
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+}
+
+void
+vs_test_make_hls (const char *folder,
+                  const char *playlist_name,
+                  guint       n_segments,
+                  const char *seconds,
+                  gboolean    make_segments)
+{
+  g_autoptr(GString) text = g_string_new ("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:10\n");
+  g_autofree char *playlist = g_build_filename (folder, playlist_name, NULL);
+
+  for (guint i = 0; i < n_segments; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("seg%05u.ts", i);
+
+      g_string_append_printf (text, "#EXTINF:%s,\n%s\n", seconds, name);
+      if (make_segments)
+        {
+          g_autofree char *seg = g_build_filename (folder, name, NULL);
+
+          vs_test_write_file (seg, "G@segment", 9);
+        }
+    }
+  g_string_append (text, "#EXT-X-ENDLIST\n");
+  vs_test_write_file (playlist, text->str, (gssize) text->len);
+}
