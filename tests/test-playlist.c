@@ -3,7 +3,6 @@
  * Every fixture playlist is written at test time into a fresh temporary folder. */
 #include "config.h"
 
-#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -522,7 +521,13 @@ test_extinf_overflow_total (Fixture       *f,
   g_string_truncate (text, text->len - strlen ("#EXTINF:854775.807,\na.ts\n"));
   g_string_append (text, "#EXTINF:854775.8075,\na.ts\n");
   assert_parse_error (f, text->str, VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_BAD_DURATION,
-                      "line 2000003: ");
+                      "line 2000003: total duration is too large");
+
+  /* and a whole segment more goes past it in seconds already */
+  g_string_truncate (text, text->len - strlen ("#EXTINF:854775.8075,\na.ts\n"));
+  g_string_append (text, "#EXTINF:9223372036,\na.ts\n");
+  assert_parse_error (f, text->str, VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_BAD_DURATION,
+                      "line 2000003: total duration is too large");
 }
 
 static void
@@ -703,8 +708,9 @@ test_segments_cancellable (Fixture       *f,
 
   g_assert_null (playlist);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  /* checked every so many lines, not only between 64 KiB reads (~3000 segments here) */
   g_assert_cmpuint (c.segments->len, >=, 5);
-  g_assert_cmpuint (c.segments->len, <, 5000);
+  g_assert_cmpuint (c.segments->len, <, 1000);
 
   /* already cancelled: nothing is read */
   g_clear_error (&error);

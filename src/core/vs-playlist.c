@@ -79,38 +79,42 @@ typedef struct
 
 typedef struct
 {
-  LineReader             reader;
-  VsPlaylist            *self; /* borrowed */
+  LineReader reader;
+
+  /* borrowed from the caller */
+  VsPlaylist            *self;
   VsPlaylistSegmentFunc  func;
   gpointer               user_data;
   GCancellable          *cancellable;
 
-  char     *dir;      /* the playlist's folder, relative URIs start there */
-  char     *base_dir; /* local URIs must stay inside it */
-  gsize     base_len;
-  gboolean  dir_inside_base;
-  GString  *path_buf;  /* "dir/", then the plain relative URI of the segment */
-  char     *resolved_path; /* the path of the last unusual segment URI */
-  gsize     dir_prefix_len;
-  GString  *range_uri; /* URI of the previous segment, when it was a sub-range */
+  /* owned */
+  char    *dir;           /* the playlist's folder, where relative URIs start */
+  char    *base_dir;      /* local URIs must stay inside it */
+  GString *path_buf;      /* "dir/", then the plain relative URI of a segment */
+  char    *resolved_path; /* path of the last segment URI that needed parser_resolve() */
+  GString *range_uri;     /* URI of the previous segment, when it was a sub-range */
+  gsize    base_len;
+  gsize    dir_prefix_len;
+  gboolean dir_inside_base;
 
-  /* state that tags carry to the next URI line */
-  gboolean  seen_first_line;
-  gboolean  pending_extinf;
-  guint64   pending_secs;
-  guint64   pending_frac;
-  gboolean  pending_range;
-  gint64    range_length;
-  gint64    range_offset; /* -1: continues after the previous sub-range */
-  gboolean  pending_variant;
-  gint64    pending_bandwidth;
-  gboolean  range_continuable;
-  gint64    range_end;
-  guint     discontinuity_sequence;
-  guint     n_stray_uris;
+  /* what tags carry to the next URI line */
+  gboolean pending_extinf;
+  guint64  pending_secs;
+  guint64  pending_frac;
+  gboolean pending_range;
+  gint64   range_length;
+  gint64   range_offset; /* -1: continues after the previous sub-range */
+  gboolean pending_variant;
+  gint64   pending_bandwidth;
 
-  guint64   total_secs;
-  guint64   total_frac;
+  /* running state */
+  gboolean seen_first_line;
+  gboolean range_continuable; /* the previous segment was a sub-range of range_uri */
+  gint64   range_end;
+  guint    discontinuity_sequence;
+  guint    n_stray_uris;
+  guint64  total_secs;
+  guint64  total_frac; /* 10^-18 s units, below one second */
 } Parser;
 
 #define PARSER_INIT { .reader.fd = -1 }
@@ -639,9 +643,8 @@ parser_resolve (Parser      *p,
           shown = shown_text (uri, strlen (uri));
           return parser_error (p, error, VS_PLAYLIST_ERROR_INVALID, "invalid file URI '%s'", shown);
         }
-      if (host != NULL && g_ascii_strcasecmp (host, "localhost") != 0)
-        scheme_len = 0; /* another machine's file: remote, like http */
-      else
+      /* another machine's file is remote, like http: path stays NULL */
+      if (host == NULL || g_ascii_strcasecmp (host, "localhost") == 0)
         path = g_canonicalize_filename (file, NULL);
     }
   else if (scheme_len == 0)

@@ -91,7 +91,9 @@ VsPlaylist  *vs_playlist_load               (const char             *path,
 const char  *vs_playlist_get_path           (VsPlaylist *self); /* the file parsed */
 const char  *vs_playlist_get_master_path    (VsPlaylist *self); /* NULL unless resolved from one */
 VsPlaylistFlags vs_playlist_get_flags       (VsPlaylist *self);
-gint64       vs_playlist_get_duration_ms    (VsPlaylist *self); /* exact sum, rounded once */
+/* Exact sum of the #EXTINF values (fractional digits past the 18th are ignored), rounded
+ * once, half up, to milliseconds. */
+gint64       vs_playlist_get_duration_ms    (VsPlaylist *self);
 guint        vs_playlist_get_n_segments     (VsPlaylist *self);
 gint64       vs_playlist_get_target_duration (VsPlaylist *self); /* seconds, -1 if absent */
 const char  *vs_playlist_get_map_uri        (VsPlaylist *self); /* #EXT-X-MAP URI or NULL */

@@ -50,7 +50,7 @@ for v in REPS WARMUP N_FILES N_DIRS N_HLS_DIRS SEGS_PER_HLS N_SEGMENTS; do
   [[ ${!v} =~ ^[0-9]+$ ]] || { echo "bench-scan: $v must be a whole number, not '${!v}'" >&2; exit 2; }
 done
 [ "$REPS" -ge 1 ] || { echo "bench-scan: REPS must be at least 1" >&2; exit 2; }
-[ "$N_DIRS" -ge 2 ] && [ "$N_SEGMENTS" -ge 1 ] || { echo "bench-scan: N_DIRS >= 2 and N_SEGMENTS >= 1 please" >&2; exit 2; }
+if [ "$N_DIRS" -lt 2 ] || [ "$N_SEGMENTS" -lt 1 ]; then echo "bench-scan: N_DIRS >= 2 and N_SEGMENTS >= 1 please" >&2; exit 2; fi
 case $COLD in auto | no) ;; *) echo "bench-scan: COLD must be auto or no" >&2; exit 2 ;; esac
 # the tree generator hands paths to sh (awk system()); keep them free of shell quoting characters
 case $BENCH_DATA in *[\"\$\`\\]* | *$'\n'*) die "BENCH_DATA must not contain \" \$ \` \\ or newlines" ;; esac
@@ -93,7 +93,7 @@ if [ -z "$CLI" ]; then
     || { tail -n 30 "$log" >&2; die "building vidshelf-cli failed (log above)"; }
   CLI=$B/src/cli/vidshelf-cli
 fi
-[ -f "$CLI" ] && [ -x "$CLI" ] || die "no executable vidshelf-cli at '$CLI'"
+if [ ! -f "$CLI" ] || [ ! -x "$CLI" ]; then die "no executable vidshelf-cli at '$CLI'"; fi
 CLI=$(cd "$(dirname "$CLI")" && pwd)/$(basename "$CLI")
 
 # ---------------------------------------------------------------------------------------------------
@@ -252,7 +252,7 @@ run_pre() {
 }
 median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
-declare -A LABEL WALL CPU PEAK RATE RC COUNT UNIT
+declare -A LABEL WALL CPU PEAK RATE RC UNIT
 ORDER=()
 # measure KEY LABEL COUNT UNIT PRE OUT CMD...
 #   PRE: untimed hook before every run: - | cold | fresh_db | cold+fresh_db (cold rows get no warm-up)
@@ -262,7 +262,7 @@ ORDER=()
 measure() {
   local key=$1 label=$2 count=$3 unit=$4 pre=$5 out=$6
   shift 6
-  local tf=$WORK/time.out ef=$WORK/stderr.$key i t0 t1 w u s m x rc=0
+  local tf=$WORK/time.out ef=$WORK/stderr.$key i t0 t1 u s m x rc=0
   local walls=() cpus=() peaks=()
   [ "$out" = - ] && out=/dev/null
   [ "$out" = /dev/null ] || : >"$out"
@@ -276,14 +276,14 @@ measure() {
     t0=${EPOCHREALTIME/./}
     /usr/bin/time -f '%e %U %S %M %x' -o "$tf" "$@" >>"$out" 2>>"$ef" || true
     t1=${EPOCHREALTIME/./}
-    w= u=0 s=0 m=0 x=
-    read -r w u s m x < <(tail -n 1 "$tf") || true
+    u=0 s=0 m=0 x=''
+    read -r _ u s m x < <(tail -n 1 "$tf") || true
     walls+=("$(( t1 - t0 ))")
     cpus+=("$(awk -v u="$u" -v s="$s" 'BEGIN { print u + s }')")
     peaks+=("$m")
     [ "${x:-1}" = 0 ] || rc=${x:-1}
   done
-  LABEL[$key]=$label COUNT[$key]=$count UNIT[$key]=$unit RC[$key]=$rc
+  LABEL[$key]=$label UNIT[$key]=$unit RC[$key]=$rc
   WALL[$key]=$(printf '%s\n' "${walls[@]}" | median | awk '{ printf "%.3f", $1 / 1e6 }')
   CPU[$key]=$(printf '%s\n' "${cpus[@]}" | median | awk '{ printf "%.2f", $1 }')
   PEAK[$key]=$(printf '%s\n' "${peaks[@]}" | sort -g | tail -n 1 | awk '{ printf "%.1f", $1 / 1024 }')
@@ -297,6 +297,7 @@ measure() {
 FIND=(find "$TREE" -printf '%s %T@ %p\n')
 SCAN1=("$CLI" scan --db "$DB1" --json "$TREE")
 SCAN2=("$CLI" scan --db "$DB2" --json "$TREE")
+# shellcheck disable=SC2016  # awk program, not shell
 AWKSUM=(awk -F'[:,]' '/^#EXTINF/{s+=$2} END{printf "%d\n", s*1000}' "$PLAYLIST")
 DUR=("$CLI" duration --ms "$PLAYLIST")
 
