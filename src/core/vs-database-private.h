@@ -22,6 +22,8 @@ struct _VsDatabase
   VsDatabaseMode  mode;
   int             schema_version;
   guint           in_transaction;
+  guint           bulk;           /* nesting of begin_bulk */
+  gboolean        bulk_dropped;   /* the sort indices are gone until end_bulk */
 };
 
 sqlite3_stmt *_vs_database_prepare   (VsDatabase  *self,

@@ -54,6 +54,7 @@ G_DECLARE_FINAL_TYPE (VsDatabase, vs_database, VS, DATABASE, GObject)
 
 GQuark      vs_database_error_quark   (void);
 char       *vs_database_default_path  (void);
+/* The key for name sorting and search: case-folded, compatibility-decomposed. */
 char       *vs_database_fold_name     (const char *utf8);
 
 VsDatabase *vs_database_open          (const char     *path,
@@ -69,6 +70,12 @@ gboolean    vs_database_begin         (VsDatabase  *self,
 gboolean    vs_database_commit        (VsDatabase  *self,
                                        GError     **error);
 void        vs_database_rollback      (VsDatabase  *self);
+
+/* A load that may add many rows (a first scan): cheaper index maintenance. */
+gboolean    vs_database_begin_bulk    (VsDatabase  *self,
+                                       GError     **error);
+gboolean    vs_database_end_bulk      (VsDatabase  *self,
+                                       GError     **error);
 
 /* Roots */
 gboolean    vs_database_add_root      (VsDatabase  *self,

@@ -912,11 +912,15 @@ vs_scanner_scan (VsScanner           *self,
   ctx.kept_prefixes = g_ptr_array_new_with_free_func (g_free);
   g_queue_init (&ctx.links);
 
-  for (guint i = 0; roots[i] != NULL && ctx.error == NULL; i++)
+  if (vs_database_begin_bulk (ctx.db, &ctx.error))
     {
-      if (g_cancellable_is_cancelled (cancellable))
-        break;
-      scan_root (&ctx, roots[i]);
+      for (guint i = 0; roots[i] != NULL && ctx.error == NULL; i++)
+        {
+          if (g_cancellable_is_cancelled (cancellable))
+            break;
+          scan_root (&ctx, roots[i]);
+        }
+      vs_database_end_bulk (ctx.db, ctx.error == NULL ? &ctx.error : NULL);
     }
 
   if (ctx.error == NULL)
