@@ -372,6 +372,39 @@ test_reader_during_write (Fixture       *f,
   g_assert_cmpint (vs_database_count_videos (reader, &all, &error), ==, 2);
 }
 
+static gint64
+count_sort_indices (const char *path)
+{
+  g_autofree char *n = raw_query_text (path, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' "
+                                             "AND name IN ('videos_sort_name', 'videos_mtime', "
+                                             "'videos_size', 'videos_duration')");
+
+  return g_ascii_strtoll (n, NULL, 10);
+}
+
+/* A bulk load drops the sort indices and rebuilds them; one killed half-way is healed by
+ * the next open. */
+static void
+test_bulk (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (count_sort_indices (f->path), ==, 4);
+  g_assert_true (vs_database_begin_bulk (f->db, &error));
+  g_assert_cmpint (count_sort_indices (f->path), ==, 0);
+  g_assert_true (vs_database_end_bulk (f->db, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_sort_indices (f->path), ==, 4);
+
+  g_assert_true (vs_database_begin_bulk (f->db, &error));
+  g_clear_object (&f->db);        /* as if killed before end_bulk */
+  g_assert_cmpint (count_sort_indices (f->path), ==, 0);
+  f->db = vs_database_open (f->path, VS_DATABASE_MODE_WRITER, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count_sort_indices (f->path), ==, 4);
+}
+
 /* Queries against a brute-force reference ------------------------------ */
 
 typedef struct
@@ -604,6 +637,8 @@ main (int    argc,
               fixture_teardown);
   g_test_add ("/database/wal/reader-during-write", Fixture, NULL, fixture_setup,
               test_reader_during_write, fixture_teardown);
+  g_test_add ("/database/bulk/indices", Fixture, NULL, fixture_setup, test_bulk,
+              fixture_teardown);
   g_test_add ("/database/query/reference", Fixture, NULL, fixture_setup, test_query_reference,
               fixture_teardown);
   g_test_add ("/database/query/vanished-rows", Fixture, NULL, fixture_setup,
