@@ -9,21 +9,10 @@
 #include "vs-test-utils.h"
 #include "vs-window.h"
 
-static GtkWidget *
-find_child (GtkWidget *widget,
-            GType      type)
+static GtkStack *
+window_stack (VsWindow *window)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_child (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (window), VS_TYPE_WINDOW, "stack"));
 }
 
 static gboolean
@@ -37,7 +26,7 @@ on_timeout (gpointer user_data)
 static void
 wait_settled (VsWindow *window)
 {
-  GtkStack *stack = GTK_STACK (find_child (GTK_WIDGET (window), GTK_TYPE_STACK));
+  GtkStack *stack = window_stack (window);
   guint timeout = g_timeout_add_seconds (30, on_timeout, NULL);
 
   while (vs_window_get_scanning (window) ||
@@ -52,9 +41,7 @@ wait_settled (VsWindow *window)
 static const char *
 visible_page (VsWindow *window)
 {
-  GtkStack *stack = GTK_STACK (find_child (GTK_WIDGET (window), GTK_TYPE_STACK));
-
-  return gtk_stack_get_visible_child_name (stack);
+  return gtk_stack_get_visible_child_name (window_stack (window));
 }
 
 static void
