@@ -392,6 +392,151 @@ test_lines_nul_byte (Fixture       *f,
   g_assert_true (g_str_has_prefix (error->message, "line 3: "));
 }
 
+/* Lines like the common "#EXTINF:<d>.<d>,\n<name>\n" pairs, and lines close to them, each
+ * byte in turn at the end of the first read (the 64 KiB buffer holds one byte less). */
+static void
+test_lines_near_common_forms (Fixture       *f,
+                              gconstpointer  data)
+{
+  static const char block[] =
+    "#EXTINF:6.006,\ns1.ts\n"
+    "#EXTINF:10,Title, with comma\ns2.ts\r\n"
+    "#EXTINF:0.5,\r\ns3.ts\n"
+    "\n"
+    "#EXTINF: 2.5 ,\nsub/s4.ts\n"
+    "#EXTINF:.25,\ns5%20x.ts\n"
+    "#EXTINF:0000000001.000000000000000000001,\ns 6.ts\n"
+    "#EXTINF:3\ns7.ts\n"
+    "# a comment\n"
+    "#EXT-X-PROGRAM-DATE-TIME:2020-01-01T00:00:00Z\n"
+    "#EXTINF:1.123456789012345678,\nhttp://example.com/s8.ts\n"
+    "#EXTINF:999999999.5,\ns9.ts\n"
+    "#EXTINF:4,\n./s10.ts\n"
+    "stray.ts\n"
+    "\r\n"
+    "#EXTINF:7.,\n\xC3\xBCn\xC3\xAF.ts\n"
+    "#EXTINF:1,\ns12.ts \t\n"
+    "#EXT-X-DISCONTINUITY\n"
+    "#EXTINF:1,\nx_y:z.ts\n"
+    "#EXTINF:2,\n#EXT-X-BYTERANGE:100@0\nr.ts\n"
+    "#EXTINF:3,\n#EXT-X-BYTERANGE:50\nr.ts\r\n"
+    "#EXTINF:1,\nlast.ts"; /* no final newline */
+  static const struct
+  {
+    const char *uri;
+    const char *path; /* under the fixture folder, NULL when remote */
+    gint64      duration_ns;
+    gint64      byte_offset;
+    gint64      byte_length;
+    guint       discontinuity_sequence;
+  } expected[] = {
+    { "s1.ts", "s1.ts", 6006000000, 0, -1, 0 },
+    { "s2.ts", "s2.ts", 10000000000, 0, -1, 0 },
+    { "s3.ts", "s3.ts", 500000000, 0, -1, 0 },
+    { "sub/s4.ts", "sub/s4.ts", 2500000000, 0, -1, 0 },
+    { "s5%20x.ts", "s5 x.ts", 250000000, 0, -1, 0 },
+    { "s 6.ts", "s 6.ts", 1000000000, 0, -1, 0 },
+    { "s7.ts", "s7.ts", 3000000000, 0, -1, 0 },
+    { "http://example.com/s8.ts", NULL, 1123456789, 0, -1, 0 },
+    { "s9.ts", "s9.ts", G_GINT64_CONSTANT (999999999500000000), 0, -1, 0 },
+    { "./s10.ts", "s10.ts", 4000000000, 0, -1, 0 },
+    { "\xC3\xBCn\xC3\xAF.ts", "\xC3\xBCn\xC3\xAF.ts", 7000000000, 0, -1, 0 },
+    { "s12.ts", "s12.ts", 1000000000, 0, -1, 0 },
+    { "x_y:z.ts", "x_y:z.ts", 1000000000, 0, -1, 1 },
+    { "r.ts", "r.ts", 2000000000, 0, 100, 1 },
+    { "r.ts", "r.ts", 3000000000, 100, 50, 1 },
+    { "last.ts", "last.ts", 1000000000, 0, -1, 1 },
+  };
+  const gsize header_len = strlen ("#EXTM3U\n#") + 1; /* the comment's '\n' */
+  const gsize first_read = 64 * 1024 - 1;
+  gint64 total_ns = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    total_ns += expected[i].duration_ns;
+
+  for (gsize at = 0; at < sizeof block - 1; at++)
+    {
+      g_auto(Collector) c;
+      g_autoptr(GString) text = g_string_new ("#EXTM3U\n#");
+      g_autoptr(GError) error = NULL;
+      g_autofree char *path = NULL;
+      g_autoptr(VsPlaylist) bare = NULL;
+      g_autoptr(VsPlaylist) playlist = NULL;
+
+      /* a comment line long enough to make block[at] the last byte of the first read */
+      for (gsize i = 0; i < first_read - 1 - header_len - at; i++)
+        g_string_append_c (text, 'x');
+      g_string_append_c (text, '\n');
+      g_string_append_len (text, block, sizeof block - 1);
+      g_assert_cmpint (text->str[first_read - 1], ==, block[at]);
+      path = write_file (f, "test.m3u8", text->str, text->len);
+
+      collector_init (&c);
+      playlist = vs_playlist_parse (path, NULL, collect, &c, NULL, &error);
+      g_assert_no_error (error);
+      bare = vs_playlist_parse (path, NULL, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+
+      g_assert_cmpuint (c.segments->len, ==, G_N_ELEMENTS (expected));
+      for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+        {
+          Segment *s = nth_segment (&c, i);
+          g_autofree char *want_path = expected[i].path != NULL ? fixture_path (f, expected[i].path) : NULL;
+
+          g_assert_cmpstr (s->uri, ==, expected[i].uri);
+          g_assert_cmpstr (s->path, ==, want_path);
+          g_assert_cmpint (s->duration_ns, ==, expected[i].duration_ns);
+          g_assert_cmpint (s->byte_offset, ==, expected[i].byte_offset);
+          g_assert_cmpint (s->byte_length, ==, expected[i].byte_length);
+          g_assert_cmpuint (s->discontinuity_sequence, ==, expected[i].discontinuity_sequence);
+          g_assert_cmpuint (s->index, ==, i);
+        }
+
+      for (guint j = 0; j < 2; j++)
+        {
+          VsPlaylist *p = j == 0 ? playlist : bare;
+
+          g_assert_cmpuint (vs_playlist_get_n_segments (p), ==, G_N_ELEMENTS (expected));
+          g_assert_cmpint (vs_playlist_get_duration_ms (p), ==, (total_ns + 500000) / 1000000);
+          g_assert_cmpint (vs_playlist_get_flags (p), ==,
+                           VS_PLAYLIST_FLAG_REMOTE | VS_PLAYLIST_FLAG_DISCONTINUITY |
+                           VS_PLAYLIST_FLAG_BYTERANGE);
+        }
+    }
+}
+
+/* Errors after many ordinary lines name the right line. */
+static void
+test_lines_error_line_numbers (Fixture       *f,
+                               gconstpointer  data)
+{
+  static const struct
+  {
+    const char *tail;
+    int         code;
+    const char *prefix;
+  } cases[] = {
+    { "#EXTINF:1e3,\na.ts\n", VS_PLAYLIST_ERROR_BAD_DURATION, "line 2002: invalid" },
+    { "#EXTINF:12345678901234567890,\na.ts\n", VS_PLAYLIST_ERROR_BAD_DURATION, "line 2002: #EXTINF" },
+    { "#EXTINF:1,\n#EXT-X-BYTERANGE:10\na.ts\n", VS_PLAYLIST_ERROR_INVALID, "line 2004: " },
+    { "#EXT-X-STREAM-INF:BANDWIDTH=1\nv.m3u8\n", VS_PLAYLIST_ERROR_INVALID, "line 2002: " },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GString) text = g_string_new ("#EXTM3U\n");
+
+      for (guint j = 0; j < 1000; j++)
+        g_string_append (text, "#EXTINF:1.5,\nseg.ts\n");
+      g_string_append (text, cases[i].tail);
+      assert_parse_error (f, text->str, VS_PLAYLIST_ERROR, cases[i].code, cases[i].prefix);
+    }
+
+  /* a segment after a variant */
+  assert_parse_error (f, "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nv.m3u8\n#EXTINF:1,\nseg.ts\n",
+                      VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_INVALID, "line 5: ");
+}
+
 /* #EXTINF */
 
 static void
@@ -1482,6 +1627,8 @@ main (int   argc,
   ADD ("lines/too-long", test_lines_too_long);
   ADD ("lines/long-within-bound", test_lines_long_within_bound);
   ADD ("lines/nul-byte", test_lines_nul_byte);
+  ADD ("lines/near-common-forms", test_lines_near_common_forms);
+  ADD ("lines/error-line-numbers", test_lines_error_line_numbers);
   ADD ("extinf/integer", test_extinf_integer);
   ADD ("extinf/decimal", test_extinf_decimal);
   ADD ("extinf/titles", test_extinf_titles);

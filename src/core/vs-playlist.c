@@ -2,7 +2,8 @@
  *
  * Playlists can list hundreds of thousands of segments, so the file goes through a small
  * line reader of our own: one reused buffer, lines parsed in place, nothing allocated per
- * line unless a segment callback asks for resolved paths. Durations are summed exactly in
+ * line unless a segment callback asks for resolved paths. The usual #EXTINF and file name
+ * lines take a fast path that finds their end in the same pass that reads them. Durations are summed exactly in
  * fixed point, whole seconds plus 10^-18 s units (digits past the 18th are dropped), and
  * rounded once, half up, to milliseconds.
  *
@@ -21,9 +22,14 @@
 
 #include <glib/gstdio.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "vs-playlist.h"
 
 #define READ_CHUNK_SIZE   (64 * 1024)
+#define READ_SLACK        16   /* allocated past r->alloc, for 16-byte loads at the sentinel */
 #define CANCEL_CHECK_MASK 1023 /* lines between checks of the cancellable, minus one */
 
 #define FRAC_DIGITS      18
@@ -71,7 +77,7 @@ typedef struct
   gsize       alloc;   /* grows past READ_CHUNK_SIZE only for lines longer than that */
   gsize       start;   /* first byte of the next line */
   gsize       scan;    /* where the search for '\n' resumes */
-  gsize       end;     /* end of the bytes read */
+  gsize       end;     /* end of the bytes read; buf[end] is '\0' once anything was read */
   gboolean    eof;
   guint       line_no; /* number of the line last returned */
   const char *path;
@@ -251,8 +257,14 @@ line_reader_open (LineReader  *r,
       return FALSE;
     }
 
+#ifdef POSIX_FADV_SEQUENTIAL
+  /* only a hint: larger read-ahead for the one pass we make */
+  (void) posix_fadvise (r->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+
+  /* zeroed, slack included, so that no load reads uninitialized bytes */
   r->alloc = READ_CHUNK_SIZE;
-  r->buf = g_malloc (r->alloc);
+  r->buf = g_malloc0 (r->alloc + READ_SLACK);
   return TRUE;
 }
 
@@ -287,11 +299,15 @@ line_reader_fill (LineReader    *r,
   if (r->end + 1 >= r->alloc)
     {
       /* callers bound the line first, so this stops at VS_PLAYLIST_MAX_LINE_LENGTH + 2 */
+      gsize old_alloc = r->alloc;
+
       r->alloc = MIN (r->alloc * 2, VS_PLAYLIST_MAX_LINE_LENGTH + 2);
-      r->buf = g_realloc (r->buf, r->alloc);
+      r->buf = g_realloc (r->buf, r->alloc + READ_SLACK);
+      memset (r->buf + old_alloc + READ_SLACK, 0, r->alloc - old_alloc);
     }
 
-  /* one byte stays free to terminate a last line that has no '\n' */
+  /* one byte stays free to terminate a last line that has no '\n', and as the sentinel
+   * that parser_run_fast() scans up to */
   do
     n = read (r->fd, r->buf + r->end, r->alloc - 1 - r->end);
   while (n < 0 && errno == EINTR);
@@ -301,6 +317,7 @@ line_reader_fill (LineReader    *r,
   if (n == 0)
     {
       r->eof = TRUE;
+      r->buf[r->end] = '\0';
       return TRUE;
     }
 
@@ -317,6 +334,7 @@ line_reader_fill (LineReader    *r,
     }
 
   r->end += n;
+  r->buf[r->end] = '\0';
   return TRUE;
 }
 
@@ -423,6 +441,16 @@ parse_byte_range (const char *s,
          *length <= G_MAXINT64 - *offset;
 }
 
+/* 10^-18 s units per unit of the n-th fractional digit, 10^(18 - n) */
+static const guint64 frac_scale[FRAC_DIGITS + 1] = {
+  G_GUINT64_CONSTANT (1000000000000000000), G_GUINT64_CONSTANT (100000000000000000),
+  G_GUINT64_CONSTANT (10000000000000000), G_GUINT64_CONSTANT (1000000000000000),
+  G_GUINT64_CONSTANT (100000000000000), G_GUINT64_CONSTANT (10000000000000),
+  G_GUINT64_CONSTANT (1000000000000), G_GUINT64_CONSTANT (100000000000),
+  G_GUINT64_CONSTANT (10000000000), G_GUINT64_CONSTANT (1000000000),
+  100000000, 10000000, 1000000, 100000, 10000, 1000, 100, 10, 1,
+};
+
 /* An #EXTINF value up to its comma: [0-9]+(\.[0-9]*)? or \.[0-9]+ between optional blanks,
  * nothing else (no sign, exponent, hex, NaN or infinity). *secs and *frac (10^-18 s
  * units) are exact up to 18 fractional digits. It runs once per segment, hence no trim()
@@ -434,14 +462,6 @@ parse_duration (const char *s,
                 guint64    *frac,
                 gboolean   *too_large)
 {
-  static const guint64 scale[FRAC_DIGITS + 1] = {
-    G_GUINT64_CONSTANT (1000000000000000000), G_GUINT64_CONSTANT (100000000000000000),
-    G_GUINT64_CONSTANT (10000000000000000), G_GUINT64_CONSTANT (1000000000000000),
-    G_GUINT64_CONSTANT (100000000000000), G_GUINT64_CONSTANT (10000000000000),
-    G_GUINT64_CONSTANT (1000000000000), G_GUINT64_CONSTANT (100000000000),
-    G_GUINT64_CONSTANT (10000000000), G_GUINT64_CONSTANT (1000000000),
-    100000000, 10000000, 1000000, 100000, 10000, 1000, 100, 10, 1,
-  };
   guint n_digits = 0;
   guint n_frac = 0;
 
@@ -464,7 +484,7 @@ parse_duration (const char *s,
   if ((s < end && *s != ',') || n_digits == 0)
     return FALSE;
 
-  *frac *= scale[MIN (n_frac, FRAC_DIGITS)];
+  *frac *= frac_scale[MIN (n_frac, FRAC_DIGITS)];
   *too_large = *secs > MAX_SEGMENT_SECS ||
                *secs * 1000000000 + (*frac + FRAC_PER_NS / 2) / FRAC_PER_NS > G_MAXINT64;
   return !*too_large;
@@ -669,11 +689,13 @@ parser_resolve (Parser      *p,
 }
 
 /* The hot path of parser_resolve(): allocates nothing for plain relative URIs, and only
- * builds their path when someone will read it. *path is borrowed from @p. */
+ * builds their path when someone will read it. *path is borrowed from @p. @known_plain
+ * says the caller already found uri_is_plain_relative() to hold. */
 static gboolean
 parser_locate_segment (Parser      *p,
                        const char  *uri,
                        gsize        len,
+                       gboolean     known_plain,
                        const char **path,
                        GError     **error)
 {
@@ -681,7 +703,7 @@ parser_locate_segment (Parser      *p,
   gboolean escaping;
 
   /* remote URIs allocate nothing there either */
-  if (!uri_is_plain_relative (uri, len))
+  if (!known_plain && !uri_is_plain_relative (uri, len))
     {
       g_clear_pointer (&p->resolved_path, g_free);
       if (!parser_resolve (p, uri, &p->resolved_path, &escaping, error))
@@ -990,7 +1012,8 @@ parser_add_variant (Parser      *p,
   return TRUE;
 }
 
-/* Fills the segment's byte range, continuing the previous sub-range without "@<o>". */
+/* Fills the segment's byte range from the pending #EXT-X-BYTERANGE, continuing the
+ * previous sub-range without "@<o>". */
 static gboolean
 parser_take_range (Parser            *p,
                    const char        *uri,
@@ -999,12 +1022,6 @@ parser_take_range (Parser            *p,
                    GError           **error)
 {
   gint64 offset = p->range_offset;
-
-  if (!p->pending_range)
-    {
-      p->range_continuable = FALSE;
-      return TRUE;
-    }
 
   if (offset < 0)
     {
@@ -1047,10 +1064,12 @@ parser_add_duration (Parser  *p,
   return TRUE;
 }
 
-static gboolean
+/* @uri is NUL-terminated at @len; @known_plain as for parser_locate_segment() */
+static inline G_ALWAYS_INLINE gboolean
 parser_add_segment (Parser      *p,
                     const char  *uri,
                     gsize        len,
+                    gboolean     known_plain,
                     GError     **error)
 {
   VsPlaylistSegment segment = { uri, NULL, 0, 0, -1, p->discontinuity_sequence, 0 };
@@ -1060,9 +1079,13 @@ parser_add_segment (Parser      *p,
   if (p->self->n_segments == G_MAXUINT)
     return parser_error (p, error, VS_PLAYLIST_ERROR_INVALID, "too many segments");
 
-  if (!parser_locate_segment (p, uri, len, &segment.path, error) ||
-      !parser_take_range (p, uri, len, &segment, error) ||
-      !parser_add_duration (p, error))
+  if (!parser_locate_segment (p, uri, len, known_plain, &segment.path, error))
+    return FALSE;
+  if (!p->pending_range)
+    p->range_continuable = FALSE;
+  else if (!parser_take_range (p, uri, len, &segment, error))
+    return FALSE;
+  if (!parser_add_duration (p, error))
     return FALSE;
 
   segment.index = p->self->n_segments++;
@@ -1096,7 +1119,7 @@ parser_handle_uri (Parser  *p,
       return parser_add_variant (p, uri, len, error);
     }
   if (p->pending_extinf)
-    return parser_add_segment (p, uri, len, error);
+    return parser_add_segment (p, uri, len, FALSE, error);
 
   p->n_stray_uris++; /* reported once at the end: there may be a line of them */
   return TRUE;
@@ -1142,6 +1165,151 @@ parser_handle_line (Parser  *p,
   if (len > 4 && memcmp (line, "#EXT", 4) == 0)
     return parser_handle_tag (p, line, len, error);
   return TRUE; /* a comment */
+}
+
+/* Fast path */
+
+/* The end of the bare file name that parser_run_fast() accepts as a URI line: the first
+ * byte from @c on that is the '\0' sentinel, a line end, a blank (leading and trailing
+ * ones are trimmed), or one that uri_is_plain_relative() looks for; with SSE2, any other
+ * byte up to ' ' stops it as well. Reads up to READ_SLACK - 1 bytes past the sentinel. */
+static inline const char *
+fast_uri_end (const char *c)
+{
+#if defined(__SSE2__) && defined(__GNUC__)
+  const __m128i space = _mm_set1_epi8 (' ');
+  const __m128i slash = _mm_set1_epi8 ('/');
+  const __m128i percent = _mm_set1_epi8 ('%');
+  const __m128i colon = _mm_set1_epi8 (':');
+
+  for (;; c += 16)
+    {
+      __m128i v = _mm_loadu_si128 ((const __m128i *) (gconstpointer) c);
+      __m128i control = _mm_cmpeq_epi8 (_mm_min_epu8 (v, space), v); /* unsigned v <= ' ' */
+      __m128i other = _mm_or_si128 (_mm_cmpeq_epi8 (v, slash),
+                                    _mm_or_si128 (_mm_cmpeq_epi8 (v, percent),
+                                                  _mm_cmpeq_epi8 (v, colon)));
+      int mask = _mm_movemask_epi8 (_mm_or_si128 (control, other));
+
+      if (mask != 0)
+        return c + __builtin_ctz (mask);
+    }
+#else
+  static const guint8 stops[256] = {
+    ['\0'] = 1, ['\n'] = 1, ['\r'] = 1, [' '] = 1, ['\t'] = 1, ['/'] = 1, ['%'] = 1, [':'] = 1,
+  };
+
+  while (!stops[(guchar) *c])
+    c++;
+  return c;
+#endif
+}
+
+/* Handles the lines that make up nearly all of a media playlist in place in the read
+ * buffer, with one scan each and none of the per-line work of line_reader_next() and
+ * parser_handle_line(): "#EXTINF:<d>[.<d>],<title>" with 1 to 9 + 0 to 18 digits, a bare
+ * file name (see fast_uri_end()) as a URI, and empty lines, ending in "\n" or, but for
+ * empty lines, "\r\n". It does exactly what the general path would do with them, and
+ * stops, leaving the reader at the line, at anything else: any other line, one that is
+ * not complete in the buffer, a URI while a variant is pending, or the first lines (BOM
+ * and header checks). parser_run() then reads that one line the general way and comes
+ * back. No byte before the sentinel is '\0' (line_reader_fill() checked), so the scans
+ * below need no bounds of their own. */
+static gboolean
+parser_run_fast (Parser  *p,
+                 GError **error)
+{
+  LineReader *r = &p->reader;
+  char *buf = r->buf;
+  const char *end = buf + r->end; /* *end is the '\0' sentinel, and no byte before it is */
+  char *s = buf + r->start;
+
+  if (!p->seen_first_line || r->line_no == 0)
+    return TRUE;
+
+  for (;;)
+    {
+      char *nl;
+
+      if (*s == '#')
+        {
+          const char *c = s + 8;
+          const char *digits = c;
+          guint64 secs = 0;
+          guint64 frac = 0;
+          gsize n_frac = 0;
+
+          if (end - s <= 8 || memcmp (s, "#EXTINF:", 8) != 0)
+            break;
+
+          /* more digits would need parse_duration()'s bounds: leave them to it */
+          for (; IS_DIGIT (*c) && c - digits <= 9; c++)
+            secs = secs * 10 + (guint) (*c - '0');
+          if (c == digits || c - digits > 9)
+            break;
+          if (*c == '.')
+            {
+              const char *first = ++c;
+
+              for (; IS_DIGIT (*c) && c - first <= FRAC_DIGITS; c++)
+                frac = frac * 10 + (guint) (*c - '0');
+              n_frac = c - first;
+              if (n_frac > FRAC_DIGITS)
+                break;
+            }
+          if (*c != ',')
+            break;
+
+          /* the title after the comma plays no part */
+          nl = c[1] == '\n' ? (char *) c + 1 : memchr (c + 1, '\n', end - c - 1);
+          if (nl == NULL || nl - s > VS_PLAYLIST_MAX_LINE_LENGTH)
+            break;
+
+          /* as parse_extinf() does; below 10^9 s, the value cannot be too large */
+          r->line_no++;
+          p->pending_secs = secs;
+          p->pending_frac = frac * frac_scale[n_frac];
+          p->pending_extinf = TRUE;
+        }
+      else if (*s == '\n')
+        {
+          nl = s;
+          r->line_no++;
+        }
+      else
+        {
+          /* stops at the sentinel too, when the line is not complete */
+          char *c = (char *) fast_uri_end (s);
+          gsize len = c - s;
+
+          nl = c[0] == '\r' && c[1] == '\n' ? c + 1 : c;
+          if (*nl != '\n' || p->pending_variant)
+            break;
+          /* empty (a blank), "." and ".." are not plain names; a '\r' counts in the length */
+          if (len == 0 || nl - s > VS_PLAYLIST_MAX_LINE_LENGTH ||
+              (s[0] == '.' && (len == 1 || (len == 2 && s[1] == '.'))))
+            break;
+
+          r->line_no++;
+          *nl = '\0';
+          *c = '\0';
+          if (p->pending_extinf)
+            {
+              if (!parser_add_segment (p, s, len, TRUE, error))
+                return FALSE;
+            }
+          else
+            p->n_stray_uris++;
+        }
+
+      s = nl + 1;
+      if ((r->line_no & CANCEL_CHECK_MASK) == 0 &&
+          g_cancellable_set_error_if_cancelled (p->cancellable, error))
+        return FALSE;
+    }
+
+  r->start = r->scan = s - buf;
+  return TRUE;
 }
 
 static gboolean
@@ -1190,7 +1358,8 @@ parser_run (Parser      *p,
       !line_reader_open (&p->reader, p->self->path, error))
     return FALSE;
 
-  while (line_reader_next (&p->reader, &line, &len, p->cancellable, error))
+  while (parser_run_fast (p, error) &&
+         line_reader_next (&p->reader, &line, &len, p->cancellable, error))
     {
       if (line == NULL)
         return parser_finish (p, error);
