@@ -1,11 +1,13 @@
 /* vidshelf-cli end to end, as a user runs it. */
 #include "config.h"
 
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "vs-test-media.h"
 #include "vs-test-utils.h"
 
 typedef struct
@@ -223,7 +225,7 @@ test_list_queries (Fixture       *f,
   g_autofree char *n1 = NULL, *n2 = NULL, *n3 = NULL, *n4 = NULL, *n5 = NULL, *n6 = NULL;
 
   make_library (f);
-  cli (&scan, "scan", "--db", f->db, f->lib, NULL);
+  cli (&scan, "scan", "--db", f->db, "--no-probe", f->lib, NULL);
   g_assert_cmpint (scan.status, ==, 0);
 
   /* % and _ are literal; matching ignores case. */
@@ -343,7 +345,7 @@ test_skipped (Fixture       *f,
 
   put (f, "ok.mp4", 1);
   g_assert_cmpint (symlink ("/nonexistent/target.mp4", broken), ==, 0);
-  cli (&r, "scan", "--db", f->db, "--json", f->lib, NULL);
+  cli (&r, "scan", "--db", f->db, "--no-probe", "--json", f->lib, NULL);
   g_assert_cmpint (r.status, ==, 0);
   summary = parse_object (r.out);
   g_assert_cmpint (json_object_get_int_member (summary, "skipped"), ==, 1);
@@ -351,12 +353,79 @@ test_skipped (Fixture       *f,
   g_assert_nonnull (strstr (r.err, "broken.mp4"));
 }
 
+/* probe, thumbnail, scan's probing and update, on real media made here. */
+static void
+test_media (Fixture       *f,
+            gconstpointer  data)
+{
+  static const char * const needed[] = { "x264enc", "mp4mux", "avenc_aac", NULL };
+  g_autofree char *clip = g_build_filename (f->lib, "clip.mp4", NULL);
+  g_autofree char *junk = g_build_filename (f->lib, "junk.mp4", NULL);
+  g_autofree char *png = g_build_filename (f->dir, "out.png", NULL);
+  g_auto(Run) probe = { 0 }, thumb = { 0 }, bad_size = { 0 }, scan = { 0 }, list = { 0 };
+  g_auto(Run) update = { 0 }, again = { 0 };
+  g_autoptr(GPtrArray) probed = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(JsonObject) summary = NULL;
+  g_autoptr(JsonObject) summary2 = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+
+  if (!vs_test_media_require (needed))
+    return;
+  vs_test_media_mp4 (clip, "smpte");
+  vs_test_media_random (junk, 2048);
+
+  /* Good and bad together: the good one is done, the exit status says one failed. */
+  cli (&probe, "probe", "--json", clip, junk, NULL);
+  g_assert_cmpint (probe.status, ==, 1);
+  probed = parse_lines (probe.out);
+  g_assert_cmpuint (probed->len, ==, 1);
+  g_assert_cmpint (ABS (json_object_get_int_member (g_ptr_array_index (probed, 0),
+                                                    "duration_ms") - 2000), <=, 100);
+  g_assert_nonnull (strstr (probe.err, "junk.mp4"));
+  g_assert_true (g_str_has_prefix (probe.err, "vidshelf-cli: "));
+
+  cli (&thumb, "thumbnail", "--size", "normal", "--output", png, clip, NULL);
+  g_assert_cmpint (thumb.status, ==, 0);
+  pixbuf = gdk_pixbuf_new_from_file (png, NULL);
+  g_assert_nonnull (pixbuf);
+  g_assert_cmpint (MAX (gdk_pixbuf_get_width (pixbuf), gdk_pixbuf_get_height (pixbuf)), ==, 128);
+  cli (&bad_size, "thumbnail", "--size", "huge", clip, NULL);
+  g_assert_cmpint (bad_size.status, ==, 2);
+
+  /* scan probes new files by default */
+  cli (&scan, "scan", "--db", f->db, "--json", f->lib, NULL);
+  g_assert_cmpint (scan.status, ==, 0);
+  cli (&list, "list", "--db", f->db, "--json", "--search", "clip", NULL);
+  listed = parse_lines (list.out);
+  g_assert_cmpuint (listed->len, ==, 1);
+  g_assert_cmpint (ABS (json_object_get_int_member (g_ptr_array_index (listed, 0),
+                                                    "duration_ms") - 2000), <=, 100);
+  g_assert_cmpint (json_object_get_int_member (g_ptr_array_index (listed, 0), "width"), ==, 640);
+
+  /* update makes the missing thumbnails; a second run has nothing left to do */
+  cli (&update, "update", "--db", f->db, "--json", "--size", "normal", NULL);
+  g_assert_cmpint (update.status, ==, 0);
+  summary = parse_object (update.out);
+  g_assert_cmpint (json_object_get_int_member (summary, "thumbnailed"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (summary, "thumbnail_failed"), ==, 1);
+  cli (&again, "update", "--db", f->db, "--json", NULL);
+  summary2 = parse_object (again.out);
+  g_assert_cmpint (json_object_get_int_member (summary2, "thumbnailed"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (summary2, "probed"), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
 {
+  g_autofree char *cache = vs_test_make_tmpdir ();
+  int status;
+
   /* Not G_TEST_OPTION_ISOLATE_DIRS: it empties XDG_DATA_DIRS, and content types by name
-   * come from shared-mime-info there. Every test names its own database and folders. */
+   * come from shared-mime-info there. Every test names its own database and folders, and
+   * the thumbnail cache is private (the CLI inherits it). */
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
@@ -366,7 +435,10 @@ main (int    argc,
   ADD ("/cli/duration", test_duration);
   ADD ("/cli/errors", test_errors);
   ADD ("/cli/skipped", test_skipped);
+  ADD ("/cli/media", test_media);
 #undef ADD
 
-  return g_test_run ();
+  status = g_test_run ();
+  vs_test_rm_rf (cache);
+  return status;
 }

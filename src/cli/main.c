@@ -17,6 +17,9 @@ static const struct {
   { "scan", vs_cli_scan, "Index folders (added, updated, removed)" },
   { "list", vs_cli_list, "List indexed videos" },
   { "duration", vs_cli_duration, "Print the duration of an HLS playlist" },
+  { "probe", vs_cli_probe, "Print the duration, size and codecs of files" },
+  { "thumbnail", vs_cli_thumbnail, "Make freedesktop thumbnails of files" },
+  { "update", vs_cli_update, "Probe and thumbnail whatever the library still lacks" },
 };
 
 static int

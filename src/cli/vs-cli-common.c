@@ -2,6 +2,7 @@
 
 #include "config.h"
 
+#include <glib-unix.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -121,4 +122,32 @@ vs_cli_print_json (JsonNode *node)
   json_generator_set_root (generator, node);
   text = json_generator_to_data (generator, NULL);
   puts (text);
+}
+
+static gboolean
+on_interrupt (gpointer user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
+void
+vs_cli_wait (GCancellable *cancellable,
+             gboolean     *done)
+{
+  guint sigint = g_unix_signal_add (SIGINT, on_interrupt, cancellable);
+  guint sigterm = g_unix_signal_add (SIGTERM, on_interrupt, cancellable);
+
+  while (!*done)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+}
+
+char *
+vs_cli_absolute (const char *path)
+{
+  g_autofree char *cwd = g_get_current_dir ();
+
+  return g_canonicalize_filename (path, cwd);
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "vs-cli.h"
+#include "vs-media-service.h"
 #include "vs-scanner.h"
 
 typedef struct
@@ -96,13 +97,16 @@ vs_cli_scan (int    argc,
   g_autofree char *db_option = NULL;
   g_autofree char *db_path = NULL;
   g_auto(GStrv) folders = NULL;
-  gboolean json = FALSE;
-  int max_depth = -1;
+  gboolean json = FALSE, no_probe = FALSE;
+  int max_depth = -1, jobs = 0;
   const GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_option, "Library database", "FILE" },
     { "max-depth", 0, 0, G_OPTION_ARG_INT, &max_depth,
       "Descend at most N folders below each folder (default: unlimited)", "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the summary as JSON", NULL },
+    { "no-probe", 0, 0, G_OPTION_ARG_NONE, &no_probe,
+      "Do not probe new and changed files for duration and codecs", NULL },
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Files probed at once (default: one per core)", "N" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &folders, NULL, "DIR…" },
     { NULL }
   };
@@ -123,6 +127,8 @@ vs_cli_scan (int    argc,
     return vs_cli_usage (context, "scan needs at least one folder");
   if (max_depth < -1)
     return vs_cli_usage (context, "--max-depth must be 0 or more");
+  if (jobs < 0)
+    return vs_cli_usage (context, "--jobs must be positive");
 
   db_path = vs_cli_db_path (db_option);
   db = vs_database_open (db_path, VS_DATABASE_MODE_WRITER, &error);
@@ -159,5 +165,16 @@ vs_cli_scan (int    argc,
   if (run.summary.skipped > 0 && !json)
     fprintf (stderr, "vidshelf-cli: %u items skipped (see the warnings above)\n",
              run.summary.skipped);
-  return VS_CLI_OK;
+  if (no_probe || g_cancellable_is_cancelled (cancellable))
+    return VS_CLI_OK;
+
+  /* New and changed files are unprobed: measure them now, quietly unless on a terminal. */
+  {
+    g_autoptr(VsMediaService) service = vs_media_service_new ((guint) MAX (jobs, 0), 0);
+    int update_status;
+
+    update_status = vs_cli_run_update (service, db, VS_UPDATE_PROBE, VS_THUMBNAIL_SIZE_LARGE,
+                                       VS_CLI_OUTPUT_QUIET, cancellable);
+    return update_status;
+  }
 }

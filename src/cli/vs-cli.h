@@ -18,6 +18,30 @@ typedef int (*VsCliCommand) (int argc, char **argv);
 int         vs_cli_scan          (int argc, char **argv);
 int         vs_cli_list          (int argc, char **argv);
 int         vs_cli_duration      (int argc, char **argv);
+int         vs_cli_probe         (int argc, char **argv);
+int         vs_cli_thumbnail     (int argc, char **argv);
+int         vs_cli_update        (int argc, char **argv);
+
+/* Iterates the main context until *done, cancelling @cancellable on SIGINT/SIGTERM. */
+void        vs_cli_wait          (GCancellable *cancellable,
+                                  gboolean     *done);
+/* Absolute form of a path argument. */
+char       *vs_cli_absolute      (const char *path);
+typedef enum
+{
+  VS_CLI_OUTPUT_QUIET,
+  VS_CLI_OUTPUT_TEXT,
+  VS_CLI_OUTPUT_JSON,
+} VsCliOutput;
+
+/* Runs the library update (probes and/or thumbnails) with a progress line on a terminal. */
+struct _VsMediaService;
+int         vs_cli_run_update    (struct _VsMediaService *service,
+                                  VsDatabase             *db,
+                                  int                     flags,
+                                  int                     size,
+                                  VsCliOutput             output,
+                                  GCancellable           *cancellable);
 
 void        vs_cli_init_logging  (void);
 int         vs_cli_fail          (const char *format, ...) G_GNUC_PRINTF (1, 2);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "vs-database-private.h"
+#include "vs-prober.h"
 
 #define VIDEO_COLUMNS \
   "id, folder_id, path, uri, display_name, kind, size, mtime_ns, btime_ns, duration_ms, " \
@@ -200,6 +201,165 @@ vs_database_lookup_video (VsDatabase  *self,
     }
   g_rec_mutex_unlock (&self->lock);
   return record;
+}
+
+/* Media facts ------------------------------------------------------------ */
+
+static void
+bind_text_or_null (sqlite3_stmt *stmt,
+                   int           index,
+                   const char   *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+/* @result NULL records a failed probe, so it is not retried until the file changes (a
+ * rescan that sees a new size or mtime resets the state). */
+gboolean
+vs_database_set_probe_result (VsDatabase          *self,
+                              gint64               video_id,
+                              const VsProbeResult *result,
+                              GError             **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), FALSE);
+
+  g_rec_mutex_lock (&self->lock);
+  if (result == NULL)
+    stmt = _vs_database_prepare (self, "UPDATE videos SET probe_state = 2 WHERE id = ?1", error);
+  else
+    stmt = _vs_database_prepare (self,
+                                 "UPDATE videos SET probe_state = 1, duration_ms = ?2, "
+                                 "width = ?3, height = ?4, video_codec = ?5, audio_codec = ?6, "
+                                 "container = ?7, has_video = ?8 WHERE id = ?1", error);
+  if (stmt != NULL)
+    {
+      int rc;
+
+      sqlite3_bind_int64 (stmt, 1, video_id);
+      if (result != NULL)
+        {
+          if (result->duration_ms >= 0)
+            sqlite3_bind_int64 (stmt, 2, result->duration_ms);
+          sqlite3_bind_int (stmt, 3, result->width);
+          sqlite3_bind_int (stmt, 4, result->height);
+          bind_text_or_null (stmt, 5, result->video_codec);
+          bind_text_or_null (stmt, 6, result->audio_codec);
+          bind_text_or_null (stmt, 7, result->container);
+          sqlite3_bind_int (stmt, 8, result->has_video);
+        }
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      ok = rc == SQLITE_DONE || _vs_database_set_error (self, error, rc, "saving media facts");
+    }
+  g_rec_mutex_unlock (&self->lock);
+  return ok;
+}
+
+gboolean
+vs_database_set_thumb_state (VsDatabase    *self,
+                             gint64         video_id,
+                             VsMediaState   state,
+                             GError       **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), FALSE);
+
+  g_rec_mutex_lock (&self->lock);
+  stmt = _vs_database_prepare (self, "UPDATE videos SET thumb_state = ?2 WHERE id = ?1", error);
+  if (stmt != NULL)
+    {
+      int rc;
+
+      sqlite3_bind_int64 (stmt, 1, video_id);
+      sqlite3_bind_int (stmt, 2, state);
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      ok = rc == SQLITE_DONE || _vs_database_set_error (self, error, rc, "saving a thumbnail state");
+    }
+  g_rec_mutex_unlock (&self->lock);
+  return ok;
+}
+
+gint64
+vs_database_count_pending (VsDatabase     *self,
+                           VsPendingKind   kind,
+                           GError        **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 n = -1;
+  int rc;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), -1);
+
+  g_rec_mutex_lock (&self->lock);
+  stmt = _vs_database_prepare (self,
+                               kind == VS_PENDING_PROBE
+                               ? "SELECT count(*) FROM videos WHERE probe_state = 0 AND kind = 0"
+                               : "SELECT count(*) FROM videos WHERE thumb_state = 0", error);
+  if (stmt != NULL)
+    {
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        n = sqlite3_column_int64 (stmt, 0);
+      else
+        _vs_database_set_error (self, error, rc, "counting pending work");
+      sqlite3_reset (stmt);
+    }
+  g_rec_mutex_unlock (&self->lock);
+  return n;
+}
+
+GArray *
+vs_database_query_pending (VsDatabase     *self,
+                           VsPendingKind   kind,
+                           gint64          after_id,
+                           guint           limit,
+                           GError        **error)
+{
+  g_autoptr(GArray) ids = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), NULL);
+
+  g_rec_mutex_lock (&self->lock);
+  stmt = _vs_database_prepare (self,
+                               kind == VS_PENDING_PROBE
+                               ? "SELECT id FROM videos WHERE probe_state = 0 AND kind = 0 "
+                                 "AND id > ?1 ORDER BY id LIMIT ?2"
+                               : "SELECT id FROM videos WHERE thumb_state = 0 "
+                                 "AND id > ?1 ORDER BY id LIMIT ?2", error);
+  if (stmt == NULL)
+    {
+      g_rec_mutex_unlock (&self->lock);
+      return NULL;
+    }
+  sqlite3_bind_int64 (stmt, 1, after_id);
+  sqlite3_bind_int (stmt, 2, (int) MIN (limit, G_MAXINT));
+  ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (ids, id);
+    }
+  sqlite3_reset (stmt);
+  g_rec_mutex_unlock (&self->lock);
+
+  if (rc != SQLITE_DONE)
+    {
+      _vs_database_set_error (self, error, rc, "listing pending work");
+      return NULL;
+    }
+  return g_steal_pointer (&ids);
 }
 
 /* Queries ---------------------------------------------------------------- */

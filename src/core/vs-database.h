@@ -123,6 +123,32 @@ VsVideoRecord *vs_database_lookup_video (VsDatabase  *self,
                                          const char  *path,
                                          GError     **error);
 
+/* Media facts */
+typedef enum
+{
+  VS_PENDING_PROBE,      /* files never probed (HLS durations come from the scan) */
+  VS_PENDING_THUMBNAIL,  /* items without a thumbnail state yet */
+} VsPendingKind;
+
+struct _VsProbeResult;
+gboolean    vs_database_set_probe_result (VsDatabase                  *self,
+                                          gint64                       video_id,
+                                          const struct _VsProbeResult *result,
+                                          GError                     **error);
+gboolean    vs_database_set_thumb_state  (VsDatabase   *self,
+                                          gint64        video_id,
+                                          VsMediaState  state,
+                                          GError      **error);
+gint64      vs_database_count_pending    (VsDatabase    *self,
+                                          VsPendingKind  kind,
+                                          GError       **error);
+/* Ids of rows still waiting for @kind, above @after_id, in id order (keyset paging). */
+GArray     *vs_database_query_pending    (VsDatabase    *self,
+                                          VsPendingKind  kind,
+                                          gint64         after_id,
+                                          guint          limit,
+                                          GError       **error);
+
 /* Queries */
 gint64      vs_database_count_videos  (VsDatabase          *self,
                                        const VsVideoQuery  *query,

@@ -1,0 +1,449 @@
+/* vidshelf-cli probe, thumbnail and update: media work through the helper pool */
+#define G_LOG_DOMAIN "vs-cli"
+
+#include "config.h"
+
+#include <stdio.h>
+
+#include "vs-cli.h"
+#include "vs-format.h"
+#include "vs-media-service.h"
+
+typedef struct
+{
+  char          *path;      /* absolute */
+  const char    *arg;       /* as given */
+  VsProbeResult *probe;
+  char          *thumbnail;
+  GError        *error;
+  gboolean       done;
+} Item;
+
+typedef struct
+{
+  GPtrArray *items;
+  guint      remaining;
+  gboolean   all_done;
+} Batch;
+
+static void
+item_free (gpointer data)
+{
+  Item *item = data;
+
+  g_free (item->path);
+  g_clear_pointer (&item->probe, vs_probe_result_free);
+  g_free (item->thumbnail);
+  g_clear_error (&item->error);
+  g_free (item);
+}
+
+static Batch *
+batch_new (char **paths)
+{
+  Batch *batch = g_new0 (Batch, 1);
+
+  batch->items = g_ptr_array_new_with_free_func (item_free);
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      Item *item = g_new0 (Item, 1);
+
+      item->arg = paths[i];
+      item->path = vs_cli_absolute (paths[i]);
+      g_ptr_array_add (batch->items, item);
+    }
+  batch->remaining = batch->items->len;
+  batch->all_done = batch->remaining == 0;
+  return batch;
+}
+
+static void
+batch_free (Batch *batch)
+{
+  g_ptr_array_unref (batch->items);
+  g_free (batch);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Batch, batch_free)
+
+typedef struct
+{
+  Batch *batch;
+  Item  *item;
+} Pending;
+
+static void
+pending_done (Pending *p)
+{
+  p->item->done = TRUE;
+  if (--p->batch->remaining == 0)
+    p->batch->all_done = TRUE;
+  g_free (p);
+}
+
+static void
+on_probed (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Pending *p = user_data;
+
+  p->item->probe = vs_media_service_probe_finish (VS_MEDIA_SERVICE (object), result,
+                                                  &p->item->error);
+  pending_done (p);
+}
+
+static void
+on_thumbnailed (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Pending *p = user_data;
+
+  p->item->thumbnail = vs_media_service_thumbnail_finish (VS_MEDIA_SERVICE (object), result,
+                                                          &p->item->error);
+  pending_done (p);
+}
+
+static int
+report_failures (Batch *batch)
+{
+  int status = VS_CLI_OK;
+
+  for (guint i = 0; i < batch->items->len; i++)
+    {
+      Item *item = g_ptr_array_index (batch->items, i);
+      g_autofree char *name = NULL;
+
+      if (item->error == NULL)
+        continue;
+      name = g_filename_display_name (item->arg);
+      fprintf (stderr, "vidshelf-cli: %s: %s\n", name, item->error->message);
+      status = VS_CLI_FAILED;
+    }
+  return status;
+}
+
+static void
+print_probe (const Item *item,
+             gboolean    json)
+{
+  const VsProbeResult *r = item->probe;
+  g_autofree char *display = g_filename_display_name (item->path);
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) node = NULL;
+      g_autofree char *uri = g_filename_to_uri (item->path, NULL, NULL);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "path");
+      json_builder_add_string_value (b, display);
+      json_builder_set_member_name (b, "uri");
+      json_builder_add_string_value (b, uri);
+      json_builder_set_member_name (b, "duration_ms");
+      if (r->duration_ms >= 0)
+        json_builder_add_int_value (b, r->duration_ms);
+      else
+        json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "width");
+      json_builder_add_int_value (b, r->width);
+      json_builder_set_member_name (b, "height");
+      json_builder_add_int_value (b, r->height);
+      json_builder_set_member_name (b, "video_codec");
+      r->video_codec ? json_builder_add_string_value (b, r->video_codec)
+                     : json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "audio_codec");
+      r->audio_codec ? json_builder_add_string_value (b, r->audio_codec)
+                     : json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "container");
+      r->container ? json_builder_add_string_value (b, r->container)
+                   : json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "has_video");
+      json_builder_add_boolean_value (b, r->has_video);
+      json_builder_set_member_name (b, "has_audio");
+      json_builder_add_boolean_value (b, r->has_audio);
+      json_builder_end_object (b);
+      node = json_builder_get_root (b);
+      vs_cli_print_json (node);
+    }
+  else
+    {
+      g_autofree char *duration = r->duration_ms >= 0 ? vs_format_duration (r->duration_ms)
+                                                      : g_strdup ("-");
+
+      printf ("%s  %s  %dx%d  %s / %s  %s\n", display, duration, r->width, r->height,
+              r->video_codec ? r->video_codec : "no video",
+              r->audio_codec ? r->audio_codec : "no audio",
+              r->container ? r->container : "");
+    }
+}
+
+int
+vs_cli_probe (int    argc,
+              char **argv)
+{
+  g_auto(GStrv) paths = NULL;
+  gboolean json = FALSE;
+  int jobs = 0;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON Lines", NULL },
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Files decoded at once (default: one per core)", "N" },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, "PATH…" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("PATH… — print media facts");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(VsMediaService) service = NULL;
+  g_autoptr(Batch) batch = NULL;
+  int status;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!vs_cli_parse (context, &argc, &argv, &status))
+    return status;
+  if (paths == NULL || paths[0] == NULL)
+    return vs_cli_usage (context, "probe needs at least one file");
+  if (jobs < 0)
+    return vs_cli_usage (context, "--jobs must be positive");
+
+  service = vs_media_service_new ((guint) jobs, 0);
+  batch = batch_new (paths);
+  for (guint i = 0; i < batch->items->len; i++)
+    {
+      Pending *p = g_new0 (Pending, 1);
+
+      p->batch = batch;
+      p->item = g_ptr_array_index (batch->items, i);
+      vs_media_service_probe_async (service, p->item->path, VS_JOB_PRIORITY_VISIBLE,
+                                    cancellable, on_probed, p);
+    }
+  vs_cli_wait (cancellable, &batch->all_done);
+
+  for (guint i = 0; i < batch->items->len; i++)
+    {
+      Item *item = g_ptr_array_index (batch->items, i);
+
+      if (item->probe != NULL)
+        print_probe (item, json);
+    }
+  return report_failures (batch);
+}
+
+int
+vs_cli_thumbnail (int    argc,
+                  char **argv)
+{
+  g_auto(GStrv) paths = NULL;
+  g_autofree char *size_name = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *output_path = NULL;
+  int jobs = 0;
+  const GOptionEntry entries[] = {
+    { "size", 's', 0, G_OPTION_ARG_STRING, &size_name,
+      "normal (128), large (256, default), x-large (512) or xx-large (1024)", "SIZE" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the PNG here, not to the cache",
+      "FILE" },
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Files decoded at once (default: one per core)", "N" },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, "PATH…" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("PATH… — make thumbnails");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(VsMediaService) service = NULL;
+  g_autoptr(Batch) batch = NULL;
+  VsThumbnailSize size = VS_THUMBNAIL_SIZE_LARGE;
+  int status;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!vs_cli_parse (context, &argc, &argv, &status))
+    return status;
+  if (paths == NULL || paths[0] == NULL)
+    return vs_cli_usage (context, "thumbnail needs at least one file");
+  if (size_name != NULL && !vs_thumbnail_size_from_string (size_name, &size))
+    return vs_cli_usage (context, "unknown size “%s”", size_name);
+  if (output != NULL && paths[1] != NULL)
+    return vs_cli_usage (context, "--output takes a single file");
+  if (jobs < 0)
+    return vs_cli_usage (context, "--jobs must be positive");
+
+  if (output != NULL)
+    output_path = vs_cli_absolute (output);
+  service = vs_media_service_new ((guint) jobs, 0);
+  batch = batch_new (paths);
+  for (guint i = 0; i < batch->items->len; i++)
+    {
+      Pending *p = g_new0 (Pending, 1);
+
+      p->batch = batch;
+      p->item = g_ptr_array_index (batch->items, i);
+      vs_media_service_thumbnail_async (service, p->item->path, size, output_path,
+                                        VS_JOB_PRIORITY_VISIBLE, cancellable, on_thumbnailed, p);
+    }
+  vs_cli_wait (cancellable, &batch->all_done);
+
+  for (guint i = 0; i < batch->items->len; i++)
+    {
+      Item *item = g_ptr_array_index (batch->items, i);
+      g_autofree char *display = NULL;
+
+      if (item->thumbnail == NULL)
+        continue;
+      display = g_filename_display_name (item->thumbnail);
+      printf ("%s\n", display);
+    }
+  return report_failures (batch);
+}
+
+/* update, and scan's probing ---------------------------------------------- */
+
+typedef struct
+{
+  gboolean         done;
+  gboolean         shown;
+  gint64           last;
+  VsUpdateSummary  summary;
+  GError          *error;
+} UpdateRun;
+
+static void
+on_update_progress (VsMediaService *service,
+                    guint           done,
+                    guint           total,
+                    UpdateRun      *run)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (now - run->last < 100 * G_TIME_SPAN_MILLISECOND && done < total)
+    return;
+  run->last = now;
+  run->shown = TRUE;
+  fprintf (stderr, "\r\033[KProbing and thumbnailing… %u of %u", done, total);
+}
+
+static void
+on_updated (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  UpdateRun *run = user_data;
+
+  vs_media_service_update_finish (VS_MEDIA_SERVICE (object), result, &run->summary, &run->error);
+  run->done = TRUE;
+}
+
+int
+vs_cli_run_update (VsMediaService *service,
+                   VsDatabase     *db,
+                   int             flags,
+                   int             size,
+                   VsCliOutput     output,
+                   GCancellable   *cancellable)
+{
+  UpdateRun run = { 0 };
+  gulong handler = 0;
+  VsUpdateSummary *s = &run.summary;
+
+  if (vs_cli_stderr_is_tty ())
+    handler = g_signal_connect (service, "update-progress", G_CALLBACK (on_update_progress), &run);
+  vs_media_service_update_async (service, db, (VsUpdateFlags) flags, (VsThumbnailSize) size,
+                                 cancellable, on_updated, &run);
+  vs_cli_wait (cancellable, &run.done);
+  if (handler != 0)
+    g_signal_handler_disconnect (service, handler);
+  if (run.shown)
+    fprintf (stderr, "\r\033[K");
+
+  if (run.error != NULL)
+    {
+      int status = vs_cli_fail_error (run.error);
+
+      g_clear_error (&run.error);
+      return status;
+    }
+  if (output == VS_CLI_OUTPUT_JSON)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) node = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "probed");
+      json_builder_add_int_value (b, s->probed);
+      json_builder_set_member_name (b, "probe_failed");
+      json_builder_add_int_value (b, s->probe_failed);
+      json_builder_set_member_name (b, "thumbnailed");
+      json_builder_add_int_value (b, s->thumbnailed);
+      json_builder_set_member_name (b, "thumbnails_reused");
+      json_builder_add_int_value (b, s->thumb_reused);
+      json_builder_set_member_name (b, "thumbnail_failed");
+      json_builder_add_int_value (b, s->thumb_failed);
+      json_builder_set_member_name (b, "elapsed_ms");
+      json_builder_add_int_value (b, s->elapsed_us / 1000);
+      json_builder_end_object (b);
+      node = json_builder_get_root (b);
+      vs_cli_print_json (node);
+    }
+  else if (output == VS_CLI_OUTPUT_TEXT)
+    {
+      printf ("%u probed (%u failed), %u thumbnails made, %u already there (%u failed) in %.2f s\n",
+              s->probed, s->probe_failed, s->thumbnailed, s->thumb_reused, s->thumb_failed,
+              s->elapsed_us / 1e6);
+    }
+  return VS_CLI_OK;
+}
+
+int
+vs_cli_update (int    argc,
+               char **argv)
+{
+  g_autofree char *db_option = NULL;
+  g_autofree char *db_path = NULL;
+  g_autofree char *size_name = NULL;
+  g_auto(GStrv) rest = NULL;
+  gboolean no_probe = FALSE, no_thumbnails = FALSE, json = FALSE;
+  int jobs = 0;
+  const GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_option, "Library database", "FILE" },
+    { "size", 's', 0, G_OPTION_ARG_STRING, &size_name,
+      "Thumbnail size: normal, large (default), x-large, xx-large", "SIZE" },
+    { "no-probe", 0, 0, G_OPTION_ARG_NONE, &no_probe, "Do not probe durations and codecs", NULL },
+    { "no-thumbnails", 0, 0, G_OPTION_ARG_NONE, &no_thumbnails, "Do not make thumbnails", NULL },
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Files decoded at once (default: one per core)", "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the summary as JSON", NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context =
+    g_option_context_new ("— probe and thumbnail what the library still lacks");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(VsMediaService) service = NULL;
+  g_autoptr(VsDatabase) db = NULL;
+  g_autoptr(GError) error = NULL;
+  VsThumbnailSize size = VS_THUMBNAIL_SIZE_LARGE;
+  int flags = 0, status;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!vs_cli_parse (context, &argc, &argv, &status))
+    return status;
+  if (rest != NULL && rest[0] != NULL)
+    return vs_cli_usage (context, "unexpected argument “%s”", rest[0]);
+  if (size_name != NULL && !vs_thumbnail_size_from_string (size_name, &size))
+    return vs_cli_usage (context, "unknown size “%s”", size_name);
+  if (jobs < 0)
+    return vs_cli_usage (context, "--jobs must be positive");
+
+  db_path = vs_cli_db_path (db_option);
+  if (!g_file_test (db_path, G_FILE_TEST_EXISTS))
+    return VS_CLI_OK;   /* an empty library has nothing to update */
+  db = vs_database_open (db_path, VS_DATABASE_MODE_WRITER, &error);
+  if (db == NULL)
+    return vs_cli_fail_error (error);
+
+  if (!no_probe)
+    flags |= VS_UPDATE_PROBE;
+  if (!no_thumbnails)
+    flags |= VS_UPDATE_THUMBNAILS;
+  service = vs_media_service_new ((guint) jobs, 0);
+  return vs_cli_run_update (service, db, flags, size,
+                            json ? VS_CLI_OUTPUT_JSON : VS_CLI_OUTPUT_TEXT, cancellable);
+}

@@ -1,0 +1,554 @@
+/* vs-media-service.c: media jobs on a VsJobPool whose workers each drive a helper */
+#define G_LOG_DOMAIN "vs-media-service"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "vs-media-service.h"
+#include "vs-media-worker.h"
+
+/* Library updates keep this many jobs per worker in flight: enough to never starve a
+ * worker, few enough that memory does not grow with the library. */
+#define IN_FLIGHT_PER_WORKER 4
+#define PAGE_SIZE 128
+
+struct _VsMediaService
+{
+  GObject    parent_instance;
+
+  VsJobPool *pool;
+  guint      timeout_ms;
+};
+
+G_DEFINE_FINAL_TYPE (VsMediaService, vs_media_service, G_TYPE_OBJECT)
+
+enum {
+  UPDATE_PROGRESS,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+typedef enum
+{
+  JOB_PROBE,
+  JOB_THUMBNAIL,
+} JobKind;
+
+typedef struct
+{
+  JobKind          kind;
+  char            *path;
+  VsThumbnailSize  size;
+  char            *output;
+  VsDatabase      *writer;     /* when set, the result is saved for video_id */
+  gint64           video_id;
+} MediaJob;
+
+typedef struct
+{
+  VsProbeResult *probe;
+  char          *thumbnail;
+  gboolean       reused;
+} MediaResult;
+
+static void
+media_job_free (gpointer data)
+{
+  MediaJob *job = data;
+
+  g_free (job->path);
+  g_free (job->output);
+  g_clear_object (&job->writer);
+  g_free (job);
+}
+
+static gpointer
+media_result_copy (gpointer data)
+{
+  MediaResult *r = data, *copy = g_new0 (MediaResult, 1);
+
+  copy->probe = r->probe ? vs_probe_result_copy (r->probe) : NULL;
+  copy->thumbnail = g_strdup (r->thumbnail);
+  copy->reused = r->reused;
+  return copy;
+}
+
+static void
+media_result_free (gpointer data)
+{
+  MediaResult *r = data;
+
+  g_clear_pointer (&r->probe, vs_probe_result_free);
+  g_free (r->thumbnail);
+  g_free (r);
+}
+
+static gpointer
+worker_new (gpointer user_data)
+{
+  VsMediaService *self = user_data;
+
+  return vs_media_worker_new (self->timeout_ms);
+}
+
+/* The cache's verdict before any decoding: reuse, refuse, or go ahead. */
+static gboolean
+check_cache (MediaJob     *job,
+             MediaResult  *r,
+             GError      **error)
+{
+  /* The canonical path's URI, as the thumbnailer and file managers name the file. */
+  g_autofree char *canonical = g_canonicalize_filename (job->path, NULL);
+  g_autofree char *uri = g_filename_to_uri (canonical, NULL, error);
+  GStatBuf st;
+
+  if (uri == NULL)
+    return FALSE;
+  if (g_stat (job->path, &st) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "The file is gone");
+      return FALSE;
+    }
+  switch (vs_thumbnail_lookup (uri, st.st_mtime, job->size, &r->thumbnail))
+    {
+    case VS_THUMBNAIL_VALID:
+      r->reused = TRUE;
+      return TRUE;
+    case VS_THUMBNAIL_FAILED:
+      g_set_error (error, VS_THUMBNAILER_ERROR, VS_THUMBNAILER_ERROR_FAILED,
+                   "No thumbnail could be made before, and the file has not changed since");
+      return FALSE;
+    case VS_THUMBNAIL_MISSING:
+    case VS_THUMBNAIL_STALE:
+    default:
+      g_clear_pointer (&r->thumbnail, g_free);
+      return TRUE;
+    }
+}
+
+static gpointer
+run_job (gpointer       worker,
+         gpointer       data,
+         GCancellable  *cancellable,
+         GError       **error)
+{
+  MediaJob *job = data;
+  g_autoptr(GError) local_error = NULL;
+  MediaResult *r = g_new0 (MediaResult, 1);
+  gboolean ok;
+
+  if (job->kind == JOB_PROBE)
+    {
+      r->probe = vs_media_worker_probe (worker, job->path, cancellable, &local_error);
+      ok = r->probe != NULL;
+      if (job->writer != NULL && !g_cancellable_is_cancelled (cancellable))
+        vs_database_set_probe_result (job->writer, job->video_id, r->probe, NULL);
+    }
+  else
+    {
+      ok = job->output != NULL || check_cache (job, r, &local_error);
+      if (ok && r->thumbnail == NULL)
+        {
+          r->thumbnail = vs_media_worker_thumbnail (worker, job->path, job->size, job->output,
+                                                    cancellable, &local_error);
+          ok = r->thumbnail != NULL;
+          /* A crash or a kill at the time limit left no marker: leave one, so the file
+           * is not tried again until it changes. */
+          if (!ok && job->output == NULL &&
+              g_error_matches (local_error, VS_MEDIA_WORKER_ERROR, VS_MEDIA_WORKER_ERROR_TIMEOUT))
+            vs_thumbnail_write_failure (job->path, local_error->message, NULL);
+          else if (!ok && job->output == NULL &&
+                   g_error_matches (local_error, VS_MEDIA_WORKER_ERROR, VS_MEDIA_WORKER_ERROR_CRASHED))
+            vs_thumbnail_write_failure (job->path, local_error->message, NULL);
+        }
+      if (job->writer != NULL && !g_cancellable_is_cancelled (cancellable))
+        vs_database_set_thumb_state (job->writer, job->video_id,
+                                     ok ? VS_MEDIA_STATE_DONE : VS_MEDIA_STATE_FAILED, NULL);
+    }
+
+  if (!ok)
+    {
+      g_autofree char *name = g_filename_display_name (job->path);
+
+      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("%s: %s", name, local_error->message);
+      media_result_free (r);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return r;
+}
+
+VsMediaService *
+vs_media_service_new (guint n_workers,
+                      guint timeout_ms)
+{
+  VsMediaService *self = g_object_new (VS_TYPE_MEDIA_SERVICE, NULL);
+
+  self->timeout_ms = timeout_ms > 0 ? timeout_ms : 15000;
+  self->pool = vs_job_pool_new (n_workers, worker_new, g_object_unref, run_job,
+                                media_result_copy, media_result_free, self);
+  return self;
+}
+
+guint
+vs_media_service_get_n_workers (VsMediaService *self)
+{
+  g_return_val_if_fail (VS_IS_MEDIA_SERVICE (self), 0);
+  return vs_job_pool_get_n_workers (self->pool);
+}
+
+static void
+push (VsMediaService      *self,
+      MediaJob            *job,
+      VsJobPriority        priority,
+      GCancellable        *cancellable,
+      GAsyncReadyCallback  callback,
+      gpointer             user_data)
+{
+  g_autofree char *key = g_strdup_printf ("%s:%d:%s:%s", job->kind == JOB_PROBE ? "probe" : "thumb",
+                                          job->size, job->output ? job->output : "",
+                                          job->path);
+
+  vs_job_pool_push (self->pool, key, priority, job, media_job_free, cancellable,
+                    callback, user_data);
+}
+
+static void
+on_probed (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  MediaResult *r = vs_job_pool_push_finish (VS_JOB_POOL (object), result, &error);
+
+  if (r == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&r->probe), (GDestroyNotify) vs_probe_result_free);
+  media_result_free (r);
+}
+
+void
+vs_media_service_probe_async (VsMediaService      *self,
+                              const char          *path,
+                              VsJobPriority        priority,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task;
+  MediaJob *job;
+
+  g_return_if_fail (VS_IS_MEDIA_SERVICE (self));
+  g_return_if_fail (path != NULL && g_path_is_absolute (path));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vs_media_service_probe_async);
+  job = g_new0 (MediaJob, 1);
+  job->kind = JOB_PROBE;
+  job->path = g_strdup (path);
+  push (self, job, priority, cancellable, on_probed, task);
+}
+
+VsProbeResult *
+vs_media_service_probe_finish (VsMediaService  *self,
+                               GAsyncResult    *result,
+                               GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+on_thumbnailed (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  MediaResult *r = vs_job_pool_push_finish (VS_JOB_POOL (object), result, &error);
+
+  if (r == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&r->thumbnail), g_free);
+  media_result_free (r);
+}
+
+void
+vs_media_service_thumbnail_async (VsMediaService      *self,
+                                  const char          *path,
+                                  VsThumbnailSize      size,
+                                  const char          *output,
+                                  VsJobPriority        priority,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  GTask *task;
+  MediaJob *job;
+
+  g_return_if_fail (VS_IS_MEDIA_SERVICE (self));
+  g_return_if_fail (path != NULL && g_path_is_absolute (path));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vs_media_service_thumbnail_async);
+  job = g_new0 (MediaJob, 1);
+  job->kind = JOB_THUMBNAIL;
+  job->path = g_strdup (path);
+  job->size = size;
+  job->output = g_strdup (output);
+  push (self, job, priority, cancellable, on_thumbnailed, task);
+}
+
+char *
+vs_media_service_thumbnail_finish (VsMediaService  *self,
+                                   GAsyncResult    *result,
+                                   GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Library updates -------------------------------------------------------- */
+
+typedef struct
+{
+  VsDatabase      *writer;
+  VsUpdateFlags    flags;
+  VsThumbnailSize  size;
+  VsUpdateSummary  summary;
+  gint64           start;
+  VsPendingKind    phase;
+  gint64           after_id;
+  guint            in_flight;
+  guint            done;
+  guint            total;
+  gboolean         listed;       /* no more rows to hand out */
+  GError          *error;
+} UpdateData;
+
+static void
+update_data_free (gpointer data)
+{
+  UpdateData *ud = data;
+
+  g_clear_object (&ud->writer);
+  g_clear_error (&ud->error);
+  g_free (ud);
+}
+
+static void fill (GTask *task);
+
+static void
+maybe_finish (GTask *task)
+{
+  UpdateData *ud = g_task_get_task_data (task);
+
+  if (!ud->listed || ud->in_flight > 0)
+    return;
+  ud->summary.elapsed_us = g_get_monotonic_time () - ud->start;
+  g_debug ("Media update: %u probed (%u failed), %u thumbnails made, %u reused, %u failed "
+           "in %.2f s", ud->summary.probed, ud->summary.probe_failed, ud->summary.thumbnailed,
+           ud->summary.thumb_reused, ud->summary.thumb_failed, ud->summary.elapsed_us / 1e6);
+  if (ud->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&ud->error));
+  else if (!g_task_return_error_if_cancelled (task))
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_update_job_done (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  VsMediaService *self = g_task_get_source_object (task);
+  UpdateData *ud = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  MediaResult *r = vs_job_pool_push_finish (VS_JOB_POOL (object), result, &error);
+  gboolean probing = ud->phase == VS_PENDING_PROBE;
+
+  ud->in_flight--;
+  ud->done++;
+  if (r == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      if (probing)
+        ud->summary.probe_failed++;
+      else
+        ud->summary.thumb_failed++;
+    }
+  else if (r != NULL && probing)
+    ud->summary.probed++;
+  else if (r != NULL && r->reused)
+    ud->summary.thumb_reused++;
+  else if (r != NULL)
+    ud->summary.thumbnailed++;
+  g_clear_pointer (&r, media_result_free);
+
+  g_signal_emit (self, signals[UPDATE_PROGRESS], 0, ud->done, MAX (ud->total, ud->done));
+  fill (task);
+  maybe_finish (task);
+}
+
+static gboolean
+next_phase (UpdateData *ud)
+{
+  if (ud->phase == VS_PENDING_PROBE && (ud->flags & VS_UPDATE_THUMBNAILS))
+    {
+      ud->phase = VS_PENDING_THUMBNAIL;
+      ud->after_id = 0;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* Hands out rows until enough jobs are in flight; never more than a page is in memory. */
+static void
+fill (GTask *task)
+{
+  VsMediaService *self = g_task_get_source_object (task);
+  UpdateData *ud = g_task_get_task_data (task);
+  guint cap = vs_job_pool_get_n_workers (self->pool) * IN_FLIGHT_PER_WORKER;
+
+  while (!ud->listed && ud->in_flight < cap)
+    {
+      g_autoptr(GArray) ids = NULL;
+      g_autoptr(GPtrArray) records = NULL;
+
+      /* Waiting for a phase's jobs before the next keeps probes ahead of thumbnails. */
+      if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+        {
+          ud->listed = TRUE;
+          break;
+        }
+      ids = vs_database_query_pending (ud->writer, ud->phase, ud->after_id, cap - ud->in_flight,
+                                       &ud->error);
+      if (ids != NULL && ids->len > 0)
+        records = vs_database_load_videos (ud->writer, (const gint64 *) (gpointer) ids->data,
+                                           ids->len, &ud->error);
+      if (ud->error != NULL)
+        {
+          ud->listed = TRUE;
+          break;
+        }
+      if (records == NULL || records->len == 0)
+        {
+          if (ud->in_flight > 0 || !next_phase (ud))
+            {
+              if (ud->in_flight == 0)
+                ud->listed = TRUE;
+              break;
+            }
+          continue;
+        }
+      for (guint i = 0; i < records->len; i++)
+        {
+          VsVideoRecord *record = g_ptr_array_index (records, i);
+          MediaJob *job;
+
+          ud->after_id = g_array_index (ids, gint64, i);
+          if (record == NULL)
+            continue;
+          job = g_new0 (MediaJob, 1);
+          job->kind = ud->phase == VS_PENDING_PROBE ? JOB_PROBE : JOB_THUMBNAIL;
+          job->path = g_strdup (record->path);
+          job->size = ud->size;
+          job->writer = g_object_ref (ud->writer);
+          job->video_id = record->id;
+          ud->in_flight++;
+          push (self, job, VS_JOB_PRIORITY_BACKGROUND, g_task_get_cancellable (task),
+                on_update_job_done, g_object_ref (task));
+        }
+    }
+}
+
+void
+vs_media_service_update_async (VsMediaService      *self,
+                               VsDatabase          *writer,
+                               VsUpdateFlags        flags,
+                               VsThumbnailSize      size,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  UpdateData *ud;
+  gint64 n;
+
+  g_return_if_fail (VS_IS_MEDIA_SERVICE (self));
+  g_return_if_fail (VS_IS_DATABASE (writer));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vs_media_service_update_async);
+  ud = g_new0 (UpdateData, 1);
+  ud->writer = g_object_ref (writer);
+  ud->flags = flags;
+  ud->size = size;
+  ud->start = g_get_monotonic_time ();
+  ud->phase = (flags & VS_UPDATE_PROBE) ? VS_PENDING_PROBE : VS_PENDING_THUMBNAIL;
+  g_task_set_task_data (task, ud, update_data_free);
+
+  if (flags & VS_UPDATE_PROBE)
+    ud->total += MAX (0, vs_database_count_pending (writer, VS_PENDING_PROBE, NULL));
+  if (flags & VS_UPDATE_THUMBNAILS)
+    {
+      n = vs_database_count_pending (writer, VS_PENDING_THUMBNAIL, NULL);
+      ud->total += MAX (0, n);
+    }
+
+  if (flags == 0)
+    ud->listed = TRUE;
+  fill (task);
+  maybe_finish (task);
+}
+
+gboolean
+vs_media_service_update_finish (VsMediaService   *self,
+                                GAsyncResult     *result,
+                                VsUpdateSummary  *out_summary,
+                                GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  if (out_summary != NULL)
+    *out_summary = ((UpdateData *) g_task_get_task_data (G_TASK (result)))->summary;
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+vs_media_service_dispose (GObject *object)
+{
+  VsMediaService *self = VS_MEDIA_SERVICE (object);
+
+  if (self->pool != NULL)
+    vs_job_pool_shutdown (self->pool);
+  g_clear_object (&self->pool);
+
+  G_OBJECT_CLASS (vs_media_service_parent_class)->dispose (object);
+}
+
+static void
+vs_media_service_class_init (VsMediaServiceClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = vs_media_service_dispose;
+
+  signals[UPDATE_PROGRESS] =
+    g_signal_new ("update-progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+}
+
+static void
+vs_media_service_init (VsMediaService *self)
+{
+}

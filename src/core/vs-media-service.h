@@ -1,0 +1,76 @@
+/* vs-media-service.h: probes and thumbnails through the bounded pool of media helpers */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "vs-database.h"
+#include "vs-job-pool.h"
+#include "vs-prober.h"
+#include "vs-thumbnailer.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  VS_UPDATE_PROBE      = 1 << 0,
+  VS_UPDATE_THUMBNAILS = 1 << 1,
+} VsUpdateFlags;
+
+typedef struct
+{
+  guint probed;
+  guint probe_failed;
+  guint thumbnailed;    /* made now */
+  guint thumb_reused;   /* a valid one was already in the cache */
+  guint thumb_failed;
+  gint64 elapsed_us;
+} VsUpdateSummary;
+
+#define VS_TYPE_MEDIA_SERVICE (vs_media_service_get_type ())
+G_DECLARE_FINAL_TYPE (VsMediaService, vs_media_service, VS, MEDIA_SERVICE, GObject)
+
+/* @n_workers 0: one per processor. @timeout_ms 0: 15 s a file. */
+VsMediaService *vs_media_service_new              (guint                n_workers,
+                                                   guint                timeout_ms);
+guint           vs_media_service_get_n_workers    (VsMediaService      *self);
+
+void            vs_media_service_probe_async      (VsMediaService      *self,
+                                                   const char          *path,
+                                                   VsJobPriority        priority,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+VsProbeResult  *vs_media_service_probe_finish     (VsMediaService      *self,
+                                                   GAsyncResult        *result,
+                                                   GError             **error);
+
+/* A valid cached thumbnail is returned as it is; a file whose fail marker matches its
+ * mtime fails at once without decoding. @output: write there instead of the cache. */
+void            vs_media_service_thumbnail_async  (VsMediaService      *self,
+                                                   const char          *path,
+                                                   VsThumbnailSize      size,
+                                                   const char          *output,
+                                                   VsJobPriority        priority,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+char           *vs_media_service_thumbnail_finish (VsMediaService      *self,
+                                                   GAsyncResult        *result,
+                                                   GError             **error);
+
+/* Probes every unprobed file and/or makes every missing thumbnail of the library, a
+ * bounded number of jobs at a time, writing results through @writer as they come.
+ * ::update-progress (done, total) is emitted on the calling thread's main context. */
+void            vs_media_service_update_async     (VsMediaService      *self,
+                                                   VsDatabase          *writer,
+                                                   VsUpdateFlags        flags,
+                                                   VsThumbnailSize      size,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+gboolean        vs_media_service_update_finish    (VsMediaService      *self,
+                                                   GAsyncResult        *result,
+                                                   VsUpdateSummary     *out_summary,
+                                                   GError             **error);
+
+G_END_DECLS

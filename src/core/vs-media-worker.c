@@ -1,0 +1,432 @@
+/* vs-media-worker.c: requests to a vidshelf-media-worker process over JSON lines */
+#define G_LOG_DOMAIN "vs-media-worker"
+
+#include "config.h"
+
+#include <errno.h>
+#include <gio/gunixinputstream.h>
+#include <poll.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vs-media-worker.h"
+
+/* The helper enforces the per-file limit itself; the client allows this much more before
+ * it concludes the helper is stuck and kills it. */
+#define GRACE_MS 3000
+/* A response line is small; anything longer is a broken helper. */
+#define MAX_RESPONSE 65536
+
+struct _VsMediaWorker
+{
+  GObject      parent_instance;
+
+  GSubprocess *process;
+  GString     *pending;      /* bytes read past the last response */
+  guint        timeout_ms;
+};
+
+G_DEFINE_FINAL_TYPE (VsMediaWorker, vs_media_worker, G_TYPE_OBJECT)
+G_DEFINE_QUARK (vs-media-worker-error-quark, vs_media_worker_error)
+
+char *
+vs_media_worker_find_helper (void)
+{
+  const char *env = g_getenv ("VIDSHELF_MEDIA_WORKER");
+  g_autofree char *installed = g_build_filename (LIBEXECDIR, "vidshelf-media-worker", NULL);
+  g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", NULL);
+
+  if (env != NULL && env[0] != '\0')
+    return g_strdup (env);
+  if (g_file_test (installed, G_FILE_TEST_IS_EXECUTABLE))
+    return g_steal_pointer (&installed);
+  if (self_exe != NULL)
+    {
+      /* Running from the build tree: src/{cli,ui}/… next to src/worker/. */
+      g_autofree char *dir = g_path_get_dirname (self_exe);
+      g_autofree char *candidate = g_build_filename (dir, "..", "worker", "vidshelf-media-worker",
+                                                     NULL);
+
+      if (g_file_test (candidate, G_FILE_TEST_IS_EXECUTABLE))
+        return g_canonicalize_filename (candidate, NULL);
+    }
+  return NULL;
+}
+
+static void
+stop_helper (VsMediaWorker *self)
+{
+  if (self->process == NULL)
+    return;
+  g_subprocess_force_exit (self->process);
+  g_subprocess_wait (self->process, NULL, NULL);
+  g_clear_object (&self->process);
+  g_string_truncate (self->pending, 0);
+}
+
+static gboolean
+ensure_helper (VsMediaWorker  *self,
+               GError        **error)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autofree char *helper = NULL;
+  g_autofree char *timeout = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (self->process != NULL)
+    return TRUE;
+
+  helper = vs_media_worker_find_helper ();
+  if (helper == NULL)
+    {
+      g_set_error (error, VS_MEDIA_WORKER_ERROR, VS_MEDIA_WORKER_ERROR_NO_HELPER,
+                   "The media helper vidshelf-media-worker is not installed");
+      return FALSE;
+    }
+  timeout = g_strdup_printf ("%u", self->timeout_ms);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  self->process = g_subprocess_launcher_spawn (launcher, &local_error, helper,
+                                               "--timeout", timeout, NULL);
+  if (self->process == NULL)
+    {
+      g_set_error (error, VS_MEDIA_WORKER_ERROR, VS_MEDIA_WORKER_ERROR_NO_HELPER,
+                   "Cannot start the media helper: %s", local_error->message);
+      return FALSE;
+    }
+  g_debug ("Started media helper %s", g_subprocess_get_identifier (self->process));
+  return TRUE;
+}
+
+/* Reads one line from the helper, waiting at most until @deadline (monotonic µs). */
+static char *
+read_line (VsMediaWorker  *self,
+           gint64          deadline,
+           GCancellable   *cancellable,
+           GError        **error)
+{
+  GInputStream *out = g_subprocess_get_stdout_pipe (self->process);
+  int fd = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (out));
+  GPollFD cancel_fd = { -1, 0, 0 };
+  gboolean have_cancel_fd = g_cancellable_make_pollfd (cancellable, &cancel_fd);
+
+  for (;;)
+    {
+      char *newline = memchr (self->pending->str, '\n', self->pending->len);
+      struct pollfd fds[2] = { { fd, POLLIN, 0 }, { cancel_fd.fd, POLLIN, 0 } };
+      gint64 left = (deadline - g_get_monotonic_time ()) / 1000;
+      char buf[4096];
+      ssize_t n;
+      int rc;
+
+      if (newline != NULL)
+        {
+          char *line = g_strndup (self->pending->str, newline - self->pending->str);
+
+          g_string_erase (self->pending, 0, newline - self->pending->str + 1);
+          if (have_cancel_fd)
+            g_cancellable_release_fd (cancellable);
+          return line;
+        }
+      if (self->pending->len > MAX_RESPONSE)
+        {
+          g_set_error (error, VS_MEDIA_WORKER_ERROR, VS_MEDIA_WORKER_ERROR_FAILED,
+                       "The media helper sent garbage");
+          break;
+        }
+      if (left <= 0)
+        {
+          g_set_error (error, VS_MEDIA_WORKER_ERROR, VS_MEDIA_WORKER_ERROR_TIMEOUT,
+                       "Gave up after %u s: the decoder did not finish", self->timeout_ms / 1000);
+          break;
+        }
+      rc = poll (fds, have_cancel_fd ? 2 : 1, (int) MIN (left, G_MAXINT));
+      if (rc < 0 && errno == EINTR)
+        continue;
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        break;
+      if (rc == 0)
+        continue;
+      n = read (fd, buf, sizeof buf);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          int status;
+
+          g_subprocess_wait (self->process, NULL, NULL);
+          status = g_subprocess_get_if_signaled (self->process)
+                   ? g_subprocess_get_term_sig (self->process)
+                   : g_subprocess_get_exit_status (self->process);
+          g_set_error (error, VS_MEDIA_WORKER_ERROR, VS_MEDIA_WORKER_ERROR_CRASHED,
+                       "The decoder crashed (%s %d)",
+                       g_subprocess_get_if_signaled (self->process) ? "signal" : "exit status",
+                       status);
+          break;
+        }
+      g_string_append_len (self->pending, buf, n);
+    }
+
+  if (have_cancel_fd)
+    g_cancellable_release_fd (cancellable);
+  /* Whatever went wrong, this helper's state is unknown: the next file gets a new one. */
+  stop_helper (self);
+  return NULL;
+}
+
+static JsonObject *
+request (VsMediaWorker  *self,
+         JsonBuilder    *builder,
+         GCancellable   *cancellable,
+         GError        **error)
+{
+  g_autoptr(JsonNode) node = json_builder_get_root (builder);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *text = NULL;
+  g_autofree char *line = NULL;
+  GOutputStream *in;
+  JsonObject *response;
+  gint64 deadline;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error) || !ensure_helper (self, error))
+    return NULL;
+
+  json_generator_set_root (generator, node);
+  text = json_generator_to_data (generator, NULL);
+  in = g_subprocess_get_stdin_pipe (self->process);
+  if (!g_output_stream_write_all (in, text, strlen (text), NULL, NULL, NULL) ||
+      !g_output_stream_write_all (in, "\n", 1, NULL, NULL, NULL) ||
+      !g_output_stream_flush (in, NULL, NULL))
+    {
+      stop_helper (self);
+      g_set_error (error, VS_MEDIA_WORKER_ERROR, VS_MEDIA_WORKER_ERROR_CRASHED,
+                   "The media helper stopped");
+      return NULL;
+    }
+
+  deadline = g_get_monotonic_time () + (gint64) (self->timeout_ms + GRACE_MS) * 1000;
+  line = read_line (self, deadline, cancellable, error);
+  if (line == NULL)
+    return NULL;
+  if (!json_parser_load_from_data (parser, line, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      stop_helper (self);
+      g_set_error (error, VS_MEDIA_WORKER_ERROR, VS_MEDIA_WORKER_ERROR_FAILED,
+                   "The media helper sent garbage");
+      return NULL;
+    }
+  response = json_node_get_object (json_parser_get_root (parser));
+  if (!json_object_get_boolean_member_with_default (response, "ok", FALSE))
+    {
+      const char *domain = json_object_get_string_member_with_default (response, "domain", NULL);
+
+      g_set_error_literal (error,
+                           domain ? g_quark_from_string (domain) : VS_MEDIA_WORKER_ERROR,
+                           (int) json_object_get_int_member_with_default (response, "code", 0),
+                           json_object_get_string_member_with_default (response, "message",
+                                                                       "Failed"));
+      return NULL;
+    }
+  return json_object_ref (response);
+}
+
+static void
+add_path (JsonBuilder *b,
+          const char  *member,
+          const char  *path)
+{
+  /* As a URI: file names are bytes, JSON strings are UTF-8. */
+  g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
+
+  json_builder_set_member_name (b, member);
+  json_builder_add_string_value (b, uri);
+}
+
+VsProbeResult *
+vs_media_worker_probe (VsMediaWorker  *self,
+                       const char     *path,
+                       GCancellable   *cancellable,
+                       GError        **error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonObject) response = NULL;
+
+  g_return_val_if_fail (VS_IS_MEDIA_WORKER (self), NULL);
+  g_return_val_if_fail (path != NULL && g_path_is_absolute (path), NULL);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "op");
+  json_builder_add_string_value (b, "probe");
+  add_path (b, "uri", path);
+  json_builder_end_object (b);
+
+  response = request (self, b, cancellable, error);
+  return response != NULL ? vs_media_worker_probe_from_json (response) : NULL;
+}
+
+char *
+vs_media_worker_thumbnail (VsMediaWorker   *self,
+                           const char      *path,
+                           VsThumbnailSize  size,
+                           const char      *output,
+                           GCancellable    *cancellable,
+                           GError         **error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonObject) response = NULL;
+  const char *uri;
+
+  g_return_val_if_fail (VS_IS_MEDIA_WORKER (self), NULL);
+  g_return_val_if_fail (path != NULL && g_path_is_absolute (path), NULL);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "op");
+  json_builder_add_string_value (b, "thumbnail");
+  add_path (b, "uri", path);
+  json_builder_set_member_name (b, "size");
+  json_builder_add_int_value (b, size);
+  if (output != NULL)
+    add_path (b, "output", output);
+  json_builder_end_object (b);
+
+  response = request (self, b, cancellable, error);
+  if (response == NULL)
+    return NULL;
+  uri = json_object_get_string_member_with_default (response, "path", NULL);
+  return uri != NULL ? g_filename_from_uri (uri, NULL, error) : NULL;
+}
+
+GPid
+vs_media_worker_get_pid (VsMediaWorker *self)
+{
+  const char *id;
+
+  g_return_val_if_fail (VS_IS_MEDIA_WORKER (self), 0);
+
+  id = self->process ? g_subprocess_get_identifier (self->process) : NULL;
+  return id != NULL ? (GPid) g_ascii_strtoll (id, NULL, 10) : 0;
+}
+
+/* JSON forms ------------------------------------------------------------- */
+
+static void
+add_string (JsonBuilder *b,
+            const char  *member,
+            const char  *value)
+{
+  json_builder_set_member_name (b, member);
+  if (value != NULL)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+JsonNode *
+vs_media_worker_probe_to_json (const VsProbeResult *r)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "ok");
+  json_builder_add_boolean_value (b, TRUE);
+  json_builder_set_member_name (b, "duration_ms");
+  if (r->duration_ms >= 0)
+    json_builder_add_int_value (b, r->duration_ms);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "width");
+  json_builder_add_int_value (b, r->width);
+  json_builder_set_member_name (b, "height");
+  json_builder_add_int_value (b, r->height);
+  add_string (b, "video_codec", r->video_codec);
+  add_string (b, "audio_codec", r->audio_codec);
+  add_string (b, "container", r->container);
+  json_builder_set_member_name (b, "has_video");
+  json_builder_add_boolean_value (b, r->has_video);
+  json_builder_set_member_name (b, "has_audio");
+  json_builder_add_boolean_value (b, r->has_audio);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+static char *
+dup_member (JsonObject *o,
+            const char *member)
+{
+  return g_strdup (json_object_get_string_member_with_default (o, member, NULL));
+}
+
+VsProbeResult *
+vs_media_worker_probe_from_json (JsonObject *o)
+{
+  VsProbeResult *r = g_new0 (VsProbeResult, 1);
+  JsonNode *duration = json_object_get_member (o, "duration_ms");
+
+  r->duration_ms = duration != NULL && !JSON_NODE_HOLDS_NULL (duration)
+                   ? json_node_get_int (duration) : -1;
+  r->width = (int) json_object_get_int_member_with_default (o, "width", 0);
+  r->height = (int) json_object_get_int_member_with_default (o, "height", 0);
+  r->video_codec = dup_member (o, "video_codec");
+  r->audio_codec = dup_member (o, "audio_codec");
+  r->container = dup_member (o, "container");
+  r->has_video = json_object_get_boolean_member_with_default (o, "has_video", FALSE);
+  r->has_audio = json_object_get_boolean_member_with_default (o, "has_audio", FALSE);
+  return r;
+}
+
+JsonNode *
+vs_media_worker_error_to_json (const GError *error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "ok");
+  json_builder_add_boolean_value (b, FALSE);
+  add_string (b, "domain", g_quark_to_string (error->domain));
+  json_builder_set_member_name (b, "code");
+  json_builder_add_int_value (b, error->code);
+  add_string (b, "message", error->message);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+/* GObject ---------------------------------------------------------------- */
+
+VsMediaWorker *
+vs_media_worker_new (guint timeout_ms)
+{
+  VsMediaWorker *self = g_object_new (VS_TYPE_MEDIA_WORKER, NULL);
+
+  self->timeout_ms = timeout_ms > 0 ? timeout_ms : 15000;
+  return self;
+}
+
+static void
+vs_media_worker_finalize (GObject *object)
+{
+  VsMediaWorker *self = VS_MEDIA_WORKER (object);
+
+  /* Closing stdin ends the helper's loop; kill it if it does not go. */
+  if (self->process != NULL)
+    {
+      g_output_stream_close (g_subprocess_get_stdin_pipe (self->process), NULL, NULL);
+      stop_helper (self);
+    }
+  g_string_free (self->pending, TRUE);
+
+  G_OBJECT_CLASS (vs_media_worker_parent_class)->finalize (object);
+}
+
+static void
+vs_media_worker_class_init (VsMediaWorkerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = vs_media_worker_finalize;
+}
+
+static void
+vs_media_worker_init (VsMediaWorker *self)
+{
+  self->pending = g_string_new (NULL);
+}

@@ -1,0 +1,54 @@
+/* vs-media-worker.h: one media helper process, driven from one pool thread
+ *
+ * Decoding runs out of process (vidshelf-media-worker), like Totem's thumbnailer: a file
+ * that crashes or hangs a decoder kills only the helper, which is restarted for the next
+ * file, and a hung decoder is killed at the time limit instead of holding a worker.
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "vs-prober.h"
+#include "vs-thumbnailer.h"
+
+G_BEGIN_DECLS
+
+#define VS_MEDIA_WORKER_ERROR (vs_media_worker_error_quark ())
+
+typedef enum
+{
+  VS_MEDIA_WORKER_ERROR_FAILED,
+  VS_MEDIA_WORKER_ERROR_TIMEOUT,   /* the helper went past the time limit and was killed */
+  VS_MEDIA_WORKER_ERROR_CRASHED,   /* the helper died on this file */
+  VS_MEDIA_WORKER_ERROR_NO_HELPER, /* the helper program cannot be found or started */
+} VsMediaWorkerError;
+
+#define VS_TYPE_MEDIA_WORKER (vs_media_worker_get_type ())
+G_DECLARE_FINAL_TYPE (VsMediaWorker, vs_media_worker, VS, MEDIA_WORKER, GObject)
+
+GQuark         vs_media_worker_error_quark (void);
+/* $VIDSHELF_MEDIA_WORKER, else the installed helper, else the one in the build tree. */
+char          *vs_media_worker_find_helper (void);
+
+/* @timeout_ms: the time limit of one file (0: 15 s). Not thread-safe: one per thread. */
+VsMediaWorker *vs_media_worker_new         (guint           timeout_ms);
+VsProbeResult *vs_media_worker_probe       (VsMediaWorker  *self,
+                                            const char     *path,
+                                            GCancellable   *cancellable,
+                                            GError        **error);
+char          *vs_media_worker_thumbnail   (VsMediaWorker  *self,
+                                            const char     *path,
+                                            VsThumbnailSize size,
+                                            const char     *output,
+                                            GCancellable   *cancellable,
+                                            GError        **error);
+/* The helper's process id, 0 when none runs (tests kill it to simulate a crash). */
+GPid           vs_media_worker_get_pid     (VsMediaWorker  *self);
+
+/* Helper side: the JSON form of results and errors, shared with the client. */
+JsonNode      *vs_media_worker_probe_to_json   (const VsProbeResult *result);
+VsProbeResult *vs_media_worker_probe_from_json (JsonObject          *object);
+JsonNode      *vs_media_worker_error_to_json   (const GError        *error);
+
+G_END_DECLS

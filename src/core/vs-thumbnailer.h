@@ -1,0 +1,91 @@
+/* vs-thumbnailer.h: freedesktop thumbnails (Thumbnail Managing Standard 0.9) */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define VS_THUMBNAILER_ERROR (vs_thumbnailer_error_quark ())
+
+typedef enum
+{
+  VS_THUMBNAILER_ERROR_FAILED,
+  VS_THUMBNAILER_ERROR_NOT_MEDIA,   /* nothing decodable */
+  VS_THUMBNAILER_ERROR_NO_VIDEO,    /* audio only */
+  VS_THUMBNAILER_ERROR_TIMEOUT,
+} VsThumbnailerError;
+
+typedef enum
+{
+  VS_THUMBNAIL_SIZE_NORMAL   = 128,
+  VS_THUMBNAIL_SIZE_LARGE    = 256,
+  VS_THUMBNAIL_SIZE_X_LARGE  = 512,
+  VS_THUMBNAIL_SIZE_XX_LARGE = 1024,
+} VsThumbnailSize;
+
+typedef enum
+{
+  VS_THUMBNAIL_MISSING,   /* none, or unreadable: make one */
+  VS_THUMBNAIL_VALID,     /* exists, Thumb::MTime matches: reuse it */
+  VS_THUMBNAIL_STALE,     /* exists, made from an older file: remake it */
+  VS_THUMBNAIL_FAILED,    /* our fail marker for this mtime: do not retry */
+} VsThumbnailState;
+
+const char      *vs_thumbnail_size_to_string   (VsThumbnailSize  size);   /* "normal", "large"… */
+gboolean         vs_thumbnail_size_from_string (const char      *str,
+                                                VsThumbnailSize *out_size);
+
+/* $XDG_CACHE_HOME/thumbnails/<size>/<md5 of uri>.png */
+char            *vs_thumbnail_path             (const char      *uri,
+                                                VsThumbnailSize  size);
+/* $XDG_CACHE_HOME/thumbnails/fail/vidshelf-<version>/<md5 of uri>.png */
+char            *vs_thumbnail_fail_path        (const char      *uri);
+
+/* What the cache holds for @uri whose file has modification time @mtime (seconds).
+ * Reads only the PNG's text chunks, never decodes the image. @out_path: the fail marker
+ * for FAILED, else the thumbnail's place in the cache (existing or not). */
+VsThumbnailState vs_thumbnail_lookup           (const char      *uri,
+                                                gint64           mtime,
+                                                VsThumbnailSize  size,
+                                                char           **out_path);
+
+/* Reads the Thumb::URI and Thumb::MTime text keys (tEXt, zTXt or iTXt) of a PNG without
+ * decoding it: chunks are streamed up to the first IDAT and bounded in size. FALSE with
+ * an error when the file is not a well-formed PNG up to its image data. A missing key
+ * gives NULL or -1. */
+gboolean         vs_thumbnail_read_keys        (const char      *png_path,
+                                                char           **out_uri,
+                                                gint64          *out_mtime,
+                                                GError         **error);
+/* The same from a stream (a fuzzing entry point); the out arguments are set on success. */
+gboolean         vs_thumbnail_read_keys_from_stream (GInputStream *stream,
+                                                     char        **out_uri,
+                                                     gint64       *out_mtime,
+                                                     GError      **error);
+
+/* Writes the fail marker for @path (its URI and current mtime), e.g. after the helper
+ * that was decoding it crashed or was killed at the time limit. */
+gboolean         vs_thumbnail_write_failure    (const char      *path,
+                                                const char      *reason,
+                                                GError         **error);
+
+#define VS_TYPE_THUMBNAILER (vs_thumbnailer_get_type ())
+G_DECLARE_FINAL_TYPE (VsThumbnailer, vs_thumbnailer, VS, THUMBNAILER, GObject)
+
+GQuark         vs_thumbnailer_error_quark (void);
+
+/* One per worker thread. @timeout_ms bounds each file (0: 15 s). */
+VsThumbnailer *vs_thumbnailer_new      (guint           timeout_ms);
+
+/* Decodes a representative frame of @path (a video file, or an HLS playlist whose media
+ * is used) and writes it, atomically, to @output or, when NULL, to the shared cache under
+ * the file's URI with its Thumb:: keys. On a decoding failure the fail marker is written
+ * (cache mode only). Returns the written path. Synchronous. */
+char          *vs_thumbnailer_generate (VsThumbnailer  *self,
+                                        const char     *path,
+                                        VsThumbnailSize size,
+                                        const char     *output,
+                                        GCancellable   *cancellable,
+                                        GError        **error);
+
+G_END_DECLS

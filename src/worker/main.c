@@ -1,0 +1,164 @@
+/* vidshelf-media-worker: decodes for Vidshelf, one request per line on stdin
+ *
+ * Requests and responses are JSON objects, one per line (see vs-media-worker.c). A
+ * GstDiscoverer and a thumbnailer live for the whole process, so they are reused across
+ * files; the parent kills and restarts this process when a file hangs or crashes it.
+ */
+#define G_LOG_DOMAIN "vs-media-worker"
+
+#include "config.h"
+
+#include <gst/gst.h>
+#include <locale.h>
+#include <stdio.h>
+
+#include "vs-media-worker.h"
+#include "vs-prober.h"
+#include "vs-thumbnailer.h"
+
+typedef struct
+{
+  guint          timeout_ms;
+  VsProber      *prober;
+  VsThumbnailer *thumbnailer;
+} Worker;
+
+static JsonNode *
+handle_probe (Worker      *w,
+              const char  *path,
+              GError     **error)
+{
+  g_autoptr(VsProbeResult) result = NULL;
+
+  if (w->prober == NULL && (w->prober = vs_prober_new (w->timeout_ms, error)) == NULL)
+    return NULL;
+  result = vs_prober_probe (w->prober, path, NULL, error);
+  return result != NULL ? vs_media_worker_probe_to_json (result) : NULL;
+}
+
+static JsonNode *
+handle_thumbnail (Worker      *w,
+                  JsonObject  *req,
+                  const char  *path,
+                  GError     **error)
+{
+  const char *output_uri = json_object_get_string_member_with_default (req, "output", NULL);
+  g_autofree char *output = NULL;
+  g_autofree char *written = NULL;
+  g_autofree char *written_uri = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  gint64 size = json_object_get_int_member_with_default (req, "size", VS_THUMBNAIL_SIZE_LARGE);
+
+  if (vs_thumbnail_size_to_string ((VsThumbnailSize) size) == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "No thumbnail size %d",
+                   (int) size);
+      return NULL;
+    }
+  if (output_uri != NULL && (output = g_filename_from_uri (output_uri, NULL, error)) == NULL)
+    return NULL;
+  if (w->thumbnailer == NULL)
+    w->thumbnailer = vs_thumbnailer_new (w->timeout_ms);
+  written = vs_thumbnailer_generate (w->thumbnailer, path, (VsThumbnailSize) size, output,
+                                     NULL, error);
+  if (written == NULL)
+    return NULL;
+  written_uri = g_filename_to_uri (written, NULL, error);
+  if (written_uri == NULL)
+    return NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "ok");
+  json_builder_add_boolean_value (b, TRUE);
+  json_builder_set_member_name (b, "path");
+  json_builder_add_string_value (b, written_uri);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+static JsonNode *
+handle (Worker     *w,
+        const char *line)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  JsonNode *response = NULL;
+  JsonObject *req;
+  const char *op, *uri;
+
+  if (!json_parser_load_from_data (parser, line, -1, &error))
+    return vs_media_worker_error_to_json (error);
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "A request is a JSON object");
+      return vs_media_worker_error_to_json (error);
+    }
+  req = json_node_get_object (json_parser_get_root (parser));
+  op = json_object_get_string_member_with_default (req, "op", "");
+  uri = json_object_get_string_member_with_default (req, "uri", NULL);
+  if (uri == NULL || (path = g_filename_from_uri (uri, NULL, &error)) == NULL)
+    {
+      if (error == NULL)
+        g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "No file given");
+      return vs_media_worker_error_to_json (error);
+    }
+
+  if (g_str_equal (op, "probe"))
+    response = handle_probe (w, path, &error);
+  else if (g_str_equal (op, "thumbnail"))
+    response = handle_thumbnail (w, req, path, &error);
+  else
+    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "Unknown request “%s”", op);
+
+  return response != NULL ? response : vs_media_worker_error_to_json (error);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new ("— decode for Vidshelf");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  Worker w = { 15000, NULL, NULL };
+  int timeout_ms = 15000;
+  const GOptionEntry entries[] = {
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout_ms, "Time limit of one file", "MS" },
+    { NULL }
+  };
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t n;
+
+  setlocale (LC_ALL, "");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      fprintf (stderr, "vidshelf-media-worker: %s\n", error->message);
+      return 2;
+    }
+  w.timeout_ms = (guint) MAX (timeout_ms, 1);
+  gst_init (NULL, NULL);
+
+  while ((n = getline (&line, &cap, stdin)) > 0)
+    {
+      g_autoptr(JsonNode) response = NULL;
+      g_autofree char *text = NULL;
+
+      if (line[n - 1] == '\n')
+        line[n - 1] = '\0';
+      response = handle (&w, line);
+      json_generator_set_root (generator, response);
+      text = json_generator_to_data (generator, NULL);
+      fputs (text, stdout);
+      fputc ('\n', stdout);
+      fflush (stdout);
+    }
+
+  free (line);
+  g_clear_object (&w.prober);
+  g_clear_object (&w.thumbnailer);
+  gst_deinit ();
+  return 0;
+}

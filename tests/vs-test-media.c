@@ -1,0 +1,165 @@
+#include "config.h"
+
+#include <gst/gst.h>
+#include <string.h>
+
+#include "vs-test-media.h"
+#include "vs-test-utils.h"
+
+gboolean
+vs_test_media_require (const char *const *elements)
+{
+  gst_init (NULL, NULL);
+  for (guint i = 0; elements[i] != NULL; i++)
+    {
+      g_autoptr(GstElementFactory) factory = gst_element_factory_find (elements[i]);
+
+      if (factory == NULL)
+        {
+          g_autofree char *why = g_strdup_printf ("GStreamer element %s is missing", elements[i]);
+
+          g_test_skip (why);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+void
+vs_test_media_run (const char *description)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GstElement) pipeline = NULL;
+  g_autoptr(GstBus) bus = NULL;
+  g_autoptr(GstMessage) msg = NULL;
+
+  gst_init (NULL, NULL);
+  pipeline = gst_parse_launch (description, &error);
+  g_assert_no_error (error);
+  bus = gst_element_get_bus (pipeline);
+  g_assert_cmpint (gst_element_set_state (pipeline, GST_STATE_PLAYING), !=,
+                   GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  if (msg == NULL || GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
+    {
+      g_autoptr(GError) gst_error = NULL;
+
+      if (msg != NULL)
+        gst_message_parse_error (msg, &gst_error, NULL);
+      g_error ("fixture pipeline failed: %s\n%s", gst_error ? gst_error->message : "timeout",
+               description);
+    }
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+}
+
+void
+vs_test_media_black_intro (const char *path)
+{
+  g_autofree char *desc = g_strdup_printf (
+    "concat name=c ! videoconvert ! video/x-raw,format=I420 ! x264enc speed-preset=ultrafast "
+    "key-int-max=25 ! h264parse ! mp4mux ! filesink location=\"%s\" "
+    "videotestsrc pattern=black num-buffers=25 ! video/x-raw,width=320,height=240,framerate=25/1 ! c. "
+    "videotestsrc pattern=smpte num-buffers=50 ! video/x-raw,width=320,height=240,framerate=25/1 ! c.",
+    path);
+
+  vs_test_media_run (desc);
+}
+
+void
+vs_test_media_webm (const char *path)
+{
+  g_autofree char *desc = g_strdup_printf (
+    "webmmux name=m ! filesink location=\"%s\" "
+    "videotestsrc pattern=ball num-buffers=50 ! video/x-raw,width=320,height=240,framerate=25/1 "
+    "! vp8enc deadline=1 ! m. "
+    "audiotestsrc num-buffers=94 samplesperbuffer=1024 ! audio/x-raw,rate=48000 ! audioconvert "
+    "! vorbisenc ! m.",
+    path);
+
+  vs_test_media_run (desc);
+}
+
+void
+vs_test_media_mp4 (const char *path,
+                   const char *pattern)
+{
+  g_autofree char *desc = g_strdup_printf (
+    "mp4mux name=m ! filesink location=\"%s\" "
+    "videotestsrc pattern=%s num-buffers=50 ! video/x-raw,width=640,height=360,framerate=25/1 "
+    "! videoconvert ! video/x-raw,format=I420 ! x264enc speed-preset=ultrafast key-int-max=25 "
+    "! h264parse ! m. "
+    "audiotestsrc num-buffers=94 samplesperbuffer=1024 ! audio/x-raw,rate=48000 ! audioconvert "
+    "! avenc_aac ! aacparse ! m.",
+    path, pattern);
+
+  vs_test_media_run (desc);
+}
+
+void
+vs_test_media_audio_only (const char *path)
+{
+  g_autofree char *desc = g_strdup_printf (
+    "audiotestsrc num-buffers=94 samplesperbuffer=1024 ! audio/x-raw,rate=48000 ! audioconvert "
+    "! avenc_aac ! aacparse ! mp4mux ! filesink location=\"%s\"",
+    path);
+
+  vs_test_media_run (desc);
+}
+
+/* hlssink2 may not post EOS after its last segment (seen on 1.22): wait for the
+ * playlist's #EXT-X-ENDLIST instead of the bus. */
+void
+vs_test_media_hls (const char *folder,
+                   guint       seconds)
+{
+  g_autofree char *playlist = g_build_filename (folder, "index.m3u8", NULL);
+  g_autofree char *segments = g_build_filename (folder, "seg%05d.ts", NULL);
+  g_autofree char *desc = g_strdup_printf (
+    "videotestsrc pattern=smpte num-buffers=%u ! video/x-raw,width=320,height=240,framerate=25/1 "
+    "! videoconvert ! video/x-raw,format=I420 ! x264enc speed-preset=ultrafast key-int-max=25 "
+    "! h264parse ! hlssink2 name=sink max-files=0 playlist-length=0 target-duration=2 "
+    "location=\"%s\" playlist-location=\"%s\"",
+    seconds * 25, segments, playlist);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GstElement) pipeline = NULL;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  gst_init (NULL, NULL);
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
+  pipeline = gst_parse_launch (desc, &error);
+  g_assert_no_error (error);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  for (;;)
+    {
+      g_autofree char *text = NULL;
+
+      if (g_file_get_contents (playlist, &text, NULL, NULL) && strstr (text, "#EXT-X-ENDLIST"))
+        break;
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (20 * 1000);
+    }
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+}
+
+void
+vs_test_media_truncate (const char *source,
+                        const char *path,
+                        guint       percent)
+{
+  g_autofree char *data = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (source, &data, &len, NULL));
+  vs_test_write_file (path, data, (gssize) (len * percent / 100));
+}
+
+void
+vs_test_media_random (const char *path,
+                      gsize       size)
+{
+  g_autofree guchar *data = g_malloc (MAX (size, 1));
+
+  for (gsize i = 0; i < size; i++)
+    data[i] = (guchar) g_test_rand_int_range (0, 256);
+  vs_test_write_file (path, (const char *) data, (gssize) size);
+}

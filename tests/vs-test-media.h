@@ -1,0 +1,35 @@
+/* vs-test-media.h: media fixtures made at test time with GStreamer */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Skips the calling test (exit 77 semantics via g_test_skip) and returns FALSE when an
+ * element is missing. */
+gboolean vs_test_media_require     (const char *const *elements);
+
+/* Runs a gst-launch style pipeline to EOS; fails the test on error or after 60 s. */
+void     vs_test_media_run         (const char *pipeline);
+
+/* 1 s of black, then 2 s of SMPTE bars: H.264 in MP4, 320x240, 25 fps (3000 ms). */
+void     vs_test_media_black_intro (const char *path);
+/* 2 s of a moving ball, VP8 + Vorbis in WebM, 320x240 (2000 ms). */
+void     vs_test_media_webm        (const char *path);
+/* 2 s of H.264 + AAC in MP4, 640x360, pattern @pattern (videotestsrc enum nick) (2000 ms). */
+void     vs_test_media_mp4         (const char *path,
+                                    const char *pattern);
+/* 2 s of AAC in MP4, no video (2000 ms). */
+void     vs_test_media_audio_only  (const char *path);
+/* An HLS folder: index.m3u8 + seg%05d.ts, @seconds of H.264 in 2 s segments. */
+void     vs_test_media_hls         (const char *folder,
+                                    guint       seconds);
+/* A copy of @source cut to @percent of its size. */
+void     vs_test_media_truncate    (const char *source,
+                                    const char *path,
+                                    guint       percent);
+/* @size random bytes. */
+void     vs_test_media_random      (const char *path,
+                                    gsize       size);
+
+G_END_DECLS
