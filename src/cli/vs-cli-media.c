@@ -8,6 +8,7 @@
 #include "vs-cli.h"
 #include "vs-format.h"
 #include "vs-media-service.h"
+#include "vs-media-worker.h"
 
 typedef struct
 {
@@ -142,28 +143,7 @@ print_probe (const Item *item,
       json_builder_add_string_value (b, display);
       json_builder_set_member_name (b, "uri");
       json_builder_add_string_value (b, uri);
-      json_builder_set_member_name (b, "duration_ms");
-      if (r->duration_ms >= 0)
-        json_builder_add_int_value (b, r->duration_ms);
-      else
-        json_builder_add_null_value (b);
-      json_builder_set_member_name (b, "width");
-      json_builder_add_int_value (b, r->width);
-      json_builder_set_member_name (b, "height");
-      json_builder_add_int_value (b, r->height);
-      json_builder_set_member_name (b, "video_codec");
-      r->video_codec ? json_builder_add_string_value (b, r->video_codec)
-                     : json_builder_add_null_value (b);
-      json_builder_set_member_name (b, "audio_codec");
-      r->audio_codec ? json_builder_add_string_value (b, r->audio_codec)
-                     : json_builder_add_null_value (b);
-      json_builder_set_member_name (b, "container");
-      r->container ? json_builder_add_string_value (b, r->container)
-                   : json_builder_add_null_value (b);
-      json_builder_set_member_name (b, "has_video");
-      json_builder_add_boolean_value (b, r->has_video);
-      json_builder_set_member_name (b, "has_audio");
-      json_builder_add_boolean_value (b, r->has_audio);
+      vs_probe_result_add_json_members (r, b);
       json_builder_end_object (b);
       node = json_builder_get_root (b);
       vs_cli_print_json (node);

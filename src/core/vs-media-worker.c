@@ -323,14 +323,12 @@ add_string (JsonBuilder *b,
     json_builder_add_null_value (b);
 }
 
-JsonNode *
-vs_media_worker_probe_to_json (const VsProbeResult *r)
+void
+vs_probe_result_add_json_members (const VsProbeResult *r,
+                                  JsonBuilder         *b)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_return_if_fail (r != NULL && JSON_IS_BUILDER (b));
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "ok");
-  json_builder_add_boolean_value (b, TRUE);
   json_builder_set_member_name (b, "duration_ms");
   if (r->duration_ms >= 0)
     json_builder_add_int_value (b, r->duration_ms);
@@ -347,6 +345,17 @@ vs_media_worker_probe_to_json (const VsProbeResult *r)
   json_builder_add_boolean_value (b, r->has_video);
   json_builder_set_member_name (b, "has_audio");
   json_builder_add_boolean_value (b, r->has_audio);
+}
+
+JsonNode *
+vs_media_worker_probe_to_json (const VsProbeResult *r)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "ok");
+  json_builder_add_boolean_value (b, TRUE);
+  vs_probe_result_add_json_members (r, b);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }

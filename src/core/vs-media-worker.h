@@ -46,7 +46,10 @@ char          *vs_media_worker_thumbnail   (VsMediaWorker  *self,
 /* The helper's process id, 0 when none runs (tests kill it to simulate a crash). */
 GPid           vs_media_worker_get_pid     (VsMediaWorker  *self);
 
-/* Helper side: the JSON form of results and errors, shared with the client. */
+/* The JSON form of results and errors, shared by the helper, the client and the CLI.
+ * add_json_members writes a result's members into an object being built. */
+void           vs_probe_result_add_json_members (const VsProbeResult *result,
+                                                 JsonBuilder         *builder);
 JsonNode      *vs_media_worker_probe_to_json   (const VsProbeResult *result);
 VsProbeResult *vs_media_worker_probe_from_json (JsonObject          *object);
 JsonNode      *vs_media_worker_error_to_json   (const GError        *error);
