@@ -404,8 +404,10 @@ measure() {
   PEAK[$key]=$(printf '%s\n' "${peaks[@]}" | sort -g | tail -n 1 | awk '{ printf "%.1f", $1 / 1024 }')
   RATE[$key]=$(awk -v n="$count" -v w="${WALL[$key]}" 'BEGIN { printf "%.1f", (w > 0 ? n / w : 0) }')
   ORDER+=("$key")
-  printf '  %-52s wall %7.3f s  cpu %6.2f s  peak %7.1f MiB  %7.1f %s/s%s\n' "$label" "${WALL[$key]}" \
-    "${CPU[$key]}" "${PEAK[$key]}" "${RATE[$key]}" "$unit" "$([ "$rc" = 0 ] || echo "  (exit $rc)")"
+  printf '  %-52s wall %7.3f s  cpu %6.2f s  peak %7.1f MiB  %7.1f %s/s  (walls: %s)%s\n' "$label" "${WALL[$key]}" \
+    "${CPU[$key]}" "${PEAK[$key]}" "${RATE[$key]}" "$unit" \
+    "$(printf '%s\n' "${walls[@]}" | awk '{ printf "%s%.3f", (NR > 1 ? " " : ""), $1 / 1e6 }')" \
+    "$([ "$rc" = 0 ] || echo "  (exit $rc)")"
   if [ "$rc" != 0 ]; then sed 's/^/    | /' "$ef" | tail -n 10; fi
 }
 
@@ -427,10 +429,13 @@ OURS_PR=("$CLI" probe --json --jobs "$JOBS" "${FILES[@]}")
 
 # other work on the machine skews every row: how busy were the CPUs over 1 s while this script idled?
 cpu_busy() { awk '/^cpu / { idle = $5 + $6; t = 0; for (i = 2; i <= NF; i++) t += $i; print t, idle }' /proc/stat; }
-if [ -r /proc/stat ]; then
+idle_busy() { # how busy the CPUs are over one second while this script sleeps
+  local t0 i0 t1 i1
+  [ -r /proc/stat ] || { echo '?'; return; }
   read -r t0 i0 < <(cpu_busy); sleep 1; read -r t1 i1 < <(cpu_busy)
-  BUSY_AT_START=$(awk -v t="$((t1 - t0))" -v i="$((i1 - i0))" 'BEGIN { printf "%.0f %%", t > 0 ? 100 * (t - i) / t : 0 }')
-fi
+  awk -v t="$((t1 - t0))" -v i="$((i1 - i0))" 'BEGIN { printf "%.0f %%", (t > 0 ? 100 * (t - i) / t : 0) }'
+}
+BUSY_BEFORE=$(idle_busy)
 echo
 echo "== timing: $REPS runs per row, warm-up $WARMUP, $JOBS at a time for the parallel rows"
 echo "thumbnails ($n_videos clips, 256 px):"
@@ -458,22 +463,27 @@ else note "ffprobe not installed: row skipped (Debian: apt-get install ffmpeg)";
 measure ours_pr "vidshelf-cli probe --json --jobs $JOBS" "$n_videos" files - "$WORK/ours_pr.out" "${OURS_PR[@]}"
 
 # process tree RSS: REPS more (untimed) runs of each of our rows under treepeak
-declare -A TP_CLI TP_TOP TP_ONE TP_SUM TP_NH TP_RU TP_HELPERS
+declare -A TP_CLI TP_TOP TP_ONE TP_SUM TP_NH TP_RU TP_HELPERS TP_SMAX
 treepeak_row() { # KEY PRE CMD...
-  local key=$1 pre=$2 i f cli top sum nh ru one list
+  local key=$1 pre=$2 i f cli top sum nh ru one list smax
   shift 2
-  TP_CLI[$key]=0 TP_TOP[$key]=0 TP_ONE[$key]=0 TP_SUM[$key]=0 TP_NH[$key]=0 TP_RU[$key]=0 TP_HELPERS[$key]=
+  TP_SMAX[$key]=0 TP_CLI[$key]=0 TP_TOP[$key]=0 TP_ONE[$key]=0 TP_SUM[$key]=0 TP_NH[$key]=0 TP_RU[$key]=0 TP_HELPERS[$key]=
   for ((i = 0; i < REPS; i++)); do
     run_pre "$pre"
     f=$WORK/treepeak.$key.$i
     "$TREEPEAK" "$f" "$@" >/dev/null 2>>"$WORK/stderr.treepeak" || true
     [ -s "$f" ] || continue
-    # depth 0 = the CLI, depth >= 1 = its helpers (and anything they start)
+    # depth 0 = the CLI, depth >= 1 = its helpers (and anything they start). wait4's figure is the exact
+    # peak of the largest process the CLI reaped (or of the CLI); when it is above every sampled value,
+    # the sampler missed the end of that process's life: the largest helper is raised to it (and the sum
+    # with it), so a helper's peak is never under-reported.
     read -r cli top sum nh ru list < <(awk '
       $1 == "proc" && $4 == 0 { cli = $5 }
       $1 == "proc" && $4 >= 1 { n++; s += $5; if ($5 > top) top = $5; l = l (l == "" ? "" : ",") sprintf("%.1f", $5 / 1024) }
       $1 == "rusage" { ru = $2 }
-      END { printf "%d %d %d %d %d %s\n", cli, top, cli + s, n, ru, (l == "" ? "-" : l) }' "$f")
+      END {
+        if (n > 0 && ru > top && ru > cli) { s += ru - top; top = ru }
+        printf "%d %d %d %d %d %s\n", cli, top, cli + s, n, ru, (l == "" ? "-" : l) }' "$f")
     one=$((cli + top))
     [ "$cli" -gt "${TP_CLI[$key]}" ] && TP_CLI[$key]=$cli
     [ "$top" -gt "${TP_TOP[$key]}" ] && TP_TOP[$key]=$top
@@ -481,9 +491,11 @@ treepeak_row() { # KEY PRE CMD...
     [ "$sum" -gt "${TP_SUM[$key]}" ] && TP_SUM[$key]=$sum
     [ "$nh" -gt "${TP_NH[$key]}" ] && TP_NH[$key]=$nh
     [ "$ru" -gt "${TP_RU[$key]}" ] && TP_RU[$key]=$ru
+    smax=$(awk '$1 == "proc" && $5 > m { m = $5 } END { print m + 0 }' "$f")
+    [ "$smax" -gt "${TP_SMAX[$key]}" ] && TP_SMAX[$key]=$smax
     TP_HELPERS[$key]="${TP_HELPERS[$key]}${TP_HELPERS[$key]:+ / }$list"
   done
-  printf '  %-52s CLI %6.1f MiB, largest helper %6.1f MiB (helpers per run: %s MiB), CLI + largest helper %6.1f MiB, sum %6.1f MiB; wait4 max %6.1f MiB\n' \
+  printf '  %-52s CLI %6.1f MiB, largest helper %6.1f MiB (sampled, helpers per run: %s MiB), CLI + largest helper %6.1f MiB, sum %6.1f MiB; wait4 max %6.1f MiB\n' \
     "${LABEL[$key]}" "$(mib "${TP_CLI[$key]}")" "$(mib "${TP_TOP[$key]}")" "${TP_HELPERS[$key]}" \
     "$(mib "${TP_ONE[$key]}")" "$(mib "${TP_SUM[$key]}")" "$(mib "${TP_RU[$key]}")"
 }
@@ -652,9 +664,9 @@ fi
 # cross-check of the RSS sampler: wait4's maxrss is exact and covers the CLI and every reaped helper
 if [ -n "$TREEPEAK" ]; then
   for key in ours_th ours_pr; do
-    big=$(( TP_CLI[$key] > TP_TOP[$key] ? TP_CLI[$key] : TP_TOP[$key] ))
+    big=${TP_SMAX[$key]}
     ok=0; [ "$big" -gt 0 ] && [ "${TP_NH[$key]}" -ge 1 ] && [ $(( TP_RU[$key] - big )) -le 4096 ] && ok=1
-    check $ok "${LABEL[$key]}: sampled largest process $(mib "$big") MiB vs wait4 maxrss $(mib "${TP_RU[$key]}") MiB (sampling misses at most 4 MiB), ${TP_NH[$key]} helper(s) seen"
+    check $ok "${LABEL[$key]}: largest sampled process $(mib "$big") MiB vs wait4 maxrss $(mib "${TP_RU[$key]}") MiB (the sampler misses at most 4 MiB; the helper rows use the larger), ${TP_NH[$key]} helper(s) seen"
   done
 fi
 
@@ -717,14 +729,14 @@ have dpkg-query && dpkg-query -W totem >/dev/null 2>&1 && versions="$versions, t
 cpu_model=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
 fs_type=$(df -PT "$BENCH_DATA" 2>/dev/null | awk 'NR == 2 { print $2 }' || true)
 mem=$(awk '/^MemTotal/ { printf "%.0f GiB RAM", $2 / 1048576 }' /proc/meminfo 2>/dev/null || true)
-busy=${BUSY_AT_START:-?}
+BUSY_AFTER=$(idle_busy)
 CAPTION=(
   "vidshelf $commit: $CLI, helper $WORKER_DESC"
   "data: $n_videos clips ($corpus_mb MB; 2-20 s, 320x240-1280x720; H.264+AAC/MP4, H.264+Opus/MKV, VP8+Vorbis/WebM, VP9+Opus/WebM, Theora+Vorbis/Ogg) in $VIDEOS"
   "method: median of $REPS runs, warm-up $WARMUP, page cache warm, $JOBS processes/helpers at a time for the parallel rows; peak MiB = largest single process (GNU time %M, largest over the runs); a fresh XDG_CACHE_HOME for every vidshelf-cli thumbnail run, one shared GStreamer registry (GST_REGISTRY) for all GStreamer rows"
-  "process-tree rows: VmHWM of the CLI and of each helper, sampled every 2 ms over $REPS more runs (largest over the runs); the sum adds per-process peaks, an upper bound of the simultaneous total"
+  "process-tree rows: VmHWM of the CLI and of each helper, sampled every 2 ms over $REPS more runs (largest over the runs), the largest helper raised to wait4's exact maxrss when the sampler came in below it; the sum adds per-process peaks, an upper bound of the simultaneous total"
   "versions: $versions"
-  "machine: $(nproc) CPU ${cpu_model:-?}, ${mem:-?}, $(uname -sr), data on ${fs_type:-?}, CPUs $busy busy in the idle second before timing"
+  "machine: $(nproc) CPU ${cpu_model:-?}, ${mem:-?}, $(uname -sr), data on ${fs_type:-?}, CPUs $BUSY_BEFORE busy in an idle second before the timing, $BUSY_AFTER after it"
 )
 
 echo
