@@ -16,6 +16,9 @@
 #define GRACE_MS 3000
 /* A response line is small; anything longer is a broken helper. */
 #define MAX_RESPONSE 65536
+/* Decoder libraries keep caches that grow slowly with every file; a fresh helper now and
+ * then keeps a long session's memory where the first files put it. */
+#define FILES_PER_HELPER 64
 
 struct _VsMediaWorker
 {
@@ -24,6 +27,7 @@ struct _VsMediaWorker
   GSubprocess *process;
   GString     *pending;      /* bytes read past the last response */
   guint        timeout_ms;
+  guint        served;       /* requests answered by the current helper */
 };
 
 G_DEFINE_FINAL_TYPE (VsMediaWorker, vs_media_worker, G_TYPE_OBJECT)
@@ -62,6 +66,7 @@ stop_helper (VsMediaWorker *self)
   g_subprocess_wait (self->process, NULL, NULL);
   g_clear_object (&self->process);
   g_string_truncate (self->pending, 0);
+  self->served = 0;
 }
 
 static gboolean
@@ -209,6 +214,8 @@ request (VsMediaWorker  *self,
   line = read_line (self, deadline, cancellable, error);
   if (line == NULL)
     return NULL;
+  if (++self->served >= FILES_PER_HELPER)
+    stop_helper (self);   /* idle now: nothing is lost */
   if (!json_parser_load_from_data (parser, line, -1, NULL) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {

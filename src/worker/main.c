@@ -10,6 +10,7 @@
 
 #include <gst/gst.h>
 #include <locale.h>
+#include <malloc.h>
 #include <stdio.h>
 
 #include "vs-media-worker.h"
@@ -132,6 +133,9 @@ main (int    argc,
   ssize_t n;
 
   setlocale (LC_ALL, "");
+  /* Decoders run on their own streaming threads; one malloc arena per thread would keep
+   * each thread's freed frames resident. Two arenas cost nothing measurable in speed. */
+  mallopt (M_ARENA_MAX, 2);
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
@@ -154,6 +158,8 @@ main (int    argc,
       fputs (text, stdout);
       fputc ('\n', stdout);
       fflush (stdout);
+      /* Give the decoder's freed buffers back between files: the helper lives long. */
+      malloc_trim (0);
     }
 
   free (line);
