@@ -6,7 +6,9 @@
 
 #include "vs-resources.h"
 #include "vs-scanner.h"
+#include "vs-test-media.h"
 #include "vs-test-utils.h"
+#include "vs-video-cell.h"
 #include "vs-window.h"
 
 static GtkStack *
@@ -30,7 +32,9 @@ wait_settled (VsWindow *window)
   guint timeout = g_timeout_add_seconds (30, on_timeout, NULL);
 
   while (vs_window_get_scanning (window) ||
-         g_str_equal (gtk_stack_get_visible_child_name (stack), "loading"))
+         g_str_equal (gtk_stack_get_visible_child_name (stack), "loading") ||
+         (vs_window_get_model (window) != NULL &&
+          vs_library_model_get_busy (vs_window_get_model (window))))
     g_main_context_iteration (NULL, TRUE);
   /* One more round for the count that follows a scan. */
   for (guint i = 0; i < 50; i++)
@@ -65,7 +69,7 @@ test_counts_library (void)
   gtk_window_present (GTK_WINDOW (window));
   wait_settled (window);
   g_assert_cmpint (vs_window_get_video_count (window), ==, 25);
-  g_assert_cmpstr (visible_page (window), ==, "library");
+  g_assert_cmpstr (visible_page (window), ==, "grid");
   gtk_window_destroy (GTK_WINDOW (window));
 
   /* Next start: the library's roots are rescanned; new files show up. */
@@ -76,6 +80,78 @@ test_counts_library (void)
   g_assert_cmpint (vs_window_get_video_count (window), ==, 26);
   gtk_window_destroy (GTK_WINDOW (window));
 
+  vs_test_rm_rf (dir);
+}
+
+static void
+collect_cells (GtkWidget *widget,
+               GPtrArray *cells)
+{
+  if (VS_IS_VIDEO_CELL (widget))
+    g_ptr_array_add (cells, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_cells (child, cells);
+}
+
+static gboolean
+all_thumbnails (GPtrArray *cells)
+{
+  for (guint i = 0; i < cells->len; i++)
+    if (!vs_video_cell_has_thumbnail (g_ptr_array_index (cells, i)))
+      return FALSE;
+  return cells->len > 0;
+}
+
+/* A real library: the grid's cells carry the right titles and their thumbnails arrive. */
+static void
+test_grid_cells (void)
+{
+  static const char * const needed[] = { "x264enc", "mp4mux", "avenc_aac", NULL };
+  static const char * const names[] = { "Alpha", "Bravo", "Charlie" };
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *lib = g_build_filename (dir, "Videos", NULL);
+  g_autofree char *db = g_build_filename (dir, "library.db", NULL);
+  g_autoptr(GPtrArray) cells = g_ptr_array_new ();
+  VsWindow *window;
+  gint64 deadline;
+
+  if (!vs_test_media_require (needed))
+    return;
+  g_mkdir (lib, 0755);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/%s.mp4", lib, names[i]);
+
+      vs_test_media_mp4 (path, i == 0 ? "smpte" : i == 1 ? "ball" : "snow");
+    }
+
+  window = vs_window_new (NULL, db, lib);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 600);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_settled (window);
+  g_assert_cmpint (vs_window_get_video_count (window), ==, 3);
+  g_assert_cmpstr (visible_page (window), ==, "grid");
+
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      g_ptr_array_set_size (cells, 0);
+      collect_cells (GTK_WIDGET (window), cells);
+      if (all_thumbnails (cells) && cells->len == 3)
+        break;
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  /* Sorted by name: the cells show the three titles in order. */
+  for (guint i = 0; i < cells->len; i++)
+    {
+      VsVideo *video = vs_video_cell_get_video (g_ptr_array_index (cells, i));
+      g_autofree char *want = g_strdup_printf ("%s.mp4", names[i]);
+
+      g_assert_cmpstr (vs_video_get_title (video), ==, want);
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
   vs_test_rm_rf (dir);
 }
 
@@ -124,12 +200,20 @@ int
 main (int    argc,
       char **argv)
 {
+  g_autofree char *cache = vs_test_make_tmpdir ();
+  int status;
+
+  /* A private thumbnail cache, inherited by the media helpers. */
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
   g_test_add_func ("/window/counts-library", test_counts_library);
   g_test_add_func ("/window/empty-state", test_empty_state);
+  g_test_add_func ("/window/grid-cells", test_grid_cells);
   g_test_add_func ("/window/bad-database", test_bad_database);
 
-  return g_test_run ();
+  status = g_test_run ();
+  vs_test_rm_rf (cache);
+  return status;
 }

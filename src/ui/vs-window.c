@@ -1,42 +1,59 @@
-/* vs-window.c: the library's count, or an empty state, while folders are (re)scanned */
+/* vs-window.c: the library grid, search, sort, scanning and media in the background */
 #define G_LOG_DOMAIN "vs-window"
 
 #include "config.h"
 
 #include <glib/gi18n.h>
 
-#include "vs-database.h"
+#include "vs-bench.h"
+#include "vs-format.h"
+#include "vs-media-service.h"
 #include "vs-scanner.h"
+#include "vs-texture-cache.h"
+#include "vs-video-cell.h"
 #include "vs-window.h"
+
+/* While a scan runs, new videos reach the grid this often. */
+#define REFRESH_DURING_SCAN_MS 1000
 
 struct _VsWindow
 {
   AdwApplicationWindow  parent_instance;
 
   /* template children */
+  AdwWindowTitle       *window_title;
   GtkStack             *stack;
   AdwStatusPage        *empty_page;
   AdwStatusPage        *error_page;
-  GtkLabel             *count_label;
-  GtkLabel             *count_caption;
-  GtkLabel             *roots_label;
+  GtkGridView          *grid;
+  GtkScrolledWindow    *scroller;
+  GtkSearchBar         *search_bar;
+  GtkSearchEntry       *search_entry;
+  GtkToggleButton      *search_button;
   GtkWidget            *progress_box;
   GtkSpinner           *spinner;
   GtkLabel             *progress_label;
   AdwToastOverlay      *toast_overlay;
+  GMenuModel           *item_menu;
 
   /* owned */
   char                 *database_path;
   char                 *default_folder;
+  GSettings            *settings;
   VsDatabase           *writer;
   VsDatabase           *reader;
   VsScanner            *scanner;
+  VsMediaService       *media;
+  VsTextureCache       *textures;
+  VsLibraryModel       *model;
   GStrv                 roots;
   GCancellable         *cancellable;       /* the window's lifetime */
   GCancellable         *scan_cancellable;  /* the running scan */
+  VsVideo              *menu_video;        /* what the context menu acts on */
 
-  gint64                video_count;
+  guint                 refresh_id;
   gboolean              scanning;
+  gboolean              opened;            /* the library is open */
 };
 
 G_DEFINE_FINAL_TYPE (VsWindow, vs_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -45,7 +62,6 @@ enum {
   PROP_0,
   PROP_DATABASE_PATH,
   PROP_DEFAULT_FOLDER,
-  PROP_VIDEO_COUNT,
   PROP_SCANNING,
   N_PROPS
 };
@@ -54,115 +70,182 @@ static GParamSpec *properties[N_PROPS];
 
 static void start_scan (VsWindow *self);
 
+/* Which page the stack shows follows from the state; one place decides. */
+static void
+update_page (VsWindow *self)
+{
+  guint n = self->model ? g_list_model_get_n_items (G_LIST_MODEL (self->model)) : 0;
+  const char *search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autofree char *subtitle = NULL;
+
+  if (g_str_equal (gtk_stack_get_visible_child_name (self->stack), "error"))
+    return;
+  if (n > 0)
+    gtk_stack_set_visible_child_name (self->stack, "grid");
+  else if (search[0] != '\0' && self->opened)
+    gtk_stack_set_visible_child_name (self->stack, "no-results");
+  else if (!self->opened || self->scanning || vs_library_model_get_busy (self->model))
+    gtk_stack_set_visible_child_name (self->stack, "loading");
+  else
+    gtk_stack_set_visible_child_name (self->stack, "empty");
+
+  if (self->opened && n > 0)
+    subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u video", "%'u videos", n), n);
+  adw_window_title_set_subtitle (self->window_title, subtitle ? subtitle : "");
+}
+
+static void
+apply_query (VsWindow *self)
+{
+  g_autofree char *sort = g_settings_get_string (self->settings, "sort-key");
+  VsVideoQuery query = { 0 };
+
+  if (self->model == NULL)
+    return;
+  vs_sort_key_from_string (sort, &query.sort);
+  query.descending = g_settings_get_boolean (self->settings, "sort-descending");
+  query.search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  vs_library_model_set_query (self->model, &query);
+}
+
+/* Opening the library ---------------------------------------------------- */
+
 typedef struct
 {
   char       *database_path;
   char       *default_folder;
-  VsDatabase *reader;
-  /* results */
   VsDatabase *writer;
+  VsDatabase *reader;
   GStrv       roots;
-  gint64      count;
-} LoadData;
+} OpenData;
 
 static void
-load_data_free (gpointer data)
+open_data_free (gpointer data)
 {
-  LoadData *ld = data;
+  OpenData *od = data;
 
-  g_free (ld->database_path);
-  g_free (ld->default_folder);
-  g_clear_object (&ld->reader);
-  g_clear_object (&ld->writer);
-  g_strfreev (ld->roots);
-  g_free (ld);
+  g_free (od->database_path);
+  g_free (od->default_folder);
+  g_clear_object (&od->writer);
+  g_clear_object (&od->reader);
+  g_strfreev (od->roots);
+  g_free (od);
 }
 
-/* Worker: opens the library (first time only) and counts it. */
 static void
-load_thread (GTask        *task,
+open_thread (GTask        *task,
              gpointer      source_object,
              gpointer      task_data,
              GCancellable *cancellable)
 {
-  LoadData *ld = task_data;
+  OpenData *od = task_data;
   GError *error = NULL;
-  VsVideoQuery all = { 0 };
 
-  if (ld->reader == NULL)
+  od->writer = vs_database_open (od->database_path, VS_DATABASE_MODE_WRITER, &error);
+  if (od->writer != NULL)
+    od->reader = vs_database_open (od->database_path, VS_DATABASE_MODE_READER, &error);
+  if (od->reader != NULL)
+    od->roots = vs_database_dup_roots (od->reader, &error);
+  if (od->roots == NULL)
     {
-      ld->writer = vs_database_open (ld->database_path, VS_DATABASE_MODE_WRITER, &error);
-      if (ld->writer == NULL)
-        {
-          g_task_return_error (task, error);
-          return;
-        }
-      ld->reader = vs_database_open (ld->database_path, VS_DATABASE_MODE_READER, &error);
-      if (ld->reader == NULL)
-        {
-          g_task_return_error (task, error);
-          return;
-        }
+      g_task_return_error (task, error);
+      return;
     }
-  ld->roots = vs_database_dup_roots (ld->reader, &error);
-  if (ld->roots != NULL && ld->roots[0] == NULL && ld->default_folder != NULL &&
-      g_file_test (ld->default_folder, G_FILE_TEST_IS_DIR))
+  /* First start: the Videos folder, when there is one. */
+  if (od->roots[0] == NULL && od->default_folder != NULL &&
+      g_file_test (od->default_folder, G_FILE_TEST_IS_DIR))
     {
-      g_strfreev (ld->roots);
-      ld->roots = g_strdupv ((char *[]) { ld->default_folder, NULL });
+      g_strfreev (od->roots);
+      od->roots = g_strdupv ((char *[]) { od->default_folder, NULL });
     }
-  ld->count = ld->roots != NULL ? vs_database_count_videos (ld->reader, &all, &error) : -1;
-  if (ld->count < 0)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+  g_task_return_boolean (task, TRUE);
 }
 
+static void on_scan_progress (VsWindow *self,
+                              guint     folders_done,
+                              guint     videos_seen,
+                              guint     changes);
 static void
-show_count (VsWindow *self)
+setup_cell (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            VsWindow                 *self);
+static void bind_cell   (GtkSignalListItemFactory *factory,
+                         GtkListItem              *item,
+                         VsWindow                 *self);
+static void unbind_cell (GtkSignalListItemFactory *factory,
+                         GtkListItem              *item,
+                         VsWindow                 *self);
+
+static void
+on_opened (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
-  g_autofree char *number = g_strdup_printf ("%'" G_GINT64_FORMAT, self->video_count);
-  g_autofree char *folders = NULL;
+  g_autoptr(VsWindow) self = user_data;
+  OpenData *od = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GtkListItemFactory) factory = NULL;
+  g_autoptr(GtkSingleSelection) selection = NULL;
 
-  if (self->video_count == 0)
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      g_autofree char *description = NULL;
-
-      if (self->roots != NULL && self->roots[0] != NULL)
-        {
-          g_autofree char *name = g_filename_display_name (self->roots[0]);
-
-          /* Translators: %s is a folder path */
-          description = g_strdup_printf (_("No videos were found in “%s”."), name);
-        }
-      else
-        description = g_strdup (_("Put videos in your Videos folder, then rescan with F5."));
-      adw_status_page_set_description (self->empty_page, description);
-      gtk_stack_set_visible_child_name (self->stack, self->scanning ? "loading" : "empty");
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_warning ("%s", error->message);
+      adw_status_page_set_description (self->error_page, error->message);
+      gtk_stack_set_visible_child_name (self->stack, "error");
       return;
     }
 
-  gtk_label_set_label (self->count_label, number);
-  gtk_label_set_label (self->count_caption,
-                       g_dngettext (GETTEXT_PACKAGE, "video", "videos",
-                                    (gulong) MIN (self->video_count, G_MAXULONG)));
-  if (self->roots != NULL)
-    {
-      g_autoptr(GString) text = g_string_new (NULL);
+  self->writer = g_steal_pointer (&od->writer);
+  self->reader = g_steal_pointer (&od->reader);
+  self->roots = g_steal_pointer (&od->roots);
+  self->scanner = vs_scanner_new (self->writer);
+  self->media = vs_media_service_new (g_settings_get_uint (self->settings, "workers"), 0);
+  self->textures = vs_texture_cache_new (self->media,
+                                         (gsize) g_settings_get_uint (self->settings,
+                                                                      "texture-cache-mb") << 20);
+  self->model = vs_library_model_new (self->reader);
+  self->opened = TRUE;
 
-      for (guint i = 0; self->roots[i] != NULL; i++)
-        {
-          g_autofree char *name = g_filename_display_name (self->roots[i]);
+  g_signal_connect_object (self->scanner, "progress", G_CALLBACK (on_scan_progress), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->model, "notify::n-items", G_CALLBACK (update_page), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->model, "notify::busy", G_CALLBACK (update_page), self,
+                           G_CONNECT_SWAPPED);
 
-          if (i > 0)
-            g_string_append (text, "\n");
-          g_string_append (text, name);
-        }
-      folders = g_string_free (g_steal_pointer (&text), FALSE);
-    }
-  gtk_label_set_label (self->roots_label, folders != NULL ? folders : "");
-  gtk_stack_set_visible_child_name (self->stack, "library");
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect_object (factory, "setup", G_CALLBACK (setup_cell), self, 0);
+  g_signal_connect_object (factory, "bind", G_CALLBACK (bind_cell), self, 0);
+  g_signal_connect_object (factory, "unbind", G_CALLBACK (unbind_cell), self, 0);
+  selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->model)));
+  gtk_single_selection_set_autoselect (selection, FALSE);
+  gtk_single_selection_set_can_unselect (selection, TRUE);
+  gtk_grid_view_set_factory (self->grid, factory);
+  gtk_grid_view_set_model (self->grid, GTK_SELECTION_MODEL (selection));
+
+  apply_query (self);
+  update_page (self);
+  vs_bench_attach (GTK_WINDOW (self), self->scroller, G_LIST_MODEL (self->model));
+  if (self->roots[0] != NULL)
+    start_scan (self);
 }
+
+static void
+open_library (VsWindow *self)
+{
+  g_autoptr(GTask) task = g_task_new (self, self->cancellable, on_opened, g_object_ref (self));
+  OpenData *od = g_new0 (OpenData, 1);
+
+  od->database_path = g_strdup (self->database_path);
+  od->default_folder = g_strdup (self->default_folder);
+  g_task_set_source_tag (task, open_library);
+  g_task_set_task_data (task, od, open_data_free);
+  g_task_run_in_thread (task, open_thread);
+}
+
+/* Scanning and media ----------------------------------------------------- */
 
 static void
 set_scanning (VsWindow *self,
@@ -176,6 +259,16 @@ set_scanning (VsWindow *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.rescan", !scanning);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-scan", scanning);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCANNING]);
+  update_page (self);
+}
+
+static gboolean
+refresh_during_scan (gpointer user_data)
+{
+  VsWindow *self = user_data;
+
+  vs_library_model_refresh (self->model);
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -193,57 +286,18 @@ on_scan_progress (VsWindow *self,
 }
 
 static void
-on_loaded (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+on_media_updated (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
   g_autoptr(VsWindow) self = user_data;
-  LoadData *ld = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      g_warning ("%s", error->message);
-      adw_status_page_set_description (self->error_page, error->message);
-      gtk_stack_set_visible_child_name (self->stack, "error");
-      set_scanning (self, FALSE);
-      return;
-    }
-
-  if (ld->writer != NULL)
-    {
-      g_set_object (&self->writer, ld->writer);
-      g_set_object (&self->reader, ld->reader);
-      self->scanner = vs_scanner_new (self->writer);
-      g_signal_connect_object (self->scanner, "progress", G_CALLBACK (on_scan_progress), self,
-                               G_CONNECT_SWAPPED);
-    }
-  g_strfreev (self->roots);
-  self->roots = g_steal_pointer (&ld->roots);
-  self->video_count = ld->count;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIDEO_COUNT]);
-  show_count (self);
-
-  /* The first load is followed by a rescan; the one after a scan is not. */
-  if (ld->writer != NULL && self->roots[0] != NULL)
-    start_scan (self);
-}
-
-static void
-load (VsWindow *self)
-{
-  g_autoptr(GTask) task = g_task_new (self, self->cancellable, on_loaded, g_object_ref (self));
-  LoadData *ld = g_new0 (LoadData, 1);
-
-  ld->database_path = g_strdup (self->database_path);
-  ld->default_folder = g_strdup (self->default_folder);
-  if (self->reader != NULL)
-    ld->reader = g_object_ref (self->reader);
-  g_task_set_source_tag (task, load);
-  g_task_set_task_data (task, ld, load_data_free);
-  g_task_run_in_thread (task, load_thread);
+  if (!vs_media_service_update_finish (VS_MEDIA_SERVICE (object), result, NULL, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Probing failed: %s", error->message);
+  if (!g_cancellable_is_cancelled (self->cancellable))
+    vs_library_model_refresh (self->model);
 }
 
 static void
@@ -254,9 +308,15 @@ on_scanned (GObject      *object,
   g_autoptr(VsWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   VsScanSummary summary = { 0 };
+  gboolean ok;
 
-  if (!vs_scanner_scan_finish (VS_SCANNER (object), result, &summary, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  ok = vs_scanner_scan_finish (VS_SCANNER (object), result, &summary, &error);
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  g_clear_object (&self->scan_cancellable);
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  if (!ok && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_warning ("Scan failed: %s", error->message);
       adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
@@ -271,27 +331,122 @@ on_scanned (GObject      *object,
 
       adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
     }
-  g_clear_object (&self->scan_cancellable);
   set_scanning (self, FALSE);
-  if (!g_cancellable_is_cancelled (self->cancellable))
-    load (self);
+  vs_library_model_refresh (self->model);
+  g_strfreev (self->roots);
+  self->roots = vs_database_dup_roots (self->reader, NULL);
+
+  /* Durations and sizes of new files, in the background; thumbnails come per cell. */
+  vs_media_service_update_async (self->media, self->writer, VS_UPDATE_PROBE,
+                                 VS_THUMBNAIL_SIZE_LARGE, self->cancellable,
+                                 on_media_updated, g_object_ref (self));
+}
+
+static void
+scan_folders (VsWindow           *self,
+              const char * const *folders)
+{
+  if (self->scanning || self->scanner == NULL || folders == NULL || folders[0] == NULL)
+    return;
+
+  self->scan_cancellable = g_cancellable_new ();
+  gtk_label_set_label (self->progress_label, _("Scanning…"));
+  set_scanning (self, TRUE);
+  self->refresh_id = g_timeout_add (REFRESH_DURING_SCAN_MS, refresh_during_scan, self);
+  vs_scanner_scan_async (self->scanner, folders, self->scan_cancellable, on_scanned,
+                         g_object_ref (self));
 }
 
 static void
 start_scan (VsWindow *self)
 {
-  if (self->scanning || self->scanner == NULL || self->roots == NULL || self->roots[0] == NULL)
-    return;
-
-  g_clear_object (&self->scan_cancellable);
-  self->scan_cancellable = g_cancellable_new ();
-  gtk_label_set_label (self->progress_label, _("Scanning…"));
-  set_scanning (self, TRUE);
-  if (self->video_count == 0)
-    gtk_stack_set_visible_child_name (self->stack, "loading");
-  vs_scanner_scan_async (self->scanner, (const char * const *) self->roots,
-                         self->scan_cancellable, on_scanned, g_object_ref (self));
+  scan_folders (self, (const char * const *) self->roots);
 }
+
+/* Cells ------------------------------------------------------------------ */
+
+static void
+on_cell_menu (GtkGestureClick *gesture,
+              int              n_press,
+              double           x,
+              double           y,
+              VsWindow        *self)
+{
+  GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  VsVideo *video = vs_video_cell_get_video (VS_VIDEO_CELL (cell));
+  GtkWidget *popover;
+
+  if (video == NULL || vs_video_get_loading (video))
+    return;
+  g_set_object (&self->menu_video, video);
+  popover = gtk_popover_menu_new_from_model (self->item_menu);
+  gtk_widget_set_parent (popover, cell);
+  gtk_popover_set_pointing_to (GTK_POPOVER (popover), &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+  gtk_popover_set_has_arrow (GTK_POPOVER (popover), FALSE);
+  g_signal_connect (popover, "closed", G_CALLBACK (gtk_widget_unparent), NULL);
+  gtk_popover_popup (GTK_POPOVER (popover));
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static void
+setup_cell (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            VsWindow                 *self)
+{
+  VsVideoCell *cell = vs_video_cell_new (self->textures);
+  GtkGesture *click = gtk_gesture_click_new ();
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect_object (click, "pressed", G_CALLBACK (on_cell_menu), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (cell), GTK_EVENT_CONTROLLER (click));
+  gtk_list_item_set_child (item, GTK_WIDGET (cell));
+}
+
+static void
+bind_cell (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           VsWindow                 *self)
+{
+  vs_video_cell_set_video (VS_VIDEO_CELL (gtk_list_item_get_child (item)),
+                           gtk_list_item_get_item (item));
+}
+
+static void
+unbind_cell (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             VsWindow                 *self)
+{
+  vs_video_cell_set_video (VS_VIDEO_CELL (gtk_list_item_get_child (item)), NULL);
+}
+
+static VsVideo *
+video_at (VsWindow *self,
+          guint     position)
+{
+  return self->model ? g_list_model_get_item (G_LIST_MODEL (self->model), position) : NULL;
+}
+
+static void
+play (VsWindow *self,
+      VsVideo  *video)
+{
+  if (video == NULL || vs_video_get_uri (video) == NULL)
+    return;
+  /* The built-in player is a later step: the default application plays it for now. */
+  gtk_show_uri (GTK_WINDOW (self), vs_video_get_uri (video), GDK_CURRENT_TIME);
+}
+
+static void
+on_grid_activate (GtkGridView *grid,
+                  guint        position,
+                  VsWindow    *self)
+{
+  g_autoptr(VsVideo) video = video_at (self, position);
+
+  play (self, video);
+}
+
+/* Actions ---------------------------------------------------------------- */
 
 static void
 rescan_action (GtkWidget  *widget,
@@ -313,9 +468,222 @@ cancel_scan_action (GtkWidget  *widget,
 }
 
 static void
+on_folder_chosen (GtkNativeDialog *dialog,
+                  int              response,
+                  VsWindow        *self)
+{
+  g_autoptr(GFile) folder = NULL;
+  g_autofree char *path = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  g_object_unref (dialog);
+  if (folder == NULL || (path = g_file_get_path (folder)) == NULL)
+    return;
+  scan_folders (self, (const char *[]) { path, NULL });
+}
+
+static void
+add_folder_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  VsWindow *self = VS_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+
+  /* A portal dialog under Flatpak; GtkFileDialog arrives only in GTK 4.10. */
+  chooser = gtk_file_chooser_native_new (_("Add Folder to Library"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Add"), NULL);
+  if (self->default_folder != NULL)
+    {
+      g_autoptr(GFile) videos = g_file_new_for_path (self->default_folder);
+
+      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), videos, NULL);
+    }
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_folder_chosen), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+play_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  VsWindow *self = VS_WINDOW (widget);
+
+  play (self, self->menu_video);
+}
+
+static void
+open_folder_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  VsWindow *self = VS_WINDOW (widget);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFile) parent = NULL;
+  g_autofree char *uri = NULL;
+
+  if (self->menu_video == NULL || vs_video_get_uri (self->menu_video) == NULL)
+    return;
+  file = g_file_new_for_uri (vs_video_get_uri (self->menu_video));
+  parent = g_file_get_parent (file);
+  /* An HLS item is its folder: show the folder that holds it. */
+  if (vs_video_get_is_hls (self->menu_video) && parent != NULL)
+    {
+      g_autoptr(GFile) grand = g_file_get_parent (parent);
+
+      if (grand != NULL)
+        g_set_object (&parent, grand);
+    }
+  uri = parent ? g_file_get_uri (parent) : NULL;
+  if (uri != NULL)
+    gtk_show_uri (GTK_WINDOW (self), uri, GDK_CURRENT_TIME);
+}
+
+static void
+on_trashed (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(VsWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_file_get_basename (G_FILE (object));
+  g_autofree char *text = NULL;
+  g_autofree char *display = NULL;
+
+  display = g_filename_display_name (name);
+  if (!g_file_trash_finish (G_FILE (object), result, &error))
+    {
+      text = g_strdup_printf (_("“%s” could not be moved to the trash: %s"), display,
+                              error->message);
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+      return;
+    }
+  /* The next scan would notice; the grid should not wait for it. */
+  start_scan (self);
+  text = g_strdup_printf (_("“%s” moved to the trash"), display);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
+
+static void
+trash_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  VsWindow *self = VS_WINDOW (widget);
+  g_autoptr(GFile) file = NULL;
+
+  if (self->menu_video == NULL || vs_video_get_uri (self->menu_video) == NULL)
+    return;
+  file = g_file_new_for_uri (vs_video_get_uri (self->menu_video));
+  /* An HLS item is the whole folder of the playlist and its segments. */
+  if (vs_video_get_is_hls (self->menu_video))
+    {
+      g_autoptr(GFile) folder = g_file_get_parent (file);
+
+      g_set_object (&file, folder);
+    }
+  g_file_trash_async (file, G_PRIORITY_DEFAULT, self->cancellable, on_trashed,
+                      g_object_ref (self));
+}
+
+static void
+add_property_row (AdwPreferencesGroup *group,
+                  const char          *title,
+                  const char          *value)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value && value[0] ? value : "—");
+  adw_preferences_group_add (group, row);
+}
+
+static void
+properties_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  VsWindow *self = VS_WINDOW (widget);
+  const VsVideoRecord *r;
+  AdwPreferencesWindow *dialog;
+  AdwPreferencesPage *page;
+  AdwPreferencesGroup *group;
+  g_autofree char *path = NULL, *size = NULL, *mtime = NULL, *ctime = NULL;
+  g_autofree char *duration = NULL, *resolution = NULL;
+  g_autoptr(GDateTime) modified = NULL;
+  g_autoptr(GDateTime) created = NULL;
+
+  if (self->menu_video == NULL || (r = vs_video_get_record (self->menu_video)) == NULL)
+    return;
+
+  path = g_filename_display_name (r->path);
+  size = g_format_size_full (r->size, G_FORMAT_SIZE_LONG_FORMAT);
+  modified = g_date_time_new_from_unix_local (r->mtime_ns / 1000000000);
+  mtime = modified ? g_date_time_format (modified, "%c") : NULL;
+  created = r->btime_ns ? g_date_time_new_from_unix_local (r->btime_ns / 1000000000) : NULL;
+  ctime = created ? g_date_time_format (created, "%c") : NULL;
+  duration = r->duration_ms >= 0 ? vs_format_duration (r->duration_ms) : NULL;
+  resolution = r->width > 0 ? g_strdup_printf ("%d × %d", r->width, r->height) : NULL;
+
+  dialog = ADW_PREFERENCES_WINDOW (adw_preferences_window_new ());
+  gtk_window_set_title (GTK_WINDOW (dialog), vs_video_get_title (self->menu_video));
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (dialog), 520, 560);
+  adw_preferences_window_set_search_enabled (dialog, FALSE);
+  page = ADW_PREFERENCES_PAGE (adw_preferences_page_new ());
+  group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  add_property_row (group, _("Location"), path);
+  add_property_row (group, _("Size"), size);
+  add_property_row (group, _("Modified"), mtime);
+  add_property_row (group, _("Created"), ctime);
+  add_property_row (group, _("Duration"), duration);
+  add_property_row (group, _("Resolution"), resolution);
+  add_property_row (group, _("Video"), r->video_codec);
+  add_property_row (group, _("Audio"), r->audio_codec);
+  add_property_row (group, _("Container"), r->kind == VS_VIDEO_KIND_HLS ? "HLS" : r->container);
+  adw_preferences_page_add (page, group);
+  adw_preferences_window_add (dialog, page);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+focus_search_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  VsWindow *self = VS_WINDOW (widget);
+
+  gtk_toggle_button_set_active (self->search_button, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+/* Window state ----------------------------------------------------------- */
+
+static gboolean
+vs_window_close_request (GtkWindow *window)
+{
+  VsWindow *self = VS_WINDOW (window);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  if (!gtk_window_is_maximized (window))
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  return GTK_WINDOW_CLASS (vs_window_parent_class)->close_request (window);
+}
+
+static void
 vs_window_constructed (GObject *object)
 {
   VsWindow *self = VS_WINDOW (object);
+  g_autoptr(GAction) sort_key = NULL;
+  g_autoptr(GAction) sort_descending = NULL;
 
   G_OBJECT_CLASS (vs_window_parent_class)->constructed (object);
 
@@ -323,8 +691,26 @@ vs_window_constructed (GObject *object)
     self->database_path = vs_database_default_path ();
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+
+  self->settings = g_settings_new (APP_ID);
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  sort_key = g_settings_create_action (self->settings, "sort-key");
+  sort_descending = g_settings_create_action (self->settings, "sort-descending");
+  g_action_map_add_action (G_ACTION_MAP (self), sort_key);
+  g_action_map_add_action (G_ACTION_MAP (self), sort_descending);
+  g_signal_connect_object (self->settings, "changed::sort-key", G_CALLBACK (apply_query), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::sort-descending", G_CALLBACK (apply_query),
+                           self, G_CONNECT_SWAPPED);
+
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-scan", FALSE);
-  load (self);
+  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
+  open_library (self);
 }
 
 static void
@@ -335,6 +721,7 @@ vs_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   if (self->scan_cancellable != NULL)
     g_cancellable_cancel (self->scan_cancellable);
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), VS_TYPE_WINDOW);
 
   G_OBJECT_CLASS (vs_window_parent_class)->dispose (object);
@@ -345,9 +732,14 @@ vs_window_finalize (GObject *object)
 {
   VsWindow *self = VS_WINDOW (object);
 
+  g_clear_object (&self->menu_video);
+  g_clear_object (&self->model);
+  g_clear_object (&self->textures);
+  g_clear_object (&self->media);
   g_clear_object (&self->scanner);
   g_clear_object (&self->writer);
   g_clear_object (&self->reader);
+  g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->scan_cancellable);
   g_clear_pointer (&self->roots, g_strfreev);
@@ -372,9 +764,6 @@ vs_window_get_property (GObject    *object,
       break;
     case PROP_DEFAULT_FOLDER:
       g_value_set_string (value, self->default_folder);
-      break;
-    case PROP_VIDEO_COUNT:
-      g_value_set_int64 (value, self->video_count);
       break;
     case PROP_SCANNING:
       g_value_set_boolean (value, self->scanning);
@@ -410,12 +799,14 @@ vs_window_class_init (VsWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->constructed = vs_window_constructed;
   object_class->dispose = vs_window_dispose;
   object_class->finalize = vs_window_finalize;
   object_class->get_property = vs_window_get_property;
   object_class->set_property = vs_window_set_property;
+  window_class->close_request = vs_window_close_request;
 
   properties[PROP_DATABASE_PATH] =
     g_param_spec_string ("database-path", NULL, NULL, NULL,
@@ -423,31 +814,43 @@ vs_window_class_init (VsWindowClass *klass)
   properties[PROP_DEFAULT_FOLDER] =
     g_param_spec_string ("default-folder", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_VIDEO_COUNT] =
-    g_param_spec_int64 ("video-count", NULL, NULL, -1, G_MAXINT64, 0,
-                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_SCANNING] =
     g_param_spec_boolean ("scanning", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (VS_TYPE_VIDEO_CELL);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/vs-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, VsWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, VsWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, VsWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, VsWindow, error_page);
-  gtk_widget_class_bind_template_child (widget_class, VsWindow, count_label);
-  gtk_widget_class_bind_template_child (widget_class, VsWindow, count_caption);
-  gtk_widget_class_bind_template_child (widget_class, VsWindow, roots_label);
+  gtk_widget_class_bind_template_child (widget_class, VsWindow, grid);
+  gtk_widget_class_bind_template_child (widget_class, VsWindow, scroller);
+  gtk_widget_class_bind_template_child (widget_class, VsWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, VsWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, VsWindow, search_button);
   gtk_widget_class_bind_template_child (widget_class, VsWindow, progress_box);
   gtk_widget_class_bind_template_child (widget_class, VsWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, VsWindow, progress_label);
   gtk_widget_class_bind_template_child (widget_class, VsWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, VsWindow, item_menu);
 
   gtk_widget_class_install_action (widget_class, "win.rescan", NULL, rescan_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-scan", NULL, cancel_scan_action);
+  gtk_widget_class_install_action (widget_class, "win.add-folder", NULL, add_folder_action);
+  gtk_widget_class_install_action (widget_class, "win.play", NULL, play_action);
+  gtk_widget_class_install_action (widget_class, "win.open-folder", NULL, open_folder_action);
+  gtk_widget_class_install_action (widget_class, "win.trash", NULL, trash_action);
+  gtk_widget_class_install_action (widget_class, "win.properties", NULL, properties_action);
+  gtk_widget_class_install_action (widget_class, "win.focus-search", NULL, focus_search_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.rescan", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
                                        "win.rescan", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK,
+                                       "win.add-folder", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
+                                       "win.focus-search", NULL);
 }
 
 static void
@@ -455,8 +858,9 @@ vs_window_init (VsWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
-  g_signal_connect_object (self, "notify::scanning", G_CALLBACK (show_count), self,
+  g_signal_connect_object (self->search_entry, "search-changed", G_CALLBACK (apply_query), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->grid, "activate", G_CALLBACK (on_grid_activate), self, 0);
 }
 
 VsWindow *
@@ -475,7 +879,7 @@ gint64
 vs_window_get_video_count (VsWindow *self)
 {
   g_return_val_if_fail (VS_IS_WINDOW (self), -1);
-  return self->video_count;
+  return self->model ? g_list_model_get_n_items (G_LIST_MODEL (self->model)) : 0;
 }
 
 gboolean
@@ -483,4 +887,11 @@ vs_window_get_scanning (VsWindow *self)
 {
   g_return_val_if_fail (VS_IS_WINDOW (self), FALSE);
   return self->scanning;
+}
+
+VsLibraryModel *
+vs_window_get_model (VsWindow *self)
+{
+  g_return_val_if_fail (VS_IS_WINDOW (self), NULL);
+  return self->model;
 }

@@ -1,17 +1,22 @@
-/* vs-window.h: the main window */
+/* vs-window.h: the main window: a lazy grid of the library */
 #pragma once
 
 #include <adwaita.h>
+
+#include "vs-library-model.h"
 
 G_BEGIN_DECLS
 
 #define VS_TYPE_WINDOW (vs_window_get_type ())
 G_DECLARE_FINAL_TYPE (VsWindow, vs_window, VS, WINDOW, AdwApplicationWindow)
 
-VsWindow *vs_window_new              (GtkApplication *application,
-                                      const char     *database_path,
-                                      const char     *default_folder);
-gint64    vs_window_get_video_count  (VsWindow *self);
-gboolean  vs_window_get_scanning     (VsWindow *self);
+VsWindow       *vs_window_new             (GtkApplication *application,
+                                           const char     *database_path,
+                                           const char     *default_folder);
+/* Videos in the grid now (the current search included). */
+gint64          vs_window_get_video_count (VsWindow *self);
+gboolean        vs_window_get_scanning    (VsWindow *self);
+/* NULL until the library is open. */
+VsLibraryModel *vs_window_get_model       (VsWindow *self);
 
 G_END_DECLS

@@ -1,0 +1,796 @@
+/* vs-bench.c: measurements for tests/bench/bench-window.sh, active only when
+ * VIDSHELF_BENCH=1 is in the environment
+ *
+ * Everything goes to stderr as lines "vidshelf-bench key=value ...", in this order:
+ *
+ *   grid-ms         the first frame painted with the grid on screen and items in it (the
+ *                   cells may still be placeholders)
+ *   first-paint-ms  the first frame in which every cell in view shows its item (title and
+ *                   caption: no placeholder left)
+ *   thumbs-ms       the first frame in which every cell in view also shows its picture
+ *                   (or THUMB_WAIT_US passed: timed-out=1)
+ *   scroll-ms ...   after scrolling from top to bottom, one page a frame, and waiting for
+ *                   the last thumbnails: frame statistics and memory; then the window is
+ *                   destroyed (so the application quits)
+ *
+ * Times "-ms" count from the start of the process: /proc/self/stat field 22 (starttime,
+ * in clock ticks since boot, 10 ms steps with the usual USER_HZ of 100) against
+ * CLOCK_BOOTTIME. "-unix-us" is the same moment as g_get_real_time(), for a caller that
+ * took its own timestamp when it started the process. A frame is painted when the
+ * window's GdkFrameClock emits ::after-paint.
+ *
+ * Frames during the scroll are measured with g_get_monotonic_time() in a tick callback
+ * (the frame clock's update phase, once a frame): the interval between two ticks is how
+ * long a frame took as the user sees it. (gdk_frame_clock_get_frame_time() is smoothed
+ * by GTK and would hide a late frame.) "work" is the update → ::after-paint time of one
+ * frame: layout, binding cells and painting on the main thread.
+ *
+ * The code sees the view only through GTK and GObject properties (a cell's "video" and
+ * its "loading" and "id"; a GtkPicture with a paintable), so that
+ * tests/bench/baseline-grid.c can build this very file (VS_BENCH_STANDALONE) and measure
+ * a bare GtkGridView the same way.
+ *
+ * Env: VIDSHELF_BENCH_STEP      pages a frame (default 1)
+ *      VIDSHELF_BENCH_PAUSE_MS  stop that long (printing "paused") once the thumbnails in
+ *                               view are there, at VIDSHELF_BENCH_PAUSE_AT (a fraction of
+ *                               the scroll, default 0: the top); for screenshots
+ *      VIDSHELF_BENCH_TIMEOUT   give up after this many seconds (default 900)
+ */
+#define G_LOG_DOMAIN "vs-bench"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vs-bench.h"
+
+#ifndef VS_BENCH_STANDALONE
+#include "vs-library-model.h"
+#endif
+
+#define SLOW_FRAME_US     (50 * G_TIME_SPAN_MILLISECOND)
+#define THUMB_WAIT_US     (5 * G_TIME_SPAN_SECOND)   /* for the thumbnails in view, at most */
+#define SETTLE_US         (1 * G_TIME_SPAN_SECOND)   /* at the bottom, before reading RSS */
+#define WATCHDOG_MS       100
+#define DEFAULT_TIMEOUT_S 900
+
+typedef enum
+{
+  PHASE_GRID,      /* waiting for a painted grid with items */
+  PHASE_CONTENT,   /* waiting for the cells in view to show their items */
+  PHASE_THUMBS,    /* waiting for the pictures in view */
+  PHASE_PAUSED,
+  PHASE_SCROLL,
+  PHASE_SETTLE,    /* at the bottom: waiting for the last pictures */
+  PHASE_DONE,
+} Phase;
+
+static const char * const phase_names[] = {
+  "grid", "content", "thumbs", "paused", "scroll", "settle", "done",
+};
+
+typedef struct
+{
+  guint    cells;       /* cells at least partly in view */
+  guint    filled;      /* ... showing their item */
+  guint    pictures;    /* ... that have a GtkPicture */
+  guint    thumbs;      /* ... showing a paintable in it */
+  gboolean last_item;   /* the model's last item is one of them */
+} ViewState;
+
+typedef struct
+{
+  GtkWindow         *window;     /* unowned: the bench lives in its qdata */
+  GtkScrolledWindow *scroller;
+  GListModel        *model;
+  GdkFrameClock     *clock;      /* owned */
+
+  gulong             items_changed_id;
+  gulong             after_paint_id;
+  gulong             realize_id;
+  guint              tick_id;
+  guint              watchdog_id;
+  guint              pause_id;
+
+  Phase              phase;
+  gint64             start_us;     /* process start, on the monotonic clock; -1 unknown */
+  gint64             attach_us;
+  gint64             phase_us;     /* when the phase began */
+  gint64             first_paint_us;
+
+  /* settings */
+  double             step;
+  double             pause_at;
+  guint              pause_ms;
+  gint64             timeout_us;
+  gboolean           paused_once;
+
+  /* the scroll */
+  gint64             scroll_start_us;
+  gint64             scroll_end_us;
+  gint64             paused_total_us;
+  gint64             pause_start_us;
+  gint64             last_tick_us;
+  gint64             tick_us;      /* this frame's tick; 0 when the tick did not run */
+  GArray            *intervals;    /* gint64 µs between ticks */
+  gint64             max_frame_us;
+  guint              max_frame_index;
+  double             max_frame_at; /* where in the scroll (0..1) */
+  gint64             max_work_us;
+  guint              slow_frames;
+  guint              bottom_frames;
+  guint              thumbs_timed_out : 1;
+} Bench;
+
+static void bench_finish (Bench *self);
+
+/* Clock and /proc ---------------------------------------------------------- */
+
+/* The process's start on the g_get_monotonic_time() clock, or -1. */
+static gint64
+process_start_us (void)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *p;
+  struct timespec boot;
+  long hz = sysconf (_SC_CLK_TCK);
+  guint64 start_ticks;
+  gint64 boot_us;
+  gint64 now_us;
+
+  if (hz <= 0 || !g_file_get_contents ("/proc/self/stat", &contents, NULL, NULL))
+    return -1;
+  /* "pid (comm) state ppid ...": comm may hold spaces and parentheses */
+  if ((p = strrchr (contents, ')')) == NULL || p[1] != ' ')
+    return -1;
+  fields = g_strsplit (p + 2, " ", 0);
+  /* fields[0] is field 3 (state), so starttime (field 22) is fields[19] */
+  if (g_strv_length (fields) < 20 ||
+      !g_ascii_string_to_unsigned (fields[19], 10, 0, G_MAXUINT64, &start_ticks, NULL))
+    return -1;
+
+  now_us = g_get_monotonic_time ();
+  if (clock_gettime (CLOCK_BOOTTIME, &boot) != 0)
+    return -1;
+  boot_us = (gint64) boot.tv_sec * G_USEC_PER_SEC + boot.tv_nsec / 1000;
+  return now_us - (boot_us - (gint64) (start_ticks * G_USEC_PER_SEC / (guint64) hz));
+}
+
+static double
+since_start_ms (Bench  *self,
+                gint64  when_us)
+{
+  return self->start_us < 0 ? -1.0 : (when_us - self->start_us) / 1000.0;
+}
+
+typedef struct
+{
+  gint64 rss_kb;
+  gint64 hwm_kb;
+  gint64 anon_kb;
+  gint64 file_kb;
+} Memory;
+
+static void
+read_memory (Memory *mem)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  mem->rss_kb = mem->hwm_kb = mem->anon_kb = mem->file_kb = -1;
+  if (!g_file_get_contents ("/proc/self/status", &contents, NULL, NULL))
+    return;
+  lines = g_strsplit (contents, "\n", 0);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = lines[i];
+      gint64 *slot = NULL;
+
+      if (g_str_has_prefix (line, "VmRSS:"))
+        slot = &mem->rss_kb;
+      else if (g_str_has_prefix (line, "VmHWM:"))
+        slot = &mem->hwm_kb;
+      else if (g_str_has_prefix (line, "RssAnon:"))
+        slot = &mem->anon_kb;
+      else if (g_str_has_prefix (line, "RssFile:"))
+        slot = &mem->file_kb;
+      if (slot != NULL)
+        *slot = g_ascii_strtoll (strchr (line, ':') + 1, NULL, 10);
+    }
+}
+
+static void
+print_line (const char *format,
+            ...) G_GNUC_PRINTF (1, 2);
+
+static void
+print_line (const char *format,
+            ...)
+{
+  g_autofree char *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  /* one write, so that the line is never interleaved with other output */
+  fprintf (stderr, "vidshelf-bench %s\n", text);
+  fflush (stderr);
+}
+
+/* The view ---------------------------------------------------------------- */
+
+static GtkWidget *
+get_view (Bench *self)
+{
+  return gtk_scrolled_window_get_child (self->scroller);
+}
+
+static GParamSpec *
+find_property (gpointer    object,
+               const char *name,
+               GType       type)
+{
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (object), name);
+
+  return pspec != NULL && g_type_is_a (pspec->value_type, type) ? pspec : NULL;
+}
+
+/* A stable key for a model item: its "id" (VsVideo) or its string (GtkStringObject). */
+static char *
+item_key (gpointer item)
+{
+  if (item == NULL)
+    return NULL;
+  if (find_property (item, "id", G_TYPE_INT64) != NULL)
+    {
+      gint64 id = 0;
+
+      g_object_get (item, "id", &id, NULL);
+      return g_strdup_printf ("id:%" G_GINT64_FORMAT, id);
+    }
+  if (GTK_IS_STRING_OBJECT (item))
+    return g_strdup_printf ("string:%s", gtk_string_object_get_string (item));
+  return NULL;
+}
+
+/* The key of what @cell shows: its "video" (VsVideoCell), or its label (a bare GtkLabel
+ * cell shows the string of a GtkStringObject). */
+static char *
+cell_key (GtkWidget *cell)
+{
+  if (find_property (cell, "video", G_TYPE_OBJECT) != NULL)
+    {
+      g_autoptr(GObject) item = NULL;
+
+      g_object_get (cell, "video", &item, NULL);
+      return item_key (item);
+    }
+  if (GTK_IS_LABEL (cell))
+    return g_strdup_printf ("string:%s", gtk_label_get_label (GTK_LABEL (cell)));
+  return NULL;
+}
+
+/* TRUE when @cell shows an item, not a placeholder. */
+static gboolean
+cell_filled (GtkWidget *cell)
+{
+  g_autoptr(GObject) item = NULL;
+  gboolean loading = FALSE;
+
+  if (find_property (cell, "video", G_TYPE_OBJECT) == NULL)
+    return TRUE;
+  g_object_get (cell, "video", &item, NULL);
+  if (item == NULL)
+    return FALSE;
+  if (find_property (item, "loading", G_TYPE_BOOLEAN) != NULL)
+    g_object_get (item, "loading", &loading, NULL);
+  return !loading;
+}
+
+static GtkPicture *
+find_picture (GtkWidget *widget)
+{
+  if (GTK_IS_PICTURE (widget))
+    return GTK_PICTURE (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkPicture *picture = find_picture (child);
+
+      if (picture != NULL)
+        return picture;
+    }
+  return NULL;
+}
+
+/* Looks at the cells the scroller shows now (what the last frame painted, when called
+ * from ::after-paint). The view's children are the list item widgets; each holds the
+ * factory's cell as its first child. */
+static void
+inspect_view (Bench     *self,
+              gboolean   want_last,
+              ViewState *state)
+{
+  GtkWidget *scroller = GTK_WIDGET (self->scroller);
+  GtkWidget *view = get_view (self);
+  graphene_rect_t viewport;
+  g_autofree char *last_key = NULL;
+  guint n_items = g_list_model_get_n_items (self->model);
+
+  memset (state, 0, sizeof *state);
+  if (view == NULL || !gtk_widget_get_mapped (scroller) || !gtk_widget_get_mapped (view))
+    return;
+  graphene_rect_init (&viewport, 0, 0,
+                      gtk_widget_get_width (scroller), gtk_widget_get_height (scroller));
+  /* Asking the lazy model for its last item reads that page: only at the end. */
+  if (want_last && n_items > 0)
+    {
+      g_autoptr(GObject) last = g_list_model_get_item (self->model, n_items - 1);
+
+      last_key = item_key (last);
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (view);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *cell = gtk_widget_get_first_child (child);
+      graphene_rect_t bounds;
+      GtkPicture *picture;
+
+      if (cell == NULL || !gtk_widget_get_mapped (child) || !gtk_widget_get_child_visible (child))
+        continue;
+      if (!gtk_widget_compute_bounds (child, scroller, &bounds) ||
+          !graphene_rect_intersection (&bounds, &viewport, NULL))
+        continue;
+
+      state->cells++;
+      if (cell_filled (cell))
+        state->filled++;
+      if ((picture = find_picture (cell)) != NULL)
+        {
+          state->pictures++;
+          if (gtk_widget_get_visible (GTK_WIDGET (picture)) &&
+              gtk_picture_get_paintable (picture) != NULL)
+            state->thumbs++;
+        }
+      if (last_key != NULL && !state->last_item)
+        {
+          g_autofree char *key = cell_key (cell);
+
+          state->last_item = g_strcmp0 (key, last_key) == 0;
+        }
+    }
+}
+
+static gboolean
+thumbs_complete (const ViewState *state)
+{
+  return state->cells > 0 && state->thumbs == state->pictures;
+}
+
+/* Phases ------------------------------------------------------------------ */
+
+static void
+set_phase (Bench  *self,
+           Phase   phase,
+           gint64  now)
+{
+  self->phase = phase;
+  self->phase_us = now;
+}
+
+static gboolean scroll_tick (GtkWidget     *widget,
+                             GdkFrameClock *clock,
+                             gpointer       user_data);
+
+static void
+start_scrolling (Bench  *self,
+                 gint64  now)
+{
+  if (self->scroll_start_us == 0)
+    self->scroll_start_us = now;
+  self->last_tick_us = 0;
+  self->bottom_frames = 0;
+  set_phase (self, PHASE_SCROLL, now);
+  self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->scroller), scroll_tick,
+                                                self, NULL);
+}
+
+static gboolean
+on_pause_over (gpointer user_data)
+{
+  Bench *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  self->pause_id = 0;
+  if (self->scroll_start_us != 0)
+    self->paused_total_us += now - self->pause_start_us;
+  start_scrolling (self, now);
+  return G_SOURCE_REMOVE;
+}
+
+/* The thumbnails in view are there (or will not come): pause, scroll or finish. */
+static void
+thumbs_done (Bench  *self,
+             gint64  now)
+{
+  if (self->pause_ms > 0 && !self->paused_once &&
+      (self->scroll_start_us == 0 ? self->pause_at <= 0.0 : TRUE))
+    {
+      GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
+
+      self->paused_once = TRUE;
+      if (self->scroll_start_us == 0)
+        self->pause_start_us = now;
+      set_phase (self, PHASE_PAUSED, now);
+      print_line ("paused at=%.3f value=%.0f", self->pause_at, gtk_adjustment_get_value (adj));
+      self->pause_id = g_timeout_add (self->pause_ms, on_pause_over, self);
+      return;
+    }
+  start_scrolling (self, now);
+}
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                Bench         *self)
+{
+  gint64 now = g_get_monotonic_time ();
+  ViewState state;
+
+  switch (self->phase)
+    {
+    case PHASE_GRID:
+      if (g_list_model_get_n_items (self->model) == 0)
+        return;
+      inspect_view (self, FALSE, &state);
+      if (state.cells == 0)
+        return;
+      print_line ("grid-ms=%.1f grid-unix-us=%" G_GINT64_FORMAT " n-items=%u cells=%u",
+                  since_start_ms (self, now), g_get_real_time () - (g_get_monotonic_time () - now),
+                  g_list_model_get_n_items (self->model), state.cells);
+      set_phase (self, PHASE_CONTENT, now);
+      G_GNUC_FALLTHROUGH;
+
+    case PHASE_CONTENT:
+      inspect_view (self, FALSE, &state);
+      if (state.cells == 0 || state.filled < state.cells)
+        return;
+      {
+        Memory mem;
+
+        read_memory (&mem);
+        self->first_paint_us = now;
+        print_line ("first-paint-ms=%.1f first-paint-unix-us=%" G_GINT64_FORMAT
+                    " attach-ms=%.1f cells=%u rss-kb=%" G_GINT64_FORMAT,
+                    since_start_ms (self, now),
+                    g_get_real_time () - (g_get_monotonic_time () - now),
+                    since_start_ms (self, self->attach_us), state.cells, mem.rss_kb);
+      }
+      set_phase (self, PHASE_THUMBS, now);
+      G_GNUC_FALLTHROUGH;
+
+    case PHASE_THUMBS:
+      inspect_view (self, FALSE, &state);
+      if (!thumbs_complete (&state) && now - self->phase_us < THUMB_WAIT_US)
+        return;
+      if (self->scroll_start_us == 0)
+        print_line ("thumbs-ms=%.1f thumbs-unix-us=%" G_GINT64_FORMAT
+                    " cells=%u pictures=%u/%u timed-out=%d",
+                    since_start_ms (self, now),
+                    g_get_real_time () - (g_get_monotonic_time () - now),
+                    state.cells, state.thumbs, state.pictures, !thumbs_complete (&state));
+      thumbs_done (self, now);
+      return;
+
+    case PHASE_SCROLL:
+      if (self->tick_us != 0)
+        {
+          gint64 work = now - self->tick_us;
+
+          self->max_work_us = MAX (self->max_work_us, work);
+          self->tick_us = 0;
+        }
+      return;
+
+    case PHASE_SETTLE:
+      inspect_view (self, FALSE, &state);
+      if (now - self->phase_us < SETTLE_US)
+        return;
+      if (!thumbs_complete (&state) && now - self->phase_us < THUMB_WAIT_US)
+        return;
+      self->thumbs_timed_out = !thumbs_complete (&state);
+      bench_finish (self);
+      return;
+
+    case PHASE_PAUSED:
+    case PHASE_DONE:
+    default:
+      return;
+    }
+}
+
+static gboolean
+scroll_tick (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       user_data)
+{
+  Bench *self = user_data;
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
+  gint64 now = g_get_monotonic_time ();
+  double value = gtk_adjustment_get_value (adj);
+  double page = gtk_adjustment_get_page_size (adj);
+  double bottom = gtk_adjustment_get_upper (adj) - page;
+
+  if (self->last_tick_us != 0)
+    {
+      gint64 interval = now - self->last_tick_us;
+
+      g_array_append_val (self->intervals, interval);
+      if (interval > SLOW_FRAME_US)
+        self->slow_frames++;
+      if (interval > self->max_frame_us)
+        {
+          self->max_frame_us = interval;
+          self->max_frame_index = self->intervals->len;
+          self->max_frame_at = bottom > 0 ? value / bottom : 0.0;
+        }
+    }
+  self->last_tick_us = now;
+  self->tick_us = now;
+
+  if (value >= bottom - 0.5)
+    {
+      /* Twice: the view may still grow the adjustment after the first frame down here. */
+      if (++self->bottom_frames >= 2)
+        {
+          self->tick_id = 0;
+          self->tick_us = 0;
+          self->scroll_end_us = now;
+          set_phase (self, PHASE_SETTLE, now);
+          return G_SOURCE_REMOVE;
+        }
+      return G_SOURCE_CONTINUE;
+    }
+  self->bottom_frames = 0;
+
+  if (self->pause_ms > 0 && !self->paused_once && self->pause_at > 0.0 &&
+      value >= self->pause_at * bottom)
+    {
+      /* Wait for the pictures here, then pause (see thumbs_done()). */
+      self->pause_start_us = now;
+      self->tick_id = 0;
+      self->tick_us = 0;
+      set_phase (self, PHASE_THUMBS, now);
+      return G_SOURCE_REMOVE;
+    }
+
+  gtk_adjustment_set_value (adj, MIN (value + page * self->step, bottom));
+  return G_SOURCE_CONTINUE;
+}
+
+/* Frames happen when something changes; this makes sure the waits for pictures end
+ * (by forcing a frame now and then) and that a stuck run gives up. */
+static gboolean
+watchdog (gpointer user_data)
+{
+  Bench *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (now - self->attach_us > self->timeout_us)
+    {
+      print_line ("error=timeout phase=%s n-items=%u", phase_names[self->phase],
+                  g_list_model_get_n_items (self->model));
+      self->watchdog_id = 0;
+      bench_finish (self);
+      return G_SOURCE_REMOVE;
+    }
+  if (self->phase == PHASE_THUMBS || self->phase == PHASE_SETTLE)
+    gtk_widget_queue_draw (GTK_WIDGET (self->scroller));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_items_changed (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  Bench      *self)
+{
+  /* The next frame will show them: make sure there is one. */
+  if (self->phase == PHASE_GRID && g_list_model_get_n_items (model) > 0)
+    gtk_widget_queue_draw (GTK_WIDGET (self->scroller));
+}
+
+/* Results ----------------------------------------------------------------- */
+
+static int
+compare_int64 (gconstpointer a,
+               gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a;
+  gint64 y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static double
+percentile_ms (GArray *sorted,
+               double  p)
+{
+  guint i;
+
+  if (sorted->len == 0)
+    return 0.0;
+  i = (guint) (p * (sorted->len - 1) + 0.5);
+  return g_array_index (sorted, gint64, MIN (i, sorted->len - 1)) / 1000.0;
+}
+
+static void
+disconnect_all (Bench *self)
+{
+  g_clear_signal_handler (&self->items_changed_id, self->model);
+  if (self->clock != NULL)
+    g_clear_signal_handler (&self->after_paint_id, self->clock);
+  g_clear_signal_handler (&self->realize_id, self->window);
+  if (self->tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->scroller), self->tick_id);
+  self->tick_id = 0;
+  g_clear_handle_id (&self->watchdog_id, g_source_remove);
+  g_clear_handle_id (&self->pause_id, g_source_remove);
+}
+
+static void
+bench_finish (Bench *self)
+{
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
+  g_autoptr(GArray) sorted = NULL;
+  g_autofree char *cache = NULL;
+  ViewState state;
+  Memory mem;
+  double bottom;
+  gint64 scroll_us;
+
+  if (self->phase == PHASE_DONE)
+    return;
+  inspect_view (self, TRUE, &state);
+  read_memory (&mem);
+  bottom = gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj);
+
+  sorted = g_array_copy (self->intervals);
+  g_array_sort (sorted, compare_int64);
+  scroll_us = self->scroll_end_us > 0
+              ? self->scroll_end_us - self->scroll_start_us - self->paused_total_us
+              : 0;
+#ifndef VS_BENCH_STANDALONE
+  if (VS_IS_LIBRARY_MODEL (self->model))
+    cache = g_strdup_printf (" cached-items=%u cache-size=%u",
+                             vs_library_model_get_n_cached (VS_LIBRARY_MODEL (self->model)),
+                             vs_library_model_get_cache_size (VS_LIBRARY_MODEL (self->model)));
+#endif
+
+  print_line ("scroll-ms=%.1f frames=%u max-frame-ms=%.1f p50-frame-ms=%.1f "
+              "p95-frame-ms=%.1f p99-frame-ms=%.1f slow-frames=%u max-frame-index=%u "
+              "max-frame-at=%.3f max-work-ms=%.1f reached-bottom=%d last-item-visible=%d "
+              "settle-timed-out=%d n-items=%u cells=%u pictures=%u/%u rss-kb=%" G_GINT64_FORMAT
+              " hwm-kb=%" G_GINT64_FORMAT " rss-anon-kb=%" G_GINT64_FORMAT
+              " rss-file-kb=%" G_GINT64_FORMAT "%s",
+              scroll_us / 1000.0, sorted->len, self->max_frame_us / 1000.0,
+              percentile_ms (sorted, 0.50), percentile_ms (sorted, 0.95),
+              percentile_ms (sorted, 0.99), self->slow_frames, self->max_frame_index,
+              self->max_frame_at, self->max_work_us / 1000.0,
+              self->phase == PHASE_SETTLE && gtk_adjustment_get_value (adj) >= bottom - 0.5,
+              state.last_item, self->thumbs_timed_out, g_list_model_get_n_items (self->model),
+              state.cells, state.thumbs, state.pictures, mem.rss_kb, mem.hwm_kb, mem.anon_kb,
+              mem.file_kb, cache ? cache : "");
+
+  set_phase (self, PHASE_DONE, g_get_monotonic_time ());
+  disconnect_all (self);
+  gtk_window_destroy (self->window);
+}
+
+/* Setup ------------------------------------------------------------------- */
+
+static void
+bench_free (gpointer data)
+{
+  Bench *self = data;
+
+  /* The window is being finalized: its handlers are gone already. */
+  self->realize_id = 0;
+  disconnect_all (self);
+  g_clear_object (&self->clock);
+  g_clear_object (&self->model);
+  g_clear_object (&self->scroller);
+  g_clear_pointer (&self->intervals, g_array_unref);
+  g_free (self);
+}
+
+static void
+connect_clock (Bench *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self->window));
+
+  if (clock == NULL || self->clock != NULL)
+    return;
+  g_clear_signal_handler (&self->realize_id, self->window);
+  self->clock = g_object_ref (clock);
+  self->after_paint_id = g_signal_connect (clock, "after-paint",
+                                           G_CALLBACK (on_after_paint), self);
+  gtk_widget_queue_draw (GTK_WIDGET (self->scroller));
+}
+
+static void
+on_realize (GtkWidget *widget,
+            Bench     *self)
+{
+  connect_clock (self);
+}
+
+static double
+env_double (const char *name,
+            double      fallback,
+            double      min,
+            double      max)
+{
+  const char *text = g_getenv (name);
+  char *end = NULL;
+  double value;
+
+  if (text == NULL || text[0] == '\0')
+    return fallback;
+  value = g_ascii_strtod (text, &end);
+  if (end == text || *end != '\0' || value < min || value > max)
+    {
+      g_warning ("Ignoring %s=%s (expected a number from %g to %g)", name, text, min, max);
+      return fallback;
+    }
+  return value;
+}
+
+void
+vs_bench_attach (GtkWindow         *window,
+                 GtkScrolledWindow *scroller,
+                 GListModel        *model)
+{
+  Bench *self;
+
+  g_return_if_fail (GTK_IS_WINDOW (window));
+  g_return_if_fail (GTK_IS_SCROLLED_WINDOW (scroller));
+  g_return_if_fail (G_IS_LIST_MODEL (model));
+
+  if (g_strcmp0 (g_getenv ("VIDSHELF_BENCH"), "1") != 0)
+    return;
+  if (g_object_get_data (G_OBJECT (window), "vs-bench") != NULL)
+    return;   /* attached already (a second model for the same window) */
+
+  self = g_new0 (Bench, 1);
+  self->window = window;
+  self->scroller = g_object_ref (scroller);
+  self->model = g_object_ref (model);
+  self->intervals = g_array_sized_new (FALSE, FALSE, sizeof (gint64), 16384);
+  self->start_us = process_start_us ();
+  self->attach_us = g_get_monotonic_time ();
+  self->step = env_double ("VIDSHELF_BENCH_STEP", 1.0, 0.01, 100.0);
+  self->pause_at = env_double ("VIDSHELF_BENCH_PAUSE_AT", 0.0, 0.0, 1.0);
+  self->pause_ms = (guint) env_double ("VIDSHELF_BENCH_PAUSE_MS", 0.0, 0.0, 600000.0);
+  self->timeout_us = (gint64) (env_double ("VIDSHELF_BENCH_TIMEOUT", DEFAULT_TIMEOUT_S, 1.0,
+                                           86400.0) * G_USEC_PER_SEC);
+  set_phase (self, PHASE_GRID, self->attach_us);
+  g_object_set_data_full (G_OBJECT (window), "vs-bench", self, bench_free);
+
+  if (self->start_us < 0)
+    g_warning ("Cannot tell when the process started; times since start print as -1");
+
+  self->items_changed_id = g_signal_connect (model, "items-changed",
+                                             G_CALLBACK (on_items_changed), self);
+  self->watchdog_id = g_timeout_add (WATCHDOG_MS, watchdog, self);
+  if (gtk_widget_get_realized (GTK_WIDGET (window)))
+    connect_clock (self);
+  else
+    self->realize_id = g_signal_connect (window, "realize", G_CALLBACK (on_realize), self);
+}

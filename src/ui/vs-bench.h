@@ -1,0 +1,16 @@
+/* vs-bench.h: measurements for tests/bench/bench-window.sh, active only when
+ * VIDSHELF_BENCH=1 is in the environment */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* Once @model has items and the grid has painted, prints the time since process start to
+ * stderr, scrolls @scroller from top to bottom, prints frame statistics and RSS, and
+ * closes @window. Does nothing unless VIDSHELF_BENCH=1. */
+void vs_bench_attach (GtkWindow         *window,
+                      GtkScrolledWindow *scroller,
+                      GListModel        *model);
+
+G_END_DECLS

@@ -1,0 +1,519 @@
+/* vs-texture-cache.c: thumbnails as textures, bounded in bytes, loaded off the main thread */
+#define G_LOG_DOMAIN "vs-texture-cache"
+
+#include "config.h"
+
+#include <gdk-pixbuf/gdk-pixbuf.h>
+
+#include "vs-texture-cache.h"
+
+#define DEFAULT_MAX_BYTES  (64 * 1024 * 1024)
+#define N_DECODE_THREADS   2
+/* A "large" thumbnail is at most 256 px; anything much bigger in the cache is scaled down
+ * while decoding, so a bogus file cannot make us hold hundreds of megabytes. */
+#define MAX_DECODE_SIDE    1024
+/* Keys of files whose thumbnail could not be had, so rebinding does not ask again. */
+#define MAX_FAILED_KEYS    16384
+
+/* A texture the cache holds, in its LRU queue (head: most recently used). */
+typedef struct
+{
+  GList       link;      /* data points back to the entry */
+  char       *key;
+  GdkTexture *texture;
+  gsize       bytes;
+} Entry;
+
+/* One load in flight per key, shared by every caller that asks for it meanwhile. */
+typedef struct
+{
+  VsTextureCache *cache;        /* owned: the load keeps the cache alive */
+  char           *key;
+  char           *path;         /* the video, filename encoding */
+  GCancellable   *cancellable;  /* the load's own: cancelled when no caller is left */
+  GPtrArray      *waiters;      /* Waiter */
+} Load;
+
+typedef struct
+{
+  GTask   *task;                /* owned */
+  GSource *cancel_source;       /* owned; NULL without a cancellable */
+  Load    *load;                /* borrowed: the load owns its waiters */
+} Waiter;
+
+struct _VsTextureCache
+{
+  GObject         parent_instance;
+
+  /* Owned */
+  VsMediaService *service;
+  GHashTable     *entries;      /* key → Entry (owned) */
+  GHashTable     *loads;        /* key → Load (borrowed: owned by its pending operation) */
+  GHashTable     *failed;       /* keys (owned) */
+  GThreadPool    *decoders;
+
+  /* State */
+  GQueue          lru;
+  gsize           bytes;
+  gsize           max_bytes;
+};
+
+G_DEFINE_FINAL_TYPE (VsTextureCache, vs_texture_cache, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_BYTES,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* The cache key: the file and the version of it that the thumbnail shows. Computing it
+ * touches nothing on disk. */
+static char *
+video_key (VsVideo *video)
+{
+  const VsVideoRecord *record = vs_video_get_record (video);
+
+  if (record == NULL || record->uri == NULL)
+    return NULL;
+  return g_strdup_printf ("%" G_GINT64_FORMAT ":%s", record->mtime_ns, record->uri);
+}
+
+static void
+entry_free (gpointer data)
+{
+  Entry *entry = data;
+
+  g_clear_object (&entry->texture);
+  g_free (entry->key);
+  g_free (entry);
+}
+
+static void
+remove_entry (VsTextureCache *self,
+              Entry          *entry)
+{
+  g_queue_unlink (&self->lru, &entry->link);
+  self->bytes -= entry->bytes;
+  g_hash_table_remove (self->entries, entry->key);
+}
+
+static void
+insert_texture (VsTextureCache *self,
+                const char     *key,
+                GdkTexture     *texture)
+{
+  gsize bytes = (gsize) gdk_texture_get_width (texture) * gdk_texture_get_height (texture) * 4;
+  Entry *old = g_hash_table_lookup (self->entries, key);
+  Entry *entry;
+
+  if (old != NULL)
+    remove_entry (self, old);
+  /* Larger than the whole budget: hand it out, but do not keep it. */
+  if (bytes > self->max_bytes)
+    {
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES]);
+      return;
+    }
+  while (self->bytes + bytes > self->max_bytes)
+    remove_entry (self, g_queue_peek_tail (&self->lru));
+
+  entry = g_new0 (Entry, 1);
+  entry->link.data = entry;
+  entry->key = g_strdup (key);
+  entry->texture = g_object_ref (texture);
+  entry->bytes = bytes;
+  g_queue_push_head_link (&self->lru, &entry->link);
+  g_hash_table_insert (self->entries, entry->key, entry);
+  self->bytes += bytes;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES]);
+}
+
+/* Loads ------------------------------------------------------------------- */
+
+static void
+waiter_free (Waiter *waiter)
+{
+  if (waiter->cancel_source != NULL)
+    g_source_destroy (waiter->cancel_source);
+  g_clear_pointer (&waiter->cancel_source, g_source_unref);
+  g_clear_object (&waiter->task);
+  g_free (waiter);
+}
+
+static void
+load_free (Load *load)
+{
+  g_assert (load->waiters->len == 0);
+  g_clear_pointer (&load->waiters, g_ptr_array_unref);
+  g_clear_object (&load->cancellable);
+  g_clear_pointer (&load->path, g_free);
+  g_clear_pointer (&load->key, g_free);
+  g_clear_object (&load->cache);
+  g_free (load);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Load, load_free)
+
+/* Nobody will take this load's result any more, or it has one: new callers start anew. */
+static void
+load_detach (Load *load)
+{
+  if (g_hash_table_lookup (load->cache->loads, load->key) == load)
+    g_hash_table_remove (load->cache->loads, load->key);
+}
+
+/* Hands @texture (or @error) to every caller still waiting, then forgets the load. */
+static void
+load_complete (Load         *load,
+               GdkTexture   *texture,
+               const GError *error)
+{
+  g_autoptr(GPtrArray) waiters = g_steal_pointer (&load->waiters);
+
+  load->waiters = g_ptr_array_new ();
+  load_detach (load);
+  if (texture == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* Crude but bounded: past the limit, forget them all and ask the service again. */
+      if (g_hash_table_size (load->cache->failed) >= MAX_FAILED_KEYS)
+        g_hash_table_remove_all (load->cache->failed);
+      g_hash_table_add (load->cache->failed, g_strdup (load->key));
+    }
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      Waiter *waiter = g_ptr_array_index (waiters, i);
+
+      if (texture != NULL)
+        g_task_return_pointer (waiter->task, g_object_ref (texture), g_object_unref);
+      else
+        g_task_return_error (waiter->task, g_error_copy (error));
+      waiter_free (waiter);
+    }
+}
+
+/* A caller's cancellable fired (on the main context, after the fact): it is answered now,
+ * and the load stops when it was the last one waiting. */
+static gboolean
+on_waiter_cancelled (GCancellable *cancellable,
+                     gpointer      user_data)
+{
+  Waiter *waiter = user_data;
+  Load *load = waiter->load;
+
+  g_assert (g_cancellable_is_cancelled (cancellable));
+
+  g_ptr_array_remove_fast (load->waiters, waiter);
+  g_task_return_error_if_cancelled (waiter->task);
+  waiter_free (waiter);
+  if (load->waiters->len == 0)
+    {
+      load_detach (load);
+      g_cancellable_cancel (load->cancellable);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static GdkTexture *
+decode_thumbnail (const char  *png,
+                  GError     **error)
+{
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  int width = 0;
+  int height = 0;
+
+  if (gdk_pixbuf_get_file_info (png, &width, &height) == NULL)
+    {
+      g_set_error (error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_UNKNOWN_TYPE,
+                   "Not an image: %s", png);
+      return NULL;
+    }
+  if (width > MAX_DECODE_SIDE || height > MAX_DECODE_SIDE)
+    pixbuf = gdk_pixbuf_new_from_file_at_size (png, MAX_DECODE_SIDE, MAX_DECODE_SIDE, error);
+  else
+    pixbuf = gdk_pixbuf_new_from_file (png, error);
+  if (pixbuf == NULL)
+    return NULL;
+  /* A memory texture is immutable plain data: making it here, off the main thread, is safe. */
+  return gdk_texture_new_for_pixbuf (pixbuf);
+}
+
+/* Runs on a decoder thread. The task has no source object, so the last reference to the
+ * cache is never dropped here (that would join this pool from one of its own threads). */
+static void
+decode_func (gpointer data,
+             gpointer pool_data)
+{
+  g_autoptr(GTask) task = data;
+  const char *png = g_task_get_task_data (task);
+  GError *error = NULL;
+  GdkTexture *texture;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  texture = decode_thumbnail (png, &error);
+  if (texture != NULL)
+    g_task_return_pointer (task, texture, g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_decoded (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(Load) load = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), &error);
+
+  /* Decoded, even if nobody waits any more: worth keeping for when the cell scrolls back. */
+  if (texture != NULL)
+    insert_texture (load->cache, load->key, texture);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("Could not decode the thumbnail of %s: %s", load->key, error->message);
+  load_complete (load, texture, error);
+}
+
+static void
+on_thumbnail_path (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(Load) load = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *png = vs_media_service_thumbnail_finish (VS_MEDIA_SERVICE (object), result,
+                                                            &error);
+  GCancellable *cancellable;
+  GThreadPool *decoders;
+  GTask *task;
+
+  if (png == NULL || g_cancellable_is_cancelled (load->cancellable))
+    {
+      if (error == NULL)
+        g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
+      load_complete (load, NULL, error);
+      return;
+    }
+
+  /* Read before the load is handed on: argument evaluation order is unspecified. */
+  decoders = load->cache->decoders;
+  cancellable = load->cancellable;
+  task = g_task_new (NULL, cancellable, on_decoded, g_steal_pointer (&load));
+  g_task_set_source_tag (task, on_thumbnail_path);
+  /* A texture decoded after the last caller left is still kept (see on_decoded). */
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_set_task_data (task, g_steal_pointer (&png), g_free);
+  /* The pool owns the task from here (it cannot refuse it: its threads are shared). */
+  g_thread_pool_push (decoders, task, NULL);
+}
+
+/* Public API -------------------------------------------------------------- */
+
+VsTextureCache *
+vs_texture_cache_new (VsMediaService *service,
+                      gsize           max_bytes)
+{
+  VsTextureCache *self;
+
+  g_return_val_if_fail (VS_IS_MEDIA_SERVICE (service), NULL);
+
+  self = g_object_new (VS_TYPE_TEXTURE_CACHE, NULL);
+  self->service = g_object_ref (service);
+  self->max_bytes = max_bytes > 0 ? max_bytes : DEFAULT_MAX_BYTES;
+  return self;
+}
+
+/* Returns: (transfer full) (nullable) */
+GdkTexture *
+vs_texture_cache_lookup (VsTextureCache *self,
+                         VsVideo        *video)
+{
+  g_autofree char *key = NULL;
+  Entry *entry;
+
+  g_return_val_if_fail (VS_IS_TEXTURE_CACHE (self), NULL);
+  g_return_val_if_fail (VS_IS_VIDEO (video), NULL);
+
+  if ((key = video_key (video)) == NULL ||
+      (entry = g_hash_table_lookup (self->entries, key)) == NULL)
+    return NULL;
+
+  g_queue_unlink (&self->lru, &entry->link);
+  g_queue_push_head_link (&self->lru, &entry->link);
+  return g_object_ref (entry->texture);
+}
+
+gboolean
+vs_texture_cache_has_failed (VsTextureCache *self,
+                             VsVideo        *video)
+{
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (VS_IS_TEXTURE_CACHE (self), FALSE);
+  g_return_val_if_fail (VS_IS_VIDEO (video), FALSE);
+
+  return (key = video_key (video)) != NULL && g_hash_table_contains (self->failed, key);
+}
+
+void
+vs_texture_cache_load_async (VsTextureCache      *self,
+                             VsVideo             *video,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  Waiter *waiter;
+  Load *load;
+
+  g_return_if_fail (VS_IS_TEXTURE_CACHE (self));
+  g_return_if_fail (VS_IS_VIDEO (video));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vs_texture_cache_load_async);
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if ((key = video_key (video)) == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
+                               "The video is still loading");
+      return;
+    }
+  if ((texture = vs_texture_cache_lookup (self, video)) != NULL)
+    {
+      g_task_return_pointer (task, g_steal_pointer (&texture), g_object_unref);
+      return;
+    }
+  if (g_hash_table_contains (self->failed, key))
+    {
+      g_task_return_new_error (task, VS_THUMBNAILER_ERROR, VS_THUMBNAILER_ERROR_FAILED,
+                               "No thumbnail could be made before");
+      return;
+    }
+
+  load = g_hash_table_lookup (self->loads, key);
+  if (load == NULL)
+    {
+      load = g_new0 (Load, 1);
+      load->cache = g_object_ref (self);
+      load->key = g_strdup (key);
+      load->path = g_strdup (vs_video_get_path (video));
+      load->cancellable = g_cancellable_new ();
+      load->waiters = g_ptr_array_new ();
+      g_hash_table_insert (self->loads, load->key, load);
+      /* The request owns the load until its result is handed on. */
+      vs_media_service_thumbnail_async (self->service, load->path, VS_THUMBNAIL_SIZE_LARGE,
+                                        NULL, VS_JOB_PRIORITY_VISIBLE, load->cancellable,
+                                        on_thumbnail_path, load);
+    }
+
+  waiter = g_new0 (Waiter, 1);
+  waiter->load = load;
+  if (cancellable != NULL)
+    {
+      /* A source rather than a ::cancelled handler: the answer comes on this thread's main
+       * context, never from inside whoever called g_cancellable_cancel(). */
+      waiter->cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (waiter->cancel_source, G_SOURCE_FUNC (on_waiter_cancelled),
+                             waiter, NULL);
+      g_source_set_static_name (waiter->cancel_source, "[vs-texture-cache] cancel");
+      g_source_attach (waiter->cancel_source, g_task_get_context (task));
+    }
+  waiter->task = g_steal_pointer (&task);
+  g_ptr_array_add (load->waiters, waiter);
+}
+
+GdkTexture *
+vs_texture_cache_load_finish (VsTextureCache  *self,
+                              GAsyncResult    *result,
+                              GError         **error)
+{
+  g_return_val_if_fail (VS_IS_TEXTURE_CACHE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+gsize
+vs_texture_cache_get_bytes (VsTextureCache *self)
+{
+  g_return_val_if_fail (VS_IS_TEXTURE_CACHE (self), 0);
+  return self->bytes;
+}
+
+gsize
+vs_texture_cache_get_max_bytes (VsTextureCache *self)
+{
+  g_return_val_if_fail (VS_IS_TEXTURE_CACHE (self), 0);
+  return self->max_bytes;
+}
+
+/* GObject ----------------------------------------------------------------- */
+
+static void
+vs_texture_cache_finalize (GObject *object)
+{
+  VsTextureCache *self = VS_TEXTURE_CACHE (object);
+
+  /* Every load and decode holds a reference, so none is pending now. */
+  g_assert (g_hash_table_size (self->loads) == 0);
+  g_thread_pool_free (self->decoders, TRUE, TRUE);
+  /* The queue's links live inside the entries: freeing the entries empties it. */
+  g_clear_pointer (&self->entries, g_hash_table_unref);
+  g_queue_init (&self->lru);
+  g_clear_pointer (&self->loads, g_hash_table_unref);
+  g_clear_pointer (&self->failed, g_hash_table_unref);
+  g_clear_object (&self->service);
+
+  G_OBJECT_CLASS (vs_texture_cache_parent_class)->finalize (object);
+}
+
+static void
+vs_texture_cache_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  VsTextureCache *self = VS_TEXTURE_CACHE (object);
+
+  switch (prop_id)
+    {
+    case PROP_BYTES:
+      g_value_set_uint64 (value, self->bytes);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vs_texture_cache_class_init (VsTextureCacheClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = vs_texture_cache_finalize;
+  object_class->get_property = vs_texture_cache_get_property;
+
+  /* Decoded bytes held (width × height × 4 per texture). */
+  properties[PROP_BYTES] =
+    g_param_spec_uint64 ("bytes", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+vs_texture_cache_init (VsTextureCache *self)
+{
+  self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, entry_free);
+  self->loads = g_hash_table_new (g_str_hash, g_str_equal);
+  self->failed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->decoders = g_thread_pool_new (decode_func, NULL, N_DECODE_THREADS, FALSE, NULL);
+  g_queue_init (&self->lru);
+}

@@ -1,0 +1,37 @@
+/* vs-texture-cache.h: thumbnails as textures, bounded in bytes, loaded off the main thread */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "vs-media-service.h"
+#include "vs-video.h"
+
+G_BEGIN_DECLS
+
+#define VS_TYPE_TEXTURE_CACHE (vs_texture_cache_get_type ())
+G_DECLARE_FINAL_TYPE (VsTextureCache, vs_texture_cache, VS, TEXTURE_CACHE, GObject)
+
+/* @max_bytes: decoded texture memory kept (0: 64 MB). */
+VsTextureCache *vs_texture_cache_new        (VsMediaService      *service,
+                                             gsize                max_bytes);
+/* A texture already in memory for @video (a new reference), or NULL. Never blocks. */
+GdkTexture     *vs_texture_cache_lookup     (VsTextureCache      *self,
+                                             VsVideo             *video);
+/* TRUE when @video's thumbnail could not be had before (and the file has not changed
+ * since): show the default image at once. Never blocks. */
+gboolean        vs_texture_cache_has_failed (VsTextureCache      *self,
+                                             VsVideo             *video);
+/* Gets @video's thumbnail (made by the media service at visible priority when missing),
+ * decodes it on a worker thread and caches it. Cancel on unbind. */
+void            vs_texture_cache_load_async (VsTextureCache      *self,
+                                             VsVideo             *video,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+GdkTexture     *vs_texture_cache_load_finish (VsTextureCache     *self,
+                                              GAsyncResult       *result,
+                                              GError            **error);
+gsize           vs_texture_cache_get_bytes  (VsTextureCache      *self);
+gsize           vs_texture_cache_get_max_bytes (VsTextureCache   *self);
+
+G_END_DECLS

@@ -1,0 +1,428 @@
+/* vs-video-cell.c: one grid cell: thumbnail, title, duration badge, size and date */
+#define G_LOG_DOMAIN "vs-video-cell"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "vs-format.h"
+#include "vs-video-cell.h"
+
+struct _VsVideoCell
+{
+  GtkWidget       parent_instance;
+
+  /* Template children */
+  GtkWidget      *content;        /* the only child, besides a context menu */
+  GtkStack       *icon_stack;
+  GtkPicture     *picture;
+  GtkLabel       *hls_badge;
+  GtkLabel       *duration_badge;
+  GtkLabel       *title_label;
+  GtkLabel       *caption_label;
+
+  /* Owned */
+  VsTextureCache *cache;
+  VsVideo        *video;
+  GSignalGroup   *video_signals;
+  GCancellable   *cancellable;    /* this bind's thumbnail request; NULL when none */
+
+  /* State */
+  gint64          thumb_mtime_ns; /* the version the thumbnail shown or asked for is of */
+
+  /* Flags */
+  guint           has_thumbnail : 1;
+};
+
+G_DEFINE_FINAL_TYPE (VsVideoCell, vs_video_cell, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_CACHE,
+  PROP_VIDEO,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+show_texture (VsVideoCell *self,
+              GdkTexture  *texture,
+              gboolean     animate)
+{
+  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
+  gtk_widget_set_visible (GTK_WIDGET (self->picture), texture != NULL);
+  if (texture != NULL && animate)
+    gtk_widget_add_css_class (GTK_WIDGET (self->picture), "fade-in");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->picture), "fade-in");
+  self->has_thumbnail = texture != NULL;
+}
+
+static void
+show_icon (VsVideoCell *self,
+           const char  *name)
+{
+  show_texture (self, NULL, FALSE);
+  gtk_stack_set_visible_child_name (self->icon_stack, name);
+}
+
+static void
+update_labels (VsVideoCell *self)
+{
+  VsVideo *video = self->video;
+  gboolean loading = video == NULL || vs_video_get_loading (video);
+  g_autofree char *caption = NULL;
+  g_autofree char *duration = NULL;
+
+  if (!loading)
+    {
+      g_autoptr(GDateTime) mtime = g_date_time_new_from_unix_local (vs_video_get_mtime (video));
+      g_autofree char *size = g_format_size (vs_video_get_size (video));
+      /* Translators: the date a video was last modified, in a grid caption, as a
+       * g_date_time_format() string; e.g. "3 Jan 2024" */
+      /* xgettext:no-c-format */
+      g_autofree char *date = mtime ? g_date_time_format (mtime, _("%-d %b %Y")) : NULL;
+
+      /* Translators: a video's size and date, e.g. "1.2 GB · 3 Jan 2024" */
+      caption = date ? g_strdup_printf (C_("video caption", "%s · %s"), size, date)
+                     : g_steal_pointer (&size);
+      if (vs_video_get_duration_ms (video) >= 0)
+        duration = vs_format_duration (vs_video_get_duration_ms (video));
+    }
+
+  gtk_label_set_label (self->title_label, loading ? "" : vs_video_get_title (video));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label),
+                               loading ? NULL : vs_video_get_title (video));
+  gtk_label_set_label (self->caption_label, caption ? caption : "");
+  gtk_label_set_label (self->duration_badge, duration ? duration : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->duration_badge), duration != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->hls_badge),
+                          !loading && vs_video_get_is_hls (video));
+  /* Skeleton bars stand in for the labels until the item's page arrives. */
+  if (loading)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "loading");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "loading");
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  loading ? _("Loading…") : vs_video_get_title (video),
+                                  -1);
+}
+
+static void
+on_texture_loaded (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(VsVideoCell) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+
+  texture = vs_texture_cache_load_finish (VS_TEXTURE_CACHE (object), result, &error);
+  /* Cancelled: the cell was unbound, rebound or disposed meanwhile; the result is not ours. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_clear_object (&self->cancellable);
+  if (texture != NULL)
+    {
+      show_texture (self, texture, TRUE);
+      return;
+    }
+  g_debug ("No thumbnail for %s: %s", vs_video_get_title (self->video), error->message);
+  show_icon (self, "failed");
+}
+
+static void
+cancel_thumbnail (VsVideoCell *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+}
+
+/* Shows the video's thumbnail from memory, or asks for it once the item is loaded. */
+static void
+update_thumbnail (VsVideoCell *self)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+
+  cancel_thumbnail (self);
+  if (self->video == NULL || vs_video_get_loading (self->video))
+    {
+      self->thumb_mtime_ns = G_MININT64;
+      show_icon (self, "loading");
+      return;
+    }
+  self->thumb_mtime_ns = vs_video_get_record (self->video)->mtime_ns;
+  if ((texture = vs_texture_cache_lookup (self->cache, self->video)) != NULL)
+    {
+      show_texture (self, texture, FALSE);
+      return;
+    }
+  if (vs_texture_cache_has_failed (self->cache, self->video))
+    {
+      show_icon (self, "failed");
+      return;
+    }
+
+  show_icon (self, "loading");
+  self->cancellable = g_cancellable_new ();
+  vs_texture_cache_load_async (self->cache, self->video, self->cancellable,
+                               on_texture_loaded, g_object_ref (self));
+}
+
+static void
+on_video_changed (VsVideoCell *self)
+{
+  update_labels (self);
+}
+
+/* The placeholder was filled, or the file changed: the thumbnail may be another one.
+ * (Both notifications come together when a placeholder fills: ask only once.) */
+static void
+on_video_reloaded (VsVideoCell *self)
+{
+  const VsVideoRecord *record = vs_video_get_record (self->video);
+
+  update_labels (self);
+  if (record == NULL || record->mtime_ns != self->thumb_mtime_ns)
+    update_thumbnail (self);
+}
+
+VsVideoCell *
+vs_video_cell_new (VsTextureCache *cache)
+{
+  g_return_val_if_fail (VS_IS_TEXTURE_CACHE (cache), NULL);
+
+  return g_object_new (VS_TYPE_VIDEO_CELL, "cache", cache, NULL);
+}
+
+void
+vs_video_cell_set_video (VsVideoCell *self,
+                         VsVideo     *video)
+{
+  g_return_if_fail (VS_IS_VIDEO_CELL (self));
+  g_return_if_fail (video == NULL || VS_IS_VIDEO (video));
+
+  if (self->video == video)
+    return;
+
+  cancel_thumbnail (self);
+  g_set_object (&self->video, video);
+  g_signal_group_set_target (self->video_signals, video);
+  update_labels (self);
+  update_thumbnail (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIDEO]);
+}
+
+VsVideo *
+vs_video_cell_get_video (VsVideoCell *self)
+{
+  g_return_val_if_fail (VS_IS_VIDEO_CELL (self), NULL);
+  return self->video;
+}
+
+gboolean
+vs_video_cell_has_thumbnail (VsVideoCell *self)
+{
+  g_return_val_if_fail (VS_IS_VIDEO_CELL (self), FALSE);
+  return self->has_thumbnail;
+}
+
+/* Layout: a bin around the content, without a layout manager because a widget that has one
+ * never gets size_allocate(), where popovers parented to it (the window's context menu)
+ * must be presented. */
+static GtkSizeRequestMode
+vs_video_cell_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+static void
+vs_video_cell_measure (GtkWidget      *widget,
+                       GtkOrientation  orientation,
+                       int             for_size,
+                       int            *minimum,
+                       int            *natural,
+                       int            *minimum_baseline,
+                       int            *natural_baseline)
+{
+  VsVideoCell *self = VS_VIDEO_CELL (widget);
+
+  gtk_widget_measure (self->content, orientation, for_size, minimum, natural,
+                      minimum_baseline, natural_baseline);
+}
+
+static void
+vs_video_cell_size_allocate (GtkWidget *widget,
+                             int        width,
+                             int        height,
+                             int        baseline)
+{
+  VsVideoCell *self = VS_VIDEO_CELL (widget);
+
+  gtk_widget_allocate (self->content, width, height, baseline, NULL);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_POPOVER (child))
+        gtk_popover_present (GTK_POPOVER (child));
+    }
+}
+
+/* Out of a window (closed, or the cell parked): a request would only keep the cell alive. */
+static void
+vs_video_cell_unroot (GtkWidget *widget)
+{
+  VsVideoCell *self = VS_VIDEO_CELL (widget);
+
+  if (self->cancellable != NULL)
+    {
+      cancel_thumbnail (self);
+      self->thumb_mtime_ns = G_MININT64;
+    }
+  GTK_WIDGET_CLASS (vs_video_cell_parent_class)->unroot (widget);
+}
+
+static void
+vs_video_cell_root (GtkWidget *widget)
+{
+  VsVideoCell *self = VS_VIDEO_CELL (widget);
+
+  GTK_WIDGET_CLASS (vs_video_cell_parent_class)->root (widget);
+  /* Back in a window with a request that unroot cut short: ask again. */
+  if (self->video != NULL && !vs_video_get_loading (self->video) &&
+      self->thumb_mtime_ns == G_MININT64)
+    update_thumbnail (self);
+}
+
+static void
+vs_video_cell_dispose (GObject *object)
+{
+  VsVideoCell *self = VS_VIDEO_CELL (object);
+  GtkWidget *child;
+
+  cancel_thumbnail (self);
+  if (self->video_signals != NULL)
+    g_signal_group_set_target (self->video_signals, NULL);
+  g_clear_object (&self->video_signals);
+  g_clear_object (&self->video);
+  gtk_widget_dispose_template (GTK_WIDGET (self), VS_TYPE_VIDEO_CELL);
+  /* A context menu someone parented to the cell and did not take back. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+
+  G_OBJECT_CLASS (vs_video_cell_parent_class)->dispose (object);
+}
+
+static void
+vs_video_cell_finalize (GObject *object)
+{
+  VsVideoCell *self = VS_VIDEO_CELL (object);
+
+  g_clear_object (&self->cache);
+
+  G_OBJECT_CLASS (vs_video_cell_parent_class)->finalize (object);
+}
+
+static void
+vs_video_cell_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  VsVideoCell *self = VS_VIDEO_CELL (object);
+
+  switch (prop_id)
+    {
+    case PROP_CACHE:
+      g_value_set_object (value, self->cache);
+      break;
+    case PROP_VIDEO:
+      g_value_set_object (value, self->video);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vs_video_cell_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  VsVideoCell *self = VS_VIDEO_CELL (object);
+
+  switch (prop_id)
+    {
+    case PROP_CACHE:
+      self->cache = g_value_dup_object (value);
+      break;
+    case PROP_VIDEO:
+      vs_video_cell_set_video (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vs_video_cell_class_init (VsVideoCellClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = vs_video_cell_dispose;
+  object_class->finalize = vs_video_cell_finalize;
+  object_class->get_property = vs_video_cell_get_property;
+  object_class->set_property = vs_video_cell_set_property;
+  widget_class->get_request_mode = vs_video_cell_get_request_mode;
+  widget_class->measure = vs_video_cell_measure;
+  widget_class->size_allocate = vs_video_cell_size_allocate;
+  widget_class->root = vs_video_cell_root;
+  widget_class->unroot = vs_video_cell_unroot;
+
+  properties[PROP_CACHE] =
+    g_param_spec_object ("cache", NULL, NULL, VS_TYPE_TEXTURE_CACHE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_VIDEO] =
+    g_param_spec_object ("video", NULL, NULL, VS_TYPE_VIDEO,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ui/vs-video-cell.ui");
+  gtk_widget_class_bind_template_child (widget_class, VsVideoCell, content);
+  gtk_widget_class_bind_template_child (widget_class, VsVideoCell, icon_stack);
+  gtk_widget_class_bind_template_child (widget_class, VsVideoCell, picture);
+  gtk_widget_class_bind_template_child (widget_class, VsVideoCell, hls_badge);
+  gtk_widget_class_bind_template_child (widget_class, VsVideoCell, duration_badge);
+  gtk_widget_class_bind_template_child (widget_class, VsVideoCell, title_label);
+  gtk_widget_class_bind_template_child (widget_class, VsVideoCell, caption_label);
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+vs_video_cell_init (VsVideoCell *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->thumb_mtime_ns = G_MININT64;
+
+  self->video_signals = g_signal_group_new (VS_TYPE_VIDEO);
+  g_signal_group_connect_object (self->video_signals, "notify::title",
+                                 G_CALLBACK (on_video_changed), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->video_signals, "notify::size",
+                                 G_CALLBACK (on_video_changed), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->video_signals, "notify::duration-ms",
+                                 G_CALLBACK (on_video_changed), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->video_signals, "notify::is-hls",
+                                 G_CALLBACK (on_video_changed), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->video_signals, "notify::loading",
+                                 G_CALLBACK (on_video_reloaded), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->video_signals, "notify::mtime",
+                                 G_CALLBACK (on_video_reloaded), self, G_CONNECT_SWAPPED);
+}

@@ -1,0 +1,22 @@
+/* vs-video-cell.h: one grid cell: thumbnail, title, duration badge, size and date */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "vs-texture-cache.h"
+#include "vs-video.h"
+
+G_BEGIN_DECLS
+
+#define VS_TYPE_VIDEO_CELL (vs_video_cell_get_type ())
+G_DECLARE_FINAL_TYPE (VsVideoCell, vs_video_cell, VS, VIDEO_CELL, GtkWidget)
+
+VsVideoCell *vs_video_cell_new           (VsTextureCache *cache);
+/* Bind (a video) or unbind (NULL): unbinding cancels the thumbnail request. */
+void         vs_video_cell_set_video     (VsVideoCell    *self,
+                                          VsVideo        *video);
+VsVideo     *vs_video_cell_get_video     (VsVideoCell    *self);
+/* TRUE once a thumbnail texture (not the placeholder) is shown. */
+gboolean     vs_video_cell_has_thumbnail (VsVideoCell    *self);
+
+G_END_DECLS

@@ -1,0 +1,570 @@
+/* Grid cells and the texture cache in a real display, with real thumbnails. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+#include <sys/stat.h>
+
+#include "vs-media-service.h"
+#include "vs-test-media.h"
+#include "vs-test-utils.h"
+#include "vs-texture-cache.h"
+#include "vs-video-cell.h"
+
+/* A 640x360 video's "large" thumbnail: 256x144, 4 bytes a pixel. */
+#define THUMB_BYTES (256 * 144 * 4)
+
+static const char *const needed[] = {
+  "videotestsrc", "x264enc", "h264parse", "audiotestsrc", "avenc_aac", "aacparse", "mp4mux",
+  "qtdemux", "avdec_h264", NULL
+};
+
+static char *media_dir;        /* fixtures, made once */
+static VsMediaService *service;
+static guint n_fixtures;
+
+/* A new video file (never thumbnailed yet) of pattern @pattern. */
+static char *
+make_mp4 (const char *pattern)
+{
+  g_autofree char *name = g_strdup_printf ("clip %02u %s.mp4", n_fixtures++, pattern);
+  char *path = g_build_filename (media_dir, name, NULL);
+
+  vs_test_media_mp4 (path, pattern);
+  return path;
+}
+
+static VsVideoRecord *
+make_record (const char *path,
+             gint64      id)
+{
+  VsVideoRecord *record = vs_video_record_new ();
+  struct stat st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  record->id = id;
+  vs_video_record_set_path (record, path);
+  record->size = st.st_size;
+  record->mtime_ns = st.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + st.st_mtim.tv_nsec;
+  record->duration_ms = 2000;
+  return record;
+}
+
+static VsVideo *
+make_video (const char *path,
+            gint64      id)
+{
+  g_autoptr(VsVideoRecord) record = make_record (path, id);
+
+  return vs_video_new_from_record (record);
+}
+
+static gboolean
+on_tick (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+typedef gboolean (*Predicate) (gpointer data);
+
+/* Runs the main loop until @done, failing the test after 30 s. */
+static void
+wait_until (Predicate done,
+            gpointer  data)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (20, on_tick, NULL);
+
+  while (!done (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("timed out waiting");
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (tick);
+}
+
+static void
+spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+  guint tick = g_timeout_add (10, on_tick, NULL);
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+}
+
+static gboolean
+cell_has_thumbnail (gpointer data)
+{
+  return vs_video_cell_has_thumbnail (data);
+}
+
+static gpointer
+child (VsVideoCell *cell,
+       const char  *name)
+{
+  return gtk_widget_get_template_child (GTK_WIDGET (cell), VS_TYPE_VIDEO_CELL, name);
+}
+
+static const char *
+label_text (VsVideoCell *cell,
+            const char  *name)
+{
+  return gtk_label_get_label (child (cell, name));
+}
+
+static const char *
+icon_page (VsVideoCell *cell)
+{
+  return gtk_stack_get_visible_child_name (child (cell, "icon_stack"));
+}
+
+static gboolean
+cell_failed (gpointer data)
+{
+  return g_strcmp0 (icon_page (data), "failed") == 0;
+}
+
+static GtkWindow *
+show_cell (VsVideoCell *cell)
+{
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+
+  gtk_window_set_child (window, GTK_WIDGET (cell));
+  gtk_window_present (window);
+  return window;
+}
+
+static gboolean
+skip_without_media (void)
+{
+  if (!vs_test_media_require (needed))
+    return TRUE;
+  return FALSE;
+}
+
+static void
+test_cell_thumbnail (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(VsTextureCache) cache = NULL;
+  g_autoptr(VsVideo) video = NULL;
+  g_autofree char *size = NULL;
+  VsVideoCell *cell;
+  GtkWindow *window;
+
+  if (skip_without_media ())
+    return;
+  path = make_mp4 ("smpte");
+  cache = vs_texture_cache_new (service, 0);
+  g_assert_cmpuint (vs_texture_cache_get_max_bytes (cache), ==, 64 * 1024 * 1024);
+  video = make_video (path, 1);
+  cell = vs_video_cell_new (cache);
+  window = show_cell (cell);
+
+  vs_video_cell_set_video (cell, video);
+  g_assert_true (vs_video_cell_get_video (cell) == video);
+  g_assert_false (vs_video_cell_has_thumbnail (cell));
+  g_assert_cmpstr (icon_page (cell), ==, "loading");
+  g_assert_cmpstr (label_text (cell, "title_label"), ==, "clip 00 smpte.mp4");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (child (cell, "title_label")), ==,
+                   "clip 00 smpte.mp4");
+  size = g_format_size (vs_video_get_size (video));
+  g_assert_true (g_str_has_prefix (label_text (cell, "caption_label"), size));
+  g_assert_cmpstr (label_text (cell, "duration_badge"), ==, "0:00:02");
+  g_assert_true (gtk_widget_get_visible (child (cell, "duration_badge")));
+  g_assert_false (gtk_widget_get_visible (child (cell, "hls_badge")));
+
+  wait_until (cell_has_thumbnail, cell);
+  g_assert_true (gtk_widget_get_visible (child (cell, "picture")));
+  g_assert_nonnull (gtk_picture_get_paintable (child (cell, "picture")));
+  g_assert_cmpuint (vs_texture_cache_get_bytes (cache), ==, THUMB_BYTES);
+  g_assert_cmpuint (vs_texture_cache_get_bytes (cache), <=,
+                    vs_texture_cache_get_max_bytes (cache));
+
+  /* Unbound, then bound again: straight from memory, no request. */
+  vs_video_cell_set_video (cell, NULL);
+  g_assert_false (vs_video_cell_has_thumbnail (cell));
+  g_assert_cmpstr (label_text (cell, "title_label"), ==, "");
+  vs_video_cell_set_video (cell, video);
+  g_assert_true (vs_video_cell_has_thumbnail (cell));
+
+  gtk_window_destroy (window);
+}
+
+static void
+test_cell_placeholder (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(VsTextureCache) cache = NULL;
+  g_autoptr(VsVideo) video = vs_video_new_placeholder (7);
+  g_autoptr(VsVideoRecord) record = NULL;
+  VsVideoCell *cell;
+  GtkWindow *window;
+
+  if (skip_without_media ())
+    return;
+  path = make_mp4 ("ball");
+  cache = vs_texture_cache_new (service, 0);
+  cell = vs_video_cell_new (cache);
+  window = show_cell (cell);
+
+  vs_video_cell_set_video (cell, video);
+  g_assert_cmpstr (label_text (cell, "title_label"), ==, "");
+  g_assert_cmpstr (label_text (cell, "caption_label"), ==, "");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (cell), "loading"));
+  g_assert_false (gtk_widget_get_visible (child (cell, "duration_badge")));
+  g_assert_cmpstr (icon_page (cell), ==, "loading");
+  /* Nothing to ask for without a path. */
+  spin (100);
+  g_assert_false (vs_video_cell_has_thumbnail (cell));
+
+  /* The model's page arrives: the labels fill in, then the thumbnail. */
+  record = make_record (path, 7);
+  record->duration_ms = 3723000;
+  vs_video_set_record (video, record);
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (cell), "loading"));
+  g_assert_cmpstr (label_text (cell, "title_label"), ==, "clip 01 ball.mp4");
+  g_assert_cmpstr (label_text (cell, "duration_badge"), ==, "1:02:03");
+  g_assert_cmpstr (label_text (cell, "caption_label"), !=, "");
+  wait_until (cell_has_thumbnail, cell);
+
+  /* An HLS item gets its badge; a duration that becomes unknown hides its badge. */
+  record->kind = VS_VIDEO_KIND_HLS;
+  record->duration_ms = -1;
+  vs_video_set_record (video, record);
+  g_assert_true (gtk_widget_get_visible (child (cell, "hls_badge")));
+  g_assert_false (gtk_widget_get_visible (child (cell, "duration_badge")));
+  /* Same file, same mtime: the thumbnail stays. */
+  g_assert_true (vs_video_cell_has_thumbnail (cell));
+
+  gtk_window_destroy (window);
+}
+
+static void
+on_weak_notify (gpointer  data,
+                GObject  *where)
+{
+  *(gboolean *) data = TRUE;
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+on_blocker_done (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autofree char *png = vs_media_service_thumbnail_finish (VS_MEDIA_SERVICE (object), result,
+                                                            NULL);
+
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Keeps @one_worker's only worker busy making another file's thumbnail, so that a request
+ * queued now is still waiting when it is dropped. */
+static void
+occupy (VsMediaService *one_worker,
+        gboolean       *done)
+{
+  g_autofree char *path = make_mp4 ("snow");
+
+  *done = FALSE;
+  vs_media_service_thumbnail_async (one_worker, path, VS_THUMBNAIL_SIZE_LARGE, NULL,
+                                    VS_JOB_PRIORITY_VISIBLE, NULL, on_blocker_done, done);
+}
+
+static void
+test_cell_unbind_during_load (void)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *png = NULL;
+  g_autoptr(VsMediaService) one_worker = vs_media_service_new (1, 0);
+  g_autoptr(VsTextureCache) cache = NULL;
+  g_autoptr(VsVideo) video = NULL;
+  gboolean finalized = FALSE;
+  gboolean busy_done = FALSE;
+  VsVideoCell *cell;
+  GtkWindow *window;
+
+  if (skip_without_media ())
+    return;
+  path = make_mp4 ("pinwheel");
+  cache = vs_texture_cache_new (one_worker, 0);
+  video = make_video (path, 3);
+  png = vs_thumbnail_path (vs_video_get_uri (video), VS_THUMBNAIL_SIZE_LARGE);
+  cell = vs_video_cell_new (cache);
+  g_object_weak_ref (G_OBJECT (cell), on_weak_notify, &finalized);
+  window = show_cell (cell);
+
+  /* Bound and unbound while the request waits for the worker: it is dropped before it
+   * starts, so no thumbnail is made and nothing reaches the cell. */
+  occupy (one_worker, &busy_done);
+  vs_video_cell_set_video (cell, video);
+  vs_video_cell_set_video (cell, NULL);
+  g_assert_cmpstr (icon_page (cell), ==, "loading");
+  vs_video_cell_set_video (cell, video);
+  spin (10);
+  vs_video_cell_set_video (cell, NULL);
+  wait_until (flag_set, &busy_done);
+  spin (200);
+  g_assert_false (vs_video_cell_has_thumbnail (cell));
+  g_assert_cmpuint (vs_texture_cache_get_bytes (cache), ==, 0);
+  g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+
+  /* Torn down with its window mid-request: the pending request holds the cell; it is
+   * cancelled and lets go at once (long before the worker is free), without its callback
+   * touching a disposed cell. */
+  occupy (one_worker, &busy_done);
+  vs_video_cell_set_video (cell, video);
+  gtk_window_destroy (window);
+  wait_until (flag_set, &finalized);
+  g_assert_false (busy_done);
+  wait_until (flag_set, &busy_done);
+  spin (200);
+  g_assert_cmpuint (vs_texture_cache_get_bytes (cache), ==, 0);
+  g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+  g_assert_false (vs_texture_cache_has_failed (cache, video));
+}
+
+static gboolean
+widget_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+/* The window parents its context menu to the cell: the cell places it, and drops it when
+ * it goes away with the menu still open. */
+static void
+test_cell_context_menu (void)
+{
+  g_autoptr(VsTextureCache) cache = vs_texture_cache_new (service, 0);
+  VsVideoCell *cell = vs_video_cell_new (cache);
+  GtkWindow *window = show_cell (cell);
+  GtkWidget *popover = gtk_popover_new ();
+  gboolean finalized = FALSE;
+
+  /* Something focusable inside, as in a menu: GTK 4.8 criticals when a popover with
+   * nothing to focus opens in a window with no focus. */
+  gtk_popover_set_child (GTK_POPOVER (popover), gtk_button_new_with_label ("Play"));
+  gtk_widget_set_parent (popover, GTK_WIDGET (cell));
+  g_object_weak_ref (G_OBJECT (popover), on_weak_notify, &finalized);
+  wait_until (widget_mapped, window);
+  gtk_popover_popup (GTK_POPOVER (popover));
+  wait_until (widget_mapped, popover);
+  gtk_widget_queue_resize (GTK_WIDGET (cell));
+  spin (50);
+  g_assert_true (gtk_widget_get_mapped (popover));
+
+  /* Closed but still parented (as when the cell goes before the menu's ::closed handler
+   * runs): the cell takes it down with it. (Not while open: GTK 4.8's tooltip timeout
+   * then reads the popover's destroyed surface under Xvfb, a GTK bug.) */
+  gtk_popover_popdown (GTK_POPOVER (popover));
+  spin (100);
+  g_assert_true (gtk_widget_get_parent (popover) == GTK_WIDGET (cell));
+  gtk_window_set_child (window, NULL);
+  wait_until (flag_set, &finalized);
+  gtk_window_destroy (window);
+}
+
+static void
+on_loaded (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static gboolean
+result_ready (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static GdkTexture *
+load (VsTextureCache *cache,
+      VsVideo        *video,
+      GCancellable   *cancellable,
+      GError        **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  vs_texture_cache_load_async (cache, video, cancellable, on_loaded, &result);
+  /* Never answered synchronously, not even from memory. */
+  g_assert_null (result);
+  wait_until (result_ready, &result);
+  return vs_texture_cache_load_finish (cache, result, error);
+}
+
+static void
+test_cache_cancel (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(VsTextureCache) cache = NULL;
+  g_autoptr(VsVideo) video = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) first = NULL;
+  g_autoptr(GAsyncResult) second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  gint64 start;
+
+  if (skip_without_media ())
+    return;
+  path = make_mp4 ("spokes");
+  cache = vs_texture_cache_new (service, 0);
+  video = make_video (path, 4);
+
+  /* Two callers share one load; the one that cancels is answered at once, the other
+   * still gets the texture. */
+  start = g_get_monotonic_time ();
+  vs_texture_cache_load_async (cache, video, cancellable, on_loaded, &first);
+  vs_texture_cache_load_async (cache, video, NULL, on_loaded, &second);
+  g_cancellable_cancel (cancellable);
+  wait_until (result_ready, &first);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC / 2);
+  g_assert_null (second);
+  g_assert_null (vs_texture_cache_load_finish (cache, first, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  wait_until (result_ready, &second);
+  texture = vs_texture_cache_load_finish (cache, second, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, 256);
+  g_assert_cmpint (gdk_texture_get_height (texture), ==, 144);
+
+  /* An already cancelled caller is refused without starting anything. */
+  g_clear_object (&texture);
+  texture = load (cache, video, cancellable, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (texture);
+}
+
+static void
+test_cache_eviction (void)
+{
+  static const char *const patterns[] = {
+    "zone-plate", "gradient", "colors", "circular", "checkers-8", "bar"
+  };
+  g_autoptr(VsTextureCache) cache = NULL;
+  g_autoptr(GPtrArray) videos = g_ptr_array_new_with_free_func (g_object_unref);
+  gsize max = 3 * THUMB_BYTES + THUMB_BYTES / 2;
+
+  if (skip_without_media ())
+    return;
+  cache = vs_texture_cache_new (service, max);
+  g_assert_cmpuint (vs_texture_cache_get_max_bytes (cache), ==, max);
+  for (guint i = 0; i < G_N_ELEMENTS (patterns); i++)
+    {
+      g_autofree char *path = make_mp4 (patterns[i]);
+
+      g_ptr_array_add (videos, make_video (path, 10 + i));
+    }
+
+  for (guint i = 0; i < videos->len; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GdkTexture) texture = load (cache, videos->pdata[i], NULL, &error);
+      g_autoptr(GdkTexture) again = NULL;
+
+      g_assert_no_error (error);
+      g_assert_nonnull (texture);
+      g_assert_cmpuint (vs_texture_cache_get_bytes (cache), <=, max);
+      again = vs_texture_cache_lookup (cache, videos->pdata[i]);
+      g_assert_true (again == texture);
+      /* Touch the first one while the others come in: it is used, so it stays. */
+      if (i == 2)
+        {
+          g_autoptr(GdkTexture) first = vs_texture_cache_lookup (cache, videos->pdata[0]);
+
+          g_assert_nonnull (first);
+        }
+    }
+  g_assert_cmpuint (vs_texture_cache_get_bytes (cache), ==, 3 * THUMB_BYTES);
+
+  /* Order of use: 1 2 0 3 4 5 → the three most recent stay. */
+  for (guint i = 0; i < videos->len; i++)
+    {
+      g_autoptr(GdkTexture) texture = vs_texture_cache_lookup (cache, videos->pdata[i]);
+
+      if (i >= 3)
+        g_assert_nonnull (texture);
+      else
+        g_assert_null (texture);
+    }
+}
+
+static void
+test_cell_failure (void)
+{
+  g_autofree char *path = g_build_filename (media_dir, "broken.mp4", NULL);
+  g_autoptr(VsTextureCache) cache = NULL;
+  g_autoptr(VsVideo) video = NULL;
+  VsVideoCell *cell;
+  GtkWindow *window;
+
+  if (skip_without_media ())
+    return;
+  vs_test_media_random (path, 64 * 1024);
+  cache = vs_texture_cache_new (service, 0);
+  video = make_video (path, 5);
+  cell = vs_video_cell_new (cache);
+  window = show_cell (cell);
+
+  vs_video_cell_set_video (cell, video);
+  wait_until (cell_failed, cell);
+  g_assert_false (vs_video_cell_has_thumbnail (cell));
+  g_assert_false (gtk_widget_get_visible (child (cell, "picture")));
+  g_assert_cmpuint (vs_texture_cache_get_bytes (cache), ==, 0);
+  g_assert_true (vs_texture_cache_has_failed (cache, video));
+
+  /* Bound again: the default image at once, no second attempt. */
+  vs_video_cell_set_video (cell, NULL);
+  g_assert_cmpstr (icon_page (cell), ==, "loading");
+  vs_video_cell_set_video (cell, video);
+  g_assert_cmpstr (icon_page (cell), ==, "failed");
+
+  gtk_window_destroy (window);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *cache_home = NULL;
+  int ret;
+
+  /* A private thumbnail cache; not G_TEST_OPTION_ISOLATE_DIRS, which would also hide
+   * shared-mime-info and the icon theme in XDG_DATA_DIRS. */
+  cache_home = vs_test_make_tmpdir ();
+  g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+
+  media_dir = vs_test_make_tmpdir ();
+  service = vs_media_service_new (2, 0);
+
+  g_test_add_func ("/video-cell/thumbnail", test_cell_thumbnail);
+  g_test_add_func ("/video-cell/placeholder", test_cell_placeholder);
+  g_test_add_func ("/video-cell/unbind-during-load", test_cell_unbind_during_load);
+  g_test_add_func ("/video-cell/failure", test_cell_failure);
+  g_test_add_func ("/video-cell/context-menu", test_cell_context_menu);
+  g_test_add_func ("/texture-cache/cancel", test_cache_cancel);
+  g_test_add_func ("/texture-cache/eviction", test_cache_eviction);
+
+  ret = g_test_run ();
+
+  g_clear_object (&service);
+  vs_test_rm_rf (media_dir);
+  vs_test_rm_rf (cache_home);
+  g_clear_pointer (&media_dir, g_free);
+  return ret;
+}
