@@ -141,6 +141,36 @@ test_tree (Fixture       *f,
                               "Movies/film.mkv|UPPER.MP4|lone.ts|top.mp4");
 }
 
+/* The folders the sidebar shows: roots, then children by name. */
+static void
+test_list_folders (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GPtrArray) roots = NULL;
+  g_autoptr(GPtrArray) children = NULL;
+  g_autoptr(GError) error = NULL;
+  VsFolderRecord *first;
+
+  touch (f, "b/x.mp4", "1");
+  touch (f, "a/deep/y.mp4", "1");
+  touch (f, "c.mp4", "1");
+  scan (f);
+
+  roots = vs_database_list_folders (f->db, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (roots->len, ==, 1);
+  g_assert_cmpstr (((VsFolderRecord *) g_ptr_array_index (roots, 0))->path, ==, f->lib);
+  g_assert_true (((VsFolderRecord *) g_ptr_array_index (roots, 0))->has_children);
+
+  children = vs_database_list_folders (f->db, f->lib, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (children->len, ==, 2);
+  first = g_ptr_array_index (children, 0);
+  g_assert_cmpstr (first->name, ==, "a");
+  g_assert_true (first->has_children);
+  g_assert_false (((VsFolderRecord *) g_ptr_array_index (children, 1))->has_children);
+}
+
 static void
 test_max_depth (Fixture       *f,
                 gconstpointer  data)
@@ -560,6 +590,7 @@ main (int    argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/scanner/tree", test_tree);
   ADD ("/scanner/max-depth", test_max_depth);
+  ADD ("/scanner/list-folders", test_list_folders);
   ADD ("/scanner/hls/media", test_hls);
   ADD ("/scanner/hls/growing", test_hls_growing);
   ADD ("/scanner/hls/master", test_hls_master);

@@ -880,6 +880,77 @@ vs_database_delete_folder (VsDatabase  *self,
   return ok && stmt != NULL;
 }
 
+void
+vs_folder_record_free (VsFolderRecord *record)
+{
+  if (record == NULL)
+    return;
+  g_free (record->path);
+  g_free (record->name);
+  g_free (record);
+}
+
+static int
+compare_folder_names (gconstpointer a,
+                      gconstpointer b)
+{
+  const VsFolderRecord *x = *(VsFolderRecord * const *) a;
+  const VsFolderRecord *y = *(VsFolderRecord * const *) b;
+
+  return g_utf8_collate (x->name, y->name);
+}
+
+GPtrArray *
+vs_database_list_folders (VsDatabase  *self,
+                          const char  *parent_path,
+                          GError     **error)
+{
+  g_autoptr(GPtrArray) folders = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_folder_record_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), NULL);
+
+  g_rec_mutex_lock (&self->lock);
+  if (parent_path == NULL)
+    stmt = _vs_database_prepare (self,
+                                 "SELECT f.id, f.path, EXISTS (SELECT 1 FROM folders c "
+                                 "WHERE c.parent_id = f.id) FROM roots r "
+                                 "JOIN folders f ON f.path = r.path", error);
+  else
+    stmt = _vs_database_prepare (self,
+                                 "SELECT c.id, c.path, EXISTS (SELECT 1 FROM folders g "
+                                 "WHERE g.parent_id = c.id) FROM folders p "
+                                 "JOIN folders c ON c.parent_id = p.id WHERE p.path = ?1", error);
+  if (stmt == NULL)
+    {
+      g_rec_mutex_unlock (&self->lock);
+      return NULL;
+    }
+  if (parent_path != NULL)
+    _vs_bind_path (stmt, 1, parent_path);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      VsFolderRecord *record = g_new0 (VsFolderRecord, 1);
+
+      record->id = sqlite3_column_int64 (stmt, 0);
+      record->path = _vs_column_path (stmt, 1);
+      record->name = g_filename_display_basename (record->path);
+      record->has_children = sqlite3_column_int (stmt, 2) != 0;
+      g_ptr_array_add (folders, record);
+    }
+  sqlite3_reset (stmt);
+  g_rec_mutex_unlock (&self->lock);
+
+  if (rc != SQLITE_DONE)
+    {
+      _vs_database_set_error (self, error, rc, "listing folders");
+      return NULL;
+    }
+  g_ptr_array_sort (folders, compare_folder_names);
+  return g_steal_pointer (&folders);
+}
+
 /* GObject ---------------------------------------------------------------- */
 
 static void

@@ -104,6 +104,21 @@ gint64      vs_database_ensure_folder (VsDatabase  *self,
 GHashTable *vs_database_dup_folders_under (VsDatabase  *self,
                                            const char  *path,
                                            GError     **error);
+typedef struct
+{
+  gint64  id;
+  char   *path;        /* filename encoding */
+  char   *name;        /* display name */
+  gboolean has_children;
+} VsFolderRecord;
+
+void        vs_folder_record_free     (VsFolderRecord *record);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsFolderRecord, vs_folder_record_free)
+
+/* The indexed folders directly below @parent_path (NULL: the library roots), by name. */
+GPtrArray  *vs_database_list_folders  (VsDatabase  *self,
+                                       const char  *parent_path,
+                                       GError     **error);
 gboolean    vs_database_delete_folder (VsDatabase  *self,
                                        gint64       folder_id,
                                        guint       *out_n_videos,
