@@ -52,6 +52,7 @@ struct _VsWindow
   VsVideo              *menu_video;        /* what the context menu acts on */
 
   guint                 refresh_id;
+  gint64                last_probe_refresh;
   gboolean              scanning;
   gboolean              opened;            /* the library is open */
 };
@@ -165,6 +166,9 @@ static void on_scan_progress (VsWindow *self,
                               guint     folders_done,
                               guint     videos_seen,
                               guint     changes);
+static void on_media_progress (VsWindow *self,
+                               guint     done,
+                               guint     total);
 static void
 setup_cell (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
@@ -207,6 +211,8 @@ on_opened (GObject      *object,
                                                                       "texture-cache-mb") << 20);
   self->model = vs_library_model_new (self->reader);
   self->opened = TRUE;
+  g_signal_connect_object (self->media, "update-progress", G_CALLBACK (on_media_progress), self,
+                           G_CONNECT_SWAPPED);
 
   g_signal_connect_object (self->scanner, "progress", G_CALLBACK (on_scan_progress), self,
                            G_CONNECT_SWAPPED);
@@ -283,6 +289,20 @@ on_scan_progress (VsWindow *self,
                                            videos_seen);
 
   gtk_label_set_label (self->progress_label, text);
+}
+
+/* Durations reach the grid as the probes come in, a second apart at most. */
+static void
+on_media_progress (VsWindow *self,
+                   guint     done,
+                   guint     total)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (now - self->last_probe_refresh < G_USEC_PER_SEC && done < total)
+    return;
+  self->last_probe_refresh = now;
+  vs_library_model_refresh (self->model);
 }
 
 static void
