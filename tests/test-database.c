@@ -125,6 +125,8 @@ test_migrate (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(VsVideoRecord) hls = NULL;
   g_autoptr(VsVideoRecord) file = NULL;
+  g_autoptr(GArray) ordered = NULL;
+  g_autoptr(GPtrArray) names = NULL;
   VsVideoQuery all = { 0 };
 
   old = _vs_database_open_at_version (path, 1, &error);
@@ -137,12 +139,21 @@ test_migrate (void)
             "INSERT INTO videos (folder_id, path, uri, display_name, sort_name, kind, size, "
             "  mtime_ns, duration_ms) VALUES "
             "(1, CAST('/lib/a.mp4' AS BLOB), 'file:///lib/a.mp4', 'a.mp4', 'a.mp4', 0, 10, 5, NULL),"
-            "(1, CAST('/lib/s/i.m3u8' AS BLOB), 'file:///lib/s/i.m3u8', 's', 's', 1, 20, 6, 4000);");
+            "(1, CAST('/lib/s/i.m3u8' AS BLOB), 'file:///lib/s/i.m3u8', 's', 's', 1, 20, 6, 4000),"
+            "(1, CAST('/lib/c10.mp4' AS BLOB), 'file:///lib/c10.mp4', 'c10.mp4', 'c10.mp4', 0, 1, 1, NULL),"
+            "(1, CAST('/lib/c9.mp4' AS BLOB), 'file:///lib/c9.mp4', 'c9.mp4', 'c9.mp4', 0, 1, 1, NULL);");
 
   db = vs_database_open (path, VS_DATABASE_MODE_WRITER, &error);
   g_assert_no_error (error);
   g_assert_cmpint (vs_database_get_schema_version (db), ==, VS_DATABASE_SCHEMA_VERSION);
-  g_assert_cmpint (vs_database_count_videos (db, &all, &error), ==, 2);
+  g_assert_cmpint (vs_database_count_videos (db, &all, &error), ==, 4);
+  /* Rows written before natural order got their sort keys in the migration. */
+  ordered = vs_database_query_ids (db, &all, &error);
+  g_assert_no_error (error);
+  names = vs_database_load_videos (db, (const gint64 *) (gpointer) ordered->data, ordered->len,
+                                   &error);
+  g_assert_cmpstr (((VsVideoRecord *) g_ptr_array_index (names, 1))->display_name, ==, "c9.mp4");
+  g_assert_cmpstr (((VsVideoRecord *) g_ptr_array_index (names, 2))->display_name, ==, "c10.mp4");
 
   hls = vs_database_lookup_video (db, "/lib/s/i.m3u8", &error);
   g_assert_no_error (error);
@@ -376,7 +387,7 @@ static gint64
 count_sort_indices (const char *path)
 {
   g_autofree char *n = raw_query_text (path, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' "
-                                             "AND name IN ('videos_sort_name', 'videos_mtime', "
+                                             "AND name IN ('videos_sort_key', 'videos_mtime', "
                                              "'videos_size', 'videos_duration')");
 
   return g_ascii_strtoll (n, NULL, 10);
@@ -419,6 +430,46 @@ typedef struct
 
 static const VsVideoQuery *current_query;
 
+/* Numbers compare by value (leading zeros ignored), everything else bytewise. */
+static int
+natural_compare (const char *a,
+                 const char *b)
+{
+  while (*a != '\0' && *b != '\0')
+    {
+      if (g_ascii_isdigit (*a) && g_ascii_isdigit (*b))
+        {
+          const char *ea, *eb;
+          gsize la, lb;
+          int c;
+
+          while (*a == '0' && g_ascii_isdigit (a[1]))
+            a++;
+          while (*b == '0' && g_ascii_isdigit (b[1]))
+            b++;
+          for (ea = a; g_ascii_isdigit (*ea); ea++)
+            ;
+          for (eb = b; g_ascii_isdigit (*eb); eb++)
+            ;
+          la = ea - a;
+          lb = eb - b;
+          if (la != lb)
+            return la < lb ? -1 : 1;
+          c = strncmp (a, b, la);
+          if (c != 0)
+            return c;
+          a = ea;
+          b = eb;
+          continue;
+        }
+      if (*a != *b)
+        return (guchar) *a < (guchar) *b ? -1 : 1;
+      a++;
+      b++;
+    }
+  return (guchar) *a < (guchar) *b ? -1 : (guchar) *a > (guchar) *b;
+}
+
 static int
 compare_int (gint64 a,
              gint64 b)
@@ -437,7 +488,7 @@ compare_ref (gconstpointer pa,
   switch (current_query->sort)
     {
     case VS_SORT_NAME:
-      c = strcmp (a->folded, b->folded);
+      c = natural_compare (a->folded, b->folded);
       break;
     case VS_SORT_MTIME:
       c = compare_int (a->mtime_ns, b->mtime_ns);
@@ -498,7 +549,8 @@ test_query_reference (Fixture       *f,
                       gconstpointer  data)
 {
   static const char * const folders[] = { "/lib", "/lib/a", "/lib/a/b", "/lib/ab", "/lib/c" };
-  static const char * const syllables[] = { "Ab", "ab", "É", "é", "x_", "%", "Zz", "ß", " " };
+  static const char * const syllables[] = { "Ab", "ab", "É", "é", "x_", "%", "Zz", "ß", " ",
+                                            "7", "10", "007", "9" };
   static const char * const searches[] = { NULL, "ab", "AB", "é", "%", "_", "ss", "zz ab", "none" };
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (ref_row_free);
   g_autoptr(GError) error = NULL;

@@ -98,6 +98,7 @@ vs_database_upsert_video (VsDatabase          *self,
                           GError             **error)
 {
   g_autofree char *sort_name = NULL;
+  g_autofree char *sort_key = NULL;
   sqlite3_stmt *stmt;
   gint64 id = -1;
   int rc;
@@ -107,15 +108,16 @@ vs_database_upsert_video (VsDatabase          *self,
   g_return_val_if_fail (record->display_name != NULL && record->folder_id > 0, -1);
 
   sort_name = vs_database_fold_name (record->display_name);
+  sort_key = vs_database_sort_key (record->display_name);
 
   g_rec_mutex_lock (&self->lock);
   stmt = _vs_database_prepare (self,
                                "INSERT INTO videos (folder_id, path, uri, display_name, sort_name, "
-                               "  kind, size, mtime_ns, btime_ns, duration_ms, probe_state) "
-                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+                               "  kind, size, mtime_ns, btime_ns, duration_ms, probe_state, sort_key) "
+                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
                                "ON CONFLICT (path) DO UPDATE SET folder_id = excluded.folder_id, "
                                "  uri = excluded.uri, display_name = excluded.display_name, "
-                               "  sort_name = excluded.sort_name, kind = excluded.kind, "
+                               "  sort_name = excluded.sort_name, sort_key = excluded.sort_key, kind = excluded.kind, "
                                "  size = excluded.size, mtime_ns = excluded.mtime_ns, "
                                "  btime_ns = excluded.btime_ns, duration_ms = excluded.duration_ms, "
                                "  probe_state = excluded.probe_state, width = NULL, height = NULL, "
@@ -137,6 +139,7 @@ vs_database_upsert_video (VsDatabase          *self,
       if (record->duration_ms >= 0)
         sqlite3_bind_int64 (stmt, 10, record->duration_ms);
       sqlite3_bind_int (stmt, 11, record->probe_state);
+      sqlite3_bind_text (stmt, 12, sort_key, -1, SQLITE_STATIC);
       rc = sqlite3_step (stmt);
       if (rc == SQLITE_ROW)
         id = sqlite3_column_int64 (stmt, 0);
@@ -371,7 +374,7 @@ query_sql (const VsVideoQuery *query,
            const char         *select)
 {
   static const char * const order[][2] = {
-    [VS_SORT_NAME]     = { "sort_name, id", "sort_name DESC, id DESC" },
+    [VS_SORT_NAME]     = { "sort_key, id", "sort_key DESC, id DESC" },
     [VS_SORT_MTIME]    = { "mtime_ns, id", "mtime_ns DESC, id DESC" },
     [VS_SORT_SIZE]     = { "size, id", "size DESC, id DESC" },
     /* Unknown durations last in both directions. */

@@ -69,6 +69,12 @@ static const char * const migrations[] = {
   "CREATE INDEX videos_mtime ON videos(mtime_ns);"
   "CREATE INDEX videos_size ON videos(size);"
   "CREATE INDEX videos_duration ON videos(duration_ms);",
+
+  /* 2 → 3: natural name order ("Clip 2" before "Clip 10"); sort_name stays for search */
+  "ALTER TABLE videos ADD COLUMN sort_key TEXT NOT NULL DEFAULT '';"
+  "UPDATE videos SET sort_key = vs_sort_key(display_name);"
+  "DROP INDEX IF EXISTS videos_sort_key;"
+  "CREATE INDEX videos_sort_key ON videos(sort_key);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VS_DATABASE_SCHEMA_VERSION);
@@ -77,12 +83,12 @@ G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VS_DATABASE_SCHEMA_VERSION);
  * several times cheaper than keeping four B-trees sorted row by row. Every writer open
  * re-creates any that are missing, so a bulk load killed half-way heals on next start. */
 static const char sort_indices_sql[] =
-  "CREATE INDEX IF NOT EXISTS videos_sort_name ON videos(sort_name);"
+  "CREATE INDEX IF NOT EXISTS videos_sort_key ON videos(sort_key);"
   "CREATE INDEX IF NOT EXISTS videos_mtime ON videos(mtime_ns);"
   "CREATE INDEX IF NOT EXISTS videos_size ON videos(size);"
   "CREATE INDEX IF NOT EXISTS videos_duration ON videos(duration_ms);";
 static const char drop_sort_indices_sql[] =
-  "DROP INDEX IF EXISTS videos_sort_name;"
+  "DROP INDEX IF EXISTS videos_sort_key;"
   "DROP INDEX IF EXISTS videos_mtime;"
   "DROP INDEX IF EXISTS videos_size;"
   "DROP INDEX IF EXISTS videos_duration;";
@@ -115,6 +121,54 @@ vs_database_fold_name (const char *utf8)
 
   folded = g_utf8_casefold (utf8, -1);
   return g_utf8_normalize (folded, -1, G_NORMALIZE_ALL);
+}
+
+/* Digit runs become their length (two digits) and their value without leading zeros, so
+ * byte order is numeric order: "7" → "017", "10" → "0210". */
+char *
+vs_database_sort_key (const char *utf8)
+{
+  g_autofree char *folded = NULL;
+  GString *key;
+  const char *p;
+
+  g_return_val_if_fail (utf8 != NULL, NULL);
+
+  folded = vs_database_fold_name (utf8);
+  key = g_string_sized_new (strlen (folded) + 8);
+  for (p = folded; *p != '\0';)
+    {
+      const char *start, *end;
+      gsize len;
+
+      if (!g_ascii_isdigit (*p))
+        {
+          g_string_append_c (key, *p++);
+          continue;
+        }
+      for (start = p; *start == '0' && g_ascii_isdigit (start[1]); start++)
+        ;
+      for (end = start; g_ascii_isdigit (*end); end++)
+        ;
+      len = MIN ((gsize) (end - start), 99);
+      g_string_append_printf (key, "%02u", (guint) len);
+      g_string_append_len (key, start, end - start);
+      p = end;
+    }
+  return g_string_free (key, FALSE);
+}
+
+static void
+sql_sort_key (sqlite3_context  *context,
+              int               argc,
+              sqlite3_value   **argv)
+{
+  const unsigned char *text = sqlite3_value_text (argv[0]);
+
+  if (text == NULL)
+    sqlite3_result_null (context);
+  else
+    sqlite3_result_text (context, vs_database_sort_key ((const char *) text), -1, g_free);
 }
 
 gboolean
@@ -357,6 +411,10 @@ configure_connection (VsDatabase  *self,
                       GError     **error)
 {
   sqlite3_busy_timeout (self->db, 10000);
+  /* Migrations compute sort keys in SQL with the same code as the scanner. */
+  sqlite3_create_function (self->db, "vs_sort_key", 1,
+                           SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                           NULL, sql_sort_key, NULL, NULL);
   sqlite3_extended_result_codes (self->db, 1);
 
   if (self->mode == VS_DATABASE_MODE_READER)

@@ -7,7 +7,7 @@
 
 G_BEGIN_DECLS
 
-#define VS_DATABASE_SCHEMA_VERSION 2
+#define VS_DATABASE_SCHEMA_VERSION 3
 
 #define VS_DATABASE_ERROR (vs_database_error_quark ())
 
@@ -54,8 +54,10 @@ G_DECLARE_FINAL_TYPE (VsDatabase, vs_database, VS, DATABASE, GObject)
 
 GQuark      vs_database_error_quark   (void);
 char       *vs_database_default_path  (void);
-/* The key for name sorting and search: case-folded, compatibility-decomposed. */
+/* The key for name search: case-folded, compatibility-decomposed. */
 char       *vs_database_fold_name     (const char *utf8);
+/* The key for name sorting: folded, with numbers in natural order ("2" before "10"). */
+char       *vs_database_sort_key      (const char *utf8);
 
 VsDatabase *vs_database_open          (const char     *path,
                                        VsDatabaseMode  mode,
