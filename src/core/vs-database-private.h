@@ -40,6 +40,7 @@ gboolean      _vs_database_exec      (VsDatabase  *self,
 gboolean      _vs_database_migrate   (VsDatabase  *self,
                                       int          version,
                                       GError     **error);
+char         *_vs_database_sort_key_from_folded (const char *folded);
 VsDatabase   *_vs_database_open_at_version (const char  *path,
                                             int          version,
                                             GError     **error);

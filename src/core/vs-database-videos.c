@@ -108,7 +108,7 @@ vs_database_upsert_video (VsDatabase          *self,
   g_return_val_if_fail (record->display_name != NULL && record->folder_id > 0, -1);
 
   sort_name = vs_database_fold_name (record->display_name);
-  sort_key = vs_database_sort_key (record->display_name);
+  sort_key = _vs_database_sort_key_from_folded (sort_name);
 
   g_rec_mutex_lock (&self->lock);
   stmt = _vs_database_prepare (self,

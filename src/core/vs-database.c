@@ -126,16 +126,11 @@ vs_database_fold_name (const char *utf8)
 /* Digit runs become their length (two digits) and their value without leading zeros, so
  * byte order is numeric order: "7" → "017", "10" → "0210". */
 char *
-vs_database_sort_key (const char *utf8)
+_vs_database_sort_key_from_folded (const char *folded)
 {
-  g_autofree char *folded = NULL;
-  GString *key;
+  GString *key = g_string_sized_new (strlen (folded) + 8);
   const char *p;
 
-  g_return_val_if_fail (utf8 != NULL, NULL);
-
-  folded = vs_database_fold_name (utf8);
-  key = g_string_sized_new (strlen (folded) + 8);
   for (p = folded; *p != '\0';)
     {
       const char *start, *end;
@@ -156,6 +151,17 @@ vs_database_sort_key (const char *utf8)
       p = end;
     }
   return g_string_free (key, FALSE);
+}
+
+char *
+vs_database_sort_key (const char *utf8)
+{
+  g_autofree char *folded = NULL;
+
+  g_return_val_if_fail (utf8 != NULL, NULL);
+
+  folded = vs_database_fold_name (utf8);
+  return _vs_database_sort_key_from_folded (folded);
 }
 
 static void
