@@ -583,7 +583,117 @@ on_trashed (GObject      *object,
   /* The next scan would notice; the grid should not wait for it. */
   start_scan (self);
   text = g_strdup_printf (_("“%s” moved to the trash"), display);
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+  {
+    AdwToast *toast = adw_toast_new (text);
+    g_autofree char *path = g_file_get_path (G_FILE (object));
+
+    adw_toast_set_button_label (toast, _("_Undo"));
+    adw_toast_set_action_name (toast, "win.undo-trash");
+    adw_toast_set_action_target_value (toast, g_variant_new_bytestring (path));
+    adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  }
+}
+
+/* Undo: find the newest trash entry that came from the path, and move it back. GIO has
+ * no restore call; the trash:// backend (gvfs) tells each entry's original path. */
+typedef struct
+{
+  char *orig_path;
+} Restore;
+
+static void
+restore_free (Restore *r)
+{
+  g_free (r->orig_path);
+  g_free (r);
+}
+
+static void
+restore_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  Restore *r = task_data;
+  g_autoptr(GFile) trash = g_file_new_for_uri ("trash:///");
+  g_autoptr(GFileEnumerator) children = NULL;
+  g_autoptr(GFile) best = NULL;
+  g_autoptr(GFile) target = NULL;
+  g_autoptr(GDateTime) best_date = NULL;
+  GError *error = NULL;
+  GFileInfo *info;
+
+  children = g_file_enumerate_children (trash, "standard::name,trash::orig-path,"
+                                        "trash::deletion-date", G_FILE_QUERY_INFO_NONE,
+                                        cancellable, &error);
+  if (children == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  while ((info = g_file_enumerator_next_file (children, cancellable, NULL)) != NULL)
+    {
+      g_autoptr(GFileInfo) owned = info;
+      const char *orig = g_file_info_get_attribute_byte_string (info, "trash::orig-path");
+      g_autoptr(GDateTime) date = g_file_info_get_deletion_date (info);
+
+      if (g_strcmp0 (orig, r->orig_path) != 0)
+        continue;
+      if (best == NULL || (date != NULL && best_date != NULL &&
+                           g_date_time_compare (date, best_date) > 0))
+        {
+          g_set_object (&best, g_file_enumerator_get_child (children, info));
+          g_clear_pointer (&best_date, g_date_time_unref);
+          best_date = date ? g_date_time_ref (date) : NULL;
+        }
+    }
+  if (best == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                               _("It is no longer in the trash"));
+      return;
+    }
+  target = g_file_new_for_path (r->orig_path);
+  if (!g_file_move (best, target, G_FILE_COPY_NOFOLLOW_SYMLINKS, cancellable, NULL, NULL, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_restored (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  VsWindow *self = VS_WINDOW (object);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_autofree char *text = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      text = g_strdup_printf (_("Could not restore from the trash: %s"), error->message);
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+      return;
+    }
+  start_scan (self);
+}
+
+static void
+undo_trash_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  VsWindow *self = VS_WINDOW (widget);
+  g_autoptr(GTask) task = g_task_new (self, self->cancellable, on_restored, NULL);
+  Restore *r = g_new0 (Restore, 1);
+
+  r->orig_path = g_variant_dup_bytestring (parameter, NULL);
+  g_task_set_source_tag (task, undo_trash_action);
+  g_task_set_task_data (task, r, (GDestroyNotify) restore_free);
+  g_task_run_in_thread (task, restore_thread);
 }
 
 static void
@@ -862,6 +972,7 @@ vs_window_class_init (VsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.play", NULL, play_action);
   gtk_widget_class_install_action (widget_class, "win.open-folder", NULL, open_folder_action);
   gtk_widget_class_install_action (widget_class, "win.trash", NULL, trash_action);
+  gtk_widget_class_install_action (widget_class, "win.undo-trash", "ay", undo_trash_action);
   gtk_widget_class_install_action (widget_class, "win.properties", NULL, properties_action);
   gtk_widget_class_install_action (widget_class, "win.focus-search", NULL, focus_search_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.rescan", NULL);
