@@ -8,7 +8,9 @@
 #include "vs-bench.h"
 #include "vs-format.h"
 #include "vs-media-service.h"
+#include "vs-preferences-window.h"
 #include "vs-scanner.h"
+#include "vs-sidebar.h"
 #include "vs-texture-cache.h"
 #include "vs-video-cell.h"
 #include "vs-window.h"
@@ -22,6 +24,8 @@ struct _VsWindow
 
   /* template children */
   AdwWindowTitle       *window_title;
+  AdwFlap              *flap;
+  VsSidebar            *sidebar;
   GtkStack             *stack;
   AdwStatusPage        *empty_page;
   AdwStatusPage        *error_page;
@@ -106,6 +110,8 @@ apply_query (VsWindow *self)
   vs_sort_key_from_string (sort, &query.sort);
   query.descending = g_settings_get_boolean (self->settings, "sort-descending");
   query.search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  query.folder = vs_sidebar_get_folder (self->sidebar);
+  query.recursive = vs_sidebar_get_recursive (self->sidebar);
   vs_library_model_set_query (self->model, &query);
 }
 
@@ -231,6 +237,7 @@ on_opened (GObject      *object,
   gtk_grid_view_set_factory (self->grid, factory);
   gtk_grid_view_set_model (self->grid, GTK_SELECTION_MODEL (selection));
 
+  vs_sidebar_set_database (self->sidebar, self->reader);
   apply_query (self);
   update_page (self);
   vs_bench_attach (GTK_WINDOW (self), self->scroller, G_LIST_MODEL (self->model));
@@ -353,6 +360,7 @@ on_scanned (GObject      *object,
     }
   set_scanning (self, FALSE);
   vs_library_model_refresh (self->model);
+  vs_sidebar_reload (self->sidebar);
   g_strfreev (self->roots);
   self->roots = vs_database_dup_roots (self->reader, NULL);
 
@@ -780,6 +788,41 @@ properties_action (GtkWidget  *widget,
 }
 
 static void
+on_library_changed (VsWindow *self)
+{
+  g_strfreev (self->roots);
+  self->roots = vs_database_dup_roots (self->reader, NULL);
+  vs_sidebar_reload (self->sidebar);
+  vs_library_model_refresh (self->model);
+}
+
+static void
+preferences_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  VsWindow *self = VS_WINDOW (widget);
+  VsPreferencesWindow *preferences;
+
+  if (self->writer == NULL)
+    return;
+  preferences = vs_preferences_window_new (GTK_WINDOW (self), self->writer);
+  g_signal_connect_object (preferences, "library-changed", G_CALLBACK (on_library_changed), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
+toggle_sidebar_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  VsWindow *self = VS_WINDOW (widget);
+
+  adw_flap_set_reveal_flap (self->flap, !adw_flap_get_reveal_flap (self->flap));
+}
+
+static void
 focus_search_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
@@ -950,8 +993,11 @@ vs_window_class_init (VsWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (VS_TYPE_VIDEO_CELL);
+  g_type_ensure (VS_TYPE_SIDEBAR);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/vs-window.ui");
   gtk_widget_class_bind_template_child (widget_class, VsWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, VsWindow, flap);
+  gtk_widget_class_bind_template_child (widget_class, VsWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, VsWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, VsWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, VsWindow, error_page);
@@ -975,6 +1021,12 @@ vs_window_class_init (VsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.undo-trash", "ay", undo_trash_action);
   gtk_widget_class_install_action (widget_class, "win.properties", NULL, properties_action);
   gtk_widget_class_install_action (widget_class, "win.focus-search", NULL, focus_search_action);
+  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL,
+                                   toggle_sidebar_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-sidebar", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK,
+                                       "win.preferences", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.rescan", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
                                        "win.rescan", NULL);
@@ -992,6 +1044,10 @@ vs_window_init (VsWindow *self)
   g_signal_connect_object (self->search_entry, "search-changed", G_CALLBACK (apply_query), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->grid, "activate", G_CALLBACK (on_grid_activate), self, 0);
+  g_signal_connect_object (self->sidebar, "notify::folder", G_CALLBACK (apply_query), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sidebar, "notify::recursive", G_CALLBACK (apply_query), self,
+                           G_CONNECT_SWAPPED);
 }
 
 VsWindow *

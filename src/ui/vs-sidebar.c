@@ -1,0 +1,645 @@
+/* vs-sidebar.c: the library's folders as a tree, with "All Videos" on top */
+#define G_LOG_DOMAIN "vs-sidebar"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "vs-sidebar.h"
+
+/* VsFolderItem: one row of the tree. Only the sidebar creates them, so the type is private;
+ * tests read its properties by name. */
+#define VS_TYPE_FOLDER_ITEM (vs_folder_item_get_type ())
+G_DECLARE_FINAL_TYPE (VsFolderItem, vs_folder_item, VS, FOLDER_ITEM, GObject)
+
+struct _VsFolderItem
+{
+  GObject   parent_instance;
+
+  char     *path;          /* filename encoding; NULL: All Videos */
+  char     *name;
+  gboolean  has_children;
+};
+
+G_DEFINE_FINAL_TYPE (VsFolderItem, vs_folder_item, G_TYPE_OBJECT)
+
+enum {
+  ITEM_PROP_0,
+  ITEM_PROP_PATH,
+  ITEM_PROP_NAME,
+  ITEM_PROP_HAS_CHILDREN,
+  ITEM_N_PROPS
+};
+
+static GParamSpec *item_properties[ITEM_N_PROPS];
+
+static VsFolderItem *
+vs_folder_item_new (const char *path,
+                    const char *name,
+                    gboolean    has_children)
+{
+  VsFolderItem *self = g_object_new (VS_TYPE_FOLDER_ITEM, NULL);
+
+  /* Constant after construction, so plain fields instead of construct properties. */
+  self->path = g_strdup (path);
+  self->name = g_strdup (name);
+  self->has_children = has_children;
+  return self;
+}
+
+static void
+vs_folder_item_finalize (GObject *object)
+{
+  VsFolderItem *self = VS_FOLDER_ITEM (object);
+
+  g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->name, g_free);
+
+  G_OBJECT_CLASS (vs_folder_item_parent_class)->finalize (object);
+}
+
+static void
+vs_folder_item_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  VsFolderItem *self = VS_FOLDER_ITEM (object);
+
+  switch (prop_id)
+    {
+    case ITEM_PROP_PATH:
+      g_value_set_string (value, self->path);
+      break;
+    case ITEM_PROP_NAME:
+      g_value_set_string (value, self->name);
+      break;
+    case ITEM_PROP_HAS_CHILDREN:
+      g_value_set_boolean (value, self->has_children);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vs_folder_item_class_init (VsFolderItemClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = vs_folder_item_finalize;
+  object_class->get_property = vs_folder_item_get_property;
+
+  item_properties[ITEM_PROP_PATH] =
+    g_param_spec_string ("path", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  item_properties[ITEM_PROP_NAME] =
+    g_param_spec_string ("name", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  item_properties[ITEM_PROP_HAS_CHILDREN] =
+    g_param_spec_boolean ("has-children", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, ITEM_N_PROPS, item_properties);
+}
+
+static void
+vs_folder_item_init (VsFolderItem *self)
+{
+}
+
+/* VsSidebar */
+
+struct _VsSidebar
+{
+  GtkWidget           parent_instance;
+
+  /* Template children */
+  GtkWidget          *content;
+  GtkListView        *list_view;
+  GtkSwitch          *recursive_switch;
+
+  /* Owned */
+  VsDatabase         *database;
+  GtkTreeListModel   *tree;
+  GtkSingleSelection *selection;
+  GCancellable       *cancellable;       /* this tree's loads; replaced on reload */
+  char               *folder;
+  /* What reload() puts back as the new tree's levels arrive. */
+  GHashTable         *restore_expanded;  /* paths */
+  char               *restore_selected;
+
+  /* State */
+  guint               pending_loads;     /* of the current tree */
+
+  /* Flags */
+  guint               recursive : 1;
+};
+
+G_DEFINE_FINAL_TYPE (VsSidebar, vs_sidebar, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_FOLDER,
+  PROP_RECURSIVE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+typedef struct
+{
+  VsDatabase *database;
+  GListStore *store;        /* the level to fill */
+  char       *parent_path;  /* NULL: the roots */
+} LoadData;
+
+static void
+load_data_free (LoadData *data)
+{
+  g_clear_object (&data->database);
+  g_clear_object (&data->store);
+  g_clear_pointer (&data->parent_path, g_free);
+  g_free (data);
+}
+
+static void
+set_folder (VsSidebar  *self,
+            const char *folder)
+{
+  if (g_strcmp0 (self->folder, folder) == 0)
+    return;
+  g_free (self->folder);
+  self->folder = g_strdup (folder);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLDER]);
+}
+
+static gboolean
+path_is_below (const char *path,
+               const char *ancestor)
+{
+  gsize len = strlen (ancestor);
+
+  return strncmp (path, ancestor, len) == 0 &&
+         (path[len] == G_DIR_SEPARATOR || (len > 0 && ancestor[len - 1] == G_DIR_SEPARATOR));
+}
+
+static VsFolderItem *
+row_item (GtkTreeListModel *tree,
+          guint             position,
+          GtkTreeListRow  **out_row)
+{
+  g_autoptr(GtkTreeListRow) row = gtk_tree_list_model_get_row (tree, position);
+  VsFolderItem *item = row ? gtk_tree_list_row_get_item (row) : NULL;
+
+  if (out_row != NULL)
+    *out_row = g_steal_pointer (&row);
+  /* The row holds the item, so a borrowed pointer is safe while the row is. */
+  if (item != NULL)
+    g_object_unref (item);
+  return item;
+}
+
+/* Called when the selection is lost because a parent folder collapsed over it. */
+static void
+select_nearest_ancestor (VsSidebar *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->tree));
+  guint best = 0;
+  gsize best_len = 0;
+
+  for (guint i = 1; self->folder != NULL && i < n; i++)
+    {
+      VsFolderItem *item = row_item (self->tree, i, NULL);
+
+      if (item != NULL && item->path != NULL && path_is_below (self->folder, item->path) &&
+          strlen (item->path) > best_len)
+        {
+          best = i;
+          best_len = strlen (item->path);
+        }
+    }
+  gtk_single_selection_set_selected (self->selection, best);
+}
+
+static void
+on_selected_item (VsSidebar          *self,
+                  GParamSpec         *pspec,
+                  GtkSingleSelection *selection)
+{
+  GtkTreeListRow *row = gtk_single_selection_get_selected_item (selection);
+  VsFolderItem *item;
+
+  g_assert (VS_IS_SIDEBAR (self));
+
+  if (row == NULL)
+    {
+      /* Nothing selected: a reload is still looking for the old folder, or it vanished
+       * under a collapsed parent. */
+      if (self->restore_selected == NULL)
+        select_nearest_ancestor (self);
+      return;
+    }
+  item = gtk_tree_list_row_get_item (row);
+  /* A choice the user made wins over one reload() would restore. */
+  g_clear_pointer (&self->restore_selected, g_free);
+  set_folder (self, item->path);
+  g_object_unref (item);
+}
+
+/* Expands and selects what reload() remembered, as the levels it needs appear. */
+static void
+restore_state (VsSidebar *self)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->tree)); i++)
+    {
+      g_autoptr(GtkTreeListRow) row = NULL;
+      VsFolderItem *item = row_item (self->tree, i, &row);
+
+      if (item == NULL || item->path == NULL)
+        continue;
+      if (self->restore_expanded != NULL &&
+          g_hash_table_remove (self->restore_expanded, item->path))
+        gtk_tree_list_row_set_expanded (row, TRUE);
+      if (g_strcmp0 (self->restore_selected, item->path) == 0)
+        gtk_single_selection_set_selected (self->selection, i);
+    }
+
+  if (self->pending_loads == 0)
+    {
+      /* Everything that could come back has: forget the rest. */
+      g_clear_pointer (&self->restore_expanded, g_hash_table_unref);
+      if (self->restore_selected != NULL)
+        {
+          g_clear_pointer (&self->restore_selected, g_free);
+          gtk_single_selection_set_selected (self->selection, 0);
+        }
+    }
+}
+
+static void
+list_folders_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  LoadData *data = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) folders = NULL;
+
+  folders = vs_database_list_folders (data->database, data->parent_path, &error);
+  if (folders == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&folders), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+on_folders_listed (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  VsSidebar *self = VS_SIDEBAR (object);  /* the task holds it */
+  LoadData *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) folders = NULL;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+  folders = g_task_propagate_pointer (G_TASK (result), &error);
+  /* Cancelled: a reload or dispose replaced this tree; the level is no longer shown. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_assert (self->pending_loads > 0);
+  self->pending_loads--;
+  if (folders == NULL)
+    g_warning ("Could not list the folders of %s: %s",
+               data->parent_path ? data->parent_path : "the library", error->message);
+  for (guint i = 0; folders != NULL && i < folders->len; i++)
+    {
+      VsFolderRecord *record = g_ptr_array_index (folders, i);
+
+      g_ptr_array_add (items, vs_folder_item_new (record->path, record->name,
+                                                  record->has_children));
+    }
+  /* One splice for the level: the roots go after All Videos. */
+  g_list_store_splice (data->store, g_list_model_get_n_items (G_LIST_MODEL (data->store)), 0,
+                       items->pdata, items->len);
+  restore_state (self);
+}
+
+static void
+load_level (VsSidebar  *self,
+            GListStore *store,
+            const char *parent_path)
+{
+  g_autoptr(GTask) task = NULL;
+  LoadData *data = g_new0 (LoadData, 1);
+
+  data->database = g_object_ref (self->database);
+  data->store = g_object_ref (store);
+  data->parent_path = g_strdup (parent_path);
+
+  task = g_task_new (self, self->cancellable, on_folders_listed, NULL);
+  g_task_set_source_tag (task, load_level);
+  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
+  self->pending_loads++;
+  g_task_run_in_thread (task, list_folders_thread);
+}
+
+/* The tree's children for @object: an empty level now, filled when the thread answers. */
+static GListModel *
+create_children (gpointer object,
+                 gpointer user_data)
+{
+  VsFolderItem *item = object;
+  g_autoptr(VsSidebar) self = g_weak_ref_get (user_data);
+  GListStore *store;
+
+  if (self == NULL || self->database == NULL || item->path == NULL || !item->has_children)
+    return NULL;
+  store = g_list_store_new (VS_TYPE_FOLDER_ITEM);
+  load_level (self, store, item->path);
+  return G_LIST_MODEL (store);
+}
+
+static void
+weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
+static void
+rebuild (VsSidebar *self)
+{
+  g_autoptr(GListStore) roots = g_list_store_new (VS_TYPE_FOLDER_ITEM);
+  g_autoptr(VsFolderItem) all = vs_folder_item_new (NULL, _("All Videos"), FALSE);
+  GWeakRef *weak = g_new0 (GWeakRef, 1);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->pending_loads = 0;
+
+  g_list_store_append (roots, all);
+  g_weak_ref_init (weak, self);
+  g_clear_object (&self->tree);
+  self->tree = gtk_tree_list_model_new (g_object_ref (G_LIST_MODEL (roots)), FALSE, FALSE,
+                                        create_children, weak, weak_ref_free);
+  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->tree));
+  if (self->restore_selected == NULL)
+    gtk_single_selection_set_selected (self->selection, 0);
+  if (self->database != NULL)
+    load_level (self, roots, NULL);
+  else
+    restore_state (self);
+}
+
+void
+vs_sidebar_set_database (VsSidebar  *self,
+                         VsDatabase *reader)
+{
+  g_return_if_fail (VS_IS_SIDEBAR (self));
+  g_return_if_fail (reader == NULL || VS_IS_DATABASE (reader));
+
+  if (!g_set_object (&self->database, reader))
+    return;
+  /* A new library: nothing of the old one's state applies. */
+  g_clear_pointer (&self->restore_expanded, g_hash_table_unref);
+  g_clear_pointer (&self->restore_selected, g_free);
+  rebuild (self);
+}
+
+void
+vs_sidebar_reload (VsSidebar *self)
+{
+  guint n;
+
+  g_return_if_fail (VS_IS_SIDEBAR (self));
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->tree));
+  g_clear_pointer (&self->restore_expanded, g_hash_table_unref);
+  self->restore_expanded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkTreeListRow) row = NULL;
+      VsFolderItem *item = row_item (self->tree, i, &row);
+
+      if (item != NULL && item->path != NULL && gtk_tree_list_row_get_expanded (row))
+        g_hash_table_add (self->restore_expanded, g_strdup (item->path));
+    }
+  g_free (self->restore_selected);
+  self->restore_selected = g_strdup (self->folder);
+  rebuild (self);
+}
+
+const char *
+vs_sidebar_get_folder (VsSidebar *self)
+{
+  g_return_val_if_fail (VS_IS_SIDEBAR (self), NULL);
+
+  return self->folder;
+}
+
+gboolean
+vs_sidebar_get_recursive (VsSidebar *self)
+{
+  g_return_val_if_fail (VS_IS_SIDEBAR (self), FALSE);
+
+  return self->recursive;
+}
+
+void
+vs_sidebar_set_recursive (VsSidebar *self,
+                          gboolean   recursive)
+{
+  g_return_if_fail (VS_IS_SIDEBAR (self));
+
+  recursive = !!recursive;
+  if (self->recursive == recursive)
+    return;
+  self->recursive = recursive;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECURSIVE]);
+}
+
+VsSidebar *
+vs_sidebar_new (void)
+{
+  return g_object_new (VS_TYPE_SIDEBAR, NULL);
+}
+
+static void
+setup_row (GtkSignalListItemFactory *factory,
+           GtkListItem              *list_item,
+           gpointer                  user_data)
+{
+  GtkWidget *expander = gtk_tree_expander_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *icon = gtk_image_new ();
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_box_append (GTK_BOX (box), icon);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), box);
+  gtk_list_item_set_child (list_item, expander);
+}
+
+static void
+bind_row (GtkSignalListItemFactory *factory,
+          GtkListItem              *list_item,
+          gpointer                  user_data)
+{
+  GtkTreeListRow *row = gtk_list_item_get_item (list_item);
+  GtkWidget *expander = gtk_list_item_get_child (list_item);
+  GtkWidget *icon = gtk_widget_get_first_child (gtk_tree_expander_get_child (GTK_TREE_EXPANDER (expander)));
+  GtkWidget *label = gtk_widget_get_next_sibling (icon);
+  g_autoptr(VsFolderItem) item = gtk_tree_list_row_get_item (row);
+
+  gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), row);
+  gtk_image_set_from_icon_name (GTK_IMAGE (icon),
+                                item->path == NULL ? "view-grid-symbolic" : "folder-symbolic");
+  gtk_label_set_label (GTK_LABEL (label), item->name);
+  /* The full path where a name alone is ambiguous or cut short. */
+  if (item->path != NULL)
+    {
+      g_autofree char *display = g_filename_display_name (item->path);
+
+      gtk_widget_set_tooltip_text (expander, display);
+    }
+  else
+    gtk_widget_set_tooltip_text (expander, NULL);
+}
+
+static void
+unbind_row (GtkSignalListItemFactory *factory,
+            GtkListItem              *list_item,
+            gpointer                  user_data)
+{
+  GtkWidget *expander = gtk_list_item_get_child (list_item);
+
+  gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), NULL);
+}
+
+static void
+vs_sidebar_dispose (GObject *object)
+{
+  VsSidebar *self = VS_SIDEBAR (object);
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), VS_TYPE_SIDEBAR);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->tree);
+  g_clear_object (&self->database);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (vs_sidebar_parent_class)->dispose (object);
+}
+
+static void
+vs_sidebar_finalize (GObject *object)
+{
+  VsSidebar *self = VS_SIDEBAR (object);
+
+  g_clear_pointer (&self->folder, g_free);
+  g_clear_pointer (&self->restore_selected, g_free);
+  g_clear_pointer (&self->restore_expanded, g_hash_table_unref);
+
+  G_OBJECT_CLASS (vs_sidebar_parent_class)->finalize (object);
+}
+
+static void
+vs_sidebar_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  VsSidebar *self = VS_SIDEBAR (object);
+
+  switch (prop_id)
+    {
+    case PROP_FOLDER:
+      g_value_set_string (value, self->folder);
+      break;
+    case PROP_RECURSIVE:
+      g_value_set_boolean (value, self->recursive);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vs_sidebar_set_property (GObject      *object,
+                         guint         prop_id,
+                         const GValue *value,
+                         GParamSpec   *pspec)
+{
+  VsSidebar *self = VS_SIDEBAR (object);
+
+  switch (prop_id)
+    {
+    case PROP_RECURSIVE:
+      vs_sidebar_set_recursive (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vs_sidebar_class_init (VsSidebarClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = vs_sidebar_dispose;
+  object_class->finalize = vs_sidebar_finalize;
+  object_class->get_property = vs_sidebar_get_property;
+  object_class->set_property = vs_sidebar_set_property;
+
+  properties[PROP_FOLDER] =
+    g_param_spec_string ("folder", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RECURSIVE] =
+    g_param_spec_boolean ("recursive", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ui/vs-sidebar.ui");
+  gtk_widget_class_bind_template_child (widget_class, VsSidebar, content);
+  gtk_widget_class_bind_template_child (widget_class, VsSidebar, list_view);
+  gtk_widget_class_bind_template_child (widget_class, VsSidebar, recursive_switch);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "vs-sidebar");
+}
+
+static void
+vs_sidebar_init (VsSidebar *self)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+  self->recursive = TRUE;
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), NULL);
+  gtk_list_view_set_factory (self->list_view, factory);
+
+  /* No autoselect: while a reload looks for the old folder, nothing is selected, so the
+   * folder property does not flicker to All Videos and back. */
+  self->selection = gtk_single_selection_new (NULL);
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  g_signal_connect_object (self->selection, "notify::selected-item",
+                           G_CALLBACK (on_selected_item), self, G_CONNECT_SWAPPED);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+  rebuild (self);
+
+  g_object_bind_property (self, "recursive", self->recursive_switch, "active",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+}

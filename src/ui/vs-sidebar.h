@@ -1,0 +1,26 @@
+/* vs-sidebar.h: the library's folders as a tree, with "All Videos" on top */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "vs-database.h"
+
+G_BEGIN_DECLS
+
+#define VS_TYPE_SIDEBAR (vs_sidebar_get_type ())
+G_DECLARE_FINAL_TYPE (VsSidebar, vs_sidebar, VS, SIDEBAR, GtkWidget)
+
+VsSidebar  *vs_sidebar_new           (void);
+/* Shows the roots of @reader's library (loaded in a thread); NULL empties the sidebar. */
+void        vs_sidebar_set_database  (VsSidebar  *self,
+                                      VsDatabase *reader);
+/* Reloads the tree after a scan, keeping expanded folders and the selection when they
+ * still exist. */
+void        vs_sidebar_reload        (VsSidebar  *self);
+/* The selected folder (filename encoding), or NULL for All Videos. */
+const char *vs_sidebar_get_folder    (VsSidebar  *self);
+gboolean    vs_sidebar_get_recursive (VsSidebar  *self);
+void        vs_sidebar_set_recursive (VsSidebar  *self,
+                                      gboolean    recursive);
+
+G_END_DECLS
