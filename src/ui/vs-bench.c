@@ -72,6 +72,7 @@ static const char * const phase_names[] = {
 
 typedef struct
 {
+  guint    children;    /* the view's children: cells made, in view or not */
   guint    cells;       /* cells at least partly in view */
   guint    filled;      /* ... showing their item */
   guint    pictures;    /* ... that have a GtkPicture */
@@ -342,6 +343,7 @@ inspect_view (Bench     *self,
       graphene_rect_t bounds;
       GtkPicture *picture;
 
+      state->children++;
       if (cell == NULL || !gtk_widget_get_mapped (child) || !gtk_widget_get_child_visible (child))
         continue;
       if (!gtk_widget_compute_bounds (child, scroller, &bounds) ||
@@ -466,10 +468,11 @@ on_after_paint (GdkFrameClock *clock,
         read_memory (&mem);
         self->first_paint_us = now;
         print_line ("first-paint-ms=%.1f first-paint-unix-us=%" G_GINT64_FORMAT
-                    " attach-ms=%.1f cells=%u rss-kb=%" G_GINT64_FORMAT,
+                    " attach-ms=%.1f cells=%u view-children=%u rss-kb=%" G_GINT64_FORMAT,
                     since_start_ms (self, now),
                     g_get_real_time () - (g_get_monotonic_time () - now),
-                    since_start_ms (self, self->attach_us), state.cells, mem.rss_kb);
+                    since_start_ms (self, self->attach_us), state.cells, state.children,
+                    mem.rss_kb);
       }
       set_phase (self, PHASE_THUMBS, now);
       G_GNUC_FALLTHROUGH;
@@ -676,7 +679,8 @@ bench_finish (Bench *self)
   print_line ("scroll-ms=%.1f frames=%u max-frame-ms=%.1f p50-frame-ms=%.1f "
               "p95-frame-ms=%.1f p99-frame-ms=%.1f slow-frames=%u max-frame-index=%u "
               "max-frame-at=%.3f max-work-ms=%.1f reached-bottom=%d last-item-visible=%d "
-              "settle-timed-out=%d n-items=%u cells=%u pictures=%u/%u rss-kb=%" G_GINT64_FORMAT
+              "settle-timed-out=%d n-items=%u cells=%u view-children=%u pictures=%u/%u "
+              "rss-kb=%" G_GINT64_FORMAT
               " hwm-kb=%" G_GINT64_FORMAT " rss-anon-kb=%" G_GINT64_FORMAT
               " rss-file-kb=%" G_GINT64_FORMAT "%s",
               scroll_us / 1000.0, sorted->len, self->max_frame_us / 1000.0,
@@ -685,7 +689,7 @@ bench_finish (Bench *self)
               self->max_frame_at, self->max_work_us / 1000.0,
               self->phase == PHASE_SETTLE && gtk_adjustment_get_value (adj) >= bottom - 0.5,
               state.last_item, self->thumbs_timed_out, g_list_model_get_n_items (self->model),
-              state.cells, state.thumbs, state.pictures, mem.rss_kb, mem.hwm_kb, mem.anon_kb,
+              state.cells, state.children, state.thumbs, state.pictures, mem.rss_kb, mem.hwm_kb, mem.anon_kb,
               mem.file_kb, cache ? cache : "");
 
   set_phase (self, PHASE_DONE, g_get_monotonic_time ());
