@@ -206,6 +206,49 @@ vs_database_lookup_video (VsDatabase  *self,
   return record;
 }
 
+/* Runs a prepared count(*) statement; -1 with @error set on failure. */
+static gint64
+step_count (VsDatabase    *self,
+            sqlite3_stmt  *stmt,
+            const char    *doing,
+            GError       **error)
+{
+  gint64 n = -1;
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  else
+    _vs_database_set_error (self, error, rc, doing);
+  sqlite3_reset (stmt);
+  return n;
+}
+
+/* Collects the first column of every row as ids; NULL with @error set on failure. */
+static GArray *
+step_ids (VsDatabase    *self,
+          sqlite3_stmt  *stmt,
+          const char    *doing,
+          GError       **error)
+{
+  g_autoptr(GArray) ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), 256);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (ids, id);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _vs_database_set_error (self, error, rc, doing);
+      return NULL;
+    }
+  return g_steal_pointer (&ids);
+}
+
 /* Media facts ------------------------------------------------------------ */
 
 static void
@@ -298,7 +341,6 @@ vs_database_count_pending (VsDatabase     *self,
 {
   sqlite3_stmt *stmt;
   gint64 n = -1;
-  int rc;
 
   g_return_val_if_fail (VS_IS_DATABASE (self), -1);
 
@@ -308,14 +350,7 @@ vs_database_count_pending (VsDatabase     *self,
                                ? "SELECT count(*) FROM videos WHERE probe_state = 0 AND kind = 0"
                                : "SELECT count(*) FROM videos WHERE thumb_state = 0", error);
   if (stmt != NULL)
-    {
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        n = sqlite3_column_int64 (stmt, 0);
-      else
-        _vs_database_set_error (self, error, rc, "counting pending work");
-      sqlite3_reset (stmt);
-    }
+    n = step_count (self, stmt, "counting pending work", error);
   g_rec_mutex_unlock (&self->lock);
   return n;
 }
@@ -327,9 +362,8 @@ vs_database_query_pending (VsDatabase     *self,
                            guint           limit,
                            GError        **error)
 {
-  g_autoptr(GArray) ids = NULL;
+  GArray *ids = NULL;
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (VS_IS_DATABASE (self), NULL);
 
@@ -340,29 +374,14 @@ vs_database_query_pending (VsDatabase     *self,
                                  "AND id > ?1 ORDER BY id LIMIT ?2"
                                : "SELECT id FROM videos WHERE thumb_state = 0 "
                                  "AND id > ?1 ORDER BY id LIMIT ?2", error);
-  if (stmt == NULL)
+  if (stmt != NULL)
     {
-      g_rec_mutex_unlock (&self->lock);
-      return NULL;
+      sqlite3_bind_int64 (stmt, 1, after_id);
+      sqlite3_bind_int (stmt, 2, (int) MIN (limit, G_MAXINT));
+      ids = step_ids (self, stmt, "listing pending work", error);
     }
-  sqlite3_bind_int64 (stmt, 1, after_id);
-  sqlite3_bind_int (stmt, 2, (int) MIN (limit, G_MAXINT));
-  ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-
-      g_array_append_val (ids, id);
-    }
-  sqlite3_reset (stmt);
   g_rec_mutex_unlock (&self->lock);
-
-  if (rc != SQLITE_DONE)
-    {
-      _vs_database_set_error (self, error, rc, "listing pending work");
-      return NULL;
-    }
-  return g_steal_pointer (&ids);
+  return ids;
 }
 
 /* Queries ---------------------------------------------------------------- */
@@ -455,7 +474,6 @@ vs_database_count_videos (VsDatabase          *self,
 {
   sqlite3_stmt *stmt;
   gint64 count = -1;
-  int rc;
 
   g_return_val_if_fail (VS_IS_DATABASE (self), -1);
   g_return_val_if_fail (query != NULL, -1);
@@ -463,14 +481,7 @@ vs_database_count_videos (VsDatabase          *self,
   g_rec_mutex_lock (&self->lock);
   stmt = prepare_query (self, query, "SELECT count(*) FROM videos", error);
   if (stmt != NULL)
-    {
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        count = sqlite3_column_int64 (stmt, 0);
-      else
-        _vs_database_set_error (self, error, rc, "counting videos");
-      sqlite3_reset (stmt);
-    }
+    count = step_count (self, stmt, "counting videos", error);
   g_rec_mutex_unlock (&self->lock);
   return count;
 }
@@ -482,36 +493,18 @@ vs_database_query_ids (VsDatabase          *self,
                        const VsVideoQuery  *query,
                        GError             **error)
 {
-  g_autoptr(GArray) ids = NULL;
+  GArray *ids = NULL;
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (VS_IS_DATABASE (self), NULL);
   g_return_val_if_fail (query != NULL, NULL);
 
   g_rec_mutex_lock (&self->lock);
   stmt = prepare_query (self, query, "SELECT id FROM videos", error);
-  if (stmt == NULL)
-    {
-      g_rec_mutex_unlock (&self->lock);
-      return NULL;
-    }
-  ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), 256);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-
-      g_array_append_val (ids, id);
-    }
-  sqlite3_reset (stmt);
+  if (stmt != NULL)
+    ids = step_ids (self, stmt, "listing videos", error);
   g_rec_mutex_unlock (&self->lock);
-
-  if (rc != SQLITE_DONE)
-    {
-      _vs_database_set_error (self, error, rc, "listing videos");
-      return NULL;
-    }
-  return g_steal_pointer (&ids);
+  return ids;
 }
 
 /* Records for @ids in the same order; a row deleted since the snapshot gives NULL. */
