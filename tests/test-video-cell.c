@@ -169,8 +169,8 @@ test_cell_thumbnail (void)
   g_assert_false (vs_video_cell_has_thumbnail (cell));
   g_assert_cmpstr (icon_page (cell), ==, "loading");
   g_assert_cmpstr (label_text (cell, "title_label"), ==, "clip 00 smpte.mp4");
-  g_assert_cmpstr (gtk_widget_get_tooltip_text (child (cell, "title_label")), ==,
-                   "clip 00 smpte.mp4");
+  /* The full name is given on hover (::query-tooltip), not set on every bind. */
+  g_assert_true (gtk_widget_get_has_tooltip (child (cell, "title_label")));
   size = g_format_size (vs_video_get_size (video));
   g_assert_true (g_str_has_prefix (label_text (cell, "caption_label"), size));
   g_assert_cmpstr (label_text (cell, "duration_badge"), ==, "0:00:02");

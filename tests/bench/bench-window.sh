@@ -430,6 +430,7 @@ record() {
   V[$key,p50]+="$(kv "$f" scroll-ms.p50-frame-ms) "; V[$key,work]+="$(kv "$f" scroll-ms.max-work-ms) "
   V[$key,scroll]+="$(kv "$f" scroll-ms.scroll-ms) "; V[$key,maxat]+="$(kv "$f" scroll-ms.max-frame-at) "
   V[$key,cached]+="$(kv "$f" scroll-ms.cached-items) "
+  V[$key,children]+="$(kv "$f" first-paint-ms.view-children) "
   n=$(kv "$f" scroll-ms.n-items)
   if [ "$kind" = app ]; then listed=$("$CLI" list --db "$RUNDB" 2>/dev/null | wc -l); V[$key,listed]+="$listed "; fi
   local want=10
@@ -459,7 +460,7 @@ echo "== runs: $REPS of the baseline and of the app per renderer ($RENDERERS), a
 for renderer in $RENDERERS; do
   # one untimed start of each, so that both find the page cache and the GL shader caches warm
   run_one baseline "$renderer" warmup
-  run_one app "$renderer" warmup VIDSHELF_BENCH_STEP=25
+  run_one app "$renderer" warmup VIDSHELF_BENCH_TIMEOUT=5
   for ((i = 1; i <= REPS; i++)); do
     run_one baseline "$renderer" "$i"; record baseline "$renderer" "$i"
     run_one app "$renderer" "$i"; record app "$renderer" "$i"
@@ -483,7 +484,7 @@ shot() {   # shot FILE: the window (top left corner of the screen) when the run 
 # make_small_library: 16 short clips made with GStreamer test sources (MP4, Matroska, WebM and one HLS
 # folder), indexed, probed and thumbnailed by vidshelf-cli into $REAL/cache: a small real library.
 make_small_library() {
-  local stamp="small v1" v=$REAL/Videos i name pat dur extra enc mux ext
+  local stamp="small v2" v=$REAL/Videos i name pat dur extra enc mux ext
   if [ -f "$REAL/.stamp" ] && [ "$(cat "$REAL/.stamp")" = "$stamp" ]; then return 0; fi
   rm -rf "$REAL"
   mkdir -p "$v"
@@ -513,19 +514,25 @@ make_small_library() {
       webm) enc="vp8enc deadline=1 cpu-used=8"; mux=webmmux ;;
     esac
     # shellcheck disable=SC2086  # $extra and $enc are lists of gst-launch words
-    gst-launch-1.0 -q videotestsrc pattern="$pat" num-buffers=$((dur * 25)) $extra \
+    timeout 300 gst-launch-1.0 -q videotestsrc pattern="$pat" num-buffers=$((dur * 25)) $extra \
       ! video/x-raw,width=1280,height=720,framerate=25/1 ! videoconvert ! video/x-raw,format=I420 \
       ! $enc ! $mux ! filesink location="$v/$name.$ext" >/dev/null 2>>"$WORK/gst.log" \
       || { tail -n 5 "$WORK/gst.log" >&2; die "making '$name.$ext' failed"; }
   done
-  mkdir -p "$v/Lecture 7 - Thermodynamics"
-  gst-launch-1.0 -q videotestsrc pattern=smpte75 num-buffers=500 \
-    ! video/x-raw,width=1280,height=720,framerate=25/1 ! videoconvert ! video/x-raw,format=I420 \
-    ! x264enc speed-preset=ultrafast key-int-max=50 ! h264parse \
-    ! hlssink2 target-duration=4 playlist-length=0 max-files=0 \
-      location="$v/Lecture 7 - Thermodynamics/segment%05d.ts" \
-      playlist-location="$v/Lecture 7 - Thermodynamics/index.m3u8" >/dev/null 2>>"$WORK/gst.log" \
-    || NOTES+=("note  the HLS folder of the small library could not be made (hlssink2)")
+  # the HLS folder: four 5 s MPEG-TS segments and a VOD playlist written here (hlssink2 can hang at EOS)
+  local hls="$v/Lecture 7 - Thermodynamics" s
+  mkdir -p "$hls"
+  printf '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:5\n#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-PLAYLIST-TYPE:VOD\n' \
+    >"$hls/index.m3u8"
+  for s in 0 1 2 3; do
+    timeout 120 gst-launch-1.0 -q videotestsrc pattern=smpte75 num-buffers=125 \
+      ! video/x-raw,width=1280,height=720,framerate=25/1 ! videoconvert ! video/x-raw,format=I420 \
+      ! x264enc speed-preset=ultrafast key-int-max=25 ! h264parse ! mpegtsmux \
+      ! filesink location="$hls/segment0000$s.ts" >/dev/null 2>>"$WORK/gst.log" \
+      || { tail -n 5 "$WORK/gst.log" >&2; die "making the HLS segment $s failed"; }
+    printf '#EXTINF:5.000,\nsegment0000%s.ts\n' "$s" >>"$hls/index.m3u8"
+  done
+  echo '#EXT-X-ENDLIST' >>"$hls/index.m3u8"
   XDG_CACHE_HOME=$REAL/cache "$CLI" scan --db "$REAL/library.db" "$v" >/dev/null 2>>"$WORK/small.log" \
     || { cat "$WORK/small.log" >&2; die "scanning the small library failed"; }
   XDG_CACHE_HOME=$REAL/cache VIDSHELF_MEDIA_WORKER=$WORKER "$CLI" update --db "$REAL/library.db" \
@@ -547,7 +554,7 @@ if [ "$SCREENSHOTS" = yes ]; then
   # the synthetic library half-way down: scroll there, wait for the thumbnails, hold still
   run_env "$renderer"
   fresh_db
-  env "${RUN_ENV[@]}" VIDSHELF_BENCH_PAUSE_AT=0.5 VIDSHELF_BENCH_PAUSE_MS=4000 VIDSHELF_BENCH_STEP=25 \
+  env "${RUN_ENV[@]}" VIDSHELF_BENCH_PAUSE_AT=0.5 VIDSHELF_BENCH_PAUSE_MS=4000 VIDSHELF_BENCH_STEP=100 \
     timeout -k 10 $((RUN_TIMEOUT + 60)) "$APP" --db "$RUNDB" >/dev/null 2>"$WORK/shot1.err" &
   pid=$!
   if shot "$WORK/shot1.err" "$SHOT_SYN" "$WIN_W" "$WIN_H"; then echo "screenshot: $SHOT_SYN"
@@ -570,7 +577,7 @@ if [ "$SCREENSHOTS" = yes ]; then
       if [ "$README_SHOT" = yes ]; then
         mkdir -p "${README_PNG%/*}"
         if have convert; then
-          convert "$SHOT_REAL" -strip -define png:compression-level=9 -define png:compression-filter=5 \
+          convert "$SHOT_REAL" -strip -colors 256 -define png:compression-level=9 \
             "$README_PNG"
         else cp "$SHOT_REAL" "$README_PNG"; fi
         echo "screenshot: $README_PNG ($(du -k "$README_PNG" | cut -f1) KiB)"
@@ -648,6 +655,9 @@ for renderer in $RENDERERS; do
   cmp_row "RSS after scrolling through all items (VmRSS), MiB$sfx" \
     "$(mib "$(vals "$bk,rss" | median)")" "$(mib "$(vals "$ak,rss" | median)")" MiB plus 40
   cmp_row "peak RSS (VmHWM), MiB$sfx" "$(mib "$(vals "$bk,hwm" | median)")" "$(mib "$(vals "$ak,hwm" | median)")" MiB -
+  row "  cells the GtkGridView made for the first paint (in view)$sfx" \
+    "$(vals "$bk,children" | median) ($(kv "$WORK/baseline-$renderer-1.kv" first-paint-ms.cells))" \
+    "$(vals "$ak,children" | median) ($(kv "$WORK/app-$renderer-1.kv" first-paint-ms.cells))" "" "" "" ""
   cmp_row "  RSS at the first paint, MiB$sfx" "$(mib "$(vals "$bk,fprss" | median)")" "$(mib "$(vals "$ak,fprss" | median)")" MiB -
   cmp_row "longest frame during the scroll (largest of all runs), ms$sfx" \
     "$(vals "$bk,maxf" | maxof)" "$(vals "$ak,maxf" | maxof)" ms max 50
