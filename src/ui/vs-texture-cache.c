@@ -268,8 +268,9 @@ on_decoded (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), &error);
 
-  /* Decoded, even if nobody waits any more: worth keeping for when the cell scrolls back. */
-  if (texture != NULL)
+  /* Kept only if a cell still waits: during a fast scroll most decodes finish after their
+   * cell has gone, and caching those filled the budget with rows nobody looked at. */
+  if (texture != NULL && !g_cancellable_is_cancelled (load->cancellable))
     insert_texture (load->cache, load->key, texture);
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_debug ("Could not decode the thumbnail of %s: %s", load->key, error->message);
@@ -302,7 +303,7 @@ on_thumbnail_path (GObject      *object,
   cancellable = load->cancellable;
   task = g_task_new (NULL, cancellable, on_decoded, g_steal_pointer (&load));
   g_task_set_source_tag (task, on_thumbnail_path);
-  /* A texture decoded after the last caller left is still kept (see on_decoded). */
+  /* The decode finishes even after the last caller left (see on_decoded). */
   g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, g_steal_pointer (&png), g_free);
   /* The pool owns the task from here (it cannot refuse it: its threads are shared). */
