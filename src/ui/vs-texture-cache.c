@@ -270,8 +270,11 @@ on_decoded (GObject      *object,
 
   /* Kept only if a cell still waits: during a fast scroll most decodes finish after their
    * cell has gone, and caching those filled the budget with rows nobody looked at. */
-  if (texture != NULL && !g_cancellable_is_cancelled (load->cancellable))
-    insert_texture (load->cache, load->key, texture);
+  if (texture != NULL)
+    {
+      if (!g_cancellable_is_cancelled (load->cancellable))
+        insert_texture (load->cache, load->key, texture);
+    }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_debug ("Could not decode the thumbnail of %s: %s", load->key, error->message);
   load_complete (load, texture, error);
