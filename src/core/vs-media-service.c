@@ -157,10 +157,8 @@ run_job (gpointer       worker,
           /* A crash or a kill at the time limit left no marker: leave one, so the file
            * is not tried again until it changes. */
           if (!ok && job->output == NULL &&
-              g_error_matches (local_error, VS_MEDIA_WORKER_ERROR, VS_MEDIA_WORKER_ERROR_TIMEOUT))
-            vs_thumbnail_write_failure (job->path, local_error->message, NULL);
-          else if (!ok && job->output == NULL &&
-                   g_error_matches (local_error, VS_MEDIA_WORKER_ERROR, VS_MEDIA_WORKER_ERROR_CRASHED))
+              (g_error_matches (local_error, VS_MEDIA_WORKER_ERROR, VS_MEDIA_WORKER_ERROR_TIMEOUT) ||
+               g_error_matches (local_error, VS_MEDIA_WORKER_ERROR, VS_MEDIA_WORKER_ERROR_CRASHED)))
             vs_thumbnail_write_failure (job->path, local_error->message, NULL);
         }
       if (job->writer != NULL && !g_cancellable_is_cancelled (cancellable))
