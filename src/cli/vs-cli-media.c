@@ -326,7 +326,7 @@ vs_cli_run_update (VsMediaService *service,
 
   if (vs_cli_stderr_is_tty ())
     handler = g_signal_connect (service, "update-progress", G_CALLBACK (on_update_progress), &run);
-  vs_media_service_update_async (service, db, (VsUpdateFlags) flags, (VsThumbnailSize) size,
+  vs_media_service_update_async (service, db, NULL, (VsUpdateFlags) flags, (VsThumbnailSize) size,
                                  cancellable, on_updated, &run);
   vs_cli_wait (cancellable, &run.done);
   if (handler != 0)

@@ -75,23 +75,31 @@ static const char * const migrations[] = {
   "UPDATE videos SET sort_key = vs_sort_key(display_name);"
   "DROP INDEX IF EXISTS videos_sort_key;"
   "CREATE INDEX videos_sort_key ON videos(sort_key);",
+
+  /* 3 → 4: the work still to do, so finding it costs what is pending, not the library */
+  "CREATE INDEX videos_pending_probe ON videos(id) WHERE probe_state = 0 AND kind = 0;"
+  "CREATE INDEX videos_pending_thumb ON videos(id) WHERE thumb_state = 0;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VS_DATABASE_SCHEMA_VERSION);
 
-/* The list queries' sort indices. A bulk load drops them and builds each once at the end,
+/* The list queries' sort indices and the pending-work ones. A bulk load drops them and builds each once at the end,
  * several times cheaper than keeping four B-trees sorted row by row. Every writer open
  * re-creates any that are missing, so a bulk load killed half-way heals on next start. */
 static const char sort_indices_sql[] =
   "CREATE INDEX IF NOT EXISTS videos_sort_key ON videos(sort_key);"
   "CREATE INDEX IF NOT EXISTS videos_mtime ON videos(mtime_ns);"
   "CREATE INDEX IF NOT EXISTS videos_size ON videos(size);"
-  "CREATE INDEX IF NOT EXISTS videos_duration ON videos(duration_ms);";
+  "CREATE INDEX IF NOT EXISTS videos_duration ON videos(duration_ms);"
+  "CREATE INDEX IF NOT EXISTS videos_pending_probe ON videos(id) WHERE probe_state = 0 AND kind = 0;"
+  "CREATE INDEX IF NOT EXISTS videos_pending_thumb ON videos(id) WHERE thumb_state = 0;";
 static const char drop_sort_indices_sql[] =
   "DROP INDEX IF EXISTS videos_sort_key;"
   "DROP INDEX IF EXISTS videos_mtime;"
   "DROP INDEX IF EXISTS videos_size;"
-  "DROP INDEX IF EXISTS videos_duration;";
+  "DROP INDEX IF EXISTS videos_duration;"
+  "DROP INDEX IF EXISTS videos_pending_probe;"
+  "DROP INDEX IF EXISTS videos_pending_thumb;";
 
 /* Below this many rows, rebuilding the indices after a load costs less than a few
  * thousand random index inserts. */
@@ -146,7 +154,8 @@ _vs_database_sort_key_from_folded (const char *folded)
       for (end = start; g_ascii_isdigit (*end); end++)
         ;
       len = MIN ((gsize) (end - start), 99);
-      g_string_append_printf (key, "%02u", (guint) len);
+      g_string_append_c (key, (char) ('0' + len / 10));
+      g_string_append_c (key, (char) ('0' + len % 10));
       g_string_append_len (key, start, end - start);
       p = end;
     }

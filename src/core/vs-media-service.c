@@ -321,6 +321,7 @@ vs_media_service_thumbnail_finish (VsMediaService  *self,
 typedef struct
 {
   VsDatabase      *writer;
+  VsDatabase      *reader;       /* what pending rows are read through (may be the writer) */
   VsUpdateFlags    flags;
   VsThumbnailSize  size;
   VsUpdateSummary  summary;
@@ -340,6 +341,7 @@ update_data_free (gpointer data)
   UpdateData *ud = data;
 
   g_clear_object (&ud->writer);
+  g_clear_object (&ud->reader);
   g_clear_error (&ud->error);
   g_free (ud);
 }
@@ -428,10 +430,10 @@ fill (GTask *task)
           ud->listed = TRUE;
           break;
         }
-      ids = vs_database_query_pending (ud->writer, ud->phase, ud->after_id, cap - ud->in_flight,
+      ids = vs_database_query_pending (ud->reader, ud->phase, ud->after_id, cap - ud->in_flight,
                                        &ud->error);
       if (ids != NULL && ids->len > 0)
-        records = vs_database_load_videos (ud->writer, (const gint64 *) (gpointer) ids->data,
+        records = vs_database_load_videos (ud->reader, (const gint64 *) (gpointer) ids->data,
                                            ids->len, &ud->error);
       if (ud->error != NULL)
         {
@@ -472,6 +474,7 @@ fill (GTask *task)
 void
 vs_media_service_update_async (VsMediaService      *self,
                                VsDatabase          *writer,
+                               VsDatabase          *reader,
                                VsUpdateFlags        flags,
                                VsThumbnailSize      size,
                                GCancellable        *cancellable,
@@ -484,11 +487,13 @@ vs_media_service_update_async (VsMediaService      *self,
 
   g_return_if_fail (VS_IS_MEDIA_SERVICE (self));
   g_return_if_fail (VS_IS_DATABASE (writer));
+  g_return_if_fail (reader == NULL || VS_IS_DATABASE (reader));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, vs_media_service_update_async);
   ud = g_new0 (UpdateData, 1);
   ud->writer = g_object_ref (writer);
+  ud->reader = g_object_ref (reader != NULL ? reader : writer);
   ud->flags = flags;
   ud->size = size;
   ud->start = g_get_monotonic_time ();
@@ -496,10 +501,10 @@ vs_media_service_update_async (VsMediaService      *self,
   g_task_set_task_data (task, ud, update_data_free);
 
   if (flags & VS_UPDATE_PROBE)
-    ud->total += MAX (0, vs_database_count_pending (writer, VS_PENDING_PROBE, NULL));
+    ud->total += MAX (0, vs_database_count_pending (ud->reader, VS_PENDING_PROBE, NULL));
   if (flags & VS_UPDATE_THUMBNAILS)
     {
-      n = vs_database_count_pending (writer, VS_PENDING_THUMBNAIL, NULL);
+      n = vs_database_count_pending (ud->reader, VS_PENDING_THUMBNAIL, NULL);
       ud->total += MAX (0, n);
     }
 

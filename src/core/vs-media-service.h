@@ -60,9 +60,12 @@ char           *vs_media_service_thumbnail_finish (VsMediaService      *self,
 
 /* Probes every unprobed file and/or makes every missing thumbnail of the library, a
  * bounded number of jobs at a time, writing results through @writer as they come.
+ * Pending rows are read through @reader when given: a reader never waits behind a scan's
+ * transaction on the writer, so a window's main thread never stalls here.
  * ::update-progress (done, total) is emitted on the calling thread's main context. */
 void            vs_media_service_update_async     (VsMediaService      *self,
                                                    VsDatabase          *writer,
+                                                   VsDatabase          *reader,
                                                    VsUpdateFlags        flags,
                                                    VsThumbnailSize      size,
                                                    GCancellable        *cancellable,

@@ -365,7 +365,7 @@ on_scanned (GObject      *object,
   self->roots = vs_database_dup_roots (self->reader, NULL);
 
   /* Durations and sizes of new files, in the background; thumbnails come per cell. */
-  vs_media_service_update_async (self->media, self->writer, VS_UPDATE_PROBE,
+  vs_media_service_update_async (self->media, self->writer, self->reader, VS_UPDATE_PROBE,
                                  VS_THUMBNAIL_SIZE_LARGE, self->cancellable,
                                  on_media_updated, g_object_ref (self));
 }
