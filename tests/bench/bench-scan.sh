@@ -295,8 +295,9 @@ measure() {
 }
 
 FIND=(find "$TREE" -printf '%s %T@ %p\n')
-SCAN1=("$CLI" scan --db "$DB1" --json "$TREE")
-SCAN2=("$CLI" scan --db "$DB2" --json "$TREE")
+# --no-probe: this measures indexing; probing is bench-media.sh's.
+SCAN1=("$CLI" scan --no-probe --db "$DB1" --json "$TREE")
+SCAN2=("$CLI" scan --no-probe --db "$DB2" --json "$TREE")
 # shellcheck disable=SC2016  # awk program, not shell
 AWKSUM=(awk -F'[:,]' '/^#EXTINF/{s+=$2} END{printf "%d\n", s*1000}' "$PLAYLIST")
 DUR=("$CLI" duration --ms "$PLAYLIST")
