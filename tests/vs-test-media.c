@@ -142,6 +142,60 @@ vs_test_media_hls (const char *folder,
 }
 
 void
+vs_test_media_hls_av (const char *folder,
+                      guint       seconds,
+                      const char *pattern)
+{
+  g_autofree char *playlist = g_build_filename (folder, "index.m3u8", NULL);
+  g_autofree char *segments = g_build_filename (folder, "seg%05d.ts", NULL);
+  g_autofree char *desc = g_strdup_printf (
+    "hlssink2 name=sink max-files=0 playlist-length=0 target-duration=2 "
+    "location=\"%s\" playlist-location=\"%s\" "
+    "videotestsrc pattern=%s num-buffers=%u ! video/x-raw,width=320,height=240,framerate=25/1 "
+    "! videoconvert ! video/x-raw,format=I420 ! x264enc speed-preset=ultrafast key-int-max=25 "
+    "! h264parse ! sink.video "
+    "audiotestsrc num-buffers=%u samplesperbuffer=1024 ! audio/x-raw,rate=48000 ! audioconvert "
+    "! avenc_aac ! aacparse ! sink.audio",
+    segments, playlist, pattern, seconds * 25, seconds * 48000 / 1024);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GstElement) pipeline = NULL;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  gst_init (NULL, NULL);
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
+  pipeline = gst_parse_launch (desc, &error);
+  g_assert_no_error (error);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  /* as in vs_test_media_hls(): the playlist's end, not the bus, says when it is done */
+  for (;;)
+    {
+      g_autofree char *text = NULL;
+
+      if (g_file_get_contents (playlist, &text, NULL, NULL) && strstr (text, "#EXT-X-ENDLIST"))
+        break;
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (20 * 1000);
+    }
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+}
+
+void
+vs_test_media_fmp4 (const char *path,
+                    guint       seconds)
+{
+  g_autofree char *desc = g_strdup_printf (
+    "mp4mux name=m fragment-duration=1000 ! filesink location=\"%s\" "
+    "videotestsrc num-buffers=%u ! video/x-raw,width=320,height=240,framerate=25/1 "
+    "! videoconvert ! video/x-raw,format=I420 ! x264enc speed-preset=ultrafast key-int-max=25 "
+    "! h264parse ! m. "
+    "audiotestsrc num-buffers=%u samplesperbuffer=1024 ! audio/x-raw,rate=48000 ! audioconvert "
+    "! avenc_aac ! aacparse ! m.",
+    path, seconds * 25, seconds * 48000 / 1024);
+
+  vs_test_media_run (desc);
+}
+
+void
 vs_test_media_truncate (const char *source,
                         const char *path,
                         guint       percent)

@@ -24,6 +24,14 @@ void     vs_test_media_audio_only  (const char *path);
 /* An HLS folder: index.m3u8 + seg%05d.ts, @seconds of H.264 in 2 s segments. */
 void     vs_test_media_hls         (const char *folder,
                                     guint       seconds);
+/* An HLS folder: index.m3u8 + seg%05d.ts, @seconds of H.264 (videotestsrc pattern
+ * @pattern, 320x240, 25 fps) and AAC in 2 s segments. */
+void     vs_test_media_hls_av      (const char *folder,
+                                    guint       seconds,
+                                    const char *pattern);
+/* @seconds of H.264 + AAC (320x240, 25 fps) in a fragmented MP4, one fragment a second. */
+void     vs_test_media_fmp4        (const char *path,
+                                    guint       seconds);
 /* A copy of @source cut to @percent of its size. */
 void     vs_test_media_truncate    (const char *source,
                                     const char *path,

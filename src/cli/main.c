@@ -20,6 +20,7 @@ static const struct {
   { "probe", vs_cli_probe, "Print the duration, size and codecs of files" },
   { "thumbnail", vs_cli_thumbnail, "Make freedesktop thumbnails of files" },
   { "update", vs_cli_update, "Probe and thumbnail whatever the library still lacks" },
+  { "merge", vs_cli_merge, "Remux an HLS folder into one MP4, losslessly" },
 };
 
 static int

@@ -1,0 +1,1119 @@
+/* test-merge.c: VsHlsMerge and `vidshelf-cli merge` on HLS folders made at test time
+ *
+ * The media are encoded once per run into one shared folder; every test copies what it
+ * needs into its own folder, so refusals can compare a folder's bytes before and after. */
+#include "config.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <gst/gst.h>
+#include <gst/pbutils/pbutils.h>
+
+#include "vs-hls-merge.h"
+#include "vs-test-media.h"
+#include "vs-test-utils.h"
+
+#define N_COMPARED 40 /* encoded frames compared per stream */
+
+static const char *const elements[] = {
+  "videotestsrc", "audiotestsrc", "x264enc", "h264parse", "avenc_aac", "aacparse", "mp4mux",
+  "qtdemux", "tsdemux", "hlssink2", "multiqueue", "appsrc", "appsink", NULL
+};
+
+static char *media_dir;
+
+/* Fixtures ---------------------------------------------------------------------- */
+
+static char *
+media_path (const char *name)
+{
+  return g_build_filename (media_dir, name, NULL);
+}
+
+static void
+copy_tree (const char *from,
+           const char *to)
+{
+  g_autoptr(GDir) dir = g_dir_open (from, 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  g_assert_cmpint (g_mkdir_with_parents (to, 0755), ==, 0);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *src = g_build_filename (from, name, NULL);
+      g_autofree char *dst = g_build_filename (to, name, NULL);
+      g_autofree char *data = NULL;
+      gsize len;
+
+      g_assert_true (g_file_get_contents (src, &data, &len, NULL));
+      vs_test_write_file (dst, data, (gssize) len);
+    }
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+/* Checksums of every file in a folder, in name order: the folder's "bytes". */
+static char *
+folder_digest (const char *folder)
+{
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) digest = g_string_new (NULL);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *path = g_build_filename (folder, g_ptr_array_index (names, i), NULL);
+      g_autofree char *sum = vs_test_file_checksum (path);
+
+      g_string_append_printf (digest, "%s=%s\n", (char *) g_ptr_array_index (names, i), sum);
+    }
+  return g_string_free (g_steal_pointer (&digest), FALSE);
+}
+
+/* The names of the files in @folder, sorted, joined by spaces. */
+static char *
+list_folder (const char *folder)
+{
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (" ", (char **) names->pdata);
+}
+
+static guint64
+read_be (const guchar *p,
+         guint         n)
+{
+  guint64 v = 0;
+
+  for (guint i = 0; i < n; i++)
+    v = (v << 8) | p[i];
+  return v;
+}
+
+typedef struct
+{
+  goffset offset;
+  goffset size;
+  char    type[5];
+} Box;
+
+/* Top-level boxes of an MP4 file. */
+static GArray *
+read_boxes (const char *path)
+{
+  g_autofree guchar *data = NULL;
+  gsize len;
+  GArray *boxes = g_array_new (FALSE, TRUE, sizeof (Box));
+
+  g_assert_true (g_file_get_contents (path, (char **) &data, &len, NULL));
+  for (gsize pos = 0; pos + 8 <= len;)
+    {
+      Box box = { (goffset) pos, 0, { 0 } };
+      guint64 size = read_be (data + pos, 4);
+
+      memcpy (box.type, data + pos + 4, 4);
+      if (size == 1)
+        size = read_be (data + pos + 8, 8);
+      else if (size == 0)
+        size = len - pos;
+      g_assert_cmpuint (size, >=, 8);
+      box.size = (goffset) size;
+      g_array_append_val (boxes, box);
+      pos += size;
+    }
+  return boxes;
+}
+
+static void
+append_range (GString    *out,
+              const char *path,
+              goffset     offset,
+              goffset     size)
+{
+  g_autofree char *data = NULL;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+  g_assert_cmpint (offset + size, <=, (goffset) len);
+  g_string_append_len (out, data + offset, size);
+}
+
+/* An fMP4 HLS folder from a fragmented MP4: init.mp4 + fragNN.m4s (or, with
+ * @byterange, one file addressed by #EXT-X-BYTERANGE). */
+static void
+make_fmp4_hls (const char *folder,
+               gboolean    byterange)
+{
+  g_autofree char *source = media_path ("frag.mp4");
+  g_autoptr(GArray) boxes = read_boxes (source);
+  g_autoptr(GString) playlist = g_string_new ("#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:2\n");
+  g_autofree char *playlist_path = g_build_filename (folder, "index.m3u8", NULL);
+  goffset init_end = 0, start = -1;
+  guint n_groups = 0, pairs = 0;
+  g_autoptr(GArray) cuts = g_array_new (FALSE, FALSE, sizeof (goffset));
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
+  for (guint i = 0; i < boxes->len; i++)
+    {
+      Box *b = &g_array_index (boxes, Box, i);
+
+      if (g_str_equal (b->type, "moov"))
+        init_end = b->offset + b->size;
+      else if (g_str_equal (b->type, "moof"))
+        {
+          /* a segment every two fragments (the video's and the audio's second) */
+          if (pairs++ % 2 == 0)
+            g_array_append_val (cuts, b->offset);
+        }
+      else if (g_str_equal (b->type, "mfra"))
+        g_array_append_val (cuts, b->offset);
+    }
+  g_assert_cmpint (init_end, >, 0);
+  if (g_array_index (boxes, Box, boxes->len - 1).type[0] != 'm' ||
+      !g_str_equal (g_array_index (boxes, Box, boxes->len - 1).type, "mfra"))
+    {
+      goffset end = g_array_index (boxes, Box, boxes->len - 1).offset +
+                    g_array_index (boxes, Box, boxes->len - 1).size;
+      g_array_append_val (cuts, end);
+    }
+  /* the trailing audio fragment joins the last segment */
+  if (cuts->len > 2 && pairs % 2 == 1)
+    g_array_remove_index (cuts, cuts->len - 2);
+  n_groups = cuts->len - 1;
+
+  if (byterange)
+    {
+      g_autofree char *data = NULL;
+      g_autofree char *all = g_build_filename (folder, "media.mp4", NULL);
+      gsize len;
+
+      g_assert_true (g_file_get_contents (source, &data, &len, NULL));
+      vs_test_write_file (all, data, (gssize) len);
+      g_string_append_printf (playlist, "#EXT-X-MAP:URI=\"media.mp4\",BYTERANGE=\"%" G_GOFFSET_FORMAT "@0\"\n",
+                              init_end);
+    }
+  else
+    {
+      g_autoptr(GString) init = g_string_new (NULL);
+      g_autofree char *init_path = g_build_filename (folder, "init.mp4", NULL);
+
+      append_range (init, source, 0, init_end);
+      vs_test_write_file (init_path, init->str, (gssize) init->len);
+      g_string_append (playlist, "#EXT-X-MAP:URI=\"init.mp4\"\n");
+    }
+
+  for (guint i = 0; i < n_groups; i++)
+    {
+      goffset from = g_array_index (cuts, goffset, i);
+      goffset to = g_array_index (cuts, goffset, i + 1);
+
+      start = from;
+      g_string_append_printf (playlist, "#EXTINF:%.6f,\n", 4.0 / n_groups);
+      if (byterange)
+        {
+          g_string_append_printf (playlist, "#EXT-X-BYTERANGE:%" G_GOFFSET_FORMAT "@%" G_GOFFSET_FORMAT "\nmedia.mp4\n",
+                                  to - from, start);
+        }
+      else
+        {
+          g_autoptr(GString) frag = g_string_new (NULL);
+          g_autofree char *name = g_strdup_printf ("frag%02u.m4s", i);
+          g_autofree char *path = g_build_filename (folder, name, NULL);
+
+          append_range (frag, source, from, to - from);
+          vs_test_write_file (path, frag->str, (gssize) frag->len);
+          g_string_append_printf (playlist, "%s\n", name);
+        }
+    }
+  g_string_append (playlist, "#EXT-X-ENDLIST\n");
+  vs_test_write_file (playlist_path, playlist->str, -1);
+}
+
+/* A TS HLS folder whose segments all live in one file, addressed by byte ranges. */
+static void
+make_byterange_hls (const char *folder)
+{
+  g_autofree char *ts_dir = media_path ("ts");
+  g_autoptr(GString) all = g_string_new (NULL);
+  g_autoptr(GString) playlist = g_string_new ("#EXTM3U\n#EXT-X-VERSION:4\n#EXT-X-TARGETDURATION:2\n");
+  g_autofree char *all_path = g_build_filename (folder, "media.ts", NULL);
+  g_autofree char *playlist_path = g_build_filename (folder, "index.m3u8", NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
+  for (guint i = 0;; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("seg%05u.ts", i);
+      g_autofree char *path = g_build_filename (ts_dir, name, NULL);
+      gsize before = all->len;
+
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        break;
+      {
+        g_autofree char *data = NULL;
+        gsize len;
+
+        g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+        g_string_append_len (all, data, len);
+      }
+      g_string_append_printf (playlist, "#EXTINF:2.0,\n#EXT-X-BYTERANGE:%" G_GSIZE_FORMAT "@%"
+                              G_GSIZE_FORMAT "\nmedia.ts\n", all->len - before, before);
+    }
+  g_string_append (playlist, "#EXT-X-ENDLIST\n");
+  vs_test_write_file (all_path, all->str, (gssize) all->len);
+  vs_test_write_file (playlist_path, playlist->str, -1);
+}
+
+/* Two recordings joined by #EXT-X-DISCONTINUITY: timestamps restart in the second. */
+static void
+make_discontinuity_hls (const char *folder)
+{
+  g_autofree char *ts_dir = media_path ("ts");
+  g_autoptr(GString) playlist = g_string_new ("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n");
+  g_autofree char *playlist_path = g_build_filename (folder, "index.m3u8", NULL);
+
+  copy_tree (ts_dir, folder);
+  for (guint round = 0; round < 2; round++)
+    {
+      if (round == 1)
+        g_string_append (playlist, "#EXT-X-DISCONTINUITY\n");
+      for (guint i = 0; i < 2; i++)
+        g_string_append_printf (playlist, "#EXTINF:2.0,\nseg%05u.ts\n", i);
+    }
+  g_string_append (playlist, "#EXT-X-ENDLIST\n");
+  vs_test_write_file (playlist_path, playlist->str, -1);
+}
+
+/* Checks ------------------------------------------------------------------------- */
+
+/* The first @n encoded samples after @parser with @caps, from a pipeline reading @desc. */
+static GPtrArray *
+pull_samples (const char *source_desc,
+              const char *stream_desc,
+              guint       n)
+{
+  g_autofree char *desc = g_strdup_printf ("%s ! %s ! appsink name=out sync=false", source_desc,
+                                           stream_desc);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GstElement) pipeline = gst_parse_launch (desc, &error);
+  g_autoptr(GstElement) sink = NULL;
+  GPtrArray *samples = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+
+  g_assert_no_error (error);
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "out");
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  while (samples->len < n)
+    {
+      GstSample *sample = NULL;
+      GstBuffer *buffer;
+      GstMapInfo map;
+
+      g_signal_emit_by_name (sink, "try-pull-sample", 10 * GST_SECOND, &sample);
+      if (sample == NULL)
+        break;
+      buffer = gst_sample_get_buffer (sample);
+      gst_buffer_map (buffer, &map, GST_MAP_READ);
+      g_ptr_array_add (samples, g_bytes_new (map.data, map.size));
+      gst_buffer_unmap (buffer, &map);
+      gst_sample_unref (sample);
+    }
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  return samples;
+}
+
+static void
+assert_same_samples (const char *source_desc,
+                     const char *output,
+                     const char *stream_desc)
+{
+  g_autofree char *out_desc = g_strdup_printf ("filesrc location=\"%s\" ! qtdemux", output);
+  g_autoptr(GPtrArray) a = pull_samples (source_desc, stream_desc, N_COMPARED);
+  g_autoptr(GPtrArray) b = pull_samples (out_desc, stream_desc, N_COMPARED);
+
+  g_assert_cmpuint (a->len, >, 10);
+  g_assert_cmpuint (a->len, ==, b->len);
+  for (guint i = 0; i < a->len; i++)
+    g_assert_true (g_bytes_equal (g_ptr_array_index (a, i), g_ptr_array_index (b, i)));
+}
+
+/* Both the video's and the audio's encoded samples are the source's, byte for byte.
+ * @concat is the source's segments (with the init section first) in one file. */
+static void
+assert_lossless (const char *concat,
+                 const char *demuxer,
+                 const char *output)
+{
+  g_autofree char *src_desc = g_strdup_printf ("filesrc location=\"%s\" ! %s", concat, demuxer);
+
+  assert_same_samples (src_desc, output,
+                       "h264parse ! video/x-h264,stream-format=avc,alignment=au");
+  assert_same_samples (src_desc, output, "aacparse ! audio/mpeg,stream-format=raw");
+}
+
+static void
+assert_merged (const char *output,
+               gint64      expected_ms)
+{
+  g_autoptr(GstDiscoverer) discoverer = gst_discoverer_new (10 * GST_SECOND, NULL);
+  g_autofree char *uri = g_filename_to_uri (output, NULL, NULL);
+  g_autoptr(GstDiscovererInfo) info = gst_discoverer_discover_uri (discoverer, uri, NULL);
+  g_autoptr(GArray) boxes = read_boxes (output);
+  GList *video, *audio;
+  int moov = -1, mdat = -1;
+
+  g_assert_nonnull (info);
+  g_assert_cmpint (gst_discoverer_info_get_result (info), ==, GST_DISCOVERER_OK);
+  video = gst_discoverer_info_get_video_streams (info);
+  audio = gst_discoverer_info_get_audio_streams (info);
+  g_assert_cmpuint (g_list_length (video), ==, 1);
+  g_assert_cmpuint (g_list_length (audio), ==, 1);
+  gst_discoverer_stream_info_list_free (video);
+  gst_discoverer_stream_info_list_free (audio);
+  g_assert_cmpint (ABS ((gint64) (gst_discoverer_info_get_duration (info) / GST_MSECOND) - expected_ms),
+                   <=, 1000);
+
+  /* fast start: the index comes before the media */
+  for (guint i = 0; i < boxes->len; i++)
+    {
+      const char *type = g_array_index (boxes, Box, i).type;
+
+      if (g_str_equal (type, "moov") && moov < 0)
+        moov = (int) i;
+      if (g_str_equal (type, "mdat") && mdat < 0)
+        mdat = (int) i;
+    }
+  g_assert_cmpint (moov, >=, 0);
+  g_assert_cmpint (mdat, >, moov);
+}
+
+static void
+concat_ts (const char *folder,
+           const char *path)
+{
+  g_autoptr(GString) all = g_string_new (NULL);
+
+  for (guint i = 0;; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("seg%05u.ts", i);
+      g_autofree char *seg = g_build_filename (folder, name, NULL);
+      g_autofree char *data = NULL;
+      gsize len;
+
+      if (!g_file_get_contents (seg, &data, &len, NULL))
+        break;
+      g_string_append_len (all, data, len);
+    }
+  vs_test_write_file (path, all->str, (gssize) all->len);
+}
+
+typedef struct
+{
+  guint64  last_done;
+  guint64  total;
+  guint    calls;
+  gboolean cancel;
+  GCancellable *cancellable;
+} Progress;
+
+static void
+on_progress (VsHlsMerge *merge,
+             guint64     done,
+             guint64     total,
+             Progress   *p)
+{
+  g_assert_cmpuint (done, >=, p->last_done);
+  g_assert_cmpuint (done, <=, total);
+  p->last_done = done;
+  p->total = total;
+  p->calls++;
+  if (p->cancel && done > 0 && done < total)
+    g_cancellable_cancel (p->cancellable);
+}
+
+/* Tests --------------------------------------------------------------------------- */
+
+static void
+test_ts (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *folder = g_build_filename (dir, "My Show", NULL);
+  g_autofree char *ts_dir = media_path ("ts");
+  g_autofree char *output = g_build_filename (dir, "My Show.mp4", NULL);
+  g_autofree char *concat = g_build_filename (dir, "concat.ts", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *listing = NULL;
+  g_autofree char *reported = NULL;
+  g_autoptr(VsHlsMerge) merge = NULL;
+  g_autoptr(GError) error = NULL;
+  Progress p = { 0 };
+
+  copy_tree (ts_dir, folder);
+  before = folder_digest (folder);
+  merge = vs_hls_merge_new (folder);
+  g_signal_connect (merge, "progress", G_CALLBACK (on_progress), &p);
+  g_assert_true (vs_hls_merge_run (merge, NULL, &error));
+  g_assert_no_error (error);
+
+  reported = vs_hls_merge_dup_output (merge);
+  g_assert_cmpstr (reported, ==, output);
+  g_assert_false (vs_hls_merge_get_source_trashed (merge));
+  g_assert_cmpuint (p.calls, >=, 2);
+  g_assert_cmpuint (p.last_done, ==, p.total);
+  g_assert_cmpuint (p.total, >, 0);
+  assert_merged (output, 4000);
+  concat_ts (folder, concat);
+  assert_lossless (concat, "tsdemux", output);
+
+  after = folder_digest (folder);
+  g_assert_cmpstr (before, ==, after);
+  g_unlink (concat);
+  listing = list_folder (dir);
+  g_assert_cmpstr (listing, ==, "My Show My Show.mp4");
+  vs_test_rm_rf (dir);
+}
+
+typedef struct
+{
+  gboolean  done;
+  gboolean  ok;
+  GError   *error;
+} AsyncRun;
+
+static void
+on_merged (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  AsyncRun *run = user_data;
+
+  run->ok = vs_hls_merge_run_finish (VS_HLS_MERGE (object), result, &run->error);
+  run->done = TRUE;
+}
+
+static void
+run_async (VsHlsMerge   *merge,
+           GCancellable *cancellable,
+           AsyncRun     *run)
+{
+  vs_hls_merge_run_async (merge, cancellable, on_merged, run);
+  while (!run->done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+test_fmp4 (gconstpointer data)
+{
+  gboolean byterange = GPOINTER_TO_INT (data);
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *folder = g_build_filename (dir, "show", NULL);
+  g_autofree char *output = g_build_filename (dir, "out.mp4", NULL);
+  g_autofree char *frag = media_path ("frag.mp4");
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(VsHlsMerge) merge = NULL;
+  AsyncRun run = { 0 };
+  Progress p = { 0 };
+
+  make_fmp4_hls (folder, byterange);
+  before = folder_digest (folder);
+  merge = vs_hls_merge_new (folder);
+  vs_hls_merge_set_output (merge, output);
+  g_signal_connect (merge, "progress", G_CALLBACK (on_progress), &p);
+  run_async (merge, NULL, &run);
+  g_assert_no_error (run.error);
+  g_assert_true (run.ok);
+  g_assert_cmpuint (p.last_done, ==, p.total);
+
+  assert_merged (output, 4000);
+  /* the fragmented source, as one file, is what the segments add up to */
+  assert_lossless (frag, "qtdemux", output);
+  after = folder_digest (folder);
+  g_assert_cmpstr (before, ==, after);
+  vs_test_rm_rf (dir);
+}
+
+static void
+test_byterange (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *folder = g_build_filename (dir, "show", NULL);
+  g_autofree char *playlist = g_build_filename (folder, "index.m3u8", NULL);
+  g_autofree char *output = g_build_filename (dir, "show.mp4", NULL);
+  g_autofree char *media = g_build_filename (folder, "media.ts", NULL);
+  g_autoptr(VsHlsMerge) merge = NULL;
+  g_autoptr(GError) error = NULL;
+
+  make_byterange_hls (folder);
+  merge = vs_hls_merge_new (playlist);
+  g_assert_true (vs_hls_merge_run (merge, NULL, &error));
+  g_assert_no_error (error);
+  assert_merged (output, 4000);
+  assert_lossless (media, "tsdemux", output);
+  vs_test_rm_rf (dir);
+}
+
+static void
+test_discontinuity (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *folder = g_build_filename (dir, "show", NULL);
+  g_autofree char *output = g_build_filename (dir, "show.mp4", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(VsHlsMerge) merge = NULL;
+  g_autoptr(GError) error = NULL;
+
+  make_discontinuity_hls (folder);
+  before = folder_digest (folder);
+  merge = vs_hls_merge_new (folder);
+  if (vs_hls_merge_run (merge, NULL, &error))
+    {
+      /* timestamps were kept monotonic: the whole 8 s are there */
+      g_assert_no_error (error);
+      assert_merged (output, 8000);
+    }
+  else
+    {
+      /* or the merge refused, leaving nothing */
+      g_assert_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_DISCONTINUITY);
+      g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS));
+      g_test_message ("discontinuity refused: %s", error->message);
+    }
+  after = folder_digest (folder);
+  g_assert_cmpstr (before, ==, after);
+  {
+    g_autofree char *listing = list_folder (dir);
+
+    g_assert_true (g_str_equal (listing, "show") || g_str_equal (listing, "show show.mp4"));
+  }
+  vs_test_rm_rf (dir);
+}
+
+typedef void (*Spoil) (const char *folder, const char *dir);
+
+static gboolean spoil_skipped;
+
+static void
+write_playlist (const char *folder,
+                const char *body)
+{
+  g_autofree char *path = g_build_filename (folder, "index.m3u8", NULL);
+  g_autofree char *text = g_strconcat ("#EXTM3U\n#EXT-X-TARGETDURATION:2\n", body,
+                                       "#EXT-X-ENDLIST\n", NULL);
+
+  vs_test_write_file (path, text, -1);
+}
+
+static void
+spoil_encrypted (const char *folder, const char *dir)
+{
+  write_playlist (folder, "#EXT-X-KEY:METHOD=AES-128,URI=\"key.bin\"\n"
+                  "#EXTINF:2.0,\nseg00000.ts\n#EXTINF:2.0,\nseg00001.ts\n");
+}
+
+static void
+spoil_sample_aes (const char *folder, const char *dir)
+{
+  write_playlist (folder, "#EXTINF:2.0,\nseg00000.ts\n"
+                  "#EXT-X-KEY:METHOD=SAMPLE-AES,URI=\"key.bin\"\n#EXTINF:2.0,\nseg00001.ts\n");
+}
+
+static void
+spoil_remote (const char *folder, const char *dir)
+{
+  write_playlist (folder, "#EXTINF:2.0,\nseg00000.ts\n#EXTINF:2.0,\nhttps://example.com/seg00001.ts\n");
+}
+
+static void
+spoil_escaping (const char *folder, const char *dir)
+{
+  g_autofree char *outside = g_build_filename (dir, "outside.ts", NULL);
+  g_autofree char *seg = g_build_filename (folder, "seg00001.ts", NULL);
+  g_autofree char *data = NULL;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (seg, &data, &len, NULL));
+  vs_test_write_file (outside, data, (gssize) len);
+  write_playlist (folder, "#EXTINF:2.0,\nseg00000.ts\n#EXTINF:2.0,\n../outside.ts\n");
+}
+
+static void
+spoil_absolute (const char *folder, const char *dir)
+{
+  g_autofree char *outside = g_build_filename (dir, "outside.ts", NULL);
+  g_autofree char *body = NULL;
+
+  vs_test_write_file (outside, "x", 1);
+  body = g_strdup_printf ("#EXTINF:2.0,\nseg00000.ts\n#EXTINF:2.0,\n%s\n", outside);
+  write_playlist (folder, body);
+}
+
+static void
+spoil_missing (const char *folder, const char *dir)
+{
+  write_playlist (folder, "#EXTINF:2.0,\nseg00000.ts\n#EXTINF:2.0,\nseg00007.ts\n");
+}
+
+static void
+spoil_unreadable (const char *folder, const char *dir)
+{
+  g_autofree char *seg = g_build_filename (folder, "seg00001.ts", NULL);
+
+  g_assert_cmpint (g_chmod (seg, 0), ==, 0);
+}
+
+static void
+spoil_short_range (const char *folder, const char *dir)
+{
+  write_playlist (folder, "#EXTINF:2.0,\n#EXT-X-BYTERANGE:99999999@0\nseg00000.ts\n");
+}
+
+static void
+spoil_exists (const char *folder, const char *dir)
+{
+  g_autofree char *output = g_strconcat (folder, ".mp4", NULL);
+
+  vs_test_write_file (output, "mine", -1);
+}
+
+static void
+spoil_no_space (const char *folder, const char *dir)
+{
+  g_autofree char *seg = g_build_filename (folder, "seg00001.ts", NULL);
+
+  /* sparse: claims far more than any test machine has free */
+  if (truncate (seg, (off_t) 1 << 43) != 0)
+    spoil_skipped = TRUE;
+}
+
+static void
+spoil_no_variant (const char *folder, const char *dir)
+{
+  g_autofree char *index = g_build_filename (folder, "index.m3u8", NULL);
+  g_autofree char *master = g_build_filename (folder, "master.m3u8", NULL);
+
+  g_unlink (index);
+  vs_test_write_file (master, "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1000\nhigh/index.m3u8\n", -1);
+}
+
+static const struct {
+  const char *name;
+  Spoil       spoil;
+  int         code;
+} refusals[] = {
+  { "encrypted", spoil_encrypted, VS_MERGE_ERROR_ENCRYPTED },
+  { "sample-aes", spoil_sample_aes, VS_MERGE_ERROR_ENCRYPTED },
+  { "remote", spoil_remote, VS_MERGE_ERROR_REMOTE },
+  { "escaping", spoil_escaping, VS_MERGE_ERROR_ESCAPING },
+  { "absolute", spoil_absolute, VS_MERGE_ERROR_ESCAPING },
+  { "missing", spoil_missing, VS_MERGE_ERROR_MISSING_SEGMENT },
+  { "unreadable", spoil_unreadable, VS_MERGE_ERROR_MISSING_SEGMENT },
+  { "short-range", spoil_short_range, VS_MERGE_ERROR_MISSING_SEGMENT },
+  { "exists", spoil_exists, VS_MERGE_ERROR_EXISTS },
+  { "no-space", spoil_no_space, VS_MERGE_ERROR_NO_SPACE },
+  { "no-variant", spoil_no_variant, VS_MERGE_ERROR_NO_VARIANT },
+};
+
+static void
+test_refusal (gconstpointer data)
+{
+  guint index = GPOINTER_TO_UINT (data);
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *folder = g_build_filename (dir, "show", NULL);
+  g_autofree char *ts_dir = media_path ("ts");
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *listing_before = NULL;
+  g_autofree char *listing_after = NULL;
+  g_autoptr(VsHlsMerge) merge = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (index == 6 && geteuid () == 0)
+    {
+      g_test_skip ("root reads any file");
+      vs_test_rm_rf (dir);
+      return;
+    }
+  copy_tree (ts_dir, folder);
+  spoil_skipped = FALSE;
+  refusals[index].spoil (folder, dir);
+  if (spoil_skipped)
+    {
+      g_test_skip ("this file system cannot hold the sparse file");
+      vs_test_rm_rf (dir);
+      return;
+    }
+  /* unreadable: cannot be read back; no-space: 8 TiB of holes, too long to read */
+  before = index == 6 || index == 9 ? NULL : folder_digest (folder);
+  listing_before = list_folder (dir);
+
+  merge = vs_hls_merge_new (folder);
+  g_assert_false (vs_hls_merge_run (merge, NULL, &error));
+  g_assert_error (error, VS_MERGE_ERROR, refusals[index].code);
+  g_test_message ("%s: %s", refusals[index].name, error->message);
+
+  listing_after = list_folder (dir);
+  g_assert_cmpstr (listing_before, ==, listing_after);
+  if (before != NULL)
+    {
+      after = folder_digest (folder);
+      g_assert_cmpstr (before, ==, after);
+    }
+  if (index == 8)
+    {
+      g_autofree char *output = g_strconcat (folder, ".mp4", NULL);
+      g_autofree char *text = NULL;
+
+      g_assert_true (g_file_get_contents (output, &text, NULL, NULL));
+      g_assert_cmpstr (text, ==, "mine");
+    }
+  vs_test_rm_rf (dir);
+}
+
+static void
+test_output_inside (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *folder = g_build_filename (dir, "show", NULL);
+  g_autofree char *ts_dir = media_path ("ts");
+  g_autofree char *inside = g_build_filename (folder, "seg00000.ts", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(VsHlsMerge) merge = NULL;
+  g_autoptr(GError) error = NULL;
+
+  copy_tree (ts_dir, folder);
+  before = folder_digest (folder);
+  merge = vs_hls_merge_new (folder);
+  vs_hls_merge_set_output (merge, inside);
+  vs_hls_merge_set_force (merge, TRUE);
+  g_assert_false (vs_hls_merge_run (merge, NULL, &error));
+  g_assert_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_INVALID_OUTPUT);
+  after = folder_digest (folder);
+  g_assert_cmpstr (before, ==, after);
+  vs_test_rm_rf (dir);
+}
+
+static void
+test_cancel (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *folder = g_build_filename (dir, "show", NULL);
+  g_autofree char *big = media_path ("big");
+  g_autofree char *listing = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(VsHlsMerge) merge = NULL;
+  g_autoptr(GError) error = NULL;
+  Progress p = { 0 };
+
+  copy_tree (big, folder);
+  before = folder_digest (folder);
+  merge = vs_hls_merge_new (folder);
+  p.cancel = TRUE;
+  p.cancellable = cancellable;
+  g_signal_connect (merge, "progress", G_CALLBACK (on_progress), &p);
+  g_assert_false (vs_hls_merge_run (merge, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (p.last_done, >, 0);
+  g_assert_cmpuint (p.last_done, <, p.total);
+
+  listing = list_folder (dir);
+  g_assert_cmpstr (listing, ==, "show");
+  after = folder_digest (folder);
+  g_assert_cmpstr (before, ==, after);
+  vs_test_rm_rf (dir);
+}
+
+static void
+test_leftover (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *folder = g_build_filename (dir, "show", NULL);
+  g_autofree char *ts_dir = media_path ("ts");
+  g_autofree char *leftover = g_build_filename (dir, ".show.mp4.vidshelf-merge", NULL);
+  g_autofree char *output = g_build_filename (dir, "show.mp4", NULL);
+  g_autofree char *listing = NULL;
+  g_autoptr(VsHlsMerge) merge = NULL;
+  g_autoptr(GError) error = NULL;
+
+  copy_tree (ts_dir, folder);
+  vs_test_write_file (leftover, "half a merge", -1);
+  merge = vs_hls_merge_new (folder);
+  g_assert_true (vs_hls_merge_run (merge, NULL, &error));
+  g_assert_no_error (error);
+  assert_merged (output, 4000);
+  listing = list_folder (dir);
+  g_assert_cmpstr (listing, ==, "show show.mp4");
+  vs_test_rm_rf (dir);
+}
+
+/* CLI -------------------------------------------------------------------------------- */
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *r)
+{
+  g_clear_pointer (&r->out, g_free);
+  g_clear_pointer (&r->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+/* HOME and XDG_DATA_HOME are private to the run (see main()); /dev/null instead takes
+ * the trash can away from the CLI. */
+static gboolean no_trash;
+
+static GSubprocess *
+cli_spawn (const char * const *args,
+           GError            **error)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  const char *binary = g_getenv ("VIDSHELF_CLI");
+
+  g_assert_nonnull (binary);
+  g_ptr_array_add (argv, (gpointer) binary);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  if (no_trash)
+    {
+      g_subprocess_launcher_setenv (launcher, "HOME", "/dev/null", TRUE);
+      g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", "/dev/null", TRUE);
+    }
+  return g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, error);
+}
+
+static void
+cli (Run                *r,
+     const char * const *args)
+{
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+
+  proc = cli_spawn (args, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &r->out, &r->err, &error);
+  g_assert_no_error (error);
+  if (!g_subprocess_get_if_exited (proc))
+    g_printerr ("%s\n", r->err);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  r->status = g_subprocess_get_exit_status (proc);
+}
+
+static void
+test_cli (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *lib = g_build_filename (dir, "lib", NULL);
+  g_autofree char *db = g_build_filename (dir, "library.db", NULL);
+  g_autofree char *folder = g_build_filename (lib, "show", NULL);
+  g_autofree char *output = g_build_filename (lib, "show.mp4", NULL);
+  g_autofree char *ts_dir = media_path ("ts");
+  g_autofree char *expected = g_strconcat (output, "\n", NULL);
+
+  copy_tree (ts_dir, folder);
+  {
+    g_auto(Run) r = { 0 };
+    const char *args[] = { "merge", NULL };
+
+    cli (&r, args);
+    g_assert_cmpint (r.status, ==, 2);
+  }
+  {
+    g_auto(Run) r = { 0 };
+    const char *args[] = { "scan", "--no-probe", "--db", db, lib, NULL };
+
+    cli (&r, args);
+    g_assert_cmpint (r.status, ==, 0);
+  }
+  {
+    g_auto(Run) r = { 0 };
+    const char *args[] = { "merge", "--db", db, folder, NULL };
+
+    cli (&r, args);
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_cmpstr (r.out, ==, expected);
+    g_assert_cmpstr (r.err, ==, "");
+  }
+  assert_merged (output, 4000);
+  {
+    g_auto(Run) r = { 0 };
+    const char *args[] = { "merge", "--db", db, folder, NULL };
+
+    cli (&r, args);
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_true (g_str_has_prefix (r.err, "vidshelf-cli: "));
+    g_assert_nonnull (strstr (r.err, "already exists"));
+  }
+  /* no trash can: the MP4 stays, and so does the folder */
+  {
+    g_auto(Run) r = { 0 };
+    const char *args[] = { "merge", "--force", "--remove-source", "--db", db, folder, NULL };
+
+    no_trash = TRUE;
+    cli (&r, args);
+    no_trash = FALSE;
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_nonnull (strstr (r.err, "MP4 was written"));
+    g_assert_true (g_file_test (folder, G_FILE_TEST_IS_DIR));
+    assert_merged (output, 4000);
+  }
+  /* a merge killed half way leaves its temporary file; the next run removes it */
+  {
+    g_autofree char *leftover = g_build_filename (lib, ".show.mp4.vidshelf-merge", NULL);
+    g_auto(Run) r = { 0 };
+    const char *args[] = { "merge", "--force", "--remove-source", "--db", db, folder, NULL };
+    g_auto(Run) list = { 0 };
+    const char *list_args[] = { "list", "--db", db, "--json", NULL };
+    g_autofree char *listing = NULL;
+
+    vs_test_write_file (leftover, "killed", -1);
+    cli (&r, args);
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_false (g_file_test (leftover, G_FILE_TEST_EXISTS));
+    g_assert_false (g_file_test (folder, G_FILE_TEST_EXISTS));
+    listing = list_folder (lib);
+    g_assert_cmpstr (listing, ==, "show.mp4");
+
+    assert_merged (output, 4000);
+
+    /* the index: the MP4 is in, the trashed HLS item is out */
+    cli (&list, list_args);
+    g_assert_cmpint (list.status, ==, 0);
+    g_assert_nonnull (strstr (list.out, "show.mp4"));
+    g_assert_null (strstr (list.out, "\"hls\""));
+  }
+  {
+    g_autofree char *trashed = g_build_filename (g_getenv ("XDG_DATA_HOME"), "Trash", "files",
+                                                 "show", "index.m3u8", NULL);
+
+    g_assert_true (g_file_test (trashed, G_FILE_TEST_IS_REGULAR));
+  }
+  vs_test_rm_rf (dir);
+}
+
+/* A merge killed outright (SIGKILL) leaves its temporary file; the next merge of the
+ * folder removes it and succeeds. */
+static void
+test_cli_killed (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *folder = g_build_filename (dir, "show", NULL);
+  g_autofree char *big = media_path ("big");
+  g_autofree char *temp = g_build_filename (dir, ".show.mp4.vidshelf-merge", NULL);
+  g_autofree char *listing = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *args[] = { "merge", folder, NULL };
+  g_auto(Run) r = { 0 };
+
+  copy_tree (big, folder);
+  before = folder_digest (folder);
+  proc = cli_spawn (args, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 5000 && !g_file_test (temp, G_FILE_TEST_EXISTS); i++)
+    g_usleep (1000);
+  g_subprocess_force_exit (proc);
+  g_subprocess_wait (proc, NULL, &error);
+  g_assert_no_error (error);
+
+  cli (&r, args);
+  g_assert_cmpint (r.status, ==, 0);
+  listing = list_folder (dir);
+  g_assert_cmpstr (listing, ==, "show show.mp4");
+  after = folder_digest (folder);
+  g_assert_cmpstr (before, ==, after);
+  vs_test_rm_rf (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *home = vs_test_make_tmpdir ();
+  g_autofree char *data_home = g_build_filename (home, ".local", "share", NULL);
+  g_autofree char *cache_home = g_build_filename (home, ".cache", NULL);
+  int status;
+
+  /* Not G_TEST_OPTION_ISOLATE_DIRS: it empties XDG_DATA_DIRS, where content types by name
+   * come from (the scanner needs them). A private home instead: the trash can, the
+   * thumbnail cache and GStreamer's registry stay inside it, on the device of the test
+   * folders, so GIO uses the home trash. */
+  g_assert_cmpint (g_mkdir_with_parents (data_home, 0700), ==, 0);
+  g_setenv ("HOME", home, TRUE);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
+  g_test_init (&argc, &argv, NULL);
+  gst_init (&argc, &argv);
+
+  if (!vs_test_media_require (elements))
+    return 77;
+
+  media_dir = vs_test_make_tmpdir ();
+  {
+    g_autofree char *ts = media_path ("ts");
+    g_autofree char *big = media_path ("big");
+    g_autofree char *frag = media_path ("frag.mp4");
+
+    vs_test_media_hls_av (ts, 4, "smpte");
+    /* noise compresses badly: a few MiB, several reads, so a merge can be caught mid-way */
+    vs_test_media_hls_av (big, 4, "snow");
+    vs_test_media_fmp4 (frag, 4);
+  }
+
+  g_test_add_func ("/merge/ts", test_ts);
+  g_test_add_data_func ("/merge/fmp4/files", GINT_TO_POINTER (FALSE), test_fmp4);
+  g_test_add_data_func ("/merge/fmp4/byterange", GINT_TO_POINTER (TRUE), test_fmp4);
+  g_test_add_func ("/merge/byterange", test_byterange);
+  g_test_add_func ("/merge/discontinuity", test_discontinuity);
+  for (guint i = 0; i < G_N_ELEMENTS (refusals); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/merge/refuse/%s", refusals[i].name);
+
+      g_test_add_data_func (path, GUINT_TO_POINTER (i), test_refusal);
+    }
+  g_test_add_func ("/merge/refuse/output-inside", test_output_inside);
+  g_test_add_func ("/merge/cancel", test_cancel);
+  g_test_add_func ("/merge/leftover", test_leftover);
+  g_test_add_func ("/merge/cli", test_cli);
+  g_test_add_func ("/merge/cli-killed", test_cli_killed);
+
+  status = g_test_run ();
+  vs_test_rm_rf (media_dir);
+  g_free (media_dir);
+  vs_test_rm_rf (home);
+  return status;
+}
