@@ -159,10 +159,12 @@ append_range (GString    *out,
 }
 
 /* An fMP4 HLS folder from a fragmented MP4: init.mp4 + fragNN.m4s (or, with
- * @byterange, one file addressed by #EXT-X-BYTERANGE). */
+ * @byterange, one file addressed by #EXT-X-BYTERANGE). With @twice, the fragments are
+ * listed a second time after an #EXT-X-DISCONTINUITY: their timestamps start over. */
 static void
 make_fmp4_hls (const char *folder,
-               gboolean    byterange)
+               gboolean    byterange,
+               gboolean    twice)
 {
   g_autofree char *source = media_path ("frag.mp4");
   g_autoptr(GArray) boxes = read_boxes (source);
@@ -222,12 +224,14 @@ make_fmp4_hls (const char *folder,
       g_string_append (playlist, "#EXT-X-MAP:URI=\"init.mp4\"\n");
     }
 
-  for (guint i = 0; i < n_groups; i++)
+  for (guint i = 0; i < n_groups * (twice ? 2 : 1); i++)
     {
-      goffset from = g_array_index (cuts, goffset, i);
-      goffset to = g_array_index (cuts, goffset, i + 1);
+      goffset from = g_array_index (cuts, goffset, i % n_groups);
+      goffset to = g_array_index (cuts, goffset, i % n_groups + 1);
 
       start = from;
+      if (i == n_groups)
+        g_string_append (playlist, "#EXT-X-DISCONTINUITY\n");
       g_string_append_printf (playlist, "#EXTINF:%.6f,\n", 4.0 / n_groups);
       if (byterange)
         {
@@ -237,7 +241,7 @@ make_fmp4_hls (const char *folder,
       else
         {
           g_autoptr(GString) frag = g_string_new (NULL);
-          g_autofree char *name = g_strdup_printf ("frag%02u.m4s", i);
+          g_autofree char *name = g_strdup_printf ("frag%02u.m4s", i % n_groups);
           g_autofree char *path = g_build_filename (folder, name, NULL);
 
           append_range (frag, source, from, to - from);
@@ -534,7 +538,7 @@ test_fmp4 (gconstpointer data)
   AsyncRun run = { 0 };
   Progress p = { 0 };
 
-  make_fmp4_hls (folder, byterange);
+  make_fmp4_hls (folder, byterange, FALSE);
   before = folder_digest (folder);
   merge = vs_hls_merge_new (folder);
   vs_hls_merge_set_output (merge, output);
@@ -606,6 +610,30 @@ test_discontinuity (void)
 
     g_assert_true (g_str_equal (listing, "show") || g_str_equal (listing, "show show.mp4"));
   }
+  vs_test_rm_rf (dir);
+}
+
+/* fMP4 fragments carry their own decode times, which qtdemux follows back to zero. */
+static void
+test_discontinuity_fmp4 (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *folder = g_build_filename (dir, "show", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *listing = NULL;
+  g_autoptr(VsHlsMerge) merge = NULL;
+  g_autoptr(GError) error = NULL;
+
+  make_fmp4_hls (folder, FALSE, TRUE);
+  before = folder_digest (folder);
+  merge = vs_hls_merge_new (folder);
+  g_assert_false (vs_hls_merge_run (merge, NULL, &error));
+  g_assert_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_DISCONTINUITY);
+  after = folder_digest (folder);
+  g_assert_cmpstr (before, ==, after);
+  listing = list_folder (dir);
+  g_assert_cmpstr (listing, ==, "show");
   vs_test_rm_rf (dir);
 }
 
@@ -716,6 +744,15 @@ spoil_no_variant (const char *folder, const char *dir)
   vs_test_write_file (master, "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1000\nhigh/index.m3u8\n", -1);
 }
 
+static void
+spoil_garbage (const char *folder, const char *dir)
+{
+  g_autofree char *seg = g_build_filename (folder, "noise.ts", NULL);
+
+  vs_test_media_random (seg, 200000);
+  write_playlist (folder, "#EXTINF:2.0,\nnoise.ts\n");
+}
+
 static const struct {
   const char *name;
   Spoil       spoil;
@@ -732,6 +769,7 @@ static const struct {
   { "exists", spoil_exists, VS_MERGE_ERROR_EXISTS },
   { "no-space", spoil_no_space, VS_MERGE_ERROR_NO_SPACE },
   { "no-variant", spoil_no_variant, VS_MERGE_ERROR_NO_VARIANT },
+  { "garbage", spoil_garbage, VS_MERGE_ERROR_UNSUPPORTED },
 };
 
 static void
@@ -1099,6 +1137,7 @@ main (int    argc,
   g_test_add_data_func ("/merge/fmp4/byterange", GINT_TO_POINTER (TRUE), test_fmp4);
   g_test_add_func ("/merge/byterange", test_byterange);
   g_test_add_func ("/merge/discontinuity", test_discontinuity);
+  g_test_add_func ("/merge/refuse/discontinuity-fmp4", test_discontinuity_fmp4);
   for (guint i = 0; i < G_N_ELEMENTS (refusals); i++)
     {
       g_autofree char *path = g_strdup_printf ("/merge/refuse/%s", refusals[i].name);

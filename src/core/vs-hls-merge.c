@@ -14,7 +14,7 @@
  *
  * Nothing is written but a temporary file beside the output, with a fixed name derived
  * from the output's, so the next merge of the same folder removes one a killed merge
- * left behind. It is renamed into place only after GstDiscoverer agrees with the
+ * left behind. It is renamed into place only after reading it back agrees with the
  * playlist on the duration (within a second) and on the streams.
  */
 #define G_LOG_DOMAIN "vs-merge"
@@ -33,7 +33,6 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <gst/gst.h>
-#include <gst/pbutils/pbutils.h>
 
 #include "vs-hls-merge.h"
 #include "vs-playlist.h"
@@ -42,8 +41,13 @@ GST_DEBUG_CATEGORY_STATIC (vs_merge_debug);
 #define GST_CAT_DEFAULT vs_merge_debug
 
 #define READ_SIZE          (1024 * 1024)
-#define QUEUE_BYTES        (4 * READ_SIZE)       /* appsrc's queue before it says "enough" */
-#define MQ_TIME            (2 * GST_SECOND)      /* multiqueue grows past this when it must */
+#define QUEUE_BYTES        (2 * READ_SIZE)       /* appsrc's queue before the feeder waits */
+/* The demuxer's thread pushes every stream straight into the muxer, whose inputs may each
+ * queue this much: enough for any sane interleaving of audio and video, and no thread
+ * hand-over per sample (a multiqueue's two threads cost more than the muxing itself). */
+#define MUX_LATENCY        (5 * GST_SECOND)
+/* No output for this long while the pipeline should be busy: report, never hang. */
+#define STALL_TIMEOUT_US   (60 * G_USEC_PER_SEC)
 #define DURATION_SLACK_MS  1000
 #define VERIFY_TIMEOUT     (30 * GST_SECOND)
 #define PROGRESS_INTERVAL  (G_USEC_PER_SEC / 10)
@@ -118,8 +122,9 @@ typedef struct
   /* pipeline */
   GstElement   *pipeline;
   GstElement   *appsrc;        /* borrowed from the pipeline */
-  GstElement   *mq;            /* borrowed */
+  gint          mux_buffers;   /* atomic: buffers the muxer wrote, for the stall watchdog */
   GstElement   *mux;           /* borrowed */
+  GstBufferPool *pool;         /* owned: the reads' buffers, reused (no page faults) */
   GMutex        lock;
   GCond         cond;
   GError       *pipeline_error; /* under lock: the first error of any thread */
@@ -633,9 +638,7 @@ on_pad_added (GstElement *demux,
   g_autoptr(GstCaps) caps = gst_pad_get_current_caps (pad);
   g_autoptr(GstPad) parser_sink = NULL;
   g_autoptr(GstPad) parser_src = NULL;
-  g_autoptr(GstPad) mq_sink = NULL;
   g_autoptr(GstPad) mux_sink = NULL;
-  GstPad *mq_src;
   GstPadTemplate *templ;
   GstElement *parser;
   const char *name;
@@ -670,21 +673,17 @@ on_pad_added (GstElement *demux,
   gst_bin_add (GST_BIN (m->pipeline), parser);
   parser_sink = gst_element_get_static_pad (parser, "sink");
   parser_src = gst_element_get_static_pad (parser, "src");
-  mq_sink = gst_element_request_pad_simple (m->mq, "sink_%u");
-  mq_src = gst_pad_get_single_internal_link (mq_sink);
   mux_sink = gst_element_request_pad (m->mux, templ, NULL, NULL);
   check = g_new0 (StreamCheck, 1);
   check->merge = m;
   check->last = GST_CLOCK_TIME_NONE;
-  gst_pad_add_probe (mq_src, GST_PAD_PROBE_TYPE_BUFFER, check_timestamps, check, g_free);
+  gst_pad_add_probe (parser_src, GST_PAD_PROBE_TYPE_BUFFER, check_timestamps, check, g_free);
 
   if (mux_sink == NULL ||
-      gst_pad_link (parser_src, mq_sink) != GST_PAD_LINK_OK ||
-      gst_pad_link (mq_src, mux_sink) != GST_PAD_LINK_OK ||
+      gst_pad_link (parser_src, mux_sink) != GST_PAD_LINK_OK ||
       !gst_element_sync_state_with_parent (parser) ||
       gst_pad_link (pad, parser_sink) != GST_PAD_LINK_OK)
     post_error (m, demux, VS_MERGE_ERROR_FAILED, _("The streams could not be linked"));
-  g_clear_object (&mq_src);
 
   g_mutex_lock (&m->lock);
   if (video)
@@ -692,6 +691,73 @@ on_pad_added (GstElement *demux,
   else
     m->n_audio++;
   g_mutex_unlock (&m->lock);
+}
+
+/* The demuxer handles its input on this thread, so at its EOS it has exposed every
+ * stream it will: none means the segments are not media GStreamer can read, and the
+ * muxer, without inputs, would never finish. */
+static GstPadProbeReturn
+check_streams_at_eos (GstPad          *pad,
+                      GstPadProbeInfo *info,
+                      gpointer         user_data)
+{
+  Merge *m = user_data;
+  gboolean none;
+
+  if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) != GST_EVENT_EOS)
+    return GST_PAD_PROBE_OK;
+  g_mutex_lock (&m->lock);
+  none = m->n_video + m->n_audio == 0;
+  g_mutex_unlock (&m->lock);
+  if (none)
+    {
+      GstElement *demux = gst_pad_get_parent_element (pad);
+
+      post_error (m, demux, VS_MERGE_ERROR_UNSUPPORTED,
+                  _("The segments hold no audio or video stream that can be read"));
+      gst_object_unref (demux);
+    }
+  return GST_PAD_PROBE_OK;
+}
+
+static GstPadProbeReturn
+count_output (GstPad          *pad,
+              GstPadProbeInfo *info,
+              gpointer         user_data)
+{
+  Merge *m = user_data;
+
+  g_atomic_int_inc (&m->mux_buffers);
+  return GST_PAD_PROBE_OK;
+}
+
+static gboolean feed_should_stop (Merge   *m,
+                                  GError **error);
+
+/* Fails when neither the feeder nor the muxer moved for STALL_TIMEOUT_US. */
+static gboolean
+check_stall (Merge   *m,
+             gint    *last_count,
+             guint64 *last_done,
+             gint64  *since,
+             GError **error)
+{
+  gint count = g_atomic_int_get (&m->mux_buffers);
+  gint64 now = g_get_monotonic_time ();
+
+  if (count != *last_count || m->done_bytes != *last_done || *since == 0)
+    {
+      *last_count = count;
+      *last_done = m->done_bytes;
+      *since = now;
+      return TRUE;
+    }
+  if (now - *since < STALL_TIMEOUT_US)
+    return TRUE;
+  set_pipeline_error (m, g_error_new (VS_MERGE_ERROR, VS_MERGE_ERROR_FAILED,
+                                     _("The merge stalled: the streams may be too far apart "
+                                       "in the segments to be joined")));
+  return !feed_should_stop (m, error);
 }
 
 static void
@@ -745,9 +811,6 @@ build_pipeline (Merge   *m,
   if ((demux = make_element (m->fmp4 ? "qtdemux" : "tsdemux", error)) == NULL)
     return FALSE;
   gst_bin_add (GST_BIN (m->pipeline), demux);
-  if ((m->mq = make_element ("multiqueue", error)) == NULL)
-    return FALSE;
-  gst_bin_add (GST_BIN (m->pipeline), m->mq);
   if ((m->mux = make_element ("mp4mux", error)) == NULL)
     return FALSE;
   gst_bin_add (GST_BIN (m->pipeline), m->mux);
@@ -762,25 +825,39 @@ build_pipeline (Merge   *m,
                 "format", GST_FORMAT_BYTES,
                 "stream-type", 0 /* GST_APP_STREAM_TYPE_STREAM */,
                 "max-bytes", (guint64) QUEUE_BYTES,
+                "min-percent", 50,
                 "block", FALSE,
                 "emit-signals", TRUE,
                 NULL);
   g_signal_connect (m->appsrc, "need-data", G_CALLBACK (on_appsrc_need_data), m);
-  g_object_set (m->mq,
-                "max-size-bytes", 0,
-                "max-size-buffers", 0,
-                "max-size-time", (guint64) MQ_TIME,
-                NULL);
   /* A tenth more than the playlist says plus 10 s, in case the media runs long. */
   reserve_ns = (guint64) (m->duration_ms + m->duration_ms / 10 + 10000) * GST_MSECOND;
   g_object_set (m->mux,
+                "latency", (guint64) MUX_LATENCY,
                 "reserved-max-duration", reserve_ns,
                 "reserved-bytes-per-sec", RESERVED_BYTES_PER_SEC,
                 NULL);
   g_object_set (sink, "location", m->temp, "sync", FALSE, "async", FALSE, NULL);
 
   g_signal_connect (demux, "pad-added", G_CALLBACK (on_pad_added), m);
-  if (!gst_element_link (m->appsrc, demux) || !gst_element_link (m->mux, sink))
+  {
+    g_autoptr(GstPad) demux_sink = gst_element_get_static_pad (demux, "sink");
+    g_autoptr(GstPad) mux_src = gst_element_get_static_pad (m->mux, "src");
+
+    gst_pad_add_probe (mux_src, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                       count_output, m, NULL);
+    gst_pad_add_probe (demux_sink, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, check_streams_at_eos,
+                       m, NULL);
+  }
+  m->pool = gst_buffer_pool_new ();
+  {
+    GstStructure *config = gst_buffer_pool_get_config (m->pool);
+
+    gst_buffer_pool_config_set_params (config, NULL, READ_SIZE, 0, 0);
+    gst_buffer_pool_set_config (m->pool, config);
+  }
+  if (!gst_buffer_pool_set_active (m->pool, TRUE) ||
+      !gst_element_link (m->appsrc, demux) || !gst_element_link (m->mux, sink))
     {
       g_set_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_FAILED,
                    _("The merge pipeline could not be built"));
@@ -811,24 +888,30 @@ feed_should_stop (Merge   *m,
   return stop;
 }
 
-/* Waits until appsrc's queue has room (need-data, a timeout as a safety net). */
+/* Waits until appsrc's queue has room. need-data (emitted below min-percent) wakes us;
+ * the level is read under the lock need-data takes, so no wake-up is lost, and a short
+ * timeout is only a safety net. */
 static gboolean
 wait_for_room (Merge   *m,
                GError **error)
 {
+  gint last_count = 0;
+  guint64 last_done = 0;
+  gint64 since = 0;
+
   for (;;)
     {
       guint64 level = 0;
 
-      if (feed_should_stop (m, error))
+      if (feed_should_stop (m, error) || !check_stall (m, &last_count, &last_done, &since, error))
         return FALSE;
+      g_mutex_lock (&m->lock);
       g_object_get (m->appsrc, "current-level-bytes", &level, NULL);
+      if (level >= QUEUE_BYTES && m->pipeline_error == NULL)
+        g_cond_wait_until (&m->cond, &m->lock, g_get_monotonic_time () + 20 * G_TIME_SPAN_MILLISECOND);
+      g_mutex_unlock (&m->lock);
       if (level < QUEUE_BYTES)
         return TRUE;
-      g_mutex_lock (&m->lock);
-      if (m->pipeline_error == NULL)
-        g_cond_wait_until (&m->cond, &m->lock, g_get_monotonic_time () + 50 * G_TIME_SPAN_MILLISECOND);
-      g_mutex_unlock (&m->lock);
     }
 }
 
@@ -873,7 +956,14 @@ feed_file (Merge       *m,
           ok = FALSE;
           break;
         }
-      buffer = gst_buffer_new_allocate (NULL, want, NULL);
+      if (gst_buffer_pool_acquire_buffer (m->pool, &buffer, NULL) != GST_FLOW_OK)
+        {
+          g_set_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_FAILED,
+                       _("Out of memory while merging"));
+          ok = FALSE;
+          break;
+        }
+      gst_buffer_set_size (buffer, want);
       gst_buffer_map (buffer, &map, GST_MAP_WRITE);
       do
         n = pread (fd, map.data, want, offset);
@@ -953,12 +1043,15 @@ wait_for_eos (Merge   *m,
               GError **error)
 {
   g_autoptr(GstBus) bus = gst_element_get_bus (m->pipeline);
+  gint last_count = 0;
+  guint64 last_done = 0;
+  gint64 since = 0;
 
   for (;;)
     {
       g_autoptr(GstMessage) message = NULL;
 
-      if (feed_should_stop (m, error))
+      if (feed_should_stop (m, error) || !check_stall (m, &last_count, &last_done, &since, error))
         return FALSE;
       message = gst_bus_timed_pop_filtered (bus, 100 * GST_MSECOND,
                                             GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
@@ -1017,50 +1110,127 @@ stop_pipeline (Merge *m)
     return;
   gst_element_set_state (m->pipeline, GST_STATE_NULL);
   g_clear_object (&m->pipeline);
-  m->appsrc = m->mq = m->mux = NULL;
+  if (m->pool != NULL)
+    gst_buffer_pool_set_active (m->pool, FALSE);
+  g_clear_object (&m->pool);
+  m->appsrc = m->mux = NULL;
 }
 
-/* Verification ------------------------------------------------------------- */
+/* Verification -------------------------------------------------------------
+ *
+ * The merged file is read back by qtdemux alone (pull mode: it reads the index and
+ * prerolls one buffer per stream), never decoded: GstDiscoverer would plug decoders and
+ * cost more memory than the whole merge. */
+
+typedef struct
+{
+  GstElement *pipeline;
+  guint       n_video;
+  guint       n_audio;
+} Readback;
+
+static void
+on_readback_pad (GstElement *demux,
+                 GstPad     *pad,
+                 gpointer    user_data)
+{
+  Readback *rb = user_data;
+  g_autoptr(GstCaps) caps = gst_pad_query_caps (pad, NULL);
+  const char *name = gst_structure_get_name (gst_caps_get_structure (caps, 0));
+  GstElement *sink = gst_element_factory_make ("fakesink", NULL);
+  g_autoptr(GstPad) sinkpad = gst_element_get_static_pad (sink, "sink");
+
+  if (g_str_has_prefix (name, "video/"))
+    rb->n_video++;
+  else if (g_str_has_prefix (name, "audio/"))
+    rb->n_audio++;
+  g_object_set (sink, "sync", FALSE, NULL);
+  gst_bin_add (GST_BIN (rb->pipeline), sink);
+  gst_element_sync_state_with_parent (sink);
+  gst_pad_link (pad, sinkpad);
+}
+
+static void
+on_readback_no_more_pads (GstElement *demux,
+                          gpointer    user_data)
+{
+  gst_element_post_message (demux, gst_message_new_application (
+    GST_OBJECT (demux), gst_structure_new_empty ("vs-merge-readback")));
+}
+
+static gboolean
+read_back (Merge     *m,
+           Readback  *rb,
+           gint64    *duration_ms,
+           GError   **error)
+{
+  g_autoptr(GstBus) bus = NULL;
+  g_autoptr(GstMessage) message = NULL;
+  GstElement *src, *demux;
+  gint64 duration = -1;
+  gboolean ok = FALSE;
+
+  rb->pipeline = gst_pipeline_new ("vs-merge-verify");
+  src = gst_element_factory_make ("filesrc", NULL);
+  demux = gst_element_factory_make ("qtdemux", NULL);
+  if (src == NULL || demux == NULL)
+    {
+      g_clear_object (&src);
+      g_clear_object (&demux);
+      g_set_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_UNSUPPORTED,
+                   _("The GStreamer element “%s” is missing"), "qtdemux");
+      return FALSE;
+    }
+  g_object_set (src, "location", m->temp, NULL);
+  gst_bin_add_many (GST_BIN (rb->pipeline), src, demux, NULL);
+  gst_element_link (src, demux);
+  g_signal_connect (demux, "pad-added", G_CALLBACK (on_readback_pad), rb);
+  g_signal_connect (demux, "no-more-pads", G_CALLBACK (on_readback_no_more_pads), rb);
+
+  bus = gst_element_get_bus (rb->pipeline);
+  gst_element_set_state (rb->pipeline, GST_STATE_PAUSED);
+  /* qtdemux has read the index once it has exposed all its streams */
+  message = gst_bus_timed_pop_filtered (bus, VERIFY_TIMEOUT,
+                                        GST_MESSAGE_APPLICATION | GST_MESSAGE_ERROR);
+  if (message != NULL && GST_MESSAGE_TYPE (message) == GST_MESSAGE_APPLICATION &&
+      gst_element_query_duration (demux, GST_FORMAT_TIME, &duration) && duration >= 0)
+    {
+      *duration_ms = duration / GST_MSECOND;
+      ok = TRUE;
+    }
+  else
+    {
+      g_autoptr(GError) gst_error = NULL;
+
+      if (message != NULL && GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
+        gst_message_parse_error (message, &gst_error, NULL);
+      g_set_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_VERIFY_FAILED,
+                   _("The merged file could not be read back: %s"),
+                   gst_error ? gst_error->message : _("no duration"));
+    }
+  gst_element_set_state (rb->pipeline, GST_STATE_NULL);
+  g_clear_object (&rb->pipeline);
+  return ok;
+}
 
 static gboolean
 verify (Merge   *m,
         GError **error)
 {
-  g_autoptr(GstDiscoverer) discoverer = NULL;
-  g_autoptr(GstDiscovererInfo) info = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *uri = g_filename_to_uri (m->temp, NULL, NULL);
-  GList *streams;
-  guint n_video, n_audio;
-  gint64 duration_ms;
+  Readback rb = { 0 };
+  gint64 duration_ms = -1;
 
-  discoverer = gst_discoverer_new (VERIFY_TIMEOUT, &local_error);
-  if (discoverer != NULL)
-    info = gst_discoverer_discover_uri (discoverer, uri, &local_error);
-  if (info == NULL || gst_discoverer_info_get_result (info) != GST_DISCOVERER_OK)
-    {
-      g_set_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_VERIFY_FAILED,
-                   _("The merged file could not be read back: %s"),
-                   local_error ? local_error->message : _("unknown error"));
-      return FALSE;
-    }
-
-  streams = gst_discoverer_info_get_video_streams (info);
-  n_video = g_list_length (streams);
-  gst_discoverer_stream_info_list_free (streams);
-  streams = gst_discoverer_info_get_audio_streams (info);
-  n_audio = g_list_length (streams);
-  gst_discoverer_stream_info_list_free (streams);
-  duration_ms = (gint64) (gst_discoverer_info_get_duration (info) / GST_MSECOND);
+  if (!read_back (m, &rb, &duration_ms, error))
+    return FALSE;
   GST_INFO ("merged: %u video, %u audio, %" G_GINT64_FORMAT " ms (playlist %" G_GINT64_FORMAT
-            " ms, %u video, %u audio)", n_video, n_audio, duration_ms, m->duration_ms,
+            " ms, %u video, %u audio)", rb.n_video, rb.n_audio, duration_ms, m->duration_ms,
             m->n_video, m->n_audio);
 
-  if (n_video != m->n_video || n_audio != m->n_audio || n_video + n_audio == 0)
+  if (rb.n_video != m->n_video || rb.n_audio != m->n_audio || rb.n_video + rb.n_audio == 0)
     {
       g_set_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_VERIFY_FAILED,
                    _("The merged file has %u video and %u audio streams; the source has %u and %u"),
-                   n_video, n_audio, m->n_video, m->n_audio);
+                   rb.n_video, rb.n_audio, m->n_video, m->n_audio);
       return FALSE;
     }
   if (ABS (duration_ms - m->duration_ms) > DURATION_SLACK_MS)
