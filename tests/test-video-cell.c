@@ -12,7 +12,8 @@
 #include "vs-video-cell.h"
 
 /* A 640x360 video's "large" thumbnail: 256x144, 4 bytes a pixel. */
-#define THUMB_BYTES (256 * 144 * 4)
+/* A large thumbnail of a 16:9 video, decoded as it is: RGB, no alpha. */
+#define THUMB_BYTES (256 * 144 * 3)
 
 static const char *const needed[] = {
   "videotestsrc", "x264enc", "h264parse", "audiotestsrc", "avenc_aac", "aacparse", "mp4mux",
@@ -555,6 +556,57 @@ test_cache_eviction (void)
     }
 }
 
+/* Decoded at the size a cell shows; at rest, only what someone holds stays. */
+static void
+test_cache_decode_size_and_trim (void)
+{
+  static const char *const patterns[] = { "gradient", "colors", "checkers-8" };
+  g_autoptr(VsTextureCache) cache = NULL;
+  g_autoptr(GPtrArray) videos = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GdkTexture) held = NULL;
+  g_autoptr(GdkTexture) gone = NULL;
+  gsize cell_bytes = 224 * 126 * 3;
+
+  if (skip_without_media ())
+    return;
+  cache = vs_texture_cache_new (service, 0);
+  vs_texture_cache_set_decode_size (cache, 224, 126);
+  for (guint i = 0; i < G_N_ELEMENTS (patterns); i++)
+    {
+      g_autofree char *path = make_mp4 (patterns[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GdkTexture) texture = NULL;
+
+      g_ptr_array_add (videos, make_video (path, 20 + i));
+      texture = load (cache, videos->pdata[i], NULL, &error);
+      g_assert_no_error (error);
+      /* 256 × 144 scaled to cover 224 × 126: exactly that, for 16:9 */
+      g_assert_cmpint (gdk_texture_get_width (texture), ==, 224);
+      g_assert_cmpint (gdk_texture_get_height (texture), ==, 126);
+      if (i == 1)
+        held = g_steal_pointer (&texture);
+    }
+  g_assert_cmpuint (vs_texture_cache_get_bytes (cache), ==, 3 * cell_bytes);
+
+  /* Keeping one unreferenced texture drops the older unreferenced one only. */
+  g_assert_cmpuint (vs_texture_cache_trim (cache, cell_bytes), ==, cell_bytes);
+  g_assert_cmpuint (vs_texture_cache_get_bytes (cache), ==, 2 * cell_bytes);
+  gone = vs_texture_cache_lookup (cache, videos->pdata[0]);
+  g_assert_null (gone);
+
+  /* Nothing kept: the texture a cell holds stays, the rest goes. */
+  g_assert_cmpuint (vs_texture_cache_trim (cache, 0), ==, cell_bytes);
+  g_assert_cmpuint (vs_texture_cache_get_bytes (cache), ==, cell_bytes);
+  {
+    g_autoptr(GdkTexture) still = vs_texture_cache_lookup (cache, videos->pdata[1]);
+    g_autoptr(GdkTexture) dropped = vs_texture_cache_lookup (cache, videos->pdata[2]);
+
+    g_assert_true (still == held);
+    g_assert_null (dropped);
+  }
+  g_assert_cmpuint (vs_texture_cache_trim (cache, 0), ==, 0);
+}
+
 static void
 test_cell_failure (void)
 {
@@ -612,6 +664,7 @@ main (int    argc,
   g_test_add_func ("/texture-cache/cancel", test_cache_cancel);
   g_test_add_func ("/texture-cache/cancel-anytime", test_cache_cancel_anytime);
   g_test_add_func ("/texture-cache/eviction", test_cache_eviction);
+  g_test_add_func ("/texture-cache/decode-size-and-trim", test_cache_decode_size_and_trim);
 
   ret = g_test_run ();
 

@@ -155,6 +155,65 @@ test_grid_cells (void)
   vs_test_rm_rf (dir);
 }
 
+static guint
+count_children (GtkWidget *widget)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n++;
+  return n;
+}
+
+/* GtkGridView keeps 30 rows of max-columns cells: the window keeps max-columns at what fits,
+ * so no cell is made that could never be on screen, whatever the window's width. */
+static void
+test_columns_fit (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *lib = g_build_filename (dir, "Videos", NULL);
+  g_autofree char *db = g_build_filename (dir, "library.db", NULL);
+  static const int widths[] = { 1100, 600, 1400 };
+  GtkGridView *grid;
+  VsWindow *window;
+
+  for (guint i = 0; i < 400; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/clip%03u.mp4", lib, i);
+
+      vs_test_write_file (path, "x", 1);
+    }
+  for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+    {
+      GtkWidget *cell;
+      int cell_width = 0;
+      guint fit;
+
+      /* a new window each time: a mapped one does not take a new default size */
+      window = vs_window_new (NULL, db, w == 0 ? lib : NULL);
+      grid = GTK_GRID_VIEW (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                           VS_TYPE_WINDOW, "grid"));
+      gtk_window_set_default_size (GTK_WINDOW (window), widths[w], 700);
+      gtk_window_present (GTK_WINDOW (window));
+      wait_settled (window);
+      g_assert_cmpstr (visible_page (window), ==, "grid");
+
+      cell = gtk_widget_get_first_child (GTK_WIDGET (grid));
+      g_assert_nonnull (cell);
+      gtk_widget_measure (cell, GTK_ORIENTATION_HORIZONTAL, -1, &cell_width, NULL, NULL, NULL);
+      g_assert_cmpint (cell_width, >, 0);
+      fit = MAX (1, gtk_widget_get_width (GTK_WIDGET (grid)) / cell_width);
+      g_test_message ("width %d: %u columns", gtk_widget_get_width (GTK_WIDGET (grid)), fit);
+      g_assert_cmpuint (gtk_grid_view_get_max_columns (grid), ==, fit);
+      /* 30 rows and a few more, of the columns that fit (GTK 4.8 would make 6 × 30+ with
+       * the template's max-columns) */
+      g_assert_cmpuint (count_children (GTK_WIDGET (grid)), <=, 34 * fit);
+      gtk_window_destroy (GTK_WINDOW (window));
+    }
+  vs_test_rm_rf (dir);
+}
+
 static void
 test_empty_state (void)
 {
@@ -211,6 +270,7 @@ main (int    argc,
   g_test_add_func ("/window/counts-library", test_counts_library);
   g_test_add_func ("/window/empty-state", test_empty_state);
   g_test_add_func ("/window/grid-cells", test_grid_cells);
+  g_test_add_func ("/window/columns-fit", test_columns_fit);
   g_test_add_func ("/window/bad-database", test_bad_database);
 
   status = g_test_run ();

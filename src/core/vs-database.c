@@ -433,7 +433,7 @@ configure_connection (VsDatabase  *self,
   sqlite3_extended_result_codes (self->db, 1);
 
   if (self->mode == VS_DATABASE_MODE_READER)
-    return _vs_database_exec (self, "PRAGMA query_only = ON; PRAGMA cache_size = -4096", error);
+    return _vs_database_exec (self, "PRAGMA query_only = ON; PRAGMA cache_size = -2048", error);
 
   /* WAL: readers never wait for the scanner. NORMAL sync is crash-safe in WAL (a power
    * cut may lose the last commits, never consistency). */
@@ -556,6 +556,22 @@ vs_database_get_schema_version (VsDatabase *self)
 {
   g_return_val_if_fail (VS_IS_DATABASE (self), -1);
   return self->schema_version;
+}
+
+/* Frees the page cache's unused pages. Never waits: when another thread holds the
+ * connection (a scan, a page load), it does nothing and returns FALSE. */
+gboolean
+vs_database_release_memory (VsDatabase *self)
+{
+  gboolean ran;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), FALSE);
+
+  if (!g_rec_mutex_trylock (&self->lock))
+    return FALSE;
+  ran = sqlite3_db_release_memory (self->db) == SQLITE_OK;
+  g_rec_mutex_unlock (&self->lock);
+  return ran;
 }
 
 /* Starts a load that may add many rows: drops the sort indices when the library is still

@@ -64,6 +64,8 @@ VsDatabase *vs_database_open          (const char     *path,
                                        GError        **error);
 const char *vs_database_get_path      (VsDatabase *self);
 int         vs_database_get_schema_version (VsDatabase *self);
+/* Frees unused cached pages unless the connection is busy; TRUE when it ran. */
+gboolean    vs_database_release_memory (VsDatabase *self);
 
 /* A writer may be shared between threads: a transaction holds the connection's lock
  * from begin to commit or rollback, so other threads' writes wait for it. */

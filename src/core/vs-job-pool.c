@@ -106,6 +106,9 @@ on_waiter_cancelled (GCancellable *cancellable,
 
   if (removed)
     {
+      /* This handler stays connected (it cannot disconnect itself) and holds the task: drop
+       * the waiter's hold on the cancellable, or the two would keep each other alive. */
+      g_clear_object (&w->cancellable);
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
       g_object_unref (task);   /* the job's reference */
     }
@@ -269,7 +272,9 @@ vs_job_pool_push (VsJobPool           *self,
   g_return_if_fail (priority <= VS_JOB_PRIORITY_BACKGROUND);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
+  /* The task does not hold @cancellable: the waiter does, until it is answered (see
+   * on_waiter_cancelled()). */
+  task = g_task_new (self, NULL, callback, user_data);
   g_task_set_source_tag (task, vs_job_pool_push);
   w = g_new0 (Waiter, 1);
   g_task_set_task_data (task, w, waiter_free);

@@ -35,6 +35,8 @@
  *                               view are there, at VIDSHELF_BENCH_PAUSE_AT (a fraction of
  *                               the scroll, default 0: the top); for screenshots
  *      VIDSHELF_BENCH_TIMEOUT   give up after this many seconds (default 900)
+ *      VIDSHELF_BENCH_SMAPS     a file to copy /proc/self/smaps to at the end
+ *      VIDSHELF_BENCH_EXIT      1: _exit() at the end, so a heap profiler sees what is live
  */
 #define G_LOG_DOMAIN "vs-bench"
 
@@ -46,7 +48,11 @@
 #include "vs-bench.h"
 
 #ifndef VS_BENCH_STANDALONE
+#include <malloc.h>
+#include <sqlite3.h>
+
 #include "vs-library-model.h"
+#include "vs-texture-cache.h"
 #endif
 
 #define SLOW_FRAME_US     (50 * G_TIME_SPAN_MILLISECOND)
@@ -674,6 +680,19 @@ bench_finish (Bench *self)
     cache = g_strdup_printf (" cached-items=%u cache-size=%u",
                              vs_library_model_get_n_cached (VS_LIBRARY_MODEL (self->model)),
                              vs_library_model_get_cache_size (VS_LIBRARY_MODEL (self->model)));
+  {
+    /* where the memory is: the heap, SQLite's caches and the decoded thumbnails */
+    VsTextureCache *textures = g_object_get_data (G_OBJECT (self->window), "vs-texture-cache");
+    struct mallinfo2 mi = mallinfo2 ();
+    char *more = g_strdup_printf ("%s heap-kb=%zu heap-used-kb=%zu heap-free-kb=%zu mmap-kb=%zu "
+                                  "sqlite-kb=%" G_GINT64_FORMAT " textures-kb=%zu",
+                                  cache ? cache : "", mi.arena / 1024, mi.uordblks / 1024,
+                                  mi.fordblks / 1024, mi.hblkhd / 1024,
+                                  (gint64) sqlite3_memory_used () / 1024,
+                                  textures ? vs_texture_cache_get_bytes (textures) / 1024 : 0);
+    g_free (cache);
+    cache = more;
+  }
 #endif
 
   print_line ("scroll-ms=%.1f frames=%u max-frame-ms=%.1f p50-frame-ms=%.1f "
@@ -691,6 +710,18 @@ bench_finish (Bench *self)
               state.last_item, self->thumbs_timed_out, g_list_model_get_n_items (self->model),
               state.cells, state.children, state.thumbs, state.pictures, mem.rss_kb, mem.hwm_kb, mem.anon_kb,
               mem.file_kb, cache ? cache : "");
+
+  if (g_getenv ("VIDSHELF_BENCH_SMAPS") != NULL)
+    {
+      g_autofree char *smaps = NULL;
+      gsize length = 0;
+
+      if (g_file_get_contents ("/proc/self/smaps", &smaps, &length, NULL))
+        g_file_set_contents (g_getenv ("VIDSHELF_BENCH_SMAPS"), smaps, length, NULL);
+    }
+  /* For a heap profiler: what is still allocated now shows as "leaked". */
+  if (g_strcmp0 (g_getenv ("VIDSHELF_BENCH_EXIT"), "1") == 0)
+    _exit (0);
 
   set_phase (self, PHASE_DONE, g_get_monotonic_time ());
   disconnect_all (self);

@@ -56,7 +56,26 @@ struct _VsTextureCache
   GQueue          lru;
   gsize           bytes;
   gsize           max_bytes;
+  int             decode_width;   /* what a thumbnail must cover, 0: its own size */
+  int             decode_height;
 };
+
+/* What a decoder thread needs. */
+typedef struct
+{
+  char *png;
+  int   width;
+  int   height;
+} Decode;
+
+static void
+decode_free (gpointer data)
+{
+  Decode *decode = data;
+
+  g_free (decode->png);
+  g_free (decode);
+}
 
 G_DEFINE_FINAL_TYPE (VsTextureCache, vs_texture_cache, G_TYPE_OBJECT)
 
@@ -99,12 +118,22 @@ remove_entry (VsTextureCache *self,
   g_hash_table_remove (self->entries, entry->key);
 }
 
+/* Pixel memory of a texture as the cache made it (see decode_thumbnail()). */
+static gsize
+texture_bytes (GdkTexture *texture)
+{
+  GdkPixbuf *pixbuf = g_object_get_data (G_OBJECT (texture), "vs-pixbuf");
+  gsize pixel = pixbuf != NULL && !gdk_pixbuf_get_has_alpha (pixbuf) ? 3 : 4;
+
+  return (gsize) gdk_texture_get_width (texture) * gdk_texture_get_height (texture) * pixel;
+}
+
 static void
 insert_texture (VsTextureCache *self,
                 const char     *key,
                 GdkTexture     *texture)
 {
-  gsize bytes = (gsize) gdk_texture_get_width (texture) * gdk_texture_get_height (texture) * 4;
+  gsize bytes = texture_bytes (texture);
   Entry *old = g_hash_table_lookup (self->entries, key);
   Entry *entry;
 
@@ -215,28 +244,44 @@ on_waiter_cancelled (GCancellable *cancellable,
   return G_SOURCE_REMOVE;
 }
 
+/* Decodes @png at the size it is shown: scaled down (never up) to the smallest size that
+ * still covers @width × @height, so the cache holds no pixel the cell does not draw. */
 static GdkTexture *
 decode_thumbnail (const char  *png,
+                  int          width,
+                  int          height,
                   GError     **error)
 {
   g_autoptr(GdkPixbuf) pixbuf = NULL;
-  int width = 0;
-  int height = 0;
+  GdkTexture *texture;
+  int png_width = 0;
+  int png_height = 0;
+  double scale = 1.0;
 
-  if (gdk_pixbuf_get_file_info (png, &width, &height) == NULL)
+  if (gdk_pixbuf_get_file_info (png, &png_width, &png_height) == NULL ||
+      png_width <= 0 || png_height <= 0)
     {
       g_set_error (error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_UNKNOWN_TYPE,
                    "Not an image: %s", png);
       return NULL;
     }
-  if (width > MAX_DECODE_SIDE || height > MAX_DECODE_SIDE)
-    pixbuf = gdk_pixbuf_new_from_file_at_size (png, MAX_DECODE_SIDE, MAX_DECODE_SIDE, error);
+  if (width > 0 && height > 0)
+    scale = MAX ((double) width / png_width, (double) height / png_height);
+  /* A bogus huge file in the cache must not make us hold hundreds of megabytes. */
+  scale = MIN (scale, (double) MAX_DECODE_SIDE / MAX (png_width, png_height));
+  if (scale < 1.0)
+    pixbuf = gdk_pixbuf_new_from_file_at_scale (png, MAX (1, (int) (png_width * scale + 0.5)),
+                                                MAX (1, (int) (png_height * scale + 0.5)),
+                                                FALSE, error);
   else
     pixbuf = gdk_pixbuf_new_from_file (png, error);
   if (pixbuf == NULL)
     return NULL;
-  /* A memory texture is immutable plain data: making it here, off the main thread, is safe. */
-  return gdk_texture_new_for_pixbuf (pixbuf);
+  /* A memory texture is immutable plain data: making it here, off the main thread, is safe.
+   * It shares the pixbuf's pixels (3 bytes a pixel without alpha). */
+  texture = gdk_texture_new_for_pixbuf (pixbuf);
+  g_object_set_data_full (G_OBJECT (texture), "vs-pixbuf", g_object_ref (pixbuf), g_object_unref);
+  return texture;
 }
 
 /* Runs on a decoder thread. The task has no source object, so the last reference to the
@@ -246,13 +291,13 @@ decode_func (gpointer data,
              gpointer pool_data)
 {
   g_autoptr(GTask) task = data;
-  const char *png = g_task_get_task_data (task);
+  Decode *decode = g_task_get_task_data (task);
   GError *error = NULL;
   GdkTexture *texture;
 
   if (g_task_return_error_if_cancelled (task))
     return;
-  texture = decode_thumbnail (png, &error);
+  texture = decode_thumbnail (decode->png, decode->width, decode->height, &error);
   if (texture != NULL)
     g_task_return_pointer (task, texture, g_object_unref);
   else
@@ -291,6 +336,7 @@ on_thumbnail_path (GObject      *object,
                                                             &error);
   GCancellable *cancellable;
   GThreadPool *decoders;
+  Decode *decode;
   GTask *task;
 
   if (png == NULL || g_cancellable_is_cancelled (load->cancellable))
@@ -304,11 +350,15 @@ on_thumbnail_path (GObject      *object,
   /* Read before the load is handed on: argument evaluation order is unspecified. */
   decoders = load->cache->decoders;
   cancellable = load->cancellable;
+  decode = g_new0 (Decode, 1);
+  decode->png = g_steal_pointer (&png);
+  decode->width = load->cache->decode_width;
+  decode->height = load->cache->decode_height;
   task = g_task_new (NULL, cancellable, on_decoded, g_steal_pointer (&load));
   g_task_set_source_tag (task, on_thumbnail_path);
   /* The decode finishes even after the last caller left (see on_decoded). */
   g_task_set_check_cancellable (task, FALSE);
-  g_task_set_task_data (task, g_steal_pointer (&png), g_free);
+  g_task_set_task_data (task, decode, decode_free);
   /* The pool owns the task from here (it cannot refuse it: its threads are shared). */
   g_thread_pool_push (decoders, task, NULL);
 }
@@ -444,6 +494,56 @@ vs_texture_cache_load_finish (VsTextureCache  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* Thumbnails are decoded to the smallest size covering @width × @height (0 × 0: as they
+ * are). Textures cached before keep their size. */
+void
+vs_texture_cache_set_decode_size (VsTextureCache *self,
+                                  int             width,
+                                  int             height)
+{
+  g_return_if_fail (VS_IS_TEXTURE_CACHE (self));
+  g_return_if_fail (width >= 0 && height >= 0);
+
+  self->decode_width = width;
+  self->decode_height = height;
+}
+
+/* Drops the least recently used textures that nothing else holds (no cell shows them)
+ * until those come to at most @keep_bytes. For when the view comes to rest: the bound is
+ * what a fast scroll may use, not what an idle window keeps. Returns the bytes freed. */
+gsize
+vs_texture_cache_trim (VsTextureCache *self,
+                       gsize           keep_bytes)
+{
+  gsize unused = 0;
+  gsize freed = 0;
+  GList *l;
+
+  g_return_val_if_fail (VS_IS_TEXTURE_CACHE (self), 0);
+
+  for (l = self->lru.head; l != NULL; l = l->next)
+    {
+      Entry *entry = l->data;
+
+      if (G_OBJECT (entry->texture)->ref_count == 1)
+        unused += entry->bytes;
+    }
+  for (l = self->lru.tail; l != NULL && unused > keep_bytes;)
+    {
+      Entry *entry = l->data;
+
+      l = l->prev;
+      if (G_OBJECT (entry->texture)->ref_count != 1)
+        continue;
+      unused -= entry->bytes;
+      freed += entry->bytes;
+      remove_entry (self, entry);
+    }
+  if (freed > 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES]);
+  return freed;
+}
+
 gsize
 vs_texture_cache_get_bytes (VsTextureCache *self)
 {
@@ -504,7 +604,7 @@ vs_texture_cache_class_init (VsTextureCacheClass *klass)
   object_class->finalize = vs_texture_cache_finalize;
   object_class->get_property = vs_texture_cache_get_property;
 
-  /* Decoded bytes held (width × height × 4 per texture). */
+  /* Decoded bytes held (width × height × 3, or 4 with alpha, per texture). */
   properties[PROP_BYTES] =
     g_param_spec_uint64 ("bytes", NULL, NULL, 0, G_MAXUINT64, 0,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);

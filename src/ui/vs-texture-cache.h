@@ -31,6 +31,11 @@ void            vs_texture_cache_load_async (VsTextureCache      *self,
 GdkTexture     *vs_texture_cache_load_finish (VsTextureCache     *self,
                                               GAsyncResult       *result,
                                               GError            **error);
+void            vs_texture_cache_set_decode_size (VsTextureCache *self,
+                                                  int             width,
+                                                  int             height);
+gsize           vs_texture_cache_trim       (VsTextureCache      *self,
+                                             gsize                keep_bytes);
 gsize           vs_texture_cache_get_bytes  (VsTextureCache      *self);
 gsize           vs_texture_cache_get_max_bytes (VsTextureCache   *self);
 

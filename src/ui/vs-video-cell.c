@@ -63,8 +63,13 @@ static void
 show_icon (VsVideoCell *self,
            const char  *name)
 {
+  GtkWidget *icon = gtk_stack_get_child_by_name (self->icon_stack, name);
+
   show_texture (self, NULL, FALSE);
-  gtk_stack_set_visible_child_name (self->icon_stack, name);
+  gtk_stack_set_visible_child (self->icon_stack, icon);
+  /* Tooltips are set when first needed: setting them on every new cell slowed start-up. */
+  if (g_str_equal (name, "failed") && gtk_widget_get_tooltip_text (icon) == NULL)
+    gtk_widget_set_tooltip_text (icon, _("No preview available"));
 }
 
 static void
@@ -97,6 +102,9 @@ update_labels (VsVideoCell *self)
   gtk_widget_set_visible (GTK_WIDGET (self->duration_badge), duration != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->hls_badge),
                           !loading && vs_video_get_is_hls (video));
+  if (!loading && vs_video_get_is_hls (video) &&
+      gtk_widget_get_tooltip_text (GTK_WIDGET (self->hls_badge)) == NULL)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->hls_badge), _("HLS stream folder"));
   /* Skeleton bars stand in for the labels until the item's page arrives. */
   if (loading)
     gtk_widget_add_css_class (GTK_WIDGET (self), "loading");

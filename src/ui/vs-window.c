@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <malloc.h>
+
 #include <glib/gi18n.h>
 
 #include "vs-bench.h"
@@ -56,6 +58,11 @@ struct _VsWindow
   VsVideo              *menu_video;        /* what the context menu acts on */
 
   guint                 refresh_id;
+  guint                 rest_id;           /* the view came to rest: trim caches */
+  guint                 columns_id;
+  guint                 startup_scan_id;
+  gulong                paint_id;
+  GdkFrameClock        *paint_clock;       /* while the start-up scan waits for a paint */
   gint64                last_probe_refresh;
   gboolean              scanning;
   gboolean              opened;            /* the library is open */
@@ -89,7 +96,7 @@ update_page (VsWindow *self)
     gtk_stack_set_visible_child_name (self->stack, "grid");
   else if (search[0] != '\0' && self->opened)
     gtk_stack_set_visible_child_name (self->stack, "no-results");
-  else if (!self->opened || self->scanning || vs_library_model_get_busy (self->model))
+  else if (!self->opened || vs_window_get_scanning (self) || vs_library_model_get_busy (self->model))
     gtk_stack_set_visible_child_name (self->stack, "loading");
   else
     gtk_stack_set_visible_child_name (self->stack, "empty");
@@ -113,6 +120,134 @@ apply_query (VsWindow *self)
   query.folder = vs_sidebar_get_folder (self->sidebar);
   query.recursive = vs_sidebar_get_recursive (self->sidebar);
   vs_library_model_set_query (self->model, &query);
+}
+
+/* Memory at rest ------------------------------------------------------------ */
+
+/* Once the view is at rest, the texture cache keeps only what cells show: a fast scroll may
+ * fill the whole budget, an idle window needs none of it (cells GTK keeps around the view
+ * hold theirs). */
+#define REST_DELAY_MS        500
+#define REST_TEXTURE_BYTES   0
+/* The picture's box in a cell (vs-video-cell.ui). */
+#define THUMBNAIL_WIDTH      224
+#define THUMBNAIL_HEIGHT     126
+#define MAX_COLUMNS          12
+
+static gboolean
+on_rest (gpointer user_data)
+{
+  VsWindow *self = user_data;
+
+  self->rest_id = 0;
+  if (self->textures != NULL)
+    vs_texture_cache_trim (self->textures, REST_TEXTURE_BYTES);
+  if (self->reader != NULL)
+    vs_database_release_memory (self->reader);
+  if (self->writer != NULL && !self->scanning)
+    vs_database_release_memory (self->writer);
+  /* Hand what was freed back to the system: the heap is full of holes after a scroll. */
+  malloc_trim (0);
+  return G_SOURCE_REMOVE;
+}
+
+/* Called on every movement: the trim runs once things have been still for a moment. */
+static void
+schedule_rest (VsWindow *self)
+{
+  g_clear_handle_id (&self->rest_id, g_source_remove);
+  self->rest_id = g_timeout_add (REST_DELAY_MS, on_rest, self);
+  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->rest_id),
+                            "[vs-window] rest");
+}
+
+static void
+update_decode_size (VsWindow *self)
+{
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+
+  if (self->textures != NULL)
+    vs_texture_cache_set_decode_size (self->textures, THUMBNAIL_WIDTH * scale,
+                                      THUMBNAIL_HEIGHT * scale);
+}
+
+/* GtkGridView keeps 30 rows of max-columns cells alive: with max-columns at what fits, it
+ * makes (and binds, and keeps thumbnails for) no cell that could never be on screen. */
+static gboolean
+update_columns (gpointer user_data)
+{
+  VsWindow *self = user_data;
+  GtkAdjustment *hadj = gtk_scrolled_window_get_hadjustment (self->scroller);
+  GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->grid));
+  int width = (int) gtk_adjustment_get_page_size (hadj);
+  int cell_width = 0;
+  guint columns;
+
+  /* GtkGridView's own rule: columns as wide as the widest child's minimum. */
+  for (; child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      int min = 0;
+
+      if (!gtk_widget_get_visible (child))
+        continue;
+      gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+      cell_width = MAX (cell_width, min);
+      break;
+    }
+  self->columns_id = 0;
+  if (width <= 0 || cell_width <= 0)
+    return G_SOURCE_REMOVE;
+  columns = CLAMP ((guint) (width / cell_width), 1, MAX_COLUMNS);
+  if (columns != gtk_grid_view_get_max_columns (self->grid))
+    gtk_grid_view_set_max_columns (self->grid, columns);
+  return G_SOURCE_REMOVE;
+}
+
+/* Before the grid is first allocated: as many columns as cells fit across the stack, or
+ * across the window less the sidebar. Never fewer than will fit (the cell is measured
+ * without the grid's padding), so the first frame is laid out right; update_columns()
+ * makes it exact after that frame. */
+static void
+estimate_columns (VsWindow *self)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self->stack));
+  int height = 0;
+  guint columns;
+
+  int cell_width = THUMBNAIL_WIDTH;
+  g_autoptr(GtkWidget) cell = NULL;
+
+  if (width <= 0)
+    {
+      /* Not allocated yet: the window's size, less the sidebar when it is shown */
+      gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+      if (adw_flap_get_reveal_flap (self->flap) && adw_flap_get_flap (self->flap) != NULL)
+        {
+          int sidebar = 0;
+
+          gtk_widget_measure (adw_flap_get_flap (self->flap), GTK_ORIENTATION_HORIZONTAL, -1,
+                              NULL, &sidebar, NULL, NULL);
+          if (width - sidebar >= THUMBNAIL_WIDTH)
+            width -= sidebar;
+        }
+    }
+  if (width <= 0)
+    return;
+  /* A cell's own width (GtkGridView adds its padding, so this may count one too many) */
+  cell = g_object_ref_sink (GTK_WIDGET (vs_video_cell_new (self->textures)));
+  gtk_widget_measure (cell, GTK_ORIENTATION_HORIZONTAL, -1, &cell_width, NULL, NULL, NULL);
+  cell_width = MAX (cell_width, THUMBNAIL_WIDTH);
+  columns = CLAMP ((guint) (width / cell_width), 1, MAX_COLUMNS);
+  gtk_grid_view_set_max_columns (self->grid, columns);
+}
+
+/* The width is known during the grid's size allocation, which must not be changed from
+ * inside: decide right after it. */
+static void
+schedule_columns (VsWindow *self)
+{
+  if (self->columns_id == 0)
+    self->columns_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, update_columns, self, NULL);
 }
 
 /* Opening the library ---------------------------------------------------- */
@@ -186,6 +321,58 @@ static void unbind_cell (GtkSignalListItemFactory *factory,
                          GtkListItem              *item,
                          VsWindow                 *self);
 
+/* The start-up rescan waits for the grid: on two cores its directory walk would otherwise
+ * take the CPU the first frames need. A library still empty scans at once. */
+#define STARTUP_SCAN_DELAY_MS 300
+
+static gboolean
+on_startup_scan (gpointer user_data)
+{
+  VsWindow *self = user_data;
+
+  self->startup_scan_id = 0;
+  if (!self->scanning)
+    start_scan (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+stop_waiting_for_paint (VsWindow *self)
+{
+  if (self->paint_clock != NULL)
+    g_clear_signal_handler (&self->paint_id, self->paint_clock);
+  g_clear_object (&self->paint_clock);
+}
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                VsWindow      *self)
+{
+  guint n;
+
+  /* Painted with the first snapshot of the library in: the grid, or nothing to show */
+  if (vs_library_model_get_busy (self->model))
+    return;
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+  stop_waiting_for_paint (self);
+  self->startup_scan_id = g_timeout_add (n > 0 ? STARTUP_SCAN_DELAY_MS : 0, on_startup_scan,
+                                         self);
+}
+
+static void
+start_scan_after_first_paint (VsWindow *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (clock == NULL)
+    {
+      start_scan (self);
+      return;
+    }
+  self->paint_clock = g_object_ref (clock);
+  self->paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), self);
+}
+
 static void
 on_opened (GObject      *object,
            GAsyncResult *result,
@@ -215,6 +402,7 @@ on_opened (GObject      *object,
   self->textures = vs_texture_cache_new (self->media,
                                          (gsize) g_settings_get_uint (self->settings,
                                                                       "texture-cache-mb") << 20);
+  update_decode_size (self);
   self->model = vs_library_model_new (self->reader);
   self->opened = TRUE;
   g_signal_connect_object (self->media, "update-progress", G_CALLBACK (on_media_progress), self,
@@ -235,14 +423,16 @@ on_opened (GObject      *object,
   gtk_single_selection_set_autoselect (selection, FALSE);
   gtk_single_selection_set_can_unselect (selection, TRUE);
   gtk_grid_view_set_factory (self->grid, factory);
+  estimate_columns (self);
   gtk_grid_view_set_model (self->grid, GTK_SELECTION_MODEL (selection));
 
   vs_sidebar_set_database (self->sidebar, self->reader);
   apply_query (self);
   update_page (self);
+  g_object_set_data (G_OBJECT (self), "vs-texture-cache", self->textures);
   vs_bench_attach (GTK_WINDOW (self), self->scroller, G_LIST_MODEL (self->model));
   if (self->roots[0] != NULL)
-    start_scan (self);
+    start_scan_after_first_paint (self);
 }
 
 static void
@@ -273,6 +463,8 @@ set_scanning (VsWindow *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-scan", scanning);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCANNING]);
   update_page (self);
+  if (!scanning)
+    schedule_rest (self);
 }
 
 static gboolean
@@ -895,6 +1087,10 @@ vs_window_dispose (GObject *object)
   if (self->scan_cancellable != NULL)
     g_cancellable_cancel (self->scan_cancellable);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  g_clear_handle_id (&self->rest_id, g_source_remove);
+  g_clear_handle_id (&self->columns_id, g_source_remove);
+  g_clear_handle_id (&self->startup_scan_id, g_source_remove);
+  stop_waiting_for_paint (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), VS_TYPE_WINDOW);
 
   G_OBJECT_CLASS (vs_window_parent_class)->dispose (object);
@@ -939,7 +1135,7 @@ vs_window_get_property (GObject    *object,
       g_value_set_string (value, self->default_folder);
       break;
     case PROP_SCANNING:
-      g_value_set_boolean (value, self->scanning);
+      g_value_set_boolean (value, vs_window_get_scanning (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1048,6 +1244,12 @@ vs_window_init (VsWindow *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sidebar, "notify::recursive", G_CALLBACK (apply_query), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "value-changed",
+                           G_CALLBACK (schedule_rest), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_scrolled_window_get_hadjustment (self->scroller),
+                           "notify::page-size", G_CALLBACK (schedule_columns), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_swapped (self, "notify::scale-factor", G_CALLBACK (update_decode_size), self);
 }
 
 VsWindow *
@@ -1073,7 +1275,8 @@ gboolean
 vs_window_get_scanning (VsWindow *self)
 {
   g_return_val_if_fail (VS_IS_WINDOW (self), FALSE);
-  return self->scanning;
+  /* the start-up scan waiting for the first paint counts */
+  return self->scanning || self->paint_id != 0 || self->startup_scan_id != 0;
 }
 
 VsLibraryModel *

@@ -15,6 +15,7 @@ VsWindow       *vs_window_new             (GtkApplication *application,
                                            const char     *default_folder);
 /* Videos in the grid now (the current search included). */
 gint64          vs_window_get_video_count (VsWindow *self);
+/* A scan is running, or the start-up scan is about to. */
 gboolean        vs_window_get_scanning    (VsWindow *self);
 /* NULL until the library is open. */
 VsLibraryModel *vs_window_get_model       (VsWindow *self);
