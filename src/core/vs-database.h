@@ -7,7 +7,7 @@
 
 G_BEGIN_DECLS
 
-#define VS_DATABASE_SCHEMA_VERSION 4
+#define VS_DATABASE_SCHEMA_VERSION 5
 
 #define VS_DATABASE_ERROR (vs_database_error_quark ())
 
