@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -753,6 +754,22 @@ spoil_garbage (const char *folder, const char *dir)
   write_playlist (folder, "#EXTINF:2.0,\nnoise.ts\n");
 }
 
+/* A segment inside the folder by name, but a link to a file outside it. */
+static void
+spoil_symlink (const char *folder, const char *dir)
+{
+  g_autofree char *outside = g_build_filename (dir, "outside.ts", NULL);
+  g_autofree char *seg = g_build_filename (folder, "seg00001.ts", NULL);
+  g_autofree char *link = g_build_filename (folder, "link.ts", NULL);
+  g_autofree char *data = NULL;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (seg, &data, &len, NULL));
+  vs_test_write_file (outside, data, (gssize) len);
+  g_assert_cmpint (symlink (outside, link), ==, 0);
+  write_playlist (folder, "#EXTINF:2.0,\nseg00000.ts\n#EXTINF:2.0,\nlink.ts\n");
+}
+
 static const struct {
   const char *name;
   Spoil       spoil;
@@ -770,6 +787,7 @@ static const struct {
   { "no-space", spoil_no_space, VS_MERGE_ERROR_NO_SPACE },
   { "no-variant", spoil_no_variant, VS_MERGE_ERROR_NO_VARIANT },
   { "garbage", spoil_garbage, VS_MERGE_ERROR_UNSUPPORTED },
+  { "symlink", spoil_symlink, VS_MERGE_ERROR_ESCAPING },
 };
 
 static void
@@ -901,6 +919,212 @@ test_leftover (void)
   merge = vs_hls_merge_new (folder);
   g_assert_true (vs_hls_merge_run (merge, NULL, &error));
   g_assert_no_error (error);
+  assert_merged (output, 4000);
+  listing = list_folder (dir);
+  g_assert_cmpstr (listing, ==, "show show.mp4");
+  vs_test_rm_rf (dir);
+}
+
+/* remove-source on a folder that holds something besides the video: refused before
+ * anything is written, the folder and its neighbours untouched. */
+static void
+test_remove_source_other_files (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *folder = g_build_filename (dir, "Downloads-like", NULL);
+  g_autofree char *ts_dir = media_path ("ts");
+  g_autofree char *notes = g_build_filename (folder, "notes.txt", NULL);
+  g_autofree char *playlist = g_build_filename (folder, "index.m3u8", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *listing_before = NULL;
+  g_autofree char *listing_after = NULL;
+  g_autoptr(VsHlsMerge) merge = NULL;
+  g_autoptr(GError) error = NULL;
+
+  copy_tree (ts_dir, folder);
+  vs_test_write_file (notes, "my notes", -1);
+  before = folder_digest (folder);
+  listing_before = list_folder (dir);
+
+  /* named by its playlist, as one might point at ~/Downloads/x.m3u8 */
+  merge = vs_hls_merge_new (playlist);
+  vs_hls_merge_set_remove_source (merge, TRUE);
+  g_assert_false (vs_hls_merge_run (merge, NULL, &error));
+  g_assert_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_SOURCE_NOT_HLS_ONLY);
+  g_assert_nonnull (strstr (error->message, "notes.txt"));
+  g_assert_false (vs_hls_merge_get_source_trashed (merge));
+
+  after = folder_digest (folder);
+  g_assert_cmpstr (before, ==, after);
+  listing_after = list_folder (dir);
+  g_assert_cmpstr (listing_before, ==, listing_after);
+  g_assert_true (g_file_test (notes, G_FILE_TEST_IS_REGULAR));
+
+  /* without remove-source the same folder merges */
+  g_clear_error (&error);
+  vs_hls_merge_set_remove_source (merge, FALSE);
+  g_assert_true (vs_hls_merge_run (merge, NULL, &error));
+  g_assert_no_error (error);
+  vs_test_rm_rf (dir);
+}
+
+/* An XDG user folder (Videos here, see main()) is never trashed, even holding an HLS
+ * download and nothing else; a folder inside it is. */
+static void
+test_remove_source_protected (void)
+{
+  const char *videos = g_get_user_special_dir (G_USER_DIRECTORY_VIDEOS);
+  g_autofree char *ts_dir = media_path ("ts");
+  g_autofree char *output = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *parent = NULL;
+  g_autofree char *listing_before = NULL;
+  g_autofree char *listing_after = NULL;
+  g_autoptr(VsHlsMerge) merge = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (videos);
+  copy_tree (ts_dir, videos);
+  output = g_strconcat (videos, ".mp4", NULL);
+  parent = g_path_get_dirname (videos);
+  before = folder_digest (videos);
+  listing_before = list_folder (parent);
+
+  merge = vs_hls_merge_new (videos);
+  vs_hls_merge_set_remove_source (merge, TRUE);
+  g_assert_false (vs_hls_merge_run (merge, NULL, &error));
+  g_assert_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_SOURCE_PROTECTED);
+  g_test_message ("%s", error->message);
+  after = folder_digest (videos);
+  g_assert_cmpstr (before, ==, after);
+  listing_after = list_folder (parent);
+  g_assert_cmpstr (listing_before, ==, listing_after);
+  g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS));
+
+  /* the home folder itself, named by a playlist in it */
+  {
+    g_autofree char *playlist = g_build_filename (g_get_home_dir (), "index.m3u8", NULL);
+    g_autoptr(VsHlsMerge) home_merge = vs_hls_merge_new (playlist);
+
+    g_clear_error (&error);
+    vs_test_write_file (playlist, "#EXTM3U\n#EXTINF:2.0,\nVideos/seg00000.ts\n#EXT-X-ENDLIST\n", -1);
+    vs_hls_merge_set_remove_source (home_merge, TRUE);
+    g_assert_false (vs_hls_merge_run (home_merge, NULL, &error));
+    g_assert_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_SOURCE_PROTECTED);
+    g_unlink (playlist);
+  }
+  vs_test_rm_rf (videos);
+}
+
+/* A master playlist with its variant in a subfolder, and a leftover of ours: all HLS
+ * material, so the folder goes to the trash once the MP4 is verified. */
+static void
+test_remove_source_master (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *folder = g_build_filename (dir, "show", NULL);
+  g_autofree char *variant = g_build_filename (folder, "720p", NULL);
+  g_autofree char *master = g_build_filename (folder, "master.m3u8", NULL);
+  g_autofree char *leftover = g_build_filename (folder, ".old.mp4.vidshelf-merge", NULL);
+  g_autofree char *ts_dir = media_path ("ts");
+  g_autofree char *output = g_build_filename (dir, "show.mp4", NULL);
+  g_autofree char *listing = NULL;
+  g_autoptr(VsHlsMerge) merge = NULL;
+  g_autoptr(GError) error = NULL;
+
+  copy_tree (ts_dir, variant);
+  vs_test_write_file (master, "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1000\n720p/index.m3u8\n", -1);
+  vs_test_write_file (leftover, "killed", -1);
+  merge = vs_hls_merge_new (folder);
+  vs_hls_merge_set_remove_source (merge, TRUE);
+  g_assert_true (vs_hls_merge_run (merge, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (vs_hls_merge_get_source_trashed (merge));
+  assert_merged (output, 4000);
+  listing = list_folder (dir);
+  g_assert_cmpstr (listing, ==, "show.mp4");
+  vs_test_rm_rf (dir);
+}
+
+/* A second merge of the same output while the first holds its temporary file refuses
+ * and leaves that file alone; once the lock is gone, the file is a leftover. */
+static void
+test_busy (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *folder = g_build_filename (dir, "show", NULL);
+  g_autofree char *ts_dir = media_path ("ts");
+  g_autofree char *temp = g_build_filename (dir, ".show.mp4.vidshelf-merge", NULL);
+  g_autofree char *output = g_build_filename (dir, "show.mp4", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *listing = NULL;
+  g_autoptr(VsHlsMerge) merge = NULL;
+  g_autoptr(GError) error = NULL;
+  int fd;
+
+  copy_tree (ts_dir, folder);
+  vs_test_write_file (temp, "the first merge's bytes", -1);
+  fd = g_open (temp, O_RDWR, 0);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (flock (fd, LOCK_EX | LOCK_NB), ==, 0);
+
+  merge = vs_hls_merge_new (folder);
+  g_assert_false (vs_hls_merge_run (merge, NULL, &error));
+  g_assert_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_BUSY);
+  g_test_message ("%s", error->message);
+  g_assert_true (g_file_get_contents (temp, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "the first merge's bytes");
+  g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS));
+
+  close (fd);
+  g_clear_error (&error);
+  g_assert_true (vs_hls_merge_run (merge, NULL, &error));
+  g_assert_no_error (error);
+  assert_merged (output, 4000);
+  listing = list_folder (dir);
+  g_assert_cmpstr (listing, ==, "show show.mp4");
+  vs_test_rm_rf (dir);
+}
+
+/* The same with a real merge running: the second, started while the first writes,
+ * refuses; the first completes. */
+static void
+test_busy_async (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *folder = g_build_filename (dir, "show", NULL);
+  g_autofree char *big = media_path ("big");
+  g_autofree char *output = g_build_filename (dir, "show.mp4", NULL);
+  g_autofree char *listing = NULL;
+  g_autoptr(VsHlsMerge) first = NULL;
+  g_autoptr(VsHlsMerge) second = NULL;
+  g_autoptr(GError) error = NULL;
+  Progress p = { 0 };
+  AsyncRun run = { 0 };
+
+  copy_tree (big, folder);
+  first = vs_hls_merge_new (folder);
+  g_signal_connect (first, "progress", G_CALLBACK (on_progress), &p);
+  vs_hls_merge_run_async (first, NULL, on_merged, &run);
+  /* the first buffer is reported at once, so the lock is held by then */
+  while (!run.done && p.last_done == 0)
+    g_main_context_iteration (NULL, TRUE);
+  if (run.done)
+    {
+      g_test_skip ("the first merge finished before the second could start");
+    }
+  else
+    {
+      second = vs_hls_merge_new (folder);
+      g_assert_false (vs_hls_merge_run (second, NULL, &error));
+      g_assert_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_BUSY);
+    }
+  while (!run.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (run.error);
+  g_assert_true (run.ok);
   assert_merged (output, 4000);
   listing = list_folder (dir);
   g_assert_cmpstr (listing, ==, "show show.mp4");
@@ -1114,6 +1338,14 @@ main (int    argc,
   g_setenv ("HOME", home, TRUE);
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
+  /* a Videos folder among the user's standard folders (remove-source spares them) */
+  {
+    g_autofree char *config_home = g_build_filename (home, ".config", NULL);
+    g_autofree char *user_dirs = g_build_filename (config_home, "user-dirs.dirs", NULL);
+
+    g_setenv ("XDG_CONFIG_HOME", config_home, TRUE);
+    vs_test_write_file (user_dirs, "XDG_VIDEOS_DIR=\"$HOME/Videos\"\n", -1);
+  }
   g_test_init (&argc, &argv, NULL);
   gst_init (&argc, &argv);
 
@@ -1147,6 +1379,11 @@ main (int    argc,
   g_test_add_func ("/merge/refuse/output-inside", test_output_inside);
   g_test_add_func ("/merge/cancel", test_cancel);
   g_test_add_func ("/merge/leftover", test_leftover);
+  g_test_add_func ("/merge/busy", test_busy);
+  g_test_add_func ("/merge/busy-async", test_busy_async);
+  g_test_add_func ("/merge/remove-source/other-files", test_remove_source_other_files);
+  g_test_add_func ("/merge/remove-source/protected", test_remove_source_protected);
+  g_test_add_func ("/merge/remove-source/master", test_remove_source_master);
   g_test_add_func ("/merge/cli", test_cli);
   g_test_add_func ("/merge/cli-killed", test_cli_killed);
 

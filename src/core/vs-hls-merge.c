@@ -15,7 +15,13 @@
  * Nothing is written but a temporary file beside the output, with a fixed name derived
  * from the output's, so the next merge of the same folder removes one a killed merge
  * left behind. It is renamed into place only after reading it back agrees with the
- * playlist on the duration (within a second) and on the streams.
+ * playlist on the duration (within a second) and on the streams. A merge holds an
+ * exclusive flock() on it, so a second merge of the same output refuses instead of
+ * clearing the first one's file, while a killed merge's lock dies with it.
+ *
+ * With remove-source, the folder must hold HLS material only and be none of the
+ * user's standard folders, checked before anything is written: the trash takes the
+ * whole folder, so anything else in it would go too.
  */
 #define G_LOG_DOMAIN "vs-merge"
 
@@ -27,6 +33,8 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -109,7 +117,9 @@ typedef struct
   /* resolved */
   char         *playlist_path;
   char         *folder;        /* canonical, no trailing slash */
+  char         *real_folder;   /* folder with symlinks resolved */
   char         *temp;
+  int           lock_fd;       /* the temporary file, flock()ed; -1 */
   gboolean      fmp4;
   gint64        duration_ms;
   guint64       total_bytes;
@@ -148,7 +158,10 @@ merge_free (Merge *m)
   g_free (m->output);
   g_free (m->playlist_path);
   g_free (m->folder);
+  g_free (m->real_folder);
   g_free (m->temp);
+  if (m->lock_fd >= 0)
+    close (m->lock_fd);
   g_clear_error (&m->check_error);
   g_clear_error (&m->pipeline_error);
   g_mutex_clear (&m->lock);
@@ -294,6 +307,11 @@ resolve_paths (Merge   *m,
       m->playlist_path = g_steal_pointer (&input);
     }
 
+  /* realpath() allocates with malloc(); g_free() is free() */
+  m->real_folder = realpath (m->folder, NULL);
+  if (m->real_folder == NULL)
+    m->real_folder = g_strdup (m->folder);
+
   if (m->output == NULL)
     {
       g_autofree char *parent = g_path_get_dirname (m->folder);
@@ -319,6 +337,17 @@ resolve_paths (Merge   *m,
 
 /* Validation pass ---------------------------------------------------------- */
 
+/* Whether @path, once its symlinks are followed, is still inside the folder. A path that
+ * does not resolve (missing, a dangling link) passes: opening it fails next. */
+static gboolean
+resolves_inside (Merge      *m,
+                 const char *path)
+{
+  g_autofree char *real = realpath (path, NULL);
+
+  return real == NULL || path_is_inside (real, m->real_folder);
+}
+
 static gboolean
 check_file (Merge       *m,
             const char  *path,
@@ -334,6 +363,12 @@ check_file (Merge       *m,
     {
       g_set_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_ESCAPING,
                    _("The segment “%s” lies outside the HLS folder"), display);
+      return FALSE;
+    }
+  if (!resolves_inside (m, path))
+    {
+      g_set_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_ESCAPING,
+                   _("The segment “%s” is a link to a file outside the HLS folder"), display);
       return FALSE;
     }
   fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
@@ -1013,7 +1048,8 @@ feed_segment (const VsPlaylistSegment *segment,
                    segment->uri);
       return FALSE;
     }
-  if (!path_is_inside (segment->path, m->folder))
+  /* checked again: a link may have changed since the validation pass */
+  if (!path_is_inside (segment->path, m->folder) || !resolves_inside (m, segment->path))
     {
       g_set_error (&m->check_error, VS_MERGE_ERROR, VS_MERGE_ERROR_ESCAPING,
                    _("The playlist names files outside its folder"));
@@ -1308,6 +1344,259 @@ trash_source (Merge   *m,
   return FALSE;
 }
 
+/* What the trash may take ------------------------------------------------------ */
+
+#define INVENTORY_MAX_DEPTH 8
+
+static gboolean
+is_playlist_name (const char *name)
+{
+  return g_str_has_suffix (name, ".m3u8") || g_str_has_suffix (name, ".M3U8") ||
+         g_str_has_suffix (name, ".m3u") || g_str_has_suffix (name, ".M3U");
+}
+
+/* A temporary file of ours, left by a merge killed while it wrote into this folder. */
+static gboolean
+is_our_leftover (const char *name)
+{
+  return name[0] == '.' && g_str_has_suffix (name, TEMP_SUFFIX);
+}
+
+/* The home folder or one above it, a standard folder (Videos, Downloads…) or one above
+ * it, or the top of a file system: never trashed whatever they hold. */
+static gboolean
+check_not_protected (Merge   *m,
+                     GError **error)
+{
+  g_autofree char *display = g_filename_display_name (m->folder);
+  g_autofree char *home = realpath (g_get_home_dir (), NULL);
+  g_autofree char *parent = g_path_get_dirname (m->real_folder);
+  GStatBuf st, parent_st;
+
+  if (home != NULL && path_is_inside (home, m->real_folder))
+    {
+      g_set_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_SOURCE_PROTECTED,
+                   _("“%s” is your home folder or holds it; it was not merged, so that it "
+                     "does not go to the trash"), display);
+      return FALSE;
+    }
+  for (int i = 0; i < G_USER_N_DIRECTORIES; i++)
+    {
+      const char *dir = g_get_user_special_dir (i);
+      g_autofree char *real = dir != NULL ? realpath (dir, NULL) : NULL;
+
+      if (real != NULL && path_is_inside (real, m->real_folder))
+        {
+          g_set_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_SOURCE_PROTECTED,
+                       _("“%s” is one of your standard folders (such as Videos or "
+                         "Downloads) or holds one; it was not merged, so that it does not go "
+                         "to the trash"), display);
+          return FALSE;
+        }
+    }
+  if (strcmp (m->real_folder, "/") == 0 ||
+      (g_stat (m->real_folder, &st) == 0 && g_stat (parent, &parent_st) == 0 &&
+       st.st_dev != parent_st.st_dev))
+    {
+      g_set_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_SOURCE_PROTECTED,
+                   _("“%s” is the top folder of a disk; it was not merged, so that it does "
+                     "not go to the trash"), display);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Every file under @dir (lexical paths, symlinks not followed) that is neither a
+ * playlist nor a leftover of ours. Bounded by the folder's own listing. */
+static gboolean
+list_unexplained (const char  *dir,
+                  guint        depth,
+                  GHashTable  *files,
+                  GError     **error)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, error);
+  const char *name;
+
+  if (d == NULL)
+    return FALSE;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      GStatBuf st;
+
+      if (g_lstat (path, &st) != 0)
+        continue; /* vanished: it will not go to the trash either */
+      if (S_ISDIR (st.st_mode) && depth < INVENTORY_MAX_DEPTH)
+        {
+          if (!list_unexplained (path, depth + 1, files, error))
+            return FALSE;
+        }
+      else if (!(S_ISREG (st.st_mode) && (is_playlist_name (name) || is_our_leftover (name))))
+        g_hash_table_add (files, g_steal_pointer (&path));
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  Merge      *m;
+  GHashTable *files;
+} Inventory;
+
+/* Crosses @path off, and the file it links to when that is inside the folder too. */
+static void
+inventory_tick (Inventory  *inv,
+                const char *path)
+{
+  g_autofree char *real = NULL;
+
+  if (path == NULL)
+    return;
+  g_hash_table_remove (inv->files, path);
+  real = realpath (path, NULL);
+  if (real != NULL && path_is_inside (real, inv->m->real_folder))
+    {
+      g_autofree char *lexical = g_strconcat (inv->m->folder,
+                                              real + strlen (inv->m->real_folder), NULL);
+
+      g_hash_table_remove (inv->files, lexical);
+    }
+}
+
+static gboolean
+inventory_segment (const VsPlaylistSegment *segment,
+                   gpointer                 user_data)
+{
+  inventory_tick (user_data, segment->path);
+  return TRUE;
+}
+
+/* Crosses off what a media playlist names: its segments and its init section. */
+static VsPlaylist *
+inventory_parse (Inventory  *inv,
+                 const char *path)
+{
+  VsPlaylist *playlist = vs_playlist_parse (path, inv->m->folder, inventory_segment, inv,
+                                            inv->m->cancellable, NULL);
+
+  if (playlist != NULL)
+    inventory_tick (inv, vs_playlist_get_map_path (playlist));
+  return playlist;
+}
+
+/* The folder holds nothing but playlists and the files the chosen playlist (or, for a
+ * master, each of its local variants) names: anything else would go to the trash with
+ * it. Alternative renditions (#EXT-X-MEDIA) are not followed, so their segments count
+ * as other files: a refusal, never a loss. */
+static gboolean
+check_hls_only (Merge   *m,
+                GError **error)
+{
+  g_autoptr(GHashTable) files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(VsPlaylist) chosen = NULL;
+  Inventory inv = { m, files };
+
+  if (!list_unexplained (m->folder, 0, files, error))
+    return FALSE;
+  chosen = inventory_parse (&inv, m->playlist_path);
+  for (guint i = 0; chosen != NULL && i < vs_playlist_get_n_variants (chosen); i++)
+    {
+      const VsPlaylistVariant *variant = vs_playlist_get_variant (chosen, i);
+      g_autoptr(VsPlaylist) media = NULL;
+
+      if (variant->path != NULL && variant->exists && path_is_inside (variant->path, m->folder))
+        media = inventory_parse (&inv, variant->path);
+    }
+  if (g_hash_table_size (files) > 0)
+    {
+      g_autofree char *display = g_filename_display_name (m->folder);
+      GHashTableIter iter;
+      gpointer example;
+      g_autofree char *shown = NULL;
+
+      g_hash_table_iter_init (&iter, files);
+      g_hash_table_iter_next (&iter, &example, NULL);
+      shown = g_filename_display_name ((char *) example + strlen (m->folder) + 1);
+      g_set_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_SOURCE_NOT_HLS_ONLY,
+                   _("“%s” also holds files that are not part of the video, such as “%s”; "
+                     "it was not merged, so that nothing else goes to the trash"),
+                   display, shown);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The temporary file as a lock -------------------------------------------------- */
+
+/* Opens (creating) the temporary file and locks it. A file left by a killed merge is
+ * not locked (the lock died with its process) and is emptied; one a running merge holds
+ * is left alone. */
+static gboolean
+lock_temp (Merge   *m,
+           GError **error)
+{
+  g_autofree char *display = g_filename_display_name (m->output);
+
+  for (guint attempt = 0; attempt < 3; attempt++)
+    {
+      GStatBuf st, path_st;
+      int fd = g_open (m->temp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+      int saved;
+
+      if (fd < 0)
+        {
+          saved = errno;
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                       _("Could not create “%s”: %s"), display, g_strerror (saved));
+          return FALSE;
+        }
+      if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+        {
+          saved = errno;
+          close (fd);
+          if (saved == EWOULDBLOCK)
+            break;
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                       _("Could not create “%s”: %s"), display, g_strerror (saved));
+          return FALSE;
+        }
+      /* the merge that held it may have renamed or removed it meanwhile */
+      if (fstat (fd, &st) == 0 && g_lstat (m->temp, &path_st) == 0 &&
+          st.st_dev == path_st.st_dev && st.st_ino == path_st.st_ino)
+        {
+          if (st.st_size > 0)
+            g_debug ("Emptied the leftover %s", m->temp);
+          if (ftruncate (fd, 0) != 0)
+            {
+              saved = errno;
+              close (fd);
+              g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                           _("Could not create “%s”: %s"), display, g_strerror (saved));
+              return FALSE;
+            }
+          m->lock_fd = fd;
+          return TRUE;
+        }
+      close (fd);
+    }
+  g_set_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_BUSY,
+               _("“%s” is already being merged"), display);
+  return FALSE;
+}
+
+static void
+unlock_temp (Merge   *m,
+             gboolean remove)
+{
+  if (m->lock_fd < 0)
+    return;
+  /* removed while still locked, so no other merge takes it half-written */
+  if (remove)
+    g_unlink (m->temp);
+  close (m->lock_fd);
+  m->lock_fd = -1;
+}
+
 static gboolean
 merge_run (Merge   *m,
            GError **error)
@@ -1323,11 +1612,13 @@ merge_run (Merge   *m,
   m->self->source_folder = g_strdup (m->folder);
   g_mutex_unlock (&m->self->lock);
 
-  /* a killed merge's leftover */
-  if (g_unlink (m->temp) == 0)
-    g_debug ("Removed the leftover %s", m->temp);
-
-  if (!validate (m, m->cancellable, error) || !check_output (m, error))
+  /* nothing is written until the checks pass */
+  if (m->remove_source && !check_not_protected (m, error))
+    return FALSE;
+  if (!validate (m, m->cancellable, error) ||
+      (m->remove_source && !check_hls_only (m, error)) ||
+      !check_output (m, error) ||
+      !lock_temp (m, error))
     return FALSE;
   report_progress (m, TRUE);
 
@@ -1337,11 +1628,9 @@ merge_run (Merge   *m,
   ok = ok && (!m->remove_source || sync_file (m->temp, error));
   ok = ok && !g_cancellable_set_error_if_cancelled (m->cancellable, error);
   ok = ok && move_into_place (m, error);
+  unlock_temp (m, !ok);
   if (!ok)
-    {
-      g_unlink (m->temp);
-      return FALSE;
-    }
+    return FALSE;
   if (m->remove_source && !trash_source (m, error))
     return FALSE;
   if (m->remove_source)
@@ -1361,6 +1650,7 @@ merge_new (VsHlsMerge   *self,
 
   m->self = g_object_ref (self);
   m->cancellable = cancellable;
+  m->lock_fd = -1;
   g_mutex_init (&m->lock);
   g_cond_init (&m->cond);
   g_mutex_lock (&self->lock);

@@ -25,6 +25,10 @@ typedef enum
   VS_MERGE_ERROR_DISCONTINUITY,   /* timestamps go backwards across a discontinuity */
   VS_MERGE_ERROR_VERIFY_FAILED,   /* the result's duration or streams differ from the source */
   VS_MERGE_ERROR_TRASH_FAILED,    /* the MP4 is in place, the folder could not be trashed */
+  /* with remove-source only, refused before anything is read or written: */
+  VS_MERGE_ERROR_SOURCE_NOT_HLS_ONLY, /* the folder holds files that are not HLS material */
+  VS_MERGE_ERROR_SOURCE_PROTECTED,    /* home, an XDG user folder, or a file system's root */
+  VS_MERGE_ERROR_BUSY,            /* another merge is writing the same output */
 } VsMergeError;
 
 #define VS_TYPE_HLS_MERGE (vs_hls_merge_get_type ())
