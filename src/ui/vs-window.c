@@ -10,6 +10,7 @@
 #include "vs-bench.h"
 #include "vs-format.h"
 #include "vs-media-service.h"
+#include "vs-merge-dialog.h"
 #include "vs-preferences-window.h"
 #include "vs-scanner.h"
 #include "vs-sidebar.h"
@@ -599,6 +600,7 @@ on_cell_menu (GtkGestureClick *gesture,
   if (video == NULL || vs_video_get_loading (video))
     return;
   g_set_object (&self->menu_video, video);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.merge", vs_video_get_is_hls (video));
   popover = gtk_popover_menu_new_from_model (self->item_menu);
   gtk_widget_set_parent (popover, cell);
   gtk_popover_set_pointing_to (GTK_POPOVER (popover), &(GdkRectangle) { (int) x, (int) y, 1, 1 });
@@ -919,6 +921,55 @@ trash_action (GtkWidget  *widget,
 }
 
 static void
+on_merged (VsWindow   *self,
+           const char *output,
+           const char *warning)
+{
+  g_autofree char *base = g_path_get_basename (output);
+  g_autofree char *display = g_filename_display_name (base);
+  g_autofree char *text = NULL;
+  AdwToast *toast;
+
+  text = warning ? g_strdup (warning) : g_strdup_printf (_("Merged into “%s”"), display);
+  toast = adw_toast_new (text);
+  adw_toast_set_button_label (toast, _("_Show"));
+  adw_toast_set_action_name (toast, "win.show-file");
+  adw_toast_set_action_target_value (toast, g_variant_new_bytestring (output));
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  /* the MP4 appears, a trashed HLS item goes */
+  start_scan (self);
+}
+
+static void
+merge_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  VsWindow *self = VS_WINDOW (widget);
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+  VsMergeDialog *dialog;
+
+  if (self->menu_video == NULL || !vs_video_get_is_hls (self->menu_video) ||
+      vs_video_get_uri (self->menu_video) == NULL)
+    return;
+  file = g_file_new_for_uri (vs_video_get_uri (self->menu_video));
+  if ((path = g_file_get_path (file)) == NULL)
+    return;
+  dialog = vs_merge_dialog_new (GTK_WINDOW (self), path);
+  g_signal_connect_object (dialog, "merged", G_CALLBACK (on_merged), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+show_file_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  vs_show_in_file_manager (GTK_WINDOW (widget), g_variant_get_bytestring (parameter));
+}
+
+static void
 add_property_row (AdwPreferencesGroup *group,
                   const char          *title,
                   const char          *value)
@@ -1216,6 +1267,8 @@ vs_window_class_init (VsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.trash", NULL, trash_action);
   gtk_widget_class_install_action (widget_class, "win.undo-trash", "ay", undo_trash_action);
   gtk_widget_class_install_action (widget_class, "win.properties", NULL, properties_action);
+  gtk_widget_class_install_action (widget_class, "win.merge", NULL, merge_action);
+  gtk_widget_class_install_action (widget_class, "win.show-file", "ay", show_file_action);
   gtk_widget_class_install_action (widget_class, "win.focus-search", NULL, focus_search_action);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL,

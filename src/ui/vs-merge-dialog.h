@@ -1,0 +1,27 @@
+/* vs-merge-dialog.h: “Merge into MP4…” for one HLS item */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define VS_TYPE_MERGE_DIALOG (vs_merge_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (VsMergeDialog, vs_merge_dialog, VS, MERGE_DIALOG, AdwWindow)
+
+/* @input: the HLS item's playlist or folder (filename encoding). */
+VsMergeDialog *vs_merge_dialog_new            (GtkWindow     *parent,
+                                               const char    *input);
+gboolean       vs_merge_dialog_get_running    (VsMergeDialog *self);
+/* What the dialog says went wrong, or NULL. */
+const char    *vs_merge_dialog_get_error_text (VsMergeDialog *self);
+
+/* Shows @path selected in the file manager, or its folder when none answers. */
+void           vs_show_in_file_manager        (GtkWindow     *parent,
+                                               const char    *path);
+
+/* Signals:
+ * ::merged (VsMergeDialog *self, const char *output, const char *warning)
+ *   emitted once the MP4 is in place, just before the dialog closes; @warning (or NULL)
+ *   says what did not go as asked (the folder could not be moved to the trash). */
+
+G_END_DECLS
