@@ -607,6 +607,66 @@ test_cache_decode_size_and_trim (void)
   g_assert_cmpuint (vs_texture_cache_trim (cache, 0), ==, 0);
 }
 
+/* A load cancelled while it waits in the queue frees everything it made: the caller's
+ * task, and (through the media service and the job pool) every task and handler below it. */
+static void
+test_cache_cancel_frees (void)
+{
+  static const char *const patterns[] = { "ball", "snow", "pinwheel", "blink" };
+  g_autoptr(VsTextureCache) cache = NULL;
+  g_autoptr(GPtrArray) videos = g_ptr_array_new_with_free_func (g_object_unref);
+  GAsyncResult *results[G_N_ELEMENTS (patterns)] = { NULL, };
+  GCancellable *cancellables[G_N_ELEMENTS (patterns)] = { NULL, };
+
+  if (skip_without_media ())
+    return;
+  cache = vs_texture_cache_new (service, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (patterns); i++)
+    {
+      g_autofree char *path = make_mp4 (patterns[i]);
+
+      g_ptr_array_add (videos, make_video (path, 40 + i));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (patterns); i++)
+    {
+      cancellables[i] = g_cancellable_new ();
+      vs_texture_cache_load_async (cache, videos->pdata[i], cancellables[i], on_loaded,
+                                   &results[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (patterns); i++)
+    g_cancellable_cancel (cancellables[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (patterns); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      wait_until (result_ready, &results[i]);
+      g_assert_null (vs_texture_cache_load_finish (cache, results[i], &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_object_add_weak_pointer (G_OBJECT (results[i]), (gpointer *) &results[i]);
+      g_object_unref (results[i]);
+      g_object_add_weak_pointer (G_OBJECT (cancellables[i]), (gpointer *) &cancellables[i]);
+      g_object_unref (cancellables[i]);
+    }
+  /* Whatever was still on its way finishes */
+  for (guint round = 0; round < 200; round++)
+    {
+      gboolean alive = FALSE;
+
+      for (guint i = 0; i < G_N_ELEMENTS (patterns); i++)
+        alive |= results[i] != NULL || cancellables[i] != NULL;
+      if (!alive)
+        break;
+      g_usleep (10000);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (patterns); i++)
+    {
+      g_assert_null (results[i]);
+      g_assert_null (cancellables[i]);
+    }
+}
+
 static void
 test_cell_failure (void)
 {
@@ -664,6 +724,7 @@ main (int    argc,
   g_test_add_func ("/texture-cache/cancel", test_cache_cancel);
   g_test_add_func ("/texture-cache/cancel-anytime", test_cache_cancel_anytime);
   g_test_add_func ("/texture-cache/eviction", test_cache_eviction);
+  g_test_add_func ("/texture-cache/cancel-frees", test_cache_cancel_frees);
   g_test_add_func ("/texture-cache/decode-size-and-trim", test_cache_decode_size_and_trim);
 
   ret = g_test_run ();

@@ -279,21 +279,32 @@ vs_job_pool_push (VsJobPool           *self,
   w = g_new0 (Waiter, 1);
   g_task_set_task_data (task, w, waiter_free);
 
-  if (g_cancellable_is_cancelled (cancellable))
+  /* Connected before the job can reach a worker, so that its delivery always finds the
+   * handler to disconnect (connected after, a fast job's handler stayed, and with it the
+   * task and the cancellable, holding each other). Until w->job is set the handler does
+   * nothing; a cancellation in that window is seen below. */
+  if (cancellable != NULL)
     {
-      if (job_data_free != NULL)
-        job_data_free (job_data);
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
-      return;
+      w->cancellable = g_object_ref (cancellable);
+      w->handler = g_cancellable_connect (cancellable, G_CALLBACK (on_waiter_cancelled),
+                                          g_object_ref (task), g_object_unref);
     }
 
   g_mutex_lock (&self->mutex);
-  if (self->shutting_down)
+  if (self->shutting_down || g_cancellable_is_cancelled (cancellable))
     {
+      gboolean cancelled = !self->shutting_down;
+
       g_mutex_unlock (&self->mutex);
+      if (w->cancellable != NULL)
+        g_cancellable_disconnect (w->cancellable, w->handler);
+      w->handler = 0;
       if (job_data_free != NULL)
         job_data_free (job_data);
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CLOSED, "The pool is shut down");
+      if (cancelled)
+        g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
+      else
+        g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CLOSED, "The pool is shut down");
       return;
     }
 
@@ -334,14 +345,6 @@ vs_job_pool_push (VsJobPool           *self,
   w->job = job;
   g_ptr_array_add (job->waiters, g_object_ref (task));
   g_mutex_unlock (&self->mutex);
-
-  /* Connected outside the lock: an already-cancelled cancellable runs the handler now. */
-  if (cancellable != NULL)
-    {
-      w->cancellable = g_object_ref (cancellable);
-      w->handler = g_cancellable_connect (cancellable, G_CALLBACK (on_waiter_cancelled),
-                                          g_object_ref (task), g_object_unref);
-    }
 }
 
 gpointer

@@ -551,6 +551,14 @@ vs_texture_cache_get_bytes (VsTextureCache *self)
   return self->bytes;
 }
 
+/* Loads in flight (thumbnail requests and decodes some caller still waits for). */
+guint
+vs_texture_cache_get_n_loads (VsTextureCache *self)
+{
+  g_return_val_if_fail (VS_IS_TEXTURE_CACHE (self), 0);
+  return g_hash_table_size (self->loads);
+}
+
 gsize
 vs_texture_cache_get_max_bytes (VsTextureCache *self)
 {

@@ -38,5 +38,6 @@ gsize           vs_texture_cache_trim       (VsTextureCache      *self,
                                              gsize                keep_bytes);
 gsize           vs_texture_cache_get_bytes  (VsTextureCache      *self);
 gsize           vs_texture_cache_get_max_bytes (VsTextureCache   *self);
+guint           vs_texture_cache_get_n_loads (VsTextureCache     *self);
 
 G_END_DECLS
