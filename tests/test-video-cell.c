@@ -185,17 +185,6 @@ test_cell_thumbnail (void)
   g_assert_cmpuint (vs_texture_cache_get_bytes (cache), <=,
                     vs_texture_cache_get_max_bytes (cache));
 
-  /* Parked (far from the view): the texture is let go, so the cache can free it; unparked,
-   * it comes back. */
-  vs_video_cell_set_parked (cell, TRUE);
-  g_assert_false (vs_video_cell_has_thumbnail (cell));
-  g_assert_cmpstr (icon_page (cell), ==, "loading");
-  g_assert_cmpuint (vs_texture_cache_trim (cache, 0), ==, THUMB_BYTES);
-  g_assert_cmpuint (vs_texture_cache_get_bytes (cache), ==, 0);
-  vs_video_cell_set_parked (cell, FALSE);
-  wait_until (cell_has_thumbnail, cell);
-  g_assert_cmpuint (vs_texture_cache_get_bytes (cache), ==, THUMB_BYTES);
-
   /* Unbound, then bound again: straight from memory, no request. */
   vs_video_cell_set_video (cell, NULL);
   g_assert_false (vs_video_cell_has_thumbnail (cell));

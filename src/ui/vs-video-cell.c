@@ -32,7 +32,6 @@ struct _VsVideoCell
 
   /* Flags */
   guint           has_thumbnail : 1;
-  guint           parked : 1;     /* far from the view: no thumbnail held or asked for */
 };
 
 G_DEFINE_FINAL_TYPE (VsVideoCell, vs_video_cell, GTK_TYPE_WIDGET)
@@ -163,11 +162,6 @@ update_thumbnail (VsVideoCell *self)
       return;
     }
   self->thumb_mtime_ns = vs_video_get_record (self->video)->mtime_ns;
-  if (self->parked)
-    {
-      show_icon (self, "loading");
-      return;
-    }
   if ((texture = vs_texture_cache_lookup (self->cache, self->video)) != NULL)
     {
       show_texture (self, texture, FALSE);
@@ -222,7 +216,6 @@ vs_video_cell_set_video (VsVideoCell *self,
     return;
 
   cancel_thumbnail (self);
-  self->parked = FALSE;
   g_set_object (&self->video, video);
   g_signal_group_set_target (self->video_signals, video);
   update_labels (self);
@@ -235,28 +228,6 @@ vs_video_cell_get_video (VsVideoCell *self)
 {
   g_return_val_if_fail (VS_IS_VIDEO_CELL (self), NULL);
   return self->video;
-}
-
-/* A parked cell lets go of its thumbnail (so the texture cache can free it) and asks for
- * none until unparked, when it shows it again. For cells GTK keeps far from the view. */
-void
-vs_video_cell_set_parked (VsVideoCell *self,
-                          gboolean     parked)
-{
-  g_return_if_fail (VS_IS_VIDEO_CELL (self));
-
-  parked = !!parked;
-  if (self->parked == parked)
-    return;
-  self->parked = parked;
-  update_thumbnail (self);
-}
-
-gboolean
-vs_video_cell_get_parked (VsVideoCell *self)
-{
-  g_return_val_if_fail (VS_IS_VIDEO_CELL (self), FALSE);
-  return self->parked;
 }
 
 gboolean

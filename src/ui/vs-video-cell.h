@@ -16,10 +16,6 @@ VsVideoCell *vs_video_cell_new           (VsTextureCache *cache);
 void         vs_video_cell_set_video     (VsVideoCell    *self,
                                           VsVideo        *video);
 VsVideo     *vs_video_cell_get_video     (VsVideoCell    *self);
-/* Far from the view: hold no thumbnail and ask for none; binding a video unparks. */
-void         vs_video_cell_set_parked    (VsVideoCell    *self,
-                                          gboolean        parked);
-gboolean     vs_video_cell_get_parked    (VsVideoCell    *self);
 /* TRUE once a thumbnail texture (not the placeholder) is shown. */
 gboolean     vs_video_cell_has_thumbnail (VsVideoCell    *self);
 

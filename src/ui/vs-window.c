@@ -61,9 +61,6 @@ struct _VsWindow
   guint                 refresh_id;
   guint                 rest_id;           /* the view came to rest: trim caches */
   guint                 columns_id;
-  gulong                parking_id;
-  GdkFrameClock        *parking_clock;
-  gboolean              parking_dirty;     /* cells moved since parking was last checked */
   guint                 startup_scan_id;
   gulong                paint_id;
   GdkFrameClock        *paint_clock;       /* while the start-up scan waits for a paint */
@@ -131,50 +128,15 @@ apply_query (VsWindow *self)
 /* Once the view is at rest, the texture cache keeps only what cells show: a fast scroll may
  * fill the whole budget, an idle window needs none of it (cells GTK keeps around the view
  * hold theirs). */
-#define REST_DELAY_MS        400
-#define TRIM_DELAY_MS        150
+#define REST_DELAY_MS        500
 #define REST_TEXTURE_BYTES   0
 /* The picture's box in a cell (vs-video-cell.ui). */
 #define THUMBNAIL_WIDTH      224
 #define THUMBNAIL_HEIGHT     126
 #define MAX_COLUMNS          12
 
-/* Cells further than this many pages from the view park (see vs_video_cell_set_parked()):
- * GTK keeps 30 rows of cells, a few of which are on screen. */
-#define PARK_MARGIN_PAGES    1.0
-
-/* Parks the cells far from the view (when @park) and unparks those near it. */
-static void
-update_parking (VsWindow *self,
-                gboolean  park)
-{
-  double page = gtk_widget_get_height (GTK_WIDGET (self->scroller));
-
-  if (page <= 0)
-    return;
-  for (GtkWidget *item = gtk_widget_get_first_child (GTK_WIDGET (self->grid)); item != NULL;
-       item = gtk_widget_get_next_sibling (item))
-    {
-      GtkWidget *cell = gtk_widget_get_first_child (item);
-      graphene_rect_t bounds;
-      gboolean near;
-
-      if (!VS_IS_VIDEO_CELL (cell) ||
-          !gtk_widget_compute_bounds (cell, GTK_WIDGET (self->scroller), &bounds))
-        continue;
-      /* GtkGridView gives the cells it keeps beyond its visible rows no size at all */
-      near = bounds.size.height > 0 &&
-             bounds.origin.y + bounds.size.height >= -page * PARK_MARGIN_PAGES &&
-             bounds.origin.y <= page * (1 + PARK_MARGIN_PAGES);
-      if (near)
-        vs_video_cell_set_parked (VS_VIDEO_CELL (cell), FALSE);
-      else if (park)
-        vs_video_cell_set_parked (VS_VIDEO_CELL (cell), TRUE);
-    }
-}
-
 static gboolean
-on_rested (gpointer user_data)
+on_rest (gpointer user_data)
 {
   VsWindow *self = user_data;
 
@@ -190,44 +152,10 @@ on_rested (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
-on_rest (gpointer user_data)
-{
-  VsWindow *self = user_data;
-
-  /* Parked cells drop their textures, but the last frame's render nodes still hold them:
-   * trim once a frame without them has been drawn. */
-  update_parking (self, TRUE);
-  self->rest_id = g_timeout_add (TRIM_DELAY_MS, on_rested, self);
-  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->rest_id),
-                            "[vs-window] trim");
-  return G_SOURCE_REMOVE;
-}
-
-/* After a frame's layout, cells have their places for the new scroll position. */
-static void
-on_parking_paint (GdkFrameClock *clock,
-                  VsWindow      *self)
-{
-  if (!self->parking_dirty)
-    return;
-  self->parking_dirty = FALSE;
-  update_parking (self, FALSE);
-}
-
 /* Called on every movement: the trim runs once things have been still for a moment. */
 static void
 schedule_rest (VsWindow *self)
 {
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
-
-  self->parking_dirty = TRUE;
-  if (self->parking_clock == NULL && clock != NULL)
-    {
-      self->parking_clock = g_object_ref (clock);
-      self->parking_id = g_signal_connect (clock, "after-paint",
-                                           G_CALLBACK (on_parking_paint), self);
-    }
   g_clear_handle_id (&self->rest_id, g_source_remove);
   self->rest_id = g_timeout_add (REST_DELAY_MS, on_rest, self);
   g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->rest_id),
@@ -412,6 +340,7 @@ on_startup_scan (gpointer user_data)
 static void
 stop_waiting_for_paint (VsWindow *self)
 {
+  /* A disposed clock has dropped its handlers already */
   if (self->paint_clock != NULL &&
       g_signal_handler_is_connected (self->paint_clock, self->paint_id))
     g_signal_handler_disconnect (self->paint_clock, self->paint_id);
@@ -1216,12 +1145,6 @@ vs_window_dispose (GObject *object)
   g_clear_handle_id (&self->columns_id, g_source_remove);
   g_clear_handle_id (&self->startup_scan_id, g_source_remove);
   stop_waiting_for_paint (self);
-  /* A disposed clock has dropped its handlers already */
-  if (self->parking_clock != NULL &&
-      g_signal_handler_is_connected (self->parking_clock, self->parking_id))
-    g_signal_handler_disconnect (self->parking_clock, self->parking_id);
-  self->parking_id = 0;
-  g_clear_object (&self->parking_clock);
   gtk_widget_dispose_template (GTK_WIDGET (self), VS_TYPE_WINDOW);
 
   G_OBJECT_CLASS (vs_window_parent_class)->dispose (object);
