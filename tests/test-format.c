@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "vs-format.h"
+#include "vs-path.h"
 
 static void
 assert_duration (gint64      ms,
@@ -46,6 +47,27 @@ test_duration_negative (void)
   assert_duration (G_MININT64, "0:00:00");
 }
 
+static void
+test_path_is_inside (void)
+{
+  g_assert_true (vs_path_is_inside ("/a/b", "/a/b"));
+  g_assert_true (vs_path_is_inside ("/a/b/c.ts", "/a/b"));
+  g_assert_true (vs_path_is_inside ("/a/b/c.ts", "/a/b/"));
+  g_assert_false (vs_path_is_inside ("/a/bc/d.ts", "/a/b"));   /* a sibling sharing a prefix */
+  g_assert_false (vs_path_is_inside ("/a", "/a/b"));
+  g_assert_true (vs_path_is_inside ("/anything", "/"));
+  g_assert_false (vs_path_is_inside ("relative", "/"));
+}
+
+static void
+test_path_suffix (void)
+{
+  g_assert_true (vs_path_has_suffix_nocase ("index.M3u8", ".m3u8"));
+  g_assert_true (vs_path_has_suffix_nocase (".m3u8", ".m3u8"));
+  g_assert_false (vs_path_has_suffix_nocase ("m3u8", ".m3u8"));
+  g_assert_false (vs_path_has_suffix_nocase ("index.m3u", ".m3u8"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -56,6 +78,8 @@ main (int   argc,
   g_test_add_func ("/format/duration/floor", test_duration_floor);
   g_test_add_func ("/format/duration/hours-unbounded", test_duration_hours_unbounded);
   g_test_add_func ("/format/duration/negative", test_duration_negative);
+  g_test_add_func ("/path/is-inside", test_path_is_inside);
+  g_test_add_func ("/path/suffix", test_path_suffix);
 
   return g_test_run ();
 }

@@ -10,6 +10,7 @@
 #include "vs-hls-merge.h"
 #include "vs-media-service.h"
 #include "vs-scanner.h"
+#include "vs-path.h"
 
 #define BAR_WIDTH 30
 
@@ -50,17 +51,6 @@ on_merged (GObject      *object,
   run->done = TRUE;
 }
 
-static gboolean
-is_inside (const char *path,
-           const char *folder)
-{
-  gsize len = strlen (folder);
-
-  if (len > 1 && folder[len - 1] == '/')
-    len--;
-  return strncmp (path, folder, len) == 0 && (path[len] == '/' || path[len] == '\0');
-}
-
 /* The library roots holding the output or the source get an incremental rescan, so the
  * MP4 appears and a trashed HLS item disappears. A missing library is left missing. */
 static void
@@ -87,7 +77,7 @@ update_library (const char   *db_path,
       return;
     }
   for (guint i = 0; all_roots[i] != NULL; i++)
-    if (is_inside (output, all_roots[i]) || (source != NULL && is_inside (source, all_roots[i])))
+    if (vs_path_is_inside (output, all_roots[i]) || (source != NULL && vs_path_is_inside (source, all_roots[i])))
       g_ptr_array_add (roots, all_roots[i]);
   if (roots->len == 0)
     return;

@@ -44,6 +44,7 @@
 
 #include "vs-hls-merge.h"
 #include "vs-playlist.h"
+#include "vs-path.h"
 
 GST_DEBUG_CATEGORY_STATIC (vs_merge_debug);
 #define GST_CAT_DEFAULT vs_merge_debug
@@ -253,9 +254,7 @@ find_playlist (const char  *folder,
     return NULL;
   while ((name = g_dir_read_name (dir)) != NULL)
     {
-      gsize len = strlen (name);
-
-      if (len > 5 && g_ascii_strcasecmp (name + len - 5, ".m3u8") == 0)
+      if (vs_path_has_suffix_nocase (name, ".m3u8"))
         g_ptr_array_add (found, g_build_filename (folder, name, NULL));
     }
   for (guint i = 0; i < found->len; i++)
@@ -273,15 +272,6 @@ find_playlist (const char  *folder,
     g_set_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_NO_PLAYLIST,
                  _("“%s” holds several playlists; name the one to merge"), display);
   return NULL;
-}
-
-static gboolean
-path_is_inside (const char *path,
-                const char *folder)
-{
-  gsize len = strlen (folder);
-
-  return strncmp (path, folder, len) == 0 && (path[len] == '/' || path[len] == '\0');
 }
 
 static gboolean
@@ -345,7 +335,7 @@ resolves_inside (Merge      *m,
 {
   g_autofree char *real = realpath (path, NULL);
 
-  return real == NULL || path_is_inside (real, m->real_folder);
+  return real == NULL || vs_path_is_inside (real, m->real_folder);
 }
 
 static gboolean
@@ -359,7 +349,7 @@ check_file (Merge       *m,
   GStatBuf st;
   int fd;
 
-  if (!path_is_inside (path, m->folder))
+  if (!vs_path_is_inside (path, m->folder))
     {
       g_set_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_ESCAPING,
                    _("The segment “%s” lies outside the HLS folder"), display);
@@ -498,7 +488,7 @@ check_output (Merge   *m,
   GStatBuf st;
   guint64 needed, free_bytes;
 
-  if (path_is_inside (m->output, m->folder))
+  if (vs_path_is_inside (m->output, m->folder))
     {
       g_set_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_INVALID_OUTPUT,
                    _("The output “%s” must not be inside the HLS folder"), display);
@@ -1049,7 +1039,7 @@ feed_segment (const VsPlaylistSegment *segment,
       return FALSE;
     }
   /* checked again: a link may have changed since the validation pass */
-  if (!path_is_inside (segment->path, m->folder) || !resolves_inside (m, segment->path))
+  if (!vs_path_is_inside (segment->path, m->folder) || !resolves_inside (m, segment->path))
     {
       g_set_error (&m->check_error, VS_MERGE_ERROR, VS_MERGE_ERROR_ESCAPING,
                    _("The playlist names files outside its folder"));
@@ -1351,8 +1341,7 @@ trash_source (Merge   *m,
 static gboolean
 is_playlist_name (const char *name)
 {
-  return g_str_has_suffix (name, ".m3u8") || g_str_has_suffix (name, ".M3U8") ||
-         g_str_has_suffix (name, ".m3u") || g_str_has_suffix (name, ".M3U");
+  return vs_path_has_suffix_nocase (name, ".m3u8") || vs_path_has_suffix_nocase (name, ".m3u");
 }
 
 /* A temporary file of ours, left by a merge killed while it wrote into this folder. */
@@ -1373,7 +1362,7 @@ check_not_protected (Merge   *m,
   g_autofree char *parent = g_path_get_dirname (m->real_folder);
   GStatBuf st, parent_st;
 
-  if (home != NULL && path_is_inside (home, m->real_folder))
+  if (home != NULL && vs_path_is_inside (home, m->real_folder))
     {
       g_set_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_SOURCE_PROTECTED,
                    _("“%s” is your home folder or holds it; it was not merged, so that it "
@@ -1385,7 +1374,7 @@ check_not_protected (Merge   *m,
       const char *dir = g_get_user_special_dir (i);
       g_autofree char *real = dir != NULL ? realpath (dir, NULL) : NULL;
 
-      if (real != NULL && path_is_inside (real, m->real_folder))
+      if (real != NULL && vs_path_is_inside (real, m->real_folder))
         {
           g_set_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_SOURCE_PROTECTED,
                        _("“%s” is one of your standard folders (such as Videos or "
@@ -1454,7 +1443,7 @@ inventory_tick (Inventory  *inv,
     return;
   g_hash_table_remove (inv->files, path);
   real = realpath (path, NULL);
-  if (real != NULL && path_is_inside (real, inv->m->real_folder))
+  if (real != NULL && vs_path_is_inside (real, inv->m->real_folder))
     {
       g_autofree char *lexical = g_strconcat (inv->m->folder,
                                               real + strlen (inv->m->real_folder), NULL);
@@ -1504,7 +1493,7 @@ check_hls_only (Merge   *m,
       const VsPlaylistVariant *variant = vs_playlist_get_variant (chosen, i);
       g_autoptr(VsPlaylist) media = NULL;
 
-      if (variant->path != NULL && variant->exists && path_is_inside (variant->path, m->folder))
+      if (variant->path != NULL && variant->exists && vs_path_is_inside (variant->path, m->folder))
         media = inventory_parse (&inv, variant->path);
     }
   if (g_hash_table_size (files) > 0)

@@ -27,6 +27,7 @@
 #endif
 
 #include "vs-playlist.h"
+#include "vs-path.h"
 
 #define READ_CHUNK_SIZE   (64 * 1024)
 #define READ_SLACK        16   /* allocated past r->alloc, for 16-byte loads at the sentinel */
@@ -99,7 +100,6 @@ typedef struct
   GString *path_buf;      /* "dir/", then the plain relative URI of a segment */
   char    *resolved_path; /* path of the last segment URI that needed parser_resolve() */
   GString *range_uri;     /* URI of the previous segment, when it was a sub-range */
-  gsize    base_len;
   gsize    dir_prefix_len;
   gboolean dir_inside_base;
 
@@ -627,16 +627,6 @@ uri_is_plain_relative (const char *s,
   return TRUE;
 }
 
-static gboolean
-path_is_inside (const char *path,
-                const char *base,
-                gsize       base_len)
-{
-  if (base_len == 1 && base[0] == '/')
-    return TRUE;
-  return strncmp (path, base, base_len) == 0 && (path[base_len] == '\0' || path[base_len] == '/');
-}
-
 /* Resolves any URI, allocating: *path is NULL for a remote one. Sets the REMOTE and
  * ESCAPING flags. Used for maps, variants and the unusual segment URIs. */
 static gboolean
@@ -681,7 +671,7 @@ parser_resolve (Parser      *p,
       return TRUE;
     }
 
-  *escaping = !path_is_inside (path, p->base_dir, p->base_len);
+  *escaping = !vs_path_is_inside (path, p->base_dir);
   if (*escaping)
     p->self->flags |= VS_PLAYLIST_FLAG_ESCAPING;
   *path_out = g_steal_pointer (&path);
@@ -717,7 +707,7 @@ parser_locate_segment (Parser      *p,
       g_string_set_size (p->path_buf, p->dir_prefix_len + len);
       memcpy (p->path_buf->str + p->dir_prefix_len, uri, len);
 
-      if (!p->dir_inside_base && !path_is_inside (p->path_buf->str, p->base_dir, p->base_len))
+      if (!p->dir_inside_base && !vs_path_is_inside (p->path_buf->str, p->base_dir))
         p->self->flags |= VS_PLAYLIST_FLAG_ESCAPING;
     }
 
@@ -1346,8 +1336,7 @@ parser_run (Parser      *p,
 
   p->dir = g_path_get_dirname (p->self->path);
   p->base_dir = base_dir != NULL ? g_canonicalize_filename (base_dir, NULL) : g_strdup (p->dir);
-  p->base_len = strlen (p->base_dir);
-  p->dir_inside_base = path_is_inside (p->dir, p->base_dir, p->base_len);
+  p->dir_inside_base = vs_path_is_inside (p->dir, p->base_dir);
   p->path_buf = g_string_new (p->dir);
   if (!g_str_has_suffix (p->dir, "/"))
     g_string_append_c (p->path_buf, '/');

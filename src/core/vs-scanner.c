@@ -21,6 +21,7 @@
 
 #include "vs-playlist.h"
 #include "vs-scanner.h"
+#include "vs-path.h"
 
 /* A batch is committed when it holds this many changes or is this old, so readers see
  * progress and other writers are never held back for long. */
@@ -144,15 +145,6 @@ statx_btime_ns (const struct statx *stx)
   return stx->stx_btime.tv_sec * G_GINT64_CONSTANT (1000000000) + stx->stx_btime.tv_nsec;
 }
 
-static gboolean
-has_suffix_ascii_nocase (const char *name,
-                         const char *suffix)
-{
-  gsize n = strlen (name), s = strlen (suffix);
-
-  return n >= s && g_ascii_strcasecmp (name + n - s, suffix) == 0;
-}
-
 gboolean
 vs_scanner_is_video_name (const char *name)
 {
@@ -164,7 +156,7 @@ vs_scanner_is_video_name (const char *name)
   type = g_content_type_guess (name, NULL, 0, &uncertain);
   /* shared-mime-info gives *.ts to both MPEG-TS and Qt Linguist; in a video library it
    * is MPEG-TS. */
-  if (uncertain && has_suffix_ascii_nocase (name, ".ts"))
+  if (uncertain && vs_path_has_suffix_nocase (name, ".ts"))
     return TRUE;
   return g_str_has_prefix (type, "video/");
 }
@@ -381,7 +373,7 @@ scan_playlists (ScanContext *ctx,
       g_autofree char *path = NULL;
       g_autoptr(VsPlaylist) playlist = NULL;
 
-      if (e->type == DT_DIR || !has_suffix_ascii_nocase (e->name, ".m3u8"))
+      if (e->type == DT_DIR || !vs_path_has_suffix_nocase (e->name, ".m3u8"))
         continue;
       path = g_build_filename (folder, e->name, NULL);
       playlist = parse_playlist (ctx, path, folder, NULL);
@@ -490,10 +482,7 @@ is_kept (ScanContext *ctx,
 {
   for (guint i = 0; i < ctx->kept_prefixes->len; i++)
     {
-      const char *prefix = g_ptr_array_index (ctx->kept_prefixes, i);
-      gsize len = strlen (prefix);
-
-      if (strncmp (path, prefix, len) == 0 && (path[len] == '\0' || path[len] == '/'))
+      if (vs_path_is_inside (path, g_ptr_array_index (ctx->kept_prefixes, i)))
         return TRUE;
     }
   return FALSE;

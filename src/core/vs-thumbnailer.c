@@ -32,6 +32,7 @@
 
 #include "vs-playlist.h"
 #include "vs-thumbnailer.h"
+#include "vs-path.h"
 
 GST_DEBUG_CATEGORY_STATIC (vs_thumbnailer_debug);
 #define GST_CAT_DEFAULT vs_thumbnailer_debug
@@ -1528,9 +1529,7 @@ decode_playlist (SourceInfo    *info,
 static gboolean
 is_playlist (const char *path)
 {
-  g_autofree char *lower = g_ascii_strdown (path, -1);
-
-  return g_str_has_suffix (lower, ".m3u8");
+  return vs_path_has_suffix_nocase (path, ".m3u8");
 }
 
 /* A FIFO or a device would block the source element in open(2), beyond any timeout:

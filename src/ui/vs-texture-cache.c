@@ -60,12 +60,13 @@ struct _VsTextureCache
   int             decode_height;
 };
 
-/* What a decoder thread needs. */
+/* What a decoder thread needs, and the pixel memory it made. */
 typedef struct
 {
-  char *png;
-  int   width;
-  int   height;
+  char  *png;
+  int    width;
+  int    height;
+  gsize  bytes;   /* set by the decoder with its texture */
 } Decode;
 
 static void
@@ -118,22 +119,12 @@ remove_entry (VsTextureCache *self,
   g_hash_table_remove (self->entries, entry->key);
 }
 
-/* Pixel memory of a texture as the cache made it (see decode_thumbnail()). */
-static gsize
-texture_bytes (GdkTexture *texture)
-{
-  GdkPixbuf *pixbuf = g_object_get_data (G_OBJECT (texture), "vs-pixbuf");
-  gsize pixel = pixbuf != NULL && !gdk_pixbuf_get_has_alpha (pixbuf) ? 3 : 4;
-
-  return (gsize) gdk_texture_get_width (texture) * gdk_texture_get_height (texture) * pixel;
-}
-
 static void
 insert_texture (VsTextureCache *self,
                 const char     *key,
-                GdkTexture     *texture)
+                GdkTexture     *texture,
+                gsize           bytes)
 {
-  gsize bytes = texture_bytes (texture);
   Entry *old = g_hash_table_lookup (self->entries, key);
   Entry *entry;
 
@@ -250,10 +241,10 @@ static GdkTexture *
 decode_thumbnail (const char  *png,
                   int          width,
                   int          height,
+                  gsize       *bytes,
                   GError     **error)
 {
   g_autoptr(GdkPixbuf) pixbuf = NULL;
-  GdkTexture *texture;
   int png_width = 0;
   int png_height = 0;
   double scale = 1.0;
@@ -279,9 +270,8 @@ decode_thumbnail (const char  *png,
     return NULL;
   /* A memory texture is immutable plain data: making it here, off the main thread, is safe.
    * It shares the pixbuf's pixels (3 bytes a pixel without alpha). */
-  texture = gdk_texture_new_for_pixbuf (pixbuf);
-  g_object_set_data_full (G_OBJECT (texture), "vs-pixbuf", g_object_ref (pixbuf), g_object_unref);
-  return texture;
+  *bytes = gdk_pixbuf_get_byte_length (pixbuf);
+  return gdk_texture_new_for_pixbuf (pixbuf);
 }
 
 /* Runs on a decoder thread. The task has no source object, so the last reference to the
@@ -297,7 +287,8 @@ decode_func (gpointer data,
 
   if (g_task_return_error_if_cancelled (task))
     return;
-  texture = decode_thumbnail (decode->png, decode->width, decode->height, &error);
+  texture = decode_thumbnail (decode->png, decode->width, decode->height, &decode->bytes,
+                              &error);
   if (texture != NULL)
     g_task_return_pointer (task, texture, g_object_unref);
   else
@@ -318,7 +309,8 @@ on_decoded (GObject      *object,
   if (texture != NULL)
     {
       if (!g_cancellable_is_cancelled (load->cancellable))
-        insert_texture (load->cache, load->key, texture);
+        insert_texture (load->cache, load->key, texture,
+                        ((Decode *) g_task_get_task_data (G_TASK (result)))->bytes);
     }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_debug ("Could not decode the thumbnail of %s: %s", load->key, error->message);
@@ -612,7 +604,7 @@ vs_texture_cache_class_init (VsTextureCacheClass *klass)
   object_class->finalize = vs_texture_cache_finalize;
   object_class->get_property = vs_texture_cache_get_property;
 
-  /* Decoded bytes held (width × height × 3, or 4 with alpha, per texture). */
+  /* Decoded bytes held (the textures' pixel memory). */
   properties[PROP_BYTES] =
     g_param_spec_uint64 ("bytes", NULL, NULL, 0, G_MAXUINT64, 0,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);

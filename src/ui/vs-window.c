@@ -174,33 +174,35 @@ update_decode_size (VsWindow *self)
 
 /* GtkGridView keeps 30 rows of max-columns cells alive: with max-columns at what fits, it
  * makes (and binds, and keeps thumbnails for) no cell that could never be on screen. */
+static void
+set_columns (VsWindow *self,
+             int       width,
+             int       cell_width)
+{
+  guint columns;
+
+  if (width <= 0 || cell_width <= 0)
+    return;
+  columns = CLAMP ((guint) (width / cell_width), 1, MAX_COLUMNS);
+  if (columns != gtk_grid_view_get_max_columns (self->grid))
+    gtk_grid_view_set_max_columns (self->grid, columns);
+}
+
 static gboolean
 update_columns (gpointer user_data)
 {
   VsWindow *self = user_data;
   GtkAdjustment *hadj = gtk_scrolled_window_get_hadjustment (self->scroller);
   GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->grid));
-  int width = (int) gtk_adjustment_get_page_size (hadj);
   int cell_width = 0;
-  guint columns;
 
-  /* GtkGridView's own rule: columns as wide as the widest child's minimum. */
-  for (; child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      int min = 0;
-
-      if (!gtk_widget_get_visible (child))
-        continue;
-      gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
-      cell_width = MAX (cell_width, min);
-      break;
-    }
   self->columns_id = 0;
-  if (width <= 0 || cell_width <= 0)
-    return G_SOURCE_REMOVE;
-  columns = CLAMP ((guint) (width / cell_width), 1, MAX_COLUMNS);
-  if (columns != gtk_grid_view_get_max_columns (self->grid))
-    gtk_grid_view_set_max_columns (self->grid, columns);
+  /* GtkGridView's own rule: columns as wide as a child's minimum (they are all alike) */
+  while (child != NULL && !gtk_widget_get_visible (child))
+    child = gtk_widget_get_next_sibling (child);
+  if (child != NULL)
+    gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &cell_width, NULL, NULL, NULL);
+  set_columns (self, (int) gtk_adjustment_get_page_size (hadj), cell_width);
   return G_SOURCE_REMOVE;
 }
 
@@ -211,12 +213,10 @@ update_columns (gpointer user_data)
 static void
 estimate_columns (VsWindow *self)
 {
+  g_autoptr(GtkWidget) cell = NULL;
   int width = gtk_widget_get_width (GTK_WIDGET (self->stack));
   int height = 0;
-  guint columns;
-
-  int cell_width = THUMBNAIL_WIDTH;
-  g_autoptr(GtkWidget) cell = NULL;
+  int cell_width = 0;
 
   if (width <= 0)
     {
@@ -232,14 +232,9 @@ estimate_columns (VsWindow *self)
             width -= sidebar;
         }
     }
-  if (width <= 0)
-    return;
-  /* A cell's own width (GtkGridView adds its padding, so this may count one too many) */
   cell = g_object_ref_sink (GTK_WIDGET (vs_video_cell_new (self->textures)));
   gtk_widget_measure (cell, GTK_ORIENTATION_HORIZONTAL, -1, &cell_width, NULL, NULL, NULL);
-  cell_width = MAX (cell_width, THUMBNAIL_WIDTH);
-  columns = CLAMP ((guint) (width / cell_width), 1, MAX_COLUMNS);
-  gtk_grid_view_set_max_columns (self->grid, columns);
+  set_columns (self, width, MAX (cell_width, THUMBNAIL_WIDTH));
 }
 
 /* The width is known during the grid's size allocation, which must not be changed from
