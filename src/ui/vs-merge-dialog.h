@@ -15,10 +15,6 @@ gboolean       vs_merge_dialog_get_running    (VsMergeDialog *self);
 /* What the dialog says went wrong, or NULL. */
 const char    *vs_merge_dialog_get_error_text (VsMergeDialog *self);
 
-/* Shows @path selected in the file manager, or its folder when none answers. */
-void           vs_show_in_file_manager        (GtkWindow     *parent,
-                                               const char    *path);
-
 /* Signals:
  * ::merged (VsMergeDialog *self, const char *output, const char *warning)
  *   emitted once the MP4 is in place, just before the dialog closes; @warning (or NULL)

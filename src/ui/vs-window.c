@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "vs-bench.h"
+#include "vs-file-manager.h"
 #include "vs-format.h"
 #include "vs-media-service.h"
 #include "vs-merge-dialog.h"
@@ -741,24 +742,22 @@ open_folder_action (GtkWidget  *widget,
 {
   VsWindow *self = VS_WINDOW (widget);
   g_autoptr(GFile) file = NULL;
-  g_autoptr(GFile) parent = NULL;
-  g_autofree char *uri = NULL;
+  g_autofree char *path = NULL;
 
   if (self->menu_video == NULL || vs_video_get_uri (self->menu_video) == NULL)
     return;
   file = g_file_new_for_uri (vs_video_get_uri (self->menu_video));
-  parent = g_file_get_parent (file);
-  /* An HLS item is its folder: show the folder that holds it. */
-  if (vs_video_get_is_hls (self->menu_video) && parent != NULL)
+  /* An HLS item is its folder (the URI is its playlist's): show that folder. */
+  if (vs_video_get_is_hls (self->menu_video))
     {
-      g_autoptr(GFile) grand = g_file_get_parent (parent);
+      g_autoptr(GFile) folder = g_file_get_parent (file);
 
-      if (grand != NULL)
-        g_set_object (&parent, grand);
+      if (folder != NULL)
+        g_set_object (&file, folder);
     }
-  uri = parent ? g_file_get_uri (parent) : NULL;
-  if (uri != NULL)
-    gtk_show_uri (GTK_WINDOW (self), uri, GDK_CURRENT_TIME);
+  path = g_file_get_path (file);
+  if (path != NULL)
+    vs_show_in_file_manager (GTK_WINDOW (self), path);
 }
 
 static void

@@ -1,0 +1,13 @@
+/* vs-file-manager.h: showing a file in the file manager */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* Shows @path (filename encoding) selected in the file manager (FileManager1 ShowItems),
+ * or opens its folder when no file manager answers. */
+void vs_show_in_file_manager (GtkWindow  *parent,
+                              const char *path);
+
+G_END_DECLS
