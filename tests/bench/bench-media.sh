@@ -69,6 +69,8 @@ MEDIA=$BENCH_DATA/media
 VIDEOS=$MEDIA/videos
 
 WORK=$(mktemp -d "$BENCH_DATA/media-run.XXXXXX")
+# shellcheck source=tests/bench/lib.sh
+. "$HERE/lib.sh"
 cleanup() { rm -rf "$WORK"; }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -86,18 +88,7 @@ export GST_REGISTRY=$BENCH_DATA/gst-registry.bin
 WORKER=
 if [ -z "$CLI" ]; then
   B=$REPO/_build-bench
-  command -v meson >/dev/null 2>&1 || die "meson not found; install it or pass --cli PATH"
-  echo "== building a release vidshelf-cli and vidshelf-media-worker in $B"
-  log=$WORK/build.log
-  if [ -f "$B/build.ninja" ]; then
-    meson configure "$B" -Dbuildtype=release -Dtests=false >"$log" 2>&1 \
-      || { tail -n 30 "$log" >&2; die "meson configure $B failed"; }
-  else
-    meson setup "$B" "$REPO" -Dbuildtype=release -Dtests=false >"$log" 2>&1 \
-      || { tail -n 30 "$log" >&2; die "meson setup $B failed"; }
-  fi
-  meson compile -C "$B" vidshelf-cli vidshelf-media-worker >"$log" 2>&1 \
-    || { tail -n 30 "$log" >&2; die "building vidshelf-cli / vidshelf-media-worker failed (log above)"; }
+  build_release "$B" "vidshelf-cli and vidshelf-media-worker" vidshelf-cli vidshelf-media-worker
   CLI=$B/src/cli/vidshelf-cli
   WORKER=$B/src/worker/vidshelf-media-worker
 fi

@@ -69,6 +69,8 @@ PLDIR=$BENCH_DATA/playlist
 PLAYLIST=$PLDIR/long.m3u8
 
 WORK=$(mktemp -d "$BENCH_DATA/run.XXXXXX")
+# shellcheck source=tests/bench/lib.sh
+. "$HERE/lib.sh"
 cleanup() { rm -rf "$WORK"; }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -79,18 +81,7 @@ trap 'exit 143' TERM
 
 if [ -z "$CLI" ]; then
   B=$REPO/_build-bench
-  command -v meson >/dev/null 2>&1 || die "meson not found; install it or pass --cli PATH"
-  echo "== building a release vidshelf-cli in $B"
-  log=$WORK/build.log
-  if [ -f "$B/build.ninja" ]; then
-    meson configure "$B" -Dbuildtype=release -Dtests=false >"$log" 2>&1 \
-      || { tail -n 30 "$log" >&2; die "meson configure $B failed"; }
-  else
-    meson setup "$B" "$REPO" -Dbuildtype=release -Dtests=false >"$log" 2>&1 \
-      || { tail -n 30 "$log" >&2; die "meson setup $B failed"; }
-  fi
-  meson compile -C "$B" vidshelf-cli >"$log" 2>&1 \
-    || { tail -n 30 "$log" >&2; die "building vidshelf-cli failed (log above)"; }
+  build_release "$B" "vidshelf-cli" vidshelf-cli
   CLI=$B/src/cli/vidshelf-cli
 fi
 if [ ! -f "$CLI" ] || [ ! -x "$CLI" ]; then die "no executable vidshelf-cli at '$CLI'"; fi

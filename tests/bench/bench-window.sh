@@ -94,6 +94,8 @@ mkdir -p "$DATA"
 export GST_REGISTRY=$BENCH_DATA/gst-registry.bin    # shared with bench-media.sh
 
 WORK=$(mktemp -d "$DATA/run.XXXXXX")
+# shellcheck source=tests/bench/lib.sh
+. "$HERE/lib.sh"
 XVFB_PID=
 DBUS_PID=
 cleanup() {
@@ -112,17 +114,7 @@ trap 'exit 143' TERM
 
 if [ -z "$BUILD" ]; then
   B=$REPO/_build-bench
-  have meson || die "meson not found; install it or pass --build DIR"
-  echo "== building a release vidshelf in $B"
-  log=$WORK/build.log
-  if [ -f "$B/build.ninja" ]; then
-    meson configure "$B" -Dbuildtype=release -Dtests=false >"$log" 2>&1 \
-      || { tail -n 30 "$log" >&2; die "meson configure $B failed"; }
-  else
-    meson setup "$B" "$REPO" -Dbuildtype=release -Dtests=false >"$log" 2>&1 \
-      || { tail -n 30 "$log" >&2; die "meson setup $B failed"; }
-  fi
-  meson compile -C "$B" >"$log" 2>&1 || { tail -n 30 "$log" >&2; die "building vidshelf failed (log above)"; }
+  build_release "$B" "vidshelf"
 else
   B=$(cd "$BUILD" && pwd)
 fi
