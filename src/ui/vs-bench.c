@@ -91,6 +91,7 @@ typedef struct
   GtkWindow         *window;     /* unowned: the bench lives in its qdata */
   GtkScrolledWindow *scroller;
   GListModel        *model;
+  GObject           *textures;   /* the app's VsTextureCache, or NULL */
   GdkFrameClock     *clock;      /* owned */
 
   gulong             items_changed_id;
@@ -682,7 +683,7 @@ bench_finish (Bench *self)
                              vs_library_model_get_cache_size (VS_LIBRARY_MODEL (self->model)));
   {
     /* where the memory is: the heap, SQLite's caches and the decoded thumbnails */
-    VsTextureCache *textures = g_object_get_data (G_OBJECT (self->window), "vs-texture-cache");
+    VsTextureCache *textures = self->textures ? VS_TEXTURE_CACHE (self->textures) : NULL;
     struct mallinfo2 mi = mallinfo2 ();
     char *more = g_strdup_printf ("%s heap-kb=%zu heap-used-kb=%zu heap-free-kb=%zu mmap-kb=%zu "
                                   "sqlite-kb=%" G_GINT64_FORMAT " textures-kb=%zu texture-loads=%u",
@@ -741,6 +742,7 @@ bench_free (gpointer data)
   disconnect_all (self);
   g_clear_object (&self->clock);
   g_clear_object (&self->model);
+  g_clear_object (&self->textures);
   g_clear_object (&self->scroller);
   g_clear_pointer (&self->intervals, g_array_unref);
   g_free (self);
@@ -791,13 +793,15 @@ env_double (const char *name,
 void
 vs_bench_attach (GtkWindow         *window,
                  GtkScrolledWindow *scroller,
-                 GListModel        *model)
+                 GListModel        *model,
+                 GObject           *textures)
 {
   Bench *self;
 
   g_return_if_fail (GTK_IS_WINDOW (window));
   g_return_if_fail (GTK_IS_SCROLLED_WINDOW (scroller));
   g_return_if_fail (G_IS_LIST_MODEL (model));
+  g_return_if_fail (textures == NULL || G_IS_OBJECT (textures));
 
   if (g_strcmp0 (g_getenv ("VIDSHELF_BENCH"), "1") != 0)
     return;
@@ -808,6 +812,7 @@ vs_bench_attach (GtkWindow         *window,
   self->window = window;
   self->scroller = g_object_ref (scroller);
   self->model = g_object_ref (model);
+  self->textures = textures ? g_object_ref (textures) : NULL;
   self->intervals = g_array_sized_new (FALSE, FALSE, sizeof (gint64), 16384);
   self->start_us = process_start_us ();
   self->attach_us = g_get_monotonic_time ();

@@ -8,9 +8,11 @@ G_BEGIN_DECLS
 
 /* Once @model has items and the grid has painted, prints the time since process start to
  * stderr, scrolls @scroller from top to bottom, prints frame statistics and RSS, and
- * closes @window. Does nothing unless VIDSHELF_BENCH=1. */
+ * closes @window. @textures (the app's VsTextureCache, or NULL) adds its figures.
+ * Does nothing unless VIDSHELF_BENCH=1. */
 void vs_bench_attach (GtkWindow         *window,
                       GtkScrolledWindow *scroller,
-                      GListModel        *model);
+                      GListModel        *model,
+                      GObject           *textures);
 
 G_END_DECLS

@@ -429,8 +429,8 @@ on_opened (GObject      *object,
   vs_sidebar_set_database (self->sidebar, self->reader);
   apply_query (self);
   update_page (self);
-  g_object_set_data (G_OBJECT (self), "vs-texture-cache", self->textures);
-  vs_bench_attach (GTK_WINDOW (self), self->scroller, G_LIST_MODEL (self->model));
+  vs_bench_attach (GTK_WINDOW (self), self->scroller, G_LIST_MODEL (self->model),
+                   G_OBJECT (self->textures));
   if (self->roots[0] != NULL)
     start_scan_after_first_paint (self);
 }

@@ -71,7 +71,8 @@ activate (GtkApplication *app,
   gtk_window_present (GTK_WINDOW (window));
 
   /* as the app does once its model is on the grid */
-  vs_bench_attach (GTK_WINDOW (window), GTK_SCROLLED_WINDOW (scroller), G_LIST_MODEL (strings));
+  vs_bench_attach (GTK_WINDOW (window), GTK_SCROLLED_WINDOW (scroller), G_LIST_MODEL (strings),
+                   NULL);
   g_object_unref (strings);
 }
 
