@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "vs-playlist.h"
+#include "vs-test-utils.h"
 
 typedef struct
 {
@@ -86,6 +87,7 @@ write_file (Fixture    *f,
   g_assert_cmpint (g_mkdir_with_parents (parent, 0700), ==, 0);
   g_file_set_contents (path, contents, len, &error);
   g_assert_no_error (error);
+  vs_test_add_fuzz_seed ("playlist", contents, len < 0 ? strlen (contents) : (gsize) len);
   return g_steal_pointer (&path);
 }
 

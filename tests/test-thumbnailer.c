@@ -317,6 +317,7 @@ read_keys_from_bytes (const guint8  *data,
   g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_data (data, (gssize) length,
                                                                         NULL);
 
+  vs_test_add_fuzz_seed ("png-keys", data, length);
   return vs_thumbnail_read_keys_from_stream (stream, uri, mtime, error);
 }
 
@@ -382,10 +383,11 @@ test_generate_cache (void)
   g_autoptr(GdkPixbuf) pixbuf = NULL;
   g_autofree char *uri = NULL, *expected = NULL, *written = NULL, *looked_up = NULL;
   g_autofree char *mtime = NULL, *size = NULL, *key_uri = NULL;
-  g_autofree char *thumbnails = NULL, *large = NULL;
+  g_autofree char *thumbnails = NULL, *large = NULL, *png = NULL;
   const char *path;
   struct stat st;
   gint64 key_mtime = 0;
+  gsize png_length = 0;
 
   if (!vs_test_media_require (mp4_elements))
     return;
@@ -418,7 +420,9 @@ test_generate_cache (void)
   g_assert_cmpstr (gdk_pixbuf_get_option (pixbuf, "tEXt::Thumb::Movie::Length"), ==, "2");
   g_assert_cmpstr (gdk_pixbuf_get_option (pixbuf, "tEXt::Software"), ==, "Vidshelf");
 
-  /* And as our chunk reader sees them. */
+  /* And as our chunk reader sees them (a real thumbnail: a fuzzing seed too). */
+  g_assert_true (g_file_get_contents (written, &png, &png_length, NULL));
+  vs_test_add_fuzz_seed ("png-keys", png, png_length);
   g_assert_true (vs_thumbnail_read_keys (written, &key_uri, &key_mtime, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (key_uri, ==, uri);

@@ -77,6 +77,27 @@ vs_test_allow_warnings (void)
 }
 
 void
+vs_test_add_fuzz_seed (const char *target,
+                       const void *data,
+                       gsize       length)
+{
+  const char *seeds = g_getenv ("VIDSHELF_FUZZ_SEEDS");
+  g_autofree char *dir = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+
+  if (seeds == NULL || *seeds == '\0')
+    return;
+  /* libFuzzer's default input bound: more only slows the fuzzer down. */
+  length = MIN (length, 4096);
+  dir = g_build_filename (seeds, target, NULL);
+  name = g_compute_checksum_for_data (G_CHECKSUM_SHA1, data, length);
+  path = g_build_filename (dir, name, NULL);
+  if (g_mkdir_with_parents (dir, 0755) == 0)
+    g_file_set_contents (path, data, (gssize) length, NULL);
+}
+
+void
 vs_test_make_hls (const char *folder,
                   const char *playlist_name,
                   guint       n_segments,

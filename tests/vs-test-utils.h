@@ -12,6 +12,11 @@ void     vs_test_write_file      (const char *path,
                                   gssize      length);
 char    *vs_test_file_checksum   (const char *path);
 void     vs_test_allow_warnings  (void);
+/* Keeps @length bytes as a seed of fuzz target @target when $VIDSHELF_FUZZ_SEEDS names a
+ * folder (the test environment sets it; build-aux/fuzz starts from what it holds). */
+void     vs_test_add_fuzz_seed   (const char *target,
+                                  const void *data,
+                                  gsize       length);
 /* Writes an HLS media playlist with @n_segments segments named seg%05u.ts of @seconds each,
  * and the segment files themselves when @make_segments. */
 void     vs_test_make_hls        (const char *folder,

@@ -5,11 +5,13 @@
 
 #include <errno.h>
 #include <gio/gunixinputstream.h>
+#include <gst/gst.h>
 #include <poll.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "vs-media-worker.h"
+#include "vs-playlist.h"
 
 /* The helper enforces the per-file limit itself; the client allows this much more before
  * it concludes the helper is stuck and kills it. */
@@ -187,7 +189,7 @@ request (VsMediaWorker  *self,
 {
   g_autoptr(JsonNode) node = json_builder_get_root (builder);
   g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local_error = NULL;
   g_autofree char *text = NULL;
   g_autofree char *line = NULL;
   GOutputStream *in;
@@ -216,24 +218,103 @@ request (VsMediaWorker  *self,
     return NULL;
   if (++self->served >= FILES_PER_HELPER)
     stop_helper (self);   /* idle now: nothing is lost */
+  response = vs_media_worker_parse_response (line, &local_error);
+  if (response == NULL &&
+      g_error_matches (local_error, VS_MEDIA_WORKER_ERROR, VS_MEDIA_WORKER_ERROR_FAILED))
+    stop_helper (self);
+  if (local_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return response;
+}
+
+/* A member holding a value of @type, else NULL. The helper's lines are checked this way
+ * because json-glib's get_*_member_with_default() give NULL for a string member holding a
+ * number and fail a critical for a member holding an object or an array. */
+static JsonNode *
+typed_member (JsonObject *o,
+              const char *member,
+              GType       type)
+{
+  JsonNode *node = json_object_get_member (o, member);
+
+  return node != NULL && json_node_get_value_type (node) == type ? node : NULL;
+}
+
+static const char *
+string_member (JsonObject *o,
+               const char *member,
+               const char *fallback)
+{
+  JsonNode *node = typed_member (o, member, G_TYPE_STRING);
+
+  return node != NULL ? json_node_get_string (node) : fallback;
+}
+
+static gint64
+int_member (JsonObject *o,
+            const char *member,
+            gint64      fallback)
+{
+  JsonNode *node = typed_member (o, member, G_TYPE_INT64);
+
+  return node != NULL ? json_node_get_int (node) : fallback;
+}
+
+static gboolean
+boolean_member (JsonObject *o,
+                const char *member)
+{
+  JsonNode *node = typed_member (o, member, G_TYPE_BOOLEAN);
+
+  return node != NULL && json_node_get_boolean (node);
+}
+
+/* The domain a helper names, among those it can send (0 for any other): interning any
+ * name it sends would let a broken helper grow the quark table without bound. */
+static GQuark
+error_domain (const char *name)
+{
+  const GQuark known[] = {
+    G_IO_ERROR, G_FILE_ERROR, G_CONVERT_ERROR, VS_PLAYLIST_ERROR, VS_PROBER_ERROR,
+    VS_THUMBNAILER_ERROR, VS_MEDIA_WORKER_ERROR, GST_CORE_ERROR, GST_LIBRARY_ERROR,
+    GST_RESOURCE_ERROR, GST_STREAM_ERROR,
+  };
+  GQuark quark = name != NULL ? g_quark_try_string (name) : 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (known); i++)
+    if (quark == known[i])
+      return quark;
+  return 0;
+}
+
+JsonObject *
+vs_media_worker_parse_response (const char  *line,
+                                GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *response;
+
+  g_return_val_if_fail (line != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* An empty line parses, with no root at all. */
   if (!json_parser_load_from_data (parser, line, -1, NULL) ||
+      json_parser_get_root (parser) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
-      stop_helper (self);
       g_set_error (error, VS_MEDIA_WORKER_ERROR, VS_MEDIA_WORKER_ERROR_FAILED,
                    "The media helper sent garbage");
       return NULL;
     }
   response = json_node_get_object (json_parser_get_root (parser));
-  if (!json_object_get_boolean_member_with_default (response, "ok", FALSE))
+  if (!boolean_member (response, "ok"))
     {
-      const char *domain = json_object_get_string_member_with_default (response, "domain", NULL);
+      GQuark domain = error_domain (string_member (response, "domain", NULL));
+      int code = (int) CLAMP (int_member (response, "code", 0), G_MININT, G_MAXINT);
 
-      g_set_error_literal (error,
-                           domain ? g_quark_from_string (domain) : VS_MEDIA_WORKER_ERROR,
-                           (int) json_object_get_int_member_with_default (response, "code", 0),
-                           json_object_get_string_member_with_default (response, "message",
-                                                                       "Failed"));
+      g_set_error_literal (error, domain != 0 ? domain : VS_MEDIA_WORKER_ERROR,
+                           domain != 0 ? code : VS_MEDIA_WORKER_ERROR_FAILED,
+                           string_member (response, "message", "Failed"));
       return NULL;
     }
   return json_object_ref (response);
@@ -301,7 +382,10 @@ vs_media_worker_thumbnail (VsMediaWorker   *self,
   response = request (self, b, cancellable, error);
   if (response == NULL)
     return NULL;
-  uri = json_object_get_string_member_with_default (response, "path", NULL);
+  uri = string_member (response, "path", NULL);
+  if (uri == NULL)
+    g_set_error (error, VS_MEDIA_WORKER_ERROR, VS_MEDIA_WORKER_ERROR_FAILED,
+                 "The media helper sent garbage");
   return uri != NULL ? g_filename_from_uri (uri, NULL, error) : NULL;
 }
 
@@ -371,24 +455,22 @@ static char *
 dup_member (JsonObject *o,
             const char *member)
 {
-  return g_strdup (json_object_get_string_member_with_default (o, member, NULL));
+  return g_strdup (string_member (o, member, NULL));
 }
 
 VsProbeResult *
 vs_media_worker_probe_from_json (JsonObject *o)
 {
   VsProbeResult *r = g_new0 (VsProbeResult, 1);
-  JsonNode *duration = json_object_get_member (o, "duration_ms");
 
-  r->duration_ms = duration != NULL && !JSON_NODE_HOLDS_NULL (duration)
-                   ? json_node_get_int (duration) : -1;
-  r->width = (int) json_object_get_int_member_with_default (o, "width", 0);
-  r->height = (int) json_object_get_int_member_with_default (o, "height", 0);
+  r->duration_ms = MAX (int_member (o, "duration_ms", -1), -1);
+  r->width = (int) CLAMP (int_member (o, "width", 0), 0, G_MAXINT);
+  r->height = (int) CLAMP (int_member (o, "height", 0), 0, G_MAXINT);
   r->video_codec = dup_member (o, "video_codec");
   r->audio_codec = dup_member (o, "audio_codec");
   r->container = dup_member (o, "container");
-  r->has_video = json_object_get_boolean_member_with_default (o, "has_video", FALSE);
-  r->has_audio = json_object_get_boolean_member_with_default (o, "has_audio", FALSE);
+  r->has_video = boolean_member (o, "has_video");
+  r->has_audio = boolean_member (o, "has_audio");
   return r;
 }
 

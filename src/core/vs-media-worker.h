@@ -53,5 +53,9 @@ void           vs_probe_result_add_json_members (const VsProbeResult *result,
 JsonNode      *vs_media_worker_probe_to_json   (const VsProbeResult *result);
 VsProbeResult *vs_media_worker_probe_from_json (JsonObject          *object);
 JsonNode      *vs_media_worker_error_to_json   (const GError        *error);
+/* One response line of the helper: its object when "ok", else the error it carries (a
+ * garbage line: VS_MEDIA_WORKER_ERROR_FAILED). Also a fuzzing entry point. */
+JsonObject    *vs_media_worker_parse_response  (const char          *line,
+                                                GError             **error);
 
 G_END_DECLS
