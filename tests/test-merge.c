@@ -54,52 +54,6 @@ copy_tree (const char *from,
     }
 }
 
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return strcmp (*(char * const *) a, *(char * const *) b);
-}
-
-/* Checksums of every file in a folder, in name order: the folder's "bytes". */
-static char *
-folder_digest (const char *folder)
-{
-  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GString) digest = g_string_new (NULL);
-  const char *name;
-
-  g_assert_nonnull (dir);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_names);
-  for (guint i = 0; i < names->len; i++)
-    {
-      g_autofree char *path = g_build_filename (folder, g_ptr_array_index (names, i), NULL);
-      g_autofree char *sum = vs_test_file_checksum (path);
-
-      g_string_append_printf (digest, "%s=%s\n", (char *) g_ptr_array_index (names, i), sum);
-    }
-  return g_string_free (g_steal_pointer (&digest), FALSE);
-}
-
-/* The names of the files in @folder, sorted, joined by spaces. */
-static char *
-list_folder (const char *folder)
-{
-  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-
-  g_assert_nonnull (dir);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_names);
-  g_ptr_array_add (names, NULL);
-  return g_strjoinv (" ", (char **) names->pdata);
-}
-
 static guint64
 read_be (const guchar *p,
          guint         n)
@@ -473,7 +427,7 @@ test_ts (void)
   Progress p = { 0 };
 
   copy_tree (ts_dir, folder);
-  before = folder_digest (folder);
+  before = vs_test_folder_digest (folder);
   merge = vs_hls_merge_new (folder);
   g_signal_connect (merge, "progress", G_CALLBACK (on_progress), &p);
   g_assert_true (vs_hls_merge_run (merge, NULL, &error));
@@ -489,10 +443,10 @@ test_ts (void)
   concat_ts (folder, concat);
   assert_lossless (concat, "tsdemux", output);
 
-  after = folder_digest (folder);
+  after = vs_test_folder_digest (folder);
   g_assert_cmpstr (before, ==, after);
   g_unlink (concat);
-  listing = list_folder (dir);
+  listing = vs_test_list_folder (dir);
   g_assert_cmpstr (listing, ==, "My Show My Show.mp4");
   vs_test_rm_rf (dir);
 }
@@ -540,7 +494,7 @@ test_fmp4 (gconstpointer data)
   Progress p = { 0 };
 
   make_fmp4_hls (folder, byterange, FALSE);
-  before = folder_digest (folder);
+  before = vs_test_folder_digest (folder);
   merge = vs_hls_merge_new (folder);
   vs_hls_merge_set_output (merge, output);
   g_signal_connect (merge, "progress", G_CALLBACK (on_progress), &p);
@@ -552,7 +506,7 @@ test_fmp4 (gconstpointer data)
   assert_merged (output, 4000);
   /* the fragmented source, as one file, is what the segments add up to */
   assert_lossless (frag, "qtdemux", output);
-  after = folder_digest (folder);
+  after = vs_test_folder_digest (folder);
   g_assert_cmpstr (before, ==, after);
   vs_test_rm_rf (dir);
 }
@@ -589,7 +543,7 @@ test_discontinuity (void)
   g_autoptr(GError) error = NULL;
 
   make_discontinuity_hls (folder);
-  before = folder_digest (folder);
+  before = vs_test_folder_digest (folder);
   merge = vs_hls_merge_new (folder);
   if (vs_hls_merge_run (merge, NULL, &error))
     {
@@ -604,10 +558,10 @@ test_discontinuity (void)
       g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS));
       g_test_message ("discontinuity refused: %s", error->message);
     }
-  after = folder_digest (folder);
+  after = vs_test_folder_digest (folder);
   g_assert_cmpstr (before, ==, after);
   {
-    g_autofree char *listing = list_folder (dir);
+    g_autofree char *listing = vs_test_list_folder (dir);
 
     g_assert_true (g_str_equal (listing, "show") || g_str_equal (listing, "show show.mp4"));
   }
@@ -627,13 +581,13 @@ test_discontinuity_fmp4 (void)
   g_autoptr(GError) error = NULL;
 
   make_fmp4_hls (folder, FALSE, TRUE);
-  before = folder_digest (folder);
+  before = vs_test_folder_digest (folder);
   merge = vs_hls_merge_new (folder);
   g_assert_false (vs_hls_merge_run (merge, NULL, &error));
   g_assert_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_DISCONTINUITY);
-  after = folder_digest (folder);
+  after = vs_test_folder_digest (folder);
   g_assert_cmpstr (before, ==, after);
-  listing = list_folder (dir);
+  listing = vs_test_list_folder (dir);
   g_assert_cmpstr (listing, ==, "show");
   vs_test_rm_rf (dir);
 }
@@ -820,19 +774,19 @@ test_refusal (gconstpointer data)
       return;
     }
   /* unreadable: cannot be read back; no-space: 8 TiB of holes, too long to read */
-  before = index == 6 || index == 9 ? NULL : folder_digest (folder);
-  listing_before = list_folder (dir);
+  before = index == 6 || index == 9 ? NULL : vs_test_folder_digest (folder);
+  listing_before = vs_test_list_folder (dir);
 
   merge = vs_hls_merge_new (folder);
   g_assert_false (vs_hls_merge_run (merge, NULL, &error));
   g_assert_error (error, VS_MERGE_ERROR, refusals[index].code);
   g_test_message ("%s: %s", refusals[index].name, error->message);
 
-  listing_after = list_folder (dir);
+  listing_after = vs_test_list_folder (dir);
   g_assert_cmpstr (listing_before, ==, listing_after);
   if (before != NULL)
     {
-      after = folder_digest (folder);
+      after = vs_test_folder_digest (folder);
       g_assert_cmpstr (before, ==, after);
     }
   if (index == 8)
@@ -859,13 +813,13 @@ test_output_inside (void)
   g_autoptr(GError) error = NULL;
 
   copy_tree (ts_dir, folder);
-  before = folder_digest (folder);
+  before = vs_test_folder_digest (folder);
   merge = vs_hls_merge_new (folder);
   vs_hls_merge_set_output (merge, inside);
   vs_hls_merge_set_force (merge, TRUE);
   g_assert_false (vs_hls_merge_run (merge, NULL, &error));
   g_assert_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_INVALID_OUTPUT);
-  after = folder_digest (folder);
+  after = vs_test_folder_digest (folder);
   g_assert_cmpstr (before, ==, after);
   vs_test_rm_rf (dir);
 }
@@ -885,7 +839,7 @@ test_cancel (void)
   Progress p = { 0 };
 
   copy_tree (big, folder);
-  before = folder_digest (folder);
+  before = vs_test_folder_digest (folder);
   merge = vs_hls_merge_new (folder);
   p.cancel = TRUE;
   p.cancellable = cancellable;
@@ -895,9 +849,9 @@ test_cancel (void)
   g_assert_cmpuint (p.last_done, >, 0);
   g_assert_cmpuint (p.last_done, <, p.total);
 
-  listing = list_folder (dir);
+  listing = vs_test_list_folder (dir);
   g_assert_cmpstr (listing, ==, "show");
-  after = folder_digest (folder);
+  after = vs_test_folder_digest (folder);
   g_assert_cmpstr (before, ==, after);
   vs_test_rm_rf (dir);
 }
@@ -920,7 +874,7 @@ test_leftover (void)
   g_assert_true (vs_hls_merge_run (merge, NULL, &error));
   g_assert_no_error (error);
   assert_merged (output, 4000);
-  listing = list_folder (dir);
+  listing = vs_test_list_folder (dir);
   g_assert_cmpstr (listing, ==, "show show.mp4");
   vs_test_rm_rf (dir);
 }
@@ -944,8 +898,8 @@ test_remove_source_other_files (void)
 
   copy_tree (ts_dir, folder);
   vs_test_write_file (notes, "my notes", -1);
-  before = folder_digest (folder);
-  listing_before = list_folder (dir);
+  before = vs_test_folder_digest (folder);
+  listing_before = vs_test_list_folder (dir);
 
   /* named by its playlist, as one might point at ~/Downloads/x.m3u8 */
   merge = vs_hls_merge_new (playlist);
@@ -955,9 +909,9 @@ test_remove_source_other_files (void)
   g_assert_nonnull (strstr (error->message, "notes.txt"));
   g_assert_false (vs_hls_merge_get_source_trashed (merge));
 
-  after = folder_digest (folder);
+  after = vs_test_folder_digest (folder);
   g_assert_cmpstr (before, ==, after);
-  listing_after = list_folder (dir);
+  listing_after = vs_test_list_folder (dir);
   g_assert_cmpstr (listing_before, ==, listing_after);
   g_assert_true (g_file_test (notes, G_FILE_TEST_IS_REGULAR));
 
@@ -989,17 +943,17 @@ test_remove_source_protected (void)
   copy_tree (ts_dir, videos);
   output = g_strconcat (videos, ".mp4", NULL);
   parent = g_path_get_dirname (videos);
-  before = folder_digest (videos);
-  listing_before = list_folder (parent);
+  before = vs_test_folder_digest (videos);
+  listing_before = vs_test_list_folder (parent);
 
   merge = vs_hls_merge_new (videos);
   vs_hls_merge_set_remove_source (merge, TRUE);
   g_assert_false (vs_hls_merge_run (merge, NULL, &error));
   g_assert_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_SOURCE_PROTECTED);
   g_test_message ("%s", error->message);
-  after = folder_digest (videos);
+  after = vs_test_folder_digest (videos);
   g_assert_cmpstr (before, ==, after);
-  listing_after = list_folder (parent);
+  listing_after = vs_test_list_folder (parent);
   g_assert_cmpstr (listing_before, ==, listing_after);
   g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS));
 
@@ -1043,7 +997,7 @@ test_remove_source_master (void)
   g_assert_no_error (error);
   g_assert_true (vs_hls_merge_get_source_trashed (merge));
   assert_merged (output, 4000);
-  listing = list_folder (dir);
+  listing = vs_test_list_folder (dir);
   g_assert_cmpstr (listing, ==, "show.mp4");
   vs_test_rm_rf (dir);
 }
@@ -1083,7 +1037,7 @@ test_busy (void)
   g_assert_true (vs_hls_merge_run (merge, NULL, &error));
   g_assert_no_error (error);
   assert_merged (output, 4000);
-  listing = list_folder (dir);
+  listing = vs_test_list_folder (dir);
   g_assert_cmpstr (listing, ==, "show show.mp4");
   vs_test_rm_rf (dir);
 }
@@ -1126,7 +1080,7 @@ test_busy_async (void)
   g_assert_no_error (run.error);
   g_assert_true (run.ok);
   assert_merged (output, 4000);
-  listing = list_folder (dir);
+  listing = vs_test_list_folder (dir);
   g_assert_cmpstr (listing, ==, "show show.mp4");
   vs_test_rm_rf (dir);
 }
@@ -1265,7 +1219,7 @@ test_cli (void)
     g_assert_cmpint (r.status, ==, 0);
     g_assert_false (g_file_test (leftover, G_FILE_TEST_EXISTS));
     g_assert_false (g_file_test (folder, G_FILE_TEST_EXISTS));
-    listing = list_folder (lib);
+    listing = vs_test_list_folder (lib);
     g_assert_cmpstr (listing, ==, "show.mp4");
 
     assert_merged (output, 4000);
@@ -1294,6 +1248,7 @@ test_cli_killed (void)
   g_autofree char *folder = g_build_filename (dir, "show", NULL);
   g_autofree char *big = media_path ("big");
   g_autofree char *temp = g_build_filename (dir, ".show.mp4.vidshelf-merge", NULL);
+  g_autofree char *output = g_build_filename (dir, "show.mp4", NULL);
   g_autofree char *listing = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
@@ -1303,7 +1258,7 @@ test_cli_killed (void)
   g_auto(Run) r = { 0 };
 
   copy_tree (big, folder);
-  before = folder_digest (folder);
+  before = vs_test_folder_digest (folder);
   proc = cli_spawn (args, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < 5000 && !g_file_test (temp, G_FILE_TEST_EXISTS); i++)
@@ -1311,12 +1266,15 @@ test_cli_killed (void)
   g_subprocess_force_exit (proc);
   g_subprocess_wait (proc, NULL, &error);
   g_assert_no_error (error);
+  /* Killed mid-write: the output's name holds nothing; the leftover is the next run's. */
+  g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (temp, G_FILE_TEST_EXISTS));
 
   cli (&r, args);
   g_assert_cmpint (r.status, ==, 0);
-  listing = list_folder (dir);
+  listing = vs_test_list_folder (dir);
   g_assert_cmpstr (listing, ==, "show show.mp4");
-  after = folder_digest (folder);
+  after = vs_test_folder_digest (folder);
   g_assert_cmpstr (before, ==, after);
   vs_test_rm_rf (dir);
 }

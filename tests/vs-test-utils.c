@@ -1,7 +1,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <glib/gstdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -69,6 +71,50 @@ vs_test_file_checksum (const char *path)
   return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, len);
 }
 
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+char *
+vs_test_folder_digest (const char *folder)
+{
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) digest = g_string_new (NULL);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *path = g_build_filename (folder, g_ptr_array_index (names, i), NULL);
+      g_autofree char *sum = vs_test_file_checksum (path);
+
+      g_string_append_printf (digest, "%s=%s\n", (char *) g_ptr_array_index (names, i), sum);
+    }
+  return g_string_free (g_steal_pointer (&digest), FALSE);
+}
+
+char *
+vs_test_list_folder (const char *folder)
+{
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (" ", (char **) names->pdata);
+}
+
 void
 vs_test_allow_warnings (void)
 {
@@ -121,4 +167,81 @@ vs_test_make_hls (const char *folder,
     }
   g_string_append (text, "#EXT-X-ENDLIST\n");
   vs_test_write_file (playlist, text->str, (gssize) text->len);
+}
+
+void
+vs_test_run_clear (VsTestRun *r)
+{
+  g_clear_pointer (&r->out, g_free);
+  g_clear_pointer (&r->err, g_free);
+}
+
+static void
+own_process_group (gpointer user_data)
+{
+  setpgid (0, 0);
+}
+
+GSubprocess *
+vs_test_cli_spawn (const char *const *args,
+                   const char *const *env,
+                   GError           **error)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  const char *binary = g_getenv ("VIDSHELF_CLI");
+
+  g_assert_nonnull (binary);
+  g_ptr_array_add (argv, (gpointer) binary);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  for (guint i = 0; env != NULL && env[i] != NULL; i += 2)
+    g_subprocess_launcher_setenv (launcher, env[i], env[i + 1], TRUE);
+  g_subprocess_launcher_set_child_setup (launcher, own_process_group, NULL, NULL);
+  return g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, error);
+}
+
+static char *
+bytes_to_string (GBytes *bytes)
+{
+  gsize length = 0;
+  const char *data = bytes != NULL ? g_bytes_get_data (bytes, &length) : NULL;
+
+  return g_strndup (data != NULL ? data : "", length);
+}
+
+void
+vs_test_cli (VsTestRun         *r,
+             const char *const *args,
+             const char *const *env)
+{
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GBytes) err = NULL;
+
+  vs_test_run_clear (r);
+  proc = vs_test_cli_spawn (args, env, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate (proc, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  r->out = bytes_to_string (out);
+  r->err = bytes_to_string (err);
+  if (!g_subprocess_get_if_exited (proc))
+    g_printerr ("%s\n", r->err);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  r->status = g_subprocess_get_exit_status (proc);
+}
+
+void
+vs_test_kill_group (GSubprocess *proc)
+{
+  const char *id = g_subprocess_get_identifier (proc);
+
+  if (id != NULL)
+    kill (-(pid_t) g_ascii_strtoll (id, NULL, 10), SIGKILL);
+  g_subprocess_wait (proc, NULL, NULL);
 }

@@ -1,7 +1,7 @@
 /* vs-test-utils.h: fixtures shared by the test suites */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -11,6 +11,10 @@ void     vs_test_write_file      (const char *path,
                                   const char *contents,
                                   gssize      length);
 char    *vs_test_file_checksum   (const char *path);
+/* Checksums of every file in a folder, in name order: the folder's "bytes". */
+char    *vs_test_folder_digest   (const char *folder);
+/* The names of the files in @folder, sorted, joined by spaces. */
+char    *vs_test_list_folder     (const char *folder);
 void     vs_test_allow_warnings  (void);
 /* Keeps @length bytes as a seed of fuzz target @target when $VIDSHELF_FUZZ_SEEDS names a
  * folder (the test environment sets it; build-aux/fuzz starts from what it holds). */
@@ -24,5 +28,28 @@ void     vs_test_make_hls        (const char *folder,
                                   guint       n_segments,
                                   const char *seconds,
                                   gboolean    make_segments);
+
+/* vidshelf-cli ($VIDSHELF_CLI) runs */
+typedef struct
+{
+  int   status;  /* exit status; the test fails if the process did not exit */
+  char *out;     /* stdout and stderr, NUL-terminated (bytes: names need not be UTF-8) */
+  char *err;
+} VsTestRun;
+
+void     vs_test_run_clear       (VsTestRun *r);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (VsTestRun, vs_test_run_clear)
+
+/* Starts the CLI with @args in a process group of its own, so vs_test_kill_group() also
+ * kills its media helpers. @env: NULL-terminated NAME, VALUE pairs to set, or NULL. */
+GSubprocess *vs_test_cli_spawn   (const char *const *args,
+                                  const char *const *env,
+                                  GError           **error);
+/* Runs the CLI to its end, collecting its output. */
+void     vs_test_cli             (VsTestRun         *r,
+                                  const char *const *args,
+                                  const char *const *env);
+/* kill -9 of @proc's whole process group, then reaps it. */
+void     vs_test_kill_group      (GSubprocess       *proc);
 
 G_END_DECLS

@@ -425,6 +425,37 @@ check_identity (VsDatabase  *self,
   return TRUE;
 }
 
+/* A writer reads every page before its first write (turning WAL on already rewrites the
+ * header), so a damaged library is reported and left exactly as it was. */
+static gboolean
+check_pages (VsDatabase  *self,
+             GError     **error)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *problem = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (self->db, "PRAGMA quick_check(1)", -1, &stmt, NULL);
+
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      sqlite3_finalize (stmt);
+      return _vs_database_set_error (self, error, rc, "checking the file");
+    }
+  if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") != 0)
+    problem = g_strstrip (g_strdelimit (g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
+                                        "\n", ' '));
+  sqlite3_finalize (stmt);
+  if (problem == NULL)
+    return TRUE;
+
+  name = g_filename_display_name (self->path);
+  g_set_error (error, VS_DATABASE_ERROR, VS_DATABASE_ERROR_CORRUPT,
+               "Library database “%s” is damaged (checking the file: %s)", name, problem);
+  return FALSE;
+}
+
 static gboolean
 configure_connection (VsDatabase  *self,
                       GError     **error)
@@ -506,7 +537,9 @@ open_connection (const char      *path,
       _vs_database_set_error (self, error, rc, "opening");
       return NULL;
     }
-  if (!check_identity (self, error) || !configure_connection (self, error))
+  if (!check_identity (self, error) ||
+      (mode == VS_DATABASE_MODE_WRITER && !check_pages (self, error)) ||
+      !configure_connection (self, error))
     return NULL;
 
   if (mode == VS_DATABASE_MODE_WRITER)
