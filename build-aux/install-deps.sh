@@ -12,6 +12,7 @@ packages="
   gstreamer1.0-libav gstreamer1.0-plugins-ugly gstreamer1.0-tools
   gstreamer1.0-plugins-base-apps
   xvfb xauth dbus-x11 adwaita-icon-theme
+  valgrind clang libclang-rt-14-dev
 "
 
 missing=""
