@@ -1087,64 +1087,25 @@ test_busy_async (void)
 
 /* CLI -------------------------------------------------------------------------------- */
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *r)
-{
-  g_clear_pointer (&r->out, g_free);
-  g_clear_pointer (&r->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
 /* HOME and XDG_DATA_HOME are private to the run (see main()); /dev/null instead takes
  * the trash can away from the CLI. */
 static gboolean no_trash;
+static const char *const no_trash_env[] = {
+  "HOME", "/dev/null", "XDG_DATA_HOME", "/dev/null", NULL
+};
 
 static GSubprocess *
 cli_spawn (const char * const *args,
            GError            **error)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  const char *binary = g_getenv ("VIDSHELF_CLI");
-
-  g_assert_nonnull (binary);
-  g_ptr_array_add (argv, (gpointer) binary);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  if (no_trash)
-    {
-      g_subprocess_launcher_setenv (launcher, "HOME", "/dev/null", TRUE);
-      g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", "/dev/null", TRUE);
-    }
-  return g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, error);
+  return vs_test_cli_spawn (args, no_trash ? no_trash_env : NULL, error);
 }
 
 static void
-cli (Run                *r,
+cli (VsTestRun          *r,
      const char * const *args)
 {
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GError) error = NULL;
-
-  proc = cli_spawn (args, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (proc, NULL, NULL, &r->out, &r->err, &error);
-  g_assert_no_error (error);
-  if (!g_subprocess_get_if_exited (proc))
-    g_printerr ("%s\n", r->err);
-  g_assert_true (g_subprocess_get_if_exited (proc));
-  r->status = g_subprocess_get_exit_status (proc);
+  vs_test_cli (r, args, no_trash ? no_trash_env : NULL);
 }
 
 static void
@@ -1160,21 +1121,21 @@ test_cli (void)
 
   copy_tree (ts_dir, folder);
   {
-    g_auto(Run) r = { 0 };
+    g_auto(VsTestRun) r = { 0 };
     const char *args[] = { "merge", NULL };
 
     cli (&r, args);
     g_assert_cmpint (r.status, ==, 2);
   }
   {
-    g_auto(Run) r = { 0 };
+    g_auto(VsTestRun) r = { 0 };
     const char *args[] = { "scan", "--no-probe", "--db", db, lib, NULL };
 
     cli (&r, args);
     g_assert_cmpint (r.status, ==, 0);
   }
   {
-    g_auto(Run) r = { 0 };
+    g_auto(VsTestRun) r = { 0 };
     const char *args[] = { "merge", "--db", db, folder, NULL };
 
     cli (&r, args);
@@ -1184,7 +1145,7 @@ test_cli (void)
   }
   assert_merged (output, 4000);
   {
-    g_auto(Run) r = { 0 };
+    g_auto(VsTestRun) r = { 0 };
     const char *args[] = { "merge", "--db", db, folder, NULL };
 
     cli (&r, args);
@@ -1194,7 +1155,7 @@ test_cli (void)
   }
   /* no trash can: the MP4 stays, and so does the folder */
   {
-    g_auto(Run) r = { 0 };
+    g_auto(VsTestRun) r = { 0 };
     const char *args[] = { "merge", "--force", "--remove-source", "--db", db, folder, NULL };
 
     no_trash = TRUE;
@@ -1208,9 +1169,9 @@ test_cli (void)
   /* a merge killed half way leaves its temporary file; the next run removes it */
   {
     g_autofree char *leftover = g_build_filename (lib, ".show.mp4.vidshelf-merge", NULL);
-    g_auto(Run) r = { 0 };
+    g_auto(VsTestRun) r = { 0 };
     const char *args[] = { "merge", "--force", "--remove-source", "--db", db, folder, NULL };
-    g_auto(Run) list = { 0 };
+    g_auto(VsTestRun) list = { 0 };
     const char *list_args[] = { "list", "--db", db, "--json", NULL };
     g_autofree char *listing = NULL;
 
@@ -1255,7 +1216,7 @@ test_cli_killed (void)
   g_autoptr(GSubprocess) proc = NULL;
   g_autoptr(GError) error = NULL;
   const char *args[] = { "merge", folder, NULL };
-  g_auto(Run) r = { 0 };
+  g_auto(VsTestRun) r = { 0 };
 
   copy_tree (big, folder);
   before = vs_test_folder_digest (folder);
