@@ -83,6 +83,10 @@ static const char * const migrations[] = {
   /* 4 → 5: nothing reads sort_name through an index since 3 (search scans it with instr):
    * keeping one cost every insert a B-tree update (a fifth of a first scan) */
   "DROP INDEX IF EXISTS videos_sort_name;",
+
+  /* 5 → 6: a root that vanished (unmounted, deleted) keeps its rows, marked unavailable
+   * since then; NULL while it is there */
+  "ALTER TABLE roots ADD COLUMN unavailable_ns INTEGER;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VS_DATABASE_SCHEMA_VERSION);
@@ -846,6 +850,54 @@ vs_database_set_root_scanned (VsDatabase  *self,
     }
   g_rec_mutex_unlock (&self->lock);
   return ok;
+}
+
+gboolean
+vs_database_set_root_available (VsDatabase  *self,
+                                const char  *path,
+                                gboolean     available,
+                                GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean ok;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  g_rec_mutex_lock (&self->lock);
+  /* Keeps the first time it went missing. */
+  stmt = _vs_database_prepare (self,
+                               available
+                               ? "UPDATE roots SET unavailable_ns = NULL WHERE path = ?1"
+                               : "UPDATE roots SET unavailable_ns = coalesce(unavailable_ns, ?2) "
+                                 "WHERE path = ?1", error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      _vs_bind_path (stmt, 1, path);
+      if (!available)
+        sqlite3_bind_int64 (stmt, 2, g_get_real_time () * 1000);
+      ok = step_done (self, stmt, "marking a folder", error);
+    }
+  g_rec_mutex_unlock (&self->lock);
+  return ok;
+}
+
+int
+vs_database_get_root_available (VsDatabase  *self,
+                                const char  *path,
+                                GError     **error)
+{
+  gint64 id;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), -1);
+  g_return_val_if_fail (path != NULL, -1);
+
+  g_rec_mutex_lock (&self->lock);
+  id = lookup_id (self, "SELECT id FROM roots WHERE path = ?1 AND unavailable_ns IS NULL",
+                  path, error);
+  g_rec_mutex_unlock (&self->lock);
+  return id < 0 ? -1 : id > 0;
 }
 
 /* Folders ---------------------------------------------------------------- */

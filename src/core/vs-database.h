@@ -7,7 +7,7 @@
 
 G_BEGIN_DECLS
 
-#define VS_DATABASE_SCHEMA_VERSION 5
+#define VS_DATABASE_SCHEMA_VERSION 6
 
 #define VS_DATABASE_ERROR (vs_database_error_quark ())
 
@@ -95,6 +95,15 @@ gboolean    vs_database_set_root_scanned (VsDatabase *self,
                                           gint64      root_id,
                                           gint64      when_ns,
                                           GError    **error);
+/* A root that vanished keeps its rows, marked unavailable until it is back. */
+gboolean    vs_database_set_root_available (VsDatabase  *self,
+                                            const char  *path,
+                                            gboolean     available,
+                                            GError     **error);
+/* 1 available, 0 unavailable or not a root, -1 on error. */
+int         vs_database_get_root_available (VsDatabase  *self,
+                                            const char  *path,
+                                            GError     **error);
 
 /* Folders: every indexed directory has a row; deleting one deletes what is below it. */
 gint64      vs_database_lookup_folder (VsDatabase  *self,
