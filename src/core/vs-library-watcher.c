@@ -855,6 +855,22 @@ vs_library_watcher_add_root (VsLibraryWatcher *self,
   schedule (self, TRUE);
 }
 
+void
+vs_library_watcher_stop (VsLibraryWatcher *self)
+{
+  g_return_if_fail (VS_IS_LIBRARY_WATCHER (self));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->debounce_id, g_source_remove);
+  g_clear_handle_id (&self->settle_id, g_source_remove);
+  g_hash_table_remove_all (self->watches);
+  g_hash_table_remove_all (self->dirty);
+  g_hash_table_remove_all (self->unsettled);
+  g_ptr_array_set_size (self->roots, 0);
+  self->settle_due = self->roots_dirty = FALSE;
+  update_busy (self);
+}
+
 VsRootState
 vs_library_watcher_get_root_state (VsLibraryWatcher *self,
                                    const char       *path)
@@ -929,13 +945,7 @@ vs_library_watcher_dispose (GObject *object)
 {
   VsLibraryWatcher *self = VS_LIBRARY_WATCHER (object);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->debounce_id, g_source_remove);
-  g_clear_handle_id (&self->settle_id, g_source_remove);
-  if (self->watches != NULL)
-    g_hash_table_remove_all (self->watches);
-  if (self->roots != NULL)
-    g_ptr_array_set_size (self->roots, 0);
+  vs_library_watcher_stop (self);
 
   G_OBJECT_CLASS (vs_library_watcher_parent_class)->dispose (object);
 }

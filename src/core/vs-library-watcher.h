@@ -35,6 +35,9 @@ VsLibraryWatcher *vs_library_watcher_new            (VsDatabase        *writer);
 /* Starts watching @root (absolute; indexed already, or it is scanned first). */
 void              vs_library_watcher_add_root       (VsLibraryWatcher  *self,
                                                      const char        *root);
+/* Stops watching: monitors and timers go, a running rescan is cancelled (busy until it
+ * has returned, leaving the index consistent). */
+void              vs_library_watcher_stop           (VsLibraryWatcher  *self);
 VsRootState       vs_library_watcher_get_root_state (VsLibraryWatcher  *self,
                                                      const char        *root);
 /* Folder monitors plus one per root (which notices the root vanish and return). */
