@@ -871,6 +871,28 @@ vs_library_watcher_stop (VsLibraryWatcher *self)
   update_busy (self);
 }
 
+void
+vs_library_watcher_set_roots (VsLibraryWatcher   *self,
+                              const char * const *roots)
+{
+  g_return_if_fail (VS_IS_LIBRARY_WATCHER (self));
+  g_return_if_fail (roots != NULL);
+
+  for (guint i = self->roots->len; i-- > 0;)
+    {
+      Root *root = g_ptr_array_index (self->roots, i);
+
+      if (g_strv_contains (roots, root->path))
+        continue;
+      drop_watches_under (self, root->path);
+      g_ptr_array_remove_index (self->roots, i);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MONITORS]);
+    }
+  for (guint i = 0; roots[i] != NULL; i++)
+    vs_library_watcher_add_root (self, roots[i]);
+  update_busy (self);
+}
+
 VsRootState
 vs_library_watcher_get_root_state (VsLibraryWatcher *self,
                                    const char       *path)

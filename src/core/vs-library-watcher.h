@@ -38,6 +38,9 @@ void              vs_library_watcher_add_root       (VsLibraryWatcher  *self,
 /* Stops watching: monitors and timers go, a running rescan is cancelled (busy until it
  * has returned, leaving the index consistent). */
 void              vs_library_watcher_stop           (VsLibraryWatcher  *self);
+/* Watches exactly @roots: new ones are added, the others forgotten. */
+void              vs_library_watcher_set_roots      (VsLibraryWatcher   *self,
+                                                     const char * const *roots);
 VsRootState       vs_library_watcher_get_root_state (VsLibraryWatcher  *self,
                                                      const char        *root);
 /* Folder monitors plus one per root (which notices the root vanish and return). */

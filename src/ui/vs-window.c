@@ -13,6 +13,7 @@
 #include "vs-media-service.h"
 #include "vs-merge-dialog.h"
 #include "vs-preferences-window.h"
+#include "vs-library-watcher.h"
 #include "vs-scanner.h"
 #include "vs-sidebar.h"
 #include "vs-texture-cache.h"
@@ -51,6 +52,7 @@ struct _VsWindow
   VsDatabase           *writer;
   VsDatabase           *reader;
   VsScanner            *scanner;
+  VsLibraryWatcher     *watcher;
   VsMediaService       *media;
   VsTextureCache       *textures;
   VsLibraryModel       *model;
@@ -68,6 +70,8 @@ struct _VsWindow
   gint64                last_probe_refresh;
   gboolean              scanning;
   gboolean              opened;            /* the library is open */
+  gboolean              probing;           /* a media update runs */
+  gboolean              probe_again;       /* files settled meanwhile */
 };
 
 G_DEFINE_FINAL_TYPE (VsWindow, vs_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -504,6 +508,8 @@ on_media_progress (VsWindow *self,
   vs_library_model_refresh (self->model);
 }
 
+static void update_media (VsWindow *self);
+
 static void
 on_media_updated (GObject      *object,
                   GAsyncResult *result,
@@ -512,11 +518,103 @@ on_media_updated (GObject      *object,
   g_autoptr(VsWindow) self = user_data;
   g_autoptr(GError) error = NULL;
 
+  self->probing = FALSE;
   if (!vs_media_service_update_finish (VS_MEDIA_SERVICE (object), result, NULL, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_warning ("Probing failed: %s", error->message);
-  if (!g_cancellable_is_cancelled (self->cancellable))
-    vs_library_model_refresh (self->model);
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+  vs_library_model_refresh (self->model);
+  if (self->probe_again)
+    update_media (self);
+}
+
+/* Durations and sizes of new files, in the background; thumbnails come per cell. One
+ * update at a time: files that settle meanwhile wait for the next. */
+static void
+update_media (VsWindow *self)
+{
+  if (self->probing)
+    {
+      self->probe_again = TRUE;
+      return;
+    }
+  self->probing = TRUE;
+  self->probe_again = FALSE;
+  vs_media_service_update_async (self->media, self->writer, self->reader, VS_UPDATE_PROBE,
+                                 VS_THUMBNAIL_SIZE_LARGE, self->cancellable,
+                                 on_media_updated, g_object_ref (self));
+}
+
+/* Live library ------------------------------------------------------------ */
+
+static void
+on_root_state (VsWindow   *self,
+               const char *root,
+               int         state)
+{
+  guint minutes = MAX (1, vs_library_watcher_get_poll_interval (self->watcher) / 60);
+  g_autofree char *text = NULL;
+
+  switch ((VsRootState) state)
+    {
+    case VS_ROOT_STATE_WATCHING:
+      text = g_strdup (_("Watching for changes"));
+      break;
+    case VS_ROOT_STATE_POLLING:
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Checked every minute",
+                                           "Checked every %u minutes", minutes), minutes);
+      break;
+    case VS_ROOT_STATE_UNAVAILABLE:
+      text = g_strdup (_("Unavailable"));
+      break;
+    case VS_ROOT_STATE_STARTING:
+    default:
+      break;
+    }
+  vs_sidebar_set_root_status (self->sidebar, root, text);
+}
+
+static void
+on_watched_changes (VsWindow *self,
+                    guint     n_changes)
+{
+  vs_library_model_refresh (self->model);
+}
+
+static void
+on_folder_changed (VsWindow           *self,
+                   const VsScanChange *change)
+{
+  if (change->kind == VS_SCAN_CHANGE_FOLDER_ADDED || change->kind == VS_SCAN_CHANGE_FOLDER_REMOVED)
+    vs_sidebar_reload (self->sidebar);
+}
+
+static void
+on_settled (VsWindow   *self,
+            const char *path)
+{
+  update_media (self);
+}
+
+/* After the first scan: from then on the watcher keeps the index current. */
+static void
+watch_roots (VsWindow *self)
+{
+  if (self->watcher == NULL)
+    {
+      self->watcher = vs_library_watcher_new (self->writer);
+      g_signal_connect_object (self->watcher, "root-state-changed", G_CALLBACK (on_root_state),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->watcher, "batch-done", G_CALLBACK (on_watched_changes),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->watcher, "changed", G_CALLBACK (on_folder_changed),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->watcher, "settled", G_CALLBACK (on_settled),
+                               self, G_CONNECT_SWAPPED);
+    }
+  if (self->roots != NULL)
+    vs_library_watcher_set_roots (self->watcher, (const char * const *) self->roots);
 }
 
 static void
@@ -555,11 +653,8 @@ on_scanned (GObject      *object,
   vs_sidebar_reload (self->sidebar);
   g_strfreev (self->roots);
   self->roots = vs_database_dup_roots (self->reader, NULL);
-
-  /* Durations and sizes of new files, in the background; thumbnails come per cell. */
-  vs_media_service_update_async (self->media, self->writer, self->reader, VS_UPDATE_PROBE,
-                                 VS_THUMBNAIL_SIZE_LARGE, self->cancellable,
-                                 on_media_updated, g_object_ref (self));
+  watch_roots (self);
+  update_media (self);
 }
 
 static void
@@ -1032,6 +1127,8 @@ on_library_changed (VsWindow *self)
 {
   g_strfreev (self->roots);
   self->roots = vs_database_dup_roots (self->reader, NULL);
+  if (self->watcher != NULL && self->roots != NULL)
+    vs_library_watcher_set_roots (self->watcher, (const char * const *) self->roots);
   vs_sidebar_reload (self->sidebar);
   vs_library_model_refresh (self->model);
 }
@@ -1134,6 +1231,8 @@ vs_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   if (self->scan_cancellable != NULL)
     g_cancellable_cancel (self->scan_cancellable);
+  if (self->watcher != NULL)
+    vs_library_watcher_stop (self->watcher);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   g_clear_handle_id (&self->rest_id, g_source_remove);
   g_clear_handle_id (&self->columns_id, g_source_remove);
@@ -1154,6 +1253,7 @@ vs_window_finalize (GObject *object)
   g_clear_object (&self->textures);
   g_clear_object (&self->media);
   g_clear_object (&self->scanner);
+  g_clear_object (&self->watcher);
   g_clear_object (&self->writer);
   g_clear_object (&self->reader);
   g_clear_object (&self->settings);
