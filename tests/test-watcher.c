@@ -308,19 +308,57 @@ test_rename_move (Fixture       *f,
   g_autofree char *dir = lib_path (f, "other");
   g_autofree char *dir2 = lib_path (f, "renamed");
 
+  g_autofree char *show = lib_path (f, "show");
+  g_autofree char *show2 = lib_path (f, "renamed/Show Two");
+  g_autoptr(VsVideoRecord) first = NULL;
+  g_autoptr(VsVideoRecord) hls = NULL;
+  g_autoptr(VsVideoRecord) r = NULL;
+  g_autoptr(GError) error = NULL;
+
   touch (f, "a.mp4", "1");
   touch (f, "other/keep.mkv", "1");
+  vs_test_make_hls (show, "index.m3u8", 2, "10.0", TRUE);
   start (f, 0);
+  first = lookup (f, "a.mp4");
+  hls = lookup (f, "show/index.m3u8");
+  /* what a user's work on the row looks like: a thumbnail state */
+  g_assert_true (vs_database_set_thumb_state (f->db, first->id, VS_MEDIA_STATE_DONE, &error));
+  g_assert_no_error (error);
 
+  /* Renamed, moved, its folder renamed: the same row throughout. */
   g_assert_cmpint (g_rename (a, b), ==, 0);
-  WAIT_FOR (f, listing_is (f, "b.mp4|other/keep.mkv"));
+  WAIT_FOR (f, listing_is (f, "b.mp4|other/keep.mkv|show/index.m3u8"));
+  r = lookup (f, "b.mp4");
+  g_assert_cmpint (r->id, ==, first->id);
+  g_assert_cmpint (r->thumb_state, ==, VS_MEDIA_STATE_DONE);
+  g_assert_cmpstr (r->display_name, ==, "b.mp4");
+  g_clear_pointer (&r, vs_video_record_free);
+
   g_assert_cmpint (g_rename (b, moved), ==, 0);
-  WAIT_FOR (f, listing_is (f, "other/b.mp4|other/keep.mkv"));
+  WAIT_FOR (f, listing_is (f, "other/b.mp4|other/keep.mkv|show/index.m3u8"));
+  r = lookup (f, "other/b.mp4");
+  g_assert_cmpint (r->id, ==, first->id);
+  g_clear_pointer (&r, vs_video_record_free);
+
   g_assert_cmpint (g_rename (dir, dir2), ==, 0);
-  WAIT_FOR (f, listing_is (f, "renamed/b.mp4|renamed/keep.mkv") && n_model (f) == 2);
+  WAIT_FOR (f, listing_is (f, "renamed/b.mp4|renamed/keep.mkv|show/index.m3u8") && n_model (f) == 3);
+  r = lookup (f, "renamed/b.mp4");
+  g_assert_cmpint (r->id, ==, first->id);
+  g_assert_cmpint (r->thumb_state, ==, VS_MEDIA_STATE_DONE);
+  g_clear_pointer (&r, vs_video_record_free);
+
+  /* An HLS folder moved and renamed: the item keeps its row and takes the new name. */
+  g_assert_cmpint (g_rename (show, show2), ==, 0);
+  WAIT_FOR (f, listing_is (f, "renamed/Show Two/index.m3u8|renamed/b.mp4|renamed/keep.mkv"));
+  r = lookup (f, "renamed/Show Two/index.m3u8");
+  g_assert_cmpint (r->id, ==, hls->id);
+  g_assert_cmpint (r->duration_ms, ==, 20000);
+  g_assert_cmpstr (r->display_name, ==, "Show Two");
+  g_clear_pointer (&r, vs_video_record_free);
   /* the renamed folder is watched under its new name */
   touch (f, "renamed/c.mp4", "1");
-  WAIT_FOR (f, listing_is (f, "renamed/b.mp4|renamed/c.mp4|renamed/keep.mkv"));
+  WAIT_FOR (f, listing_is (f, "renamed/Show Two/index.m3u8|renamed/b.mp4|renamed/c.mp4|"
+                              "renamed/keep.mkv"));
 }
 
 /* A burst of files into one folder: a bounded number of rescans, not one per file. */

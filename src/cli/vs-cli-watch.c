@@ -62,9 +62,22 @@ on_changed (VsLibraryWatcher   *watcher,
                     change->kind == VS_SCAN_CHANGE_FOLDER_REMOVED;
 
   add_path (b, change->path);
-  json_builder_set_member_name (b, "id");
-  json_builder_add_int_value (b, change->id);
-  if (!folder)
+  if (change->old_path != NULL)
+    {
+      g_autofree char *from = g_filename_display_name (change->old_path);
+      g_autofree char *from_uri = g_filename_to_uri (change->old_path, NULL, NULL);
+
+      json_builder_set_member_name (b, "from");
+      json_builder_add_string_value (b, from);
+      json_builder_set_member_name (b, "from_uri");
+      json_builder_add_string_value (b, from_uri);
+    }
+  if (change->id > 0)
+    {
+      json_builder_set_member_name (b, "id");
+      json_builder_add_int_value (b, change->id);
+    }
+  if (!folder && change->kind != VS_SCAN_CHANGE_MOVED)
     {
       json_builder_set_member_name (b, "kind");
       json_builder_add_string_value (b, vs_video_kind_to_string (change->video_kind));

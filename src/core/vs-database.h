@@ -137,6 +137,17 @@ gboolean    vs_database_delete_folder (VsDatabase  *self,
                                        guint       *out_n_videos,
                                        GError     **error);
 
+/* Renames a video row, or a folder row with everything below it, in place: ids stay, and
+ * with them durations, thumbnail states and whatever else hangs on a row. *out_moved is
+ * FALSE (and nothing changes) when @old_path is not indexed, or @new_path is, or its
+ * folder is not; @out_folders gets the moved folders' new paths. */
+gboolean    vs_database_move          (VsDatabase  *self,
+                                       const char  *old_path,
+                                       const char  *new_path,
+                                       gboolean    *out_moved,
+                                       GPtrArray   *out_folders,
+                                       GError     **error);
+
 /* Videos */
 GHashTable *vs_database_dup_folder_stamps (VsDatabase  *self,
                                            gint64       folder_id,

@@ -48,6 +48,7 @@ struct _VsLibraryWatcher
   GPtrArray    *roots;         /* Root */
   GHashTable   *watches;       /* folder path → FolderWatch */
   GHashTable   *dirty;         /* folder paths waiting for a shallow rescan */
+  GPtrArray    *moves;         /* old path, new path, …: renames seen, in order */
   GHashTable   *unsettled;     /* file path → gint64* size at the last look */
   GCancellable *cancellable;
 
@@ -200,6 +201,14 @@ on_folder_event (GFileMonitor      *monitor,
     return;
 
   mark_dirty (self, watch->path);
+  /* A rename inside the library keeps its row; the destination's own MOVED_IN is the
+   * same move seen from there. */
+  if ((event == G_FILE_MONITOR_EVENT_RENAMED || event == G_FILE_MONITOR_EVENT_MOVED_OUT) &&
+      other_path != NULL && name[0] != '.' && find_root (self, other_path) != NULL)
+    {
+      g_ptr_array_add (self->moves, g_strdup (path));
+      g_ptr_array_add (self->moves, g_strdup (other_path));
+    }
   if (other_path != NULL && find_root (self, other_path) != NULL)
     {
       g_autofree char *other_folder = g_path_get_dirname (other_path);
@@ -393,6 +402,8 @@ typedef struct
   VsScanner  *scanner;
   GArray     *roots;     /* RootJob */
   GPtrArray  *folders;   /* shallow rescans */
+  GPtrArray  *moves;     /* old path, new path, … */
+  GPtrArray  *moved_folders; /* result: new paths of folders that moved */
   GArray     *settle;    /* SettleJob */
   GPtrArray  *changes;   /* result: VsScanChange */
   GPtrArray  *rescanned; /* result: folder paths */
@@ -421,6 +432,8 @@ batch_free (gpointer data)
   g_clear_object (&batch->scanner);
   g_clear_pointer (&batch->roots, g_array_unref);
   g_clear_pointer (&batch->folders, g_ptr_array_unref);
+  g_clear_pointer (&batch->moves, g_ptr_array_unref);
+  g_clear_pointer (&batch->moved_folders, g_ptr_array_unref);
   g_clear_pointer (&batch->settle, g_array_unref);
   g_clear_pointer (&batch->changes, g_ptr_array_unref);
   g_clear_pointer (&batch->rescanned, g_ptr_array_unref);
@@ -536,6 +549,37 @@ rescan_folder (Batch        *batch,
   rescan (batch, path, TRUE, cancellable);
 }
 
+/* Renames first, so the rescans that follow find the rows already in place. */
+static void
+apply_moves (Batch *batch)
+{
+  VsDatabase *db = vs_scanner_get_database (batch->scanner);
+
+  for (guint i = 0; i + 1 < batch->moves->len; i += 2)
+    {
+      const char *from = g_ptr_array_index (batch->moves, i);
+      const char *to = g_ptr_array_index (batch->moves, i + 1);
+      RootJob *from_root = job_for (batch, from);
+      RootJob *to_root = job_for (batch, to);
+      g_autoptr(GError) error = NULL;
+      gboolean moved = FALSE;
+      VsScanChange *change;
+
+      if (from_root == NULL || to_root == NULL || !from_root->exists || !to_root->exists)
+        continue;
+      if (!vs_database_move (db, from, to, &moved, batch->moved_folders, &error))
+        g_warning ("Cannot follow a rename: %s", error->message);
+      if (!moved)
+        continue;
+      change = g_new0 (VsScanChange, 1);
+      change->kind = VS_SCAN_CHANGE_MOVED;
+      change->path = g_strdup (to);
+      change->old_path = g_strdup (from);
+      change->size = change->duration_ms = -1;
+      g_ptr_array_add (batch->changes, change);
+    }
+}
+
 /* Thumbnails of files that left the library, when Vidshelf made them. */
 static void
 forget_thumbnails (Batch *batch)
@@ -564,6 +608,7 @@ batch_thread (GTask        *task,
 
   for (guint i = 0; i < batch->roots->len; i++)
     run_root_job (batch, &g_array_index (batch->roots, RootJob, i), cancellable);
+  apply_moves (batch);
   for (guint i = 0; i < batch->folders->len && !g_cancellable_is_cancelled (cancellable); i++)
     rescan_folder (batch, g_ptr_array_index (batch->folders, i), cancellable);
   for (guint i = 0; i < batch->settle->len; i++)
@@ -695,6 +740,21 @@ on_batch_done (GObject      *object,
     {
       VsScanChange *change = g_ptr_array_index (batch->changes, i);
 
+      if (change->kind == VS_SCAN_CHANGE_MOVED)
+        drop_watches_under (self, change->old_path);
+    }
+  /* Folders that moved are watched under their new names (a monitor reports the old). */
+  for (guint i = 0; i < batch->moved_folders->len; i++)
+    {
+      VsScanChange added = { VS_SCAN_CHANGE_FOLDER_ADDED, VS_VIDEO_KIND_FILE, 0,
+                             g_ptr_array_index (batch->moved_folders, i), -1, -1, NULL };
+
+      apply_folder_change (self, &added);
+    }
+  for (guint i = 0; i < batch->changes->len; i++)
+    {
+      VsScanChange *change = g_ptr_array_index (batch->changes, i);
+
       apply_folder_change (self, change);
       g_signal_emit (self, signals[CHANGED], 0, change);
     }
@@ -729,6 +789,9 @@ take_batch (VsLibraryWatcher *self)
       g_ptr_array_add (batch->folders, key);
       g_hash_table_iter_steal (&iter);
     }
+  batch->moves = g_steal_pointer (&self->moves);
+  self->moves = g_ptr_array_new_with_free_func (g_free);
+  batch->moved_folders = g_ptr_array_new_with_free_func (g_free);
   batch->settle = g_array_new (FALSE, TRUE, sizeof (SettleJob));
   g_array_set_clear_func (batch->settle, settle_job_clear);
   batch->changes = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_scan_change_free);
@@ -756,7 +819,8 @@ take_batch (VsLibraryWatcher *self)
         }
       self->settle_due = FALSE;
     }
-  if (!roots_dirty && batch->folders->len == 0 && batch->settle->len == 0)
+  if (!roots_dirty && batch->folders->len == 0 && batch->settle->len == 0 &&
+      batch->moves->len == 0)
     g_clear_pointer (&batch, batch_free);
   return batch;
 }
@@ -866,6 +930,7 @@ vs_library_watcher_stop (VsLibraryWatcher *self)
   g_hash_table_remove_all (self->watches);
   g_hash_table_remove_all (self->dirty);
   g_hash_table_remove_all (self->unsettled);
+  g_ptr_array_set_size (self->moves, 0);
   g_ptr_array_set_size (self->roots, 0);
   self->settle_due = self->roots_dirty = FALSE;
   update_busy (self);
@@ -980,6 +1045,7 @@ vs_library_watcher_finalize (GObject *object)
   g_clear_pointer (&self->watches, g_hash_table_unref);
   g_clear_pointer (&self->roots, g_ptr_array_unref);
   g_clear_pointer (&self->dirty, g_hash_table_unref);
+  g_clear_pointer (&self->moves, g_ptr_array_unref);
   g_clear_pointer (&self->unsettled, g_hash_table_unref);
   g_clear_object (&self->scanner);
   g_clear_object (&self->writer);
@@ -1118,6 +1184,7 @@ vs_library_watcher_init (VsLibraryWatcher *self)
   self->roots = g_ptr_array_new_with_free_func (root_free);
   self->watches = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, folder_watch_free);
   self->dirty = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->moves = g_ptr_array_new_with_free_func (g_free);
   self->unsettled = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->cancellable = g_cancellable_new ();
   self->watch_budget = default_watch_budget ();

@@ -108,6 +108,7 @@ vs_scan_change_free (VsScanChange *change)
   if (change == NULL)
     return;
   g_free (change->path);
+  g_free (change->old_path);
   g_free (change);
 }
 
@@ -120,6 +121,7 @@ vs_scan_change_kind_to_string (VsScanChangeKind kind)
     [VS_SCAN_CHANGE_REMOVED] = "removed",
     [VS_SCAN_CHANGE_FOLDER_ADDED] = "folder-added",
     [VS_SCAN_CHANGE_FOLDER_REMOVED] = "folder-removed",
+    [VS_SCAN_CHANGE_MOVED] = "moved",
   };
 
   g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (names), NULL);
@@ -286,18 +288,7 @@ index_file (ScanContext   *ctx,
         }
     }
 
-  g_free (record->uri);
-  g_free (record->display_name);
-  record->uri = g_filename_to_uri (record->path, NULL, NULL);
-  if (record->kind == VS_VIDEO_KIND_HLS)
-    {
-      /* Every download names its playlist index.m3u8 or similar: the folder says more. */
-      g_autofree char *folder = g_path_get_dirname (record->path);
-
-      record->display_name = g_filename_display_basename (folder);
-    }
-  else
-    record->display_name = g_filename_display_basename (record->path);
+  vs_video_record_set_path (record, record->path);
   if (record->uri == NULL || (id = vs_database_upsert_video (ctx->db, record, &ctx->error)) < 0)
     {
       if (ctx->error == NULL)

@@ -36,6 +36,7 @@ typedef enum
   VS_SCAN_CHANGE_REMOVED,
   VS_SCAN_CHANGE_FOLDER_ADDED,
   VS_SCAN_CHANGE_FOLDER_REMOVED,
+  VS_SCAN_CHANGE_MOVED,          /* a video or folder renamed in place (the watcher's) */
 } VsScanChangeKind;
 
 typedef struct
@@ -46,6 +47,7 @@ typedef struct
   char            *path;         /* filename encoding */
   gint64           size;         /* -1 for folders and removals */
   gint64           duration_ms;  /* -1 when unknown */
+  char            *old_path;     /* MOVED: where it was */
 } VsScanChange;
 
 void        vs_scan_change_free          (VsScanChange     *change);

@@ -537,6 +537,7 @@ setup_row (GtkSignalListItemFactory *factory,
   gtk_widget_add_css_class (status, "dim-label");
   gtk_widget_set_visible (status, FALSE);
   gtk_widget_set_hexpand (texts, TRUE);
+  gtk_widget_set_valign (texts, GTK_ALIGN_CENTER);
   gtk_box_append (GTK_BOX (texts), label);
   gtk_box_append (GTK_BOX (texts), status);
   gtk_box_append (GTK_BOX (box), icon);
