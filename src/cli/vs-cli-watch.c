@@ -8,13 +8,6 @@
 #include "vs-cli.h"
 #include "vs-library-watcher.h"
 
-typedef struct
-{
-  VsScanSummary  summary;
-  GError        *error;
-  gboolean       done;
-} WatchRun;
-
 static JsonBuilder *
 begin_event (const char *event)
 {
@@ -126,17 +119,6 @@ on_settled (VsLibraryWatcher *watcher,
 }
 
 static void
-on_scanned (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  WatchRun *run = user_data;
-
-  vs_scanner_scan_finish (VS_SCANNER (object), result, &run->summary, &run->error);
-  run->done = TRUE;
-}
-
-static void
 on_cancelled (GCancellable *cancellable,
               gpointer      user_data)
 {
@@ -178,7 +160,7 @@ vs_cli_watch (int    argc,
   g_autoptr(VsLibraryWatcher) watcher = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  WatchRun run = { 0 };
+  VsScanSummary summary = { 0 };
   gboolean stopped = FALSE;
   int status;
 
@@ -195,20 +177,10 @@ vs_cli_watch (int    argc,
 
   /* Catch up with what changed while nobody watched, then follow. */
   scanner = vs_scanner_new (db);
-  vs_scanner_scan_async (scanner, (const char * const *) folders, cancellable, on_scanned, &run);
-  vs_cli_wait (cancellable, &run.done);
-  if (run.error != NULL)
-    {
-      if (g_error_matches (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_clear_error (&run.error);
-          return VS_CLI_OK;
-        }
-      status = vs_cli_fail_error (run.error);
-      g_clear_error (&run.error);
-      return status;
-    }
-  print_scanned (&run.summary);
+  if (!vs_cli_run_scan (scanner, (const char * const *) folders, cancellable, &summary, &error))
+    return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? VS_CLI_OK
+                                                                       : vs_cli_fail_error (error);
+  print_scanned (&summary);
 
   watcher = vs_library_watcher_new (db);
   g_signal_connect (watcher, "changed", G_CALLBACK (on_changed), NULL);
