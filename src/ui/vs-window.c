@@ -57,6 +57,7 @@ struct _VsWindow
   VsTextureCache       *textures;
   VsLibraryModel       *model;
   GStrv                 roots;
+  GStrv                 present_roots;     /* at start, the roots that were there */
   GCancellable         *cancellable;       /* the window's lifetime */
   GCancellable         *scan_cancellable;  /* the running scan */
   VsVideo              *menu_video;        /* what the context menu acts on */
@@ -87,6 +88,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void start_scan (VsWindow *self);
+static void watch_roots (VsWindow *self);
 
 /* Which page the stack shows follows from the state; one place decides. */
 static void
@@ -260,6 +262,7 @@ typedef struct
   VsDatabase *writer;
   VsDatabase *reader;
   GStrv       roots;
+  GStrv       present;     /* the roots there now: a missing one would fail the scan */
 } OpenData;
 
 static void
@@ -272,6 +275,7 @@ open_data_free (gpointer data)
   g_clear_object (&od->writer);
   g_clear_object (&od->reader);
   g_strfreev (od->roots);
+  g_strfreev (od->present);
   g_free (od);
 }
 
@@ -301,6 +305,14 @@ open_thread (GTask        *task,
       g_strfreev (od->roots);
       od->roots = g_strdupv ((char *[]) { od->default_folder, NULL });
     }
+  {
+    g_autoptr(GStrvBuilder) present = g_strv_builder_new ();
+
+    for (guint i = 0; od->roots[i] != NULL; i++)
+      if (g_file_test (od->roots[i], G_FILE_TEST_IS_DIR))
+        g_strv_builder_add (present, od->roots[i]);
+    od->present = g_strv_builder_end (present);
+  }
   g_task_return_boolean (task, TRUE);
 }
 
@@ -401,6 +413,7 @@ on_opened (GObject      *object,
   self->writer = g_steal_pointer (&od->writer);
   self->reader = g_steal_pointer (&od->reader);
   self->roots = g_steal_pointer (&od->roots);
+  self->present_roots = g_steal_pointer (&od->present);
   self->scanner = vs_scanner_new (self->writer);
   self->media = vs_media_service_new (g_settings_get_uint (self->settings, "workers"), 0);
   self->textures = vs_texture_cache_new (self->media,
@@ -435,8 +448,10 @@ on_opened (GObject      *object,
   update_page (self);
   vs_bench_attach (GTK_WINDOW (self), self->scroller, G_LIST_MODEL (self->model),
                    G_OBJECT (self->textures));
-  if (self->roots[0] != NULL)
+  if (self->present_roots[0] != NULL)
     start_scan_after_first_paint (self);
+  else
+    watch_roots (self);   /* every root missing: the watcher says so and looks for them */
 }
 
 static void
@@ -675,7 +690,20 @@ scan_folders (VsWindow           *self,
 static void
 start_scan (VsWindow *self)
 {
-  scan_folders (self, (const char * const *) self->roots);
+  g_autoptr(GStrvBuilder) present = g_strv_builder_new ();
+  g_auto(GStrv) folders = NULL;
+
+  /* An unavailable root is the watcher's to look for: scanning it would fail them all. */
+  if (self->watcher == NULL)
+    {
+      scan_folders (self, (const char * const *) self->present_roots);
+      return;
+    }
+  for (guint i = 0; self->roots != NULL && self->roots[i] != NULL; i++)
+    if (vs_library_watcher_get_root_state (self->watcher, self->roots[i]) != VS_ROOT_STATE_UNAVAILABLE)
+      g_strv_builder_add (present, self->roots[i]);
+  folders = g_strv_builder_end (present);
+  scan_folders (self, (const char * const *) folders);
 }
 
 /* Cells ------------------------------------------------------------------ */
@@ -1260,6 +1288,7 @@ vs_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->scan_cancellable);
   g_clear_pointer (&self->roots, g_strfreev);
+  g_clear_pointer (&self->present_roots, g_strfreev);
   g_clear_pointer (&self->database_path, g_free);
   g_clear_pointer (&self->default_folder, g_free);
 

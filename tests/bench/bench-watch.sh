@@ -61,8 +61,9 @@ WORK=$(mktemp -d "$BENCH_DATA/watch-run.XXXXXX")
 
 PIDS=()
 cleanup() {
-  for p in "${PIDS[@]}"; do kill -INT "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  find "$TREE" -name 'arrival*.mp4' -delete 2>/dev/null || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -97,9 +98,10 @@ fi
 
 # inotify watches of a process: one "inotify wd:" line per watch in its inotify fds' fdinfo.
 count_watches() {
-  local pid=$1 n=0 f
+  local pid=$1 n=0 f c
   for f in /proc/"$pid"/fdinfo/*; do
-    n=$((n + $(grep -c '^inotify wd:' "$f" 2>/dev/null || true)))
+    c=$(grep -c '^inotify wd:' "$f" 2>/dev/null) || c=0
+    n=$((n + ${c:-0}))
   done
   echo "$n"
 }
@@ -114,6 +116,7 @@ wait_for_line() {   # FILE PATTERN TIMEOUT_S
   done
 }
 
+find "$TREE" -name 'arrival*.mp4' -delete   # left by an interrupted run
 folders=$(find "$TREE" -type d -not -path '*/.*' | wc -l)
 files=$(find "$TREE" -type f -name '*.mp4' | wc -l)
 HZ=$(getconf CLK_TCK)
@@ -160,7 +163,6 @@ done
 vs_lat=$(median <"$WORK/vs.lat")
 iw_lat=$(median <"$WORK/iw.lat")
 added=$(grep -c '"event":"added"' "$WORK/vs.out" || true)
-for f in "${dirs[@]}"; do rm -f "$f"/arrival*.mp4; done
 
 # idle ------------------------------------------------------------------------------------------------
 echo "== idle for $IDLE_SECONDS s"
