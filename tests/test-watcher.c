@@ -24,7 +24,22 @@ typedef struct
   GHashTable       *rescans;     /* folder → times rescanned */
   GPtrArray        *states;      /* "root-state" strings, in order */
   GPtrArray        *settled;
+  guint             changed[3];  /* the model's last items-changed: position, removed, added */
+  guint             n_changed;
 } Fixture;
+
+static void
+on_items_changed (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  Fixture    *f)
+{
+  f->changed[0] = position;
+  f->changed[1] = removed;
+  f->changed[2] = added;
+  f->n_changed++;
+}
 
 static void
 on_rescanned (VsLibraryWatcher *watcher,
@@ -185,6 +200,7 @@ fixture_setup (Fixture       *f,
   f->reader = vs_database_open (db_path, VS_DATABASE_MODE_READER, &error);
   g_assert_no_error (error);
   f->model = vs_library_model_new (f->reader);
+  g_signal_connect (f->model, "items-changed", G_CALLBACK (on_items_changed), f);
   f->watcher = vs_library_watcher_new (f->db);
   g_object_set (f->watcher, "debounce-ms", 50, "settle-ms", 100, "poll-interval", 1, NULL);
   f->rescans = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -232,7 +248,13 @@ test_files (Fixture       *f,
 
   touch (f, "a.mp4", "1");
   touch (f, "notes.txt", "not a video");
+  f->n_changed = 0;
   WAIT_FOR (f, listing_is (f, "a.mp4|old.mkv") && n_model (f) == 2);
+  /* the smallest change: one row inserted before old.mkv */
+  g_assert_cmpuint (f->n_changed, ==, 1);
+  g_assert_cmpuint (f->changed[0], ==, 0);
+  g_assert_cmpuint (f->changed[1], ==, 0);
+  g_assert_cmpuint (f->changed[2], ==, 1);
   WAIT_FOR (f, f->settled->len == 1);
   g_assert_cmpstr (g_ptr_array_index (f->settled, 0), ==, "a.mp4");
 
@@ -244,7 +266,12 @@ test_files (Fixture       *f,
   g_assert_cmpint (after->id, ==, before->id);
 
   g_assert_cmpint (g_unlink (a), ==, 0);
+  f->n_changed = 0;
   WAIT_FOR (f, listing_is (f, "old.mkv") && n_model (f) == 1);
+  g_assert_cmpuint (f->n_changed, ==, 1);
+  g_assert_cmpuint (f->changed[0], ==, 0);
+  g_assert_cmpuint (f->changed[1], ==, 1);
+  g_assert_cmpuint (f->changed[2], ==, 0);
 }
 
 static void
