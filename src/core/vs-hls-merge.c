@@ -51,10 +51,14 @@ GST_DEBUG_CATEGORY_STATIC (vs_merge_debug);
 
 #define READ_SIZE          (1024 * 1024)
 #define QUEUE_BYTES        (2 * READ_SIZE)       /* appsrc's queue before the feeder waits */
-/* The demuxer's thread pushes every stream straight into the muxer, whose inputs may each
- * queue this much: enough for any sane interleaving of audio and video, and no thread
- * hand-over per sample (a multiqueue's two threads cost more than the muxing itself). */
-#define MUX_LATENCY        (5 * GST_SECOND)
+/* The demuxer's thread pushes every stream straight into the muxer (a multiqueue's two
+ * threads cost more than the muxing itself), whose inputs each queue up to its latency.
+ * A second is enough for usual interleaving and bounds memory whatever the bitrate; when
+ * audio and video lie further apart, a full input blocks the demuxer before the other
+ * input gets data, and the watchdog doubles the latency until the muxer moves again. */
+#define MUX_LATENCY        (1 * GST_SECOND)
+#define MUX_LATENCY_MAX    (32 * GST_SECOND)
+#define LATENCY_STEP_US    (250 * G_TIME_SPAN_MILLISECOND)
 /* No output for this long while the pipeline should be busy: report, never hang. */
 #define STALL_TIMEOUT_US   (60 * G_USEC_PER_SEC)
 #define DURATION_SLACK_MS  1000
@@ -135,6 +139,7 @@ typedef struct
   GstElement   *appsrc;        /* borrowed from the pipeline */
   gint          mux_buffers;   /* atomic: buffers the muxer wrote, for the stall watchdog */
   GstElement   *mux;           /* borrowed */
+  GstClockTime  mux_latency;   /* feeder thread */
   GstBufferPool *pool;         /* owned: the reads' buffers, reused (no page faults) */
   GMutex        lock;
   GCond         cond;
@@ -789,6 +794,15 @@ check_stall (Merge   *m,
       *since = now;
       return TRUE;
     }
+  if (now - *since >= LATENCY_STEP_US && m->mux_latency < MUX_LATENCY_MAX)
+    {
+      m->mux_latency *= 2;
+      GST_INFO ("no progress: muxer latency raised to %" GST_TIME_FORMAT,
+                GST_TIME_ARGS (m->mux_latency));
+      g_object_set (m->mux, "latency", m->mux_latency, NULL);
+      *since = now;
+      return TRUE;
+    }
   if (now - *since < STALL_TIMEOUT_US)
     return TRUE;
   set_pipeline_error (m, g_error_new (VS_MERGE_ERROR, VS_MERGE_ERROR_FAILED,
@@ -842,6 +856,7 @@ build_pipeline (Merge   *m,
   guint64 reserve_ns;
 
   m->pipeline = gst_pipeline_new ("vs-merge");
+  m->mux_latency = MUX_LATENCY;
   if ((m->appsrc = make_element ("appsrc", error)) == NULL)
     return FALSE;
   gst_bin_add (GST_BIN (m->pipeline), m->appsrc);
@@ -851,7 +866,7 @@ build_pipeline (Merge   *m,
   if ((m->mux = make_element ("mp4mux", error)) == NULL)
     return FALSE;
   gst_bin_add (GST_BIN (m->pipeline), m->mux);
-  if ((sink = make_element ("filesink", error)) == NULL)
+  if ((sink = make_element ("fdsink", error)) == NULL)
     return FALSE;
   gst_bin_add (GST_BIN (m->pipeline), sink);
 
@@ -870,11 +885,13 @@ build_pipeline (Merge   *m,
   /* A tenth more than the playlist says plus 10 s, in case the media runs long. */
   reserve_ns = (guint64) (m->duration_ms + m->duration_ms / 10 + 10000) * GST_MSECOND;
   g_object_set (m->mux,
-                "latency", (guint64) MUX_LATENCY,
+                "latency", m->mux_latency,
                 "reserved-max-duration", reserve_ns,
                 "reserved-bytes-per-sec", RESERVED_BYTES_PER_SEC,
                 NULL);
-  g_object_set (sink, "location", m->temp, "sync", FALSE, "async", FALSE, NULL);
+  /* The locked descriptor, not filesink: opening the file again truncates it, and ext4 then
+   * starts writing the whole file back at close (auto_da_alloc), in the merge's time. */
+  g_object_set (sink, "fd", m->lock_fd, "sync", FALSE, "async", FALSE, NULL);
 
   g_signal_connect (demux, "pad-added", G_CALLBACK (on_pad_added), m);
   {
@@ -1565,9 +1582,10 @@ lock_temp (Merge   *m,
       if (fstat (fd, &st) == 0 && g_lstat (m->temp, &path_st) == 0 &&
           st.st_dev == path_st.st_dev && st.st_ino == path_st.st_ino)
         {
+          /* only a leftover is truncated: see build_pipeline() */
           if (st.st_size > 0)
-            g_debug ("Emptied the leftover %s", m->temp);
-          if (ftruncate (fd, 0) != 0)
+            g_debug ("Emptying the leftover %s", m->temp);
+          if (st.st_size > 0 && ftruncate (fd, 0) != 0)
             {
               saved = errno;
               close (fd);
