@@ -474,6 +474,39 @@ test_watch (Fixture       *f,
   g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
 }
 
+/* Past the watch budget (here set through the environment) the root is polled, and says so. */
+static void
+test_watch_polling (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *event;
+
+  put (f, "a/old.mkv", 1);
+  g_subprocess_launcher_setenv (launcher, "VIDSHELF_WATCH_BUDGET", "1", TRUE);
+  proc = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("VIDSHELF_CLI"), "watch",
+                                      "--db", f->db, f->lib, NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  event = read_event (lines, parser);
+  g_assert_cmpstr (json_object_get_string_member (event, "event"), ==, "scanned");
+  event = read_event (lines, parser);
+  g_assert_cmpstr (json_object_get_string_member (event, "event"), ==, "root");
+  g_assert_cmpstr (json_object_get_string_member (event, "state"), ==, "polling");
+  g_assert_cmpint (json_object_get_int_member (event, "poll_interval"), ==, 300);
+  g_assert_cmpint (json_object_get_int_member (event, "monitors"), ==, 1);
+
+  g_subprocess_send_signal (proc, SIGINT);
+  g_subprocess_wait (proc, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -496,6 +529,7 @@ main (int    argc,
   ADD ("/cli/skipped", test_skipped);
   ADD ("/cli/media", test_media);
   ADD ("/cli/watch", test_watch);
+  ADD ("/cli/watch-polling", test_watch_polling);
 #undef ADD
 
   status = g_test_run ();

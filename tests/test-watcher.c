@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vs-library-model.h"
 #include "vs-library-watcher.h"
@@ -361,6 +362,32 @@ test_rename_move (Fixture       *f,
                               "renamed/keep.mkv"));
 }
 
+/* Names that are bytes, not text, and a folder that links to itself. */
+static void
+test_odd_names (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *latin1 = lib_path (f, "caf\xe9.mp4");
+  g_autofree char *renamed = lib_path (f, "new\nline \xff.mkv");
+  g_autofree char *loop = lib_path (f, "loop/self");
+  g_autoptr(VsVideoRecord) before = NULL;
+  g_autoptr(VsVideoRecord) after = NULL;
+
+  start (f, 0);
+  touch (f, "loop/x.mp4", "1");
+  WAIT_FOR (f, listing_is (f, "loop/x.mp4"));
+  g_assert_cmpint (symlink ("..", loop), ==, 0);
+  touch (f, "caf\xe9.mp4", "1");
+  WAIT_FOR (f, listing_is (f, "caf\xe9.mp4|loop/x.mp4"));
+  before = lookup (f, "caf\xe9.mp4");
+
+  g_assert_cmpint (g_rename (latin1, renamed), ==, 0);
+  WAIT_FOR (f, listing_is (f, "loop/x.mp4|new\nline \xff.mkv"));
+  after = lookup (f, "new\nline \xff.mkv");
+  g_assert_cmpint (after->id, ==, before->id);
+  g_assert_true (g_utf8_validate (after->display_name, -1, NULL));
+}
+
 /* A burst of files into one folder: a bounded number of rescans, not one per file. */
 static void
 test_burst (Fixture       *f,
@@ -527,6 +554,7 @@ main (int    argc,
   ADD ("/watcher/files", test_files);
   ADD ("/watcher/folders", test_folders);
   ADD ("/watcher/rename-move", test_rename_move);
+  ADD ("/watcher/odd-names", test_odd_names);
   ADD ("/watcher/burst", test_burst);
   ADD ("/watcher/hls-grows", test_hls_grows);
   ADD ("/watcher/budget", test_budget);

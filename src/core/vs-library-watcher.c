@@ -571,6 +571,14 @@ apply_moves (Batch *batch)
         g_warning ("Cannot follow a rename: %s", error->message);
       if (!moved)
         continue;
+      /* The cache names thumbnails by URI: ours of the old name would only linger. */
+      if (!g_file_test (from, G_FILE_TEST_EXISTS))
+        {
+          g_autofree char *uri = g_filename_to_uri (from, NULL, NULL);
+
+          if (uri != NULL)
+            vs_thumbnail_delete_own (uri);
+        }
       change = g_new0 (VsScanChange, 1);
       change->kind = VS_SCAN_CHANGE_MOVED;
       change->path = g_strdup (to);

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -100,6 +101,7 @@ typedef struct
   /* rescans */
   gboolean            shallow;
   GPtrArray          *changes;        /* VsScanChange, or NULL when nobody asks */
+  GStrv               real_roots;     /* shallow: the library's roots, symlinks resolved */
 } ScanContext;
 
 void
@@ -533,6 +535,32 @@ is_kept (ScanContext *ctx,
   return FALSE;
 }
 
+static gboolean
+links_into_library (ScanContext *ctx,
+                    const char  *link)
+{
+  g_autofree char *target = realpath (link, NULL);
+
+  if (ctx->real_roots == NULL)
+    {
+      g_auto(GStrv) roots = vs_database_dup_roots (ctx->db, NULL);
+      g_autoptr(GStrvBuilder) real = g_strv_builder_new ();
+
+      for (guint i = 0; roots != NULL && roots[i] != NULL; i++)
+        {
+          g_autofree char *path = realpath (roots[i], NULL);
+
+          if (path != NULL)
+            g_strv_builder_add (real, path);
+        }
+      ctx->real_roots = g_strv_builder_end (real);
+    }
+  for (guint i = 0; target != NULL && ctx->real_roots[i] != NULL; i++)
+    if (vs_path_is_inside (target, ctx->real_roots[i]))
+      return TRUE;
+  return FALSE;
+}
+
 static void scan_folder (ScanContext *ctx,
                          int          dirfd,
                          const char  *path,
@@ -755,8 +783,11 @@ scan_folder (ScanContext *ctx,
           Entry *e = g_ptr_array_index (subdirs, i);
           g_autofree char *sub = g_build_filename (path, e->name, NULL);
 
-          /* A shallow rescan leaves known subfolders to their own rescans. */
+          /* A shallow rescan leaves known subfolders to their own rescans, and a link to a
+           * folder of the library to its real path (a whole scan lists it there). */
           if (ctx->shallow && depth == 0 && g_hash_table_remove (ctx->db_folders, sub))
+            continue;
+          if (ctx->shallow && e->type == DT_LNK && links_into_library (ctx, sub))
             continue;
           if (e->type == DT_LNK)
             {
@@ -1069,6 +1100,7 @@ run_scan (VsScanner           *self,
   g_clear_pointer (&ctx.video_ext, g_hash_table_unref);
   g_clear_pointer (&ctx.db_folders, g_hash_table_unref);
   g_clear_pointer (&ctx.kept_prefixes, g_ptr_array_unref);
+  g_clear_pointer (&ctx.real_roots, g_strfreev);
 
   if (out_summary != NULL)
     *out_summary = ctx.summary;

@@ -73,6 +73,7 @@ struct _VsWindow
   gboolean              opened;            /* the library is open */
   gboolean              probing;           /* a media update runs */
   gboolean              probe_again;       /* files settled meanwhile */
+  gboolean              folders_changed;   /* the watcher added or removed folders */
 };
 
 G_DEFINE_FINAL_TYPE (VsWindow, vs_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -595,14 +596,19 @@ on_watched_changes (VsWindow *self,
                     guint     n_changes)
 {
   vs_library_model_refresh (self->model);
+  if (self->folders_changed)
+    vs_sidebar_reload (self->sidebar);
+  self->folders_changed = FALSE;
 }
 
 static void
 on_folder_changed (VsWindow           *self,
                    const VsScanChange *change)
 {
-  if (change->kind == VS_SCAN_CHANGE_FOLDER_ADDED || change->kind == VS_SCAN_CHANGE_FOLDER_REMOVED)
-    vs_sidebar_reload (self->sidebar);
+  /* The sidebar reloads once, when the batch is done. */
+  self->folders_changed |= change->kind == VS_SCAN_CHANGE_FOLDER_ADDED ||
+                           change->kind == VS_SCAN_CHANGE_FOLDER_REMOVED ||
+                           change->kind == VS_SCAN_CHANGE_MOVED;
 }
 
 static void
