@@ -3,9 +3,7 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <glib/gstdio.h>
-#include <string.h>
 #include <sys/stat.h>
 
 #include "vs-library-watcher.h"

@@ -29,15 +29,10 @@ EOF
 }
 die() { echo "bench-watch: $*" >&2; exit 1; }
 
-CLI=
-while [ $# -gt 0 ]; do
-  case $1 in
-    --cli) [ $# -ge 2 ] || { usage >&2; exit 2; }; CLI=$2; shift 2 ;;
-    --cli=*) CLI=${1#--cli=}; shift ;;
-    -h | --help) usage; exit 0 ;;
-    *) echo "bench-watch: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
-  esac
-done
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=tests/bench/lib.sh
+. "$HERE/lib.sh"
+parse_cli_args bench-watch "$@"
 
 BENCH_DATA=${BENCH_DATA:-/tmp/vidshelf-bench}
 N_DIRS=${N_DIRS:-2000}
@@ -50,14 +45,11 @@ done
 [ -n "${EPOCHREALTIME:-}" ] || die "needs bash 5 or later (EPOCHREALTIME)"
 command -v inotifywait >/dev/null || die "needs inotifywait (Debian: apt-get install inotify-tools)"
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 mkdir -p "$BENCH_DATA"
 BENCH_DATA=$(cd "$BENCH_DATA" && pwd -P)
 TREE=$BENCH_DATA/watch-tree
 WORK=$(mktemp -d "$BENCH_DATA/watch-run.XXXXXX")
-# shellcheck source=tests/bench/lib.sh
-. "$HERE/lib.sh"
 
 PIDS=()
 cleanup() {
