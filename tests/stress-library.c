@@ -3,13 +3,14 @@
  * Actors run side by side for $VIDSHELF_STRESS_SECONDS (60 by default): a mutator
  * creating, rewriting, renaming and deleting files and folders; a scanner rescanning;
  * probes and thumbnails through the media service (its helpers), as the window runs
- * them, sharing the scanner's writer; list queries on another connection. Then the tree
+ * them, sharing the scanner's writer; list queries on another connection; the folder
+ * watcher. Then the tree
  * holds still, one last scan runs, and the index must list exactly the files on disk, each
- * once. No actor may see an error ("database is locked" included) and every actor must
- * stop when asked (a deadlock fails the test by name).
+ * once. No actor may see an error, no warning may say the database was busy or locked,
+ * and every actor must stop when asked (a deadlock fails the test by name). The folder
+ * watcher runs too, on the same writer, as the window runs it.
  *
- * An actor is one function in the actors[] table; adding one (a folder watcher) is a
- * function and a line.
+ * An actor is one function in the actors[] table: adding one is a function and a line.
  */
 #include "config.h"
 
@@ -18,6 +19,7 @@
 #include <utime.h>
 
 #include "vs-database.h"
+#include "vs-library-watcher.h"
 #include "vs-media-service.h"
 #include "vs-scanner.h"
 #include "vs-test-media.h"
@@ -36,7 +38,8 @@ struct _Actor
                     Actor  *self);
   /* written by the actor's thread */
   guint       iterations;
-  guint       items;     /* changes made or indexed, files probed or thumbnailed, rows listed */
+  guint       items;     /* changes made or indexed, files probed or thumbnailed, rows
+                          * listed, folders watched */
   int         done;
   char       *failure;   /* the first error it saw */
   GThread    *thread;
@@ -53,6 +56,24 @@ struct _Stress
   int           mutating;   /* the mutator runs while set */
   GBytes       *media;      /* a real video, copied in now and then */
 };
+
+/* Set when any thread logs that the database was busy or locked: an actor may have
+ * swallowed the error into a warning (the watcher reports its rescans that way). */
+static int busy_logged;
+
+static GLogWriterOutput
+log_writer (GLogLevelFlags   level,
+            const GLogField *fields,
+            gsize            n_fields,
+            gpointer         user_data)
+{
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "MESSAGE") && fields[i].length < 0 &&
+        (strstr (fields[i].value, "locked") != NULL ||
+         strstr (fields[i].value, "in use by another program") != NULL))
+      g_atomic_int_set (&busy_logged, TRUE);
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
 
 static void
 actor_fail (Actor        *a,
@@ -307,6 +328,39 @@ run_lister (Stress *s,
     }
 }
 
+/* ---- the folder watcher, as the window runs it ------------------------------------------ */
+
+static gboolean
+wake_up (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+run_watcher (Stress *s,
+             Actor  *a)
+{
+  /* The watcher's timers use the global default context, as in the window: this thread
+   * runs it (the main thread only waits). */
+  GMainContext *context = g_main_context_default ();
+  g_autoptr(VsLibraryWatcher) watcher = NULL;
+  g_autoptr(GSource) tick = g_timeout_source_new (50);
+
+  g_source_set_callback (tick, wake_up, NULL, NULL);
+  g_source_attach (tick, context);
+  watcher = vs_library_watcher_new (s->writer);
+  vs_library_watcher_add_root (watcher, s->root);
+  while (!g_cancellable_is_cancelled (s->stop))
+    g_main_context_iteration (context, TRUE);
+  a->iterations = vs_library_watcher_get_n_rescans (watcher);
+  a->items = vs_library_watcher_get_n_monitors (watcher);
+  vs_library_watcher_stop (watcher);
+  while (vs_library_watcher_get_busy (watcher))
+    g_main_context_iteration (context, TRUE);
+  g_clear_object (&watcher);
+  g_source_destroy (tick);
+}
+
 /* ---- the run ------------------------------------------------------------------------ */
 
 static Actor actors[] = {
@@ -315,6 +369,7 @@ static Actor actors[] = {
   { "prober", run_prober },
   { "thumbnailer", run_thumbnailer },
   { "lister", run_lister },
+  { "watcher", run_watcher },
 };
 
 static gpointer
@@ -450,6 +505,7 @@ test_stress (void)
       failed |= actors[i].failure != NULL || actors[i].iterations == 0;
     }
   g_assert_false (failed);
+  g_assert_false (g_atomic_int_get (&busy_logged));
 
   {
     g_autoptr(VsScanner) scanner = vs_scanner_new (s.writer);
@@ -484,6 +540,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   /* The scanner reports skipped (vanished, half-written) files as warnings. */
   vs_test_allow_warnings ();
+  g_log_set_writer_func (log_writer, NULL, NULL);
   g_test_add_func ("/stress/library", test_stress);
   status = g_test_run ();
   vs_test_rm_rf (cache);

@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <string.h>
+
 #include "vs-test-utils.h"
 
 char *
@@ -72,8 +74,8 @@ vs_test_file_checksum (const char *path)
 }
 
 static int
-compare_names (gconstpointer a,
-               gconstpointer b)
+compare_strings (gconstpointer a,
+                 gconstpointer b)
 {
   return strcmp (*(char * const *) a, *(char * const *) b);
 }
@@ -89,7 +91,7 @@ vs_test_folder_digest (const char *folder)
   g_assert_nonnull (dir);
   while ((name = g_dir_read_name (dir)) != NULL)
     g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_sort (names, compare_strings);
   for (guint i = 0; i < names->len; i++)
     {
       g_autofree char *path = g_build_filename (folder, g_ptr_array_index (names, i), NULL);
@@ -110,7 +112,7 @@ vs_test_list_folder (const char *folder)
   g_assert_nonnull (dir);
   while ((name = g_dir_read_name (dir)) != NULL)
     g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_sort (names, compare_strings);
   g_ptr_array_add (names, NULL);
   return g_strjoinv (" ", (char **) names->pdata);
 }
@@ -244,4 +246,31 @@ vs_test_kill_group (GSubprocess *proc)
   if (id != NULL)
     kill (-(pid_t) g_ascii_strtoll (id, NULL, 10), SIGKILL);
   g_subprocess_wait (proc, NULL, NULL);
+}
+
+char *
+vs_test_listing (VsDatabase *db,
+                 const char *lib)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  VsVideoQuery all = { 0 };
+  gsize prefix = strlen (lib) + 1;
+
+  ids = vs_database_query_ids (db, &all, &error);
+  g_assert_no_error (error);
+  records = vs_database_load_videos (db, (gint64 *) (gpointer) ids->data, ids->len, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < records->len; i++)
+    {
+      VsVideoRecord *r = g_ptr_array_index (records, i);
+
+      g_assert_true (g_str_has_prefix (r->path, lib));
+      g_ptr_array_add (names, g_strdup (r->path + prefix));
+    }
+  g_ptr_array_sort (names, compare_strings);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv ("|", (char **) names->pdata);
 }

@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "vs-database.h"
+
 G_BEGIN_DECLS
 
 char    *vs_test_make_tmpdir     (void);
@@ -21,6 +23,9 @@ void     vs_test_allow_warnings  (void);
 void     vs_test_add_fuzz_seed   (const char *target,
                                   const void *data,
                                   gsize       length);
+/* The indexed paths below @lib relative to it, sorted, joined with '|'. */
+char    *vs_test_listing         (VsDatabase *db,
+                                  const char *lib);
 /* Writes an HLS media playlist with @n_segments segments named seg%05u.ts of @seconds each,
  * and the segment files themselves when @make_segments. */
 void     vs_test_make_hls        (const char *folder,
