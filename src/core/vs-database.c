@@ -83,6 +83,14 @@ static const char * const migrations[] = {
   /* 4 → 5: nothing reads sort_name through an index since 3 (search scans it with instr):
    * keeping one cost every insert a B-tree update (a fifth of a first scan) */
   "DROP INDEX IF EXISTS videos_sort_name;",
+
+  /* 5 → 6: where each video was left, keyed by path so files played from outside the
+   * library (vidshelf FILE) are remembered too */
+  "CREATE TABLE playback ("
+  "  path BLOB PRIMARY KEY,"
+  "  position_ms INTEGER NOT NULL,"
+  "  updated_ns INTEGER NOT NULL);"
+  "CREATE INDEX playback_updated ON playback(updated_ns);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VS_DATABASE_SCHEMA_VERSION);
