@@ -30,6 +30,8 @@ struct _VsPlayerWindow
   GtkVideo        *video;
   AdwStatusPage   *error_page;
   GtkWidget       *merge_button;
+  GtkWidget       *previous_button;
+  GtkWidget       *next_button;
 
   /* owned */
   char            *database_path;
@@ -674,6 +676,8 @@ vs_player_window_class_init (VsPlayerWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, video);
   gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, merge_button);
+  gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, previous_button);
+  gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, next_button);
 
   gtk_widget_class_install_action (widget_class, "player.toggle-play", NULL, toggle_play_action);
   gtk_widget_class_install_action (widget_class, "player.seek-forward", NULL, seek_action);
