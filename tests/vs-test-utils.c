@@ -101,3 +101,24 @@ vs_test_make_hls (const char *folder,
   g_string_append (text, "#EXT-X-ENDLIST\n");
   vs_test_write_file (playlist, text->str, (gssize) text->len);
 }
+
+static gboolean
+on_wait_timeout (gpointer user_data)
+{
+  g_error ("timed out waiting for %s", (const char *) user_data);
+  return G_SOURCE_REMOVE;
+}
+
+void
+vs_test_wait_until (VsTestCondition condition,
+                    gpointer        subject,
+                    gconstpointer   data,
+                    guint           seconds,
+                    const char     *what)
+{
+  guint timeout = g_timeout_add_seconds (seconds, on_wait_timeout, (gpointer) what);
+
+  while (!condition (subject, data))
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (timeout);
+}

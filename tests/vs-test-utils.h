@@ -20,4 +20,14 @@ void     vs_test_make_hls        (const char *folder,
                                   const char *seconds,
                                   gboolean    make_segments);
 
+/* Iterates the default main context until @condition (@subject, @data) holds; a test
+ * still waiting after @seconds fails, naming @what. */
+typedef gboolean (*VsTestCondition) (gpointer      subject,
+                                     gconstpointer data);
+void     vs_test_wait_until      (VsTestCondition condition,
+                                  gpointer        subject,
+                                  gconstpointer   data,
+                                  guint           seconds,
+                                  const char     *what);
+
 G_END_DECLS

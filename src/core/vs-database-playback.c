@@ -14,18 +14,6 @@ worth_resuming (gint64 position_ms,
   return duration_ms <= 0 || position_ms < duration_ms - VS_PLAYBACK_END_MARGIN_MS;
 }
 
-static gboolean
-step_done (VsDatabase    *self,
-           sqlite3_stmt  *stmt,
-           const char    *doing,
-           GError       **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  return rc == SQLITE_DONE || _vs_database_set_error (self, error, rc, doing);
-}
-
 gboolean
 vs_database_set_position (VsDatabase  *self,
                           const char  *path,
@@ -47,7 +35,7 @@ vs_database_set_position (VsDatabase  *self,
       if (stmt != NULL)
         {
           _vs_bind_path (stmt, 1, path);
-          ok = step_done (self, stmt, "forgetting a playback position", error);
+          ok = _vs_database_step_done (self, stmt, "forgetting a playback position", error);
         }
       g_rec_mutex_unlock (&self->lock);
       return ok;
@@ -65,7 +53,7 @@ vs_database_set_position (VsDatabase  *self,
       _vs_bind_path (stmt, 1, path);
       sqlite3_bind_int64 (stmt, 2, position_ms);
       sqlite3_bind_int64 (stmt, 3, g_get_real_time () * 1000);
-      ok = step_done (self, stmt, "storing a playback position", error);
+      ok = _vs_database_step_done (self, stmt, "storing a playback position", error);
     }
   /* Bounded: the oldest entries go (the index on updated_ns keeps this cheap; stamps are
    * made unique above, so exactly the newest stay). */
@@ -80,7 +68,7 @@ vs_database_set_position (VsDatabase  *self,
       else
         {
           sqlite3_bind_int (stmt, 1, VS_PLAYBACK_MAX_ENTRIES - 1);
-          ok = step_done (self, stmt, "pruning playback positions", error);
+          ok = _vs_database_step_done (self, stmt, "pruning playback positions", error);
         }
     }
   g_rec_mutex_unlock (&self->lock);

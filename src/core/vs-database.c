@@ -680,11 +680,11 @@ lookup_id (VsDatabase  *self,
   return id;
 }
 
-static gboolean
-step_done (VsDatabase    *self,
-           sqlite3_stmt  *stmt,
-           const char    *doing,
-           GError       **error)
+gboolean
+_vs_database_step_done (VsDatabase    *self,
+                        sqlite3_stmt  *stmt,
+                        const char    *doing,
+                        GError       **error)
 {
   int rc = sqlite3_step (stmt);
 
@@ -752,7 +752,7 @@ vs_database_add_root (VsDatabase  *self,
         goto failed;
       bind_below (stmt, 1, path);
       sqlite3_bind_int64 (stmt, 3, root_id);
-      if (!step_done (self, stmt, "adding a folder", error))
+      if (!_vs_database_step_done (self, stmt, "adding a folder", error))
         goto failed;
 
       stmt = _vs_database_prepare (self,
@@ -760,7 +760,7 @@ vs_database_add_root (VsDatabase  *self,
       if (stmt == NULL)
         goto failed;
       bind_below (stmt, 1, path);
-      if (!step_done (self, stmt, "adding a folder", error))
+      if (!_vs_database_step_done (self, stmt, "adding a folder", error))
         goto failed;
     }
 
@@ -792,7 +792,7 @@ vs_database_remove_root (VsDatabase  *self,
   if (ok)
     {
       _vs_bind_path (stmt, 1, path);
-      ok = step_done (self, stmt, "removing a folder", error);
+      ok = _vs_database_step_done (self, stmt, "removing a folder", error);
     }
   g_rec_mutex_unlock (&self->lock);
   return ok;
@@ -850,7 +850,7 @@ vs_database_set_root_scanned (VsDatabase  *self,
     {
       sqlite3_bind_int64 (stmt, 1, root_id);
       sqlite3_bind_int64 (stmt, 2, when_ns);
-      ok = step_done (self, stmt, "saving the scan time", error);
+      ok = _vs_database_step_done (self, stmt, "saving the scan time", error);
     }
   g_rec_mutex_unlock (&self->lock);
   return ok;
@@ -966,7 +966,7 @@ vs_database_delete_folder (VsDatabase  *self,
   if (stmt != NULL)
     {
       sqlite3_bind_int64 (stmt, 1, folder_id);
-      ok = step_done (self, stmt, "removing a folder", error);
+      ok = _vs_database_step_done (self, stmt, "removing a folder", error);
     }
   if (ok && out_n_videos != NULL)
     *out_n_videos = (guint) sqlite3_changes (self->db);
@@ -975,7 +975,7 @@ vs_database_delete_folder (VsDatabase  *self,
   if (ok && stmt != NULL)
     {
       sqlite3_bind_int64 (stmt, 1, folder_id);
-      ok = step_done (self, stmt, "removing a folder", error);
+      ok = _vs_database_step_done (self, stmt, "removing a folder", error);
     }
   g_rec_mutex_unlock (&self->lock);
   return ok && stmt != NULL;

@@ -79,6 +79,7 @@ typedef struct
   gint64  position_ms;
   gint64  duration_ms;
   guint   generation;
+  gboolean save;      /* else look up */
 } PositionJob;
 
 static void
@@ -100,20 +101,29 @@ position_job_new (VsPlayerWindow *self)
   return job;
 }
 
-/* A connection of its own, for a moment: WAL lets it write beside a running scan. */
+/* A connection of its own, for a moment: WAL lets it write beside a running scan. A
+ * lookup opens a reader, which never creates the library: a missing one has nothing to
+ * resume. */
 static void
-save_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
+position_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
 {
   PositionJob *job = task_data;
   g_autoptr(VsDatabase) db = NULL;
   GError *error = NULL;
+  gboolean ok;
 
-  db = vs_database_open (job->database_path, VS_DATABASE_MODE_WRITER, &error);
-  if (db == NULL ||
-      !vs_database_set_position (db, job->path, job->position_ms, job->duration_ms, &error))
+  db = vs_database_open (job->database_path,
+                         job->save ? VS_DATABASE_MODE_WRITER : VS_DATABASE_MODE_READER, &error);
+  if (db != NULL && job->save)
+    ok = vs_database_set_position (db, job->path, job->position_ms, job->duration_ms, &error);
+  else if (db != NULL)
+    ok = (job->position_ms = vs_database_get_position (db, job->path, &error)) >= 0;
+  else
+    ok = FALSE;
+  if (!ok)
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
@@ -146,6 +156,7 @@ save_position (VsPlayerWindow *self)
       !gtk_media_stream_is_prepared (self->stream) || !g_file_is_native (self->file))
     return;
   job = position_job_new (self);
+  job->save = TRUE;
   job->position_ms = gtk_media_stream_get_timestamp (self->stream) / 1000;
   job->duration_ms = gtk_media_stream_get_ended (self->stream)
                      ? job->position_ms
@@ -155,27 +166,7 @@ save_position (VsPlayerWindow *self)
   task = g_task_new (NULL, NULL, on_saved, app ? g_object_ref (app) : NULL);
   g_task_set_source_tag (task, save_position);
   g_task_set_task_data (task, job, (GDestroyNotify) position_job_free);
-  g_task_run_in_thread (task, save_thread);
-}
-
-static void
-lookup_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  PositionJob *job = task_data;
-  g_autoptr(VsDatabase) db = NULL;
-  GError *error = NULL;
-
-  /* A reader never creates the library: a missing one has nothing to resume. */
-  db = vs_database_open (job->database_path, VS_DATABASE_MODE_READER, &error);
-  if (db != NULL)
-    job->position_ms = vs_database_get_position (db, job->path, &error);
-  if (db == NULL || job->position_ms < 0)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+  g_task_run_in_thread (task, position_thread);
 }
 
 static void
@@ -226,7 +217,7 @@ look_up_position (VsPlayerWindow *self)
   task = g_task_new (NULL, self->cancellable, on_looked_up, g_object_ref (self));
   g_task_set_source_tag (task, look_up_position);
   g_task_set_task_data (task, position_job_new (self), (GDestroyNotify) position_job_free);
-  g_task_run_in_thread (task, lookup_thread);
+  g_task_run_in_thread (task, position_thread);
 }
 
 /* The stream ------------------------------------------------------------------ */

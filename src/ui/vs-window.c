@@ -762,18 +762,25 @@ play_action (GtkWidget  *widget,
   play_at (self, self->menu_position);
 }
 
+/* The file of the context menu's item (an HLS item's playlist), or NULL. */
+static GFile *
+menu_file (VsWindow *self)
+{
+  if (self->menu_video == NULL || vs_video_get_uri (self->menu_video) == NULL)
+    return NULL;
+  return g_file_new_for_uri (vs_video_get_uri (self->menu_video));
+}
+
 static void
 open_with_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
   VsWindow *self = VS_WINDOW (widget);
-  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFile) file = menu_file (self);
 
-  if (self->menu_video == NULL || vs_video_get_uri (self->menu_video) == NULL)
-    return;
-  file = g_file_new_for_uri (vs_video_get_uri (self->menu_video));
-  vs_open_with_other_application (GTK_WINDOW (self), file);
+  if (file != NULL)
+    vs_open_with_other_application (GTK_WINDOW (self), file);
 }
 
 static void
@@ -782,12 +789,11 @@ open_folder_action (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   VsWindow *self = VS_WINDOW (widget);
-  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFile) file = menu_file (self);
   g_autofree char *path = NULL;
 
-  if (self->menu_video == NULL || vs_video_get_uri (self->menu_video) == NULL)
+  if (file == NULL)
     return;
-  file = g_file_new_for_uri (vs_video_get_uri (self->menu_video));
   /* An HLS item is its folder (the URI is its playlist's): show that folder. */
   if (vs_video_get_is_hls (self->menu_video))
     {
@@ -942,11 +948,10 @@ trash_action (GtkWidget  *widget,
               GVariant   *parameter)
 {
   VsWindow *self = VS_WINDOW (widget);
-  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFile) file = menu_file (self);
 
-  if (self->menu_video == NULL || vs_video_get_uri (self->menu_video) == NULL)
+  if (file == NULL)
     return;
-  file = g_file_new_for_uri (vs_video_get_uri (self->menu_video));
   /* An HLS item is the whole folder of the playlist and its segments. */
   if (vs_video_get_is_hls (self->menu_video))
     {
@@ -984,14 +989,12 @@ merge_action (GtkWidget  *widget,
               GVariant   *parameter)
 {
   VsWindow *self = VS_WINDOW (widget);
-  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFile) file = menu_file (self);
   g_autofree char *path = NULL;
   VsMergeDialog *dialog;
 
-  if (self->menu_video == NULL || !vs_video_get_is_hls (self->menu_video) ||
-      vs_video_get_uri (self->menu_video) == NULL)
+  if (file == NULL || !vs_video_get_is_hls (self->menu_video))
     return;
-  file = g_file_new_for_uri (vs_video_get_uri (self->menu_video));
   if ((path = g_file_get_path (file)) == NULL)
     return;
   dialog = vs_merge_dialog_new (GTK_WINDOW (self), path);
