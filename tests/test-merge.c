@@ -614,6 +614,25 @@ test_discontinuity (void)
   vs_test_rm_rf (dir);
 }
 
+/* Audio that starts 4 s into the video: the muxer must queue 4 s of video before it
+ * can interleave, more than its starting latency. */
+static void
+test_late_audio (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *folder = g_build_filename (dir, "late", NULL);
+  g_autofree char *output = g_build_filename (dir, "late.mp4", NULL);
+  g_autoptr(VsHlsMerge) merge = NULL;
+  g_autoptr(GError) error = NULL;
+
+  vs_test_media_hls_late_audio (folder, 8, 4);
+  merge = vs_hls_merge_new (folder);
+  g_assert_true (vs_hls_merge_run (merge, NULL, &error));
+  g_assert_no_error (error);
+  assert_merged (output, 8000);
+  vs_test_rm_rf (dir);
+}
+
 /* fMP4 fragments carry their own decode times, which qtdemux follows back to zero. */
 static void
 test_discontinuity_fmp4 (void)
@@ -1369,6 +1388,7 @@ main (int    argc,
   g_test_add_data_func ("/merge/fmp4/byterange", GINT_TO_POINTER (TRUE), test_fmp4);
   g_test_add_func ("/merge/byterange", test_byterange);
   g_test_add_func ("/merge/discontinuity", test_discontinuity);
+  g_test_add_func ("/merge/late-audio", test_late_audio);
   g_test_add_func ("/merge/refuse/discontinuity-fmp4", test_discontinuity_fmp4);
   for (guint i = 0; i < G_N_ELEMENTS (refusals); i++)
     {

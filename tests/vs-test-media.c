@@ -154,10 +154,11 @@ vs_test_media_hls (const char *folder,
   gst_element_set_state (pipeline, GST_STATE_NULL);
 }
 
-void
-vs_test_media_hls_av (const char *folder,
-                      guint       seconds,
-                      const char *pattern)
+static void
+make_hls_av (const char *folder,
+             guint       seconds,
+             const char *pattern,
+             guint       audio_delay)
 {
   g_autofree char *playlist = g_build_filename (folder, "index.m3u8", NULL);
   g_autofree char *segments = g_build_filename (folder, "seg%05d.ts", NULL);
@@ -167,9 +168,10 @@ vs_test_media_hls_av (const char *folder,
     "videotestsrc pattern=%s num-buffers=%u ! video/x-raw,width=320,height=240,framerate=25/1 "
     "! videoconvert ! video/x-raw,format=I420 ! x264enc speed-preset=ultrafast key-int-max=25 "
     "! h264parse ! sink.video "
-    "audiotestsrc num-buffers=%u samplesperbuffer=1024 ! audio/x-raw,rate=48000 ! audioconvert "
-    "! avenc_aac ! aacparse ! sink.audio",
-    segments, playlist, pattern, seconds * 25, seconds * 48000 / 1024);
+    "audiotestsrc timestamp-offset=%" G_GUINT64_FORMAT " num-buffers=%u samplesperbuffer=1024 "
+    "! audio/x-raw,rate=48000 ! audioconvert ! avenc_aac ! aacparse ! sink.audio",
+    segments, playlist, pattern, seconds * 25, (guint64) audio_delay * GST_SECOND,
+    (seconds - audio_delay) * 48000 / 1024);
   g_autoptr(GError) error = NULL;
   g_autoptr(GstElement) pipeline = NULL;
   gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
@@ -190,6 +192,23 @@ vs_test_media_hls_av (const char *folder,
       g_usleep (20 * 1000);
     }
   gst_element_set_state (pipeline, GST_STATE_NULL);
+}
+
+void
+vs_test_media_hls_av (const char *folder,
+                      guint       seconds,
+                      const char *pattern)
+{
+  make_hls_av (folder, seconds, pattern, 0);
+}
+
+void
+vs_test_media_hls_late_audio (const char *folder,
+                              guint       seconds,
+                              guint       audio_delay)
+{
+  g_assert_cmpuint (audio_delay, <, seconds);
+  make_hls_av (folder, seconds, "smpte", audio_delay);
 }
 
 void

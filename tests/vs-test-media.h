@@ -33,6 +33,11 @@ void     vs_test_media_hls         (const char *folder,
 void     vs_test_media_hls_av      (const char *folder,
                                     guint       seconds,
                                     const char *pattern);
+/* As vs_test_media_hls_av(), but the audio starts @audio_delay seconds after the video, so
+ * the segments carry that much video before the first audio. */
+void     vs_test_media_hls_late_audio (const char *folder,
+                                       guint       seconds,
+                                       guint       audio_delay);
 /* @seconds of H.264 + AAC (320x240, 25 fps) in a fragmented MP4, one fragment a second. */
 void     vs_test_media_fmp4        (const char *path,
                                     guint       seconds);

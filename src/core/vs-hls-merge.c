@@ -51,10 +51,14 @@ GST_DEBUG_CATEGORY_STATIC (vs_merge_debug);
 
 #define READ_SIZE          (1024 * 1024)
 #define QUEUE_BYTES        (2 * READ_SIZE)       /* appsrc's queue before the feeder waits */
-/* The demuxer's thread pushes every stream straight into the muxer, whose inputs may each
- * queue this much: enough for any sane interleaving of audio and video, and no thread
- * hand-over per sample (a multiqueue's two threads cost more than the muxing itself). */
-#define MUX_LATENCY        (5 * GST_SECOND)
+/* The demuxer's thread pushes every stream straight into the muxer (a multiqueue's two
+ * threads cost more than the muxing itself), whose inputs each queue up to its latency.
+ * A second is enough for usual interleaving and bounds memory whatever the bitrate; when
+ * audio and video lie further apart, a full input blocks the demuxer before the other
+ * input gets data, and the watchdog doubles the latency until the muxer moves again. */
+#define MUX_LATENCY        (1 * GST_SECOND)
+#define MUX_LATENCY_MAX    (32 * GST_SECOND)
+#define LATENCY_STEP_US    (250 * G_TIME_SPAN_MILLISECOND)
 /* No output for this long while the pipeline should be busy: report, never hang. */
 #define STALL_TIMEOUT_US   (60 * G_USEC_PER_SEC)
 #define DURATION_SLACK_MS  1000
@@ -135,6 +139,7 @@ typedef struct
   GstElement   *appsrc;        /* borrowed from the pipeline */
   gint          mux_buffers;   /* atomic: buffers the muxer wrote, for the stall watchdog */
   GstElement   *mux;           /* borrowed */
+  GstClockTime  mux_latency;   /* feeder thread */
   GstBufferPool *pool;         /* owned: the reads' buffers, reused (no page faults) */
   GMutex        lock;
   GCond         cond;
@@ -745,14 +750,26 @@ check_streams_at_eos (GstPad          *pad,
   return GST_PAD_PROBE_OK;
 }
 
+/* Counts the muxer's output for the stall watchdog, and drops its requests to fsync after
+ * each index rewrite: a crash leaves only the temporary file, which the next run removes,
+ * and the result is made durable once, before the source goes to the trash (sync_file).
+ * Each request costs a flush of everything written so far, a quarter of a merge's time. */
 static GstPadProbeReturn
-count_output (GstPad          *pad,
-              GstPadProbeInfo *info,
-              gpointer         user_data)
+on_mux_output (GstPad          *pad,
+               GstPadProbeInfo *info,
+               gpointer         user_data)
 {
   Merge *m = user_data;
 
   g_atomic_int_inc (&m->mux_buffers);
+  if ((info->type & GST_PAD_PROBE_TYPE_BUFFER) != 0 &&
+      GST_BUFFER_FLAG_IS_SET (GST_PAD_PROBE_INFO_BUFFER (info), GST_BUFFER_FLAG_SYNC_AFTER))
+    {
+      GstBuffer *buffer = gst_buffer_make_writable (GST_PAD_PROBE_INFO_BUFFER (info));
+
+      GST_BUFFER_FLAG_UNSET (buffer, GST_BUFFER_FLAG_SYNC_AFTER);
+      GST_PAD_PROBE_INFO_DATA (info) = buffer;
+    }
   return GST_PAD_PROBE_OK;
 }
 
@@ -774,6 +791,15 @@ check_stall (Merge   *m,
     {
       *last_count = count;
       *last_done = m->done_bytes;
+      *since = now;
+      return TRUE;
+    }
+  if (now - *since >= LATENCY_STEP_US && m->mux_latency < MUX_LATENCY_MAX)
+    {
+      m->mux_latency *= 2;
+      GST_INFO ("no progress: muxer latency raised to %" GST_TIME_FORMAT,
+                GST_TIME_ARGS (m->mux_latency));
+      g_object_set (m->mux, "latency", m->mux_latency, NULL);
       *since = now;
       return TRUE;
     }
@@ -830,6 +856,7 @@ build_pipeline (Merge   *m,
   guint64 reserve_ns;
 
   m->pipeline = gst_pipeline_new ("vs-merge");
+  m->mux_latency = MUX_LATENCY;
   if ((m->appsrc = make_element ("appsrc", error)) == NULL)
     return FALSE;
   gst_bin_add (GST_BIN (m->pipeline), m->appsrc);
@@ -839,7 +866,7 @@ build_pipeline (Merge   *m,
   if ((m->mux = make_element ("mp4mux", error)) == NULL)
     return FALSE;
   gst_bin_add (GST_BIN (m->pipeline), m->mux);
-  if ((sink = make_element ("filesink", error)) == NULL)
+  if ((sink = make_element ("fdsink", error)) == NULL)
     return FALSE;
   gst_bin_add (GST_BIN (m->pipeline), sink);
 
@@ -858,11 +885,13 @@ build_pipeline (Merge   *m,
   /* A tenth more than the playlist says plus 10 s, in case the media runs long. */
   reserve_ns = (guint64) (m->duration_ms + m->duration_ms / 10 + 10000) * GST_MSECOND;
   g_object_set (m->mux,
-                "latency", (guint64) MUX_LATENCY,
+                "latency", m->mux_latency,
                 "reserved-max-duration", reserve_ns,
                 "reserved-bytes-per-sec", RESERVED_BYTES_PER_SEC,
                 NULL);
-  g_object_set (sink, "location", m->temp, "sync", FALSE, "async", FALSE, NULL);
+  /* The locked descriptor, not filesink: opening the file again truncates it, and ext4 then
+   * starts writing the whole file back at close (auto_da_alloc), in the merge's time. */
+  g_object_set (sink, "fd", m->lock_fd, "sync", FALSE, "async", FALSE, NULL);
 
   g_signal_connect (demux, "pad-added", G_CALLBACK (on_pad_added), m);
   {
@@ -870,7 +899,7 @@ build_pipeline (Merge   *m,
     g_autoptr(GstPad) mux_src = gst_element_get_static_pad (m->mux, "src");
 
     gst_pad_add_probe (mux_src, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
-                       count_output, m, NULL);
+                       on_mux_output, m, NULL);
     gst_pad_add_probe (demux_sink, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, check_streams_at_eos,
                        m, NULL);
   }
@@ -1553,9 +1582,10 @@ lock_temp (Merge   *m,
       if (fstat (fd, &st) == 0 && g_lstat (m->temp, &path_st) == 0 &&
           st.st_dev == path_st.st_dev && st.st_ino == path_st.st_ino)
         {
+          /* only a leftover is truncated: see build_pipeline() */
           if (st.st_size > 0)
-            g_debug ("Emptied the leftover %s", m->temp);
-          if (ftruncate (fd, 0) != 0)
+            g_debug ("Emptying the leftover %s", m->temp);
+          if (st.st_size > 0 && ftruncate (fd, 0) != 0)
             {
               saved = errno;
               close (fd);
@@ -1590,6 +1620,7 @@ static gboolean
 merge_run (Merge   *m,
            GError **error)
 {
+  g_autofree char *out_dir = NULL;
   gboolean ok;
 
   if (!resolve_paths (m, error))
@@ -1618,16 +1649,15 @@ merge_run (Merge   *m,
   ok = ok && !g_cancellable_set_error_if_cancelled (m->cancellable, error);
   ok = ok && move_into_place (m, error);
   unlock_temp (m, !ok);
-  if (!ok)
+  if (!ok || !m->remove_source)
+    return ok;
+  /* the new name must be on disk before the source leaves */
+  out_dir = g_path_get_dirname (m->output);
+  if (!sync_file (out_dir, error) || !trash_source (m, error))
     return FALSE;
-  if (m->remove_source && !trash_source (m, error))
-    return FALSE;
-  if (m->remove_source)
-    {
-      g_mutex_lock (&m->self->lock);
-      m->self->trashed = TRUE;
-      g_mutex_unlock (&m->self->lock);
-    }
+  g_mutex_lock (&m->self->lock);
+  m->self->trashed = TRUE;
+  g_mutex_unlock (&m->self->lock);
   return TRUE;
 }
 
