@@ -103,12 +103,13 @@ press_next_previous (GtkApplication *app,
                      const char     *b)
 {
   VsWindow *window = find_window (app, VS_TYPE_WINDOW);
-  VsPlayerWindow *player = vs_player_window_get_default (app, NULL);
+  VsPlayerWindow *player;
 
   /* Activating the first item of the grid's view, then walking it */
   g_signal_emit_by_name (gtk_widget_get_template_child (GTK_WIDGET (window), VS_TYPE_WINDOW,
                                                         "grid"), "activate", 0);
   wait_for (app, player_file_is, a, "the first item in the player");
+  player = find_window (app, VS_TYPE_PLAYER_WINDOW);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (player), "player.next", NULL));
   wait_for (app, player_file_is, b, "the next item");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (player), "player.previous", NULL));

@@ -727,6 +727,37 @@ test_playback_positions (Fixture       *f,
   g_assert_cmpint (vs_database_get_position (f->db, "/lib/10.mp4", &error), ==, 10010);
 }
 
+static gpointer
+open_writer_thread (gpointer path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsDatabase) db = vs_database_open (path, VS_DATABASE_MODE_WRITER, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (vs_database_get_schema_version (db), ==, VS_DATABASE_SCHEMA_VERSION);
+  return NULL;
+}
+
+/* Connections that open a new library at once (the window's writer and the player's
+ * reader on first start, or two processes) each migrate it once, not twice. */
+static void
+test_concurrent_create (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+
+  for (guint round = 0; round < 8; round++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/library%u.db", dir, round);
+      GThread *threads[4];
+
+      for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+        threads[i] = g_thread_new ("open", open_writer_thread, path);
+      for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+        g_thread_join (threads[i]);
+    }
+  vs_test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -735,6 +766,7 @@ main (int    argc,
 
   g_test_add ("/database/create", Fixture, NULL, fixture_setup, test_create, fixture_teardown);
   g_test_add_func ("/database/migrate/from-v1", test_migrate);
+  g_test_add_func ("/database/migrate/concurrent", test_concurrent_create);
   g_test_add_func ("/database/refuse/not-a-database", test_not_a_database);
   g_test_add_func ("/database/refuse/foreign", test_foreign_database);
   g_test_add ("/database/refuse/too-new", Fixture, NULL, fixture_setup, test_too_new,

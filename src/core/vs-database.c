@@ -378,11 +378,25 @@ _vs_database_migrate (VsDatabase  *self,
 
   while (self->schema_version < version)
     {
-      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d",
-                                               self->schema_version + 1);
+      g_autofree char *bump = NULL;
+      gint64 current = 0;
 
       if (!vs_database_begin (self, error))
         return FALSE;
+      /* Another connection (another process, or the player's on first start) may have
+       * migrated while this one waited for the write lock: go on from where the file is. */
+      if (!query_int (self, "PRAGMA user_version", &current, error))
+        {
+          vs_database_rollback (self);
+          return FALSE;
+        }
+      self->schema_version = (int) current;
+      if (self->schema_version >= version)
+        {
+          vs_database_rollback (self);
+          break;
+        }
+      bump = g_strdup_printf ("PRAGMA user_version = %d", self->schema_version + 1);
       if (!_vs_database_exec (self, migrations[self->schema_version], error) ||
           (self->schema_version == 0 &&
            !_vs_database_exec (self, "PRAGMA application_id = 1448298566", error)) ||
@@ -514,6 +528,9 @@ open_connection (const char      *path,
       _vs_database_set_error (self, error, rc, "opening");
       return NULL;
     }
+  /* Before the first read: a library another connection is creating or migrating is
+   * locked for a moment, which is worth waiting for */
+  sqlite3_busy_timeout (self->db, 10000);
   if (!check_identity (self, error) || !configure_connection (self, error))
     return NULL;
 
