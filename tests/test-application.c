@@ -8,6 +8,7 @@
 #include "vs-application.h"
 #include "vs-database.h"
 #include "vs-player-window.h"
+#include "vs-sidebar.h"
 #include "vs-test-media.h"
 #include "vs-test-utils.h"
 #include "vs-window.h"
@@ -55,6 +56,17 @@ library_shows (gpointer      app,
          vs_window_get_model (window) != NULL &&
          !vs_library_model_get_busy (vs_window_get_model (window)) &&
          vs_window_get_video_count (window) == GPOINTER_TO_INT (data);
+}
+
+static gboolean
+sidebar_shows (gpointer      app,
+               gconstpointer folder)
+{
+  VsWindow *window = find_window (app, VS_TYPE_WINDOW);
+  VsSidebar *sidebar = VS_SIDEBAR (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                                  VS_TYPE_WINDOW, "sidebar"));
+
+  return g_strcmp0 (vs_sidebar_get_folder (sidebar), folder) == 0;
 }
 
 /* The player plays the file at path @data, and its position has moved. */
@@ -162,6 +174,7 @@ test_open (void)
   g_assert_cmpuint (g_strv_length (roots), ==, 1);
   g_assert_cmpstr (roots[0], ==, folder);
   g_assert_true (gtk_widget_get_visible (find_window (GTK_APPLICATION (app), VS_TYPE_WINDOW)));
+  wait_for (GTK_APPLICATION (app), sidebar_shows, folder, "the folder selected in the sidebar");
 
   /* Activation plays in Vidshelf's player, which walks the view */
   press_next_previous (GTK_APPLICATION (app), a, b);

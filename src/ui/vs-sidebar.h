@@ -17,6 +17,10 @@ void        vs_sidebar_set_database  (VsSidebar  *self,
 /* Reloads the tree after a scan, keeping expanded folders and the selection when they
  * still exist. */
 void        vs_sidebar_reload        (VsSidebar  *self);
+/* The same, then selects @folder (a library root, or a folder whose parents were
+ * expanded) instead of the current one. */
+void        vs_sidebar_reload_selecting (VsSidebar  *self,
+                                         const char *folder);
 /* The selected folder (filename encoding), or NULL for All Videos. */
 const char *vs_sidebar_get_folder    (VsSidebar  *self);
 gboolean    vs_sidebar_get_recursive (VsSidebar  *self);

@@ -71,7 +71,7 @@ struct _VsWindow
   GdkFrameClock        *paint_clock;       /* while the start-up scan waits for a paint */
   gint64                last_probe_refresh;
   gboolean              scanning;
-  gboolean              announce_scan;     /* a folder was added: say so when done */
+  char                 *added_folder;      /* given to add: shown once scanned */
   gboolean              opened;            /* the library is open */
 };
 
@@ -565,12 +565,17 @@ on_scanned (GObject      *object,
     }
   set_scanning (self, FALSE);
   vs_library_model_refresh (self->model);
-  vs_sidebar_reload (self->sidebar);
+  if (ok && self->added_folder != NULL)
+    {
+      vs_sidebar_reload_selecting (self->sidebar, self->added_folder);
+      adw_toast_overlay_add_toast (self->toast_overlay,
+                                   adw_toast_new (_("Folder added to the library")));
+    }
+  else
+    vs_sidebar_reload (self->sidebar);
+  g_clear_pointer (&self->added_folder, g_free);
   g_strfreev (self->roots);
   self->roots = vs_database_dup_roots (self->reader, NULL);
-  if (ok && self->announce_scan)
-    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Folder added to the library")));
-  self->announce_scan = FALSE;
   scan_pending_folders (self);
 
   /* Durations and sizes of new files, in the background; thumbnails come per cell. */
@@ -608,7 +613,8 @@ scan_pending_folders (VsWindow *self)
     return;
   g_ptr_array_add (self->pending_folders, NULL);
   scan_folders (self, (const char * const *) self->pending_folders->pdata);
-  self->announce_scan = TRUE;
+  g_free (self->added_folder);
+  self->added_folder = g_strdup (g_ptr_array_index (self->pending_folders, 0));
   g_ptr_array_set_size (self->pending_folders, 0);
 }
 
@@ -1205,6 +1211,7 @@ vs_window_finalize (GObject *object)
   g_clear_object (&self->scan_cancellable);
   g_clear_pointer (&self->roots, g_strfreev);
   g_clear_pointer (&self->pending_folders, g_ptr_array_unref);
+  g_clear_pointer (&self->added_folder, g_free);
   g_clear_pointer (&self->database_path, g_free);
   g_clear_pointer (&self->default_folder, g_free);
 
