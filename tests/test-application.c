@@ -10,6 +10,7 @@
 #include "vs-player-window.h"
 #include "vs-sidebar.h"
 #include "vs-test-media.h"
+#include "vs-test-ui.h"
 #include "vs-test-utils.h"
 #include "vs-window.h"
 
@@ -37,15 +38,6 @@ find_window (GtkApplication *app,
 }
 
 /* The library window shows @data videos, all scans done. */
-/* Without GTK's GStreamer backend (libgtk-4-media-gstreamer) GtkMediaFile plays nothing. */
-static gboolean
-have_media_backend (void)
-{
-  g_autoptr(GtkMediaStream) probe = gtk_media_file_new ();
-
-  return !g_str_equal (G_OBJECT_TYPE_NAME (probe), "GtkNoMediaFile");
-}
-
 static gboolean
 library_shows (gpointer      app,
                gconstpointer data)
@@ -144,13 +136,8 @@ test_open (void)
   g_auto(GStrv) roots = NULL;
   g_autoptr(VsDatabase) reader = NULL;
 
-  if (!vs_test_media_require (elements))
+  if (!vs_test_require_playback (elements))
     return;
-  if (!have_media_backend ())
-    {
-      g_test_skip ("GTK's media backend (libgtk-4-media-gstreamer) is not installed");
-      return;
-    }
   g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
   vs_test_media_clip (a, 6);
   vs_test_media_clip (b, 6);

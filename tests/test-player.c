@@ -2,6 +2,8 @@
  * remembers where a video was left and offers to resume there. */
 #include "config.h"
 
+#include <string.h>
+
 #include <adwaita.h>
 #ifdef GDK_WINDOWING_X11
 #include <gdk/x11/gdkx.h>
@@ -10,6 +12,7 @@
 #include "vs-database.h"
 #include "vs-player-window.h"
 #include "vs-test-media.h"
+#include "vs-test-ui.h"
 #include "vs-test-utils.h"
 
 static const char *const elements[] = {
@@ -87,21 +90,19 @@ offered (gpointer      player,
   return vs_player_window_get_resume_position (player) > 0;
 }
 
-/* Without GTK's GStreamer backend (libgtk-4-media-gstreamer) GtkMediaFile plays nothing. */
-static gboolean
-have_media_backend (void)
-{
-  g_autoptr(GtkMediaStream) probe = gtk_media_file_new ();
-
-  return !g_str_equal (G_OBJECT_TYPE_NAME (probe), "GtkNoMediaFile");
-}
-
 static GtkWidget *
 child (VsPlayerWindow *player,
        const char     *name)
 {
   return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (player), VS_TYPE_PLAYER_WINDOW,
                                                     name));
+}
+
+static gboolean
+shows_error (gpointer      stack,
+             gconstpointer unused)
+{
+  return g_str_equal (gtk_stack_get_visible_child_name (stack), "error");
 }
 
 static VsPlayerWindow *
@@ -123,13 +124,8 @@ test_plays (Fixture       *f,
 {
   VsPlayerWindow *player;
 
-  if (!vs_test_media_require (elements))
+  if (!vs_test_require_playback (elements))
     return;
-  if (!have_media_backend ())
-    {
-      g_test_skip ("GTK's media backend (libgtk-4-media-gstreamer) is not installed");
-      return;
-    }
   player = open_player (f, f->clip);
   g_assert_cmpint (gtk_media_stream_get_duration (vs_player_window_get_stream (player)), >=,
                    19 * G_USEC_PER_SEC);
@@ -150,13 +146,8 @@ test_plays_hls (Fixture       *f,
   g_autofree char *playlist = g_build_filename (folder, "index.m3u8", NULL);
   VsPlayerWindow *player;
 
-  if (!vs_test_media_require (elements))
+  if (!vs_test_require_playback (elements))
     return;
-  if (!have_media_backend ())
-    {
-      g_test_skip ("GTK's media backend (libgtk-4-media-gstreamer) is not installed");
-      return;
-    }
   vs_test_media_hls (folder, 6);
   player = open_player (f, playlist);
   wait_for (player, reached, G_USEC_PER_SEC / 2, "the HLS position to advance");
@@ -234,13 +225,8 @@ test_keys (Fixture       *f,
   GtkMediaStream *stream;
   gint64 before;
 
-  if (!vs_test_media_require (elements))
+  if (!vs_test_require_playback (elements))
     return;
-  if (!have_media_backend ())
-    {
-      g_test_skip ("GTK's media backend (libgtk-4-media-gstreamer) is not installed");
-      return;
-    }
   player = open_player (f, f->clip);
   stream = vs_player_window_get_stream (player);
 
@@ -325,13 +311,8 @@ test_resume (Fixture       *f,
   VsPlayerWindow *player;
   gint64 stored;
 
-  if (!vs_test_media_require (elements))
+  if (!vs_test_require_playback (elements))
     return;
-  if (!have_media_backend ())
-    {
-      g_test_skip ("GTK's media backend (libgtk-4-media-gstreamer) is not installed");
-      return;
-    }
   /* Nothing stored yet: nothing offered */
   player = open_player (f, f->clip);
   g_assert_cmpint (vs_player_window_get_resume_position (player), ==, 0);
@@ -354,6 +335,34 @@ test_resume (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (player));
 }
 
+/* Bytes that are no video: the player says so in a sentence and offers another
+ * application. */
+static void
+test_not_a_video (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "garbage.mp4", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  VsPlayerWindow *player;
+  GtkStack *stack;
+  const char *text;
+
+  if (!vs_test_require_playback (elements))
+    return;
+  vs_test_media_random (path, 64 * 1024);
+  player = vs_player_window_new (NULL, f->db);
+  vs_player_window_play_file (player, file);
+  gtk_window_present (GTK_WINDOW (player));
+  stack = GTK_STACK (child (player, "stack"));
+  vs_test_wait_until (shows_error, stack, NULL, 60, "the error page");
+  text = adw_status_page_get_description (ADW_STATUS_PAGE (child (player, "error_page")));
+  g_assert_nonnull (text);
+  g_assert_null (strstr (text, "Error from element"));
+  g_assert_null (strchr (text, '\n'));
+  g_assert_cmpuint (strlen (text), >, 0);
+  gtk_window_destroy (GTK_WINDOW (player));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -366,6 +375,8 @@ main (int    argc,
               fixture_teardown);
   g_test_add ("/player/keys", Fixture, NULL, fixture_setup, test_keys, fixture_teardown);
   g_test_add ("/player/resume", Fixture, NULL, fixture_setup, test_resume, fixture_teardown);
+  g_test_add ("/player/not-a-video", Fixture, NULL, fixture_setup, test_not_a_video,
+              fixture_teardown);
 
   return g_test_run ();
 }

@@ -4,6 +4,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "vs-database.h"
@@ -249,14 +251,27 @@ on_prepared (VsPlayerWindow *self)
   self->pending_seek_us = -1;
 }
 
+/* GStreamer's player says "Error from element PATH: what happened\ndebug details": only
+ * what happened is for people. */
+static char *
+describe_error (const GError *error)
+{
+  g_autofree char *first = g_strndup (error->message, strcspn (error->message, "\n"));
+  const char *what = g_str_has_prefix (first, "Error from element ") ? strrchr (first, ':') : NULL;
+
+  return g_strdup (what != NULL && what[1] != '\0' ? g_strstrip ((char *) what + 1) : first);
+}
+
 static void
 on_stream_error (VsPlayerWindow *self)
 {
   const GError *error = gtk_media_stream_get_error (self->stream);
+  g_autofree char *text = NULL;
 
   if (error == NULL)
     return;
-  adw_status_page_set_description (self->error_page, error->message);
+  text = describe_error (error);
+  adw_status_page_set_description (self->error_page, text);
   gtk_stack_set_visible_child_name (self->stack, "error");
 }
 
