@@ -3,6 +3,7 @@
 # already installed. Uses sudo when not root.
 set -eu
 
+# inotify-tools: the peer of tests/bench/bench-watch.sh
 packages="
   meson ninja-build pkg-config gcc gettext
   libglib2.0-dev libgtk-4-dev libadwaita-1-dev libsqlite3-dev libjson-glib-dev
@@ -13,6 +14,7 @@ packages="
   gstreamer1.0-libav gstreamer1.0-plugins-ugly gstreamer1.0-tools
   gstreamer1.0-plugins-base-apps
   xvfb xauth dbus-x11 adwaita-icon-theme
+  inotify-tools
 "
 
 missing=""

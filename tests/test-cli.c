@@ -4,6 +4,7 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -415,6 +416,97 @@ test_media (Fixture       *f,
   g_assert_cmpint (json_object_get_int_member (summary2, "probed"), ==, 0);
 }
 
+static JsonObject *
+read_event (GDataInputStream *lines,
+            JsonParser       *parser)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  json_parser_load_from_data (parser, line, -1, &error);
+  g_assert_no_error (error);
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+/* watch: a scan line, the root's state, one line a change; Ctrl+C ends it with 0. */
+static void
+test_watch (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *clip = g_build_filename (f->lib, "sub", "new clip.mp4", NULL);
+  g_autofree char *clip_uri = g_filename_to_uri (clip, NULL, NULL);
+  JsonObject *event;
+
+  put (f, "old.mkv", 1);
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, g_getenv ("VIDSHELF_CLI"),
+                           "watch", "--db", f->db, f->lib, NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+
+  event = read_event (lines, parser);
+  g_assert_cmpstr (json_object_get_string_member (event, "event"), ==, "scanned");
+  g_assert_cmpint (json_object_get_int_member (event, "added"), ==, 1);
+  event = read_event (lines, parser);
+  g_assert_cmpstr (json_object_get_string_member (event, "event"), ==, "root");
+  g_assert_cmpstr (json_object_get_string_member (event, "state"), ==, "watching");
+  g_assert_cmpint (json_object_get_int_member (event, "monitors"), ==, 2);
+
+  vs_test_write_file (clip, "12", -1);
+  event = read_event (lines, parser);
+  g_assert_cmpstr (json_object_get_string_member (event, "event"), ==, "folder-added");
+  event = read_event (lines, parser);
+  g_assert_cmpstr (json_object_get_string_member (event, "event"), ==, "added");
+  g_assert_cmpstr (json_object_get_string_member (event, "uri"), ==, clip_uri);
+  g_assert_cmpint (json_object_get_int_member (event, "size"), ==, 2);
+  event = read_event (lines, parser);
+  g_assert_cmpstr (json_object_get_string_member (event, "event"), ==, "stable");
+
+  g_subprocess_send_signal (proc, SIGINT);
+  g_subprocess_wait (proc, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+}
+
+/* Past the watch budget (here set through the environment) the root is polled, and says so. */
+static void
+test_watch_polling (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *event;
+
+  put (f, "a/old.mkv", 1);
+  g_subprocess_launcher_setenv (launcher, "VIDSHELF_WATCH_BUDGET", "1", TRUE);
+  proc = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("VIDSHELF_CLI"), "watch",
+                                      "--db", f->db, f->lib, NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  event = read_event (lines, parser);
+  g_assert_cmpstr (json_object_get_string_member (event, "event"), ==, "scanned");
+  event = read_event (lines, parser);
+  g_assert_cmpstr (json_object_get_string_member (event, "event"), ==, "root");
+  g_assert_cmpstr (json_object_get_string_member (event, "state"), ==, "polling");
+  g_assert_cmpint (json_object_get_int_member (event, "poll_interval"), ==, 300);
+  g_assert_cmpint (json_object_get_int_member (event, "monitors"), ==, 1);
+
+  g_subprocess_send_signal (proc, SIGINT);
+  g_subprocess_wait (proc, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -436,6 +528,8 @@ main (int    argc,
   ADD ("/cli/errors", test_errors);
   ADD ("/cli/skipped", test_skipped);
   ADD ("/cli/media", test_media);
+  ADD ("/cli/watch", test_watch);
+  ADD ("/cli/watch-polling", test_watch_polling);
 #undef ADD
 
   status = g_test_run ();

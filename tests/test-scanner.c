@@ -66,38 +66,11 @@ scan (Fixture *f)
   return summary;
 }
 
-static int
-compare_strings (gconstpointer a,
-                 gconstpointer b)
-{
-  return strcmp (*(char * const *) a, *(char * const *) b);
-}
-
 /* The indexed paths relative to the library, sorted, joined with '|'. */
 static char *
 listing (Fixture *f)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) ids = NULL;
-  g_autoptr(GPtrArray) records = NULL;
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  VsVideoQuery all = { 0 };
-  gsize prefix = strlen (f->lib) + 1;
-
-  ids = vs_database_query_ids (f->db, &all, &error);
-  g_assert_no_error (error);
-  records = vs_database_load_videos (f->db, (gint64 *) (gpointer) ids->data, ids->len, &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < records->len; i++)
-    {
-      VsVideoRecord *r = g_ptr_array_index (records, i);
-
-      g_assert_true (g_str_has_prefix (r->path, f->lib));
-      g_ptr_array_add (names, g_strdup (r->path + prefix));
-    }
-  g_ptr_array_sort (names, compare_strings);
-  g_ptr_array_add (names, NULL);
-  return g_strjoinv ("|", (char **) names->pdata);
+  return vs_test_listing (f->db, f->lib);
 }
 
 static VsVideoRecord *

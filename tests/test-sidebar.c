@@ -113,6 +113,47 @@ wait_for_row (VsSidebar  *sidebar,
   return position;
 }
 
+static char *
+row_status (VsSidebar *sidebar,
+            int        position)
+{
+  g_autoptr(GtkTreeListRow) row = gtk_tree_list_model_get_row (sidebar_tree (sidebar), position);
+  g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
+  char *status = NULL;
+
+  g_object_get (item, "status", &status, NULL);
+  return status;
+}
+
+/* The text of the visible status line in the list, after a frame. */
+static const char *
+shown_status (VsSidebar *sidebar)
+{
+  GtkWidget *view = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (sidebar),
+                                                               VS_TYPE_SIDEBAR, "list_view"));
+  GtkWidget *found = NULL;
+  GtkWidget *w = view;
+
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  /* depth-first: the first visible caption label */
+  while (w != NULL && found == NULL)
+    {
+      if (GTK_IS_LABEL (w) && gtk_widget_has_css_class (w, "caption") &&
+          gtk_widget_get_visible (w))
+        found = w;
+      else if (gtk_widget_get_first_child (w) != NULL)
+        w = gtk_widget_get_first_child (w);
+      else
+        {
+          while (w != view && gtk_widget_get_next_sibling (w) == NULL)
+            w = gtk_widget_get_parent (w);
+          w = w == view ? NULL : gtk_widget_get_next_sibling (w);
+        }
+    }
+  return found != NULL ? gtk_label_get_label (GTK_LABEL (found)) : NULL;
+}
+
 static void
 on_notify (GObject    *object,
            GParamSpec *pspec,
@@ -134,6 +175,7 @@ test_sidebar_tree (Fixture       *f,
   GtkWindow *window;
   VsSidebar *sidebar;
   guint folder_notifies = 0;
+  g_autofree char *status = NULL;
   gboolean recursive;
   int position;
 
@@ -158,6 +200,16 @@ test_sidebar_tree (Fixture       *f,
   position = wait_for_row (sidebar, f->lib);
   g_assert_cmpint (position, ==, 1);
   g_assert_cmpint (find_row (sidebar, alpha), ==, -1);
+
+  /* A root's watch state shows under its name, and follows changes. */
+  vs_sidebar_set_root_status (sidebar, f->lib, "Checked every 5 minutes");
+  status = row_status (sidebar, position);
+  g_assert_cmpstr (status, ==, "Checked every 5 minutes");
+  g_clear_pointer (&status, g_free);
+  vs_sidebar_set_root_status (sidebar, f->lib, "Unavailable");
+  status = row_status (sidebar, position);
+  g_assert_cmpstr (status, ==, "Unavailable");
+  g_assert_cmpstr (shown_status (sidebar), ==, "Unavailable");
 
   /* Expanding loads the children lazily. */
   root_row = gtk_tree_list_model_get_row (sidebar_tree (sidebar), position);

@@ -6,6 +6,7 @@
 
 #include "vs-resources.h"
 #include "vs-scanner.h"
+#include "vs-sidebar.h"
 #include "vs-test-media.h"
 #include "vs-test-utils.h"
 #include "vs-video-cell.h"
@@ -80,6 +81,92 @@ test_counts_library (void)
   g_assert_cmpint (vs_window_get_video_count (window), ==, 26);
   gtk_window_destroy (GTK_WINDOW (window));
 
+  vs_test_rm_rf (dir);
+}
+
+/* The watch state the sidebar shows under root @path, or NULL. */
+static char *
+root_status (VsWindow   *window,
+             const char *path)
+{
+  GtkWidget *sidebar = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                                  VS_TYPE_WINDOW, "sidebar"));
+  GtkListView *view = GTK_LIST_VIEW (gtk_widget_get_template_child (sidebar, VS_TYPE_SIDEBAR,
+                                                                    "list_view"));
+  GListModel *rows = G_LIST_MODEL (gtk_list_view_get_model (view));
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (rows, i);
+      g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
+      g_autofree char *item_path = NULL;
+      char *status = NULL;
+
+      g_object_get (item, "path", &item_path, "status", &status, NULL);
+      if (g_strcmp0 (item_path, path) == 0)
+        return status;
+      g_free (status);
+    }
+  return NULL;
+}
+
+static gboolean
+status_is (VsWindow   *window,
+           const char *path,
+           const char *expected)
+{
+  g_autofree char *status = root_status (window, path);
+
+  return g_strcmp0 (status, expected) == 0;
+}
+
+/* A root that is gone at start does not stop the others' scan; the sidebar says which
+ * is watched and which is unavailable, and new files appear without a rescan. */
+static void
+test_live_library (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *lib = g_build_filename (dir, "Videos", NULL);
+  g_autofree char *nas = g_build_filename (dir, "NAS", NULL);
+  g_autofree char *nas_away = g_build_filename (dir, "NAS.unmounted", NULL);
+  g_autofree char *db_path = g_build_filename (dir, "library.db", NULL);
+  g_autofree char *later = g_build_filename (lib, "later.mp4", NULL);
+  g_autofree char *fresh = g_build_filename (lib, "fresh.mp4", NULL);
+  g_autoptr(GError) error = NULL;
+  guint timeout;
+  VsWindow *window;
+  g_autofree char *a = g_build_filename (lib, "a.mp4", NULL);
+  g_autofree char *film = g_build_filename (nas, "film.mkv", NULL);
+
+  vs_test_write_file (a, "x", 1);
+  vs_test_write_file (film, "x", 1);
+  {
+    g_autoptr(VsDatabase) db = vs_database_open (db_path, VS_DATABASE_MODE_WRITER, &error);
+    g_autoptr(VsScanner) scanner = vs_scanner_new (db);
+
+    g_assert_no_error (error);
+    g_assert_true (vs_scanner_scan (scanner, (const char * const[]) { lib, nas, NULL }, NULL,
+                                    NULL, NULL, NULL, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_cmpint (g_rename (nas, nas_away), ==, 0);
+  vs_test_write_file (fresh, "x", 1);   /* only the start-up scan can find it */
+
+  window = vs_window_new (NULL, db_path, NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_settled (window);
+  g_assert_cmpint (vs_window_get_video_count (window), ==, 3);
+
+  timeout = g_timeout_add_seconds (30, on_timeout, NULL);
+  while (!status_is (window, lib, "Watching for changes") ||
+         !status_is (window, nas, "Unavailable"))
+    g_main_context_iteration (NULL, TRUE);
+  vs_test_write_file (later, "x", 1);
+  while (vs_window_get_video_count (window) != 4)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (timeout);
+
+  gtk_window_destroy (GTK_WINDOW (window));
   vs_test_rm_rf (dir);
 }
 
@@ -272,6 +359,7 @@ main (int    argc,
   g_test_add_func ("/window/grid-cells", test_grid_cells);
   g_test_add_func ("/window/columns-fit", test_columns_fit);
   g_test_add_func ("/window/bad-database", test_bad_database);
+  g_test_add_func ("/window/live-library", test_live_library);
 
   status = g_test_run ();
   vs_test_rm_rf (cache);

@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <string.h>
+
 #include "vs-test-utils.h"
 
 char *
@@ -100,6 +102,40 @@ vs_test_make_hls (const char *folder,
     }
   g_string_append (text, "#EXT-X-ENDLIST\n");
   vs_test_write_file (playlist, text->str, (gssize) text->len);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+char *
+vs_test_listing (VsDatabase *db,
+                 const char *lib)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  VsVideoQuery all = { 0 };
+  gsize prefix = strlen (lib) + 1;
+
+  ids = vs_database_query_ids (db, &all, &error);
+  g_assert_no_error (error);
+  records = vs_database_load_videos (db, (gint64 *) (gpointer) ids->data, ids->len, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < records->len; i++)
+    {
+      VsVideoRecord *r = g_ptr_array_index (records, i);
+
+      g_assert_true (g_str_has_prefix (r->path, lib));
+      g_ptr_array_add (names, g_strdup (r->path + prefix));
+    }
+  g_ptr_array_sort (names, compare_strings);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv ("|", (char **) names->pdata);
 }
 
 static gboolean

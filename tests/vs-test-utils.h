@@ -3,6 +3,8 @@
 
 #include <glib.h>
 
+#include "vs-database.h"
+
 G_BEGIN_DECLS
 
 char    *vs_test_make_tmpdir     (void);
@@ -12,6 +14,9 @@ void     vs_test_write_file      (const char *path,
                                   gssize      length);
 char    *vs_test_file_checksum   (const char *path);
 void     vs_test_allow_warnings  (void);
+/* The indexed paths below @lib relative to it, sorted, joined with '|'. */
+char    *vs_test_listing         (VsDatabase *db,
+                                  const char *lib);
 /* Writes an HLS media playlist with @n_segments segments named seg%05u.ts of @seconds each,
  * and the segment files themselves when @make_segments. */
 void     vs_test_make_hls        (const char *folder,

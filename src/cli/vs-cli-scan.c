@@ -3,7 +3,6 @@
 
 #include "config.h"
 
-#include <glib-unix.h>
 #include <stdio.h>
 
 #include "vs-cli.h"
@@ -12,22 +11,11 @@
 
 typedef struct
 {
-  GMainLoop     *loop;
-  GCancellable  *cancellable;
   VsScanSummary  summary;
   GError        *error;
   gboolean       done;
   gboolean       progress_shown;
 } ScanRun;
-
-static gboolean
-on_interrupt (gpointer user_data)
-{
-  ScanRun *run = user_data;
-
-  g_cancellable_cancel (run->cancellable);
-  return G_SOURCE_CONTINUE;
-}
 
 static void
 on_progress (VsScanner *scanner,
@@ -49,7 +37,33 @@ on_scanned (GObject      *object,
 
   vs_scanner_scan_finish (VS_SCANNER (object), result, &run->summary, &run->error);
   run->done = TRUE;
-  g_main_loop_quit (run->loop);
+}
+
+gboolean
+vs_cli_run_scan (VsScanner           *scanner,
+                 const char * const  *folders,
+                 GCancellable        *cancellable,
+                 VsScanSummary       *out_summary,
+                 GError             **error)
+{
+  ScanRun run = { 0 };
+  gulong progress_id = 0;
+
+  if (vs_cli_stderr_is_tty ())
+    progress_id = g_signal_connect (scanner, "progress", G_CALLBACK (on_progress), &run);
+  /* Ctrl+C stops at the next folder and keeps what was indexed. */
+  vs_scanner_scan_async (scanner, folders, cancellable, on_scanned, &run);
+  vs_cli_wait (cancellable, &run.done);
+  g_clear_signal_handler (&progress_id, scanner);
+  if (run.progress_shown)
+    fprintf (stderr, "\r\033[K");
+  *out_summary = run.summary;
+  if (run.error != NULL)
+    {
+      g_propagate_error (error, run.error);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static void
@@ -114,10 +128,8 @@ vs_cli_scan (int    argc,
   g_autoptr(VsDatabase) db = NULL;
   g_autoptr(VsScanner) scanner = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  ScanRun run = { 0 };
-  guint sigint_id, sigterm_id;
+  VsScanSummary summary = { 0 };
   int status;
 
   g_option_context_add_main_entries (context, entries, NULL);
@@ -138,33 +150,12 @@ vs_cli_scan (int    argc,
   scanner = vs_scanner_new (db);
   vs_scanner_set_max_depth (scanner, max_depth);
 
-  loop = g_main_loop_new (NULL, FALSE);
-  run.loop = loop;
-  run.cancellable = cancellable;
-  if (vs_cli_stderr_is_tty ())
-    g_signal_connect (scanner, "progress", G_CALLBACK (on_progress), &run);
-  /* Ctrl+C stops at the next folder and keeps what was indexed. */
-  sigint_id = g_unix_signal_add (SIGINT, on_interrupt, &run);
-  sigterm_id = g_unix_signal_add (SIGTERM, on_interrupt, &run);
-
-  vs_scanner_scan_async (scanner, (const char * const *) folders, cancellable, on_scanned, &run);
-  while (!run.done)
-    g_main_loop_run (loop);
-  g_source_remove (sigint_id);
-  g_source_remove (sigterm_id);
-
-  if (run.progress_shown)
-    fprintf (stderr, "\r\033[K");
-  if (run.error != NULL)
-    {
-      status = vs_cli_fail_error (run.error);
-      g_clear_error (&run.error);
-      return status;
-    }
-  print_summary (&run.summary, json);
-  if (run.summary.skipped > 0 && !json)
+  if (!vs_cli_run_scan (scanner, (const char * const *) folders, cancellable, &summary, &error))
+    return vs_cli_fail_error (error);
+  print_summary (&summary, json);
+  if (summary.skipped > 0 && !json)
     fprintf (stderr, "vidshelf-cli: %u items skipped (see the warnings above)\n",
-             run.summary.skipped);
+             summary.skipped);
   if (no_probe || g_cancellable_is_cancelled (cancellable))
     return VS_CLI_OK;
 

@@ -4,6 +4,7 @@
 #include <json-glib/json-glib.h>
 
 #include "vs-database.h"
+#include "vs-scanner.h"
 
 G_BEGIN_DECLS
 
@@ -22,10 +23,18 @@ int         vs_cli_probe         (int argc, char **argv);
 int         vs_cli_thumbnail     (int argc, char **argv);
 int         vs_cli_update        (int argc, char **argv);
 int         vs_cli_merge         (int argc, char **argv);
+int         vs_cli_watch         (int argc, char **argv);
 
 /* Iterates the main context until *done, cancelling @cancellable on SIGINT/SIGTERM. */
 void        vs_cli_wait          (GCancellable *cancellable,
                                   gboolean     *done);
+/* Scans @folders (progress on a terminal) until done or Ctrl+C, which cancels @cancellable
+ * and keeps what was indexed (G_IO_ERROR_CANCELLED then). */
+gboolean    vs_cli_run_scan      (VsScanner           *scanner,
+                                  const char * const  *folders,
+                                  GCancellable        *cancellable,
+                                  VsScanSummary       *out_summary,
+                                  GError             **error);
 /* Absolute form of a path argument. */
 char       *vs_cli_absolute      (const char *path);
 typedef enum

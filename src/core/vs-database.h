@@ -7,7 +7,7 @@
 
 G_BEGIN_DECLS
 
-#define VS_DATABASE_SCHEMA_VERSION 6
+#define VS_DATABASE_SCHEMA_VERSION 7
 
 #define VS_DATABASE_ERROR (vs_database_error_quark ())
 
@@ -95,6 +95,15 @@ gboolean    vs_database_set_root_scanned (VsDatabase *self,
                                           gint64      root_id,
                                           gint64      when_ns,
                                           GError    **error);
+/* A root that vanished keeps its rows, marked unavailable until it is back. */
+gboolean    vs_database_set_root_available (VsDatabase  *self,
+                                            const char  *path,
+                                            gboolean     available,
+                                            GError     **error);
+/* 1 available, 0 unavailable or not a root, -1 on error. */
+int         vs_database_get_root_available (VsDatabase  *self,
+                                            const char  *path,
+                                            GError     **error);
 
 /* Folders: every indexed directory has a row; deleting one deletes what is below it. */
 gint64      vs_database_lookup_folder (VsDatabase  *self,
@@ -126,6 +135,17 @@ GPtrArray  *vs_database_list_folders  (VsDatabase  *self,
 gboolean    vs_database_delete_folder (VsDatabase  *self,
                                        gint64       folder_id,
                                        guint       *out_n_videos,
+                                       GError     **error);
+
+/* Renames a video row, or a folder row with everything below it, in place: ids stay, and
+ * with them durations, thumbnail states and whatever else hangs on a row. *out_moved is
+ * FALSE (and nothing changes) when @old_path is not indexed, or @new_path is, or its
+ * folder is not; @out_folders gets the moved folders' new paths. */
+gboolean    vs_database_move          (VsDatabase  *self,
+                                       const char  *old_path,
+                                       const char  *new_path,
+                                       gboolean    *out_moved,
+                                       GPtrArray   *out_folders,
                                        GError     **error);
 
 /* Videos */

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -96,7 +97,61 @@ typedef struct
 
   gint64              batch_start;
   guint               batch_changes;
+
+  /* rescans */
+  gboolean            shallow;
+  GPtrArray          *changes;        /* VsScanChange, or NULL when nobody asks */
+  GStrv               real_roots;     /* shallow: the library's roots, symlinks resolved */
 } ScanContext;
+
+void
+vs_scan_change_free (VsScanChange *change)
+{
+  if (change == NULL)
+    return;
+  g_free (change->path);
+  g_free (change->old_path);
+  g_free (change);
+}
+
+const char *
+vs_scan_change_kind_to_string (VsScanChangeKind kind)
+{
+  static const char * const names[] = {
+    [VS_SCAN_CHANGE_ADDED] = "added",
+    [VS_SCAN_CHANGE_UPDATED] = "updated",
+    [VS_SCAN_CHANGE_REMOVED] = "removed",
+    [VS_SCAN_CHANGE_FOLDER_ADDED] = "folder-added",
+    [VS_SCAN_CHANGE_FOLDER_REMOVED] = "folder-removed",
+    [VS_SCAN_CHANGE_MOVED] = "moved",
+  };
+
+  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (names), NULL);
+  return names[kind];
+}
+
+static void
+add_change (ScanContext      *ctx,
+            VsScanChangeKind  kind,
+            VsVideoKind       video_kind,
+            gint64            id,
+            const char       *path,
+            gint64            size,
+            gint64            duration_ms)
+{
+  VsScanChange *change;
+
+  if (ctx->changes == NULL)
+    return;
+  change = g_new0 (VsScanChange, 1);
+  change->kind = kind;
+  change->video_kind = video_kind;
+  change->id = id;
+  change->path = g_strdup (path);
+  change->size = size;
+  change->duration_ms = duration_ms;
+  g_ptr_array_add (ctx->changes, change);
+}
 
 static guint
 dev_ino_hash (gconstpointer key)
@@ -221,6 +276,7 @@ index_file (ScanContext   *ctx,
             VsVideoRecord *record)
 {
   VsVideoStamp *stamp = stamps != NULL ? g_hash_table_lookup (stamps, record->path) : NULL;
+  gint64 id;
 
   ctx->summary.hls += record->kind == VS_VIDEO_KIND_HLS;
   if (stamp != NULL)
@@ -234,19 +290,8 @@ index_file (ScanContext   *ctx,
         }
     }
 
-  g_free (record->uri);
-  g_free (record->display_name);
-  record->uri = g_filename_to_uri (record->path, NULL, NULL);
-  if (record->kind == VS_VIDEO_KIND_HLS)
-    {
-      /* Every download names its playlist index.m3u8 or similar: the folder says more. */
-      g_autofree char *folder = g_path_get_dirname (record->path);
-
-      record->display_name = g_filename_display_basename (folder);
-    }
-  else
-    record->display_name = g_filename_display_basename (record->path);
-  if (record->uri == NULL || vs_database_upsert_video (ctx->db, record, &ctx->error) < 0)
+  vs_video_record_set_path (record, record->path);
+  if (record->uri == NULL || (id = vs_database_upsert_video (ctx->db, record, &ctx->error)) < 0)
     {
       if (ctx->error == NULL)
         report_skip (ctx, record->path, "cannot be written as a URI", 0);
@@ -257,6 +302,8 @@ index_file (ScanContext   *ctx,
   else
     ctx->summary.added++;
   ctx->batch_changes++;
+  add_change (ctx, stamp != NULL ? VS_SCAN_CHANGE_UPDATED : VS_SCAN_CHANGE_ADDED, record->kind,
+              id, record->path, record->size, record->duration_ms);
 }
 
 /* HLS ------------------------------------------------------------------- */
@@ -488,6 +535,32 @@ is_kept (ScanContext *ctx,
   return FALSE;
 }
 
+static gboolean
+links_into_library (ScanContext *ctx,
+                    const char  *link)
+{
+  g_autofree char *target = realpath (link, NULL);
+
+  if (ctx->real_roots == NULL)
+    {
+      g_auto(GStrv) roots = vs_database_dup_roots (ctx->db, NULL);
+      g_autoptr(GStrvBuilder) real = g_strv_builder_new ();
+
+      for (guint i = 0; roots != NULL && roots[i] != NULL; i++)
+        {
+          g_autofree char *path = realpath (roots[i], NULL);
+
+          if (path != NULL)
+            g_strv_builder_add (real, path);
+        }
+      ctx->real_roots = g_strv_builder_end (real);
+    }
+  for (guint i = 0; target != NULL && ctx->real_roots[i] != NULL; i++)
+    if (vs_path_is_inside (target, ctx->real_roots[i]))
+      return TRUE;
+  return FALSE;
+}
+
 static void scan_folder (ScanContext *ctx,
                          int          dirfd,
                          const char  *path,
@@ -530,6 +603,7 @@ folder_id_for (ScanContext *ctx,
                gint64       parent_id)
 {
   gpointer key = NULL, value = NULL;
+  gint64 id;
 
   if (g_hash_table_steal_extended (ctx->db_folders, path, &key, &value))
     {
@@ -537,7 +611,10 @@ folder_id_for (ScanContext *ctx,
       return GPOINTER_TO_SIZE (value);
     }
   ctx->batch_changes++;
-  return vs_database_ensure_folder (ctx->db, ctx->root_id, parent_id, path, &ctx->error);
+  id = vs_database_ensure_folder (ctx->db, ctx->root_id, parent_id, path, &ctx->error);
+  if (id > 0)
+    add_change (ctx, VS_SCAN_CHANGE_FOLDER_ADDED, VS_VIDEO_KIND_FILE, id, path, -1, -1);
+  return id;
 }
 
 static void
@@ -619,6 +696,7 @@ remove_vanished (ScanContext *ctx,
         continue;
       if (!vs_database_delete_video (ctx->db, stamp->id, &ctx->error))
         return;
+      add_change (ctx, VS_SCAN_CHANGE_REMOVED, stamp->kind, stamp->id, key, -1, -1);
       ctx->summary.removed++;
       ctx->batch_changes++;
     }
@@ -705,6 +783,12 @@ scan_folder (ScanContext *ctx,
           Entry *e = g_ptr_array_index (subdirs, i);
           g_autofree char *sub = g_build_filename (path, e->name, NULL);
 
+          /* A shallow rescan leaves known subfolders to their own rescans, and a link to a
+           * folder of the library to its real path (a whole scan lists it there). */
+          if (ctx->shallow && depth == 0 && g_hash_table_remove (ctx->db_folders, sub))
+            continue;
+          if (ctx->shallow && e->type == DT_LNK && links_into_library (ctx, sub))
+            continue;
           if (e->type == DT_LNK)
             {
               PendingDir *pending = g_new0 (PendingDir, 1);
@@ -741,6 +825,51 @@ compare_paths (gconstpointer a,
   return strcmp (*(char * const *) a, *(char * const *) b);
 }
 
+/* The videos a folder's removal takes with it, before they go. */
+static void
+report_folder_videos (ScanContext *ctx,
+                      gint64       folder_id)
+{
+  g_autoptr(GHashTable) stamps = vs_database_dup_folder_stamps (ctx->db, folder_id, &ctx->error);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (stamps == NULL)
+    return;
+  g_hash_table_iter_init (&iter, stamps);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      VsVideoStamp *stamp = value;
+
+      add_change (ctx, VS_SCAN_CHANGE_REMOVED, stamp->kind, stamp->id, key, -1, -1);
+    }
+}
+
+/* A shallow rescan knows only the folder's direct subfolders: those gone take their
+ * whole subtree, which is added here so it is removed (and reported) deepest first. */
+static gboolean
+expand_vanished_subtrees (ScanContext *ctx)
+{
+  g_autofree gpointer *paths = NULL;
+  guint n = 0;
+
+  paths = g_hash_table_get_keys_as_array (ctx->db_folders, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GHashTable) below = vs_database_dup_folders_under (ctx->db, paths[i], &ctx->error);
+      GHashTableIter iter;
+      gpointer key, value;
+
+      if (below == NULL)
+        return FALSE;
+      g_hash_table_iter_init (&iter, below);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        if (!g_hash_table_contains (ctx->db_folders, key))
+          g_hash_table_insert (ctx->db_folders, g_strdup (key), value);
+    }
+  return TRUE;
+}
+
 /* Folders that were indexed but not found again are gone: deepest first, so each one's
  * videos are counted before a parent's cascade would take them. */
 static void
@@ -759,9 +888,41 @@ remove_vanished_folders (ScanContext *ctx)
 
       if (is_kept (ctx, path))
         continue;
+      if (ctx->changes != NULL)
+        report_folder_videos (ctx, id);
       if (vs_database_delete_folder (ctx->db, id, &removed, &ctx->error))
-        ctx->summary.removed += removed;
+        {
+          ctx->summary.removed += removed;
+          add_change (ctx, VS_SCAN_CHANGE_FOLDER_REMOVED, VS_VIDEO_KIND_FILE, id, path, -1, -1);
+        }
     }
+}
+
+/* A folder's row and its direct subfolders' rows: what a shallow rescan may find again. */
+static GHashTable *
+dup_folder_and_children (VsDatabase  *db,
+                         const char  *path,
+                         GError     **error)
+{
+  g_autoptr(GHashTable) folders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) children = NULL;
+  gint64 id = vs_database_lookup_folder (db, path, error);
+
+  if (id < 0)
+    return NULL;
+  if (id > 0)
+    g_hash_table_insert (folders, g_strdup (path), GSIZE_TO_POINTER ((gsize) id));
+  children = vs_database_list_folders (db, path, error);
+  if (children == NULL)
+    return NULL;
+  for (guint i = 0; i < children->len; i++)
+    {
+      VsFolderRecord *child = g_ptr_array_index (children, i);
+
+      g_hash_table_insert (folders, g_steal_pointer (&child->path),
+                           GSIZE_TO_POINTER ((gsize) child->id));
+    }
+  return g_steal_pointer (&folders);
 }
 
 static gboolean
@@ -776,7 +937,10 @@ scan_root (ScanContext *ctx,
   if (!vs_database_add_root (ctx->db, root, &ctx->root_id, &ctx->error))
     return FALSE;
   g_clear_pointer (&ctx->db_folders, g_hash_table_unref);
-  ctx->db_folders = vs_database_dup_folders_under (ctx->db, root, &ctx->error);
+  if (ctx->shallow)
+    ctx->db_folders = dup_folder_and_children (ctx->db, root, &ctx->error);
+  else
+    ctx->db_folders = vs_database_dup_folders_under (ctx->db, root, &ctx->error);
   if (ctx->db_folders == NULL)
     return FALSE;
   g_ptr_array_set_size (ctx->kept_prefixes, 0);
@@ -820,7 +984,8 @@ scan_root (ScanContext *ctx,
       pending_dir_free (pending);
     }
 
-  if (ctx->error == NULL && !g_cancellable_is_cancelled (ctx->cancellable))
+  if (ctx->error == NULL && !g_cancellable_is_cancelled (ctx->cancellable) &&
+      (!ctx->shallow || expand_vanished_subtrees (ctx)))
     {
       remove_vanished_folders (ctx);
       if (ctx->error == NULL)
@@ -867,28 +1032,23 @@ check_folders (const char * const  *folders,
   return g_strv_builder_end (builder);
 }
 
-gboolean
-vs_scanner_scan (VsScanner           *self,
-                 const char * const  *folders,
-                 VsScanSummary       *out_summary,
-                 VsScanProgressFunc   progress_func,
-                 gpointer             user_data,
-                 GCancellable        *cancellable,
-                 GError             **error)
+/* The walk behind scan and rescan: @roots are absolute, checked folders. */
+static gboolean
+run_scan (VsScanner           *self,
+          char               **roots,
+          gboolean             shallow,
+          GPtrArray           *changes,
+          VsScanSummary       *out_summary,
+          VsScanProgressFunc   progress_func,
+          gpointer             user_data,
+          GCancellable        *cancellable,
+          GError             **error)
 {
-  g_auto(GStrv) roots = NULL;
   ScanContext ctx = { 0 };
   gint64 start = g_get_monotonic_time ();
 
-  g_return_val_if_fail (VS_IS_SCANNER (self), FALSE);
-  g_return_val_if_fail (folders != NULL, FALSE);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  roots = check_folders (folders, error);
-  if (roots == NULL)
-    return FALSE;
-
+  ctx.shallow = shallow;
+  ctx.changes = changes;
   ctx.self = self;
   ctx.db = self->database;
   ctx.cancellable = cancellable;
@@ -901,7 +1061,8 @@ vs_scanner_scan (VsScanner           *self,
   ctx.kept_prefixes = g_ptr_array_new_with_free_func (g_free);
   g_queue_init (&ctx.links);
 
-  if (vs_database_begin_bulk (ctx.db, &ctx.error))
+  /* A rescan changes a few rows: dropping and rebuilding the sort indices would cost more. */
+  if (changes != NULL || vs_database_begin_bulk (ctx.db, &ctx.error))
     {
       for (guint i = 0; roots[i] != NULL && ctx.error == NULL; i++)
         {
@@ -909,7 +1070,8 @@ vs_scanner_scan (VsScanner           *self,
             break;
           scan_root (&ctx, roots[i]);
         }
-      vs_database_end_bulk (ctx.db, ctx.error == NULL ? &ctx.error : NULL);
+      if (changes == NULL)
+        vs_database_end_bulk (ctx.db, ctx.error == NULL ? &ctx.error : NULL);
     }
 
   if (ctx.error == NULL)
@@ -938,6 +1100,7 @@ vs_scanner_scan (VsScanner           *self,
   g_clear_pointer (&ctx.video_ext, g_hash_table_unref);
   g_clear_pointer (&ctx.db_folders, g_hash_table_unref);
   g_clear_pointer (&ctx.kept_prefixes, g_ptr_array_unref);
+  g_clear_pointer (&ctx.real_roots, g_strfreev);
 
   if (out_summary != NULL)
     *out_summary = ctx.summary;
@@ -947,6 +1110,59 @@ vs_scanner_scan (VsScanner           *self,
       return FALSE;
     }
   return !g_cancellable_set_error_if_cancelled (cancellable, error);
+}
+
+gboolean
+vs_scanner_scan (VsScanner           *self,
+                 const char * const  *folders,
+                 VsScanSummary       *out_summary,
+                 VsScanProgressFunc   progress_func,
+                 gpointer             user_data,
+                 GCancellable        *cancellable,
+                 GError             **error)
+{
+  g_auto(GStrv) roots = NULL;
+
+  g_return_val_if_fail (VS_IS_SCANNER (self), FALSE);
+  g_return_val_if_fail (folders != NULL, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  roots = check_folders (folders, error);
+  if (roots == NULL)
+    return FALSE;
+  return run_scan (self, roots, FALSE, NULL, out_summary, progress_func, user_data,
+                   cancellable, error);
+}
+
+gboolean
+vs_scanner_rescan (VsScanner      *self,
+                   const char     *folder,
+                   VsRescanFlags   flags,
+                   GPtrArray      *changes,
+                   VsScanSummary  *out_summary,
+                   GCancellable   *cancellable,
+                   GError        **error)
+{
+  char *roots[] = { (char *) folder, NULL };
+  g_autoptr(GPtrArray) scratch = NULL;
+
+  g_return_val_if_fail (VS_IS_SCANNER (self), FALSE);
+  g_return_val_if_fail (folder != NULL && g_path_is_absolute (folder), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!g_file_test (folder, G_FILE_TEST_IS_DIR))
+    {
+      g_autofree char *name = g_filename_display_name (folder);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "Folder “%s” is gone", name);
+      return FALSE;
+    }
+  if (changes == NULL)
+    changes = scratch = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_scan_change_free);
+  return run_scan (self, roots, (flags & VS_RESCAN_SHALLOW) != 0, changes, out_summary, NULL,
+                   NULL, cancellable, error);
 }
 
 /* Async ------------------------------------------------------------------ */

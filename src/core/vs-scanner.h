@@ -28,6 +28,39 @@ typedef struct
   guint       changes;      /* added + updated + removed so far */
 } VsScanProgress;
 
+/* One change a scan made to the index, for callers that report them (the watcher). */
+typedef enum
+{
+  VS_SCAN_CHANGE_ADDED,
+  VS_SCAN_CHANGE_UPDATED,
+  VS_SCAN_CHANGE_REMOVED,
+  VS_SCAN_CHANGE_FOLDER_ADDED,
+  VS_SCAN_CHANGE_FOLDER_REMOVED,
+  VS_SCAN_CHANGE_MOVED,          /* a video or folder renamed in place (the watcher's) */
+} VsScanChangeKind;
+
+typedef struct
+{
+  VsScanChangeKind kind;
+  VsVideoKind      video_kind;
+  gint64           id;           /* the row: a video's, or a folder's */
+  char            *path;         /* filename encoding */
+  gint64           size;         /* -1 for folders and removals */
+  gint64           duration_ms;  /* -1 when unknown */
+  char            *old_path;     /* MOVED: where it was */
+} VsScanChange;
+
+void        vs_scan_change_free          (VsScanChange     *change);
+const char *vs_scan_change_kind_to_string (VsScanChangeKind  kind);
+
+typedef enum
+{
+  VS_RESCAN_NONE    = 0,
+  /* Only the folder's own files and which subfolders it holds: known subfolders are not
+   * entered (their own rescans cover them), new ones are walked whole. */
+  VS_RESCAN_SHALLOW = 1 << 0,
+} VsRescanFlags;
+
 /* Called on the scanning thread after each folder is listed, before its files are read. */
 typedef void (*VsScanProgressFunc) (const VsScanProgress *progress,
                                     gpointer              user_data);
@@ -61,6 +94,17 @@ void        vs_scanner_scan_async     (VsScanner           *self,
 gboolean    vs_scanner_scan_finish    (VsScanner           *self,
                                        GAsyncResult        *result,
                                        VsScanSummary       *out_summary,
+                                       GError             **error);
+
+/* Brings one folder of the library up to date on the calling thread, appending what
+ * changed to @changes (VsScanChange, may be NULL). @folder must be absolute and inside a
+ * root or a root; G_IO_ERROR_NOT_FOUND when it is gone (nothing is changed then). */
+gboolean    vs_scanner_rescan         (VsScanner           *self,
+                                       const char          *folder,
+                                       VsRescanFlags        flags,
+                                       GPtrArray           *changes,
+                                       VsScanSummary       *out_summary,
+                                       GCancellable        *cancellable,
                                        GError             **error);
 
 /* Whether a file name is a video to index (HLS playlists are handled separately). */

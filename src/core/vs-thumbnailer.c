@@ -311,12 +311,26 @@ decode_text_value (const guint8 *type,
   return g_strndup ((const char *) rest, (gsize) (end - rest));
 }
 
+typedef struct
+{
+  char *uri;
+  char *mtime;
+  char *software;
+} TextKeys;
+
+static void
+text_keys_clear (TextKeys *keys)
+{
+  g_clear_pointer (&keys->uri, g_free);
+  g_clear_pointer (&keys->mtime, g_free);
+  g_clear_pointer (&keys->software, g_free);
+}
+
 static void
 parse_text_chunk (const guint8  *type,
                   const guint8  *data,
                   gsize          length,
-                  char         **uri,
-                  char         **mtime)
+                  TextKeys      *keys)
 {
   const guint8 *nul = memchr (data, 0, MIN (length, 80));
   gsize key_length;
@@ -326,9 +340,11 @@ parse_text_chunk (const guint8  *type,
     return;   /* keywords are 1 to 79 bytes */
   key_length = (gsize) (nul - data);
   if (key_length == 10 && memcmp (data, "Thumb::URI", 10) == 0)
-    slot = uri;
+    slot = &keys->uri;
   else if (key_length == 12 && memcmp (data, "Thumb::MTime", 12) == 0)
-    slot = mtime;
+    slot = &keys->mtime;
+  else if (key_length == 8 && memcmp (data, "Software", 8) == 0)
+    slot = &keys->software;
   else
     return;
   if (*slot == NULL)   /* the first one wins */
@@ -342,20 +358,14 @@ is_text_chunk (const guint8 *type)
          memcmp (type, "iTXt", 4) == 0;
 }
 
-gboolean
-vs_thumbnail_read_keys_from_stream (GInputStream  *stream,
-                                    char         **out_uri,
-                                    gint64        *out_mtime,
-                                    GError       **error)
+static gboolean
+read_text_keys (GInputStream  *stream,
+                TextKeys      *keys,
+                GError       **error)
 {
   static const guint8 signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
-  g_autofree char *uri = NULL;
-  g_autofree char *mtime = NULL;
   g_autofree guint8 *data = NULL;
   guint8 header[8];
-
-  g_return_val_if_fail (G_IS_INPUT_STREAM (stream), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (!read_exact (stream, header, sizeof signature, error))
     return FALSE;
@@ -399,11 +409,35 @@ vs_thumbnail_read_keys_from_stream (GInputStream  *stream,
           computed = crc32_update (computed, data, length) ^ 0xffffffffu;
           if (computed != read_be32 (crc))
             return set_corrupt (error, "bad CRC in a text chunk");
-          parse_text_chunk (type, data, length, &uri, &mtime);
+          parse_text_chunk (type, data, length, keys);
         }
       else if (!skip_exact (stream, (gsize) length + 4, error))
         return FALSE;
     }
+  return TRUE;
+}
+
+gboolean
+vs_thumbnail_read_keys_from_stream (GInputStream  *stream,
+                                    char         **out_uri,
+                                    gint64        *out_mtime,
+                                    GError       **error)
+{
+  TextKeys keys = { 0 };
+  g_autofree char *uri = NULL;
+  g_autofree char *mtime = NULL;
+
+  g_return_val_if_fail (G_IS_INPUT_STREAM (stream), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!read_text_keys (stream, &keys, error))
+    {
+      text_keys_clear (&keys);
+      return FALSE;
+    }
+  uri = g_steal_pointer (&keys.uri);
+  mtime = g_steal_pointer (&keys.mtime);
+  text_keys_clear (&keys);
 
   if (out_uri != NULL)
     *out_uri = g_steal_pointer (&uri);
@@ -419,16 +453,44 @@ vs_thumbnail_read_keys_from_stream (GInputStream  *stream,
   return TRUE;
 }
 
+static GInputStream *
+open_png (const char  *png_path,
+          GError     **error)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInputStream) file_stream = NULL;
+  struct stat st;
+
+  /* open(2) would block on a FIFO */
+  if (g_stat (png_path, &st) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), "%s",
+                   g_strerror (saved_errno));
+      return NULL;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE, "Not a regular file");
+      return NULL;
+    }
+
+  file = g_file_new_for_path (png_path);
+  file_stream = g_file_read (file, NULL, error);
+  if (file_stream == NULL)
+    return NULL;
+  /* Buffered for the small header reads; skips still seek the file itself. */
+  return g_buffered_input_stream_new_sized (G_INPUT_STREAM (file_stream), 4096);
+}
+
 gboolean
 vs_thumbnail_read_keys (const char  *png_path,
                         char       **out_uri,
                         gint64      *out_mtime,
                         GError     **error)
 {
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GFileInputStream) file_stream = NULL;
   g_autoptr(GInputStream) stream = NULL;
-  struct stat st;
 
   g_return_val_if_fail (png_path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -438,28 +500,39 @@ vs_thumbnail_read_keys (const char  *png_path,
   if (out_mtime != NULL)
     *out_mtime = -1;
 
-  /* open(2) would block on a FIFO */
-  if (g_stat (png_path, &st) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), "%s",
-                   g_strerror (saved_errno));
-      return FALSE;
-    }
-  if (!S_ISREG (st.st_mode))
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE, "Not a regular file");
-      return FALSE;
-    }
-
-  file = g_file_new_for_path (png_path);
-  file_stream = g_file_read (file, NULL, error);
-  if (file_stream == NULL)
+  stream = open_png (png_path, error);
+  if (stream == NULL)
     return FALSE;
-  /* Buffered for the small header reads; skips still seek the file itself. */
-  stream = g_buffered_input_stream_new_sized (G_INPUT_STREAM (file_stream), 4096);
   return vs_thumbnail_read_keys_from_stream (stream, out_uri, out_mtime, error);
+}
+
+/* The spec lets a program delete thumbnails of files that are gone; we take only ours
+ * (Software "Vidshelf", the same Thumb::URI): others' are theirs to manage. */
+guint
+vs_thumbnail_delete_own (const char *uri)
+{
+  g_autofree char *fail_path = NULL;
+  guint deleted = 0;
+
+  g_return_val_if_fail (uri != NULL, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autofree char *path = vs_thumbnail_path (uri, sizes[i].size);
+      g_autoptr(GInputStream) stream = open_png (path, NULL);
+      TextKeys keys = { 0 };
+
+      if (stream != NULL && read_text_keys (stream, &keys, NULL) &&
+          g_strcmp0 (keys.uri, uri) == 0 && g_strcmp0 (keys.software, "Vidshelf") == 0 &&
+          g_unlink (path) == 0)
+        deleted++;
+      text_keys_clear (&keys);
+    }
+  /* The fail marker lives in our own folder. */
+  fail_path = vs_thumbnail_fail_path (uri);
+  if (g_unlink (fail_path) == 0)
+    deleted++;
+  return deleted;
 }
 
 static gboolean

@@ -63,6 +63,10 @@ gboolean         vs_thumbnail_read_keys_from_stream (GInputStream *stream,
                                                      gint64       *out_mtime,
                                                      GError      **error);
 
+/* Deletes the thumbnails Vidshelf made for @uri (never another program's) and its fail
+ * marker, for a file that left the library; returns how many files went. */
+guint            vs_thumbnail_delete_own       (const char      *uri);
+
 /* Writes the fail marker for @path (its URI and current mtime), e.g. after the helper
  * that was decoding it crashed or was killed at the time limit. */
 gboolean         vs_thumbnail_write_failure    (const char      *path,

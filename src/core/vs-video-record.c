@@ -51,15 +51,26 @@ void
 vs_video_record_set_path (VsVideoRecord *self,
                           const char    *path)
 {
+  char *copy;
+
   g_return_if_fail (self != NULL);
   g_return_if_fail (path != NULL && g_path_is_absolute (path));
 
+  copy = g_strdup (path);   /* @path may be self->path itself */
   g_free (self->path);
   g_free (self->uri);
   g_free (self->display_name);
-  self->path = g_strdup (path);
-  self->uri = g_filename_to_uri (path, NULL, NULL);
-  self->display_name = g_filename_display_basename (path);
+  self->path = copy;
+  self->uri = g_filename_to_uri (copy, NULL, NULL);
+  if (self->kind == VS_VIDEO_KIND_HLS)
+    {
+      /* Every download names its playlist index.m3u8 or similar: the folder says more. */
+      g_autofree char *folder = g_path_get_dirname (copy);
+
+      self->display_name = g_filename_display_basename (folder);
+    }
+  else
+    self->display_name = g_filename_display_basename (copy);
 }
 
 const char *

@@ -55,7 +55,8 @@ VsVideoRecord *vs_video_record_new      (void);
 VsVideoRecord *vs_video_record_copy     (const VsVideoRecord *self);
 void           vs_video_record_free     (VsVideoRecord *self);
 
-/* Fills uri and display_name from path. */
+/* Sets path, and uri and display_name from it (an HLS item is named after its folder);
+ * set kind first. */
 void           vs_video_record_set_path (VsVideoRecord *self,
                                          const char    *path);
 

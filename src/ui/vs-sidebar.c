@@ -19,6 +19,7 @@ struct _VsFolderItem
 
   char     *path;          /* filename encoding; NULL: All Videos */
   char     *name;
+  char     *status;        /* a root's watch state, for people; NULL for other rows */
   gboolean  has_children;
 };
 
@@ -29,6 +30,7 @@ enum {
   ITEM_PROP_PATH,
   ITEM_PROP_NAME,
   ITEM_PROP_HAS_CHILDREN,
+  ITEM_PROP_STATUS,
   ITEM_N_PROPS
 };
 
@@ -55,6 +57,7 @@ vs_folder_item_finalize (GObject *object)
 
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->status, g_free);
 
   G_OBJECT_CLASS (vs_folder_item_parent_class)->finalize (object);
 }
@@ -78,6 +81,9 @@ vs_folder_item_get_property (GObject    *object,
     case ITEM_PROP_HAS_CHILDREN:
       g_value_set_boolean (value, self->has_children);
       break;
+    case ITEM_PROP_STATUS:
+      g_value_set_string (value, self->status);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -100,12 +106,26 @@ vs_folder_item_class_init (VsFolderItemClass *klass)
   item_properties[ITEM_PROP_HAS_CHILDREN] =
     g_param_spec_boolean ("has-children", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  item_properties[ITEM_PROP_STATUS] =
+    g_param_spec_string ("status", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, ITEM_N_PROPS, item_properties);
 }
 
 static void
 vs_folder_item_init (VsFolderItem *self)
 {
+}
+
+static void
+vs_folder_item_set_status (VsFolderItem *self,
+                           const char   *status)
+{
+  if (g_strcmp0 (self->status, status) == 0)
+    return;
+  g_free (self->status);
+  self->status = g_strdup (status);
+  g_object_notify_by_pspec (G_OBJECT (self), item_properties[ITEM_PROP_STATUS]);
 }
 
 /* VsSidebar */
@@ -122,6 +142,8 @@ struct _VsSidebar
   /* Owned */
   VsDatabase         *database;
   GtkTreeListModel   *tree;
+  GListStore         *roots;             /* the tree's top level */
+  GHashTable         *root_status;       /* root path → its watch state, for people */
   GtkSingleSelection *selection;
   GCancellable       *cancellable;       /* this tree's loads; replaced on reload */
   char               *folder;
@@ -319,8 +341,11 @@ on_folders_listed (GObject      *object,
     {
       VsFolderRecord *record = g_ptr_array_index (folders, i);
 
-      g_ptr_array_add (items, vs_folder_item_new (record->path, record->name,
-                                                  record->has_children));
+      VsFolderItem *item = vs_folder_item_new (record->path, record->name, record->has_children);
+
+      if (data->parent_path == NULL)
+        vs_folder_item_set_status (item, g_hash_table_lookup (self->root_status, record->path));
+      g_ptr_array_add (items, item);
     }
   /* One splice for the level: the roots go after All Videos. */
   g_list_store_splice (data->store, g_list_model_get_n_items (G_LIST_MODEL (data->store)), 0,
@@ -385,6 +410,7 @@ rebuild (VsSidebar *self)
   g_list_store_append (roots, all);
   g_weak_ref_init (weak, self);
   g_clear_object (&self->tree);
+  g_set_object (&self->roots, roots);
   self->tree = gtk_tree_list_model_new (g_object_ref (G_LIST_MODEL (roots)), FALSE, FALSE,
                                         create_children, weak, weak_ref_free);
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->tree));
@@ -444,6 +470,28 @@ vs_sidebar_reload_selecting (VsSidebar  *self,
   rebuild (self);
 }
 
+void
+vs_sidebar_set_root_status (VsSidebar  *self,
+                            const char *root,
+                            const char *status)
+{
+  g_return_if_fail (VS_IS_SIDEBAR (self));
+  g_return_if_fail (root != NULL);
+
+  if (status != NULL)
+    g_hash_table_replace (self->root_status, g_strdup (root), g_strdup (status));
+  else
+    g_hash_table_remove (self->root_status, root);
+  /* The rows showing it follow the item's notify. */
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->roots)); i++)
+    {
+      g_autoptr(VsFolderItem) item = g_list_model_get_item (G_LIST_MODEL (self->roots), i);
+
+      if (g_strcmp0 (item->path, root) == 0)
+        vs_folder_item_set_status (item, status);
+    }
+}
+
 const char *
 vs_sidebar_get_folder (VsSidebar *self)
 {
@@ -487,15 +535,34 @@ setup_row (GtkSignalListItemFactory *factory,
   GtkWidget *expander = gtk_tree_expander_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   GtkWidget *icon = gtk_image_new ();
+  GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *status = gtk_label_new (NULL);
 
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_widget_set_hexpand (label, TRUE);
+  gtk_label_set_ellipsize (GTK_LABEL (status), PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (GTK_LABEL (status), 0);
+  gtk_widget_add_css_class (status, "caption");
+  gtk_widget_add_css_class (status, "dim-label");
+  gtk_widget_set_visible (status, FALSE);
+  gtk_widget_set_hexpand (texts, TRUE);
+  gtk_widget_set_valign (texts, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (texts), label);
+  gtk_box_append (GTK_BOX (texts), status);
   gtk_box_append (GTK_BOX (box), icon);
-  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), texts);
   gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), box);
   gtk_list_item_set_child (list_item, expander);
+}
+
+static void
+show_status (VsFolderItem *item,
+             GParamSpec   *pspec,
+             GtkLabel     *status)
+{
+  gtk_label_set_label (status, item->status != NULL ? item->status : "");
+  gtk_widget_set_visible (GTK_WIDGET (status), item->status != NULL);
 }
 
 static void
@@ -506,8 +573,12 @@ bind_row (GtkSignalListItemFactory *factory,
   GtkTreeListRow *row = gtk_list_item_get_item (list_item);
   GtkWidget *expander = gtk_list_item_get_child (list_item);
   GtkWidget *icon = gtk_widget_get_first_child (gtk_tree_expander_get_child (GTK_TREE_EXPANDER (expander)));
-  GtkWidget *label = gtk_widget_get_next_sibling (icon);
+  GtkWidget *label = gtk_widget_get_first_child (gtk_widget_get_next_sibling (icon));
+  GtkWidget *status = gtk_widget_get_next_sibling (label);
   g_autoptr(VsFolderItem) item = gtk_tree_list_row_get_item (row);
+
+  show_status (item, NULL, GTK_LABEL (status));
+  g_signal_connect_object (item, "notify::status", G_CALLBACK (show_status), status, 0);
 
   gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), row);
   gtk_image_set_from_icon_name (GTK_IMAGE (icon),
@@ -530,7 +601,11 @@ unbind_row (GtkSignalListItemFactory *factory,
             gpointer                  user_data)
 {
   GtkWidget *expander = gtk_list_item_get_child (list_item);
+  GtkTreeListRow *row = gtk_list_item_get_item (list_item);
+  g_autoptr(GObject) item = row != NULL ? gtk_tree_list_row_get_item (row) : NULL;
 
+  if (item != NULL)
+    g_signal_handlers_disconnect_matched (item, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, show_status, NULL);
   gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), NULL);
 }
 
@@ -543,6 +618,7 @@ vs_sidebar_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), VS_TYPE_SIDEBAR);
   g_clear_object (&self->selection);
   g_clear_object (&self->tree);
+  g_clear_object (&self->roots);
   g_clear_object (&self->database);
   g_clear_object (&self->cancellable);
 
@@ -557,6 +633,7 @@ vs_sidebar_finalize (GObject *object)
   g_clear_pointer (&self->folder, g_free);
   g_clear_pointer (&self->restore_selected, g_free);
   g_clear_pointer (&self->restore_expanded, g_hash_table_unref);
+  g_clear_pointer (&self->root_status, g_hash_table_unref);
 
   G_OBJECT_CLASS (vs_sidebar_parent_class)->finalize (object);
 }
@@ -634,6 +711,7 @@ vs_sidebar_init (VsSidebar *self)
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
 
   self->recursive = TRUE;
+  self->root_status = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);

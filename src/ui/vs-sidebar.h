@@ -21,6 +21,10 @@ void        vs_sidebar_reload        (VsSidebar  *self);
  * expanded) instead of the current one. */
 void        vs_sidebar_reload_selecting (VsSidebar  *self,
                                          const char *folder);
+/* Shows @status (e.g. "Polling every 5 minutes") under the root @root; NULL hides it. */
+void        vs_sidebar_set_root_status (VsSidebar  *self,
+                                        const char *root,
+                                        const char *status);
 /* The selected folder (filename encoding), or NULL for All Videos. */
 const char *vs_sidebar_get_folder    (VsSidebar  *self);
 gboolean    vs_sidebar_get_recursive (VsSidebar  *self);

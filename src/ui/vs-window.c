@@ -15,6 +15,7 @@
 #include "vs-open-with.h"
 #include "vs-player-window.h"
 #include "vs-preferences-window.h"
+#include "vs-library-watcher.h"
 #include "vs-scanner.h"
 #include "vs-sidebar.h"
 #include "vs-texture-cache.h"
@@ -53,11 +54,13 @@ struct _VsWindow
   VsDatabase           *writer;
   VsDatabase           *reader;
   VsScanner            *scanner;
+  VsLibraryWatcher     *watcher;
   VsMediaService       *media;
   VsTextureCache       *textures;
   VsLibraryModel       *model;
   GStrv                 roots;
   GPtrArray            *pending_folders;   /* asked for (vidshelf FOLDER) until scanned */
+  GStrv                 present_roots;     /* at start, the roots that were there */
   GCancellable         *cancellable;       /* the window's lifetime */
   GCancellable         *scan_cancellable;  /* the running scan */
   VsVideo              *menu_video;        /* what the context menu acts on */
@@ -73,6 +76,9 @@ struct _VsWindow
   gboolean              scanning;
   char                 *added_folder;      /* given to add: shown once scanned */
   gboolean              opened;            /* the library is open */
+  gboolean              probing;           /* a media update runs */
+  gboolean              probe_again;       /* files settled meanwhile */
+  gboolean              folders_changed;   /* the watcher added or removed folders */
 };
 
 G_DEFINE_FINAL_TYPE (VsWindow, vs_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -89,6 +95,7 @@ static GParamSpec *properties[N_PROPS];
 
 static void start_scan (VsWindow *self);
 static void scan_pending_folders (VsWindow *self);
+static void watch_roots (VsWindow *self);
 
 /* Which page the stack shows follows from the state; one place decides. */
 static void
@@ -262,6 +269,7 @@ typedef struct
   VsDatabase *writer;
   VsDatabase *reader;
   GStrv       roots;
+  GStrv       present;     /* the roots there now: a missing one would fail the scan */
 } OpenData;
 
 static void
@@ -274,6 +282,7 @@ open_data_free (gpointer data)
   g_clear_object (&od->writer);
   g_clear_object (&od->reader);
   g_strfreev (od->roots);
+  g_strfreev (od->present);
   g_free (od);
 }
 
@@ -303,6 +312,14 @@ open_thread (GTask        *task,
       g_strfreev (od->roots);
       od->roots = g_strdupv ((char *[]) { od->default_folder, NULL });
     }
+  {
+    g_autoptr(GStrvBuilder) present = g_strv_builder_new ();
+
+    for (guint i = 0; od->roots[i] != NULL; i++)
+      if (g_file_test (od->roots[i], G_FILE_TEST_IS_DIR))
+        g_strv_builder_add (present, od->roots[i]);
+    od->present = g_strv_builder_end (present);
+  }
   g_task_return_boolean (task, TRUE);
 }
 
@@ -403,6 +420,7 @@ on_opened (GObject      *object,
   self->writer = g_steal_pointer (&od->writer);
   self->reader = g_steal_pointer (&od->reader);
   self->roots = g_steal_pointer (&od->roots);
+  self->present_roots = g_steal_pointer (&od->present);
   self->scanner = vs_scanner_new (self->writer);
   self->media = vs_media_service_new (g_settings_get_uint (self->settings, "workers"), 0);
   self->textures = vs_texture_cache_new (self->media,
@@ -439,13 +457,15 @@ on_opened (GObject      *object,
                    G_OBJECT (self->textures));
   if (self->pending_folders->len > 0)
     {
-      /* Opened with folders to add: those and the rescan of the others, at once */
-      for (guint i = 0; self->roots[i] != NULL; i++)
-        g_ptr_array_add (self->pending_folders, g_strdup (self->roots[i]));
+      /* Opened with folders to add: those and the rescan of the roots there, at once */
+      for (guint i = 0; self->present_roots[i] != NULL; i++)
+        g_ptr_array_add (self->pending_folders, g_strdup (self->present_roots[i]));
       scan_pending_folders (self);
     }
-  else if (self->roots[0] != NULL)
+  else if (self->present_roots[0] != NULL)
     start_scan_after_first_paint (self);
+  else
+    watch_roots (self);   /* every root missing: the watcher says so and looks for them */
 }
 
 static void
@@ -517,6 +537,8 @@ on_media_progress (VsWindow *self,
   vs_library_model_refresh (self->model);
 }
 
+static void update_media (VsWindow *self);
+
 static void
 on_media_updated (GObject      *object,
                   GAsyncResult *result,
@@ -525,11 +547,108 @@ on_media_updated (GObject      *object,
   g_autoptr(VsWindow) self = user_data;
   g_autoptr(GError) error = NULL;
 
+  self->probing = FALSE;
   if (!vs_media_service_update_finish (VS_MEDIA_SERVICE (object), result, NULL, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_warning ("Probing failed: %s", error->message);
-  if (!g_cancellable_is_cancelled (self->cancellable))
-    vs_library_model_refresh (self->model);
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+  vs_library_model_refresh (self->model);
+  if (self->probe_again)
+    update_media (self);
+}
+
+/* Durations and sizes of new files, in the background; thumbnails come per cell. One
+ * update at a time: files that settle meanwhile wait for the next. */
+static void
+update_media (VsWindow *self)
+{
+  if (self->probing)
+    {
+      self->probe_again = TRUE;
+      return;
+    }
+  self->probing = TRUE;
+  self->probe_again = FALSE;
+  vs_media_service_update_async (self->media, self->writer, self->reader, VS_UPDATE_PROBE,
+                                 VS_THUMBNAIL_SIZE_LARGE, self->cancellable,
+                                 on_media_updated, g_object_ref (self));
+}
+
+/* Live library ------------------------------------------------------------ */
+
+static void
+on_root_state (VsWindow   *self,
+               const char *root,
+               int         state)
+{
+  guint minutes = MAX (1, vs_library_watcher_get_poll_interval (self->watcher) / 60);
+  g_autofree char *text = NULL;
+
+  switch ((VsRootState) state)
+    {
+    case VS_ROOT_STATE_WATCHING:
+      text = g_strdup (_("Watching for changes"));
+      break;
+    case VS_ROOT_STATE_POLLING:
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Checked every minute",
+                                           "Checked every %u minutes", minutes), minutes);
+      break;
+    case VS_ROOT_STATE_UNAVAILABLE:
+      text = g_strdup (_("Unavailable"));
+      break;
+    case VS_ROOT_STATE_STARTING:
+    default:
+      break;
+    }
+  vs_sidebar_set_root_status (self->sidebar, root, text);
+}
+
+static void
+on_watched_changes (VsWindow *self,
+                    guint     n_changes)
+{
+  vs_library_model_refresh (self->model);
+  if (self->folders_changed)
+    vs_sidebar_reload (self->sidebar);
+  self->folders_changed = FALSE;
+}
+
+static void
+on_folder_changed (VsWindow           *self,
+                   const VsScanChange *change)
+{
+  /* The sidebar reloads once, when the batch is done. */
+  self->folders_changed |= change->kind == VS_SCAN_CHANGE_FOLDER_ADDED ||
+                           change->kind == VS_SCAN_CHANGE_FOLDER_REMOVED ||
+                           change->kind == VS_SCAN_CHANGE_MOVED;
+}
+
+static void
+on_settled (VsWindow   *self,
+            const char *path)
+{
+  update_media (self);
+}
+
+/* After the first scan: from then on the watcher keeps the index current. */
+static void
+watch_roots (VsWindow *self)
+{
+  if (self->watcher == NULL)
+    {
+      self->watcher = vs_library_watcher_new (self->writer);
+      g_signal_connect_object (self->watcher, "root-state-changed", G_CALLBACK (on_root_state),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->watcher, "batch-done", G_CALLBACK (on_watched_changes),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->watcher, "changed", G_CALLBACK (on_folder_changed),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->watcher, "settled", G_CALLBACK (on_settled),
+                               self, G_CONNECT_SWAPPED);
+    }
+  if (self->roots != NULL)
+    vs_library_watcher_set_roots (self->watcher, (const char * const *) self->roots);
 }
 
 static void
@@ -577,11 +696,8 @@ on_scanned (GObject      *object,
   g_strfreev (self->roots);
   self->roots = vs_database_dup_roots (self->reader, NULL);
   scan_pending_folders (self);
-
-  /* Durations and sizes of new files, in the background; thumbnails come per cell. */
-  vs_media_service_update_async (self->media, self->writer, self->reader, VS_UPDATE_PROBE,
-                                 VS_THUMBNAIL_SIZE_LARGE, self->cancellable,
-                                 on_media_updated, g_object_ref (self));
+  watch_roots (self);
+  update_media (self);
 }
 
 static void
@@ -602,7 +718,20 @@ scan_folders (VsWindow           *self,
 static void
 start_scan (VsWindow *self)
 {
-  scan_folders (self, (const char * const *) self->roots);
+  g_autoptr(GStrvBuilder) present = g_strv_builder_new ();
+  g_auto(GStrv) folders = NULL;
+
+  /* An unavailable root is the watcher's to look for: scanning it would fail them all. */
+  if (self->watcher == NULL)
+    {
+      scan_folders (self, (const char * const *) self->present_roots);
+      return;
+    }
+  for (guint i = 0; self->roots != NULL && self->roots[i] != NULL; i++)
+    if (vs_library_watcher_get_root_state (self->watcher, self->roots[i]) != VS_ROOT_STATE_UNAVAILABLE)
+      g_strv_builder_add (present, self->roots[i]);
+  folders = g_strv_builder_end (present);
+  scan_folders (self, (const char * const *) folders);
 }
 
 /* Folders given on the command line wait for the library and for any running scan. */
@@ -1082,6 +1211,8 @@ on_library_changed (VsWindow *self)
 {
   g_strfreev (self->roots);
   self->roots = vs_database_dup_roots (self->reader, NULL);
+  if (self->watcher != NULL && self->roots != NULL)
+    vs_library_watcher_set_roots (self->watcher, (const char * const *) self->roots);
   vs_sidebar_reload (self->sidebar);
   vs_library_model_refresh (self->model);
 }
@@ -1184,6 +1315,8 @@ vs_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   if (self->scan_cancellable != NULL)
     g_cancellable_cancel (self->scan_cancellable);
+  if (self->watcher != NULL)
+    vs_library_watcher_stop (self->watcher);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   g_clear_handle_id (&self->rest_id, g_source_remove);
   g_clear_handle_id (&self->columns_id, g_source_remove);
@@ -1204,6 +1337,7 @@ vs_window_finalize (GObject *object)
   g_clear_object (&self->textures);
   g_clear_object (&self->media);
   g_clear_object (&self->scanner);
+  g_clear_object (&self->watcher);
   g_clear_object (&self->writer);
   g_clear_object (&self->reader);
   g_clear_object (&self->settings);
@@ -1212,6 +1346,7 @@ vs_window_finalize (GObject *object)
   g_clear_pointer (&self->roots, g_strfreev);
   g_clear_pointer (&self->pending_folders, g_ptr_array_unref);
   g_clear_pointer (&self->added_folder, g_free);
+  g_clear_pointer (&self->present_roots, g_strfreev);
   g_clear_pointer (&self->database_path, g_free);
   g_clear_pointer (&self->default_folder, g_free);
 

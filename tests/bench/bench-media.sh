@@ -29,15 +29,10 @@ EOF
 }
 die() { echo "bench-media: $*" >&2; exit 1; }
 
-CLI=
-while [ $# -gt 0 ]; do
-  case $1 in
-    --cli) [ $# -ge 2 ] || { usage >&2; exit 2; }; CLI=$2; shift 2 ;;
-    --cli=*) CLI=${1#--cli=}; shift ;;
-    -h | --help) usage; exit 0 ;;
-    *) echo "bench-media: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
-  esac
-done
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=tests/bench/lib.sh
+. "$HERE/lib.sh"
+parse_cli_args bench-media "$@"
 
 BENCH_DATA=${BENCH_DATA:-/tmp/vidshelf-bench}
 REPS=${REPS:-3}
@@ -61,7 +56,6 @@ for t in gst-launch-1.0 gst-inspect-1.0; do
 done
 have() { command -v "$1" >/dev/null 2>&1; }
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 mkdir -p "$BENCH_DATA"
 BENCH_DATA=$(cd "$BENCH_DATA" && pwd -P)
@@ -69,8 +63,6 @@ MEDIA=$BENCH_DATA/media
 VIDEOS=$MEDIA/videos
 
 WORK=$(mktemp -d "$BENCH_DATA/media-run.XXXXXX")
-# shellcheck source=tests/bench/lib.sh
-. "$HERE/lib.sh"
 cleanup() { rm -rf "$WORK"; }
 trap cleanup EXIT
 trap 'exit 130' INT

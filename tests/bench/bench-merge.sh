@@ -26,15 +26,10 @@ EOF
 }
 die() { echo "bench-merge: $*" >&2; exit 1; }
 
-CLI=
-while [ $# -gt 0 ]; do
-  case $1 in
-    --cli) [ $# -ge 2 ] || { usage >&2; exit 2; }; CLI=$2; shift 2 ;;
-    --cli=*) CLI=${1#--cli=}; shift ;;
-    -h | --help) usage; exit 0 ;;
-    *) echo "bench-merge: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
-  esac
-done
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=tests/bench/lib.sh
+. "$HERE/lib.sh"
+parse_cli_args bench-merge "$@"
 
 BENCH_DATA=${BENCH_DATA:-/tmp/vidshelf-bench}
 REPS=${REPS:-3}
@@ -52,7 +47,6 @@ for t in gst-launch-1.0 ffmpeg ffprobe od; do
   command -v "$t" >/dev/null 2>&1 || die "missing $t (Debian: gstreamer1.0-tools, ffmpeg, coreutils)"
 done
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 mkdir -p "$BENCH_DATA"
 BENCH_DATA=$(cd "$BENCH_DATA" && pwd -P)
@@ -60,8 +54,6 @@ DATA=$BENCH_DATA/merge
 export GST_REGISTRY=$BENCH_DATA/gst-registry.bin
 
 WORK=$(mktemp -d "$BENCH_DATA/merge-run.XXXXXX")
-# shellcheck source=tests/bench/lib.sh
-. "$HERE/lib.sh"
 cleanup() { rm -rf "$WORK"; }
 trap cleanup EXIT
 trap 'exit 130' INT

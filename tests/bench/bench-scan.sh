@@ -27,15 +27,10 @@ EOF
 }
 die() { echo "bench-scan: $*" >&2; exit 1; }
 
-CLI=
-while [ $# -gt 0 ]; do
-  case $1 in
-    --cli) [ $# -ge 2 ] || { usage >&2; exit 2; }; CLI=$2; shift 2 ;;
-    --cli=*) CLI=${1#--cli=}; shift ;;
-    -h | --help) usage; exit 0 ;;
-    *) echo "bench-scan: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
-  esac
-done
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=tests/bench/lib.sh
+. "$HERE/lib.sh"
+parse_cli_args bench-scan "$@"
 
 BENCH_DATA=${BENCH_DATA:-/tmp/vidshelf-bench}
 REPS=${REPS:-5}
@@ -60,7 +55,6 @@ case $BENCH_DATA in *[\"\$\`\\]* | *$'\n'*) die "BENCH_DATA must not contain \" 
 /usr/bin/time -f '%M' -o /dev/null true 2>/dev/null || die "/usr/bin/time is not GNU time"
 find / -maxdepth 0 -printf '' 2>/dev/null || die "needs GNU find (-printf)"
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 mkdir -p "$BENCH_DATA"
 BENCH_DATA=$(cd "$BENCH_DATA" && pwd -P)
@@ -69,8 +63,6 @@ PLDIR=$BENCH_DATA/playlist
 PLAYLIST=$PLDIR/long.m3u8
 
 WORK=$(mktemp -d "$BENCH_DATA/run.XXXXXX")
-# shellcheck source=tests/bench/lib.sh
-. "$HERE/lib.sh"
 cleanup() { rm -rf "$WORK"; }
 trap cleanup EXIT
 trap 'exit 130' INT
