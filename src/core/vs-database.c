@@ -428,10 +428,17 @@ check_identity (VsDatabase  *self,
 {
   g_autofree char *name = g_filename_display_name (self->path);
   gint64 version = 0, app_id = 0, n_tables = 0;
+  gboolean ok;
 
-  if (!query_int (self, "PRAGMA user_version", &version, error) ||
-      !query_int (self, "PRAGMA application_id", &app_id, error) ||
-      !query_int (self, "SELECT count(*) FROM sqlite_schema", &n_tables, error))
+  /* One read transaction: another connection creating the library must not commit
+   * between the reads (tables, but no application id yet, would look foreign) */
+  if (!_vs_database_exec (self, "BEGIN", error))
+    return FALSE;
+  ok = query_int (self, "PRAGMA user_version", &version, error) &&
+       query_int (self, "PRAGMA application_id", &app_id, error) &&
+       query_int (self, "SELECT count(*) FROM sqlite_schema", &n_tables, error);
+  sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
+  if (!ok)
     return FALSE;
 
   if ((app_id != 0 && app_id != VS_APPLICATION_ID) || (app_id == 0 && n_tables > 0))
