@@ -676,6 +676,88 @@ test_load_vanished (Fixture       *f,
   g_assert_nonnull (g_ptr_array_index (page, 2));
 }
 
+static gint64
+count_rows (const char *path,
+            const char *table)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s", table);
+  g_autofree char *n = raw_query_text (path, sql);
+
+  return g_ascii_strtoll (n, NULL, 10);
+}
+
+/* Positions are kept per path (bytes, not only UTF-8), forgotten near either end, and
+ * the table keeps only the newest entries. */
+static void
+test_playback_positions (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  const char *odd = "/lib/caf\xe9 \n.mp4";
+
+  g_assert_cmpint (vs_database_get_position (f->db, "/lib/a.mp4", &error), ==, 0);
+  g_assert_true (vs_database_set_position (f->db, "/lib/a.mp4", 61000, 120000, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (vs_database_get_position (f->db, "/lib/a.mp4", &error), ==, 61000);
+  g_assert_true (vs_database_set_position (f->db, "/lib/a.mp4", 62000, -1, &error));
+  g_assert_cmpint (vs_database_get_position (f->db, "/lib/a.mp4", &error), ==, 62000);
+  g_assert_true (vs_database_set_position (f->db, odd, 5000, -1, &error));
+  g_assert_cmpint (vs_database_get_position (f->db, odd, &error), ==, 5000);
+  g_assert_cmpint (vs_database_get_position (f->db, "/lib/caf", &error), ==, 0);
+
+  /* Watched to the end, or only just started: nothing to offer */
+  g_assert_true (vs_database_set_position (f->db, "/lib/a.mp4", 118000, 120000, &error));
+  g_assert_cmpint (vs_database_get_position (f->db, "/lib/a.mp4", &error), ==, 0);
+  g_assert_true (vs_database_set_position (f->db, odd, 1000, 120000, &error));
+  g_assert_cmpint (vs_database_get_position (f->db, odd, &error), ==, 0);
+  g_assert_no_error (error);
+
+  /* Bounded: the oldest go */
+  g_assert_true (vs_database_begin (f->db, &error));
+  for (guint i = 0; i < VS_PLAYBACK_MAX_ENTRIES + 10; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/lib/%u.mp4", i);
+
+      g_assert_true (vs_database_set_position (f->db, path, 10000 + i, -1, &error));
+    }
+  g_assert_true (vs_database_commit (f->db, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (f->path, "playback"), ==, VS_PLAYBACK_MAX_ENTRIES);
+  g_assert_cmpint (vs_database_get_position (f->db, "/lib/9.mp4", &error), ==, 0);
+  g_assert_cmpint (vs_database_get_position (f->db, "/lib/10.mp4", &error), ==, 10010);
+}
+
+static gpointer
+open_writer_thread (gpointer path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsDatabase) db = vs_database_open (path, VS_DATABASE_MODE_WRITER, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (vs_database_get_schema_version (db), ==, VS_DATABASE_SCHEMA_VERSION);
+  return NULL;
+}
+
+/* Connections that open a new library at once (the window's writer and the player's
+ * reader on first start, or two processes) each migrate it once, not twice. */
+static void
+test_concurrent_create (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+
+  for (guint round = 0; round < 8; round++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/library%u.db", dir, round);
+      GThread *threads[4];
+
+      for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+        threads[i] = g_thread_new ("open", open_writer_thread, path);
+      for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+        g_thread_join (threads[i]);
+    }
+  vs_test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -684,6 +766,7 @@ main (int    argc,
 
   g_test_add ("/database/create", Fixture, NULL, fixture_setup, test_create, fixture_teardown);
   g_test_add_func ("/database/migrate/from-v1", test_migrate);
+  g_test_add_func ("/database/migrate/concurrent", test_concurrent_create);
   g_test_add_func ("/database/refuse/not-a-database", test_not_a_database);
   g_test_add_func ("/database/refuse/foreign", test_foreign_database);
   g_test_add ("/database/refuse/too-new", Fixture, NULL, fixture_setup, test_too_new,
@@ -704,6 +787,8 @@ main (int    argc,
               fixture_teardown);
   g_test_add ("/database/query/vanished-rows", Fixture, NULL, fixture_setup,
               test_load_vanished, fixture_teardown);
+  g_test_add ("/database/playback/positions", Fixture, NULL, fixture_setup,
+              test_playback_positions, fixture_teardown);
 
   return g_test_run ();
 }

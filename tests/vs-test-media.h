@@ -14,6 +14,10 @@ void     vs_test_media_run         (const char *pipeline);
 
 /* 1 s of black, then 2 s of SMPTE bars: H.264 in MP4, 320x240, 25 fps (3000 ms). */
 void     vs_test_media_black_intro (const char *path);
+/* @seconds of SMPTE bars, H.264 in MP4, 320x240, 25 fps, no audio (nothing to play it on
+ * under Xvfb). */
+void     vs_test_media_clip        (const char *path,
+                                    guint       seconds);
 /* 2 s of a moving ball, VP8 + Vorbis in WebM, 320x240 (2000 ms). */
 void     vs_test_media_webm        (const char *path);
 /* 2 s of H.264 + AAC in MP4, 640x360, pattern @pattern (videotestsrc enum nick) (2000 ms). */

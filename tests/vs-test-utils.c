@@ -274,3 +274,24 @@ vs_test_listing (VsDatabase *db,
   g_ptr_array_add (names, NULL);
   return g_strjoinv ("|", (char **) names->pdata);
 }
+
+static gboolean
+on_wait_timeout (gpointer user_data)
+{
+  g_error ("timed out waiting for %s", (const char *) user_data);
+  return G_SOURCE_REMOVE;
+}
+
+void
+vs_test_wait_until (VsTestCondition condition,
+                    gpointer        subject,
+                    gconstpointer   data,
+                    guint           seconds,
+                    const char     *what)
+{
+  guint timeout = g_timeout_add_seconds (seconds, on_wait_timeout, (gpointer) what);
+
+  while (!condition (subject, data))
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (timeout);
+}

@@ -56,5 +56,14 @@ void     vs_test_cli             (VsTestRun         *r,
                                   const char *const *env);
 /* kill -9 of @proc's whole process group, then reaps it. */
 void     vs_test_kill_group      (GSubprocess       *proc);
+/* Iterates the default main context until @condition (@subject, @data) holds; a test
+ * still waiting after @seconds fails, naming @what. */
+typedef gboolean (*VsTestCondition) (gpointer      subject,
+                                     gconstpointer data);
+void     vs_test_wait_until      (VsTestCondition condition,
+                                  gpointer        subject,
+                                  gconstpointer   data,
+                                  guint           seconds,
+                                  const char     *what);
 
 G_END_DECLS

@@ -33,6 +33,11 @@ gboolean      _vs_database_set_error (VsDatabase  *self,
                                       GError     **error,
                                       int          rc,
                                       const char  *doing);
+/* Steps a statement that returns no rows and resets it. */
+gboolean      _vs_database_step_done (VsDatabase    *self,
+                                      sqlite3_stmt  *stmt,
+                                      const char    *doing,
+                                      GError       **error);
 gboolean      _vs_database_exec      (VsDatabase  *self,
                                       const char  *sql,
                                       GError     **error);

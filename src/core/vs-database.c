@@ -88,6 +88,14 @@ static const char * const migrations[] = {
   /* 5 → 6: a root that vanished (unmounted, deleted) keeps its rows, marked unavailable
    * since then; NULL while it is there */
   "ALTER TABLE roots ADD COLUMN unavailable_ns INTEGER;",
+
+  /* 6 → 7: where each video was left, keyed by path so files played from outside the
+   * library (vidshelf FILE) are remembered too */
+  "CREATE TABLE playback ("
+  "  path BLOB PRIMARY KEY,"
+  "  position_ms INTEGER NOT NULL,"
+  "  updated_ns INTEGER NOT NULL);"
+  "CREATE INDEX playback_updated ON playback(updated_ns);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VS_DATABASE_SCHEMA_VERSION);
@@ -375,11 +383,25 @@ _vs_database_migrate (VsDatabase  *self,
 
   while (self->schema_version < version)
     {
-      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d",
-                                               self->schema_version + 1);
+      g_autofree char *bump = NULL;
+      gint64 current = 0;
 
       if (!vs_database_begin (self, error))
         return FALSE;
+      /* Another connection (another process, or the player's on first start) may have
+       * migrated while this one waited for the write lock: go on from where the file is. */
+      if (!query_int (self, "PRAGMA user_version", &current, error))
+        {
+          vs_database_rollback (self);
+          return FALSE;
+        }
+      self->schema_version = (int) current;
+      if (self->schema_version >= version)
+        {
+          vs_database_rollback (self);
+          break;
+        }
+      bump = g_strdup_printf ("PRAGMA user_version = %d", self->schema_version + 1);
       if (!_vs_database_exec (self, migrations[self->schema_version], error) ||
           (self->schema_version == 0 &&
            !_vs_database_exec (self, "PRAGMA application_id = 1448298566", error)) ||
@@ -406,10 +428,17 @@ check_identity (VsDatabase  *self,
 {
   g_autofree char *name = g_filename_display_name (self->path);
   gint64 version = 0, app_id = 0, n_tables = 0;
+  gboolean ok;
 
-  if (!query_int (self, "PRAGMA user_version", &version, error) ||
-      !query_int (self, "PRAGMA application_id", &app_id, error) ||
-      !query_int (self, "SELECT count(*) FROM sqlite_schema", &n_tables, error))
+  /* One read transaction: another connection creating the library must not commit
+   * between the reads (tables, but no application id yet, would look foreign) */
+  if (!_vs_database_exec (self, "BEGIN", error))
+    return FALSE;
+  ok = query_int (self, "PRAGMA user_version", &version, error) &&
+       query_int (self, "PRAGMA application_id", &app_id, error) &&
+       query_int (self, "SELECT count(*) FROM sqlite_schema", &n_tables, error);
+  sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
+  if (!ok)
     return FALSE;
 
   if ((app_id != 0 && app_id != VS_APPLICATION_ID) || (app_id == 0 && n_tables > 0))
@@ -542,6 +571,9 @@ open_connection (const char      *path,
       _vs_database_set_error (self, error, rc, "opening");
       return NULL;
     }
+  /* Before the first read: a library another connection is creating or migrating is
+   * locked for a moment, which is worth waiting for */
+  sqlite3_busy_timeout (self->db, 10000);
   if (!check_identity (self, error) ||
       (mode == VS_DATABASE_MODE_WRITER && !check_pages (self, error)) ||
       !configure_connection (self, error))
@@ -710,11 +742,11 @@ lookup_id (VsDatabase  *self,
   return id;
 }
 
-static gboolean
-step_done (VsDatabase    *self,
-           sqlite3_stmt  *stmt,
-           const char    *doing,
-           GError       **error)
+gboolean
+_vs_database_step_done (VsDatabase    *self,
+                        sqlite3_stmt  *stmt,
+                        const char    *doing,
+                        GError       **error)
 {
   int rc = sqlite3_step (stmt);
 
@@ -782,7 +814,7 @@ vs_database_add_root (VsDatabase  *self,
         goto failed;
       bind_below (stmt, 1, path);
       sqlite3_bind_int64 (stmt, 3, root_id);
-      if (!step_done (self, stmt, "adding a folder", error))
+      if (!_vs_database_step_done (self, stmt, "adding a folder", error))
         goto failed;
 
       stmt = _vs_database_prepare (self,
@@ -790,7 +822,7 @@ vs_database_add_root (VsDatabase  *self,
       if (stmt == NULL)
         goto failed;
       bind_below (stmt, 1, path);
-      if (!step_done (self, stmt, "adding a folder", error))
+      if (!_vs_database_step_done (self, stmt, "adding a folder", error))
         goto failed;
     }
 
@@ -822,7 +854,7 @@ vs_database_remove_root (VsDatabase  *self,
   if (ok)
     {
       _vs_bind_path (stmt, 1, path);
-      ok = step_done (self, stmt, "removing a folder", error);
+      ok = _vs_database_step_done (self, stmt, "removing a folder", error);
     }
   g_rec_mutex_unlock (&self->lock);
   return ok;
@@ -880,7 +912,7 @@ vs_database_set_root_scanned (VsDatabase  *self,
     {
       sqlite3_bind_int64 (stmt, 1, root_id);
       sqlite3_bind_int64 (stmt, 2, when_ns);
-      ok = step_done (self, stmt, "saving the scan time", error);
+      ok = _vs_database_step_done (self, stmt, "saving the scan time", error);
     }
   g_rec_mutex_unlock (&self->lock);
   return ok;
@@ -911,7 +943,7 @@ vs_database_set_root_available (VsDatabase  *self,
       _vs_bind_path (stmt, 1, path);
       if (!available)
         sqlite3_bind_int64 (stmt, 2, g_get_real_time () * 1000);
-      ok = step_done (self, stmt, "marking a folder", error);
+      ok = _vs_database_step_done (self, stmt, "marking a folder", error);
     }
   g_rec_mutex_unlock (&self->lock);
   return ok;
@@ -1044,7 +1076,7 @@ vs_database_delete_folder (VsDatabase  *self,
   if (stmt != NULL)
     {
       sqlite3_bind_int64 (stmt, 1, folder_id);
-      ok = step_done (self, stmt, "removing a folder", error);
+      ok = _vs_database_step_done (self, stmt, "removing a folder", error);
     }
   if (ok && out_n_videos != NULL)
     *out_n_videos = (guint) sqlite3_changes (self->db);
@@ -1053,7 +1085,7 @@ vs_database_delete_folder (VsDatabase  *self,
   if (ok && stmt != NULL)
     {
       sqlite3_bind_int64 (stmt, 1, folder_id);
-      ok = step_done (self, stmt, "removing a folder", error);
+      ok = _vs_database_step_done (self, stmt, "removing a folder", error);
     }
   g_rec_mutex_unlock (&self->lock);
   return ok && stmt != NULL;
@@ -1097,7 +1129,7 @@ repath_video (VsDatabase   *self,
   sqlite3_bind_text (stmt, 5, sort_name, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, sort_key, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 7, folder_id);
-  return step_done (self, stmt, "moving a video", error);
+  return _vs_database_step_done (self, stmt, "moving a video", error);
 }
 
 typedef struct
@@ -1175,7 +1207,7 @@ move_folder (VsDatabase  *self,
           _vs_bind_path (stmt, 2, row->path);
           sqlite3_bind_int64 (stmt, 3, new_parent_id);
           _vs_bind_path (stmt, 4, old_path);
-          if (!step_done (self, stmt, "moving a folder", error))
+          if (!_vs_database_step_done (self, stmt, "moving a folder", error))
             return FALSE;
           if (out_folders != NULL)
             g_ptr_array_add (out_folders, g_strdup (row->path));

@@ -7,7 +7,7 @@
 
 G_BEGIN_DECLS
 
-#define VS_DATABASE_SCHEMA_VERSION 6
+#define VS_DATABASE_SCHEMA_VERSION 7
 
 #define VS_DATABASE_ERROR (vs_database_error_quark ())
 
@@ -199,5 +199,23 @@ GPtrArray  *vs_database_load_videos   (VsDatabase          *self,
                                        const gint64        *ids,
                                        guint                n_ids,
                                        GError             **error);
+
+/* Playback positions: where each video was left, for resuming. The table keeps the
+ * VS_PLAYBACK_MAX_ENTRIES most recent; a position near either end is forgotten. */
+#define VS_PLAYBACK_MIN_MS         3000  /* earlier than this: nothing worth resuming */
+#define VS_PLAYBACK_END_MARGIN_MS  3000  /* this close to the end: watched */
+#define VS_PLAYBACK_MAX_ENTRIES    5000
+
+/* Stores @position_ms for @path, or forgets it when there is nothing to resume (see
+ * above; @duration_ms < 0 when unknown). */
+gboolean    vs_database_set_position  (VsDatabase  *self,
+                                       const char  *path,
+                                       gint64       position_ms,
+                                       gint64       duration_ms,
+                                       GError     **error);
+/* The stored position of @path in ms, 0 when there is none, -1 on error. */
+gint64      vs_database_get_position  (VsDatabase  *self,
+                                       const char  *path,
+                                       GError     **error);
 
 G_END_DECLS

@@ -40,7 +40,9 @@ main (int    argc,
    * mmap they return to the system when freed instead of fragmenting the heap. */
   mallopt (M_MMAP_THRESHOLD, 64 * 1024);
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* `meson devenv` (build-aux/dev run) points this at the build tree's catalogs */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("VIDSHELF_LOCALEDIR") ? g_getenv ("VIDSHELF_LOCALEDIR")
+                                                                    : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

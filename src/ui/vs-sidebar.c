@@ -440,6 +440,15 @@ vs_sidebar_set_database (VsSidebar  *self,
 void
 vs_sidebar_reload (VsSidebar *self)
 {
+  g_return_if_fail (VS_IS_SIDEBAR (self));
+
+  vs_sidebar_reload_selecting (self, self->folder);
+}
+
+void
+vs_sidebar_reload_selecting (VsSidebar  *self,
+                             const char *folder)
+{
   guint n;
 
   g_return_if_fail (VS_IS_SIDEBAR (self));
@@ -455,8 +464,9 @@ vs_sidebar_reload (VsSidebar *self)
       if (item != NULL && item->path != NULL && gtk_tree_list_row_get_expanded (row))
         g_hash_table_add (self->restore_expanded, g_strdup (item->path));
     }
+  /* @folder may be self->folder, freed by nothing before this copy */
   g_free (self->restore_selected);
-  self->restore_selected = g_strdup (self->folder);
+  self->restore_selected = g_strdup (folder);
   rebuild (self);
 }
 

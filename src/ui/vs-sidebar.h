@@ -17,6 +17,10 @@ void        vs_sidebar_set_database  (VsSidebar  *self,
 /* Reloads the tree after a scan, keeping expanded folders and the selection when they
  * still exist. */
 void        vs_sidebar_reload        (VsSidebar  *self);
+/* The same, then selects @folder (a library root, or a folder whose parents were
+ * expanded) instead of the current one. */
+void        vs_sidebar_reload_selecting (VsSidebar  *self,
+                                         const char *folder);
 /* Shows @status (e.g. "Polling every 5 minutes") under the root @root; NULL hides it. */
 void        vs_sidebar_set_root_status (VsSidebar  *self,
                                         const char *root,

@@ -12,6 +12,8 @@
 #include "vs-format.h"
 #include "vs-media-service.h"
 #include "vs-merge-dialog.h"
+#include "vs-open-with.h"
+#include "vs-player-window.h"
 #include "vs-preferences-window.h"
 #include "vs-library-watcher.h"
 #include "vs-scanner.h"
@@ -57,10 +59,12 @@ struct _VsWindow
   VsTextureCache       *textures;
   VsLibraryModel       *model;
   GStrv                 roots;
+  GPtrArray            *pending_folders;   /* asked for (vidshelf FOLDER) until scanned */
   GStrv                 present_roots;     /* at start, the roots that were there */
   GCancellable         *cancellable;       /* the window's lifetime */
   GCancellable         *scan_cancellable;  /* the running scan */
   VsVideo              *menu_video;        /* what the context menu acts on */
+  guint                 menu_position;     /* and where it is in the view */
 
   guint                 refresh_id;
   guint                 rest_id;           /* the view came to rest: trim caches */
@@ -70,6 +74,7 @@ struct _VsWindow
   GdkFrameClock        *paint_clock;       /* while the start-up scan waits for a paint */
   gint64                last_probe_refresh;
   gboolean              scanning;
+  char                 *added_folder;      /* given to add: shown once scanned */
   gboolean              opened;            /* the library is open */
   gboolean              probing;           /* a media update runs */
   gboolean              probe_again;       /* files settled meanwhile */
@@ -89,6 +94,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void start_scan (VsWindow *self);
+static void scan_pending_folders (VsWindow *self);
 static void watch_roots (VsWindow *self);
 
 /* Which page the stack shows follows from the state; one place decides. */
@@ -449,7 +455,14 @@ on_opened (GObject      *object,
   update_page (self);
   vs_bench_attach (GTK_WINDOW (self), self->scroller, G_LIST_MODEL (self->model),
                    G_OBJECT (self->textures));
-  if (self->present_roots[0] != NULL)
+  if (self->pending_folders->len > 0)
+    {
+      /* Opened with folders to add: those and the rescan of the roots there, at once */
+      for (guint i = 0; self->present_roots[i] != NULL; i++)
+        g_ptr_array_add (self->pending_folders, g_strdup (self->present_roots[i]));
+      scan_pending_folders (self);
+    }
+  else if (self->present_roots[0] != NULL)
     start_scan_after_first_paint (self);
   else
     watch_roots (self);   /* every root missing: the watcher says so and looks for them */
@@ -671,9 +684,18 @@ on_scanned (GObject      *object,
     }
   set_scanning (self, FALSE);
   vs_library_model_refresh (self->model);
-  vs_sidebar_reload (self->sidebar);
+  if (ok && self->added_folder != NULL)
+    {
+      vs_sidebar_reload_selecting (self->sidebar, self->added_folder);
+      adw_toast_overlay_add_toast (self->toast_overlay,
+                                   adw_toast_new (_("Folder added to the library")));
+    }
+  else
+    vs_sidebar_reload (self->sidebar);
+  g_clear_pointer (&self->added_folder, g_free);
   g_strfreev (self->roots);
   self->roots = vs_database_dup_roots (self->reader, NULL);
+  scan_pending_folders (self);
   watch_roots (self);
   update_media (self);
 }
@@ -712,6 +734,19 @@ start_scan (VsWindow *self)
   scan_folders (self, (const char * const *) folders);
 }
 
+/* Folders given on the command line wait for the library and for any running scan. */
+static void
+scan_pending_folders (VsWindow *self)
+{
+  if (self->pending_folders->len == 0 || self->scanning || self->scanner == NULL)
+    return;
+  g_ptr_array_add (self->pending_folders, NULL);
+  scan_folders (self, (const char * const *) self->pending_folders->pdata);
+  g_free (self->added_folder);
+  self->added_folder = g_strdup (g_ptr_array_index (self->pending_folders, 0));
+  g_ptr_array_set_size (self->pending_folders, 0);
+}
+
 /* Cells ------------------------------------------------------------------ */
 
 static void
@@ -719,15 +754,17 @@ on_cell_menu (GtkGestureClick *gesture,
               int              n_press,
               double           x,
               double           y,
-              VsWindow        *self)
+              GtkListItem     *item)
 {
   GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  VsWindow *self = VS_WINDOW (gtk_widget_get_root (cell));
   VsVideo *video = vs_video_cell_get_video (VS_VIDEO_CELL (cell));
   GtkWidget *popover;
 
   if (video == NULL || vs_video_get_loading (video))
     return;
   g_set_object (&self->menu_video, video);
+  self->menu_position = gtk_list_item_get_position (item);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.merge", vs_video_get_is_hls (video));
   popover = gtk_popover_menu_new_from_model (self->item_menu);
   gtk_widget_set_parent (popover, cell);
@@ -747,7 +784,7 @@ setup_cell (GtkSignalListItemFactory *factory,
   GtkGesture *click = gtk_gesture_click_new ();
 
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
-  g_signal_connect_object (click, "pressed", G_CALLBACK (on_cell_menu), self, 0);
+  g_signal_connect_object (click, "pressed", G_CALLBACK (on_cell_menu), item, 0);
   gtk_widget_add_controller (GTK_WIDGET (cell), GTK_EVENT_CONTROLLER (click));
   gtk_list_item_set_child (item, GTK_WIDGET (cell));
 }
@@ -769,21 +806,19 @@ unbind_cell (GtkSignalListItemFactory *factory,
   vs_video_cell_set_video (VS_VIDEO_CELL (gtk_list_item_get_child (item)), NULL);
 }
 
-static VsVideo *
-video_at (VsWindow *self,
-          guint     position)
-{
-  return self->model ? g_list_model_get_item (G_LIST_MODEL (self->model), position) : NULL;
-}
-
+/* Plays the item at @position in the player, which walks the grid's current view. */
 static void
-play (VsWindow *self,
-      VsVideo  *video)
+play_at (VsWindow *self,
+         guint     position)
 {
-  if (video == NULL || vs_video_get_uri (video) == NULL)
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  VsPlayerWindow *player;
+
+  if (self->model == NULL || position >= g_list_model_get_n_items (G_LIST_MODEL (self->model)))
     return;
-  /* The built-in player is a later step: the default application plays it for now. */
-  gtk_show_uri (GTK_WINDOW (self), vs_video_get_uri (video), GDK_CURRENT_TIME);
+  player = vs_player_window_get_default (app, self->database_path);
+  vs_player_window_play_in_list (player, G_LIST_MODEL (self->model), position);
+  gtk_window_present (GTK_WINDOW (player));
 }
 
 static void
@@ -791,9 +826,7 @@ on_grid_activate (GtkGridView *grid,
                   guint        position,
                   VsWindow    *self)
 {
-  g_autoptr(VsVideo) video = video_at (self, position);
-
-  play (self, video);
+  play_at (self, position);
 }
 
 /* Actions ---------------------------------------------------------------- */
@@ -861,7 +894,28 @@ play_action (GtkWidget  *widget,
 {
   VsWindow *self = VS_WINDOW (widget);
 
-  play (self, self->menu_video);
+  play_at (self, self->menu_position);
+}
+
+/* The file of the context menu's item (an HLS item's playlist), or NULL. */
+static GFile *
+menu_file (VsWindow *self)
+{
+  if (self->menu_video == NULL || vs_video_get_uri (self->menu_video) == NULL)
+    return NULL;
+  return g_file_new_for_uri (vs_video_get_uri (self->menu_video));
+}
+
+static void
+open_with_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  VsWindow *self = VS_WINDOW (widget);
+  g_autoptr(GFile) file = menu_file (self);
+
+  if (file != NULL)
+    vs_open_with_other_application (GTK_WINDOW (self), file);
 }
 
 static void
@@ -870,12 +924,11 @@ open_folder_action (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   VsWindow *self = VS_WINDOW (widget);
-  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFile) file = menu_file (self);
   g_autofree char *path = NULL;
 
-  if (self->menu_video == NULL || vs_video_get_uri (self->menu_video) == NULL)
+  if (file == NULL)
     return;
-  file = g_file_new_for_uri (vs_video_get_uri (self->menu_video));
   /* An HLS item is its folder (the URI is its playlist's): show that folder. */
   if (vs_video_get_is_hls (self->menu_video))
     {
@@ -1030,11 +1083,10 @@ trash_action (GtkWidget  *widget,
               GVariant   *parameter)
 {
   VsWindow *self = VS_WINDOW (widget);
-  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFile) file = menu_file (self);
 
-  if (self->menu_video == NULL || vs_video_get_uri (self->menu_video) == NULL)
+  if (file == NULL)
     return;
-  file = g_file_new_for_uri (vs_video_get_uri (self->menu_video));
   /* An HLS item is the whole folder of the playlist and its segments. */
   if (vs_video_get_is_hls (self->menu_video))
     {
@@ -1072,14 +1124,12 @@ merge_action (GtkWidget  *widget,
               GVariant   *parameter)
 {
   VsWindow *self = VS_WINDOW (widget);
-  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFile) file = menu_file (self);
   g_autofree char *path = NULL;
   VsMergeDialog *dialog;
 
-  if (self->menu_video == NULL || !vs_video_get_is_hls (self->menu_video) ||
-      vs_video_get_uri (self->menu_video) == NULL)
+  if (file == NULL || !vs_video_get_is_hls (self->menu_video))
     return;
-  file = g_file_new_for_uri (vs_video_get_uri (self->menu_video));
   if ((path = g_file_get_path (file)) == NULL)
     return;
   dialog = vs_merge_dialog_new (GTK_WINDOW (self), path);
@@ -1294,6 +1344,8 @@ vs_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->scan_cancellable);
   g_clear_pointer (&self->roots, g_strfreev);
+  g_clear_pointer (&self->pending_folders, g_ptr_array_unref);
+  g_clear_pointer (&self->added_folder, g_free);
   g_clear_pointer (&self->present_roots, g_strfreev);
   g_clear_pointer (&self->database_path, g_free);
   g_clear_pointer (&self->default_folder, g_free);
@@ -1395,6 +1447,7 @@ vs_window_class_init (VsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.cancel-scan", NULL, cancel_scan_action);
   gtk_widget_class_install_action (widget_class, "win.add-folder", NULL, add_folder_action);
   gtk_widget_class_install_action (widget_class, "win.play", NULL, play_action);
+  gtk_widget_class_install_action (widget_class, "win.open-with", NULL, open_with_action);
   gtk_widget_class_install_action (widget_class, "win.open-folder", NULL, open_folder_action);
   gtk_widget_class_install_action (widget_class, "win.trash", NULL, trash_action);
   gtk_widget_class_install_action (widget_class, "win.undo-trash", "ay", undo_trash_action);
@@ -1422,6 +1475,7 @@ vs_window_init (VsWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  self->pending_folders = g_ptr_array_new_with_free_func (g_free);
   g_signal_connect_object (self->search_entry, "search-changed", G_CALLBACK (apply_query), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->grid, "activate", G_CALLBACK (on_grid_activate), self, 0);
@@ -1462,6 +1516,17 @@ vs_window_get_scanning (VsWindow *self)
   g_return_val_if_fail (VS_IS_WINDOW (self), FALSE);
   /* the start-up scan waiting for the first paint counts */
   return self->scanning || self->paint_id != 0 || self->startup_scan_id != 0;
+}
+
+void
+vs_window_add_folder (VsWindow   *self,
+                      const char *path)
+{
+  g_return_if_fail (VS_IS_WINDOW (self));
+  g_return_if_fail (path != NULL);
+
+  g_ptr_array_add (self->pending_folders, g_strdup (path));
+  scan_pending_folders (self);
 }
 
 VsLibraryModel *

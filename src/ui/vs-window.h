@@ -17,6 +17,10 @@ VsWindow       *vs_window_new             (GtkApplication *application,
 gint64          vs_window_get_video_count (VsWindow *self);
 /* A scan is running, or the start-up scan is about to. */
 gboolean        vs_window_get_scanning    (VsWindow *self);
+/* Adds @path (filename encoding) to the library: scanned as soon as the library is open
+ * and no other scan runs, then announced. */
+void            vs_window_add_folder      (VsWindow   *self,
+                                           const char *path);
 /* NULL until the library is open. */
 VsLibraryModel *vs_window_get_model       (VsWindow *self);
 

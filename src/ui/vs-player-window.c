@@ -1,0 +1,853 @@
+/* vs-player-window.c: GtkVideo over GtkMediaFile (GStreamer), keys, fullscreen, next and
+ * previous within the view it was opened from, and resuming where a video was left */
+#define G_LOG_DOMAIN "vs-player"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "vs-database.h"
+#include "vs-file-manager.h"
+#include "vs-format.h"
+#include "vs-merge-dialog.h"
+#include "vs-open-with.h"
+#include "vs-path.h"
+#include "vs-player-window.h"
+#include "vs-video.h"
+
+#define SEEK_STEP_US (10 * G_USEC_PER_SEC)
+#define RESUME_TOAST_SECONDS 10
+
+struct _VsPlayerWindow
+{
+  AdwWindow        parent_instance;
+
+  /* template children */
+  AdwToastOverlay *toast_overlay;
+  AdwHeaderBar    *header_bar;
+  AdwWindowTitle  *window_title;
+  GtkStack        *stack;
+  GtkVideo        *video;
+  AdwStatusPage   *error_page;
+  GtkWidget       *merge_button;
+  GtkWidget       *previous_button;
+  GtkWidget       *next_button;
+
+  /* owned */
+  char            *database_path;
+  GFile           *file;
+  GtkMediaStream  *stream;
+  GListModel      *videos;            /* the view next and previous walk; may be NULL */
+  VsVideo         *waiting;           /* a placeholder of @videos still loading */
+  GCancellable    *cancellable;       /* the window's lifetime */
+
+  guint            position;          /* of @file in @videos */
+  gint64           resume_ms;         /* offered */
+  gint64           pending_seek_us;   /* asked before the stream was prepared; -1 none */
+  guint            generation;        /* bumps with each file: late lookups are dropped */
+};
+
+G_DEFINE_FINAL_TYPE (VsPlayerWindow, vs_player_window, ADW_TYPE_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_DATABASE_PATH,
+  PROP_FILE,
+  PROP_RESUME_POSITION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void play_video (VsPlayerWindow *self,
+                        VsVideo        *video);
+
+static gboolean
+is_playlist (GFile *file)
+{
+  g_autofree char *path = g_file_get_path (file);
+
+  return path != NULL && vs_path_has_suffix_nocase (path, ".m3u8");
+}
+
+/* Positions in the index ---------------------------------------------------- */
+
+typedef struct
+{
+  char   *database_path;
+  char   *path;
+  gint64  position_ms;
+  gint64  duration_ms;
+  guint   generation;
+  gboolean save;      /* else look up */
+} PositionJob;
+
+static void
+position_job_free (PositionJob *job)
+{
+  g_free (job->database_path);
+  g_free (job->path);
+  g_free (job);
+}
+
+static PositionJob *
+position_job_new (VsPlayerWindow *self)
+{
+  PositionJob *job = g_new0 (PositionJob, 1);
+
+  job->database_path = g_strdup (self->database_path);
+  job->path = g_file_get_path (self->file);
+  job->generation = self->generation;
+  return job;
+}
+
+/* A connection of its own, for a moment: WAL lets it write beside a running scan. A
+ * lookup opens a reader, which never creates the library: a missing one has nothing to
+ * resume. */
+static void
+position_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  PositionJob *job = task_data;
+  g_autoptr(VsDatabase) db = NULL;
+  GError *error = NULL;
+  gboolean ok;
+
+  db = vs_database_open (job->database_path,
+                         job->save ? VS_DATABASE_MODE_WRITER : VS_DATABASE_MODE_READER, &error);
+  if (db != NULL && job->save)
+    ok = vs_database_set_position (db, job->path, job->position_ms, job->duration_ms, &error);
+  else if (db != NULL)
+    ok = (job->position_ms = vs_database_get_position (db, job->path, &error)) >= 0;
+  else
+    ok = FALSE;
+  if (!ok)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_saved (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GApplication) app = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_warning ("Could not remember the playback position: %s", error->message);
+  if (app != NULL)
+    g_application_release (app);
+}
+
+/* Remembers where the current video is: the window may be gone before this is written,
+ * so the application is held until then, not the window. */
+static void
+save_position (VsPlayerWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  g_autoptr(GTask) task = NULL;
+  PositionJob *job;
+
+  if (self->file == NULL || self->stream == NULL ||
+      !gtk_media_stream_is_prepared (self->stream) || !g_file_is_native (self->file))
+    return;
+  job = position_job_new (self);
+  job->save = TRUE;
+  job->position_ms = gtk_media_stream_get_timestamp (self->stream) / 1000;
+  job->duration_ms = gtk_media_stream_get_ended (self->stream)
+                     ? job->position_ms
+                     : gtk_media_stream_get_duration (self->stream) / 1000;
+  if (app != NULL)
+    g_application_hold (G_APPLICATION (app));
+  task = g_task_new (NULL, NULL, on_saved, app ? g_object_ref (app) : NULL);
+  g_task_set_source_tag (task, save_position);
+  g_task_set_task_data (task, job, (GDestroyNotify) position_job_free);
+  g_task_run_in_thread (task, position_thread);
+}
+
+static void
+offer_resume (VsPlayerWindow *self,
+              gint64          position_ms)
+{
+  g_autofree char *time = vs_format_duration (position_ms);
+  g_autofree char *title = g_strdup_printf (_("Resume from %s?"), time);
+  AdwToast *toast = adw_toast_new (title);
+
+  self->resume_ms = position_ms;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESUME_POSITION]);
+  adw_toast_set_button_label (toast, _("_Resume"));
+  adw_toast_set_action_name (toast, "player.resume");
+  adw_toast_set_timeout (toast, RESUME_TOAST_SECONDS);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+on_looked_up (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(VsPlayerWindow) self = user_data;
+  PositionJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (!g_error_matches (error, VS_DATABASE_ERROR, VS_DATABASE_ERROR_NOT_FOUND) &&
+          !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not read the playback position: %s", error->message);
+      return;
+    }
+  if (g_cancellable_is_cancelled (self->cancellable) || job->generation != self->generation)
+    return;
+  if (job->position_ms > 0)
+    offer_resume (self, job->position_ms);
+}
+
+static void
+look_up_position (VsPlayerWindow *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (!g_file_is_native (self->file))
+    return;
+  task = g_task_new (NULL, self->cancellable, on_looked_up, g_object_ref (self));
+  g_task_set_source_tag (task, look_up_position);
+  g_task_set_task_data (task, position_job_new (self), (GDestroyNotify) position_job_free);
+  g_task_run_in_thread (task, position_thread);
+}
+
+/* The stream ------------------------------------------------------------------ */
+
+static void
+seek_to (VsPlayerWindow *self,
+         gint64          timestamp_us)
+{
+  gint64 duration = gtk_media_stream_get_duration (self->stream);
+
+  if (!gtk_media_stream_is_prepared (self->stream))
+    {
+      self->pending_seek_us = timestamp_us;
+      return;
+    }
+  if (!gtk_media_stream_is_seekable (self->stream))
+    return;
+  if (duration > 0)
+    timestamp_us = MIN (timestamp_us, duration);
+  gtk_media_stream_seek (self->stream, MAX (timestamp_us, 0));
+}
+
+static void
+on_prepared (VsPlayerWindow *self)
+{
+  if (!gtk_media_stream_is_prepared (self->stream) || self->pending_seek_us < 0)
+    return;
+  seek_to (self, self->pending_seek_us);
+  self->pending_seek_us = -1;
+}
+
+/* GStreamer's player says "Error from element PATH: what happened\ndebug details": only
+ * what happened is for people. */
+static char *
+describe_error (const GError *error)
+{
+  g_autofree char *first = g_strndup (error->message, strcspn (error->message, "\n"));
+  const char *what = g_str_has_prefix (first, "Error from element ") ? strrchr (first, ':') : NULL;
+
+  return g_strdup (what != NULL && what[1] != '\0' ? g_strstrip ((char *) what + 1) : first);
+}
+
+static void
+on_stream_error (VsPlayerWindow *self)
+{
+  const GError *error = gtk_media_stream_get_error (self->stream);
+  g_autofree char *text = NULL;
+
+  if (error == NULL)
+    return;
+  text = describe_error (error);
+  adw_status_page_set_description (self->error_page, text);
+  gtk_stack_set_visible_child_name (self->stack, "error");
+}
+
+static void
+on_ended (VsPlayerWindow *self)
+{
+  /* Watched to the end: nothing to resume next time */
+  if (gtk_media_stream_get_ended (self->stream))
+    save_position (self);
+}
+
+static void
+update_navigation (VsPlayerWindow *self)
+{
+  guint n = self->videos ? g_list_model_get_n_items (self->videos) : 0;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "player.previous",
+                                 self->videos != NULL && self->position > 0 &&
+                                 self->position - 1 < n);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "player.next",
+                                 self->videos != NULL && self->position + 1 < n);
+}
+
+static void
+set_file (VsPlayerWindow *self,
+          GFile          *file,
+          const char     *title)
+{
+  gboolean hls = is_playlist (file);
+
+  save_position (self);
+  self->generation++;
+  self->pending_seek_us = -1;
+  if (self->resume_ms != 0)
+    {
+      self->resume_ms = 0;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESUME_POSITION]);
+    }
+  if (self->stream != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->stream, self);
+      gtk_media_stream_pause (self->stream);
+    }
+  g_set_object (&self->file, file);
+  g_clear_object (&self->stream);
+
+  /* An HLS playlist plays through playbin's hlsdemux, which reads file:// segments. */
+  self->stream = gtk_media_file_new_for_file (file);
+  g_signal_connect_object (self->stream, "notify::prepared", G_CALLBACK (on_prepared), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->stream, "notify::error", G_CALLBACK (on_stream_error), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->stream, "notify::ended", G_CALLBACK (on_ended), self,
+                           G_CONNECT_SWAPPED);
+  gtk_video_set_media_stream (self->video, self->stream);
+  gtk_stack_set_visible_child_name (self->stack, "video");
+  gtk_media_stream_play (self->stream);
+
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  adw_window_title_set_title (self->window_title, title);
+  gtk_widget_set_visible (self->merge_button, hls);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "player.merge", hls);
+  update_navigation (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
+  look_up_position (self);
+}
+
+/* Next and previous ---------------------------------------------------------- */
+
+static void
+stop_waiting (VsPlayerWindow *self)
+{
+  if (self->waiting != NULL)
+    g_signal_handlers_disconnect_by_data (self->waiting, self);
+  g_clear_object (&self->waiting);
+}
+
+static void
+on_waiting_loaded (VsPlayerWindow *self)
+{
+  g_autoptr(VsVideo) video = g_object_ref (self->waiting);
+
+  if (vs_video_get_loading (video))
+    return;
+  stop_waiting (self);
+  play_video (self, video);
+}
+
+/* Asks the model for the neighbours now, so their pages are there when wanted. */
+static void
+prefetch (VsPlayerWindow *self,
+          guint           position)
+{
+  g_autoptr(GObject) item = g_list_model_get_item (self->videos, position);
+}
+
+static void
+go_to (VsPlayerWindow *self,
+       guint           position)
+{
+  g_autoptr(VsVideo) video = NULL;
+
+  if (self->videos == NULL || (video = g_list_model_get_item (self->videos, position)) == NULL)
+    return;
+  stop_waiting (self);
+  self->position = position;
+  if (vs_video_get_loading (video))
+    {
+      /* A placeholder: its page is on its way */
+      self->waiting = g_object_ref (video);
+      g_signal_connect_object (video, "notify::loading", G_CALLBACK (on_waiting_loaded), self,
+                               G_CONNECT_SWAPPED);
+      update_navigation (self);
+      return;
+    }
+  play_video (self, video);
+}
+
+static void
+play_video (VsPlayerWindow *self,
+            VsVideo        *video)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (vs_video_get_uri (video) == NULL)
+    return;
+  file = g_file_new_for_uri (vs_video_get_uri (video));
+  set_file (self, file, vs_video_get_title (video));
+  if (self->position > 0)
+    prefetch (self, self->position - 1);
+  prefetch (self, self->position + 1);
+}
+
+/* Actions ---------------------------------------------------------------------- */
+
+static void
+toggle_play_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  VsPlayerWindow *self = VS_PLAYER_WINDOW (widget);
+
+  if (self->stream == NULL)
+    return;
+  if (gtk_media_stream_get_ended (self->stream))
+    seek_to (self, 0);
+  gtk_media_stream_set_playing (self->stream, !gtk_media_stream_get_playing (self->stream));
+}
+
+static void
+seek_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  VsPlayerWindow *self = VS_PLAYER_WINDOW (widget);
+  gint64 step = g_str_equal (action_name, "player.seek-forward") ? SEEK_STEP_US : -SEEK_STEP_US;
+
+  if (self->stream != NULL)
+    seek_to (self, gtk_media_stream_get_timestamp (self->stream) + step);
+}
+
+static void
+resume_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  VsPlayerWindow *self = VS_PLAYER_WINDOW (widget);
+
+  if (self->stream != NULL && self->resume_ms > 0)
+    seek_to (self, self->resume_ms * 1000);
+}
+
+static void
+fullscreen_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  GtkWindow *window = GTK_WINDOW (widget);
+
+  if (gtk_window_is_fullscreen (window))
+    gtk_window_unfullscreen (window);
+  else
+    gtk_window_fullscreen (window);
+}
+
+static void
+leave_fullscreen_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  gtk_window_unfullscreen (GTK_WINDOW (widget));
+}
+
+static void
+navigate_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  VsPlayerWindow *self = VS_PLAYER_WINDOW (widget);
+
+  if (g_str_equal (action_name, "player.next"))
+    go_to (self, self->position + 1);
+  else if (self->position > 0)
+    go_to (self, self->position - 1);
+}
+
+static void
+open_with_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  VsPlayerWindow *self = VS_PLAYER_WINDOW (widget);
+
+  if (self->file == NULL)
+    return;
+  if (self->stream != NULL)
+    gtk_media_stream_pause (self->stream);
+  vs_open_with_other_application (GTK_WINDOW (self), self->file);
+}
+
+static void
+show_in_files_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  VsPlayerWindow *self = VS_PLAYER_WINDOW (widget);
+  g_autofree char *path = self->file ? g_file_get_path (self->file) : NULL;
+
+  if (path != NULL)
+    vs_show_in_file_manager (GTK_WINDOW (self), path);
+}
+
+static void
+on_merged (VsPlayerWindow *self,
+           const char     *output,
+           const char     *warning)
+{
+  g_autofree char *base = g_path_get_basename (output);
+  g_autofree char *display = g_filename_display_name (base);
+  g_autofree char *text = NULL;
+
+  text = warning ? g_strdup (warning) : g_strdup_printf (_("Merged into “%s”"), display);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
+
+static void
+merge_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  VsPlayerWindow *self = VS_PLAYER_WINDOW (widget);
+  g_autofree char *path = self->file ? g_file_get_path (self->file) : NULL;
+  VsMergeDialog *dialog;
+
+  if (path == NULL || !is_playlist (self->file))
+    return;
+  if (self->stream != NULL)
+    gtk_media_stream_pause (self->stream);
+  dialog = vs_merge_dialog_new (GTK_WINDOW (self), path);
+  g_signal_connect_object (dialog, "merged", G_CALLBACK (on_merged), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Double-click on the picture (not on its controls) toggles fullscreen. */
+static void
+on_video_pressed (GtkGestureClick *gesture,
+                  int              n_press,
+                  double           x,
+                  double           y,
+                  VsPlayerWindow  *self)
+{
+  GtkWidget *target = gtk_widget_pick (GTK_WIDGET (self->video), x, y, GTK_PICK_DEFAULT);
+
+  if (n_press != 2 ||
+      (target != NULL && gtk_widget_get_ancestor (target, GTK_TYPE_MEDIA_CONTROLS) != NULL))
+    return;
+  gtk_widget_activate_action (GTK_WIDGET (self), "player.fullscreen", NULL);
+}
+
+/* Lifecycle ----------------------------------------------------------------- */
+
+static gboolean
+vs_player_window_close_request (GtkWindow *window)
+{
+  VsPlayerWindow *self = VS_PLAYER_WINDOW (window);
+
+  save_position (self);
+  if (self->stream != NULL)
+    gtk_media_stream_pause (self->stream);
+  return GTK_WINDOW_CLASS (vs_player_window_parent_class)->close_request (window);
+}
+
+static void
+vs_player_window_dispose (GObject *object)
+{
+  VsPlayerWindow *self = VS_PLAYER_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  stop_waiting (self);
+  if (self->videos != NULL)
+    g_signal_handlers_disconnect_by_data (self->videos, self);
+  g_clear_object (&self->videos);
+  if (self->video != NULL)
+    gtk_video_set_media_stream (self->video, NULL);
+  g_clear_object (&self->stream);
+  gtk_widget_dispose_template (GTK_WIDGET (self), VS_TYPE_PLAYER_WINDOW);
+
+  G_OBJECT_CLASS (vs_player_window_parent_class)->dispose (object);
+}
+
+static void
+vs_player_window_finalize (GObject *object)
+{
+  VsPlayerWindow *self = VS_PLAYER_WINDOW (object);
+
+  g_clear_object (&self->file);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->database_path, g_free);
+
+  G_OBJECT_CLASS (vs_player_window_parent_class)->finalize (object);
+}
+
+static void
+vs_player_window_constructed (GObject *object)
+{
+  VsPlayerWindow *self = VS_PLAYER_WINDOW (object);
+
+  G_OBJECT_CLASS (vs_player_window_parent_class)->constructed (object);
+  if (self->database_path == NULL)
+    self->database_path = vs_database_default_path ();
+  if (DEVELOPMENT_BUILD)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+}
+
+static void
+vs_player_window_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  VsPlayerWindow *self = VS_PLAYER_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_DATABASE_PATH:
+      g_value_set_string (value, self->database_path);
+      break;
+    case PROP_FILE:
+      g_value_set_object (value, self->file);
+      break;
+    case PROP_RESUME_POSITION:
+      g_value_set_int64 (value, self->resume_ms);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vs_player_window_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  VsPlayerWindow *self = VS_PLAYER_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_DATABASE_PATH:
+      self->database_path = g_value_dup_string (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vs_player_window_class_init (VsPlayerWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = vs_player_window_constructed;
+  object_class->dispose = vs_player_window_dispose;
+  object_class->finalize = vs_player_window_finalize;
+  object_class->get_property = vs_player_window_get_property;
+  object_class->set_property = vs_player_window_set_property;
+  window_class->close_request = vs_player_window_close_request;
+
+  properties[PROP_DATABASE_PATH] =
+    g_param_spec_string ("database-path", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FILE] =
+    g_param_spec_object ("file", NULL, NULL, G_TYPE_FILE,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RESUME_POSITION] =
+    g_param_spec_int64 ("resume-position", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ui/vs-player-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, video);
+  gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, merge_button);
+  gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, previous_button);
+  gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, next_button);
+
+  gtk_widget_class_install_action (widget_class, "player.toggle-play", NULL, toggle_play_action);
+  gtk_widget_class_install_action (widget_class, "player.seek-forward", NULL, seek_action);
+  gtk_widget_class_install_action (widget_class, "player.seek-backward", NULL, seek_action);
+  gtk_widget_class_install_action (widget_class, "player.resume", NULL, resume_action);
+  gtk_widget_class_install_action (widget_class, "player.fullscreen", NULL, fullscreen_action);
+  gtk_widget_class_install_action (widget_class, "player.leave-fullscreen", NULL,
+                                   leave_fullscreen_action);
+  gtk_widget_class_install_action (widget_class, "player.next", NULL, navigate_action);
+  gtk_widget_class_install_action (widget_class, "player.previous", NULL, navigate_action);
+  gtk_widget_class_install_action (widget_class, "player.open-with", NULL, open_with_action);
+  gtk_widget_class_install_action (widget_class, "player.show-in-files", NULL,
+                                   show_in_files_action);
+  gtk_widget_class_install_action (widget_class, "player.merge", NULL, merge_action);
+}
+
+/* The player's keys win over the focused control (the seek bar takes Left and Right, a
+ * button Space), as in other players: they go in a capture-phase controller. */
+static void
+add_shortcuts (VsPlayerWindow *self)
+{
+  static const struct { guint key; GdkModifierType mods; const char *action; } keys[] = {
+    { GDK_KEY_space, 0, "player.toggle-play" },
+    { GDK_KEY_k, 0, "player.toggle-play" },
+    { GDK_KEY_Right, 0, "player.seek-forward" },
+    { GDK_KEY_Left, 0, "player.seek-backward" },
+    { GDK_KEY_F11, 0, "player.fullscreen" },
+    { GDK_KEY_f, 0, "player.fullscreen" },
+    { GDK_KEY_Escape, 0, "player.leave-fullscreen" },
+    { GDK_KEY_n, 0, "player.next" },
+    { GDK_KEY_Page_Down, 0, "player.next" },
+    { GDK_KEY_p, 0, "player.previous" },
+    { GDK_KEY_Page_Up, 0, "player.previous" },
+  };
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (keys[i].key,
+                                                                                    keys[i].mods),
+                                                            gtk_named_action_new (keys[i].action)));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+}
+
+static void
+vs_player_window_init (VsPlayerWindow *self)
+{
+  GtkGesture *click = gtk_gesture_click_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->pending_seek_us = -1;
+  add_shortcuts (self);
+  /* Fullscreen is the picture alone; the controls still come up on a mouse move */
+  g_object_bind_property (self, "fullscreened", self->header_bar, "visible",
+                          G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
+  g_signal_connect_object (click, "pressed", G_CALLBACK (on_video_pressed), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self->video), GTK_EVENT_CONTROLLER (click));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "player.merge", FALSE);
+  update_navigation (self);
+}
+
+VsPlayerWindow *
+vs_player_window_new (GtkApplication *application,
+                      const char     *database_path)
+{
+  g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
+
+  return g_object_new (VS_TYPE_PLAYER_WINDOW,
+                       "application", application,
+                       "database-path", database_path,
+                       NULL);
+}
+
+VsPlayerWindow *
+vs_player_window_get_default (GtkApplication *application,
+                              const char     *database_path)
+{
+  g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
+
+  if (application != NULL)
+    for (GList *l = gtk_application_get_windows (application); l != NULL; l = l->next)
+      if (VS_IS_PLAYER_WINDOW (l->data))
+        return l->data;
+  return vs_player_window_new (application, database_path);
+}
+
+void
+vs_player_window_play_file (VsPlayerWindow *self,
+                            GFile          *file)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *title = NULL;
+
+  g_return_if_fail (VS_IS_PLAYER_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  stop_waiting (self);
+  if (self->videos != NULL)
+    g_signal_handlers_disconnect_by_data (self->videos, self);
+  g_clear_object (&self->videos);
+  self->position = 0;
+
+  path = g_file_get_path (file);
+  if (path != NULL && is_playlist (file))
+    {
+      /* An HLS download is named after its folder, as in the library */
+      g_autofree char *folder = g_path_get_dirname (path);
+
+      title = g_filename_display_basename (folder);
+    }
+  else
+    title = path ? g_filename_display_basename (path) : g_file_get_uri (file);
+  set_file (self, file, title);
+
+  if (is_playlist (file))
+    {
+      AdwToast *toast = adw_toast_new (_("This is an HLS download: its segments can be merged "
+                                         "into one MP4 file"));
+
+      adw_toast_set_button_label (toast, _("_Merge…"));
+      adw_toast_set_action_name (toast, "player.merge");
+      adw_toast_set_timeout (toast, RESUME_TOAST_SECONDS);
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+    }
+}
+
+void
+vs_player_window_play_in_list (VsPlayerWindow *self,
+                               GListModel     *videos,
+                               guint           position)
+{
+  g_return_if_fail (VS_IS_PLAYER_WINDOW (self));
+  g_return_if_fail (G_IS_LIST_MODEL (videos));
+
+  if (self->videos != videos)
+    {
+      if (self->videos != NULL)
+        g_signal_handlers_disconnect_by_data (self->videos, self);
+      g_set_object (&self->videos, videos);
+      g_signal_connect_object (videos, "items-changed", G_CALLBACK (update_navigation), self,
+                               G_CONNECT_SWAPPED);
+    }
+  go_to (self, position);
+}
+
+GFile *
+vs_player_window_get_file (VsPlayerWindow *self)
+{
+  g_return_val_if_fail (VS_IS_PLAYER_WINDOW (self), NULL);
+  return self->file;
+}
+
+GtkMediaStream *
+vs_player_window_get_stream (VsPlayerWindow *self)
+{
+  g_return_val_if_fail (VS_IS_PLAYER_WINDOW (self), NULL);
+  return self->stream;
+}
+
+gint64
+vs_player_window_get_resume_position (VsPlayerWindow *self)
+{
+  g_return_val_if_fail (VS_IS_PLAYER_WINDOW (self), 0);
+  return self->resume_ms;
+}

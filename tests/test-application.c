@@ -1,0 +1,225 @@
+/* The application on a private session bus: `vidshelf FOLDER` adds the folder,
+ * `vidshelf FILE` plays it, a second `vidshelf FILE` reaches the running instance, and
+ * the player walks the grid's view with next and previous. */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "vs-application.h"
+#include "vs-database.h"
+#include "vs-player-window.h"
+#include "vs-sidebar.h"
+#include "vs-test-media.h"
+#include "vs-test-ui.h"
+#include "vs-test-utils.h"
+#include "vs-window.h"
+
+static const char *const elements[] = {
+  "videotestsrc", "x264enc", "h264parse", "mp4mux", "qtdemux", "avdec_h264", NULL
+};
+
+static void
+wait_for (GtkApplication *app,
+          VsTestCondition condition,
+          gconstpointer   data,
+          const char     *what)
+{
+  vs_test_wait_until (condition, app, data, 60, what);
+}
+
+static gpointer
+find_window (GtkApplication *app,
+             GType           type)
+{
+  for (GList *l = gtk_application_get_windows (app); l != NULL; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type))
+      return l->data;
+  return NULL;
+}
+
+/* The library window shows @data videos, all scans done. */
+static gboolean
+library_shows (gpointer      app,
+               gconstpointer data)
+{
+  VsWindow *window = find_window (app, VS_TYPE_WINDOW);
+
+  return window != NULL && !vs_window_get_scanning (window) &&
+         vs_window_get_model (window) != NULL &&
+         !vs_library_model_get_busy (vs_window_get_model (window)) &&
+         vs_window_get_video_count (window) == GPOINTER_TO_INT (data);
+}
+
+static gboolean
+sidebar_shows (gpointer      app,
+               gconstpointer folder)
+{
+  VsWindow *window = find_window (app, VS_TYPE_WINDOW);
+  VsSidebar *sidebar = VS_SIDEBAR (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                                  VS_TYPE_WINDOW, "sidebar"));
+
+  return g_strcmp0 (vs_sidebar_get_folder (sidebar), folder) == 0;
+}
+
+/* The player plays the file at path @data, and its position has moved. */
+static gboolean
+player_plays (gpointer      app,
+              gconstpointer data)
+{
+  VsPlayerWindow *player = find_window (app, VS_TYPE_PLAYER_WINDOW);
+  g_autoptr(GFile) expected = g_file_new_for_path (data);
+  GtkMediaStream *stream;
+
+  if (player == NULL || vs_player_window_get_file (player) == NULL ||
+      !g_file_equal (vs_player_window_get_file (player), expected))
+    return FALSE;
+  stream = vs_player_window_get_stream (player);
+  g_assert_null (gtk_media_stream_get_error (stream));
+  return gtk_media_stream_is_prepared (stream) &&
+         gtk_media_stream_get_timestamp (stream) > G_USEC_PER_SEC / 4;
+}
+
+static void
+open_path (GApplication *app,
+           const char   *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  g_application_open (app, &file, 1, "");
+}
+
+static gboolean
+player_file_is (gpointer      app,
+                gconstpointer data)
+{
+  VsPlayerWindow *player = find_window (app, VS_TYPE_PLAYER_WINDOW);
+  g_autofree char *path = NULL;
+
+  if (player == NULL || vs_player_window_get_file (player) == NULL)
+    return FALSE;
+  path = g_file_get_path (vs_player_window_get_file (player));
+  return g_strcmp0 (path, data) == 0;
+}
+
+static void
+press_next_previous (GtkApplication *app,
+                     const char     *a,
+                     const char     *b)
+{
+  VsWindow *window = find_window (app, VS_TYPE_WINDOW);
+  VsPlayerWindow *player;
+
+  /* Activating the first item of the grid's view, then walking it */
+  g_signal_emit_by_name (gtk_widget_get_template_child (GTK_WIDGET (window), VS_TYPE_WINDOW,
+                                                        "grid"), "activate", 0);
+  wait_for (app, player_file_is, a, "the first item in the player");
+  player = find_window (app, VS_TYPE_PLAYER_WINDOW);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (player), "player.next", NULL));
+  wait_for (app, player_file_is, b, "the next item");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (player), "player.previous", NULL));
+  wait_for (app, player_file_is, a, "the previous item");
+}
+
+static void
+test_open (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *db = g_build_filename (dir, "library.db", NULL);
+  g_autofree char *folder = g_build_filename (dir, "Clips", NULL);
+  g_autofree char *a = g_build_filename (folder, "a.mp4", NULL);
+  g_autofree char *b = g_build_filename (folder, "b.mp4", NULL);
+  g_autofree char *other = g_build_filename (dir, "other.mp4", NULL);
+  g_autoptr(VsApplication) app = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) second = NULL;
+  g_auto(GStrv) roots = NULL;
+  g_autoptr(VsDatabase) reader = NULL;
+
+  if (!vs_test_require_playback (elements))
+    return;
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
+  vs_test_media_clip (a, 6);
+  vs_test_media_clip (b, 6);
+  vs_test_media_clip (other, 6);
+
+  app = g_object_new (VS_TYPE_APPLICATION,
+                      "application-id", APP_ID,
+                      "flags", G_APPLICATION_HANDLES_OPEN,
+                      "database-path", db,
+                      NULL);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_application_get_is_remote (G_APPLICATION (app)));
+
+  /* vidshelf FOLDER: added to the library and shown */
+  open_path (G_APPLICATION (app), folder);
+  wait_for (GTK_APPLICATION (app), library_shows, GINT_TO_POINTER (2), "the folder's videos");
+  reader = vs_database_open (db, VS_DATABASE_MODE_READER, &error);
+  g_assert_no_error (error);
+  roots = vs_database_dup_roots (reader, &error);
+  g_assert_cmpuint (g_strv_length (roots), ==, 1);
+  g_assert_cmpstr (roots[0], ==, folder);
+  g_assert_true (gtk_widget_get_visible (find_window (GTK_APPLICATION (app), VS_TYPE_WINDOW)));
+  wait_for (GTK_APPLICATION (app), sidebar_shows, folder, "the folder selected in the sidebar");
+
+  /* Activation plays in Vidshelf's player, which walks the view */
+  press_next_previous (GTK_APPLICATION (app), a, b);
+
+  /* vidshelf FILE: plays, alone */
+  open_path (G_APPLICATION (app), other);
+  wait_for (GTK_APPLICATION (app), player_plays, other, "other.mp4 to play");
+
+  /* A second vidshelf FILE hands it to this instance and exits */
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", "detect_leaks=0", TRUE);
+  second = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("VIDSHELF"), a, NULL);
+  g_assert_no_error (error);
+  wait_for (GTK_APPLICATION (app), player_plays, a, "the second instance's file to play");
+  g_assert_true (g_subprocess_wait_check (second, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), ==, 2);
+
+  while (gtk_application_get_windows (GTK_APPLICATION (app)) != NULL)
+    gtk_window_destroy (gtk_application_get_windows (GTK_APPLICATION (app))->data);
+  /* the positions being written hold the application */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_clear_object (&app);
+  vs_test_rm_rf (dir);
+}
+
+static GTestDBus *bus;
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *cache = vs_test_make_tmpdir ();
+  g_autofree char *display = g_strdup (g_getenv ("DISPLAY"));
+  int status;
+
+  /* A home of its own: no Videos folder joins the library on first start. */
+  g_setenv ("HOME", cache, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", cache, TRUE);
+  g_setenv ("XDG_DATA_HOME", cache, TRUE);
+  /* A private session bus before anything connects to one (GTK would otherwise find, or
+   * autolaunch, another). GTestDBus unsets DISPLAY against X11 autolaunch: the address is
+   * set now, so it can come back. */
+  bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_up (bus);
+  if (display != NULL)
+    g_setenv ("DISPLAY", display, TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/application/open", test_open);
+
+  status = g_test_run ();
+  /* Neither _down() nor an unref: both wait for GTK's connection to go, and GTK keeps it
+   * to the end; the object stays reachable from the static. */
+  g_test_dbus_stop (bus);
+  vs_test_rm_rf (cache);
+  return status;
+}
