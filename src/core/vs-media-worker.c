@@ -364,7 +364,6 @@ vs_media_worker_thumbnail (VsMediaWorker   *self,
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonObject) response = NULL;
-  const char *uri;
 
   g_return_val_if_fail (VS_IS_MEDIA_WORKER (self), NULL);
   g_return_val_if_fail (path != NULL && g_path_is_absolute (path), NULL);
@@ -382,7 +381,19 @@ vs_media_worker_thumbnail (VsMediaWorker   *self,
   response = request (self, b, cancellable, error);
   if (response == NULL)
     return NULL;
-  uri = string_member (response, "path", NULL);
+  return vs_media_worker_thumbnail_from_json (response, error);
+}
+
+char *
+vs_media_worker_thumbnail_from_json (JsonObject  *object,
+                                     GError     **error)
+{
+  const char *uri;
+
+  g_return_val_if_fail (object != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  uri = string_member (object, "path", NULL);
   if (uri == NULL)
     g_set_error (error, VS_MEDIA_WORKER_ERROR, VS_MEDIA_WORKER_ERROR_FAILED,
                  "The media helper sent garbage");

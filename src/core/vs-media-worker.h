@@ -52,6 +52,9 @@ void           vs_probe_result_add_json_members (const VsProbeResult *result,
                                                  JsonBuilder         *builder);
 JsonNode      *vs_media_worker_probe_to_json   (const VsProbeResult *result);
 VsProbeResult *vs_media_worker_probe_from_json (JsonObject          *object);
+/* The file a successful thumbnail response names, or NULL and an error. */
+char          *vs_media_worker_thumbnail_from_json (JsonObject     *object,
+                                                    GError        **error);
 JsonNode      *vs_media_worker_error_to_json   (const GError        *error);
 /* One response line of the helper: its object when "ok", else the error it carries (a
  * garbage line: VS_MEDIA_WORKER_ERROR_FAILED). Also a fuzzing entry point. */

@@ -19,6 +19,8 @@ parse_line (const char *line)
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) response = vs_media_worker_parse_response (line, &error);
   g_autoptr(VsProbeResult) result = NULL;
+  g_autoptr(GError) path_error = NULL;
+  g_autofree char *path = NULL;
 
   if (response == NULL)
     {
@@ -29,7 +31,9 @@ parse_line (const char *line)
   g_assert_no_error (error);
   result = vs_media_worker_probe_from_json (response);
   g_assert_nonnull (result);
-  (void) json_object_get_string_member_with_default (response, "path", NULL);
+  /* as a thumbnail response: a file name or an error, never a critical */
+  path = vs_media_worker_thumbnail_from_json (response, &path_error);
+  g_assert_true ((path == NULL) != (path_error == NULL));
 }
 
 int
