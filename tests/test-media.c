@@ -335,6 +335,52 @@ test_update (Fixture       *f,
   g_assert_cmpuint (u.summary.probed + u.summary.thumbnailed + u.summary.probe_failed, ==, 0);
 }
 
+/* Requests our own side never sends: each gets an error line, none a critical. */
+static void
+test_bad_requests (void)
+{
+  static const char requests[] =
+    "\n"
+    "[]\n"
+    "not json\n"
+    "{\"op\":[1],\"uri\":\"file:///x.mp4\"}\n"
+    "{\"op\":\"probe\",\"uri\":{}}\n"
+    "{\"op\":\"thumbnail\",\"uri\":\"file:///nonexistent.mp4\",\"size\":[],\"output\":{}}\n"
+    "{\"op\":\"probe\"}\n";
+  g_autofree char *helper = vs_media_worker_find_helper ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_nonnull (helper);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_setenv (launcher, "G_DEBUG", "fatal-criticals", TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, helper, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (process, requests, NULL, &out, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+
+  lines = g_strsplit (out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 8);   /* seven answers and the last newline */
+  for (guint i = 0; i < 7; i++)
+    {
+      g_autoptr(GError) line_error = NULL;
+      g_autoptr(JsonObject) response = vs_media_worker_parse_response (lines[i], &line_error);
+
+      g_assert_null (response);
+      g_assert_nonnull (line_error);
+      g_assert_false (g_error_matches (line_error, VS_MEDIA_WORKER_ERROR,
+                                       VS_MEDIA_WORKER_ERROR_FAILED) &&
+                      g_str_equal (line_error->message, "The media helper sent garbage"));
+    }
+  g_assert_cmpstr (lines[7], ==, "");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -354,6 +400,7 @@ main (int    argc,
   ADD ("/media/cancel", test_cancel);
   ADD ("/media/update", test_update);
 #undef ADD
+  g_test_add_func ("/media/helper-bad-requests", test_bad_requests);
 
   status = g_test_run ();
   vs_test_rm_rf (cache);

@@ -227,9 +227,9 @@ request (VsMediaWorker  *self,
   return response;
 }
 
-/* A member holding a value of @type, else NULL. The helper's lines are checked this way
- * because json-glib's get_*_member_with_default() give NULL for a string member holding a
- * number and fail a critical for a member holding an object or an array. */
+/* A member holding a value of @type, else NULL. Both ends of the protocol read members
+ * this way because json-glib's get_*_member_with_default() give NULL for a string member
+ * holding a number and fail a critical for a member holding an object or an array. */
 static JsonNode *
 typed_member (JsonObject *o,
               const char *member,
@@ -240,23 +240,31 @@ typed_member (JsonObject *o,
   return node != NULL && json_node_get_value_type (node) == type ? node : NULL;
 }
 
-static const char *
-string_member (JsonObject *o,
-               const char *member,
-               const char *fallback)
+const char *
+vs_media_json_get_string (JsonObject *object,
+                          const char *member,
+                          const char *fallback)
 {
-  JsonNode *node = typed_member (o, member, G_TYPE_STRING);
+  JsonNode *node;
 
+  g_return_val_if_fail (object != NULL, fallback);
+  g_return_val_if_fail (member != NULL, fallback);
+
+  node = typed_member (object, member, G_TYPE_STRING);
   return node != NULL ? json_node_get_string (node) : fallback;
 }
 
-static gint64
-int_member (JsonObject *o,
-            const char *member,
-            gint64      fallback)
+gint64
+vs_media_json_get_int (JsonObject *object,
+                       const char *member,
+                       gint64      fallback)
 {
-  JsonNode *node = typed_member (o, member, G_TYPE_INT64);
+  JsonNode *node;
 
+  g_return_val_if_fail (object != NULL, fallback);
+  g_return_val_if_fail (member != NULL, fallback);
+
+  node = typed_member (object, member, G_TYPE_INT64);
   return node != NULL ? json_node_get_int (node) : fallback;
 }
 
@@ -309,12 +317,12 @@ vs_media_worker_parse_response (const char  *line,
   response = json_node_get_object (json_parser_get_root (parser));
   if (!boolean_member (response, "ok"))
     {
-      GQuark domain = error_domain (string_member (response, "domain", NULL));
-      int code = (int) CLAMP (int_member (response, "code", 0), G_MININT, G_MAXINT);
+      GQuark domain = error_domain (vs_media_json_get_string (response, "domain", NULL));
+      int code = (int) CLAMP (vs_media_json_get_int (response, "code", 0), G_MININT, G_MAXINT);
 
       g_set_error_literal (error, domain != 0 ? domain : VS_MEDIA_WORKER_ERROR,
                            domain != 0 ? code : VS_MEDIA_WORKER_ERROR_FAILED,
-                           string_member (response, "message", "Failed"));
+                           vs_media_json_get_string (response, "message", "Failed"));
       return NULL;
     }
   return json_object_ref (response);
@@ -393,7 +401,7 @@ vs_media_worker_thumbnail_from_json (JsonObject  *object,
   g_return_val_if_fail (object != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  uri = string_member (object, "path", NULL);
+  uri = vs_media_json_get_string (object, "path", NULL);
   if (uri == NULL)
     g_set_error (error, VS_MEDIA_WORKER_ERROR, VS_MEDIA_WORKER_ERROR_FAILED,
                  "The media helper sent garbage");
@@ -466,7 +474,7 @@ static char *
 dup_member (JsonObject *o,
             const char *member)
 {
-  return g_strdup (string_member (o, member, NULL));
+  return g_strdup (vs_media_json_get_string (o, member, NULL));
 }
 
 VsProbeResult *
@@ -474,9 +482,9 @@ vs_media_worker_probe_from_json (JsonObject *o)
 {
   VsProbeResult *r = g_new0 (VsProbeResult, 1);
 
-  r->duration_ms = MAX (int_member (o, "duration_ms", -1), -1);
-  r->width = (int) CLAMP (int_member (o, "width", 0), 0, G_MAXINT);
-  r->height = (int) CLAMP (int_member (o, "height", 0), 0, G_MAXINT);
+  r->duration_ms = MAX (vs_media_json_get_int (o, "duration_ms", -1), -1);
+  r->width = (int) CLAMP (vs_media_json_get_int (o, "width", 0), 0, G_MAXINT);
+  r->height = (int) CLAMP (vs_media_json_get_int (o, "height", 0), 0, G_MAXINT);
   r->video_codec = dup_member (o, "video_codec");
   r->audio_codec = dup_member (o, "audio_codec");
   r->container = dup_member (o, "container");

@@ -52,6 +52,14 @@ void           vs_probe_result_add_json_members (const VsProbeResult *result,
                                                  JsonBuilder         *builder);
 JsonNode      *vs_media_worker_probe_to_json   (const VsProbeResult *result);
 VsProbeResult *vs_media_worker_probe_from_json (JsonObject          *object);
+/* A string or integer member of a request or response, or @fallback when it is missing
+ * or holds another type (never a critical, whatever the line holds). */
+const char    *vs_media_json_get_string (JsonObject *object,
+                                         const char *member,
+                                         const char *fallback);
+gint64         vs_media_json_get_int    (JsonObject *object,
+                                         const char *member,
+                                         gint64      fallback);
 /* The file a successful thumbnail response names, or NULL and an error. */
 char          *vs_media_worker_thumbnail_from_json (JsonObject     *object,
                                                     GError        **error);

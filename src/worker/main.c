@@ -43,12 +43,12 @@ handle_thumbnail (Worker      *w,
                   const char  *path,
                   GError     **error)
 {
-  const char *output_uri = json_object_get_string_member_with_default (req, "output", NULL);
+  const char *output_uri = vs_media_json_get_string (req, "output", NULL);
   g_autofree char *output = NULL;
   g_autofree char *written = NULL;
   g_autofree char *written_uri = NULL;
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  gint64 size = json_object_get_int_member_with_default (req, "size", VS_THUMBNAIL_SIZE_LARGE);
+  gint64 size = vs_media_json_get_int (req, "size", VS_THUMBNAIL_SIZE_LARGE);
 
   if (vs_thumbnail_size_to_string ((VsThumbnailSize) size) == NULL)
     {
@@ -90,14 +90,16 @@ handle (Worker     *w,
 
   if (!json_parser_load_from_data (parser, line, -1, &error))
     return vs_media_worker_error_to_json (error);
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  /* an empty line parses, with no root at all */
+  if (json_parser_get_root (parser) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "A request is a JSON object");
       return vs_media_worker_error_to_json (error);
     }
   req = json_node_get_object (json_parser_get_root (parser));
-  op = json_object_get_string_member_with_default (req, "op", "");
-  uri = json_object_get_string_member_with_default (req, "uri", NULL);
+  op = vs_media_json_get_string (req, "op", "");
+  uri = vs_media_json_get_string (req, "uri", NULL);
   if (uri == NULL || (path = g_filename_from_uri (uri, NULL, &error)) == NULL)
     {
       if (error == NULL)
