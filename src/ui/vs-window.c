@@ -16,6 +16,7 @@
 #include "vs-player-window.h"
 #include "vs-preferences-window.h"
 #include "vs-library-watcher.h"
+#include "vs-path.h"
 #include "vs-scanner.h"
 #include "vs-sidebar.h"
 #include "vs-texture-cache.h"
@@ -651,6 +652,17 @@ watch_roots (VsWindow *self)
     vs_library_watcher_set_roots (self->watcher, (const char * const *) self->roots);
 }
 
+/* A toast of plain text: libadwaita 1.2 reads every title as markup, and file names and
+ * error messages may hold '&' or '<'. */
+static void
+show_toast (VsWindow   *self,
+            const char *text)
+{
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
+}
+
 static void
 on_scanned (GObject      *object,
             GAsyncResult *result,
@@ -670,7 +682,7 @@ on_scanned (GObject      *object,
   if (!ok && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_warning ("Scan failed: %s", error->message);
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      show_toast (self, error->message);
     }
   else if (summary.skipped > 0)
     {
@@ -806,16 +818,44 @@ unbind_cell (GtkSignalListItemFactory *factory,
   vs_video_cell_set_video (VS_VIDEO_CELL (gtk_list_item_get_child (item)), NULL);
 }
 
+/* The library folder holding @path while it is unavailable (unmounted, removed), or NULL. */
+static const char *
+unavailable_root (VsWindow   *self,
+                  const char *path)
+{
+  if (path == NULL || self->watcher == NULL || self->roots == NULL)
+    return NULL;
+  for (guint i = 0; self->roots[i] != NULL; i++)
+    if (vs_path_is_inside (path, self->roots[i]) &&
+        vs_library_watcher_get_root_state (self->watcher, self->roots[i]) ==
+          VS_ROOT_STATE_UNAVAILABLE)
+      return self->roots[i];
+  return NULL;
+}
+
 /* Plays the item at @position in the player, which walks the grid's current view. */
 static void
 play_at (VsWindow *self,
          guint     position)
 {
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  g_autoptr(VsVideo) video = NULL;
   VsPlayerWindow *player;
+  const char *root;
 
   if (self->model == NULL || position >= g_list_model_get_n_items (G_LIST_MODEL (self->model)))
     return;
+  video = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+  root = unavailable_root (self, video != NULL ? vs_video_get_path (video) : NULL);
+  if (root != NULL)
+    {
+      g_autofree char *name = g_filename_display_basename (root);
+      g_autofree char *text = g_strdup_printf (
+        _("“%s” is not available: connect it again to play its videos"), name);
+
+      show_toast (self, text);
+      return;
+    }
   player = vs_player_window_get_default (app, self->database_path);
   vs_player_window_play_in_list (player, G_LIST_MODEL (self->model), position);
   gtk_window_present (GTK_WINDOW (player));
@@ -958,14 +998,15 @@ on_trashed (GObject      *object,
     {
       text = g_strdup_printf (_("“%s” could not be moved to the trash: %s"), display,
                               error->message);
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+      show_toast (self, text);
       return;
     }
   /* The next scan would notice; the grid should not wait for it. */
   start_scan (self);
   text = g_strdup_printf (_("“%s” moved to the trash"), display);
   {
-    AdwToast *toast = adw_toast_new (text);
+    g_autofree char *escaped = g_markup_escape_text (text, -1);
+    AdwToast *toast = adw_toast_new (escaped);
     g_autofree char *path = g_file_get_path (G_FILE (object));
 
     adw_toast_set_button_label (toast, _("_Undo"));
@@ -1056,7 +1097,7 @@ on_restored (GObject      *object,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       text = g_strdup_printf (_("Could not restore from the trash: %s"), error->message);
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+      show_toast (self, text);
       return;
     }
   start_scan (self);
@@ -1106,10 +1147,12 @@ on_merged (VsWindow   *self,
   g_autofree char *base = g_path_get_basename (output);
   g_autofree char *display = g_filename_display_name (base);
   g_autofree char *text = NULL;
+  g_autofree char *escaped = NULL;
   AdwToast *toast;
 
   text = warning ? g_strdup (warning) : g_strdup_printf (_("Merged into “%s”"), display);
-  toast = adw_toast_new (text);
+  escaped = g_markup_escape_text (text, -1);
+  toast = adw_toast_new (escaped);
   adw_toast_set_button_label (toast, _("_Show"));
   adw_toast_set_action_name (toast, "win.show-file");
   adw_toast_set_action_target_value (toast, g_variant_new_bytestring (output));
