@@ -166,7 +166,10 @@ run_row() {
   local i walls=() rss=0 t m
   for ((i = 0; i < WARMUP; i++)); do rm -f "$out"; "$@" >/dev/null 2>"$WORK/err" || { cat "$WORK/err" >&2; die "$name failed"; }; done
   for ((i = 0; i < REPS; i++)); do
+    # The previous run's output written back and gone before the clock starts, so no run
+    # pays for another's writeback.
     rm -f "$out"
+    sync
     /usr/bin/time -f '%e %M' -o "$WORK/time" "$@" >/dev/null 2>"$WORK/err" \
       || { cat "$WORK/err" >&2; die "$name failed"; }
     read -r t m <"$WORK/time"
