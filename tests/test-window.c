@@ -123,6 +123,35 @@ status_is (VsWindow   *window,
 
 /* A root that is gone at start does not stop the others' scan; the sidebar says which
  * is watched and which is unavailable, and new files appear without a rescan. */
+static void
+collect_cells (GtkWidget *widget,
+               GPtrArray *cells)
+{
+  if (VS_IS_VIDEO_CELL (widget))
+    g_ptr_array_add (cells, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_cells (child, cells);
+}
+
+/* The grid's cell showing the video at @path, or NULL. */
+static VsVideoCell *
+cell_of (VsWindow   *window,
+         const char *path)
+{
+  g_autoptr(GPtrArray) cells = g_ptr_array_new ();
+
+  collect_cells (GTK_WIDGET (window), cells);
+  for (guint i = 0; i < cells->len; i++)
+    {
+      VsVideo *video = vs_video_cell_get_video (g_ptr_array_index (cells, i));
+
+      if (video != NULL && g_strcmp0 (vs_video_get_path (video), path) == 0)
+        return g_ptr_array_index (cells, i);
+    }
+  return NULL;
+}
+
 static gboolean
 has_player_window (void)
 {
@@ -182,6 +211,11 @@ test_live_library (void)
     g_main_context_iteration (NULL, TRUE);
   g_source_remove (timeout);
 
+  /* Its videos stay in the grid, dimmed; the others are not. */
+  g_assert_nonnull (cell_of (window, film));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (cell_of (window, film)), "unavailable"));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (cell_of (window, a)), "unavailable"));
+
   /* A video of the unavailable folder (film.mkv, second in name order) is not handed to
    * the player, which could only fail on it: the window says why instead. */
   g_signal_emit_by_name (gtk_widget_get_template_child (GTK_WIDGET (window), VS_TYPE_WINDOW,
@@ -190,19 +224,16 @@ test_live_library (void)
     ;
   g_assert_false (has_player_window ());
 
+  /* The folder is back: its cells are no longer dimmed. */
+  g_assert_cmpint (g_rename (nas_away, nas), ==, 0);
+  timeout = g_timeout_add_seconds (30, on_timeout, NULL);
+  while (!status_is (window, nas, "Watching for changes") ||
+         gtk_widget_has_css_class (GTK_WIDGET (cell_of (window, film)), "unavailable"))
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (timeout);
+
   gtk_window_destroy (GTK_WINDOW (window));
   vs_test_rm_rf (dir);
-}
-
-static void
-collect_cells (GtkWidget *widget,
-               GPtrArray *cells)
-{
-  if (VS_IS_VIDEO_CELL (widget))
-    g_ptr_array_add (cells, widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_cells (child, cells);
 }
 
 static gboolean

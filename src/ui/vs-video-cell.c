@@ -230,6 +230,22 @@ vs_video_cell_get_video (VsVideoCell *self)
   return self->video;
 }
 
+void
+vs_video_cell_set_unavailable (VsVideoCell *self,
+                               gboolean     unavailable)
+{
+  g_return_if_fail (VS_IS_VIDEO_CELL (self));
+
+  if (unavailable == gtk_widget_has_css_class (GTK_WIDGET (self), "unavailable"))
+    return;
+  if (unavailable)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "unavailable");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "unavailable");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self),
+                               unavailable ? _("Its folder is not available") : NULL);
+}
+
 gboolean
 vs_video_cell_has_thumbnail (VsVideoCell *self)
 {

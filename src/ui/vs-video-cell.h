@@ -16,6 +16,9 @@ VsVideoCell *vs_video_cell_new           (VsTextureCache *cache);
 void         vs_video_cell_set_video     (VsVideoCell    *self,
                                           VsVideo        *video);
 VsVideo     *vs_video_cell_get_video     (VsVideoCell    *self);
+/* Shown dimmed, with a tooltip saying why, while its library folder is unavailable. */
+void         vs_video_cell_set_unavailable (VsVideoCell *self,
+                                            gboolean     unavailable);
 /* TRUE once a thumbnail texture (not the placeholder) is shown. */
 gboolean     vs_video_cell_has_thumbnail (VsVideoCell    *self);
 

@@ -578,6 +578,46 @@ update_media (VsWindow *self)
 
 /* Live library ------------------------------------------------------------ */
 
+/* The library folder holding @path while it is unavailable (unmounted, removed), or NULL. */
+static const char *
+unavailable_root (VsWindow   *self,
+                  const char *path)
+{
+  if (path == NULL || self->watcher == NULL || self->roots == NULL)
+    return NULL;
+  for (guint i = 0; self->roots[i] != NULL; i++)
+    if (vs_path_is_inside (path, self->roots[i]) &&
+        vs_library_watcher_get_root_state (self->watcher, self->roots[i]) ==
+          VS_ROOT_STATE_UNAVAILABLE)
+      return self->roots[i];
+  return NULL;
+}
+
+static void
+update_cell_availability (VsWindow    *self,
+                          VsVideoCell *cell)
+{
+  VsVideo *video = vs_video_cell_get_video (cell);
+
+  vs_video_cell_set_unavailable (cell, video != NULL &&
+                                 unavailable_root (self, vs_video_get_path (video)) != NULL);
+}
+
+/* The cells GTK keeps are few (rows × columns), so walking them is cheap. */
+static void
+update_cells_availability (VsWindow  *self,
+                           GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (VS_IS_VIDEO_CELL (child))
+        update_cell_availability (self, VS_VIDEO_CELL (child));
+      else
+        update_cells_availability (self, child);
+    }
+}
+
 static void
 on_root_state (VsWindow   *self,
                const char *root,
@@ -603,6 +643,7 @@ on_root_state (VsWindow   *self,
       break;
     }
   vs_sidebar_set_root_status (self->sidebar, root, text);
+  update_cells_availability (self, GTK_WIDGET (self->grid));
 }
 
 static void
@@ -806,8 +847,10 @@ bind_cell (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
            VsWindow                 *self)
 {
-  vs_video_cell_set_video (VS_VIDEO_CELL (gtk_list_item_get_child (item)),
-                           gtk_list_item_get_item (item));
+  VsVideoCell *cell = VS_VIDEO_CELL (gtk_list_item_get_child (item));
+
+  vs_video_cell_set_video (cell, gtk_list_item_get_item (item));
+  update_cell_availability (self, cell);
 }
 
 static void
@@ -816,21 +859,6 @@ unbind_cell (GtkSignalListItemFactory *factory,
              VsWindow                 *self)
 {
   vs_video_cell_set_video (VS_VIDEO_CELL (gtk_list_item_get_child (item)), NULL);
-}
-
-/* The library folder holding @path while it is unavailable (unmounted, removed), or NULL. */
-static const char *
-unavailable_root (VsWindow   *self,
-                  const char *path)
-{
-  if (path == NULL || self->watcher == NULL || self->roots == NULL)
-    return NULL;
-  for (guint i = 0; self->roots[i] != NULL; i++)
-    if (vs_path_is_inside (path, self->roots[i]) &&
-        vs_library_watcher_get_root_state (self->watcher, self->roots[i]) ==
-          VS_ROOT_STATE_UNAVAILABLE)
-      return self->roots[i];
-  return NULL;
 }
 
 /* Plays the item at @position in the player, which walks the grid's current view. */
