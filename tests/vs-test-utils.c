@@ -1,15 +1,55 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
-#include <string.h>
-
 #include "vs-test-utils.h"
+
+/* Capabilities are per thread on Linux: this changes the calling thread's only, which is
+ * the one that runs a synchronous scan or a merge's checks. */
+gboolean
+vs_test_obey_permissions (gboolean obey)
+{
+  struct __user_cap_header_struct header = { _LINUX_CAPABILITY_VERSION_3, 0 };
+  struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = { { 0 } };
+  const guint32 bypass = (1u << CAP_DAC_OVERRIDE) | (1u << CAP_DAC_READ_SEARCH);
+  g_autofree char *dir = NULL;
+  g_autofree char *probe = NULL;
+  gboolean denied;
+  int fd;
+
+  if (syscall (SYS_capget, &header, data) != 0)
+    return !obey || geteuid () != 0;
+  if (obey)
+    data[0].effective &= ~bypass;
+  else
+    data[0].effective |= data[0].permitted & bypass;
+  if (syscall (SYS_capset, &header, data) != 0)
+    return !obey || geteuid () != 0;
+  if (!obey)
+    return TRUE;
+
+  /* Whatever the reason (another capability, a user namespace), ask the kernel. */
+  dir = vs_test_make_tmpdir ();
+  probe = g_build_filename (dir, "unreadable", NULL);
+  vs_test_write_file (probe, "x", 1);
+  g_assert_cmpint (g_chmod (probe, 0), ==, 0);
+  fd = open (probe, O_RDONLY);
+  denied = fd < 0 && errno == EACCES;
+  if (fd >= 0)
+    close (fd);
+  vs_test_rm_rf (dir);
+  if (!denied)
+    vs_test_obey_permissions (FALSE);
+  return denied;
+}
 
 char *
 vs_test_make_tmpdir (void)

@@ -18,6 +18,11 @@ char    *vs_test_folder_digest   (const char *folder);
 /* The names of the files in @folder, sorted, joined by spaces. */
 char    *vs_test_list_folder     (const char *folder);
 void     vs_test_allow_warnings  (void);
+/* With @obey, file permissions apply to the calling thread even as root: it gives up,
+ * from its effective set only, the capabilities that bypass them (CAP_DAC_OVERRIDE,
+ * CAP_DAC_READ_SEARCH); without, it takes them back. FALSE where permissions still do not
+ * apply (the caller skips). */
+gboolean vs_test_obey_permissions (gboolean obey);
 /* Keeps @length bytes as a seed of fuzz target @target when $VIDSHELF_FUZZ_SEEDS names a
  * folder (the test environment sets it; build-aux/fuzz starts from what it holds). */
 void     vs_test_add_fuzz_seed   (const char *target,
