@@ -477,9 +477,21 @@ test_root_gone (Fixture       *f,
   g_assert_nonnull (during);
   g_assert_cmpint (during->id, ==, before->id);
   g_assert_cmpuint (n_model (f), ==, 1);
+  {
+    g_autofree char *inside = lib_path (f, "sub/a.mp4");
+    g_autofree char *beside = g_strconcat (f->lib, "-other/a.mp4", NULL);
+
+    g_assert_cmpstr (vs_library_watcher_get_unavailable_root (f->watcher, inside), ==, f->lib);
+    g_assert_null (vs_library_watcher_get_unavailable_root (f->watcher, beside));
+  }
 
   g_assert_cmpint (g_rename (away, f->lib), ==, 0);
   WAIT_FOR (f, vs_library_watcher_get_root_state (f->watcher, f->lib) == VS_ROOT_STATE_WATCHING);
+  {
+    g_autofree char *inside = lib_path (f, "sub/a.mp4");
+
+    g_assert_null (vs_library_watcher_get_unavailable_root (f->watcher, inside));
+  }
   g_assert_cmpint (vs_database_get_root_available (f->db, f->lib, NULL), ==, 1);
   after = lookup (f, "sub/a.mp4");
   g_assert_cmpint (after->id, ==, before->id);

@@ -121,8 +121,6 @@ status_is (VsWindow   *window,
   return g_strcmp0 (status, expected) == 0;
 }
 
-/* A root that is gone at start does not stop the others' scan; the sidebar says which
- * is watched and which is unavailable, and new files appear without a rescan. */
 static void
 collect_cells (GtkWidget *widget,
                GPtrArray *cells)
@@ -167,6 +165,8 @@ has_player_window (void)
   return FALSE;
 }
 
+/* A root that is gone at start does not stop the others' scan; the sidebar says which
+ * is watched and which is unavailable, and new files appear without a rescan. */
 static void
 test_live_library (void)
 {

@@ -981,6 +981,23 @@ vs_library_watcher_get_root_state (VsLibraryWatcher *self,
   return VS_ROOT_STATE_UNAVAILABLE;
 }
 
+const char *
+vs_library_watcher_get_unavailable_root (VsLibraryWatcher *self,
+                                         const char       *path)
+{
+  g_return_val_if_fail (VS_IS_LIBRARY_WATCHER (self), NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  for (guint i = 0; i < self->roots->len; i++)
+    {
+      Root *root = g_ptr_array_index (self->roots, i);
+
+      if (root->state == VS_ROOT_STATE_UNAVAILABLE && vs_path_is_inside (path, root->path))
+        return root->path;
+    }
+  return NULL;
+}
+
 guint
 vs_library_watcher_get_n_monitors (VsLibraryWatcher *self)
 {

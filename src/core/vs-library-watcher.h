@@ -43,6 +43,10 @@ void              vs_library_watcher_set_roots      (VsLibraryWatcher   *self,
                                                      const char * const *roots);
 VsRootState       vs_library_watcher_get_root_state (VsLibraryWatcher  *self,
                                                      const char        *root);
+/* The root (owned by the watcher) holding @path while that root is unavailable, or NULL:
+ * its videos stay in the index but cannot be opened. */
+const char       *vs_library_watcher_get_unavailable_root (VsLibraryWatcher *self,
+                                                           const char       *path);
 /* Folder monitors plus one per root (which notices the root vanish and return). */
 guint             vs_library_watcher_get_n_monitors (VsLibraryWatcher  *self);
 /* Folder rescans done so far (a burst's cost, for tests and the benchmark). */

@@ -15,6 +15,7 @@
 #include "vs-open-with.h"
 #include "vs-path.h"
 #include "vs-player-window.h"
+#include "vs-toast.h"
 #include "vs-video.h"
 
 #define SEEK_STEP_US (10 * G_USEC_PER_SEC)
@@ -512,12 +513,9 @@ on_merged (VsPlayerWindow *self,
   g_autofree char *base = g_path_get_basename (output);
   g_autofree char *display = g_filename_display_name (base);
   g_autofree char *text = NULL;
-  g_autofree char *escaped = NULL;
 
-  /* libadwaita 1.2 reads a toast's title as markup; names may hold '&' or '<'. */
   text = warning ? g_strdup (warning) : g_strdup_printf (_("Merged into “%s”"), display);
-  escaped = g_markup_escape_text (text, -1);
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
+  adw_toast_overlay_add_toast (self->toast_overlay, vs_toast_new_plain (text));
 }
 
 static void

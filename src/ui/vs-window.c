@@ -16,10 +16,10 @@
 #include "vs-player-window.h"
 #include "vs-preferences-window.h"
 #include "vs-library-watcher.h"
-#include "vs-path.h"
 #include "vs-scanner.h"
 #include "vs-sidebar.h"
 #include "vs-texture-cache.h"
+#include "vs-toast.h"
 #include "vs-video-cell.h"
 #include "vs-window.h"
 
@@ -583,14 +583,9 @@ static const char *
 unavailable_root (VsWindow   *self,
                   const char *path)
 {
-  if (path == NULL || self->watcher == NULL || self->roots == NULL)
+  if (path == NULL || self->watcher == NULL)
     return NULL;
-  for (guint i = 0; self->roots[i] != NULL; i++)
-    if (vs_path_is_inside (path, self->roots[i]) &&
-        vs_library_watcher_get_root_state (self->watcher, self->roots[i]) ==
-          VS_ROOT_STATE_UNAVAILABLE)
-      return self->roots[i];
-  return NULL;
+  return vs_library_watcher_get_unavailable_root (self->watcher, path);
 }
 
 static void
@@ -693,15 +688,11 @@ watch_roots (VsWindow *self)
     vs_library_watcher_set_roots (self->watcher, (const char * const *) self->roots);
 }
 
-/* A toast of plain text: libadwaita 1.2 reads every title as markup, and file names and
- * error messages may hold '&' or '<'. */
 static void
 show_toast (VsWindow   *self,
             const char *text)
 {
-  g_autofree char *escaped = g_markup_escape_text (text, -1);
-
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
+  adw_toast_overlay_add_toast (self->toast_overlay, vs_toast_new_plain (text));
 }
 
 static void
@@ -733,15 +724,14 @@ on_scanned (GObject      *object,
                                                             summary.skipped),
                                                summary.skipped);
 
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+      show_toast (self, text);
     }
   set_scanning (self, FALSE);
   vs_library_model_refresh (self->model);
   if (ok && self->added_folder != NULL)
     {
       vs_sidebar_reload_selecting (self->sidebar, self->added_folder);
-      adw_toast_overlay_add_toast (self->toast_overlay,
-                                   adw_toast_new (_("Folder added to the library")));
+      show_toast (self, _("Folder added to the library"));
     }
   else
     vs_sidebar_reload (self->sidebar);
@@ -1033,8 +1023,7 @@ on_trashed (GObject      *object,
   start_scan (self);
   text = g_strdup_printf (_("“%s” moved to the trash"), display);
   {
-    g_autofree char *escaped = g_markup_escape_text (text, -1);
-    AdwToast *toast = adw_toast_new (escaped);
+    AdwToast *toast = vs_toast_new_plain (text);
     g_autofree char *path = g_file_get_path (G_FILE (object));
 
     adw_toast_set_button_label (toast, _("_Undo"));
@@ -1175,12 +1164,10 @@ on_merged (VsWindow   *self,
   g_autofree char *base = g_path_get_basename (output);
   g_autofree char *display = g_filename_display_name (base);
   g_autofree char *text = NULL;
-  g_autofree char *escaped = NULL;
   AdwToast *toast;
 
   text = warning ? g_strdup (warning) : g_strdup_printf (_("Merged into “%s”"), display);
-  escaped = g_markup_escape_text (text, -1);
-  toast = adw_toast_new (escaped);
+  toast = vs_toast_new_plain (text);
   adw_toast_set_button_label (toast, _("_Show"));
   adw_toast_set_action_name (toast, "win.show-file");
   adw_toast_set_action_target_value (toast, g_variant_new_bytestring (output));
