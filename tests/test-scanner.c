@@ -254,6 +254,75 @@ test_hls_master (Fixture       *f,
   g_assert_cmpstr (item->display_name, ==, "stream");
 }
 
+/* A playlist is an HLS item only when a segment it names is here: not a list of radio
+ * URLs, not a download whose segments are all gone. */
+static void
+test_hls_local_segments (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *missing = g_build_filename (f->lib, "missing", NULL);
+  g_autofree char *partial = g_build_filename (f->lib, "partial", NULL);
+  g_autofree char *names = NULL;
+  g_autofree char *names2 = NULL;
+  g_autofree char *seg = NULL;
+  g_autoptr(VsVideoRecord) item = NULL;
+  VsScanSummary s;
+
+  touch (f, "radio/stations.m3u8",
+         "#EXTM3U\n"
+         "#EXTINF:10,Station one\nhttp://radio.example.com/one.mp3\n"
+         "#EXTINF:10,Station two\nhttps://radio.example.com/two.aac\n");
+  g_assert_cmpint (g_mkdir_with_parents (missing, 0755), ==, 0);
+  vs_test_make_hls (missing, "index.m3u8", 3, "4", FALSE);
+  g_assert_cmpint (g_mkdir_with_parents (partial, 0755), ==, 0);
+  vs_test_make_hls (partial, "index.m3u8", 3, "4", FALSE);
+  seg = g_build_filename (partial, "seg00001.ts", NULL);
+  vs_test_write_file (seg, "G@segment", 9);
+
+  s = scan (f);
+  names = listing (f);
+  g_assert_cmpstr (names, ==, "partial/index.m3u8");
+  g_assert_cmpuint (s.hls, ==, 1);
+  g_assert_cmpuint (s.total, ==, 1);
+  g_assert_cmpuint (s.skipped, ==, 0);     /* not bad playlists: just not videos */
+  item = lookup (f, "partial/index.m3u8");
+  g_assert_cmpint (item->kind, ==, VS_VIDEO_KIND_HLS);
+  g_assert_cmpint (item->size, ==, 9);
+
+  /* Its last segment gone, the item goes too. */
+  g_assert_cmpint (g_unlink (seg), ==, 0);
+  s = scan (f);
+  g_assert_cmpuint (s.removed, ==, 1);
+  names2 = listing (f);
+  g_assert_cmpstr (names2, ==, "");
+}
+
+/* A master playlist counts through a local variant that has a local segment. */
+static void
+test_hls_master_local (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *hi = g_build_filename (f->lib, "remote", "720p", NULL);
+  g_autofree char *lo = g_build_filename (f->lib, "local", "360p", NULL);
+  g_autofree char *names = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (hi, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (lo, 0755), ==, 0);
+  vs_test_make_hls (hi, "index.m3u8", 3, "6", FALSE);      /* a local variant, no segment */
+  touch (f, "remote/master.m3u8",
+         "#EXTM3U\n"
+         "#EXT-X-STREAM-INF:BANDWIDTH=800000\nhttp://cdn.example.com/360p.m3u8\n"
+         "#EXT-X-STREAM-INF:BANDWIDTH=2800000\n720p/index.m3u8\n");
+  vs_test_make_hls (lo, "index.m3u8", 3, "6", TRUE);
+  touch (f, "local/master.m3u8",
+         "#EXTM3U\n"
+         "#EXT-X-STREAM-INF:BANDWIDTH=800000\n360p/index.m3u8\n");
+
+  scan (f);
+  names = listing (f);
+  g_assert_cmpstr (names, ==, "local/master.m3u8");
+}
+
 static void
 test_links (Fixture       *f,
             gconstpointer  data)
@@ -569,6 +638,8 @@ main (int    argc,
   ADD ("/scanner/hls/media", test_hls);
   ADD ("/scanner/hls/growing", test_hls_growing);
   ADD ("/scanner/hls/master", test_hls_master);
+  ADD ("/scanner/hls/local-segments", test_hls_local_segments);
+  ADD ("/scanner/hls/master-local", test_hls_master_local);
   ADD ("/scanner/links", test_links);
   ADD ("/scanner/odd-names", test_odd_names);
   ADD ("/scanner/unreadable", test_unreadable);

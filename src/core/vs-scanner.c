@@ -317,6 +317,7 @@ typedef struct
   gint64       size;
   gint64       mtime_ns;
   guint        missing;
+  guint        present;     /* segments found as regular files (outside ones: up to one) */
 } HlsItem;
 
 static void
@@ -329,7 +330,16 @@ claim (HlsItem    *item,
   g_ptr_array_add (item->claims, copy);
 }
 
-/* A segment belongs to the item when it is a file inside the item's folder. */
+static gboolean
+is_regular_file (const char *path)
+{
+  struct statx stx;
+
+  return statx (AT_FDCWD, path, 0, STATX_TYPE, &stx) == 0 && S_ISREG (stx.stx_mode);
+}
+
+/* A segment belongs to the item when it is a file inside the item's folder. Any local
+ * segment present, inside or not, makes the playlist an item; one is enough to know. */
 static gboolean
 claim_segment (const VsPlaylistSegment *segment,
                gpointer                 user_data)
@@ -337,11 +347,21 @@ claim_segment (const VsPlaylistSegment *segment,
   HlsItem *item = user_data;
   struct statx stx;
 
-  if (segment->path == NULL ||
-      strncmp (segment->path, item->folder, item->folder_len) != 0 ||
-      segment->path[item->folder_len] != '/' ||
-      g_hash_table_contains (item->ctx->claimed, segment->path))
-    return TRUE;
+  if (segment->path == NULL)
+    return TRUE;   /* remote: never present */
+  if (strncmp (segment->path, item->folder, item->folder_len) != 0 ||
+      segment->path[item->folder_len] != '/')
+    {
+      if (item->present == 0 && is_regular_file (segment->path))
+        item->present++;
+      return TRUE;
+    }
+  if (g_hash_table_contains (item->ctx->claimed, segment->path))
+    {
+      /* another playlist of the folder claimed it, as a present file */
+      item->present++;
+      return TRUE;
+    }
 
   if (statx (AT_FDCWD, segment->path, 0, STATX_SIZE | STATX_MTIME | STATX_TYPE, &stx) != 0 ||
       !S_ISREG (stx.stx_mode))
@@ -350,6 +370,7 @@ claim_segment (const VsPlaylistSegment *segment,
       return TRUE;
     }
   claim (item, segment->path);
+  item->present++;
   item->size += (gint64) stx.stx_size;
   item->mtime_ns = MAX (item->mtime_ns, statx_mtime_ns (&stx));
   return !g_cancellable_is_cancelled (item->ctx->cancellable);
@@ -439,7 +460,7 @@ scan_playlists (ScanContext *ctx,
       for (guint i = 0; i < list->len; i++)
         {
           const char *path = g_ptr_array_index (list, i);
-          HlsItem item = { ctx, folder, strlen (folder), claims, 0, 0, 0 };
+          HlsItem item = { ctx, folder, strlen (folder), claims, 0, 0, 0, 0 };
           g_autoptr(VsPlaylist) playlist = NULL;
           gint64 duration_ms = -1, best_bandwidth = -1;
           struct statx stx;
@@ -478,6 +499,13 @@ scan_playlists (ScanContext *ctx,
           else
             duration_ms = vs_playlist_get_duration_ms (playlist);
 
+          /* A playlist of remote URLs (a radio list) or of segments all gone is not a
+           * video here: nothing of it can be played from this folder. */
+          if (item.present == 0)
+            {
+              g_debug ("%s: no segment present locally, not listed", path);
+              continue;
+            }
           if (item.missing > 0)
             g_debug ("%s: %u segments missing", path, item.missing);
           index_hls_item (ctx, folder_id, stamps, path, &stx, &item, duration_ms);
