@@ -21,6 +21,7 @@ static const struct {
   { "thumbnail", vs_cli_thumbnail, "Make freedesktop thumbnails of files" },
   { "update", vs_cli_update, "Probe and thumbnail whatever the library still lacks" },
   { "merge", vs_cli_merge, "Remux an HLS folder into one MP4, losslessly" },
+  { "trash", vs_cli_trash, "Move videos and HLS downloads to the trash" },
   { "watch", vs_cli_watch, "Keep the index current, printing each change as JSON" },
 };
 

@@ -1,0 +1,166 @@
+/* vidshelf-cli trash: videos and HLS items to the trash, through the guarded module */
+#define G_LOG_DOMAIN "vs-cli"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "vs-cli.h"
+#include "vs-trash.h"
+
+/* A path for the terminal: control characters (C0, DEL, C1) escaped, so that a name
+ * holding an escape sequence cannot drive the terminal. */
+static char *
+display_path (const char *path)
+{
+  g_autofree char *utf8 = g_filename_display_name (path);
+  GString *out = g_string_sized_new (strlen (utf8));
+
+  for (const guchar *p = (const guchar *) utf8; *p != '\0'; p++)
+    {
+      if (*p < 0x20 || *p == 0x7f)
+        g_string_append_printf (out, "\\x%02x", *p);
+      else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+        g_string_append_printf (out, "\\u%04x", *++p);
+      else
+        g_string_append_c (out, *p);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+print_result (VsTrash *trash,
+              gboolean json)
+{
+  guint n = vs_trash_get_n_entries (trash);
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) node = NULL;
+      g_autofree char *item = g_filename_display_name (vs_trash_get_item_path (trash));
+      g_autofree char *uri = g_filename_to_uri (vs_trash_get_item_path (trash), NULL, NULL);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "path");
+      json_builder_add_string_value (b, item);
+      json_builder_set_member_name (b, "uri");
+      json_builder_add_string_value (b, uri);
+      json_builder_set_member_name (b, "kind");
+      json_builder_add_string_value (b, vs_trash_get_is_hls (trash) ? "hls" : "file");
+      json_builder_set_member_name (b, "folder");
+      json_builder_add_boolean_value (b, vs_trash_get_takes_folder (trash));
+      json_builder_set_member_name (b, "moved");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < n; i++)
+        {
+          g_autofree char *from = g_filename_display_name (vs_trash_get_entry (trash, i));
+          g_autofree char *to = g_filename_display_name (vs_trash_get_trashed_path (trash, i));
+
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "from");
+          json_builder_add_string_value (b, from);
+          json_builder_set_member_name (b, "to");
+          json_builder_add_string_value (b, to);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      node = json_builder_get_root (b);
+      vs_cli_print_json (node);
+      return;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *from = display_path (vs_trash_get_entry (trash, i));
+      g_autofree char *to = display_path (vs_trash_get_trashed_path (trash, i));
+
+      printf ("%s -> %s\n", from, to);
+    }
+}
+
+/* The item's row (and, when its folder went, every row under it) leaves the index. */
+static gboolean
+forget (VsDatabase  *db,
+        VsTrash     *trash,
+        GError     **error)
+{
+  g_autoptr(VsVideoRecord) record = NULL;
+  g_autoptr(GError) local = NULL;
+
+  if (db == NULL)
+    return TRUE;
+  record = vs_database_lookup_video (db, vs_trash_get_item_path (trash), &local);
+  if (record == NULL)
+    {
+      /* not indexed (outside the library, or not scanned yet): nothing to forget */
+      if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  return vs_database_delete_video (db, record->id, error);
+}
+
+int
+vs_cli_trash (int    argc,
+              char **argv)
+{
+  g_autofree char *db_option = NULL;
+  g_autofree char *db_path = NULL;
+  g_auto(GStrv) paths = NULL;
+  g_auto(GStrv) roots = NULL;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_option, "Library database", "FILE" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON line per item: what went where", NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, "PATH…" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("PATH… — move videos and HLS downloads to the trash");
+  g_autoptr(VsDatabase) db = NULL;
+  g_autoptr(GError) error = NULL;
+  int result = VS_CLI_OK;
+  int status;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_description (context,
+    "An HLS download (named by its playlist or its folder) is its playlist and the files it\n"
+    "names; its folder goes too only when nothing else is in it and it is not a library\n"
+    "folder, your home, a standard folder or the top of a disk.");
+  if (!vs_cli_parse (context, &argc, &argv, &status))
+    return status;
+  if (paths == NULL || paths[0] == NULL)
+    return vs_cli_usage (context, "no path given");
+
+  db_path = vs_cli_db_path (db_option);
+  if (g_file_test (db_path, G_FILE_TEST_EXISTS))
+    {
+      db = vs_database_open (db_path, VS_DATABASE_MODE_WRITER, &error);
+      if (db == NULL)
+        return vs_cli_fail_error (error);
+      roots = vs_database_dup_roots (db, &error);
+      if (roots == NULL)
+        return vs_cli_fail_error (error);
+    }
+
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      g_autofree char *path = vs_cli_absolute (paths[i]);
+      g_autoptr(VsTrash) trash = NULL;
+      g_autoptr(GError) local = NULL;
+
+      trash = vs_trash_new_for_item (path, (const char * const *) roots, NULL, &local);
+      if (trash == NULL || !vs_trash_run (trash, NULL, &local))
+        {
+          result = vs_cli_fail_error (local);
+          continue;
+        }
+      print_result (trash, json);
+      if (!forget (db, trash, &local))
+        result = vs_cli_fail ("moved to the trash, but the index could not be updated: %s",
+                              local->message);
+    }
+  return result;
+}
