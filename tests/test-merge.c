@@ -6,6 +6,7 @@
 
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -1107,6 +1108,76 @@ test_busy_async (void)
   vs_test_rm_rf (dir);
 }
 
+/* Temporary files that killed merges left are removed; one a live merge holds (its flock,
+ * taken here), other people's files with a similar name, links and FIFOs are kept. */
+static void
+test_sweep (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *stale = g_build_filename (dir, ".a.mp4.vidshelf-merge", NULL);
+  g_autofree char *live = g_build_filename (dir, ".b.mp4.vidshelf-merge", NULL);
+  g_autofree char *target = g_build_filename (dir, "target.mp4", NULL);
+  g_autofree char *link = g_build_filename (dir, ".link.mp4.vidshelf-merge", NULL);
+  g_autofree char *fifo = g_build_filename (dir, ".fifo.mp4.vidshelf-merge", NULL);
+  g_autofree char *folder = g_build_filename (dir, ".dir.mp4.vidshelf-merge", NULL);
+  const char *const not_ours[] = {
+    "c.mp4.vidshelf-merge", ".d.mp4.vidshelf-merge.part", ".vidshelf-merge", ".e.mp4.vidshelf-merg",
+  };
+  g_autofree char *listing = NULL;
+  int fd;
+
+  vs_test_write_file (stale, "a killed merge's bytes", -1);
+  vs_test_write_file (live, "a running merge's bytes", -1);
+  vs_test_write_file (target, "mine", -1);
+  for (guint i = 0; i < G_N_ELEMENTS (not_ours); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, not_ours[i], NULL);
+
+      vs_test_write_file (path, "not ours", -1);
+    }
+  g_assert_cmpint (symlink (target, link), ==, 0);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  fd = g_open (live, O_RDWR, 0);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (flock (fd, LOCK_EX | LOCK_NB), ==, 0);
+
+  g_assert_cmpuint (vs_hls_merge_sweep_stale_temps (dir), ==, 1);
+  listing = vs_test_list_folder (dir);
+  g_assert_cmpstr (listing, ==, ".b.mp4.vidshelf-merge .d.mp4.vidshelf-merge.part "
+                   ".dir.mp4.vidshelf-merge .e.mp4.vidshelf-merg .fifo.mp4.vidshelf-merge "
+                   ".link.mp4.vidshelf-merge .vidshelf-merge c.mp4.vidshelf-merge target.mp4");
+
+  /* once its merge is gone, the lock is free and the file is stale */
+  close (fd);
+  g_assert_cmpuint (vs_hls_merge_sweep_stale_temps (dir), ==, 1);
+  g_assert_false (g_file_test (live, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (vs_hls_merge_sweep_stale_temps (dir), ==, 0);
+  vs_test_rm_rf (dir);
+}
+
+/* A merge sweeps its output's folder first: another output's stale temporary file goes. */
+static void
+test_sweep_on_merge (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *folder = g_build_filename (dir, "show", NULL);
+  g_autofree char *ts_dir = media_path ("ts");
+  g_autofree char *stale = g_build_filename (dir, ".other.mp4.vidshelf-merge", NULL);
+  g_autofree char *listing = NULL;
+  g_autoptr(VsHlsMerge) merge = NULL;
+  g_autoptr(GError) error = NULL;
+
+  copy_tree (ts_dir, folder);
+  vs_test_write_file (stale, "a killed merge's bytes", -1);
+  merge = vs_hls_merge_new (folder);
+  g_assert_true (vs_hls_merge_run (merge, NULL, &error));
+  g_assert_no_error (error);
+  listing = vs_test_list_folder (dir);
+  g_assert_cmpstr (listing, ==, "show show.mp4");
+  vs_test_rm_rf (dir);
+}
+
 /* CLI -------------------------------------------------------------------------------- */
 
 /* HOME and XDG_DATA_HOME are private to the run (see main()); /dev/null instead takes
@@ -1323,6 +1394,8 @@ main (int    argc,
   g_test_add_func ("/merge/leftover", test_leftover);
   g_test_add_func ("/merge/busy", test_busy);
   g_test_add_func ("/merge/busy-async", test_busy_async);
+  g_test_add_func ("/merge/sweep/stale-temps", test_sweep);
+  g_test_add_func ("/merge/sweep/on-merge", test_sweep_on_merge);
   g_test_add_func ("/merge/remove-source/other-files", test_remove_source_other_files);
   g_test_add_func ("/merge/remove-source/protected", test_remove_source_protected);
   g_test_add_func ("/merge/remove-source/master", test_remove_source_master);

@@ -29,6 +29,7 @@
 
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -1616,11 +1617,71 @@ unlock_temp (Merge   *m,
   m->lock_fd = -1;
 }
 
+/* Our temporary files are named “.<output name>.vidshelf-merge”. */
+static gboolean
+is_temp_name (const char *name)
+{
+  gsize len = strlen (name);
+
+  return name[0] == '.' && len > strlen (TEMP_SUFFIX) + 1 && g_str_has_suffix (name, TEMP_SUFFIX);
+}
+
+/* Removes @name from @dir_fd if it is a regular file nobody holds the lock of. The lock is
+ * taken on the file found, and the name must still lead to that file before it goes. */
+static gboolean
+sweep_one (int         dir_fd,
+           const char *name)
+{
+  struct stat st, path_st;
+  gboolean removed = FALSE;
+  int fd;
+
+  /* never open a device or a FIFO just because of its name */
+  if (fstatat (dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG (st.st_mode))
+    return FALSE;
+  fd = openat (dir_fd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0)
+    return FALSE;
+  if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode) && flock (fd, LOCK_EX | LOCK_NB) == 0 &&
+      fstatat (dir_fd, name, &path_st, AT_SYMLINK_NOFOLLOW) == 0 &&
+      st.st_dev == path_st.st_dev && st.st_ino == path_st.st_ino)
+    removed = unlinkat (dir_fd, name, 0) == 0;
+  close (fd);
+  if (removed)
+    g_debug ("Removed the stale merge file %s", name);
+  return removed;
+}
+
+guint
+vs_hls_merge_sweep_stale_temps (const char *dir)
+{
+  DIR *d;
+  struct dirent *entry;
+  guint removed = 0;
+  int dir_fd;
+
+  g_return_val_if_fail (dir != NULL, 0);
+
+  dir_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd < 0)
+    return 0;
+  /* fdopendir() takes its descriptor; the other one names the entries */
+  d = fdopendir (dup (dir_fd));
+  while (d != NULL && (entry = readdir (d)) != NULL)
+    if (is_temp_name (entry->d_name) && sweep_one (dir_fd, entry->d_name))
+      removed++;
+  if (d != NULL)
+    closedir (d);
+  close (dir_fd);
+  return removed;
+}
+
 static gboolean
 merge_run (Merge   *m,
            GError **error)
 {
   g_autofree char *out_dir = NULL;
+  g_autofree char *temp_dir = NULL;
   gboolean ok;
 
   if (!resolve_paths (m, error))
@@ -1631,6 +1692,11 @@ merge_run (Merge   *m,
   g_free (m->self->source_folder);
   m->self->source_folder = g_strdup (m->folder);
   g_mutex_unlock (&m->self->lock);
+
+  /* before the free space is measured: a killed merge's temporary file is as big as its
+   * output */
+  temp_dir = g_path_get_dirname (m->temp);
+  vs_hls_merge_sweep_stale_temps (temp_dir);
 
   /* nothing is written until the checks pass */
   if (m->remove_source && !check_not_protected (m, error))

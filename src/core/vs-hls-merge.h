@@ -72,6 +72,10 @@ gboolean     vs_hls_merge_run_finish         (VsHlsMerge           *self,
                                               GAsyncResult         *result,
                                               GError              **error);
 
+/* Removes from @dir the temporary files that killed merges left (no merge holds their
+ * lock); returns how many it removed. */
+guint        vs_hls_merge_sweep_stale_temps  (const char           *dir);
+
 /* Signals:
  * ::progress (VsHlsMerge *self, guint64 bytes_done, guint64 bytes_total) */
 
