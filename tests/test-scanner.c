@@ -348,6 +348,45 @@ test_links (Fixture       *f,
   g_assert_cmpuint (s.skipped, ==, 1);                   /* the broken link */
 }
 
+/* A hard link is a name of its own: both folders list the video, whichever is rescanned. */
+static void
+test_hard_links (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *video = g_build_filename (f->lib, "a", "video.mp4", NULL);
+  g_autofree char *link_path = g_build_filename (f->lib, "b", "same.mp4", NULL);
+  g_autofree char *b = g_build_filename (f->lib, "b", NULL);
+  g_autoptr(GError) error = NULL;
+  VsScanSummary s;
+
+  touch (f, "a/video.mp4", "1234");
+  g_assert_cmpint (g_mkdir (b, 0755), ==, 0);
+  g_assert_cmpint (link (video, link_path), ==, 0);
+
+  s = scan (f);
+  g_assert_cmpuint (s.total, ==, 2);
+  {
+    g_autofree char *names = listing (f);
+    g_assert_cmpstr (names, ==, "a/video.mp4|b/same.mp4");
+  }
+
+  s = scan (f);
+  g_assert_cmpuint (s.unchanged, ==, 2);
+  g_assert_cmpuint (s.removed, ==, 0);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *folder = g_path_get_dirname (i == 0 ? video : link_path);
+      g_autofree char *names = NULL;
+
+      g_assert_true (vs_scanner_rescan (f->scanner, folder, VS_RESCAN_SHALLOW, NULL, &s,
+                                        NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (s.removed, ==, 0);
+      names = listing (f);
+      g_assert_cmpstr (names, ==, "a/video.mp4|b/same.mp4");
+    }
+}
+
 static void
 test_odd_names (Fixture       *f,
                 gconstpointer  data)
@@ -641,6 +680,7 @@ main (int    argc,
   ADD ("/scanner/hls/local-segments", test_hls_local_segments);
   ADD ("/scanner/hls/master-local", test_hls_master_local);
   ADD ("/scanner/links", test_links);
+  ADD ("/scanner/hard-links", test_hard_links);
   ADD ("/scanner/odd-names", test_odd_names);
   ADD ("/scanner/unreadable", test_unreadable);
   ADD ("/scanner/vanish-mid-scan", test_vanish_mid_scan);

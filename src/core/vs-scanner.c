@@ -85,7 +85,6 @@ typedef struct
   GError             *error;          /* a database failure: stops the scan */
 
   GHashTable         *visited_dirs;   /* DevIno: symlink loops, folders reached twice */
-  GHashTable         *seen_files;     /* DevIno: hard links and file symlinks listed once */
   GHashTable         *claimed;        /* paths owned by an HLS item, for the folder being walked */
   GHashTable         *video_ext;      /* extension → 1 (video) or 2 (not), per scan */
 
@@ -564,11 +563,9 @@ is_kept (ScanContext *ctx,
 }
 
 static gboolean
-links_into_library (ScanContext *ctx,
-                    const char  *link)
+is_in_library (ScanContext *ctx,
+               const char  *target)
 {
-  g_autofree char *target = realpath (link, NULL);
-
   if (ctx->real_roots == NULL)
     {
       g_auto(GStrv) roots = vs_database_dup_roots (ctx->db, NULL);
@@ -587,6 +584,26 @@ links_into_library (ScanContext *ctx,
     if (vs_path_is_inside (target, ctx->real_roots[i]))
       return TRUE;
   return FALSE;
+}
+
+static gboolean
+links_into_library (ScanContext *ctx,
+                    const char  *link)
+{
+  g_autofree char *target = realpath (link, NULL);
+
+  return is_in_library (ctx, target);
+}
+
+/* A link whose target the walk lists at its own path: a video name in the library. */
+static gboolean
+links_to_library_video (ScanContext *ctx,
+                        const char  *link)
+{
+  g_autofree char *target = realpath (link, NULL);
+
+  return target != NULL && is_video_cached (ctx, strrchr (target, '/') + 1) &&
+         is_in_library (ctx, target);
 }
 
 static void scan_folder (ScanContext *ctx,
@@ -656,7 +673,7 @@ scan_entry (ScanContext *ctx,
 {
   g_autofree char *path = g_build_filename (folder, e->name, NULL);
   g_autoptr(VsVideoRecord) record = NULL;
-  struct statx stx;
+  struct statx stx, lstx;
   int flags = AT_SYMLINK_NOFOLLOW;
   gboolean via_link = FALSE;
 
@@ -675,7 +692,6 @@ scan_entry (ScanContext *ctx,
   if (statx (dirfd, e->name, flags, STATX_BASIC_STATS | STATX_BTIME, &stx) != 0)
     {
       int saved_errno = errno;
-      struct statx lstx;
 
       if (saved_errno == ENOENT &&
           statx (dirfd, e->name, AT_SYMLINK_NOFOLLOW, STATX_TYPE, &lstx) == 0)
@@ -684,7 +700,11 @@ scan_entry (ScanContext *ctx,
         report_skip (ctx, path, saved_errno == ENOENT ? "vanished" : "cannot read", saved_errno);
       return;
     }
-  via_link = e->type != DT_REG;
+  /* Without d_type, only lstat tells a link from what it points at. */
+  via_link = e->type == DT_LNK ||
+             (e->type == DT_UNKNOWN &&
+              statx (dirfd, e->name, AT_SYMLINK_NOFOLLOW, STATX_TYPE, &lstx) == 0 &&
+              S_ISLNK (lstx.stx_mode));
   if (S_ISDIR (stx.stx_mode))
     {
       e->type = via_link ? DT_LNK : DT_DIR;
@@ -693,8 +713,10 @@ scan_entry (ScanContext *ctx,
     }
   if (!S_ISREG (stx.stx_mode) || !is_video_cached (ctx, e->name))
     return;
-  /* A file reached twice (hard link, symlink to a listed file) is listed once. */
-  if (!add_dev_ino (ctx->seen_files, makedev (stx.stx_dev_major, stx.stx_dev_minor), stx.stx_ino))
+  /* A symbolic link to a video of the library is listed at the video's own path only.
+   * Hard links are names of their own, each listed where it is (by path, not inode, so a
+   * rescan of either folder alone finds the same). */
+  if (via_link && links_to_library_video (ctx, path))
     return;
 
   ctx->summary.total++;
@@ -1083,7 +1105,6 @@ run_scan (VsScanner           *self,
   ctx.progress_func = progress_func;
   ctx.user_data = user_data;
   ctx.visited_dirs = g_hash_table_new_full (dev_ino_hash, dev_ino_equal, g_free, NULL);
-  ctx.seen_files = g_hash_table_new_full (dev_ino_hash, dev_ino_equal, g_free, NULL);
   ctx.claimed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   ctx.video_ext = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   ctx.kept_prefixes = g_ptr_array_new_with_free_func (g_free);
@@ -1123,7 +1144,6 @@ run_scan (VsScanner           *self,
 
   g_queue_clear_full (&ctx.links, pending_dir_free);
   g_clear_pointer (&ctx.visited_dirs, g_hash_table_unref);
-  g_clear_pointer (&ctx.seen_files, g_hash_table_unref);
   g_clear_pointer (&ctx.claimed, g_hash_table_unref);
   g_clear_pointer (&ctx.video_ext, g_hash_table_unref);
   g_clear_pointer (&ctx.db_folders, g_hash_table_unref);
