@@ -847,6 +847,71 @@ test_output_inside (void)
   vs_test_rm_rf (dir);
 }
 
+typedef struct
+{
+  const char *fifo;
+  gboolean    hung;
+} FifoWatch;
+
+/* The merge still runs long after it should have refused: it is waiting in open() for a
+ * writer. Be that writer for a moment, so the test fails instead of hanging. */
+static gboolean
+unblock_fifo (gpointer data)
+{
+  FifoWatch *watch = data;
+  int fd = g_open (watch->fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC, 0);
+
+  watch->hung = TRUE;
+  if (fd >= 0)
+    close (fd);
+  return G_SOURCE_CONTINUE;
+}
+
+/* A segment that is a FIFO (nothing ever writes to it) is refused at once, clearly, and
+ * the folder and its neighbours stay as they were. */
+static void
+test_refuse_fifo (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *folder = g_build_filename (dir, "show", NULL);
+  g_autofree char *ts_dir = media_path ("ts");
+  g_autofree char *fifo = g_build_filename (folder, "live.ts", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *listing_before = NULL;
+  g_autofree char *listing_after = NULL;
+  g_autoptr(VsHlsMerge) merge = NULL;
+  FifoWatch watch = { fifo, FALSE };
+  AsyncRun run = { 0 };
+  guint watchdog;
+
+  copy_tree (ts_dir, folder);
+  write_playlist (folder, "#EXTINF:2.0,\nseg00000.ts\n#EXTINF:2.0,\nlive.ts\n");
+  /* the digest reads every file, so it is taken without the FIFO */
+  before = vs_test_folder_digest (folder);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  listing_before = vs_test_list_folder (dir);
+
+  merge = vs_hls_merge_new (folder);
+  watchdog = g_timeout_add_seconds (30, unblock_fifo, &watch);
+  run_async (merge, NULL, &run);
+  g_source_remove (watchdog);
+  g_assert_false (watch.hung);
+  g_assert_false (run.ok);
+  g_assert_error (run.error, VS_MERGE_ERROR, VS_MERGE_ERROR_MISSING_SEGMENT);
+  g_test_message ("%s", run.error->message);
+  g_assert_nonnull (strstr (run.error->message, "live.ts"));
+  g_assert_nonnull (strstr (run.error->message, "not a regular file"));
+  g_clear_error (&run.error);
+
+  listing_after = vs_test_list_folder (dir);
+  g_assert_cmpstr (listing_before, ==, listing_after);
+  g_assert_cmpint (g_unlink (fifo), ==, 0);
+  after = vs_test_folder_digest (folder);
+  g_assert_cmpstr (before, ==, after);
+  vs_test_rm_rf (dir);
+}
+
 static void
 test_cancel (void)
 {
@@ -1390,6 +1455,7 @@ main (int    argc,
       g_test_add_data_func (path, GUINT_TO_POINTER (i), test_refusal);
     }
   g_test_add_func ("/merge/refuse/output-inside", test_output_inside);
+  g_test_add_func ("/merge/refuse/fifo", test_refuse_fifo);
   g_test_add_func ("/merge/cancel", test_cancel);
   g_test_add_func ("/merge/leftover", test_leftover);
   g_test_add_func ("/merge/busy", test_busy);

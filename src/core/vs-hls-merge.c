@@ -344,6 +344,27 @@ resolves_inside (Merge      *m,
   return real == NULL || vs_path_is_inside (real, m->real_folder);
 }
 
+/* A segment or init section, opened for reading: a FIFO or a device is refused, never
+ * waited on (the merge could not be cancelled while open() blocks). */
+static int
+open_segment (const char  *path,
+              GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *display = NULL;
+  int fd = vs_path_open_regular (path, &local_error);
+  int saved = errno;
+
+  if (fd >= 0)
+    return fd;
+  display = g_filename_display_name (path);
+  g_set_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_MISSING_SEGMENT,
+               _("The segment “%s” is missing or unreadable: %s"), display,
+               g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE)
+                 ? _("not a regular file") : g_strerror (saved));
+  return -1;
+}
+
 static gboolean
 check_file (Merge       *m,
             const char  *path,
@@ -367,16 +388,17 @@ check_file (Merge       *m,
                    _("The segment “%s” is a link to a file outside the HLS folder"), display);
       return FALSE;
     }
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0 || fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+  fd = open_segment (path, error);
+  if (fd < 0)
+    return FALSE;
+  if (fstat (fd, &st) != 0)
     {
       int saved = errno;
 
-      if (fd >= 0)
-        close (fd);
+      close (fd);
       g_set_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_MISSING_SEGMENT,
                    _("The segment “%s” is missing or unreadable: %s"), display,
-                   fd >= 0 && saved == 0 ? _("not a regular file") : g_strerror (saved));
+                   g_strerror (saved));
       return FALSE;
     }
   close (fd);
@@ -978,19 +1000,20 @@ feed_file (Merge       *m,
            GError     **error)
 {
   g_autofree char *display = g_filename_display_name (path);
-  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  int fd = open_segment (path, error);
   gboolean ok = TRUE;
   GStatBuf st;
 
-  if (fd < 0 || fstat (fd, &st) != 0)
+  if (fd < 0)
+    return FALSE;
+  if (fstat (fd, &st) != 0)
     {
       int saved = errno;
 
       g_set_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_MISSING_SEGMENT,
                    _("The segment “%s” is missing or unreadable: %s"), display,
                    g_strerror (saved));
-      if (fd >= 0)
-        close (fd);
+      close (fd);
       return FALSE;
     }
   if (length < 0)
@@ -1305,7 +1328,8 @@ static gboolean
 sync_file (const char  *path,
            GError     **error)
 {
-  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  /* O_NONBLOCK: fsync() does not care, and a FIFO put in the file's place cannot hang us */
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0);
   int saved;
 
   if (fd >= 0 && fsync (fd) == 0)

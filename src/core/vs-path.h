@@ -2,7 +2,7 @@
  * merger and the front ends */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -13,5 +13,11 @@ gboolean vs_path_is_inside          (const char *path,
 /* Whether @name ends with @suffix, ASCII letters compared without case. */
 gboolean vs_path_has_suffix_nocase  (const char *name,
                                      const char *suffix);
+/* Opens @path (filename encoding) for reading media: never blocks in open() (a FIFO, a
+ * device), and refuses anything but a regular file with G_IO_ERROR_NOT_REGULAR_FILE. The
+ * descriptor is close-on-exec and blocking again, for ordinary reads. On failure, -1 with
+ * @error set, and errno tells why (EINVAL for a file that is not regular). */
+int      vs_path_open_regular       (const char  *path,
+                                     GError     **error);
 
 G_END_DECLS
