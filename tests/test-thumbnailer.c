@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -1180,6 +1181,118 @@ test_read_keys_chunks (void)
   g_assert_null (uri);
 }
 
+/* A 1-bit grey PNG of @side × @side zeros with @uri's keys: a few kilobytes on disk that
+ * gdk-pixbuf would decode to side² × 3 bytes (768 MB for 16000) before scaling. */
+static GByteArray *
+huge_png (guint32     side,
+          const char *uri,
+          gint64      mtime)
+{
+  static const guint8 signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_ZLIB, 9);
+  g_autoptr(GByteArray) idat = g_byte_array_new ();
+  g_autofree char *mtime_text = g_strdup_printf ("%" G_GINT64_FORMAT, mtime);
+  gsize row = 1 + (side + 7) / 8, left = row * side;
+  g_autofree guint8 *zeros = g_malloc0 (64 * 1024);
+  guint8 out[64 * 1024];
+  GByteArray *png = g_byte_array_new ();
+  guint8 ihdr[13] = { side >> 24, side >> 16, side >> 8, side, side >> 24, side >> 16,
+                      side >> 8, side, 1, 0, 0, 0, 0 };
+
+  for (;;)
+    {
+      gsize n_read = 0, n_written = 0, chunk = MIN (left, 64 * 1024);
+      GConverterResult result;
+
+      result = g_converter_convert (G_CONVERTER (compressor), zeros, chunk, out, sizeof out,
+                                    chunk == left ? G_CONVERTER_INPUT_AT_END : 0, &n_read,
+                                    &n_written, NULL);
+      g_assert_cmpint (result, !=, G_CONVERTER_ERROR);
+      g_byte_array_append (idat, out, (guint) n_written);
+      left -= n_read;
+      if (result == G_CONVERTER_FINISHED)
+        break;
+    }
+  g_byte_array_append (png, signature, 8);
+  append_chunk (png, "IHDR", ihdr, sizeof ihdr);
+  append_text (png, "tEXt", "Thumb::URI", uri, FALSE);
+  append_text (png, "tEXt", "Thumb::MTime", mtime_text, FALSE);
+  append_chunk (png, "IDAT", idat->data, idat->len);
+  append_chunk (png, "IEND", NULL, 0);
+  return png;
+}
+
+/* What another program put in the shared cache is read header first: an image above the
+ * spec's 1024 px, a file above 16 MiB or a FIFO is no thumbnail (MISSING: ours replaces
+ * it), even with keys that match. */
+static void
+test_lookup_hostile (void)
+{
+  const char *uri = "file:///videos/hostile.mp4";
+  g_autofree char *path = vs_thumbnail_path (uri, VS_THUMBNAIL_SIZE_LARGE);
+  g_autofree char *folder = g_path_get_dirname (path);
+  g_autoptr(GByteArray) png = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+  int width = 0, height = 0;
+  int fd;
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+
+  /* The largest size is still a thumbnail. */
+  png = huge_png (1024, uri, 42);
+  vs_test_write_file (path, (const char *) png->data, png->len);
+  g_assert_cmpint (vs_thumbnail_lookup (uri, 42, VS_THUMBNAIL_SIZE_LARGE, NULL), ==,
+                   VS_THUMBNAIL_VALID);
+  stream = vs_thumbnail_open (path, &width, &height, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (stream);
+  g_assert_cmpint (width, ==, 1024);
+  g_assert_cmpint (height, ==, 1024);
+  g_clear_object (&stream);
+  g_byte_array_unref (png);
+
+  /* 16000 × 16000, as found by the audit: refused from its header. */
+  png = huge_png (16000, uri, 42);
+  g_test_message ("a 16000 px PNG of zeros: %u bytes", png->len);
+  vs_test_add_fuzz_seed ("png-keys", png->data, png->len);
+  vs_test_write_file (path, (const char *) png->data, png->len);
+  g_assert_cmpint (vs_thumbnail_lookup (uri, 42, VS_THUMBNAIL_SIZE_LARGE, NULL), ==,
+                   VS_THUMBNAIL_MISSING);
+  stream = vs_thumbnail_open (path, &width, &height, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_null (stream);
+  g_clear_error (&error);
+  g_byte_array_unref (png);
+
+  /* A small image in a file grown (sparse) past the bound. */
+  png = huge_png (16, uri, 42);
+  vs_test_write_file (path, (const char *) png->data, png->len);
+  g_assert_cmpint (vs_thumbnail_lookup (uri, 42, VS_THUMBNAIL_SIZE_LARGE, NULL), ==,
+                   VS_THUMBNAIL_VALID);
+  g_assert_cmpint (truncate (path, VS_THUMBNAIL_MAX_FILE_SIZE + 1), ==, 0);
+  g_assert_cmpint (vs_thumbnail_lookup (uri, 42, VS_THUMBNAIL_SIZE_LARGE, NULL), ==,
+                   VS_THUMBNAIL_MISSING);
+  stream = vs_thumbnail_open (path, NULL, NULL, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_clear_error (&error);
+
+  /* A FIFO: refused at once, never waited on (a blocking open would hang here forever,
+   * with no writer). */
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (mkfifo (path, 0600), ==, 0);
+  g_assert_cmpint (vs_thumbnail_lookup (uri, 42, VS_THUMBNAIL_SIZE_LARGE, NULL), ==,
+                   VS_THUMBNAIL_MISSING);
+  stream = vs_thumbnail_open (path, NULL, NULL, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE);
+  g_assert_null (stream);
+  /* Nothing else opened it meanwhile: the FIFO still has no reader or writer. */
+  fd = g_open (path, O_WRONLY | O_NONBLOCK, 0);
+  g_assert_cmpint (fd, ==, -1);
+  g_assert_cmpint (errno, ==, ENXIO);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+}
+
 /* ---- time limit and cancellation ---------------------------------------------------- */
 
 /* filesrc would block in open(2) on a FIFO forever. */
@@ -1354,6 +1467,7 @@ main (int    argc,
   g_test_add_func ("/thumbnailer/lookup/foreign", test_lookup_foreign);
   g_test_add_func ("/thumbnailer/lookup/stale", test_lookup_stale);
   g_test_add_func ("/thumbnailer/lookup/corrupt", test_lookup_corrupt);
+  g_test_add_func ("/thumbnailer/lookup/hostile", test_lookup_hostile);
   g_test_add_func ("/thumbnailer/read-keys/chunks", test_read_keys_chunks);
   g_test_add_func ("/thumbnailer/timeout/fifo", test_timeout_fifo);
   g_test_add_func ("/thumbnailer/timeout/limit", test_timeout_limit);

@@ -3,7 +3,10 @@
 
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
+#include <fcntl.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "vs-media-service.h"
 #include "vs-test-media.h"
@@ -667,6 +670,160 @@ test_cache_cancel_frees (void)
     }
 }
 
+/* A PNG no library would write, in the shared cache: chunks by hand. */
+static void
+append_chunk (GByteArray   *png,
+              const char   *type,
+              const guint8 *data,
+              gsize         length)
+{
+  guint32 crc = 0xffffffffu;
+  guint8 be[4];
+
+  for (gsize i = 0; i < 4 + length; i++)
+    {
+      crc ^= i < 4 ? (guint8) type[i] : data[i - 4];
+      for (int k = 0; k < 8; k++)
+        crc = (crc & 1) ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+    }
+  crc ^= 0xffffffffu;
+  be[0] = length >> 24, be[1] = length >> 16, be[2] = length >> 8, be[3] = length;
+  g_byte_array_append (png, be, 4);
+  g_byte_array_append (png, (const guint8 *) type, 4);
+  g_byte_array_append (png, data, (guint) length);
+  be[0] = crc >> 24, be[1] = crc >> 16, be[2] = crc >> 8, be[3] = crc;
+  g_byte_array_append (png, be, 4);
+}
+
+/* @side × @side px of 1-bit grey zeros (31 KB for 16000, which gdk-pixbuf would decode to
+ * 768 MB), with the Thumb:: keys that make it @video's valid thumbnail. */
+static void
+write_huge_thumbnail (VsVideo *video,
+                      guint32  side)
+{
+  static const guint8 signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  g_autofree char *path = vs_thumbnail_path (vs_video_get_uri (video), VS_THUMBNAIL_SIZE_LARGE);
+  g_autofree char *folder = g_path_get_dirname (path);
+  g_autofree char *mtime = NULL;
+  g_autofree char *uri_text = NULL;
+  g_autofree char *mtime_text = NULL;
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_ZLIB, 9);
+  g_autoptr(GByteArray) png = g_byte_array_new ();
+  g_autoptr(GByteArray) idat = g_byte_array_new ();
+  g_autofree guint8 *zeros = g_malloc0 (64 * 1024);
+  g_autofree guint8 *out = g_malloc (64 * 1024);
+  guint8 ihdr[13] = { side >> 24, side >> 16, side >> 8, side, side >> 24, side >> 16,
+                      side >> 8, side, 1, 0, 0, 0, 0 };
+  gsize left = (1 + (side + 7) / 8) * (gsize) side;
+  struct stat st;
+
+  g_assert_cmpint (g_stat (vs_video_get_path (video), &st), ==, 0);
+  uri_text = g_strdup_printf ("Thumb::URI%c%s", 0, vs_video_get_uri (video));
+  mtime_text = g_strdup_printf ("Thumb::MTime%c%" G_GINT64_FORMAT, 0, (gint64) st.st_mtime);
+  for (;;)
+    {
+      gsize n_read = 0, n_written = 0, chunk = MIN (left, 64 * 1024);
+      GConverterResult result;
+
+      result = g_converter_convert (G_CONVERTER (compressor), zeros, chunk, out, 64 * 1024,
+                                    chunk == left ? G_CONVERTER_INPUT_AT_END : 0, &n_read,
+                                    &n_written, NULL);
+      g_assert_cmpint (result, !=, G_CONVERTER_ERROR);
+      g_byte_array_append (idat, out, (guint) n_written);
+      left -= n_read;
+      if (result == G_CONVERTER_FINISHED)
+        break;
+    }
+  g_byte_array_append (png, signature, 8);
+  append_chunk (png, "IHDR", ihdr, sizeof ihdr);
+  append_chunk (png, "tEXt", (const guint8 *) uri_text, 11 + strlen (uri_text + 11));
+  append_chunk (png, "tEXt", (const guint8 *) mtime_text, 13 + strlen (mtime_text + 13));
+  append_chunk (png, "IDAT", idat->data, idat->len);
+  append_chunk (png, "IEND", NULL, 0);
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  vs_test_write_file (path, (const char *) png->data, png->len);
+}
+
+/* kB of a /proc/self/status field */
+static gsize
+status_kb (const char *field)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  line = strstr (status, field);
+  g_assert_nonnull (line);
+  return (gsize) g_ascii_strtoull (line + strlen (field), NULL, 10);
+}
+
+/* The peak resident memory a load adds: VmHWM after it, less VmRSS before, with the peak
+ * reset first (clear_refs 5). */
+static gsize
+load_peak_kb (VsTextureCache  *cache,
+              VsVideo         *video,
+              GdkTexture     **out_texture)
+{
+  g_autoptr(GError) error = NULL;
+  gsize before;
+  int fd = g_open ("/proc/self/clear_refs", O_WRONLY, 0);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (write (fd, "5", 1), ==, 1);
+  close (fd);
+  before = status_kb ("VmRSS:");
+  *out_texture = load (cache, video, NULL, &error);
+  g_assert_no_error (error);
+  return status_kb ("VmHWM:") - MIN (before, status_kb ("VmHWM:"));
+}
+
+/* A huge PNG in the shared cache with keys that match (another program's, or a hostile
+ * one) is refused from its header, never decoded at full size: the service makes our own
+ * thumbnail instead, and loading it costs what loading any thumbnail costs. */
+static void
+test_cache_huge_png (void)
+{
+  g_autoptr(VsTextureCache) cache = NULL;
+  g_autoptr(VsVideo) plain = NULL;
+  g_autoptr(VsVideo) hostile = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GdkTexture) refused = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *png = NULL;
+  gsize plain_kb, hostile_kb;
+  int width = 0;
+
+  if (skip_without_media ())
+    return;
+  if (!g_file_test ("/proc/self/clear_refs", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("No /proc/self/clear_refs to reset the peak RSS");
+      return;
+    }
+  cache = vs_texture_cache_new (service, 0);
+  path = make_mp4 ("smpte");
+  plain = make_video (path, 50);
+  g_clear_pointer (&path, g_free);
+  path = make_mp4 ("ball");
+  hostile = make_video (path, 51);
+  write_huge_thumbnail (hostile, 16000);
+
+  plain_kb = load_peak_kb (cache, plain, &texture);
+  hostile_kb = load_peak_kb (cache, hostile, &refused);
+  g_test_message ("peak RSS added by a load: %" G_GSIZE_FORMAT " kB for a thumbnail made by "
+                  "us, %" G_GSIZE_FORMAT " kB with a 16000 px PNG in the cache",
+                  plain_kb, hostile_kb);
+  g_assert_cmpuint (hostile_kb, <=, plain_kb + 10 * 1024);
+  /* Ours, made in its place. */
+  g_assert_cmpint (gdk_texture_get_width (refused), ==, 256);
+  g_assert_cmpint (gdk_texture_get_height (refused), ==, 144);
+  png = vs_thumbnail_path (vs_video_get_uri (hostile), VS_THUMBNAIL_SIZE_LARGE);
+  stream = vs_thumbnail_open (png, &width, NULL, NULL);
+  g_assert_nonnull (stream);
+  g_assert_cmpint (width, ==, 256);
+}
+
 static void
 test_cell_failure (void)
 {
@@ -726,6 +883,7 @@ main (int    argc,
   g_test_add_func ("/texture-cache/eviction", test_cache_eviction);
   g_test_add_func ("/texture-cache/cancel-frees", test_cache_cancel_frees);
   g_test_add_func ("/texture-cache/decode-size-and-trim", test_cache_decode_size_and_trim);
+  g_test_add_func ("/texture-cache/huge-png", test_cache_huge_png);
 
   ret = g_test_run ();
 

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
+#include <gio/gunixinputstream.h>
 #include <glib/gstdio.h>
 #include <gst/gst.h>
 #include <gst/video/video.h>
@@ -453,16 +454,26 @@ vs_thumbnail_read_keys_from_stream (GInputStream  *stream,
   return TRUE;
 }
 
-static GInputStream *
-open_png (const char  *png_path,
-          GError     **error)
+GInputStream *
+vs_thumbnail_open (const char  *png_path,
+                   int         *out_width,
+                   int         *out_height,
+                   GError     **error)
 {
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GFileInputStream) file_stream = NULL;
+  static const guint8 signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  guint8 head[24];
   struct stat st;
+  gssize n;
+  guint32 width, height;
+  int fd;
 
-  /* open(2) would block on a FIFO */
-  if (g_stat (png_path, &st) != 0)
+  g_return_val_if_fail (png_path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* Non-blocking: open(2) of a FIFO someone left in the cache would wait for a writer.
+   * Checked on the open file, so it cannot be swapped after the check. */
+  fd = g_open (png_path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+  if (fd < 0)
     {
       int saved_errno = errno;
 
@@ -470,18 +481,58 @@ open_png (const char  *png_path,
                    g_strerror (saved_errno));
       return NULL;
     }
-  if (!S_ISREG (st.st_mode))
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
     {
+      close (fd);
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE, "Not a regular file");
       return NULL;
     }
+  if (st.st_size > VS_THUMBNAIL_MAX_FILE_SIZE)
+    {
+      close (fd);
+      set_corrupt (error, "too large for a thumbnail");
+      return NULL;
+    }
 
-  file = g_file_new_for_path (png_path);
-  file_stream = g_file_read (file, NULL, error);
-  if (file_stream == NULL)
+  /* The signature and IHDR: what the image claims, before anything else is read. */
+  do
+    n = pread (fd, head, sizeof head, 0);
+  while (n < 0 && errno == EINTR);
+  if (n != (gssize) sizeof head || memcmp (head, signature, sizeof signature) != 0 ||
+      read_be32 (head + 8) != 13 || memcmp (head + 12, "IHDR", 4) != 0)
+    {
+      close (fd);
+      set_corrupt (error, "no IHDR chunk first");
+      return NULL;
+    }
+  width = read_be32 (head + 16);
+  height = read_be32 (head + 20);
+  if (width == 0 || height == 0 || width > VS_THUMBNAIL_SIZE_XX_LARGE ||
+      height > VS_THUMBNAIL_SIZE_XX_LARGE)
+    {
+      close (fd);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "Not a thumbnail: %" G_GUINT32_FORMAT "×%" G_GUINT32_FORMAT " px, above the "
+                   "largest size (%d px)", width, height, VS_THUMBNAIL_SIZE_XX_LARGE);
+      return NULL;
+    }
+  if (out_width != NULL)
+    *out_width = (int) width;
+  if (out_height != NULL)
+    *out_height = (int) height;
+  return g_unix_input_stream_new (fd, TRUE);
+}
+
+static GInputStream *
+open_png (const char  *png_path,
+          GError     **error)
+{
+  g_autoptr(GInputStream) stream = vs_thumbnail_open (png_path, NULL, NULL, error);
+
+  if (stream == NULL)
     return NULL;
-  /* Buffered for the small header reads; skips still seek the file itself. */
-  return g_buffered_input_stream_new_sized (G_INPUT_STREAM (file_stream), 4096);
+  /* Buffered for the small header reads (skips read through: the file is bounded). */
+  return g_buffered_input_stream_new_sized (stream, 4096);
 }
 
 gboolean

@@ -42,12 +42,26 @@ char            *vs_thumbnail_path             (const char      *uri,
 char            *vs_thumbnail_fail_path        (const char      *uri);
 
 /* What the cache holds for @uri whose file has modification time @mtime (seconds).
- * Reads only the PNG's text chunks, never decodes the image. @out_path: the fail marker
+ * Reads only the PNG's header and text chunks, never decodes the image; a file that
+ * vs_thumbnail_open() refuses (too large, not a regular file) counts as MISSING. @out_path: the fail marker
  * for FAILED, else the thumbnail's place in the cache (existing or not). */
 VsThumbnailState vs_thumbnail_lookup           (const char      *uri,
                                                 gint64           mtime,
                                                 VsThumbnailSize  size,
                                                 char           **out_path);
+
+/* A file in the cache larger than this is not a thumbnail (a 1024 px RGBA PNG of noise
+ * is about 4 MiB). */
+#define VS_THUMBNAIL_MAX_FILE_SIZE (16 * 1024 * 1024)
+
+/* Opens a PNG of the shared cache for reading, header first: non-blocking (a FIFO does not
+ * hang), only a regular file of at most VS_THUMBNAIL_MAX_FILE_SIZE whose IHDR claims at
+ * most 1024 px a side (the spec's largest size), so decoding it stays small. The stream
+ * is at the start of the file; @out_width and @out_height get the IHDR's size. */
+GInputStream    *vs_thumbnail_open             (const char      *png_path,
+                                                int             *out_width,
+                                                int             *out_height,
+                                                GError         **error);
 
 /* Reads the Thumb::URI and Thumb::MTime text keys (tEXt, zTXt or iTXt) of a PNG without
  * decoding it: chunks are streamed up to the first IDAT and bounded in size. FALSE with

@@ -9,9 +9,6 @@
 
 #define DEFAULT_MAX_BYTES  (64 * 1024 * 1024)
 #define N_DECODE_THREADS   2
-/* A "large" thumbnail is at most 256 px; anything much bigger in the cache is scaled down
- * while decoding, so a bogus file cannot make us hold hundreds of megabytes. */
-#define MAX_DECODE_SIDE    1024
 /* Keys of files whose thumbnail could not be had, so rebinding does not ask again. */
 #define MAX_FAILED_KEYS    16384
 
@@ -235,8 +232,35 @@ on_waiter_cancelled (GCancellable *cancellable,
   return G_SOURCE_REMOVE;
 }
 
-/* Decodes @png at the size it is shown: scaled down (never up) to the smallest size that
- * still covers @width × @height, so the cache holds no pixel the cell does not draw. */
+typedef struct
+{
+  int width;    /* what the picture must cover, 0: its own size */
+  int height;
+} DecodeSize;
+
+/* Scaled down (never up) to the smallest size that still covers what the cell shows, so
+ * the cache holds no pixel the cell does not draw. */
+static void
+on_size_prepared (GdkPixbufLoader *loader,
+                  int              width,
+                  int              height,
+                  gpointer         user_data)
+{
+  const DecodeSize *size = user_data;
+  double scale;
+
+  if (size->width <= 0 || size->height <= 0 || width <= 0 || height <= 0)
+    return;
+  scale = MAX ((double) size->width / width, (double) size->height / height);
+  if (scale < 1.0)
+    gdk_pixbuf_loader_set_size (loader, MAX (1, (int) (width * scale + 0.5)),
+                                MAX (1, (int) (height * scale + 0.5)));
+}
+
+/* Decodes @png at the size it is shown. The file comes from a cache other programs write
+ * too: its header is checked first (vs_thumbnail_open), so a PNG claiming 16000 × 16000
+ * px is refused before gdk-pixbuf allocates it at full size (its PNG loader scales only
+ * after decoding everything). */
 static GdkTexture *
 decode_thumbnail (const char  *png,
                   int          width,
@@ -244,30 +268,46 @@ decode_thumbnail (const char  *png,
                   gsize       *bytes,
                   GError     **error)
 {
-  g_autoptr(GdkPixbuf) pixbuf = NULL;
-  int png_width = 0;
-  int png_height = 0;
-  double scale = 1.0;
+  g_autoptr(GInputStream) stream = vs_thumbnail_open (png, NULL, NULL, error);
+  g_autoptr(GdkPixbufLoader) loader = NULL;
+  g_autofree guint8 *buffer = NULL;
+  DecodeSize size = { width, height };
+  GdkPixbuf *pixbuf;
+  gboolean ok = TRUE;
 
-  if (gdk_pixbuf_get_file_info (png, &png_width, &png_height) == NULL ||
-      png_width <= 0 || png_height <= 0)
+  if (stream == NULL)
+    return NULL;
+  /* By type: a cached thumbnail is a PNG, and sniffing needs shared-mime-info. */
+  loader = gdk_pixbuf_loader_new_with_type ("png", error);
+  if (loader == NULL)
+    return NULL;
+  g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &size);
+  buffer = g_malloc (64 * 1024);
+  for (;;)
     {
-      g_set_error (error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_UNKNOWN_TYPE,
-                   "Not an image: %s", png);
+      gssize n = g_input_stream_read (stream, buffer, 64 * 1024, NULL, error);
+
+      if (n <= 0)
+        {
+          ok = n == 0;
+          break;
+        }
+      if (!gdk_pixbuf_loader_write (loader, buffer, (gsize) n, error))
+        {
+          ok = FALSE;
+          break;
+        }
+    }
+  /* Closed in every case: a loader finalized open warns. */
+  if (!gdk_pixbuf_loader_close (loader, ok ? error : NULL) || !ok)
+    return NULL;
+  pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+  if (pixbuf == NULL)
+    {
+      g_set_error (error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_CORRUPT_IMAGE, "Not an image: %s",
+                   png);
       return NULL;
     }
-  if (width > 0 && height > 0)
-    scale = MAX ((double) width / png_width, (double) height / png_height);
-  /* A bogus huge file in the cache must not make us hold hundreds of megabytes. */
-  scale = MIN (scale, (double) MAX_DECODE_SIDE / MAX (png_width, png_height));
-  if (scale < 1.0)
-    pixbuf = gdk_pixbuf_new_from_file_at_scale (png, MAX (1, (int) (png_width * scale + 0.5)),
-                                                MAX (1, (int) (png_height * scale + 0.5)),
-                                                FALSE, error);
-  else
-    pixbuf = gdk_pixbuf_new_from_file (png, error);
-  if (pixbuf == NULL)
-    return NULL;
   /* A memory texture is immutable plain data: making it here, off the main thread, is safe.
    * It shares the pixbuf's pixels (3 bytes a pixel without alpha). */
   *bytes = gdk_pixbuf_get_byte_length (pixbuf);
