@@ -847,6 +847,110 @@ test_output_inside (void)
   vs_test_rm_rf (dir);
 }
 
+/* remove-source with the output named through a symlink to the HLS folder: the path does
+ * not look inside it, the file would be. Refused before anything is written. */
+static void
+test_output_inside_link (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *folder = g_build_filename (dir, "show", NULL);
+  g_autofree char *link = g_build_filename (dir, "elsewhere", NULL);
+  g_autofree char *sub = g_build_filename (folder, "sub", NULL);
+  g_autofree char *sub_link = g_build_filename (dir, "deeper", NULL);
+  g_autofree char *ts_dir = media_path ("ts");
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *listing_before = NULL;
+  g_autofree char *listing_after = NULL;
+  const char *outputs[] = { "elsewhere/show.mp4", "deeper/show.mp4", "deeper/new/show.mp4" };
+
+  copy_tree (ts_dir, folder);
+  g_assert_cmpint (symlink (folder, link), ==, 0);
+  before = vs_test_folder_digest (folder);
+  /* a link to a folder below it, whose parent the walk must pass through */
+  g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);
+  g_assert_cmpint (symlink (sub, sub_link), ==, 0);
+  listing_before = vs_test_list_folder (dir);
+
+  for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)
+    {
+      g_autofree char *output = g_build_filename (dir, outputs[i], NULL);
+      g_autoptr(VsHlsMerge) merge = vs_hls_merge_new (folder);
+      g_autoptr(GError) error = NULL;
+
+      vs_hls_merge_set_output (merge, output);
+      vs_hls_merge_set_remove_source (merge, TRUE);
+      vs_hls_merge_set_force (merge, TRUE);
+      g_assert_false (vs_hls_merge_run (merge, NULL, &error));
+      g_assert_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_INVALID_OUTPUT);
+      g_test_message ("%s: %s", outputs[i], error->message);
+      g_assert_false (vs_hls_merge_get_source_trashed (merge));
+
+      listing_after = vs_test_list_folder (dir);
+      g_assert_cmpstr (listing_before, ==, listing_after);
+      g_clear_pointer (&listing_after, g_free);
+      listing_after = vs_test_list_folder (sub);
+      g_assert_cmpstr (listing_after, ==, "");
+      g_clear_pointer (&listing_after, g_free);
+    }
+  g_assert_cmpint (g_rmdir (sub), ==, 0);
+  after = vs_test_folder_digest (folder);
+  g_assert_cmpstr (before, ==, after);
+  vs_test_rm_rf (dir);
+}
+
+/* An output that is one of the inputs under another name (a hard link to a segment or
+ * to the playlist, a symlink to the init section) is refused even with force. */
+static void
+test_output_is_input (void)
+{
+  const struct { const char *input; gboolean hard; gboolean fmp4; } cases[] = {
+    { "seg00001.ts", TRUE, FALSE },
+    { "index.m3u8", TRUE, FALSE },
+    { "seg00000.ts", FALSE, FALSE },
+    { "init.mp4", FALSE, TRUE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *dir = vs_test_make_tmpdir ();
+      g_autofree char *folder = g_build_filename (dir, "show", NULL);
+      g_autofree char *ts_dir = media_path ("ts");
+      g_autofree char *input = g_build_filename (folder, cases[i].input, NULL);
+      g_autofree char *output = g_build_filename (dir, "out.mp4", NULL);
+      g_autofree char *before = NULL;
+      g_autofree char *after = NULL;
+      g_autofree char *listing_before = NULL;
+      g_autofree char *listing_after = NULL;
+      g_autoptr(VsHlsMerge) merge = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (cases[i].fmp4)
+        make_fmp4_hls (folder, FALSE, FALSE);
+      else
+        copy_tree (ts_dir, folder);
+      if (cases[i].hard)
+        g_assert_cmpint (link (input, output), ==, 0);
+      else
+        g_assert_cmpint (symlink (input, output), ==, 0);
+      before = vs_test_folder_digest (folder);
+      listing_before = vs_test_list_folder (dir);
+
+      merge = vs_hls_merge_new (folder);
+      vs_hls_merge_set_output (merge, output);
+      vs_hls_merge_set_force (merge, TRUE);
+      g_assert_false (vs_hls_merge_run (merge, NULL, &error));
+      g_assert_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_INVALID_OUTPUT);
+      g_test_message ("%s: %s", cases[i].input, error->message);
+
+      after = vs_test_folder_digest (folder);
+      g_assert_cmpstr (before, ==, after);
+      listing_after = vs_test_list_folder (dir);
+      g_assert_cmpstr (listing_before, ==, listing_after);
+      vs_test_rm_rf (dir);
+    }
+}
+
 typedef struct
 {
   const char *fifo;
@@ -1360,6 +1464,34 @@ test_cli (void)
 
 /* A merge killed outright (SIGKILL) leaves its temporary file; the next merge of the
  * folder removes it and succeeds. */
+/* vidshelf-cli merge --remove-source -o through a symlink to the folder: exit 1 with the
+ * reason, nothing written, nothing trashed. */
+static void
+test_cli_output_via_link (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *folder = g_build_filename (dir, "show", NULL);
+  g_autofree char *link = g_build_filename (dir, "elsewhere", NULL);
+  g_autofree char *output = g_build_filename (link, "show.mp4", NULL);
+  g_autofree char *ts_dir = media_path ("ts");
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_auto(VsTestRun) r = { 0 };
+  const char *args[] = { "merge", "--remove-source", "-o", output, folder, NULL };
+
+  copy_tree (ts_dir, folder);
+  g_assert_cmpint (symlink (folder, link), ==, 0);
+  before = vs_test_folder_digest (folder);
+  cli (&r, args);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_true (g_str_has_prefix (r.err, "vidshelf-cli: "));
+  g_assert_nonnull (strstr (r.err, "inside the HLS folder"));
+  g_assert_cmpstr (r.out, ==, "");
+  after = vs_test_folder_digest (folder);
+  g_assert_cmpstr (before, ==, after);
+  vs_test_rm_rf (dir);
+}
+
 static void
 test_cli_killed (void)
 {
@@ -1455,6 +1587,8 @@ main (int    argc,
       g_test_add_data_func (path, GUINT_TO_POINTER (i), test_refusal);
     }
   g_test_add_func ("/merge/refuse/output-inside", test_output_inside);
+  g_test_add_func ("/merge/refuse/output-inside-link", test_output_inside_link);
+  g_test_add_func ("/merge/refuse/output-is-input", test_output_is_input);
   g_test_add_func ("/merge/refuse/fifo", test_refuse_fifo);
   g_test_add_func ("/merge/cancel", test_cancel);
   g_test_add_func ("/merge/leftover", test_leftover);
@@ -1467,6 +1601,7 @@ main (int    argc,
   g_test_add_func ("/merge/remove-source/master", test_remove_source_master);
   g_test_add_func ("/merge/cli", test_cli);
   g_test_add_func ("/merge/cli-killed", test_cli_killed);
+  g_test_add_func ("/merge/cli-output-via-link", test_cli_output_via_link);
 
   status = g_test_run ();
   vs_test_rm_rf (media_dir);

@@ -126,6 +126,11 @@ typedef struct
   char         *real_folder;   /* folder with symlinks resolved */
   char         *temp;
   int           lock_fd;       /* the temporary file, flock()ed; -1 */
+  /* what the output names before the run, if it exists: the entry itself and what it
+   * leads to; no input may be either */
+  gboolean      output_exists;
+  struct stat   output_lst;
+  struct stat   output_st;
   gboolean      fmp4;
   gint64        duration_ms;
   guint64       total_bytes;
@@ -344,6 +349,30 @@ resolves_inside (Merge      *m,
   return real == NULL || vs_path_is_inside (real, m->real_folder);
 }
 
+static gboolean
+same_file (const struct stat *a,
+           const struct stat *b)
+{
+  return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* Refuses when the file @st describes is what the output names: replacing the output
+ * would replace an input, --force or not. */
+static gboolean
+check_not_output (Merge              *m,
+                  const struct stat  *st,
+                  GError            **error)
+{
+  g_autofree char *display = NULL;
+
+  if (!m->output_exists || (!same_file (st, &m->output_st) && !same_file (st, &m->output_lst)))
+    return TRUE;
+  display = g_filename_display_name (m->output);
+  g_set_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_INVALID_OUTPUT,
+               _("The output “%s” is one of the files being merged"), display);
+  return FALSE;
+}
+
 /* A segment or init section, opened for reading: a FIFO or a device is refused, never
  * waited on (the merge could not be cancelled while open() blocks). */
 static int
@@ -402,6 +431,8 @@ check_file (Merge       *m,
       return FALSE;
     }
   close (fd);
+  if (!check_not_output (m, &st, error))
+    return FALSE;
   if (length < 0)
     length = st.st_size - offset;
   if (offset < 0 || length < 0 || offset + length > st.st_size)
@@ -451,6 +482,16 @@ check_flags (Merge            *m,
 }
 
 static gboolean
+check_playlist_not_output (Merge       *m,
+                           const char  *path,
+                           GError     **error)
+{
+  struct stat st;
+
+  return path == NULL || stat (path, &st) != 0 || check_not_output (m, &st, error);
+}
+
+static gboolean
 validate (Merge         *m,
           GCancellable  *cancellable,
           GError       **error)
@@ -482,7 +523,9 @@ validate (Merge         *m,
         g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  if (!check_flags (m, vs_playlist_get_flags (playlist), error))
+  if (!check_flags (m, vs_playlist_get_flags (playlist), error) ||
+      !check_playlist_not_output (m, vs_playlist_get_path (playlist), error) ||
+      !check_playlist_not_output (m, vs_playlist_get_master_path (playlist), error))
     return FALSE;
 
   m->fmp4 = (vs_playlist_get_flags (playlist) & VS_PLAYLIST_FLAG_INIT_MAP) != 0;
@@ -505,6 +548,100 @@ validate (Merge         *m,
   return TRUE;
 }
 
+/* Opens (O_PATH) the output's folder, or the nearest folder above it that exists. */
+static int
+open_output_dir (Merge   *m,
+                 GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (m->output);
+
+  for (;;)
+    {
+      int fd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+      char *parent;
+
+      if (fd >= 0 || errno != ENOENT || strcmp (dir, "/") == 0)
+        {
+          int saved = errno;
+
+          if (fd < 0)
+            {
+              g_autofree char *display = g_filename_display_name (dir);
+
+              g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                           _("Could not open the folder “%s”: %s"), display,
+                           g_strerror (saved));
+            }
+          return fd;
+        }
+      parent = g_path_get_dirname (dir);
+      g_free (dir);
+      dir = parent;
+    }
+}
+
+/* The output must not land in the HLS folder or below it: the folder may go to the trash,
+ * and the output would go with it. Decided on the real folders (device and inode), walking
+ * up through “..” from where the output goes, so neither a symlink nor a bind mount of the
+ * folder gets past. */
+static gboolean
+check_output_outside (Merge   *m,
+                      GError **error)
+{
+  g_autofree char *display = g_filename_display_name (m->output);
+  struct stat folder_st, st, parent_st;
+  int fd;
+
+  if (stat (m->folder, &folder_st) != 0)
+    {
+      int saved = errno;
+      g_autofree char *folder_display = g_filename_display_name (m->folder);
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not open the folder “%s”: %s"), folder_display,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  if ((fd = open_output_dir (m, error)) < 0)
+    return FALSE;
+  for (;;)
+    {
+      int parent;
+
+      if (fstat (fd, &st) != 0)
+        break;
+      if (same_file (&st, &folder_st))
+        {
+          close (fd);
+          g_set_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_INVALID_OUTPUT,
+                       _("The output “%s” must not be inside the HLS folder"), display);
+          return FALSE;
+        }
+      parent = openat (fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (parent < 0)
+        break;
+      close (fd);
+      fd = parent;
+      /* the root is its own parent */
+      if (fstat (fd, &parent_st) != 0 || same_file (&st, &parent_st))
+        {
+          close (fd);
+          return TRUE;
+        }
+    }
+  /* a folder above that cannot be searched: whether the HLS folder is among them is
+   * unknown, so the output is refused */
+  {
+    int saved = errno;
+
+    close (fd);
+    g_set_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_INVALID_OUTPUT,
+                 _("Could not tell whether the output “%s” is inside the HLS folder: %s"),
+                 display, g_strerror (saved));
+  }
+  return FALSE;
+}
+
 static gboolean
 check_output (Merge   *m,
               GError **error)
@@ -516,12 +653,8 @@ check_output (Merge   *m,
   GStatBuf st;
   guint64 needed, free_bytes;
 
-  if (vs_path_is_inside (m->output, m->folder))
-    {
-      g_set_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_INVALID_OUTPUT,
-                   _("The output “%s” must not be inside the HLS folder"), display);
-      return FALSE;
-    }
+  if (!check_output_outside (m, error))
+    return FALSE;
   if (g_lstat (m->output, &st) == 0)
     {
       if (S_ISDIR (st.st_mode))
@@ -1607,6 +1740,16 @@ lock_temp (Merge   *m,
       if (fstat (fd, &st) == 0 && g_lstat (m->temp, &path_st) == 0 &&
           st.st_dev == path_st.st_dev && st.st_ino == path_st.st_ino)
         {
+          /* with another name it is someone's file, not a leftover: never emptied */
+          if (st.st_nlink > 1)
+            {
+              g_autofree char *temp_display = g_filename_display_name (m->temp);
+
+              close (fd);
+              g_set_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_INVALID_OUTPUT,
+                           _("“%s” is in the way of the merge's temporary file"), temp_display);
+              return FALSE;
+            }
           /* only a leftover is truncated: see build_pipeline() */
           if (st.st_size > 0)
             g_debug ("Emptying the leftover %s", m->temp);
@@ -1721,6 +1864,10 @@ merge_run (Merge   *m,
    * output */
   temp_dir = g_path_get_dirname (m->temp);
   vs_hls_merge_sweep_stale_temps (temp_dir);
+
+  m->output_exists = lstat (m->output, &m->output_lst) == 0;
+  if (m->output_exists && stat (m->output, &m->output_st) != 0)
+    m->output_st = m->output_lst; /* a dangling link */
 
   /* nothing is written until the checks pass */
   if (m->remove_source && !check_not_protected (m, error))
