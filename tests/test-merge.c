@@ -953,6 +953,71 @@ test_output_is_input (void)
 
 typedef struct
 {
+  const char *temp;
+  guint       mode;  /* the temporary file's, while it is written */
+} ModeWatch;
+
+static void
+on_progress_mode (VsHlsMerge *merge,
+                  guint64     done,
+                  guint64     total,
+                  ModeWatch  *watch)
+{
+  GStatBuf st;
+
+  if (watch->mode == 0 && g_stat (watch->temp, &st) == 0)
+    watch->mode = st.st_mode & 07777;
+}
+
+/* The merged file (and its temporary file) is never readable by more people than the
+ * download: the read and write bits of the playlist and of its folder, under the umask. */
+static void
+test_output_mode (void)
+{
+  const struct { guint playlist, folder, umask, expected; } cases[] = {
+    { 0600, 0700, 022, 0600 },
+    { 0644, 0700, 022, 0600 },
+    { 0640, 0750, 022, 0640 },
+    { 0644, 0755, 022, 0644 },
+    { 0644, 0755, 077, 0600 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *dir = vs_test_make_tmpdir ();
+      g_autofree char *folder = g_build_filename (dir, "show", NULL);
+      g_autofree char *playlist = g_build_filename (folder, "index.m3u8", NULL);
+      g_autofree char *output = g_build_filename (dir, "show.mp4", NULL);
+      g_autofree char *temp = g_build_filename (dir, ".show.mp4.vidshelf-merge", NULL);
+      g_autofree char *ts_dir = media_path ("ts");
+      g_autoptr(VsHlsMerge) merge = NULL;
+      g_autoptr(GError) error = NULL;
+      ModeWatch watch = { temp, 0 };
+      GStatBuf st;
+      mode_t old_umask;
+
+      copy_tree (ts_dir, folder);
+      g_assert_cmpint (g_chmod (playlist, cases[i].playlist), ==, 0);
+      g_assert_cmpint (g_chmod (folder, cases[i].folder), ==, 0);
+      merge = vs_hls_merge_new (folder);
+      g_signal_connect (merge, "progress", G_CALLBACK (on_progress_mode), &watch);
+      old_umask = umask (cases[i].umask);
+      g_assert_true (vs_hls_merge_run (merge, NULL, &error));
+      umask (old_umask);
+      g_assert_no_error (error);
+
+      g_assert_cmpint (g_stat (output, &st), ==, 0);
+      g_test_message ("playlist %04o, folder %04o, umask %03o: %04o", cases[i].playlist,
+                      cases[i].folder, cases[i].umask, st.st_mode & 07777);
+      g_assert_cmpuint (st.st_mode & 07777, ==, cases[i].expected);
+      g_assert_cmpuint (watch.mode, ==, cases[i].expected);
+      g_assert_cmpint (g_chmod (folder, 0755), ==, 0);
+      vs_test_rm_rf (dir);
+    }
+}
+
+typedef struct
+{
   const char *fifo;
   gboolean    hung;
 } FifoWatch;
@@ -1590,6 +1655,7 @@ main (int    argc,
   g_test_add_func ("/merge/refuse/output-inside-link", test_output_inside_link);
   g_test_add_func ("/merge/refuse/output-is-input", test_output_is_input);
   g_test_add_func ("/merge/refuse/fifo", test_refuse_fifo);
+  g_test_add_func ("/merge/output-mode", test_output_mode);
   g_test_add_func ("/merge/cancel", test_cancel);
   g_test_add_func ("/merge/leftover", test_leftover);
   g_test_add_func ("/merge/busy", test_busy);

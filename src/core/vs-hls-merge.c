@@ -1704,6 +1704,22 @@ check_hls_only (Merge   *m,
 
 /* The temporary file as a lock -------------------------------------------------- */
 
+/* The output holds the same video as the source, so it is readable by no one who could
+ * not read the source: the read and write bits both the playlist and its folder have
+ * (a 0600 playlist or a 0700 folder give 0600). The umask applies on top. */
+static mode_t
+output_mode (Merge *m)
+{
+  struct stat st;
+  mode_t mode = 0666;
+
+  if (stat (m->playlist_path, &st) == 0)
+    mode &= st.st_mode;
+  if (stat (m->folder, &st) == 0)
+    mode &= st.st_mode;
+  return mode;
+}
+
 /* Opens (creating) the temporary file and locks it. A file left by a killed merge is
  * not locked (the lock died with its process) and is emptied; one a running merge holds
  * is left alone. */
@@ -1712,11 +1728,12 @@ lock_temp (Merge   *m,
            GError **error)
 {
   g_autofree char *display = g_filename_display_name (m->output);
+  mode_t mode = output_mode (m);
 
   for (guint attempt = 0; attempt < 3; attempt++)
     {
       GStatBuf st, path_st;
-      int fd = g_open (m->temp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+      int fd = g_open (m->temp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, mode);
       int saved;
 
       if (fd < 0)
@@ -1753,7 +1770,9 @@ lock_temp (Merge   *m,
           /* only a leftover is truncated: see build_pipeline() */
           if (st.st_size > 0)
             g_debug ("Emptying the leftover %s", m->temp);
-          if (st.st_size > 0 && ftruncate (fd, 0) != 0)
+          /* a leftover is narrowed to the mode a new file gets */
+          if ((st.st_size > 0 && ftruncate (fd, 0) != 0) ||
+              ((st.st_mode & 07777 & ~mode) != 0 && fchmod (fd, st.st_mode & 0777 & mode) != 0))
             {
               saved = errno;
               close (fd);
