@@ -9,12 +9,11 @@
 #include "vs-cli.h"
 #include "vs-trash.h"
 
-/* A path for the terminal: control characters (C0, DEL, C1) escaped, so that a name
- * holding an escape sequence cannot drive the terminal. */
+/* Text for the terminal: control characters (C0, DEL, C1) escaped, so that a name
+ * holding an escape sequence cannot drive the terminal, nor a newline split a line. */
 static char *
-display_path (const char *path)
+escape_controls (const char *utf8)
 {
-  g_autofree char *utf8 = g_filename_display_name (path);
   GString *out = g_string_sized_new (strlen (utf8));
 
   for (const guchar *p = (const guchar *) utf8; *p != '\0'; p++)
@@ -27,6 +26,23 @@ display_path (const char *path)
         g_string_append_c (out, *p);
     }
   return g_string_free (out, FALSE);
+}
+
+static char *
+display_path (const char *path)
+{
+  g_autofree char *utf8 = g_filename_display_name (path);
+
+  return escape_controls (utf8);
+}
+
+/* Error messages quote file names: one line on stderr whatever the names hold. */
+static int
+fail_escaped (const GError *error)
+{
+  g_autofree char *message = escape_controls (error->message);
+
+  return vs_cli_fail ("%s", message);
 }
 
 static void
@@ -154,13 +170,17 @@ vs_cli_trash (int    argc,
       trash = vs_trash_new_for_item (path, (const char * const *) roots, NULL, &local);
       if (trash == NULL || !vs_trash_run (trash, NULL, &local))
         {
-          result = vs_cli_fail_error (local);
+          result = fail_escaped (local);
           continue;
         }
       print_result (trash, json);
       if (!forget (db, trash, &local))
-        result = vs_cli_fail ("moved to the trash, but the index could not be updated: %s",
-                              local->message);
+        {
+          g_autofree char *message = escape_controls (local->message);
+
+          result = vs_cli_fail ("moved to the trash, but the index could not be updated: %s",
+                                message);
+        }
     }
   return result;
 }

@@ -179,10 +179,12 @@ tree_digest_add (TreeDigest        *digest,
                  const struct stat *st)
 {
   g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-  Stamp stamp = { 0 };
+  Stamp stamp;
   guint8 bytes[32];
   gsize len = sizeof bytes;
 
+  /* the struct's bytes are hashed: its padding must be zero too */
+  memset (&stamp, 0, sizeof stamp);
   stamp_from_stat (&stamp, st);
   g_checksum_update (sum, (const guchar *) relative, strlen (relative) + 1);
   g_checksum_update (sum, (const guchar *) &stamp, sizeof stamp);
@@ -529,6 +531,15 @@ vs_trash_new_for_item (const char          *path,
     }
   if (S_ISDIR (st.st_mode))
     {
+      /* naming a protected folder (a library root, home…) never takes files out of it */
+      if (vs_trash_is_protected (absolute, roots))
+        {
+          g_set_error (error, VS_TRASH_ERROR, VS_TRASH_ERROR_PROTECTED,
+                       _("“%s” is a library folder, your home folder, a standard folder or "
+                         "the top of a disk, or holds one; it does not go to the trash"),
+                       display);
+          return NULL;
+        }
       playlist = folder_playlist (absolute, error);
       if (playlist == NULL)
         return NULL;
@@ -550,7 +561,22 @@ vs_trash_new_for_item (const char          *path,
     }
 
   self = trash_new (playlist);
-  self->folder = g_path_get_dirname (playlist);
+  /* The folder by its real path: named through a symlink to it, the folder itself (not
+   * the link) is what goes, and every entry is named by where it really is. */
+  {
+    g_autofree char *named_folder = g_path_get_dirname (playlist);
+    g_autofree char *base = g_path_get_basename (playlist);
+
+    self->folder = realpath (named_folder, NULL);
+    if (self->folder == NULL)
+      {
+        g_set_error (error, VS_TRASH_ERROR, VS_TRASH_ERROR_NOT_FOUND,
+                     _("Could not read “%s”"), display);
+        return NULL;
+      }
+    g_free (playlist);
+    playlist = g_build_filename (self->folder, base, NULL);
+  }
   if (lstat (playlist, &st) != 0 || !S_ISREG (st.st_mode))
     {
       g_set_error (error, VS_TRASH_ERROR, VS_TRASH_ERROR_NOT_FOUND,
@@ -561,13 +587,7 @@ vs_trash_new_for_item (const char          *path,
   add_entry (self, playlist, &st);
   claimed = inode_set_new ();
   inode_set_add (claimed, &st);
-  c = (Claims) { self, claimed, realpath (self->folder, NULL) };
-  if (c.real_folder == NULL)
-    {
-      g_set_error (error, VS_TRASH_ERROR, VS_TRASH_ERROR_NOT_FOUND,
-                   _("Could not read “%s”"), display);
-      return NULL;
-    }
+  c = (Claims) { self, claimed, g_strdup (self->folder) };
   claim_playlist (&c, playlist, 0, cancellable);
   g_free (c.real_folder);
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
