@@ -3,9 +3,13 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <poll.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utime.h>
 
 #include "vs-media-service.h"
 #include "vs-media-worker.h"
@@ -335,6 +339,276 @@ test_update (Fixture       *f,
   g_assert_cmpuint (u.summary.probed + u.summary.thumbnailed + u.summary.probe_failed, ==, 0);
 }
 
+/* Names in @folder that are not finished thumbnails ("<md5>.png"): temporary files, ours
+ * ("….png.vidshelf-<pid>-XXXXXX") or the old unnamed form ("….png.XXXXXX"). */
+static guint
+count_temp_files (const char *folder)
+{
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (!g_str_has_suffix (name, ".png"))
+      {
+        g_test_message ("left behind: %s/%s", folder, name);
+        n++;
+      }
+  return n;
+}
+
+static char *
+cache_folder (VsThumbnailSize size)
+{
+  return g_build_filename (g_get_user_cache_dir (), "thumbnails", vs_thumbnail_size_to_string (size),
+                           NULL);
+}
+
+static char *
+fail_folder (void)
+{
+  g_autofree char *marker = vs_thumbnail_fail_path ("file:///x");
+
+  return g_path_get_dirname (marker);
+}
+
+typedef struct
+{
+  VsMediaWorker *worker;
+  const char    *clip;
+  GCancellable  *cancellable;
+  char          *written;
+  GError        *error;
+} ThumbJob;
+
+static gpointer
+thumb_thread (gpointer data)
+{
+  ThumbJob *j = data;
+
+  j->written = vs_media_worker_thumbnail (j->worker, j->clip, VS_THUMBNAIL_SIZE_LARGE, NULL,
+                                          FALSE, j->cancellable, &j->error);
+  return NULL;
+}
+
+/* Waits (blocking, at most 60 s) for a file to be created in the watched folder; returns
+ * its name, or NULL on a timeout. */
+static char *
+next_created (int inotify_fd)
+{
+  guint8 buffer[4096] __attribute__ ((aligned (__alignof__ (struct inotify_event))));
+  struct pollfd pfd = { inotify_fd, POLLIN, 0 };
+  ssize_t n;
+
+  if (poll (&pfd, 1, 60000) != 1)
+    return NULL;
+  n = read (inotify_fd, buffer, sizeof buffer);
+  for (ssize_t at = 0; at < n;)
+    {
+      const struct inotify_event *event = (const struct inotify_event *) (buffer + at);
+
+      if ((event->mask & IN_CREATE) && event->len > 0)
+        return g_strdup (event->name);
+      at += (ssize_t) (sizeof *event + event->len);
+    }
+  return g_strdup ("");
+}
+
+/* A helper killed while a thumbnail is half written (its temporary file exists, the rename
+ * has not happened) leaves nothing behind: its parent removes that helper's files. The
+ * helper is stopped (SIGSTOP) the moment its temporary file appears, then the request is
+ * cancelled, which kills it. */
+static void
+test_killed_mid_write (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *clip = g_build_filename (f->dir, "clip.mp4", NULL);
+  g_autofree char *folder = cache_folder (VS_THUMBNAIL_SIZE_LARGE);
+  g_autoptr(VsMediaWorker) worker = vs_media_worker_new (0);
+  gboolean caught = FALSE;
+  int fd;
+
+  if (!vs_test_media_require (needed))
+    return;
+  vs_test_media_clip (clip, 1);
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  fd = inotify_init1 (IN_CLOEXEC);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (inotify_add_watch (fd, folder, IN_CREATE), >=, 0);
+
+  for (guint attempt = 0; attempt < 20 && !caught; attempt++)
+    {
+      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+      g_autoptr(VsProbeResult) probe = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *name = NULL;
+      g_autofree char *temp = NULL;
+      ThumbJob j = { worker, clip, cancellable, NULL, NULL };
+      GThread *thread;
+      GPid pid;
+
+      /* The helper is up before the request, so its pid is known here. */
+      probe = vs_media_worker_probe (worker, clip, NULL, &error);
+      g_assert_no_error (error);
+      pid = vs_media_worker_get_pid (worker);
+      g_assert_cmpint (pid, >, 0);
+      thread = g_thread_new ("thumbnail", thumb_thread, &j);
+      name = next_created (fd);
+      g_assert_nonnull (name);
+      g_assert_cmpint (kill (pid, SIGSTOP), ==, 0);
+      temp = g_build_filename (folder, name, NULL);
+      caught = !g_str_has_suffix (name, ".png") && g_file_test (temp, G_FILE_TEST_IS_REGULAR);
+      if (caught)
+        {
+          g_test_message ("helper %d stopped with %s written (attempt %u)", (int) pid, name,
+                          attempt + 1);
+          g_cancellable_cancel (cancellable);
+        }
+      else
+        kill (pid, SIGCONT);
+      g_thread_join (thread);
+      if (caught)
+        {
+          g_assert_error (j.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+          g_assert_false (g_file_test (temp, G_FILE_TEST_EXISTS));
+        }
+      g_clear_error (&j.error);
+      g_free (j.written);
+      /* Drain the events of this round. */
+      while (poll (&(struct pollfd) { fd, POLLIN, 0 }, 1, 0) == 1)
+        g_free (next_created (fd));
+    }
+  close (fd);
+  if (!caught)
+    {
+      g_test_incomplete ("the helper always renamed its file before it could be stopped");
+      return;
+    }
+  g_assert_cmpuint (count_temp_files (folder), ==, 0);
+}
+
+typedef struct
+{
+  guint done;
+  guint made;
+  guint cancelled;
+} ManyWait;
+
+static void
+on_many_thumbnailed (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  ManyWait *m = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *png = vs_media_service_thumbnail_finish (VS_MEDIA_SERVICE (object), result,
+                                                            &error);
+
+  if (png != NULL)
+    m->made++;
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    m->cancelled++;
+  else
+    g_error ("unexpected: %s", error->message);
+  m->done++;
+}
+
+static gboolean
+cancel_now (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* 1,000 thumbnail requests (each its own file: hard links of one small clip), each
+ * cancelled at a random time over ten seconds: queued, decoding, writing or done. Nothing
+ * but finished thumbnails stays in the cache. */
+static void
+test_cancel_many (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *clip = g_build_filename (f->dir, "clip.mp4", NULL);
+  g_autofree char *links = g_build_filename (f->dir, "links", NULL);
+  g_autofree char *folder = cache_folder (VS_THUMBNAIL_SIZE_NORMAL);
+  g_autofree char *fails = fail_folder ();
+  g_autoptr(VsMediaService) service = NULL;
+  g_autofree char *asan_options = NULL;
+  ManyWait m = { 0 };
+  const guint n = 1000;
+
+  if (!vs_test_media_require (needed))
+    return;
+  vs_test_media_clip (clip, 1);
+  g_assert_cmpint (g_mkdir (links, 0700), ==, 0);
+  /* Slow stack unwinding on every malloc (the suite's ASan setting) makes a helper take
+   * seconds to start: then hardly a request would get as far as writing. */
+  asan_options = g_strdup (g_getenv ("ASAN_OPTIONS"));
+  if (asan_options != NULL)
+    {
+      g_autofree char *fast = g_strconcat (asan_options, ":fast_unwind_on_malloc=1", NULL);
+
+      g_setenv ("ASAN_OPTIONS", fast, TRUE);
+    }
+  service = vs_media_service_new (2, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/v%04u.mp4", links, i);
+      GCancellable *cancellable = g_cancellable_new ();
+
+      g_assert_cmpint (link (clip, path), ==, 0);
+      vs_media_service_thumbnail_async (service, path, VS_THUMBNAIL_SIZE_NORMAL, NULL,
+                                        VS_JOB_PRIORITY_VISIBLE, cancellable,
+                                        on_many_thumbnailed, &m);
+      g_timeout_add_full (G_PRIORITY_DEFAULT, g_test_rand_int_range (0, 10000), cancel_now,
+                          cancellable, g_object_unref);
+    }
+  while (m.done < n)
+    g_main_context_iteration (NULL, TRUE);
+  g_clear_object (&service);
+  if (asan_options != NULL)
+    g_setenv ("ASAN_OPTIONS", asan_options, TRUE);
+  g_test_message ("%u made, %u cancelled", m.made, m.cancelled);
+  g_assert_cmpuint (m.made + m.cancelled, ==, n);
+  g_assert_cmpuint (count_temp_files (folder), ==, 0);
+  g_assert_cmpuint (count_temp_files (fails), ==, 0);
+}
+
+/* A service's first worker sweeps our stale temporary files (a previous session's helper
+ * killed mid-write with its parent), and only those. */
+static void
+test_sweep_at_start (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *folder = cache_folder (VS_THUMBNAIL_SIZE_LARGE);
+  g_autofree char *stale = g_build_filename (folder, "0123.png.vidshelf-99999-AbCdEf", NULL);
+  g_autofree char *fresh = g_build_filename (folder, "4567.png.vidshelf-99999-AbCdEf", NULL);
+  g_autofree char *other = g_build_filename (folder, "89ab.png.AbCdEf", NULL);
+  g_autoptr(VsMediaService) service = NULL;
+  struct utimbuf old = { 0 };
+  Wait w = { 0 };
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  vs_test_write_file (stale, "partial", -1);
+  vs_test_write_file (fresh, "partial", -1);
+  vs_test_write_file (other, "partial", -1);
+  old.actime = old.modtime = (time_t) (g_get_real_time () / G_USEC_PER_SEC - 2 * 3600);
+  g_assert_cmpint (g_utime (stale, &old), ==, 0);
+  g_assert_cmpint (g_utime (other, &old), ==, 0);
+
+  /* One worker: it sweeps before it takes this request. */
+  service = vs_media_service_new (1, 0);
+  vs_media_service_thumbnail_async (service, "/nonexistent/gone.mp4", VS_THUMBNAIL_SIZE_LARGE,
+                                    NULL, VS_JOB_PRIORITY_VISIBLE, NULL, on_thumbnailed, &w);
+  spin (&w.done);
+  g_assert_nonnull (w.error);
+  wait_clear (&w);
+  g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (fresh, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (other, G_FILE_TEST_IS_REGULAR));
+  g_unlink (fresh);
+  g_unlink (other);
+}
+
 /* Requests our own side never sends: each gets an error line, none a critical. */
 static void
 test_bad_requests (void)
@@ -399,6 +673,9 @@ main (int    argc,
   ADD ("/media/crash", test_crash);
   ADD ("/media/cancel", test_cancel);
   ADD ("/media/update", test_update);
+  ADD ("/media/killed-mid-write", test_killed_mid_write);
+  ADD ("/media/cancel-many", test_cancel_many);
+  ADD ("/media/sweep-at-start", test_sweep_at_start);
 #undef ADD
   g_test_add_func ("/media/helper-bad-requests", test_bad_requests);
 

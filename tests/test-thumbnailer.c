@@ -1293,6 +1293,111 @@ test_lookup_hostile (void)
   g_assert_cmpint (g_unlink (path), ==, 0);
 }
 
+/* ---- temporary files ---------------------------------------------------------------- */
+
+static void
+write_aged (const char *path,
+            gint64      age_s)
+{
+  g_autofree char *folder = g_path_get_dirname (path);
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  vs_test_write_file (path, "partial", -1);
+  set_mtime (path, g_get_real_time () / G_USEC_PER_SEC - age_s);
+}
+
+/* Stale temporary files of ours (older than the bound) go, in every size folder and the
+ * fail folder; fresh ones (perhaps being written) stay, and so does everything of other
+ * programs, GNOME's "<md5>.png.XXXXXX" included. */
+static void
+test_temp_sweep (void)
+{
+  const char *uri = "file:///videos/left-behind.mp4";
+  g_autofree char *large = vs_thumbnail_path (uri, VS_THUMBNAIL_SIZE_LARGE);
+  g_autofree char *normal = vs_thumbnail_path (uri, VS_THUMBNAIL_SIZE_NORMAL);
+  g_autofree char *fail = vs_thumbnail_fail_path (uri);
+  g_autofree char *large_folder = g_path_get_dirname (large);
+  g_autofree char *fail_folder = g_path_get_dirname (fail);
+  g_autofree char *stale = g_strconcat (large, ".vidshelf-4242-Ab12Cd", NULL);
+  g_autofree char *stale_normal = g_strconcat (normal, ".vidshelf-7-x_9Zq0", NULL);
+  g_autofree char *stale_fail = g_strconcat (fail, ".vidshelf-4243-QQQQQQ", NULL);
+  g_autofree char *fresh = g_strconcat (large, ".vidshelf-4244-Ab12Cd", NULL);
+  g_autofree char *gnome = g_strconcat (large, ".Ab12Cd", NULL);
+  g_autofree char *lookalike = g_strconcat (large, ".vidshelf-4245-toolong", NULL);
+  g_autofree char *folder_like = g_strconcat (large, ".vidshelf-4246-Ab12Cd", NULL);
+  g_autofree char *before = NULL, *after = NULL;
+
+  write_aged (large, 7200);
+  write_aged (stale, 7200);
+  write_aged (stale_normal, 3 * 3600);
+  write_aged (stale_fail, 7200);
+  write_aged (fresh, 60);
+  write_aged (gnome, 7200);
+  write_aged (lookalike, 7200);
+  g_assert_cmpint (g_mkdir (folder_like, 0700), ==, 0);
+  set_mtime (folder_like, g_get_real_time () / G_USEC_PER_SEC - 7200);
+  before = vs_test_list_folder (large_folder);
+  g_test_message ("before the sweep: %s", before);
+
+  g_assert_cmpuint (vs_thumbnail_sweep_temp_files (G_TIME_SPAN_HOUR), ==, 3);
+  after = vs_test_list_folder (large_folder);
+  g_test_message ("after the sweep: %s", after);
+  g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (stale_normal, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (stale_fail, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (fail_folder, G_FILE_TEST_IS_DIR));
+  g_assert_true (g_file_test (large, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (fresh, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (gnome, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (lookalike, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (folder_like, G_FILE_TEST_IS_DIR));
+  g_assert_cmpuint (vs_thumbnail_sweep_temp_files (G_TIME_SPAN_HOUR), ==, 0);
+
+  /* One process's files, of any age (its helper was just killed): only that pid's. */
+  write_aged (stale, 0);
+  g_assert_cmpuint (vs_thumbnail_remove_temp_files (large_folder, 4244, 0), ==, 1);
+  g_assert_false (g_file_test (fresh, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (stale, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (gnome, G_FILE_TEST_IS_REGULAR));
+}
+
+/* Written through "<md5>.png.vidshelf-<pid>-XXXXXX", renamed: nothing else stays; a write
+ * that fails removes its temporary file. */
+static void
+test_temp_named (void)
+{
+  g_autoptr(VsThumbnailer) thumbnailer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *output = g_build_filename (dir, "thumb.png", NULL);
+  g_autofree char *written = NULL, *listing = NULL;
+
+  if (!vs_test_media_require (mp4_elements))
+    {
+      vs_test_rm_rf (dir);
+      return;
+    }
+  thumbnailer = vs_thumbnailer_new (0);
+  written = vs_thumbnailer_generate (thumbnailer, media ("smpte.mp4"), VS_THUMBNAIL_SIZE_NORMAL,
+                                     output, NULL, &error);
+  g_assert_no_error (error);
+  listing = vs_test_list_folder (dir);
+  g_assert_cmpstr (listing, ==, "thumb.png");
+
+  /* A folder in the way of the rename: the temporary file goes with the error. */
+  g_assert_cmpint (g_unlink (output), ==, 0);
+  g_assert_cmpint (g_mkdir (output, 0700), ==, 0);
+  g_clear_pointer (&written, g_free);
+  written = vs_thumbnailer_generate (thumbnailer, media ("smpte.mp4"), VS_THUMBNAIL_SIZE_NORMAL,
+                                     output, NULL, &error);
+  g_assert_null (written);
+  g_assert_nonnull (error);
+  g_clear_pointer (&listing, g_free);
+  listing = vs_test_list_folder (dir);
+  g_assert_cmpstr (listing, ==, "thumb.png");
+  vs_test_rm_rf (dir);
+}
+
 /* ---- time limit and cancellation ---------------------------------------------------- */
 
 /* filesrc would block in open(2) on a FIFO forever. */
@@ -1468,6 +1573,8 @@ main (int    argc,
   g_test_add_func ("/thumbnailer/lookup/stale", test_lookup_stale);
   g_test_add_func ("/thumbnailer/lookup/corrupt", test_lookup_corrupt);
   g_test_add_func ("/thumbnailer/lookup/hostile", test_lookup_hostile);
+  g_test_add_func ("/thumbnailer/temp/sweep", test_temp_sweep);
+  g_test_add_func ("/thumbnailer/temp/named", test_temp_named);
   g_test_add_func ("/thumbnailer/read-keys/chunks", test_read_keys_chunks);
   g_test_add_func ("/thumbnailer/timeout/fifo", test_timeout_fifo);
   g_test_add_func ("/thumbnailer/timeout/limit", test_timeout_limit);

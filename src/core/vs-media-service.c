@@ -19,6 +19,7 @@ struct _VsMediaService
 
   VsJobPool *pool;
   guint      timeout_ms;
+  int        swept;     /* atomic: the first worker has swept stale temporary files */
 };
 
 G_DEFINE_FINAL_TYPE (VsMediaService, vs_media_service, G_TYPE_OBJECT)
@@ -42,6 +43,7 @@ typedef struct
   char            *path;
   VsThumbnailSize  size;
   char            *output;
+  gboolean         replace;    /* an existing output */
   VsDatabase      *writer;     /* when set, the result is saved for video_id */
   gint64           video_id;
 } MediaJob;
@@ -85,11 +87,17 @@ media_result_free (gpointer data)
   g_free (r);
 }
 
+/* On a pool thread, before its first job. */
 static gpointer
 worker_new (gpointer user_data)
 {
   VsMediaService *self = user_data;
 
+  /* A helper killed by a crash of its parent (or of the whole session) left its
+   * temporary files in the shared cache; an hour is far beyond any job's time limit, so
+   * nothing older is still being written. */
+  if (g_atomic_int_compare_and_exchange (&self->swept, 0, 1))
+    vs_thumbnail_sweep_temp_files (G_TIME_SPAN_HOUR);
   return vs_media_worker_new (self->timeout_ms);
 }
 
@@ -152,7 +160,7 @@ run_job (gpointer       worker,
       if (ok && r->thumbnail == NULL)
         {
           r->thumbnail = vs_media_worker_thumbnail (worker, job->path, job->size, job->output,
-                                                    cancellable, &local_error);
+                                                    job->replace, cancellable, &local_error);
           ok = r->thumbnail != NULL;
           /* A crash or a kill at the time limit left no marker: leave one, so the file
            * is not tried again until it changes. */
@@ -206,8 +214,9 @@ push (VsMediaService      *self,
       GAsyncReadyCallback  callback,
       gpointer             user_data)
 {
-  g_autofree char *key = g_strdup_printf ("%s:%d:%s:%s", job->kind == JOB_PROBE ? "probe" : "thumb",
-                                          job->size, job->output ? job->output : "",
+  g_autofree char *key = g_strdup_printf ("%s:%d:%s:%d:%s",
+                                          job->kind == JOB_PROBE ? "probe" : "thumb", job->size,
+                                          job->output ? job->output : "", job->replace,
                                           job->path);
 
   vs_job_pool_push (self->pool, key, priority, job, media_job_free, cancellable,
@@ -291,6 +300,21 @@ vs_media_service_thumbnail_async (VsMediaService      *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
+  vs_media_service_thumbnail_full_async (self, path, size, output, FALSE, priority, cancellable,
+                                         callback, user_data);
+}
+
+void
+vs_media_service_thumbnail_full_async (VsMediaService      *self,
+                                       const char          *path,
+                                       VsThumbnailSize      size,
+                                       const char          *output,
+                                       gboolean             replace,
+                                       VsJobPriority        priority,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
   GTask *task;
   MediaJob *job;
 
@@ -304,6 +328,7 @@ vs_media_service_thumbnail_async (VsMediaService      *self,
   job->path = g_strdup (path);
   job->size = size;
   job->output = g_strdup (output);
+  job->replace = replace;
   push (self, job, priority, cancellable, on_thumbnailed, task);
 }
 

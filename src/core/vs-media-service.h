@@ -45,7 +45,9 @@ VsProbeResult  *vs_media_service_probe_finish     (VsMediaService      *self,
                                                    GError             **error);
 
 /* A valid cached thumbnail is returned as it is; a file whose fail marker matches its
- * mtime fails at once without decoding. @output: write there instead of the cache. */
+ * mtime fails at once without decoding. @output: write there instead of the cache, never
+ * over an existing file (G_IO_ERROR_EXISTS); full_async() replaces one with @replace, but
+ * never @path's own file (G_IO_ERROR_INVALID_ARGUMENT). */
 void            vs_media_service_thumbnail_async  (VsMediaService      *self,
                                                    const char          *path,
                                                    VsThumbnailSize      size,
@@ -54,6 +56,15 @@ void            vs_media_service_thumbnail_async  (VsMediaService      *self,
                                                    GCancellable        *cancellable,
                                                    GAsyncReadyCallback  callback,
                                                    gpointer             user_data);
+void            vs_media_service_thumbnail_full_async (VsMediaService      *self,
+                                                       const char          *path,
+                                                       VsThumbnailSize      size,
+                                                       const char          *output,
+                                                       gboolean             replace,
+                                                       VsJobPriority        priority,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
 char           *vs_media_service_thumbnail_finish (VsMediaService      *self,
                                                    GAsyncResult        *result,
                                                    GError             **error);

@@ -30,6 +30,7 @@ struct _VsMediaWorker
   GString     *pending;      /* bytes read past the last response */
   guint        timeout_ms;
   guint        served;       /* requests answered by the current helper */
+  GStrv        temp_dirs;    /* where the request in flight may leave temporary files */
 };
 
 G_DEFINE_FINAL_TYPE (VsMediaWorker, vs_media_worker, G_TYPE_OBJECT)
@@ -62,10 +63,18 @@ vs_media_worker_find_helper (void)
 static void
 stop_helper (VsMediaWorker *self)
 {
+  GPid pid;
+
   if (self->process == NULL)
     return;
+  pid = vs_media_worker_get_pid (self);
   g_subprocess_force_exit (self->process);
   g_subprocess_wait (self->process, NULL, NULL);
+  /* Killed (time limit, cancel) or crashed mid-request, perhaps between writing a
+   * thumbnail's temporary file and renaming it: that file carries its pid. */
+  for (guint i = 0; pid > 0 && self->temp_dirs != NULL && self->temp_dirs[i] != NULL; i++)
+    vs_thumbnail_remove_temp_files (self->temp_dirs[i], pid, 0);
+  g_clear_pointer (&self->temp_dirs, g_strfreev);
   g_clear_object (&self->process);
   g_string_truncate (self->pending, 0);
   self->served = 0;
@@ -181,9 +190,11 @@ read_line (VsMediaWorker  *self,
   return NULL;
 }
 
+/* @temp_dirs: (transfer full) (nullable): where the helper writes, for stop_helper() */
 static JsonObject *
 request (VsMediaWorker  *self,
          JsonBuilder    *builder,
+         GStrv           temp_dirs,
          GCancellable   *cancellable,
          GError        **error)
 {
@@ -197,8 +208,13 @@ request (VsMediaWorker  *self,
   gint64 deadline;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error) || !ensure_helper (self, error))
-    return NULL;
+    {
+      g_strfreev (temp_dirs);
+      return NULL;
+    }
 
+  g_strfreev (self->temp_dirs);
+  self->temp_dirs = temp_dirs;
   json_generator_set_root (generator, node);
   text = json_generator_to_data (generator, NULL);
   in = g_subprocess_get_stdin_pipe (self->process);
@@ -216,6 +232,8 @@ request (VsMediaWorker  *self,
   line = read_line (self, deadline, cancellable, error);
   if (line == NULL)
     return NULL;
+  /* Answered: whatever it wrote is renamed or removed. */
+  g_clear_pointer (&self->temp_dirs, g_strfreev);
   if (++self->served >= FILES_PER_HELPER)
     stop_helper (self);   /* idle now: nothing is lost */
   response = vs_media_worker_parse_response (line, &local_error);
@@ -268,13 +286,25 @@ vs_media_json_get_int (JsonObject *object,
   return node != NULL ? json_node_get_int (node) : fallback;
 }
 
+gboolean
+vs_media_json_get_boolean (JsonObject *object,
+                           const char *member,
+                           gboolean    fallback)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (object != NULL, fallback);
+  g_return_val_if_fail (member != NULL, fallback);
+
+  node = typed_member (object, member, G_TYPE_BOOLEAN);
+  return node != NULL ? json_node_get_boolean (node) : fallback;
+}
+
 static gboolean
 boolean_member (JsonObject *o,
                 const char *member)
 {
-  JsonNode *node = typed_member (o, member, G_TYPE_BOOLEAN);
-
-  return node != NULL && json_node_get_boolean (node);
+  return vs_media_json_get_boolean (o, member, FALSE);
 }
 
 /* The domain a helper names, among those it can send (0 for any other): interning any
@@ -358,8 +388,37 @@ vs_media_worker_probe (VsMediaWorker  *self,
   add_path (b, "uri", path);
   json_builder_end_object (b);
 
-  response = request (self, b, cancellable, error);
+  response = request (self, b, NULL, cancellable, error);
   return response != NULL ? vs_media_worker_probe_from_json (response) : NULL;
+}
+
+/* The folders a thumbnail request writes to: beside @output, or the size's folder of the
+ * cache and the fail markers' folder. */
+static GStrv
+thumbnail_folders (const char      *path,
+                   VsThumbnailSize  size,
+                   const char      *output)
+{
+  g_autoptr(GStrvBuilder) folders = g_strv_builder_new ();
+  g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
+
+  if (output != NULL)
+    {
+      g_autofree char *folder = g_path_get_dirname (output);
+
+      g_strv_builder_add (folders, folder);
+    }
+  else if (uri != NULL)
+    {
+      g_autofree char *thumbnail = vs_thumbnail_path (uri, size);
+      g_autofree char *fail = vs_thumbnail_fail_path (uri);
+      g_autofree char *thumbnail_folder = g_path_get_dirname (thumbnail);
+      g_autofree char *fail_folder = g_path_get_dirname (fail);
+
+      g_strv_builder_add (folders, thumbnail_folder);
+      g_strv_builder_add (folders, fail_folder);
+    }
+  return g_strv_builder_end (folders);
 }
 
 char *
@@ -367,6 +426,7 @@ vs_media_worker_thumbnail (VsMediaWorker   *self,
                            const char      *path,
                            VsThumbnailSize  size,
                            const char      *output,
+                           gboolean         replace,
                            GCancellable    *cancellable,
                            GError         **error)
 {
@@ -383,10 +443,14 @@ vs_media_worker_thumbnail (VsMediaWorker   *self,
   json_builder_set_member_name (b, "size");
   json_builder_add_int_value (b, size);
   if (output != NULL)
-    add_path (b, "output", output);
+    {
+      add_path (b, "output", output);
+      json_builder_set_member_name (b, "replace");
+      json_builder_add_boolean_value (b, replace);
+    }
   json_builder_end_object (b);
 
-  response = request (self, b, cancellable, error);
+  response = request (self, b, thumbnail_folders (path, size, output), cancellable, error);
   if (response == NULL)
     return NULL;
   return vs_media_worker_thumbnail_from_json (response, error);
@@ -531,6 +595,7 @@ vs_media_worker_finalize (GObject *object)
       g_output_stream_close (g_subprocess_get_stdin_pipe (self->process), NULL, NULL);
       stop_helper (self);
     }
+  g_strfreev (self->temp_dirs);
   g_string_free (self->pending, TRUE);
 
   G_OBJECT_CLASS (vs_media_worker_parent_class)->finalize (object);

@@ -37,10 +37,13 @@ VsProbeResult *vs_media_worker_probe       (VsMediaWorker  *self,
                                             const char     *path,
                                             GCancellable   *cancellable,
                                             GError        **error);
+/* @output: write there, not to the cache, replacing an existing file only with @replace
+ * (never @path's own file). */
 char          *vs_media_worker_thumbnail   (VsMediaWorker  *self,
                                             const char     *path,
                                             VsThumbnailSize size,
                                             const char     *output,
+                                            gboolean        replace,
                                             GCancellable   *cancellable,
                                             GError        **error);
 /* The helper's process id, 0 when none runs (tests kill it to simulate a crash). */
@@ -60,6 +63,9 @@ const char    *vs_media_json_get_string (JsonObject *object,
 gint64         vs_media_json_get_int    (JsonObject *object,
                                          const char *member,
                                          gint64      fallback);
+gboolean       vs_media_json_get_boolean (JsonObject *object,
+                                          const char *member,
+                                          gboolean    fallback);
 /* The file a successful thumbnail response names, or NULL and an error. */
 char          *vs_media_worker_thumbnail_from_json (JsonObject     *object,
                                                     GError        **error);

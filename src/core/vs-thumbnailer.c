@@ -16,11 +16,14 @@
  * chunk reader), so looking a thumbnail up never decodes an image.
  */
 #define G_LOG_DOMAIN "vs-thumbnailer"
+/* renameat2() */
+#define _GNU_SOURCE
 
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -40,6 +43,8 @@ GST_DEBUG_CATEGORY_STATIC (vs_thumbnailer_debug);
 
 #define DEFAULT_TIMEOUT_MS 15000
 #define FAIL_FOLDER        "vidshelf-" PACKAGE_VERSION
+/* Our temporary files: "<final name>.vidshelf-<pid>-XXXXXX" */
+#define TEMP_PREFIX        "vidshelf-"
 
 /* A frame whose luma variance is below this (a standard deviation of 12 on 0–255) is
  * black, a fade or a plain title card: try another position. */
@@ -644,6 +649,8 @@ typedef struct
   gint64  mtime;
   gint64  size;
   gint64  duration_ms; /* -1 when unknown */
+  dev_t   dev;         /* the file's identity: an output never replaces it */
+  ino_t   ino;
 } SourceInfo;
 
 static void
@@ -724,6 +731,8 @@ source_info_init (SourceInfo  *info,
   info->mime_type = guess_mime_type (path);
   info->mtime = (gint64) st.st_mtime;
   info->size = (gint64) st.st_size;
+  info->dev = st.st_dev;
+  info->ino = st.st_ino;
   info->duration_ms = -1;
   return TRUE;
 }
@@ -759,15 +768,60 @@ write_all (const char  *buffer,
 /* Writes a temporary file beside @path and renames it over @path, so readers (and other
  * thumbnailers) never see a partial PNG. No fsync: this is a cache, and a file lost in a
  * power cut reads as missing and is remade. */
+/* Moves @tmp_path to @path. An @input's file (device and inode, whatever name leads to
+ * it) is never replaced; without @replace, nothing is (checked by the rename itself, so a
+ * file that appears meanwhile is kept). */
 static gboolean
-save_png_atomically (GdkPixbuf   *pixbuf,
-                     const char  *path,
-                     int          mode,
-                     char       **keys,
-                     char       **values,
-                     GError     **error)
+rename_into_place (const char        *tmp_path,
+                   const char        *path,
+                   const SourceInfo  *input,
+                   gboolean           replace,
+                   GError           **error)
 {
-  g_autofree char *tmp_path = g_strconcat (path, ".XXXXXX", NULL);
+  g_autofree char *display = g_filename_display_name (path);
+  GStatBuf st;
+  int r;
+
+  if (input != NULL && g_stat (path, &st) == 0 && st.st_dev == input->dev &&
+      st.st_ino == input->ino)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "“%s” is the video itself: not writing over it", display);
+      return FALSE;
+    }
+  if (replace)
+    r = g_rename (tmp_path, path);
+  else
+    {
+      r = renameat2 (AT_FDCWD, tmp_path, AT_FDCWD, path, RENAME_NOREPLACE);
+      /* A file system without RENAME_NOREPLACE: link(2) refuses an existing name too. */
+      if (r != 0 && (errno == EINVAL || errno == ENOSYS) && (r = link (tmp_path, path)) == 0)
+        g_unlink (tmp_path);
+    }
+  if (r != 0 && errno == EEXIST && !replace)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   "“%s” already exists (use --force to replace it)", display);
+      return FALSE;
+    }
+  return r == 0 || set_errno_error (error, errno, "Cannot write", path);
+}
+
+static gboolean
+save_png_atomically (GdkPixbuf         *pixbuf,
+                     const char        *path,
+                     int                mode,
+                     char             **keys,
+                     char             **values,
+                     const SourceInfo  *input,
+                     gboolean           replace,
+                     GError           **error)
+{
+  /* Named after us and this process: whoever kills a helper mid-write can remove exactly
+   * its files, and a sweep can tell ours from other thumbnailers' (GNOME's are
+   * "<md5>.png.XXXXXX"). Readers only ever open "<md5>.png". */
+  g_autofree char *tmp_path = g_strdup_printf ("%s." TEMP_PREFIX "%d-XXXXXX", path,
+                                               (int) getpid ());
   gboolean ok;
   int fd;
 
@@ -779,19 +833,94 @@ save_png_atomically (GdkPixbuf   *pixbuf,
                                      values, error);
   if (close (fd) != 0 && ok)
     ok = set_errno_error (error, errno, "Cannot write", tmp_path);
-  if (ok && g_rename (tmp_path, path) != 0)
-    ok = set_errno_error (error, errno, "Cannot write", path);
+  if (ok)
+    ok = rename_into_place (tmp_path, path, input, replace, error);
   if (!ok)
     g_unlink (tmp_path);
   return ok;
 }
 
+/* Whether @name is one of our temporary files ("….vidshelf-<pid>-XXXXXX"), and of which
+ * process. */
+static gboolean
+parse_temp_name (const char *name,
+                 gint64     *out_pid)
+{
+  const char *tag = g_strrstr (name, "." TEMP_PREFIX);
+  const char *dash;
+  g_autofree char *digits = NULL;
+
+  if (tag == NULL)
+    return FALSE;
+  tag += strlen ("." TEMP_PREFIX);
+  dash = strchr (tag, '-');
+  if (dash == NULL || dash == tag || strlen (dash + 1) != 6)
+    return FALSE;
+  digits = g_strndup (tag, (gsize) (dash - tag));
+  return g_ascii_string_to_signed (digits, 10, 1, G_MAXINT32, out_pid, NULL);
+}
+
+guint
+vs_thumbnail_remove_temp_files (const char *folder,
+                                GPid        pid,
+                                GTimeSpan   min_age)
+{
+  g_autoptr(GDir) dir = NULL;
+  gint64 now = g_get_real_time ();
+  const char *name;
+  guint removed = 0;
+
+  g_return_val_if_fail (folder != NULL, 0);
+
+  if ((dir = g_dir_open (folder, 0, NULL)) == NULL)
+    return 0;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      gint64 owner = 0;
+      GStatBuf st;
+
+      if (!parse_temp_name (name, &owner) || (pid > 0 && owner != pid))
+        continue;
+      path = g_build_filename (folder, name, NULL);
+      if (g_lstat (path, &st) != 0 || !S_ISREG (st.st_mode))
+        continue;
+      if (min_age > 0 && now - (gint64) st.st_mtime * G_USEC_PER_SEC < min_age)
+        continue;
+      if (g_unlink (path) == 0)
+        removed++;
+    }
+  return removed;
+}
+
+guint
+vs_thumbnail_sweep_temp_files (GTimeSpan min_age)
+{
+  g_autofree char *fail_folder = g_build_filename (g_get_user_cache_dir (), "thumbnails", "fail",
+                                                   FAIL_FOLDER, NULL);
+  guint removed = vs_thumbnail_remove_temp_files (fail_folder, 0, min_age);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autofree char *folder = g_build_filename (g_get_user_cache_dir (), "thumbnails",
+                                                  sizes[i].name, NULL);
+
+      removed += vs_thumbnail_remove_temp_files (folder, 0, min_age);
+    }
+  if (removed > 0)
+    g_debug ("Removed %u stale temporary files from the thumbnail cache", removed);
+  return removed;
+}
+
+/* @output: writing to a file of the user's, not to the cache; @replace: an existing one */
 static gboolean
 save_thumbnail (GdkPixbuf         *pixbuf,
                 const SourceInfo  *info,
                 const char        *path,
                 int                mode,
                 const char        *reason,
+                gboolean           output,
+                gboolean           replace,
                 GError           **error)
 {
   g_autofree char *mtime = g_strdup_printf ("%" G_GINT64_FORMAT, info->mtime);
@@ -817,7 +946,8 @@ save_thumbnail (GdkPixbuf         *pixbuf,
     }
   keys[n] = values[n] = NULL;
 
-  return save_png_atomically (pixbuf, path, mode, (char **) keys, (char **) values, error);
+  return save_png_atomically (pixbuf, path, mode, (char **) keys, (char **) values,
+                              output ? info : NULL, !output || replace, error);
 }
 
 static gboolean
@@ -842,7 +972,7 @@ write_fail_marker (const SourceInfo  *info,
 
   gdk_pixbuf_fill (pixbuf, 0);
   return ensure_private_folder (path, error) &&
-         save_thumbnail (pixbuf, info, path, 0600, reason, error);
+         save_thumbnail (pixbuf, info, path, 0600, reason, FALSE, TRUE, error);
 }
 
 gboolean
@@ -1718,6 +1848,18 @@ vs_thumbnailer_generate (VsThumbnailer   *self,
                          GCancellable    *cancellable,
                          GError         **error)
 {
+  return vs_thumbnailer_generate_full (self, path, size, output, TRUE, cancellable, error);
+}
+
+char *
+vs_thumbnailer_generate_full (VsThumbnailer   *self,
+                              const char      *path,
+                              VsThumbnailSize  size,
+                              const char      *output,
+                              gboolean         replace,
+                              GCancellable    *cancellable,
+                              GError         **error)
+{
   g_auto(SourceInfo) info = { 0 };
   g_autoptr(GdkPixbuf) frame = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -1756,7 +1898,7 @@ vs_thumbnailer_generate (VsThumbnailer   *self,
   if (output != NULL)
     {
       target = g_strdup (output);
-      if (!save_thumbnail (frame, &info, target, 0644, NULL, error))
+      if (!save_thumbnail (frame, &info, target, 0644, NULL, TRUE, replace, error))
         return NULL;
     }
   else
@@ -1765,7 +1907,7 @@ vs_thumbnailer_generate (VsThumbnailer   *self,
 
       target = vs_thumbnail_path (info.uri, size);
       if (!ensure_private_folder (target, error) ||
-          !save_thumbnail (frame, &info, target, 0600, NULL, error))
+          !save_thumbnail (frame, &info, target, 0600, NULL, FALSE, TRUE, error))
         return NULL;
       g_unlink (fail_path);
     }

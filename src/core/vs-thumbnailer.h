@@ -81,6 +81,17 @@ gboolean         vs_thumbnail_read_keys_from_stream (GInputStream *stream,
  * marker, for a file that left the library; returns how many files went. */
 guint            vs_thumbnail_delete_own       (const char      *uri);
 
+/* Thumbnails are written to "<name>.vidshelf-<pid>-XXXXXX" beside their place, then
+ * renamed. Removes such files of ours from @folder: process @pid's when @pid > 0, and of
+ * those, only the ones last modified at least @min_age ago (0: any). Another program's
+ * files are never touched. Returns how many went. */
+guint            vs_thumbnail_remove_temp_files (const char     *folder,
+                                                 GPid            pid,
+                                                 GTimeSpan       min_age);
+/* The same, for every process, in each size folder of the cache and our fail folder: for
+ * the start of a session, with @min_age well above any job's time limit. */
+guint            vs_thumbnail_sweep_temp_files  (GTimeSpan       min_age);
+
 /* Writes the fail marker for @path (its URI and current mtime), e.g. after the helper
  * that was decoding it crashed or was killed at the time limit. */
 gboolean         vs_thumbnail_write_failure    (const char      *path,
@@ -105,5 +116,14 @@ char          *vs_thumbnailer_generate (VsThumbnailer  *self,
                                         const char     *output,
                                         GCancellable   *cancellable,
                                         GError        **error);
+/* The same; an existing @output is replaced only with @replace (generate() replaces it),
+ * and never when it is @path's own file, whatever name leads there. */
+char          *vs_thumbnailer_generate_full (VsThumbnailer  *self,
+                                             const char     *path,
+                                             VsThumbnailSize size,
+                                             const char     *output,
+                                             gboolean        replace,
+                                             GCancellable   *cancellable,
+                                             GError        **error);
 
 G_END_DECLS

@@ -60,8 +60,10 @@ handle_thumbnail (Worker      *w,
     return NULL;
   if (w->thumbnailer == NULL)
     w->thumbnailer = vs_thumbnailer_new (w->timeout_ms);
-  written = vs_thumbnailer_generate (w->thumbnailer, path, (VsThumbnailSize) size, output,
-                                     NULL, error);
+  /* Missing (an older client): an existing output is kept. */
+  written = vs_thumbnailer_generate_full (w->thumbnailer, path, (VsThumbnailSize) size, output,
+                                          vs_media_json_get_boolean (req, "replace", FALSE), NULL,
+                                          error);
   if (written == NULL)
     return NULL;
   written_uri = g_filename_to_uri (written, NULL, error);
