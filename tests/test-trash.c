@@ -287,7 +287,7 @@ assert_trash (const char *trash_base,
   /* files/ holds exactly the entries that have an info file */
   files_listing = vs_test_list_folder (files);
   {
-    g_autofree char *info_names = join_sorted (g_steal_pointer (&names));
+    g_autofree char *info_names = join_sorted (names);
 
     g_assert_cmpstr (files_listing, ==, info_names);
   }
@@ -570,6 +570,44 @@ test_unrelated_file (void)
       assert_trash (home_trash, dir, before, "dl/index.m3u8 dl/seg00000.ts dl/seg00001.ts");
       restore_ok (trash, before, dir, home_trash);
     }
+  vs_test_rm_rf (dir);
+}
+
+/* Segments that lead out of the folder (a "../" path, a symlink to a file outside, a
+ * symlink to a folder outside) are never claimed: only what lies in the folder goes. */
+static void
+test_escaping (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *dl = g_build_filename (dir, "dl", NULL);
+  g_autofree char *playlist = g_build_filename (dl, "index.m3u8", NULL);
+  g_autofree char *link_ts = g_build_filename (dl, "link.ts", NULL);
+  g_autofree char *link_dir = g_build_filename (dl, "elsewhere", NULL);
+  g_autoptr(GHashTable) before = NULL;
+  g_autoptr(VsTrash) trash = NULL;
+  g_autofree char *entries = NULL;
+
+  reset_trash ();
+  put (dir, "outside.ts", "not the download's");
+  put (dir, "other/seg.ts", "not the download's either");
+  put (dl, "seg00000.ts", "G@seg00000.ts");
+  g_assert_cmpint (symlink ("../outside.ts", link_ts), ==, 0);
+  g_assert_cmpint (symlink ("../other", link_dir), ==, 0);
+  put (dl, "index.m3u8",
+       "#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4.0,\nseg00000.ts\n#EXTINF:4.0,\n../outside.ts\n"
+       "#EXTINF:4.0,\nlink.ts\n#EXTINF:4.0,\nelsewhere/seg.ts\n#EXT-X-ENDLIST\n");
+  before = snap (dir);
+
+  trash = trash_item (playlist, NULL);
+  entries = entries_of (trash, dir);
+  g_assert_cmpstr (entries, ==, "dl/index.m3u8 dl/seg00000.ts");
+  g_assert_true (vs_trash_get_is_hls (trash));
+  /* the links are not the item's: the folder stays */
+  g_assert_false (vs_trash_get_takes_folder (trash));
+  run_ok (trash);
+  assert_diff (before, dir, "-dl/index.m3u8", "-dl/seg00000.ts");
+  assert_trash (home_trash, dir, before, "dl/index.m3u8 dl/seg00000.ts");
+  restore_ok (trash, before, dir, home_trash);
   vs_test_rm_rf (dir);
 }
 
@@ -1139,6 +1177,51 @@ test_restore_exists (void)
   vs_test_rm_rf (dir);
 }
 
+/* The async pair, as the window calls it: the same moves, from a worker thread. */
+static void
+on_done (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static void
+test_async (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *dl = g_build_filename (dir, "dl", NULL);
+  g_autofree char *playlist = g_build_filename (dl, "index.m3u8", NULL);
+  g_autoptr(GHashTable) before = NULL;
+  g_autoptr(VsTrash) trash = NULL;
+  g_autoptr(GAsyncResult) ran = NULL;
+  g_autoptr(GAsyncResult) restored = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reset_trash ();
+  put_hls (dl, "index.m3u8", "seg00000.ts", "seg00001.ts", NULL);
+  put (dl, "notes.txt", "notes");
+  before = snap (dir);
+  trash = trash_item (playlist, NULL);
+  vs_trash_run_async (trash, NULL, on_done, &ran);
+  while (ran == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (vs_trash_run_finish (trash, ran, &error));
+  g_assert_no_error (error);
+  assert_diff (before, dir, "-dl/index.m3u8", "-dl/seg00000.ts", "-dl/seg00001.ts");
+  assert_trash (home_trash, dir, before, "dl/index.m3u8 dl/seg00000.ts dl/seg00001.ts");
+  vs_trash_restore_async (trash, NULL, on_done, &restored);
+  while (restored == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (vs_trash_restore_finish (trash, restored, &error));
+  g_assert_no_error (error);
+  assert_diff (before, dir);
+  assert_trash (home_trash, dir, before, "");
+  vs_test_rm_rf (dir);
+}
+
 /* 11. The CLI -------------------------------------------------------------------------- */
 
 static void
@@ -1317,6 +1400,7 @@ main (int    argc,
   g_test_add_func ("/trash/root-playlist", test_root_playlist);
   g_test_add_func ("/trash/own-folder", test_own_folder);
   g_test_add_func ("/trash/unrelated-file", test_unrelated_file);
+  g_test_add_func ("/trash/escaping", test_escaping);
   g_test_add_func ("/trash/fmp4-and-master", test_fmp4_and_master);
   g_test_add_func ("/trash/radio", test_radio);
   g_test_add_func ("/trash/changed", test_changed);
@@ -1326,6 +1410,7 @@ main (int    argc,
   g_test_add_func ("/trash/protected/mount", test_protected_mount);
   g_test_add_func ("/trash/check-output", test_check_output);
   g_test_add_func ("/trash/restore-exists", test_restore_exists);
+  g_test_add_func ("/trash/async", test_async);
   g_test_add_func ("/trash/cli", test_cli);
 
   status = g_test_run ();
