@@ -27,6 +27,7 @@
 #include <gst/gst.h>
 #include <gst/pbutils/pbutils.h>
 
+#include "vs-path.h"
 #include "vs-playlist.h"
 #include "vs-prober.h"
 
@@ -421,10 +422,10 @@ is_mp4_without_index (const char *path)
   int fd;
   gboolean missing = FALSE;
 
-  /* O_NONBLOCK: the path was a regular file a moment ago, but opening must never block. */
-  if ((fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0)) < 0)
+  /* the path was a regular file a moment ago, but opening must never block */
+  if ((fd = vs_path_open_regular (path, NULL)) < 0)
     return FALSE;
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+  if (fstat (fd, &st) != 0)
     {
       close (fd);
       return FALSE;
