@@ -1,10 +1,14 @@
 /* vidshelf-cli end to end, as a user runs it. */
+#define _GNU_SOURCE /* unshare() */
 #include "config.h"
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <errno.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -258,6 +262,116 @@ test_list_queries (Fixture       *f,
   g_assert_true (g_str_has_prefix (r7.out, "   0:00:07"));
 }
 
+/* A name is text in a table, not terminal commands; JSON escapes it by itself. */
+static void
+test_list_control_chars (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_auto(Run) scan = { 0 };
+  g_auto(Run) text = { 0 };
+  g_auto(Run) json = { 0 };
+  g_autoptr(GPtrArray) items = NULL;
+
+  put (f, "\x1b]0;pwned\x07.mp4", 1);
+  put (f, "tab\there\xc2\x9b.mp4", 1);     /* U+009B: CSI for some terminals */
+  cli (&scan, "scan", "--db", f->db, "--no-probe", f->lib, NULL);
+  g_assert_cmpint (scan.status, ==, 0);
+
+  cli (&text, "list", "--db", f->db, NULL);
+  g_assert_cmpint (text.status, ==, 0);
+  g_assert_null (strchr (text.out, '\x1b'));
+  g_assert_null (strchr (text.out, '\x07'));
+  g_assert_null (strchr (text.out, '\t'));
+  g_assert_null (strstr (text.out, "\xc2\x9b"));
+  g_assert_nonnull (strstr (text.out, "\\x1b]0;pwned\\x07.mp4"));
+  g_assert_nonnull (strstr (text.out, "tab\\x09here\\u009b.mp4"));
+
+  cli (&json, "list", "--db", f->db, "--json", NULL);
+  g_assert_cmpint (json.status, ==, 0);
+  g_assert_null (strchr (json.out, '\x1b'));
+  g_assert_null (strchr (json.out, '\x07'));
+  items = parse_lines (json.out);
+  g_assert_cmpuint (items->len, ==, 2);
+}
+
+/* A library on read-only media (a tmpfs remounted read-only, in a mount namespace of this
+ * thread's own) is listed, and left byte for byte as it was. */
+static void
+test_list_read_only (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *ro = g_build_filename (f->dir, "ro", NULL);
+  g_autofree char *db = g_build_filename (ro, "library.db", NULL);
+  g_autofree char *shm = g_build_filename (ro, "library.db-shm", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_auto(Run) scan = { 0 };
+  g_auto(Run) list = { 0 };
+  g_auto(Run) text = { 0 };
+  g_autoptr(GPtrArray) items = NULL;
+
+  g_assert_cmpint (g_mkdir (ro, 0755), ==, 0);
+  if (unshare (CLONE_NEWNS) != 0 || mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+      mount ("vidshelf-test", ro, "tmpfs", 0, "size=16m") != 0)
+    {
+      g_test_skip_printf ("mounting a tmpfs is not permitted here: %s", g_strerror (errno));
+      return;
+    }
+  make_library (f);
+  cli (&scan, "scan", "--db", db, "--no-probe", f->lib, NULL);
+  g_assert_cmpint (scan.status, ==, 0);
+  g_assert_false (g_file_test (shm, G_FILE_TEST_EXISTS));
+  before = vs_test_folder_digest (ro);
+  g_assert_cmpint (mount (NULL, ro, NULL, MS_REMOUNT | MS_RDONLY, NULL), ==, 0);
+
+  cli (&list, "list", "--db", db, "--json", NULL);
+  g_assert_cmpstr (list.err, ==, "");
+  g_assert_cmpint (list.status, ==, 0);
+  items = parse_lines (list.out);
+  g_assert_cmpuint (items->len, ==, 8);
+  cli (&text, "list", "--db", db, "--search", "deep", NULL);
+  g_assert_cmpint (text.status, ==, 0);
+  g_assert_nonnull (strstr (text.out, "Deep Dive.MOV"));
+
+  after = vs_test_folder_digest (ro);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpint (umount2 (ro, 0), ==, 0);
+}
+
+/* A root that was a mount point, found as a bare folder: kept, and said so. */
+static void
+test_scan_unavailable (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_auto(Run) scan = { 0 };
+  g_auto(Run) again = { 0 };
+  g_autoptr(JsonObject) summary = NULL;
+  g_autoptr(VsDatabase) db = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *unavailable;
+  gboolean known, mount_point;
+  guint64 dev;
+
+  put (f, "a.mp4", 1);
+  cli (&scan, "scan", "--db", f->db, "--no-probe", f->lib, NULL);
+  g_assert_cmpint (scan.status, ==, 0);
+  db = vs_database_open (f->db, VS_DATABASE_MODE_WRITER, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (vs_database_get_root_device (db, f->lib, &known, &dev, &mount_point, NULL), ==, 1);
+  g_assert_true (vs_database_set_root_device (db, f->lib, dev, TRUE, NULL));
+  g_clear_object (&db);
+
+  cli (&again, "scan", "--db", f->db, "--no-probe", "--json", f->lib, NULL);
+  g_assert_cmpint (again.status, ==, 0);
+  g_assert_nonnull (strstr (again.err, "unavailable"));
+  summary = parse_object (again.out);
+  g_assert_cmpint (json_object_get_int_member (summary, "removed"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (summary, "total"), ==, 1);
+  unavailable = json_object_get_array_member (summary, "unavailable");
+  g_assert_cmpuint (json_array_get_length (unavailable), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (unavailable, 0), ==, f->lib);
+}
+
 static void
 test_list_no_database (Fixture       *f,
                        gconstpointer  data)
@@ -416,6 +530,97 @@ test_media (Fixture       *f,
   g_assert_cmpint (json_object_get_int_member (summary2, "probed"), ==, 0);
 }
 
+/* Exit 1 with one "vidshelf-cli: " line, nothing written. */
+static void
+assert_refused (Run *r)
+{
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_true (g_str_has_prefix (r->err, "vidshelf-cli: "));
+  g_assert_nonnull (strchr (r->err, '\n'));
+  g_assert_cmpstr (strchr (r->err, '\n') + 1, ==, "");
+  g_assert_cmpstr (r->out, ==, "");
+}
+
+/* thumbnail --output never writes over the video itself, whatever name leads to it (the
+ * same, another spelling, a symlink, a hard link), not even with --force; another existing
+ * file is replaced only with --force. */
+static void
+test_thumbnail_output_safety (Fixture       *f,
+                              gconstpointer  data)
+{
+  static const char * const needed[] = { "x264enc", "mp4mux", "avenc_aac", NULL };
+  g_autofree char *clip = g_build_filename (f->lib, "clip.mp4", NULL);
+  g_autofree char *dotted = g_build_filename (f->lib, ".", "..", "lib", "clip.mp4", NULL);
+  g_autofree char *symlink_path = g_build_filename (f->lib, "symlink.mp4", NULL);
+  g_autofree char *hard = g_build_filename (f->lib, "hard.mp4", NULL);
+  g_autofree char *other = g_build_filename (f->lib, "other.png", NULL);
+  g_autofree char *sum = NULL, *other_sum = NULL, *after = NULL, *listing = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  const char *outputs[] = { clip, dotted, symlink_path, hard };
+
+  if (!vs_test_media_require (needed))
+    return;
+  vs_test_media_mp4 (clip, "smpte");
+  g_assert_cmpint (symlink ("clip.mp4", symlink_path), ==, 0);
+  g_assert_cmpint (link (clip, hard), ==, 0);
+  vs_test_write_file (other, "not a thumbnail", -1);
+  sum = vs_test_file_checksum (clip);
+  other_sum = vs_test_file_checksum (other);
+
+  for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)
+    for (guint force = 0; force < 2; force++)
+      {
+        g_auto(Run) r = { 0 };
+
+        if (force)
+          cli (&r, "thumbnail", "--force", "--output", outputs[i], clip, NULL);
+        else
+          cli (&r, "thumbnail", "--output", outputs[i], clip, NULL);
+        g_test_message ("--output %s%s: %s", outputs[i], force ? " --force" : "", r.err);
+        assert_refused (&r);
+        g_clear_pointer (&after, g_free);
+        after = vs_test_file_checksum (clip);
+        g_assert_cmpstr (after, ==, sum);
+      }
+  /* The input given through the symlink, the output by its real name: still itself. */
+  {
+    g_auto(Run) r = { 0 };
+
+    cli (&r, "thumbnail", "--force", "--output", clip, symlink_path, NULL);
+    assert_refused (&r);
+  }
+  g_clear_pointer (&after, g_free);
+  after = vs_test_file_checksum (clip);
+  g_assert_cmpstr (after, ==, sum);
+  g_assert_true (g_file_test (symlink_path, G_FILE_TEST_IS_SYMLINK));
+
+  /* Another file: kept without --force, replaced with it. */
+  {
+    g_auto(Run) kept = { 0 }, replaced = { 0 };
+
+    cli (&kept, "thumbnail", "--output", other, clip, NULL);
+    assert_refused (&kept);
+    g_assert_nonnull (strstr (kept.err, "--force"));
+    g_clear_pointer (&after, g_free);
+    after = vs_test_file_checksum (other);
+    g_assert_cmpstr (after, ==, other_sum);
+
+    cli (&replaced, "thumbnail", "--force", "--output", other, clip, NULL);
+    g_assert_cmpint (replaced.status, ==, 0);
+    g_clear_pointer (&after, g_free);
+    after = vs_test_file_checksum (other);
+    g_assert_cmpstr (after, !=, other_sum);
+    pixbuf = gdk_pixbuf_new_from_file (other, NULL);
+    g_assert_nonnull (pixbuf);
+  }
+  g_clear_pointer (&after, g_free);
+  after = vs_test_file_checksum (clip);
+  g_assert_cmpstr (after, ==, sum);
+  /* No temporary file left beside the outputs. */
+  listing = vs_test_list_folder (f->lib);
+  g_assert_cmpstr (listing, ==, "clip.mp4 hard.mp4 other.png symlink.mp4");
+}
+
 static JsonObject *
 read_event (GDataInputStream *lines,
             JsonParser       *parser)
@@ -524,10 +729,14 @@ main (int    argc,
   ADD ("/cli/scan-list", test_scan_list);
   ADD ("/cli/list/queries", test_list_queries);
   ADD ("/cli/list/no-database", test_list_no_database);
+  ADD ("/cli/list/control-chars", test_list_control_chars);
+  ADD ("/cli/list/read-only", test_list_read_only);
+  ADD ("/cli/scan/unavailable", test_scan_unavailable);
   ADD ("/cli/duration", test_duration);
   ADD ("/cli/errors", test_errors);
   ADD ("/cli/skipped", test_skipped);
   ADD ("/cli/media", test_media);
+  ADD ("/cli/thumbnail/output-safety", test_thumbnail_output_safety);
   ADD ("/cli/watch", test_watch);
   ADD ("/cli/watch-polling", test_watch_polling);
 #undef ADD

@@ -1,8 +1,15 @@
 /* The scanner on generated trees. */
+#define _GNU_SOURCE /* unshare() */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
+#include <sched.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vs-scanner.h"
@@ -662,12 +669,222 @@ test_nested_roots (Fixture       *f,
   g_assert_cmpuint (s.total, ==, 2);
 }
 
+/* A merge killed mid-way leaves an output-sized hidden file beside its output: the scan
+ * of that folder sweeps it, but not a live merge's (locked), nor a look-alike folder. */
+static void
+test_merge_temps (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *stale = g_build_filename (f->lib, "out", ".movie.mp4.vidshelf-merge", NULL);
+  g_autofree char *live = g_build_filename (f->lib, "out", ".other.mp4.vidshelf-merge", NULL);
+  g_autofree char *dir_alike = g_build_filename (f->lib, "out", ".x.vidshelf-merge", NULL);
+  g_autofree char *names = NULL;
+  int fd;
+
+  touch (f, "out/movie.mp4", "1");
+  touch (f, "out/.movie.mp4.vidshelf-merge", "half a movie");
+  touch (f, "out/.other.mp4.vidshelf-merge", "being written");
+  g_assert_cmpint (g_mkdir (dir_alike, 0755), ==, 0);
+  fd = open (live, O_RDONLY | O_CLOEXEC);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (flock (fd, LOCK_EX | LOCK_NB), ==, 0);
+
+  scan (f);
+  g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (live, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (dir_alike, G_FILE_TEST_IS_DIR));
+  names = listing (f);
+  g_assert_cmpstr (names, ==, "out/movie.mp4");
+  close (fd);
+}
+
+/* Mount tests run in a mount namespace of the test's own (see main()), so a failed
+ * assertion leaves no mount behind. */
+static gboolean private_mounts;
+
+static gboolean
+try_mount (const char *source,
+           const char *target,
+           const char *type,
+           gulong      flags)
+{
+  if (mount (source, target, type, flags, type != NULL ? "size=16m" : NULL) == 0)
+    return TRUE;
+  g_test_message ("mount %s on %s: %s", source, target, g_strerror (errno));
+  return FALSE;
+}
+
+static void
+assert_unavailable (Fixture    *f,
+                    const char *expected_listing,
+                    gint64      kept_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsVideoRecord) kept = NULL;
+  g_autofree char *names = NULL;
+  VsScanSummary s;
+
+  s = scan (f);
+  g_assert_cmpuint (s.unavailable, ==, 1);
+  g_assert_cmpuint (s.removed, ==, 0);
+  g_assert_cmpuint (s.added, ==, 0);
+  names = listing (f);
+  g_assert_cmpstr (names, ==, expected_listing);
+  kept = lookup (f, "a.mp4");
+  g_assert_cmpint (kept->id, ==, kept_id);
+  g_assert_cmpint (vs_database_get_root_available (f->db, f->lib, NULL), ==, 0);
+  g_assert_false (vs_scanner_check_root (f->scanner, f->lib, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_MOUNTED);
+  g_clear_error (&error);
+  /* (a rescan of a folder that is gone fails before looking: nothing changes either) */
+  g_assert_false (vs_scanner_rescan (f->scanner, f->lib, VS_RESCAN_NONE, NULL, NULL, NULL,
+                                     &error));
+  g_assert_true (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_MOUNTED) ||
+                 g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND));
+  g_free (names);
+  names = listing (f);
+  g_assert_cmpstr (names, ==, expected_listing);
+}
+
+static char *
+store_bytes (const char *store)
+{
+  g_autofree char *video = g_build_filename (store, "a.mp4", NULL);
+  g_autofree char *show = g_build_filename (store, "show", NULL);
+  g_autofree char *video_sum = vs_test_file_checksum (video);
+  g_autofree char *show_sum = vs_test_folder_digest (show);
+
+  return g_strconcat (video_sum, " ", show_sum, NULL);
+}
+
+/* A library folder on a mount, found unmounted (the bare mount point), keeps its rows. The
+ * file system is a tmpfs bind-mounted on the root, so mounting it again brings back the
+ * very same files. */
+static void
+test_root_unmounted (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *store = g_build_filename (f->dir, "store", NULL);
+  g_autofree char *marker = g_build_filename (f->lib, "NOT_MOUNTED", NULL);
+  g_autofree char *hls = g_build_filename (store, "show", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *store_digest = NULL;
+  g_autofree char *after_digest = NULL;
+  g_autofree char *back = NULL;
+  g_autoptr(VsVideoRecord) first = NULL;
+  VsScanSummary s;
+
+  if (!private_mounts)
+    {
+      g_test_skip ("needs a mount namespace of its own (root, or CAP_SYS_ADMIN)");
+      return;
+    }
+  g_assert_cmpint (g_mkdir (store, 0755), ==, 0);
+  if (!try_mount ("vidshelf-test", store, "tmpfs", 0))
+    {
+      g_test_skip ("mounting a tmpfs is not permitted here");
+      return;
+    }
+  {
+    g_autofree char *video = g_build_filename (store, "a.mp4", NULL);
+
+    vs_test_write_file (video, "1", 1);
+  }
+  g_assert_cmpint (g_mkdir (hls, 0755), ==, 0);
+  vs_test_make_hls (hls, "index.m3u8", 2, "4", TRUE);
+  g_assert_true (try_mount (store, f->lib, NULL, MS_BIND));
+
+  s = scan (f);
+  g_assert_cmpuint (s.total, ==, 2);
+  g_assert_cmpuint (s.unavailable, ==, 0);
+  before = listing (f);
+  g_assert_cmpstr (before, ==, "a.mp4|show/index.m3u8");
+  first = lookup (f, "a.mp4");
+  store_digest = store_bytes (store);
+
+  /* Unmounted: an empty folder on the parent's device, then one with a marker file. */
+  g_assert_cmpint (umount2 (f->lib, 0), ==, 0);
+  assert_unavailable (f, before, first->id);
+  vs_test_write_file (marker, "", 0);
+  assert_unavailable (f, before, first->id);
+  g_assert_cmpint (g_unlink (marker), ==, 0);
+
+  /* Mounted again: available, nothing changed. */
+  g_assert_true (try_mount (store, f->lib, NULL, MS_BIND));
+  s = scan (f);
+  g_assert_cmpuint (s.unavailable, ==, 0);
+  g_assert_cmpuint (s.removed, ==, 0);
+  g_assert_cmpuint (s.added, ==, 0);
+  g_assert_cmpuint (s.unchanged, ==, 2);
+  back = listing (f);
+  g_assert_cmpstr (back, ==, before);
+  g_assert_cmpint (vs_database_get_root_available (f->db, f->lib, NULL), ==, 1);
+  after_digest = store_bytes (store);
+  g_assert_cmpstr (after_digest, ==, store_digest);
+
+  g_assert_cmpint (umount2 (f->lib, 0), ==, 0);
+  g_assert_cmpint (umount2 (store, 0), ==, 0);
+}
+
+/* The same rule without mounting: the device the root was scanned on is rewritten. */
+static void
+test_root_device_changed (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsVideoRecord) first = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *a = g_build_filename (f->lib, "a.mp4", NULL);
+  g_autofree char *away = g_build_filename (f->dir, "away.mp4", NULL);
+  gboolean known = FALSE, mount_point = TRUE;
+  guint64 dev = 0;
+  struct stat st;
+  VsScanSummary s;
+
+  touch (f, "a.mp4", "1");
+  scan (f);
+  before = listing (f);
+  first = lookup (f, "a.mp4");
+  g_assert_cmpint (vs_database_get_root_device (f->db, f->lib, &known, &dev, &mount_point,
+                                                &error), ==, 1);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (f->lib, &st), ==, 0);
+  g_assert_true (known);
+  g_assert_cmpuint (dev, ==, (guint64) st.st_dev);
+  g_assert_false (mount_point);
+
+  /* It was a mount point, and is now a plain folder of its parent's file system. */
+  g_assert_true (vs_database_set_root_device (f->db, f->lib, dev, TRUE, NULL));
+  assert_unavailable (f, before, first->id);
+
+  /* Scanned on another device: emptied there, it is taken for not there; with files, the
+   * device number changed (a disk plugged in again) and the scan goes on. */
+  g_assert_true (vs_database_set_root_device (f->db, f->lib, dev + 1, FALSE, NULL));
+  g_assert_cmpint (g_rename (a, away), ==, 0);
+  assert_unavailable (f, before, first->id);
+  g_assert_cmpint (g_rename (away, a), ==, 0);
+  s = scan (f);
+  g_assert_cmpuint (s.unavailable, ==, 0);
+  g_assert_cmpuint (s.unchanged, ==, 1);
+  g_assert_cmpint (vs_database_get_root_available (f->db, f->lib, NULL), ==, 1);
+  g_assert_cmpint (vs_database_get_root_device (f->db, f->lib, &known, &dev, &mount_point,
+                                                NULL), ==, 1);
+  g_assert_cmpuint (dev, ==, (guint64) st.st_dev);
+
+  /* A root that is gone is unavailable too, where any other missing folder fails. */
+  vs_test_rm_rf (f->lib);
+  assert_unavailable (f, before, first->id);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   /* Not G_TEST_OPTION_ISOLATE_DIRS: it empties XDG_DATA_DIRS, and content types by name
    * come from shared-mime-info there. Every test names its own database and folders. */
+  /* Before any thread: the mounts of the tests stay in this process's namespace. */
+  private_mounts = unshare (CLONE_NEWNS) == 0 &&
+                   mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0;
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
@@ -689,6 +906,9 @@ main (int    argc,
   ADD ("/scanner/cancel", test_cancel);
   ADD ("/scanner/async", test_async);
   ADD ("/scanner/nested-roots", test_nested_roots);
+  ADD ("/scanner/merge-temps", test_merge_temps);
+  ADD ("/scanner/root/unmounted", test_root_unmounted);
+  ADD ("/scanner/root/device-changed", test_root_device_changed);
 #undef ADD
 
   return g_test_run ();

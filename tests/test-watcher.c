@@ -502,6 +502,46 @@ test_root_gone (Fixture       *f,
   WAIT_FOR (f, listing_is (f, "sub/a.mp4|sub/b.mp4"));
 }
 
+/* The window's start-up: a scan, then the watcher, on a root that was a mount point and
+ * is now a bare folder (simulated: the root's recorded device says it was mounted). */
+static void
+test_root_unmounted_at_start (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(VsScanner) scanner = vs_scanner_new (f->db);
+  g_autoptr(VsVideoRecord) before = NULL;
+  g_autoptr(VsVideoRecord) after = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *roots[] = { f->lib, NULL };
+  gboolean known, mount_point;
+  guint64 dev;
+  VsScanSummary s;
+
+  touch (f, "sub/a.mp4", "1");
+  g_assert_true (vs_scanner_scan (scanner, roots, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  before = lookup (f, "sub/a.mp4");
+  g_assert_cmpint (vs_database_get_root_device (f->db, f->lib, &known, &dev, &mount_point,
+                                                NULL), ==, 1);
+  g_assert_true (vs_database_set_root_device (f->db, f->lib, dev, TRUE, NULL));
+
+  g_assert_true (vs_scanner_scan (scanner, roots, &s, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (s.unavailable, ==, 1);
+  vs_library_model_set_query (f->model, &(VsVideoQuery) { 0 });
+  vs_library_watcher_add_root (f->watcher, f->lib);
+  WAIT_FOR (f, vs_library_watcher_get_root_state (f->watcher, f->lib) == VS_ROOT_STATE_UNAVAILABLE);
+  g_assert_true (listing_is (f, "sub/a.mp4"));
+  g_assert_cmpint (vs_database_get_root_available (f->db, f->lib, NULL), ==, 0);
+
+  /* Back (as if mounted again): the poll finds it and watches it. */
+  g_assert_true (vs_database_set_root_device (f->db, f->lib, dev, FALSE, NULL));
+  WAIT_FOR (f, vs_library_watcher_get_root_state (f->watcher, f->lib) == VS_ROOT_STATE_WATCHING);
+  g_assert_cmpint (vs_database_get_root_available (f->db, f->lib, NULL), ==, 1);
+  after = lookup (f, "sub/a.mp4");
+  g_assert_cmpint (after->id, ==, before->id);
+}
+
 static void
 write_thumbnail (const char *uri,
                  const char *software)
@@ -571,6 +611,7 @@ main (int    argc,
   ADD ("/watcher/hls-grows", test_hls_grows);
   ADD ("/watcher/budget", test_budget);
   ADD ("/watcher/root-gone", test_root_gone);
+  ADD ("/watcher/root-unmounted-at-start", test_root_unmounted_at_start);
   ADD ("/watcher/thumbnails", test_thumbnails);
 #undef ADD
 

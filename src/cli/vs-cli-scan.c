@@ -66,8 +66,32 @@ vs_cli_run_scan (VsScanner           *scanner,
   return TRUE;
 }
 
+/* The roots among @folders that the scan found unavailable (unmounted, gone): their
+ * videos were kept. */
+static void
+add_unavailable (JsonBuilder  *b,
+                 VsDatabase   *db,
+                 char        **folders)
+{
+  g_auto(GStrv) unavailable = vs_database_dup_unavailable_roots (db, NULL);
+
+  json_builder_set_member_name (b, "unavailable");
+  json_builder_begin_array (b);
+  for (guint i = 0; folders[i] != NULL; i++)
+    {
+      g_autofree char *path = vs_cli_absolute (folders[i]);
+      g_autofree char *display = g_filename_display_name (path);
+
+      if (unavailable != NULL && g_strv_contains ((const char * const *) unavailable, path))
+        json_builder_add_string_value (b, display);
+    }
+  json_builder_end_array (b);
+}
+
 static void
 print_summary (const VsScanSummary *s,
+               VsDatabase          *db,
+               char               **folders,
                gboolean             json)
 {
   if (json)
@@ -90,6 +114,7 @@ print_summary (const VsScanSummary *s,
       json_builder_add_int_value (b, s->folders);
       json_builder_set_member_name (b, "total");
       json_builder_add_int_value (b, s->total);
+      add_unavailable (b, db, folders);
       json_builder_set_member_name (b, "elapsed_ms");
       json_builder_add_int_value (b, s->elapsed_us / 1000);
       json_builder_end_object (b);
@@ -152,10 +177,14 @@ vs_cli_scan (int    argc,
 
   if (!vs_cli_run_scan (scanner, (const char * const *) folders, cancellable, &summary, &error))
     return vs_cli_fail_error (error);
-  print_summary (&summary, json);
+  print_summary (&summary, db, folders, json);
   if (summary.skipped > 0 && !json)
     fprintf (stderr, "vidshelf-cli: %u items skipped (see the warnings above)\n",
              summary.skipped);
+  /* each was named by a warning above */
+  if (summary.unavailable > 0 && !json)
+    fprintf (stderr, "vidshelf-cli: %u library folders unavailable, their videos kept\n",
+             summary.unavailable);
   if (no_probe || g_cancellable_is_cancelled (cancellable))
     return VS_CLI_OK;
 

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vs-database-private.h"
 #include "vs-path.h"
@@ -96,6 +97,12 @@ static const char * const migrations[] = {
   "  position_ms INTEGER NOT NULL,"
   "  updated_ns INTEGER NOT NULL);"
   "CREATE INDEX playback_updated ON playback(updated_ns);",
+
+  /* 7 → 8: the device each root was last scanned on and whether it was a mount point
+   * there, so an unmounted one (an empty folder on its parent's device) is told from an
+   * emptied one; NULL until the next scan */
+  "ALTER TABLE roots ADD COLUMN dev INTEGER;"
+  "ALTER TABLE roots ADD COLUMN mount_point INTEGER;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VS_DATABASE_SCHEMA_VERSION);
@@ -534,13 +541,21 @@ ensure_parent_folder (const char  *path,
   return TRUE;
 }
 
+/* The oldest schema a reader can query as it is, when the library cannot be upgraded
+ * (read-only): raise it when a migration changes what readers select. */
+#define READ_ONLY_MIN_SCHEMA 7
+
+/* @immutable: a reader of a library on read-only media. SQLite then reads the file without
+ * locks or the -shm file, which WAL readers need and cannot create there. */
 static VsDatabase *
 open_connection (const char      *path,
                  VsDatabaseMode   mode,
                  int              target_version,
+                 gboolean         immutable,
                  GError         **error)
 {
   g_autoptr(VsDatabase) self = g_object_new (VS_TYPE_DATABASE, "path", path, NULL);
+  g_autofree char *uri = NULL;
   /* NOMUTEX: every use of the connection already holds self->lock. */
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
   int rc;
@@ -565,7 +580,16 @@ open_connection (const char      *path,
       flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     }
 
-  rc = sqlite3_open_v2 (path, &self->db, flags, NULL);
+  if (immutable)
+    {
+      g_autofree char *file_uri = g_filename_to_uri (path, NULL, error);
+
+      if (file_uri == NULL)
+        return NULL;
+      uri = g_strconcat (file_uri, "?immutable=1", NULL);
+      flags |= SQLITE_OPEN_URI;
+    }
+  rc = sqlite3_open_v2 (uri != NULL ? uri : path, &self->db, flags, NULL);
   if (rc != SQLITE_OK)
     {
       _vs_database_set_error (self, error, rc, "opening");
@@ -587,11 +611,21 @@ open_connection (const char      *path,
           !_vs_database_exec (self, sort_indices_sql, error))
         return NULL;
     }
-  else if (self->schema_version < VS_DATABASE_SCHEMA_VERSION)
+  else if (immutable && self->schema_version < READ_ONLY_MIN_SCHEMA)
+    {
+      g_autofree char *name = g_filename_display_name (path);
+
+      g_set_error (error, VS_DATABASE_ERROR, VS_DATABASE_ERROR_READ_ONLY,
+                   "Library database “%s” was made by an older Vidshelf and is on a "
+                   "read-only file system, where it cannot be upgraded", name);
+      return NULL;
+    }
+  else if (!immutable && self->schema_version < VS_DATABASE_SCHEMA_VERSION)
     {
       /* An older library: upgrade it through a short-lived writer, then read. */
       g_autoptr(VsDatabase) writer = open_connection (path, VS_DATABASE_MODE_WRITER,
-                                                      VS_DATABASE_SCHEMA_VERSION, error);
+                                                      VS_DATABASE_SCHEMA_VERSION, FALSE,
+                                                      error);
       if (writer == NULL)
         return NULL;
       self->schema_version = writer->schema_version;
@@ -599,15 +633,54 @@ open_connection (const char      *path,
   return g_steal_pointer (&self);
 }
 
+static gboolean in_read_only_place (const char *path);
+
 VsDatabase *
 vs_database_open (const char      *path,
                   VsDatabaseMode   mode,
                   GError         **error)
 {
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GError) ro_error = NULL;
+  VsDatabase *self;
+
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return open_connection (path, mode, VS_DATABASE_SCHEMA_VERSION, error);
+  self = open_connection (path, mode, VS_DATABASE_SCHEMA_VERSION, FALSE, &local_error);
+  if (self != NULL)
+    return self;
+  if (mode != VS_DATABASE_MODE_READER || !in_read_only_place (path) ||
+      g_error_matches (local_error, VS_DATABASE_ERROR, VS_DATABASE_ERROR_NOT_FOUND) ||
+      g_error_matches (local_error, VS_DATABASE_ERROR, VS_DATABASE_ERROR_NOT_A_DATABASE) ||
+      g_error_matches (local_error, VS_DATABASE_ERROR, VS_DATABASE_ERROR_TOO_NEW))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  /* Nobody can be writing a library where its folder cannot be written: read it as it is
+   * (a WAL reader needs the -shm file, which cannot be created there). */
+  g_debug ("%s: %s; reading it as immutable", path, local_error->message);
+  self = open_connection (path, mode, VS_DATABASE_SCHEMA_VERSION, TRUE, &ro_error);
+  if (self == NULL)
+    {
+      g_autofree char *name = g_filename_display_name (path);
+
+      g_set_error (error, ro_error->domain, ro_error->code,
+                   "Library database “%s” is in a read-only place and cannot be read there "
+                   "(%s)", name, ro_error->message);
+    }
+  return self;
+}
+
+/* Where a reader's -shm file cannot be created: a read-only file system or folder. */
+static gboolean
+in_read_only_place (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  return access (dir, W_OK) != 0 || access (path, W_OK) != 0;
 }
 
 VsDatabase *
@@ -615,7 +688,7 @@ _vs_database_open_at_version (const char  *path,
                               int          version,
                               GError     **error)
 {
-  return open_connection (path, VS_DATABASE_MODE_WRITER, version, error);
+  return open_connection (path, VS_DATABASE_MODE_WRITER, version, FALSE, error);
 }
 
 const char *
@@ -964,6 +1037,110 @@ vs_database_get_root_available (VsDatabase  *self,
                   path, error);
   g_rec_mutex_unlock (&self->lock);
   return id < 0 ? -1 : id > 0;
+}
+
+gboolean
+vs_database_set_root_device (VsDatabase  *self,
+                             const char  *path,
+                             guint64      dev,
+                             gboolean     mount_point,
+                             GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean ok;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  g_rec_mutex_lock (&self->lock);
+  stmt = _vs_database_prepare (self, "UPDATE roots SET dev = ?2, mount_point = ?3 WHERE path = ?1",
+                               error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      _vs_bind_path (stmt, 1, path);
+      sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) dev);
+      sqlite3_bind_int (stmt, 3, mount_point ? 1 : 0);
+      ok = _vs_database_step_done (self, stmt, "saving a folder's device", error);
+    }
+  g_rec_mutex_unlock (&self->lock);
+  return ok;
+}
+
+int
+vs_database_get_root_device (VsDatabase  *self,
+                             const char  *path,
+                             gboolean    *out_known,
+                             guint64     *out_dev,
+                             gboolean    *out_mount_point,
+                             GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int result = -1;
+  int rc;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), -1);
+  g_return_val_if_fail (path != NULL, -1);
+
+  *out_known = FALSE;
+  *out_dev = 0;
+  *out_mount_point = FALSE;
+  g_rec_mutex_lock (&self->lock);
+  stmt = _vs_database_prepare (self, "SELECT dev, mount_point FROM roots WHERE path = ?1", error);
+  if (stmt != NULL)
+    {
+      _vs_bind_path (stmt, 1, path);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          result = 1;
+          *out_known = sqlite3_column_type (stmt, 0) != SQLITE_NULL;
+          *out_dev = (guint64) sqlite3_column_int64 (stmt, 0);
+          *out_mount_point = sqlite3_column_int (stmt, 1) != 0;
+        }
+      else if (rc == SQLITE_DONE)
+        result = 0;
+      else
+        _vs_database_set_error (self, error, rc, "reading a folder's device");
+      sqlite3_reset (stmt);
+    }
+  g_rec_mutex_unlock (&self->lock);
+  return result;
+}
+
+GStrv
+vs_database_dup_unavailable_roots (VsDatabase  *self,
+                                   GError     **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), NULL);
+
+  g_rec_mutex_lock (&self->lock);
+  stmt = _vs_database_prepare (self, "SELECT path FROM roots WHERE unavailable_ns IS NOT NULL "
+                                     "ORDER BY path", error);
+  if (stmt == NULL)
+    {
+      g_rec_mutex_unlock (&self->lock);
+      return NULL;
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autofree char *path = _vs_column_path (stmt, 0);
+
+      g_strv_builder_add (builder, path);
+    }
+  sqlite3_reset (stmt);
+  g_rec_mutex_unlock (&self->lock);
+
+  if (rc != SQLITE_DONE)
+    {
+      _vs_database_set_error (self, error, rc, "listing folders");
+      return NULL;
+    }
+  return g_strv_builder_end (builder);
 }
 
 /* Folders ---------------------------------------------------------------- */

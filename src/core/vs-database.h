@@ -7,7 +7,7 @@
 
 G_BEGIN_DECLS
 
-#define VS_DATABASE_SCHEMA_VERSION 7
+#define VS_DATABASE_SCHEMA_VERSION 8
 
 #define VS_DATABASE_ERROR (vs_database_error_quark ())
 
@@ -104,6 +104,23 @@ gboolean    vs_database_set_root_available (VsDatabase  *self,
 int         vs_database_get_root_available (VsDatabase  *self,
                                             const char  *path,
                                             GError     **error);
+/* The roots marked unavailable, by path. */
+GStrv       vs_database_dup_unavailable_roots (VsDatabase  *self,
+                                               GError     **error);
+/* Where root @path was last scanned whole: its device (st_dev) and whether it was a mount
+ * point. */
+gboolean    vs_database_set_root_device (VsDatabase  *self,
+                                         const char  *path,
+                                         guint64      dev,
+                                         gboolean     mount_point,
+                                         GError     **error);
+/* 1 when @path is a root (*out_known: a device was recorded), 0 when not, -1 on error. */
+int         vs_database_get_root_device (VsDatabase  *self,
+                                         const char  *path,
+                                         gboolean    *out_known,
+                                         guint64     *out_dev,
+                                         gboolean    *out_mount_point,
+                                         GError     **error);
 
 /* Folders: every indexed directory has a row; deleting one deletes what is below it. */
 gint64      vs_database_lookup_folder (VsDatabase  *self,

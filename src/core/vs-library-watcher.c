@@ -467,7 +467,8 @@ rescan (Batch        *batch,
                          batch->changes, NULL, cancellable, &error))
     g_ptr_array_add (batch->rescanned, g_strdup (folder));
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
-           !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+           !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) &&
+           !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_MOUNTED))
     g_warning ("Cannot rescan: %s", error->message);
 }
 
@@ -479,9 +480,11 @@ run_root_job (Batch        *batch,
   VsDatabase *db = vs_scanner_get_database (batch->scanner);
   struct stat st;
 
-  /* Another device there (an empty mount point left by an unmount) is not the root. */
+  /* Another device there (an empty mount point left by an unmount) is not the root; nor,
+   * from the first look on, one the last scan found mounted (the scanner's rule). */
   job->exists = g_stat (job->path, &st) == 0 && S_ISDIR (st.st_mode) &&
-                (job->dev == 0 || st.st_dev == job->dev);
+                (job->dev == 0 || st.st_dev == job->dev) &&
+                vs_scanner_check_root (batch->scanner, job->path, NULL);
   if (!job->exists)
     {
       vs_database_set_root_available (db, job->path, FALSE, NULL);

@@ -20,6 +20,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "vs-hls-merge.h"
 #include "vs-playlist.h"
 #include "vs-scanner.h"
 #include "vs-path.h"
@@ -28,6 +29,9 @@
  * progress and other writers are never held back for long. */
 #define BATCH_CHANGES 20000
 #define BATCH_USEC    (500 * G_TIME_SPAN_MILLISECOND)
+
+/* The name a merge gives its temporary file: ".<output>" TEMP_SUFFIX (vs-hls-merge.c). */
+#define MERGE_TEMP_SUFFIX ".vidshelf-merge"
 
 struct _VsScanner
 {
@@ -530,7 +534,8 @@ clear_entry (gpointer data)
 /* Reads a folder's visible names, sorted: deterministic order, and rows inserted in path
  * order fill the index's B-trees sequentially. Takes ownership of @dirfd's DIR. */
 static GArray *
-list_folder (DIR *dir)
+list_folder (DIR      *dir,
+             gboolean *has_merge_temp)
 {
   GArray *entries = g_array_new (FALSE, FALSE, sizeof (Entry));
   struct dirent *d;
@@ -541,7 +546,10 @@ list_folder (DIR *dir)
       Entry e;
 
       if (d->d_name[0] == '.')
-        continue;   /* hidden, and . and .. */
+        {
+          *has_merge_temp |= g_str_has_suffix (d->d_name, MERGE_TEMP_SUFFIX);
+          continue;   /* hidden, and . and .. */
+        }
       e.name = g_strdup (d->d_name);
       e.type = d->d_type;
       g_array_append_val (entries, e);
@@ -765,6 +773,7 @@ scan_folder (ScanContext *ctx,
   g_autoptr(GPtrArray) claims = g_ptr_array_new_with_free_func (NULL);
   g_autoptr(GPtrArray) subdirs = g_ptr_array_new ();
   gboolean known = g_hash_table_contains (ctx->db_folders, path);
+  gboolean has_merge_temp = FALSE;
   gint64 folder_id;
   DIR *dir;
 
@@ -782,7 +791,7 @@ scan_folder (ScanContext *ctx,
       return;
     }
   errno = 0;
-  entries = list_folder (dir);
+  entries = list_folder (dir, &has_merge_temp);
   if (errno != 0)
     {
       g_ptr_array_add (ctx->kept_prefixes, g_strdup (path));
@@ -790,6 +799,11 @@ scan_folder (ScanContext *ctx,
       closedir (dir);
       return;
     }
+
+  /* A killed merge leaves an output-sized hidden file: the folder is swept only when one
+   * is there (the sweep keeps a live merge's, which holds its lock). */
+  if (has_merge_temp)
+    vs_hls_merge_sweep_stale_temps (path);
 
   folder_id = folder_id_for (ctx, path, parent_id);
   if (folder_id <= 0)
@@ -975,13 +989,136 @@ dup_folder_and_children (VsDatabase  *db,
   return g_steal_pointer (&folders);
 }
 
+/* Roots ------------------------------------------------------------------ */
+
+static gboolean
+is_mount_point (const char *path,
+                int         fd,
+                dev_t       dev)
+{
+  g_autofree char *parent = g_path_get_dirname (path);
+  struct statx stx;
+  struct stat pst;
+
+  if (statx (fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx) == 0 &&
+      (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
+    return (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
+  /* Kernels before 5.8: a mount (but not a bind mount) has a device of its own. */
+  return g_str_equal (parent, path) || stat (parent, &pst) != 0 || pst.st_dev != dev;
+}
+
+static gboolean
+is_empty_folder (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+
+  /* g_dir_read_name() skips . and .. and nothing else: a hidden file is content */
+  return dir != NULL && g_dir_read_name (dir) == NULL;
+}
+
+/* The rule of vs_scanner_check_root(), on an open root: 1 available, 0 not (@error says
+ * why), -1 a database error. */
+static int
+check_root_fd (VsDatabase  *db,
+               const char  *root,
+               int          fd,
+               int          open_errno,
+               gboolean    *out_mount_point,
+               GError     **error)
+{
+  g_autofree char *name = g_filename_display_name (root);
+  gboolean known = FALSE, was_mount = FALSE, is_mount;
+  guint64 dev = 0;
+  struct stat st;
+  int is_root;
+
+  if (fd < 0 || fstat (fd, &st) != 0)
+    {
+      int saved_errno = fd < 0 ? open_errno : errno;
+
+      is_root = vs_database_get_root_device (db, root, &known, &dev, &was_mount, error);
+      if (is_root < 0)
+        return -1;
+      if (is_root > 0 && (saved_errno == ENOENT || saved_errno == ENOTDIR))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_MOUNTED,
+                       "Library folder “%s” is unavailable: it is gone", name);
+          return 0;
+        }
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "Cannot read folder “%s”: %s", name, g_strerror (saved_errno));
+      return -1;
+    }
+
+  is_mount = is_mount_point (root, fd, st.st_dev);
+  if (out_mount_point != NULL)
+    *out_mount_point = is_mount;
+  is_root = vs_database_get_root_device (db, root, &known, &dev, &was_mount, error);
+  if (is_root < 0)
+    return -1;
+  if (is_root == 0 || !known)
+    return 1;
+  /* What an unmount leaves: the bare folder the file system was mounted on. A mount
+   * point kept empty on purpose, or a marker file in it, must not empty the library. */
+  if (was_mount && !is_mount)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_MOUNTED,
+                   "Library folder “%s” is unavailable: it was a mount point and nothing "
+                   "is mounted there now", name);
+      return 0;
+    }
+  /* Device numbers of removable disks change between plugs: only an empty folder on
+   * another device is taken for one that is not there. */
+  if ((guint64) st.st_dev != dev && is_empty_folder (root))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_MOUNTED,
+                   "Library folder “%s” is unavailable: it is an empty folder on another "
+                   "device than the one it was scanned on", name);
+      return 0;
+    }
+  return 1;
+}
+
+gboolean
+vs_scanner_check_root (VsScanner   *self,
+                       const char  *root,
+                       GError     **error)
+{
+  int fd;
+  int ok;
+
+  g_return_val_if_fail (VS_IS_SCANNER (self), FALSE);
+  g_return_val_if_fail (root != NULL && g_path_is_absolute (root), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  fd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  ok = check_root_fd (self->database, root, fd, errno, NULL, error);
+  if (fd >= 0)
+    close (fd);
+  return ok > 0;
+}
+
+/* An unavailable root: its rows stay, marked, and the caller hears of it. */
+static void
+keep_unavailable_root (ScanContext *ctx,
+                       const char  *root,
+                       GError      *reason)
+{
+  g_warning ("%s; its videos are kept", reason->message);
+  ctx->summary.unavailable++;
+  vs_database_set_root_available (ctx->db, root, FALSE, &ctx->error);
+}
+
 static gboolean
 scan_root (ScanContext *ctx,
            const char  *root)
 {
   g_autofree char *parent = g_path_get_dirname (root);
+  g_autoptr(GError) reason = NULL;
+  gboolean mount_point = FALSE;
   gint64 parent_id;
   struct stat st;
+  int available;
   int fd;
 
   if (!vs_database_add_root (ctx->db, root, &ctx->root_id, &ctx->error))
@@ -999,17 +1136,20 @@ scan_root (ScanContext *ctx,
   parent_id = vs_database_lookup_folder (ctx->db, parent, NULL);
 
   fd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0 || fstat (fd, &st) != 0)
+  available = check_root_fd (ctx->db, root, fd, errno, &mount_point, &reason);
+  if (available <= 0)
     {
-      int saved_errno = errno;
-      g_autofree char *name = g_filename_display_name (root);
-
       if (fd >= 0)
         close (fd);
-      g_set_error (&ctx->error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot read folder “%s”: %s", name, g_strerror (saved_errno));
-      return FALSE;
+      if (available < 0)
+        {
+          g_propagate_error (&ctx->error, g_steal_pointer (&reason));
+          return FALSE;
+        }
+      keep_unavailable_root (ctx, root, reason);
+      return ctx->error == NULL;
     }
+  fstat (fd, &st);   /* check_root_fd() succeeded on it */
 
   if (!vs_database_begin (ctx->db, &ctx->error))
     {
@@ -1041,6 +1181,12 @@ scan_root (ScanContext *ctx,
       if (ctx->error == NULL)
         vs_database_set_root_scanned (ctx->db, ctx->root_id, g_get_real_time () * 1000,
                                       &ctx->error);
+      /* What the next scan compares with (no-ops when @root is not a root itself). */
+      if (ctx->error == NULL)
+        vs_database_set_root_device (ctx->db, root, (guint64) st.st_dev, mount_point,
+                                     &ctx->error);
+      if (ctx->error == NULL)
+        vs_database_set_root_available (ctx->db, root, TRUE, &ctx->error);
     }
 
   if (ctx->error != NULL)
@@ -1058,7 +1204,8 @@ scan_root (ScanContext *ctx,
 }
 
 static char **
-check_folders (const char * const  *folders,
+check_folders (VsDatabase          *db,
+               const char * const  *folders,
                GError             **error)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
@@ -1067,8 +1214,13 @@ check_folders (const char * const  *folders,
   for (guint i = 0; folders[i] != NULL; i++)
     {
       g_autofree char *path = g_canonicalize_filename (folders[i], cwd);
+      gboolean known, mount_point;
+      guint64 dev;
 
-      if (!g_file_test (path, G_FILE_TEST_IS_DIR))
+      /* A root that is gone is scanned as unavailable: its rows stay */
+      if (!g_file_test (path, G_FILE_TEST_IS_DIR) &&
+          (g_file_test (path, G_FILE_TEST_EXISTS) ||
+           vs_database_get_root_device (db, path, &known, &dev, &mount_point, NULL) != 1))
         {
           g_autofree char *name = g_filename_display_name (folders[i]);
           gboolean exists = g_file_test (path, G_FILE_TEST_EXISTS);
@@ -1176,7 +1328,7 @@ vs_scanner_scan (VsScanner           *self,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  roots = check_folders (folders, error);
+  roots = check_folders (self->database, folders, error);
   if (roots == NULL)
     return FALSE;
   return run_scan (self, roots, FALSE, NULL, out_summary, progress_func, user_data,
@@ -1194,6 +1346,8 @@ vs_scanner_rescan (VsScanner      *self,
 {
   char *roots[] = { (char *) folder, NULL };
   g_autoptr(GPtrArray) scratch = NULL;
+  VsScanSummary summary = { 0 };
+  gboolean ok;
 
   g_return_val_if_fail (VS_IS_SCANNER (self), FALSE);
   g_return_val_if_fail (folder != NULL && g_path_is_absolute (folder), FALSE);
@@ -1209,8 +1363,19 @@ vs_scanner_rescan (VsScanner      *self,
     }
   if (changes == NULL)
     changes = scratch = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_scan_change_free);
-  return run_scan (self, roots, (flags & VS_RESCAN_SHALLOW) != 0, changes, out_summary, NULL,
-                   NULL, cancellable, error);
+  ok = run_scan (self, roots, (flags & VS_RESCAN_SHALLOW) != 0, changes, &summary, NULL, NULL,
+                 cancellable, error);
+  if (out_summary != NULL)
+    *out_summary = summary;
+  if (ok && summary.unavailable > 0)
+    {
+      g_autofree char *name = g_filename_display_name (folder);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_MOUNTED,
+                   "Library folder “%s” is unavailable", name);
+      return FALSE;
+    }
+  return ok;
 }
 
 /* Async ------------------------------------------------------------------ */
@@ -1268,6 +1433,7 @@ forward_progress (const VsScanProgress *progress,
   ScanTaskData *td = g_task_get_task_data (task);
   gint64 now = g_get_monotonic_time ();
   ProgressIdle *idle;
+  GSource *source;
 
   if (now - td->last_progress < 100 * G_TIME_SPAN_MILLISECOND)
     return;
@@ -1277,8 +1443,13 @@ forward_progress (const VsScanProgress *progress,
   idle->folders_done = progress->folders_done;
   idle->videos_seen = progress->videos_seen;
   idle->changes = progress->changes;
-  g_main_context_invoke_full (td->context, G_PRIORITY_DEFAULT, emit_progress, idle,
-                              progress_idle_free);
+  /* Not g_main_context_invoke(): it runs the callback right here when this thread can
+   * acquire the context (the caller between two iterations). */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, emit_progress, idle, progress_idle_free);
+  g_source_attach (source, td->context);
+  g_source_unref (source);
 }
 
 static void

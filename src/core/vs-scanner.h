@@ -16,6 +16,7 @@ typedef struct
   guint  skipped;     /* unreadable folders, broken links, vanished files, bad playlists */
   guint  folders;     /* folders walked */
   guint  hls;         /* HLS items seen */
+  guint  unavailable; /* roots found unmounted or gone: their rows were kept */
   gint64 total;       /* videos indexed under the scanned folders afterwards */
   gint64 elapsed_us;
 } VsScanSummary;
@@ -75,7 +76,10 @@ void        vs_scanner_set_max_depth  (VsScanner  *self,
                                        int         max_depth);
 
 /* Scans @folders (each becomes or joins a library root) on the calling thread. Fails
- * before changing anything when a folder is missing or not a directory. */
+ * before changing anything when a folder is missing or not a directory, unless it is a
+ * library root: an unavailable root (see vs_scanner_check_root()) keeps its rows, is
+ * marked unavailable in the database and counted in the summary, and the others are
+ * scanned. */
 gboolean    vs_scanner_scan           (VsScanner           *self,
                                        const char * const  *folders,
                                        VsScanSummary       *out_summary,
@@ -105,6 +109,14 @@ gboolean    vs_scanner_rescan         (VsScanner           *self,
                                        GPtrArray           *changes,
                                        VsScanSummary       *out_summary,
                                        GCancellable        *cancellable,
+                                       GError             **error);
+
+/* Whether library root @root can be scanned. FALSE with G_IO_ERROR_NOT_MOUNTED when it
+ * is unavailable, so its rows must stay: it was a mount point and no longer is, or it is an
+ * empty folder on another device than the one it was scanned on, or it is gone. A folder
+ * that is not a root, or was never scanned, is available when it exists. */
+gboolean    vs_scanner_check_root     (VsScanner           *self,
+                                       const char          *root,
                                        GError             **error);
 
 /* Whether a file name is a video to index (HLS playlists are handled separately). */
