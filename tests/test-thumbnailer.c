@@ -677,6 +677,59 @@ test_generate_output (void)
   vs_test_rm_rf (dir);
 }
 
+/* An output is never the video itself, by any name; an existing one is kept without
+ * replace. Checked where the file is renamed into place, whoever asked. */
+static void
+test_generate_output_guard (void)
+{
+  g_autoptr(VsThumbnailer) thumbnailer = NULL;
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *video = g_build_filename (dir, "v.mp4", NULL);
+  g_autofree char *alias = g_build_filename (dir, "alias.mp4", NULL);
+  g_autofree char *other = g_build_filename (dir, "other.png", NULL);
+  g_autofree char *sum = NULL, *after = NULL, *listing = NULL;
+  const char *outputs[] = { video, alias };
+
+  if (!vs_test_media_require (mp4_elements))
+    {
+      vs_test_rm_rf (dir);
+      return;
+    }
+  copy_file (media ("smpte.mp4"), video);
+  g_assert_cmpint (symlink ("v.mp4", alias), ==, 0);
+  vs_test_write_file (other, "keep", -1);
+  sum = vs_test_file_checksum (video);
+  thumbnailer = vs_thumbnailer_new (0);
+  for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *written = vs_thumbnailer_generate_full (thumbnailer, video,
+                                                               VS_THUMBNAIL_SIZE_NORMAL,
+                                                               outputs[i], TRUE, NULL, &error);
+
+      g_assert_null (written);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+      g_clear_pointer (&after, g_free);
+      after = vs_test_file_checksum (video);
+      g_assert_cmpstr (after, ==, sum);
+    }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *written = vs_thumbnailer_generate_full (thumbnailer, video,
+                                                             VS_THUMBNAIL_SIZE_NORMAL, other,
+                                                             FALSE, NULL, &error);
+    g_autofree char *contents = NULL;
+
+    g_assert_null (written);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+    g_assert_true (g_file_get_contents (other, &contents, NULL, NULL));
+    g_assert_cmpstr (contents, ==, "keep");
+  }
+  listing = vs_test_list_folder (dir);
+  g_assert_cmpstr (listing, ==, "alias.mp4 other.png v.mp4");
+  vs_test_rm_rf (dir);
+}
+
 /* Several thumbnailers, one per thread, at the same time. */
 static gpointer
 thread_func (gpointer data)
@@ -1557,6 +1610,7 @@ main (int    argc,
   g_test_add_func ("/thumbnailer/generate/hls-byterange", test_generate_hls_byterange);
   g_test_add_func ("/thumbnailer/generate/long-gop", test_generate_long_gop);
   g_test_add_func ("/thumbnailer/generate/output", test_generate_output);
+  g_test_add_func ("/thumbnailer/generate/output-guard", test_generate_output_guard);
   g_test_add_func ("/thumbnailer/generate/threads", test_generate_threads);
   g_test_add_func ("/thumbnailer/fail/random", test_fail_random);
   g_test_add_func ("/thumbnailer/fail/empty", test_fail_empty);

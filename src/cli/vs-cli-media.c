@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <stdio.h>
 
 #include "vs-cli.h"
@@ -210,6 +211,34 @@ vs_cli_probe (int    argc,
   return report_failures (batch);
 }
 
+/* An existing --output is replaced only with --force, and never when it is one of the
+ * inputs: decided by device and inode, so a symlink, a hard link or another spelling of
+ * the input's name is caught too. The write checks both again when it renames. */
+static int
+check_output (const char  *output,
+              char       **paths,
+              gboolean     force)
+{
+  g_autofree char *display = g_filename_display_name (output);
+  GStatBuf out_st;
+
+  if (g_lstat (output, &out_st) != 0)
+    return VS_CLI_OK;
+  /* Where a symlink leads, as the input is followed when it is read. */
+  if (g_stat (output, &out_st) == 0)
+    for (guint i = 0; paths[i] != NULL; i++)
+      {
+        GStatBuf in_st;
+
+        if (g_stat (paths[i], &in_st) == 0 && in_st.st_dev == out_st.st_dev &&
+            in_st.st_ino == out_st.st_ino)
+          return vs_cli_fail ("“%s” is the video itself: not writing over it", display);
+      }
+  if (!force)
+    return vs_cli_fail ("“%s” already exists (use --force to replace it)", display);
+  return VS_CLI_OK;
+}
+
 int
 vs_cli_thumbnail (int    argc,
                   char **argv)
@@ -219,11 +248,14 @@ vs_cli_thumbnail (int    argc,
   g_autofree char *output = NULL;
   g_autofree char *output_path = NULL;
   int jobs = 0;
+  gboolean force = FALSE;
   const GOptionEntry entries[] = {
     { "size", 's', 0, G_OPTION_ARG_STRING, &size_name,
       "normal (128), large (256, default), x-large (512) or xx-large (1024)", "SIZE" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the PNG here, not to the cache",
       "FILE" },
+    { "force", 'f', 0, G_OPTION_ARG_NONE, &force,
+      "Replace an existing --output file (never the video itself)", NULL },
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Files decoded at once (default: one per core)", "N" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, "PATH…" },
     { NULL }
@@ -244,11 +276,17 @@ vs_cli_thumbnail (int    argc,
     return vs_cli_usage (context, "unknown size “%s”", size_name);
   if (output != NULL && paths[1] != NULL)
     return vs_cli_usage (context, "--output takes a single file");
+  if (force && output == NULL)
+    return vs_cli_usage (context, "--force goes with --output");
   if (jobs < 0)
     return vs_cli_usage (context, "--jobs must be positive");
 
   if (output != NULL)
-    output_path = vs_cli_absolute (output);
+    {
+      output_path = vs_cli_absolute (output);
+      if ((status = check_output (output_path, paths, force)) != VS_CLI_OK)
+        return status;
+    }
   service = vs_media_service_new ((guint) jobs, 0);
   batch = batch_new (paths);
   for (guint i = 0; i < batch->items->len; i++)
@@ -257,8 +295,9 @@ vs_cli_thumbnail (int    argc,
 
       p->batch = batch;
       p->item = g_ptr_array_index (batch->items, i);
-      vs_media_service_thumbnail_async (service, p->item->path, size, output_path,
-                                        VS_JOB_PRIORITY_VISIBLE, cancellable, on_thumbnailed, p);
+      vs_media_service_thumbnail_full_async (service, p->item->path, size, output_path, force,
+                                             VS_JOB_PRIORITY_VISIBLE, cancellable,
+                                             on_thumbnailed, p);
     }
   vs_cli_wait (cancellable, &batch->all_done);
 
