@@ -1829,8 +1829,7 @@ sweep_one (int         dir_fd,
   if (fd < 0)
     return FALSE;
   if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode) && flock (fd, LOCK_EX | LOCK_NB) == 0 &&
-      fstatat (dir_fd, name, &path_st, AT_SYMLINK_NOFOLLOW) == 0 &&
-      st.st_dev == path_st.st_dev && st.st_ino == path_st.st_ino)
+      fstatat (dir_fd, name, &path_st, AT_SYMLINK_NOFOLLOW) == 0 && same_file (&st, &path_st))
     removed = unlinkat (dir_fd, name, 0) == 0;
   close (fd);
   if (removed)
@@ -1841,10 +1840,10 @@ sweep_one (int         dir_fd,
 guint
 vs_hls_merge_sweep_stale_temps (const char *dir)
 {
-  DIR *d;
+  DIR *d = NULL;
   struct dirent *entry;
   guint removed = 0;
-  int dir_fd;
+  int dir_fd, list_fd;
 
   g_return_val_if_fail (dir != NULL, 0);
 
@@ -1852,7 +1851,9 @@ vs_hls_merge_sweep_stale_temps (const char *dir)
   if (dir_fd < 0)
     return 0;
   /* fdopendir() takes its descriptor; the other one names the entries */
-  d = fdopendir (dup (dir_fd));
+  list_fd = fcntl (dir_fd, F_DUPFD_CLOEXEC, 0);
+  if (list_fd >= 0 && (d = fdopendir (list_fd)) == NULL)
+    close (list_fd);
   while (d != NULL && (entry = readdir (d)) != NULL)
     if (is_temp_name (entry->d_name) && sweep_one (dir_fd, entry->d_name))
       removed++;
