@@ -4,6 +4,7 @@
 set -eu
 
 # inotify-tools: the peer of tests/bench/bench-watch.sh
+# xdotool: real pointer and key events (XTEST) for the UI tests
 packages="
   meson ninja-build pkg-config gcc gettext
   libglib2.0-dev libgtk-4-dev libadwaita-1-dev libsqlite3-dev libjson-glib-dev
@@ -13,7 +14,7 @@ packages="
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   gstreamer1.0-libav gstreamer1.0-plugins-ugly gstreamer1.0-tools
   gstreamer1.0-plugins-base-apps
-  xvfb xauth dbus-x11 adwaita-icon-theme
+  xvfb xauth dbus-x11 adwaita-icon-theme xdotool
   valgrind clang libclang-rt-14-dev
   inotify-tools
 "

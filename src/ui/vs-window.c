@@ -20,6 +20,7 @@
 #include "vs-sidebar.h"
 #include "vs-texture-cache.h"
 #include "vs-toast.h"
+#include "vs-trash.h"
 #include "vs-video-cell.h"
 #include "vs-window.h"
 
@@ -66,6 +67,8 @@ struct _VsWindow
   GCancellable         *scan_cancellable;  /* the running scan */
   VsVideo              *menu_video;        /* what the context menu acts on */
   guint                 menu_position;     /* and where it is in the view */
+  GHashTable           *trashed;           /* undo: serial → VsTrash, the newest few */
+  guint                 trash_serial;
 
   guint                 refresh_id;
   guint                 rest_id;           /* the view came to rest: trim caches */
@@ -792,30 +795,158 @@ scan_pending_folders (VsWindow *self)
 
 /* Cells ------------------------------------------------------------------ */
 
+/* GTK 4.8 emits ::closed before the chosen item's action is activated: unparented at
+ * once, the popover would lose the window's actions and the menu would do nothing. */
+static gboolean
+unparent_popover_idle (gpointer data)
+{
+  GtkWidget *popover = data;
+
+  if (gtk_widget_get_parent (popover) != NULL)
+    gtk_widget_unparent (popover);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_popover_closed (GtkWidget *popover)
+{
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, unparent_popover_idle, g_object_ref (popover),
+                   g_object_unref);
+}
+
+/* The context menu and the keyboard act on this cell's video. */
+static gboolean
+set_menu_target (VsWindow  *self,
+                 GtkWidget *cell)
+{
+  GtkListItem *item = g_object_get_data (G_OBJECT (cell), "vs-list-item");
+  VsVideo *video = vs_video_cell_get_video (VS_VIDEO_CELL (cell));
+
+  if (item == NULL || video == NULL || vs_video_get_loading (video))
+    return FALSE;
+  g_set_object (&self->menu_video, video);
+  self->menu_position = gtk_list_item_get_position (item);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.merge", vs_video_get_is_hls (video));
+  return TRUE;
+}
+
+static void
+popup_menu (VsWindow  *self,
+            GtkWidget *cell,
+            double     x,
+            double     y)
+{
+  GtkSelectionModel *selection = gtk_grid_view_get_model (self->grid);
+  GtkWidget *popover;
+
+  if (!set_menu_target (self, cell))
+    return;
+  /* as in Files: the item the menu is for is the selected one */
+  gtk_selection_model_select_item (selection, self->menu_position, TRUE);
+  popover = gtk_popover_menu_new_from_model (self->item_menu);
+  gtk_widget_set_parent (popover, cell);
+  gtk_popover_set_pointing_to (GTK_POPOVER (popover), &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+  gtk_popover_set_has_arrow (GTK_POPOVER (popover), FALSE);
+  gtk_widget_set_halign (popover, GTK_ALIGN_START);
+  g_signal_connect (popover, "closed", G_CALLBACK (on_popover_closed), NULL);
+  gtk_popover_popup (GTK_POPOVER (popover));
+}
+
 static void
 on_cell_menu (GtkGestureClick *gesture,
               int              n_press,
               double           x,
               double           y,
-              GtkListItem     *item)
+              gpointer         user_data)
 {
   GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
-  VsWindow *self = VS_WINDOW (gtk_widget_get_root (cell));
-  VsVideo *video = vs_video_cell_get_video (VS_VIDEO_CELL (cell));
-  GtkWidget *popover;
 
-  if (video == NULL || vs_video_get_loading (video))
-    return;
-  g_set_object (&self->menu_video, video);
-  self->menu_position = gtk_list_item_get_position (item);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.merge", vs_video_get_is_hls (video));
-  popover = gtk_popover_menu_new_from_model (self->item_menu);
-  gtk_widget_set_parent (popover, cell);
-  gtk_popover_set_pointing_to (GTK_POPOVER (popover), &(GdkRectangle) { (int) x, (int) y, 1, 1 });
-  gtk_popover_set_has_arrow (GTK_POPOVER (popover), FALSE);
-  g_signal_connect (popover, "closed", G_CALLBACK (gtk_widget_unparent), NULL);
-  gtk_popover_popup (GTK_POPOVER (popover));
+  popup_menu (VS_WINDOW (gtk_widget_get_root (cell)), cell, x, y);
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static void
+on_cell_long_press (GtkGestureLongPress *gesture,
+                    double               x,
+                    double               y,
+                    gpointer             user_data)
+{
+  GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+
+  popup_menu (VS_WINDOW (gtk_widget_get_root (cell)), cell, x, y);
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+/* The cell that has the keyboard focus (it sits in the grid's focusable item widget). */
+static GtkWidget *
+focused_cell (VsWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  for (GtkWidget *w = focus; w != NULL && w != GTK_WIDGET (self->grid); w = gtk_widget_get_parent (w))
+    {
+      GtkWidget *child = gtk_widget_get_first_child (w);
+
+      if (VS_IS_VIDEO_CELL (w))
+        return w;
+      if (child != NULL && VS_IS_VIDEO_CELL (child))
+        return child;
+    }
+  return NULL;
+}
+
+static gboolean
+menu_key (GtkWidget *widget,
+          GVariant  *args,
+          gpointer   user_data)
+{
+  VsWindow *self = VS_WINDOW (gtk_widget_get_root (widget));
+  GtkWidget *cell = focused_cell (self);
+
+  if (cell == NULL)
+    return FALSE;
+  popup_menu (self, cell, gtk_widget_get_width (cell) / 2.0, gtk_widget_get_height (cell) / 2.0);
+  return TRUE;
+}
+
+/* Delete and Alt+Return act on the focused item, as the menu would. */
+static gboolean
+item_key (GtkWidget *widget,
+          GVariant  *args,
+          gpointer   user_data)
+{
+  VsWindow *self = VS_WINDOW (gtk_widget_get_root (widget));
+  GtkWidget *cell = focused_cell (self);
+
+  if (cell == NULL || !set_menu_target (self, cell))
+    return FALSE;
+  gtk_widget_activate_action (GTK_WIDGET (self), user_data, NULL);
+  return TRUE;
+}
+
+static void
+add_grid_shortcuts (VsWindow *self)
+{
+  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+  const struct {
+    guint            key;
+    GdkModifierType  mods;
+    GtkShortcutFunc  func;
+    const char      *action;
+  } keys[] = {
+    { GDK_KEY_Menu, 0, menu_key, NULL },
+    { GDK_KEY_F10, GDK_SHIFT_MASK, menu_key, NULL },
+    { GDK_KEY_Delete, 0, item_key, "win.trash" },
+    { GDK_KEY_KP_Delete, 0, item_key, "win.trash" },
+    { GDK_KEY_Return, GDK_ALT_MASK, item_key, "win.properties" },
+    { GDK_KEY_KP_Enter, GDK_ALT_MASK, item_key, "win.properties" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+      gtk_shortcut_new (gtk_keyval_trigger_new (keys[i].key, keys[i].mods),
+                        gtk_callback_action_new (keys[i].func, (gpointer) keys[i].action, NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self->grid), shortcuts);
 }
 
 static void
@@ -825,10 +956,16 @@ setup_cell (GtkSignalListItemFactory *factory,
 {
   VsVideoCell *cell = vs_video_cell_new (self->textures);
   GtkGesture *click = gtk_gesture_click_new ();
+  GtkGesture *long_press = gtk_gesture_long_press_new ();
 
+  /* the item is the cell's for its life: it tells the position */
+  g_object_set_data (G_OBJECT (cell), "vs-list-item", item);
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
-  g_signal_connect_object (click, "pressed", G_CALLBACK (on_cell_menu), item, 0);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_cell_menu), NULL);
   gtk_widget_add_controller (GTK_WIDGET (cell), GTK_EVENT_CONTROLLER (click));
+  gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (long_press), TRUE);
+  g_signal_connect (long_press, "pressed", G_CALLBACK (on_cell_long_press), NULL);
+  gtk_widget_add_controller (GTK_WIDGET (cell), GTK_EVENT_CONTROLLER (long_press));
   gtk_list_item_set_child (item, GTK_WIDGET (cell));
 }
 
@@ -1000,103 +1137,75 @@ open_folder_action (GtkWidget  *widget,
     vs_show_in_file_manager (GTK_WINDOW (self), path);
 }
 
+/* Moving to the trash and back goes through the guarded core module (VsTrash): an HLS
+ * item is its playlist and the files it names, its folder only when nothing else is in
+ * it and it is not a library folder; undo puts back exactly what went. */
+#define UNDO_KEPT 16
+
+typedef struct
+{
+  char   *path;
+  GStrv   roots;
+} TrashJob;
+
+static void
+trash_job_free (TrashJob *job)
+{
+  g_free (job->path);
+  g_strfreev (job->roots);
+  g_free (job);
+}
+
+static void
+trash_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  TrashJob *job = task_data;
+  g_autoptr(VsTrash) trash = NULL;
+  GError *error = NULL;
+
+  trash = vs_trash_new_for_item (job->path, (const char * const *) job->roots, cancellable, &error);
+  if (trash == NULL || !vs_trash_run (trash, cancellable, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_steal_pointer (&trash), g_object_unref);
+}
+
 static void
 on_trashed (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  g_autoptr(VsWindow) self = user_data;
+  VsWindow *self = VS_WINDOW (object);
+  g_autofree char *title = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *name = g_file_get_basename (G_FILE (object));
+  g_autoptr(VsTrash) trash = g_task_propagate_pointer (G_TASK (result), &error);
   g_autofree char *text = NULL;
-  g_autofree char *display = NULL;
+  AdwToast *toast;
+  guint serial;
 
-  display = g_filename_display_name (name);
-  if (!g_file_trash_finish (G_FILE (object), result, &error))
+  if (trash == NULL)
     {
-      text = g_strdup_printf (_("“%s” could not be moved to the trash: %s"), display,
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      text = g_strdup_printf (_("“%s” could not be moved to the trash: %s"), title,
                               error->message);
       show_toast (self, text);
       return;
     }
   /* The next scan would notice; the grid should not wait for it. */
   start_scan (self);
-  text = g_strdup_printf (_("“%s” moved to the trash"), display);
-  {
-    AdwToast *toast = vs_toast_new_plain (text);
-    g_autofree char *path = g_file_get_path (G_FILE (object));
-
-    adw_toast_set_button_label (toast, _("_Undo"));
-    adw_toast_set_action_name (toast, "win.undo-trash");
-    adw_toast_set_action_target_value (toast, g_variant_new_bytestring (path));
-    adw_toast_overlay_add_toast (self->toast_overlay, toast);
-  }
-}
-
-/* Undo: find the newest trash entry that came from the path, and move it back. GIO has
- * no restore call; the trash:// backend (gvfs) tells each entry's original path. */
-typedef struct
-{
-  char *orig_path;
-} Restore;
-
-static void
-restore_free (Restore *r)
-{
-  g_free (r->orig_path);
-  g_free (r);
-}
-
-static void
-restore_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  Restore *r = task_data;
-  g_autoptr(GFile) trash = g_file_new_for_uri ("trash:///");
-  g_autoptr(GFileEnumerator) children = NULL;
-  g_autoptr(GFile) best = NULL;
-  g_autoptr(GFile) target = NULL;
-  g_autoptr(GDateTime) best_date = NULL;
-  GError *error = NULL;
-  GFileInfo *info;
-
-  children = g_file_enumerate_children (trash, "standard::name,trash::orig-path,"
-                                        "trash::deletion-date", G_FILE_QUERY_INFO_NONE,
-                                        cancellable, &error);
-  if (children == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  while ((info = g_file_enumerator_next_file (children, cancellable, NULL)) != NULL)
-    {
-      g_autoptr(GFileInfo) owned = info;
-      const char *orig = g_file_info_get_attribute_byte_string (info, "trash::orig-path");
-      g_autoptr(GDateTime) date = g_file_info_get_deletion_date (info);
-
-      if (g_strcmp0 (orig, r->orig_path) != 0)
-        continue;
-      if (best == NULL || (date != NULL && best_date != NULL &&
-                           g_date_time_compare (date, best_date) > 0))
-        {
-          g_set_object (&best, g_file_enumerator_get_child (children, info));
-          g_clear_pointer (&best_date, g_date_time_unref);
-          best_date = date ? g_date_time_ref (date) : NULL;
-        }
-    }
-  if (best == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                               _("It is no longer in the trash"));
-      return;
-    }
-  target = g_file_new_for_path (r->orig_path);
-  if (!g_file_move (best, target, G_FILE_COPY_NOFOLLOW_SYMLINKS, cancellable, NULL, NULL, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+  serial = ++self->trash_serial;
+  g_hash_table_insert (self->trashed, GUINT_TO_POINTER (serial), g_object_ref (trash));
+  g_hash_table_remove (self->trashed, GUINT_TO_POINTER (serial - UNDO_KEPT));
+  text = g_strdup_printf (_("“%s” moved to the trash"), title);
+  toast = vs_toast_new_plain (text);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "win.undo-trash");
+  adw_toast_set_action_target_value (toast, g_variant_new_uint32 (serial));
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 static void
@@ -1104,10 +1213,10 @@ on_restored (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  VsWindow *self = VS_WINDOW (object);
+  g_autoptr(VsWindow) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!vs_trash_restore_finish (VS_TRASH (object), result, &error))
     {
       g_autofree char *text = NULL;
 
@@ -1126,13 +1235,12 @@ undo_trash_action (GtkWidget  *widget,
                    GVariant   *parameter)
 {
   VsWindow *self = VS_WINDOW (widget);
-  g_autoptr(GTask) task = g_task_new (self, self->cancellable, on_restored, NULL);
-  Restore *r = g_new0 (Restore, 1);
+  gpointer key = GUINT_TO_POINTER (g_variant_get_uint32 (parameter));
+  g_autoptr(VsTrash) trash = NULL;
 
-  r->orig_path = g_variant_dup_bytestring (parameter, NULL);
-  g_task_set_source_tag (task, undo_trash_action);
-  g_task_set_task_data (task, r, (GDestroyNotify) restore_free);
-  g_task_run_in_thread (task, restore_thread);
+  if (!g_hash_table_steal_extended (self->trashed, key, NULL, (gpointer *) &trash))
+    return;
+  vs_trash_restore_async (trash, self->cancellable, on_restored, g_object_ref (self));
 }
 
 static void
@@ -1141,19 +1249,20 @@ trash_action (GtkWidget  *widget,
               GVariant   *parameter)
 {
   VsWindow *self = VS_WINDOW (widget);
-  g_autoptr(GFile) file = menu_file (self);
+  g_autoptr(GTask) task = NULL;
+  const VsVideoRecord *r;
+  TrashJob *job;
 
-  if (file == NULL)
+  if (self->menu_video == NULL || (r = vs_video_get_record (self->menu_video)) == NULL)
     return;
-  /* An HLS item is the whole folder of the playlist and its segments. */
-  if (vs_video_get_is_hls (self->menu_video))
-    {
-      g_autoptr(GFile) folder = g_file_get_parent (file);
-
-      g_set_object (&file, folder);
-    }
-  g_file_trash_async (file, G_PRIORITY_DEFAULT, self->cancellable, on_trashed,
-                      g_object_ref (self));
+  job = g_new0 (TrashJob, 1);
+  job->path = g_strdup (r->path);
+  job->roots = g_strdupv (self->roots);
+  task = g_task_new (self, self->cancellable, on_trashed,
+                     g_strdup (vs_video_get_title (self->menu_video)));
+  g_task_set_source_tag (task, trash_action);
+  g_task_set_task_data (task, job, (GDestroyNotify) trash_job_free);
+  g_task_run_in_thread (task, trash_thread);
 }
 
 static void
@@ -1361,6 +1470,7 @@ vs_window_constructed (GObject *object)
                            self, G_CONNECT_SWAPPED);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-scan", FALSE);
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
   open_library (self);
 }
@@ -1391,6 +1501,7 @@ vs_window_finalize (GObject *object)
   VsWindow *self = VS_WINDOW (object);
 
   g_clear_object (&self->menu_video);
+  g_clear_pointer (&self->trashed, g_hash_table_unref);
   g_clear_object (&self->model);
   g_clear_object (&self->textures);
   g_clear_object (&self->media);
@@ -1508,7 +1619,7 @@ vs_window_class_init (VsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-with", NULL, open_with_action);
   gtk_widget_class_install_action (widget_class, "win.open-folder", NULL, open_folder_action);
   gtk_widget_class_install_action (widget_class, "win.trash", NULL, trash_action);
-  gtk_widget_class_install_action (widget_class, "win.undo-trash", "ay", undo_trash_action);
+  gtk_widget_class_install_action (widget_class, "win.undo-trash", "u", undo_trash_action);
   gtk_widget_class_install_action (widget_class, "win.properties", NULL, properties_action);
   gtk_widget_class_install_action (widget_class, "win.merge", NULL, merge_action);
   gtk_widget_class_install_action (widget_class, "win.show-file", "ay", show_file_action);
@@ -1534,6 +1645,8 @@ vs_window_init (VsWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->pending_folders = g_ptr_array_new_with_free_func (g_free);
+  self->trashed = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+  add_grid_shortcuts (self);
   g_signal_connect_object (self->search_entry, "search-changed", G_CALLBACK (apply_query), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->grid, "activate", G_CALLBACK (on_grid_activate), self, 0);

@@ -1,0 +1,536 @@
+/* The grid's context menu and its keys, driven by real X input events (XTEST, through
+ * xdotool): a right-click on a cell, a click on the menu's item, the Menu key and a
+ * mnemonic in the popover, Delete on the focused cell, the toast's Undo button. Every
+ * destructive step hashes the whole library before and after. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <gdk/x11/gdkx.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "vs-player-window.h"
+#include "vs-test-media.h"
+#include "vs-test-ui.h"
+#include "vs-test-utils.h"
+#include "vs-video-cell.h"
+#include "vs-window.h"
+
+static char *trash_home;
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  if (g_getenv ("VS_TEST_SHOT") != NULL)
+    {
+      g_autofree char *cmd = g_strdup_printf ("import -window root %s", g_getenv ("VS_TEST_SHOT"));
+
+      g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
+    }
+  g_error ("timed out waiting for %s", (const char *) user_data);
+  return G_SOURCE_REMOVE;
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+static void
+wait_for (Condition    condition,
+          gpointer     data,
+          const char  *what)
+{
+  guint timeout = g_timeout_add_seconds (30, on_timeout, (gpointer) what);
+
+  while (!condition (data))
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (timeout);
+}
+
+/* Lets GTK take in the events the X server has for it. */
+static void
+spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+}
+
+static void
+xdotool (const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+  va_list ap;
+
+  g_ptr_array_add (args, (char *) "xdotool");
+  va_start (ap, first);
+  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *) a);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  g_test_message ("xdotool %s %s", first, (const char *) g_ptr_array_index (args, 2));
+  g_spawn_sync (NULL, (char **) args->pdata, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                NULL, NULL, NULL, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("xdotool %s failed: %s", first, err);
+  spin (150);
+}
+
+/* Moves the real pointer to (@x, @y) of @widget. */
+static void
+pointer_to (GtkWidget *widget,
+            double     x,
+            double     y)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  g_autofree char *xid = NULL, *px = NULL, *py = NULL;
+  graphene_point_t p;
+  double sx, sy;
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native),
+                                           &GRAPHENE_POINT_INIT (x, y), &p));
+  gtk_native_get_surface_transform (native, &sx, &sy);
+  xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (gtk_native_get_surface (native)));
+  px = g_strdup_printf ("%d", (int) (p.x + sx));
+  py = g_strdup_printf ("%d", (int) (p.y + sy));
+  xdotool ("mousemove", "--sync", "--window", xid, px, py, NULL);
+}
+
+/* Where @widget is in its window, once it stopped moving (toasts slide in). */
+static void
+wait_still (GtkWidget *widget)
+{
+  graphene_point_t last = GRAPHENE_POINT_INIT (-1, -1);
+
+  for (guint i = 0; i < 100; i++)
+    {
+      graphene_point_t p;
+
+      g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (gtk_widget_get_native (widget)),
+                                               &GRAPHENE_POINT_INIT (0, 0), &p));
+      if (graphene_point_equal (&p, &last))
+        return;
+      last = p;
+      spin (100);
+    }
+}
+
+static void
+click (GtkWidget  *widget,
+       const char *button)
+{
+  wait_still (widget);
+  pointer_to (widget, gtk_widget_get_width (widget) / 2.0, gtk_widget_get_height (widget) / 2.0);
+  xdotool ("click", button, NULL);
+}
+
+static void
+collect (GtkWidget  *widget,
+         GType       type,
+         GPtrArray  *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect (child, type, found);
+}
+
+static VsVideoCell *
+cell_titled (VsWindow   *window,
+             const char *title)
+{
+  g_autoptr(GPtrArray) cells = g_ptr_array_new ();
+
+  collect (GTK_WIDGET (window), VS_TYPE_VIDEO_CELL, cells);
+  for (guint i = 0; i < cells->len; i++)
+    {
+      VsVideo *video = vs_video_cell_get_video (g_ptr_array_index (cells, i));
+
+      if (video != NULL && !vs_video_get_loading (video) &&
+          g_strcmp0 (vs_video_get_title (video), title) == 0 &&
+          gtk_widget_get_mapped (g_ptr_array_index (cells, i)) &&
+          gtk_widget_get_width (g_ptr_array_index (cells, i)) > 0)
+        return g_ptr_array_index (cells, i);
+    }
+  return NULL;
+}
+
+static GtkWidget *
+open_menu (VsWindow *window)
+{
+  g_autoptr(GPtrArray) popovers = g_ptr_array_new ();
+
+  collect (GTK_WIDGET (window), GTK_TYPE_POPOVER_MENU, popovers);
+  for (guint i = 0; i < popovers->len; i++)
+    if (gtk_widget_get_mapped (g_ptr_array_index (popovers, i)))
+      return g_ptr_array_index (popovers, i);
+  return NULL;
+}
+
+static gboolean
+menu_is_open (gpointer window)
+{
+  return open_menu (window) != NULL;
+}
+
+static gboolean
+menu_is_closed (gpointer window)
+{
+  return open_menu (window) == NULL;
+}
+
+/* The menu item showing @label, as the user sees it. */
+static GtkWidget *
+menu_item (GtkWidget  *popover,
+           const char *label)
+{
+  g_autoptr(GPtrArray) widgets = g_ptr_array_new ();
+
+  collect (popover, GTK_TYPE_WIDGET, widgets);
+  for (guint i = 0; i < widgets->len; i++)
+    {
+      GtkWidget *w = g_ptr_array_index (widgets, i);
+      g_autofree char *text = NULL;
+
+      if (!g_str_equal (G_OBJECT_TYPE_NAME (w), "GtkModelButton") || !gtk_widget_get_mapped (w))
+        continue;
+      g_object_get (w, "text", &text, NULL);
+      if (g_strcmp0 (text, label) == 0)
+        return w;
+    }
+  g_error ("no menu item “%s”", label);
+  return NULL;
+}
+
+static gboolean
+cell_is_there (gpointer data)
+{
+  gpointer *args = data;
+
+  return cell_titled (args[0], args[1]) != NULL;
+}
+
+static gboolean
+cell_is_gone (gpointer data)
+{
+  gpointer *args = data;
+
+  return cell_titled (args[0], args[1]) == NULL;
+}
+
+static void
+wait_cell (VsWindow   *window,
+           const char *title,
+           gboolean    present)
+{
+  gpointer args[] = { window, (gpointer) title };
+
+  wait_for (present ? cell_is_there : cell_is_gone, args, title);
+}
+
+static GtkWindow *
+toplevel_of_type (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_mapped (GTK_WIDGET (window)))
+        return GTK_WINDOW (window);
+    }
+  return NULL;
+}
+
+static gboolean
+has_player (gpointer data)
+{
+  return toplevel_of_type (VS_TYPE_PLAYER_WINDOW) != NULL;
+}
+
+static gboolean
+has_properties (gpointer data)
+{
+  GtkWindow *w = toplevel_of_type (ADW_TYPE_PREFERENCES_WINDOW);
+
+  return w != NULL && g_strcmp0 (gtk_window_get_title (w), data) == 0;
+}
+
+static GtkWidget *
+undo_button (VsWindow *window)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+  collect (GTK_WIDGET (window), GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      GtkWidget *b = g_ptr_array_index (buttons, i);
+
+      if (g_strcmp0 (gtk_button_get_label (GTK_BUTTON (b)), "_Undo") == 0 && gtk_widget_get_mapped (b))
+        return b;
+    }
+  return NULL;
+}
+
+static gboolean
+has_undo (gpointer window)
+{
+  return undo_button (window) != NULL;
+}
+
+/* Every file below @dir, relative, with its checksum, sorted: the library's bytes. */
+static void
+tree_state_walk (const char *dir,
+                 const char *rel,
+                 GPtrArray  *lines)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (d == NULL)
+    return;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *r = rel ? g_build_filename (rel, name, NULL) : g_strdup (name);
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          g_ptr_array_add (lines, g_strconcat (r, "/", NULL));
+          tree_state_walk (path, r, lines);
+        }
+      else
+        {
+          g_autofree char *sum = vs_test_file_checksum (path);
+
+          g_ptr_array_add (lines, g_strconcat (r, "=", sum, NULL));
+        }
+    }
+}
+
+static int
+compare_lines (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+static char *
+tree_state (const char *dir)
+{
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+
+  tree_state_walk (dir, NULL, lines);
+  g_ptr_array_sort (lines, compare_lines);
+  g_ptr_array_add (lines, NULL);
+  return g_strjoinv ("\n", (char **) lines->pdata);
+}
+
+static char *
+trash_listing (void)
+{
+  g_autofree char *files = g_build_filename (trash_home, "Trash", "files", NULL);
+
+  if (!g_file_test (files, G_FILE_TEST_IS_DIR))
+    return g_strdup ("");
+  return vs_test_list_folder (files);
+}
+
+static gboolean
+trash_is_empty (gpointer data)
+{
+  g_autofree char *listing = trash_listing ();
+
+  return listing[0] == '\0';
+}
+
+static gboolean
+trash_has (gpointer data)
+{
+  g_autofree char *listing = trash_listing ();
+
+  return g_strcmp0 (listing, data) == 0;
+}
+
+static gboolean
+settled (gpointer data)
+{
+  VsWindow *window = data;
+
+  return !vs_window_get_scanning (window) && vs_window_get_model (window) != NULL &&
+         !vs_library_model_get_busy (vs_window_get_model (window)) &&
+         vs_window_get_video_count (window) > 0;
+}
+
+/* Clicks the cell showing @title once the library is at rest, so that no rescan rebinds
+ * the cell to another video between finding it and clicking it. */
+static void
+click_cell (VsWindow   *window,
+            const char *title,
+            const char *button)
+{
+  VsVideoCell *cell;
+
+  wait_for (settled, window, "the library to settle");
+  wait_cell (window, title, TRUE);
+  cell = cell_titled (window, title);
+  wait_still (GTK_WIDGET (cell));
+  g_assert_true (cell == cell_titled (window, title));
+  click (GTK_WIDGET (cell), button);
+}
+
+/* Mouse: right-click a cell, click Play, Move to Trash (an HLS item that lies directly in
+ * the library folder, beside other videos: only its playlist and segments go), then the
+ * toast's Undo; keyboard: the Menu key and Shift+F10 open the menu, a mnemonic picks
+ * Properties, Escape closes it, Alt+Return shows Properties, Delete trashes the focused
+ * video and Undo brings it back. Play is last: without a window manager the player's
+ * window covers the grid. */
+static void
+test_context_menu (void)
+{
+  static const char * const needed[] = { "x264enc", "mp4mux", NULL };
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *lib = g_build_filename (dir, "Videos", NULL);
+  g_autofree char *sub = g_build_filename (lib, "Trips", NULL);
+  g_autofree char *db = g_build_filename (dir, "library.db", NULL);
+  g_autofree char *clip = g_build_filename (lib, "Alpha.mp4", NULL);
+  g_autofree char *other = g_build_filename (sub, "Bravo.mp4", NULL);
+  g_autofree char *before = NULL, *after = NULL, *expected = NULL;
+  g_autofree char *hls_title = NULL;
+  g_autofree char *notes = g_build_filename (lib, "notes.txt", NULL);
+  g_autofree char *clip_sum = NULL, *other_sum = NULL, *notes_sum = NULL;
+  g_autofree char *xdotool_path = NULL;
+  VsWindow *window;
+  GtkWidget *popover;
+
+  if (!vs_test_require_playback (needed))
+    return;
+  xdotool_path = g_find_program_in_path ("xdotool");
+  if (xdotool_path == NULL)
+    {
+      g_test_skip ("xdotool is not installed (build-aux/install-deps.sh installs it)");
+      return;
+    }
+  g_mkdir_with_parents (sub, 0755);
+  vs_test_media_mp4 (clip, "smpte");
+  vs_test_media_mp4 (other, "ball");
+  /* a download saved straight into the library folder */
+  vs_test_make_hls (lib, "stream.m3u8", 3, "2.0", TRUE);
+  vs_test_write_file (notes, "keep", 4);
+  clip_sum = vs_test_file_checksum (clip);
+  other_sum = vs_test_file_checksum (other);
+  notes_sum = vs_test_file_checksum (notes);
+
+  window = vs_window_new (NULL, db, lib);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 600);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for (settled, window, "the library");
+  g_assert_cmpint (vs_window_get_video_count (window), ==, 3);
+  /* the HLS item is named after its folder */
+  hls_title = g_path_get_basename (lib);
+  wait_cell (window, "Alpha.mp4", TRUE);
+  wait_cell (window, hls_title, TRUE);
+
+  /* Right-click → Move to Trash on the HLS item: exactly its playlist and segments go. */
+  before = tree_state (lib);
+  g_assert_true (trash_is_empty (NULL));
+  click_cell (window, hls_title, "3");
+  wait_for (menu_is_open, window, "the menu");
+  click (menu_item (open_menu (window), "Move to Trash"), "1");
+  wait_for (trash_has, (gpointer) "seg00000.ts seg00001.ts seg00002.ts stream.m3u8", "the trash");
+  wait_cell (window, hls_title, FALSE);
+  after = tree_state (lib);
+  expected = g_strdup_printf ("Alpha.mp4=%s\nTrips/\nTrips/Bravo.mp4=%s\nnotes.txt=%s",
+                              clip_sum, other_sum, notes_sum);
+  g_assert_cmpstr (after, ==, expected);
+  g_assert_true (g_file_test (lib, G_FILE_TEST_IS_DIR));
+
+  /* The toast's Undo: everything back, byte for byte. */
+  wait_for (has_undo, window, "the Undo button");
+  click (undo_button (window), "1");
+  wait_for (trash_is_empty, NULL, "the restore");
+  g_clear_pointer (&after, g_free);
+  after = tree_state (lib);
+  g_assert_cmpstr (after, ==, before);
+  wait_cell (window, hls_title, TRUE);
+
+  /* Keyboard: a click focuses the cell, the Menu key opens its menu, Escape closes it,
+   * Shift+F10 opens it again and the mnemonic of Properties picks that item. */
+  click_cell (window, "Alpha.mp4", "1");
+  xdotool ("key", "Menu", NULL);
+  wait_for (menu_is_open, window, "the menu from the Menu key");
+  xdotool ("key", "Escape", NULL);
+  wait_for (menu_is_closed, window, "Escape to close the menu");
+  xdotool ("key", "shift+F10", NULL);
+  wait_for (menu_is_open, window, "the menu from Shift+F10");
+  popover = open_menu (window);
+  g_assert_nonnull (popover);
+  xdotool ("key", "r", NULL);
+  wait_for (has_properties, (gpointer) "Alpha.mp4", "Properties");
+  gtk_window_destroy (toplevel_of_type (ADW_TYPE_PREFERENCES_WINDOW));
+  spin (200);
+
+  /* Alt+Return shows Properties too; Delete moves the focused video to the trash. */
+  click_cell (window, "Alpha.mp4", "1");
+  xdotool ("key", "alt+Return", NULL);
+  wait_for (has_properties, (gpointer) "Alpha.mp4", "Properties from Alt+Return");
+  gtk_window_destroy (toplevel_of_type (ADW_TYPE_PREFERENCES_WINDOW));
+  spin (200);
+  g_clear_pointer (&before, g_free);
+  before = tree_state (lib);
+  click_cell (window, "Alpha.mp4", "1");
+  xdotool ("key", "Delete", NULL);
+  wait_for (trash_has, (gpointer) "Alpha.mp4", "Delete");
+  wait_cell (window, "Alpha.mp4", FALSE);
+  g_assert_false (g_file_test (clip, G_FILE_TEST_EXISTS));
+  wait_for (has_undo, window, "the Undo button");
+  click (undo_button (window), "1");
+  wait_for (trash_is_empty, NULL, "the restore");
+  g_clear_pointer (&after, g_free);
+  after = tree_state (lib);
+  g_assert_cmpstr (after, ==, before);
+
+  /* Right-click → Play: the player opens. */
+  click_cell (window, "Alpha.mp4", "3");
+  wait_for (menu_is_open, window, "the menu");
+  click (menu_item (open_menu (window), "Play"), "1");
+  wait_for (has_player, NULL, "the player");
+  wait_for (menu_is_closed, window, "the menu to close");
+
+  gtk_window_destroy (toplevel_of_type (VS_TYPE_PLAYER_WINDOW));
+  gtk_window_destroy (GTK_WINDOW (window));
+  vs_test_rm_rf (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *cache = vs_test_make_tmpdir ();
+  int status;
+
+  /* A private thumbnail cache and a private trash, before GLib reads either. */
+  trash_home = vs_test_make_tmpdir ();
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  g_setenv ("XDG_DATA_HOME", trash_home, TRUE);
+  gdk_set_allowed_backends ("x11");
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/context-menu/mouse-and-keys", test_context_menu);
+
+  status = g_test_run ();
+  vs_test_rm_rf (cache);
+  vs_test_rm_rf (trash_home);
+  g_free (trash_home);
+  return status;
+}
