@@ -1229,6 +1229,80 @@ test_remove_source_protected (void)
   vs_test_rm_rf (videos);
 }
 
+static void
+drop_late_file (VsHlsMerge *merge,
+                guint64     done,
+                guint64     total,
+                const char *late)
+{
+  if (!g_file_test (late, G_FILE_TEST_EXISTS))
+    vs_test_write_file (late, "copied in while the merge ran", -1);
+}
+
+/* remove-source: a file that lands in the folder while the merge runs is not trashed
+ * with it. The guarded module takes the folder's inventory again before the trash and
+ * refuses; the MP4 is in place and every file of the folder is still there. */
+static void
+test_remove_source_new_file (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *folder = g_build_filename (dir, "show", NULL);
+  g_autofree char *late = g_build_filename (folder, "copied-later.mp4", NULL);
+  g_autofree char *ts_dir = media_path ("ts");
+  g_autofree char *output = g_build_filename (dir, "show.mp4", NULL);
+  g_autofree char *before = NULL, *after = NULL, *listing = NULL;
+  g_autoptr(VsHlsMerge) merge = NULL;
+  g_autoptr(GError) error = NULL;
+
+  copy_tree (ts_dir, folder);
+  before = vs_test_folder_digest (folder);
+  merge = vs_hls_merge_new (folder);
+  vs_hls_merge_set_remove_source (merge, TRUE);
+  g_signal_connect (merge, "progress", G_CALLBACK (drop_late_file), late);
+  g_assert_false (vs_hls_merge_run (merge, NULL, &error));
+  g_assert_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_TRASH_FAILED);
+  g_test_message ("%s", error->message);
+  g_assert_false (vs_hls_merge_get_source_trashed (merge));
+  /* the late file and everything else are where they were, byte for byte */
+  g_assert_true (g_file_test (late, G_FILE_TEST_IS_REGULAR));
+  g_unlink (late);
+  after = vs_test_folder_digest (folder);
+  g_assert_cmpstr (before, ==, after);
+  assert_merged (output, 4000);
+  listing = vs_test_list_folder (dir);
+  g_assert_cmpstr (listing, ==, "show show.mp4");
+  vs_test_rm_rf (dir);
+}
+
+/* remove-source on a library folder: refused before anything is written, by identity
+ * (named through a symlink here). */
+static void
+test_remove_source_library_root (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *folder = g_build_filename (dir, "show", NULL);
+  g_autofree char *link = g_build_filename (dir, "link", NULL);
+  g_autofree char *ts_dir = media_path ("ts");
+  g_autofree char *before = NULL, *after = NULL, *listing = NULL;
+  const char *roots[] = { folder, NULL };
+  g_autoptr(VsHlsMerge) merge = NULL;
+  g_autoptr(GError) error = NULL;
+
+  copy_tree (ts_dir, folder);
+  g_assert_cmpint (symlink (folder, link), ==, 0);
+  before = vs_test_folder_digest (folder);
+  merge = vs_hls_merge_new (link);
+  vs_hls_merge_set_remove_source (merge, TRUE);
+  vs_hls_merge_set_library_roots (merge, roots);
+  g_assert_false (vs_hls_merge_run (merge, NULL, &error));
+  g_assert_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_SOURCE_PROTECTED);
+  after = vs_test_folder_digest (folder);
+  g_assert_cmpstr (before, ==, after);
+  listing = vs_test_list_folder (dir);
+  g_assert_cmpstr (listing, ==, "link show");
+  vs_test_rm_rf (dir);
+}
+
 /* A master playlist with its variant in a subfolder, and a leftover of ours: all HLS
  * material, so the folder goes to the trash once the MP4 is verified. */
 static void
@@ -1665,6 +1739,8 @@ main (int    argc,
   g_test_add_func ("/merge/remove-source/other-files", test_remove_source_other_files);
   g_test_add_func ("/merge/remove-source/protected", test_remove_source_protected);
   g_test_add_func ("/merge/remove-source/master", test_remove_source_master);
+  g_test_add_func ("/merge/remove-source/new-file", test_remove_source_new_file);
+  g_test_add_func ("/merge/remove-source/library-root", test_remove_source_library_root);
   g_test_add_func ("/merge/cli", test_cli);
   g_test_add_func ("/merge/cli-killed", test_cli_killed);
   g_test_add_func ("/merge/cli-output-via-link", test_cli_output_via_link);

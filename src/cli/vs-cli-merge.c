@@ -141,6 +141,14 @@ vs_cli_merge (int    argc,
   db_path = vs_cli_db_path (db_option);
 
   merge = vs_hls_merge_new (inputs[0]);
+  if (remove_source && g_file_test (db_path, G_FILE_TEST_EXISTS))
+    {
+      /* the library's own folders never go to the trash */
+      g_autoptr(VsDatabase) db = vs_database_open (db_path, VS_DATABASE_MODE_READER, NULL);
+      g_auto(GStrv) roots = db != NULL ? vs_database_dup_roots (db, NULL) : NULL;
+
+      vs_hls_merge_set_library_roots (merge, (const char * const *) roots);
+    }
   vs_hls_merge_set_output (merge, output);
   vs_hls_merge_set_force (merge, force);
   vs_hls_merge_set_remove_source (merge, remove_source);

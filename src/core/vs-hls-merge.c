@@ -20,8 +20,9 @@
  * clearing the first one's file, while a killed merge's lock dies with it.
  *
  * With remove-source, the folder must hold HLS material only and be none of the
- * user's standard folders, checked before anything is written: the trash takes the
- * whole folder, so anything else in it would go too.
+ * user's standard folders or the library's, checked before anything is written: the
+ * trash takes the whole folder, so anything else in it would go too. Its inventory is
+ * taken then and again before the trash (VsTrash): what appeared meanwhile keeps it.
  */
 #define G_LOG_DOMAIN "vs-merge"
 
@@ -46,6 +47,7 @@
 #include "vs-hls-merge.h"
 #include "vs-playlist.h"
 #include "vs-path.h"
+#include "vs-trash.h"
 
 GST_DEBUG_CATEGORY_STATIC (vs_merge_debug);
 #define GST_CAT_DEFAULT vs_merge_debug
@@ -81,6 +83,7 @@ struct _VsHlsMerge
   char    *output;          /* as set; NULL for the default */
   char    *resolved_output; /* after a run */
   char    *source_folder;   /* after a run */
+  GStrv    roots;           /* the library's folders: never trashed */
   guint    force : 1;
   guint    remove_source : 1;
   guint    trashed : 1;
@@ -119,6 +122,7 @@ typedef struct
   char         *output;
   gboolean      force;
   gboolean      remove_source;
+  GStrv         roots;
 
   /* resolved */
   char         *playlist_path;
@@ -126,6 +130,7 @@ typedef struct
   char         *real_folder;   /* folder with symlinks resolved */
   char         *temp;
   int           lock_fd;       /* the temporary file, flock()ed; -1 */
+  VsTrash      *source_trash;  /* remove-source: the folder's inventory, taken at the start */
   /* what the output names before the run, if it exists: the entry itself and what it
    * leads to; no input may be either */
   gboolean      output_exists;
@@ -172,6 +177,8 @@ merge_free (Merge *m)
   g_free (m->folder);
   g_free (m->real_folder);
   g_free (m->temp);
+  g_strfreev (m->roots);
+  g_clear_object (&m->source_trash);
   if (m->lock_fd >= 0)
     close (m->lock_fd);
   g_clear_error (&m->check_error);
@@ -1505,19 +1512,42 @@ move_into_place (Merge   *m,
   return FALSE;
 }
 
+/* The source goes through the guarded module, which takes the folder's inventory again
+ * (under its lock, the merge still holding its own): a file that appeared or changed since
+ * the start keeps the whole folder where it is. */
 static gboolean
 trash_source (Merge   *m,
               GError **error)
 {
-  g_autoptr(GFile) folder = g_file_new_for_path (m->folder);
   g_autoptr(GError) local_error = NULL;
   g_autofree char *display = g_filename_display_name (m->output);
 
-  if (g_file_trash (folder, NULL, &local_error))
+  if (vs_trash_run (m->source_trash, NULL, &local_error))
     return TRUE;
   g_set_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_TRASH_FAILED,
                _("The MP4 was written to “%s”, but the HLS folder could not be moved to the "
                  "trash: %s"), display, local_error->message);
+  return FALSE;
+}
+
+/* Takes the folder's inventory before anything is read or written; refused when the
+ * folder is protected (a library folder, home, a standard folder, a disk's top: by device
+ * and inode). */
+static gboolean
+take_source_inventory (Merge   *m,
+                       GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  m->source_trash = vs_trash_new_for_folder (m->folder, (const char * const *) m->roots,
+                                             m->cancellable, &local_error);
+  if (m->source_trash != NULL)
+    return TRUE;
+  if (g_error_matches (local_error, VS_TRASH_ERROR, VS_TRASH_ERROR_PROTECTED))
+    g_set_error_literal (error, VS_MERGE_ERROR, VS_MERGE_ERROR_SOURCE_PROTECTED,
+                         local_error->message);
+  else
+    g_propagate_error (error, g_steal_pointer (&local_error));
   return FALSE;
 }
 
@@ -1536,50 +1566,6 @@ static gboolean
 is_our_leftover (const char *name)
 {
   return name[0] == '.' && g_str_has_suffix (name, TEMP_SUFFIX);
-}
-
-/* The home folder or one above it, a standard folder (Videos, Downloads…) or one above
- * it, or the top of a file system: never trashed whatever they hold. */
-static gboolean
-check_not_protected (Merge   *m,
-                     GError **error)
-{
-  g_autofree char *display = g_filename_display_name (m->folder);
-  g_autofree char *home = realpath (g_get_home_dir (), NULL);
-  g_autofree char *parent = g_path_get_dirname (m->real_folder);
-  GStatBuf st, parent_st;
-
-  if (home != NULL && vs_path_is_inside (home, m->real_folder))
-    {
-      g_set_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_SOURCE_PROTECTED,
-                   _("“%s” is your home folder or holds it; it was not merged, so that it "
-                     "does not go to the trash"), display);
-      return FALSE;
-    }
-  for (int i = 0; i < G_USER_N_DIRECTORIES; i++)
-    {
-      const char *dir = g_get_user_special_dir (i);
-      g_autofree char *real = dir != NULL ? realpath (dir, NULL) : NULL;
-
-      if (real != NULL && vs_path_is_inside (real, m->real_folder))
-        {
-          g_set_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_SOURCE_PROTECTED,
-                       _("“%s” is one of your standard folders (such as Videos or "
-                         "Downloads) or holds one; it was not merged, so that it does not go "
-                         "to the trash"), display);
-          return FALSE;
-        }
-    }
-  if (strcmp (m->real_folder, "/") == 0 ||
-      (g_stat (m->real_folder, &st) == 0 && g_stat (parent, &parent_st) == 0 &&
-       st.st_dev != parent_st.st_dev))
-    {
-      g_set_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_SOURCE_PROTECTED,
-                   _("“%s” is the top folder of a disk; it was not merged, so that it does "
-                     "not go to the trash"), display);
-      return FALSE;
-    }
-  return TRUE;
 }
 
 /* Every file under @dir (lexical paths, symlinks not followed) that is neither a
@@ -1890,7 +1876,7 @@ merge_run (Merge   *m,
     m->output_st = m->output_lst; /* a dangling link */
 
   /* nothing is written until the checks pass */
-  if (m->remove_source && !check_not_protected (m, error))
+  if (m->remove_source && !take_source_inventory (m, error))
     return FALSE;
   if (!validate (m, m->cancellable, error) ||
       (m->remove_source && !check_hls_only (m, error)) ||
@@ -1905,12 +1891,16 @@ merge_run (Merge   *m,
   ok = ok && (!m->remove_source || sync_file (m->temp, error));
   ok = ok && !g_cancellable_set_error_if_cancelled (m->cancellable, error);
   ok = ok && move_into_place (m, error);
-  unlock_temp (m, !ok);
   if (!ok || !m->remove_source)
-    return ok;
-  /* the new name must be on disk before the source leaves */
+    {
+      unlock_temp (m, !ok);
+      return ok;
+    }
+  /* the new name must be on disk before the source leaves; the lock is held till then */
   out_dir = g_path_get_dirname (m->output);
-  if (!sync_file (out_dir, error) || !trash_source (m, error))
+  ok = sync_file (out_dir, error) && trash_source (m, error);
+  unlock_temp (m, FALSE);
+  if (!ok)
     return FALSE;
   g_mutex_lock (&m->self->lock);
   m->self->trashed = TRUE;
@@ -1934,6 +1924,7 @@ merge_new (VsHlsMerge   *self,
   m->output = g_strdup (self->output);
   m->force = self->force;
   m->remove_source = self->remove_source;
+  m->roots = g_strdupv (self->roots);
   g_clear_pointer (&self->resolved_output, g_free);
   g_clear_pointer (&self->source_folder, g_free);
   self->trashed = FALSE;
@@ -2052,6 +2043,18 @@ vs_hls_merge_set_output (VsHlsMerge *self,
   g_mutex_unlock (&self->lock);
   if (changed)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OUTPUT]);
+}
+
+void
+vs_hls_merge_set_library_roots (VsHlsMerge         *self,
+                                const char * const *roots)
+{
+  g_return_if_fail (VS_IS_HLS_MERGE (self));
+
+  g_mutex_lock (&self->lock);
+  g_strfreev (self->roots);
+  self->roots = g_strdupv ((char **) roots);
+  g_mutex_unlock (&self->lock);
 }
 
 static void
@@ -2212,6 +2215,7 @@ vs_hls_merge_finalize (GObject *object)
   g_clear_pointer (&self->output, g_free);
   g_clear_pointer (&self->resolved_output, g_free);
   g_clear_pointer (&self->source_folder, g_free);
+  g_clear_pointer (&self->roots, g_strfreev);
   g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (vs_hls_merge_parent_class)->finalize (object);

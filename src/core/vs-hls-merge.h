@@ -48,6 +48,10 @@ void         vs_hls_merge_set_output         (VsHlsMerge  *self,
 gboolean     vs_hls_merge_get_force          (VsHlsMerge  *self);
 void         vs_hls_merge_set_force          (VsHlsMerge  *self,
                                               gboolean     force);
+/* The library's folders: with remove-source, none of them (nor a folder holding one)
+ * goes to the trash. */
+void         vs_hls_merge_set_library_roots  (VsHlsMerge          *self,
+                                              const char * const  *roots);
 gboolean     vs_hls_merge_get_remove_source  (VsHlsMerge  *self);
 void         vs_hls_merge_set_remove_source  (VsHlsMerge  *self,
                                               gboolean     remove_source);

@@ -24,6 +24,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <gio/gunixmounts.h>
 
 #include "vs-path.h"
 #include "vs-playlist.h"
@@ -637,7 +638,10 @@ vs_trash_new_for_folder (const char          *folder,
   g_return_val_if_fail (folder != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  absolute = absolute_path (folder);
+  /* the folder itself, not a symlink that names it */
+  absolute = realpath (folder, NULL);
+  if (absolute == NULL)
+    absolute = absolute_path (folder);
   display = g_filename_display_name (absolute);
   if (lstat (absolute, &st) != 0 || !S_ISDIR (st.st_mode))
     {
@@ -762,8 +766,10 @@ mount_top (const char *dir,
   return current;
 }
 
-/* The trash for an entry on device @dev in @dir: the home trash on its own disk, else
- * $topdir/.Trash/$uid (a sticky, non-symlink .Trash), else $topdir/.Trash-$uid. */
+/* The trash for an entry on device @dev in @dir, as GIO picks it: the home trash for the
+ * home folder's disk (and no other there), else $topdir/.Trash/$uid (a sticky,
+ * non-symlink .Trash) or $topdir/.Trash-$uid on that disk, never on the system's own
+ * mounts (the root file system, /boot…), where nobody would look for it. */
 static gboolean
 find_trash (const char  *dir,
             dev_t        dev,
@@ -775,13 +781,29 @@ find_trash (const char  *dir,
   g_autofree char *shared = NULL;
   g_autofree char *uid = g_strdup_printf ("%u", (guint) getuid ());
   g_autofree char *own = NULL;
+  GUnixMountEntry *mount;
+  gboolean internal;
   struct stat st;
 
-  g_mkdir_with_parents (g_get_user_data_dir (), 0700);
-  if (use_trash_dir (home_trash, dev, files_dir, info_dir))
-    return TRUE;
+  if (stat (g_get_user_data_dir (), &st) == 0 || stat (g_get_home_dir (), &st) == 0)
+    {
+      if (st.st_dev == dev)
+        {
+          g_mkdir_with_parents (g_get_user_data_dir (), 0700);
+          return use_trash_dir (home_trash, dev, files_dir, info_dir);
+        }
+    }
   top = mount_top (dir, dev);
-  if (top == NULL)
+  if (top == NULL || strcmp (top, "/") == 0)
+    return FALSE;
+  /* GIO counts every tmpfs as the system's; one a user mounts (not at /run, /dev/shm…)
+   * is a disk like another */
+  mount = g_unix_mount_at (top, NULL);
+  internal = mount == NULL || g_unix_is_mount_path_system_internal (top) ||
+             (g_unix_is_system_fs_type (g_unix_mount_get_fs_type (mount)) &&
+              g_strcmp0 (g_unix_mount_get_fs_type (mount), "tmpfs") != 0);
+  g_clear_pointer (&mount, g_unix_mount_free);
+  if (internal)
     return FALSE;
   shared = g_build_filename (top, ".Trash", NULL);
   if (lstat (shared, &st) == 0 && S_ISDIR (st.st_mode) && (st.st_mode & S_ISVTX))
@@ -791,7 +813,7 @@ find_trash (const char  *dir,
       if (use_trash_dir (mine, dev, files_dir, info_dir))
         return TRUE;
     }
-  own = g_strdup_printf ("%s/.Trash-%s", strcmp (top, "/") == 0 ? "" : top, uid);
+  own = g_strdup_printf ("%s/.Trash-%s", top, uid);
   return use_trash_dir (own, dev, files_dir, info_dir);
 }
 

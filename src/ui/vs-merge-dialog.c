@@ -33,6 +33,7 @@ struct _VsMergeDialog
   /* owned */
   char           *input;
   char           *folder;        /* the HLS folder: input's, or input itself */
+  GStrv           roots;         /* the library's folders: never trashed */
   char           *error_text;
   VsHlsMerge     *merge;         /* while running */
   GCancellable   *cancellable;   /* while running */
@@ -215,6 +216,7 @@ start_action (GtkWidget  *widget,
   self->cancellable = g_cancellable_new ();
   vs_hls_merge_set_output (self->merge, output);
   vs_hls_merge_set_remove_source (self->merge, gtk_switch_get_active (self->trash_switch));
+  vs_hls_merge_set_library_roots (self->merge, (const char * const *) self->roots);
   g_signal_connect_object (self->merge, "progress", G_CALLBACK (on_progress), self,
                            G_CONNECT_SWAPPED);
 
@@ -277,6 +279,7 @@ vs_merge_dialog_finalize (GObject *object)
   g_clear_pointer (&self->folder, g_free);
   g_clear_pointer (&self->error_text, g_free);
 
+  g_strfreev (self->roots);
   G_OBJECT_CLASS (vs_merge_dialog_parent_class)->finalize (object);
 }
 
@@ -365,4 +368,14 @@ vs_merge_dialog_get_error_text (VsMergeDialog *self)
 {
   g_return_val_if_fail (VS_IS_MERGE_DIALOG (self), NULL);
   return self->error_text;
+}
+
+void
+vs_merge_dialog_set_library_roots (VsMergeDialog      *self,
+                                   const char * const *roots)
+{
+  g_return_if_fail (VS_IS_MERGE_DIALOG (self));
+
+  g_strfreev (self->roots);
+  self->roots = g_strdupv ((char **) roots);
 }

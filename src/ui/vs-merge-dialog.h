@@ -11,6 +11,9 @@ G_DECLARE_FINAL_TYPE (VsMergeDialog, vs_merge_dialog, VS, MERGE_DIALOG, AdwWindo
 /* @input: the HLS item's playlist or folder (filename encoding). */
 VsMergeDialog *vs_merge_dialog_new            (GtkWindow     *parent,
                                                const char    *input);
+/* With "move to the trash", none of @roots (nor a folder holding one) goes. */
+void           vs_merge_dialog_set_library_roots (VsMergeDialog      *self,
+                                                  const char * const *roots);
 gboolean       vs_merge_dialog_get_running    (VsMergeDialog *self);
 /* What the dialog says went wrong, or NULL. */
 const char    *vs_merge_dialog_get_error_text (VsMergeDialog *self);

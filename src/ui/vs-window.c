@@ -1300,6 +1300,7 @@ merge_action (GtkWidget  *widget,
   if ((path = g_file_get_path (file)) == NULL)
     return;
   dialog = vs_merge_dialog_new (GTK_WINDOW (self), path);
+  vs_merge_dialog_set_library_roots (dialog, (const char * const *) self->roots);
   g_signal_connect_object (dialog, "merged", G_CALLBACK (on_merged), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
 }
