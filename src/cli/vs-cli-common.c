@@ -4,6 +4,7 @@
 
 #include <glib-unix.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "vs-cli.h"
@@ -150,4 +151,48 @@ vs_cli_absolute (const char *path)
   g_autofree char *cwd = g_get_current_dir ();
 
   return g_canonicalize_filename (path, cwd);
+}
+
+/* A name reaches the terminal as text, never as commands: C0 controls and DEL become
+ * \xHH, C1 controls (which some terminals obey too) \u00HH, everything else is kept.
+ * The JSON output needs none of this: json-glib escapes controls as \u00HH. */
+char *
+vs_cli_escape_controls (const char *utf8)
+{
+  GString *out = g_string_sized_new (strlen (utf8));
+
+  for (const char *p = utf8; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c < 0x20 || c == 0x7f)
+        g_string_append_printf (out, "\\x%02x", c);
+      else if (c >= 0x80 && c < 0xa0)
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_unichar (out, c);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* The roots among @folders that the scan found unavailable (unmounted, gone): their
+ * videos were kept. */
+void
+vs_cli_add_unavailable (JsonBuilder  *b,
+                        VsDatabase   *db,
+                        char        **folders)
+{
+  g_auto(GStrv) unavailable = vs_database_dup_unavailable_roots (db, NULL);
+
+  json_builder_set_member_name (b, "unavailable");
+  json_builder_begin_array (b);
+  for (guint i = 0; folders[i] != NULL; i++)
+    {
+      g_autofree char *path = vs_cli_absolute (folders[i]);
+      g_autofree char *display = g_filename_display_name (path);
+
+      if (unavailable != NULL && g_strv_contains ((const char * const *) unavailable, path))
+        json_builder_add_string_value (b, display);
+    }
+  json_builder_end_array (b);
 }

@@ -64,28 +64,6 @@ print_json (const VsVideoRecord *r)
   vs_cli_print_json (node);
 }
 
-/* A name reaches the terminal as text, never as commands: C0 controls and DEL become
- * \xHH, C1 controls (which some terminals obey too) \u00HH, everything else is kept.
- * The JSON output needs none of this: json-glib escapes controls as \u00HH. */
-static char *
-escape_controls (const char *utf8)
-{
-  GString *out = g_string_sized_new (strlen (utf8));
-
-  for (const char *p = utf8; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (c < 0x20 || c == 0x7f)
-        g_string_append_printf (out, "\\x%02x", c);
-      else if (c >= 0x80 && c < 0xa0)
-        g_string_append_printf (out, "\\u%04x", c);
-      else
-        g_string_append_unichar (out, c);
-    }
-  return g_string_free (out, FALSE);
-}
-
 static void
 print_row (const VsVideoRecord *r)
 {
@@ -93,7 +71,7 @@ print_row (const VsVideoRecord *r)
                                                   : g_strdup ("-");
   g_autofree char *size = g_format_size (r->size);
   g_autofree char *display_path = g_filename_display_name (r->path);
-  g_autofree char *shown = escape_controls (display_path);
+  g_autofree char *shown = vs_cli_escape_controls (display_path);
 
   printf ("%10s  %10s  %-4s  %s\n", duration, size, vs_video_kind_to_string (r->kind), shown);
 }

@@ -9,38 +9,19 @@
 #include "vs-cli.h"
 #include "vs-trash.h"
 
-/* Text for the terminal: control characters (C0, DEL, C1) escaped, so that a name
- * holding an escape sequence cannot drive the terminal, nor a newline split a line. */
-static char *
-escape_controls (const char *utf8)
-{
-  GString *out = g_string_sized_new (strlen (utf8));
-
-  for (const guchar *p = (const guchar *) utf8; *p != '\0'; p++)
-    {
-      if (*p < 0x20 || *p == 0x7f)
-        g_string_append_printf (out, "\\x%02x", *p);
-      else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
-        g_string_append_printf (out, "\\u%04x", *++p);
-      else
-        g_string_append_c (out, *p);
-    }
-  return g_string_free (out, FALSE);
-}
-
 static char *
 display_path (const char *path)
 {
   g_autofree char *utf8 = g_filename_display_name (path);
 
-  return escape_controls (utf8);
+  return vs_cli_escape_controls (utf8);
 }
 
 /* Error messages quote file names: one line on stderr whatever the names hold. */
 static int
 fail_escaped (const GError *error)
 {
-  g_autofree char *message = escape_controls (error->message);
+  g_autofree char *message = vs_cli_escape_controls (error->message);
 
   return vs_cli_fail ("%s", message);
 }
@@ -176,7 +157,7 @@ vs_cli_trash (int    argc,
       print_result (trash, json);
       if (!forget (db, trash, &local))
         {
-          g_autofree char *message = escape_controls (local->message);
+          g_autofree char *message = vs_cli_escape_controls (local->message);
 
           result = vs_cli_fail ("moved to the trash, but the index could not be updated: %s",
                                 message);

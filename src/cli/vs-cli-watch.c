@@ -125,28 +125,6 @@ on_cancelled (GCancellable *cancellable,
   *(gboolean *) user_data = TRUE;
 }
 
-/* The roots among @folders that the scan found unavailable (unmounted, gone): their
- * videos were kept. */
-static void
-add_unavailable (JsonBuilder  *b,
-                 VsDatabase   *db,
-                 char        **folders)
-{
-  g_auto(GStrv) unavailable = vs_database_dup_unavailable_roots (db, NULL);
-
-  json_builder_set_member_name (b, "unavailable");
-  json_builder_begin_array (b);
-  for (guint i = 0; folders[i] != NULL; i++)
-    {
-      g_autofree char *path = vs_cli_absolute (folders[i]);
-      g_autofree char *display = g_filename_display_name (path);
-
-      if (unavailable != NULL && g_strv_contains ((const char * const *) unavailable, path))
-        json_builder_add_string_value (b, display);
-    }
-  json_builder_end_array (b);
-}
-
 static void
 print_scanned (const VsScanSummary *s,
                VsDatabase          *db,
@@ -162,7 +140,7 @@ print_scanned (const VsScanSummary *s,
   json_builder_add_int_value (b, s->removed);
   json_builder_set_member_name (b, "total");
   json_builder_add_int_value (b, s->total);
-  add_unavailable (b, db, folders);
+  vs_cli_add_unavailable (b, db, folders);
   end_event (b);
 }
 

@@ -65,5 +65,11 @@ gboolean    vs_cli_parse         (GOptionContext  *context,
 char       *vs_cli_db_path       (const char *option);
 gboolean    vs_cli_stderr_is_tty (void);
 void        vs_cli_print_json    (JsonNode *node);
+/* @utf8 with control characters escaped, for a terminal (a name can hold any byte). */
+char       *vs_cli_escape_controls (const char *utf8);
+/* Adds "unavailable": the roots among @folders found unavailable (their videos kept). */
+void        vs_cli_add_unavailable (JsonBuilder  *b,
+                                    VsDatabase   *db,
+                                    char        **folders);
 
 G_END_DECLS

@@ -1048,18 +1048,38 @@ vs_trash_restore (VsTrash       *self,
 
 /* Async -------------------------------------------------------------------------------- */
 
+typedef gboolean (*TrashStep) (VsTrash       *self,
+                               GCancellable  *cancellable,
+                               GError       **error);
+
 static void
-run_thread (GTask        *task,
-            gpointer      source_object,
-            gpointer      task_data,
-            GCancellable *cancellable)
+step_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
 {
+  TrashStep step = (TrashStep) task_data;
   GError *error = NULL;
 
-  if (vs_trash_run (source_object, cancellable, &error))
+  if (step (source_object, cancellable, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
+}
+
+static void
+step_async (VsTrash             *self,
+            TrashStep            step,
+            gpointer             source_tag,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, (gpointer) step, NULL);
+  g_task_run_in_thread (task, step_thread);
 }
 
 void
@@ -1068,13 +1088,9 @@ vs_trash_run_async (VsTrash             *self,
                     GAsyncReadyCallback  callback,
                     gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (VS_IS_TRASH (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, vs_trash_run_async);
-  g_task_run_in_thread (task, run_thread);
+  step_async (self, vs_trash_run, vs_trash_run_async, cancellable, callback, user_data);
 }
 
 gboolean
@@ -1087,33 +1103,15 @@ vs_trash_run_finish (VsTrash       *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-static void
-restore_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  GError *error = NULL;
-
-  if (vs_trash_restore (source_object, cancellable, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
 void
 vs_trash_restore_async (VsTrash             *self,
                         GCancellable        *cancellable,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (VS_IS_TRASH (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, vs_trash_restore_async);
-  g_task_run_in_thread (task, restore_thread);
+  step_async (self, vs_trash_restore, vs_trash_restore_async, cancellable, callback, user_data);
 }
 
 gboolean
