@@ -38,7 +38,7 @@ wait_for (Condition    condition,
           gpointer     data,
           const char  *what)
 {
-  guint timeout = g_timeout_add_seconds (30, on_timeout, (gpointer) what);
+  guint timeout = g_timeout_add_seconds (90, on_timeout, (gpointer) what);
 
   while (!condition (data))
     g_main_context_iteration (NULL, TRUE);

@@ -31,7 +31,7 @@ static void
 wait_settled (VsWindow *window)
 {
   GtkStack *stack = window_stack (window);
-  guint timeout = g_timeout_add_seconds (30, on_timeout, NULL);
+  guint timeout = g_timeout_add_seconds (90, on_timeout, NULL);
 
   while (vs_window_get_scanning (window) ||
          g_str_equal (gtk_stack_get_visible_child_name (stack), "loading") ||
@@ -202,7 +202,7 @@ test_live_library (void)
   wait_settled (window);
   g_assert_cmpint (vs_window_get_video_count (window), ==, 3);
 
-  timeout = g_timeout_add_seconds (30, on_timeout, NULL);
+  timeout = g_timeout_add_seconds (90, on_timeout, NULL);
   while (!status_is (window, lib, "Watching for changes") ||
          !status_is (window, nas, "Unavailable"))
     g_main_context_iteration (NULL, TRUE);
@@ -226,7 +226,7 @@ test_live_library (void)
 
   /* The folder is back: its cells are no longer dimmed. */
   g_assert_cmpint (g_rename (nas_away, nas), ==, 0);
-  timeout = g_timeout_add_seconds (30, on_timeout, NULL);
+  timeout = g_timeout_add_seconds (90, on_timeout, NULL);
   while (!status_is (window, nas, "Watching for changes") ||
          gtk_widget_has_css_class (GTK_WIDGET (cell_of (window, film)), "unavailable"))
     g_main_context_iteration (NULL, TRUE);
