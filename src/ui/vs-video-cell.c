@@ -440,6 +440,11 @@ on_query_tooltip (GtkWidget   *widget,
 {
   if (self->video == NULL || vs_video_get_loading (self->video))
     return FALSE;
+  /* not over the cell's own context menu, which names the video anyway */
+  for (GtkWidget *child = gtk_widget_get_last_child (GTK_WIDGET (self)); child != NULL;
+       child = gtk_widget_get_prev_sibling (child))
+    if (GTK_IS_POPOVER (child) && gtk_widget_get_visible (child))
+      return FALSE;
   gtk_tooltip_set_text (tooltip, vs_video_get_title (self->video));
   return TRUE;
 }
