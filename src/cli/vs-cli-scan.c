@@ -145,6 +145,23 @@ vs_cli_scan (int    argc,
   if (jobs < 0)
     return vs_cli_usage (context, "--jobs must be positive");
 
+  /* A folder that is not there at all is an error to the caller, as it always was; its
+   * videos stay in the library untouched (an unmounted disk's empty mount point is
+   * scanned, and reported unavailable, below). */
+  for (guint i = 0; folders[i] != NULL; i++)
+    {
+      g_autofree char *path = vs_cli_absolute (folders[i]);
+
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        {
+          g_autofree char *display = g_filename_display_name (path);
+          g_autofree char *shown = vs_cli_escape_controls (display);
+
+          return vs_cli_fail ("“%s” does not exist; nothing was scanned and its videos stay "
+                              "in the library", shown);
+        }
+    }
+
   db_path = vs_cli_db_path (db_option);
   db = vs_database_open (db_path, VS_DATABASE_MODE_WRITER, &error);
   if (db == NULL)
@@ -155,6 +172,18 @@ vs_cli_scan (int    argc,
 
   if (!vs_cli_run_scan (scanner, (const char * const *) folders, cancellable, &summary, &error))
     return vs_cli_fail_error (error);
+  /* Queued progress and the scan's worker thread (which lets go of its task just after
+   * the result arrives) hold the scanner, and through it the library: wait for them, so
+   * the connection closes when the caller drops it and SQLite removes its -wal and -shm.
+   * A process that exits first leaves both behind. */
+  for (guint i = 0; i < 2000; i++)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      if (g_atomic_int_get (&G_OBJECT (scanner)->ref_count) <= 1)
+        break;
+      g_usleep (1000);
+    }
   print_summary (&summary, db, folders, json);
   if (summary.skipped > 0 && !json)
     fprintf (stderr, "vidshelf-cli: %u items skipped (see the warnings above)\n",
