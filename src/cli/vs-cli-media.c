@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "vs-cli.h"
+#include "vs-trash.h"
 #include "vs-format.h"
 #include "vs-media-service.h"
 #include "vs-media-worker.h"
@@ -212,30 +213,18 @@ vs_cli_probe (int    argc,
 }
 
 /* An existing --output is replaced only with --force, and never when it is one of the
- * inputs: decided by device and inode, so a symlink, a hard link or another spelling of
- * the input's name is caught too. The write checks both again when it renames. */
+ * inputs (by device and inode: a symlink, a hard link or another spelling of the input's
+ * name is caught too): the guarded module's rule. The write checks both again when it
+ * renames. */
 static int
 check_output (const char  *output,
               char       **paths,
               gboolean     force)
 {
-  g_autofree char *display = g_filename_display_name (output);
-  GStatBuf out_st;
+  g_autoptr(GError) error = NULL;
 
-  if (g_lstat (output, &out_st) != 0)
-    return VS_CLI_OK;
-  /* Where a symlink leads, as the input is followed when it is read. */
-  if (g_stat (output, &out_st) == 0)
-    for (guint i = 0; paths[i] != NULL; i++)
-      {
-        GStatBuf in_st;
-
-        if (g_stat (paths[i], &in_st) == 0 && in_st.st_dev == out_st.st_dev &&
-            in_st.st_ino == out_st.st_ino)
-          return vs_cli_fail ("“%s” is the video itself: not writing over it", display);
-      }
-  if (!force)
-    return vs_cli_fail ("“%s” already exists (use --force to replace it)", display);
+  if (!vs_trash_check_output (output, (const char * const *) paths, force, &error))
+    return vs_cli_fail_error (error);
   return VS_CLI_OK;
 }
 
