@@ -1555,12 +1555,6 @@ take_source_inventory (Merge   *m,
 
 #define INVENTORY_MAX_DEPTH 8
 
-static gboolean
-is_playlist_name (const char *name)
-{
-  return vs_path_has_suffix_nocase (name, ".m3u8") || vs_path_has_suffix_nocase (name, ".m3u");
-}
-
 /* A temporary file of ours, left by a merge killed while it wrote into this folder. */
 static gboolean
 is_our_leftover (const char *name)
@@ -1593,7 +1587,7 @@ list_unexplained (const char  *dir,
           if (!list_unexplained (path, depth + 1, files, error))
             return FALSE;
         }
-      else if (!(S_ISREG (st.st_mode) && (is_playlist_name (name) || is_our_leftover (name))))
+      else if (!(S_ISREG (st.st_mode) && (vs_path_is_playlist_name (name) || is_our_leftover (name))))
         g_hash_table_add (files, g_steal_pointer (&path));
     }
   return TRUE;

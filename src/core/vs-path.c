@@ -94,3 +94,11 @@ vs_path_open_regular (const char  *path,
     return open_failed (path, fd, errno, "read", error);
   return fd;
 }
+
+gboolean
+vs_path_is_playlist_name (const char *name)
+{
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  return vs_path_has_suffix_nocase (name, ".m3u8") || vs_path_has_suffix_nocase (name, ".m3u");
+}

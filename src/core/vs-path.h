@@ -10,6 +10,8 @@ G_BEGIN_DECLS
  * followed). A trailing '/' on @folder is ignored; "/" holds every absolute path. */
 gboolean vs_path_is_inside          (const char *path,
                                      const char *folder);
+/* Whether @name is an HLS playlist's (.m3u8 or .m3u, any case). */
+gboolean vs_path_is_playlist_name   (const char *name);
 /* Whether @name ends with @suffix, ASCII letters compared without case. */
 gboolean vs_path_has_suffix_nocase  (const char *name,
                                      const char *suffix);

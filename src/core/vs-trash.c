@@ -209,12 +209,6 @@ typedef struct
   GCancellable *cancellable;
 } TreeWalk;
 
-static gboolean
-is_playlist_name (const char *name)
-{
-  return vs_path_has_suffix_nocase (name, ".m3u8") || vs_path_has_suffix_nocase (name, ".m3u");
-}
-
 /* Walks @dir (symlinks not followed), digesting every entry and counting those that the
  * item does not claim. A tree deeper than TREE_MAX_DEPTH counts as unclaimed content. */
 static gboolean
@@ -255,7 +249,7 @@ walk_tree (TreeWalk    *walk,
                !inode_set_contains (walk->claimed, &st))
         {
           walk->unclaimed++;
-          if (walk->playlists != NULL && S_ISREG (st.st_mode) && is_playlist_name (name))
+          if (walk->playlists != NULL && S_ISREG (st.st_mode) && vs_path_is_playlist_name (name))
             g_ptr_array_add (walk->playlists, g_steal_pointer (&path));
         }
     }
@@ -476,7 +470,7 @@ folder_playlist (const char  *folder,
   if (dir == NULL)
     return NULL;
   while ((name = g_dir_read_name (dir)) != NULL)
-    if (is_playlist_name (name))
+    if (vs_path_is_playlist_name (name))
       g_ptr_array_add (found, g_build_filename (folder, name, NULL));
   for (guint i = 0; i < found->len; i++)
     {
@@ -545,7 +539,7 @@ vs_trash_new_for_item (const char          *path,
       if (playlist == NULL)
         return NULL;
     }
-  else if (S_ISREG (st.st_mode) && is_playlist_name (absolute))
+  else if (S_ISREG (st.st_mode) && vs_path_is_playlist_name (absolute))
     playlist = g_strdup (absolute);
 
   if (playlist == NULL)
