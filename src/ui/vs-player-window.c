@@ -38,6 +38,7 @@ struct _VsPlayerWindow
 
   /* owned */
   char            *database_path;
+  GStrv            roots;          /* the library's folders: a merge never trashes them */
   GFile           *file;
   GtkMediaStream  *stream;
   GListModel      *videos;            /* the view next and previous walk; may be NULL */
@@ -532,6 +533,7 @@ merge_action (GtkWidget  *widget,
   if (self->stream != NULL)
     gtk_media_stream_pause (self->stream);
   dialog = vs_merge_dialog_new (GTK_WINDOW (self), path);
+  vs_merge_dialog_set_library_roots (dialog, (const char * const *) self->roots);
   g_signal_connect_object (dialog, "merged", G_CALLBACK (on_merged), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -591,6 +593,7 @@ vs_player_window_finalize (GObject *object)
   g_clear_object (&self->file);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->database_path, g_free);
+  g_clear_pointer (&self->roots, g_strfreev);
 
   G_OBJECT_CLASS (vs_player_window_parent_class)->finalize (object);
 }
@@ -851,4 +854,14 @@ vs_player_window_get_resume_position (VsPlayerWindow *self)
 {
   g_return_val_if_fail (VS_IS_PLAYER_WINDOW (self), 0);
   return self->resume_ms;
+}
+
+void
+vs_player_window_set_library_roots (VsPlayerWindow     *self,
+                                    const char * const *roots)
+{
+  g_return_if_fail (VS_IS_PLAYER_WINDOW (self));
+
+  g_strfreev (self->roots);
+  self->roots = g_strdupv ((char **) roots);
 }

@@ -20,6 +20,9 @@ VsPlayerWindow *vs_player_window_get_default  (GtkApplication *application,
 void            vs_player_window_play_file    (VsPlayerWindow *self,
                                                GFile          *file);
 /* Plays the VsVideo at @position of @videos; next and previous walk @videos. */
+/* Its merges never move one of @roots (the library's folders) to the trash. */
+void            vs_player_window_set_library_roots (VsPlayerWindow     *self,
+                                                    const char * const *roots);
 void            vs_player_window_play_in_list (VsPlayerWindow *self,
                                                GListModel     *videos,
                                                guint           position);

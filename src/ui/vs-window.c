@@ -1012,6 +1012,7 @@ play_at (VsWindow *self,
       return;
     }
   player = vs_player_window_get_default (app, self->database_path);
+  vs_player_window_set_library_roots (player, (const char * const *) self->roots);
   vs_player_window_play_in_list (player, G_LIST_MODEL (self->model), position);
   gtk_window_present (GTK_WINDOW (player));
 }
