@@ -236,24 +236,17 @@ line_reader_open (LineReader  *r,
                   const char  *path,
                   GError     **error)
 {
-  struct stat st;
+  g_autoptr(GError) local_error = NULL;
 
-  /* O_NONBLOCK keeps open() on a FIFO from waiting for a writer; it does not affect
-   * reads from the regular files we go on with. */
   r->path = path;
-  r->fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
+  r->fd = vs_path_open_regular (path, &local_error);
   if (r->fd < 0)
-    return set_io_error (error, errno, "open", path);
-  if (fstat (r->fd, &st) != 0)
-    return set_io_error (error, errno, "read", path);
-
-  if (!S_ISREG (st.st_mode))
     {
-      g_autofree char *display = g_filename_display_name (path);
-
-      g_set_error (error, G_IO_ERROR,
-                   S_ISDIR (st.st_mode) ? G_IO_ERROR_IS_DIRECTORY : G_IO_ERROR_NOT_REGULAR_FILE,
-                   "“%s” is not a regular file", display);
+      /* a folder given for a playlist says so */
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE) &&
+          g_file_test (path, G_FILE_TEST_IS_DIR))
+        local_error->code = G_IO_ERROR_IS_DIRECTORY;
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
 

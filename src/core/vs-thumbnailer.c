@@ -475,21 +475,18 @@ vs_thumbnail_open (const char  *png_path,
   g_return_val_if_fail (png_path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  /* Non-blocking: open(2) of a FIFO someone left in the cache would wait for a writer.
-   * Checked on the open file, so it cannot be swapped after the check. */
-  fd = g_open (png_path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+  /* a FIFO someone left in the cache must not hang us: checked on the open file, so it
+   * cannot be swapped after the check */
+  fd = vs_path_open_regular (png_path, error);
   if (fd < 0)
+    return NULL;
+  if (fstat (fd, &st) != 0)
     {
       int saved_errno = errno;
 
+      close (fd);
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), "%s",
                    g_strerror (saved_errno));
-      return NULL;
-    }
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
-    {
-      close (fd);
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE, "Not a regular file");
       return NULL;
     }
   if (st.st_size > VS_THUMBNAIL_MAX_FILE_SIZE)
@@ -1794,18 +1791,10 @@ check_source (const char  *path,
               const char  *display,
               GError     **error)
 {
-  struct stat st;
-  int fd = g_open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
+  int fd = vs_path_open_regular (path, error);
 
   if (fd < 0)
-    return set_errno_error (error, errno, "Cannot read", path);
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
-    {
-      close (fd);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE, "“%s” is not a regular file",
-                   display);
-      return FALSE;
-    }
+    return FALSE;
   close (fd);
   if (size == 0)
     {
