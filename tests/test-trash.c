@@ -616,6 +616,78 @@ test_escaping (void)
 
 /* 4. fMP4 and master playlists ---------------------------------------------------------- */
 
+/* AES-128 downloads name their key files, and an fMP4 stream may change its init section
+ * after a discontinuity: every key and every init section in force goes with the item, a
+ * key fetched from elsewhere is nobody's file here. */
+static void
+test_keys_and_maps (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *enc = g_build_filename (dir, "enc", NULL);
+  g_autofree char *lib = g_build_filename (dir, "lib", NULL);
+  g_autoptr(GHashTable) before = NULL;
+  const char *text =
+    "#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:4\n"
+    "#EXT-X-KEY:METHOD=AES-128,URI=\"key1.bin\"\n#EXT-X-MAP:URI=\"init1.mp4\"\n"
+    "#EXTINF:4.0,\na.m4s\n"
+    "#EXT-X-DISCONTINUITY\n#EXT-X-KEY:METHOD=AES-128,URI=\"key2.bin\"\n"
+    "#EXT-X-MAP:URI=\"init2.mp4\"\n#EXTINF:4.0,\nb.m4s\n"
+    "#EXT-X-KEY:METHOD=AES-128,URI=\"https://example.com/key3\"\n#EXTINF:4.0,\nc.m4s\n"
+    "#EXT-X-ENDLIST\n";
+
+  reset_trash ();
+  /* alone in its folder: the keys and both init sections are the item's, so the folder
+   * holds nothing else and goes whole */
+  put (enc, "index.m3u8", text);
+  put (enc, "key1.bin", "0123456789abcdef");
+  put (enc, "key2.bin", "fedcba9876543210");
+  put (enc, "init1.mp4", "ftyp 1");
+  put (enc, "init2.mp4", "ftyp 2");
+  put (enc, "a.m4s", "moof a");
+  put (enc, "b.m4s", "moof b");
+  put (enc, "c.m4s", "moof c");
+  /* the same in a library folder beside another video */
+  put (lib, "index.m3u8", text);
+  put (lib, "key1.bin", "0123456789abcdef");
+  put (lib, "key2.bin", "fedcba9876543210");
+  put (lib, "init1.mp4", "ftyp 1");
+  put (lib, "init2.mp4", "ftyp 2");
+  put (lib, "a.m4s", "moof a");
+  put (lib, "b.m4s", "moof b");
+  put (lib, "c.m4s", "moof c");
+  put (lib, "film.mp4", "film");
+  before = snap (dir);
+
+  {
+    g_autofree char *playlist = g_build_filename (enc, "index.m3u8", NULL);
+    g_autoptr(VsTrash) trash = trash_item (playlist, NULL);
+    g_autofree char *entries = entries_of (trash, dir);
+
+    g_assert_true (vs_trash_get_is_hls (trash));
+    g_assert_true (vs_trash_get_takes_folder (trash));
+    g_assert_cmpstr (entries, ==, "enc");
+    run_ok (trash);
+    restore_ok (trash, before, dir, home_trash);
+  }
+  {
+    g_autofree char *playlist = g_build_filename (lib, "index.m3u8", NULL);
+    const char *roots[] = { lib, NULL };
+    g_autoptr(VsTrash) trash = trash_item (playlist, roots);
+    g_autofree char *entries = entries_of (trash, dir);
+    const char *want = "lib/a.m4s lib/b.m4s lib/c.m4s lib/index.m3u8 lib/init1.mp4 "
+                       "lib/init2.mp4 lib/key1.bin lib/key2.bin";
+
+    g_assert_false (vs_trash_get_takes_folder (trash));
+    g_assert_cmpstr (entries, ==, want);
+    run_ok (trash);
+    assert_diff (before, dir, "-lib/a.m4s", "-lib/b.m4s", "-lib/c.m4s", "-lib/index.m3u8",
+                 "-lib/init1.mp4", "-lib/init2.mp4", "-lib/key1.bin", "-lib/key2.bin");
+    assert_trash (home_trash, dir, before, want);
+    restore_ok (trash, before, dir, home_trash);
+  }
+  vs_test_rm_rf (dir);
+}
+
 static void
 test_fmp4_and_master (void)
 {
@@ -796,6 +868,8 @@ make_change (const char *folder,
         g_assert_cmpint (g_rename (temp, seg), ==, 0);
       }
       break;
+    default:
+      g_assert_not_reached ();
     }
 }
 
@@ -1409,6 +1483,7 @@ main (int    argc,
   g_test_add_func ("/trash/unrelated-file", test_unrelated_file);
   g_test_add_func ("/trash/escaping", test_escaping);
   g_test_add_func ("/trash/fmp4-and-master", test_fmp4_and_master);
+  g_test_add_func ("/trash/keys-and-maps", test_keys_and_maps);
   g_test_add_func ("/trash/radio", test_radio);
   g_test_add_func ("/trash/changed", test_changed);
   g_test_add_func ("/trash/symlinks", test_symlinks);

@@ -102,6 +102,8 @@ typedef struct
   GString *range_uri;     /* URI of the previous segment, when it was a sub-range */
   gsize    dir_prefix_len;
   gboolean dir_inside_base;
+  char    *key_path;      /* local file of the #EXT-X-KEY in force, or NULL */
+  char    *map_path;      /* local file of the #EXT-X-MAP in force, or NULL */
 
   /* what tags carry to the next URI line */
   gboolean pending_extinf;
@@ -134,6 +136,8 @@ parser_clear (Parser *p)
   g_clear_pointer (&p->dir, g_free);
   g_clear_pointer (&p->base_dir, g_free);
   g_clear_pointer (&p->resolved_path, g_free);
+  g_clear_pointer (&p->key_path, g_free);
+  g_clear_pointer (&p->map_path, g_free);
   if (p->path_buf != NULL)
     g_string_free (g_steal_pointer (&p->path_buf), TRUE);
   if (p->range_uri != NULL)
@@ -824,10 +828,16 @@ parse_key (Parser  *p,
   const char *name, *attr;
   gsize name_len, attr_len;
   gboolean have_method = FALSE;
+  g_autofree char *uri = NULL;
   int r;
 
   while ((r = attr_iter_next (&it, &name, &name_len, &attr, &attr_len)) > 0)
     {
+      if (attr_is (name, name_len, "URI"))
+        {
+          g_clear_pointer (&uri, g_free);
+          uri = g_strndup (attr, attr_len);
+        }
       if (!attr_is (name, name_len, "METHOD"))
         continue;
       have_method = TRUE;
@@ -836,6 +846,23 @@ parse_key (Parser  *p,
     }
   if (r < 0)
     return bad_attributes (p, error, "#EXT-X-KEY");
+
+  /* The key file belongs to the download (its segments name it through this tag). A key
+   * fetched from elsewhere (https:, skd:) says nothing about where the media is: the
+   * playlist's flags are left as they were. */
+  g_clear_pointer (&p->key_path, g_free);
+  if (uri != NULL && uri[0] != '\0')
+    {
+      VsPlaylistFlags flags = p->self->flags;
+      g_autofree char *path = NULL;
+      gboolean escaping;
+
+      if (!parser_resolve (p, uri, &path, &escaping, error))
+        return FALSE;
+      p->self->flags = flags;
+      if (!escaping)
+        p->key_path = g_steal_pointer (&path);
+    }
 
   /* METHOD is required; without it, assume the worst */
   if (!have_method)
@@ -878,8 +905,11 @@ parse_map (Parser  *p,
   if (!parser_resolve (p, uri, &path, &escaping, error))
     return FALSE;
 
-  /* later maps (after a discontinuity) are checked, but the first one is kept */
+  /* later maps (after a discontinuity) are checked, but the first one is kept; the
+   * segments each name the one in force */
   self->flags |= VS_PLAYLIST_FLAG_INIT_MAP;
+  g_free (p->map_path);
+  p->map_path = g_strdup (path);
   if (self->map_uri == NULL)
     {
       self->map_uri = g_steal_pointer (&uri);
@@ -1055,7 +1085,8 @@ parser_add_segment (Parser      *p,
                     gboolean     known_plain,
                     GError     **error)
 {
-  VsPlaylistSegment segment = { uri, NULL, 0, 0, -1, p->discontinuity_sequence, 0 };
+  VsPlaylistSegment segment = { uri, NULL, 0, 0, -1, p->discontinuity_sequence, 0,
+                                p->key_path, p->map_path };
 
   if (p->self->flags & VS_PLAYLIST_FLAG_MASTER)
     return mixed_error (p, error);

@@ -44,6 +44,8 @@ typedef struct
   gint64      byte_length;  /* length of the byte range, -1 for the whole file */
   guint       discontinuity_sequence; /* number of #EXT-X-DISCONTINUITY tags seen before it */
   guint       index;        /* 0-based position in the playlist */
+  const char *key_path;     /* local key file of the #EXT-X-KEY in force, or NULL */
+  const char *map_path;     /* local file of the #EXT-X-MAP in force, or NULL */
 } VsPlaylistSegment;
 
 typedef struct

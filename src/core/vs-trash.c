@@ -348,6 +348,9 @@ typedef struct
   VsTrash    *self;
   GHashTable *claimed;
   char       *real_folder;
+  char       *last_key;   /* the key file and init section claimed last */
+  char       *last_map;
+  guint       n_segments; /* segment files claimed */
 } Claims;
 
 /* A file the item names, when it lies in the item's folder (by its real path). */
@@ -368,11 +371,32 @@ claim (Claims     *c,
     add_entry (c->self, path, &st);
 }
 
+/* The key and init section in force are the same for long runs of segments: each is
+ * looked at once per change. */
+static void
+claim_once (Claims      *c,
+            char       **last,
+            const char  *path)
+{
+  if (path == NULL || g_strcmp0 (*last, path) == 0)
+    return;
+  g_free (*last);
+  *last = g_strdup (path);
+  claim (c, path);
+}
+
 static gboolean
 claim_segment (const VsPlaylistSegment *segment,
                gpointer                 user_data)
 {
-  claim (user_data, segment->path);
+  Claims *c = user_data;
+  guint before = c->self->entries->len;
+
+  claim (c, segment->path);
+  if (c->self->entries->len > before)
+    c->n_segments++;
+  claim_once (c, &c->last_key, segment->key_path);
+  claim_once (c, &c->last_map, segment->map_path);
   return TRUE;
 }
 
@@ -413,6 +437,10 @@ mark_shared (const VsPlaylistSegment *segment,
   struct stat st;
 
   if (segment->path != NULL && lstat (segment->path, &st) == 0)
+    inode_set_add (user_data, &st);
+  if (segment->key_path != NULL && lstat (segment->key_path, &st) == 0)
+    inode_set_add (user_data, &st);
+  if (segment->map_path != NULL && lstat (segment->map_path, &st) == 0)
     inode_set_add (user_data, &st);
   return TRUE;
 }
@@ -585,10 +613,14 @@ vs_trash_new_for_item (const char          *path,
   c = (Claims) { self, claimed, g_strdup (self->folder) };
   claim_playlist (&c, playlist, 0, cancellable);
   g_free (c.real_folder);
+  g_free (c.last_key);
+  g_free (c.last_map);
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
   /* a playlist with no local segment is not a download: only the file itself goes */
-  self->is_hls = self->entries->len > 1;
+  self->is_hls = c.n_segments > 0;
+  if (!self->is_hls)
+    g_array_set_size (self->entries, 1);
   if (!self->is_hls)
     return g_steal_pointer (&self);
 
