@@ -26,6 +26,8 @@ typedef struct
   gint64  byte_length;
   guint   discontinuity_sequence;
   guint   index;
+  char   *key_path;
+  char   *map_path;
 } Segment;
 
 typedef struct
@@ -105,6 +107,8 @@ segment_clear (gpointer data)
 
   g_clear_pointer (&s->uri, g_free);
   g_clear_pointer (&s->path, g_free);
+  g_clear_pointer (&s->key_path, g_free);
+  g_clear_pointer (&s->map_path, g_free);
 }
 
 static void
@@ -131,6 +135,7 @@ collect (const VsPlaylistSegment *segment,
   Segment copy = {
     g_strdup (segment->uri), g_strdup (segment->path), segment->duration_ns,
     segment->byte_offset, segment->byte_length, segment->discontinuity_sequence, segment->index,
+    g_strdup (segment->key_path), g_strdup (segment->map_path),
   };
 
   g_array_append_val (c->segments, copy);
@@ -928,6 +933,45 @@ test_key_aes128 (Fixture       *f,
                    ==, VS_PLAYLIST_FLAG_ENCRYPTED);
 }
 
+/* Each segment names the local key file and init section in force; a remote or unreadable
+ * key URI names none and fails nothing, and leaves the flags as they were. */
+static void
+test_key_map_paths (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_auto(Collector) c;
+  g_autoptr(VsPlaylist) playlist = NULL;
+  g_autofree char *key1 = fixture_path (f, "k1.bin");
+  g_autofree char *key2 = fixture_path (f, "keys/k2.bin");
+  g_autofree char *init1 = fixture_path (f, "init1.mp4");
+  g_autofree char *init2 = fixture_path (f, "init2.mp4");
+
+  collector_init (&c);
+  playlist = parse_ok (f, "#EXTM3U\n#EXTINF:1,\na.m4s\n"
+                          "#EXT-X-KEY:METHOD=AES-128,URI=\"k1.bin\"\n#EXT-X-MAP:URI=\"init1.mp4\"\n"
+                          "#EXTINF:1,\nb.m4s\n"
+                          "#EXT-X-KEY:METHOD=AES-128,URI=\"keys/k2.bin\"\n#EXT-X-MAP:URI=\"init2.mp4\"\n"
+                          "#EXTINF:1,\nc.m4s\n"
+                          "#EXT-X-KEY:METHOD=AES-128,URI=\"https://example.com/k3\"\n#EXTINF:1,\nd.m4s\n"
+                          "#EXT-X-KEY:METHOD=AES-128,URI=\"file://%zz\"\n#EXTINF:1,\ne.m4s\n"
+                          "#EXT-X-KEY:METHOD=NONE\n#EXTINF:1,\nf.m4s\n", &c);
+  g_assert_cmpuint (c.segments->len, ==, 6);
+  g_assert_null (nth_segment (&c, 0)->key_path);
+  g_assert_null (nth_segment (&c, 0)->map_path);
+  g_assert_cmpstr (nth_segment (&c, 1)->key_path, ==, key1);
+  g_assert_cmpstr (nth_segment (&c, 1)->map_path, ==, init1);
+  g_assert_cmpstr (nth_segment (&c, 2)->key_path, ==, key2);
+  g_assert_cmpstr (nth_segment (&c, 2)->map_path, ==, init2);
+  g_assert_null (nth_segment (&c, 3)->key_path);
+  g_assert_cmpstr (nth_segment (&c, 3)->map_path, ==, init2);
+  g_assert_null (nth_segment (&c, 4)->key_path);
+  g_assert_null (nth_segment (&c, 5)->key_path);
+  /* the first map stays the playlist's; the key URIs made nothing remote */
+  g_assert_cmpstr (vs_playlist_get_map_path (playlist), ==, init1);
+  g_assert_cmpint (vs_playlist_get_flags (playlist), ==,
+                   VS_PLAYLIST_FLAG_ENCRYPTED | VS_PLAYLIST_FLAG_INIT_MAP);
+}
+
 static void
 test_key_sample_aes (Fixture       *f,
                      gconstpointer  data)
@@ -1652,6 +1696,7 @@ main (int   argc,
   ADD ("tags/endlist", test_tags_endlist);
   ADD ("key/none", test_key_none);
   ADD ("key/aes-128", test_key_aes128);
+  ADD ("key/map-paths", test_key_map_paths);
   ADD ("key/sample-aes", test_key_sample_aes);
   ADD ("key/malformed", test_key_malformed);
   ADD ("map/uri", test_map_uri);

@@ -855,10 +855,11 @@ parse_key (Parser  *p,
     {
       VsPlaylistFlags flags = p->self->flags;
       g_autofree char *path = NULL;
-      gboolean escaping;
+      gboolean escaping = TRUE;
 
-      if (!parser_resolve (p, uri, &path, &escaping, error))
-        return FALSE;
+      /* nor does a key URI that cannot be read fail the playlist, as it never did */
+      if (!parser_resolve (p, uri, &path, &escaping, NULL))
+        g_clear_pointer (&path, g_free);
       p->self->flags = flags;
       if (!escaping)
         p->key_path = g_steal_pointer (&path);
