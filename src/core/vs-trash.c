@@ -887,20 +887,45 @@ write_info (int         fd,
   return TRUE;
 }
 
+/* The trash of the disk the last entry was on: an item's entries mostly share one, and
+ * finding it costs a dozen system calls. */
+typedef struct
+{
+  dev_t  dev;
+  char  *files_dir;  /* NULL: none found yet */
+  char  *info_dir;
+} TrashDir;
+
+static void
+trash_dir_clear (TrashDir *t)
+{
+  g_clear_pointer (&t->files_dir, g_free);
+  g_clear_pointer (&t->info_dir, g_free);
+}
+
 /* Moves one entry: the info file is written first (O_EXCL reserves the name), then the
  * entry is renamed to the same name under files/, never over anything. */
 static gboolean
-move_to_trash (Entry   *e,
-               GError **error)
+move_to_trash (Entry     *e,
+               TrashDir  *trash,
+               GError   **error)
 {
   g_autofree char *display = g_filename_display_name (e->path);
   g_autofree char *dir = g_path_get_dirname (e->path);
   g_autofree char *base = g_path_get_basename (e->path);
-  g_autofree char *files_dir = NULL;
-  g_autofree char *info_dir = NULL;
+  const char *files_dir, *info_dir;
   int saved = 0;
 
-  if (!find_trash (dir, e->stamp.dev, &files_dir, &info_dir))
+  if (trash->files_dir == NULL || trash->dev != e->stamp.dev)
+    {
+      trash_dir_clear (trash);
+      trash->dev = e->stamp.dev;
+      if (!find_trash (dir, e->stamp.dev, &trash->files_dir, &trash->info_dir))
+        trash_dir_clear (trash);
+    }
+  files_dir = trash->files_dir;
+  info_dir = trash->info_dir;
+  if (files_dir == NULL)
     {
       g_set_error (error, VS_TRASH_ERROR, VS_TRASH_ERROR_NO_TRASH,
                    _("“%s” is on a disk without a trash folder Vidshelf may use; it was "
@@ -991,6 +1016,7 @@ vs_trash_run (VsTrash       *self,
               GCancellable  *cancellable,
               GError       **error)
 {
+  TrashDir trash = { 0 };
   gboolean ok = TRUE;
   guint moved = 0;
 
@@ -1001,7 +1027,8 @@ vs_trash_run (VsTrash       *self,
   g_mutex_lock (&trash_lock);
   ok = verify (self, cancellable, error);
   for (; ok && moved < self->entries->len; moved++)
-    ok = move_to_trash (&g_array_index (self->entries, Entry, moved), error);
+    ok = move_to_trash (&g_array_index (self->entries, Entry, moved), &trash, error);
+  trash_dir_clear (&trash);
   if (ok && self->takes_folder)
     {
       /* something written between the check and the move went along: bring all back */
