@@ -852,6 +852,18 @@ popup_menu (VsWindow  *self,
   gtk_popover_popup (GTK_POPOVER (popover));
 }
 
+/* A right-click or a long press on a cell: its menu, where the pointer is. */
+static void
+popup_at_gesture (GtkGesture *gesture,
+                  double      x,
+                  double      y)
+{
+  GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+
+  popup_menu (VS_WINDOW (gtk_widget_get_root (cell)), cell, x, y);
+  gtk_gesture_set_state (gesture, GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
 static void
 on_cell_menu (GtkGestureClick *gesture,
               int              n_press,
@@ -859,10 +871,7 @@ on_cell_menu (GtkGestureClick *gesture,
               double           y,
               gpointer         user_data)
 {
-  GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
-
-  popup_menu (VS_WINDOW (gtk_widget_get_root (cell)), cell, x, y);
-  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  popup_at_gesture (GTK_GESTURE (gesture), x, y);
 }
 
 static void
@@ -871,10 +880,7 @@ on_cell_long_press (GtkGestureLongPress *gesture,
                     double               y,
                     gpointer             user_data)
 {
-  GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
-
-  popup_menu (VS_WINDOW (gtk_widget_get_root (cell)), cell, x, y);
-  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  popup_at_gesture (GTK_GESTURE (gesture), x, y);
 }
 
 /* The cell that has the keyboard focus (it sits in the grid's focusable item widget). */
