@@ -46,10 +46,14 @@ vs_cli_fail (const char *format,
   g_autofree char *message = NULL;
   va_list args;
 
+  g_autofree char *shown = NULL;
+
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
-  fprintf (stderr, "vidshelf-cli: %s\n", message);
+  /* messages quote file names: one line, whatever the names hold */
+  shown = vs_cli_escape_controls (message);
+  fprintf (stderr, "vidshelf-cli: %s\n", shown);
   return VS_CLI_FAILED;
 }
 
@@ -157,8 +161,9 @@ vs_cli_absolute (const char *path)
  * \xHH, C1 controls (which some terminals obey too) \u00HH, everything else is kept.
  * The JSON output needs none of this: json-glib escapes controls as \u00HH. */
 char *
-vs_cli_escape_controls (const char *utf8)
+vs_cli_escape_controls (const char *text)
 {
+  g_autofree char *utf8 = g_utf8_make_valid (text, -1);
   GString *out = g_string_sized_new (strlen (utf8));
 
   for (const char *p = utf8; *p != '\0'; p = g_utf8_next_char (p))
@@ -195,4 +200,12 @@ vs_cli_add_unavailable (JsonBuilder  *b,
         json_builder_add_string_value (b, display);
     }
   json_builder_end_array (b);
+}
+
+char *
+vs_cli_display_path (const char *path)
+{
+  g_autofree char *utf8 = g_filename_display_name (path);
+
+  return vs_cli_escape_controls (utf8);
 }

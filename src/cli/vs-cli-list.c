@@ -70,8 +70,7 @@ print_row (const VsVideoRecord *r)
   g_autofree char *duration = r->duration_ms >= 0 ? vs_format_duration (r->duration_ms)
                                                   : g_strdup ("-");
   g_autofree char *size = g_format_size (r->size);
-  g_autofree char *display_path = g_filename_display_name (r->path);
-  g_autofree char *shown = vs_cli_escape_controls (display_path);
+  g_autofree char *shown = vs_cli_display_path (r->path);
 
   printf ("%10s  %10s  %-4s  %s\n", duration, size, vs_video_kind_to_string (r->kind), shown);
 }

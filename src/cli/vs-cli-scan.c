@@ -154,8 +154,7 @@ vs_cli_scan (int    argc,
 
       if (!g_file_test (path, G_FILE_TEST_EXISTS))
         {
-          g_autofree char *display = g_filename_display_name (path);
-          g_autofree char *shown = vs_cli_escape_controls (display);
+          g_autofree char *shown = vs_cli_display_path (path);
 
           return vs_cli_fail ("“%s” does not exist; nothing was scanned and its videos stay "
                               "in the library", shown);

@@ -9,23 +9,6 @@
 #include "vs-cli.h"
 #include "vs-trash.h"
 
-static char *
-display_path (const char *path)
-{
-  g_autofree char *utf8 = g_filename_display_name (path);
-
-  return vs_cli_escape_controls (utf8);
-}
-
-/* Error messages quote file names: one line on stderr whatever the names hold. */
-static int
-fail_escaped (const GError *error)
-{
-  g_autofree char *message = vs_cli_escape_controls (error->message);
-
-  return vs_cli_fail ("%s", message);
-}
-
 static void
 print_result (VsTrash *trash,
               gboolean json)
@@ -70,8 +53,8 @@ print_result (VsTrash *trash,
     }
   for (guint i = 0; i < n; i++)
     {
-      g_autofree char *from = display_path (vs_trash_get_entry (trash, i));
-      g_autofree char *to = display_path (vs_trash_get_trashed_path (trash, i));
+      g_autofree char *from = vs_cli_display_path (vs_trash_get_entry (trash, i));
+      g_autofree char *to = vs_cli_display_path (vs_trash_get_trashed_path (trash, i));
 
       printf ("%s -> %s\n", from, to);
     }
@@ -151,17 +134,13 @@ vs_cli_trash (int    argc,
       trash = vs_trash_new_for_item (path, (const char * const *) roots, NULL, &local);
       if (trash == NULL || !vs_trash_run (trash, NULL, &local))
         {
-          result = fail_escaped (local);
+          result = vs_cli_fail_error (local);
           continue;
         }
       print_result (trash, json);
       if (!forget (db, trash, &local))
-        {
-          g_autofree char *message = vs_cli_escape_controls (local->message);
-
-          result = vs_cli_fail ("moved to the trash, but the index could not be updated: %s",
-                                message);
-        }
+        result = vs_cli_fail ("moved to the trash, but the index could not be updated: %s",
+                              local->message);
     }
   return result;
 }

@@ -65,8 +65,11 @@ gboolean    vs_cli_parse         (GOptionContext  *context,
 char       *vs_cli_db_path       (const char *option);
 gboolean    vs_cli_stderr_is_tty (void);
 void        vs_cli_print_json    (JsonNode *node);
-/* @utf8 with control characters escaped, for a terminal (a name can hold any byte). */
-char       *vs_cli_escape_controls (const char *utf8);
+/* @text (made valid UTF-8) with control characters escaped, for a terminal: a name can
+ * hold any byte. vs_cli_fail() escapes its message so. */
+char       *vs_cli_escape_controls (const char *text);
+/* A file name for the terminal: its display form, controls escaped. */
+char       *vs_cli_display_path    (const char *path);
 /* Adds "unavailable": the roots among @folders found unavailable (their videos kept). */
 void        vs_cli_add_unavailable (JsonBuilder  *b,
                                     VsDatabase   *db,

@@ -933,18 +933,18 @@ vs_database_remove_root (VsDatabase  *self,
   return ok;
 }
 
-GStrv
-vs_database_dup_roots (VsDatabase  *self,
-                       GError     **error)
+/* The paths of the roots @sql selects (one path column), in order. */
+static GStrv
+dup_root_paths (VsDatabase  *self,
+                const char  *sql,
+                GError     **error)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   sqlite3_stmt *stmt;
   int rc;
 
-  g_return_val_if_fail (VS_IS_DATABASE (self), NULL);
-
   g_rec_mutex_lock (&self->lock);
-  stmt = _vs_database_prepare (self, "SELECT path FROM roots ORDER BY path", error);
+  stmt = _vs_database_prepare (self, sql, error);
   if (stmt == NULL)
     {
       g_rec_mutex_unlock (&self->lock);
@@ -965,6 +965,15 @@ vs_database_dup_roots (VsDatabase  *self,
       return NULL;
     }
   return g_strv_builder_end (builder);
+}
+
+GStrv
+vs_database_dup_roots (VsDatabase  *self,
+                       GError     **error)
+{
+  g_return_val_if_fail (VS_IS_DATABASE (self), NULL);
+
+  return dup_root_paths (self, "SELECT path FROM roots ORDER BY path", error);
 }
 
 gboolean
@@ -1112,35 +1121,10 @@ GStrv
 vs_database_dup_unavailable_roots (VsDatabase  *self,
                                    GError     **error)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  sqlite3_stmt *stmt;
-  int rc;
-
   g_return_val_if_fail (VS_IS_DATABASE (self), NULL);
 
-  g_rec_mutex_lock (&self->lock);
-  stmt = _vs_database_prepare (self, "SELECT path FROM roots WHERE unavailable_ns IS NOT NULL "
-                                     "ORDER BY path", error);
-  if (stmt == NULL)
-    {
-      g_rec_mutex_unlock (&self->lock);
-      return NULL;
-    }
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_autofree char *path = _vs_column_path (stmt, 0);
-
-      g_strv_builder_add (builder, path);
-    }
-  sqlite3_reset (stmt);
-  g_rec_mutex_unlock (&self->lock);
-
-  if (rc != SQLITE_DONE)
-    {
-      _vs_database_set_error (self, error, rc, "listing folders");
-      return NULL;
-    }
-  return g_strv_builder_end (builder);
+  return dup_root_paths (self, "SELECT path FROM roots WHERE unavailable_ns IS NOT NULL "
+                               "ORDER BY path", error);
 }
 
 /* Folders ---------------------------------------------------------------- */

@@ -1555,13 +1555,6 @@ take_source_inventory (Merge   *m,
 
 #define INVENTORY_MAX_DEPTH 8
 
-/* A temporary file of ours, left by a merge killed while it wrote into this folder. */
-static gboolean
-is_our_leftover (const char *name)
-{
-  return name[0] == '.' && g_str_has_suffix (name, TEMP_SUFFIX);
-}
-
 /* Every file under @dir (lexical paths, symlinks not followed) that is neither a
  * playlist nor a leftover of ours. Bounded by the folder's own listing. */
 static gboolean
@@ -1587,7 +1580,7 @@ list_unexplained (const char  *dir,
           if (!list_unexplained (path, depth + 1, files, error))
             return FALSE;
         }
-      else if (!(S_ISREG (st.st_mode) && (vs_path_is_playlist_name (name) || is_our_leftover (name))))
+      else if (!(S_ISREG (st.st_mode) && (vs_path_is_playlist_name (name) || vs_hls_merge_is_temp_name (name))))
         g_hash_table_add (files, g_steal_pointer (&path));
     }
   return TRUE;
@@ -1784,12 +1777,13 @@ unlock_temp (Merge   *m,
 }
 
 /* Our temporary files are named “.<output name>.vidshelf-merge”. */
-static gboolean
-is_temp_name (const char *name)
+gboolean
+vs_hls_merge_is_temp_name (const char *name)
 {
-  gsize len = strlen (name);
+  g_return_val_if_fail (name != NULL, FALSE);
 
-  return name[0] == '.' && len > strlen (TEMP_SUFFIX) + 1 && g_str_has_suffix (name, TEMP_SUFFIX);
+  return name[0] == '.' && strlen (name) > strlen (TEMP_SUFFIX) + 1 &&
+         g_str_has_suffix (name, TEMP_SUFFIX);
 }
 
 /* Removes @name from @dir_fd if it is a regular file nobody holds the lock of. The lock is
@@ -1835,7 +1829,7 @@ vs_hls_merge_sweep_stale_temps (const char *dir)
   if (list_fd >= 0 && (d = fdopendir (list_fd)) == NULL)
     close (list_fd);
   while (d != NULL && (entry = readdir (d)) != NULL)
-    if (is_temp_name (entry->d_name) && sweep_one (dir_fd, entry->d_name))
+    if (vs_hls_merge_is_temp_name (entry->d_name) && sweep_one (dir_fd, entry->d_name))
       removed++;
   if (d != NULL)
     closedir (d);

@@ -76,6 +76,8 @@ gboolean     vs_hls_merge_run_finish         (VsHlsMerge           *self,
                                               GAsyncResult         *result,
                                               GError              **error);
 
+/* Whether @name is one of a merge's temporary files (“.<output name>.vidshelf-merge”). */
+gboolean     vs_hls_merge_is_temp_name       (const char           *name);
 /* Removes from @dir the temporary files that killed merges left (no merge holds their
  * lock); returns how many it removed. */
 guint        vs_hls_merge_sweep_stale_temps  (const char           *dir);

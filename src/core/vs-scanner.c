@@ -30,8 +30,6 @@
 #define BATCH_CHANGES 20000
 #define BATCH_USEC    (500 * G_TIME_SPAN_MILLISECOND)
 
-/* The name a merge gives its temporary file: ".<output>" TEMP_SUFFIX (vs-hls-merge.c). */
-#define MERGE_TEMP_SUFFIX ".vidshelf-merge"
 
 struct _VsScanner
 {
@@ -547,7 +545,7 @@ list_folder (DIR      *dir,
 
       if (d->d_name[0] == '.')
         {
-          *has_merge_temp |= g_str_has_suffix (d->d_name, MERGE_TEMP_SUFFIX);
+          *has_merge_temp |= vs_hls_merge_is_temp_name (d->d_name);
           continue;   /* hidden, and . and .. */
         }
       e.name = g_strdup (d->d_name);
