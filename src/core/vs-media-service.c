@@ -46,6 +46,7 @@ typedef struct
   gboolean         replace;    /* an existing output */
   VsDatabase      *writer;     /* when set, the result is saved for video_id */
   gint64           video_id;
+  gint            *swept;      /* the service's: the cache's temporary files were swept */
 } MediaJob;
 
 typedef struct
@@ -93,11 +94,6 @@ worker_new (gpointer user_data)
 {
   VsMediaService *self = user_data;
 
-  /* A helper killed by a crash of its parent (or of the whole session) left its
-   * temporary files in the shared cache; an hour is far beyond any job's time limit, so
-   * nothing older is still being written. */
-  if (g_atomic_int_compare_and_exchange (&self->swept, 0, 1))
-    vs_thumbnail_sweep_temp_files (G_TIME_SPAN_HOUR);
   return vs_media_worker_new (self->timeout_ms);
 }
 
@@ -156,6 +152,12 @@ run_job (gpointer       worker,
     }
   else
     {
+      /* A helper killed by a crash of its parent (or of the whole session) left its
+       * temporary files in the shared cache; an hour is far beyond any job's time limit,
+       * so nothing older is still being written. Once per service, and only for one that
+       * makes thumbnails: a probe needs no listing of the whole cache. */
+      if (g_atomic_int_compare_and_exchange (job->swept, 0, 1))
+        vs_thumbnail_sweep_temp_files (G_TIME_SPAN_HOUR);
       ok = job->output != NULL || check_cache (job, r, &local_error);
       if (ok && r->thumbnail == NULL)
         {
@@ -219,6 +221,7 @@ push (VsMediaService      *self,
                                           job->output ? job->output : "", job->replace,
                                           job->path);
 
+  job->swept = &self->swept;
   vs_job_pool_push (self->pool, key, priority, job, media_job_free, cancellable,
                     callback, user_data);
 }
