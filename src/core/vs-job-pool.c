@@ -33,7 +33,8 @@ struct _VsJobPool
   GQueue          queues[2];     /* by VsJobPriority */
   GHashTable     *jobs;          /* key → Job, queued or running */
   GPtrArray      *threads;
-  guint           n_workers;
+  guint           n_workers;     /* wanted */
+  guint           alive;         /* worker threads not yet retired */
   guint           running;
   gboolean        shutting_down;
 
@@ -168,8 +169,12 @@ worker_thread (gpointer data)
       g_autoptr(GPtrArray) waiters = NULL;
       g_autoptr(GError) error = NULL;
       gpointer result;
-      Job *job = pop_locked (self);
+      Job *job;
 
+      /* Fewer workers wanted (vs_job_pool_set_n_workers): this one retires between jobs. */
+      if (self->alive > self->n_workers)
+        break;
+      job = pop_locked (self);
       if (job == NULL)
         {
           g_cond_wait (&self->cond, &self->mutex);
@@ -199,6 +204,7 @@ worker_thread (gpointer data)
 
       g_mutex_lock (&self->mutex);
     }
+  self->alive--;
   g_mutex_unlock (&self->mutex);
 
   if (worker != NULL && self->worker_free != NULL)
@@ -228,16 +234,39 @@ vs_job_pool_new (guint           n_workers,
   self->result_copy = result_copy;
   self->result_free = result_free;
   self->user_data = user_data;
-  for (guint i = 0; i < self->n_workers; i++)
-    g_ptr_array_add (self->threads, g_thread_new ("vs-job-worker", worker_thread, self));
+  vs_job_pool_set_n_workers (self, self->n_workers);
   return self;
+}
+
+void
+vs_job_pool_set_n_workers (VsJobPool *self,
+                           guint      n_workers)
+{
+  g_return_if_fail (VS_IS_JOB_POOL (self));
+
+  g_mutex_lock (&self->mutex);
+  self->n_workers = n_workers > 0 ? n_workers : MAX (1, g_get_num_processors ());
+  /* Retired threads stay in the array, finished: shutdown joins them with the rest. */
+  while (!self->shutting_down && self->alive < self->n_workers)
+    {
+      self->alive++;
+      g_ptr_array_add (self->threads, g_thread_new ("vs-job-worker", worker_thread, self));
+    }
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
 }
 
 guint
 vs_job_pool_get_n_workers (VsJobPool *self)
 {
+  guint n;
+
   g_return_val_if_fail (VS_IS_JOB_POOL (self), 0);
-  return self->n_workers;
+
+  g_mutex_lock (&self->mutex);
+  n = self->n_workers;
+  g_mutex_unlock (&self->mutex);
+  return n;
 }
 
 guint

@@ -33,6 +33,10 @@ VsJobPool *vs_job_pool_new           (guint           n_workers,
                                       GDestroyNotify  result_free,
                                       gpointer        user_data);
 guint      vs_job_pool_get_n_workers (VsJobPool *self);
+/* Live: new workers start at once; surplus ones retire when their current job is done.
+ * @n_workers 0: the number of processors. */
+void       vs_job_pool_set_n_workers (VsJobPool *self,
+                                      guint      n_workers);
 /* Jobs queued or running. */
 guint      vs_job_pool_get_pending   (VsJobPool *self);
 

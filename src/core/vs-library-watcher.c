@@ -890,13 +890,24 @@ schedule (VsLibraryWatcher *self,
 VsLibraryWatcher *
 vs_library_watcher_new (VsDatabase *writer)
 {
-  VsLibraryWatcher *self;
+  g_autoptr(VsScanner) scanner = NULL;
 
   g_return_val_if_fail (VS_IS_DATABASE (writer), NULL);
 
+  scanner = vs_scanner_new (writer);
+  return vs_library_watcher_new_for_scanner (scanner);
+}
+
+VsLibraryWatcher *
+vs_library_watcher_new_for_scanner (VsScanner *scanner)
+{
+  VsLibraryWatcher *self;
+
+  g_return_val_if_fail (VS_IS_SCANNER (scanner), NULL);
+
   self = g_object_new (VS_TYPE_LIBRARY_WATCHER, NULL);
-  self->writer = g_object_ref (writer);
-  self->scanner = vs_scanner_new (writer);
+  self->writer = g_object_ref (vs_scanner_get_database (scanner));
+  self->scanner = g_object_ref (scanner);
   return self;
 }
 

@@ -31,6 +31,8 @@ G_DECLARE_FINAL_TYPE (VsLibraryWatcher, vs_library_watcher, VS, LIBRARY_WATCHER,
 
 /* @writer: the library's writer connection (shared with scans: transactions serialise). */
 VsLibraryWatcher *vs_library_watcher_new            (VsDatabase        *writer);
+/* Rescans through @scanner (the library's one scanner; its writer is the watcher's). */
+VsLibraryWatcher *vs_library_watcher_new_for_scanner (VsScanner        *scanner);
 
 /* Starts watching @root (absolute; indexed already, or it is scanned first). */
 void              vs_library_watcher_add_root       (VsLibraryWatcher  *self,

@@ -201,6 +201,14 @@ vs_media_service_new (guint n_workers,
   return self;
 }
 
+void
+vs_media_service_set_n_workers (VsMediaService *self,
+                                guint           n_workers)
+{
+  g_return_if_fail (VS_IS_MEDIA_SERVICE (self));
+  vs_job_pool_set_n_workers (self->pool, n_workers);
+}
+
 guint
 vs_media_service_get_n_workers (VsMediaService *self)
 {

@@ -33,6 +33,9 @@ G_DECLARE_FINAL_TYPE (VsMediaService, vs_media_service, VS, MEDIA_SERVICE, GObje
 VsMediaService *vs_media_service_new              (guint                n_workers,
                                                    guint                timeout_ms);
 guint           vs_media_service_get_n_workers    (VsMediaService      *self);
+/* Applied live (the preference): see vs_job_pool_set_n_workers(). */
+void            vs_media_service_set_n_workers    (VsMediaService      *self,
+                                                   guint                n_workers);
 
 void            vs_media_service_probe_async      (VsMediaService      *self,
                                                    const char          *path,

@@ -591,6 +591,18 @@ vs_texture_cache_get_n_loads (VsTextureCache *self)
   return g_hash_table_size (self->loads);
 }
 
+/* The preference, applied live: a smaller budget drops what no cell shows at once. */
+void
+vs_texture_cache_set_max_bytes (VsTextureCache *self,
+                                gsize           max_bytes)
+{
+  g_return_if_fail (VS_IS_TEXTURE_CACHE (self));
+
+  self->max_bytes = max_bytes > 0 ? max_bytes : DEFAULT_MAX_BYTES;
+  if (self->bytes > self->max_bytes)
+    vs_texture_cache_trim (self, self->max_bytes);
+}
+
 gsize
 vs_texture_cache_get_max_bytes (VsTextureCache *self)
 {

@@ -37,6 +37,8 @@ void            vs_texture_cache_set_decode_size (VsTextureCache *self,
 gsize           vs_texture_cache_trim       (VsTextureCache      *self,
                                              gsize                keep_bytes);
 gsize           vs_texture_cache_get_bytes  (VsTextureCache      *self);
+void            vs_texture_cache_set_max_bytes (VsTextureCache *self,
+                                                gsize           max_bytes);
 gsize           vs_texture_cache_get_max_bytes (VsTextureCache   *self);
 guint           vs_texture_cache_get_n_loads (VsTextureCache     *self);
 
