@@ -1,0 +1,199 @@
+/* vs-library.h: one library — its index, scans, watcher and media work — shared by views
+ *
+ * The window, the player, the preferences and the CLI borrow one VsLibrary: it owns the
+ * writer and reader connections, one scanner (shared with the watcher), the watcher and
+ * the media service. It publishes its state as properties, its roots as a GListModel of
+ * VsLibraryRoot, and one coalesced ::changed signal; every verb is asynchronous.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "vs-database.h"
+#include "vs-hls-merge.h"
+#include "vs-library-model.h"
+#include "vs-library-root.h"
+#include "vs-media-service.h"
+#include "vs-scanner.h"
+#include "vs-trash.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  VS_LIBRARY_STATE_CLOSED,   /* not opened yet, or closed */
+  VS_LIBRARY_STATE_OPENING,
+  VS_LIBRARY_STATE_READY,
+  VS_LIBRARY_STATE_ERROR,    /* see vs_library_get_error() */
+} VsLibraryState;
+
+/* What a ::changed signal covers. */
+typedef enum
+{
+  VS_LIBRARY_CHANGE_VIDEOS  = 1 << 0,  /* rows added, removed or updated */
+  VS_LIBRARY_CHANGE_FOLDERS = 1 << 1,  /* folders added, removed or renamed */
+  VS_LIBRARY_CHANGE_ROOTS   = 1 << 2,  /* roots added or removed */
+} VsLibraryChange;
+
+typedef enum
+{
+  VS_LIBRARY_FLAGS_NONE      = 0,
+  /* Opens only a reader: never creates, migrates or writes the database (`list`). */
+  VS_LIBRARY_FLAGS_READ_ONLY = 1 << 0,
+} VsLibraryFlags;
+
+#define VS_TYPE_LIBRARY (vs_library_get_type ())
+
+G_DECLARE_FINAL_TYPE (VsLibrary, vs_library, VS, LIBRARY, GObject)
+
+/* @database_path NULL: the default library. */
+VsLibrary      *vs_library_new                (const char          *database_path,
+                                               VsLibraryFlags       flags);
+const char     *vs_library_get_database_path  (VsLibrary           *self);
+/* A library with no roots starts with this folder when it exists (the Videos folder). */
+void            vs_library_set_default_folder (VsLibrary           *self,
+                                               const char          *folder);
+
+void            vs_library_open_async         (VsLibrary           *self,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean        vs_library_open_finish        (VsLibrary           *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+/* Opens on the calling thread (the CLI). */
+gboolean        vs_library_open               (VsLibrary           *self,
+                                               GError             **error);
+/* Rescans the roots that are there, then watches them (once; later calls do nothing). */
+void            vs_library_start              (VsLibrary           *self);
+/* Watches the roots without a first rescan (once). */
+void            vs_library_watch              (VsLibrary           *self);
+/* Stops the watcher and cancels scans and media work; completes once nothing of the
+ * library runs on another thread, so the connections can close cleanly. */
+void            vs_library_close_async        (VsLibrary           *self,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean        vs_library_close_finish       (VsLibrary           *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
+VsLibraryState  vs_library_get_state          (VsLibrary           *self);
+const GError   *vs_library_get_error          (VsLibrary           *self);
+gboolean        vs_library_get_scanning       (VsLibrary           *self);
+/* Videos seen by the running scan, or media jobs done; total 0 while unknown. */
+guint           vs_library_get_progress_done  (VsLibrary           *self);
+guint           vs_library_get_progress_total (VsLibrary           *self);
+/* TRUE while a scan, a rescan, the watcher or a media update has work in hand. */
+gboolean        vs_library_get_busy           (VsLibrary           *self);
+/* VsLibraryRoot items, by path. */
+GListModel     *vs_library_get_roots          (VsLibrary           *self);
+GStrv           vs_library_dup_root_paths     (VsLibrary           *self);
+/* The root (owned by the library) holding @path while it is unavailable, or NULL. */
+const char     *vs_library_get_unavailable_root (VsLibrary         *self,
+                                                 const char        *path);
+
+/* Borrowed parts, valid once the library is ready: the reader is for the main thread's
+ * page reads and lists; the media service makes thumbnails for views. */
+VsDatabase     *vs_library_get_reader         (VsLibrary           *self);
+VsMediaService *vs_library_get_media          (VsLibrary           *self);
+VsScanner      *vs_library_get_scanner        (VsLibrary           *self);
+/* A new lazy model of the library's videos; it follows ::changed by itself. */
+VsLibraryModel *vs_library_new_model          (VsLibrary           *self);
+
+/* Settings, applied live. */
+void            vs_library_set_n_workers      (VsLibrary           *self,
+                                               guint                n_workers);
+
+/* Verbs */
+/* Adds @folder as a root (or rescans it when it is one) and watches it. */
+void            vs_library_add_root_async     (VsLibrary           *self,
+                                               const char          *folder,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+/* Forgets root @folder and everything indexed under it (no file is touched). */
+void            vs_library_remove_root_async  (VsLibrary           *self,
+                                               const char          *folder,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+/* @folder NULL: every root that is there; a root: that root; a folder inside one: only
+ * that folder and what is below it. Requests queue behind a running scan; equal ones
+ * share one run. */
+void            vs_library_rescan_async       (VsLibrary           *self,
+                                               const char          *folder,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+/* add_root, remove_root and rescan finish here; @out_summary may be NULL. */
+gboolean        vs_library_scan_finish        (VsLibrary           *self,
+                                               GAsyncResult        *result,
+                                               VsScanSummary       *out_summary,
+                                               GError             **error);
+/* Cancels the running scan and those queued. */
+void            vs_library_cancel_scan        (VsLibrary           *self);
+
+/* Moves an item to the trash through the guarded module (VsTrash) and updates the index. */
+void            vs_library_trash_async        (VsLibrary           *self,
+                                               const char          *path,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+VsTrash        *vs_library_trash_finish       (VsLibrary           *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+/* Puts back what @trash moved, then updates the index. */
+void            vs_library_restore_async      (VsLibrary           *self,
+                                               VsTrash             *trash,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean        vs_library_restore_finish     (VsLibrary           *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+/* Runs @merge (its roots set to the library's), then updates the index where it wrote
+ * and where it removed. */
+void            vs_library_merge_async        (VsLibrary           *self,
+                                               VsHlsMerge          *merge,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean        vs_library_merge_finish       (VsLibrary           *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+/* Probes what was never probed (and makes missing thumbnails with @flags). */
+void            vs_library_update_media_async (VsLibrary           *self,
+                                               VsUpdateFlags        flags,
+                                               VsThumbnailSize      size,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean        vs_library_update_media_finish (VsLibrary          *self,
+                                                GAsyncResult       *result,
+                                                VsUpdateSummary    *out_summary,
+                                                GError            **error);
+/* Playback positions, read on the reader and written on the one writer. */
+void            vs_library_get_position_async (VsLibrary           *self,
+                                               const char          *path,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+/* The position in ms, 0 when none, -1 with @error set. */
+gint64          vs_library_get_position_finish (VsLibrary          *self,
+                                                GAsyncResult       *result,
+                                                GError            **error);
+void            vs_library_set_position_async (VsLibrary           *self,
+                                               const char          *path,
+                                               gint64               position_ms,
+                                               gint64               duration_ms,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean        vs_library_set_position_finish (VsLibrary          *self,
+                                                GAsyncResult       *result,
+                                                GError            **error);
+
+/* Position writes done through the writer (for tests). */
+guint           vs_library_get_n_position_writes (VsLibrary        *self);
+
+G_END_DECLS
