@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "vs-library-model.h"
 
 #define PAGE_SIZE 128
@@ -22,6 +24,7 @@ struct _VsLibraryModel
   VsDatabase   *reader;
   GArray       *ids;            /* gint64, the current snapshot */
   GHashTable   *cache;          /* gint64* id → CacheEntry* */
+  GStrv         unavailable;    /* roots whose videos are not available now */
   GQueue        lru;            /* most recently used first */
   GHashTable   *pages;          /* page number → in flight */
   GCancellable *cancellable;
@@ -150,6 +153,24 @@ read_page (GTask        *task,
     g_task_return_boolean (task, TRUE);
 }
 
+static gboolean
+is_available (VsLibraryModel *self,
+              VsVideo        *video)
+{
+  const char *path = vs_video_get_path (video);
+
+  if (self->unavailable == NULL || path == NULL)
+    return TRUE;
+  for (guint i = 0; self->unavailable[i] != NULL; i++)
+    {
+      gsize n = strlen (self->unavailable[i]);
+
+      if (strncmp (path, self->unavailable[i], n) == 0 && (path[n] == '/' || path[n] == '\0'))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* Fills the page's placeholders and keeps its other rows: the next ones scrolled to. */
 static void
 apply_records (VsLibraryModel *self,
@@ -166,7 +187,8 @@ apply_records (VsLibraryModel *self,
       if (entry != NULL)
         vs_video_set_record (entry->video, record);
       else
-        cache_insert (self, vs_video_new_from_record (record));
+        entry = cache_insert (self, vs_video_new_from_record (record));
+      vs_video_set_available (entry->video, is_available (self, entry->video));
     }
   evict (self);
 }
@@ -505,6 +527,7 @@ vs_library_model_finalize (GObject *object)
   /* The hash table owns the entries; the queue only links them. */
   g_queue_init (&self->lru);
   g_clear_pointer (&self->cache, g_hash_table_unref);
+  g_clear_pointer (&self->unavailable, g_strfreev);
   g_clear_pointer (&self->pages, g_hash_table_unref);
   g_clear_pointer (&self->ids, g_array_unref);
   g_clear_object (&self->reader);
@@ -563,4 +586,29 @@ vs_library_model_init (VsLibraryModel *self)
   self->cancellable = g_cancellable_new ();
   self->cache_size = DEFAULT_CACHE_SIZE;
   g_queue_init (&self->lru);
+}
+
+void
+vs_library_model_set_unavailable_roots (VsLibraryModel     *self,
+                                        const char * const *roots)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_if_fail (VS_IS_LIBRARY_MODEL (self));
+
+  if (self->unavailable == NULL && (roots == NULL || roots[0] == NULL))
+    return;
+  if (self->unavailable != NULL && roots != NULL &&
+      g_strv_equal ((const char * const *) self->unavailable, roots))
+    return;
+  g_strfreev (self->unavailable);
+  self->unavailable = roots != NULL && roots[0] != NULL ? g_strdupv ((char **) roots) : NULL;
+  g_hash_table_iter_init (&iter, self->cache);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      CacheEntry *entry = value;
+
+      vs_video_set_available (entry->video, is_available (self, entry->video));
+    }
 }

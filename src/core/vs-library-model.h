@@ -38,4 +38,9 @@ gboolean        vs_library_model_get_busy       (VsLibraryModel     *self);
 guint           vs_library_model_find_id        (VsLibraryModel     *self,
                                                  gint64              id);
 
+/* The videos under these roots are marked unavailable (VsVideo:available), the others
+ * available: the cached ones now, the others as they are read. */
+void            vs_library_model_set_unavailable_roots (VsLibraryModel     *self,
+                                                        const char * const *roots);
+
 G_END_DECLS

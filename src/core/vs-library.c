@@ -1365,10 +1365,30 @@ vs_library_get_scanner (VsLibrary *self)
   return self->scanner;
 }
 
-static void
-refresh_model (VsLibraryModel *model,
-               guint           what)
+static GStrv
+dup_unavailable_roots (VsLibrary *self)
 {
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->roots));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VsLibraryRoot) root = g_list_model_get_item (G_LIST_MODEL (self->roots), i);
+
+      if (vs_library_root_get_state (root) == VS_LIBRARY_ROOT_UNAVAILABLE)
+        g_strv_builder_add (builder, vs_library_root_get_path (root));
+    }
+  return g_strv_builder_end (builder);
+}
+
+static void
+on_model_library_changed (VsLibrary      *self,
+                          guint           what,
+                          VsLibraryModel *model)
+{
+  g_auto(GStrv) unavailable = dup_unavailable_roots (self);
+
+  vs_library_model_set_unavailable_roots (model, (const char * const *) unavailable);
   if ((what & VS_LIBRARY_CHANGE_VIDEOS) != 0 || (what & VS_LIBRARY_CHANGE_ROOTS) != 0)
     vs_library_model_refresh (model);
 }
@@ -1376,14 +1396,16 @@ refresh_model (VsLibraryModel *model,
 VsLibraryModel *
 vs_library_new_model (VsLibrary *self)
 {
+  g_auto(GStrv) unavailable = NULL;
   VsLibraryModel *model;
 
   g_return_val_if_fail (VS_IS_LIBRARY (self), NULL);
   g_return_val_if_fail (self->reader != NULL, NULL);
 
   model = vs_library_model_new (self->reader);
-  g_signal_connect_object (self, "changed", G_CALLBACK (refresh_model), model,
-                           G_CONNECT_SWAPPED);
+  unavailable = dup_unavailable_roots (self);
+  vs_library_model_set_unavailable_roots (model, (const char * const *) unavailable);
+  g_signal_connect_object (self, "changed", G_CALLBACK (on_model_library_changed), model, 0);
   return model;
 }
 
@@ -1525,8 +1547,10 @@ on_item_rescanned (GObject      *object,
   if (result != NULL && !vs_library_scan_finish (VS_LIBRARY (object), result, NULL, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_debug ("Rescan after a change failed: %s", error->message);
-  if (g_task_get_source_tag (task) == vs_library_restore_async ||
-      g_task_get_source_tag (task) == vs_library_merge_async)
+  if (g_object_get_data (G_OBJECT (task), "vs-error") != NULL)
+    g_task_return_error (task, g_error_copy (g_object_get_data (G_OBJECT (task), "vs-error")));
+  else if (g_task_get_source_tag (task) == vs_library_restore_async ||
+           g_task_get_source_tag (task) == vs_library_merge_async)
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_pointer (task, g_object_ref (g_task_get_task_data (task)), g_object_unref);
@@ -1711,7 +1735,11 @@ on_merged (GObject      *object,
 
   thread_done (self);
   ok = vs_hls_merge_run_finish (merge, result, &error);
-  if (!ok)
+  /* The MP4 is in place even when its source could not go to the trash. */
+  if (!ok && g_error_matches (error, VS_MERGE_ERROR, VS_MERGE_ERROR_TRASH_FAILED))
+    g_object_set_data_full (G_OBJECT (outer), "vs-error", g_steal_pointer (&error),
+                            (GDestroyNotify) g_error_free);
+  else if (!ok)
     {
       g_task_return_error (outer, g_steal_pointer (&error));
       g_object_unref (outer);

@@ -11,6 +11,7 @@ struct _VsVideo
 
   gint64         id;
   VsVideoRecord *record;   /* owned; NULL while loading */
+  gboolean       unavailable;
 };
 
 G_DEFINE_FINAL_TYPE (VsVideo, vs_video, G_TYPE_OBJECT)
@@ -24,6 +25,7 @@ enum {
   PROP_MTIME,
   PROP_DURATION_MS,
   PROP_IS_HLS,
+  PROP_AVAILABLE,
   N_PROPS
 };
 
@@ -171,6 +173,9 @@ vs_video_get_property (GObject    *object,
     case PROP_ID:
       g_value_set_int64 (value, self->id);
       break;
+    case PROP_AVAILABLE:
+      g_value_set_boolean (value, !self->unavailable);
+      break;
     case PROP_LOADING:
       g_value_set_boolean (value, vs_video_get_loading (self));
       break;
@@ -220,6 +225,10 @@ vs_video_class_init (VsVideoClass *klass)
   properties[PROP_DURATION_MS] =
     g_param_spec_int64 ("duration-ms", NULL, NULL, -1, G_MAXINT64, -1,
                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* FALSE while its library folder is unavailable (unmounted, removed) */
+  properties[PROP_AVAILABLE] =
+    g_param_spec_boolean ("available", NULL, NULL, TRUE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_IS_HLS] =
     g_param_spec_boolean ("is-hls", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -230,4 +239,23 @@ vs_video_class_init (VsVideoClass *klass)
 static void
 vs_video_init (VsVideo *self)
 {
+}
+
+gboolean
+vs_video_get_available (VsVideo *self)
+{
+  g_return_val_if_fail (VS_IS_VIDEO (self), FALSE);
+  return !self->unavailable;
+}
+
+void
+vs_video_set_available (VsVideo  *self,
+                        gboolean  available)
+{
+  g_return_if_fail (VS_IS_VIDEO (self));
+
+  if (self->unavailable == !available)
+    return;
+  self->unavailable = !available;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AVAILABLE]);
 }

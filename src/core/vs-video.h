@@ -28,5 +28,9 @@ gint64               vs_video_get_size        (VsVideo *self);
 gint64               vs_video_get_mtime       (VsVideo *self);   /* seconds */
 gint64               vs_video_get_duration_ms (VsVideo *self);   /* -1 unknown */
 gboolean             vs_video_get_is_hls      (VsVideo *self);
+/* FALSE while the library folder holding it is unavailable (set by the library's model). */
+gboolean             vs_video_get_available   (VsVideo *self);
+void                 vs_video_set_available   (VsVideo  *self,
+                                               gboolean  available);
 
 G_END_DECLS
