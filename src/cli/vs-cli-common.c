@@ -209,3 +209,81 @@ vs_cli_display_path (const char *path)
 
   return vs_cli_escape_controls (utf8);
 }
+
+/* The library ------------------------------------------------------------- */
+
+#define CLOSE_KEY "vs-cli-closed"
+
+VsLibrary *
+vs_cli_open_library (const char      *db_path,
+                     VsLibraryFlags   flags,
+                     guint            n_workers,
+                     GError         **error)
+{
+  g_autoptr(VsLibrary) library = vs_library_new (db_path, flags);
+
+  vs_library_set_n_workers (library, n_workers);
+  if (!vs_library_open (library, error))
+    return NULL;
+  return g_steal_pointer (&library);
+}
+
+static void
+on_closed (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  gboolean *closed = user_data;
+
+  vs_library_close_finish (VS_LIBRARY (object), result, NULL);
+  *closed = TRUE;
+}
+
+void
+vs_cli_begin_close (VsLibrary *library)
+{
+  gboolean *closed;
+
+  if (g_object_get_data (G_OBJECT (library), CLOSE_KEY) != NULL)
+    return;
+  /* the close holds the library, and so this flag, until it has called back */
+  closed = g_new0 (gboolean, 1);
+  g_object_set_data_full (G_OBJECT (library), CLOSE_KEY, closed, g_free);
+  vs_library_close_async (library, on_closed, closed);
+}
+
+static gboolean
+still_alive (GWeakRef *ref)
+{
+  g_autoptr(GObject) object = g_weak_ref_get (ref);
+
+  return object != NULL;
+}
+
+void
+vs_cli_close_library (VsLibrary *library)
+{
+  VsScanner *scanner = vs_library_get_scanner (library);
+  gboolean *closed;
+  GWeakRef reader, writer;
+
+  vs_cli_begin_close (library);
+  closed = g_object_get_data (G_OBJECT (library), CLOSE_KEY);
+  while (!*closed)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_weak_ref_init (&reader, vs_library_get_reader (library));
+  g_weak_ref_init (&writer, scanner != NULL ? vs_scanner_get_database (scanner) : NULL);
+  g_object_unref (library);
+  /* A worker thread lets go of its task (and, through it, of a connection) just after the
+   * result arrived: wait for it, so the connections close and SQLite removes its -wal and
+   * -shm. A process that exits first leaves both behind. */
+  for (guint i = 0; i < 2000 && (still_alive (&reader) || still_alive (&writer)); i++)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (1000);
+    }
+  g_weak_ref_clear (&reader);
+  g_weak_ref_clear (&writer);
+}

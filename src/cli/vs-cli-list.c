@@ -102,8 +102,9 @@ vs_cli_list (int    argc,
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("— list indexed videos");
-  g_autoptr(VsDatabase) db = NULL;
+  g_autoptr(VsCliLibrary) library = NULL;
   g_autoptr(GError) error = NULL;
+  VsDatabase *db;
   g_autoptr(GArray) ids = NULL;
   VsVideoQuery query = { 0 };
   guint end;
@@ -122,14 +123,16 @@ vs_cli_list (int    argc,
     return vs_cli_usage (context, "--recursive needs --folder");
 
   db_path = vs_cli_db_path (db_option);
-  db = vs_database_open (db_path, VS_DATABASE_MODE_READER, &error);
-  if (db == NULL)
+  /* read-only: the library is read as it is, never created, migrated or written */
+  library = vs_cli_open_library (db_path, VS_LIBRARY_FLAGS_READ_ONLY, 0, &error);
+  if (library == NULL)
     {
       /* No library yet is an empty library. */
       if (g_error_matches (error, VS_DATABASE_ERROR, VS_DATABASE_ERROR_NOT_FOUND))
         return VS_CLI_OK;
       return vs_cli_fail_error (error);
     }
+  db = vs_library_get_reader (library);
 
   if (folder != NULL)
     {

@@ -336,29 +336,27 @@ on_updated (GObject      *object,
 {
   UpdateRun *run = user_data;
 
-  vs_media_service_update_finish (VS_MEDIA_SERVICE (object), result, &run->summary, &run->error);
+  vs_library_update_media_finish (VS_LIBRARY (object), result, &run->summary, &run->error);
   run->done = TRUE;
 }
 
 int
-vs_cli_run_update (VsMediaService *service,
-                   VsDatabase     *db,
-                   int             flags,
-                   int             size,
-                   VsCliOutput     output,
-                   GCancellable   *cancellable)
+vs_cli_run_update (VsLibrary       *library,
+                   VsUpdateFlags    flags,
+                   VsThumbnailSize  size,
+                   VsCliOutput      output,
+                   GCancellable    *cancellable)
 {
+  VsMediaService *service = vs_library_get_media (library);
   UpdateRun run = { 0 };
   gulong handler = 0;
   VsUpdateSummary *s = &run.summary;
 
   if (vs_cli_stderr_is_tty ())
     handler = g_signal_connect (service, "update-progress", G_CALLBACK (on_update_progress), &run);
-  vs_media_service_update_async (service, db, NULL, (VsUpdateFlags) flags, (VsThumbnailSize) size,
-                                 cancellable, on_updated, &run);
+  vs_library_update_media_async (library, flags, size, cancellable, on_updated, &run);
   vs_cli_wait (cancellable, &run.done);
-  if (handler != 0)
-    g_signal_handler_disconnect (service, handler);
+  g_clear_signal_handler (&handler, service);
   if (run.shown)
     fprintf (stderr, "\r\033[K");
 
@@ -424,11 +422,11 @@ vs_cli_update (int    argc,
   g_autoptr(GOptionContext) context =
     g_option_context_new ("— probe and thumbnail what the library still lacks");
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(VsMediaService) service = NULL;
-  g_autoptr(VsDatabase) db = NULL;
+  g_autoptr(VsCliLibrary) library = NULL;
   g_autoptr(GError) error = NULL;
   VsThumbnailSize size = VS_THUMBNAIL_SIZE_LARGE;
-  int flags = 0, status;
+  VsUpdateFlags flags = 0;
+  int status;
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!vs_cli_parse (context, &argc, &argv, &status))
@@ -443,15 +441,14 @@ vs_cli_update (int    argc,
   db_path = vs_cli_db_path (db_option);
   if (!g_file_test (db_path, G_FILE_TEST_EXISTS))
     return VS_CLI_OK;   /* an empty library has nothing to update */
-  db = vs_database_open (db_path, VS_DATABASE_MODE_WRITER, &error);
-  if (db == NULL)
+  library = vs_cli_open_library (db_path, VS_LIBRARY_FLAGS_NONE, (guint) jobs, &error);
+  if (library == NULL)
     return vs_cli_fail_error (error);
 
   if (!no_probe)
     flags |= VS_UPDATE_PROBE;
   if (!no_thumbnails)
     flags |= VS_UPDATE_THUMBNAILS;
-  service = vs_media_service_new ((guint) jobs, 0);
-  return vs_cli_run_update (service, db, flags, size,
+  return vs_cli_run_update (library, flags, size,
                             json ? VS_CLI_OUTPUT_JSON : VS_CLI_OUTPUT_TEXT, cancellable);
 }

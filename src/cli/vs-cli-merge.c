@@ -8,8 +8,6 @@
 
 #include "vs-cli.h"
 #include "vs-hls-merge.h"
-#include "vs-media-service.h"
-#include "vs-scanner.h"
 #include "vs-path.h"
 
 #define BAR_WIDTH 30
@@ -51,54 +49,69 @@ on_merged (GObject      *object,
   run->done = TRUE;
 }
 
-/* The library roots holding the output or the source get an incremental rescan, so the
- * MP4 appears and a trashed HLS item disappears. A missing library is left missing. */
+typedef struct
+{
+  VsLibrary *library;
+  guint      pending;
+} Rescans;
+
 static void
-update_library (const char   *db_path,
-                const char   *output,
-                const char   *source,
+on_rescanned (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Rescans *rescans = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vs_library_scan_finish (VS_LIBRARY (object), result, NULL, &error))
+    g_warning ("The library was not updated: %s", error->message);
+  rescans->pending--;
+}
+
+static gboolean
+inside_library (const char * const *roots,
+                const char         *path)
+{
+  for (guint i = 0; path != NULL && roots[i] != NULL; i++)
+    if (vs_path_is_inside (path, roots[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* The folders of the library holding the MP4, or the download that went to the trash, are
+ * rescanned, so the MP4 appears and the download disappears; then the MP4 is probed, as a
+ * scan would. Folders outside the library are left alone: not through
+ * vs_library_merge_async(), whose rescans would make them library folders. */
+static void
+update_library (VsLibrary    *library,
+                VsHlsMerge   *merge,
                 GCancellable *cancellable)
 {
-  g_autoptr(VsDatabase) db = NULL;
-  g_autoptr(VsScanner) scanner = NULL;
-  g_autoptr(GPtrArray) roots = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) all_roots = NULL;
-  VsScanSummary summary;
+  g_auto(GStrv) roots = vs_library_dup_root_paths (library);
+  g_autofree char *output = vs_hls_merge_dup_output (merge);
+  g_autofree char *source = vs_hls_merge_get_source_trashed (merge)
+                            ? vs_hls_merge_dup_source_folder (merge) : NULL;
+  g_autofree char *output_folder = output != NULL ? g_path_get_dirname (output) : NULL;
+  g_autofree char *source_parent = source != NULL ? g_path_get_dirname (source) : NULL;
+  Rescans rescans = { library, 0 };
 
-  if (!g_file_test (db_path, G_FILE_TEST_EXISTS))
-    return;
-  db = vs_database_open (db_path, VS_DATABASE_MODE_WRITER, &error);
-  if (db != NULL)
-    all_roots = vs_database_dup_roots (db, &error);
-  if (all_roots == NULL)
+  if (inside_library ((const char * const *) roots, output_folder))
     {
-      g_warning ("The library was not updated: %s", error->message);
-      return;
+      rescans.pending++;
+      vs_library_rescan_async (library, output_folder, NULL, on_rescanned, &rescans);
     }
-  for (guint i = 0; all_roots[i] != NULL; i++)
-    if (vs_path_is_inside (output, all_roots[i]) || (source != NULL && vs_path_is_inside (source, all_roots[i])))
-      g_ptr_array_add (roots, all_roots[i]);
-  if (roots->len == 0)
-    return;
-  g_ptr_array_add (roots, NULL);
-
-  scanner = vs_scanner_new (db);
-  if (!vs_scanner_scan (scanner, (const char * const *) roots->pdata, &summary, NULL, NULL,
-                        cancellable, &error))
+  if (inside_library ((const char * const *) roots, source_parent) &&
+      g_strcmp0 (source_parent, output_folder) != 0)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("The library was not updated: %s", error->message);
-      return;
+      rescans.pending++;
+      vs_library_rescan_async (library, source_parent, NULL, on_rescanned, &rescans);
     }
-
-  /* the new MP4's duration and codecs, as a scan would */
-  {
-    g_autoptr(VsMediaService) service = vs_media_service_new (1, 0);
-
-    vs_cli_run_update (service, db, VS_UPDATE_PROBE, VS_THUMBNAIL_SIZE_LARGE,
-                       VS_CLI_OUTPUT_QUIET, cancellable);
-  }
+  if (rescans.pending == 0)
+    return;
+  while (rescans.pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+  vs_cli_run_update (library, VS_UPDATE_PROBE, VS_THUMBNAIL_SIZE_LARGE, VS_CLI_OUTPUT_QUIET,
+                     cancellable);
 }
 
 int
@@ -109,7 +122,6 @@ vs_cli_merge (int    argc,
   g_autofree char *db_path = NULL;
   g_autofree char *output = NULL;
   g_autofree char *written = NULL;
-  g_autofree char *source = NULL;
   g_autofree char *display = NULL;
   g_auto(GStrv) inputs = NULL;
   gboolean force = FALSE, remove_source = FALSE;
@@ -128,6 +140,8 @@ vs_cli_merge (int    argc,
     g_option_context_new ("HLS_DIR_OR_PLAYLIST — remux an HLS download into one MP4, losslessly");
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(VsHlsMerge) merge = NULL;
+  g_autoptr(VsCliLibrary) library = NULL;
+  g_autoptr(GError) library_error = NULL;
   MergeRun run = { 0 };
   int status;
 
@@ -141,27 +155,28 @@ vs_cli_merge (int    argc,
   db_path = vs_cli_db_path (db_option);
 
   merge = vs_hls_merge_new (inputs[0]);
-  if (remove_source && g_file_test (db_path, G_FILE_TEST_EXISTS))
-    {
-      /* the library's own folders never go to the trash */
-      g_autoptr(VsDatabase) db = vs_database_open (db_path, VS_DATABASE_MODE_READER, NULL);
-      g_auto(GStrv) roots = db != NULL ? vs_database_dup_roots (db, NULL) : NULL;
-
-      vs_hls_merge_set_library_roots (merge, (const char * const *) roots);
-    }
+  /* A missing library is left missing; one that cannot be opened does not stop the merge. */
+  if (g_file_test (db_path, G_FILE_TEST_EXISTS))
+    library = vs_cli_open_library (db_path, VS_LIBRARY_FLAGS_NONE, 1, &library_error);
   vs_hls_merge_set_output (merge, output);
   vs_hls_merge_set_force (merge, force);
   vs_hls_merge_set_remove_source (merge, remove_source);
   if (vs_cli_stderr_is_tty ())
     g_signal_connect (merge, "progress", G_CALLBACK (on_progress), &run);
 
+  if (library != NULL)
+    {
+      /* the library's own folders never go to the trash */
+      g_auto(GStrv) roots = vs_library_dup_root_paths (library);
+
+      vs_hls_merge_set_library_roots (merge, (const char * const *) roots);
+    }
   vs_hls_merge_run_async (merge, cancellable, on_merged, &run);
   vs_cli_wait (cancellable, &run.done);
   if (run.progress_shown)
     fprintf (stderr, "\r\033[K");
 
   written = vs_hls_merge_dup_output (merge);
-  source = vs_hls_merge_dup_source_folder (merge);
   if (run.error != NULL && g_error_matches (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_clear_error (&run.error);
@@ -178,8 +193,10 @@ vs_cli_merge (int    argc,
   display = g_filename_display_name (written);
   printf ("%s\n", display);
   fflush (stdout);
-  update_library (db_path, written,
-                  vs_hls_merge_get_source_trashed (merge) ? source : NULL, NULL);
+  if (library_error != NULL)
+    g_warning ("The library was not updated: %s", library_error->message);
+  else if (library != NULL)
+    update_library (library, merge, cancellable);
   if (run.error != NULL)
     {
       status = vs_cli_fail_error (run.error);

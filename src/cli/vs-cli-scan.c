@@ -6,13 +6,13 @@
 #include <stdio.h>
 
 #include "vs-cli.h"
-#include "vs-media-service.h"
-#include "vs-scanner.h"
 
 typedef struct
 {
+  VsLibrary     *library;
   VsScanSummary  summary;
   GError        *error;
+  gboolean       close_after;
   gboolean       done;
   gboolean       progress_shown;
 } ScanRun;
@@ -35,25 +35,78 @@ on_scanned (GObject      *object,
 {
   ScanRun *run = user_data;
 
-  vs_scanner_scan_finish (VS_SCANNER (object), result, &run->summary, &run->error);
+  vs_library_scan_finish (VS_LIBRARY (object), result, &run->summary, &run->error);
+  /* Once a scan is done the library goes on to watch its roots and probe what is new;
+   * closing now, from the scan's own completion, starts neither. */
+  if (run->close_after || run->error != NULL)
+    vs_cli_begin_close (run->library);
   run->done = TRUE;
 }
 
-gboolean
-vs_cli_run_scan (VsScanner           *scanner,
-                 const char * const  *folders,
-                 GCancellable        *cancellable,
-                 VsScanSummary       *out_summary,
-                 GError             **error)
+static void
+on_interrupted (GCancellable *cancellable,
+                VsLibrary    *library)
 {
-  ScanRun run = { 0 };
-  gulong progress_id = 0;
+  vs_library_cancel_scan (library);
+}
+
+/* The scanner's own checks, made here on the names as given, so its messages read as they
+ * always did (the library takes absolute names). */
+static gboolean
+check_folders (VsLibrary  *library,
+               char      **folders,
+               GError    **error)
+{
+  g_auto(GStrv) roots = vs_library_dup_root_paths (library);
+
+  for (guint i = 0; folders[i] != NULL; i++)
+    {
+      g_autofree char *path = vs_cli_absolute (folders[i]);
+      g_autofree char *name = NULL;
+      gboolean exists = g_file_test (path, G_FILE_TEST_EXISTS);
+
+      /* a root that is gone is scanned as unavailable: its rows stay */
+      if (g_file_test (path, G_FILE_TEST_IS_DIR) ||
+          (!exists && g_strv_contains ((const char * const *) roots, path)))
+        continue;
+      name = g_filename_display_name (folders[i]);
+      g_set_error (error, G_IO_ERROR, exists ? G_IO_ERROR_NOT_DIRECTORY : G_IO_ERROR_NOT_FOUND,
+                   exists ? "“%s” is not a folder" : "Folder “%s” does not exist", name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+vs_cli_run_scan (VsLibrary      *library,
+                 char          **folders,
+                 gboolean        close_after,
+                 GCancellable   *cancellable,
+                 VsScanSummary  *out_summary,
+                 GError        **error)
+{
+  VsScanner *scanner = vs_library_get_scanner (library);
+  ScanRun run = { .library = library, .close_after = close_after };
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  gulong progress_id = 0, cancel_id;
+
+  if (!check_folders (library, folders, error))
+    {
+      vs_cli_begin_close (library);
+      return FALSE;
+    }
+  for (guint i = 0; folders[i] != NULL; i++)
+    g_ptr_array_add (paths, vs_cli_absolute (folders[i]));
+  g_ptr_array_add (paths, NULL);
 
   if (vs_cli_stderr_is_tty ())
     progress_id = g_signal_connect (scanner, "progress", G_CALLBACK (on_progress), &run);
   /* Ctrl+C stops at the next folder and keeps what was indexed. */
-  vs_scanner_scan_async (scanner, folders, cancellable, on_scanned, &run);
+  cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (on_interrupted), library, NULL);
+  vs_library_add_roots_async (library, (const char * const *) paths->pdata, NULL, on_scanned,
+                              &run);
   vs_cli_wait (cancellable, &run.done);
+  g_cancellable_disconnect (cancellable, cancel_id);
   g_clear_signal_handler (&progress_id, scanner);
   if (run.progress_shown)
     fprintf (stderr, "\r\033[K");
@@ -128,10 +181,9 @@ vs_cli_scan (int    argc,
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("DIR… — index folders");
-  g_autoptr(VsDatabase) db = NULL;
-  g_autoptr(VsScanner) scanner = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(VsCliLibrary) library = NULL;
+  g_autoptr(GError) error = NULL;
   VsScanSummary summary = { 0 };
   int status;
 
@@ -162,28 +214,14 @@ vs_cli_scan (int    argc,
     }
 
   db_path = vs_cli_db_path (db_option);
-  db = vs_database_open (db_path, VS_DATABASE_MODE_WRITER, &error);
-  if (db == NULL)
+  library = vs_cli_open_library (db_path, VS_LIBRARY_FLAGS_NONE, (guint) jobs, &error);
+  if (library == NULL)
     return vs_cli_fail_error (error);
+  vs_scanner_set_max_depth (vs_library_get_scanner (library), max_depth);
 
-  scanner = vs_scanner_new (db);
-  vs_scanner_set_max_depth (scanner, max_depth);
-
-  if (!vs_cli_run_scan (scanner, (const char * const *) folders, cancellable, &summary, &error))
+  if (!vs_cli_run_scan (library, folders, no_probe, cancellable, &summary, &error))
     return vs_cli_fail_error (error);
-  /* Queued progress and the scan's worker thread (which lets go of its task just after
-   * the result arrives) hold the scanner, and through it the library: wait for them, so
-   * the connection closes when the caller drops it and SQLite removes its -wal and -shm.
-   * A process that exits first leaves both behind. */
-  for (guint i = 0; i < 2000; i++)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      if (g_atomic_int_get (&G_OBJECT (scanner)->ref_count) <= 1)
-        break;
-      g_usleep (1000);
-    }
-  print_summary (&summary, db, folders, json);
+  print_summary (&summary, vs_library_get_reader (library), folders, json);
   if (summary.skipped > 0 && !json)
     fprintf (stderr, "vidshelf-cli: %u items skipped (see the warnings above)\n",
              summary.skipped);
@@ -195,12 +233,6 @@ vs_cli_scan (int    argc,
     return VS_CLI_OK;
 
   /* New and changed files are unprobed: measure them now, quietly unless on a terminal. */
-  {
-    g_autoptr(VsMediaService) service = vs_media_service_new ((guint) MAX (jobs, 0), 0);
-    int update_status;
-
-    update_status = vs_cli_run_update (service, db, VS_UPDATE_PROBE, VS_THUMBNAIL_SIZE_LARGE,
-                                       VS_CLI_OUTPUT_QUIET, cancellable);
-    return update_status;
-  }
+  return vs_cli_run_update (library, VS_UPDATE_PROBE, VS_THUMBNAIL_SIZE_LARGE,
+                            VS_CLI_OUTPUT_QUIET, cancellable);
 }

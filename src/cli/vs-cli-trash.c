@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "vs-cli.h"
+#include "vs-path.h"
 #include "vs-trash.h"
 
 static void
@@ -60,27 +61,91 @@ print_result (VsTrash *trash,
     }
 }
 
-/* The item's row (and, when its folder went, every row under it) leaves the index. */
+typedef struct
+{
+  VsTrash  *trash;
+  GError   *error;
+  gboolean  last;
+  gboolean  done;
+} TrashRun;
+
+static void
+on_trashed (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  TrashRun *run = user_data;
+
+  run->trash = vs_library_trash_finish (VS_LIBRARY (object), result, &run->error);
+  /* The library has rescanned the item's folder; after the last item it would go on to
+   * probe what is new: close it now, from here, and it does not. */
+  if (run->last)
+    vs_cli_begin_close (VS_LIBRARY (object));
+  run->done = TRUE;
+}
+
 static gboolean
-forget (VsDatabase  *db,
-        VsTrash     *trash,
-        GError     **error)
+inside_library (const char * const *roots,
+                const char         *path)
+{
+  for (guint i = 0; roots != NULL && roots[i] != NULL; i++)
+    if (vs_path_is_inside (path, roots[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* Moves @path to the trash. An item of the library goes through it, which then rescans
+ * the item's folder: its rows (and, when its folder went, every row under it) leave the
+ * index. Another is not indexed: it goes straight through the guarded module, as the
+ * library's rescan would make its folder a library folder. */
+static VsTrash *
+trash_item (VsLibrary          *library,
+            const char * const *roots,
+            const char         *path,
+            gboolean            last,
+            GError            **error)
+{
+  g_autoptr(VsTrash) trash = NULL;
+  TrashRun run = { .last = last };
+
+  if (library == NULL || !inside_library (roots, path))
+    {
+      trash = vs_trash_new_for_item (path, roots, NULL, error);
+      if (trash == NULL || !vs_trash_run (trash, NULL, error))
+        return NULL;
+      return g_steal_pointer (&trash);
+    }
+  vs_library_trash_async (library, path, NULL, on_trashed, &run);
+  while (!run.done)
+    g_main_context_iteration (NULL, TRUE);
+  if (run.error != NULL)
+    g_propagate_error (error, run.error);
+  return run.trash;
+}
+
+/* The index lists the item no more, unless updating it failed (the library only logs
+ * that): say so, as the moved item's row would otherwise stay. */
+static gboolean
+check_forgotten (VsLibrary  *library,
+                 VsTrash    *trash,
+                 GError    **error)
 {
   g_autoptr(VsVideoRecord) record = NULL;
   g_autoptr(GError) local = NULL;
 
-  if (db == NULL)
+  if (library == NULL)
     return TRUE;
-  record = vs_database_lookup_video (db, vs_trash_get_item_path (trash), &local);
-  if (record == NULL)
+  record = vs_database_lookup_video (vs_library_get_reader (library),
+                                     vs_trash_get_item_path (trash), &local);
+  if (record != NULL)
     {
-      /* not indexed (outside the library, or not scanned yet): nothing to forget */
-      if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-        return TRUE;
-      g_propagate_error (error, g_steal_pointer (&local));
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the library still lists it");
       return FALSE;
     }
-  return vs_database_delete_video (db, record->id, error);
+  if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    return TRUE;
+  g_propagate_error (error, g_steal_pointer (&local));
+  return FALSE;
 }
 
 int
@@ -90,7 +155,6 @@ vs_cli_trash (int    argc,
   g_autofree char *db_option = NULL;
   g_autofree char *db_path = NULL;
   g_auto(GStrv) paths = NULL;
-  g_auto(GStrv) roots = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_option, "Library database", "FILE" },
@@ -99,7 +163,8 @@ vs_cli_trash (int    argc,
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("PATH… — move videos and HLS downloads to the trash");
-  g_autoptr(VsDatabase) db = NULL;
+  g_autoptr(VsCliLibrary) library = NULL;
+  g_auto(GStrv) roots = NULL;
   g_autoptr(GError) error = NULL;
   int result = VS_CLI_OK;
   int status;
@@ -114,15 +179,14 @@ vs_cli_trash (int    argc,
   if (paths == NULL || paths[0] == NULL)
     return vs_cli_usage (context, "no path given");
 
+  /* A missing library is left missing. */
   db_path = vs_cli_db_path (db_option);
   if (g_file_test (db_path, G_FILE_TEST_EXISTS))
     {
-      db = vs_database_open (db_path, VS_DATABASE_MODE_WRITER, &error);
-      if (db == NULL)
+      library = vs_cli_open_library (db_path, VS_LIBRARY_FLAGS_NONE, 0, &error);
+      if (library == NULL)
         return vs_cli_fail_error (error);
-      roots = vs_database_dup_roots (db, &error);
-      if (roots == NULL)
-        return vs_cli_fail_error (error);
+      roots = vs_library_dup_root_paths (library);
     }
 
   for (guint i = 0; paths[i] != NULL; i++)
@@ -131,14 +195,15 @@ vs_cli_trash (int    argc,
       g_autoptr(VsTrash) trash = NULL;
       g_autoptr(GError) local = NULL;
 
-      trash = vs_trash_new_for_item (path, (const char * const *) roots, NULL, &local);
-      if (trash == NULL || !vs_trash_run (trash, NULL, &local))
+      trash = trash_item (library, (const char * const *) roots, path, paths[i + 1] == NULL,
+                          &local);
+      if (trash == NULL)
         {
           result = vs_cli_fail_error (local);
           continue;
         }
       print_result (trash, json);
-      if (!forget (db, trash, &local))
+      if (!check_forgotten (library, trash, &local))
         result = vs_cli_fail ("moved to the trash, but the index could not be updated: %s",
                               local->message);
     }

@@ -158,11 +158,10 @@ vs_cli_watch (int    argc,
   };
   g_autoptr(GOptionContext) context =
     g_option_context_new ("DIR… — index folders, then apply their changes as they happen");
-  g_autoptr(VsDatabase) db = NULL;
-  g_autoptr(VsScanner) scanner = NULL;
-  g_autoptr(VsLibraryWatcher) watcher = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(VsCliLibrary) library = NULL;
+  g_autoptr(GError) error = NULL;
+  VsLibraryWatcher *watcher;
   VsScanSummary summary = { 0 };
   gboolean stopped = FALSE;
   int status;
@@ -174,33 +173,24 @@ vs_cli_watch (int    argc,
     return vs_cli_usage (context, "watch needs at least one folder");
 
   db_path = vs_cli_db_path (db_option);
-  db = vs_database_open (db_path, VS_DATABASE_MODE_WRITER, &error);
-  if (db == NULL)
+  library = vs_cli_open_library (db_path, VS_LIBRARY_FLAGS_NONE, 0, &error);
+  if (library == NULL)
     return vs_cli_fail_error (error);
-
-  /* Catch up with what changed while nobody watched, then follow. */
-  scanner = vs_scanner_new (db);
-  if (!vs_cli_run_scan (scanner, (const char * const *) folders, cancellable, &summary, &error))
-    return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? VS_CLI_OK
-                                                                       : vs_cli_fail_error (error);
-  print_scanned (&summary, db, folders);
-
-  watcher = vs_library_watcher_new (db);
+  /* every change the library's watcher applies, as it applies it */
+  watcher = vs_library_get_watcher (library);
   g_signal_connect (watcher, "changed", G_CALLBACK (on_changed), NULL);
   g_signal_connect (watcher, "root-state-changed", G_CALLBACK (on_root_state), NULL);
   g_signal_connect (watcher, "settled", G_CALLBACK (on_settled), NULL);
-  for (guint i = 0; folders[i] != NULL; i++)
-    {
-      g_autofree char *root = vs_cli_absolute (folders[i]);
 
-      vs_library_watcher_add_root (watcher, root);
-    }
+  /* Catch up with what changed while nobody watched, then follow. */
+  if (!vs_cli_run_scan (library, folders, FALSE, cancellable, &summary, &error))
+    return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? VS_CLI_OK
+                                                                       : vs_cli_fail_error (error);
+  print_scanned (&summary, vs_library_get_reader (library), folders);
+  vs_library_watch (library);
 
-  /* Ctrl+C: stop, let a rescan in flight return, and leave. */
+  /* Ctrl+C: stop, let a rescan in flight return, and leave (the close waits for it). */
   g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), &stopped, NULL);
   vs_cli_wait (cancellable, &stopped);
-  vs_library_watcher_stop (watcher);
-  while (vs_library_watcher_get_busy (watcher))
-    g_main_context_iteration (NULL, TRUE);
   return VS_CLI_OK;
 }

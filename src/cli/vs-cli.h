@@ -4,6 +4,7 @@
 #include <json-glib/json-glib.h>
 
 #include "vs-database.h"
+#include "vs-library.h"
 #include "vs-scanner.h"
 
 G_BEGIN_DECLS
@@ -29,10 +30,28 @@ int         vs_cli_trash         (int argc, char **argv);
 /* Iterates the main context until *done, cancelling @cancellable on SIGINT/SIGTERM. */
 void        vs_cli_wait          (GCancellable *cancellable,
                                   gboolean     *done);
-/* Scans @folders (progress on a terminal) until done or Ctrl+C, which cancels @cancellable
- * and keeps what was indexed (G_IO_ERROR_CANCELLED then). */
-gboolean    vs_cli_run_scan      (VsScanner           *scanner,
-                                  const char * const  *folders,
+/* Opens the library at @db_path on this thread, its media work on @n_workers helpers
+ * (0: one per core). */
+VsLibrary  *vs_cli_open_library  (const char      *db_path,
+                                  VsLibraryFlags   flags,
+                                  guint            n_workers,
+                                  GError         **error);
+/* Starts closing @library (once): after a verb's callback, before the library goes on to
+ * work of its own (watching, probing) that the command does not want. */
+void        vs_cli_begin_close   (VsLibrary *library);
+/* Closes @library, waits until it is closed and its connections are gone (SQLite then
+ * removes -wal and -shm), and drops it. */
+void        vs_cli_close_library (VsLibrary *library);
+/* A library the command closes on every way out. */
+typedef VsLibrary VsCliLibrary;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsCliLibrary, vs_cli_close_library)
+
+/* Scans @folders into @library (progress on a terminal) until done or Ctrl+C, which stops
+ * the scan and keeps what was indexed (G_IO_ERROR_CANCELLED then). With @close_after, or
+ * on failure, the library starts closing as soon as the scan is done. */
+gboolean    vs_cli_run_scan      (VsLibrary           *library,
+                                  char               **folders,
+                                  gboolean             close_after,
                                   GCancellable        *cancellable,
                                   VsScanSummary       *out_summary,
                                   GError             **error);
@@ -46,13 +65,11 @@ typedef enum
 } VsCliOutput;
 
 /* Runs the library update (probes and/or thumbnails) with a progress line on a terminal. */
-struct _VsMediaService;
-int         vs_cli_run_update    (struct _VsMediaService *service,
-                                  VsDatabase             *db,
-                                  int                     flags,
-                                  int                     size,
-                                  VsCliOutput             output,
-                                  GCancellable           *cancellable);
+int         vs_cli_run_update    (VsLibrary      *library,
+                                  VsUpdateFlags   flags,
+                                  VsThumbnailSize size,
+                                  VsCliOutput     output,
+                                  GCancellable   *cancellable);
 
 void        vs_cli_init_logging  (void);
 int         vs_cli_fail          (const char *format, ...) G_GNUC_PRINTF (1, 2);

@@ -196,4 +196,20 @@ gboolean        vs_library_set_position_finish (VsLibrary          *self,
 /* Position writes done through the writer (for tests). */
 guint           vs_library_get_n_position_writes (VsLibrary        *self);
 
+/* Headless front ends (vidshelf-cli) ------------------------------------------------------ */
+
+/* Declared by vs-library-watcher.h. */
+typedef struct _VsLibraryWatcher VsLibraryWatcher;
+
+/* Adds @folders (absolute) as roots, or rescans those that are, in one scan: one summary
+ * for them all, and nothing else runs between them. Finishes with vs_library_scan_finish(). */
+void              vs_library_add_roots_async (VsLibrary           *self,
+                                              const char * const  *folders,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+/* The watcher (borrowed; NULL until the library is ready, and when it is read-only), for
+ * its per-change signals and counts, which ::changed coalesces away. */
+VsLibraryWatcher *vs_library_get_watcher     (VsLibrary           *self);
+
 G_END_DECLS
