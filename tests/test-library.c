@@ -1,0 +1,797 @@
+/* test-library.c: VsLibrary on a temporary library — its states, scans, roots, verbs and
+ * the one coalesced ::changed views follow
+ *
+ * Scanning tests use tiny files with a video extension (the scanner never decodes); only
+ * the probing test makes real clips, two of a second each.
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "vs-test-library.h"
+#include "vs-test-media.h"
+
+#define WAIT_SECONDS 60
+
+typedef struct
+{
+  VsTestLibrary *tl;
+  VsLibrary     *lib;     /* tl's */
+  GString       *states;  /* notify::state: the state names, in order */
+  GString       *scanning;  /* notify::scanning, 'T' or 'F' each */
+} Fixture;
+
+static const char *
+state_name (VsLibraryState state)
+{
+  switch (state)
+    {
+    case VS_LIBRARY_STATE_CLOSED:
+      return "closed";
+    case VS_LIBRARY_STATE_OPENING:
+      return "opening";
+    case VS_LIBRARY_STATE_READY:
+      return "ready";
+    case VS_LIBRARY_STATE_ERROR:
+      return "error";
+    default:
+      return "?";
+    }
+}
+
+static void
+on_state (VsLibrary  *lib,
+          GParamSpec *pspec,
+          Fixture    *f)
+{
+  g_string_append_printf (f->states, "%s%s", f->states->len ? " " : "",
+                          state_name (vs_library_get_state (lib)));
+}
+
+static void
+on_scanning (VsLibrary  *lib,
+             GParamSpec *pspec,
+             Fixture    *f)
+{
+  g_string_append_c (f->scanning, vs_library_get_scanning (lib) ? 'T' : 'F');
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->tl = vs_test_library_new (GPOINTER_TO_UINT (data));
+  f->lib = f->tl->library;
+  f->states = g_string_new (NULL);
+  f->scanning = g_string_new (NULL);
+  g_signal_connect (f->lib, "notify::state", G_CALLBACK (on_state), f);
+  g_signal_connect (f->lib, "notify::scanning", G_CALLBACK (on_scanning), f);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_signal_handlers_disconnect_by_data (f->lib, f);
+  g_clear_pointer (&f->tl, vs_test_library_free);
+  g_string_free (f->states, TRUE);
+  g_string_free (f->scanning, TRUE);
+}
+
+/* Helpers ----------------------------------------------------------------------------- */
+
+/* @n files @prefix%03u.mp4 in @folder, each with its own bytes. */
+static void
+make_videos (const char *folder,
+             const char *prefix,
+             guint       n)
+{
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s%03u.mp4", prefix, i);
+      g_autofree char *path = g_build_filename (folder, name, NULL);
+      g_autofree char *contents = g_strdup_printf ("%s %u", prefix, i);
+
+      vs_test_write_file (path, contents, -1);
+    }
+}
+
+static void
+snap_walk (GHashTable *table,
+           const char *path,
+           const char *rel)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      g_autofree char *child_rel = rel ? g_build_filename (rel, name, NULL) : g_strdup (name);
+
+      if (g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        g_hash_table_insert (table, g_steal_pointer (&child_rel), g_strdup ("link"));
+      else if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        {
+          snap_walk (table, child, child_rel);
+          g_hash_table_insert (table, g_steal_pointer (&child_rel), g_strdup ("dir"));
+        }
+      else
+        g_hash_table_insert (table, g_steal_pointer (&child_rel),
+                             vs_test_file_checksum (child));
+    }
+}
+
+/* Every entry below @folder, by relative path: "dir", "link" or the file's checksum. */
+static GHashTable *
+snap (const char *folder)
+{
+  GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  snap_walk (table, folder, NULL);
+  return table;
+}
+
+static int
+compare_paths (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+/* "rel=what" entries, sorted, joined by spaces: snapshots compare as strings. */
+static char *
+snap_string (GHashTable *table)
+{
+  g_autofree const char **keys = (const char **) g_hash_table_get_keys_as_array (table, NULL);
+  g_autoptr(GString) s = g_string_new (NULL);
+
+  qsort (keys, g_hash_table_size (table), sizeof *keys, compare_paths);
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_string_append_printf (s, "%s%s=%s", i ? " " : "", keys[i],
+                            (const char *) g_hash_table_lookup (table, keys[i]));
+  return g_strdup (s->str);
+}
+
+/* The basenames the model lists, sorted, joined by spaces (waits for its pages). */
+static char *
+model_names (VsLibraryModel *model)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (model));
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (items, g_list_model_get_item (G_LIST_MODEL (model), i));
+  for (guint i = 0; i < n; i++)
+    {
+      VsVideo *video = g_ptr_array_index (items, i);
+
+      while (vs_video_get_loading (video))
+        {
+          g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+          g_main_context_iteration (NULL, FALSE);
+          g_usleep (1000);
+        }
+      g_ptr_array_add (names, g_path_get_basename (vs_video_get_path (video)));
+    }
+  g_ptr_array_sort (names, compare_paths);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (" ", (char **) names->pdata);
+}
+
+static VsLibraryModel *
+new_model (Fixture *f)
+{
+  VsLibraryModel *model = vs_library_new_model (f->lib);
+
+  vs_library_model_set_query (model, &(VsVideoQuery) { 0 });
+  return model;
+}
+
+static VsLibraryRoot *
+find_root (Fixture    *f,
+           const char *path)
+{
+  GListModel *roots = vs_library_get_roots (f->lib);
+
+  for (guint i = 0; i < g_list_model_get_n_items (roots); i++)
+    {
+      g_autoptr(VsLibraryRoot) root = g_list_model_get_item (roots, i);
+
+      if (g_strcmp0 (vs_library_root_get_path (root), path) == 0)
+        return root;   /* the roots model holds it */
+    }
+  return NULL;
+}
+
+static gboolean
+root_counted (gpointer      subject,
+              gconstpointer data)
+{
+  VsLibraryRoot *root = find_root (subject, data);
+
+  return root != NULL && vs_library_root_get_n_videos (root) >= 0;
+}
+
+/* Waits for @path's root item and its count of videos. */
+static VsLibraryRoot *
+wait_root (Fixture    *f,
+           const char *path)
+{
+  vs_test_library_wait (root_counted, f, path, WAIT_SECONDS, path);
+  return find_root (f, path);
+}
+
+static void
+store (GObject      *object,
+       GAsyncResult *result,
+       gpointer      user_data)
+{
+  vs_test_library_store_result (object, result, user_data);
+}
+
+static void
+assert_scan_ok (VsLibrary     *lib,
+                GAsyncResult **result,
+                VsScanSummary *summary)
+{
+  g_autoptr(GError) error = NULL;
+
+  vs_test_library_wait_result (result, WAIT_SECONDS);
+  g_assert_true (vs_library_scan_finish (lib, *result, summary, &error));
+  g_assert_no_error (error);
+  g_clear_object (result);
+}
+
+/* State machine ------------------------------------------------------------------------ */
+
+static void
+test_open_close (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (vs_library_get_state (f->lib), ==, VS_LIBRARY_STATE_CLOSED);
+  g_assert_null (vs_library_get_reader (f->lib));
+  vs_test_library_open (f->tl);
+  g_assert_cmpstr (f->states->str, ==, "opening ready");
+  g_assert_null (vs_library_get_error (f->lib));
+  g_assert_nonnull (vs_library_get_reader (f->lib));
+  g_assert_nonnull (vs_library_get_media (f->lib));
+  g_assert_nonnull (vs_library_get_scanner (f->lib));
+  g_assert_cmpstr (vs_library_get_database_path (f->lib), ==, f->tl->db_path);
+  g_assert_true (g_file_test (f->tl->db_path, G_FILE_TEST_IS_REGULAR));
+
+  vs_library_close_async (f->lib, store, &result);
+  vs_test_library_wait_result (&result, WAIT_SECONDS);
+  g_assert_true (vs_library_close_finish (f->lib, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (f->states->str, ==, "opening ready closed");
+  g_clear_object (&result);
+
+  /* closed: verbs fail at once, without running anything */
+  vs_library_rescan_async (f->lib, NULL, NULL, store, &result);
+  vs_test_library_wait_result (&result, WAIT_SECONDS);
+  g_assert_false (vs_library_scan_finish (f->lib, result, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_assert_false (vs_library_get_busy (f->lib));
+}
+
+static void
+test_corrupt (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GString) junk = g_string_new (NULL);
+  g_autoptr(GAsyncResult) opened = NULL;
+  g_autoptr(GAsyncResult) written = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) write_error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *listing = NULL;
+  const GError *lib_error;
+
+  /* bigger than SQLite's header and first page, and nothing like either */
+  for (guint i = 0; i < 512; i++)
+    g_string_append_printf (junk, "not a database, line %u\n", i);
+  vs_test_write_file (f->tl->db_path, junk->str, junk->len);
+  before = vs_test_file_checksum (f->tl->db_path);
+
+  /* a position write waiting for the open fails with the open's error */
+  vs_library_open_async (f->lib, NULL, store, &opened);
+  g_assert_cmpint (vs_library_get_state (f->lib), ==, VS_LIBRARY_STATE_OPENING);
+  vs_library_set_position_async (f->lib, "/nowhere.mp4", 60000, 0, NULL, store, &written);
+  vs_test_library_wait_result (&opened, WAIT_SECONDS);
+  g_assert_false (vs_library_open_finish (f->lib, opened, &error));
+  g_assert_nonnull (error);
+  g_assert_cmpint (vs_library_get_state (f->lib), ==, VS_LIBRARY_STATE_ERROR);
+  g_assert_cmpstr (f->states->str, ==, "opening error");
+  lib_error = vs_library_get_error (f->lib);
+  g_assert_nonnull (lib_error);
+  g_assert_true (g_error_matches (lib_error, error->domain, error->code));
+  g_assert_null (vs_library_get_reader (f->lib));
+
+  vs_test_library_wait_result (&written, WAIT_SECONDS);
+  g_assert_false (vs_library_set_position_finish (f->lib, written, &write_error));
+  g_assert_true (g_error_matches (write_error, error->domain, error->code));
+  g_clear_error (&write_error);
+  g_clear_object (&written);
+
+  /* and one issued after the failure fails at once */
+  vs_library_set_position_async (f->lib, "/nowhere.mp4", 60000, 0, NULL, store, &written);
+  vs_test_library_wait_result (&written, WAIT_SECONDS);
+  g_assert_false (vs_library_set_position_finish (f->lib, written, &write_error));
+  g_assert_error (write_error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_assert_cmpuint (vs_library_get_n_position_writes (f->lib), ==, 0);
+  g_assert_false (vs_library_get_busy (f->lib));
+
+  /* the file is as it was, and nothing was made beside it (no journal, WAL or backup) */
+  after = vs_test_file_checksum (f->tl->db_path);
+  g_assert_cmpstr (after, ==, before);
+  listing = vs_test_list_folder (f->tl->dir);
+  g_assert_cmpstr (listing, ==, "Videos library.db");
+}
+
+static void
+test_read_only_missing (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *listing = NULL;
+
+  g_assert_false (g_file_test (f->tl->db_path, G_FILE_TEST_EXISTS));
+  g_assert_false (vs_test_library_open_full (f->tl, &error));
+  g_assert_nonnull (error);
+  g_assert_cmpint (vs_library_get_state (f->lib), ==, VS_LIBRARY_STATE_ERROR);
+  g_assert_nonnull (vs_library_get_error (f->lib));
+  g_assert_false (g_file_test (f->tl->db_path, G_FILE_TEST_EXISTS));
+  listing = vs_test_list_folder (f->tl->dir);
+  g_assert_cmpstr (listing, ==, "Videos");
+}
+
+/* Start ------------------------------------------------------------------------------ */
+
+static void
+test_start (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(VsLibraryModel) model = NULL;
+  g_autofree char *names = NULL;
+  g_auto(GStrv) paths = NULL;
+  g_autofree char *sub = g_build_filename (f->tl->folder, "Trips", NULL);
+  VsLibraryRoot *root;
+
+  make_videos (f->tl->folder, "top", 3);
+  make_videos (sub, "trip", 2);
+  g_free (vs_test_library_add_file (f->tl, "notes.txt", "not a video"));
+
+  vs_test_library_open (f->tl);
+  g_assert_cmpstr (f->scanning->str, ==, "");
+  f->tl->n_changed = f->tl->changes = 0;
+  vs_test_library_start (f->tl);
+
+  g_assert_cmpstr (f->scanning->str, ==, "TF");
+  g_assert_false (vs_library_get_scanning (f->lib));
+  g_assert_cmpuint (vs_library_get_progress_done (f->lib), ==, 0);
+  g_assert_cmpuint (vs_library_get_progress_total (f->lib), ==, 0);
+  g_assert_true (f->tl->changes & VS_LIBRARY_CHANGE_VIDEOS);
+  g_assert_cmpuint (f->tl->n_changed, >=, 1);
+
+  g_assert_cmpuint (g_list_model_get_n_items (vs_library_get_roots (f->lib)), ==, 1);
+  root = wait_root (f, f->tl->folder);
+  g_assert_nonnull (root);
+  g_assert_cmpint (vs_library_root_get_state (root), ==, VS_LIBRARY_ROOT_WATCHING);
+  g_assert_cmpint (vs_library_root_get_n_videos (root), ==, 5);
+  paths = vs_library_dup_root_paths (f->lib);
+  g_assert_cmpuint (g_strv_length (paths), ==, 1);
+  g_assert_cmpstr (paths[0], ==, f->tl->folder);
+
+  model = new_model (f);
+  vs_test_library_wait_model (f->tl, model, 5);
+  names = model_names (model);
+  g_assert_cmpstr (names, ==, "top000.mp4 top001.mp4 top002.mp4 trip000.mp4 trip001.mp4");
+}
+
+/* Coalescing ----------------------------------------------------------------------- */
+
+static void
+log_changed (VsLibrary *lib,
+             guint      what,
+             gpointer   data)
+{
+  g_test_message ("%.3f s: ::changed %#x", g_get_monotonic_time () / 1e6, what);
+}
+
+static void
+test_coalesced (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(VsLibraryModel) model = NULL;
+  const guint n_files = 50;
+  gint64 started, elapsed;
+  guint n_indexed;
+
+  make_videos (f->tl->folder, "old", 1);
+  vs_test_library_open (f->tl);
+  vs_test_library_start (f->tl);
+  model = new_model (f);
+  vs_test_library_wait_model (f->tl, model, 1);
+  g_assert_cmpint (vs_library_root_get_state (wait_root (f, f->tl->folder)), ==,
+                   VS_LIBRARY_ROOT_WATCHING);
+
+  f->tl->n_changed = f->tl->changes = 0;
+  g_signal_connect (f->lib, "changed", G_CALLBACK (log_changed), NULL);
+  started = g_get_monotonic_time ();
+  make_videos (f->tl->folder, "burst", n_files);
+
+  /* the watcher notices, the library says so, the model reloads: no refresh here */
+  vs_test_library_wait_model (f->tl, model, n_files + 1);
+  n_indexed = f->tl->n_changed;
+  vs_test_library_wait_idle (f->tl);
+  g_test_message ("%u files: %u ::changed until listed, %u in all", n_files, n_indexed,
+                  f->tl->n_changed);
+  g_assert_true (f->tl->changes & VS_LIBRARY_CHANGE_VIDEOS);
+  g_assert_cmpuint (n_indexed, >=, 1);
+  g_assert_cmpuint (n_indexed, <=, 3);
+  /* then the background probing, which reports at most once a second, and once at its end */
+  elapsed = (g_get_monotonic_time () - started) / G_USEC_PER_SEC;
+  g_assert_cmpuint (f->tl->n_changed, <=, n_indexed + elapsed + 2);
+  g_assert_cmpuint (f->tl->n_changed, <, n_files);
+  g_assert_cmpint (vs_library_root_get_n_videos (wait_root (f, f->tl->folder)), ==, n_files + 1);
+}
+
+/* Queued and shared requests ------------------------------------------------------- */
+
+static void
+test_rescan_shared (Fixture       *f,
+                    gconstpointer  data)
+{
+  GAsyncResult *results[3] = { NULL };
+  VsScanSummary summaries[3];
+  guint n_runs = 0;
+
+  make_videos (f->tl->folder, "v", 4);
+  vs_test_library_open (f->tl);
+  vs_test_library_start (f->tl);
+  g_string_truncate (f->scanning, 0);
+
+  /* the first runs at once; the other two queue behind it and share one run */
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    vs_library_rescan_async (f->lib, NULL, NULL, store, &results[i]);
+  g_assert_true (vs_library_get_scanning (f->lib));
+  g_assert_true (vs_library_get_busy (f->lib));
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    assert_scan_ok (f->lib, &results[i], &summaries[i]);
+  vs_test_library_wait_idle (f->tl);
+
+  for (const char *c = f->scanning->str; *c != '\0'; c++)
+    n_runs += *c == 'T';
+  g_test_message ("3 requests, notify::scanning \"%s\"", f->scanning->str);
+  g_assert_cmpuint (n_runs, ==, 2);
+  g_assert_cmpint (f->scanning->str[f->scanning->len - 1], ==, 'F');
+  g_assert_false (vs_library_get_scanning (f->lib));
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    {
+      g_assert_cmpint (summaries[i].total, ==, 4);
+      g_assert_cmpuint (summaries[i].added, ==, 0);
+      g_assert_cmpuint (summaries[i].unchanged, ==, 4);
+    }
+}
+
+/* Roots -------------------------------------------------------------------------- */
+
+static void
+test_add_remove_root (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *other = g_build_filename (f->tl->dir, "Other", NULL);
+  g_autofree char *other_sub = g_build_filename (other, "Sub", NULL);
+  g_autoptr(GHashTable) snap_folder = NULL;
+  g_autoptr(GHashTable) snap_other = NULL;
+  g_autoptr(GHashTable) now_folder = NULL;
+  g_autoptr(GHashTable) now_other = NULL;
+  g_autofree char *before_folder = NULL;
+  g_autofree char *before_other = NULL;
+  g_autofree char *after_folder = NULL;
+  g_autofree char *after_other = NULL;
+  g_autoptr(VsLibraryModel) model = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_auto(GStrv) db_roots = NULL;
+  g_autofree char *names = NULL;
+  VsScanSummary summary;
+  VsLibraryRoot *root;
+
+  make_videos (f->tl->folder, "mine", 2);
+  make_videos (other, "other", 2);
+  make_videos (other_sub, "deep", 1);
+  snap_folder = snap (f->tl->folder);
+  snap_other = snap (other);
+  before_folder = snap_string (snap_folder);
+  before_other = snap_string (snap_other);
+
+  vs_test_library_open (f->tl);
+  vs_test_library_start (f->tl);
+  model = new_model (f);
+  vs_test_library_wait_model (f->tl, model, 2);
+
+  f->tl->n_changed = f->tl->changes = 0;
+  vs_library_add_root_async (f->lib, other, NULL, store, &result);
+  assert_scan_ok (f->lib, &result, &summary);
+  g_assert_cmpuint (summary.added, ==, 3);
+  vs_test_library_wait_idle (f->tl);
+  g_assert_true (f->tl->changes & VS_LIBRARY_CHANGE_ROOTS);
+  g_assert_cmpuint (g_list_model_get_n_items (vs_library_get_roots (f->lib)), ==, 2);
+  root = wait_root (f, other);
+  g_assert_cmpint (vs_library_root_get_n_videos (root), ==, 3);
+  g_assert_cmpint (vs_library_root_get_state (root), ==, VS_LIBRARY_ROOT_WATCHING);
+  vs_test_library_wait_model (f->tl, model, 5);
+
+  f->tl->n_changed = f->tl->changes = 0;
+  vs_library_remove_root_async (f->lib, other, NULL, store, &result);
+  assert_scan_ok (f->lib, &result, NULL);
+  vs_test_library_wait_idle (f->tl);
+  g_assert_true (f->tl->changes & VS_LIBRARY_CHANGE_ROOTS);
+  g_assert_cmpuint (g_list_model_get_n_items (vs_library_get_roots (f->lib)), ==, 1);
+  g_assert_null (find_root (f, other));
+  g_assert_nonnull (find_root (f, f->tl->folder));
+  vs_test_library_wait_model (f->tl, model, 2);
+  names = model_names (model);
+  g_assert_cmpstr (names, ==, "mine000.mp4 mine001.mp4");
+  db_roots = vs_database_dup_roots (vs_library_get_reader (f->lib), NULL);
+  g_assert_cmpuint (g_strv_length (db_roots), ==, 1);
+  g_assert_cmpstr (db_roots[0], ==, f->tl->folder);
+
+  /* forgetting is the index's business only */
+  now_folder = snap (f->tl->folder);
+  now_other = snap (other);
+  after_folder = snap_string (now_folder);
+  after_other = snap_string (now_other);
+  g_assert_cmpstr (after_folder, ==, before_folder);
+  g_assert_cmpstr (after_other, ==, before_other);
+}
+
+/* Trash and restore ---------------------------------------------------------------- */
+
+static void
+test_trash_restore (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *victim = g_build_filename (f->tl->folder, "v001.mp4", NULL);
+  g_autoptr(GHashTable) before = NULL;
+  g_autoptr(GHashTable) trashed = NULL;
+  g_autoptr(GHashTable) restored = NULL;
+  g_autofree char *victim_sum = NULL;
+  g_autofree char *before_str = NULL;
+  g_autofree char *trashed_str = NULL;
+  g_autofree char *restored_str = NULL;
+  g_autofree char *names = NULL;
+  g_autoptr(VsLibraryModel) model = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(VsTrash) trash = NULL;
+  g_autoptr(GError) error = NULL;
+
+  make_videos (f->tl->folder, "v", 3);
+  vs_test_library_open (f->tl);
+  vs_test_library_start (f->tl);
+  model = new_model (f);
+  vs_test_library_wait_model (f->tl, model, 3);
+  before = snap (f->tl->folder);
+  before_str = snap_string (before);
+  victim_sum = g_strdup (g_hash_table_lookup (before, "v001.mp4"));
+  g_assert_nonnull (victim_sum);
+
+  vs_library_trash_async (f->lib, victim, NULL, store, &result);
+  vs_test_library_wait_result (&result, WAIT_SECONDS);
+  trash = vs_library_trash_finish (f->lib, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (trash);
+  g_clear_object (&result);
+  g_assert_false (g_file_test (victim, G_FILE_TEST_EXISTS));
+  vs_test_library_wait_model (f->tl, model, 2);
+  names = model_names (model);
+  g_assert_cmpstr (names, ==, "v000.mp4 v002.mp4");
+  g_clear_pointer (&names, g_free);
+
+  /* every other file exactly as it was */
+  trashed = snap (f->tl->folder);
+  g_hash_table_remove (before, "v001.mp4");
+  trashed_str = snap_string (trashed);
+  g_clear_pointer (&before_str, g_free);
+  before_str = snap_string (before);
+  g_assert_cmpstr (trashed_str, ==, before_str);
+
+  vs_library_restore_async (f->lib, trash, NULL, store, &result);
+  vs_test_library_wait_result (&result, WAIT_SECONDS);
+  g_assert_true (vs_library_restore_finish (f->lib, result, &error));
+  g_assert_no_error (error);
+  vs_test_library_wait_model (f->tl, model, 3);
+  names = model_names (model);
+  g_assert_cmpstr (names, ==, "v000.mp4 v001.mp4 v002.mp4");
+  restored = snap (f->tl->folder);
+  g_assert_cmpstr (g_hash_table_lookup (restored, "v001.mp4"), ==, victim_sum);
+  g_hash_table_insert (before, g_strdup ("v001.mp4"), g_strdup (victim_sum));
+  g_clear_pointer (&before_str, g_free);
+  before_str = snap_string (before);
+  restored_str = snap_string (restored);
+  g_assert_cmpstr (restored_str, ==, before_str);
+  vs_test_library_wait_idle (f->tl);
+}
+
+/* Playback positions --------------------------------------------------------------- */
+
+static void
+set_position (Fixture    *f,
+              const char *path,
+              gint64      position_ms,
+              gint64      duration_ms)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  vs_library_set_position_async (f->lib, path, position_ms, duration_ms, NULL, store, &result);
+  vs_test_library_wait_result (&result, WAIT_SECONDS);
+  g_assert_true (vs_library_set_position_finish (f->lib, result, &error));
+  g_assert_no_error (error);
+}
+
+static gint64
+get_position (Fixture    *f,
+              const char *path)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 position;
+
+  vs_library_get_position_async (f->lib, path, NULL, store, &result);
+  vs_test_library_wait_result (&result, WAIT_SECONDS);
+  position = vs_library_get_position_finish (f->lib, result, &error);
+  g_assert_no_error (error);
+  return position;
+}
+
+static void
+test_positions (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *a = g_build_filename (f->tl->folder, "a.mp4", NULL);
+  g_autofree char *b = g_build_filename (f->tl->folder, "b.mp4", NULL);
+
+  vs_test_library_open (f->tl);
+  g_assert_cmpuint (vs_library_get_n_position_writes (f->lib), ==, 0);
+  g_assert_cmpint (get_position (f, a), ==, 0);
+
+  set_position (f, a, 61500, 600000);
+  set_position (f, b, 125000, 0);
+  g_assert_cmpuint (vs_library_get_n_position_writes (f->lib), ==, 2);
+  g_assert_cmpint (get_position (f, a), ==, 61500);
+  g_assert_cmpint (get_position (f, b), ==, 125000);
+
+  /* near the start: nothing to resume, the old position goes */
+  set_position (f, a, 2000, 600000);
+  g_assert_cmpuint (vs_library_get_n_position_writes (f->lib), ==, 3);
+  g_assert_cmpint (get_position (f, a), ==, 0);
+  g_assert_cmpint (get_position (f, b), ==, 125000);
+  g_assert_cmpuint (vs_library_get_n_position_writes (f->lib), ==, 3);
+}
+
+static void
+test_position_while_opening (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autofree char *a = g_build_filename (f->tl->folder, "a.mp4", NULL);
+  g_autoptr(GAsyncResult) opened = NULL;
+  g_autoptr(GAsyncResult) written = NULL;
+  g_autoptr(GError) error = NULL;
+
+  vs_library_open_async (f->lib, NULL, store, &opened);
+  g_assert_cmpint (vs_library_get_state (f->lib), ==, VS_LIBRARY_STATE_OPENING);
+  vs_library_set_position_async (f->lib, a, 90000, 0, NULL, store, &written);
+
+  vs_test_library_wait_result (&written, WAIT_SECONDS);
+  g_assert_true (vs_library_set_position_finish (f->lib, written, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (vs_library_get_state (f->lib), ==, VS_LIBRARY_STATE_READY);
+  g_assert_cmpuint (vs_library_get_n_position_writes (f->lib), ==, 1);
+  vs_test_library_wait_result (&opened, WAIT_SECONDS);
+  g_assert_true (vs_library_open_finish (f->lib, opened, &error));
+  g_assert_cmpint (get_position (f, a), ==, 90000);
+}
+
+/* Live settings ---------------------------------------------------------------------- */
+
+static void
+test_n_workers (Fixture       *f,
+                gconstpointer  data)
+{
+  const char *elements[] = { "videotestsrc", "x264enc", "h264parse", "mp4mux", NULL };
+  g_autofree char *one = g_build_filename (f->tl->folder, "one.mp4", NULL);
+  g_autofree char *two = g_build_filename (f->tl->folder, "two.mp4", NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  VsUpdateSummary summary = { 0 };
+  VsMediaService *media;
+  const char *clips[] = { one, two };
+
+  if (!vs_test_media_require (elements))
+    return;
+  vs_test_media_clip (one, 1);
+  vs_test_media_clip (two, 1);
+  vs_test_library_open (f->tl);
+  media = vs_library_get_media (f->lib);
+
+  vs_library_set_n_workers (f->lib, 1);
+  g_assert_cmpuint (vs_media_service_get_n_workers (media), ==, 1);
+  vs_library_set_n_workers (f->lib, 3);
+  g_assert_cmpuint (vs_media_service_get_n_workers (media), ==, 3);
+  vs_library_set_n_workers (f->lib, 1);
+  g_assert_cmpuint (vs_media_service_get_n_workers (media), ==, 1);
+
+  /* the start probes in the background too; either way both clips get their duration */
+  vs_test_library_start (f->tl);
+  vs_library_update_media_async (f->lib, VS_UPDATE_PROBE, VS_THUMBNAIL_SIZE_LARGE, NULL,
+                                 store, &result);
+  vs_test_library_wait_result (&result, WAIT_SECONDS);
+  g_assert_true (vs_library_update_media_finish (f->lib, result, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.probe_failed, ==, 0);
+  vs_test_library_wait_idle (f->tl);
+  g_assert_cmpuint (vs_media_service_get_n_workers (media), ==, 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (clips); i++)
+    {
+      g_autoptr(VsVideoRecord) record =
+        vs_database_lookup_video (vs_library_get_reader (f->lib), clips[i], NULL);
+
+      g_assert_nonnull (record);
+      g_assert_cmpint (record->duration_ms, >=, 900);
+      g_assert_cmpint (record->duration_ms, <=, 1100);
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *base = vs_test_make_tmpdir ();
+  g_autofree char *home = g_build_filename (base, "home", NULL);
+  g_autofree char *data_home = g_build_filename (base, "data", NULL);
+  g_autofree char *cache_home = g_build_filename (base, "cache", NULL);
+  g_autofree char *config_home = g_build_filename (base, "config", NULL);
+  int status;
+
+  /* Not G_TEST_OPTION_ISOLATE_DIRS: it empties XDG_DATA_DIRS, where the scanner's content
+   * types come from. A private home, trash (on the disk of the temporary libraries),
+   * thumbnail cache and configuration, inherited by the media helpers. */
+  g_assert_cmpint (g_mkdir (home, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (data_home, 0700), ==, 0);
+  g_setenv ("HOME", home, TRUE);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config_home, TRUE);
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func, flags) \
+  g_test_add (path, Fixture, GUINT_TO_POINTER (flags), fixture_setup, func, fixture_teardown)
+  ADD ("/library/state/open-close", test_open_close, VS_LIBRARY_FLAGS_NONE);
+  ADD ("/library/state/corrupt", test_corrupt, VS_LIBRARY_FLAGS_NONE);
+  ADD ("/library/state/read-only-missing", test_read_only_missing, VS_LIBRARY_FLAGS_READ_ONLY);
+  ADD ("/library/start", test_start, VS_LIBRARY_FLAGS_NONE);
+  ADD ("/library/changed/coalesced", test_coalesced, VS_LIBRARY_FLAGS_NONE);
+  ADD ("/library/rescan/shared", test_rescan_shared, VS_LIBRARY_FLAGS_NONE);
+  ADD ("/library/roots/add-remove", test_add_remove_root, VS_LIBRARY_FLAGS_NONE);
+  ADD ("/library/trash-restore", test_trash_restore, VS_LIBRARY_FLAGS_NONE);
+  ADD ("/library/positions/round-trip", test_positions, VS_LIBRARY_FLAGS_NONE);
+  ADD ("/library/positions/while-opening", test_position_while_opening, VS_LIBRARY_FLAGS_NONE);
+  ADD ("/library/settings/n-workers", test_n_workers, VS_LIBRARY_FLAGS_NONE);
+#undef ADD
+
+  status = g_test_run ();
+  vs_test_rm_rf (base);
+  return status;
+}
