@@ -110,8 +110,7 @@ press_next_previous (GtkApplication *app,
   VsPlayerWindow *player;
 
   /* Activating the first item of the grid's view, then walking it */
-  g_signal_emit_by_name (gtk_widget_get_template_child (GTK_WIDGET (window), VS_TYPE_WINDOW,
-                                                        "grid"), "activate", 0);
+  g_signal_emit_by_name (vs_test_ui_window_grid (window), "activate", 0);
   wait_for (app, player_file_is, a, "the first item in the player");
   player = find_window (app, VS_TYPE_PLAYER_WINDOW);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (player), "player.next", NULL));

@@ -430,7 +430,7 @@ test_context_menu (void)
   other_sum = vs_test_file_checksum (other);
   notes_sum = vs_test_file_checksum (notes);
 
-  window = vs_window_new (NULL, db, lib);
+  window = vs_test_ui_window_new (db, lib);
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 600);
   gtk_window_present (GTK_WINDOW (window));
   wait_for (settled, window, "the library");

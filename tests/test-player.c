@@ -25,6 +25,7 @@ typedef struct
   char *dir;
   char *db;
   char *clip;    /* 20 s */
+  VsLibrary *library;   /* the player borrows it, as from the application */
 } Fixture;
 
 static void
@@ -34,6 +35,8 @@ fixture_setup (Fixture       *f,
   f->dir = vs_test_make_tmpdir ();
   f->db = g_build_filename (f->dir, "library.db", NULL);
   f->clip = g_build_filename (f->dir, "clip.mp4", NULL);
+  f->library = vs_library_new (f->db, VS_LIBRARY_FLAGS_NONE);
+  g_assert_true (vs_library_open (f->library, NULL));
   if (vs_test_media_require (elements))
     vs_test_media_clip (f->clip, 20);
 }
@@ -42,6 +45,10 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
+  /* position writes still on their way land before the library goes */
+  while (vs_library_get_busy (f->library))
+    g_main_context_iteration (NULL, TRUE);
+  g_clear_object (&f->library);
   vs_test_rm_rf (f->dir);
   g_free (f->dir);
   g_free (f->db);
@@ -109,7 +116,7 @@ static VsPlayerWindow *
 open_player (Fixture    *f,
              const char *path)
 {
-  VsPlayerWindow *player = vs_player_window_new (NULL, f->db);
+  VsPlayerWindow *player = vs_player_window_new (NULL, f->library);
   g_autoptr(GFile) file = g_file_new_for_path (path);
 
   vs_player_window_play_file (player, file);
@@ -323,6 +330,8 @@ test_resume (Fixture       *f,
   /* Closing stored the position (in a thread) */
   vs_test_wait_until (position_stored, f, NULL, 30, "the position to be stored");
   stored = stored_position (f, f->clip);
+  /* written through the library's one writer, not a connection of the player's */
+  g_assert_cmpuint (vs_library_get_n_position_writes (f->library), >=, 1);
   g_assert_cmpint (stored, >=, 8000);
   g_assert_cmpint (stored, <, 12000);
 
@@ -350,7 +359,7 @@ test_not_a_video (Fixture       *f,
   if (!vs_test_require_playback (elements))
     return;
   vs_test_media_random (path, 64 * 1024);
-  player = vs_player_window_new (NULL, f->db);
+  player = vs_player_window_new (NULL, f->library);
   vs_player_window_play_file (player, file);
   gtk_window_present (GTK_WINDOW (player));
   stack = GTK_STACK (child (player, "stack"));

@@ -256,10 +256,24 @@ test_sidebar_tree (Fixture       *f,
 }
 
 static void
-on_library_changed (VsPreferencesWindow *window,
-                    guint               *count)
+on_library_changed (VsLibrary *library,
+                    guint      what,
+                    guint     *count)
 {
-  (*count)++;
+  if ((what & VS_LIBRARY_CHANGE_ROOTS) != 0)
+    (*count)++;
+}
+
+/* The library the preferences borrow, on the fixture's database. */
+static VsLibrary *
+open_library (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  VsLibrary *library = vs_library_new (f->db, VS_LIBRARY_FLAGS_NONE);
+
+  g_assert_true (vs_library_open (library, &error));
+  g_assert_no_error (error);
+  return library;
 }
 
 static guint
@@ -280,15 +294,16 @@ test_preferences_remove_root (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autofree char *file = g_build_filename (f->lib, "Alpha", "Deeper", "two.mkv", NULL);
   g_auto(GStrv) roots = NULL;
+  g_autoptr(VsLibrary) library = open_library (f);
   VsPreferencesWindow *window;
   GtkListBox *list;
   guint changed = 0;
   guint timeout;
 
-  window = vs_preferences_window_new (NULL, f->writer);
+  window = vs_preferences_window_new (NULL, library);
   list = GTK_LIST_BOX (gtk_widget_get_template_child (GTK_WIDGET (window),
                                                       VS_TYPE_PREFERENCES_WINDOW, "roots_list"));
-  g_signal_connect (window, "library-changed", G_CALLBACK (on_library_changed), &changed);
+  g_signal_connect (library, "changed", G_CALLBACK (on_library_changed), &changed);
   gtk_window_present (GTK_WINDOW (window));
 
   timeout = g_timeout_add_seconds (20, on_timeout, (gpointer) "the root rows");
@@ -318,7 +333,8 @@ test_preferences_settings (Fixture       *f,
                            gconstpointer  data)
 {
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
-  VsPreferencesWindow *window = vs_preferences_window_new (NULL, f->writer);
+  g_autoptr(VsLibrary) library = open_library (f);
+  VsPreferencesWindow *window = vs_preferences_window_new (NULL, library);
   GtkSpinButton *workers = GTK_SPIN_BUTTON (gtk_widget_get_template_child (GTK_WIDGET (window),
                                                                            VS_TYPE_PREFERENCES_WINDOW,
                                                                            "workers_spin"));

@@ -9,6 +9,7 @@
 #include "vs-scanner.h"
 #include "vs-sidebar.h"
 #include "vs-test-media.h"
+#include "vs-test-ui.h"
 #include "vs-test-utils.h"
 #include "vs-video-cell.h"
 #include "vs-window.h"
@@ -67,7 +68,7 @@ test_counts_library (void)
     }
 
   /* First start: the Videos folder is scanned and counted. */
-  window = vs_window_new (NULL, db, lib);
+  window = vs_test_ui_window_new (db, lib);
   gtk_window_present (GTK_WINDOW (window));
   wait_settled (window);
   g_assert_cmpint (vs_window_get_video_count (window), ==, 25);
@@ -76,7 +77,7 @@ test_counts_library (void)
 
   /* Next start: the library's roots are rescanned; new files show up. */
   vs_test_write_file (added, "x", 1);
-  window = vs_window_new (NULL, db, NULL);
+  window = vs_test_ui_window_new (db, NULL);
   gtk_window_present (GTK_WINDOW (window));
   wait_settled (window);
   g_assert_cmpint (vs_window_get_video_count (window), ==, 26);
@@ -197,7 +198,7 @@ test_live_library (void)
   g_assert_cmpint (g_rename (nas, nas_away), ==, 0);
   vs_test_write_file (fresh, "x", 1);   /* only the start-up scan can find it */
 
-  window = vs_window_new (NULL, db_path, NULL);
+  window = vs_test_ui_window_new (db_path, NULL);
   gtk_window_present (GTK_WINDOW (window));
   wait_settled (window);
   g_assert_cmpint (vs_window_get_video_count (window), ==, 3);
@@ -218,8 +219,7 @@ test_live_library (void)
 
   /* A video of the unavailable folder (film.mkv, second in name order) is not handed to
    * the player, which could only fail on it: the window says why instead. */
-  g_signal_emit_by_name (gtk_widget_get_template_child (GTK_WIDGET (window), VS_TYPE_WINDOW,
-                                                        "grid"), "activate", 1);
+  g_signal_emit_by_name (vs_test_ui_window_grid (window), "activate", 1);
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_false (has_player_window ());
@@ -268,7 +268,7 @@ test_grid_cells (void)
       vs_test_media_mp4 (path, i == 0 ? "smpte" : i == 1 ? "ball" : "snow");
     }
 
-  window = vs_window_new (NULL, db, lib);
+  window = vs_test_ui_window_new (db, lib);
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 600);
   gtk_window_present (GTK_WINDOW (window));
   wait_settled (window);
@@ -333,9 +333,8 @@ test_columns_fit (void)
       guint fit;
 
       /* a new window each time: a mapped one does not take a new default size */
-      window = vs_window_new (NULL, db, w == 0 ? lib : NULL);
-      grid = GTK_GRID_VIEW (gtk_widget_get_template_child (GTK_WIDGET (window),
-                                                           VS_TYPE_WINDOW, "grid"));
+      window = vs_test_ui_window_new (db, w == 0 ? lib : NULL);
+      grid = vs_test_ui_window_grid (window);
       gtk_window_set_default_size (GTK_WINDOW (window), widths[w], 700);
       gtk_window_present (GTK_WINDOW (window));
       wait_settled (window);
@@ -365,7 +364,7 @@ test_empty_state (void)
   VsWindow *window;
 
   g_mkdir (lib, 0755);
-  window = vs_window_new (NULL, db, lib);
+  window = vs_test_ui_window_new (db, lib);
   gtk_window_present (GTK_WINDOW (window));
   wait_settled (window);
   g_assert_cmpint (vs_window_get_video_count (window), ==, 0);
@@ -386,7 +385,7 @@ test_bad_database (void)
   vs_test_write_file (db, "definitely not SQLite", -1);
   before = vs_test_file_checksum (db);
   vs_test_allow_warnings ();
-  window = vs_window_new (NULL, db, dir);
+  window = vs_test_ui_window_new (db, dir);
   gtk_window_present (GTK_WINDOW (window));
   while (g_str_equal (visible_page (window), "loading"))
     g_main_context_iteration (NULL, TRUE);

@@ -220,7 +220,8 @@ vs_cli_open_library (const char      *db_path,
                      guint            n_workers,
                      GError         **error)
 {
-  g_autoptr(VsLibrary) library = vs_library_new (db_path, flags);
+  /* headless: nothing starts by itself; each command asks for what it does */
+  g_autoptr(VsLibrary) library = vs_library_new (db_path, flags | VS_LIBRARY_FLAGS_HEADLESS);
 
   vs_library_set_n_workers (library, n_workers);
   if (!vs_library_open (library, error))

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "vs-library-watcher.h"
 #include "vs-library.h"
 
@@ -46,7 +48,7 @@ struct _VsLibrary
   guint             n_workers;
 
   GListStore       *roots;          /* VsLibraryRoot, by path */
-  GStrv             present;        /* at open: the roots that were there */
+  GStrv             absent;         /* at open: the roots that were not there */
   gboolean          started;
   gboolean          watching;
 
@@ -63,7 +65,7 @@ struct _VsLibrary
   gboolean          media_running;
   gboolean          media_again;
   gint64            last_media_changed;
-  guint             n_position_writes;
+  int               n_position_writes;  /* atomic: counted on the writing thread */
 
   VsLibraryChange   pending_changes;
   guint             changed_id;
@@ -122,6 +124,17 @@ queue_changed (VsLibrary       *self,
     }
 }
 
+/* Views hear of a scan's changes before they hear that it is over. */
+static void
+flush_changed (VsLibrary *self)
+{
+  if (self->changed_id != 0)
+    {
+      g_clear_handle_id (&self->changed_id, g_source_remove);
+      emit_changed (self);
+    }
+}
+
 static void
 notify_busy (VsLibrary *self)
 {
@@ -155,7 +168,10 @@ set_state (VsLibrary      *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
-/* The threads we start hold the library; close waits for them. */
+/* Work on other threads holds the library from thread_started() to thread_done(), both
+ * on the main thread: a task of a worker thread never holds it (its last reference could
+ * then drop there, and the library be finalized off the main thread). Close waits for
+ * the count to reach 0. */
 static GTask *
 thread_task_new (VsLibrary           *self,
                  GCancellable        *cancellable,
@@ -163,25 +179,36 @@ thread_task_new (VsLibrary           *self,
                  GAsyncReadyCallback  callback,
                  gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, source_tag);
+  g_object_set_data (G_OBJECT (task), "vs-library", self);
   return task;
+}
+
+/* The library of a thread task (in the worker and in the callback). */
+static VsLibrary *
+library_of (gpointer task)
+{
+  return g_object_get_data (G_OBJECT (task), "vs-library");
 }
 
 static void
 thread_started (VsLibrary *self)
 {
+  g_object_ref (self);
   if (self->n_threads++ == 0)
     notify_busy (self);
 }
 
+/* The caller holds a reference of its own while it goes on using @self. */
 static void
 thread_done (VsLibrary *self)
 {
   g_assert (self->n_threads > 0);
   if (--self->n_threads == 0)
     notify_busy (self);
+  g_object_unref (self);
 }
 
 /* Roots ------------------------------------------------------------------- */
@@ -256,11 +283,11 @@ sync_roots (VsLibrary          *self,
       {
         g_autoptr(VsLibraryRoot) root = vs_library_root_new (paths[i]);
 
-        if (self->watcher != NULL)
+        if (self->watching)
           vs_library_root_set_state (root, root_state_from_watcher (
             vs_library_watcher_get_root_state (self->watcher, paths[i])));
-        else if (self->present != NULL && !g_strv_contains ((const char * const *) self->present,
-                                                             paths[i]))
+        else if (self->absent != NULL &&
+                 g_strv_contains ((const char * const *) self->absent, paths[i]))
           vs_library_root_set_state (root, VS_LIBRARY_ROOT_UNAVAILABLE);
         g_list_store_insert_sorted (self->roots, root, compare_roots, NULL);
         changed = TRUE;
@@ -291,7 +318,7 @@ count_thread (GTask        *task,
               gpointer      task_data,
               GCancellable *cancellable)
 {
-  VsLibrary *self = source_object;
+  VsLibrary *self = library_of (task);
   CountData *cd = task_data;
 
   for (guint i = 0; cd->paths[i] != NULL; i++)
@@ -308,7 +335,7 @@ on_counted (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  VsLibrary *self = VS_LIBRARY (object);
+  g_autoptr(VsLibrary) self = g_object_ref (library_of (result));
   CountData *cd = g_task_get_task_data (G_TASK (result));
 
   thread_done (self);
@@ -323,31 +350,34 @@ on_counted (GObject      *object,
     }
 }
 
-/* Reads the roots again and counts their videos (off the main thread: a count walks the
- * index). */
+/* Counts the roots' videos (off the main thread: a count walks the index). */
+static void
+count_roots (VsLibrary *self)
+{
+  g_autoptr(GTask) task = NULL;
+  CountData *cd;
+
+  cd = g_new0 (CountData, 1);
+  cd->paths = vs_library_dup_root_paths (self);
+  cd->counts = g_new0 (gint64, g_strv_length (cd->paths) + 1);
+  task = thread_task_new (self, self->cancellable, count_roots, on_counted, NULL);
+  g_task_set_task_data (task, cd, count_data_free);
+  thread_started (self);
+  g_task_run_in_thread (task, count_thread);
+}
+
+/* Reads the roots again (after a scan or a removal), then counts their videos. */
 static void
 reload_roots (VsLibrary *self)
 {
-  g_autoptr(GTask) task = NULL;
   g_auto(GStrv) paths = NULL;
-  CountData *cd;
 
-  if (self->reader == NULL)
-    return;
-  paths = vs_database_dup_roots (self->reader, NULL);
-  if (paths == NULL)
+  if (self->reader == NULL || (paths = vs_database_dup_roots (self->reader, NULL)) == NULL)
     return;
   sync_roots (self, (const char * const *) paths);
   if (self->watcher != NULL && self->watching)
     vs_library_watcher_set_roots (self->watcher, (const char * const *) paths);
-
-  cd = g_new0 (CountData, 1);
-  cd->paths = g_steal_pointer (&paths);
-  cd->counts = g_new0 (gint64, g_strv_length (cd->paths) + 1);
-  task = thread_task_new (self, self->cancellable, reload_roots, on_counted, NULL);
-  g_task_set_task_data (task, cd, count_data_free);
-  thread_started (self);
-  g_task_run_in_thread (task, count_thread);
+  count_roots (self);
 }
 
 static void
@@ -373,6 +403,8 @@ on_watched_changes (VsLibrary *self,
   queue_changed (self, VS_LIBRARY_CHANGE_VIDEOS |
                        (self->folders_changed ? VS_LIBRARY_CHANGE_FOLDERS : 0));
   self->folders_changed = FALSE;
+  /* the roots' counts follow what the watcher indexed (once per batch) */
+  count_roots (self);
 }
 
 static void
@@ -528,12 +560,15 @@ finish_request (VsLibrary           *self,
     return;
   queue_changed (self, VS_LIBRARY_CHANGE_VIDEOS | VS_LIBRARY_CHANGE_FOLDERS);
   reload_roots (self);
+  flush_changed (self);
   if (full)
+    set_progress (self, 0, 0);
+  if ((self->flags & VS_LIBRARY_FLAGS_HEADLESS) == 0)
     {
-      ensure_watching (self);
-      set_progress (self, 0, 0);
+      if (full)
+        ensure_watching (self);
+      update_media (self);
     }
-  update_media (self);
   run_next_request (self);
   if (full && !is_full_scan (self->running))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCANNING]);
@@ -575,7 +610,7 @@ folder_thread (GTask        *task,
                gpointer      task_data,
                GCancellable *cancellable)
 {
-  VsLibrary *self = source_object;
+  VsLibrary *self = library_of (task);
   FolderJob *job = task_data;
   g_autofree char *folder = g_strdup (job->folder);
   GError *error = NULL;
@@ -613,7 +648,7 @@ on_folder_done (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  VsLibrary *self = VS_LIBRARY (object);
+  g_autoptr(VsLibrary) self = g_object_ref (library_of (result));
   FolderJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
 
@@ -748,7 +783,8 @@ on_media_updated (GObject      *object,
 static void
 update_media (VsLibrary *self)
 {
-  if (self->state != VS_LIBRARY_STATE_READY || (self->flags & VS_LIBRARY_FLAGS_READ_ONLY) != 0)
+  if (self->state != VS_LIBRARY_STATE_READY ||
+      (self->flags & (VS_LIBRARY_FLAGS_READ_ONLY | VS_LIBRARY_FLAGS_HEADLESS)) != 0)
     return;
   if (self->media_running)
     {
@@ -860,7 +896,14 @@ opened (VsLibrary *self,
     }
   self->writer = g_steal_pointer (&od->writer);
   self->reader = g_steal_pointer (&od->reader);
-  self->present = g_steal_pointer (&od->present);
+  {
+    g_autoptr(GStrvBuilder) absent = g_strv_builder_new ();
+
+    for (guint i = 0; od->roots[i] != NULL; i++)
+      if (!g_strv_contains ((const char * const *) od->present, od->roots[i]))
+        g_strv_builder_add (absent, od->roots[i]);
+    self->absent = g_strv_builder_end (absent);
+  }
   if (self->writer != NULL)
     {
       self->scanner = vs_scanner_new (self->writer);
@@ -883,7 +926,8 @@ opened (VsLibrary *self,
                            G_CONNECT_SWAPPED);
   sync_roots (self, (const char * const *) od->roots);
   set_state (self, VS_LIBRARY_STATE_READY);
-  reload_roots (self);
+  /* the roots just read, and on a first start the default folder, not yet a root */
+  count_roots (self);
   flush_ready_waiters (self);
   run_next_request (self);
 }
@@ -893,7 +937,7 @@ on_opened (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  VsLibrary *self = VS_LIBRARY (object);
+  g_autoptr(VsLibrary) self = g_object_ref (library_of (result));
   GTask *outer = user_data;
   g_autoptr(GError) error = NULL;
 
@@ -932,7 +976,7 @@ position_thread (GTask        *task,
                  gpointer      task_data,
                  GCancellable *cancellable)
 {
-  VsLibrary *self = source_object;
+  VsLibrary *self = library_of (task);
   PositionJob *job = task_data;
   GError *error = NULL;
   gint64 position;
@@ -944,7 +988,10 @@ position_thread (GTask        *task,
                                  "The library was opened read-only");
       else if (vs_database_set_position (self->writer, job->path, job->position_ms,
                                          job->duration_ms, &error))
-        g_task_return_boolean (task, TRUE);
+        {
+          g_atomic_int_inc (&self->n_position_writes);
+          g_task_return_boolean (task, TRUE);
+        }
       else
         g_task_return_error (task, error);
       return;
@@ -963,11 +1010,10 @@ run_when_ready (VsLibrary       *self,
                 GTaskThreadFunc  func)
 {
   g_object_set_data (G_OBJECT (task), "vs-thread-func", func);
+  /* counted from now: the callback balances it, whichever way the task ends */
+  thread_started (self);
   if (self->state == VS_LIBRARY_STATE_READY)
-    {
-      thread_started (self);
-      g_task_run_in_thread (task, func);
-    }
+    g_task_run_in_thread (task, func);
   else if (self->state == VS_LIBRARY_STATE_OPENING)
     g_ptr_array_add (self->ready_waiters, g_object_ref (task));
   else
@@ -985,10 +1031,7 @@ flush_ready_waiters (VsLibrary *self)
       GTask *task = g_ptr_array_index (waiters, i);
 
       if (self->state == VS_LIBRARY_STATE_READY)
-        {
-          thread_started (self);
-          g_task_run_in_thread (task, g_object_get_data (G_OBJECT (task), "vs-thread-func"));
-        }
+        g_task_run_in_thread (task, g_object_get_data (G_OBJECT (task), "vs-thread-func"));
       else
         g_task_return_error (task, self->error ? g_error_copy (self->error)
                                                : g_error_new (G_IO_ERROR, G_IO_ERROR_CLOSED,
@@ -1029,7 +1072,7 @@ vs_library_finalize (GObject *object)
   g_clear_object (&self->roots);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->scan_cancellable);
-  g_clear_pointer (&self->present, g_strfreev);
+  g_clear_pointer (&self->absent, g_strfreev);
   g_clear_error (&self->error);
   g_clear_pointer (&self->database_path, g_free);
   g_clear_pointer (&self->default_folder, g_free);
@@ -1556,6 +1599,22 @@ on_item_rescanned (GObject      *object,
     g_task_return_pointer (task, g_object_ref (g_task_get_task_data (task)), g_object_unref);
 }
 
+static gboolean
+inside_a_root (VsLibrary  *self,
+               const char *path)
+{
+  g_auto(GStrv) roots = vs_library_dup_root_paths (self);
+
+  for (guint i = 0; roots[i] != NULL; i++)
+    {
+      gsize n = strlen (roots[i]);
+
+      if (strncmp (path, roots[i], n) == 0 && (path[n] == '/' || path[n] == '\0'))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* Rescans the folders of @paths (shallowly: what they hold), then completes @task. */
 static void
 rescan_around (VsLibrary          *self,
@@ -1571,7 +1630,16 @@ rescan_around (VsLibrary          *self,
     }
   for (guint i = 0; i < n; i++)
     {
-      GTask *sub = g_task_new (self, NULL, i + 1 == n ? on_item_rescanned : NULL,
+      GTask *sub;
+
+      /* a folder outside the library is not the library's to index */
+      if (!inside_a_root (self, folders[i]))
+        {
+          if (i + 1 == n)
+            on_item_rescanned (G_OBJECT (self), NULL, g_object_ref (task));
+          continue;
+        }
+      sub = g_task_new (self, NULL, i + 1 == n ? on_item_rescanned : NULL,
                                i + 1 == n ? g_object_ref (task) : NULL);
 
       g_task_set_source_tag (sub, vs_library_rescan_async);
@@ -1586,7 +1654,7 @@ trash_thread (GTask        *task,
               gpointer      task_data,
               GCancellable *cancellable)
 {
-  VsLibrary *self = source_object;
+  VsLibrary *self = library_of (task);
   const char *path = task_data;
   g_auto(GStrv) roots = NULL;
   g_autoptr(VsTrash) trash = NULL;
@@ -1615,7 +1683,7 @@ on_trash_done (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  VsLibrary *self = VS_LIBRARY (object);
+  g_autoptr(VsLibrary) self = g_object_ref (library_of (result));
   GTask *outer = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(VsTrash) trash = g_task_propagate_pointer (G_TASK (result), &error);
@@ -1671,7 +1739,7 @@ on_restored (GObject      *object,
              gpointer      user_data)
 {
   GTask *outer = user_data;
-  VsLibrary *self = g_task_get_source_object (outer);
+  g_autoptr(VsLibrary) self = g_object_ref (g_task_get_source_object (outer));
   g_autoptr(GError) error = NULL;
   g_autofree char *folder = NULL;
 
@@ -1722,7 +1790,7 @@ on_merged (GObject      *object,
            gpointer      user_data)
 {
   GTask *outer = user_data;
-  VsLibrary *self = g_task_get_source_object (outer);
+  g_autoptr(VsLibrary) self = g_object_ref (g_task_get_source_object (outer));
   VsHlsMerge *merge = VS_HLS_MERGE (object);
   g_autoptr(GError) error = NULL;
   g_autofree char *output = vs_hls_merge_dup_output (merge);
@@ -1794,7 +1862,7 @@ on_update_done (GObject      *object,
                 gpointer      user_data)
 {
   GTask *task = user_data;
-  VsLibrary *self = g_task_get_source_object (task);
+  g_autoptr(VsLibrary) self = g_object_ref (g_task_get_source_object (task));
   VsUpdateSummary *summary = g_new0 (VsUpdateSummary, 1);
   GError *error = NULL;
 
@@ -1854,7 +1922,7 @@ on_position_done (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  VsLibrary *self = VS_LIBRARY (object);
+  g_autoptr(VsLibrary) self = g_object_ref (library_of (result));
   GTask *outer = user_data;
   PositionJob *job = g_task_get_task_data (G_TASK (result));
   GError *error = NULL;
@@ -1863,10 +1931,7 @@ on_position_done (GObject      *object,
   if (job->write)
     {
       if (g_task_propagate_boolean (G_TASK (result), &error))
-        {
-          self->n_position_writes++;
-          g_task_return_boolean (outer, TRUE);
-        }
+        g_task_return_boolean (outer, TRUE);
       else
         g_task_return_error (outer, error);
     }
@@ -1973,5 +2038,38 @@ guint
 vs_library_get_n_position_writes (VsLibrary *self)
 {
   g_return_val_if_fail (VS_IS_LIBRARY (self), 0);
-  return self->n_position_writes;
+  return (guint) g_atomic_int_get (&self->n_position_writes);
+}
+
+/* Headless front ends (vidshelf-cli) ------------------------------------------------------ */
+
+void
+vs_library_add_roots_async (VsLibrary           *self,
+                            const char * const  *folders,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *key = NULL;
+
+  g_return_if_fail (VS_IS_LIBRARY (self));
+  g_return_if_fail (folders != NULL && folders[0] != NULL);
+  for (guint i = 0; folders[i] != NULL; i++)
+    g_return_if_fail (g_path_is_absolute (folders[i]));
+
+  task = scan_task_new (self, vs_library_add_roots_async, cancellable, callback, user_data);
+  if (task == NULL)
+    return;
+  /* One folder shares a run with add_root's; a set of them runs on its own. */
+  key = folders[1] == NULL ? g_strdup (folders[0])
+                           : g_strdup_printf ("\x01roots:%p", (gpointer) task);
+  queue_request (self, REQUEST_ROOTS, key, g_strdupv ((char **) folders), VS_RESCAN_NONE, task);
+}
+
+VsLibraryWatcher *
+vs_library_get_watcher (VsLibrary *self)
+{
+  g_return_val_if_fail (VS_IS_LIBRARY (self), NULL);
+  return self->watcher;
 }

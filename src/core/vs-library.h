@@ -40,6 +40,8 @@ typedef enum
   VS_LIBRARY_FLAGS_NONE      = 0,
   /* Opens only a reader: never creates, migrates or writes the database (`list`). */
   VS_LIBRARY_FLAGS_READ_ONLY = 1 << 0,
+  /* Nothing starts by itself after a scan (no watching, no probing): the CLI asks. */
+  VS_LIBRARY_FLAGS_HEADLESS  = 1 << 1,
 } VsLibraryFlags;
 
 #define VS_TYPE_LIBRARY (vs_library_get_type ())

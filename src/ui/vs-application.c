@@ -14,6 +14,9 @@ struct _VsApplication
   AdwApplication  parent_instance;
 
   char           *database_path;   /* --db, for development and tests */
+  VsLibrary      *library;         /* the one library every window borrows */
+  GSettings      *settings;
+  VsTextureCache *textures;        /* thumbnails in memory, shared by the windows */
 };
 
 G_DEFINE_FINAL_TYPE (VsApplication, vs_application, ADW_TYPE_APPLICATION)
@@ -30,16 +33,50 @@ static GParamSpec *properties[N_PROPS];
 static VsWindow *
 ensure_library_window (VsApplication *self)
 {
-  const char *videos;
-  g_autofree char *fallback = NULL;
-
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
     if (VS_IS_WINDOW (l->data))
       return l->data;
-  videos = g_get_user_special_dir (G_USER_DIRECTORY_VIDEOS);
+  return vs_window_new (GTK_APPLICATION (self), self->library);
+}
+
+static void
+on_library_opened (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* The windows show the error themselves (the library's state). */
+  if (!vs_library_open_finish (VS_LIBRARY (object), result, &error))
+    g_debug ("The library could not be opened: %s", error->message);
+}
+
+/* The one library of the process: opened once, at start-up, for every window. */
+static void
+open_library (VsApplication *self)
+{
+  const char *videos = g_get_user_special_dir (G_USER_DIRECTORY_VIDEOS);
+  g_autofree char *fallback = NULL;
+
   if (videos == NULL)
     videos = fallback = g_build_filename (g_get_home_dir (), "Videos", NULL);
-  return vs_window_new (GTK_APPLICATION (self), self->database_path, videos);
+  self->library = vs_library_new (self->database_path, VS_LIBRARY_FLAGS_NONE);
+  vs_library_set_default_folder (self->library, videos);
+  vs_library_set_n_workers (self->library, g_settings_get_uint (self->settings, "workers"));
+  vs_library_open_async (self->library, NULL, on_library_opened, NULL);
+}
+
+/* Preferences take effect at once. */
+static void
+on_setting_changed (VsApplication *self,
+                    const char    *key)
+{
+  if (g_str_equal (key, "workers"))
+    vs_library_set_n_workers (self->library, g_settings_get_uint (self->settings, "workers"));
+  else if (g_str_equal (key, "texture-cache-mb") && self->textures != NULL)
+    vs_texture_cache_set_max_bytes (self->textures,
+                                    (gsize) g_settings_get_uint (self->settings,
+                                                                 "texture-cache-mb") << 20);
 }
 
 static void
@@ -73,7 +110,7 @@ on_open_queried (GObject      *object,
     {
       /* A missing or unreadable file goes to the player too, which says what is wrong. */
       VsPlayerWindow *player = vs_player_window_get_default (GTK_APPLICATION (self),
-                                                             self->database_path);
+                                                             self->library);
 
       vs_player_window_play_file (player, file);
       gtk_window_present (GTK_WINDOW (player));
@@ -112,6 +149,19 @@ vs_application_handle_local_options (GApplication *app,
       g_print ("vidshelf %s\n", PACKAGE_VERSION);
       return 0;
     }
+  /* --new-window: the running instance opens one (the desktop file's action) */
+  if (g_variant_dict_contains (options, "new-window"))
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!g_application_register (app, NULL, &error))
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+      g_action_group_activate_action (G_ACTION_GROUP (app), "new-window", NULL);
+      return 0;
+    }
   return -1;
 }
 
@@ -121,6 +171,16 @@ quit_activated (GSimpleAction *action,
                 gpointer       user_data)
 {
   g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+new_window_activated (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  VsApplication *self = user_data;
+
+  gtk_window_present (GTK_WINDOW (vs_window_new (GTK_APPLICATION (self), self->library)));
 }
 
 static void
@@ -142,9 +202,11 @@ about_activated (GSimpleAction *action,
 static void
 vs_application_startup (GApplication *app)
 {
+  VsApplication *self = VS_APPLICATION (app);
   static const GActionEntry actions[] = {
     { .name = "quit", .activate = quit_activated },
     { .name = "about", .activate = about_activated },
+    { .name = "new-window", .activate = new_window_activated },
   };
   GtkCssProvider *provider;
 
@@ -155,6 +217,13 @@ vs_application_startup (GApplication *app)
                                          (const char *[]) { "<Control>q", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "window.close",
                                          (const char *[]) { "<Control>w", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.new-window",
+                                         (const char *[]) { "<Control>n", NULL });
+
+  self->settings = g_settings_new (APP_ID);
+  g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_setting_changed), self,
+                           G_CONNECT_SWAPPED);
+  open_library (self);
 
   provider = gtk_css_provider_new ();
   gtk_css_provider_load_from_resource (provider, RESOURCE_PREFIX "/style.css");
@@ -170,6 +239,9 @@ vs_application_finalize (GObject *object)
   VsApplication *self = VS_APPLICATION (object);
 
   g_clear_pointer (&self->database_path, g_free);
+  g_clear_object (&self->textures);
+  g_clear_object (&self->library);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (vs_application_parent_class)->finalize (object);
 }
@@ -238,6 +310,7 @@ vs_application_init (VsApplication *self)
   static const GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Library database to use"), N_("FILE") },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
+    { "new-window", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Open a new library window"), NULL },
     { NULL }
   };
 
@@ -251,6 +324,34 @@ vs_application_new (void)
   return g_object_new (VS_TYPE_APPLICATION,
                        "application-id", APP_ID,
                        "flags", G_APPLICATION_HANDLES_OPEN,
-                       "resource-base-path", "/io/github/vidshelf/Vidshelf",
+                       "resource-base-path", RESOURCE_PREFIX,
                        NULL);
+}
+
+VsLibrary *
+vs_application_get_library (VsApplication *self)
+{
+  g_return_val_if_fail (VS_IS_APPLICATION (self), NULL);
+  return self->library;
+}
+
+GSettings *
+vs_application_get_settings (VsApplication *self)
+{
+  g_return_val_if_fail (VS_IS_APPLICATION (self), NULL);
+  return self->settings;
+}
+
+/* Made once the library's media service exists (the library is open). */
+VsTextureCache *
+vs_application_get_texture_cache (VsApplication *self)
+{
+  g_return_val_if_fail (VS_IS_APPLICATION (self), NULL);
+
+  if (self->textures == NULL && self->library != NULL &&
+      vs_library_get_media (self->library) != NULL)
+    self->textures = vs_texture_cache_new (vs_library_get_media (self->library),
+                                           (gsize) g_settings_get_uint (self->settings,
+                                                                        "texture-cache-mb") << 20);
+  return self->textures;
 }

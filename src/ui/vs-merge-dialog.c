@@ -34,6 +34,7 @@ struct _VsMergeDialog
   char           *input;
   char           *folder;        /* the HLS folder: input's, or input itself */
   GStrv           roots;         /* the library's folders: never trashed */
+  VsLibrary      *library;       /* runs the merge and updates its index, when set */
   char           *error_text;
   VsHlsMerge     *merge;         /* while running */
   GCancellable   *cancellable;   /* while running */
@@ -159,12 +160,17 @@ on_merged (GObject      *object,
            gpointer      user_data)
 {
   g_autoptr(VsMergeDialog) self = user_data;
-  VsHlsMerge *merge = VS_HLS_MERGE (object);
+  VsHlsMerge *merge = self->merge;
   g_autoptr(GError) error = NULL;
   g_autofree char *output = NULL;
   g_autofree char *text = NULL;
+  gboolean ok;
 
-  if (vs_hls_merge_run_finish (merge, result, &error) ||
+  if (VS_IS_LIBRARY (object))
+    ok = vs_library_merge_finish (VS_LIBRARY (object), result, &error);
+  else
+    ok = vs_hls_merge_run_finish (merge, result, &error);
+  if (ok ||
       g_error_matches (error, VS_MERGE_ERROR, VS_MERGE_ERROR_TRASH_FAILED))
     {
       /* the MP4 is in place; a folder that stayed is only worth a word */
@@ -225,7 +231,11 @@ start_action (GtkWidget  *widget,
   gtk_label_set_label (self->progress_label, _("Checking the segments…"));
   gtk_widget_set_visible (self->progress_box, TRUE);
   update_sensitivity (self);
-  vs_hls_merge_run_async (self->merge, self->cancellable, on_merged, g_object_ref (self));
+  if (self->library != NULL)
+    vs_library_merge_async (self->library, self->merge, self->cancellable, on_merged,
+                            g_object_ref (self));
+  else
+    vs_hls_merge_run_async (self->merge, self->cancellable, on_merged, g_object_ref (self));
 }
 
 static void
@@ -280,6 +290,7 @@ vs_merge_dialog_finalize (GObject *object)
   g_clear_pointer (&self->error_text, g_free);
 
   g_strfreev (self->roots);
+  g_clear_object (&self->library);
   G_OBJECT_CLASS (vs_merge_dialog_parent_class)->finalize (object);
 }
 
@@ -378,4 +389,15 @@ vs_merge_dialog_set_library_roots (VsMergeDialog      *self,
 
   g_strfreev (self->roots);
   self->roots = g_strdupv ((char **) roots);
+}
+
+/* The merge runs through @library, which sets its roots and updates the index. */
+void
+vs_merge_dialog_set_library (VsMergeDialog *self,
+                             VsLibrary     *library)
+{
+  g_return_if_fail (VS_IS_MERGE_DIALOG (self));
+  g_return_if_fail (library == NULL || VS_IS_LIBRARY (library));
+
+  g_set_object (&self->library, library);
 }

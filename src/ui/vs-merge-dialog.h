@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 
+#include "vs-library.h"
+
 G_BEGIN_DECLS
 
 #define VS_TYPE_MERGE_DIALOG (vs_merge_dialog_get_type ())
@@ -22,5 +24,8 @@ const char    *vs_merge_dialog_get_error_text (VsMergeDialog *self);
  * ::merged (VsMergeDialog *self, const char *output, const char *warning)
  *   emitted once the MP4 is in place, just before the dialog closes; @warning (or NULL)
  *   says what did not go as asked (the folder could not be moved to the trash). */
+
+void           vs_merge_dialog_set_library       (VsMergeDialog      *self,
+                                                  VsLibrary          *library);
 
 G_END_DECLS

@@ -8,7 +8,7 @@
 
 #include <glib/gi18n.h>
 
-#include "vs-database.h"
+#include "vs-library.h"
 #include "vs-file-manager.h"
 #include "vs-format.h"
 #include "vs-merge-dialog.h"
@@ -37,8 +37,7 @@ struct _VsPlayerWindow
   GtkWidget       *next_button;
 
   /* owned */
-  char            *database_path;
-  GStrv            roots;          /* the library's folders: a merge never trashes them */
+  VsLibrary       *library;           /* borrowed from the application */
   GFile           *file;
   GtkMediaStream  *stream;
   GListModel      *videos;            /* the view next and previous walk; may be NULL */
@@ -55,7 +54,7 @@ G_DEFINE_FINAL_TYPE (VsPlayerWindow, vs_player_window, ADW_TYPE_WINDOW)
 
 enum {
   PROP_0,
-  PROP_DATABASE_PATH,
+  PROP_LIBRARY,
   PROP_FILE,
   PROP_RESUME_POSITION,
   N_PROPS
@@ -76,63 +75,6 @@ is_playlist (GFile *file)
 
 /* Positions in the index ---------------------------------------------------- */
 
-typedef struct
-{
-  char   *database_path;
-  char   *path;
-  gint64  position_ms;
-  gint64  duration_ms;
-  guint   generation;
-  gboolean save;      /* else look up */
-} PositionJob;
-
-static void
-position_job_free (PositionJob *job)
-{
-  g_free (job->database_path);
-  g_free (job->path);
-  g_free (job);
-}
-
-static PositionJob *
-position_job_new (VsPlayerWindow *self)
-{
-  PositionJob *job = g_new0 (PositionJob, 1);
-
-  job->database_path = g_strdup (self->database_path);
-  job->path = g_file_get_path (self->file);
-  job->generation = self->generation;
-  return job;
-}
-
-/* A connection of its own, for a moment: WAL lets it write beside a running scan. A
- * lookup opens a reader, which never creates the library: a missing one has nothing to
- * resume. */
-static void
-position_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
-{
-  PositionJob *job = task_data;
-  g_autoptr(VsDatabase) db = NULL;
-  GError *error = NULL;
-  gboolean ok;
-
-  db = vs_database_open (job->database_path,
-                         job->save ? VS_DATABASE_MODE_WRITER : VS_DATABASE_MODE_READER, &error);
-  if (db != NULL && job->save)
-    ok = vs_database_set_position (db, job->path, job->position_ms, job->duration_ms, &error);
-  else if (db != NULL)
-    ok = (job->position_ms = vs_database_get_position (db, job->path, &error)) >= 0;
-  else
-    ok = FALSE;
-  if (!ok)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
 static void
 on_saved (GObject      *object,
           GAsyncResult *result,
@@ -141,36 +83,33 @@ on_saved (GObject      *object,
   g_autoptr(GApplication) app = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!vs_library_set_position_finish (VS_LIBRARY (object), result, &error))
     g_warning ("Could not remember the playback position: %s", error->message);
   if (app != NULL)
     g_application_release (app);
 }
 
-/* Remembers where the current video is: the window may be gone before this is written,
- * so the application is held until then, not the window. */
+/* Remembers where the current video is, through the library's one writer: the window may
+ * be gone before this is written, so the application is held until then. */
 static void
 save_position (VsPlayerWindow *self)
 {
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
-  g_autoptr(GTask) task = NULL;
-  PositionJob *job;
+  g_autofree char *path = NULL;
+  gint64 position_ms, duration_ms;
 
-  if (self->file == NULL || self->stream == NULL ||
+  if (self->library == NULL || self->file == NULL || self->stream == NULL ||
       !gtk_media_stream_is_prepared (self->stream) || !g_file_is_native (self->file))
     return;
-  job = position_job_new (self);
-  job->save = TRUE;
-  job->position_ms = gtk_media_stream_get_timestamp (self->stream) / 1000;
-  job->duration_ms = gtk_media_stream_get_ended (self->stream)
-                     ? job->position_ms
-                     : gtk_media_stream_get_duration (self->stream) / 1000;
+  path = g_file_get_path (self->file);
+  position_ms = gtk_media_stream_get_timestamp (self->stream) / 1000;
+  duration_ms = gtk_media_stream_get_ended (self->stream)
+                ? position_ms
+                : gtk_media_stream_get_duration (self->stream) / 1000;
   if (app != NULL)
     g_application_hold (G_APPLICATION (app));
-  task = g_task_new (NULL, NULL, on_saved, app ? g_object_ref (app) : NULL);
-  g_task_set_source_tag (task, save_position);
-  g_task_set_task_data (task, job, (GDestroyNotify) position_job_free);
-  g_task_run_in_thread (task, position_thread);
+  vs_library_set_position_async (self->library, path, position_ms, duration_ms, NULL, on_saved,
+                                 app ? g_object_ref (app) : NULL);
 }
 
 static void
@@ -189,39 +128,52 @@ offer_resume (VsPlayerWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+/* A lookup's answer is for the file of its generation: late ones are dropped. */
+typedef struct
+{
+  VsPlayerWindow *self;
+  guint           generation;
+} LookUp;
+
 static void
 on_looked_up (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  g_autoptr(VsPlayerWindow) self = user_data;
-  PositionJob *job = g_task_get_task_data (G_TASK (result));
+  LookUp *lookup = user_data;
+  g_autoptr(VsPlayerWindow) self = lookup->self;
+  guint generation = lookup->generation;
   g_autoptr(GError) error = NULL;
+  gint64 position_ms = vs_library_get_position_finish (VS_LIBRARY (object), result, &error);
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  g_free (lookup);
+  if (position_ms < 0)
     {
       if (!g_error_matches (error, VS_DATABASE_ERROR, VS_DATABASE_ERROR_NOT_FOUND) &&
-          !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+          !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+          !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED))
         g_warning ("Could not read the playback position: %s", error->message);
       return;
     }
-  if (g_cancellable_is_cancelled (self->cancellable) || job->generation != self->generation)
+  if (g_cancellable_is_cancelled (self->cancellable) || generation != self->generation)
     return;
-  if (job->position_ms > 0)
-    offer_resume (self, job->position_ms);
+  if (position_ms > 0)
+    offer_resume (self, position_ms);
 }
 
 static void
 look_up_position (VsPlayerWindow *self)
 {
-  g_autoptr(GTask) task = NULL;
+  g_autofree char *path = NULL;
+  LookUp *lookup;
 
-  if (!g_file_is_native (self->file))
+  if (self->library == NULL || !g_file_is_native (self->file))
     return;
-  task = g_task_new (NULL, self->cancellable, on_looked_up, g_object_ref (self));
-  g_task_set_source_tag (task, look_up_position);
-  g_task_set_task_data (task, position_job_new (self), (GDestroyNotify) position_job_free);
-  g_task_run_in_thread (task, position_thread);
+  path = g_file_get_path (self->file);
+  lookup = g_new0 (LookUp, 1);
+  lookup->self = g_object_ref (self);
+  lookup->generation = self->generation;
+  vs_library_get_position_async (self->library, path, self->cancellable, on_looked_up, lookup);
 }
 
 /* The stream ------------------------------------------------------------------ */
@@ -533,7 +485,7 @@ merge_action (GtkWidget  *widget,
   if (self->stream != NULL)
     gtk_media_stream_pause (self->stream);
   dialog = vs_merge_dialog_new (GTK_WINDOW (self), path);
-  vs_merge_dialog_set_library_roots (dialog, (const char * const *) self->roots);
+  vs_merge_dialog_set_library (dialog, self->library);
   g_signal_connect_object (dialog, "merged", G_CALLBACK (on_merged), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -592,8 +544,7 @@ vs_player_window_finalize (GObject *object)
 
   g_clear_object (&self->file);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->database_path, g_free);
-  g_clear_pointer (&self->roots, g_strfreev);
+  g_clear_object (&self->library);
 
   G_OBJECT_CLASS (vs_player_window_parent_class)->finalize (object);
 }
@@ -604,8 +555,6 @@ vs_player_window_constructed (GObject *object)
   VsPlayerWindow *self = VS_PLAYER_WINDOW (object);
 
   G_OBJECT_CLASS (vs_player_window_parent_class)->constructed (object);
-  if (self->database_path == NULL)
-    self->database_path = vs_database_default_path ();
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 }
@@ -620,8 +569,8 @@ vs_player_window_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_DATABASE_PATH:
-      g_value_set_string (value, self->database_path);
+    case PROP_LIBRARY:
+      g_value_set_object (value, self->library);
       break;
     case PROP_FILE:
       g_value_set_object (value, self->file);
@@ -644,8 +593,8 @@ vs_player_window_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_DATABASE_PATH:
-      self->database_path = g_value_dup_string (value);
+    case PROP_LIBRARY:
+      self->library = g_value_dup_object (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -666,8 +615,9 @@ vs_player_window_class_init (VsPlayerWindowClass *klass)
   object_class->set_property = vs_player_window_set_property;
   window_class->close_request = vs_player_window_close_request;
 
-  properties[PROP_DATABASE_PATH] =
-    g_param_spec_string ("database-path", NULL, NULL, NULL,
+  /* remembers playback positions and runs merges (NULL: neither) */
+  properties[PROP_LIBRARY] =
+    g_param_spec_object ("library", NULL, NULL, VS_TYPE_LIBRARY,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_FILE] =
     g_param_spec_object ("file", NULL, NULL, G_TYPE_FILE,
@@ -753,19 +703,20 @@ vs_player_window_init (VsPlayerWindow *self)
 
 VsPlayerWindow *
 vs_player_window_new (GtkApplication *application,
-                      const char     *database_path)
+                      VsLibrary      *library)
 {
   g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (library == NULL || VS_IS_LIBRARY (library), NULL);
 
   return g_object_new (VS_TYPE_PLAYER_WINDOW,
                        "application", application,
-                       "database-path", database_path,
+                       "library", library,
                        NULL);
 }
 
 VsPlayerWindow *
 vs_player_window_get_default (GtkApplication *application,
-                              const char     *database_path)
+                              VsLibrary      *library)
 {
   g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
 
@@ -773,7 +724,7 @@ vs_player_window_get_default (GtkApplication *application,
     for (GList *l = gtk_application_get_windows (application); l != NULL; l = l->next)
       if (VS_IS_PLAYER_WINDOW (l->data))
         return l->data;
-  return vs_player_window_new (application, database_path);
+  return vs_player_window_new (application, library);
 }
 
 void
@@ -854,14 +805,4 @@ vs_player_window_get_resume_position (VsPlayerWindow *self)
 {
   g_return_val_if_fail (VS_IS_PLAYER_WINDOW (self), 0);
   return self->resume_ms;
-}
-
-void
-vs_player_window_set_library_roots (VsPlayerWindow     *self,
-                                    const char * const *roots)
-{
-  g_return_if_fail (VS_IS_PLAYER_WINDOW (self));
-
-  g_strfreev (self->roots);
-  self->roots = g_strdupv ((char **) roots);
 }

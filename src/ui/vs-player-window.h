@@ -3,26 +3,25 @@
 
 #include <adwaita.h>
 
+#include "vs-library.h"
+
 G_BEGIN_DECLS
 
 #define VS_TYPE_PLAYER_WINDOW (vs_player_window_get_type ())
 G_DECLARE_FINAL_TYPE (VsPlayerWindow, vs_player_window, VS, PLAYER_WINDOW, AdwWindow)
 
-/* @database_path: the library that remembers playback positions (NULL: the default). */
+/* @library: remembers playback positions and runs merges (borrowed; may be NULL). */
 VsPlayerWindow *vs_player_window_new          (GtkApplication *application,
-                                               const char     *database_path);
+                                               VsLibrary      *library);
 /* The application's player when it has one, else a new one. */
 VsPlayerWindow *vs_player_window_get_default  (GtkApplication *application,
-                                               const char     *database_path);
+                                               VsLibrary      *library);
 
 /* Plays @file alone (opened from outside: no next or previous); an HLS playlist also
  * offers to merge it. */
 void            vs_player_window_play_file    (VsPlayerWindow *self,
                                                GFile          *file);
 /* Plays the VsVideo at @position of @videos; next and previous walk @videos. */
-/* Its merges never move one of @roots (the library's folders) to the trash. */
-void            vs_player_window_set_library_roots (VsPlayerWindow     *self,
-                                                    const char * const *roots);
 void            vs_player_window_play_in_list (VsPlayerWindow *self,
                                                GListModel     *videos,
                                                guint           position);

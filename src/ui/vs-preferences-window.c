@@ -19,7 +19,7 @@ struct _VsPreferencesWindow
   GtkAdjustment        *cache_adjustment;
 
   /* Owned */
-  VsDatabase           *writer;
+  VsLibrary            *library;
   GSettings            *settings;
   GCancellable         *cancellable;
 };
@@ -28,17 +28,11 @@ G_DEFINE_FINAL_TYPE (VsPreferencesWindow, vs_preferences_window, ADW_TYPE_PREFER
 
 enum {
   PROP_0,
-  PROP_WRITER,
+  PROP_LIBRARY,
   N_PROPS
 };
 
-enum {
-  LIBRARY_CHANGED,
-  N_SIGNALS
-};
-
 static GParamSpec *properties[N_PROPS];
-static guint signals[N_SIGNALS];
 
 static GtkWidget *
 root_row_new (const char *path)
@@ -68,89 +62,29 @@ root_row_new (const char *path)
   return row;
 }
 
+/* The rows follow the library's roots model. */
 static void
-show_roots (VsPreferencesWindow *self,
-            GStrv                roots)
+show_roots (VsPreferencesWindow *self)
 {
+  GListModel *roots = vs_library_get_roots (self->library);
+  guint n = g_list_model_get_n_items (roots);
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->roots_list))) != NULL)
     gtk_list_box_remove (self->roots_list, child);
-  for (guint i = 0; roots != NULL && roots[i] != NULL; i++)
-    gtk_list_box_append (self->roots_list, root_row_new (roots[i]));
-}
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VsLibraryRoot) root = g_list_model_get_item (roots, i);
 
-static void
-dup_roots_thread (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
-{
-  g_autoptr(GError) error = NULL;
-  GStrv roots = vs_database_dup_roots (task_data, &error);
-
-  if (roots == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, roots, (GDestroyNotify) g_strfreev);
-}
-
-static void
-on_roots_loaded (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  VsPreferencesWindow *self = VS_PREFERENCES_WINDOW (object);  /* the task holds it */
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) roots = g_task_propagate_pointer (G_TASK (result), &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (error != NULL)
-    g_warning ("Could not list the library's folders: %s", error->message);
-  show_roots (self, roots);
+      gtk_list_box_append (self->roots_list, root_row_new (vs_library_root_get_path (root)));
+    }
 }
 
 void
 vs_preferences_window_reload_roots (VsPreferencesWindow *self)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (VS_IS_PREFERENCES_WINDOW (self));
-
-  task = g_task_new (self, self->cancellable, on_roots_loaded, NULL);
-  g_task_set_source_tag (task, vs_preferences_window_reload_roots);
-  g_task_set_task_data (task, g_object_ref (self->writer), g_object_unref);
-  g_task_run_in_thread (task, dup_roots_thread);
-}
-
-typedef struct
-{
-  VsDatabase *writer;
-  char       *path;
-} RemoveData;
-
-static void
-remove_data_free (RemoveData *data)
-{
-  g_clear_object (&data->writer);
-  g_clear_pointer (&data->path, g_free);
-  g_free (data);
-}
-
-static void
-remove_root_thread (GTask        *task,
-                    gpointer      source_object,
-                    gpointer      task_data,
-                    GCancellable *cancellable)
-{
-  RemoveData *data = task_data;
-  g_autoptr(GError) error = NULL;
-
-  if (vs_database_remove_root (data->writer, data->path, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, g_steal_pointer (&error));
+  show_roots (self);
 }
 
 static void
@@ -158,38 +92,26 @@ on_root_removed (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  VsPreferencesWindow *self = VS_PREFERENCES_WINDOW (object);  /* the task holds it */
+  g_autoptr(VsPreferencesWindow) self = user_data;
   g_autoptr(GError) error = NULL;
 
   /* Not cancellable: the window may close meanwhile, but the library did change. */
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!vs_library_scan_finish (VS_LIBRARY (object), result, NULL, &error))
     {
       g_warning ("Could not remove a folder from the library: %s", error->message);
       adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
                                         adw_toast_new (_("Could not remove the folder from the library")));
-      return;
     }
-  vs_preferences_window_reload_roots (self);
-  g_signal_emit (self, signals[LIBRARY_CHANGED], 0);
 }
 
 void
 _vs_preferences_window_remove_root_now (VsPreferencesWindow *self,
                                         const char          *path)
 {
-  g_autoptr(GTask) task = NULL;
-  RemoveData *data;
-
   g_return_if_fail (VS_IS_PREFERENCES_WINDOW (self));
   g_return_if_fail (path != NULL);
 
-  data = g_new0 (RemoveData, 1);
-  data->writer = g_object_ref (self->writer);
-  data->path = g_strdup (path);
-  task = g_task_new (self, NULL, on_root_removed, NULL);
-  g_task_set_source_tag (task, _vs_preferences_window_remove_root_now);
-  g_task_set_task_data (task, data, (GDestroyNotify) remove_data_free);
-  g_task_run_in_thread (task, remove_root_thread);
+  vs_library_remove_root_async (self->library, path, NULL, on_root_removed, g_object_ref (self));
 }
 
 static void
@@ -284,15 +206,15 @@ on_workers_input (GtkSpinButton *spin,
 }
 
 VsPreferencesWindow *
-vs_preferences_window_new (GtkWindow  *parent,
-                           VsDatabase *writer)
+vs_preferences_window_new (GtkWindow *parent,
+                           VsLibrary *library)
 {
   g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
-  g_return_val_if_fail (VS_IS_DATABASE (writer), NULL);
+  g_return_val_if_fail (VS_IS_LIBRARY (library), NULL);
 
   return g_object_new (VS_TYPE_PREFERENCES_WINDOW,
                        "transient-for", parent,
-                       "writer", writer,
+                       "library", library,
                        NULL);
 }
 
@@ -303,8 +225,10 @@ vs_preferences_window_constructed (GObject *object)
 
   G_OBJECT_CLASS (vs_preferences_window_parent_class)->constructed (object);
 
-  g_assert (VS_IS_DATABASE (self->writer));
-  vs_preferences_window_reload_roots (self);
+  g_assert (VS_IS_LIBRARY (self->library));
+  g_signal_connect_object (vs_library_get_roots (self->library), "items-changed",
+                           G_CALLBACK (show_roots), self, G_CONNECT_SWAPPED);
+  show_roots (self);
 }
 
 static void
@@ -315,7 +239,7 @@ vs_preferences_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), VS_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->settings);
-  g_clear_object (&self->writer);
+  g_clear_object (&self->library);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (vs_preferences_window_parent_class)->dispose (object);
@@ -331,8 +255,8 @@ vs_preferences_window_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_WRITER:
-      g_value_set_object (value, self->writer);
+    case PROP_LIBRARY:
+      g_value_set_object (value, self->library);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -349,8 +273,8 @@ vs_preferences_window_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_WRITER:
-      self->writer = g_value_dup_object (value);
+    case PROP_LIBRARY:
+      self->library = g_value_dup_object (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -368,14 +292,10 @@ vs_preferences_window_class_init (VsPreferencesWindowClass *klass)
   object_class->get_property = vs_preferences_window_get_property;
   object_class->set_property = vs_preferences_window_set_property;
 
-  properties[PROP_WRITER] =
-    g_param_spec_object ("writer", NULL, NULL, VS_TYPE_DATABASE,
+  properties[PROP_LIBRARY] =
+    g_param_spec_object ("library", NULL, NULL, VS_TYPE_LIBRARY,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
-
-  signals[LIBRARY_CHANGED] =
-    g_signal_new ("library-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/vs-preferences-window.ui");

@@ -3,7 +3,7 @@
 
 #include <adwaita.h>
 
-#include "vs-database.h"
+#include "vs-library.h"
 
 G_BEGIN_DECLS
 
@@ -11,10 +11,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (VsPreferencesWindow, vs_preferences_window, VS, PREFERENCES_WINDOW,
                       AdwPreferencesWindow)
 
-/* @writer: the library's writer connection; removing a folder writes to it. ::library-changed
- * is emitted after a folder was removed from the library. */
+/* @library: whose folders are shown and removed (borrowed). */
 VsPreferencesWindow *vs_preferences_window_new          (GtkWindow           *parent,
-                                                         VsDatabase          *writer);
+                                                         VsLibrary           *library);
 /* Lists the library's folders again, e.g. after one was added. */
 void                 vs_preferences_window_reload_roots (VsPreferencesWindow *self);
 

@@ -205,6 +205,8 @@ vs_video_cell_new (VsTextureCache *cache)
   return g_object_new (VS_TYPE_VIDEO_CELL, "cache", cache, NULL);
 }
 
+static void update_availability (VsVideoCell *self);
+
 void
 vs_video_cell_set_video (VsVideoCell *self,
                          VsVideo     *video)
@@ -220,6 +222,7 @@ vs_video_cell_set_video (VsVideoCell *self,
   g_signal_group_set_target (self->video_signals, video);
   update_labels (self);
   update_thumbnail (self);
+  update_availability (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIDEO]);
 }
 
@@ -228,6 +231,13 @@ vs_video_cell_get_video (VsVideoCell *self)
 {
   g_return_val_if_fail (VS_IS_VIDEO_CELL (self), NULL);
   return self->video;
+}
+
+/* A video whose folder is unavailable is dimmed, and says why. */
+static void
+update_availability (VsVideoCell *self)
+{
+  vs_video_cell_set_unavailable (self, self->video != NULL && !vs_video_get_available (self->video));
 }
 
 void
@@ -470,4 +480,6 @@ vs_video_cell_init (VsVideoCell *self)
                                  G_CALLBACK (on_video_reloaded), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->video_signals, "notify::mtime",
                                  G_CALLBACK (on_video_reloaded), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->video_signals, "notify::available",
+                                 G_CALLBACK (update_availability), self, G_CONNECT_SWAPPED);
 }

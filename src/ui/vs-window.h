@@ -3,16 +3,16 @@
 
 #include <adwaita.h>
 
-#include "vs-library-model.h"
+#include "vs-library.h"
 
 G_BEGIN_DECLS
 
 #define VS_TYPE_WINDOW (vs_window_get_type ())
 G_DECLARE_FINAL_TYPE (VsWindow, vs_window, VS, WINDOW, AdwApplicationWindow)
 
+/* @library: the library shown (borrowed; other windows may show it too). */
 VsWindow       *vs_window_new             (GtkApplication *application,
-                                           const char     *database_path,
-                                           const char     *default_folder);
+                                           VsLibrary      *library);
 /* Videos in the grid now (the current search included). */
 gint64          vs_window_get_video_count (VsWindow *self);
 /* A scan is running, or the start-up scan is about to. */
@@ -23,5 +23,6 @@ void            vs_window_add_folder      (VsWindow   *self,
                                            const char *path);
 /* NULL until the library is open. */
 VsLibraryModel *vs_window_get_model       (VsWindow *self);
+VsLibrary      *vs_window_get_library     (VsWindow *self);
 
 G_END_DECLS

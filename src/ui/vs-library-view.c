@@ -1,0 +1,776 @@
+/* vs-library-view.c: the grid of a library's videos, its context menu and item actions */
+#define G_LOG_DOMAIN "vs-library-view"
+
+#include "config.h"
+
+#include <malloc.h>
+
+#include <glib/gi18n.h>
+
+#include "vs-file-manager.h"
+#include "vs-library-view.h"
+#include "vs-merge-dialog.h"
+#include "vs-open-with.h"
+#include "vs-player-window.h"
+#include "vs-properties-dialog.h"
+#include "vs-toast.h"
+#include "vs-video-cell.h"
+
+/* Once the view is at rest, the texture cache keeps only what cells show: a fast scroll may
+ * fill the whole budget, an idle window needs none of it (cells GTK keeps around the view
+ * hold theirs). */
+#define REST_DELAY_MS        500
+#define REST_TEXTURE_BYTES   0
+/* The picture's box in a cell (vs-video-cell.ui). */
+#define THUMBNAIL_WIDTH      224
+#define THUMBNAIL_HEIGHT     126
+#define MAX_COLUMNS          12
+/* Undo keeps the newest few trashed items. */
+#define UNDO_KEPT            16
+
+struct _VsLibraryView
+{
+  GtkWidget          parent_instance;
+
+  /* template children */
+  GtkScrolledWindow *scroller;
+  GtkGridView       *grid;
+  GMenuModel        *item_menu;
+
+  /* owned */
+  VsLibrary         *library;
+  VsTextureCache    *textures;
+  VsLibraryModel    *model;
+  GCancellable      *cancellable;   /* the view's lifetime */
+  VsVideo           *menu_video;    /* what the context menu acts on */
+  guint              menu_position; /* and where it is in the view */
+  GHashTable        *trashed;       /* undo: serial → VsTrash, the newest few */
+  guint              trash_serial;
+  guint              rest_id;
+  guint              columns_id;
+  int                width_hint;
+};
+
+G_DEFINE_FINAL_TYPE (VsLibraryView, vs_library_view, GTK_TYPE_WIDGET)
+
+enum {
+  TOAST,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+show_toast (VsLibraryView *self,
+            AdwToast      *toast)
+{
+  g_signal_emit (self, signals[TOAST], 0, toast);
+}
+
+static void
+show_text (VsLibraryView *self,
+           const char    *text)
+{
+  show_toast (self, vs_toast_new_plain (text));
+}
+
+/* Memory at rest ------------------------------------------------------------ */
+
+static gboolean
+on_rest (gpointer user_data)
+{
+  VsLibraryView *self = user_data;
+
+  self->rest_id = 0;
+  if (self->textures != NULL)
+    vs_texture_cache_trim (self->textures, REST_TEXTURE_BYTES);
+  if (self->library != NULL && vs_library_get_reader (self->library) != NULL)
+    vs_database_release_memory (vs_library_get_reader (self->library));
+  /* Hand what was freed back to the system: the heap is full of holes after a scroll. */
+  malloc_trim (0);
+  return G_SOURCE_REMOVE;
+}
+
+/* Called on every movement: the trim runs once things have been still for a moment. */
+static void
+schedule_rest (VsLibraryView *self)
+{
+  g_clear_handle_id (&self->rest_id, g_source_remove);
+  self->rest_id = g_timeout_add (REST_DELAY_MS, on_rest, self);
+  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->rest_id),
+                            "[vs-library-view] rest");
+}
+
+static void
+update_decode_size (VsLibraryView *self)
+{
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+
+  if (self->textures != NULL)
+    vs_texture_cache_set_decode_size (self->textures, THUMBNAIL_WIDTH * scale,
+                                      THUMBNAIL_HEIGHT * scale);
+}
+
+/* GtkGridView keeps 30 rows of max-columns cells alive: with max-columns at what fits, it
+ * makes (and binds, and keeps thumbnails for) no cell that could never be on screen. */
+static void
+set_columns (VsLibraryView *self,
+             int            width,
+             int            cell_width)
+{
+  guint columns;
+
+  if (width <= 0 || cell_width <= 0)
+    return;
+  columns = CLAMP ((guint) (width / cell_width), 1, MAX_COLUMNS);
+  if (columns != gtk_grid_view_get_max_columns (self->grid))
+    gtk_grid_view_set_max_columns (self->grid, columns);
+}
+
+static gboolean
+update_columns (gpointer user_data)
+{
+  VsLibraryView *self = user_data;
+  GtkAdjustment *hadj = gtk_scrolled_window_get_hadjustment (self->scroller);
+  GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->grid));
+  int cell_width = 0;
+
+  self->columns_id = 0;
+  /* GtkGridView's own rule: columns as wide as a child's minimum (they are all alike) */
+  while (child != NULL && !gtk_widget_get_visible (child))
+    child = gtk_widget_get_next_sibling (child);
+  if (child != NULL)
+    gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &cell_width, NULL, NULL, NULL);
+  set_columns (self, (int) gtk_adjustment_get_page_size (hadj), cell_width);
+  return G_SOURCE_REMOVE;
+}
+
+/* Before the grid is first allocated: as many columns as cells fit across the width the
+ * window expects, never fewer (the cell is measured without the grid's padding), so the
+ * first frame is laid out right; update_columns() makes it exact after that frame. */
+static void
+estimate_columns (VsLibraryView *self)
+{
+  g_autoptr(GtkWidget) cell = NULL;
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int cell_width = 0;
+
+  if (width <= 0)
+    width = self->width_hint;
+  cell = g_object_ref_sink (GTK_WIDGET (vs_video_cell_new (self->textures)));
+  gtk_widget_measure (cell, GTK_ORIENTATION_HORIZONTAL, -1, &cell_width, NULL, NULL, NULL);
+  set_columns (self, width, MAX (cell_width, THUMBNAIL_WIDTH));
+}
+
+/* The width is known during the grid's size allocation, which must not be changed from
+ * inside: decide right after it. */
+static void
+schedule_columns (VsLibraryView *self)
+{
+  if (self->columns_id == 0)
+    self->columns_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, update_columns, self, NULL);
+}
+
+/* The context menu ------------------------------------------------------------ */
+
+/* GTK 4.8 emits ::closed before the chosen item's action is activated: unparented at
+ * once, the popover would lose the view's actions and the menu would do nothing. */
+static gboolean
+unparent_popover_idle (gpointer data)
+{
+  GtkWidget *popover = data;
+
+  if (gtk_widget_get_parent (popover) != NULL)
+    gtk_widget_unparent (popover);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_popover_closed (GtkWidget *popover)
+{
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, unparent_popover_idle, g_object_ref (popover),
+                   g_object_unref);
+}
+
+/* The context menu and the keyboard act on this cell's video. */
+static gboolean
+set_menu_target (VsLibraryView *self,
+                 GtkWidget     *cell)
+{
+  GtkListItem *item = g_object_get_data (G_OBJECT (cell), "vs-list-item");
+  VsVideo *video = vs_video_cell_get_video (VS_VIDEO_CELL (cell));
+
+  if (item == NULL || video == NULL || vs_video_get_loading (video))
+    return FALSE;
+  g_set_object (&self->menu_video, video);
+  self->menu_position = gtk_list_item_get_position (item);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.merge", vs_video_get_is_hls (video));
+  return TRUE;
+}
+
+static void
+popup_menu (VsLibraryView *self,
+            GtkWidget     *cell,
+            double         x,
+            double         y)
+{
+  GtkSelectionModel *selection = gtk_grid_view_get_model (self->grid);
+  GtkWidget *popover;
+
+  if (!set_menu_target (self, cell))
+    return;
+  /* as in Files: the item the menu is for is the selected one */
+  gtk_selection_model_select_item (selection, self->menu_position, TRUE);
+  popover = gtk_popover_menu_new_from_model (self->item_menu);
+  gtk_widget_set_parent (popover, cell);
+  gtk_popover_set_pointing_to (GTK_POPOVER (popover), &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+  gtk_popover_set_has_arrow (GTK_POPOVER (popover), FALSE);
+  gtk_widget_set_halign (popover, GTK_ALIGN_START);
+  g_signal_connect (popover, "closed", G_CALLBACK (on_popover_closed), NULL);
+  gtk_popover_popup (GTK_POPOVER (popover));
+}
+
+static VsLibraryView *
+view_of (GtkWidget *widget)
+{
+  return VS_LIBRARY_VIEW (gtk_widget_get_ancestor (widget, VS_TYPE_LIBRARY_VIEW));
+}
+
+/* A right-click or a long press on a cell: its menu, where the pointer is. */
+static void
+popup_at_gesture (GtkGesture *gesture,
+                  double      x,
+                  double      y)
+{
+  GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+
+  popup_menu (view_of (cell), cell, x, y);
+  gtk_gesture_set_state (gesture, GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static void
+on_cell_menu (GtkGestureClick *gesture,
+              int              n_press,
+              double           x,
+              double           y,
+              gpointer         user_data)
+{
+  popup_at_gesture (GTK_GESTURE (gesture), x, y);
+}
+
+static void
+on_cell_long_press (GtkGestureLongPress *gesture,
+                    double               x,
+                    double               y,
+                    gpointer             user_data)
+{
+  popup_at_gesture (GTK_GESTURE (gesture), x, y);
+}
+
+/* The cell that has the keyboard focus (it sits in the grid's focusable item widget). */
+static GtkWidget *
+focused_cell (VsLibraryView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  for (GtkWidget *w = focus; w != NULL && w != GTK_WIDGET (self->grid); w = gtk_widget_get_parent (w))
+    {
+      GtkWidget *child = gtk_widget_get_first_child (w);
+
+      if (VS_IS_VIDEO_CELL (w))
+        return w;
+      if (child != NULL && VS_IS_VIDEO_CELL (child))
+        return child;
+    }
+  return NULL;
+}
+
+static gboolean
+menu_key (GtkWidget *widget,
+          GVariant  *args,
+          gpointer   user_data)
+{
+  VsLibraryView *self = view_of (widget);
+  GtkWidget *cell = focused_cell (self);
+
+  if (cell == NULL)
+    return FALSE;
+  popup_menu (self, cell, gtk_widget_get_width (cell) / 2.0, gtk_widget_get_height (cell) / 2.0);
+  return TRUE;
+}
+
+/* Delete and Alt+Return act on the focused item, as the menu would. */
+static gboolean
+item_key (GtkWidget *widget,
+          GVariant  *args,
+          gpointer   user_data)
+{
+  VsLibraryView *self = view_of (widget);
+  GtkWidget *cell = focused_cell (self);
+
+  if (cell == NULL || !set_menu_target (self, cell))
+    return FALSE;
+  gtk_widget_activate_action (GTK_WIDGET (self), user_data, NULL);
+  return TRUE;
+}
+
+static void
+add_grid_shortcuts (VsLibraryView *self)
+{
+  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+  const struct {
+    guint            key;
+    GdkModifierType  mods;
+    GtkShortcutFunc  func;
+    const char      *action;
+  } keys[] = {
+    { GDK_KEY_Menu, 0, menu_key, NULL },
+    { GDK_KEY_F10, GDK_SHIFT_MASK, menu_key, NULL },
+    { GDK_KEY_Delete, 0, item_key, "view.trash" },
+    { GDK_KEY_KP_Delete, 0, item_key, "view.trash" },
+    { GDK_KEY_Return, GDK_ALT_MASK, item_key, "view.properties" },
+    { GDK_KEY_KP_Enter, GDK_ALT_MASK, item_key, "view.properties" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+      gtk_shortcut_new (gtk_keyval_trigger_new (keys[i].key, keys[i].mods),
+                        gtk_callback_action_new (keys[i].func, (gpointer) keys[i].action, NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self->grid), shortcuts);
+}
+
+/* Cells ---------------------------------------------------------------------- */
+
+static void
+setup_cell (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            VsLibraryView            *self)
+{
+  VsVideoCell *cell = vs_video_cell_new (self->textures);
+  GtkGesture *click = gtk_gesture_click_new ();
+  GtkGesture *long_press = gtk_gesture_long_press_new ();
+
+  /* the item is the cell's for its life: it tells the position */
+  g_object_set_data (G_OBJECT (cell), "vs-list-item", item);
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_cell_menu), NULL);
+  gtk_widget_add_controller (GTK_WIDGET (cell), GTK_EVENT_CONTROLLER (click));
+  gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (long_press), TRUE);
+  g_signal_connect (long_press, "pressed", G_CALLBACK (on_cell_long_press), NULL);
+  gtk_widget_add_controller (GTK_WIDGET (cell), GTK_EVENT_CONTROLLER (long_press));
+  gtk_list_item_set_child (item, GTK_WIDGET (cell));
+}
+
+static void
+bind_cell (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           VsLibraryView            *self)
+{
+  vs_video_cell_set_video (VS_VIDEO_CELL (gtk_list_item_get_child (item)),
+                           gtk_list_item_get_item (item));
+}
+
+static void
+unbind_cell (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             VsLibraryView            *self)
+{
+  vs_video_cell_set_video (VS_VIDEO_CELL (gtk_list_item_get_child (item)), NULL);
+}
+
+/* Item actions ----------------------------------------------------------------- */
+
+static GtkWindow *
+parent_window (VsLibraryView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
+}
+
+/* Plays the item at @position in the player, which walks the view's current list. */
+static void
+play_at (VsLibraryView *self,
+         guint          position)
+{
+  GtkWindow *window = parent_window (self);
+  g_autoptr(VsVideo) video = NULL;
+  VsPlayerWindow *player;
+  const char *root;
+
+  if (self->model == NULL || position >= g_list_model_get_n_items (G_LIST_MODEL (self->model)))
+    return;
+  video = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+  root = vs_library_get_unavailable_root (self->library,
+                                          video != NULL ? vs_video_get_path (video) : NULL);
+  if (root != NULL)
+    {
+      g_autofree char *name = g_filename_display_basename (root);
+      g_autofree char *text = g_strdup_printf (
+        _("“%s” is not available: connect it again to play its videos"), name);
+
+      show_text (self, text);
+      return;
+    }
+  player = vs_player_window_get_default (window ? gtk_window_get_application (window) : NULL,
+                                         self->library);
+  vs_player_window_play_in_list (player, G_LIST_MODEL (self->model), position);
+  gtk_window_present (GTK_WINDOW (player));
+}
+
+static void
+on_grid_activate (GtkGridView   *grid,
+                  guint          position,
+                  VsLibraryView *self)
+{
+  play_at (self, position);
+}
+
+static void
+play_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  VsLibraryView *self = VS_LIBRARY_VIEW (widget);
+
+  play_at (self, self->menu_position);
+}
+
+/* The file of the context menu's item (an HLS item's playlist), or NULL. */
+static GFile *
+menu_file (VsLibraryView *self)
+{
+  if (self->menu_video == NULL || vs_video_get_uri (self->menu_video) == NULL)
+    return NULL;
+  return g_file_new_for_uri (vs_video_get_uri (self->menu_video));
+}
+
+static void
+open_with_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  VsLibraryView *self = VS_LIBRARY_VIEW (widget);
+  g_autoptr(GFile) file = menu_file (self);
+
+  if (file != NULL)
+    vs_open_with_other_application (parent_window (self), file);
+}
+
+static void
+open_folder_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  VsLibraryView *self = VS_LIBRARY_VIEW (widget);
+  g_autoptr(GFile) file = menu_file (self);
+  g_autofree char *path = NULL;
+
+  if (file == NULL)
+    return;
+  /* An HLS item is its folder (the URI is its playlist's): show that folder. */
+  if (vs_video_get_is_hls (self->menu_video))
+    {
+      g_autoptr(GFile) folder = g_file_get_parent (file);
+
+      if (folder != NULL)
+        g_set_object (&file, folder);
+    }
+  path = g_file_get_path (file);
+  if (path != NULL)
+    vs_show_in_file_manager (parent_window (self), path);
+}
+
+/* Moving to the trash and back goes through the library and its guarded module: an HLS
+ * item is its playlist and the files it names; undo puts back exactly what went. */
+
+static void
+on_restored (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(VsLibraryView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (vs_library_restore_finish (VS_LIBRARY (object), result, &error) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  text = g_strdup_printf (_("Could not restore from the trash: %s"), error->message);
+  show_text (self, text);
+}
+
+static void
+on_undo_clicked (AdwToast      *toast,
+                 VsLibraryView *self)
+{
+  gpointer key = g_object_get_data (G_OBJECT (toast), "vs-serial");
+  g_autoptr(VsTrash) trash = NULL;
+
+  if (!g_hash_table_steal_extended (self->trashed, key, NULL, (gpointer *) &trash))
+    return;
+  vs_library_restore_async (self->library, trash, self->cancellable, on_restored,
+                            g_object_ref (self));
+}
+
+typedef struct
+{
+  VsLibraryView *self;
+  char          *title;
+} TrashCall;
+
+static void
+on_trashed (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  TrashCall *call = user_data;
+  g_autoptr(VsLibraryView) self = call->self;
+  g_autofree char *title = call->title;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsTrash) trash = vs_library_trash_finish (VS_LIBRARY (object), result, &error);
+  g_autofree char *text = NULL;
+  AdwToast *toast;
+  guint serial;
+
+  g_free (call);
+  if (trash == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      text = g_strdup_printf (_("“%s” could not be moved to the trash: %s"), title,
+                              error->message);
+      show_text (self, text);
+      return;
+    }
+  serial = ++self->trash_serial;
+  g_hash_table_insert (self->trashed, GUINT_TO_POINTER (serial), g_object_ref (trash));
+  g_hash_table_remove (self->trashed, GUINT_TO_POINTER (serial - UNDO_KEPT));
+  text = g_strdup_printf (_("“%s” moved to the trash"), title);
+  toast = vs_toast_new_plain (text);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  g_object_set_data (G_OBJECT (toast), "vs-serial", GUINT_TO_POINTER (serial));
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_undo_clicked), self, 0);
+  show_toast (self, toast);
+}
+
+static void
+trash_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  VsLibraryView *self = VS_LIBRARY_VIEW (widget);
+  const VsVideoRecord *r;
+  TrashCall *call;
+
+  if (self->menu_video == NULL || (r = vs_video_get_record (self->menu_video)) == NULL)
+    return;
+  call = g_new0 (TrashCall, 1);
+  call->self = g_object_ref (self);
+  call->title = g_strdup (vs_video_get_title (self->menu_video));
+  vs_library_trash_async (self->library, r->path, self->cancellable, on_trashed, call);
+}
+
+static void
+on_show_clicked (AdwToast      *toast,
+                 VsLibraryView *self)
+{
+  vs_show_in_file_manager (parent_window (self), g_object_get_data (G_OBJECT (toast), "vs-path"));
+}
+
+static void
+on_merged (VsLibraryView *self,
+           const char    *output,
+           const char    *warning)
+{
+  g_autofree char *base = g_path_get_basename (output);
+  g_autofree char *display = g_filename_display_name (base);
+  g_autofree char *text = NULL;
+  AdwToast *toast;
+
+  text = warning ? g_strdup (warning) : g_strdup_printf (_("Merged into “%s”"), display);
+  toast = vs_toast_new_plain (text);
+  adw_toast_set_button_label (toast, _("_Show"));
+  g_object_set_data_full (G_OBJECT (toast), "vs-path", g_strdup (output), g_free);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_show_clicked), self, 0);
+  show_toast (self, toast);
+}
+
+static void
+merge_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  VsLibraryView *self = VS_LIBRARY_VIEW (widget);
+  g_autoptr(GFile) file = menu_file (self);
+  g_autofree char *path = NULL;
+  VsMergeDialog *dialog;
+
+  if (file == NULL || !vs_video_get_is_hls (self->menu_video))
+    return;
+  if ((path = g_file_get_path (file)) == NULL)
+    return;
+  dialog = vs_merge_dialog_new (parent_window (self), path);
+  vs_merge_dialog_set_library (dialog, self->library);
+  g_signal_connect_object (dialog, "merged", G_CALLBACK (on_merged), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+properties_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  VsLibraryView *self = VS_LIBRARY_VIEW (widget);
+
+  if (self->menu_video == NULL || vs_video_get_record (self->menu_video) == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (vs_properties_dialog_new (parent_window (self),
+                                                            self->menu_video)));
+}
+
+/* GObject ------------------------------------------------------------------------ */
+
+static void
+vs_library_view_dispose (GObject *object)
+{
+  VsLibraryView *self = VS_LIBRARY_VIEW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->rest_id, g_source_remove);
+  g_clear_handle_id (&self->columns_id, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), VS_TYPE_LIBRARY_VIEW);
+  g_clear_object (&self->menu_video);
+  g_clear_pointer (&self->trashed, g_hash_table_unref);
+
+  G_OBJECT_CLASS (vs_library_view_parent_class)->dispose (object);
+}
+
+static void
+vs_library_view_finalize (GObject *object)
+{
+  VsLibraryView *self = VS_LIBRARY_VIEW (object);
+
+  g_clear_object (&self->model);
+  g_clear_object (&self->textures);
+  g_clear_object (&self->library);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (vs_library_view_parent_class)->finalize (object);
+}
+
+static void
+vs_library_view_class_init (VsLibraryViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = vs_library_view_dispose;
+  object_class->finalize = vs_library_view_finalize;
+
+  /* (AdwToast *toast): for the window's toast overlay */
+  signals[TOAST] =
+    g_signal_new ("toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, ADW_TYPE_TOAST);
+
+  g_type_ensure (VS_TYPE_VIDEO_CELL);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ui/vs-library-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, VsLibraryView, scroller);
+  gtk_widget_class_bind_template_child (widget_class, VsLibraryView, grid);
+  gtk_widget_class_bind_template_child (widget_class, VsLibraryView, item_menu);
+
+  gtk_widget_class_install_action (widget_class, "view.play", NULL, play_action);
+  gtk_widget_class_install_action (widget_class, "view.open-with", NULL, open_with_action);
+  gtk_widget_class_install_action (widget_class, "view.open-folder", NULL, open_folder_action);
+  gtk_widget_class_install_action (widget_class, "view.trash", NULL, trash_action);
+  gtk_widget_class_install_action (widget_class, "view.properties", NULL, properties_action);
+  gtk_widget_class_install_action (widget_class, "view.merge", NULL, merge_action);
+}
+
+static void
+vs_library_view_init (VsLibraryView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->trashed = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+  add_grid_shortcuts (self);
+  g_signal_connect_object (self->grid, "activate", G_CALLBACK (on_grid_activate), self, 0);
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "value-changed",
+                           G_CALLBACK (schedule_rest), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_scrolled_window_get_hadjustment (self->scroller),
+                           "notify::page-size", G_CALLBACK (schedule_columns), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_swapped (self, "notify::scale-factor", G_CALLBACK (update_decode_size), self);
+}
+
+VsLibraryView *
+vs_library_view_new (void)
+{
+  return g_object_new (VS_TYPE_LIBRARY_VIEW, NULL);
+}
+
+void
+vs_library_view_set_library (VsLibraryView  *self,
+                             VsLibrary      *library,
+                             VsTextureCache *textures)
+{
+  g_autoptr(GtkListItemFactory) factory = NULL;
+  g_autoptr(GtkSingleSelection) selection = NULL;
+
+  g_return_if_fail (VS_IS_LIBRARY_VIEW (self));
+  g_return_if_fail (VS_IS_LIBRARY (library));
+  g_return_if_fail (VS_IS_TEXTURE_CACHE (textures));
+  g_return_if_fail (self->library == NULL);
+
+  self->library = g_object_ref (library);
+  self->textures = g_object_ref (textures);
+  self->model = vs_library_new_model (library);
+  update_decode_size (self);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect_object (factory, "setup", G_CALLBACK (setup_cell), self, 0);
+  g_signal_connect_object (factory, "bind", G_CALLBACK (bind_cell), self, 0);
+  g_signal_connect_object (factory, "unbind", G_CALLBACK (unbind_cell), self, 0);
+  selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->model)));
+  gtk_single_selection_set_autoselect (selection, FALSE);
+  gtk_single_selection_set_can_unselect (selection, TRUE);
+  gtk_grid_view_set_factory (self->grid, factory);
+  estimate_columns (self);
+  gtk_grid_view_set_model (self->grid, GTK_SELECTION_MODEL (selection));
+}
+
+VsLibraryModel *
+vs_library_view_get_model (VsLibraryView *self)
+{
+  g_return_val_if_fail (VS_IS_LIBRARY_VIEW (self), NULL);
+  return self->model;
+}
+
+void
+vs_library_view_set_query (VsLibraryView      *self,
+                           const VsVideoQuery *query)
+{
+  g_return_if_fail (VS_IS_LIBRARY_VIEW (self));
+
+  if (self->model != NULL)
+    vs_library_model_set_query (self->model, query);
+}
+
+GtkScrolledWindow *
+vs_library_view_get_scroller (VsLibraryView *self)
+{
+  g_return_val_if_fail (VS_IS_LIBRARY_VIEW (self), NULL);
+  return self->scroller;
+}
+
+/* The width the view will have, before it is allocated (the first frame's columns). */
+void
+vs_library_view_set_width_hint (VsLibraryView *self,
+                                int            width)
+{
+  g_return_if_fail (VS_IS_LIBRARY_VIEW (self));
+  self->width_hint = width;
+}

@@ -1,0 +1,29 @@
+/* vs-library-view.h: the grid of a library's videos, its context menu and item actions */
+#pragma once
+
+#include <adwaita.h>
+
+#include "vs-library.h"
+#include "vs-texture-cache.h"
+
+G_BEGIN_DECLS
+
+#define VS_TYPE_LIBRARY_VIEW (vs_library_view_get_type ())
+
+G_DECLARE_FINAL_TYPE (VsLibraryView, vs_library_view, VS, LIBRARY_VIEW, GtkWidget)
+
+VsLibraryView     *vs_library_view_new          (void);
+/* Shows @library (ready) with thumbnails from @textures; once. */
+void               vs_library_view_set_library  (VsLibraryView      *self,
+                                                 VsLibrary          *library,
+                                                 VsTextureCache     *textures);
+/* NULL until a library is set. */
+VsLibraryModel    *vs_library_view_get_model    (VsLibraryView      *self);
+void               vs_library_view_set_query    (VsLibraryView      *self,
+                                                 const VsVideoQuery *query);
+GtkScrolledWindow *vs_library_view_get_scroller (VsLibraryView      *self);
+/* The width the view will have, before it is allocated (the first frame's columns). */
+void               vs_library_view_set_width_hint (VsLibraryView    *self,
+                                                   int               width);
+
+G_END_DECLS
