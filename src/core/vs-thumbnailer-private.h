@@ -1,0 +1,80 @@
+/* vs-thumbnailer-private.h: shared between the parts of VsThumbnailer */
+#pragma once
+
+#include <sys/types.h>
+
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <gst/gst.h>
+
+#include "vs-thumbnailer.h"
+
+G_BEGIN_DECLS
+
+GST_DEBUG_CATEGORY_EXTERN (_vs_thumbnailer_debug);
+#define GST_CAT_DEFAULT _vs_thumbnailer_debug
+
+/* A frame whose luma variance is below this (a standard deviation of 12 on 0–255) is
+ * black, a fade or a plain title card: try another position. */
+#define FLAT_VARIANCE      144.0
+
+typedef struct
+{
+  char *uri;
+  char *mtime;
+  char *software;
+} TextKeys;
+
+typedef struct
+{
+  char   *path;
+  char   *uri;
+  char   *mime_type;
+  gint64  mtime;
+  gint64  size;
+  gint64  duration_ms; /* -1 when unknown */
+  dev_t   dev;         /* the file's identity: an output never replaces it */
+  ino_t   ino;
+} SourceInfo;
+
+void          _vs_thumbnailer_source_info_clear     (SourceInfo         *info);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SourceInfo, _vs_thumbnailer_source_info_clear)
+
+/* vs-thumbnail-png.c */
+GInputStream *_vs_thumbnailer_open_png              (const char         *png_path,
+                                                     GError            **error);
+gboolean      _vs_thumbnailer_read_text_keys        (GInputStream       *stream,
+                                                     TextKeys           *keys,
+                                                     GError            **error);
+void          _vs_thumbnailer_text_keys_clear       (TextKeys           *keys);
+
+/* vs-thumbnail-cache.c */
+gboolean      _vs_thumbnailer_source_info_init      (SourceInfo         *info,
+                                                     const char         *path,
+                                                     GError            **error);
+gboolean      _vs_thumbnailer_save_thumbnail        (GdkPixbuf          *pixbuf,
+                                                     const SourceInfo   *info,
+                                                     const char         *path,
+                                                     int                 mode,
+                                                     const char         *reason,
+                                                     gboolean            output,
+                                                     gboolean            replace,
+                                                     GError            **error);
+gboolean      _vs_thumbnailer_ensure_private_folder (const char         *file_path,
+                                                     GError            **error);
+gboolean      _vs_thumbnailer_write_fail_marker     (const SourceInfo   *info,
+                                                     const char         *reason,
+                                                     GError            **error);
+
+/* vs-frame-decoder.c */
+GdkPixbuf    *_vs_thumbnailer_decode_frame          (const char         *uri,
+                                                     const char         *display,
+                                                     guint               box,
+                                                     gboolean            search,
+                                                     gint64              deadline,
+                                                     GCancellable       *cancellable,
+                                                     double             *out_score,
+                                                     gint64             *out_duration_ns,
+                                                     GError            **error);
+
+G_END_DECLS
