@@ -26,11 +26,9 @@
 #include <emmintrin.h>
 #endif
 
-#include "vs-playlist.h"
+#include "vs-playlist-private.h"
 #include "vs-path.h"
 
-#define READ_CHUNK_SIZE   (64 * 1024)
-#define READ_SLACK        16   /* allocated past r->alloc, for 16-byte loads at the sentinel */
 #define CANCEL_CHECK_MASK 1023 /* lines between checks of the cancellable, minus one */
 
 #define FRAC_DIGITS      18
@@ -73,20 +71,7 @@ typedef struct
 
 typedef struct
 {
-  int         fd;
-  char       *buf;
-  gsize       alloc;   /* grows past READ_CHUNK_SIZE only for lines longer than that */
-  gsize       start;   /* first byte of the next line */
-  gsize       scan;    /* where the search for '\n' resumes */
-  gsize       end;     /* end of the bytes read; buf[end] is '\0' once anything was read */
-  gboolean    eof;
-  guint       line_no; /* number of the line last returned */
-  const char *path;
-} LineReader;
-
-typedef struct
-{
-  LineReader reader;
+  VsLineReader reader;
 
   /* borrowed from the caller */
   VsPlaylist            *self;
@@ -186,19 +171,6 @@ vs_playlist_init (VsPlaylist *self)
 
 /* Errors */
 
-static gboolean
-set_io_error (GError     **error,
-              int          errsv,
-              const char  *what,
-              const char  *path)
-{
-  g_autofree char *display = g_filename_display_name (path);
-
-  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-               "Could not %s “%s”: %s", what, display, g_strerror (errsv));
-  return FALSE;
-}
-
 static gboolean parser_error (Parser      *p,
                               GError     **error,
                               int          code,
@@ -233,153 +205,6 @@ shown_text (const char *text,
   return len > 64 ? g_strconcat (valid, "…", NULL) : g_steal_pointer (&valid);
 }
 
-/* Line reader */
-
-static gboolean
-line_reader_open (LineReader  *r,
-                  const char  *path,
-                  GError     **error)
-{
-  g_autoptr(GError) local_error = NULL;
-
-  r->path = path;
-  r->fd = vs_path_open_regular (path, &local_error);
-  if (r->fd < 0)
-    {
-      /* a folder given for a playlist says so */
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE) &&
-          g_file_test (path, G_FILE_TEST_IS_DIR))
-        local_error->code = G_IO_ERROR_IS_DIRECTORY;
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-
-#ifdef POSIX_FADV_SEQUENTIAL
-  /* only a hint: larger read-ahead for the one pass we make */
-  (void) posix_fadvise (r->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-#endif
-
-  /* zeroed, slack included, so that no load reads uninitialized bytes */
-  r->alloc = READ_CHUNK_SIZE;
-  r->buf = g_malloc0 (r->alloc + READ_SLACK);
-  return TRUE;
-}
-
-static gboolean
-line_too_long (LineReader  *r,
-               GError     **error)
-{
-  g_set_error (error, VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_LINE_TOO_LONG,
-               "line %u: longer than %d bytes", r->line_no + 1, VS_PLAYLIST_MAX_LINE_LENGTH);
-  return FALSE;
-}
-
-/* Reads more bytes after the unfinished line at r->start, which holds no '\n'. */
-static gboolean
-line_reader_fill (LineReader    *r,
-                  GCancellable  *cancellable,
-                  GError       **error)
-{
-  const char *nul;
-  gssize n;
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return FALSE;
-
-  if (r->start > 0)
-    {
-      memmove (r->buf, r->buf + r->start, r->end - r->start);
-      r->end -= r->start;
-      r->scan -= r->start;
-      r->start = 0;
-    }
-  if (r->end + 1 >= r->alloc)
-    {
-      /* callers bound the line first, so this stops at VS_PLAYLIST_MAX_LINE_LENGTH + 2 */
-      gsize old_alloc = r->alloc;
-
-      r->alloc = MIN (r->alloc * 2, VS_PLAYLIST_MAX_LINE_LENGTH + 2);
-      r->buf = g_realloc (r->buf, r->alloc + READ_SLACK);
-      memset (r->buf + old_alloc + READ_SLACK, 0, r->alloc - old_alloc);
-    }
-
-  /* one byte stays free to terminate a last line that has no '\n', and as the sentinel
-   * that parser_run_fast() scans up to */
-  do
-    n = read (r->fd, r->buf + r->end, r->alloc - 1 - r->end);
-  while (n < 0 && errno == EINTR);
-
-  if (n < 0)
-    return set_io_error (error, errno, "read", r->path);
-  if (n == 0)
-    {
-      r->eof = TRUE;
-      r->buf[r->end] = '\0';
-      return TRUE;
-    }
-
-  nul = memchr (r->buf + r->end, '\0', n);
-  if (nul != NULL)
-    {
-      guint line_no = r->line_no + 1;
-
-      for (const char *c = r->buf + r->end; c < nul; c++)
-        line_no += (*c == '\n');
-      g_set_error (error, VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_INVALID,
-                   "line %u: NUL byte, not a text playlist", line_no);
-      return FALSE;
-    }
-
-  r->end += n;
-  r->buf[r->end] = '\0';
-  return TRUE;
-}
-
-/* Sets *line to the next line, NUL-terminated in place without its "\n" or "\r\n", or to
- * NULL at the end of the file. */
-static gboolean
-line_reader_next (LineReader    *r,
-                  char         **line,
-                  gsize         *len,
-                  GCancellable  *cancellable,
-                  GError       **error)
-{
-  for (;;)
-    {
-      char *start = r->buf + r->start;
-      char *nl = memchr (r->buf + r->scan, '\n', r->end - r->scan);
-      gsize n;
-
-      if (nl == NULL && !r->eof)
-        {
-          if (r->end - r->start > VS_PLAYLIST_MAX_LINE_LENGTH)
-            return line_too_long (r, error);
-          r->scan = r->end;
-          if (!line_reader_fill (r, cancellable, error))
-            return FALSE;
-          continue;
-        }
-
-      if (nl == NULL && r->start == r->end)
-        {
-          *line = NULL;
-          return TRUE;
-        }
-
-      n = (nl != NULL ? nl : r->buf + r->end) - start;
-      if (n > VS_PLAYLIST_MAX_LINE_LENGTH)
-        return line_too_long (r, error);
-      start[n] = '\0';
-      r->start = r->scan = r->start + n + (nl != NULL);
-      r->line_no++;
-
-      if (n > 0 && start[n - 1] == '\r')
-        start[--n] = '\0';
-      *line = start;
-      *len = n;
-      return TRUE;
-    }
-}
 
 /* Numbers */
 
@@ -1221,20 +1046,20 @@ fast_uri_end (const char *c)
 }
 
 /* Handles the lines that make up nearly all of a media playlist in place in the read
- * buffer, with one scan each and none of the per-line work of line_reader_next() and
+ * buffer, with one scan each and none of the per-line work of _vs_line_reader_next() and
  * parser_handle_line(): "#EXTINF:<d>[.<d>],<title>" with 1 to 9 + 0 to 18 digits, a bare
  * file name (see fast_uri_end()) as a URI, and empty lines, ending in "\n" or, but for
  * empty lines, "\r\n". It does exactly what the general path would do with them, and
  * stops, leaving the reader at the line, at anything else: any other line, one that is
  * not complete in the buffer, a URI while a variant is pending, or the first lines (BOM
  * and header checks). parser_run() then reads that one line the general way and comes
- * back. No byte before the sentinel is '\0' (line_reader_fill() checked), so the scans
+ * back. No byte before the sentinel is '\0' (the line reader checked), so the scans
  * below need no bounds of their own. */
 static gboolean
 parser_run_fast (Parser  *p,
                  GError **error)
 {
-  LineReader *r = &p->reader;
+  VsLineReader *r = &p->reader;
   char *buf = r->buf;
   const char *end = buf + r->end; /* *end is the '\0' sentinel, and no byte before it is */
   char *s = buf + r->start;
@@ -1369,11 +1194,11 @@ parser_run (Parser      *p,
   p->range_uri = g_string_new (NULL);
 
   if (g_cancellable_set_error_if_cancelled (p->cancellable, error) ||
-      !line_reader_open (&p->reader, p->self->path, error))
+      !_vs_line_reader_open (&p->reader, p->self->path, error))
     return FALSE;
 
   while (parser_run_fast (p, error) &&
-         line_reader_next (&p->reader, &line, &len, p->cancellable, error))
+         _vs_line_reader_next (&p->reader, &line, &len, p->cancellable, error))
     {
       if (line == NULL)
         return parser_finish (p, error);
