@@ -1,4 +1,4 @@
-/* vs-scanner-private.h: shared between the walk and the HLS part of VsScanner */
+/* vs-scanner-private.h: shared between the parts of VsScanner */
 #pragma once
 
 #include <sys/stat.h>
@@ -7,11 +7,26 @@
 
 G_BEGIN_DECLS
 
+struct _VsScanner
+{
+  GObject     parent_instance;
+
+  VsDatabase *database;
+  int         max_depth;
+};
+
 typedef struct
 {
   char          *name;
   unsigned char  type;
 } Entry;
+
+typedef struct
+{
+  char   *path;
+  gint64  parent_id;
+  int     depth;
+} PendingDir;
 
 typedef struct
 {
@@ -73,5 +88,43 @@ void _vs_scanner_scan_playlists (ScanContext   *ctx,
                                  GArray        *entries,
                                  GHashTable    *stamps,
                                  GPtrArray     *claims);
+
+/* vs-scanner.c */
+void        _vs_scanner_add_change      (ScanContext      *ctx,
+                                         VsScanChangeKind  kind,
+                                         VsVideoKind       video_kind,
+                                         gint64            id,
+                                         const char       *path,
+                                         gint64            size,
+                                         gint64            duration_ms);
+/* TRUE if (dev, ino) was not in @set, and adds it. */
+gboolean    _vs_scanner_add_dev_ino     (GHashTable       *set,
+                                         dev_t             dev,
+                                         ino_t             ino);
+gboolean    _vs_scanner_is_video_cached (ScanContext      *ctx,
+                                         const char       *name);
+gboolean    _vs_scanner_maybe_commit    (ScanContext      *ctx,
+                                         gboolean          force);
+
+/* vs-scanner-walk.c */
+/* Takes ownership of @dirfd. */
+void        _vs_scanner_scan_folder     (ScanContext      *ctx,
+                                         int               dirfd,
+                                         const char       *path,
+                                         gint64            parent_id,
+                                         int               depth);
+/* Opens a subfolder and walks it once, whatever the route to it. */
+void        _vs_scanner_enter_folder    (ScanContext      *ctx,
+                                         int               parent_fd,
+                                         const char       *name,
+                                         const char       *path,
+                                         gint64            parent_id,
+                                         int               depth);
+void        _vs_scanner_pending_dir_free (gpointer        data);
+gboolean    _vs_scanner_expand_vanished_subtrees (ScanContext *ctx);
+void        _vs_scanner_remove_vanished_folders  (ScanContext *ctx);
+GHashTable *_vs_scanner_dup_folder_and_children  (VsDatabase  *db,
+                                                  const char  *path,
+                                                  GError     **error);
 
 G_END_DECLS
