@@ -41,6 +41,22 @@ gboolean      _vs_database_step_done (VsDatabase    *self,
 gboolean      _vs_database_exec      (VsDatabase  *self,
                                       const char  *sql,
                                       GError     **error);
+/* Reads the one integer @sql returns, 0 when it returns no row. */
+gboolean      _vs_database_query_int (VsDatabase  *self,
+                                      const char  *sql,
+                                      gint64      *out_value,
+                                      GError     **error);
+/* The id in the first column of the row @sql finds for @path: 0 when none, -1 on error. */
+gint64        _vs_database_lookup_id (VsDatabase  *self,
+                                      const char  *sql,
+                                      const char  *path,
+                                      GError     **error);
+/* Binds @lo_index and @lo_index + 1 to the bounds of every path strictly below @path. */
+void          _vs_database_bind_below (sqlite3_stmt *stmt,
+                                       int           lo_index,
+                                       const char   *path);
+/* Re-creates the list queries' sort indices that are missing (vs-database-schema.c). */
+extern const char _vs_database_sort_indices_sql[];
 /* Writes only up to @version: lets tests build an older library. */
 gboolean      _vs_database_migrate   (VsDatabase  *self,
                                       int          version,

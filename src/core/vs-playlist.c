@@ -26,104 +26,13 @@
 #include <emmintrin.h>
 #endif
 
-#include "vs-playlist.h"
+#include "vs-playlist-private.h"
 #include "vs-path.h"
 
-#define READ_CHUNK_SIZE   (64 * 1024)
-#define READ_SLACK        16   /* allocated past r->alloc, for 16-byte loads at the sentinel */
 #define CANCEL_CHECK_MASK 1023 /* lines between checks of the cancellable, minus one */
-
-#define FRAC_DIGITS      18
-#define FRAC_PER_SECOND  G_GUINT64_CONSTANT (1000000000000000000)
-#define FRAC_PER_MS      G_GUINT64_CONSTANT (1000000000000000)
-#define FRAC_PER_NS      G_GUINT64_CONSTANT (1000000000)
-/* duration_ns must fit a gint64, and so must the total in milliseconds */
-#define MAX_SEGMENT_SECS ((guint64) G_MAXINT64 / G_GUINT64_CONSTANT (1000000000))
-#define MAX_TOTAL_SECS   ((guint64) G_MAXINT64 / 1000)
-
-struct _VsPlaylist
-{
-  GObject parent_instance;
-
-  /* owned */
-  char   *path;
-  char   *master_path;
-  char   *map_uri;
-  char   *map_path;
-  GArray *variants; /* of Variant */
-
-  VsPlaylistFlags flags;
-  gint64          duration_ms;
-  gint64          target_duration;
-  gint64          map_byte_offset;
-  gint64          map_byte_length;
-  guint           n_segments;
-};
 
 G_DEFINE_FINAL_TYPE (VsPlaylist, vs_playlist, G_TYPE_OBJECT)
 G_DEFINE_QUARK (vs-playlist-error-quark, vs_playlist_error)
-
-typedef struct
-{
-  VsPlaylistVariant pub; /* pub.uri and pub.path point at the strings below */
-  char             *uri;
-  char             *path;
-  gboolean          escaping;
-} Variant;
-
-typedef struct
-{
-  int         fd;
-  char       *buf;
-  gsize       alloc;   /* grows past READ_CHUNK_SIZE only for lines longer than that */
-  gsize       start;   /* first byte of the next line */
-  gsize       scan;    /* where the search for '\n' resumes */
-  gsize       end;     /* end of the bytes read; buf[end] is '\0' once anything was read */
-  gboolean    eof;
-  guint       line_no; /* number of the line last returned */
-  const char *path;
-} LineReader;
-
-typedef struct
-{
-  LineReader reader;
-
-  /* borrowed from the caller */
-  VsPlaylist            *self;
-  VsPlaylistSegmentFunc  func;
-  gpointer               user_data;
-  GCancellable          *cancellable;
-
-  /* owned */
-  char    *dir;           /* the playlist's folder, where relative URIs start */
-  char    *base_dir;      /* local URIs must stay inside it */
-  GString *path_buf;      /* "dir/", then the plain relative URI of a segment */
-  char    *resolved_path; /* path of the last segment URI that needed parser_resolve() */
-  GString *range_uri;     /* URI of the previous segment, when it was a sub-range */
-  gsize    dir_prefix_len;
-  gboolean dir_inside_base;
-  char    *key_path;      /* local file of the #EXT-X-KEY in force, or NULL */
-  char    *map_path;      /* local file of the #EXT-X-MAP in force, or NULL */
-
-  /* what tags carry to the next URI line */
-  gboolean pending_extinf;
-  guint64  pending_secs;
-  guint64  pending_frac;
-  gboolean pending_range;
-  gint64   range_length;
-  gint64   range_offset; /* -1: continues after the previous sub-range */
-  gboolean pending_variant;
-  gint64   pending_bandwidth;
-
-  /* running state */
-  gboolean seen_first_line;
-  gboolean range_continuable; /* the previous segment was a sub-range of range_uri */
-  gint64   range_end;
-  guint    discontinuity_sequence;
-  guint    n_stray_uris;
-  guint64  total_secs;
-  guint64  total_frac; /* 10^-18 s units, below one second */
-} Parser;
 
 #define PARSER_INIT { .reader.fd = -1 }
 
@@ -186,32 +95,13 @@ vs_playlist_init (VsPlaylist *self)
 
 /* Errors */
 
-static gboolean
-set_io_error (GError     **error,
-              int          errsv,
-              const char  *what,
-              const char  *path)
-{
-  g_autofree char *display = g_filename_display_name (path);
-
-  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-               "Could not %s “%s”: %s", what, display, g_strerror (errsv));
-  return FALSE;
-}
-
-static gboolean parser_error (Parser      *p,
-                              GError     **error,
-                              int          code,
-                              const char  *format,
-                              ...) G_GNUC_PRINTF (4, 5);
-
 /* Sets a VS_PLAYLIST_ERROR whose message starts with "line N: ". */
-static gboolean
-parser_error (Parser      *p,
-              GError     **error,
-              int          code,
-              const char  *format,
-              ...)
+gboolean
+_vs_playlist_parser_error (Parser      *p,
+                           GError     **error,
+                           int          code,
+                           const char  *format,
+                           ...)
 {
   g_autofree char *message = NULL;
   va_list args;
@@ -224,341 +114,13 @@ parser_error (Parser      *p,
 }
 
 /* A playlist's bytes, made safe to quote in an error message. */
-static char *
-shown_text (const char *text,
-            gsize       len)
+char *
+_vs_playlist_shown_text (const char *text,
+                         gsize       len)
 {
   g_autofree char *valid = g_utf8_make_valid (text, MIN (len, 64));
 
   return len > 64 ? g_strconcat (valid, "…", NULL) : g_steal_pointer (&valid);
-}
-
-/* Line reader */
-
-static gboolean
-line_reader_open (LineReader  *r,
-                  const char  *path,
-                  GError     **error)
-{
-  g_autoptr(GError) local_error = NULL;
-
-  r->path = path;
-  r->fd = vs_path_open_regular (path, &local_error);
-  if (r->fd < 0)
-    {
-      /* a folder given for a playlist says so */
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE) &&
-          g_file_test (path, G_FILE_TEST_IS_DIR))
-        local_error->code = G_IO_ERROR_IS_DIRECTORY;
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-
-#ifdef POSIX_FADV_SEQUENTIAL
-  /* only a hint: larger read-ahead for the one pass we make */
-  (void) posix_fadvise (r->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-#endif
-
-  /* zeroed, slack included, so that no load reads uninitialized bytes */
-  r->alloc = READ_CHUNK_SIZE;
-  r->buf = g_malloc0 (r->alloc + READ_SLACK);
-  return TRUE;
-}
-
-static gboolean
-line_too_long (LineReader  *r,
-               GError     **error)
-{
-  g_set_error (error, VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_LINE_TOO_LONG,
-               "line %u: longer than %d bytes", r->line_no + 1, VS_PLAYLIST_MAX_LINE_LENGTH);
-  return FALSE;
-}
-
-/* Reads more bytes after the unfinished line at r->start, which holds no '\n'. */
-static gboolean
-line_reader_fill (LineReader    *r,
-                  GCancellable  *cancellable,
-                  GError       **error)
-{
-  const char *nul;
-  gssize n;
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return FALSE;
-
-  if (r->start > 0)
-    {
-      memmove (r->buf, r->buf + r->start, r->end - r->start);
-      r->end -= r->start;
-      r->scan -= r->start;
-      r->start = 0;
-    }
-  if (r->end + 1 >= r->alloc)
-    {
-      /* callers bound the line first, so this stops at VS_PLAYLIST_MAX_LINE_LENGTH + 2 */
-      gsize old_alloc = r->alloc;
-
-      r->alloc = MIN (r->alloc * 2, VS_PLAYLIST_MAX_LINE_LENGTH + 2);
-      r->buf = g_realloc (r->buf, r->alloc + READ_SLACK);
-      memset (r->buf + old_alloc + READ_SLACK, 0, r->alloc - old_alloc);
-    }
-
-  /* one byte stays free to terminate a last line that has no '\n', and as the sentinel
-   * that parser_run_fast() scans up to */
-  do
-    n = read (r->fd, r->buf + r->end, r->alloc - 1 - r->end);
-  while (n < 0 && errno == EINTR);
-
-  if (n < 0)
-    return set_io_error (error, errno, "read", r->path);
-  if (n == 0)
-    {
-      r->eof = TRUE;
-      r->buf[r->end] = '\0';
-      return TRUE;
-    }
-
-  nul = memchr (r->buf + r->end, '\0', n);
-  if (nul != NULL)
-    {
-      guint line_no = r->line_no + 1;
-
-      for (const char *c = r->buf + r->end; c < nul; c++)
-        line_no += (*c == '\n');
-      g_set_error (error, VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_INVALID,
-                   "line %u: NUL byte, not a text playlist", line_no);
-      return FALSE;
-    }
-
-  r->end += n;
-  r->buf[r->end] = '\0';
-  return TRUE;
-}
-
-/* Sets *line to the next line, NUL-terminated in place without its "\n" or "\r\n", or to
- * NULL at the end of the file. */
-static gboolean
-line_reader_next (LineReader    *r,
-                  char         **line,
-                  gsize         *len,
-                  GCancellable  *cancellable,
-                  GError       **error)
-{
-  for (;;)
-    {
-      char *start = r->buf + r->start;
-      char *nl = memchr (r->buf + r->scan, '\n', r->end - r->scan);
-      gsize n;
-
-      if (nl == NULL && !r->eof)
-        {
-          if (r->end - r->start > VS_PLAYLIST_MAX_LINE_LENGTH)
-            return line_too_long (r, error);
-          r->scan = r->end;
-          if (!line_reader_fill (r, cancellable, error))
-            return FALSE;
-          continue;
-        }
-
-      if (nl == NULL && r->start == r->end)
-        {
-          *line = NULL;
-          return TRUE;
-        }
-
-      n = (nl != NULL ? nl : r->buf + r->end) - start;
-      if (n > VS_PLAYLIST_MAX_LINE_LENGTH)
-        return line_too_long (r, error);
-      start[n] = '\0';
-      r->start = r->scan = r->start + n + (nl != NULL);
-      r->line_no++;
-
-      if (n > 0 && start[n - 1] == '\r')
-        start[--n] = '\0';
-      *line = start;
-      *len = n;
-      return TRUE;
-    }
-}
-
-/* Numbers */
-
-#define IS_DIGIT(c) ((guint) ((c) - '0') < 10)
-#define IS_BLANK(c) ((c) == ' ' || (c) == '\t')
-#define IS_SCHEME_CHAR(c) (g_ascii_isalnum (c) || (c) == '+' || (c) == '-' || (c) == '.')
-
-static void
-trim (const char **s,
-      gsize       *len)
-{
-  while (*len > 0 && IS_BLANK ((*s)[0]))
-    (*s)++, (*len)--;
-  while (*len > 0 && IS_BLANK ((*s)[*len - 1]))
-    (*len)--;
-}
-
-/* An RFC 8216 decimal-integer that fits a gint64. */
-static gboolean
-parse_int64 (const char *s,
-             gsize       len,
-             gint64     *out)
-{
-  guint64 value = 0;
-
-  trim (&s, &len);
-  if (len == 0)
-    return FALSE;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      if (!IS_DIGIT (s[i]) || value > ((guint64) G_MAXINT64 - (s[i] - '0')) / 10)
-        return FALSE;
-      value = value * 10 + (s[i] - '0');
-    }
-
-  *out = value;
-  return TRUE;
-}
-
-/* "<n>[@<o>]" as in #EXT-X-BYTERANGE; *offset is -1 without "@<o>". */
-static gboolean
-parse_byte_range (const char *s,
-                  gsize       len,
-                  gint64     *length,
-                  gint64     *offset)
-{
-  const char *at = memchr (s, '@', len);
-
-  *offset = -1;
-  if (at == NULL)
-    return parse_int64 (s, len, length);
-
-  return parse_int64 (s, at - s, length) &&
-         parse_int64 (at + 1, s + len - at - 1, offset) &&
-         *length <= G_MAXINT64 - *offset;
-}
-
-/* 10^-18 s units per unit of the n-th fractional digit, 10^(18 - n) */
-static const guint64 frac_scale[FRAC_DIGITS + 1] = {
-  G_GUINT64_CONSTANT (1000000000000000000), G_GUINT64_CONSTANT (100000000000000000),
-  G_GUINT64_CONSTANT (10000000000000000), G_GUINT64_CONSTANT (1000000000000000),
-  G_GUINT64_CONSTANT (100000000000000), G_GUINT64_CONSTANT (10000000000000),
-  G_GUINT64_CONSTANT (1000000000000), G_GUINT64_CONSTANT (100000000000),
-  G_GUINT64_CONSTANT (10000000000), G_GUINT64_CONSTANT (1000000000),
-  100000000, 10000000, 1000000, 100000, 10000, 1000, 100, 10, 1,
-};
-
-/* An #EXTINF value up to its comma: [0-9]+(\.[0-9]*)? or \.[0-9]+ between optional blanks,
- * nothing else (no sign, exponent, hex, NaN or infinity). *secs and *frac (10^-18 s
- * units) are exact up to 18 fractional digits. It runs once per segment, hence no trim()
- * and no memchr() for the comma. */
-static gboolean
-parse_duration (const char *s,
-                const char *end,
-                guint64    *secs,
-                guint64    *frac,
-                gboolean   *too_large)
-{
-  guint n_digits = 0;
-  guint n_frac = 0;
-
-  *secs = *frac = 0;
-  *too_large = FALSE;
-
-  while (s < end && IS_BLANK (*s))
-    s++;
-  for (; s < end && IS_DIGIT (*s); s++, n_digits++)
-    if (*secs <= MAX_SEGMENT_SECS) /* past it, stop before the value can wrap */
-      *secs = *secs * 10 + (*s - '0');
-
-  if (s < end && *s == '.')
-    for (s++; s < end && IS_DIGIT (*s); s++, n_digits++, n_frac++)
-      if (n_frac < FRAC_DIGITS)
-        *frac = *frac * 10 + (*s - '0');
-
-  while (s < end && IS_BLANK (*s))
-    s++;
-  if ((s < end && *s != ',') || n_digits == 0)
-    return FALSE;
-
-  *frac *= frac_scale[MIN (n_frac, FRAC_DIGITS)];
-  *too_large = *secs > MAX_SEGMENT_SECS ||
-               *secs * 1000000000 + (*frac + FRAC_PER_NS / 2) / FRAC_PER_NS > G_MAXINT64;
-  return !*too_large;
-}
-
-static guint64
-total_ms (guint64 secs,
-          guint64 frac)
-{
-  return secs * 1000 + (frac + FRAC_PER_MS / 2) / FRAC_PER_MS;
-}
-
-/* Attribute lists: NAME=value,NAME="quoted, with commas",... */
-
-typedef struct
-{
-  const char *p;
-  const char *end;
-} AttrIter;
-
-/* Returns 1 with the next attribute, 0 at the end, -1 when the list is malformed. Quoted
- * values come without their quotes. */
-static int
-attr_iter_next (AttrIter    *it,
-                const char **name,
-                gsize       *name_len,
-                const char **value,
-                gsize       *value_len)
-{
-  const char *eq;
-  const char *value_end;
-
-  while (it->p < it->end && (*it->p == ' ' || *it->p == '\t'))
-    it->p++;
-  if (it->p == it->end)
-    return 0;
-
-  eq = memchr (it->p, '=', it->end - it->p);
-  if (eq == NULL || eq == it->p || memchr (it->p, ',', eq - it->p) != NULL)
-    return -1;
-  *name = it->p;
-  *name_len = eq - it->p;
-
-  if (eq + 1 < it->end && eq[1] == '"')
-    {
-      const char *quote = memchr (eq + 2, '"', it->end - eq - 2);
-
-      if (quote == NULL)
-        return -1;
-      *value = eq + 2;
-      *value_len = quote - *value;
-      value_end = quote + 1;
-    }
-  else
-    {
-      value_end = memchr (eq + 1, ',', it->end - eq - 1);
-      if (value_end == NULL)
-        value_end = it->end;
-      *value = eq + 1;
-      *value_len = value_end - *value;
-      trim (value, value_len);
-    }
-
-  while (value_end < it->end && (*value_end == ' ' || *value_end == '\t'))
-    value_end++;
-  if (value_end < it->end && *value_end != ',')
-    return -1;
-  it->p = value_end < it->end ? value_end + 1 : value_end;
-  return 1;
-}
-
-static gboolean
-attr_is (const char *name,
-         gsize       name_len,
-         const char *wanted)
-{
-  return name_len == strlen (wanted) && g_ascii_strncasecmp (name, wanted, name_len) == 0;
 }
 
 /* URIs and paths */
@@ -584,7 +146,7 @@ uri_scheme_length (const char *s,
 /* One pass over a segment URI, cheap enough for every line. A plain URI is a relative
  * path whose components are neither empty, "." nor "..", without escapes: joined to a
  * canonical folder it is canonical too, and cannot leave that folder. Anything else goes
- * through parser_resolve(). */
+ * through _vs_playlist_parser_resolve(). */
 static gboolean
 uri_is_plain_relative (const char *s,
                        gsize       len)
@@ -626,12 +188,12 @@ uri_is_plain_relative (const char *s,
 
 /* Resolves any URI, allocating: *path is NULL for a remote one. Sets the REMOTE and
  * ESCAPING flags. Used for maps, variants and the unusual segment URIs. */
-static gboolean
-parser_resolve (Parser      *p,
-                const char  *uri,
-                char       **path_out,
-                gboolean    *escaping,
-                GError     **error)
+gboolean
+_vs_playlist_parser_resolve (Parser      *p,
+                             const char  *uri,
+                             char       **path_out,
+                             gboolean    *escaping,
+                             GError     **error)
 {
   gsize scheme_len = uri_scheme_length (uri, strlen (uri));
   g_autofree char *path = NULL;
@@ -647,8 +209,9 @@ parser_resolve (Parser      *p,
 
       if (file == NULL)
         {
-          shown = shown_text (uri, strlen (uri));
-          return parser_error (p, error, VS_PLAYLIST_ERROR_INVALID, "invalid file URI '%s'", shown);
+          shown = _vs_playlist_shown_text (uri, strlen (uri));
+          return _vs_playlist_parser_error (p, error, VS_PLAYLIST_ERROR_INVALID,
+                                            "invalid file URI '%s'", shown);
         }
       /* another machine's file is remote, like http: path stays NULL */
       if (host == NULL || g_ascii_strcasecmp (host, "localhost") == 0)
@@ -675,9 +238,9 @@ parser_resolve (Parser      *p,
   return TRUE;
 }
 
-/* The hot path of parser_resolve(): allocates nothing for plain relative URIs, and only
- * builds their path when someone will read it. *path is borrowed from @p. @known_plain
- * says the caller already found uri_is_plain_relative() to hold. */
+/* The hot path of _vs_playlist_parser_resolve(): allocates nothing for plain relative
+ * URIs, and only builds their path when someone will read it. *path is borrowed from @p.
+ * @known_plain says the caller already found uri_is_plain_relative() to hold. */
 static gboolean
 parser_locate_segment (Parser      *p,
                        const char  *uri,
@@ -693,7 +256,7 @@ parser_locate_segment (Parser      *p,
   if (!known_plain && !uri_is_plain_relative (uri, len))
     {
       g_clear_pointer (&p->resolved_path, g_free);
-      if (!parser_resolve (p, uri, &p->resolved_path, &escaping, error))
+      if (!_vs_playlist_parser_resolve (p, uri, &p->resolved_path, &escaping, error))
         return FALSE;
       *path = p->resolved_path;
       return TRUE;
@@ -712,296 +275,6 @@ parser_locate_segment (Parser      *p,
   return TRUE;
 }
 
-/* Tags */
-
-static gboolean
-bad_duration (Parser      *p,
-              GError     **error,
-              const char  *value,
-              gsize        len,
-              gboolean     too_large)
-{
-  const char *comma = memchr (value, ',', len);
-  g_autofree char *shown = NULL;
-
-  if (comma != NULL)
-    len = comma - value;
-  trim (&value, &len);
-  shown = shown_text (value, len);
-
-  if (too_large)
-    return parser_error (p, error, VS_PLAYLIST_ERROR_BAD_DURATION,
-                         "#EXTINF duration '%s' is too large", shown);
-  return parser_error (p, error, VS_PLAYLIST_ERROR_BAD_DURATION,
-                       "invalid #EXTINF duration '%s'", shown);
-}
-
-/* Keep this free of g_autofree: freeing NULL on every segment shows in profiles. */
-static gboolean
-parse_extinf (Parser  *p,
-              char    *value,
-              gsize    len,
-              GError **error)
-{
-  gboolean too_large;
-
-  if (!parse_duration (value, value + len, &p->pending_secs, &p->pending_frac, &too_large))
-    return bad_duration (p, error, value, len, too_large);
-
-  /* a second #EXTINF before the URI replaces the first */
-  p->pending_extinf = TRUE;
-  return TRUE;
-}
-
-static gboolean
-parse_target_duration (Parser  *p,
-                       char    *value,
-                       gsize    len,
-                       GError **error)
-{
-  g_autofree char *shown = NULL;
-
-  if (parse_int64 (value, len, &p->self->target_duration))
-    return TRUE;
-
-  shown = shown_text (value, len);
-  return parser_error (p, error, VS_PLAYLIST_ERROR_INVALID,
-                       "invalid #EXT-X-TARGETDURATION '%s'", shown);
-}
-
-static gboolean
-parse_endlist (Parser  *p,
-               char    *value,
-               gsize    len,
-               GError **error)
-{
-  p->self->flags |= VS_PLAYLIST_FLAG_ENDLIST;
-  return TRUE;
-}
-
-static gboolean
-parse_discontinuity (Parser  *p,
-                     char    *value,
-                     gsize    len,
-                     GError **error)
-{
-  p->self->flags |= VS_PLAYLIST_FLAG_DISCONTINUITY;
-  p->discontinuity_sequence++;
-  return TRUE;
-}
-
-static gboolean
-parse_byterange (Parser  *p,
-                 char    *value,
-                 gsize    len,
-                 GError **error)
-{
-  g_autofree char *shown = NULL;
-
-  if (parse_byte_range (value, len, &p->range_length, &p->range_offset))
-    {
-      p->pending_range = TRUE;
-      p->self->flags |= VS_PLAYLIST_FLAG_BYTERANGE;
-      return TRUE;
-    }
-
-  shown = shown_text (value, len);
-  return parser_error (p, error, VS_PLAYLIST_ERROR_INVALID,
-                       "invalid #EXT-X-BYTERANGE '%s'", shown);
-}
-
-static gboolean
-bad_attributes (Parser     *p,
-                GError    **error,
-                const char *tag)
-{
-  return parser_error (p, error, VS_PLAYLIST_ERROR_INVALID, "malformed %s attribute list", tag);
-}
-
-static gboolean
-parse_key (Parser  *p,
-           char    *value,
-           gsize    len,
-           GError **error)
-{
-  AttrIter it = { value, value + len };
-  const char *name, *attr;
-  gsize name_len, attr_len;
-  gboolean have_method = FALSE;
-  g_autofree char *uri = NULL;
-  int r;
-
-  while ((r = attr_iter_next (&it, &name, &name_len, &attr, &attr_len)) > 0)
-    {
-      if (attr_is (name, name_len, "URI"))
-        {
-          g_clear_pointer (&uri, g_free);
-          uri = g_strndup (attr, attr_len);
-        }
-      if (!attr_is (name, name_len, "METHOD"))
-        continue;
-      have_method = TRUE;
-      if (!attr_is (attr, attr_len, "NONE"))
-        p->self->flags |= VS_PLAYLIST_FLAG_ENCRYPTED;
-    }
-  if (r < 0)
-    return bad_attributes (p, error, "#EXT-X-KEY");
-
-  /* The key file belongs to the download (its segments name it through this tag). A key
-   * fetched from elsewhere (https:, skd:) says nothing about where the media is: the
-   * playlist's flags are left as they were. */
-  g_clear_pointer (&p->key_path, g_free);
-  if (uri != NULL && uri[0] != '\0')
-    {
-      VsPlaylistFlags flags = p->self->flags;
-      g_autofree char *path = NULL;
-      gboolean escaping = TRUE;
-
-      /* nor does a key URI that cannot be read fail the playlist, as it never did */
-      if (!parser_resolve (p, uri, &path, &escaping, NULL))
-        g_clear_pointer (&path, g_free);
-      p->self->flags = flags;
-      if (!escaping)
-        p->key_path = g_steal_pointer (&path);
-    }
-
-  /* METHOD is required; without it, assume the worst */
-  if (!have_method)
-    p->self->flags |= VS_PLAYLIST_FLAG_ENCRYPTED;
-  return TRUE;
-}
-
-static gboolean
-parse_map (Parser  *p,
-           char    *value,
-           gsize    len,
-           GError **error)
-{
-  VsPlaylist *self = p->self;
-  AttrIter it = { value, value + len };
-  const char *name, *attr;
-  gsize name_len, attr_len;
-  g_autofree char *uri = NULL;
-  g_autofree char *path = NULL;
-  gint64 length = -1, offset = -1;
-  gboolean escaping;
-  int r;
-
-  while ((r = attr_iter_next (&it, &name, &name_len, &attr, &attr_len)) > 0)
-    {
-      if (attr_is (name, name_len, "URI"))
-        {
-          g_clear_pointer (&uri, g_free);
-          uri = g_strndup (attr, attr_len);
-        }
-      else if (attr_is (name, name_len, "BYTERANGE") &&
-               !parse_byte_range (attr, attr_len, &length, &offset))
-        return parser_error (p, error, VS_PLAYLIST_ERROR_INVALID, "invalid #EXT-X-MAP BYTERANGE");
-    }
-  if (r < 0)
-    return bad_attributes (p, error, "#EXT-X-MAP");
-  if (uri == NULL || uri[0] == '\0')
-    return parser_error (p, error, VS_PLAYLIST_ERROR_INVALID, "#EXT-X-MAP without a URI");
-
-  if (!parser_resolve (p, uri, &path, &escaping, error))
-    return FALSE;
-
-  /* later maps (after a discontinuity) are checked, but the first one is kept; the
-   * segments each name the one in force */
-  self->flags |= VS_PLAYLIST_FLAG_INIT_MAP;
-  g_free (p->map_path);
-  p->map_path = g_strdup (path);
-  if (self->map_uri == NULL)
-    {
-      self->map_uri = g_steal_pointer (&uri);
-      self->map_path = g_steal_pointer (&path);
-      self->map_byte_length = length;
-      self->map_byte_offset = MAX (offset, 0);
-    }
-  return TRUE;
-}
-
-static gboolean
-mixed_error (Parser  *p,
-             GError **error)
-{
-  return parser_error (p, error, VS_PLAYLIST_ERROR_INVALID,
-                       "master playlist tags mixed with media segments");
-}
-
-static gboolean
-parse_stream_inf (Parser  *p,
-                  char    *value,
-                  gsize    len,
-                  GError **error)
-{
-  AttrIter it = { value, value + len };
-  const char *name, *attr;
-  gsize name_len, attr_len;
-  int r;
-
-  if (p->self->n_segments > 0)
-    return mixed_error (p, error);
-
-  p->self->flags |= VS_PLAYLIST_FLAG_MASTER;
-  p->pending_variant = TRUE;
-  p->pending_bandwidth = 0;
-
-  while ((r = attr_iter_next (&it, &name, &name_len, &attr, &attr_len)) > 0)
-    if (attr_is (name, name_len, "BANDWIDTH") &&
-        !parse_int64 (attr, attr_len, &p->pending_bandwidth))
-      return parser_error (p, error, VS_PLAYLIST_ERROR_INVALID,
-                           "invalid #EXT-X-STREAM-INF BANDWIDTH");
-  if (r < 0)
-    return bad_attributes (p, error, "#EXT-X-STREAM-INF");
-  return TRUE;
-}
-
-typedef gboolean (*TagFunc) (Parser *p, char *value, gsize len, GError **error);
-
-static const struct
-{
-  const char *name;
-  gsize       len;
-  TagFunc     func;
-} tags[] = {
-#define TAG(name, func) { name, sizeof name - 1, func }
-  TAG ("#EXTINF", parse_extinf),
-  TAG ("#EXT-X-BYTERANGE", parse_byterange),
-  TAG ("#EXT-X-DISCONTINUITY", parse_discontinuity),
-  TAG ("#EXT-X-KEY", parse_key),
-  TAG ("#EXT-X-MAP", parse_map),
-  TAG ("#EXT-X-TARGETDURATION", parse_target_duration),
-  TAG ("#EXT-X-ENDLIST", parse_endlist),
-  TAG ("#EXT-X-STREAM-INF", parse_stream_inf),
-#undef TAG
-};
-
-/* Unknown tags are ignored, as RFC 8216 asks. */
-static gboolean
-parser_handle_tag (Parser  *p,
-                   char    *line,
-                   gsize    len,
-                   GError **error)
-{
-  char *colon;
-  gsize name_len;
-  char *value;
-
-  /* nearly every other line */
-  if (len >= 8 && memcmp (line, "#EXTINF:", 8) == 0)
-    return parse_extinf (p, line + 8, len - 8, error);
-
-  colon = memchr (line, ':', len);
-  name_len = colon != NULL ? (gsize) (colon - line) : len;
-  value = colon != NULL ? colon + 1 : line + len;
-  for (guint i = 0; i < G_N_ELEMENTS (tags); i++)
-    if (name_len == tags[i].len && memcmp (line, tags[i].name, name_len) == 0)
-      return tags[i].func (p, value, line + len - value, error);
-
-  return TRUE;
-}
-
 /* URI lines */
 
 static gboolean
@@ -1012,7 +285,7 @@ parser_add_variant (Parser      *p,
 {
   Variant v = { .uri = NULL };
 
-  if (!parser_resolve (p, uri, &v.path, &v.escaping, error))
+  if (!_vs_playlist_parser_resolve (p, uri, &v.path, &v.escaping, error))
     return FALSE;
 
   v.uri = g_strndup (uri, len);
@@ -1041,12 +314,13 @@ parser_take_range (Parser            *p,
     {
       if (!p->range_continuable || p->range_uri->len != len ||
           memcmp (p->range_uri->str, uri, len) != 0)
-        return parser_error (p, error, VS_PLAYLIST_ERROR_INVALID,
-                             "#EXT-X-BYTERANGE without an offset does not follow "
-                             "a sub-range of the same URI");
+        return _vs_playlist_parser_error (p, error, VS_PLAYLIST_ERROR_INVALID,
+                                          "#EXT-X-BYTERANGE without an offset does not follow "
+                                          "a sub-range of the same URI");
       offset = p->range_end;
       if (p->range_length > G_MAXINT64 - offset)
-        return parser_error (p, error, VS_PLAYLIST_ERROR_INVALID, "byte range overflows");
+        return _vs_playlist_parser_error (p, error, VS_PLAYLIST_ERROR_INVALID,
+                                          "byte range overflows");
     }
 
   segment->byte_offset = offset;
@@ -1072,9 +346,10 @@ parser_add_duration (Parser  *p,
   p->total_secs += p->pending_secs;
 
   if (p->total_secs > MAX_TOTAL_SECS ||
-      (p->total_secs == MAX_TOTAL_SECS && total_ms (p->total_secs, p->total_frac) > G_MAXINT64))
-    return parser_error (p, error, VS_PLAYLIST_ERROR_BAD_DURATION,
-                         "total duration is too large");
+      (p->total_secs == MAX_TOTAL_SECS &&
+       _vs_playlist_total_ms (p->total_secs, p->total_frac) > G_MAXINT64))
+    return _vs_playlist_parser_error (p, error, VS_PLAYLIST_ERROR_BAD_DURATION,
+                                      "total duration is too large");
   return TRUE;
 }
 
@@ -1090,9 +365,9 @@ parser_add_segment (Parser      *p,
                                 p->key_path, p->map_path };
 
   if (p->self->flags & VS_PLAYLIST_FLAG_MASTER)
-    return mixed_error (p, error);
+    return _vs_playlist_mixed_error (p, error);
   if (p->self->n_segments == G_MAXUINT)
-    return parser_error (p, error, VS_PLAYLIST_ERROR_INVALID, "too many segments");
+    return _vs_playlist_parser_error (p, error, VS_PLAYLIST_ERROR_INVALID, "too many segments");
 
   if (!parser_locate_segment (p, uri, len, known_plain, &segment.path, error))
     return FALSE;
@@ -1130,7 +405,7 @@ parser_handle_uri (Parser  *p,
   if (p->pending_variant)
     {
       if (p->pending_extinf)
-        return mixed_error (p, error);
+        return _vs_playlist_mixed_error (p, error);
       return parser_add_variant (p, uri, len, error);
     }
   if (p->pending_extinf)
@@ -1178,7 +453,7 @@ parser_handle_line (Parser  *p,
   if (line[0] != '#')
     return parser_handle_uri (p, line, len, error);
   if (len > 4 && memcmp (line, "#EXT", 4) == 0)
-    return parser_handle_tag (p, line, len, error);
+    return _vs_playlist_parser_handle_tag (p, line, len, error);
   return TRUE; /* a comment */
 }
 
@@ -1221,20 +496,20 @@ fast_uri_end (const char *c)
 }
 
 /* Handles the lines that make up nearly all of a media playlist in place in the read
- * buffer, with one scan each and none of the per-line work of line_reader_next() and
+ * buffer, with one scan each and none of the per-line work of _vs_line_reader_next() and
  * parser_handle_line(): "#EXTINF:<d>[.<d>],<title>" with 1 to 9 + 0 to 18 digits, a bare
  * file name (see fast_uri_end()) as a URI, and empty lines, ending in "\n" or, but for
  * empty lines, "\r\n". It does exactly what the general path would do with them, and
  * stops, leaving the reader at the line, at anything else: any other line, one that is
  * not complete in the buffer, a URI while a variant is pending, or the first lines (BOM
  * and header checks). parser_run() then reads that one line the general way and comes
- * back. No byte before the sentinel is '\0' (line_reader_fill() checked), so the scans
+ * back. No byte before the sentinel is '\0' (the line reader checked), so the scans
  * below need no bounds of their own. */
 static gboolean
 parser_run_fast (Parser  *p,
                  GError **error)
 {
-  LineReader *r = &p->reader;
+  VsLineReader *r = &p->reader;
   char *buf = r->buf;
   const char *end = buf + r->end; /* *end is the '\0' sentinel, and no byte before it is */
   char *s = buf + r->start;
@@ -1283,7 +558,7 @@ parser_run_fast (Parser  *p,
           /* as parse_extinf() does; below 10^9 s, the value cannot be too large */
           r->line_no++;
           p->pending_secs = secs;
-          p->pending_frac = frac * frac_scale[n_frac];
+          p->pending_frac = frac * _vs_playlist_frac_scale[n_frac];
           p->pending_extinf = TRUE;
         }
       else if (*s == '\n')
@@ -1347,7 +622,7 @@ parser_finish (Parser  *p,
       return FALSE;
     }
 
-  self->duration_ms = total_ms (p->total_secs, p->total_frac);
+  self->duration_ms = _vs_playlist_total_ms (p->total_secs, p->total_frac);
   return TRUE;
 }
 
@@ -1369,11 +644,11 @@ parser_run (Parser      *p,
   p->range_uri = g_string_new (NULL);
 
   if (g_cancellable_set_error_if_cancelled (p->cancellable, error) ||
-      !line_reader_open (&p->reader, p->self->path, error))
+      !_vs_line_reader_open (&p->reader, p->self->path, error))
     return FALSE;
 
   while (parser_run_fast (p, error) &&
-         line_reader_next (&p->reader, &line, &len, p->cancellable, error))
+         _vs_line_reader_next (&p->reader, &line, &len, p->cancellable, error))
     {
       if (line == NULL)
         return parser_finish (p, error);
@@ -1463,7 +738,7 @@ vs_playlist_load (const char             *path,
       return NULL;
     }
 
-  shown = shown_text (variant->uri, strlen (variant->uri));
+  shown = _vs_playlist_shown_text (variant->uri, strlen (variant->uri));
   master_dir = g_path_get_dirname (master->path);
   media = vs_playlist_parse (variant->path, master_dir, func, user_data, cancellable, error);
   if (media == NULL)

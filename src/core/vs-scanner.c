@@ -1,9 +1,7 @@
 /* vs-scanner.c: walks library folders and brings the index up to date
  *
- * The walk uses openat()/statx() relative to each folder's descriptor instead of
- * GFileEnumerator: it avoids a GFileInfo per entry and a full-path lookup per stat,
- * which is what keeps a 100,000-file rescan near find(1)'s speed. Only names that look
- * like videos (or playlists) are ever stat'ed.
+ * The scan's context, its batches and its changes, each root's check and scan, and the
+ * public API. The walk itself is in vs-scanner-walk.c, the HLS items in vs-scanner-hls.c.
  */
 #define _GNU_SOURCE
 #define G_LOG_DOMAIN "vs-scanner"
@@ -20,9 +18,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "vs-hls-merge.h"
-#include "vs-playlist.h"
-#include "vs-scanner.h"
+#include "vs-scanner-private.h"
 #include "vs-path.h"
 
 /* A batch is committed when it holds this many changes or is this old, so readers see
@@ -30,14 +26,6 @@
 #define BATCH_CHANGES 20000
 #define BATCH_USEC    (500 * G_TIME_SPAN_MILLISECOND)
 
-
-struct _VsScanner
-{
-  GObject     parent_instance;
-
-  VsDatabase *database;
-  int         max_depth;
-};
 
 G_DEFINE_FINAL_TYPE (VsScanner, vs_scanner, G_TYPE_OBJECT)
 
@@ -61,49 +49,6 @@ typedef struct
   dev_t dev;
   ino_t ino;
 } DevIno;
-
-typedef struct
-{
-  char          *name;
-  unsigned char  type;
-} Entry;
-
-typedef struct
-{
-  char   *path;
-  gint64  parent_id;
-  int     depth;
-} PendingDir;
-
-typedef struct
-{
-  VsScanner          *self;
-  VsDatabase         *db;
-  GCancellable       *cancellable;
-  VsScanProgressFunc  progress_func;
-  gpointer            user_data;
-
-  VsScanSummary       summary;
-  GError             *error;          /* a database failure: stops the scan */
-
-  GHashTable         *visited_dirs;   /* DevIno: symlink loops, folders reached twice */
-  GHashTable         *claimed;        /* paths owned by an HLS item, for the folder being walked */
-  GHashTable         *video_ext;      /* extension → 1 (video) or 2 (not), per scan */
-
-  /* per root */
-  gint64              root_id;
-  GHashTable         *db_folders;     /* path → id of indexed folders not yet walked */
-  GPtrArray          *kept_prefixes;  /* unreadable folders: their rows stay */
-  GQueue              links;          /* PendingDir: symlinked folders, walked last */
-
-  gint64              batch_start;
-  guint               batch_changes;
-
-  /* rescans */
-  gboolean            shallow;
-  GPtrArray          *changes;        /* VsScanChange, or NULL when nobody asks */
-  GStrv               real_roots;     /* shallow: the library's roots, symlinks resolved */
-} ScanContext;
 
 void
 vs_scan_change_free (VsScanChange *change)
@@ -131,14 +76,14 @@ vs_scan_change_kind_to_string (VsScanChangeKind kind)
   return names[kind];
 }
 
-static void
-add_change (ScanContext      *ctx,
-            VsScanChangeKind  kind,
-            VsVideoKind       video_kind,
-            gint64            id,
-            const char       *path,
-            gint64            size,
-            gint64            duration_ms)
+void
+_vs_scanner_add_change (ScanContext      *ctx,
+                        VsScanChangeKind  kind,
+                        VsVideoKind       video_kind,
+                        gint64            id,
+                        const char       *path,
+                        gint64            size,
+                        gint64            duration_ms)
 {
   VsScanChange *change;
 
@@ -172,10 +117,10 @@ dev_ino_equal (gconstpointer a,
 }
 
 /* TRUE if (dev, ino) was not in @set, and adds it. */
-static gboolean
-add_dev_ino (GHashTable *set,
-             dev_t       dev,
-             ino_t       ino)
+gboolean
+_vs_scanner_add_dev_ino (GHashTable *set,
+                         dev_t       dev,
+                         ino_t       ino)
 {
   DevIno key = { dev, ino };
   DevIno *copy;
@@ -185,20 +130,6 @@ add_dev_ino (GHashTable *set,
   copy = g_memdup2 (&key, sizeof key);
   g_hash_table_add (set, copy);
   return TRUE;
-}
-
-static gint64
-statx_mtime_ns (const struct statx *stx)
-{
-  return stx->stx_mtime.tv_sec * G_GINT64_CONSTANT (1000000000) + stx->stx_mtime.tv_nsec;
-}
-
-static gint64
-statx_btime_ns (const struct statx *stx)
-{
-  if (!(stx->stx_mask & STATX_BTIME))
-    return 0;
-  return stx->stx_btime.tv_sec * G_GINT64_CONSTANT (1000000000) + stx->stx_btime.tv_nsec;
 }
 
 gboolean
@@ -218,9 +149,9 @@ vs_scanner_is_video_name (const char *name)
 }
 
 /* Content types by name depend on the extension only, so one guess per extension. */
-static gboolean
-is_video_cached (ScanContext *ctx,
-                 const char  *name)
+gboolean
+_vs_scanner_is_video_cached (ScanContext *ctx,
+                             const char  *name)
 {
   const char *dot = strrchr (name, '.');
   const char *ext = dot != NULL ? dot : "";
@@ -234,11 +165,11 @@ is_video_cached (ScanContext *ctx,
   return video;
 }
 
-static void
-report_skip (ScanContext *ctx,
-             const char  *path,
-             const char  *what,
-             int          saved_errno)
+void
+_vs_scanner_report_skip (ScanContext *ctx,
+                         const char  *path,
+                         const char  *what,
+                         int          saved_errno)
 {
   g_autofree char *name = g_filename_display_name (path);
 
@@ -251,9 +182,9 @@ report_skip (ScanContext *ctx,
     g_warning ("Skipped “%s”: %s", name, what);
 }
 
-static gboolean
-maybe_commit (ScanContext *ctx,
-              gboolean     force)
+gboolean
+_vs_scanner_maybe_commit (ScanContext *ctx,
+                          gboolean     force)
 {
   gint64 now = g_get_monotonic_time ();
 
@@ -271,10 +202,10 @@ maybe_commit (ScanContext *ctx,
 }
 
 /* Compares one found file with its row and writes only when it changed. */
-static void
-index_file (ScanContext   *ctx,
-            GHashTable    *stamps,
-            VsVideoRecord *record)
+void
+_vs_scanner_index_file (ScanContext   *ctx,
+                        GHashTable    *stamps,
+                        VsVideoRecord *record)
 {
   VsVideoStamp *stamp = stamps != NULL ? g_hash_table_lookup (stamps, record->path) : NULL;
   gint64 id;
@@ -295,7 +226,7 @@ index_file (ScanContext   *ctx,
   if (record->uri == NULL || (id = vs_database_upsert_video (ctx->db, record, &ctx->error)) < 0)
     {
       if (ctx->error == NULL)
-        report_skip (ctx, record->path, "cannot be written as a URI", 0);
+        _vs_scanner_report_skip (ctx, record->path, "cannot be written as a URI", 0);
       return;
     }
   if (stamp != NULL)
@@ -303,688 +234,8 @@ index_file (ScanContext   *ctx,
   else
     ctx->summary.added++;
   ctx->batch_changes++;
-  add_change (ctx, stamp != NULL ? VS_SCAN_CHANGE_UPDATED : VS_SCAN_CHANGE_ADDED, record->kind,
-              id, record->path, record->size, record->duration_ms);
-}
-
-/* HLS ------------------------------------------------------------------- */
-
-typedef struct
-{
-  ScanContext *ctx;
-  const char  *folder;
-  gsize        folder_len;
-  GPtrArray   *claims;      /* paths this folder added to ctx->claimed */
-  gint64       size;
-  gint64       mtime_ns;
-  guint        missing;
-  guint        present;     /* segments found as regular files (outside ones: up to one) */
-} HlsItem;
-
-static void
-claim (HlsItem    *item,
-       const char *path)
-{
-  char *copy = g_strdup (path);
-
-  g_hash_table_add (item->ctx->claimed, copy);
-  g_ptr_array_add (item->claims, copy);
-}
-
-static gboolean
-is_regular_file (const char *path)
-{
-  struct statx stx;
-
-  return statx (AT_FDCWD, path, 0, STATX_TYPE, &stx) == 0 && S_ISREG (stx.stx_mode);
-}
-
-/* A segment belongs to the item when it is a file inside the item's folder. Any local
- * segment present, inside or not, makes the playlist an item; one is enough to know. */
-static gboolean
-claim_segment (const VsPlaylistSegment *segment,
-               gpointer                 user_data)
-{
-  HlsItem *item = user_data;
-  struct statx stx;
-
-  if (segment->path == NULL)
-    return TRUE;   /* remote: never present */
-  if (strncmp (segment->path, item->folder, item->folder_len) != 0 ||
-      segment->path[item->folder_len] != '/')
-    {
-      if (item->present == 0 && is_regular_file (segment->path))
-        item->present++;
-      return TRUE;
-    }
-  if (g_hash_table_contains (item->ctx->claimed, segment->path))
-    {
-      /* another playlist of the folder claimed it, as a present file */
-      item->present++;
-      return TRUE;
-    }
-
-  if (statx (AT_FDCWD, segment->path, 0, STATX_SIZE | STATX_MTIME | STATX_TYPE, &stx) != 0 ||
-      !S_ISREG (stx.stx_mode))
-    {
-      item->missing++;
-      return TRUE;
-    }
-  claim (item, segment->path);
-  item->present++;
-  item->size += (gint64) stx.stx_size;
-  item->mtime_ns = MAX (item->mtime_ns, statx_mtime_ns (&stx));
-  return !g_cancellable_is_cancelled (item->ctx->cancellable);
-}
-
-static VsPlaylist *
-parse_playlist (ScanContext             *ctx,
-                const char              *path,
-                const char              *folder,
-                HlsItem                 *item)
-{
-  g_autoptr(GError) error = NULL;
-  VsPlaylist *playlist;
-
-  playlist = vs_playlist_parse (path, folder, item ? claim_segment : NULL, item,
-                                ctx->cancellable, &error);
-  if (playlist == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_autofree char *name = g_filename_display_name (path);
-
-      ctx->summary.skipped++;
-      g_warning ("Skipped playlist “%s”: %s", name, error->message);
-    }
-  return playlist;
-}
-
-static void
-index_hls_item (ScanContext       *ctx,
-                gint64             folder_id,
-                GHashTable        *stamps,
-                const char        *path,
-                const struct statx *stx,
-                HlsItem           *item,
-                gint64             duration_ms)
-{
-  g_autoptr(VsVideoRecord) record = vs_video_record_new ();
-
-  ctx->summary.total++;
-  record->folder_id = folder_id;
-  record->path = g_strdup (path);
-  record->kind = VS_VIDEO_KIND_HLS;
-  record->size = item->size;
-  record->mtime_ns = MAX (item->mtime_ns, statx_mtime_ns (stx));
-  record->btime_ns = statx_btime_ns (stx);
-  record->duration_ms = duration_ms;
-  record->probe_state = duration_ms >= 0 ? VS_MEDIA_STATE_DONE : VS_MEDIA_STATE_PENDING;
-  index_file (ctx, stamps, record);
-}
-
-/* Finds the playlists of one folder, makes each top-level one an item and claims its
- * variants and segments, so the walk does not list them. Masters go first: a media
- * playlist one of them names is part of it, not an item of its own. */
-static void
-scan_playlists (ScanContext *ctx,
-                int          dirfd,
-                const char  *folder,
-                gint64       folder_id,
-                GArray      *entries,
-                GHashTable  *stamps,
-                GPtrArray   *claims)
-{
-  g_autoptr(GPtrArray) masters = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) media = g_ptr_array_new_with_free_func (g_free);
-
-  for (guint i = 0; i < entries->len; i++)
-    {
-      Entry *e = &g_array_index (entries, Entry, i);
-      g_autofree char *path = NULL;
-      g_autoptr(VsPlaylist) playlist = NULL;
-
-      if (e->type == DT_DIR || !vs_path_has_suffix_nocase (e->name, ".m3u8"))
-        continue;
-      path = g_build_filename (folder, e->name, NULL);
-      playlist = parse_playlist (ctx, path, folder, NULL);
-      if (playlist == NULL)
-        continue;
-      if (vs_playlist_get_flags (playlist) & VS_PLAYLIST_FLAG_MASTER)
-        g_ptr_array_add (masters, g_steal_pointer (&path));
-      else
-        g_ptr_array_add (media, g_steal_pointer (&path));
-    }
-
-  for (guint pass = 0; pass < 2; pass++)
-    {
-      GPtrArray *list = pass == 0 ? masters : media;
-
-      for (guint i = 0; i < list->len; i++)
-        {
-          const char *path = g_ptr_array_index (list, i);
-          HlsItem item = { ctx, folder, strlen (folder), claims, 0, 0, 0, 0 };
-          g_autoptr(VsPlaylist) playlist = NULL;
-          gint64 duration_ms = -1, best_bandwidth = -1;
-          struct statx stx;
-
-          if (g_hash_table_contains (ctx->claimed, path))
-            continue;
-          if (statx (dirfd, strrchr (path, '/') + 1, 0, STATX_BASIC_STATS | STATX_BTIME, &stx) != 0)
-            {
-              report_skip (ctx, path, "vanished", errno);
-              continue;
-            }
-          claim (&item, path);
-          playlist = parse_playlist (ctx, path, folder, &item);
-          if (playlist == NULL)
-            continue;
-
-          if (pass == 0)
-            {
-              for (guint v = 0; v < vs_playlist_get_n_variants (playlist); v++)
-                {
-                  const VsPlaylistVariant *variant = vs_playlist_get_variant (playlist, v);
-                  g_autoptr(VsPlaylist) media_playlist = NULL;
-
-                  if (!variant->exists || variant->path == NULL ||
-                      g_hash_table_contains (ctx->claimed, variant->path))
-                    continue;
-                  claim (&item, variant->path);
-                  media_playlist = parse_playlist (ctx, variant->path, folder, &item);
-                  if (media_playlist != NULL && variant->bandwidth > best_bandwidth)
-                    {
-                      best_bandwidth = variant->bandwidth;
-                      duration_ms = vs_playlist_get_duration_ms (media_playlist);
-                    }
-                }
-            }
-          else
-            duration_ms = vs_playlist_get_duration_ms (playlist);
-
-          /* A playlist of remote URLs (a radio list) or of segments all gone is not a
-           * video here: nothing of it can be played from this folder. */
-          if (item.present == 0)
-            {
-              g_debug ("%s: no segment present locally, not listed", path);
-              continue;
-            }
-          if (item.missing > 0)
-            g_debug ("%s: %u segments missing", path, item.missing);
-          index_hls_item (ctx, folder_id, stamps, path, &stx, &item, duration_ms);
-        }
-    }
-}
-
-/* The walk ------------------------------------------------------------- */
-
-static int
-compare_entries (gconstpointer a,
-                 gconstpointer b)
-{
-  return strcmp (((const Entry *) a)->name, ((const Entry *) b)->name);
-}
-
-static void
-clear_entry (gpointer data)
-{
-  g_free (((Entry *) data)->name);
-}
-
-/* Reads a folder's visible names, sorted: deterministic order, and rows inserted in path
- * order fill the index's B-trees sequentially. Takes ownership of @dirfd's DIR. */
-static GArray *
-list_folder (DIR      *dir,
-             gboolean *has_merge_temp)
-{
-  GArray *entries = g_array_new (FALSE, FALSE, sizeof (Entry));
-  struct dirent *d;
-
-  g_array_set_clear_func (entries, clear_entry);
-  while ((d = readdir (dir)) != NULL)
-    {
-      Entry e;
-
-      if (d->d_name[0] == '.')
-        {
-          *has_merge_temp |= vs_hls_merge_is_temp_name (d->d_name);
-          continue;   /* hidden, and . and .. */
-        }
-      e.name = g_strdup (d->d_name);
-      e.type = d->d_type;
-      g_array_append_val (entries, e);
-    }
-  g_array_sort (entries, compare_entries);
-  return entries;
-}
-
-static gboolean
-is_kept (ScanContext *ctx,
-         const char  *path)
-{
-  for (guint i = 0; i < ctx->kept_prefixes->len; i++)
-    {
-      if (vs_path_is_inside (path, g_ptr_array_index (ctx->kept_prefixes, i)))
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static gboolean
-is_in_library (ScanContext *ctx,
-               const char  *target)
-{
-  if (ctx->real_roots == NULL)
-    {
-      g_auto(GStrv) roots = vs_database_dup_roots (ctx->db, NULL);
-      g_autoptr(GStrvBuilder) real = g_strv_builder_new ();
-
-      for (guint i = 0; roots != NULL && roots[i] != NULL; i++)
-        {
-          g_autofree char *path = realpath (roots[i], NULL);
-
-          if (path != NULL)
-            g_strv_builder_add (real, path);
-        }
-      ctx->real_roots = g_strv_builder_end (real);
-    }
-  for (guint i = 0; target != NULL && ctx->real_roots[i] != NULL; i++)
-    if (vs_path_is_inside (target, ctx->real_roots[i]))
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
-links_into_library (ScanContext *ctx,
-                    const char  *link)
-{
-  g_autofree char *target = realpath (link, NULL);
-
-  return is_in_library (ctx, target);
-}
-
-/* A link whose target the walk lists at its own path: a video name in the library. */
-static gboolean
-links_to_library_video (ScanContext *ctx,
-                        const char  *link)
-{
-  g_autofree char *target = realpath (link, NULL);
-
-  return target != NULL && is_video_cached (ctx, strrchr (target, '/') + 1) &&
-         is_in_library (ctx, target);
-}
-
-static void scan_folder (ScanContext *ctx,
-                         int          dirfd,
-                         const char  *path,
-                         gint64       parent_id,
-                         int          depth);
-
-/* Opens a subfolder and walks it once, whatever the route to it. */
-static void
-enter_folder (ScanContext *ctx,
-              int          parent_fd,
-              const char  *name,
-              const char  *path,
-              gint64       parent_id,
-              int          depth)
-{
-  struct stat st;
-  int fd;
-
-  fd = openat (parent_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0)
-    {
-      if (errno != ENOENT)
-        g_ptr_array_add (ctx->kept_prefixes, g_strdup (path));
-      report_skip (ctx, path, errno == ENOENT ? "vanished" : "cannot open the folder", errno);
-      return;
-    }
-  if (fstat (fd, &st) != 0 || !add_dev_ino (ctx->visited_dirs, st.st_dev, st.st_ino))
-    {
-      /* Already walked by another route (a symlink loop or a second link): not twice. */
-      g_debug ("%s: already walked", path);
-      close (fd);
-      return;
-    }
-  scan_folder (ctx, fd, path, parent_id, depth);
-}
-
-static gint64
-folder_id_for (ScanContext *ctx,
-               const char  *path,
-               gint64       parent_id)
-{
-  gpointer key = NULL, value = NULL;
-  gint64 id;
-
-  if (g_hash_table_steal_extended (ctx->db_folders, path, &key, &value))
-    {
-      g_free (key);
-      return GPOINTER_TO_SIZE (value);
-    }
-  ctx->batch_changes++;
-  id = vs_database_ensure_folder (ctx->db, ctx->root_id, parent_id, path, &ctx->error);
-  if (id > 0)
-    add_change (ctx, VS_SCAN_CHANGE_FOLDER_ADDED, VS_VIDEO_KIND_FILE, id, path, -1, -1);
-  return id;
-}
-
-static void
-scan_entry (ScanContext *ctx,
-            int          dirfd,
-            const char  *folder,
-            gint64       folder_id,
-            Entry       *e,
-            GHashTable  *stamps,
-            GPtrArray   *subdirs)
-{
-  g_autofree char *path = g_build_filename (folder, e->name, NULL);
-  g_autoptr(VsVideoRecord) record = NULL;
-  struct statx stx, lstx;
-  int flags = AT_SYMLINK_NOFOLLOW;
-  gboolean via_link = FALSE;
-
-  if (g_hash_table_contains (ctx->claimed, path))
-    return;
-  if (e->type == DT_DIR)
-    {
-      g_ptr_array_add (subdirs, e);
-      return;
-    }
-  if (e->type == DT_REG && !is_video_cached (ctx, e->name))
-    return;
-
-  if (e->type == DT_LNK || e->type == DT_UNKNOWN)
-    flags = 0;
-  if (statx (dirfd, e->name, flags, STATX_BASIC_STATS | STATX_BTIME, &stx) != 0)
-    {
-      int saved_errno = errno;
-
-      if (saved_errno == ENOENT &&
-          statx (dirfd, e->name, AT_SYMLINK_NOFOLLOW, STATX_TYPE, &lstx) == 0)
-        report_skip (ctx, path, "broken symbolic link", 0);
-      else
-        report_skip (ctx, path, saved_errno == ENOENT ? "vanished" : "cannot read", saved_errno);
-      return;
-    }
-  /* Without d_type, only lstat tells a link from what it points at. */
-  via_link = e->type == DT_LNK ||
-             (e->type == DT_UNKNOWN &&
-              statx (dirfd, e->name, AT_SYMLINK_NOFOLLOW, STATX_TYPE, &lstx) == 0 &&
-              S_ISLNK (lstx.stx_mode));
-  if (S_ISDIR (stx.stx_mode))
-    {
-      e->type = via_link ? DT_LNK : DT_DIR;
-      g_ptr_array_add (subdirs, e);
-      return;
-    }
-  if (!S_ISREG (stx.stx_mode) || !is_video_cached (ctx, e->name))
-    return;
-  /* A symbolic link to a video of the library is listed at the video's own path only.
-   * Hard links are names of their own, each listed where it is (by path, not inode, so a
-   * rescan of either folder alone finds the same). */
-  if (via_link && links_to_library_video (ctx, path))
-    return;
-
-  ctx->summary.total++;
-  record = vs_video_record_new ();
-  record->folder_id = folder_id;
-  record->path = g_steal_pointer (&path);
-  record->kind = VS_VIDEO_KIND_FILE;
-  record->size = (gint64) stx.stx_size;
-  record->mtime_ns = statx_mtime_ns (&stx);
-  record->btime_ns = statx_btime_ns (&stx);
-  index_file (ctx, stamps, record);
-}
-
-static void
-remove_vanished (ScanContext *ctx,
-                 GHashTable  *stamps)
-{
-  GHashTableIter iter;
-  gpointer key, value;
-
-  g_hash_table_iter_init (&iter, stamps);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      VsVideoStamp *stamp = value;
-
-      if (stamp->seen)
-        continue;
-      if (!vs_database_delete_video (ctx->db, stamp->id, &ctx->error))
-        return;
-      add_change (ctx, VS_SCAN_CHANGE_REMOVED, stamp->kind, stamp->id, key, -1, -1);
-      ctx->summary.removed++;
-      ctx->batch_changes++;
-    }
-}
-
-/* Takes ownership of @dirfd. */
-static void
-scan_folder (ScanContext *ctx,
-             int          dirfd,
-             const char  *path,
-             gint64       parent_id,
-             int          depth)
-{
-  g_autoptr(GArray) entries = NULL;
-  g_autoptr(GHashTable) stamps = NULL;
-  g_autoptr(GPtrArray) claims = g_ptr_array_new_with_free_func (NULL);
-  g_autoptr(GPtrArray) subdirs = g_ptr_array_new ();
-  gboolean known = g_hash_table_contains (ctx->db_folders, path);
-  gboolean has_merge_temp = FALSE;
-  gint64 folder_id;
-  DIR *dir;
-
-  if (ctx->error != NULL || g_cancellable_is_cancelled (ctx->cancellable))
-    {
-      close (dirfd);
-      return;
-    }
-
-  dir = fdopendir (dirfd);
-  if (dir == NULL)
-    {
-      report_skip (ctx, path, "cannot read the folder", errno);
-      close (dirfd);
-      return;
-    }
-  errno = 0;
-  entries = list_folder (dir, &has_merge_temp);
-  if (errno != 0)
-    {
-      g_ptr_array_add (ctx->kept_prefixes, g_strdup (path));
-      report_skip (ctx, path, "cannot read the folder", errno);
-      closedir (dir);
-      return;
-    }
-
-  /* A killed merge leaves an output-sized hidden file: the folder is swept only when one
-   * is there (the sweep keeps a live merge's, which holds its lock). */
-  if (has_merge_temp)
-    vs_hls_merge_sweep_stale_temps (path);
-
-  folder_id = folder_id_for (ctx, path, parent_id);
-  if (folder_id <= 0)
-    {
-      closedir (dir);
-      return;
-    }
-  ctx->summary.folders++;
-  if (ctx->progress_func != NULL)
-    {
-      VsScanProgress progress = { path, ctx->summary.folders, (guint) ctx->summary.total,
-                                  ctx->summary.added + ctx->summary.updated + ctx->summary.removed };
-
-      ctx->progress_func (&progress, ctx->user_data);
-    }
-
-  if (known)
-    stamps = vs_database_dup_folder_stamps (ctx->db, folder_id, &ctx->error);
-
-  scan_playlists (ctx, dirfd, path, folder_id, entries, stamps, claims);
-
-  /* Real files before symbolic links, so a file linked from its own folder keeps its name. */
-  for (guint pass = 0; pass < 2; pass++)
-    for (guint i = 0; i < entries->len && ctx->error == NULL; i++)
-      {
-        Entry *e = &g_array_index (entries, Entry, i);
-
-        if ((e->type == DT_LNK) == (pass == 1))
-          scan_entry (ctx, dirfd, path, folder_id, e, stamps, subdirs);
-      }
-
-  if (stamps != NULL && ctx->error == NULL && !g_cancellable_is_cancelled (ctx->cancellable))
-    remove_vanished (ctx, stamps);
-  if (ctx->error == NULL)
-    maybe_commit (ctx, FALSE);
-
-  if (ctx->self->max_depth < 0 || depth < ctx->self->max_depth)
-    {
-      for (guint i = 0; i < subdirs->len && ctx->error == NULL; i++)
-        {
-          Entry *e = g_ptr_array_index (subdirs, i);
-          g_autofree char *sub = g_build_filename (path, e->name, NULL);
-
-          /* A shallow rescan leaves known subfolders to their own rescans, and a link to a
-           * folder of the library to its real path (a whole scan lists it there). */
-          if (ctx->shallow && depth == 0 && g_hash_table_remove (ctx->db_folders, sub))
-            continue;
-          if (ctx->shallow && e->type == DT_LNK && links_into_library (ctx, sub))
-            continue;
-          if (e->type == DT_LNK)
-            {
-              PendingDir *pending = g_new0 (PendingDir, 1);
-
-              pending->path = g_steal_pointer (&sub);
-              pending->parent_id = folder_id;
-              pending->depth = depth + 1;
-              g_queue_push_tail (&ctx->links, pending);
-              continue;
-            }
-          enter_folder (ctx, dirfd, e->name, sub, folder_id, depth + 1);
-        }
-    }
-
-  for (guint i = 0; i < claims->len; i++)
-    g_hash_table_remove (ctx->claimed, g_ptr_array_index (claims, i));
-  closedir (dir);
-}
-
-static void
-pending_dir_free (gpointer data)
-{
-  PendingDir *pending = data;
-
-  g_free (pending->path);
-  g_free (pending);
-}
-
-static int
-compare_paths (gconstpointer a,
-               gconstpointer b,
-               gpointer      user_data)
-{
-  return strcmp (*(char * const *) a, *(char * const *) b);
-}
-
-/* The videos a folder's removal takes with it, before they go. */
-static void
-report_folder_videos (ScanContext *ctx,
-                      gint64       folder_id)
-{
-  g_autoptr(GHashTable) stamps = vs_database_dup_folder_stamps (ctx->db, folder_id, &ctx->error);
-  GHashTableIter iter;
-  gpointer key, value;
-
-  if (stamps == NULL)
-    return;
-  g_hash_table_iter_init (&iter, stamps);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      VsVideoStamp *stamp = value;
-
-      add_change (ctx, VS_SCAN_CHANGE_REMOVED, stamp->kind, stamp->id, key, -1, -1);
-    }
-}
-
-/* A shallow rescan knows only the folder's direct subfolders: those gone take their
- * whole subtree, which is added here so it is removed (and reported) deepest first. */
-static gboolean
-expand_vanished_subtrees (ScanContext *ctx)
-{
-  g_autofree gpointer *paths = NULL;
-  guint n = 0;
-
-  paths = g_hash_table_get_keys_as_array (ctx->db_folders, &n);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(GHashTable) below = vs_database_dup_folders_under (ctx->db, paths[i], &ctx->error);
-      GHashTableIter iter;
-      gpointer key, value;
-
-      if (below == NULL)
-        return FALSE;
-      g_hash_table_iter_init (&iter, below);
-      while (g_hash_table_iter_next (&iter, &key, &value))
-        if (!g_hash_table_contains (ctx->db_folders, key))
-          g_hash_table_insert (ctx->db_folders, g_strdup (key), value);
-    }
-  return TRUE;
-}
-
-/* Folders that were indexed but not found again are gone: deepest first, so each one's
- * videos are counted before a parent's cascade would take them. */
-static void
-remove_vanished_folders (ScanContext *ctx)
-{
-  g_autofree gpointer *paths = NULL;
-  guint n = 0;
-
-  paths = g_hash_table_get_keys_as_array (ctx->db_folders, &n);
-  g_qsort_with_data (paths, n, sizeof (gpointer), compare_paths, NULL);
-  for (guint i = n; i-- > 0 && ctx->error == NULL;)
-    {
-      const char *path = paths[i];
-      gint64 id = GPOINTER_TO_SIZE (g_hash_table_lookup (ctx->db_folders, path));
-      guint removed = 0;
-
-      if (is_kept (ctx, path))
-        continue;
-      if (ctx->changes != NULL)
-        report_folder_videos (ctx, id);
-      if (vs_database_delete_folder (ctx->db, id, &removed, &ctx->error))
-        {
-          ctx->summary.removed += removed;
-          add_change (ctx, VS_SCAN_CHANGE_FOLDER_REMOVED, VS_VIDEO_KIND_FILE, id, path, -1, -1);
-        }
-    }
-}
-
-/* A folder's row and its direct subfolders' rows: what a shallow rescan may find again. */
-static GHashTable *
-dup_folder_and_children (VsDatabase  *db,
-                         const char  *path,
-                         GError     **error)
-{
-  g_autoptr(GHashTable) folders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GPtrArray) children = NULL;
-  gint64 id = vs_database_lookup_folder (db, path, error);
-
-  if (id < 0)
-    return NULL;
-  if (id > 0)
-    g_hash_table_insert (folders, g_strdup (path), GSIZE_TO_POINTER ((gsize) id));
-  children = vs_database_list_folders (db, path, error);
-  if (children == NULL)
-    return NULL;
-  for (guint i = 0; i < children->len; i++)
-    {
-      VsFolderRecord *child = g_ptr_array_index (children, i);
-
-      g_hash_table_insert (folders, g_steal_pointer (&child->path),
-                           GSIZE_TO_POINTER ((gsize) child->id));
-    }
-  return g_steal_pointer (&folders);
+  _vs_scanner_add_change (ctx, stamp != NULL ? VS_SCAN_CHANGE_UPDATED : VS_SCAN_CHANGE_ADDED,
+                          record->kind, id, record->path, record->size, record->duration_ms);
 }
 
 /* Roots ------------------------------------------------------------------ */
@@ -1123,7 +374,7 @@ scan_root (ScanContext *ctx,
     return FALSE;
   g_clear_pointer (&ctx->db_folders, g_hash_table_unref);
   if (ctx->shallow)
-    ctx->db_folders = dup_folder_and_children (ctx->db, root, &ctx->error);
+    ctx->db_folders = _vs_scanner_dup_folder_and_children (ctx->db, root, &ctx->error);
   else
     ctx->db_folders = vs_database_dup_folders_under (ctx->db, root, &ctx->error);
   if (ctx->db_folders == NULL)
@@ -1157,8 +408,8 @@ scan_root (ScanContext *ctx,
   ctx->batch_start = g_get_monotonic_time ();
   ctx->batch_changes = 0;
 
-  if (add_dev_ino (ctx->visited_dirs, st.st_dev, st.st_ino))
-    scan_folder (ctx, fd, root, MAX (parent_id, 0), 0);
+  if (_vs_scanner_add_dev_ino (ctx->visited_dirs, st.st_dev, st.st_ino))
+    _vs_scanner_scan_folder (ctx, fd, root, MAX (parent_id, 0), 0);
   else
     close (fd);
 
@@ -1167,15 +418,15 @@ scan_root (ScanContext *ctx,
     {
       PendingDir *pending = g_queue_pop_head (&ctx->links);
 
-      enter_folder (ctx, AT_FDCWD, pending->path, pending->path, pending->parent_id,
-                    pending->depth);
-      pending_dir_free (pending);
+      _vs_scanner_enter_folder (ctx, AT_FDCWD, pending->path, pending->path, pending->parent_id,
+                                pending->depth);
+      _vs_scanner_pending_dir_free (pending);
     }
 
   if (ctx->error == NULL && !g_cancellable_is_cancelled (ctx->cancellable) &&
-      (!ctx->shallow || expand_vanished_subtrees (ctx)))
+      (!ctx->shallow || _vs_scanner_expand_vanished_subtrees (ctx)))
     {
-      remove_vanished_folders (ctx);
+      _vs_scanner_remove_vanished_folders (ctx);
       if (ctx->error == NULL)
         vs_database_set_root_scanned (ctx->db, ctx->root_id, g_get_real_time () * 1000,
                                       &ctx->error);
@@ -1292,7 +543,7 @@ run_scan (VsScanner           *self,
            ctx.summary.updated, ctx.summary.removed, ctx.summary.unchanged,
            ctx.summary.skipped, ctx.summary.total);
 
-  g_queue_clear_full (&ctx.links, pending_dir_free);
+  g_queue_clear_full (&ctx.links, _vs_scanner_pending_dir_free);
   g_clear_pointer (&ctx.visited_dirs, g_hash_table_unref);
   g_clear_pointer (&ctx.claimed, g_hash_table_unref);
   g_clear_pointer (&ctx.video_ext, g_hash_table_unref);

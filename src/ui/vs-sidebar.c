@@ -6,127 +6,8 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "vs-folder-item.h"
 #include "vs-sidebar.h"
-
-/* VsFolderItem: one row of the tree. Only the sidebar creates them, so the type is private;
- * tests read its properties by name. */
-#define VS_TYPE_FOLDER_ITEM (vs_folder_item_get_type ())
-G_DECLARE_FINAL_TYPE (VsFolderItem, vs_folder_item, VS, FOLDER_ITEM, GObject)
-
-struct _VsFolderItem
-{
-  GObject   parent_instance;
-
-  char     *path;          /* filename encoding; NULL: All Videos */
-  char     *name;
-  char     *status;        /* a root's watch state, for people; NULL for other rows */
-  gboolean  has_children;
-};
-
-G_DEFINE_FINAL_TYPE (VsFolderItem, vs_folder_item, G_TYPE_OBJECT)
-
-enum {
-  ITEM_PROP_0,
-  ITEM_PROP_PATH,
-  ITEM_PROP_NAME,
-  ITEM_PROP_HAS_CHILDREN,
-  ITEM_PROP_STATUS,
-  ITEM_N_PROPS
-};
-
-static GParamSpec *item_properties[ITEM_N_PROPS];
-
-static VsFolderItem *
-vs_folder_item_new (const char *path,
-                    const char *name,
-                    gboolean    has_children)
-{
-  VsFolderItem *self = g_object_new (VS_TYPE_FOLDER_ITEM, NULL);
-
-  /* Constant after construction, so plain fields instead of construct properties. */
-  self->path = g_strdup (path);
-  self->name = g_strdup (name);
-  self->has_children = has_children;
-  return self;
-}
-
-static void
-vs_folder_item_finalize (GObject *object)
-{
-  VsFolderItem *self = VS_FOLDER_ITEM (object);
-
-  g_clear_pointer (&self->path, g_free);
-  g_clear_pointer (&self->name, g_free);
-  g_clear_pointer (&self->status, g_free);
-
-  G_OBJECT_CLASS (vs_folder_item_parent_class)->finalize (object);
-}
-
-static void
-vs_folder_item_get_property (GObject    *object,
-                             guint       prop_id,
-                             GValue     *value,
-                             GParamSpec *pspec)
-{
-  VsFolderItem *self = VS_FOLDER_ITEM (object);
-
-  switch (prop_id)
-    {
-    case ITEM_PROP_PATH:
-      g_value_set_string (value, self->path);
-      break;
-    case ITEM_PROP_NAME:
-      g_value_set_string (value, self->name);
-      break;
-    case ITEM_PROP_HAS_CHILDREN:
-      g_value_set_boolean (value, self->has_children);
-      break;
-    case ITEM_PROP_STATUS:
-      g_value_set_string (value, self->status);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-vs_folder_item_class_init (VsFolderItemClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->finalize = vs_folder_item_finalize;
-  object_class->get_property = vs_folder_item_get_property;
-
-  item_properties[ITEM_PROP_PATH] =
-    g_param_spec_string ("path", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  item_properties[ITEM_PROP_NAME] =
-    g_param_spec_string ("name", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  item_properties[ITEM_PROP_HAS_CHILDREN] =
-    g_param_spec_boolean ("has-children", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  item_properties[ITEM_PROP_STATUS] =
-    g_param_spec_string ("status", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, ITEM_N_PROPS, item_properties);
-}
-
-static void
-vs_folder_item_init (VsFolderItem *self)
-{
-}
-
-static void
-vs_folder_item_set_status (VsFolderItem *self,
-                           const char   *status)
-{
-  if (g_strcmp0 (self->status, status) == 0)
-    return;
-  g_free (self->status);
-  self->status = g_strdup (status);
-  g_object_notify_by_pspec (G_OBJECT (self), item_properties[ITEM_PROP_STATUS]);
-}
 
 /* VsSidebar */
 
@@ -233,12 +114,12 @@ select_nearest_ancestor (VsSidebar *self)
   for (guint i = 1; self->folder != NULL && i < n; i++)
     {
       VsFolderItem *item = row_item (self->tree, i, NULL);
+      const char *path = item != NULL ? vs_folder_item_get_path (item) : NULL;
 
-      if (item != NULL && item->path != NULL && path_is_below (self->folder, item->path) &&
-          strlen (item->path) > best_len)
+      if (path != NULL && path_is_below (self->folder, path) && strlen (path) > best_len)
         {
           best = i;
-          best_len = strlen (item->path);
+          best_len = strlen (path);
         }
     }
   gtk_single_selection_set_selected (self->selection, best);
@@ -265,7 +146,7 @@ on_selected_item (VsSidebar          *self,
   item = gtk_tree_list_row_get_item (row);
   /* A choice the user made wins over one reload() would restore. */
   g_clear_pointer (&self->restore_selected, g_free);
-  set_folder (self, item->path);
+  set_folder (self, vs_folder_item_get_path (item));
   g_object_unref (item);
 }
 
@@ -278,12 +159,12 @@ restore_state (VsSidebar *self)
       g_autoptr(GtkTreeListRow) row = NULL;
       VsFolderItem *item = row_item (self->tree, i, &row);
 
-      if (item == NULL || item->path == NULL)
+      if (item == NULL || vs_folder_item_get_path (item) == NULL)
         continue;
       if (self->restore_expanded != NULL &&
-          g_hash_table_remove (self->restore_expanded, item->path))
+          g_hash_table_remove (self->restore_expanded, vs_folder_item_get_path (item)))
         gtk_tree_list_row_set_expanded (row, TRUE);
-      if (g_strcmp0 (self->restore_selected, item->path) == 0)
+      if (g_strcmp0 (self->restore_selected, vs_folder_item_get_path (item)) == 0)
         gtk_single_selection_set_selected (self->selection, i);
     }
 
@@ -381,10 +262,11 @@ create_children (gpointer object,
   g_autoptr(VsSidebar) self = g_weak_ref_get (user_data);
   GListStore *store;
 
-  if (self == NULL || self->database == NULL || item->path == NULL || !item->has_children)
+  if (self == NULL || self->database == NULL || vs_folder_item_get_path (item) == NULL ||
+      !vs_folder_item_get_has_children (item))
     return NULL;
   store = g_list_store_new (VS_TYPE_FOLDER_ITEM);
-  load_level (self, store, item->path);
+  load_level (self, store, vs_folder_item_get_path (item));
   return G_LIST_MODEL (store);
 }
 
@@ -461,8 +343,9 @@ vs_sidebar_reload_selecting (VsSidebar  *self,
       g_autoptr(GtkTreeListRow) row = NULL;
       VsFolderItem *item = row_item (self->tree, i, &row);
 
-      if (item != NULL && item->path != NULL && gtk_tree_list_row_get_expanded (row))
-        g_hash_table_add (self->restore_expanded, g_strdup (item->path));
+      if (item != NULL && vs_folder_item_get_path (item) != NULL &&
+          gtk_tree_list_row_get_expanded (row))
+        g_hash_table_add (self->restore_expanded, g_strdup (vs_folder_item_get_path (item)));
     }
   /* @folder may be self->folder, freed by nothing before this copy */
   g_free (self->restore_selected);
@@ -487,7 +370,7 @@ vs_sidebar_set_root_status (VsSidebar  *self,
     {
       g_autoptr(VsFolderItem) item = g_list_model_get_item (G_LIST_MODEL (self->roots), i);
 
-      if (g_strcmp0 (item->path, root) == 0)
+      if (g_strcmp0 (vs_folder_item_get_path (item), root) == 0)
         vs_folder_item_set_status (item, status);
     }
 }
@@ -561,8 +444,10 @@ show_status (VsFolderItem *item,
              GParamSpec   *pspec,
              GtkLabel     *status)
 {
-  gtk_label_set_label (status, item->status != NULL ? item->status : "");
-  gtk_widget_set_visible (GTK_WIDGET (status), item->status != NULL);
+  const char *text = vs_folder_item_get_status (item);
+
+  gtk_label_set_label (status, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (status), text != NULL);
 }
 
 static void
@@ -582,12 +467,13 @@ bind_row (GtkSignalListItemFactory *factory,
 
   gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), row);
   gtk_image_set_from_icon_name (GTK_IMAGE (icon),
-                                item->path == NULL ? "view-grid-symbolic" : "folder-symbolic");
-  gtk_label_set_label (GTK_LABEL (label), item->name);
+                                vs_folder_item_get_path (item) == NULL ? "view-grid-symbolic"
+                                                                       : "folder-symbolic");
+  gtk_label_set_label (GTK_LABEL (label), vs_folder_item_get_name (item));
   /* The full path where a name alone is ambiguous or cut short. */
-  if (item->path != NULL)
+  if (vs_folder_item_get_path (item) != NULL)
     {
-      g_autofree char *display = g_filename_display_name (item->path);
+      g_autofree char *display = g_filename_display_name (vs_folder_item_get_path (item));
 
       gtk_widget_set_tooltip_text (expander, display);
     }

@@ -1,0 +1,202 @@
+/* vs-database-schema.c: the schema migrations, the sort indices and bulk loads */
+#define G_LOG_DOMAIN "vs-database"
+
+#include "config.h"
+
+#include "vs-database-private.h"
+
+/* Forward-only: migrations[i] takes a library from version i to i + 1. Never edit one
+ * that has shipped; append a new one instead. */
+static const char * const migrations[] = {
+  /* 0 → 1: roots, folders, videos */
+  "CREATE TABLE roots ("
+  "  id INTEGER PRIMARY KEY,"
+  "  path BLOB NOT NULL UNIQUE,"
+  "  added_ns INTEGER NOT NULL DEFAULT 0,"
+  "  scanned_ns INTEGER);"
+  "CREATE TABLE folders ("
+  "  id INTEGER PRIMARY KEY,"
+  "  root_id INTEGER NOT NULL REFERENCES roots(id) ON DELETE CASCADE,"
+  "  parent_id INTEGER REFERENCES folders(id) ON DELETE CASCADE,"
+  "  path BLOB NOT NULL UNIQUE);"
+  "CREATE INDEX folders_root ON folders(root_id);"
+  "CREATE INDEX folders_parent ON folders(parent_id);"
+  "CREATE TABLE videos ("
+  "  id INTEGER PRIMARY KEY,"
+  "  folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,"
+  "  path BLOB NOT NULL UNIQUE,"
+  "  uri TEXT NOT NULL,"
+  "  display_name TEXT NOT NULL,"
+  "  sort_name TEXT NOT NULL,"
+  "  kind INTEGER NOT NULL DEFAULT 0,"
+  "  size INTEGER NOT NULL,"
+  "  mtime_ns INTEGER NOT NULL,"
+  "  btime_ns INTEGER,"
+  "  duration_ms INTEGER);"
+  "CREATE INDEX videos_folder ON videos(folder_id);",
+
+  /* 1 → 2: media facts and the sort keys' indices */
+  "ALTER TABLE videos ADD COLUMN width INTEGER;"
+  "ALTER TABLE videos ADD COLUMN height INTEGER;"
+  "ALTER TABLE videos ADD COLUMN video_codec TEXT;"
+  "ALTER TABLE videos ADD COLUMN audio_codec TEXT;"
+  "ALTER TABLE videos ADD COLUMN container TEXT;"
+  "ALTER TABLE videos ADD COLUMN has_video INTEGER;"
+  "ALTER TABLE videos ADD COLUMN probe_state INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE videos ADD COLUMN thumb_state INTEGER NOT NULL DEFAULT 0;"
+  "UPDATE videos SET probe_state = 1 WHERE kind = 1 AND duration_ms IS NOT NULL;"
+  "CREATE INDEX videos_sort_name ON videos(sort_name);"
+  "CREATE INDEX videos_mtime ON videos(mtime_ns);"
+  "CREATE INDEX videos_size ON videos(size);"
+  "CREATE INDEX videos_duration ON videos(duration_ms);",
+
+  /* 2 → 3: natural name order ("Clip 2" before "Clip 10"); sort_name stays for search */
+  "ALTER TABLE videos ADD COLUMN sort_key TEXT NOT NULL DEFAULT '';"
+  "UPDATE videos SET sort_key = vs_sort_key(display_name);"
+  "DROP INDEX IF EXISTS videos_sort_key;"
+  "CREATE INDEX videos_sort_key ON videos(sort_key);",
+
+  /* 3 → 4: the work still to do, so finding it costs what is pending, not the library */
+  "CREATE INDEX videos_pending_probe ON videos(id) WHERE probe_state = 0 AND kind = 0;"
+  "CREATE INDEX videos_pending_thumb ON videos(id) WHERE thumb_state = 0;",
+
+  /* 4 → 5: nothing reads sort_name through an index since 3 (search scans it with instr):
+   * keeping one cost every insert a B-tree update (a fifth of a first scan) */
+  "DROP INDEX IF EXISTS videos_sort_name;",
+
+  /* 5 → 6: a root that vanished (unmounted, deleted) keeps its rows, marked unavailable
+   * since then; NULL while it is there */
+  "ALTER TABLE roots ADD COLUMN unavailable_ns INTEGER;",
+
+  /* 6 → 7: where each video was left, keyed by path so files played from outside the
+   * library (vidshelf FILE) are remembered too */
+  "CREATE TABLE playback ("
+  "  path BLOB PRIMARY KEY,"
+  "  position_ms INTEGER NOT NULL,"
+  "  updated_ns INTEGER NOT NULL);"
+  "CREATE INDEX playback_updated ON playback(updated_ns);",
+
+  /* 7 → 8: the device each root was last scanned on and whether it was a mount point
+   * there, so an unmounted one (an empty folder on its parent's device) is told from an
+   * emptied one; NULL until the next scan */
+  "ALTER TABLE roots ADD COLUMN dev INTEGER;"
+  "ALTER TABLE roots ADD COLUMN mount_point INTEGER;",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VS_DATABASE_SCHEMA_VERSION);
+
+/* The list queries' sort indices and the pending-work ones. A bulk load drops them and builds each once at the end,
+ * several times cheaper than keeping four B-trees sorted row by row. Every writer open
+ * re-creates any that are missing, so a bulk load killed half-way heals on next start. */
+const char _vs_database_sort_indices_sql[] =
+  "CREATE INDEX IF NOT EXISTS videos_sort_key ON videos(sort_key);"
+  "CREATE INDEX IF NOT EXISTS videos_mtime ON videos(mtime_ns);"
+  "CREATE INDEX IF NOT EXISTS videos_size ON videos(size);"
+  "CREATE INDEX IF NOT EXISTS videos_duration ON videos(duration_ms);"
+  "CREATE INDEX IF NOT EXISTS videos_pending_probe ON videos(id) WHERE probe_state = 0 AND kind = 0;"
+  "CREATE INDEX IF NOT EXISTS videos_pending_thumb ON videos(id) WHERE thumb_state = 0;";
+static const char drop_sort_indices_sql[] =
+  "DROP INDEX IF EXISTS videos_sort_key;"
+  "DROP INDEX IF EXISTS videos_mtime;"
+  "DROP INDEX IF EXISTS videos_size;"
+  "DROP INDEX IF EXISTS videos_duration;"
+  "DROP INDEX IF EXISTS videos_pending_probe;"
+  "DROP INDEX IF EXISTS videos_pending_thumb;";
+
+/* Below this many rows, rebuilding the indices after a load costs less than a few
+ * thousand random index inserts. */
+#define BULK_MAX_EXISTING_ROWS 10000
+
+gboolean
+_vs_database_migrate (VsDatabase  *self,
+                      int          version,
+                      GError     **error)
+{
+  g_return_val_if_fail (version <= VS_DATABASE_SCHEMA_VERSION, FALSE);
+
+  while (self->schema_version < version)
+    {
+      g_autofree char *bump = NULL;
+      gint64 current = 0;
+
+      if (!vs_database_begin (self, error))
+        return FALSE;
+      /* Another connection (another process, or the player's on first start) may have
+       * migrated while this one waited for the write lock: go on from where the file is. */
+      if (!_vs_database_query_int (self, "PRAGMA user_version", &current, error))
+        {
+          vs_database_rollback (self);
+          return FALSE;
+        }
+      self->schema_version = (int) current;
+      if (self->schema_version >= version)
+        {
+          vs_database_rollback (self);
+          break;
+        }
+      bump = g_strdup_printf ("PRAGMA user_version = %d", self->schema_version + 1);
+      if (!_vs_database_exec (self, migrations[self->schema_version], error) ||
+          (self->schema_version == 0 &&
+           !_vs_database_exec (self, "PRAGMA application_id = 1448298566", error)) ||
+          !_vs_database_exec (self, bump, error))
+        {
+          vs_database_rollback (self);
+          return FALSE;
+        }
+      if (!vs_database_commit (self, error))
+        {
+          vs_database_rollback (self);
+          return FALSE;
+        }
+      g_debug ("%s: schema version %d", self->path, self->schema_version + 1);
+      self->schema_version++;
+    }
+  return TRUE;
+}
+
+/* Starts a load that may add many rows: drops the sort indices when the library is still
+ * small. Pair with vs_database_end_bulk(), outside any transaction. */
+gboolean
+vs_database_begin_bulk (VsDatabase  *self,
+                        GError     **error)
+{
+  gint64 rows = 0;
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), FALSE);
+  g_return_val_if_fail (self->mode == VS_DATABASE_MODE_WRITER, FALSE);
+
+  g_rec_mutex_lock (&self->lock);
+  if (self->bulk++ == 0)
+    {
+      ok = _vs_database_query_int (self, "SELECT count(*) FROM (SELECT 1 FROM videos LIMIT "
+                            G_STRINGIFY (BULK_MAX_EXISTING_ROWS) ")", &rows, error);
+      self->bulk_dropped = ok && rows < BULK_MAX_EXISTING_ROWS;
+      if (self->bulk_dropped)
+        ok = _vs_database_exec (self, drop_sort_indices_sql, error);
+    }
+  g_rec_mutex_unlock (&self->lock);
+  return ok;
+}
+
+gboolean
+vs_database_end_bulk (VsDatabase  *self,
+                      GError     **error)
+{
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), FALSE);
+  g_return_val_if_fail (self->bulk > 0, FALSE);
+
+  g_rec_mutex_lock (&self->lock);
+  if (--self->bulk == 0 && self->bulk_dropped)
+    {
+      gint64 start = g_get_monotonic_time ();
+
+      ok = _vs_database_exec (self, _vs_database_sort_indices_sql, error);
+      self->bulk_dropped = FALSE;
+      g_debug ("Rebuilt the sort indices in %.3f s", (g_get_monotonic_time () - start) / 1e6);
+    }
+  g_rec_mutex_unlock (&self->lock);
+  return ok;
+}

@@ -1,0 +1,25 @@
+/* vs-folder-item.h: one row of the sidebar's folder tree */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+/* VsFolderItem: one row of the tree. Only the sidebar creates them, so only it includes this;
+ * tests read its properties by name. */
+#define VS_TYPE_FOLDER_ITEM (vs_folder_item_get_type ())
+G_DECLARE_FINAL_TYPE (VsFolderItem, vs_folder_item, VS, FOLDER_ITEM, GObject)
+
+VsFolderItem *vs_folder_item_new              (const char   *path,
+                                               const char   *name,
+                                               gboolean      has_children);
+/* A root's watch state, for people; NULL for other rows. */
+void          vs_folder_item_set_status       (VsFolderItem *self,
+                                               const char   *status);
+/* filename encoding; NULL: All Videos */
+const char   *vs_folder_item_get_path         (VsFolderItem *self);
+const char   *vs_folder_item_get_name         (VsFolderItem *self);
+const char   *vs_folder_item_get_status       (VsFolderItem *self);
+gboolean      vs_folder_item_get_has_children (VsFolderItem *self);
+
+G_END_DECLS
