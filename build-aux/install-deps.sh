@@ -5,6 +5,7 @@ set -eu
 
 # inotify-tools: the peer of tests/bench/bench-watch.sh
 # xdotool: real pointer and key events (XTEST) for the UI tests
+# clang-format: clang-format and git-clang-format for build-aux/check-format
 packages="
   meson ninja-build pkg-config gcc gettext
   libglib2.0-dev libgtk-4-dev libadwaita-1-dev libsqlite3-dev libjson-glib-dev
@@ -15,7 +16,7 @@ packages="
   gstreamer1.0-libav gstreamer1.0-plugins-ugly gstreamer1.0-tools
   gstreamer1.0-plugins-base-apps
   xvfb xauth dbus-x11 adwaita-icon-theme xdotool
-  valgrind clang libclang-rt-14-dev
+  valgrind clang libclang-rt-14-dev clang-format
   inotify-tools
 "
 
