@@ -324,7 +324,9 @@ vs_sidebar_reload (VsSidebar *self)
 {
   g_return_if_fail (VS_IS_SIDEBAR (self));
 
-  vs_sidebar_reload_selecting (self, self->folder);
+  /* a selection asked for and still on its way stays asked for */
+  vs_sidebar_reload_selecting (self, self->restore_selected ? self->restore_selected
+                                                            : self->folder);
 }
 
 void
@@ -347,9 +349,13 @@ vs_sidebar_reload_selecting (VsSidebar  *self,
           gtk_tree_list_row_get_expanded (row))
         g_hash_table_add (self->restore_expanded, g_strdup (vs_folder_item_get_path (item)));
     }
-  /* @folder may be self->folder, freed by nothing before this copy */
-  g_free (self->restore_selected);
-  self->restore_selected = g_strdup (folder);
+  /* @folder may be self->folder or self->restore_selected: copied before either goes */
+  {
+    char *copy = g_strdup (folder);
+
+    g_free (self->restore_selected);
+    self->restore_selected = copy;
+  }
   rebuild (self);
 }
 
