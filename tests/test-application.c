@@ -1,6 +1,7 @@
 /* The application on a private session bus: `vidshelf FOLDER` adds the folder,
- * `vidshelf FILE` plays it, a second `vidshelf FILE` reaches the running instance, and
- * the player walks the grid's view with next and previous. */
+ * `vidshelf FILE` plays it, a second `vidshelf FILE` reaches the running instance, the
+ * player walks the grid's view with next and previous, and `vidshelf --new-window` opens
+ * another window on the same library. */
 #include "config.h"
 
 #include <adwaita.h>
@@ -101,6 +102,17 @@ player_file_is (gpointer      app,
   return g_strcmp0 (path, data) == 0;
 }
 
+static gboolean
+has_library_windows (gpointer       app,
+                     gconstpointer   data)
+{
+  guint n = 0;
+
+  for (GList *l = gtk_application_get_windows (app); l != NULL; l = l->next)
+    n += VS_IS_WINDOW (l->data);
+  return n == GPOINTER_TO_UINT (data);
+}
+
 static void
 press_next_previous (GtkApplication *app,
                      const char     *a,
@@ -178,6 +190,23 @@ test_open (void)
   g_assert_true (g_subprocess_wait_check (second, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), ==, 2);
+
+  /* vidshelf --new-window (the desktop file's action): another view of the same library */
+  g_clear_object (&second);
+  second = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("VIDSHELF"), "--new-window",
+                                        NULL);
+  g_assert_no_error (error);
+  wait_for (GTK_APPLICATION (app), has_library_windows, GUINT_TO_POINTER (2), "a second window");
+  g_assert_true (g_subprocess_wait_check (second, NULL, &error));
+  g_assert_no_error (error);
+  {
+    GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+    VsLibrary *library = vs_application_get_library (app);
+
+    for (GList *l = windows; l != NULL; l = l->next)
+      if (VS_IS_WINDOW (l->data))
+        g_assert_true (vs_window_get_library (l->data) == library);
+  }
 
   while (gtk_application_get_windows (GTK_APPLICATION (app)) != NULL)
     gtk_window_destroy (gtk_application_get_windows (GTK_APPLICATION (app))->data);

@@ -396,6 +396,97 @@ test_bad_database (void)
   vs_test_rm_rf (dir);
 }
 
+static gboolean
+is_visible (GtkWidget *widget)
+{
+  return gtk_widget_get_visible (widget);
+}
+
+static GtkWidget *
+progress_box (VsWindow *window)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), VS_TYPE_WINDOW,
+                                                    "progress_box"));
+}
+
+static void
+on_trashed (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  VsTrash **trash = user_data;
+
+  *trash = vs_library_trash_finish (VS_LIBRARY (object), result, NULL);
+  g_assert_nonnull (*trash);
+}
+
+/* Two windows on one library, as New Window makes: a scan started in one shows in both,
+ * a video trashed through the library leaves both grids, and nothing else changes. */
+static void
+test_two_windows (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *lib = g_build_filename (dir, "Videos", NULL);
+  g_autofree char *db = g_build_filename (dir, "library.db", NULL);
+  g_autofree char *victim = g_build_filename (lib, "b", "clip3.mp4", NULL);
+  g_autofree char *kept = g_build_filename (lib, "a", "clip0.mp4", NULL);
+  g_autofree char *kept_sum = NULL;
+  g_autoptr(VsLibrary) library = vs_library_new (db, VS_LIBRARY_FLAGS_NONE);
+  g_autoptr(VsTrash) trash = NULL;
+  VsWindow *one, *two;
+  guint timeout;
+
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/%s/clip%u.mp4", lib, i % 2 ? "b" : "a", i);
+
+      vs_test_write_file (path, "x", 1);
+    }
+  kept_sum = vs_test_file_checksum (kept);
+  vs_library_set_default_folder (library, lib);
+  g_assert_true (vs_library_open (library, NULL));
+
+  one = vs_window_new (NULL, library);
+  gtk_window_present (GTK_WINDOW (one));
+  wait_settled (one);
+  two = vs_window_new (NULL, library);
+  gtk_window_present (GTK_WINDOW (two));
+  wait_settled (two);
+  g_assert_true (vs_window_get_library (one) == vs_window_get_library (two));
+  g_assert_cmpint (vs_window_get_video_count (one), ==, 6);
+  g_assert_cmpint (vs_window_get_video_count (two), ==, 6);
+
+  /* F5's action in the first: the second shows the scan too */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (one), "win.rescan", NULL));
+  g_assert_true (vs_window_get_scanning (two));
+  g_assert_true (is_visible (progress_box (two)));
+  g_assert_true (is_visible (progress_box (one)));
+  wait_settled (one);
+  wait_settled (two);
+  g_assert_false (is_visible (progress_box (two)));
+
+  /* one trash, both grids */
+  vs_library_trash_async (vs_window_get_library (one), victim, NULL, on_trashed, &trash);
+  timeout = g_timeout_add_seconds (90, on_timeout, NULL);
+  while (trash == NULL || vs_window_get_video_count (one) != 5 ||
+         vs_window_get_video_count (two) != 5)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (timeout);
+  g_assert_false (g_file_test (victim, G_FILE_TEST_EXISTS));
+  {
+    g_autofree char *sum = vs_test_file_checksum (kept);
+
+    g_assert_cmpstr (sum, ==, kept_sum);
+  }
+
+  gtk_window_destroy (GTK_WINDOW (one));
+  wait_settled (two);
+  g_assert_cmpint (vs_window_get_video_count (two), ==, 5);
+  gtk_window_destroy (GTK_WINDOW (two));
+  g_assert_true (vs_trash_restore (trash, NULL, NULL));
+  vs_test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -414,6 +505,7 @@ main (int    argc,
   g_test_add_func ("/window/columns-fit", test_columns_fit);
   g_test_add_func ("/window/bad-database", test_bad_database);
   g_test_add_func ("/window/live-library", test_live_library);
+  g_test_add_func ("/window/two-windows", test_two_windows);
 
   status = g_test_run ();
   vs_test_rm_rf (cache);

@@ -27,6 +27,9 @@
 #define MAX_COLUMNS          12
 /* Undo keeps the newest few trashed items. */
 #define UNDO_KEPT            16
+/* The start-up rescan waits for the grid: on two cores its directory walk would otherwise
+ * take the CPU the first frames need. A library still empty scans at once. */
+#define STARTUP_SCAN_DELAY_MS 300
 
 struct _VsLibraryView
 {
@@ -49,6 +52,9 @@ struct _VsLibraryView
   guint              rest_id;
   guint              columns_id;
   int                width_hint;
+  GdkFrameClock     *paint_clock;   /* while the start-up scan waits for a paint */
+  gulong             paint_id;
+  guint              startup_scan_id;
 };
 
 G_DEFINE_FINAL_TYPE (VsLibraryView, vs_library_view, GTK_TYPE_WIDGET)
@@ -58,7 +64,14 @@ enum {
   N_SIGNALS
 };
 
+enum {
+  PROP_0,
+  PROP_STARTING,
+  N_PROPS
+};
+
 static guint signals[N_SIGNALS];
+static GParamSpec *properties[N_PROPS];
 
 static void
 show_toast (VsLibraryView *self,
@@ -169,6 +182,61 @@ schedule_columns (VsLibraryView *self)
 {
   if (self->columns_id == 0)
     self->columns_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, update_columns, self, NULL);
+}
+
+/* The start-up scan ------------------------------------------------------------ */
+
+static gboolean
+on_startup_scan (gpointer user_data)
+{
+  VsLibraryView *self = user_data;
+
+  self->startup_scan_id = 0;
+  vs_library_start (self->library);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STARTING]);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+stop_waiting_for_paint (VsLibraryView *self)
+{
+  /* A disposed clock has dropped its handlers already */
+  if (self->paint_clock != NULL &&
+      g_signal_handler_is_connected (self->paint_clock, self->paint_id))
+    g_signal_handler_disconnect (self->paint_clock, self->paint_id);
+  self->paint_id = 0;
+  g_clear_object (&self->paint_clock);
+}
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                VsLibraryView *self)
+{
+  guint n;
+
+  /* Painted with the first snapshot of the library in: the grid, or nothing to show */
+  if (vs_library_model_get_busy (self->model))
+    return;
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+  stop_waiting_for_paint (self);
+  self->startup_scan_id = g_timeout_add (n > 0 ? STARTUP_SCAN_DELAY_MS : 0, on_startup_scan,
+                                         self);
+}
+
+/* The library's start-up rescan (once per library: later views find it done). */
+static void
+start_after_first_paint (VsLibraryView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GdkFrameClock *clock = root ? gtk_widget_get_frame_clock (GTK_WIDGET (root)) : NULL;
+
+  if (clock == NULL)
+    {
+      on_startup_scan (self);
+      return;
+    }
+  self->paint_clock = g_object_ref (clock);
+  self->paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), self);
 }
 
 /* The context menu ------------------------------------------------------------ */
@@ -638,6 +706,8 @@ vs_library_view_dispose (GObject *object)
   VsLibraryView *self = VS_LIBRARY_VIEW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->startup_scan_id, g_source_remove);
+  stop_waiting_for_paint (self);
   g_clear_handle_id (&self->rest_id, g_source_remove);
   g_clear_handle_id (&self->columns_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), VS_TYPE_LIBRARY_VIEW);
@@ -661,6 +731,22 @@ vs_library_view_finalize (GObject *object)
 }
 
 static void
+vs_library_view_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_STARTING:
+      g_value_set_boolean (value, vs_library_view_get_starting (VS_LIBRARY_VIEW (object)));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 vs_library_view_class_init (VsLibraryViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -668,6 +754,13 @@ vs_library_view_class_init (VsLibraryViewClass *klass)
 
   object_class->dispose = vs_library_view_dispose;
   object_class->finalize = vs_library_view_finalize;
+  object_class->get_property = vs_library_view_get_property;
+
+  /* the library's start-up rescan waits for this view's first paint */
+  properties[PROP_STARTING] =
+    g_param_spec_boolean ("starting", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* (AdwToast *toast): for the window's toast overlay */
   signals[TOAST] =
@@ -740,6 +833,14 @@ vs_library_view_set_library (VsLibraryView  *self,
   gtk_grid_view_set_factory (self->grid, factory);
   estimate_columns (self);
   gtk_grid_view_set_model (self->grid, GTK_SELECTION_MODEL (selection));
+  start_after_first_paint (self);
+}
+
+gboolean
+vs_library_view_get_starting (VsLibraryView *self)
+{
+  g_return_val_if_fail (VS_IS_LIBRARY_VIEW (self), FALSE);
+  return self->paint_id != 0 || self->startup_scan_id != 0;
 }
 
 VsLibraryModel *

@@ -17,6 +17,8 @@ VsLibraryView     *vs_library_view_new          (void);
 void               vs_library_view_set_library  (VsLibraryView      *self,
                                                  VsLibrary          *library,
                                                  VsTextureCache     *textures);
+/* The library's start-up rescan waits for this view's first paint (then starts). */
+gboolean           vs_library_view_get_starting (VsLibraryView      *self);
 /* NULL until a library is set. */
 VsLibraryModel    *vs_library_view_get_model    (VsLibraryView      *self);
 void               vs_library_view_set_query    (VsLibraryView      *self,

@@ -22,6 +22,7 @@ struct _VsSidebar
 
   /* Owned */
   VsDatabase         *database;
+  VsLibrary          *library;           /* when set: followed */
   GtkTreeListModel   *tree;
   GListStore         *roots;             /* the tree's top level */
   GHashTable         *root_status;       /* root path → its watch state, for people */
@@ -319,6 +320,70 @@ vs_sidebar_set_database (VsSidebar  *self,
   rebuild (self);
 }
 
+/* How each root is followed, in words (NULL: nothing to say). */
+static const char *
+root_status (VsLibraryRoot  *root,
+             char          **text)
+{
+  guint minutes = MAX (1, vs_library_root_get_poll_interval (root) / 60);
+
+  switch (vs_library_root_get_state (root))
+    {
+    case VS_LIBRARY_ROOT_WATCHING:
+      return _("Watching for changes");
+    case VS_LIBRARY_ROOT_POLLING:
+      return *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Checked every minute",
+                                                   "Checked every %u minutes", minutes), minutes);
+    case VS_LIBRARY_ROOT_UNAVAILABLE:
+      return _("Unavailable");
+    case VS_LIBRARY_ROOT_SCANNING:
+    case VS_LIBRARY_ROOT_STARTING:
+    default:
+      return NULL;
+    }
+}
+
+/* The roots are few: all of their states, each time. */
+static void
+update_root_statuses (VsSidebar *self)
+{
+  GListModel *roots = vs_library_get_roots (self->library);
+  guint n = g_list_model_get_n_items (roots);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VsLibraryRoot) root = g_list_model_get_item (roots, i);
+      g_autofree char *text = NULL;
+
+      vs_sidebar_set_root_status (self, vs_library_root_get_path (root), root_status (root, &text));
+    }
+}
+
+static void
+on_library_changed (VsSidebar *self,
+                    guint      what)
+{
+  update_root_statuses (self);
+  if ((what & (VS_LIBRARY_CHANGE_FOLDERS | VS_LIBRARY_CHANGE_ROOTS)) != 0)
+    vs_sidebar_reload (self);
+}
+
+/* Shows @library's folders and follows its changes and its roots' states (ready). */
+void
+vs_sidebar_set_library (VsSidebar *self,
+                        VsLibrary *library)
+{
+  g_return_if_fail (VS_IS_SIDEBAR (self));
+  g_return_if_fail (VS_IS_LIBRARY (library));
+  g_return_if_fail (self->library == NULL);
+
+  self->library = g_object_ref (library);
+  g_signal_connect_object (library, "changed", G_CALLBACK (on_library_changed), self,
+                           G_CONNECT_SWAPPED);
+  vs_sidebar_set_database (self, vs_library_get_reader (library));
+  update_root_statuses (self);
+}
+
 void
 vs_sidebar_reload (VsSidebar *self)
 {
@@ -512,6 +577,7 @@ vs_sidebar_dispose (GObject *object)
   g_clear_object (&self->tree);
   g_clear_object (&self->roots);
   g_clear_object (&self->database);
+  g_clear_object (&self->library);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (vs_sidebar_parent_class)->dispose (object);

@@ -3,7 +3,7 @@
 
 #include <gtk/gtk.h>
 
-#include "vs-database.h"
+#include "vs-library.h"
 
 G_BEGIN_DECLS
 
@@ -14,6 +14,9 @@ VsSidebar  *vs_sidebar_new           (void);
 /* Shows the roots of @reader's library (loaded in a thread); NULL empties the sidebar. */
 void        vs_sidebar_set_database  (VsSidebar  *self,
                                       VsDatabase *reader);
+/* Shows @library's folders (it is ready) and follows its changes and its roots' states. */
+void        vs_sidebar_set_library   (VsSidebar  *self,
+                                      VsLibrary  *library);
 /* Reloads the tree after a scan, keeping expanded folders and the selection when they
  * still exist. */
 void        vs_sidebar_reload        (VsSidebar  *self);

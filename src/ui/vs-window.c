@@ -7,45 +7,9 @@
 #include <glib/gi18n.h>
 
 #include "vs-application.h"
-#include "vs-library-view.h"
-#include "vs-preferences-window.h"
-#include "vs-sidebar.h"
 #include "vs-toast.h"
-#include "vs-window.h"
+#include "vs-window-private.h"
 
-/* The start-up rescan waits for the grid: on two cores its directory walk would otherwise
- * take the CPU the first frames need. A library still empty scans at once. */
-#define STARTUP_SCAN_DELAY_MS 300
-
-struct _VsWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  /* template children */
-  AdwWindowTitle       *window_title;
-  AdwFlap              *flap;
-  VsSidebar            *sidebar;
-  GtkStack             *stack;
-  AdwStatusPage        *error_page;
-  VsLibraryView        *view;
-  GtkSearchBar         *search_bar;
-  GtkSearchEntry       *search_entry;
-  GtkToggleButton      *search_button;
-  GtkWidget            *progress_box;
-  GtkSpinner           *spinner;
-  GtkLabel             *progress_label;
-  AdwToastOverlay      *toast_overlay;
-
-  /* owned */
-  VsLibrary            *library;
-  GSettings            *settings;
-  GCancellable         *cancellable;     /* the window's lifetime */
-  GPtrArray            *pending_folders; /* asked for (vidshelf FOLDER) until the library opens */
-  GdkFrameClock        *paint_clock;     /* while the start-up scan waits for a paint */
-  gulong                paint_id;
-  guint                 startup_scan_id;
-  guint                 adding;          /* folders being added */
-};
 
 G_DEFINE_FINAL_TYPE (VsWindow, vs_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -58,33 +22,30 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void add_folder_now (VsWindow   *self,
-                            const char *path);
-
-static VsLibraryModel *
-model_of (VsWindow *self)
+VsLibraryModel *
+_vs_window_model_of (VsWindow *self)
 {
   return vs_library_view_get_model (self->view);
 }
 
-static void
-show_toast (VsWindow   *self,
+void
+_vs_window_show_toast (VsWindow   *self,
             const char *text)
 {
   adw_toast_overlay_add_toast (self->toast_overlay, vs_toast_new_plain (text));
 }
 
-static void
-notify_scanning (VsWindow *self)
+void
+_vs_window_notify_scanning (VsWindow *self)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCANNING]);
 }
 
 /* Which page the stack shows follows from the state; one place decides. */
-static void
-update_page (VsWindow *self)
+void
+_vs_window_update_page (VsWindow *self)
 {
-  VsLibraryModel *model = model_of (self);
+  VsLibraryModel *model = _vs_window_model_of (self);
   gboolean opened = model != NULL;
   guint n = opened ? g_list_model_get_n_items (G_LIST_MODEL (model)) : 0;
   const char *search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
@@ -139,106 +100,7 @@ update_progress (VsWindow *self)
   gtk_label_set_label (self->progress_label, text ? text : _("Scanning…"));
 }
 
-static const char *
-root_status (VsLibraryRoot *root,
-             char         **text)
-{
-  guint minutes = MAX (1, vs_library_root_get_poll_interval (root) / 60);
-
-  switch (vs_library_root_get_state (root))
-    {
-    case VS_LIBRARY_ROOT_WATCHING:
-      return _("Watching for changes");
-    case VS_LIBRARY_ROOT_POLLING:
-      return *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Checked every minute",
-                                                   "Checked every %u minutes", minutes), minutes);
-    case VS_LIBRARY_ROOT_UNAVAILABLE:
-      return _("Unavailable");
-    case VS_LIBRARY_ROOT_SCANNING:
-    case VS_LIBRARY_ROOT_STARTING:
-    default:
-      return NULL;
-    }
-}
-
-/* The sidebar says how each root is followed (few roots: all of them each time). */
-static void
-update_root_statuses (VsWindow *self)
-{
-  GListModel *roots = vs_library_get_roots (self->library);
-  guint n = g_list_model_get_n_items (roots);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(VsLibraryRoot) root = g_list_model_get_item (roots, i);
-      g_autofree char *text = NULL;
-
-      vs_sidebar_set_root_status (self->sidebar, vs_library_root_get_path (root),
-                                  root_status (root, &text));
-    }
-}
-
-static void
-on_library_changed (VsWindow *self,
-                    guint     what)
-{
-  update_root_statuses (self);
-  if ((what & (VS_LIBRARY_CHANGE_FOLDERS | VS_LIBRARY_CHANGE_ROOTS)) != 0)
-    vs_sidebar_reload (self->sidebar);
-}
-
-/* Opening and the start-up scan ----------------------------------------------------- */
-
-static gboolean
-on_startup_scan (gpointer user_data)
-{
-  VsWindow *self = user_data;
-
-  self->startup_scan_id = 0;
-  vs_library_start (self->library);
-  notify_scanning (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-stop_waiting_for_paint (VsWindow *self)
-{
-  /* A disposed clock has dropped its handlers already */
-  if (self->paint_clock != NULL &&
-      g_signal_handler_is_connected (self->paint_clock, self->paint_id))
-    g_signal_handler_disconnect (self->paint_clock, self->paint_id);
-  self->paint_id = 0;
-  g_clear_object (&self->paint_clock);
-}
-
-static void
-on_after_paint (GdkFrameClock *clock,
-                VsWindow      *self)
-{
-  guint n;
-
-  /* Painted with the first snapshot of the library in: the grid, or nothing to show */
-  if (vs_library_model_get_busy (model_of (self)))
-    return;
-  n = g_list_model_get_n_items (G_LIST_MODEL (model_of (self)));
-  stop_waiting_for_paint (self);
-  self->startup_scan_id = g_timeout_add (n > 0 ? STARTUP_SCAN_DELAY_MS : 0, on_startup_scan,
-                                         self);
-}
-
-static void
-start_after_first_paint (VsWindow *self)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
-
-  if (clock == NULL)
-    {
-      on_startup_scan (self);
-      return;
-    }
-  self->paint_clock = g_object_ref (clock);
-  self->paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), self);
-}
+/* Opening ------------------------------------------------------------------------ */
 
 static VsTextureCache *
 borrow_textures (VsWindow *self)
@@ -265,11 +127,11 @@ on_library_ready (VsWindow *self)
 
       g_warning ("%s", error->message);
       adw_status_page_set_description (self->error_page, error->message);
-      update_page (self);
+      _vs_window_update_page (self);
       return;
     }
   if (vs_library_get_state (self->library) != VS_LIBRARY_STATE_READY ||
-      model_of (self) != NULL)
+      _vs_window_model_of (self) != NULL)
     return;
 
   textures = borrow_textures (self);
@@ -285,191 +147,20 @@ on_library_ready (VsWindow *self)
     }
   vs_library_view_set_width_hint (self->view, width);
   vs_library_view_set_library (self->view, self->library, textures);
-  g_signal_connect_object (model_of (self), "notify::n-items", G_CALLBACK (update_page), self,
+  g_signal_connect_object (_vs_window_model_of (self), "notify::n-items", G_CALLBACK (_vs_window_update_page), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (model_of (self), "notify::busy", G_CALLBACK (update_page), self,
+  g_signal_connect_object (_vs_window_model_of (self), "notify::busy", G_CALLBACK (_vs_window_update_page), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->library, "changed", G_CALLBACK (on_library_changed), self,
-                           G_CONNECT_SWAPPED);
-  vs_sidebar_set_database (self->sidebar, vs_library_get_reader (self->library));
-  update_root_statuses (self);
+  vs_sidebar_set_library (self->sidebar, self->library);
   apply_query (self);
-  update_page (self);
+  _vs_window_update_page (self);
 
   for (guint i = 0; i < self->pending_folders->len; i++)
-    add_folder_now (self, g_ptr_array_index (self->pending_folders, i));
+    _vs_window_add_folder_now (self, g_ptr_array_index (self->pending_folders, i));
+  /* folders to add: the rescan of the roots follows at once (else after the first paint) */
   if (self->pending_folders->len > 0)
     vs_library_start (self->library);
-  else
-    start_after_first_paint (self);
   g_ptr_array_set_size (self->pending_folders, 0);
-}
-
-/* Actions ------------------------------------------------------------------------ */
-
-/* What a scan the user asked for found wrong; TRUE when it went through. */
-static gboolean
-report_scan (VsWindow     *self,
-             GAsyncResult *result)
-{
-  g_autoptr(GError) error = NULL;
-  VsScanSummary summary = { 0 };
-
-  if (!vs_library_scan_finish (self->library, result, &summary, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_toast (self, error->message);
-      return FALSE;
-    }
-  if (summary.skipped > 0)
-    {
-      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                            "%u item could not be read",
-                                                            "%u items could not be read",
-                                                            summary.skipped),
-                                               summary.skipped);
-
-      show_toast (self, text);
-    }
-  return TRUE;
-}
-
-static void
-on_rescanned (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(VsWindow) self = user_data;
-
-  report_scan (self, result);
-}
-
-typedef struct
-{
-  VsWindow *self;
-  char     *folder;
-} AddCall;
-
-static void
-on_folder_added (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  AddCall *call = user_data;
-  g_autoptr(VsWindow) self = call->self;
-  g_autofree char *folder = call->folder;
-
-  g_free (call);
-  if (report_scan (self, result))
-    {
-      vs_sidebar_reload_selecting (self->sidebar, folder);
-      show_toast (self, _("Folder added to the library"));
-    }
-  self->adding--;
-  notify_scanning (self);
-  update_page (self);
-}
-
-static void
-add_folder_now (VsWindow   *self,
-                const char *path)
-{
-  AddCall *call = g_new0 (AddCall, 1);
-
-  call->self = g_object_ref (self);
-  call->folder = g_strdup (path);
-  self->adding++;
-  notify_scanning (self);
-  vs_library_add_root_async (self->library, path, self->cancellable, on_folder_added, call);
-}
-
-static void
-rescan_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  VsWindow *self = VS_WINDOW (widget);
-
-  vs_library_rescan_async (self->library, NULL, self->cancellable, on_rescanned,
-                           g_object_ref (self));
-}
-
-static void
-cancel_scan_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  vs_library_cancel_scan (VS_WINDOW (widget)->library);
-}
-
-static void
-on_folder_chosen (GtkNativeDialog *dialog,
-                  int              response,
-                  VsWindow        *self)
-{
-  g_autoptr(GFile) folder = NULL;
-  g_autofree char *path = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-  g_object_unref (dialog);
-  if (folder != NULL && (path = g_file_get_path (folder)) != NULL)
-    vs_window_add_folder (self, path);
-}
-
-static void
-add_folder_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  VsWindow *self = VS_WINDOW (widget);
-  const char *videos = g_get_user_special_dir (G_USER_DIRECTORY_VIDEOS);
-  GtkFileChooserNative *chooser;
-
-  /* A portal dialog under Flatpak; GtkFileDialog arrives only in GTK 4.10. */
-  chooser = gtk_file_chooser_native_new (_("Add Folder to Library"), GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Add"), NULL);
-  if (videos != NULL)
-    {
-      g_autoptr(GFile) file = g_file_new_for_path (videos);
-
-      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), file, NULL);
-    }
-  g_signal_connect_object (chooser, "response", G_CALLBACK (on_folder_chosen), self, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-
-static void
-preferences_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  VsWindow *self = VS_WINDOW (widget);
-
-  if (vs_library_get_state (self->library) != VS_LIBRARY_STATE_READY)
-    return;
-  gtk_window_present (GTK_WINDOW (vs_preferences_window_new (GTK_WINDOW (self), self->library)));
-}
-
-static void
-toggle_sidebar_action (GtkWidget  *widget,
-                       const char *action_name,
-                       GVariant   *parameter)
-{
-  VsWindow *self = VS_WINDOW (widget);
-
-  adw_flap_set_reveal_flap (self->flap, !adw_flap_get_reveal_flap (self->flap));
-}
-
-static void
-focus_search_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
-{
-  VsWindow *self = VS_WINDOW (widget);
-
-  gtk_toggle_button_set_active (self->search_button, TRUE);
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
 static void
@@ -529,9 +220,9 @@ vs_window_constructed (GObject *object)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->library, "notify::progress-done", G_CALLBACK (update_progress),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->library, "notify::scanning", G_CALLBACK (notify_scanning), self,
+  g_signal_connect_object (self->library, "notify::scanning", G_CALLBACK (_vs_window_notify_scanning), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->library, "notify::scanning", G_CALLBACK (update_page), self,
+  g_signal_connect_object (self->library, "notify::scanning", G_CALLBACK (_vs_window_update_page), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->library, "notify::state", G_CALLBACK (on_library_ready), self,
                            G_CONNECT_SWAPPED);
@@ -546,8 +237,6 @@ vs_window_dispose (GObject *object)
   VsWindow *self = VS_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->startup_scan_id, g_source_remove);
-  stop_waiting_for_paint (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), VS_TYPE_WINDOW);
 
   G_OBJECT_CLASS (vs_window_parent_class)->dispose (object);
@@ -611,20 +300,6 @@ vs_window_class_init (VsWindowClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
-  const struct {
-    const char                  *name;
-    GtkWidgetActionActivateFunc  activate;
-    guint                        key;
-    GdkModifierType              mods;
-  } actions[] = {
-    { "win.rescan", rescan_action, GDK_KEY_F5, 0 },
-    { "win.cancel-scan", cancel_scan_action, 0, 0 },
-    { "win.add-folder", add_folder_action, GDK_KEY_o, GDK_CONTROL_MASK },
-    { "win.focus-search", focus_search_action, GDK_KEY_f, GDK_CONTROL_MASK },
-    { "win.preferences", preferences_action, GDK_KEY_comma, GDK_CONTROL_MASK },
-    { "win.toggle-sidebar", toggle_sidebar_action, GDK_KEY_F9, 0 },
-  };
-
   object_class->constructed = vs_window_constructed;
   object_class->dispose = vs_window_dispose;
   object_class->finalize = vs_window_finalize;
@@ -658,15 +333,7 @@ vs_window_class_init (VsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VsWindow, progress_label);
   gtk_widget_class_bind_template_child (widget_class, VsWindow, toast_overlay);
 
-  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
-    {
-      gtk_widget_class_install_action (widget_class, actions[i].name, NULL, actions[i].activate);
-      if (actions[i].key != 0)
-        gtk_widget_class_add_binding_action (widget_class, actions[i].key, actions[i].mods,
-                                             actions[i].name, NULL);
-    }
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
-                                       "win.rescan", NULL);
+  _vs_window_class_add_actions (widget_class);
 }
 
 static void
@@ -677,6 +344,10 @@ vs_window_init (VsWindow *self)
   self->settings = g_settings_new (APP_ID);
   self->pending_folders = g_ptr_array_new_with_free_func (g_free);
   g_signal_connect_object (self->view, "toast", G_CALLBACK (on_view_toast), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->view, "notify::starting", G_CALLBACK (_vs_window_notify_scanning), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->view, "notify::starting", G_CALLBACK (_vs_window_update_page), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->search_entry, "search-changed", G_CALLBACK (apply_query), self,
                            G_CONNECT_SWAPPED);
@@ -709,7 +380,7 @@ gint64
 vs_window_get_video_count (VsWindow *self)
 {
   g_return_val_if_fail (VS_IS_WINDOW (self), -1);
-  return model_of (self) ? g_list_model_get_n_items (G_LIST_MODEL (model_of (self))) : 0;
+  return _vs_window_model_of (self) ? g_list_model_get_n_items (G_LIST_MODEL (_vs_window_model_of (self))) : 0;
 }
 
 gboolean
@@ -717,8 +388,8 @@ vs_window_get_scanning (VsWindow *self)
 {
   g_return_val_if_fail (VS_IS_WINDOW (self), FALSE);
   /* the start-up scan waiting for the first paint counts, and folders being added */
-  return vs_library_get_scanning (self->library) || self->paint_id != 0 ||
-         self->startup_scan_id != 0 || self->adding > 0 || self->pending_folders->len > 0;
+  return vs_library_get_scanning (self->library) || vs_library_view_get_starting (self->view) ||
+         self->adding > 0 || self->pending_folders->len > 0;
 }
 
 void
@@ -728,17 +399,17 @@ vs_window_add_folder (VsWindow   *self,
   g_return_if_fail (VS_IS_WINDOW (self));
   g_return_if_fail (path != NULL);
 
-  if (model_of (self) == NULL)
+  if (_vs_window_model_of (self) == NULL)
     g_ptr_array_add (self->pending_folders, g_strdup (path));
   else
-    add_folder_now (self, path);
+    _vs_window_add_folder_now (self, path);
 }
 
 VsLibraryModel *
 vs_window_get_model (VsWindow *self)
 {
   g_return_val_if_fail (VS_IS_WINDOW (self), NULL);
-  return model_of (self);
+  return _vs_window_model_of (self);
 }
 
 VsLibrary *

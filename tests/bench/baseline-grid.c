@@ -2,11 +2,12 @@
  *
  * A bare GTK 4 window: a GtkScrolledWindow holding a GtkGridView of 10 GtkStringList items
  * shown as labels, no libadwaita, no style sheet of ours. It is measured by the very code
- * the app uses (src/ui/vs-bench.c, included below, active with VIDSHELF_BENCH=1): the same
- * "vidshelf-bench ..." lines, the same scroll, the same RSS figures.
+ * that measures the app in tests/bench/vidshelf-bench (vs-bench.c, included below, active
+ * with VIDSHELF_BENCH=1): the same "vidshelf-bench ..." lines, the same scroll, the same RSS
+ * figures.
  *
  * Built by the script:
- *   cc -O2 -DVS_BENCH_STANDALONE -I src/ui tests/bench/baseline-grid.c \
+ *   cc -O2 -DVS_BENCH_STANDALONE -I tests/bench tests/bench/baseline-grid.c \
  *      $(pkg-config --cflags --libs gtk4) -o baseline-grid
  *
  * Usage: baseline-grid [WIDTH HEIGHT]   (the window's default size; default 1100 x 720)

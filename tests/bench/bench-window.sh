@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # tests/bench/bench-window.sh - the library window with 100,000 videos next to a bare GtkGridView.
 #
-# Run by hand from a clone, never in CI. Builds a release vidshelf in <repo>/_build-bench (or uses
-# --build DIR), builds the baseline (tests/bench/baseline-grid.c: a bare GTK 4 window with a 10-item
-# GtkGridView, measured by the app's own src/ui/vs-bench.c), makes a synthetic library under
+# Run by hand from a clone, never in CI. Builds a release tree in <repo>/_build-bench (or uses
+# --build DIR) with tests/bench/vidshelf-bench: the app (the real VsApplication and its library
+# window) with the measuring code, tests/bench/vs-bench.c, attached; the installed vidshelf holds
+# none of it. Builds the baseline (tests/bench/baseline-grid.c: a bare GTK 4 window with a 10-item
+# GtkGridView, measured by the same vs-bench.c), makes a synthetic library under
 # $BENCH_DATA/window (once; kept for later runs): N_VIDEOS tiny files indexed by our own scanner
 # (`vidshelf-cli scan --no-probe`), media facts written into the index directly, and a valid
 # freedesktop thumbnail for every file in a private XDG_CACHE_HOME. Then, on one private Xvfb server and
@@ -25,7 +27,8 @@ usage() {
   cat <<'EOF'
 usage: tests/bench/bench-window.sh [--build DIR] [--readme-screenshot]
 
-  --build DIR            an existing build tree to measure (default: a release build in <repo>/_build-bench)
+  --build DIR            an existing build tree to measure, with tests/bench/vidshelf-bench in it
+                         (default: a release build in <repo>/_build-bench)
   --readme-screenshot    also write the small-library screenshot to <repo>/data/screenshots/window.png
 
 Env: BENCH_DATA (/tmp/vidshelf-bench)  REPS (3: runs of the baseline and of the app per renderer)
@@ -110,19 +113,22 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # ---------------------------------------------------------------------------------------------------
-# vidshelf and the baseline
+# vidshelf-bench and the baseline
 
 if [ -z "$BUILD" ]; then
   B=$REPO/_build-bench
-  build_release "$B" "vidshelf"
+  build_release "$B" "vidshelf and vidshelf-bench"
 else
   B=$(cd "$BUILD" && pwd)
 fi
-APP=$B/src/ui/vidshelf
+# the app as src/ui/main.c starts it, with tests/bench/vs-bench.c attached to its library window
+APP=$B/tests/bench/vidshelf-bench
 CLI=$B/src/cli/vidshelf-cli
 WORKER=$B/src/worker/vidshelf-media-worker
 SCHEMAS=$B/data
-for f in "$APP" "$CLI" "$WORKER"; do [ -x "$f" ] || die "no executable $f"; done
+for f in "$APP" "$CLI" "$WORKER"; do
+  [ -x "$f" ] || die "no executable $f$([ "$f" != "$APP" ] || echo " (meson compile -C $B builds it)")"
+done
 [ -f "$SCHEMAS/gschemas.compiled" ] || die "no compiled settings schema in $SCHEMAS"
 app_id=$(sed -n 's/^#define APP_ID "\(.*\)"$/\1/p' "$B/config.h" 2>/dev/null || true)
 [ -n "$app_id" ] || app_id=io.github.vidshelf.Vidshelf
@@ -134,7 +140,7 @@ if ! [[ $WIN_W =~ ^[0-9]+$ ]] || ! [[ $WIN_H =~ ^[0-9]+$ ]]; then WIN_W=1100 WIN
 echo "== building the baseline (tests/bench/baseline-grid.c)"
 BASELINE=$WORK/baseline-grid
 # shellcheck disable=SC2046  # pkg-config output is meant to be split
-cc -O2 -DVS_BENCH_STANDALONE -I "$REPO/src/ui" "$HERE/baseline-grid.c" $(pkg-config --cflags --libs gtk4) \
+cc -O2 -DVS_BENCH_STANDALONE -I "$HERE" "$HERE/baseline-grid.c" $(pkg-config --cflags --libs gtk4) \
   -o "$BASELINE" 2>"$WORK/baseline.log" || { cat "$WORK/baseline.log" >&2; die "building the baseline failed"; }
 
 # ---------------------------------------------------------------------------------------------------

@@ -1,6 +1,9 @@
 /* vs-bench.c: measurements for tests/bench/bench-window.sh, active only when
  * VIDSHELF_BENCH=1 is in the environment
  *
+ * Not part of the app: tests/bench/vidshelf-bench.c runs the real VsApplication and
+ * attaches this to the library window it opens; tests/bench/baseline-grid.c includes it.
+ *
  * Everything goes to stderr as lines "vidshelf-bench key=value ...", in this order:
  *
  *   grid-ms         the first frame painted with the grid on screen and items in it (the

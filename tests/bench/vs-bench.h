@@ -1,5 +1,6 @@
 /* vs-bench.h: measurements for tests/bench/bench-window.sh, active only when
- * VIDSHELF_BENCH=1 is in the environment */
+ * VIDSHELF_BENCH=1 is in the environment. Not part of the app: built into
+ * tests/bench/vidshelf-bench (the app with this attached) and tests/bench/baseline-grid. */
 #pragma once
 
 #include <gtk/gtk.h>

@@ -1,0 +1,203 @@
+/* vs-window-actions.c: the library window's actions (rescan, add a folder, search,
+ * preferences, the sidebar) */
+#define G_LOG_DOMAIN "vs-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "vs-preferences-window.h"
+#include "vs-window-private.h"
+
+/* What a scan the user asked for found wrong; TRUE when it went through. */
+static gboolean
+report_scan (VsWindow     *self,
+             GAsyncResult *result)
+{
+  g_autoptr(GError) error = NULL;
+  VsScanSummary summary = { 0 };
+
+  if (!vs_library_scan_finish (self->library, result, &summary, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        _vs_window_show_toast (self, error->message);
+      return FALSE;
+    }
+  if (summary.skipped > 0)
+    {
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "%u item could not be read",
+                                                            "%u items could not be read",
+                                                            summary.skipped),
+                                               summary.skipped);
+
+      _vs_window_show_toast (self, text);
+    }
+  return TRUE;
+}
+
+static void
+on_rescanned (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(VsWindow) self = user_data;
+
+  report_scan (self, result);
+}
+
+typedef struct
+{
+  VsWindow *self;
+  char     *folder;
+} AddCall;
+
+static void
+on_folder_added (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  AddCall *call = user_data;
+  g_autoptr(VsWindow) self = call->self;
+  g_autofree char *folder = call->folder;
+
+  g_free (call);
+  if (report_scan (self, result))
+    {
+      vs_sidebar_reload_selecting (self->sidebar, folder);
+      _vs_window_show_toast (self, _("Folder added to the library"));
+    }
+  self->adding--;
+  _vs_window_notify_scanning (self);
+  _vs_window_update_page (self);
+}
+
+void
+_vs_window_add_folder_now (VsWindow   *self,
+                const char *path)
+{
+  AddCall *call = g_new0 (AddCall, 1);
+
+  call->self = g_object_ref (self);
+  call->folder = g_strdup (path);
+  self->adding++;
+  _vs_window_notify_scanning (self);
+  vs_library_add_root_async (self->library, path, self->cancellable, on_folder_added, call);
+}
+
+static void
+rescan_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  VsWindow *self = VS_WINDOW (widget);
+
+  vs_library_rescan_async (self->library, NULL, self->cancellable, on_rescanned,
+                           g_object_ref (self));
+}
+
+static void
+cancel_scan_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  vs_library_cancel_scan (VS_WINDOW (widget)->library);
+}
+
+static void
+on_folder_chosen (GtkNativeDialog *dialog,
+                  int              response,
+                  VsWindow        *self)
+{
+  g_autoptr(GFile) folder = NULL;
+  g_autofree char *path = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  g_object_unref (dialog);
+  if (folder != NULL && (path = g_file_get_path (folder)) != NULL)
+    vs_window_add_folder (self, path);
+}
+
+static void
+add_folder_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  VsWindow *self = VS_WINDOW (widget);
+  const char *videos = g_get_user_special_dir (G_USER_DIRECTORY_VIDEOS);
+  GtkFileChooserNative *chooser;
+
+  /* A portal dialog under Flatpak; GtkFileDialog arrives only in GTK 4.10. */
+  chooser = gtk_file_chooser_native_new (_("Add Folder to Library"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Add"), NULL);
+  if (videos != NULL)
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (videos);
+
+      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), file, NULL);
+    }
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_folder_chosen), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+preferences_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  VsWindow *self = VS_WINDOW (widget);
+
+  if (vs_library_get_state (self->library) != VS_LIBRARY_STATE_READY)
+    return;
+  gtk_window_present (GTK_WINDOW (vs_preferences_window_new (GTK_WINDOW (self), self->library)));
+}
+
+static void
+toggle_sidebar_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  VsWindow *self = VS_WINDOW (widget);
+
+  adw_flap_set_reveal_flap (self->flap, !adw_flap_get_reveal_flap (self->flap));
+}
+
+static void
+focus_search_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  VsWindow *self = VS_WINDOW (widget);
+
+  gtk_toggle_button_set_active (self->search_button, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+void
+_vs_window_class_add_actions (GtkWidgetClass *widget_class)
+{
+  const struct {
+    const char                  *name;
+    GtkWidgetActionActivateFunc  activate;
+    guint                        key;
+    GdkModifierType              mods;
+  } actions[] = {
+    { "win.rescan", rescan_action, GDK_KEY_F5, 0 },
+    { "win.cancel-scan", cancel_scan_action, 0, 0 },
+    { "win.add-folder", add_folder_action, GDK_KEY_o, GDK_CONTROL_MASK },
+    { "win.focus-search", focus_search_action, GDK_KEY_f, GDK_CONTROL_MASK },
+    { "win.preferences", preferences_action, GDK_KEY_comma, GDK_CONTROL_MASK },
+    { "win.toggle-sidebar", toggle_sidebar_action, GDK_KEY_F9, 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    {
+      gtk_widget_class_install_action (widget_class, actions[i].name, NULL, actions[i].activate);
+      if (actions[i].key != 0)
+        gtk_widget_class_add_binding_action (widget_class, actions[i].key, actions[i].mods,
+                                             actions[i].name, NULL);
+    }
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
+                                       "win.rescan", NULL);
+}

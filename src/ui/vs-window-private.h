@@ -1,0 +1,47 @@
+/* vs-window-private.h: what the window's files share */
+#pragma once
+
+#include "vs-library-view.h"
+#include "vs-sidebar.h"
+#include "vs-window.h"
+
+G_BEGIN_DECLS
+
+struct _VsWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* template children */
+  AdwWindowTitle       *window_title;
+  AdwFlap              *flap;
+  VsSidebar            *sidebar;
+  GtkStack             *stack;
+  AdwStatusPage        *error_page;
+  VsLibraryView        *view;
+  GtkSearchBar         *search_bar;
+  GtkSearchEntry       *search_entry;
+  GtkToggleButton      *search_button;
+  GtkWidget            *progress_box;
+  GtkSpinner           *spinner;
+  GtkLabel             *progress_label;
+  AdwToastOverlay      *toast_overlay;
+
+  /* owned */
+  VsLibrary            *library;
+  GSettings            *settings;
+  GCancellable         *cancellable;     /* the window's lifetime */
+  GPtrArray            *pending_folders; /* asked for (vidshelf FOLDER) until the library opens */
+  guint                 adding;          /* folders being added */
+};
+
+VsLibraryModel *_vs_window_model_of           (VsWindow      *self);
+void            _vs_window_show_toast         (VsWindow      *self,
+                                               const char    *text);
+void            _vs_window_notify_scanning    (VsWindow      *self);
+void            _vs_window_update_page        (VsWindow      *self);
+/* vs-window-actions.c */
+void            _vs_window_add_folder_now     (VsWindow      *self,
+                                               const char    *path);
+void            _vs_window_class_add_actions  (GtkWidgetClass *widget_class);
+
+G_END_DECLS

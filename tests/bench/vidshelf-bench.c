@@ -1,0 +1,140 @@
+/* vidshelf-bench.c: the app, measured: the program tests/bench/bench-window.sh runs
+ *
+ * The real VsApplication, started as src/ui/main.c starts it (the same allocator settings
+ * and command line: --db PATH and the rest), with tests/bench/vs-bench.c attached to the
+ * first library window it opens, once that window's grid has its model. Nothing here is
+ * in the installed vidshelf. VIDSHELF_BENCH=1 turns the measuring on (see vs-bench.c for
+ * the other knobs); without it this is just the app.
+ *
+ * How the window is found: GtkApplication::window-added gives every window; for a VsWindow
+ * we wait for its library's notify::state (connected after the window's own handler,
+ * which sets up the grid's model) until vs_window_get_model() is non-NULL, then take the
+ * GtkScrolledWindow of the VsLibraryView in the window's widget tree, the model and the
+ * application's texture cache. That is the moment the window itself used to attach the
+ * bench.
+ *
+ * Built by tests/bench/meson.build (never installed): _build-*/tests/bench/vidshelf-bench.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <malloc.h>
+#include <stdio.h>
+
+#include "vs-application.h"
+#include "vs-bench.h"
+#include "vs-library-view.h"
+#include "vs-window.h"
+
+/* The same as src/ui/main.c: with GLib before 2.76, slices from malloc (the choice must be
+ * made in a pre-init function, before GLib's own constructor allocates its first slice). */
+#if !GLIB_CHECK_VERSION (2, 76, 0)
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+static void
+use_malloc_for_slices (int    argc,
+                       char **argv,
+                       char **envp)
+{
+  g_slice_set_config (G_SLICE_CONFIG_ALWAYS_MALLOC, TRUE);
+}
+G_GNUC_END_IGNORE_DEPRECATIONS
+
+__attribute__ ((section (".preinit_array"), used))
+static void (*const preinit_slices) (int, char **, char **) = use_malloc_for_slices;
+#endif
+
+static gboolean attached = FALSE;   /* one window is measured: the first library window */
+
+static VsLibraryView *
+find_library_view (GtkWidget *widget)
+{
+  if (VS_IS_LIBRARY_VIEW (widget))
+    return VS_LIBRARY_VIEW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      VsLibraryView *view = find_library_view (child);
+
+      if (view != NULL)
+        return view;
+    }
+  return NULL;
+}
+
+/* Attaches the bench once @window's grid has its model; TRUE when done (or never to be). */
+static gboolean
+try_attach (VsWindow *window)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (window));
+  VsLibraryModel *model = vs_window_get_model (window);
+  VsLibraryView *view;
+  VsTextureCache *textures;
+
+  if (attached)
+    return TRUE;
+  if (model == NULL)
+    return FALSE;
+  if ((view = find_library_view (GTK_WIDGET (window))) == NULL)
+    {
+      g_warning ("The library window holds no VsLibraryView: nothing to measure");
+      return TRUE;
+    }
+  textures = VS_IS_APPLICATION (app) ? vs_application_get_texture_cache (VS_APPLICATION (app))
+                                     : NULL;
+  attached = TRUE;
+  vs_bench_attach (GTK_WINDOW (window), vs_library_view_get_scroller (view),
+                   G_LIST_MODEL (model), textures ? G_OBJECT (textures) : NULL);
+  return TRUE;
+}
+
+static void
+on_library_state (VsLibrary  *library,
+                  GParamSpec *pspec,
+                  VsWindow   *window)
+{
+  if (try_attach (window))
+    g_signal_handlers_disconnect_by_func (library, on_library_state, window);
+}
+
+static void
+on_window_added (GtkApplication *app,
+                 GtkWindow      *window,
+                 gpointer        user_data)
+{
+  VsLibrary *library;
+
+  if (attached || !VS_IS_WINDOW (window))
+    return;
+  if (try_attach (VS_WINDOW (window)))
+    return;   /* the library was open already */
+  library = vs_window_get_library (VS_WINDOW (window));
+  g_return_if_fail (VS_IS_LIBRARY (library));
+  /* after the window's own handler, which gives the grid its model; gone with the window */
+  g_signal_connect_object (library, "notify::state", G_CALLBACK (on_library_state), window,
+                           G_CONNECT_AFTER);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(VsApplication) app = NULL;
+
+  /* as src/ui/main.c */
+  mallopt (M_ARENA_MAX, 2);
+  mallopt (M_MMAP_THRESHOLD, 64 * 1024);
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("VIDSHELF_LOCALEDIR") ? g_getenv ("VIDSHELF_LOCALEDIR")
+                                                                    : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (g_strcmp0 (g_getenv ("VIDSHELF_BENCH"), "1") != 0)
+    fprintf (stderr, "vidshelf-bench: VIDSHELF_BENCH=1 is not set: nothing will be measured\n");
+
+  app = vs_application_new ();
+  g_signal_connect (app, "window-added", G_CALLBACK (on_window_added), NULL);
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}
