@@ -10,7 +10,6 @@
 #include "vs-toast.h"
 #include "vs-window-private.h"
 
-
 G_DEFINE_FINAL_TYPE (VsWindow, vs_window, ADW_TYPE_APPLICATION_WINDOW)
 
 enum {
@@ -30,7 +29,7 @@ _vs_window_model_of (VsWindow *self)
 
 void
 _vs_window_show_toast (VsWindow   *self,
-            const char *text)
+                       const char *text)
 {
   adw_toast_overlay_add_toast (self->toast_overlay, vs_toast_new_plain (text));
 }
@@ -147,10 +146,10 @@ on_library_ready (VsWindow *self)
     }
   vs_library_view_set_width_hint (self->view, width);
   vs_library_view_set_library (self->view, self->library, textures);
-  g_signal_connect_object (_vs_window_model_of (self), "notify::n-items", G_CALLBACK (_vs_window_update_page), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (_vs_window_model_of (self), "notify::busy", G_CALLBACK (_vs_window_update_page), self,
-                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (_vs_window_model_of (self), "notify::n-items",
+                           G_CALLBACK (_vs_window_update_page), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (_vs_window_model_of (self), "notify::busy",
+                           G_CALLBACK (_vs_window_update_page), self, G_CONNECT_SWAPPED);
   vs_sidebar_set_library (self->sidebar, self->library);
   apply_query (self);
   _vs_window_update_page (self);
@@ -220,10 +219,10 @@ vs_window_constructed (GObject *object)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->library, "notify::progress-done", G_CALLBACK (update_progress),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->library, "notify::scanning", G_CALLBACK (_vs_window_notify_scanning), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->library, "notify::scanning", G_CALLBACK (_vs_window_update_page), self,
-                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->library, "notify::scanning",
+                           G_CALLBACK (_vs_window_notify_scanning), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->library, "notify::scanning",
+                           G_CALLBACK (_vs_window_update_page), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->library, "notify::state", G_CALLBACK (on_library_ready), self,
                            G_CONNECT_SWAPPED);
   update_progress (self);
@@ -345,10 +344,10 @@ vs_window_init (VsWindow *self)
   self->pending_folders = g_ptr_array_new_with_free_func (g_free);
   g_signal_connect_object (self->view, "toast", G_CALLBACK (on_view_toast), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->view, "notify::starting", G_CALLBACK (_vs_window_notify_scanning), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->view, "notify::starting", G_CALLBACK (_vs_window_update_page), self,
-                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->view, "notify::starting",
+                           G_CALLBACK (_vs_window_notify_scanning), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->view, "notify::starting",
+                           G_CALLBACK (_vs_window_update_page), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->search_entry, "search-changed", G_CALLBACK (apply_query), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sidebar, "notify::folder", G_CALLBACK (apply_query), self,
@@ -379,8 +378,11 @@ vs_window_new (GtkApplication *application,
 gint64
 vs_window_get_video_count (VsWindow *self)
 {
+  VsLibraryModel *model;
+
   g_return_val_if_fail (VS_IS_WINDOW (self), -1);
-  return _vs_window_model_of (self) ? g_list_model_get_n_items (G_LIST_MODEL (_vs_window_model_of (self))) : 0;
+  model = _vs_window_model_of (self);
+  return model != NULL ? g_list_model_get_n_items (G_LIST_MODEL (model)) : 0;
 }
 
 gboolean
