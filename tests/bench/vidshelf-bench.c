@@ -13,7 +13,7 @@
  * application's texture cache. That is the moment the window itself used to attach the
  * bench.
  *
- * Built by tests/bench/meson.build (never installed): _build-*/tests/bench/vidshelf-bench.
+ * Built by tests/bench/meson.build (never installed) as BUILDDIR/tests/bench/vidshelf-bench.
  */
 #include "config.h"
 
