@@ -177,6 +177,7 @@ vs_cli_probe (int    argc,
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("PATH… — print media facts");
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(VsCliLibrary) library = NULL;
   g_autoptr(VsMediaService) service = NULL;
   g_autoptr(Batch) batch = NULL;
   int status;
@@ -189,7 +190,9 @@ vs_cli_probe (int    argc,
   if (jobs < 0)
     return vs_cli_usage (context, "--jobs must be positive");
 
-  service = vs_media_service_new ((guint) jobs, 0);
+  /* loose files: a library with no index lends its media service */
+  library = vs_cli_open_library (NULL, VS_LIBRARY_FLAGS_NO_INDEX, (guint) jobs, NULL);
+  service = g_object_ref (vs_library_get_media (library));
   batch = batch_new (paths);
   for (guint i = 0; i < batch->items->len; i++)
     {
@@ -251,6 +254,7 @@ vs_cli_thumbnail (int    argc,
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("PATH… — make thumbnails");
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(VsCliLibrary) library = NULL;
   g_autoptr(VsMediaService) service = NULL;
   g_autoptr(Batch) batch = NULL;
   VsThumbnailSize size = VS_THUMBNAIL_SIZE_LARGE;
@@ -276,7 +280,9 @@ vs_cli_thumbnail (int    argc,
       if ((status = check_output (output_path, paths, force)) != VS_CLI_OK)
         return status;
     }
-  service = vs_media_service_new ((guint) jobs, 0);
+  /* loose files: a library with no index lends its media service */
+  library = vs_cli_open_library (NULL, VS_LIBRARY_FLAGS_NO_INDEX, (guint) jobs, NULL);
+  service = g_object_ref (vs_library_get_media (library));
   batch = batch_new (paths);
   for (guint i = 0; i < batch->items->len; i++)
     {

@@ -151,6 +151,8 @@ _vs_library_count_roots (VsLibrary *self)
   g_autoptr(GTask) task = NULL;
   CountData *cd;
 
+  if (self->reader == NULL)
+    return;
   cd = g_new0 (CountData, 1);
   cd->paths = vs_library_dup_root_paths (self);
   cd->counts = g_new0 (gint64, g_strv_length (cd->paths) + 1);

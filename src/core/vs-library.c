@@ -155,6 +155,7 @@ typedef struct
   char       *database_path;
   char       *default_folder;
   gboolean    read_only;
+  gboolean    no_index;
   VsDatabase *writer;
   VsDatabase *reader;
   GStrv       roots;
@@ -181,6 +182,12 @@ open_data_run (OpenData  *od,
 {
   g_autoptr(GStrvBuilder) present = g_strv_builder_new ();
 
+  if (od->no_index)
+    {
+      od->roots = g_new0 (char *, 1);
+      od->present = g_new0 (char *, 1);
+      return TRUE;
+    }
   if (!od->read_only &&
       (od->writer = vs_database_open (od->database_path, VS_DATABASE_MODE_WRITER, error)) == NULL)
     return FALSE;
@@ -224,6 +231,7 @@ open_data_new (VsLibrary *self)
   od->database_path = g_strdup (self->database_path);
   od->default_folder = g_strdup (self->default_folder);
   od->read_only = (self->flags & VS_LIBRARY_FLAGS_READ_ONLY) != 0;
+  od->no_index = (self->flags & VS_LIBRARY_FLAGS_NO_INDEX) != 0;
   return od;
 }
 

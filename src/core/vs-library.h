@@ -42,6 +42,8 @@ typedef enum
   VS_LIBRARY_FLAGS_READ_ONLY = 1 << 0,
   /* Nothing starts by itself after a scan (no watching, no probing): the CLI asks. */
   VS_LIBRARY_FLAGS_HEADLESS  = 1 << 1,
+  /* No database at all, only the media service: probes and thumbnails of loose files. */
+  VS_LIBRARY_FLAGS_NO_INDEX  = 1 << 2,
 } VsLibraryFlags;
 
 #define VS_TYPE_LIBRARY (vs_library_get_type ())
