@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Builds the Flatpak from this checkout and installs it for the current user:
 #   build-aux/flatpak-build.sh [--bundle FILE.flatpak]
 # Needs flatpak and flatpak-builder; installs the GNOME runtime and SDK the manifest names

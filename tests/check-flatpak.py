@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Checks the Flatpak manifest without building it (that needs the GNOME runtime): it
 parses, names the app, a runtime and a command, gives every finish-arg a reason, and
 every local path it names exists.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Fails when a .ui file or the stylesheet under src/ui is missing from the gresource.
 
 usage: check-gresource.py SOURCE_ROOT

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Installs the build into a temporary DESTDIR and checks every expected file is there.
 
 usage: check-install.py BUILD_DIR PREFIX RELATIVE_PATH...

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Fails when a source file with translatable strings is missing from po/POTFILES, or
 POTFILES names a file that is gone.
 

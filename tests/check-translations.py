@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Fails when a translation in po/LINGUAS lacks a message of the sources, or holds a
 fuzzy one, or one whose format directives differ from its msgid.
 

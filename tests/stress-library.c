@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* stress-library.c: every part of the core at once, over a tree that keeps changing
  *
  * Actors run side by side for $VIDSHELF_STRESS_SECONDS (60 by default): a mutator

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The application on a private session bus: `vidshelf FOLDER` adds the folder,
  * `vidshelf FILE` plays it, a second `vidshelf FILE` reaches the running instance, the
  * player walks the grid's view with next and previous, and `vidshelf --new-window` opens

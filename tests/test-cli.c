@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vidshelf-cli end to end, as a user runs it. */
 #define _GNU_SOURCE /* unshare() */
 #include "config.h"

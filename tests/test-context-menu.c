@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The grid's context menu and its keys, driven by real X input events (XTEST, through
  * xdotool): a right-click on a cell, a click on the menu's item, the Menu key and a
  * mnemonic in the popover, Delete on the focused cell, the toast's Undo button. Every

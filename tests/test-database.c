@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The library index: schema, migrations, refusals, DAO and list queries. */
 #include "config.h"
 

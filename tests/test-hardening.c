@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-hardening.c: crash safety, faults and nasty inputs, end to end through vidshelf-cli
  *
  * What a user would do to the library (kill -9, a full disk, a read-only or damaged index,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The bounded, prioritised, de-duplicating pool. */
 #include "config.h"
 

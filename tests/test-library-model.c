@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The lazy library model: contents, ::items-changed ranges, and its bounded cache. */
 #include "config.h"
 

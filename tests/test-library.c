@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-library.c: VsLibrary on a temporary library — its states, scans, roots, verbs and
  * the one coalesced ::changed views follow
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Media work through the pool of helper processes: results, reuse, time limit, crashes,
  * cancellation, and library updates. */
 #include "config.h"

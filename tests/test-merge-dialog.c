@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The “Merge into MP4…” dialog in a real display: it merges, it refuses in words and
  * stays open, it moves the folder to the trash when asked.
  *

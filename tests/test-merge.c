@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-merge.c: VsHlsMerge and `vidshelf-cli merge` on HLS folders made at test time
  *
  * The media are encoded once per run into one shared folder; every test copies what it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The player in a real window: it plays (files and HLS playlists), its keys work, and it
  * remembers where a video was left and offers to resume there. */
 #include "config.h"

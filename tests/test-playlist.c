@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-playlist.c: the streaming HLS playlist parser
  *
  * Every fixture playlist is written at test time into a fresh temporary folder. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-prober.c: media facts from VsProber on clips generated at test time
  *
  * The clips are made once per run, on first use, in one temporary folder shared by the

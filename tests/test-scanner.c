@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The scanner on generated trees. */
 #define _GNU_SOURCE /* unshare() */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The sidebar's folder tree and the preferences' library folders, in a real display. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-thumbnailer.c: the freedesktop thumbnail cache and frame extraction
  *
  * Media fixtures are made once per run, with GStreamer, in a temporary folder shared by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-trash.c: the data-safety suite of the guarded trash (VsTrash, `vidshelf-cli trash`)
  *
  * Every case builds a hostile layout in a temporary folder, takes a snapshot of every

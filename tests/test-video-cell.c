@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Grid cells and the texture cache in a real display, with real thumbnails. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The library watcher on a temporary library: index and model after the debounce. */
 #include "config.h"
 

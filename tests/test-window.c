@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The window in a real display: it counts the library and shows an empty state. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-test-library.c: a VsLibrary on a temporary folder and database, for any suite */
 #include "config.h"
 

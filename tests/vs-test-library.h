@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-test-library.h: a VsLibrary on a temporary folder and database, for any suite
  *
  * The fixture owns a temporary directory holding the database (library.db) and a videos

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-test-media.h: media fixtures made at test time with GStreamer */
 #pragma once
 

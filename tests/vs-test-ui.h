@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-test-ui.h: helpers for the tests with a display */
 #pragma once
 

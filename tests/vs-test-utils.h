@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-test-utils.h: fixtures shared by the test suites */
 #pragma once
 

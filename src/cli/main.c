@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vidshelf-cli: the library without the window */
 #define G_LOG_DOMAIN "vs-cli"
 

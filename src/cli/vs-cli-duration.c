@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vidshelf-cli duration: the length of an HLS playlist */
 #define G_LOG_DOMAIN "vs-cli"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vidshelf-cli list: the indexed videos, as JSON Lines or a table */
 #define G_LOG_DOMAIN "vs-cli"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vidshelf-cli probe, thumbnail and update: media work through the helper pool */
 #define G_LOG_DOMAIN "vs-cli"
 

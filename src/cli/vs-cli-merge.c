@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vidshelf-cli merge: an HLS folder into one MP4, losslessly */
 #define G_LOG_DOMAIN "vs-cli"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vidshelf-cli scan: index folders */
 #define G_LOG_DOMAIN "vs-cli"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vidshelf-cli trash: videos and HLS items to the trash, through the guarded module */
 #define G_LOG_DOMAIN "vs-cli"
 

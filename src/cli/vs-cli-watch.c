@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vidshelf-cli watch: keep the index current in the foreground, one JSON line a change */
 #define G_LOG_DOMAIN "vs-cli"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-cli.h: helpers shared by vidshelf-cli's commands */
 #pragma once
 

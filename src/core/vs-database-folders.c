@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-database-folders.c: the folder rows, moves and folder listings */
 #define G_LOG_DOMAIN "vs-database"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-database-playback.c: where each video was left */
 #define G_LOG_DOMAIN "vs-database"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-database-roots.c: the library roots, their scans and their availability */
 #define G_LOG_DOMAIN "vs-database"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-database-schema.c: the schema migrations, the sort indices and bulk loads */
 #define G_LOG_DOMAIN "vs-database"
 

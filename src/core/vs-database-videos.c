@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-database-videos.c: the video rows and the list queries */
 #define G_LOG_DOMAIN "vs-database"
 

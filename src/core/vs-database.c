@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-database.c: connection, transactions and the shared statement helpers */
 #define G_LOG_DOMAIN "vs-database"
 

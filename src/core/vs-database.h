@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-database.h: the library index (SQLite) and its DAO */
 #pragma once
 

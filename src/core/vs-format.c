@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-format.c: display formatting shared by the CLI and the window */
 #define G_LOG_DOMAIN "vs-format"
 

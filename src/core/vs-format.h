@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-format.h: display formatting shared by the CLI and the window */
 #pragma once
 

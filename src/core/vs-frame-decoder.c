@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-frame-decoder.c: a video's representative frame, decoded by a small GStreamer pipeline */
 #define G_LOG_DOMAIN "vs-thumbnailer"
 #define _GNU_SOURCE

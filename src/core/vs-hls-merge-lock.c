@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-hls-merge-lock.c: the merge's temporary file as a lock, and the sweep of stale ones */
 #define G_LOG_DOMAIN "vs-merge"
 

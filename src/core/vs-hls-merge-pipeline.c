@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-hls-merge-pipeline.c: the GStreamer pipeline that remuxes the segments into the MP4 */
 #define G_LOG_DOMAIN "vs-merge"
 

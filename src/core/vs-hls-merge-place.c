@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-hls-merge-place.c: reading the merged file back and putting it in place */
 #define G_LOG_DOMAIN "vs-merge"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-hls-merge-private.h: shared between the parts of VsHlsMerge */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-hls-merge-validate.c: what the HLS folder holds and where the output may go */
 #define G_LOG_DOMAIN "vs-merge"
 

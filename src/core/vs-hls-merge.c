@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-hls-merge.c: lossless, verified remux of an HLS folder into one MP4
  *
  * The playlist is read twice, streaming both times so memory does not grow with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-hls-merge.h: lossless, verified remux of an HLS folder into one MP4 */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-job-pool.c: a fixed set of worker threads fed from two priority queues */
 #define G_LOG_DOMAIN "vs-job-pool"
 

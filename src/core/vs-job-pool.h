@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-job-pool.h: a bounded, prioritised, de-duplicating pool of worker threads */
 #pragma once
 

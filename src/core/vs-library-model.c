@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-library-model.c: id snapshot + bounded item cache, pages read on a worker thread */
 #define G_LOG_DOMAIN "vs-library-model"
 

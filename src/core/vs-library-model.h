@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-library-model.h: a lazy GListModel of VsVideo over the library index
  *
  * It never holds an object per row: a snapshot of the ordered row ids (8 bytes a row) and

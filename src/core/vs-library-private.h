@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-library-private.h: shared between the parts of VsLibrary */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-library-root.c: one folder of the library and how it is followed */
 #define G_LOG_DOMAIN "vs-library"
 

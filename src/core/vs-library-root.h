@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-library-root.h: one folder of the library and how it is followed */
 #pragma once
 

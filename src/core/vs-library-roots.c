@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-library-roots.c: the library's roots — the list views show, their counts and states */
 #define G_LOG_DOMAIN "vs-library"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-library-scans.c: the library's queue of scans (roots, folders, removals), one at a time */
 #define G_LOG_DOMAIN "vs-library"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-library-verbs.c: what the library does to videos: trash, restore, merge, media, positions */
 #define G_LOG_DOMAIN "vs-library"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-library-watcher-private.h: shared between VsLibraryWatcher and its rescan worker */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-library-watcher-rescan.c: the watcher's batches of rescans, run on a worker thread */
 #define G_LOG_DOMAIN "vs-library-watcher"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-library-watcher.c: folder monitors, debounced shallow rescans, polling fallback */
 #define G_LOG_DOMAIN "vs-library-watcher"
 

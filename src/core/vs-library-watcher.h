@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-library-watcher.h: keeps the index current while the library changes on disk
  *
  * One GFileMonitor per indexed folder (inotify is not recursive). Events only mark their

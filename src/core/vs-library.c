@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-library.c: one library — its index, scans, watcher and media work — shared by views */
 #define G_LOG_DOMAIN "vs-library"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-library.h: one library — its index, scans, watcher and media work — shared by views
  *
  * The window, the player, the preferences and the CLI borrow one VsLibrary: it owns the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-line-reader.c: bounded streaming line reader for the playlist parser
  *
  * One reused buffer, lines NUL-terminated in place, none longer than

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-media-service.c: media jobs on a VsJobPool whose workers each drive a helper */
 #define G_LOG_DOMAIN "vs-media-service"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-media-service.h: probes and thumbnails through the bounded pool of media helpers */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-media-worker.c: requests to a vidshelf-media-worker process over JSON lines */
 #define G_LOG_DOMAIN "vs-media-worker"
 

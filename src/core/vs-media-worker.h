@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-media-worker.h: one media helper process, driven from one pool thread
  *
  * Decoding runs out of process (vidshelf-media-worker), like Totem's thumbnailer: a file

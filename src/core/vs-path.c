@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-path.c: file name and path tests */
 #define G_LOG_DOMAIN "vs-path"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-path.h: file name and path tests shared by the scanner, the playlist reader, the
  * merger and the front ends */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-playlist-private.h: shared between the parts of the playlist parser */
 #pragma once
 

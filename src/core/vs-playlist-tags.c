@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-playlist-tags.c: the playlist parser's tags, and the numbers and attribute lists in them */
 #define G_LOG_DOMAIN "vs-playlist"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-playlist.c: streaming HLS playlist parser (RFC 8216)
  *
  * Playlists can list hundreds of thousands of segments, so the file goes through a small

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-playlist.h: streaming HLS playlist parser (RFC 8216) */
 #pragma once
 

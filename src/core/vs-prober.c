@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-prober.c: media facts (duration, size, codecs) with a reused GstDiscoverer
  *
  * Each prober owns one GstDiscoverer and drives its synchronous API on the calling

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-prober.h: media facts (duration, size, codecs) with a reused GstDiscoverer */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-scanner-hls.c: which playlists of a folder are HLS items, and their segments */
 #define _GNU_SOURCE
 #define G_LOG_DOMAIN "vs-scanner"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-scanner-private.h: shared between the parts of VsScanner */
 #pragma once
 

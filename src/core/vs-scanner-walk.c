@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-scanner-walk.c: the walk of one folder tree, and the rows of what it did not find
  *
  * The walk uses openat()/statx() relative to each folder's descriptor instead of

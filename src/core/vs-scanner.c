@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-scanner.c: walks library folders and brings the index up to date
  *
  * The scan's context, its batches and its changes, each root's check and scan, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-scanner.h: incremental, recursive indexing of library folders */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-thumbnail-cache.c: the freedesktop thumbnail cache (paths, lookups, writing) */
 #define G_LOG_DOMAIN "vs-thumbnailer"
 /* renameat2() */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-thumbnail-png.c: reading a PNG's Thumb:: text keys without decoding it */
 #define G_LOG_DOMAIN "vs-thumbnailer"
 #define _GNU_SOURCE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-thumbnailer-private.h: shared between the parts of VsThumbnailer */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-thumbnailer.c: freedesktop thumbnails (Thumbnail Managing Standard 0.9)
  *
  * Frames are decoded in process by a small GStreamer pipeline per file:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-thumbnailer.h: freedesktop thumbnails (Thumbnail Managing Standard 0.9) */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-trash-dir.c: the freedesktop trash folders: finding a disk's, moving entries in and out */
 #define G_LOG_DOMAIN "vs-trash"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-trash-inventory.c: what trashing an item takes, and taking it again before the move */
 #define G_LOG_DOMAIN "vs-trash"
 

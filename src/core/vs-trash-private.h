@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-trash-private.h: shared between the parts of VsTrash */
 #pragma once
 

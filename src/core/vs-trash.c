@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-trash.c: the one guarded path for destructive actions
  *
  * Trashing a library item first takes its inventory (what exactly goes, and the device,

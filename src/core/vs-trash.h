@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-trash.h: the one guarded path for destructive actions (trash, restore, overwrite) */
 #pragma once
 

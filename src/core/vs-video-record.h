@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-video-record.h: one library row as plain data, safe to pass between threads */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-video.c: a library item; a placeholder until its page is read */
 #define G_LOG_DOMAIN "vs-video"
 

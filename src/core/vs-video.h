@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-video.h: one library item as the window sees it (main thread only) */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-application.c: startup, the main window, app-wide actions */
 #define G_LOG_DOMAIN "vs-application"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-file-manager.c: showing a file in the file manager */
 #define G_LOG_DOMAIN "vs-file-manager"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-file-manager.h: showing a file in the file manager */
 #pragma once
 

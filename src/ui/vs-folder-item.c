@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-folder-item.c: one row of the sidebar's folder tree */
 #define G_LOG_DOMAIN "vs-sidebar"
 

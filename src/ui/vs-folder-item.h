@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-folder-item.h: one row of the sidebar's folder tree */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-library-view.c: the grid of a library's videos, its context menu and item actions */
 #define G_LOG_DOMAIN "vs-library-view"
 

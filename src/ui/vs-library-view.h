@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-library-view.h: the grid of a library's videos, its context menu and item actions */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-merge-dialog.c: “Merge into MP4…” for one HLS item
  *
  * The dialog owns one VsHlsMerge and runs it on a worker (vs_hls_merge_run_async):

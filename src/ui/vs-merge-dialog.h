@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-merge-dialog.h: “Merge into MP4…” for one HLS item */
 #pragma once
 

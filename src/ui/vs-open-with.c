@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-open-with.c: “Open With Other Application…” */
 #define G_LOG_DOMAIN "vs-open-with"
 

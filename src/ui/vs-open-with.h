@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-open-with.h: “Open With Other Application…” */
 #pragma once
 

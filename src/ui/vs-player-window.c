@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-player-window.c: GtkVideo over GtkMediaFile (GStreamer), keys, fullscreen, next and
  * previous within the view it was opened from, and resuming where a video was left */
 #define G_LOG_DOMAIN "vs-player"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-player-window.h: the built-in player */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-preferences-window-private.h: entry points for tests */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-preferences-window.c: library folders and performance settings */
 #define G_LOG_DOMAIN "vs-preferences-window"
 

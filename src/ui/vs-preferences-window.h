@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-preferences-window.h: library folders and performance settings */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-properties-dialog.c: what the index knows about one video */
 #define G_LOG_DOMAIN "vs-properties-dialog"
 

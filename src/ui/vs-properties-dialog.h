@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-properties-dialog.h: what the index knows about one video */
 #pragma once
 

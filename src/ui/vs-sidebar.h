@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-sidebar.h: the library's folders as a tree, with "All Videos" on top */
 #pragma once
 

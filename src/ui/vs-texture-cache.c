@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-texture-cache.c: thumbnails as textures, bounded in bytes, loaded off the main thread */
 #define G_LOG_DOMAIN "vs-texture-cache"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-texture-cache.h: thumbnails as textures, bounded in bytes, loaded off the main thread */
 #pragma once
 

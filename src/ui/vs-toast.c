@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-toast.c: toasts whose text is shown as it is */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-toast.h: toasts whose text is shown as it is */
 #pragma once
 

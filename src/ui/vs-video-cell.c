@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-video-cell.c: one grid cell: thumbnail, title, duration badge, size and date */
 #define G_LOG_DOMAIN "vs-video-cell"
 

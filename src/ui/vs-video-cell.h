@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-video-cell.h: one grid cell: thumbnail, title, duration badge, size and date */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-window-actions.c: the library window's actions (rescan, add a folder, search,
  * preferences, the sidebar) */
 #define G_LOG_DOMAIN "vs-window"

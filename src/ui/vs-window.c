@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-window.c: a library window, a view of the application's one VsLibrary: header bar,
  * sidebar, search, status pages and toasts around the grid (VsLibraryView) */
 #define G_LOG_DOMAIN "vs-window"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-window.h: the main window: a lazy grid of the library */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vidshelf-media-worker: decodes for Vidshelf, one request per line on stdin
  *
  * Requests and responses are JSON objects, one per line (see vs-media-worker.c). A

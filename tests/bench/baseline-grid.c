@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* baseline-grid.c: the peer of tests/bench/bench-window.sh
  *
  * A bare GTK 4 window: a GtkScrolledWindow holding a GtkGridView of 10 GtkStringList items

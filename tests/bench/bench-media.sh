@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/bench/bench-media.sh - thumbnails and media probing: vidshelf-cli next to its peers.
 #
 # Run by hand from a clone, never in CI. Builds a release vidshelf-cli and vidshelf-media-worker in

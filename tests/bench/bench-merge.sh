@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/bench/bench-merge.sh - HLS merge: vidshelf-cli merge next to cat (the I/O bound) and ffmpeg -c copy.
 #
 # Run by hand from a clone, never in CI. Builds a release vidshelf-cli in <repo>/_build-bench (or uses

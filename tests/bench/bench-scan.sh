@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/bench/bench-scan.sh - folder scan and HLS playlist benchmark: vidshelf-cli next to its peers.
 #
 # Run by hand from a clone, never in CI. Builds a release vidshelf-cli in <repo>/_build-bench (or uses

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/bench/bench-watch.sh - the live library: `vidshelf-cli watch` next to `inotifywait -m -r`.
 #
 # Run by hand from a clone, never in CI. Builds a release vidshelf-cli in <repo>/_build-bench (or uses

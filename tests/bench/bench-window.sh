@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/bench/bench-window.sh - the library window with 100,000 videos next to a bare GtkGridView.
 #
 # Run by hand from a clone, never in CI. Builds a release tree in <repo>/_build-bench (or uses

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/bench/lib.sh - shared by the bench scripts: source it at the top; its functions use die(),
 # usage(), REPO and WORK, which the script defines before calling them.
 

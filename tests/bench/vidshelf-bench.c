@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vidshelf-bench.c: the app, measured: the program tests/bench/bench-window.sh runs
  *
  * The real VsApplication, started as src/ui/main.c starts it (the same allocator settings

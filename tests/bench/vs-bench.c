@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-bench.c: measurements for tests/bench/bench-window.sh, active only when
  * VIDSHELF_BENCH=1 is in the environment
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-common.c: setup shared by the fuzz targets */
 #include "config.h"
 

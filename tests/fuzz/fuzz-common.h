@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-common.h: what every fuzz target shares
  *
  * Each target defines LLVMFuzzerTestOneInput(). Built with -Dfuzzing=true it links

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-main.c: replays inputs through a fuzz target without libFuzzer
  *
  * Usage: fuzz-TARGET FILE_OR_FOLDER…; a folder's files are replayed in name order. Any

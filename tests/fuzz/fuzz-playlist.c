@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-playlist.c: the HLS playlist parser over arbitrary bytes
  *
  * The input is written as a playlist into a folder that also holds a segment and a valid

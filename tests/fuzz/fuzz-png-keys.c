@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-png-keys.c: the thumbnail key reader (Thumb::URI, Thumb::MTime) over any bytes */
 #include "config.h"
 

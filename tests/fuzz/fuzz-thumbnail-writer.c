@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-thumbnail-writer.c: the PNG key writer, round-tripped through the reader
  *
  * The input names a source file (bytes up to the first NUL: any byte but '/', so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-worker-response.c: the media helper's JSON-lines responses, as the client reads
  * them (a helper that crashes mid-line or is fed a hostile file may send anything) */
 #include "config.h"
