@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The application on a private session bus: `vidshelf FOLDER` adds the folder,
  * `vidshelf FILE` plays it, a second `vidshelf FILE` reaches the running instance, the
- * player walks the grid's view with next and previous, and `vidshelf --new-window` opens
- * another window on the same library. */
+ * player walks the grid's view with next and previous, preferences apply at once, and
+ * `vidshelf --new-window` opens another window on the same library. */
 #include "config.h"
 
 #include <adwaita.h>
@@ -174,6 +174,20 @@ test_open (void)
   g_assert_cmpstr (roots[0], ==, folder);
   g_assert_true (gtk_widget_get_visible (find_window (GTK_APPLICATION (app), VS_TYPE_WINDOW)));
   wait_for (GTK_APPLICATION (app), sidebar_shows, folder, "the folder selected in the sidebar");
+
+  /* Preferences apply at once: the decoder count and the texture budget */
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+    VsMediaService *media = vs_library_get_media (vs_application_get_library (app));
+    VsTextureCache *textures = vs_application_get_texture_cache (app);
+
+    g_settings_set_uint (settings, "workers", 1);
+    g_assert_cmpuint (vs_media_service_get_n_workers (media), ==, 1);
+    g_settings_set_uint (settings, "texture-cache-mb", 16);
+    g_assert_cmpuint (vs_texture_cache_get_max_bytes (textures), ==, 16u << 20);
+    g_settings_reset (settings, "workers");
+    g_settings_reset (settings, "texture-cache-mb");
+  }
 
   /* Activation plays in Vidshelf's player, which walks the view */
   press_next_previous (GTK_APPLICATION (app), a, b);

@@ -12,6 +12,8 @@ G_BEGIN_DECLS
 #define VS_TYPE_APPLICATION (vs_application_get_type ())
 G_DECLARE_FINAL_TYPE (VsApplication, vs_application, VS, APPLICATION, AdwApplication)
 
+/* Allocator settings and translations, before the app runs (in main()). */
+void            vs_application_prepare_process   (void);
 VsApplication  *vs_application_new               (void);
 /* The one library every window, the player and the preferences borrow. */
 VsLibrary      *vs_application_get_library       (VsApplication *self);

@@ -18,32 +18,14 @@
  */
 #include "config.h"
 
-#include <glib/gi18n.h>
-#include <locale.h>
-#include <malloc.h>
 #include <stdio.h>
 
 #include "vs-application.h"
 #include "vs-bench.h"
 #include "vs-library-view.h"
+#include "vs-preinit.h"
 #include "vs-window.h"
 
-/* The same as src/ui/main.c: with GLib before 2.76, slices from malloc (the choice must be
- * made in a pre-init function, before GLib's own constructor allocates its first slice). */
-#if !GLIB_CHECK_VERSION (2, 76, 0)
-G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-static void
-use_malloc_for_slices (int    argc,
-                       char **argv,
-                       char **envp)
-{
-  g_slice_set_config (G_SLICE_CONFIG_ALWAYS_MALLOC, TRUE);
-}
-G_GNUC_END_IGNORE_DEPRECATIONS
-
-__attribute__ ((section (".preinit_array"), used))
-static void (*const preinit_slices) (int, char **, char **) = use_malloc_for_slices;
-#endif
 
 static gboolean attached = FALSE;   /* one window is measured: the first library window */
 
@@ -124,13 +106,7 @@ main (int    argc,
   g_autoptr(VsApplication) app = NULL;
 
   /* as src/ui/main.c */
-  mallopt (M_ARENA_MAX, 2);
-  mallopt (M_MMAP_THRESHOLD, 64 * 1024);
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("VIDSHELF_LOCALEDIR") ? g_getenv ("VIDSHELF_LOCALEDIR")
-                                                                    : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  vs_application_prepare_process ();
 
   if (g_strcmp0 (g_getenv ("VIDSHELF_BENCH"), "1") != 0)
     fprintf (stderr, "vidshelf-bench: VIDSHELF_BENCH=1 is not set: nothing will be measured\n");
