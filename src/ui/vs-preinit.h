@@ -22,6 +22,8 @@ use_malloc_for_slices (int    argc,
 }
 G_GNUC_END_IGNORE_DEPRECATIONS
 
+/* clang-format off */
 __attribute__ ((section (".preinit_array"), used))
 static void (*const preinit_slices) (int, char **, char **) = use_malloc_for_slices;
+/* clang-format on */
 #endif

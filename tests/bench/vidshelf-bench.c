@@ -26,7 +26,6 @@
 #include "vs-preinit.h"
 #include "vs-window.h"
 
-
 static gboolean attached = FALSE;   /* one window is measured: the first library window */
 
 static VsLibraryView *
