@@ -50,69 +50,15 @@ on_merged (GObject      *object,
   run->done = TRUE;
 }
 
-typedef struct
-{
-  VsLibrary *library;
-  guint      pending;
-} Rescans;
-
 static void
-on_rescanned (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+on_library_merged (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
-  Rescans *rescans = user_data;
-  g_autoptr(GError) error = NULL;
+  MergeRun *run = user_data;
 
-  if (!vs_library_scan_finish (VS_LIBRARY (object), result, NULL, &error))
-    g_warning ("The library was not updated: %s", error->message);
-  rescans->pending--;
-}
-
-static gboolean
-inside_library (const char * const *roots,
-                const char         *path)
-{
-  for (guint i = 0; path != NULL && roots[i] != NULL; i++)
-    if (vs_path_is_inside (path, roots[i]))
-      return TRUE;
-  return FALSE;
-}
-
-/* The folders of the library holding the MP4, or the download that went to the trash, are
- * rescanned, so the MP4 appears and the download disappears; then the MP4 is probed, as a
- * scan would. Folders outside the library are left alone: not through
- * vs_library_merge_async(), whose rescans would make them library folders. */
-static void
-update_library (VsLibrary    *library,
-                VsHlsMerge   *merge,
-                GCancellable *cancellable)
-{
-  g_auto(GStrv) roots = vs_library_dup_root_paths (library);
-  g_autofree char *output = vs_hls_merge_dup_output (merge);
-  g_autofree char *source = vs_hls_merge_get_source_trashed (merge)
-                            ? vs_hls_merge_dup_source_folder (merge) : NULL;
-  g_autofree char *output_folder = output != NULL ? g_path_get_dirname (output) : NULL;
-  g_autofree char *source_parent = source != NULL ? g_path_get_dirname (source) : NULL;
-  Rescans rescans = { library, 0 };
-
-  if (inside_library ((const char * const *) roots, output_folder))
-    {
-      rescans.pending++;
-      vs_library_rescan_async (library, output_folder, NULL, on_rescanned, &rescans);
-    }
-  if (inside_library ((const char * const *) roots, source_parent) &&
-      g_strcmp0 (source_parent, output_folder) != 0)
-    {
-      rescans.pending++;
-      vs_library_rescan_async (library, source_parent, NULL, on_rescanned, &rescans);
-    }
-  if (rescans.pending == 0)
-    return;
-  while (rescans.pending > 0)
-    g_main_context_iteration (NULL, TRUE);
-  vs_cli_run_update (library, VS_UPDATE_PROBE, VS_THUMBNAIL_SIZE_LARGE, VS_CLI_OUTPUT_QUIET,
-                     cancellable);
+  vs_library_merge_finish (VS_LIBRARY (object), result, &run->error);
+  run->done = TRUE;
 }
 
 int
@@ -165,14 +111,12 @@ vs_cli_merge (int    argc,
   if (vs_cli_stderr_is_tty ())
     g_signal_connect (merge, "progress", G_CALLBACK (on_progress), &run);
 
+  /* Through the library, as from the grid and the player: its folders never go to the
+   * trash, and the folders of the MP4 and of a trashed download inside it are rescanned. */
   if (library != NULL)
-    {
-      /* the library's own folders never go to the trash */
-      g_auto(GStrv) roots = vs_library_dup_root_paths (library);
-
-      vs_hls_merge_set_library_roots (merge, (const char * const *) roots);
-    }
-  vs_hls_merge_run_async (merge, cancellable, on_merged, &run);
+    vs_library_merge_async (library, merge, cancellable, on_library_merged, &run);
+  else
+    vs_hls_merge_run_async (merge, cancellable, on_merged, &run);
   vs_cli_wait (cancellable, &run.done);
   if (run.progress_shown)
     fprintf (stderr, "\r\033[K");
@@ -197,7 +141,8 @@ vs_cli_merge (int    argc,
   if (library_error != NULL)
     g_warning ("The library was not updated: %s", library_error->message);
   else if (library != NULL)
-    update_library (library, merge, cancellable);
+    vs_cli_run_update (library, VS_UPDATE_PROBE, VS_THUMBNAIL_SIZE_LARGE, VS_CLI_OUTPUT_QUIET,
+                       cancellable);
   if (run.error != NULL)
     {
       status = vs_cli_fail_error (run.error);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "vs-library-private.h"
+#include "vs-path.h"
 
 /* Media progress reaches views at most this often. */
 #define CHANGED_DURING_MEDIA_US G_USEC_PER_SEC
@@ -41,12 +42,8 @@ inside_a_root (VsLibrary  *self,
   g_auto(GStrv) roots = vs_library_dup_root_paths (self);
 
   for (guint i = 0; roots[i] != NULL; i++)
-    {
-      gsize n = strlen (roots[i]);
-
-      if (strncmp (path, roots[i], n) == 0 && (path[n] == '/' || path[n] == '\0'))
-        return TRUE;
-    }
+    if (vs_path_is_inside (path, roots[i]))
+      return TRUE;
   return FALSE;
 }
 
