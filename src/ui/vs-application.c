@@ -236,6 +236,53 @@ vs_application_startup (GApplication *app)
   g_object_unref (provider);
 }
 
+typedef struct
+{
+  gboolean closed;
+  gboolean abandoned;   /* the wait gave up: the callback frees this */
+} CloseWait;
+
+static void
+on_library_closed (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  CloseWait *wait = user_data;
+
+  vs_library_close_finish (VS_LIBRARY (object), result, NULL);
+  if (wait->abandoned)
+    g_free (wait);
+  else
+    wait->closed = TRUE;
+}
+
+/* Quitting closes the library: scans and media work stop at their next step, and the last
+ * connection to close lets SQLite remove its -wal and -shm files. A slow disk gets two
+ * seconds, not a hung exit. */
+static void
+vs_application_shutdown (GApplication *app)
+{
+  VsApplication *self = VS_APPLICATION (app);
+  gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  CloseWait *wait;
+
+  if (self->library != NULL)
+    {
+      wait = g_new0 (CloseWait, 1);
+      vs_library_close_async (self->library, on_library_closed, wait);
+      while (!wait->closed && g_get_monotonic_time () < deadline)
+        {
+          if (!g_main_context_iteration (NULL, FALSE))
+            g_usleep (1000);
+        }
+      if (wait->closed)
+        g_free (wait);
+      else
+        wait->abandoned = TRUE;
+    }
+  G_APPLICATION_CLASS (vs_application_parent_class)->shutdown (app);
+}
+
 static void
 vs_application_finalize (GObject *object)
 {
@@ -298,6 +345,7 @@ vs_application_class_init (VsApplicationClass *klass)
   app_class->activate = vs_application_activate;
   app_class->open = vs_application_open;
   app_class->startup = vs_application_startup;
+  app_class->shutdown = vs_application_shutdown;
   app_class->handle_local_options = vs_application_handle_local_options;
 
   /* The library (NULL: the default one); --db sets it */
