@@ -368,6 +368,7 @@ settled (gpointer data)
   VsWindow *window = data;
 
   return !vs_window_get_scanning (window) && vs_window_get_model (window) != NULL &&
+         !vs_library_get_busy (vs_window_get_library (window)) &&
          !vs_library_model_get_busy (vs_window_get_model (window)) &&
          vs_window_get_video_count (window) > 0;
 }

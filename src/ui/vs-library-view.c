@@ -261,6 +261,17 @@ on_popover_closed (GtkWidget *popover)
                    g_object_unref);
 }
 
+/* A closed menu gives the keyboard back to the item it was opened on (the menu is the
+ * view's: GTK would give it to the view, where Shift+F10 finds no item). */
+static void
+restore_item_focus (GtkWidget *cell)
+{
+  GtkWidget *item = gtk_widget_get_parent (cell);
+
+  if (item != NULL && gtk_widget_get_root (cell) != NULL)
+    gtk_widget_grab_focus (item);
+}
+
 /* The context menu and the keyboard act on this cell's video. */
 static gboolean
 set_menu_target (VsLibraryView *self,
@@ -284,18 +295,26 @@ popup_menu (VsLibraryView *self,
             double         y)
 {
   GtkSelectionModel *selection = gtk_grid_view_get_model (self->grid);
+  graphene_point_t at = GRAPHENE_POINT_INIT ((float) x, (float) y);
   GtkWidget *popover;
 
   if (!set_menu_target (self, cell))
     return;
   /* as in Files: the item the menu is for is the selected one */
   gtk_selection_model_select_item (selection, self->menu_position, TRUE);
+  /* The menu belongs to the view, not to the cell: a refresh of the model may recycle the
+   * cell while the menu is open, and a menu parented to it would lose the view's actions. */
+  if (!gtk_widget_compute_point (cell, GTK_WIDGET (self), &at, &at))
+    return;
   popover = gtk_popover_menu_new_from_model (self->item_menu);
-  gtk_widget_set_parent (popover, cell);
-  gtk_popover_set_pointing_to (GTK_POPOVER (popover), &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+  gtk_widget_set_parent (popover, GTK_WIDGET (self));
+  gtk_popover_set_pointing_to (GTK_POPOVER (popover),
+                               &(GdkRectangle) { (int) at.x, (int) at.y, 1, 1 });
   gtk_popover_set_has_arrow (GTK_POPOVER (popover), FALSE);
   gtk_widget_set_halign (popover, GTK_ALIGN_START);
   g_signal_connect (popover, "closed", G_CALLBACK (on_popover_closed), NULL);
+  g_signal_connect_object (popover, "closed", G_CALLBACK (restore_item_focus), cell,
+                           G_CONNECT_SWAPPED);
   gtk_popover_popup (GTK_POPOVER (popover));
 }
 
@@ -705,6 +724,7 @@ static void
 vs_library_view_dispose (GObject *object)
 {
   VsLibraryView *self = VS_LIBRARY_VIEW (object);
+  GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->startup_scan_id, g_source_remove);
@@ -712,6 +732,9 @@ vs_library_view_dispose (GObject *object)
   g_clear_handle_id (&self->rest_id, g_source_remove);
   g_clear_handle_id (&self->columns_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), VS_TYPE_LIBRARY_VIEW);
+  /* a context menu still open, or closed and waiting for its idle to go */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->menu_video);
   g_clear_pointer (&self->trashed, g_hash_table_unref);
 
@@ -748,6 +771,36 @@ vs_library_view_get_property (GObject    *object,
 }
 
 static void
+vs_library_view_measure (GtkWidget      *widget,
+                         GtkOrientation  orientation,
+                         int             for_size,
+                         int            *minimum,
+                         int            *natural,
+                         int            *minimum_baseline,
+                         int            *natural_baseline)
+{
+  gtk_widget_measure (GTK_WIDGET (VS_LIBRARY_VIEW (widget)->scroller), orientation, for_size,
+                      minimum, natural, minimum_baseline, natural_baseline);
+}
+
+/* The grid fills the view; an open context menu is placed again (it is the view's). */
+static void
+vs_library_view_size_allocate (GtkWidget *widget,
+                               int        width,
+                               int        height,
+                               int        baseline)
+{
+  gtk_widget_allocate (GTK_WIDGET (VS_LIBRARY_VIEW (widget)->scroller), width, height, baseline,
+                       NULL);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_POPOVER (child))
+        gtk_popover_present (GTK_POPOVER (child));
+    }
+}
+
+static void
 vs_library_view_class_init (VsLibraryViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -769,7 +822,8 @@ vs_library_view_class_init (VsLibraryViewClass *klass)
                   NULL, G_TYPE_NONE, 1, ADW_TYPE_TOAST);
 
   g_type_ensure (VS_TYPE_VIDEO_CELL);
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  widget_class->measure = vs_library_view_measure;
+  widget_class->size_allocate = vs_library_view_size_allocate;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/vs-library-view.ui");
   gtk_widget_class_bind_template_child (widget_class, VsLibraryView, scroller);
