@@ -152,7 +152,8 @@ _vs_library_count_roots (VsLibrary *self)
   g_autoptr(GTask) task = NULL;
   CountData *cd;
 
-  if (self->reader == NULL)
+  /* a headless library shows no counts: a COUNT over the index per root is wasted there */
+  if (self->reader == NULL || (self->flags & VS_LIBRARY_FLAGS_HEADLESS) != 0)
     return;
   cd = g_new0 (CountData, 1);
   cd->paths = vs_library_dup_root_paths (self);

@@ -602,7 +602,7 @@ vs_library_close_async (VsLibrary           *self,
   if (self->state == VS_LIBRARY_STATE_READY)
     set_state (self, VS_LIBRARY_STATE_CLOSED);
   /* Worker threads finish their step and return; nothing new starts once closed. */
-  g_timeout_add_full (G_PRIORITY_DEFAULT, 10, check_closed, task, g_object_unref);
+  g_timeout_add_full (G_PRIORITY_DEFAULT, 1, check_closed, task, g_object_unref);
 }
 
 gboolean
