@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "vs-cli.h"
-#include "vs-path.h"
 #include "vs-trash.h"
 
 static void
@@ -66,7 +65,6 @@ typedef struct
 {
   VsTrash  *trash;
   GError   *error;
-  gboolean  last;
   gboolean  done;
 } TrashRun;
 
@@ -78,40 +76,23 @@ on_trashed (GObject      *object,
   TrashRun *run = user_data;
 
   run->trash = vs_library_trash_finish (VS_LIBRARY (object), result, &run->error);
-  /* The library has rescanned the item's folder; after the last item it would go on to
-   * probe what is new: close it now, from here, and it does not. */
-  if (run->last)
-    vs_cli_begin_close (VS_LIBRARY (object));
   run->done = TRUE;
 }
 
-static gboolean
-inside_library (const char * const *roots,
-                const char         *path)
-{
-  for (guint i = 0; roots != NULL && roots[i] != NULL; i++)
-    if (vs_path_is_inside (path, roots[i]))
-      return TRUE;
-  return FALSE;
-}
-
-/* Moves @path to the trash. An item of the library goes through it, which then rescans
- * the item's folder: its rows (and, when its folder went, every row under it) leave the
- * index. Another is not indexed: it goes straight through the guarded module, as the
- * library's rescan would make its folder a library folder. */
+/* Moves @path to the trash: through the library when there is one (which rescans the
+ * item's folder when it is the library's: its rows leave the index), else straight
+ * through the guarded module. */
 static VsTrash *
-trash_item (VsLibrary          *library,
-            const char * const *roots,
-            const char         *path,
-            gboolean            last,
-            GError            **error)
+trash_item (VsLibrary   *library,
+            const char  *path,
+            GError     **error)
 {
   g_autoptr(VsTrash) trash = NULL;
-  TrashRun run = { .last = last };
+  TrashRun run = { 0 };
 
-  if (library == NULL || !inside_library (roots, path))
+  if (library == NULL)
     {
-      trash = vs_trash_new_for_item (path, roots, NULL, error);
+      trash = vs_trash_new_for_item (path, NULL, NULL, error);
       if (trash == NULL || !vs_trash_run (trash, NULL, error))
         return NULL;
       return g_steal_pointer (&trash);
@@ -165,7 +146,6 @@ vs_cli_trash (int    argc,
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("PATH… — move videos and HLS downloads to the trash");
   g_autoptr(VsCliLibrary) library = NULL;
-  g_auto(GStrv) roots = NULL;
   g_autoptr(GError) error = NULL;
   int result = VS_CLI_OK;
   int status;
@@ -187,7 +167,6 @@ vs_cli_trash (int    argc,
       library = vs_cli_open_library (db_path, VS_LIBRARY_FLAGS_NONE, 0, &error);
       if (library == NULL)
         return vs_cli_fail_error (error);
-      roots = vs_library_dup_root_paths (library);
     }
 
   for (guint i = 0; paths[i] != NULL; i++)
@@ -196,8 +175,7 @@ vs_cli_trash (int    argc,
       g_autoptr(VsTrash) trash = NULL;
       g_autoptr(GError) local = NULL;
 
-      trash = trash_item (library, (const char * const *) roots, path, paths[i + 1] == NULL,
-                          &local);
+      trash = trash_item (library, path, &local);
       if (trash == NULL)
         {
           result = vs_cli_fail_error (local);

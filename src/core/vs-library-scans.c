@@ -118,9 +118,10 @@ finish_request (VsLibrary           *self,
                 const VsScanSummary *summary,
                 const GError        *error)
 {
-  g_autoptr(GError) cancelled = NULL;
   Request *request = g_steal_pointer (&self->running);
   gboolean full = _vs_library_is_full_scan (request);
+  /* only a full scan or a removal changes the roots; a folder's rescan only their counts */
+  gboolean roots_changed = request->kind != REQUEST_FOLDER;
 
   g_clear_handle_id (&self->scan_tick_id, g_source_remove);
   g_clear_object (&self->scan_cancellable);
@@ -133,7 +134,10 @@ finish_request (VsLibrary           *self,
   if (self->state != VS_LIBRARY_STATE_READY)
     return;
   _vs_library_queue_changed (self, VS_LIBRARY_CHANGE_VIDEOS | VS_LIBRARY_CHANGE_FOLDERS);
-  _vs_library_reload_roots (self);
+  if (roots_changed)
+    _vs_library_reload_roots (self);
+  else
+    _vs_library_count_roots (self);
   _vs_library_flush_changed (self);
   if (full)
     _vs_library_set_progress (self, 0, 0);

@@ -47,37 +47,49 @@ inside_a_root (VsLibrary  *self,
   return FALSE;
 }
 
-/* Rescans the folders of @paths (shallowly: what they hold), then completes @task. */
+/* Rescans @folders shallowly (what they hold), those inside a root only (another is not
+ * the library's to index), then completes @task, after the last of them. */
 static void
 rescan_around (VsLibrary          *self,
                const char * const *folders,
                GTask              *task)
 {
-  guint n = g_strv_length ((char **) folders);
+  g_autoptr(GPtrArray) inside = g_ptr_array_new ();
 
-  if (n == 0 || self->writer == NULL)
+  for (guint i = 0; self->writer != NULL && folders[i] != NULL; i++)
+    if (inside_a_root (self, folders[i]))
+      g_ptr_array_add (inside, (gpointer) folders[i]);
+  if (inside->len == 0)
     {
       on_item_rescanned (G_OBJECT (self), NULL, g_object_ref (task));
       return;
     }
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < inside->len; i++)
     {
-      GTask *sub;
-
-      /* a folder outside the library is not the library's to index */
-      if (!inside_a_root (self, folders[i]))
-        {
-          if (i + 1 == n)
-            on_item_rescanned (G_OBJECT (self), NULL, g_object_ref (task));
-          continue;
-        }
-      sub = g_task_new (self, NULL, i + 1 == n ? on_item_rescanned : NULL,
-                               i + 1 == n ? g_object_ref (task) : NULL);
+      gboolean last = i + 1 == inside->len;
+      GTask *sub = g_task_new (self, NULL, last ? on_item_rescanned : NULL,
+                               last ? g_object_ref (task) : NULL);
 
       g_task_set_source_tag (sub, vs_library_rescan_async);
-      _vs_library_queue_folder (self, folders[i], VS_RESCAN_SHALLOW, sub);
+      _vs_library_queue_folder (self, g_ptr_array_index (inside, i), VS_RESCAN_SHALLOW, sub);
       g_object_unref (sub);
     }
+}
+
+typedef struct
+{
+  char  *path;
+  GStrv  roots;   /* the library's, as it knows them: never trashed */
+} TrashJob;
+
+static void
+trash_job_free (gpointer data)
+{
+  TrashJob *job = data;
+
+  g_free (job->path);
+  g_strfreev (job->roots);
+  g_free (job);
 }
 
 static void
@@ -86,14 +98,15 @@ trash_thread (GTask        *task,
               gpointer      task_data,
               GCancellable *cancellable)
 {
-  VsLibrary *self = _vs_library_of (task);
-  const char *path = task_data;
-  g_auto(GStrv) roots = NULL;
+  TrashJob *job = task_data;
   g_autoptr(VsTrash) trash = NULL;
   GError *error = NULL;
 
-  roots = vs_database_dup_roots (self->reader, NULL);
-  trash = vs_trash_new_for_item (path, (const char * const *) roots, cancellable, &error);
+  /* asked before the library was open: its roots are read here */
+  if (job->roots == NULL)
+    job->roots = vs_database_dup_roots (_vs_library_of (task)->reader, NULL);
+  trash = vs_trash_new_for_item (job->path, (const char * const *) job->roots, cancellable,
+                                 &error);
   if (trash == NULL || !vs_trash_run (trash, cancellable, &error))
     g_task_return_error (task, error);
   else
@@ -143,6 +156,7 @@ vs_library_trash_async (VsLibrary           *self,
 {
   GTask *outer;
   g_autoptr(GTask) inner = NULL;
+  TrashJob *job;
 
   g_return_if_fail (VS_IS_LIBRARY (self));
   g_return_if_fail (path != NULL);
@@ -151,7 +165,11 @@ vs_library_trash_async (VsLibrary           *self,
   g_task_set_source_tag (outer, vs_library_trash_async);
   inner = _vs_library_thread_task_new (self, cancellable, vs_library_trash_async, on_trash_done,
                                        outer);
-  g_task_set_task_data (inner, g_strdup (path), g_free);
+  job = g_new0 (TrashJob, 1);
+  job->path = g_strdup (path);
+  if (self->state == VS_LIBRARY_STATE_READY)
+    job->roots = vs_library_dup_root_paths (self);
+  g_task_set_task_data (inner, job, trash_job_free);
   _vs_library_run_when_ready (self, inner, trash_thread);
 }
 
