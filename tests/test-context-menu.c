@@ -373,6 +373,18 @@ settled (gpointer data)
          vs_window_get_video_count (window) > 0;
 }
 
+static void
+count_flip (guint *flips)
+{
+  (*flips)++;
+}
+
+static gboolean
+flipped_twice (gpointer data)
+{
+  return *(guint *) data >= 2;
+}
+
 /* Clicks the cell showing @title once the library is at rest, so that no rescan rebinds
  * the cell to another video between finding it and clicking it. */
 static void
@@ -500,6 +512,21 @@ test_context_menu (void)
   g_clear_pointer (&after, g_free);
   after = tree_state (lib);
   g_assert_cmpstr (after, ==, before);
+
+  /* F5 in the window: the library rescans (its scanning goes on, then off), and the same
+   * videos are listed. */
+  {
+    guint flips = 0;
+    gulong id = g_signal_connect_swapped (vs_window_get_library (window), "notify::scanning",
+                                          G_CALLBACK (count_flip), &flips);
+
+    click_cell (window, "Alpha.mp4", "1");
+    xdotool ("key", "F5", NULL);
+    wait_for (flipped_twice, &flips, "the rescan from F5");
+    g_signal_handler_disconnect (vs_window_get_library (window), id);
+    wait_for (settled, window, "the library after F5");
+    g_assert_cmpint (vs_window_get_video_count (window), ==, 3);
+  }
 
   /* Right-click → Play: the player opens. */
   click_cell (window, "Alpha.mp4", "3");

@@ -432,6 +432,9 @@ test_two_windows (void)
   g_autofree char *victim = g_build_filename (lib, "b", "clip3.mp4", NULL);
   g_autofree char *kept = g_build_filename (lib, "a", "clip0.mp4", NULL);
   g_autofree char *kept_sum = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *restored = NULL;
   g_autoptr(VsLibrary) library = vs_library_new (db, VS_LIBRARY_FLAGS_NONE);
   g_autoptr(VsTrash) trash = NULL;
   VsWindow *one, *two;
@@ -444,6 +447,7 @@ test_two_windows (void)
       vs_test_write_file (path, "x", 1);
     }
   kept_sum = vs_test_file_checksum (kept);
+  before = vs_test_folder_digest (lib);
   vs_library_set_default_folder (library, lib);
   g_assert_true (vs_library_open (library, NULL));
 
@@ -484,7 +488,12 @@ test_two_windows (void)
   wait_settled (two);
   g_assert_cmpint (vs_window_get_video_count (two), ==, 5);
   gtk_window_destroy (GTK_WINDOW (two));
+  /* only the trashed video changed: back from the trash, every file is as it was */
+  after = vs_test_folder_digest (lib);
+  g_assert_cmpstr (after, !=, before);
   g_assert_true (vs_trash_restore (trash, NULL, NULL));
+  restored = vs_test_folder_digest (lib);
+  g_assert_cmpstr (restored, ==, before);
   vs_test_rm_rf (dir);
 }
 

@@ -136,8 +136,13 @@ vs_test_folder_digest (const char *folder)
   for (guint i = 0; i < names->len; i++)
     {
       g_autofree char *path = g_build_filename (folder, g_ptr_array_index (names, i), NULL);
-      g_autofree char *sum = vs_test_file_checksum (path);
+      g_autofree char *sum = NULL;
 
+      /* a subfolder: its files, under its name */
+      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        sum = vs_test_folder_digest (path);
+      else
+        sum = vs_test_file_checksum (path);
       g_string_append_printf (digest, "%s=%s\n", (char *) g_ptr_array_index (names, i), sum);
     }
   return g_string_free (g_steal_pointer (&digest), FALSE);

@@ -14,7 +14,7 @@ void     vs_test_write_file      (const char *path,
                                   const char *contents,
                                   gssize      length);
 char    *vs_test_file_checksum   (const char *path);
-/* Checksums of every file in a folder, in name order: the folder's "bytes". */
+/* Checksums of every file in a folder and its subfolders, in name order: its "bytes". */
 char    *vs_test_folder_digest   (const char *folder);
 /* The names of the files in @folder, sorted, joined by spaces. */
 char    *vs_test_list_folder     (const char *folder);
