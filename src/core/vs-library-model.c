@@ -10,6 +10,9 @@
 
 #define PAGE_SIZE 128
 #define DEFAULT_CACHE_SIZE 1024
+/* Asked for an item this close to the end of its page, in the direction the view moves,
+ * the model reads the next page already: a scroll finds its rows read, not placeholders. */
+#define PREFETCH_ITEMS (PAGE_SIZE / 2)
 
 typedef struct
 {
@@ -36,6 +39,7 @@ struct _VsLibraryModel
   guint         cache_size;
   guint         busy;
   guint         generation;     /* of the snapshot; page numbers belong to one */
+  guint         last_position;  /* of the last get_item(): the direction of travel */
   guint         reload_seq;     /* reloads started */
   guint         applied_seq;    /* the newest reload applied */
 };
@@ -461,6 +465,36 @@ vs_library_model_get_n_items (GListModel *model)
   return VS_LIBRARY_MODEL (model)->ids->len;
 }
 
+/* Reads the page after (or before) @position's when the view moves towards it and it is
+ * not in memory yet. */
+static void
+prefetch (VsLibraryModel *self,
+          guint           position)
+{
+  guint last = self->last_position;
+  guint page = position / PAGE_SIZE;
+  guint offset = position % PAGE_SIZE;
+  guint next;
+  gint64 probe;
+
+  self->last_position = position;
+  if (position > last && position - last < PAGE_SIZE && offset >= PAGE_SIZE - PREFETCH_ITEMS)
+    next = page + 1;
+  else if (position < last && last - position < PAGE_SIZE && offset < PREFETCH_ITEMS && page > 0)
+    next = page - 1;
+  else
+    return;
+  if ((gsize) next * PAGE_SIZE >= self->ids->len ||
+      g_hash_table_contains (self->pages, GUINT_TO_POINTER (next)))
+    return;
+  /* its middle row in memory: the page was read (or is mostly) */
+  probe = g_array_index (self->ids, gint64,
+                         MIN ((gsize) next * PAGE_SIZE + PAGE_SIZE / 2, self->ids->len - 1));
+  if (g_hash_table_contains (self->cache, &probe))
+    return;
+  request_page (self, next);
+}
+
 static gpointer
 vs_library_model_get_item (GListModel *model,
                            guint       position)
@@ -472,6 +506,7 @@ vs_library_model_get_item (GListModel *model,
   if (position >= self->ids->len)
     return NULL;
 
+  prefetch (self, position);
   id = g_array_index (self->ids, gint64, position);
   entry = g_hash_table_lookup (self->cache, &id);
   if (entry != NULL)

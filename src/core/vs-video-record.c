@@ -33,6 +33,25 @@ vs_video_record_copy (const VsVideoRecord *self)
   return copy;
 }
 
+/* TRUE when @a and @b hold the same facts: a refresh that finds a row unchanged notifies
+ * nothing. */
+gboolean
+vs_video_record_equal (const VsVideoRecord *a,
+                       const VsVideoRecord *b)
+{
+  g_return_val_if_fail (a != NULL && b != NULL, FALSE);
+
+  return a->id == b->id && a->folder_id == b->folder_id && a->kind == b->kind &&
+         a->size == b->size && a->mtime_ns == b->mtime_ns && a->btime_ns == b->btime_ns &&
+         a->duration_ms == b->duration_ms && a->width == b->width && a->height == b->height &&
+         a->has_video == b->has_video && a->probe_state == b->probe_state &&
+         a->thumb_state == b->thumb_state && g_strcmp0 (a->path, b->path) == 0 &&
+         g_strcmp0 (a->uri, b->uri) == 0 && g_strcmp0 (a->display_name, b->display_name) == 0 &&
+         g_strcmp0 (a->video_codec, b->video_codec) == 0 &&
+         g_strcmp0 (a->audio_codec, b->audio_codec) == 0 &&
+         g_strcmp0 (a->container, b->container) == 0;
+}
+
 void
 vs_video_record_free (VsVideoRecord *self)
 {

@@ -55,6 +55,8 @@ GType          vs_video_record_get_type (void) G_GNUC_CONST;
 VsVideoRecord *vs_video_record_new      (void);
 VsVideoRecord *vs_video_record_copy     (const VsVideoRecord *self);
 void           vs_video_record_free     (VsVideoRecord *self);
+gboolean       vs_video_record_equal    (const VsVideoRecord *a,
+                                         const VsVideoRecord *b);
 
 /* Sets path, and uri and display_name from it (an HLS item is named after its folder);
  * set kind first. */

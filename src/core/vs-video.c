@@ -27,6 +27,7 @@ enum {
   PROP_DURATION_MS,
   PROP_IS_HLS,
   PROP_AVAILABLE,
+  PROP_RECORD,
   N_PROPS
 };
 
@@ -62,6 +63,8 @@ vs_video_set_record (VsVideo             *self,
   g_return_if_fail (VS_IS_VIDEO (self));
   g_return_if_fail (record != NULL && record->id == self->id);
 
+  if (self->record != NULL && vs_video_record_equal (self->record, record))
+    return;
   old = g_steal_pointer (&self->record);
   self->record = vs_video_record_copy (record);
 
@@ -78,6 +81,7 @@ vs_video_set_record (VsVideo             *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DURATION_MS]);
   if (old == NULL || old->kind != record->kind)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IS_HLS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECORD]);
   g_object_thaw_notify (G_OBJECT (self));
 }
 
@@ -195,6 +199,9 @@ vs_video_get_property (GObject    *object,
     case PROP_IS_HLS:
       g_value_set_boolean (value, vs_video_get_is_hls (self));
       break;
+    case PROP_RECORD:
+      g_value_set_boxed (value, self->record);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -233,6 +240,12 @@ vs_video_class_init (VsVideoClass *klass)
   properties[PROP_IS_HLS] =
     g_param_spec_boolean ("is-hls", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /* Once per change of any of the above: a view that shows several of them listens to
+   * this one only (a page fill is then one update per cell, not six). */
+  properties[PROP_RECORD] =
+    g_param_spec_boxed ("record", NULL, NULL, VS_TYPE_VIDEO_RECORD,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

@@ -14,7 +14,8 @@ G_DECLARE_FINAL_TYPE (VsVideo, vs_video, VS, VIDEO, GObject)
 /* A placeholder: only the id is known until the model's page arrives (::loading TRUE). */
 VsVideo             *vs_video_new_placeholder (gint64               id);
 VsVideo             *vs_video_new_from_record (const VsVideoRecord *record);
-/* Fills a placeholder (or refreshes an item); notifies every property that changed. */
+/* Fills a placeholder (or refreshes an item); notifies every property that changed, then
+ * ::record once. An equal record changes nothing. */
 void                 vs_video_set_record      (VsVideo             *self,
                                                const VsVideoRecord *record);
 

@@ -22,9 +22,12 @@
  * hold theirs). */
 #define REST_DELAY_MS        500
 #define REST_TEXTURE_BYTES   0
-/* The picture's box in a cell (vs-video-cell.ui). */
+/* The picture's box in a cell (vs-video-cell.ui) and its corners (style.css). */
 #define THUMBNAIL_WIDTH      224
 #define THUMBNAIL_HEIGHT     126
+#define THUMBNAIL_RADIUS     12
+/* GtkGridView (GTK 4.8) keeps the cells of up to this many rows around the view. */
+#define GRID_KEPT_ROWS       30
 #define MAX_COLUMNS          12
 /* Undo keeps the newest few trashed items. */
 #define UNDO_KEPT            16
@@ -53,6 +56,7 @@ struct _VsLibraryView
   guint              rest_id;
   guint              columns_id;
   int                width_hint;
+  gboolean           moving;        /* scrolled since the last rest */
   GdkFrameClock     *paint_clock;   /* while the start-up scan waits for a paint */
   gulong             paint_id;
   guint              startup_scan_id;
@@ -90,18 +94,48 @@ show_text (VsLibraryView *self,
 
 /* Memory at rest ------------------------------------------------------------ */
 
+static void
+trim_heap_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  /* Hand what was freed back to the system: the heap is full of holes after a scroll. On a
+   * worker: a trim walks every arena, and the user may scroll again meanwhile. */
+  malloc_trim (0);
+}
+
+/* Thumbnails arriving while the grid moves appear at once; at rest they fade in. */
+static void
+set_cells_animate (VsLibraryView *self,
+                   gboolean       animate)
+{
+  for (GtkWidget *item = gtk_widget_get_first_child (GTK_WIDGET (self->grid)); item != NULL;
+       item = gtk_widget_get_next_sibling (item))
+    {
+      GtkWidget *cell = gtk_widget_get_first_child (item);
+
+      if (cell != NULL && VS_IS_VIDEO_CELL (cell))
+        vs_video_cell_set_animate (VS_VIDEO_CELL (cell), animate);
+    }
+}
+
 static gboolean
 on_rest (gpointer user_data)
 {
   VsLibraryView *self = user_data;
+  g_autoptr(GTask) trim = NULL;
 
   self->rest_id = 0;
+  self->moving = FALSE;
+  set_cells_animate (self, TRUE);
   if (self->textures != NULL)
     vs_texture_cache_trim (self->textures, REST_TEXTURE_BYTES);
   if (self->library != NULL && vs_library_get_reader (self->library) != NULL)
     vs_database_release_memory (vs_library_get_reader (self->library));
-  /* Hand what was freed back to the system: the heap is full of holes after a scroll. */
-  malloc_trim (0);
+  trim = g_task_new (NULL, NULL, NULL, NULL);
+  g_task_set_source_tag (trim, trim_heap_thread);
+  g_task_run_in_thread (trim, trim_heap_thread);
   return G_SOURCE_REMOVE;
 }
 
@@ -109,6 +143,11 @@ on_rest (gpointer user_data)
 static void
 schedule_rest (VsLibraryView *self)
 {
+  if (!self->moving)
+    {
+      self->moving = TRUE;
+      set_cells_animate (self, FALSE);
+    }
   g_clear_handle_id (&self->rest_id, g_source_remove);
   self->rest_id = g_timeout_add (REST_DELAY_MS, on_rest, self);
   g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->rest_id),
@@ -120,9 +159,35 @@ update_decode_size (VsLibraryView *self)
 {
   int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
 
-  if (self->textures != NULL)
-    vs_texture_cache_set_decode_size (self->textures, THUMBNAIL_WIDTH * scale,
-                                      THUMBNAIL_HEIGHT * scale);
+  if (self->textures == NULL)
+    return;
+  vs_texture_cache_set_decode_size (self->textures, THUMBNAIL_WIDTH * scale,
+                                    THUMBNAIL_HEIGHT * scale);
+  vs_texture_cache_set_corner_radius (self->textures, THUMBNAIL_RADIUS * scale);
+}
+
+/* The texture budget this view needs: a thumbnail for every cell the grid keeps, and for one
+ * screen more (where the user scrolls next). Scaled to the cell and the columns, so it is a
+ * few MB where a fixed budget of 64 MB filled up with rows long gone during a fast scroll. */
+static void
+update_working_set (VsLibraryView *self,
+                    guint          columns,
+                    int            cell_height)
+{
+  GtkAdjustment *vadj = gtk_scrolled_window_get_vadjustment (self->scroller);
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  gsize texture_bytes = (gsize) THUMBNAIL_WIDTH * scale * 4 * THUMBNAIL_HEIGHT * scale;
+  guint screen_rows, kept = 0;
+
+  if (self->textures == NULL || columns == 0 || cell_height <= 0)
+    return;
+  screen_rows = (guint) (gtk_adjustment_get_page_size (vadj) / cell_height) + 2;
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->grid)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    kept++;
+  kept = MAX (kept, columns * GRID_KEPT_ROWS);
+  vs_texture_cache_set_working_set (self->textures, self,
+                                    (kept + columns * screen_rows) * texture_bytes);
 }
 
 /* GtkGridView keeps 30 rows of max-columns cells alive: with max-columns at what fits, it
@@ -147,15 +212,20 @@ update_columns (gpointer user_data)
   VsLibraryView *self = user_data;
   GtkAdjustment *hadj = gtk_scrolled_window_get_hadjustment (self->scroller);
   GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->grid));
-  int cell_width = 0;
+  int cell_width = 0, cell_height = 0;
 
   self->columns_id = 0;
   /* GtkGridView's own rule: columns as wide as a child's minimum (they are all alike) */
   while (child != NULL && !gtk_widget_get_visible (child))
     child = gtk_widget_get_next_sibling (child);
   if (child != NULL)
-    gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &cell_width, NULL, NULL, NULL);
+    {
+      gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &cell_width, NULL, NULL, NULL);
+      gtk_widget_measure (child, GTK_ORIENTATION_VERTICAL, cell_width, &cell_height, NULL, NULL,
+                          NULL);
+    }
   set_columns (self, (int) gtk_adjustment_get_page_size (hadj), cell_width);
+  update_working_set (self, gtk_grid_view_get_max_columns (self->grid), cell_height);
   return G_SOURCE_REMOVE;
 }
 
@@ -447,6 +517,7 @@ setup_cell (GtkSignalListItemFactory *factory,
   gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (long_press), TRUE);
   g_signal_connect (long_press, "pressed", G_CALLBACK (on_cell_long_press), NULL);
   gtk_widget_add_controller (GTK_WIDGET (cell), GTK_EVENT_CONTROLLER (long_press));
+  vs_video_cell_set_animate (cell, !self->moving);
   gtk_list_item_set_child (item, GTK_WIDGET (cell));
 }
 
@@ -731,6 +802,8 @@ vs_library_view_dispose (GObject *object)
   stop_waiting_for_paint (self);
   g_clear_handle_id (&self->rest_id, g_source_remove);
   g_clear_handle_id (&self->columns_id, g_source_remove);
+  if (self->textures != NULL)
+    vs_texture_cache_set_working_set (self->textures, self, 0);
   gtk_widget_dispose_template (GTK_WIDGET (self), VS_TYPE_LIBRARY_VIEW);
   /* a context menu still open, or closed and waiting for its idle to go */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -851,7 +924,12 @@ vs_library_view_init (VsLibraryView *self)
   g_signal_connect_object (gtk_scrolled_window_get_hadjustment (self->scroller),
                            "notify::page-size", G_CALLBACK (schedule_columns), self,
                            G_CONNECT_SWAPPED);
+  /* a taller view keeps more cells: the texture budget follows */
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller),
+                           "notify::page-size", G_CALLBACK (schedule_columns), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_swapped (self, "notify::scale-factor", G_CALLBACK (update_decode_size), self);
+  g_signal_connect_swapped (self, "notify::scale-factor", G_CALLBACK (schedule_columns), self);
 }
 
 VsLibraryView *

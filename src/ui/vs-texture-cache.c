@@ -4,7 +4,7 @@
 
 #include "config.h"
 
-#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <cairo.h>
 
 #include "vs-texture-cache.h"
 
@@ -56,6 +56,9 @@ struct _VsTextureCache
   gsize           max_bytes;
   int             decode_width;   /* what a thumbnail must cover, 0: its own size */
   int             decode_height;
+  int             corner_radius;  /* in the texture's pixels */
+  gsize           pref_max_bytes; /* the preference */
+  GHashTable     *working_sets;   /* owner → bytes it needs (GSIZE_TO_POINTER) */
 };
 
 /* What a decoder thread needs, and the pixel memory it made. */
@@ -64,6 +67,7 @@ typedef struct
   char  *png;
   int    width;
   int    height;
+  int    radius;
   gsize  bytes;   /* set by the decoder with its texture */
 } Decode;
 
@@ -233,86 +237,140 @@ on_waiter_cancelled (GCancellable *cancellable,
   return G_SOURCE_REMOVE;
 }
 
+/* set in class_init, before any decode */
+static GQuark surface_quark;
+
 typedef struct
 {
-  int width;    /* what the picture must cover, 0: its own size */
-  int height;
-} DecodeSize;
+  GInputStream  *stream;
+  GError       **error;
+} PngRead;
 
-/* Scaled down (never up) to the smallest size that still covers what the cell shows, so
- * the cache holds no pixel the cell does not draw. */
-static void
-on_size_prepared (GdkPixbufLoader *loader,
-                  int              width,
-                  int              height,
-                  gpointer         user_data)
+static cairo_status_t
+read_png (void          *closure,
+          unsigned char *data,
+          unsigned int   length)
 {
-  const DecodeSize *size = user_data;
-  double scale;
+  PngRead *read = closure;
+  gsize n = 0;
 
-  if (size->width <= 0 || size->height <= 0 || width <= 0 || height <= 0)
-    return;
-  scale = MAX ((double) size->width / width, (double) size->height / height);
-  if (scale < 1.0)
-    gdk_pixbuf_loader_set_size (loader, MAX (1, (int) (width * scale + 0.5)),
-                                MAX (1, (int) (height * scale + 0.5)));
+  if (*read->error != NULL)
+    return CAIRO_STATUS_READ_ERROR;
+  if (!g_input_stream_read_all (read->stream, data, length, &n, NULL, read->error))
+    return CAIRO_STATUS_READ_ERROR;
+  if (n < length)
+    {
+      g_set_error_literal (read->error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "Truncated image");
+      return CAIRO_STATUS_READ_ERROR;
+    }
+  return CAIRO_STATUS_SUCCESS;
 }
 
-/* Decodes @png at the size it is shown. The file comes from a cache other programs write
- * too: its header is checked first (vs_thumbnail_open), so a PNG claiming 16000 × 16000
- * px is refused before gdk-pixbuf allocates it at full size (its PNG loader scales only
- * after decoding everything). */
+static void
+rounded_rectangle (cairo_t *cr,
+                   double   width,
+                   double   height,
+                   double   radius)
+{
+  radius = MIN (radius, MIN (width, height) / 2);
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, width - radius, radius, radius, -G_PI / 2, 0);
+  cairo_arc (cr, width - radius, height - radius, radius, 0, G_PI / 2);
+  cairo_arc (cr, radius, height - radius, radius, G_PI / 2, G_PI);
+  cairo_arc (cr, radius, radius, radius, G_PI, 3 * G_PI / 2);
+  cairo_close_path (cr);
+}
+
+/* Decodes @png into what the cell draws as it is: @width × @height (0 × 0: the image's own
+ * size) covered by the picture and cropped to it, its corners rounded by @radius, in the
+ * renderer's native format (premultiplied BGRA: GDK_MEMORY_DEFAULT, cairo's ARGB32). Every
+ * frame that shows it then copies it without scaling, converting or clipping it: that work
+ * is done once, here, off the main thread. The file comes from a cache other programs write
+ * too: its header is checked first (vs_thumbnail_open), so a PNG claiming 16000 × 16000 px
+ * is refused before it is decoded. */
 static GdkTexture *
 decode_thumbnail (const char  *png,
                   int          width,
                   int          height,
+                  int          radius,
                   gsize       *bytes,
                   GError     **error)
 {
   g_autoptr(GInputStream) stream = vs_thumbnail_open (png, NULL, NULL, error);
-  g_autoptr(GdkPixbufLoader) loader = NULL;
-  g_autofree guint8 *buffer = NULL;
-  DecodeSize size = { width, height };
-  GdkPixbuf *pixbuf;
-  gboolean ok = TRUE;
+  GError *read_error = NULL;
+  PngRead read = { stream, &read_error };
+  cairo_surface_t *image;
+  cairo_surface_t *surface;
+  cairo_status_t status;
+  cairo_t *cr;
+  double scale;
+  int w, h, stride;
 
   if (stream == NULL)
     return NULL;
-  /* By type: a cached thumbnail is a PNG, and sniffing needs shared-mime-info. */
-  loader = gdk_pixbuf_loader_new_with_type ("png", error);
-  if (loader == NULL)
-    return NULL;
-  g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &size);
-  buffer = g_malloc (64 * 1024);
-  for (;;)
+  image = cairo_image_surface_create_from_png_stream (read_png, &read);
+  if ((status = cairo_surface_status (image)) != CAIRO_STATUS_SUCCESS)
     {
-      gssize n = g_input_stream_read (stream, buffer, 64 * 1024, NULL, error);
-
-      if (n <= 0)
-        {
-          ok = n == 0;
-          break;
-        }
-      if (!gdk_pixbuf_loader_write (loader, buffer, (gsize) n, error))
-        {
-          ok = FALSE;
-          break;
-        }
-    }
-  /* Closed in every case: a loader finalized open warns. */
-  if (!gdk_pixbuf_loader_close (loader, ok ? error : NULL) || !ok)
-    return NULL;
-  pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
-  if (pixbuf == NULL)
-    {
-      g_set_error (error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_CORRUPT_IMAGE, "Not an image: %s",
-                   png);
+      cairo_surface_destroy (image);
+      if (read_error != NULL)
+        g_propagate_error (error, read_error);
+      else
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "Not a PNG image: %s (%s)",
+                     png, cairo_status_to_string (status));
       return NULL;
     }
-  /* A memory texture is immutable plain data: making it here, off the main thread, is safe.
-   * It shares the pixbuf's pixels (3 bytes a pixel without alpha). */
-  *bytes = gdk_pixbuf_get_byte_length (pixbuf);
-  return gdk_texture_new_for_pixbuf (pixbuf);
+  g_clear_error (&read_error);
+  w = cairo_image_surface_get_width (image);
+  h = cairo_image_surface_get_height (image);
+  if (width <= 0 || height <= 0)
+    {
+      width = w;
+      height = h;
+    }
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cr = cairo_create (surface);
+  if (radius > 0)
+    {
+      rounded_rectangle (cr, width, height, radius);
+      cairo_clip (cr);
+    }
+  scale = MAX ((double) width / w, (double) height / h);
+  cairo_translate (cr, (width - w * scale) / 2, (height - h * scale) / 2);
+  cairo_scale (cr, scale, scale);
+  cairo_set_source_surface (cr, image, 0, 0);
+  cairo_pattern_set_extend (cairo_get_source (cr), CAIRO_EXTEND_PAD);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
+  cairo_paint (cr);
+  status = cairo_status (cr);
+  cairo_destroy (cr);
+  cairo_surface_destroy (image);
+  if (status != CAIRO_STATUS_SUCCESS || cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot draw the thumbnail %s: %s", png,
+                   cairo_status_to_string (status != CAIRO_STATUS_SUCCESS
+                                           ? status : cairo_surface_status (surface)));
+      cairo_surface_destroy (surface);
+      return NULL;
+    }
+  cairo_surface_flush (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  *bytes = (gsize) stride * height;
+  {
+    /* The texture's pixels are the surface's: no copy. A memory texture is immutable plain
+     * data, so making it off the main thread is safe. */
+    g_autoptr(GBytes) data = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
+                                                         *bytes,
+                                                         (GDestroyNotify) cairo_surface_destroy,
+                                                         cairo_surface_reference (surface));
+    GdkTexture *texture = gdk_memory_texture_new (width, height, GDK_MEMORY_DEFAULT, data,
+                                                  stride);
+
+    /* the same pixels, for the cairo renderer (vs-thumbnail-paintable.c) */
+    g_object_set_qdata_full (G_OBJECT (texture), surface_quark, surface,
+                             (GDestroyNotify) cairo_surface_destroy);
+    return texture;
+  }
 }
 
 /* Runs on a decoder thread. The task has no source object, so the last reference to the
@@ -328,8 +386,8 @@ decode_func (gpointer data,
 
   if (g_task_return_error_if_cancelled (task))
     return;
-  texture = decode_thumbnail (decode->png, decode->width, decode->height, &decode->bytes,
-                              &error);
+  texture = decode_thumbnail (decode->png, decode->width, decode->height, decode->radius,
+                              &decode->bytes, &error);
   if (texture != NULL)
     g_task_return_pointer (task, texture, g_object_unref);
   else
@@ -387,6 +445,7 @@ on_thumbnail_path (GObject      *object,
   decode->png = g_steal_pointer (&png);
   decode->width = load->cache->decode_width;
   decode->height = load->cache->decode_height;
+  decode->radius = load->cache->corner_radius;
   task = g_task_new (NULL, cancellable, on_decoded, g_steal_pointer (&load));
   g_task_set_source_tag (task, on_thumbnail_path);
   /* The decode finishes even after the last caller left (see on_decoded). */
@@ -398,6 +457,15 @@ on_thumbnail_path (GObject      *object,
 
 /* Public API -------------------------------------------------------------- */
 
+/* The cairo image surface holding @texture's pixels when the cache made it, or NULL.
+ * Returns: (transfer none) (nullable) */
+cairo_surface_t *
+vs_texture_cache_get_surface (GdkTexture *texture)
+{
+  g_return_val_if_fail (GDK_IS_TEXTURE (texture), NULL);
+  return g_object_get_qdata (G_OBJECT (texture), surface_quark);
+}
+
 VsTextureCache *
 vs_texture_cache_new (VsMediaService *service,
                       gsize           max_bytes)
@@ -408,7 +476,7 @@ vs_texture_cache_new (VsMediaService *service,
 
   self = g_object_new (VS_TYPE_TEXTURE_CACHE, NULL);
   self->service = g_object_ref (service);
-  self->max_bytes = max_bytes > 0 ? max_bytes : DEFAULT_MAX_BYTES;
+  self->pref_max_bytes = self->max_bytes = max_bytes > 0 ? max_bytes : DEFAULT_MAX_BYTES;
   return self;
 }
 
@@ -592,6 +660,22 @@ vs_texture_cache_get_n_loads (VsTextureCache *self)
   return g_hash_table_size (self->loads);
 }
 
+/* The budget: the preference, or what the views say they need when that is less. */
+static void
+update_max_bytes (VsTextureCache *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+  gsize need = 0;
+
+  g_hash_table_iter_init (&iter, self->working_sets);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    need += GPOINTER_TO_SIZE (value);
+  self->max_bytes = need > 0 ? MIN (need, self->pref_max_bytes) : self->pref_max_bytes;
+  if (self->bytes > self->max_bytes)
+    vs_texture_cache_trim (self, self->max_bytes);
+}
+
 /* The preference, applied live: a smaller budget drops what no cell shows at once. */
 void
 vs_texture_cache_set_max_bytes (VsTextureCache *self,
@@ -599,9 +683,38 @@ vs_texture_cache_set_max_bytes (VsTextureCache *self,
 {
   g_return_if_fail (VS_IS_TEXTURE_CACHE (self));
 
-  self->max_bytes = max_bytes > 0 ? max_bytes : DEFAULT_MAX_BYTES;
-  if (self->bytes > self->max_bytes)
-    vs_texture_cache_trim (self, self->max_bytes);
+  self->pref_max_bytes = max_bytes > 0 ? max_bytes : DEFAULT_MAX_BYTES;
+  update_max_bytes (self);
+}
+
+/* What @owner (a view) needs kept: the textures of the cells it keeps and of one screen
+ * ahead. The budget is the sum over the views, never more than the preference: a fast
+ * scroll then holds what it can show again soon, not 64 MB of rows it has left. 0: none. */
+void
+vs_texture_cache_set_working_set (VsTextureCache *self,
+                                  gconstpointer   owner,
+                                  gsize           bytes)
+{
+  g_return_if_fail (VS_IS_TEXTURE_CACHE (self));
+  g_return_if_fail (owner != NULL);
+
+  if (bytes > 0)
+    g_hash_table_insert (self->working_sets, (gpointer) owner, GSIZE_TO_POINTER (bytes));
+  else
+    g_hash_table_remove (self->working_sets, owner);
+  update_max_bytes (self);
+}
+
+/* The thumbnails' corners, rounded in the texture (in its pixels): the cell then draws it
+ * without a rounded clip. */
+void
+vs_texture_cache_set_corner_radius (VsTextureCache *self,
+                                    int             radius)
+{
+  g_return_if_fail (VS_IS_TEXTURE_CACHE (self));
+  g_return_if_fail (radius >= 0);
+
+  self->corner_radius = radius;
 }
 
 gsize
@@ -626,6 +739,7 @@ vs_texture_cache_finalize (GObject *object)
   g_queue_init (&self->lru);
   g_clear_pointer (&self->loads, g_hash_table_unref);
   g_clear_pointer (&self->failed, g_hash_table_unref);
+  g_clear_pointer (&self->working_sets, g_hash_table_unref);
   g_clear_object (&self->service);
 
   G_OBJECT_CLASS (vs_texture_cache_parent_class)->finalize (object);
@@ -655,6 +769,7 @@ vs_texture_cache_class_init (VsTextureCacheClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = vs_texture_cache_finalize;
+  surface_quark = g_quark_from_static_string ("vs-texture-cache-surface");
   object_class->get_property = vs_texture_cache_get_property;
 
   /* Decoded bytes held (the textures' pixel memory). */
@@ -671,6 +786,7 @@ vs_texture_cache_init (VsTextureCache *self)
   self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, entry_free);
   self->loads = g_hash_table_new (g_str_hash, g_str_equal);
   self->failed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->working_sets = g_hash_table_new (NULL, NULL);
   self->decoders = g_thread_pool_new (decode_func, NULL, N_DECODE_THREADS, FALSE, NULL);
   g_queue_init (&self->lru);
 }

@@ -41,6 +41,12 @@ gsize           vs_texture_cache_get_bytes  (VsTextureCache      *self);
 void            vs_texture_cache_set_max_bytes (VsTextureCache *self,
                                                 gsize           max_bytes);
 gsize           vs_texture_cache_get_max_bytes (VsTextureCache   *self);
+void            vs_texture_cache_set_working_set (VsTextureCache *self,
+                                                  gconstpointer   owner,
+                                                  gsize           bytes);
+cairo_surface_t *vs_texture_cache_get_surface (GdkTexture       *texture);
+void            vs_texture_cache_set_corner_radius (VsTextureCache *self,
+                                                    int             radius);
 guint           vs_texture_cache_get_n_loads (VsTextureCache     *self);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "vs-format.h"
+#include "vs-thumbnail-paintable.h"
 #include "vs-video-cell.h"
 
 struct _VsVideoCell
@@ -19,8 +20,8 @@ struct _VsVideoCell
   GtkPicture     *picture;
   GtkLabel       *hls_badge;
   GtkLabel       *duration_badge;
-  GtkLabel       *title_label;
-  GtkLabel       *caption_label;
+  GtkInscription *title_label;
+  GtkInscription *caption_label;
 
   /* Owned */
   VsTextureCache *cache;
@@ -33,6 +34,7 @@ struct _VsVideoCell
 
   /* Flags */
   guint           has_thumbnail : 1;
+  guint           animate : 1;    /* fade a thumbnail in when it arrives */
 };
 
 G_DEFINE_FINAL_TYPE (VsVideoCell, vs_video_cell, GTK_TYPE_WIDGET)
@@ -51,9 +53,15 @@ show_texture (VsVideoCell *self,
               GdkTexture  *texture,
               gboolean     animate)
 {
-  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
+  g_autoptr(GdkPaintable) paintable = NULL;
+
+  if (texture != NULL)
+    paintable = vs_thumbnail_paintable_new (texture, vs_texture_cache_get_surface (texture),
+                                            GTK_WIDGET (self));
+  gtk_picture_set_paintable (self->picture, paintable);
   gtk_widget_set_visible (GTK_WIDGET (self->picture), texture != NULL);
-  if (texture != NULL && animate)
+  /* An animation is an opacity pass per frame: none while the grid scrolls. */
+  if (texture != NULL && animate && self->animate)
     gtk_widget_add_css_class (GTK_WIDGET (self->picture), "fade-in");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->picture), "fade-in");
@@ -97,8 +105,8 @@ update_labels (VsVideoCell *self)
         duration = vs_format_duration (vs_video_get_duration_ms (video));
     }
 
-  gtk_label_set_label (self->title_label, loading ? "" : vs_video_get_title (video));
-  gtk_label_set_label (self->caption_label, caption ? caption : "");
+  gtk_inscription_set_text (self->title_label, loading ? NULL : vs_video_get_title (video));
+  gtk_inscription_set_text (self->caption_label, caption);
   gtk_label_set_label (self->duration_badge, duration ? duration : "");
   gtk_widget_set_visible (GTK_WIDGET (self->duration_badge), duration != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->hls_badge),
@@ -180,14 +188,7 @@ update_thumbnail (VsVideoCell *self)
                                on_texture_loaded, g_object_ref (self));
 }
 
-static void
-on_video_changed (VsVideoCell *self)
-{
-  update_labels (self);
-}
-
-/* The placeholder was filled, or the file changed: the thumbnail may be another one.
- * (Both notifications come together when a placeholder fills: ask only once.) */
+/* The placeholder was filled, or the item changed: the thumbnail may be another one. */
 static void
 on_video_reloaded (VsVideoCell *self)
 {
@@ -255,6 +256,18 @@ vs_video_cell_set_unavailable (VsVideoCell *self,
     gtk_widget_remove_css_class (GTK_WIDGET (self), "unavailable");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self),
                                unavailable ? _("Its folder is not available") : NULL);
+}
+
+/* Whether a thumbnail that arrives fades in; the view turns it off while it scrolls. */
+void
+vs_video_cell_set_animate (VsVideoCell *self,
+                           gboolean     animate)
+{
+  g_return_if_fail (VS_IS_VIDEO_CELL (self));
+
+  self->animate = !!animate;
+  if (!animate)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->picture), "fade-in");
 }
 
 gboolean
@@ -467,19 +480,11 @@ vs_video_cell_init (VsVideoCell *self)
   gtk_widget_set_has_tooltip (GTK_WIDGET (self->title_label), TRUE);
   g_signal_connect (self->title_label, "query-tooltip", G_CALLBACK (on_query_tooltip), self);
   self->thumb_mtime_ns = G_MININT64;
+  self->animate = TRUE;
 
   self->video_signals = g_signal_group_new (VS_TYPE_VIDEO);
-  g_signal_group_connect_object (self->video_signals, "notify::title",
-                                 G_CALLBACK (on_video_changed), self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->video_signals, "notify::size",
-                                 G_CALLBACK (on_video_changed), self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->video_signals, "notify::duration-ms",
-                                 G_CALLBACK (on_video_changed), self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->video_signals, "notify::is-hls",
-                                 G_CALLBACK (on_video_changed), self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->video_signals, "notify::loading",
-                                 G_CALLBACK (on_video_reloaded), self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->video_signals, "notify::mtime",
+  /* ::record comes once per change of the item, however many of its facts changed */
+  g_signal_group_connect_object (self->video_signals, "notify::record",
                                  G_CALLBACK (on_video_reloaded), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->video_signals, "notify::available",
                                  G_CALLBACK (update_availability), self, G_CONNECT_SWAPPED);
