@@ -14,8 +14,10 @@
  *   thumbs-ms       the first frame in which every cell in view also shows its picture
  *                   (or THUMB_WAIT_US passed: timed-out=1)
  *   scroll-ms ...   after scrolling from top to bottom, one page a frame, and waiting for
- *                   the last thumbnails: frame statistics and memory; then the window is
- *                   destroyed (so the application quits)
+ *                   the last thumbnails: frame statistics and memory
+ *   frames-breakdown  where the scroll's frames spent their time: p50/p95/max of each part
+ *   slow-frame ...  one line for each of the 5 longest frames, longest first (rank=1); then
+ *                   the window is destroyed (so the application quits)
  *
  * Times "-ms" count from the start of the process: /proc/self/stat field 22 (starttime,
  * in clock ticks since boot, 10 ms steps with the usual USER_HZ of 100) against
@@ -28,6 +30,17 @@
  * long a frame took as the user sees it. (gdk_frame_clock_get_frame_time() is smoothed
  * by GTK and would hide a late frame.) "work" is the update → ::after-paint time of one
  * frame: layout, binding cells and painting on the main thread.
+ *
+ * The breakdown splits frame I, the interval from tick I-1 to tick I, into the parts of
+ * the frame clock cycle that tick I-1 began, so that they add up to the interval:
+ *   layout   tick → the end of ::layout (the update phase's other tick callbacks too,
+ *            and the allocation that binds the cells scrolled into view)
+ *   paint    the end of ::layout → the end of ::paint (snapshot and render)
+ *   between  ::after-paint → tick I: what the main loop did outside the frame (model
+ *            pages filled, thumbnails arriving, events) and the wait for the next frame
+ *   cpu      the main thread's CPU time from tick I-1 to tick I, which tells work from
+ *            waiting in the other three
+ * A phase that did not run in a frame (nothing to lay out, nothing to paint) counts 0.
  *
  * The code sees the view only through GTK and GObject properties (a cell's "video" and
  * its "loading" and "id"; a GtkPicture with a paintable), so that
@@ -60,6 +73,8 @@
 #endif
 
 #define SLOW_FRAME_US     (50 * G_TIME_SPAN_MILLISECOND)
+#define LATE_FRAME_US     (33 * G_TIME_SPAN_MILLISECOND)   /* two refreshes at 60 Hz */
+#define N_SLOW_LISTED     5                               /* the "slow-frame" lines */
 #define THUMB_WAIT_US     (5 * G_TIME_SPAN_SECOND)   /* for the thumbnails in view, at most */
 #define SETTLE_US         (1 * G_TIME_SPAN_SECOND)   /* at the bottom, before reading RSS */
 #define WATCHDOG_MS       100
@@ -90,6 +105,18 @@ typedef struct
   gboolean last_item;   /* the model's last item is one of them */
 } ViewState;
 
+/* One frame of the scroll, next to its interval in Bench.intervals (see the top): small,
+ * as the app's RSS is measured with them in it (20 bytes a frame, 8,648 frames for
+ * 100,000 videos) */
+typedef struct
+{
+  gint32 layout_us;
+  gint32 paint_us;
+  gint32 between_us;
+  gint32 cpu_us;
+  float  at;         /* where in the scroll (0..1) */
+} FrameTimes;
+
 typedef struct
 {
   GtkWindow         *window;     /* unowned: the bench lives in its qdata */
@@ -99,6 +126,8 @@ typedef struct
   GdkFrameClock     *clock;      /* owned */
 
   gulong             items_changed_id;
+  gulong             layout_id;
+  gulong             paint_id;
   gulong             after_paint_id;
   gulong             realize_id;
   guint              tick_id;
@@ -125,12 +154,19 @@ typedef struct
   gint64             pause_start_us;
   gint64             last_tick_us;
   gint64             tick_us;      /* this frame's tick; 0 when the tick did not run */
+  gint64             tick_cpu_us;  /* the main thread's CPU time at the last tick */
+  /* when this frame's ::layout, ::paint and ::after-paint ended; 0: they did not run */
+  gint64             layout_end_us;
+  gint64             paint_end_us;
+  gint64             after_paint_us;
   GArray            *intervals;    /* gint64 µs between ticks */
+  GArray            *frames;       /* FrameTimes, one for each interval */
   gint64             max_frame_us;
   guint              max_frame_index;
   double             max_frame_at; /* where in the scroll (0..1) */
   gint64             max_work_us;
   guint              slow_frames;
+  guint              late_frames;  /* over LATE_FRAME_US */
   guint              bottom_frames;
   guint              thumbs_timed_out : 1;
 } Bench;
@@ -175,6 +211,17 @@ since_start_ms (Bench  *self,
                 gint64  when_us)
 {
   return self->start_us < 0 ? -1.0 : (when_us - self->start_us) / 1000.0;
+}
+
+/* The calling thread's CPU time: the bench runs on the main thread. */
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec now;
+
+  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &now) != 0)
+    return 0;
+  return (gint64) now.tv_sec * G_USEC_PER_SEC + now.tv_nsec / 1000;
 }
 
 typedef struct
@@ -507,6 +554,7 @@ on_after_paint (GdkFrameClock *clock,
           gint64 work = now - self->tick_us;
 
           self->max_work_us = MAX (self->max_work_us, work);
+          self->after_paint_us = now;
           self->tick_us = 0;
         }
       return;
@@ -528,6 +576,51 @@ on_after_paint (GdkFrameClock *clock,
     }
 }
 
+/* Connected after GTK's own handlers: the phase's work is done. Layout may run up to 4
+ * times in one frame; the last end counts. */
+static void
+on_layout (GdkFrameClock *clock,
+           Bench         *self)
+{
+  if (self->phase == PHASE_SCROLL && self->tick_us != 0)
+    self->layout_end_us = g_get_monotonic_time ();
+}
+
+static void
+on_paint (GdkFrameClock *clock,
+          Bench         *self)
+{
+  if (self->phase == PHASE_SCROLL && self->tick_us != 0)
+    self->paint_end_us = g_get_monotonic_time ();
+}
+
+static gint32
+clamp_us (gint64 us)
+{
+  return (gint32) CLAMP (us, 0, G_MAXINT32);
+}
+
+/* At tick @now: the breakdown of the frame that the previous tick began. */
+static void
+record_frame (Bench  *self,
+              gint64  now,
+              gint64  cpu_us,
+              double  at)
+{
+  gint64 layout_end = self->layout_end_us != 0 ? self->layout_end_us : self->last_tick_us;
+  gint64 paint_end = self->paint_end_us != 0 ? self->paint_end_us : layout_end;
+  gint64 after_paint = self->after_paint_us != 0 ? self->after_paint_us : paint_end;
+  FrameTimes frame = {
+    .layout_us = clamp_us (layout_end - self->last_tick_us),
+    .paint_us = clamp_us (paint_end - layout_end),
+    .between_us = clamp_us (now - after_paint),
+    .cpu_us = clamp_us (cpu_us - self->tick_cpu_us),
+    .at = at,
+  };
+
+  g_array_append_val (self->frames, frame);
+}
+
 static gboolean
 scroll_tick (GtkWidget     *widget,
              GdkFrameClock *clock,
@@ -536,26 +629,33 @@ scroll_tick (GtkWidget     *widget,
   Bench *self = user_data;
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
   gint64 now = g_get_monotonic_time ();
+  gint64 cpu_us = thread_cpu_us ();
   double value = gtk_adjustment_get_value (adj);
   double page = gtk_adjustment_get_page_size (adj);
   double bottom = gtk_adjustment_get_upper (adj) - page;
+  double at = bottom > 0 ? value / bottom : 0.0;
 
   if (self->last_tick_us != 0)
     {
       gint64 interval = now - self->last_tick_us;
 
       g_array_append_val (self->intervals, interval);
+      record_frame (self, now, cpu_us, at);
       if (interval > SLOW_FRAME_US)
         self->slow_frames++;
+      if (interval > LATE_FRAME_US)
+        self->late_frames++;
       if (interval > self->max_frame_us)
         {
           self->max_frame_us = interval;
           self->max_frame_index = self->intervals->len;
-          self->max_frame_at = bottom > 0 ? value / bottom : 0.0;
+          self->max_frame_at = at;
         }
     }
   self->last_tick_us = now;
   self->tick_us = now;
+  self->tick_cpu_us = cpu_us;
+  self->layout_end_us = self->paint_end_us = self->after_paint_us = 0;
 
   if (value >= bottom - 0.5)
     {
@@ -644,12 +744,91 @@ percentile_ms (GArray *sorted,
   return g_array_index (sorted, gint64, MIN (i, sorted->len - 1)) / 1000.0;
 }
 
+/* "NAME-p50-ms=… NAME-p95-ms=… NAME-max-ms=…" for the FrameTimes field at @offset */
+static char *
+frames_stats (GArray     *frames,
+              gsize       offset,
+              const char *name)
+{
+  g_autoptr(GArray) sorted = g_array_sized_new (FALSE, FALSE, sizeof (gint64), frames->len);
+
+  for (guint i = 0; i < frames->len; i++)
+    {
+      gint64 us = G_STRUCT_MEMBER (gint32, &g_array_index (frames, FrameTimes, i), offset);
+
+      g_array_append_val (sorted, us);
+    }
+  g_array_sort (sorted, compare_int64);
+  return g_strdup_printf ("%s-p50-ms=%.1f %s-p95-ms=%.1f %s-max-ms=%.1f",
+                          name, percentile_ms (sorted, 0.50), name, percentile_ms (sorted, 0.95),
+                          name, percentile_ms (sorted, 1.0));
+}
+
+/* The indexes of the N_SLOW_LISTED longest intervals, longest first; returns how many. */
+static guint
+find_slowest (GArray *intervals,
+              guint   slowest[N_SLOW_LISTED])
+{
+  guint n = 0;
+
+  for (guint i = 0; i < intervals->len; i++)
+    {
+      gint64 interval = g_array_index (intervals, gint64, i);
+      guint k = MIN (n, N_SLOW_LISTED - 1);
+
+      if (n == N_SLOW_LISTED && interval <= g_array_index (intervals, gint64, slowest[k]))
+        continue;
+      /* insertion: an earlier frame stays ahead of a later one as long */
+      for (; k > 0 && interval > g_array_index (intervals, gint64, slowest[k - 1]); k--)
+        slowest[k] = slowest[k - 1];
+      slowest[k] = i;
+      n = MIN (n + 1, N_SLOW_LISTED);
+    }
+  return n;
+}
+
+static void
+print_breakdown (Bench *self)
+{
+  g_autofree char *layout = frames_stats (self->frames, G_STRUCT_OFFSET (FrameTimes, layout_us),
+                                          "layout");
+  g_autofree char *paint = frames_stats (self->frames, G_STRUCT_OFFSET (FrameTimes, paint_us),
+                                         "paint");
+  g_autofree char *between = frames_stats (self->frames,
+                                           G_STRUCT_OFFSET (FrameTimes, between_us), "between");
+  g_autofree char *cpu = frames_stats (self->frames, G_STRUCT_OFFSET (FrameTimes, cpu_us), "cpu");
+  guint slowest[N_SLOW_LISTED];
+  guint n_slowest;
+
+  g_assert (self->frames->len == self->intervals->len);
+  print_line ("frames-breakdown frames=%u %s %s %s %s", self->frames->len, layout, paint,
+              between, cpu);
+
+  n_slowest = find_slowest (self->intervals, slowest);
+  for (guint k = 0; k < n_slowest; k++)
+    {
+      const FrameTimes *frame = &g_array_index (self->frames, FrameTimes, slowest[k]);
+
+      /* index counts from 1, as max-frame-index */
+      print_line ("slow-frame rank=%u index=%u at=%.3f interval-ms=%.1f layout-ms=%.1f "
+                  "paint-ms=%.1f between-ms=%.1f cpu-ms=%.1f",
+                  k + 1, slowest[k] + 1, frame->at,
+                  g_array_index (self->intervals, gint64, slowest[k]) / 1000.0,
+                  frame->layout_us / 1000.0, frame->paint_us / 1000.0,
+                  frame->between_us / 1000.0, frame->cpu_us / 1000.0);
+    }
+}
+
 static void
 disconnect_all (Bench *self)
 {
   g_clear_signal_handler (&self->items_changed_id, self->model);
   if (self->clock != NULL)
-    g_clear_signal_handler (&self->after_paint_id, self->clock);
+    {
+      g_clear_signal_handler (&self->layout_id, self->clock);
+      g_clear_signal_handler (&self->paint_id, self->clock);
+      g_clear_signal_handler (&self->after_paint_id, self->clock);
+    }
   g_clear_signal_handler (&self->realize_id, self->window);
   if (self->tick_id != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self->scroller), self->tick_id);
@@ -702,20 +881,22 @@ bench_finish (Bench *self)
 #endif
 
   print_line ("scroll-ms=%.1f frames=%u max-frame-ms=%.1f p50-frame-ms=%.1f "
-              "p95-frame-ms=%.1f p99-frame-ms=%.1f slow-frames=%u max-frame-index=%u "
-              "max-frame-at=%.3f max-work-ms=%.1f reached-bottom=%d last-item-visible=%d "
-              "settle-timed-out=%d n-items=%u cells=%u view-children=%u pictures=%u/%u "
+              "p95-frame-ms=%.1f p99-frame-ms=%.1f slow-frames=%u frames-over-33=%u "
+              "max-frame-index=%u max-frame-at=%.3f max-work-ms=%.1f reached-bottom=%d "
+              "last-item-visible=%d settle-timed-out=%d n-items=%u cells=%u view-children=%u "
+              "pictures=%u/%u "
               "rss-kb=%" G_GINT64_FORMAT
               " hwm-kb=%" G_GINT64_FORMAT " rss-anon-kb=%" G_GINT64_FORMAT
               " rss-file-kb=%" G_GINT64_FORMAT "%s",
               scroll_us / 1000.0, sorted->len, self->max_frame_us / 1000.0,
               percentile_ms (sorted, 0.50), percentile_ms (sorted, 0.95),
-              percentile_ms (sorted, 0.99), self->slow_frames, self->max_frame_index,
-              self->max_frame_at, self->max_work_us / 1000.0,
+              percentile_ms (sorted, 0.99), self->slow_frames, self->late_frames,
+              self->max_frame_index, self->max_frame_at, self->max_work_us / 1000.0,
               self->phase == PHASE_SETTLE && gtk_adjustment_get_value (adj) >= bottom - 0.5,
               state.last_item, self->thumbs_timed_out, g_list_model_get_n_items (self->model),
               state.cells, state.children, state.thumbs, state.pictures, mem.rss_kb, mem.hwm_kb, mem.anon_kb,
               mem.file_kb, cache ? cache : "");
+  print_breakdown (self);
 
   if (g_getenv ("VIDSHELF_BENCH_SMAPS") != NULL)
     {
@@ -749,6 +930,7 @@ bench_free (gpointer data)
   g_clear_object (&self->textures);
   g_clear_object (&self->scroller);
   g_clear_pointer (&self->intervals, g_array_unref);
+  g_clear_pointer (&self->frames, g_array_unref);
   g_free (self);
 }
 
@@ -761,6 +943,8 @@ connect_clock (Bench *self)
     return;
   g_clear_signal_handler (&self->realize_id, self->window);
   self->clock = g_object_ref (clock);
+  self->layout_id = g_signal_connect_after (clock, "layout", G_CALLBACK (on_layout), self);
+  self->paint_id = g_signal_connect_after (clock, "paint", G_CALLBACK (on_paint), self);
   self->after_paint_id = g_signal_connect (clock, "after-paint",
                                            G_CALLBACK (on_after_paint), self);
   gtk_widget_queue_draw (GTK_WIDGET (self->scroller));
@@ -818,6 +1002,7 @@ vs_bench_attach (GtkWindow         *window,
   self->model = g_object_ref (model);
   self->textures = textures ? g_object_ref (textures) : NULL;
   self->intervals = g_array_sized_new (FALSE, FALSE, sizeof (gint64), 16384);
+  self->frames = g_array_sized_new (FALSE, FALSE, sizeof (FrameTimes), 16384);
   self->start_us = process_start_us ();
   self->attach_us = g_get_monotonic_time ();
   self->step = env_double ("VIDSHELF_BENCH_STEP", 1.0, 0.01, 100.0);
