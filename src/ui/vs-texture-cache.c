@@ -5,11 +5,18 @@
 #include "config.h"
 
 #include <cairo.h>
+#include <errno.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "vs-texture-cache.h"
 
 #define DEFAULT_MAX_BYTES  (64 * 1024 * 1024)
 #define N_DECODE_THREADS   2
+/* Decoders run at this niceness: on two cores, two decoders at full speed during a fast
+ * scroll took the CPU the main thread needed to draw the next frame. */
+#define DECODE_NICENESS    10
 /* Keys of files whose thumbnail could not be had, so rebinding does not ask again. */
 #define MAX_FAILED_KEYS    16384
 
@@ -373,6 +380,18 @@ decode_thumbnail (const char  *png,
   }
 }
 
+/* TRUE when this thread already lowered its priority (and marks it so). */
+static gboolean
+pool_data_niced (void)
+{
+  static GPrivate niced;
+
+  if (g_private_get (&niced) != NULL)
+    return TRUE;
+  g_private_set (&niced, GINT_TO_POINTER (1));
+  return FALSE;
+}
+
 /* Runs on a decoder thread. The task has no source object, so the last reference to the
  * cache is never dropped here (that would join this pool from one of its own threads). */
 static void
@@ -386,6 +405,12 @@ decode_func (gpointer data,
 
   if (g_task_return_error_if_cancelled (task))
     return;
+  if (!pool_data_niced ())
+    {
+      /* Linux: a thread's niceness is its own (the pool's threads are exclusive to it) */
+      if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), DECODE_NICENESS) != 0)
+        g_debug ("Cannot lower the decoder's priority: %s", g_strerror (errno));
+    }
   texture = decode_thumbnail (decode->png, decode->width, decode->height, decode->radius,
                               &decode->bytes, &error);
   if (texture != NULL)
@@ -787,6 +812,7 @@ vs_texture_cache_init (VsTextureCache *self)
   self->loads = g_hash_table_new (g_str_hash, g_str_equal);
   self->failed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->working_sets = g_hash_table_new (NULL, NULL);
-  self->decoders = g_thread_pool_new (decode_func, NULL, N_DECODE_THREADS, FALSE, NULL);
+  /* exclusive: its threads are never lent to other pools, so their lower priority stays here */
+  self->decoders = g_thread_pool_new (decode_func, NULL, N_DECODE_THREADS, TRUE, NULL);
   g_queue_init (&self->lru);
 }

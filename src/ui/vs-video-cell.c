@@ -8,6 +8,7 @@
 
 #include "vs-format.h"
 #include "vs-thumbnail-paintable.h"
+#include "vs-thumbnail-view.h"
 #include "vs-video-cell.h"
 
 struct _VsVideoCell
@@ -16,10 +17,7 @@ struct _VsVideoCell
 
   /* Template children */
   GtkWidget      *content;        /* the only child, besides a context menu */
-  GtkStack       *icon_stack;
-  GtkPicture     *picture;
-  GtkLabel       *hls_badge;
-  GtkLabel       *duration_badge;
+  VsThumbnailView *thumbnail;
   GtkInscription *title_label;
   GtkInscription *caption_label;
 
@@ -58,27 +56,16 @@ show_texture (VsVideoCell *self,
   if (texture != NULL)
     paintable = vs_thumbnail_paintable_new (texture, vs_texture_cache_get_surface (texture),
                                             GTK_WIDGET (self));
-  gtk_picture_set_paintable (self->picture, paintable);
-  gtk_widget_set_visible (GTK_WIDGET (self->picture), texture != NULL);
-  /* An animation is an opacity pass per frame: none while the grid scrolls. */
-  if (texture != NULL && animate && self->animate)
-    gtk_widget_add_css_class (GTK_WIDGET (self->picture), "fade-in");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->picture), "fade-in");
+  /* a fade is an opacity pass per frame: none while the grid scrolls */
+  vs_thumbnail_view_set_paintable (self->thumbnail, paintable, animate && self->animate);
   self->has_thumbnail = texture != NULL;
 }
 
 static void
-show_icon (VsVideoCell *self,
-           const char  *name)
+show_failed (VsVideoCell *self)
 {
-  GtkWidget *icon = gtk_stack_get_child_by_name (self->icon_stack, name);
-
-  show_texture (self, NULL, FALSE);
-  gtk_stack_set_visible_child (self->icon_stack, icon);
-  /* Tooltips are set when first needed: setting them on every new cell slowed start-up. */
-  if (g_str_equal (name, "failed") && gtk_widget_get_tooltip_text (icon) == NULL)
-    gtk_widget_set_tooltip_text (icon, _("No preview available"));
+  vs_thumbnail_view_set_failed (self->thumbnail);
+  self->has_thumbnail = FALSE;
 }
 
 static void
@@ -107,13 +94,7 @@ update_labels (VsVideoCell *self)
 
   gtk_inscription_set_text (self->title_label, loading ? NULL : vs_video_get_title (video));
   gtk_inscription_set_text (self->caption_label, caption);
-  gtk_label_set_label (self->duration_badge, duration ? duration : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->duration_badge), duration != NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->hls_badge),
-                          !loading && vs_video_get_is_hls (video));
-  if (!loading && vs_video_get_is_hls (video) &&
-      gtk_widget_get_tooltip_text (GTK_WIDGET (self->hls_badge)) == NULL)
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self->hls_badge), _("HLS stream folder"));
+  vs_thumbnail_view_set_badges (self->thumbnail, duration, !loading && vs_video_get_is_hls (video));
   /* Skeleton bars stand in for the labels until the item's page arrives. */
   if (loading)
     gtk_widget_add_css_class (GTK_WIDGET (self), "loading");
@@ -147,7 +128,7 @@ on_texture_loaded (GObject      *object,
       return;
     }
   g_debug ("No thumbnail for %s: %s", vs_video_get_title (self->video), error->message);
-  show_icon (self, "failed");
+  show_failed (self);
 }
 
 static void
@@ -167,7 +148,7 @@ update_thumbnail (VsVideoCell *self)
   if (self->video == NULL || vs_video_get_loading (self->video))
     {
       self->thumb_mtime_ns = G_MININT64;
-      show_icon (self, "loading");
+      show_texture (self, NULL, FALSE);
       return;
     }
   self->thumb_mtime_ns = vs_video_get_record (self->video)->mtime_ns;
@@ -178,11 +159,11 @@ update_thumbnail (VsVideoCell *self)
     }
   if (vs_texture_cache_has_failed (self->cache, self->video))
     {
-      show_icon (self, "failed");
+      show_failed (self);
       return;
     }
 
-  show_icon (self, "loading");
+  show_texture (self, NULL, FALSE);
   self->cancellable = g_cancellable_new ();
   vs_texture_cache_load_async (self->cache, self->video, self->cancellable,
                                on_texture_loaded, g_object_ref (self));
@@ -266,8 +247,6 @@ vs_video_cell_set_animate (VsVideoCell *self,
   g_return_if_fail (VS_IS_VIDEO_CELL (self));
 
   self->animate = !!animate;
-  if (!animate)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->picture), "fade-in");
 }
 
 gboolean
@@ -440,13 +419,11 @@ vs_video_cell_class_init (VsVideoCellClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (VS_TYPE_THUMBNAIL_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/vs-video-cell.ui");
   gtk_widget_class_bind_template_child (widget_class, VsVideoCell, content);
-  gtk_widget_class_bind_template_child (widget_class, VsVideoCell, icon_stack);
-  gtk_widget_class_bind_template_child (widget_class, VsVideoCell, picture);
-  gtk_widget_class_bind_template_child (widget_class, VsVideoCell, hls_badge);
-  gtk_widget_class_bind_template_child (widget_class, VsVideoCell, duration_badge);
+  gtk_widget_class_bind_template_child (widget_class, VsVideoCell, thumbnail);
   gtk_widget_class_bind_template_child (widget_class, VsVideoCell, title_label);
   gtk_widget_class_bind_template_child (widget_class, VsVideoCell, caption_label);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
@@ -473,12 +450,31 @@ on_query_tooltip (GtkWidget   *widget,
   return TRUE;
 }
 
+/* Why there is no picture, or what the badge means; asked for only on hover. */
+static gboolean
+on_thumbnail_tooltip (GtkWidget   *widget,
+                      int          x,
+                      int          y,
+                      gboolean     keyboard,
+                      GtkTooltip  *tooltip,
+                      VsVideoCell *self)
+{
+  if (vs_thumbnail_view_get_state (self->thumbnail) == VS_THUMBNAIL_VIEW_FAILED)
+    gtk_tooltip_set_text (tooltip, _("No preview available"));
+  else if (vs_thumbnail_view_get_hls (self->thumbnail))
+    gtk_tooltip_set_text (tooltip, _("HLS stream folder"));
+  else
+    return FALSE;
+  return TRUE;
+}
+
 static void
 vs_video_cell_init (VsVideoCell *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_set_has_tooltip (GTK_WIDGET (self->title_label), TRUE);
   g_signal_connect (self->title_label, "query-tooltip", G_CALLBACK (on_query_tooltip), self);
+  g_signal_connect (self->thumbnail, "query-tooltip", G_CALLBACK (on_thumbnail_tooltip), self);
   self->thumb_mtime_ns = G_MININT64;
   self->animate = TRUE;
 

@@ -43,7 +43,7 @@
  * A phase that did not run in a frame (nothing to lay out, nothing to paint) counts 0.
  *
  * The code sees the view only through GTK and GObject properties (a cell's "video" and
- * its "loading" and "id"; a GtkPicture with a paintable), so that
+ * its "loading" and "id"; a GtkPicture, or a widget with a "paintable"), so that
  * tests/bench/baseline-grid.c can build this very file (VS_BENCH_STANDALONE) and measure
  * a bare GtkGridView the same way.
  *
@@ -349,16 +349,18 @@ cell_filled (GtkWidget *cell)
   return !loading;
 }
 
-static GtkPicture *
+/* The widget of a cell that shows its picture: a GtkPicture, or any widget with a
+ * "paintable" property (the app's thumbnail box). */
+static GtkWidget *
 find_picture (GtkWidget *widget)
 {
-  if (GTK_IS_PICTURE (widget))
-    return GTK_PICTURE (widget);
+  if (GTK_IS_PICTURE (widget) || find_property (widget, "paintable", GDK_TYPE_PAINTABLE) != NULL)
+    return widget;
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkPicture *picture = find_picture (child);
+      GtkWidget *picture = find_picture (child);
 
       if (picture != NULL)
         return picture;
@@ -399,7 +401,7 @@ inspect_view (Bench     *self,
     {
       GtkWidget *cell = gtk_widget_get_first_child (child);
       graphene_rect_t bounds;
-      GtkPicture *picture;
+      GtkWidget *picture;
 
       state->children++;
       if (cell == NULL || !gtk_widget_get_mapped (child) || !gtk_widget_get_child_visible (child))
@@ -413,9 +415,11 @@ inspect_view (Bench     *self,
         state->filled++;
       if ((picture = find_picture (cell)) != NULL)
         {
+          g_autoptr(GdkPaintable) paintable = NULL;
+
           state->pictures++;
-          if (gtk_widget_get_visible (GTK_WIDGET (picture)) &&
-              gtk_picture_get_paintable (picture) != NULL)
+          g_object_get (picture, "paintable", &paintable, NULL);
+          if (gtk_widget_get_visible (picture) && paintable != NULL)
             state->thumbs++;
         }
       if (last_key != NULL && !state->last_item)

@@ -1,0 +1,421 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* vs-thumbnail-view.c: a cell's picture, its placeholder and its badges, in one fixed box
+ *
+ * One widget drawing all four, where the cell had a stack of icons, a GtkPicture and two
+ * labels in an overlay: every one of those queued a resize when a cell was bound to another
+ * video or its thumbnail arrived (a picture's paintable, a label's text, a child shown or
+ * hidden), and in GTK 4.8 a resize climbs to the window, which measured its whole content
+ * and asked the X server for the work area in every frame of a scroll. This box has a fixed
+ * size (its width-request and height-request), so a change here only redraws it.
+ */
+#define G_LOG_DOMAIN "vs-thumbnail-view"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "vs-thumbnail-view.h"
+
+#define FADE_US        (180 * G_TIME_SPAN_MILLISECOND)
+#define BADGE_MARGIN   6
+#define BADGE_PAD_X    6
+#define BADGE_PAD_Y    1
+#define BADGE_RADIUS   6
+#define FAILED_ICON    48
+
+struct _VsThumbnailView
+{
+  GtkWidget            parent_instance;
+
+  GdkPaintable        *paintable;
+  char                *duration;
+  PangoLayout         *duration_layout;  /* made when first drawn */
+  PangoLayout         *hls_layout;
+  GtkIconPaintable    *failed_icon;
+  VsThumbnailViewState state;
+  gboolean             hls;
+  gint64               fade_start;       /* 0: not fading */
+  guint                fade_tick;
+};
+
+G_DEFINE_FINAL_TYPE (VsThumbnailView, vs_thumbnail_view, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_PAINTABLE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+stop_fade (VsThumbnailView *self)
+{
+  if (self->fade_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->fade_tick);
+  self->fade_tick = 0;
+  self->fade_start = 0;
+}
+
+static gboolean
+fade_tick (GtkWidget     *widget,
+           GdkFrameClock *clock,
+           gpointer       user_data)
+{
+  VsThumbnailView *self = VS_THUMBNAIL_VIEW (widget);
+
+  gtk_widget_queue_draw (widget);
+  if (g_get_monotonic_time () - self->fade_start < FADE_US)
+    return G_SOURCE_CONTINUE;
+  self->fade_tick = 0;
+  self->fade_start = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* The background is the CSS box's; a picture covers it, so it is not drawn then. */
+static void
+set_state (VsThumbnailView      *self,
+           VsThumbnailViewState  state)
+{
+  if (self->state == state)
+    return;
+  self->state = state;
+  if (state == VS_THUMBNAIL_VIEW_PICTURE)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "has-picture");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "has-picture");
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+vs_thumbnail_view_set_paintable (VsThumbnailView *self,
+                                 GdkPaintable    *paintable,
+                                 gboolean         animate)
+{
+  g_return_if_fail (VS_IS_THUMBNAIL_VIEW (self));
+  g_return_if_fail (paintable == NULL || GDK_IS_PAINTABLE (paintable));
+
+  stop_fade (self);
+  if (g_set_object (&self->paintable, paintable))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAINTABLE]);
+  set_state (self, paintable != NULL ? VS_THUMBNAIL_VIEW_PICTURE : VS_THUMBNAIL_VIEW_LOADING);
+  if (paintable != NULL && animate && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->fade_start = g_get_monotonic_time ();
+      self->fade_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), fade_tick, NULL, NULL);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+GdkPaintable *
+vs_thumbnail_view_get_paintable (VsThumbnailView *self)
+{
+  g_return_val_if_fail (VS_IS_THUMBNAIL_VIEW (self), NULL);
+  return self->paintable;
+}
+
+void
+vs_thumbnail_view_set_failed (VsThumbnailView *self)
+{
+  g_return_if_fail (VS_IS_THUMBNAIL_VIEW (self));
+
+  vs_thumbnail_view_set_paintable (self, NULL, FALSE);
+  set_state (self, VS_THUMBNAIL_VIEW_FAILED);
+}
+
+VsThumbnailViewState
+vs_thumbnail_view_get_state (VsThumbnailView *self)
+{
+  g_return_val_if_fail (VS_IS_THUMBNAIL_VIEW (self), VS_THUMBNAIL_VIEW_LOADING);
+  return self->state;
+}
+
+void
+vs_thumbnail_view_set_badges (VsThumbnailView *self,
+                              const char      *duration,
+                              gboolean         hls)
+{
+  g_return_if_fail (VS_IS_THUMBNAIL_VIEW (self));
+
+  hls = !!hls;
+  if (g_strcmp0 (self->duration, duration) == 0 && self->hls == hls)
+    return;
+  if (g_strcmp0 (self->duration, duration) != 0)
+    {
+      g_free (self->duration);
+      self->duration = g_strdup (duration);
+      if (self->duration_layout != NULL)
+        pango_layout_set_text (self->duration_layout, duration ? duration : "", -1);
+    }
+  self->hls = hls;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const char *
+vs_thumbnail_view_get_duration (VsThumbnailView *self)
+{
+  g_return_val_if_fail (VS_IS_THUMBNAIL_VIEW (self), NULL);
+  return self->duration;
+}
+
+gboolean
+vs_thumbnail_view_get_hls (VsThumbnailView *self)
+{
+  g_return_val_if_fail (VS_IS_THUMBNAIL_VIEW (self), FALSE);
+  return self->hls;
+}
+
+/* Drawing ------------------------------------------------------------------ */
+
+/* A badge's text: bold, a little smaller than the cell's font. */
+static PangoLayout *
+make_badge_layout (VsThumbnailView *self,
+                   const char      *text)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+  PangoAttrList *attrs = pango_attr_list_new ();
+
+  pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
+  pango_attr_list_insert (attrs, pango_attr_scale_new (0.8));
+  /* digits of one width, so that durations line up */
+  pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum=1"));
+  pango_layout_set_attributes (layout, attrs);
+  pango_attr_list_unref (attrs);
+  return layout;
+}
+
+static void
+draw_badge (GtkSnapshot   *snapshot,
+            PangoLayout   *layout,
+            float          x,
+            float          y,
+            gboolean       right,
+            gboolean       bottom,
+            const GdkRGBA *background,
+            const GdkRGBA *foreground)
+{
+  GskRoundedRect box;
+  int text_width, text_height;
+  float w, h;
+
+  pango_layout_get_pixel_size (layout, &text_width, &text_height);
+  w = text_width + 2 * BADGE_PAD_X;
+  h = text_height + 2 * BADGE_PAD_Y;
+  if (right)
+    x -= w;
+  if (bottom)
+    y -= h;
+  gsk_rounded_rect_init_from_rect (&box, &GRAPHENE_RECT_INIT (x, y, w, h), BADGE_RADIUS);
+  gtk_snapshot_push_rounded_clip (snapshot, &box);
+  gtk_snapshot_append_color (snapshot, background, &box.bounds);
+  gtk_snapshot_pop (snapshot);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x + BADGE_PAD_X, y + BADGE_PAD_Y));
+  gtk_snapshot_append_layout (snapshot, layout, foreground);
+  gtk_snapshot_restore (snapshot);
+}
+
+/* Covers the box with the paintable, as GtkPicture's "cover" would (the cache makes them at
+ * the box's size already: then it is drawn as it is). */
+static void
+draw_picture (VsThumbnailView *self,
+              GtkSnapshot     *snapshot,
+              int              width,
+              int              height)
+{
+  int iw = gdk_paintable_get_intrinsic_width (self->paintable);
+  int ih = gdk_paintable_get_intrinsic_height (self->paintable);
+  double scale;
+
+  if (iw <= 0 || ih <= 0 || (iw == width && ih == height))
+    {
+      gdk_paintable_snapshot (self->paintable, snapshot, width, height);
+      return;
+    }
+  scale = MAX ((double) width / iw, (double) height / ih);
+  gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT ((float) ((width - iw * scale) / 2),
+                                                          (float) ((height - ih * scale) / 2)));
+  gdk_paintable_snapshot (self->paintable, snapshot, iw * scale, ih * scale);
+  gtk_snapshot_restore (snapshot);
+  gtk_snapshot_pop (snapshot);
+}
+
+static void
+draw_failed_icon (VsThumbnailView *self,
+                  GtkSnapshot     *snapshot,
+                  int              width,
+                  int              height)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  GdkRGBA color;
+
+  if (self->failed_icon == NULL)
+    self->failed_icon = gtk_icon_theme_lookup_icon (
+      gtk_icon_theme_get_for_display (gtk_widget_get_display (widget)), "image-missing-symbolic",
+      NULL, FAILED_ICON, gtk_widget_get_scale_factor (widget), gtk_widget_get_direction (widget),
+      0);
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  color.alpha *= 0.4f;
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT ((width - FAILED_ICON) / 2.0f,
+                                                          (height - FAILED_ICON) / 2.0f));
+  gtk_symbolic_paintable_snapshot_symbolic (GTK_SYMBOLIC_PAINTABLE (self->failed_icon), snapshot,
+                                            FAILED_ICON, FAILED_ICON, &color, 1);
+  gtk_snapshot_restore (snapshot);
+}
+
+static void
+vs_thumbnail_view_snapshot (GtkWidget   *widget,
+                            GtkSnapshot *snapshot)
+{
+  VsThumbnailView *self = VS_THUMBNAIL_VIEW (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  static const GdkRGBA badge_bg = { 0, 0, 0, 0.65f };
+  static const GdkRGBA white = { 1, 1, 1, 1 };
+
+  if (self->state == VS_THUMBNAIL_VIEW_PICTURE && self->paintable != NULL)
+    {
+      double t = self->fade_start != 0
+                 ? (double) (g_get_monotonic_time () - self->fade_start) / FADE_US : 1.0;
+
+      if (t < 1.0)
+        gtk_snapshot_push_opacity (snapshot, 1.0 - (1.0 - t) * (1.0 - t));
+      draw_picture (self, snapshot, width, height);
+      if (t < 1.0)
+        gtk_snapshot_pop (snapshot);
+    }
+  else if (self->state == VS_THUMBNAIL_VIEW_FAILED)
+    draw_failed_icon (self, snapshot, width, height);
+
+  if (self->duration != NULL)
+    {
+      if (self->duration_layout == NULL)
+        self->duration_layout = make_badge_layout (self, self->duration);
+      draw_badge (snapshot, self->duration_layout, width - BADGE_MARGIN, height - BADGE_MARGIN,
+                  TRUE, TRUE, &badge_bg, &white);
+    }
+  if (self->hls)
+    {
+      GdkRGBA accent_bg = { 0.21f, 0.52f, 0.89f, 1 };
+      GdkRGBA accent_fg = { 1, 1, 1, 1 };
+
+      if (self->hls_layout == NULL)
+        /* Translators: the badge on a video that is an HLS stream folder */
+        self->hls_layout = make_badge_layout (self, _("HLS"));
+      G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+      gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "accent_bg_color",
+                                      &accent_bg);
+      gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "accent_fg_color",
+                                      &accent_fg);
+      G_GNUC_END_IGNORE_DEPRECATIONS
+      draw_badge (snapshot, self->hls_layout, BADGE_MARGIN, BADGE_MARGIN, FALSE, FALSE,
+                  &accent_bg, &accent_fg);
+    }
+}
+
+/* The font or the scale changed: the badges' text and the icon are made again. */
+static void
+forget_drawing (VsThumbnailView *self)
+{
+  g_clear_object (&self->duration_layout);
+  g_clear_object (&self->hls_layout);
+  g_clear_object (&self->failed_icon);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+vs_thumbnail_view_system_setting_changed (GtkWidget        *widget,
+                                          GtkSystemSetting  setting)
+{
+  forget_drawing (VS_THUMBNAIL_VIEW (widget));
+  GTK_WIDGET_CLASS (vs_thumbnail_view_parent_class)->system_setting_changed (widget, setting);
+}
+
+static void
+vs_thumbnail_view_direction_changed (GtkWidget        *widget,
+                                     GtkTextDirection  previous)
+{
+  forget_drawing (VS_THUMBNAIL_VIEW (widget));
+  GTK_WIDGET_CLASS (vs_thumbnail_view_parent_class)->direction_changed (widget, previous);
+}
+
+static void
+vs_thumbnail_view_unmap (GtkWidget *widget)
+{
+  stop_fade (VS_THUMBNAIL_VIEW (widget));
+  GTK_WIDGET_CLASS (vs_thumbnail_view_parent_class)->unmap (widget);
+}
+
+static void
+vs_thumbnail_view_dispose (GObject *object)
+{
+  VsThumbnailView *self = VS_THUMBNAIL_VIEW (object);
+
+  stop_fade (self);
+  g_clear_object (&self->paintable);
+  g_clear_object (&self->duration_layout);
+  g_clear_object (&self->hls_layout);
+  g_clear_object (&self->failed_icon);
+  g_clear_pointer (&self->duration, g_free);
+
+  G_OBJECT_CLASS (vs_thumbnail_view_parent_class)->dispose (object);
+}
+
+static void
+vs_thumbnail_view_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  VsThumbnailView *self = VS_THUMBNAIL_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_PAINTABLE:
+      g_value_set_object (value, self->paintable);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vs_thumbnail_view_class_init (VsThumbnailViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = vs_thumbnail_view_dispose;
+  object_class->get_property = vs_thumbnail_view_get_property;
+  widget_class->snapshot = vs_thumbnail_view_snapshot;
+  widget_class->unmap = vs_thumbnail_view_unmap;
+  widget_class->system_setting_changed = vs_thumbnail_view_system_setting_changed;
+  widget_class->direction_changed = vs_thumbnail_view_direction_changed;
+
+  /* what is shown, NULL while loading or failed (for tests and the benchmark) */
+  properties[PROP_PAINTABLE] =
+    g_param_spec_object ("paintable", NULL, NULL, GDK_TYPE_PAINTABLE,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_css_name (widget_class, "thumbnail");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+vs_thumbnail_view_init (VsThumbnailView *self)
+{
+  self->state = VS_THUMBNAIL_VIEW_LOADING;
+  gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_VISIBLE);
+}
+
+GtkWidget *
+vs_thumbnail_view_new (void)
+{
+  return g_object_new (VS_TYPE_THUMBNAIL_VIEW, NULL);
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* vs-thumbnail-view.h: a cell's picture, its placeholder and its badges, in one fixed box */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define VS_TYPE_THUMBNAIL_VIEW (vs_thumbnail_view_get_type ())
+G_DECLARE_FINAL_TYPE (VsThumbnailView, vs_thumbnail_view, VS, THUMBNAIL_VIEW, GtkWidget)
+
+typedef enum
+{
+  VS_THUMBNAIL_VIEW_LOADING,   /* the tinted box alone */
+  VS_THUMBNAIL_VIEW_FAILED,    /* the box with an icon saying there is no preview */
+  VS_THUMBNAIL_VIEW_PICTURE,   /* the paintable */
+} VsThumbnailViewState;
+
+GtkWidget            *vs_thumbnail_view_new           (void);
+/* Shows @paintable (NULL: the loading box), fading it in when @animate. */
+void                  vs_thumbnail_view_set_paintable (VsThumbnailView *self,
+                                                       GdkPaintable    *paintable,
+                                                       gboolean         animate);
+GdkPaintable         *vs_thumbnail_view_get_paintable (VsThumbnailView *self);
+void                  vs_thumbnail_view_set_failed    (VsThumbnailView *self);
+VsThumbnailViewState  vs_thumbnail_view_get_state     (VsThumbnailView *self);
+/* The badges: a duration (NULL: none) at the bottom right, "HLS" at the top left. */
+void                  vs_thumbnail_view_set_badges    (VsThumbnailView *self,
+                                                       const char      *duration,
+                                                       gboolean         hls);
+const char           *vs_thumbnail_view_get_duration  (VsThumbnailView *self);
+gboolean              vs_thumbnail_view_get_hls       (VsThumbnailView *self);
+
+G_END_DECLS
