@@ -414,9 +414,10 @@ vs_application_prepare_process (void)
   /* Worker threads (SQLite pages, thumbnail decoding) would each get a malloc arena whose
    * freed memory stays resident; two arenas keep the window's footprint flat. */
   mallopt (M_ARENA_MAX, 2);
-  /* Decoded thumbnails (about 85 KB each) come and go by the thousand while scrolling: from
-   * mmap they return to the system when freed instead of fragmenting the heap. */
-  mallopt (M_MMAP_THRESHOLD, 64 * 1024);
+  /* No fixed mmap threshold: with one (it was 64 KB) every frame's surfaces and every
+   * thumbnail came from a fresh mmap, page-faulted in and unmapped again, a tenth of a
+   * scrolling frame. glibc's own threshold follows what is freed, so the frame's surfaces
+   * are reused; the heap's holes go back to the system when the view rests (malloc_trim). */
   setlocale (LC_ALL, "");
   /* `meson devenv` (build-aux/dev run) points this at the build tree's catalogs */
   bindtextdomain (GETTEXT_PACKAGE, g_getenv ("VIDSHELF_LOCALEDIR") ? g_getenv ("VIDSHELF_LOCALEDIR")
