@@ -13,6 +13,8 @@
 #include "vs-test-media.h"
 #include "vs-test-utils.h"
 #include "vs-texture-cache.h"
+#include "vs-thumbnail-paintable.h"
+#include "vs-thumbnail-view.h"
 #include "vs-video-cell.h"
 
 /* A 640x360 video's "large" thumbnail: 256x144, 4 bytes a pixel. */
@@ -129,10 +131,32 @@ label_text (VsVideoCell *cell,
   return text != NULL ? text : "";
 }
 
+/* What the thumbnail box shows: "loading", "failed" or "picture". */
 static const char *
 icon_page (VsVideoCell *cell)
 {
-  return gtk_stack_get_visible_child_name (child (cell, "icon_stack"));
+  static const char *const names[] = { "loading", "failed", "picture" };
+
+  return names[vs_thumbnail_view_get_state (child (cell, "thumbnail"))];
+}
+
+/* The duration badge's text, NULL when there is none. */
+static const char *
+duration_badge (VsVideoCell *cell)
+{
+  return vs_thumbnail_view_get_duration (child (cell, "thumbnail"));
+}
+
+static gboolean
+hls_badge (VsVideoCell *cell)
+{
+  return vs_thumbnail_view_get_hls (child (cell, "thumbnail"));
+}
+
+static GdkPaintable *
+picture (VsVideoCell *cell)
+{
+  return vs_thumbnail_view_get_paintable (child (cell, "thumbnail"));
 }
 
 static gboolean
@@ -187,13 +211,12 @@ test_cell_thumbnail (void)
   g_assert_true (gtk_widget_get_has_tooltip (child (cell, "title_label")));
   size = g_format_size (vs_video_get_size (video));
   g_assert_true (g_str_has_prefix (label_text (cell, "caption_label"), size));
-  g_assert_cmpstr (label_text (cell, "duration_badge"), ==, "0:00:02");
-  g_assert_true (gtk_widget_get_visible (child (cell, "duration_badge")));
-  g_assert_false (gtk_widget_get_visible (child (cell, "hls_badge")));
+  g_assert_cmpstr (duration_badge (cell), ==, "0:00:02");
+  g_assert_false (hls_badge (cell));
 
   wait_until (cell_has_thumbnail, cell);
-  g_assert_true (gtk_widget_get_visible (child (cell, "picture")));
-  g_assert_nonnull (gtk_picture_get_paintable (child (cell, "picture")));
+  g_assert_cmpstr (icon_page (cell), ==, "picture");
+  g_assert_nonnull (picture (cell));
   g_assert_cmpuint (vs_texture_cache_get_bytes (cache), ==, THUMB_BYTES);
   g_assert_cmpuint (vs_texture_cache_get_bytes (cache), <=,
                     vs_texture_cache_get_max_bytes (cache));
@@ -204,6 +227,150 @@ test_cell_thumbnail (void)
   g_assert_cmpstr (label_text (cell, "title_label"), ==, "");
   vs_video_cell_set_video (cell, video);
   g_assert_true (vs_video_cell_has_thumbnail (cell));
+
+  gtk_window_destroy (window);
+}
+
+static GdkTexture *load (VsTextureCache *cache,
+                        VsVideo        *video,
+                        GCancellable   *cancellable,
+                        GError        **error);
+
+/* A bin around the cell that counts how often it is measured: a resize queued by the cell
+ * clears the size caches of its parents, which are then measured again. */
+#define PROBE_TYPE (probe_get_type ())
+G_DECLARE_FINAL_TYPE (Probe, probe, PROBE, WIDGET, GtkWidget)
+
+struct _Probe
+{
+  GtkWidget parent_instance;
+  guint     measured;
+};
+
+G_DEFINE_FINAL_TYPE (Probe, probe, GTK_TYPE_WIDGET)
+
+static void
+probe_measure (GtkWidget      *widget,
+               GtkOrientation  orientation,
+               int             for_size,
+               int            *minimum,
+               int            *natural,
+               int            *minimum_baseline,
+               int            *natural_baseline)
+{
+  PROBE_WIDGET (widget)->measured++;
+  gtk_widget_measure (gtk_widget_get_first_child (widget), orientation, for_size, minimum,
+                      natural, minimum_baseline, natural_baseline);
+}
+
+static void
+probe_size_allocate (GtkWidget *widget,
+                     int        width,
+                     int        height,
+                     int        baseline)
+{
+  gtk_widget_allocate (gtk_widget_get_first_child (widget), width, height, baseline, NULL);
+}
+
+static void
+probe_dispose (GObject *object)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
+  G_OBJECT_CLASS (probe_parent_class)->dispose (object);
+}
+
+static void
+probe_class_init (ProbeClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = probe_dispose;
+  GTK_WIDGET_CLASS (klass)->measure = probe_measure;
+  GTK_WIDGET_CLASS (klass)->size_allocate = probe_size_allocate;
+}
+
+static void
+probe_init (Probe *self)
+{
+}
+
+static gboolean
+cell_thumbnail_is (gpointer data)
+{
+  gpointer *args = data;
+
+  return vs_video_cell_has_thumbnail (args[0]) &&
+         vs_thumbnail_paintable_get_texture (VS_THUMBNAIL_PAINTABLE (picture (args[0]))) == args[1];
+}
+
+/* Binding a cell to another video, a thumbnail arriving and a placeholder filling only redraw
+ * the cell. A resize would climb to the window, which in GTK 4.8 then measures everything it
+ * holds, in every frame of a scroll (each scroll step rebinds a row of cells). */
+static void
+test_cell_rebind_no_resize (void)
+{
+  g_autofree char *path_a = NULL;
+  g_autofree char *path_b = NULL;
+  g_autoptr(VsTextureCache) cache = NULL;
+  g_autoptr(VsVideo) a = NULL;
+  g_autoptr(VsVideo) b = NULL;
+  g_autoptr(VsVideo) placeholder = vs_video_new_placeholder (63);
+  g_autoptr(VsVideoRecord) record = NULL;
+  g_autoptr(GdkTexture) texture_b = NULL;
+  Probe *probe = g_object_new (PROBE_TYPE, NULL);
+  VsVideoCell *cell;
+  GtkWindow *window;
+  guint settled;
+
+  if (skip_without_media ())
+    return;
+  path_a = make_mp4 ("snow");
+  path_b = make_mp4 ("pinwheel");
+  cache = vs_texture_cache_new (service, 0);
+  a = make_video (path_a, 61);
+  b = make_video (path_b, 62);
+  cell = vs_video_cell_new (cache);
+  gtk_widget_set_parent (GTK_WIDGET (cell), GTK_WIDGET (probe));
+  window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_child (window, GTK_WIDGET (probe));
+  gtk_window_present (window);
+  vs_video_cell_set_video (cell, a);
+  wait_until (cell_has_thumbnail, cell);
+  spin (300);
+  settled = probe->measured;
+  g_assert_cmpuint (settled, >, 0);
+
+  /* another video, its thumbnail decoded meanwhile */
+  vs_video_cell_set_video (cell, b);
+  {
+    g_autoptr(GError) error = NULL;
+
+    texture_b = load (cache, b, NULL, &error);
+    g_assert_no_error (error);
+  }
+  {
+    gpointer args[] = { cell, texture_b };
+
+    wait_until (cell_thumbnail_is, args);
+  }
+  spin (200);
+  /* a placeholder, then its page */
+  vs_video_cell_set_video (cell, placeholder);
+  spin (100);
+  record = make_record (path_a, 63);
+  record->duration_ms = 61000;
+  vs_video_set_record (placeholder, record);
+  wait_until (cell_has_thumbnail, cell);
+  spin (200);
+  g_assert_cmpuint (probe->measured, ==, settled);
+  g_assert_cmpstr (duration_badge (cell), ==, "0:01:01");
+  g_assert_true (g_str_has_suffix (label_text (cell, "title_label"), " snow.mp4"));
+
+  /* the probe does see a resize */
+  gtk_widget_queue_resize (GTK_WIDGET (cell));
+  spin (200);
+  g_assert_cmpuint (probe->measured, >, settled);
 
   gtk_window_destroy (window);
 }
@@ -229,7 +396,7 @@ test_cell_placeholder (void)
   g_assert_cmpstr (label_text (cell, "title_label"), ==, "");
   g_assert_cmpstr (label_text (cell, "caption_label"), ==, "");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (cell), "loading"));
-  g_assert_false (gtk_widget_get_visible (child (cell, "duration_badge")));
+  g_assert_null (duration_badge (cell));
   g_assert_cmpstr (icon_page (cell), ==, "loading");
   /* Nothing to ask for without a path. */
   spin (100);
@@ -241,7 +408,7 @@ test_cell_placeholder (void)
   vs_video_set_record (video, record);
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (cell), "loading"));
   g_assert_cmpstr (label_text (cell, "title_label"), ==, "clip 01 ball.mp4");
-  g_assert_cmpstr (label_text (cell, "duration_badge"), ==, "1:02:03");
+  g_assert_cmpstr (duration_badge (cell), ==, "1:02:03");
   g_assert_cmpstr (label_text (cell, "caption_label"), !=, "");
   wait_until (cell_has_thumbnail, cell);
 
@@ -249,8 +416,8 @@ test_cell_placeholder (void)
   record->kind = VS_VIDEO_KIND_HLS;
   record->duration_ms = -1;
   vs_video_set_record (video, record);
-  g_assert_true (gtk_widget_get_visible (child (cell, "hls_badge")));
-  g_assert_false (gtk_widget_get_visible (child (cell, "duration_badge")));
+  g_assert_true (hls_badge (cell));
+  g_assert_null (duration_badge (cell));
   /* Same file, same mtime: the thumbnail stays. */
   g_assert_true (vs_video_cell_has_thumbnail (cell));
 
@@ -515,6 +682,28 @@ test_cache_cancel_anytime (void)
     }
 }
 
+/* The budget is what the views need, never more than the preference. */
+static void
+test_cache_working_set (void)
+{
+  g_autoptr(VsTextureCache) cache = vs_texture_cache_new (service, 64 << 20);
+  int view_a, view_b;
+
+  g_assert_cmpuint (vs_texture_cache_get_max_bytes (cache), ==, 64 << 20);
+  vs_texture_cache_set_working_set (cache, &view_a, 10 << 20);
+  g_assert_cmpuint (vs_texture_cache_get_max_bytes (cache), ==, 10 << 20);
+  vs_texture_cache_set_working_set (cache, &view_b, 12 << 20);
+  g_assert_cmpuint (vs_texture_cache_get_max_bytes (cache), ==, 22 << 20);
+  /* the preference caps it, live */
+  vs_texture_cache_set_max_bytes (cache, 16 << 20);
+  g_assert_cmpuint (vs_texture_cache_get_max_bytes (cache), ==, 16 << 20);
+  vs_texture_cache_set_max_bytes (cache, 64 << 20);
+  vs_texture_cache_set_working_set (cache, &view_a, 0);
+  g_assert_cmpuint (vs_texture_cache_get_max_bytes (cache), ==, 12 << 20);
+  vs_texture_cache_set_working_set (cache, &view_b, 0);
+  g_assert_cmpuint (vs_texture_cache_get_max_bytes (cache), ==, 64 << 20);
+}
+
 static void
 test_cache_eviction (void)
 {
@@ -584,6 +773,7 @@ test_cache_decode_size_and_trim (void)
     return;
   cache = vs_texture_cache_new (service, 0);
   vs_texture_cache_set_decode_size (cache, 224, 126);
+  vs_texture_cache_set_corner_radius (cache, 12);
   for (guint i = 0; i < G_N_ELEMENTS (patterns); i++)
     {
       g_autofree char *path = make_mp4 (patterns[i]);
@@ -596,6 +786,22 @@ test_cache_decode_size_and_trim (void)
       /* 256 × 144 scaled to cover 224 × 126: exactly that, for 16:9 */
       g_assert_cmpint (gdk_texture_get_width (texture), ==, 224);
       g_assert_cmpint (gdk_texture_get_height (texture), ==, 126);
+      {
+        /* its corners rounded in it (transparent), its middle opaque; and the same pixels
+         * as a cairo surface for the cairo renderer */
+        g_autofree guint8 *pixels = g_malloc (224 * 4 * 126);
+        cairo_surface_t *surface = vs_texture_cache_get_surface (texture);
+
+        gdk_texture_download (texture, pixels, 224 * 4);
+        g_assert_cmpuint (pixels[3], ==, 0);
+        g_assert_cmpuint (pixels[(126 - 1) * 224 * 4 + (224 - 1) * 4 + 3], ==, 0);
+        g_assert_cmpuint (pixels[63 * 224 * 4 + 112 * 4 + 3], ==, 255);
+        g_assert_nonnull (surface);
+        g_assert_cmpint (cairo_image_surface_get_width (surface), ==, 224);
+        g_assert_cmpint (memcmp (cairo_image_surface_get_data (surface) +
+                                   63 * cairo_image_surface_get_stride (surface),
+                                 pixels + 63 * 224 * 4, 224 * 4), ==, 0);
+      }
       if (i == 1)
         held = g_steal_pointer (&texture);
     }
@@ -854,7 +1060,7 @@ test_cell_failure (void)
   vs_video_cell_set_video (cell, video);
   wait_until (cell_failed, cell);
   g_assert_false (vs_video_cell_has_thumbnail (cell));
-  g_assert_false (gtk_widget_get_visible (child (cell, "picture")));
+  g_assert_null (picture (cell));
   g_assert_cmpuint (vs_texture_cache_get_bytes (cache), ==, 0);
   g_assert_true (vs_texture_cache_has_failed (cache, video));
 
@@ -885,12 +1091,14 @@ main (int    argc,
 
   g_test_add_func ("/video-cell/thumbnail", test_cell_thumbnail);
   g_test_add_func ("/video-cell/placeholder", test_cell_placeholder);
+  g_test_add_func ("/video-cell/rebind-no-resize", test_cell_rebind_no_resize);
   g_test_add_func ("/video-cell/unbind-during-load", test_cell_unbind_during_load);
   g_test_add_func ("/video-cell/failure", test_cell_failure);
   g_test_add_func ("/video-cell/context-menu", test_cell_context_menu);
   g_test_add_func ("/texture-cache/cancel", test_cache_cancel);
   g_test_add_func ("/texture-cache/cancel-anytime", test_cache_cancel_anytime);
   g_test_add_func ("/texture-cache/eviction", test_cache_eviction);
+  g_test_add_func ("/texture-cache/working-set", test_cache_working_set);
   g_test_add_func ("/texture-cache/cancel-frees", test_cache_cancel_frees);
   g_test_add_func ("/texture-cache/decode-size-and-trim", test_cache_decode_size_and_trim);
   g_test_add_func ("/texture-cache/huge-png", test_cache_huge_png);
