@@ -437,6 +437,31 @@ test_hls_grows (Fixture       *f,
   g_assert_cmpint (after->size, >, before->size);
 }
 
+/* More folders than are watched in one main-loop iteration: the rest are watched from an
+ * idle, the root says "watching" once they all are, and a change in the last one is seen. */
+static void
+test_many_folders (Fixture       *f,
+                   gconstpointer  data)
+{
+  for (guint i = 0; i < 250; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("f%03u/v.mp4", i);
+
+      touch (f, name, "1");
+    }
+  start (f, 0);
+  g_assert_cmpint (vs_library_watcher_get_root_state (f->watcher, f->lib), ==,
+                   VS_ROOT_STATE_WATCHING);
+  g_assert_cmpuint (f->states->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (f->states, 0), ==, "watching");
+  /* the 250 folders, the root folder, and the root from its parent */
+  g_assert_cmpuint (vs_library_watcher_get_n_monitors (f->watcher), ==, 252);
+  g_assert_cmpuint (n_model (f), ==, 250);
+
+  touch (f, "f249/w.mp4", "1");
+  WAIT_FOR (f, n_model (f) == 251);
+}
+
 /* No watches left: the root is polled, and says so. */
 static void
 test_budget (Fixture       *f,
@@ -611,6 +636,7 @@ main (int    argc,
   ADD ("/watcher/burst", test_burst);
   ADD ("/watcher/hls-grows", test_hls_grows);
   ADD ("/watcher/budget", test_budget);
+  ADD ("/watcher/many-folders", test_many_folders);
   ADD ("/watcher/root-gone", test_root_gone);
   ADD ("/watcher/root-unmounted-at-start", test_root_unmounted_at_start);
   ADD ("/watcher/thumbnails", test_thumbnails);

@@ -13,6 +13,8 @@
 #define RATE_LIMIT_MS 1000
 /* A steady trickle of events still gets a rescan this many debounces after its first. */
 #define MAX_DELAY_DEBOUNCES 4
+/* Folders watched per main-loop iteration (about 25 µs each). */
+#define WATCH_CHUNK 100
 
 typedef struct _VsLibraryWatcher VsLibraryWatcher;
 
@@ -24,6 +26,9 @@ typedef struct
   dev_t             dev;       /* of the root when it was last found; 0 before */
   GFileMonitor     *monitor;   /* the root itself, from its parent: vanish and return */
   guint             poll_id;
+  GPtrArray        *pending;   /* folders still to watch, a chunk an idle; NULL when none */
+  guint             pending_next;
+  guint             pending_id;
   gboolean          want_list; /* list its folders and (re)start watching */
   gboolean          want_full; /* rescan it whole */
 } Root;
@@ -263,10 +268,19 @@ drop_watches_under (VsLibraryWatcher *self,
 /* Roots ------------------------------------------------------------------ */
 
 static void
+cancel_pending (Root *root)
+{
+  g_clear_handle_id (&root->pending_id, g_source_remove);
+  g_clear_pointer (&root->pending, g_ptr_array_unref);
+  root->pending_next = 0;
+}
+
+static void
 root_free (gpointer data)
 {
   Root *root = data;
 
+  cancel_pending (root);
   g_clear_handle_id (&root->poll_id, g_source_remove);
   if (root->monitor != NULL)
     {
@@ -311,6 +325,7 @@ start_poll_timer (Root *root)
 static void
 set_polling (Root *root)
 {
+  cancel_pending (root);
   drop_watches_under (root->self, root->path);
   start_poll_timer (root);
   set_state (root, VS_ROOT_STATE_POLLING);
@@ -319,9 +334,45 @@ set_polling (Root *root)
 static void
 set_unavailable (Root *root)
 {
+  cancel_pending (root);
   drop_watches_under (root->self, root->path);
   start_poll_timer (root);
   set_state (root, VS_ROOT_STATE_UNAVAILABLE);
+}
+
+/* Watches the next chunk of the root's folders; when none is left, the root is watched.
+ * Returns TRUE while some are left. */
+static gboolean
+watch_pending_chunk (Root *root)
+{
+  VsLibraryWatcher *self = root->self;
+  guint end = MIN (root->pending_next + WATCH_CHUNK, root->pending->len);
+
+  for (; root->pending_next < end; root->pending_next++)
+    if (!add_watch (self, g_ptr_array_index (root->pending, root->pending_next)))
+      {
+        set_polling (root);
+        return FALSE;
+      }
+  if (root->pending_next < root->pending->len)
+    return TRUE;
+  cancel_pending (root);
+  g_clear_handle_id (&root->poll_id, g_source_remove);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MONITORS]);
+  set_state (root, VS_ROOT_STATE_WATCHING);
+  return FALSE;
+}
+
+static gboolean
+on_watch_pending (gpointer user_data)
+{
+  Root *root = user_data;
+
+  if (watch_pending_chunk (root))
+    return G_SOURCE_CONTINUE;
+  /* done (the handle was cleared), or polling instead */
+  root->pending_id = 0;
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -331,6 +382,7 @@ start_watching (Root      *root,
 {
   VsLibraryWatcher *self = root->self;
 
+  cancel_pending (root);
   drop_watches_under (self, root->path);
   if (remote)
     {
@@ -345,15 +397,16 @@ start_watching (Root      *root,
       set_polling (root);
       return;
     }
-  for (guint i = 0; i < folders->len; i++)
-    if (!add_watch (self, g_ptr_array_index (folders, i)))
-      {
-        set_polling (root);
-        return;
-      }
-  g_clear_handle_id (&root->poll_id, g_source_remove);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MONITORS]);
-  set_state (root, VS_ROOT_STATE_WATCHING);
+  /* A chunk now and the rest from a low-priority idle: 2,000 folders took 50 ms on the main
+   * thread, a dropped frame or three in a window that was scrolling. */
+  root->pending = g_ptr_array_ref (folders);
+  root->pending_next = 0;
+  if (watch_pending_chunk (root))
+    {
+      root->pending_id = g_idle_add_full (G_PRIORITY_LOW, on_watch_pending, root, NULL);
+      g_source_set_static_name (g_main_context_find_source_by_id (NULL, root->pending_id),
+                                "[vs-library-watcher] watch");
+    }
 }
 
 static void
@@ -410,8 +463,15 @@ apply_folder_change (VsLibraryWatcher   *self,
 
   if (change->kind == VS_SCAN_CHANGE_FOLDER_REMOVED)
     drop_watches_under (self, change->path);
-  if (change->kind != VS_SCAN_CHANGE_FOLDER_ADDED || root == NULL ||
-      root->state != VS_ROOT_STATE_WATCHING)
+  if (change->kind != VS_SCAN_CHANGE_FOLDER_ADDED || root == NULL)
+    return;
+  /* still being watched a chunk at a time: it joins the queue */
+  if (root->pending != NULL)
+    {
+      g_ptr_array_add (root->pending, g_strdup (change->path));
+      return;
+    }
+  if (root->state != VS_ROOT_STATE_WATCHING)
     return;
   /* Watched at once; what it held was walked by the rescan that found it. */
   if (vs_library_watcher_get_n_monitors (self) >= self->watch_budget ||
