@@ -375,6 +375,44 @@ test_cell_rebind_no_resize (void)
   gtk_window_destroy (window);
 }
 
+/* Out of view (GtkGridView unmaps the rows it keeps off screen), a cell lets its texture go:
+ * at rest the cache frees it; back in view, the cell shows it again. */
+static void
+test_cell_out_of_view (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(VsTextureCache) cache = NULL;
+  g_autoptr(VsVideo) video = NULL;
+  VsVideoCell *cell;
+  GtkWindow *window;
+
+  if (skip_without_media ())
+    return;
+  path = make_mp4 ("circular");
+  cache = vs_texture_cache_new (service, 0);
+  video = make_video (path, 71);
+  cell = vs_video_cell_new (cache);
+  window = show_cell (cell);
+  vs_video_cell_set_video (cell, video);
+  wait_until (cell_has_thumbnail, cell);
+  g_assert_cmpuint (vs_texture_cache_trim (cache, 0), ==, 0);   /* shown: kept */
+
+  gtk_widget_set_child_visible (GTK_WIDGET (cell), FALSE);
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (cell)));
+  g_assert_false (vs_video_cell_has_thumbnail (cell));
+  g_assert_null (picture (cell));
+  g_assert_cmpuint (vs_texture_cache_trim (cache, 0), ==, THUMB_BYTES);
+  g_assert_cmpuint (vs_texture_cache_get_bytes (cache), ==, 0);
+
+  gtk_widget_set_child_visible (GTK_WIDGET (cell), TRUE);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (cell)));
+  wait_until (cell_has_thumbnail, cell);
+  g_assert_nonnull (picture (cell));
+  g_assert_true (vs_video_cell_get_video (cell) == video);
+
+  gtk_window_destroy (window);
+}
+
 static void
 test_cell_placeholder (void)
 {
@@ -1092,6 +1130,7 @@ main (int    argc,
   g_test_add_func ("/video-cell/thumbnail", test_cell_thumbnail);
   g_test_add_func ("/video-cell/placeholder", test_cell_placeholder);
   g_test_add_func ("/video-cell/rebind-no-resize", test_cell_rebind_no_resize);
+  g_test_add_func ("/video-cell/out-of-view", test_cell_out_of_view);
   g_test_add_func ("/video-cell/unbind-during-load", test_cell_unbind_during_load);
   g_test_add_func ("/video-cell/failure", test_cell_failure);
   g_test_add_func ("/video-cell/context-menu", test_cell_context_menu);

@@ -163,6 +163,7 @@ on_scanned (GObject      *object,
 
   vs_scanner_scan_finish (VS_SCANNER (object), result, &summary, &error);
   finish_request (self, &summary, error);
+  vs_library_release_memory (self);
 }
 
 typedef struct

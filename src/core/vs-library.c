@@ -660,6 +660,19 @@ vs_library_get_busy (VsLibrary *self)
          (self->watcher != NULL && vs_library_watcher_get_busy (self->watcher));
 }
 
+/* Hands SQLite's page caches back (of both connections), when nobody is using them: after a
+ * scan, the writer's cache held 6 MB of folder rows that nothing reads again. Never blocks. */
+void
+vs_library_release_memory (VsLibrary *self)
+{
+  g_return_if_fail (VS_IS_LIBRARY (self));
+
+  if (self->reader != NULL)
+    vs_database_release_memory (self->reader);
+  if (self->writer != NULL)
+    vs_database_release_memory (self->writer);
+}
+
 VsDatabase *
 vs_library_get_reader (VsLibrary *self)
 {

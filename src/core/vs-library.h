@@ -100,6 +100,7 @@ const char     *vs_library_get_unavailable_root (VsLibrary         *self,
 /* Borrowed parts, valid once the library is ready: the reader is for the main thread's
  * page reads and lists; the media service makes thumbnails for views. */
 VsDatabase     *vs_library_get_reader         (VsLibrary           *self);
+void            vs_library_release_memory     (VsLibrary           *self);
 VsMediaService *vs_library_get_media          (VsLibrary           *self);
 VsScanner      *vs_library_get_scanner        (VsLibrary           *self);
 /* A new lazy model of the library's videos; it follows ::changed by itself. */

@@ -131,8 +131,8 @@ on_rest (gpointer user_data)
   set_cells_animate (self, TRUE);
   if (self->textures != NULL)
     vs_texture_cache_trim (self->textures, REST_TEXTURE_BYTES);
-  if (self->library != NULL && vs_library_get_reader (self->library) != NULL)
-    vs_database_release_memory (vs_library_get_reader (self->library));
+  if (self->library != NULL)
+    vs_library_release_memory (self->library);
   trim = g_task_new (NULL, NULL, NULL, NULL);
   g_task_set_source_tag (trim, trim_heap_thread);
   g_task_run_in_thread (trim, trim_heap_thread);

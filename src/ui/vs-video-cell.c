@@ -32,6 +32,7 @@ struct _VsVideoCell
 
   /* Flags */
   guint           has_thumbnail : 1;
+  guint           released : 1;   /* out of view: its texture let go, taken again in view */
   guint           animate : 1;    /* fade a thumbnail in when it arrives */
 };
 
@@ -124,6 +125,12 @@ on_texture_loaded (GObject      *object,
   g_clear_object (&self->cancellable);
   if (texture != NULL)
     {
+      /* Arrived for a row kept out of view: the cache has it for when the row shows. */
+      if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+        {
+          self->released = TRUE;
+          return;
+        }
       show_texture (self, texture, TRUE);
       return;
     }
@@ -145,6 +152,7 @@ update_thumbnail (VsVideoCell *self)
   g_autoptr(GdkTexture) texture = NULL;
 
   cancel_thumbnail (self);
+  self->released = FALSE;
   if (self->video == NULL || vs_video_get_loading (self->video))
     {
       self->thumb_mtime_ns = G_MININT64;
@@ -299,6 +307,35 @@ vs_video_cell_size_allocate (GtkWidget *widget,
 }
 
 /* Out of a window (closed, or the cell parked): a request would only keep the cell alive. */
+/* GtkGridView unmaps the cells it keeps out of view (a screen or two each way): they let
+ * their textures go, so that at rest the texture cache can free all but those in view; a
+ * cell shows its texture again from the cache (or decodes it again) when it is mapped. */
+static void
+vs_video_cell_unmap (GtkWidget *widget)
+{
+  VsVideoCell *self = VS_VIDEO_CELL (widget);
+
+  GTK_WIDGET_CLASS (vs_video_cell_parent_class)->unmap (widget);
+  if (self->has_thumbnail)
+    {
+      show_texture (self, NULL, FALSE);
+      self->released = TRUE;
+    }
+}
+
+static void
+vs_video_cell_map (GtkWidget *widget)
+{
+  VsVideoCell *self = VS_VIDEO_CELL (widget);
+
+  GTK_WIDGET_CLASS (vs_video_cell_parent_class)->map (widget);
+  if (self->released && self->cancellable == NULL)
+    {
+      self->released = FALSE;
+      update_thumbnail (self);
+    }
+}
+
 static void
 vs_video_cell_unroot (GtkWidget *widget)
 {
@@ -409,6 +446,8 @@ vs_video_cell_class_init (VsVideoCellClass *klass)
   widget_class->measure = vs_video_cell_measure;
   widget_class->size_allocate = vs_video_cell_size_allocate;
   widget_class->root = vs_video_cell_root;
+  widget_class->map = vs_video_cell_map;
+  widget_class->unmap = vs_video_cell_unmap;
   widget_class->unroot = vs_video_cell_unroot;
 
   properties[PROP_CACHE] =
