@@ -31,7 +31,6 @@ struct _VsVideoCell
   gint64          thumb_mtime_ns; /* the version the thumbnail shown or asked for is of */
 
   /* Flags */
-  guint           has_thumbnail : 1;
   guint           released : 1;   /* out of view: its texture let go, taken again in view */
   guint           animate : 1;    /* fade a thumbnail in when it arrives */
 };
@@ -59,14 +58,12 @@ show_texture (VsVideoCell *self,
                                             GTK_WIDGET (self));
   /* a fade is an opacity pass per frame: none while the grid scrolls */
   vs_thumbnail_view_set_paintable (self->thumbnail, paintable, animate && self->animate);
-  self->has_thumbnail = texture != NULL;
 }
 
 static void
 show_failed (VsVideoCell *self)
 {
   vs_thumbnail_view_set_failed (self->thumbnail);
-  self->has_thumbnail = FALSE;
 }
 
 static void
@@ -261,7 +258,7 @@ gboolean
 vs_video_cell_has_thumbnail (VsVideoCell *self)
 {
   g_return_val_if_fail (VS_IS_VIDEO_CELL (self), FALSE);
-  return self->has_thumbnail;
+  return vs_thumbnail_view_get_state (self->thumbnail) == VS_THUMBNAIL_VIEW_PICTURE;
 }
 
 /* Layout: a bin around the content, without a layout manager because a widget that has one
@@ -316,7 +313,7 @@ vs_video_cell_unmap (GtkWidget *widget)
   VsVideoCell *self = VS_VIDEO_CELL (widget);
 
   GTK_WIDGET_CLASS (vs_video_cell_parent_class)->unmap (widget);
-  if (self->has_thumbnail)
+  if (vs_video_cell_has_thumbnail (self))
     {
       show_texture (self, NULL, FALSE);
       self->released = TRUE;
