@@ -105,10 +105,9 @@ trim_heap_thread (GTask        *task,
   malloc_trim (0);
 }
 
-/* Thumbnails arriving while the grid moves appear at once; at rest they fade in. */
 static void
-set_cells_animate (VsLibraryView *self,
-                   gboolean       animate)
+set_cells_scrolling (VsLibraryView *self,
+                     gboolean       scrolling)
 {
   for (GtkWidget *item = gtk_widget_get_first_child (GTK_WIDGET (self->grid)); item != NULL;
        item = gtk_widget_get_next_sibling (item))
@@ -116,7 +115,7 @@ set_cells_animate (VsLibraryView *self,
       GtkWidget *cell = gtk_widget_get_first_child (item);
 
       if (cell != NULL && VS_IS_VIDEO_CELL (cell))
-        vs_video_cell_set_animate (VS_VIDEO_CELL (cell), animate);
+        vs_video_cell_set_scrolling (VS_VIDEO_CELL (cell), scrolling);
     }
 }
 
@@ -128,7 +127,7 @@ on_rest (gpointer user_data)
 
   self->rest_id = 0;
   self->moving = FALSE;
-  set_cells_animate (self, TRUE);
+  set_cells_scrolling (self, FALSE);
   if (self->textures != NULL)
     vs_texture_cache_trim (self->textures, REST_TEXTURE_BYTES);
   if (self->library != NULL)
@@ -146,7 +145,7 @@ schedule_rest (VsLibraryView *self)
   if (!self->moving)
     {
       self->moving = TRUE;
-      set_cells_animate (self, FALSE);
+      set_cells_scrolling (self, TRUE);
     }
   g_clear_handle_id (&self->rest_id, g_source_remove);
   self->rest_id = g_timeout_add (REST_DELAY_MS, on_rest, self);
@@ -517,7 +516,7 @@ setup_cell (GtkSignalListItemFactory *factory,
   gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (long_press), TRUE);
   g_signal_connect (long_press, "pressed", G_CALLBACK (on_cell_long_press), NULL);
   gtk_widget_add_controller (GTK_WIDGET (cell), GTK_EVENT_CONTROLLER (long_press));
-  vs_video_cell_set_animate (cell, !self->moving);
+  vs_video_cell_set_scrolling (cell, self->moving);
   gtk_list_item_set_child (item, GTK_WIDGET (cell));
 }
 

@@ -19,6 +19,10 @@
 #define DECODE_NICENESS    10
 /* Keys of files whose thumbnail could not be had, so rebinding does not ask again. */
 #define MAX_FAILED_KEYS    16384
+/* A deferred load waits this long before it reads anything: in a fast scroll a row stays
+ * in view for a frame or three, and its request is cancelled before a file is opened or
+ * decoded (decoding the rows flying past took 30 % of a core, on two). */
+#define START_DELAY_US     (80 * G_TIME_SPAN_MILLISECOND)
 
 /* A texture the cache holds, in its LRU queue (head: most recently used). */
 typedef struct
@@ -37,6 +41,8 @@ typedef struct
   char           *path;         /* the video, filename encoding */
   GCancellable   *cancellable;  /* the load's own: cancelled when no caller is left */
   GPtrArray      *waiters;      /* Waiter */
+  gint64          asked_us;     /* monotonic time of the first request */
+  gboolean        delayed;      /* in the cache's delayed queue, not started yet */
 } Load;
 
 typedef struct
@@ -56,6 +62,9 @@ struct _VsTextureCache
   GHashTable     *loads;        /* key → Load (borrowed: owned by its pending operation) */
   GHashTable     *failed;       /* keys (owned) */
   GThreadPool    *decoders;
+  GQueue          delayed;      /* Load (owned), oldest first: not started yet */
+  guint64         n_started;    /* loads handed to the media service */
+  guint           start_id;     /* starts the delayed loads whose time came */
 
   /* State */
   GQueue          lru;
@@ -480,6 +489,78 @@ on_thumbnail_path (GObject      *object,
   g_thread_pool_push (decoders, task, NULL);
 }
 
+/* Whether a caller still waits for @load. Their cancellations reach the load a main-loop
+ * iteration later (see on_waiter_cancelled), so their cancellables are asked directly. */
+static gboolean
+load_wanted (Load *load)
+{
+  if (g_cancellable_is_cancelled (load->cancellable))
+    return FALSE;
+  for (guint i = 0; i < load->waiters->len; i++)
+    {
+      Waiter *waiter = g_ptr_array_index (load->waiters, i);
+
+      if (!g_cancellable_is_cancelled (g_task_get_cancellable (waiter->task)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Hands @load to the media service, which owns it until its result is handed on. */
+static void
+load_start (Load *load)
+{
+  if (!load_wanted (load))
+    {
+      g_autoptr(Load) dropped = load;
+      g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                     "Cancelled");
+
+      load_complete (dropped, NULL, error);
+      return;
+    }
+  load->cache->n_started++;
+  vs_media_service_thumbnail_async (load->cache->service, load->path,
+                                    VS_THUMBNAIL_SIZE_LARGE, NULL, VS_JOB_PRIORITY_VISIBLE,
+                                    load->cancellable, on_thumbnail_path, load);
+}
+
+static void schedule_delayed (VsTextureCache *self);
+
+static gboolean
+on_start_delayed (gpointer user_data)
+{
+  VsTextureCache *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+  Load *load;
+
+  self->start_id = 0;
+  while ((load = g_queue_peek_head (&self->delayed)) != NULL &&
+         (now - load->asked_us >= START_DELAY_US || !load_wanted (load)))
+    {
+      load = g_queue_pop_head (&self->delayed);
+      load->delayed = FALSE;
+      load_start (load);
+    }
+  schedule_delayed (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_delayed (VsTextureCache *self)
+{
+  Load *head = g_queue_peek_head (&self->delayed);
+  gint64 wait_us;
+
+  if (head == NULL || self->start_id != 0)
+    return;
+  wait_us = MAX (0, head->asked_us + START_DELAY_US - g_get_monotonic_time ());
+  /* Loads hold the cache, so it outlives the source while any is queued. */
+  self->start_id = g_timeout_add ((guint) ((wait_us + 999) / 1000), on_start_delayed, self);
+  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->start_id),
+                            "[vs-texture-cache] start");
+}
+
 /* Public API -------------------------------------------------------------- */
 
 /* The cairo image surface holding @texture's pixels when the cache made it, or NULL.
@@ -540,6 +621,7 @@ vs_texture_cache_has_failed (VsTextureCache *self,
 void
 vs_texture_cache_load_async (VsTextureCache      *self,
                              VsVideo             *video,
+                             VsTextureLoadFlags   flags,
                              GCancellable        *cancellable,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
@@ -547,6 +629,7 @@ vs_texture_cache_load_async (VsTextureCache      *self,
   g_autoptr(GTask) task = NULL;
   g_autofree char *key = NULL;
   g_autoptr(GdkTexture) texture = NULL;
+  gboolean is_new = FALSE;
   Waiter *waiter;
   Load *load;
 
@@ -586,11 +669,9 @@ vs_texture_cache_load_async (VsTextureCache      *self,
       load->path = g_strdup (vs_video_get_path (video));
       load->cancellable = g_cancellable_new ();
       load->waiters = g_ptr_array_new ();
+      load->asked_us = g_get_monotonic_time ();
       g_hash_table_insert (self->loads, load->key, load);
-      /* The request owns the load until its result is handed on. */
-      vs_media_service_thumbnail_async (self->service, load->path, VS_THUMBNAIL_SIZE_LARGE,
-                                        NULL, VS_JOB_PRIORITY_VISIBLE, load->cancellable,
-                                        on_thumbnail_path, load);
+      is_new = TRUE;
     }
 
   waiter = g_new0 (Waiter, 1);
@@ -607,6 +688,21 @@ vs_texture_cache_load_async (VsTextureCache      *self,
     }
   waiter->task = g_steal_pointer (&task);
   g_ptr_array_add (load->waiters, waiter);
+
+  if (is_new && (flags & VS_TEXTURE_LOAD_DEFER))
+    {
+      /* The queue owns the load until it starts. */
+      load->delayed = TRUE;
+      g_queue_push_tail (&self->delayed, load);
+      schedule_delayed (self);
+    }
+  else if (is_new || (load->delayed && !(flags & VS_TEXTURE_LOAD_DEFER)))
+    {
+      if (load->delayed)
+        g_queue_remove (&self->delayed, load);   /* someone wants it now */
+      load->delayed = FALSE;
+      load_start (load);
+    }
 }
 
 GdkTexture *
@@ -749,6 +845,15 @@ vs_texture_cache_get_max_bytes (VsTextureCache *self)
   return self->max_bytes;
 }
 
+/* Loads that went as far as asking the media service (deferred ones dropped before their
+ * time do not count). */
+guint64
+vs_texture_cache_get_n_started (VsTextureCache *self)
+{
+  g_return_val_if_fail (VS_IS_TEXTURE_CACHE (self), 0);
+  return self->n_started;
+}
+
 /* GObject ----------------------------------------------------------------- */
 
 static void
@@ -758,6 +863,7 @@ vs_texture_cache_finalize (GObject *object)
 
   /* Every load and decode holds a reference, so none is pending now. */
   g_assert (g_hash_table_size (self->loads) == 0);
+  g_assert (g_queue_is_empty (&self->delayed) && self->start_id == 0);
   g_thread_pool_free (self->decoders, TRUE, TRUE);
   /* The queue's links live inside the entries: freeing the entries empties it. */
   g_clear_pointer (&self->entries, g_hash_table_unref);
@@ -815,4 +921,5 @@ vs_texture_cache_init (VsTextureCache *self)
   /* exclusive: its threads are never lent to other pools, so their lower priority stays here */
   self->decoders = g_thread_pool_new (decode_func, NULL, N_DECODE_THREADS, TRUE, NULL);
   g_queue_init (&self->lru);
+  g_queue_init (&self->delayed);
 }

@@ -22,10 +22,22 @@ GdkTexture     *vs_texture_cache_lookup     (VsTextureCache      *self,
  * since): show the default image at once. Never blocks. */
 gboolean        vs_texture_cache_has_failed (VsTextureCache      *self,
                                              VsVideo             *video);
+/**
+ * VsTextureLoadFlags:
+ * @VS_TEXTURE_LOAD_DEFAULT: start at once
+ * @VS_TEXTURE_LOAD_DEFER: start only if the caller still waits a few frames later (a cell
+ *   of a scrolling grid: most are rebound before that, and nothing is read for them)
+ */
+typedef enum {
+  VS_TEXTURE_LOAD_DEFAULT = 0,
+  VS_TEXTURE_LOAD_DEFER   = 1 << 0,
+} VsTextureLoadFlags;
+
 /* Gets @video's thumbnail (made by the media service at visible priority when missing),
  * decodes it on a worker thread and caches it. Cancel on unbind. */
 void            vs_texture_cache_load_async (VsTextureCache      *self,
                                              VsVideo             *video,
+                                             VsTextureLoadFlags   flags,
                                              GCancellable        *cancellable,
                                              GAsyncReadyCallback  callback,
                                              gpointer             user_data);
@@ -48,5 +60,6 @@ cairo_surface_t *vs_texture_cache_get_surface (GdkTexture       *texture);
 void            vs_texture_cache_set_corner_radius (VsTextureCache *self,
                                                     int             radius);
 guint           vs_texture_cache_get_n_loads (VsTextureCache     *self);
+guint64         vs_texture_cache_get_n_started (VsTextureCache   *self);
 
 G_END_DECLS

@@ -32,7 +32,7 @@ struct _VsVideoCell
 
   /* Flags */
   guint           released : 1;   /* out of view: its texture let go, taken again in view */
-  guint           animate : 1;    /* fade a thumbnail in when it arrives */
+  guint           scrolling : 1;  /* the grid moves: no fade-in, thumbnail requests deferred */
 };
 
 G_DEFINE_FINAL_TYPE (VsVideoCell, vs_video_cell, GTK_TYPE_WIDGET)
@@ -57,7 +57,7 @@ show_texture (VsVideoCell *self,
     paintable = vs_thumbnail_paintable_new (texture, vs_texture_cache_get_surface (texture),
                                             GTK_WIDGET (self));
   /* a fade is an opacity pass per frame: none while the grid scrolls */
-  vs_thumbnail_view_set_paintable (self->thumbnail, paintable, animate && self->animate);
+  vs_thumbnail_view_set_paintable (self->thumbnail, paintable, animate && !self->scrolling);
 }
 
 static void
@@ -170,7 +170,9 @@ update_thumbnail (VsVideoCell *self)
 
   show_texture (self, NULL, FALSE);
   self->cancellable = g_cancellable_new ();
-  vs_texture_cache_load_async (self->cache, self->video, self->cancellable,
+  vs_texture_cache_load_async (self->cache, self->video,
+                               self->scrolling ? VS_TEXTURE_LOAD_DEFER : VS_TEXTURE_LOAD_DEFAULT,
+                               self->cancellable,
                                on_texture_loaded, g_object_ref (self));
 }
 
@@ -244,14 +246,15 @@ vs_video_cell_set_unavailable (VsVideoCell *self,
                                unavailable ? _("Its folder is not available") : NULL);
 }
 
-/* Whether a thumbnail that arrives fades in; the view turns it off while it scrolls. */
+/* While the grid scrolls, thumbnails that arrive appear without fading in, and a missing one
+ * is asked for only if the cell still shows the video a few frames later. */
 void
-vs_video_cell_set_animate (VsVideoCell *self,
-                           gboolean     animate)
+vs_video_cell_set_scrolling (VsVideoCell *self,
+                             gboolean     scrolling)
 {
   g_return_if_fail (VS_IS_VIDEO_CELL (self));
 
-  self->animate = !!animate;
+  self->scrolling = !!scrolling;
 }
 
 gboolean
@@ -313,7 +316,14 @@ vs_video_cell_unmap (GtkWidget *widget)
   VsVideoCell *self = VS_VIDEO_CELL (widget);
 
   GTK_WIDGET_CLASS (vs_video_cell_parent_class)->unmap (widget);
-  if (vs_video_cell_has_thumbnail (self))
+  /* A request still waiting is dropped too: rows that flew past during a fast scroll stay
+   * bound out of view, and decoding their thumbnails took the CPU the frames needed. */
+  if (self->cancellable != NULL)
+    {
+      cancel_thumbnail (self);
+      self->released = TRUE;
+    }
+  else if (vs_video_cell_has_thumbnail (self))
     {
       show_texture (self, NULL, FALSE);
       self->released = TRUE;
@@ -326,7 +336,7 @@ vs_video_cell_map (GtkWidget *widget)
   VsVideoCell *self = VS_VIDEO_CELL (widget);
 
   GTK_WIDGET_CLASS (vs_video_cell_parent_class)->map (widget);
-  if (self->released && self->cancellable == NULL)
+  if (self->released)
     {
       self->released = FALSE;
       update_thumbnail (self);
@@ -512,7 +522,6 @@ vs_video_cell_init (VsVideoCell *self)
   g_signal_connect (self->title_label, "query-tooltip", G_CALLBACK (on_query_tooltip), self);
   g_signal_connect (self->thumbnail, "query-tooltip", G_CALLBACK (on_thumbnail_tooltip), self);
   self->thumb_mtime_ns = G_MININT64;
-  self->animate = TRUE;
 
   self->video_signals = g_signal_group_new (VS_TYPE_VIDEO);
   /* ::record comes once per change of the item, however many of its facts changed */

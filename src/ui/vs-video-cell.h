@@ -20,9 +20,9 @@ VsVideo     *vs_video_cell_get_video     (VsVideoCell    *self);
 /* Shown dimmed, with a tooltip saying why, while its library folder is unavailable. */
 void         vs_video_cell_set_unavailable (VsVideoCell *self,
                                             gboolean     unavailable);
-/* Whether a thumbnail that arrives fades in (TRUE); off while the view scrolls. */
-void         vs_video_cell_set_animate   (VsVideoCell    *self,
-                                          gboolean        animate);
+/* Set while the view scrolls: no fade-in, and thumbnail requests wait a few frames. */
+void         vs_video_cell_set_scrolling (VsVideoCell    *self,
+                                          gboolean        scrolling);
 /* TRUE once a thumbnail texture (not the placeholder) is shown. */
 gboolean     vs_video_cell_has_thumbnail (VsVideoCell    *self);
 

@@ -873,12 +873,14 @@ bench_finish (Bench *self)
     VsTextureCache *textures = self->textures ? VS_TEXTURE_CACHE (self->textures) : NULL;
     struct mallinfo2 mi = mallinfo2 ();
     char *more = g_strdup_printf ("%s heap-kb=%zu heap-used-kb=%zu heap-free-kb=%zu mmap-kb=%zu "
-                                  "sqlite-kb=%" G_GINT64_FORMAT " textures-kb=%zu texture-loads=%u",
+                                  "sqlite-kb=%" G_GINT64_FORMAT " textures-kb=%zu texture-loads=%u "
+                                  "texture-loads-started=%" G_GUINT64_FORMAT,
                                   cache ? cache : "", mi.arena / 1024, mi.uordblks / 1024,
                                   mi.fordblks / 1024, mi.hblkhd / 1024,
                                   (gint64) sqlite3_memory_used () / 1024,
                                   textures ? vs_texture_cache_get_bytes (textures) / 1024 : 0,
-                                  textures ? vs_texture_cache_get_n_loads (textures) : 0);
+                                  textures ? vs_texture_cache_get_n_loads (textures) : 0,
+                                  textures ? vs_texture_cache_get_n_started (textures) : 0);
     g_free (cache);
     cache = more;
   }
