@@ -6,6 +6,7 @@
 
 #include <sys/stat.h>
 
+#include "vs-folder-monitors.h"
 #include "vs-library-watcher-private.h"
 #include "vs-path.h"
 
@@ -33,13 +34,6 @@ typedef struct
   gboolean          want_full; /* rescan it whole */
 } Root;
 
-typedef struct
-{
-  VsLibraryWatcher *self;      /* borrowed */
-  char             *path;
-  GFileMonitor     *monitor;
-} FolderWatch;
-
 struct _VsLibraryWatcher
 {
   GObject       parent_instance;
@@ -48,7 +42,8 @@ struct _VsLibraryWatcher
   VsDatabase   *writer;
   VsScanner    *scanner;
   GPtrArray    *roots;         /* Root */
-  GHashTable   *watches;       /* folder path → FolderWatch */
+  VsFolderMonitors *monitors; /* the folders', on a thread of their own */
+  GHashTable   *watches;       /* folder paths watched (owned) */
   GHashTable   *dirty;         /* folder paths waiting for a shallow rescan */
   GPtrArray    *moves;         /* old path, new path, …: renames seen, in order */
   GHashTable   *unsettled;     /* file path → gint64* size at the last look */
@@ -147,18 +142,6 @@ find_root (VsLibraryWatcher *self,
 /* Monitors --------------------------------------------------------------- */
 
 static void
-folder_watch_free (gpointer data)
-{
-  FolderWatch *watch = data;
-
-  g_signal_handlers_disconnect_by_data (watch->monitor, watch);
-  g_file_monitor_cancel (watch->monitor);
-  g_clear_object (&watch->monitor);
-  g_free (watch->path);
-  g_free (watch);
-}
-
-static void
 mark_dirty (VsLibraryWatcher *self,
             const char       *folder)
 {
@@ -167,26 +150,26 @@ mark_dirty (VsLibraryWatcher *self,
 }
 
 static void
-on_folder_event (GFileMonitor      *monitor,
-                 GFile             *file,
-                 GFile             *other,
+on_folder_event (VsFolderMonitors  *monitors,
+                 const char        *folder,
+                 const char        *path,
+                 const char        *other_path,
                  GFileMonitorEvent  event,
-                 gpointer           user_data)
+                 VsLibraryWatcher  *self)
 {
-  FolderWatch *watch = user_data;
-  VsLibraryWatcher *self = watch->self;
-  const char *path = g_file_peek_path (file);
-  const char *other_path = other != NULL ? g_file_peek_path (other) : NULL;
   g_autofree char *name = NULL;
   g_autofree char *other_name = NULL;
 
+  /* dropped since: its events were on their way */
+  if (!g_hash_table_contains (self->watches, folder))
+    return;
   if (event == G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED ||
       event == G_FILE_MONITOR_EVENT_PRE_UNMOUNT || path == NULL)
     return;
-  if (event == G_FILE_MONITOR_EVENT_UNMOUNTED || g_str_equal (path, watch->path))
+  if (event == G_FILE_MONITOR_EVENT_UNMOUNTED || g_str_equal (path, folder))
     {
       /* The folder itself went: its parent's rescan removes it; a root is checked. */
-      g_autofree char *parent = g_path_get_dirname (watch->path);
+      g_autofree char *parent = g_path_get_dirname (folder);
       Root *root = find_root (self, parent);
 
       if (root != NULL)
@@ -202,7 +185,7 @@ on_folder_event (GFileMonitor      *monitor,
   if (name[0] == '.' && (other_name == NULL || other_name[0] == '.'))
     return;
 
-  mark_dirty (self, watch->path);
+  mark_dirty (self, folder);
   /* A rename inside the library keeps its row; the destination's own MOVED_IN is the
    * same move seen from there. */
   if ((event == G_FILE_MONITOR_EVENT_RENAMED || event == G_FILE_MONITOR_EVENT_MOVED_OUT) &&
@@ -221,32 +204,22 @@ on_folder_event (GFileMonitor      *monitor,
   schedule (self, FALSE);
 }
 
+/* Watches @paths in order, up to the first that cannot be watched.
+ * Returns: TRUE when every one is watched. */
 static gboolean
-add_watch (VsLibraryWatcher *self,
-           const char       *path)
+add_watches (VsLibraryWatcher  *self,
+             const char *const *paths,
+             guint              n_paths)
 {
-  g_autoptr(GFile) file = NULL;
   g_autoptr(GError) error = NULL;
-  FolderWatch *watch;
-  GFileMonitor *monitor;
+  guint done = vs_folder_monitors_add (self->monitors, paths, n_paths, &error);
 
-  if (g_hash_table_contains (self->watches, path))
-    return TRUE;
-  file = g_file_new_for_path (path);
-  monitor = g_file_monitor_directory (file, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
-  if (monitor == NULL)
-    {
-      g_debug ("Cannot watch %s: %s", path, error->message);
-      return FALSE;
-    }
-  g_file_monitor_set_rate_limit (monitor, RATE_LIMIT_MS);
-  watch = g_new0 (FolderWatch, 1);
-  watch->self = self;
-  watch->path = g_strdup (path);
-  watch->monitor = monitor;
-  g_signal_connect (monitor, "changed", G_CALLBACK (on_folder_event), watch);
-  g_hash_table_insert (self->watches, watch->path, watch);
-  return TRUE;
+  for (guint i = 0; i < done; i++)
+    if (!g_hash_table_contains (self->watches, paths[i]))
+      g_hash_table_add (self->watches, g_strdup (paths[i]));
+  if (done < n_paths)
+    g_debug ("Cannot watch %s: %s", paths[done], error->message);
+  return done == n_paths;
 }
 
 static void
@@ -260,7 +233,10 @@ drop_watches_under (VsLibraryWatcher *self,
   g_hash_table_iter_init (&iter, self->watches);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     if (vs_path_is_inside (key, path))
-      g_hash_table_iter_remove (&iter);
+      {
+        vs_folder_monitors_remove (self->monitors, key);
+        g_hash_table_iter_remove (&iter);
+      }
   if (g_hash_table_size (self->watches) != before)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MONITORS]);
 }
@@ -348,12 +324,13 @@ watch_pending_chunk (Root *root)
   VsLibraryWatcher *self = root->self;
   guint end = MIN (root->pending_next + WATCH_CHUNK, root->pending->len);
 
-  for (; root->pending_next < end; root->pending_next++)
-    if (!add_watch (self, g_ptr_array_index (root->pending, root->pending_next)))
-      {
-        set_polling (root);
-        return FALSE;
-      }
+  if (!add_watches (self, (const char *const *) root->pending->pdata + root->pending_next,
+                    end - root->pending_next))
+    {
+      set_polling (root);
+      return FALSE;
+    }
+  root->pending_next = end;
   if (root->pending_next < root->pending->len)
     return TRUE;
   cancel_pending (root);
@@ -475,7 +452,7 @@ apply_folder_change (VsLibraryWatcher   *self,
     return;
   /* Watched at once; what it held was walked by the rescan that found it. */
   if (vs_library_watcher_get_n_monitors (self) >= self->watch_budget ||
-      !add_watch (self, change->path))
+      !add_watches (self, (const char *const *) &change->path, 1))
     set_polling (root);
   else
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MONITORS]);
@@ -750,6 +727,8 @@ vs_library_watcher_stop (VsLibraryWatcher *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->debounce_id, g_source_remove);
   g_clear_handle_id (&self->settle_id, g_source_remove);
+  if (self->monitors != NULL)
+    vs_folder_monitors_remove_all (self->monitors);
   g_hash_table_remove_all (self->watches);
   g_hash_table_remove_all (self->dirty);
   g_hash_table_remove_all (self->unsettled);
@@ -873,6 +852,9 @@ vs_library_watcher_dispose (GObject *object)
   VsLibraryWatcher *self = VS_LIBRARY_WATCHER (object);
 
   vs_library_watcher_stop (self);
+  if (self->monitors != NULL)
+    g_signal_handlers_disconnect_by_data (self->monitors, self);
+  g_clear_object (&self->monitors);
 
   G_OBJECT_CLASS (vs_library_watcher_parent_class)->dispose (object);
 }
@@ -1022,7 +1004,9 @@ static void
 vs_library_watcher_init (VsLibraryWatcher *self)
 {
   self->roots = g_ptr_array_new_with_free_func (root_free);
-  self->watches = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, folder_watch_free);
+  self->watches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->monitors = vs_folder_monitors_new (RATE_LIMIT_MS);
+  g_signal_connect (self->monitors, "event", G_CALLBACK (on_folder_event), self);
   self->dirty = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->moves = g_ptr_array_new_with_free_func (g_free);
   self->unsettled = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
