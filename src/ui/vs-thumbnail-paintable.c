@@ -98,8 +98,8 @@ vs_thumbnail_paintable_init (VsThumbnailPaintable *self)
 {
 }
 
-static gboolean
-uses_cairo (GtkWidget *widget)
+gboolean
+vs_thumbnail_paintable_uses_cairo (GtkWidget *widget)
 {
   GtkNative *native = widget != NULL ? gtk_widget_get_native (widget) : NULL;
   GskRenderer *renderer = native != NULL ? gtk_native_get_renderer (native) : NULL;
@@ -120,7 +120,7 @@ vs_thumbnail_paintable_new (GdkTexture      *texture,
   self = g_object_new (VS_TYPE_THUMBNAIL_PAINTABLE, NULL);
   self->texture = g_object_ref (texture);
   if (surface != NULL && cairo_surface_get_type (surface) == CAIRO_SURFACE_TYPE_IMAGE &&
-      uses_cairo (for_widget))
+      vs_thumbnail_paintable_uses_cairo (for_widget))
     self->surface = cairo_surface_reference (surface);
   return GDK_PAINTABLE (self);
 }

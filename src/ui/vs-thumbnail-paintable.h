@@ -16,5 +16,7 @@ GdkPaintable *vs_thumbnail_paintable_new         (GdkTexture      *texture,
                                                   cairo_surface_t *surface,
                                                   GtkWidget       *for_widget);
 GdkTexture   *vs_thumbnail_paintable_get_texture (VsThumbnailPaintable *self);
+/* TRUE when @widget's window draws with GTK's cairo renderer. */
+gboolean      vs_thumbnail_paintable_uses_cairo  (GtkWidget       *widget);
 
 G_END_DECLS

@@ -13,7 +13,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
+#include "vs-thumbnail-paintable.h"
 #include "vs-thumbnail-view.h"
 
 #define FADE_US        (180 * G_TIME_SPAN_MILLISECOND)
@@ -22,6 +24,10 @@
 #define BADGE_PAD_Y    1
 #define BADGE_RADIUS   6
 #define FAILED_ICON    48
+/* The placeholder's corners: the pictures' (vs_texture_cache_set_corner_radius()). */
+#define CORNER_RADIUS  12
+/* Rounded boxes kept drawn (the placeholder, and a badge per width and colour). */
+#define MAX_BOXES      64
 
 struct _VsThumbnailView
 {
@@ -72,7 +78,6 @@ fade_tick (GtkWidget     *widget,
   return G_SOURCE_REMOVE;
 }
 
-/* The background is the CSS box's; a picture covers it, so it is not drawn then. */
 static void
 set_state (VsThumbnailView      *self,
            VsThumbnailViewState  state)
@@ -80,10 +85,6 @@ set_state (VsThumbnailView      *self,
   if (self->state == state)
     return;
   self->state = state;
-  if (state == VS_THUMBNAIL_VIEW_PICTURE)
-    gtk_widget_add_css_class (GTK_WIDGET (self), "has-picture");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self), "has-picture");
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -184,8 +185,99 @@ make_badge_layout (VsThumbnailView *self,
   return layout;
 }
 
+typedef struct
+{
+  int     width, height, radius, scale;
+  guint32 rgba;
+} BoxKey;
+
+static guint
+box_key_hash (gconstpointer data)
+{
+  const BoxKey *key = data;
+
+  return (guint) (key->width * 31 + key->height) * 31 + key->rgba + (guint) key->radius;
+}
+
+static gboolean
+box_key_equal (gconstpointer a,
+               gconstpointer b)
+{
+  return memcmp (a, b, sizeof (BoxKey)) == 0;
+}
+
+/* A rounded box of one colour. The cairo renderer fills the rounded clip path with
+ * antialiasing in every frame (the placeholders and badges of a scrolling grid: an eighth
+ * of the main thread), so for it the box is drawn once into an image and painted; the GL
+ * renderer draws it on the GPU. */
 static void
-draw_badge (GtkSnapshot   *snapshot,
+append_rounded_box (GtkWidget             *widget,
+                    GtkSnapshot           *snapshot,
+                    const graphene_rect_t *rect,
+                    float                  radius,
+                    const GdkRGBA         *color)
+{
+  static GHashTable *boxes;   /* BoxKey → cairo_surface_t */
+  int scale = gtk_widget_get_scale_factor (widget);
+  int w = (int) ceilf (rect->size.width);
+  int h = (int) ceilf (rect->size.height);
+  BoxKey key = { 0 };
+  cairo_surface_t *surface;
+  cairo_t *cr;
+
+  if (!vs_thumbnail_paintable_uses_cairo (widget) || w <= 0 || h <= 0 || w > 1024 ||
+      h > 1024)
+    {
+      GskRoundedRect box;
+
+      gsk_rounded_rect_init_from_rect (&box, rect, radius);
+      gtk_snapshot_push_rounded_clip (snapshot, &box);
+      gtk_snapshot_append_color (snapshot, color, rect);
+      gtk_snapshot_pop (snapshot);
+      return;
+    }
+
+  key.width = w;
+  key.height = h;
+  key.radius = (int) radius;
+  key.scale = scale;
+  key.rgba = (guint32) (CLAMP (color->red, 0, 1) * 255) << 24 |
+             (guint32) (CLAMP (color->green, 0, 1) * 255) << 16 |
+             (guint32) (CLAMP (color->blue, 0, 1) * 255) << 8 |
+             (guint32) (CLAMP (color->alpha, 0, 1) * 255);
+  if (boxes == NULL)
+    boxes = g_hash_table_new_full (box_key_hash, box_key_equal, g_free,
+                                   (GDestroyNotify) cairo_surface_destroy);
+  surface = g_hash_table_lookup (boxes, &key);
+  if (surface == NULL)
+    {
+      cairo_t *box;
+
+      if (g_hash_table_size (boxes) >= MAX_BOXES)
+        g_hash_table_remove_all (boxes);
+      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w * scale, h * scale);
+      cairo_surface_set_device_scale (surface, scale, scale);
+      box = cairo_create (surface);
+      cairo_new_sub_path (box);
+      cairo_arc (box, w - radius, radius, radius, -G_PI / 2, 0);
+      cairo_arc (box, w - radius, h - radius, radius, 0, G_PI / 2);
+      cairo_arc (box, radius, h - radius, radius, G_PI / 2, G_PI);
+      cairo_arc (box, radius, radius, radius, G_PI, 3 * G_PI / 2);
+      cairo_close_path (box);
+      gdk_cairo_set_source_rgba (box, color);
+      cairo_fill (box);
+      cairo_destroy (box);
+      g_hash_table_insert (boxes, g_memdup2 (&key, sizeof key), surface);
+    }
+  cr = gtk_snapshot_append_cairo (snapshot, rect);
+  cairo_set_source_surface (cr, surface, rect->origin.x, rect->origin.y);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+}
+
+static void
+draw_badge (GtkWidget     *widget,
+            GtkSnapshot   *snapshot,
             PangoLayout   *layout,
             float          x,
             float          y,
@@ -194,7 +286,6 @@ draw_badge (GtkSnapshot   *snapshot,
             const GdkRGBA *background,
             const GdkRGBA *foreground)
 {
-  GskRoundedRect box;
   int text_width, text_height;
   float w, h;
 
@@ -205,10 +296,8 @@ draw_badge (GtkSnapshot   *snapshot,
     x -= w;
   if (bottom)
     y -= h;
-  gsk_rounded_rect_init_from_rect (&box, &GRAPHENE_RECT_INIT (x, y, w, h), BADGE_RADIUS);
-  gtk_snapshot_push_rounded_clip (snapshot, &box);
-  gtk_snapshot_append_color (snapshot, background, &box.bounds);
-  gtk_snapshot_pop (snapshot);
+  append_rounded_box (widget, snapshot, &GRAPHENE_RECT_INIT (x, y, w, h), BADGE_RADIUS,
+                      background);
   gtk_snapshot_save (snapshot);
   gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x + BADGE_PAD_X, y + BADGE_PAD_Y));
   gtk_snapshot_append_layout (snapshot, layout, foreground);
@@ -289,14 +378,26 @@ vs_thumbnail_view_snapshot (GtkWidget   *widget,
       if (t < 1.0)
         gtk_snapshot_pop (snapshot);
     }
-  else if (self->state == VS_THUMBNAIL_VIEW_FAILED)
-    draw_failed_icon (self, snapshot, width, height);
+  else
+    {
+      GdkRGBA color;
+
+      /* alpha(currentColor, 0.08), as libadwaita's placeholders */
+      G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+      gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
+      G_GNUC_END_IGNORE_DEPRECATIONS
+      color.alpha *= 0.08f;
+      append_rounded_box (widget, snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height),
+                          CORNER_RADIUS, &color);
+      if (self->state == VS_THUMBNAIL_VIEW_FAILED)
+        draw_failed_icon (self, snapshot, width, height);
+    }
 
   if (self->duration != NULL)
     {
       if (self->duration_layout == NULL)
         self->duration_layout = make_badge_layout (self, self->duration);
-      draw_badge (snapshot, self->duration_layout, width - BADGE_MARGIN, height - BADGE_MARGIN,
+      draw_badge (widget, snapshot, self->duration_layout, width - BADGE_MARGIN, height - BADGE_MARGIN,
                   TRUE, TRUE, &badge_bg, &white);
     }
   if (self->hls)
@@ -313,7 +414,7 @@ vs_thumbnail_view_snapshot (GtkWidget   *widget,
       gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "accent_fg_color",
                                       &accent_fg);
       G_GNUC_END_IGNORE_DEPRECATIONS
-      draw_badge (snapshot, self->hls_layout, BADGE_MARGIN, BADGE_MARGIN, FALSE, FALSE,
+      draw_badge (widget, snapshot, self->hls_layout, BADGE_MARGIN, BADGE_MARGIN, FALSE, FALSE,
                   &accent_bg, &accent_fg);
     }
 }

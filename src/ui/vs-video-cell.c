@@ -66,6 +66,18 @@ show_failed (VsVideoCell *self)
   vs_thumbnail_view_set_failed (self->thumbnail);
 }
 
+/* The local time zone, made once: GLib 2.74 builds it anew, reading /etc/localtime, for
+ * every g_date_time_new_from_unix_local() when TZ is unset. */
+static GTimeZone *
+local_zone (void)
+{
+  static GTimeZone *zone;
+
+  if (g_once_init_enter (&zone))
+    g_once_init_leave (&zone, g_time_zone_new_local ());
+  return zone;
+}
+
 static void
 update_labels (VsVideoCell *self)
 {
@@ -76,7 +88,8 @@ update_labels (VsVideoCell *self)
 
   if (!loading)
     {
-      g_autoptr(GDateTime) mtime = g_date_time_new_from_unix_local (vs_video_get_mtime (video));
+      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (vs_video_get_mtime (video));
+      g_autoptr(GDateTime) mtime = utc ? g_date_time_to_timezone (utc, local_zone ()) : NULL;
       g_autofree char *size = g_format_size (vs_video_get_size (video));
       /* Translators: the date a video was last modified, in a grid caption, as a
        * g_date_time_format() string; e.g. "3 Jan 2024" */
