@@ -397,8 +397,8 @@ vs_thumbnail_view_snapshot (GtkWidget   *widget,
     {
       if (self->duration_layout == NULL)
         self->duration_layout = make_badge_layout (self, self->duration);
-      draw_badge (widget, snapshot, self->duration_layout, width - BADGE_MARGIN, height - BADGE_MARGIN,
-                  TRUE, TRUE, &badge_bg, &white);
+      draw_badge (widget, snapshot, self->duration_layout, width - BADGE_MARGIN,
+                  height - BADGE_MARGIN, TRUE, TRUE, &badge_bg, &white);
     }
   if (self->hls)
     {
