@@ -13,7 +13,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <math.h>
 
 #include "vs-thumbnail-paintable.h"
 #include "vs-thumbnail-view.h"
@@ -219,8 +218,8 @@ append_rounded_box (GtkWidget             *widget,
 {
   static GHashTable *boxes;   /* BoxKey → cairo_surface_t */
   int scale = gtk_widget_get_scale_factor (widget);
-  int w = (int) ceilf (rect->size.width);
-  int h = (int) ceilf (rect->size.height);
+  int w = (int) (rect->size.width + 0.999f);   /* rounded up */
+  int h = (int) (rect->size.height + 0.999f);
   BoxKey key = { 0 };
   cairo_surface_t *surface;
   cairo_t *cr;
