@@ -451,6 +451,98 @@ test_errors (Fixture       *f,
   g_assert_cmpstr (before, ==, after);
 }
 
+/* Global options before the command, as git-style tools take them; each command's usage
+ * names it. */
+static void
+test_global_options (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *db_eq = NULL;
+  g_auto(Run) after = { 0 }, before = { 0 }, joined = { 0 }, help = { 0 }, version = { 0 };
+  g_auto(Run) no_db = { 0 }, bogus = { 0 }, dangling = { 0 }, list_help = { 0 }, bad = { 0 };
+
+  put (f, "a.mp4", 1);
+  put (f, "b.mkv", 2);
+  cli (&after, "scan", "--db", f->db, "--no-probe", f->lib, NULL);
+  g_assert_cmpint (after.status, ==, 0);
+  run_clear (&after);
+
+  cli (&after, "list", "--db", f->db, "--json", NULL);
+  cli (&before, "--db", f->db, "list", "--json", NULL);
+  db_eq = g_strconcat ("--db=", f->db, NULL);
+  cli (&joined, db_eq, "list", "--json", NULL);
+  g_assert_cmpint (after.status, ==, 0);
+  g_assert_cmpint (before.status, ==, 0);
+  g_assert_cmpint (joined.status, ==, 0);
+  g_assert_nonnull (strstr (after.out, "b.mkv"));
+  g_assert_cmpstr (before.out, ==, after.out);
+  g_assert_cmpstr (joined.out, ==, after.out);
+
+  cli (&help, "--help", NULL);
+  g_assert_cmpint (help.status, ==, 0);
+  g_assert_nonnull (strstr (help.out, "--db FILE"));
+  cli (&version, "--version", "list", NULL);
+  g_assert_cmpint (version.status, ==, 0);
+  g_assert_true (g_str_has_prefix (version.out, "vidshelf-cli "));
+
+  /* refused with a usage error, nothing run */
+  cli (&no_db, "--db", f->db, "probe", f->lib, NULL);
+  g_assert_cmpint (no_db.status, ==, 2);
+  g_assert_nonnull (strstr (no_db.err, "probe"));
+  cli (&bogus, "--colour", "list", NULL);
+  g_assert_cmpint (bogus.status, ==, 2);
+  g_assert_nonnull (strstr (bogus.err, "--colour"));
+  cli (&dangling, "--db", NULL);
+  g_assert_cmpint (dangling.status, ==, 2);
+
+  cli (&list_help, "list", "--help", NULL);
+  g_assert_cmpint (list_help.status, ==, 0);
+  g_assert_nonnull (strstr (list_help.out, "vidshelf-cli list [OPTION"));
+  cli (&bad, "scan", "--frobnicate", NULL);
+  g_assert_cmpint (bad.status, ==, 2);
+  g_assert_nonnull (strstr (bad.err, "vidshelf-cli scan"));
+}
+
+/* probe takes what scan takes: an HLS download folder, or its playlist, is one item. */
+static void
+test_probe_hls_folder (Fixture       *f,
+                       gconstpointer  data)
+{
+  static const char *const needed[] = { "x264enc", "h264parse", "hlssink2", NULL };
+  g_autofree char *folder = g_build_filename (f->lib, "download", NULL);
+  g_autofree char *playlist = g_build_filename (folder, "index.m3u8", NULL);
+  g_autofree char *plain = g_build_filename (f->lib, "plain", NULL);
+  g_auto(Run) probe = { 0 }, not_hls = { 0 };
+  g_autoptr(GPtrArray) items = NULL;
+
+  if (!vs_test_media_require (needed))
+    return;
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (plain, 0755), ==, 0);
+  vs_test_media_hls (folder, 6);
+
+  cli (&probe, "probe", "--json", folder, playlist, NULL);
+  g_assert_cmpint (probe.status, ==, 0);
+  items = parse_lines (probe.out);
+  g_assert_cmpuint (items->len, ==, 2);
+  for (guint i = 0; i < items->len; i++)
+    {
+      JsonObject *item = g_ptr_array_index (items, i);
+
+      g_assert_cmpint (ABS (json_object_get_int_member (item, "duration_ms") - 6000), <=, 100);
+      g_assert_cmpint (json_object_get_int_member (item, "width"), ==, 320);
+      g_assert_cmpint (json_object_get_int_member (item, "height"), ==, 240);
+      g_assert_cmpstr (json_object_get_string_member (item, "container"), ==, "HLS");
+    }
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (items, 0), "path"), ==,
+                   folder);
+
+  /* a folder without a playlist says so */
+  cli (&not_hls, "probe", plain, NULL);
+  g_assert_cmpint (not_hls.status, ==, 1);
+  g_assert_nonnull (strstr (not_hls.err, "not an HLS download"));
+}
+
 static void
 test_skipped (Fixture       *f,
               gconstpointer  data)
@@ -727,6 +819,8 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/cli/global-options", test_global_options);
+  ADD ("/cli/probe-hls-folder", test_probe_hls_folder);
   ADD ("/cli/scan-list", test_scan_list);
   ADD ("/cli/list/queries", test_list_queries);
   ADD ("/cli/list/no-database", test_list_no_database);

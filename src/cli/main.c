@@ -13,52 +13,131 @@
 static const struct {
   const char   *name;
   VsCliCommand  run;
+  gboolean      takes_db;
   const char   *summary;
 } commands[] = {
-  { "scan", vs_cli_scan, "Index folders (added, updated, removed)" },
-  { "list", vs_cli_list, "List indexed videos" },
-  { "duration", vs_cli_duration, "Print the duration of an HLS playlist" },
-  { "probe", vs_cli_probe, "Print the duration, size and codecs of files" },
-  { "thumbnail", vs_cli_thumbnail, "Make freedesktop thumbnails of files" },
-  { "update", vs_cli_update, "Probe and thumbnail whatever the library still lacks" },
-  { "merge", vs_cli_merge, "Remux an HLS folder into one MP4, losslessly" },
-  { "trash", vs_cli_trash, "Move videos and HLS downloads to the trash" },
-  { "watch", vs_cli_watch, "Keep the index current, printing each change as JSON" },
+  { "scan", vs_cli_scan, TRUE, "Index folders (added, updated, removed)" },
+  { "list", vs_cli_list, TRUE, "List indexed videos" },
+  { "duration", vs_cli_duration, FALSE, "Print the duration of an HLS playlist" },
+  { "probe", vs_cli_probe, FALSE, "Print the duration, size and codecs of files and HLS folders" },
+  { "thumbnail", vs_cli_thumbnail, FALSE, "Make freedesktop thumbnails of files" },
+  { "update", vs_cli_update, TRUE, "Probe and thumbnail whatever the library still lacks" },
+  { "merge", vs_cli_merge, TRUE, "Remux an HLS folder into one MP4, losslessly" },
+  { "trash", vs_cli_trash, TRUE, "Move videos and HLS downloads to the trash" },
+  { "watch", vs_cli_watch, TRUE, "Keep the index current, printing each change as JSON" },
 };
 
 static int
 usage (FILE *out)
 {
-  fprintf (out, "Usage: vidshelf-cli COMMAND [OPTION…]\n\nCommands:\n");
+  fprintf (out, "Usage: vidshelf-cli [--db FILE] COMMAND [OPTION…]\n\nCommands:\n");
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-  fprintf (out, "\nRun “vidshelf-cli COMMAND --help” for a command's options.\n");
+  fprintf (out, "\nOptions:\n"
+                "  --db FILE  Library database (also accepted after the command)\n"
+                "  --help     Show this help\n"
+                "  --version  Show the version\n"
+                "\nRun “vidshelf-cli COMMAND --help” for a command's options.\n");
   return out == stdout ? VS_CLI_OK : VS_CLI_USAGE;
+}
+
+/* Options that may come before the command, as git-style tools take them. */
+static gboolean
+take_global_option (char      **argv,
+                    int         argc,
+                    int        *i,
+                    char      **db,
+                    int        *status)
+{
+  const char *arg = argv[*i];
+
+  if (g_str_equal (arg, "--help") || g_str_equal (arg, "-h"))
+    {
+      *status = usage (stdout);
+      return FALSE;
+    }
+  if (g_str_equal (arg, "--version"))
+    {
+      printf ("vidshelf-cli %s\n", PACKAGE_VERSION);
+      *status = VS_CLI_OK;
+      return FALSE;
+    }
+  if (g_str_has_prefix (arg, "--db="))
+    {
+      g_free (*db);
+      *db = g_strdup (arg + strlen ("--db="));
+      return TRUE;
+    }
+  if (g_str_equal (arg, "--db"))
+    {
+      if (*i + 1 >= argc)
+        {
+          fprintf (stderr, "vidshelf-cli: --db needs a FILE\n");
+          *status = usage (stderr);
+          return FALSE;
+        }
+      g_free (*db);
+      *db = g_strdup (argv[++*i]);
+      return TRUE;
+    }
+  fprintf (stderr, "vidshelf-cli: unknown option “%s” before the command\n", arg);
+  *status = usage (stderr);
+  return FALSE;
 }
 
 int
 main (int    argc,
       char **argv)
 {
+  g_autofree char *db = NULL;
+  g_autofree char *prgname = NULL;
+  g_autofree char *db_arg = NULL;
+  g_autoptr(GPtrArray) args = NULL;
+  int status = VS_CLI_OK;
+  int i = 1;
+
   setlocale (LC_ALL, "");
   vs_cli_init_logging ();
   g_set_prgname ("vidshelf-cli");
 
   if (argc < 2)
     return usage (stderr);
-  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") ||
-      g_str_equal (argv[1], "help"))
+  if (g_str_equal (argv[1], "help"))
     return usage (stdout);
-  if (g_str_equal (argv[1], "--version"))
+  for (; i < argc && argv[i][0] == '-'; i++)
+    if (!take_global_option (argv, argc, &i, &db, &status))
+      return status;
+  if (i >= argc)
+    return usage (stderr);
+
+  for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
     {
-      printf ("vidshelf-cli %s\n", PACKAGE_VERSION);
-      return VS_CLI_OK;
+      if (!g_str_equal (argv[i], commands[c].name))
+        continue;
+      /* the command's own usage line names it: “vidshelf-cli list [OPTION…]” */
+      prgname = g_strdup_printf ("vidshelf-cli %s", commands[c].name);
+      g_set_prgname (prgname);
+      /* the command sees the global options after its name, where it parses them */
+      args = g_ptr_array_new ();
+      g_ptr_array_add (args, argv[i]);
+      if (db != NULL)
+        {
+          if (!commands[c].takes_db)
+            {
+              fprintf (stderr, "vidshelf-cli: %s does not use a library (--db)\n",
+                       commands[c].name);
+              return VS_CLI_USAGE;
+            }
+          db_arg = g_strconcat ("--db=", db, NULL);
+          g_ptr_array_add (args, db_arg);
+        }
+      for (int k = i + 1; k < argc; k++)
+        g_ptr_array_add (args, argv[k]);
+      g_ptr_array_add (args, NULL);
+      status = commands[c].run ((int) args->len - 1, (char **) args->pdata);
+      return status;
     }
 
-  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    if (g_str_equal (argv[1], commands[i].name))
-      return commands[i].run (argc - 1, argv + 1);
-
-  fprintf (stderr, "vidshelf-cli: unknown command “%s”\n", argv[1]);
+  fprintf (stderr, "vidshelf-cli: unknown command “%s”\n", argv[i]);
   return usage (stderr);
 }

@@ -95,7 +95,8 @@ vs_cli_parse (GOptionContext  *context,
 
   if (!g_option_context_parse (context, argc, argv, &error))
     {
-      *out_status = vs_cli_usage (NULL, "%s", error->message);
+      /* with the usage, which names the command */
+      *out_status = vs_cli_usage (context, "%s", error->message);
       return FALSE;
     }
   return TRUE;

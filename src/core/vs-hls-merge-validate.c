@@ -21,48 +21,20 @@
 
 /* Resolving the input and the output --------------------------------------- */
 
-static gboolean
-is_master (const char *path,
-           const char *folder)
-{
-  g_autoptr(VsPlaylist) playlist = vs_playlist_parse (path, folder, NULL, NULL, NULL, NULL);
-
-  return playlist != NULL && (vs_playlist_get_flags (playlist) & VS_PLAYLIST_FLAG_MASTER);
-}
-
-/* A folder's playlist: its master if it has exactly one, else its only playlist. */
+/* A folder's playlist, as the merge's errors say it (an unreadable folder as it is). */
 static char *
 find_playlist (const char  *folder,
                GError     **error)
 {
-  g_autoptr(GDir) dir = NULL;
-  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) masters = g_ptr_array_new ();
-  g_autofree char *display = g_filename_display_name (folder);
-  const char *name;
+  g_autoptr(GError) local_error = NULL;
+  char *path = vs_playlist_find_in_folder (folder, &local_error);
 
-  dir = g_dir_open (folder, 0, error);
-  if (dir == NULL)
-    return NULL;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      if (vs_path_has_suffix_nocase (name, ".m3u8"))
-        g_ptr_array_add (found, g_build_filename (folder, name, NULL));
-    }
-  for (guint i = 0; i < found->len; i++)
-    if (is_master (g_ptr_array_index (found, i), folder))
-      g_ptr_array_add (masters, g_ptr_array_index (found, i));
-
-  if (masters->len == 1)
-    return g_strdup (g_ptr_array_index (masters, 0));
-  if (masters->len == 0 && found->len == 1)
-    return g_strdup (g_ptr_array_index (found, 0));
-  if (found->len == 0)
-    g_set_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_NO_PLAYLIST,
-                 _("“%s” holds no .m3u8 playlist"), display);
+  if (path != NULL)
+    return path;
+  if (local_error->domain == G_FILE_ERROR)
+    g_propagate_error (error, g_steal_pointer (&local_error));
   else
-    g_set_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_NO_PLAYLIST,
-                 _("“%s” holds several playlists; name the one to merge"), display);
+    g_set_error_literal (error, VS_MERGE_ERROR, VS_MERGE_ERROR_NO_PLAYLIST, local_error->message);
   return NULL;
 }
 

@@ -80,6 +80,11 @@ VsPlaylist  *vs_playlist_parse              (const char             *path,
                                              GCancellable           *cancellable,
                                              GError                **error);
 
+/* The playlist that makes @folder a download: its master if it has exactly one, else its
+ * only playlist. G_IO_ERROR_NOT_FOUND without any, G_IO_ERROR_EXISTS with several. */
+char        *vs_playlist_find_in_folder     (const char             *folder,
+                                             GError                **error);
+
 /* Parses @path; a master playlist is resolved to its highest-bandwidth variant that
  * exists locally, which is then parsed (segments reach @func). The result describes the
  * media playlist; vs_playlist_get_master_path() tells where it came from. Local URIs must

@@ -668,6 +668,21 @@ vs_prober_probe (VsProber      *self,
                    "Cannot probe “%s”: %s", display, g_strerror (saved_errno));
       return NULL;
     }
+  /* A download folder is one video, as the scanner sees it: its playlist's. */
+  if (S_ISDIR (st.st_mode))
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autofree char *playlist = vs_playlist_find_in_folder (path, &local_error);
+
+      if (playlist == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+                       "Cannot probe “%s”: a folder that is not an HLS download (%s)", display,
+                       local_error->message);
+          return NULL;
+        }
+      return probe_hls (self, playlist, cancellable, error);
+    }
   if (!S_ISREG (st.st_mode))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
