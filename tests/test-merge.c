@@ -646,7 +646,8 @@ spoil_sample_aes (const char *folder, const char *dir)
 static void
 spoil_remote (const char *folder, const char *dir)
 {
-  write_playlist (folder, "#EXTINF:2.0,\nseg00000.ts\n#EXTINF:2.0,\nhttps://example.com/live/seg99999.ts\n");
+  write_playlist (folder, "#EXTINF:2.0,\nseg00000.ts\n"
+                  "#EXTINF:2.0,\nhttps://example.com/live/seg99999.ts\n");
 }
 
 static void
