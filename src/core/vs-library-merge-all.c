@@ -45,6 +45,7 @@ typedef struct
   VsHlsMerge     *merge;           /* owned */
   VsMergeAllItem *item;            /* owned until filed in the summary */
   gint64          size;            /* the item's size in the index */
+  gboolean        output_existed;  /* its default output was there before the merge */
 } Job;
 
 static void
@@ -130,18 +131,37 @@ on_item_progress (VsHlsMerge *merge,
 
 static void start_more (GTask *task);
 
-/* A cancel that comes after the MP4 was renamed into place still reports
- * G_IO_ERROR_CANCELLED (the task checks its cancellable when it returns). Without
- * --force the merge refuses an existing output, so an output there now is this run's. */
-static gboolean
-merged_despite_cancel (VsHlsMerge   *merge,
-                       const GError *error)
+/* Where the merge of @path writes: “<folder name>.mp4” beside the folder. */
+static char *
+default_output (const char *path)
 {
-  g_autofree char *output = vs_hls_merge_dup_output (merge);
+  g_autofree char *folder = g_path_get_dirname (path);
+  g_autofree char *parent = g_path_get_dirname (folder);
+  g_autofree char *base = g_path_get_basename (folder);
+  g_autofree char *name = g_strconcat (base, ".mp4", NULL);
+
+  return g_build_filename (parent, name, NULL);
+}
+
+static gboolean
+is_file (const char *path)
+{
   struct stat st;
 
-  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && output != NULL &&
-         lstat (output, &st) == 0 && S_ISREG (st.st_mode);
+  return path != NULL && lstat (path, &st) == 0 && S_ISREG (st.st_mode);
+}
+
+/* A cancel that comes after the MP4 was renamed into place still reports
+ * G_IO_ERROR_CANCELLED (the task checks its cancellable when it returns). Without force
+ * the merge never replaces an output, so one that was not there before is this run's. */
+static gboolean
+merged_despite_cancel (Job          *job,
+                       const GError *error)
+{
+  g_autofree char *output = vs_hls_merge_dup_output (job->merge);
+
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !job->output_existed &&
+         is_file (output);
 }
 
 static void
@@ -165,7 +185,7 @@ on_item_merged (GObject      *object,
     item->bytes_freed = (guint64) MAX (job->size, 0);
   all->n_running--;
   if (ok || g_error_matches (error, VS_MERGE_ERROR, VS_MERGE_ERROR_TRASH_FAILED) ||
-      merged_despite_cancel (merge, error))
+      merged_despite_cancel (job, error))
     {
       /* a source that could not go to the trash stays, and the item says why */
       if (!ok && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -196,6 +216,7 @@ start_one (GTask      *task,
 {
   MergeAll *all = g_task_get_task_data (task);
   g_autoptr(VsVideoRecord) record = vs_database_lookup_video (all->self->reader, path, NULL);
+  g_autofree char *output = default_output (path);
   Job *job = g_new0 (Job, 1);
 
   job->task = g_object_ref (task);
@@ -203,6 +224,7 @@ start_one (GTask      *task,
   job->item = g_new0 (VsMergeAllItem, 1);
   job->item->path = g_strdup (path);
   job->size = record != NULL ? record->size : 0;
+  job->output_existed = is_file (output);
   vs_hls_merge_set_remove_source (job->merge,
                                   (all->flags & VS_MERGE_ALL_FLAGS_REMOVE_SOURCE) != 0);
   g_signal_connect (job->merge, "progress", G_CALLBACK (on_item_progress), task);
@@ -270,8 +292,8 @@ vs_library_merge_all_async (VsLibrary           *self,
   g_task_set_check_cancellable (task, FALSE);
   if (self->state != VS_LIBRARY_STATE_READY || self->reader == NULL)
     {
-      g_task_report_new_error (self, callback, user_data, vs_library_merge_all_async,
-                               G_IO_ERROR, G_IO_ERROR_CLOSED, "The library is not open");
+      /* a task returned in the iteration that made it calls back from an idle */
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CLOSED, "The library is not open");
       return;
     }
   all = g_new0 (MergeAll, 1);
