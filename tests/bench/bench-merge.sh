@@ -290,7 +290,7 @@ for ((i = 0; i < ALL_N; i++)); do
 done
 "$CLI" scan --no-probe --db "$ALL_DB" "$LIB" >/dev/null || die "scanning the merge --all library failed"
 all_bytes=0
-for d in "$LIB"/*/download*; do all_bytes=$((all_bytes + $(folder_bytes "$d"))); done
+for d in "$LIB"/*/download[0-9][0-9]; do all_bytes=$((all_bytes + $(folder_bytes "$d"))); done
 few_bytes=$(( $(folder_bytes "$LIB/few/download01") + $(folder_bytes "$LIB/few/download02") ))
 all_mb=$(awk -v b="$all_bytes" 'BEGIN { printf "%.0f", b / 1048576 }')
 echo "== merge --all: $ALL_N downloads, $all_mb MB"
@@ -324,7 +324,7 @@ export -f ffmpeg_loop
 ALL_TSV=$WORK/all.tsv
 printf 'library\ttool\twall s\tMB/s\tpeak RSS MiB\tthroughput vs ffmpeg loop\n' >"$ALL_TSV"
 declare -A AW AR
-run_all "ffmpeg loop" bash -c 'ffmpeg_loop "$@"' _ "$LIB"/*/download*
+run_all "ffmpeg loop" bash -c 'ffmpeg_loop "$@"' _ "$LIB"/*/download[0-9][0-9]
 AW[ffmpeg]=$WALL AR[ffmpeg]=$RSS
 run_all "merge --all" "$CLI" merge --all --db "$ALL_DB"
 AW[all]=$WALL AR[all]=$RSS
@@ -334,7 +334,7 @@ if [ "$n_out" -eq "$ALL_N" ] && grep -q "^merged $ALL_N, refused 0," "$WORK/out"
 else
   check fail "merge --all: $n_out MP4s, summary '$(tail -n 1 "$WORK/out")'"
 fi
-for d in "$LIB"/*/download*; do
+for d in "$LIB"/*/download[0-9][0-9]; do
   s=$(n_streams "$d.mp4"); dm=$(duration_ms "$d.mp4"); e=$(playlist_ms "$d")
   [ "$s" = "audio video " ] && [ $((dm > e ? dm - e : e - dm)) -le 1000 ] \
     || check fail "merge --all $(basename "$d"): streams '$s', $dm ms for a playlist of $e ms"
