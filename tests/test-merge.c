@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -645,7 +646,8 @@ spoil_sample_aes (const char *folder, const char *dir)
 static void
 spoil_remote (const char *folder, const char *dir)
 {
-  write_playlist (folder, "#EXTINF:2.0,\nseg00000.ts\n#EXTINF:2.0,\nhttps://example.com/seg00001.ts\n");
+  write_playlist (folder, "#EXTINF:2.0,\nseg00000.ts\n"
+                  "#EXTINF:2.0,\nhttps://example.com/live/seg99999.ts\n");
 }
 
 static void
@@ -1670,6 +1672,271 @@ test_cli_killed (void)
   vs_test_rm_rf (dir);
 }
 
+/* merge --all ------------------------------------------------------------------------ */
+
+static const char *const all_items[] = {
+  "complete-a", "complete-b", "encrypted", "missing", "remote", "remote-missing", NULL
+};
+
+/* Rewrites @folder's playlist with remote URLs for its segments (as a downloader that kept
+ * the playlist as it was leaves it); the copies stay beside it under the URLs' names. */
+static void
+make_remote (const char *folder)
+{
+  g_autofree char *playlist = g_build_filename (folder, "index.m3u8", NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  g_assert_true (g_file_get_contents (playlist, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (lines[i][0] != '\0' && lines[i][0] != '#')
+        g_string_append_printf (out, "https://cdn.example.com/live/%s?token=x%u\n", lines[i], i);
+      else if (lines[i][0] != '\0')
+        g_string_append_printf (out, "%s\n", lines[i]);
+    }
+  vs_test_write_file (playlist, out->str, -1);
+}
+
+/* A library of six downloads: two complete, one with a segment missing, one encrypted
+ * without its key, one of remote URLs with every local copy, one with a copy missing. */
+static void
+make_all_library (const char *lib,
+                  const char *db,
+                  const char *source)
+{
+  g_autofree char *ts_dir = media_path (source);
+
+  for (guint i = 0; all_items[i] != NULL; i++)
+    {
+      g_autofree char *folder = g_build_filename (lib, all_items[i], NULL);
+
+      copy_tree (ts_dir, folder);
+    }
+  {
+    g_autofree char *folder = g_build_filename (lib, "missing", NULL);
+    g_autofree char *seg = g_build_filename (folder, "seg00001.ts", NULL);
+
+    g_assert_cmpint (g_unlink (seg), ==, 0);
+  }
+  {
+    g_autofree char *folder = g_build_filename (lib, "encrypted", NULL);
+
+    write_playlist (folder, "#EXT-X-KEY:METHOD=AES-128,URI=\"key.bin\"\n#EXTINF:2.0,\n"
+                    "seg00000.ts\n#EXTINF:2.0,\nseg00001.ts\n");
+  }
+  {
+    g_autofree char *folder = g_build_filename (lib, "remote", NULL);
+
+    make_remote (folder);
+  }
+  {
+    g_autofree char *folder = g_build_filename (lib, "remote-missing", NULL);
+    g_autofree char *seg = g_build_filename (folder, "seg00000.ts", NULL);
+
+    make_remote (folder);
+    g_assert_cmpint (g_unlink (seg), ==, 0);
+  }
+  {
+    g_auto(VsTestRun) r = { 0 };
+    const char *args[] = { "scan", "--no-probe", "--db", db, lib, NULL };
+
+    cli (&r, args);
+    g_assert_cmpint (r.status, ==, 0);
+  }
+}
+
+static char **
+digest_items (const char *lib)
+{
+  g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+
+  for (guint i = 0; all_items[i] != NULL; i++)
+    {
+      g_autofree char *folder = g_build_filename (lib, all_items[i], NULL);
+      g_autofree char *digest = g_file_test (folder, G_FILE_TEST_IS_DIR)
+                                ? vs_test_folder_digest (folder) : g_strdup ("gone");
+
+      g_strv_builder_add (b, digest);
+    }
+  return g_strv_builder_end (b);
+}
+
+static gboolean
+is_merged_item (const char *name)
+{
+  return g_str_equal (name, "complete-a") || g_str_equal (name, "complete-b") ||
+         g_str_equal (name, "remote");
+}
+
+static void
+assert_all_refusals (const char *out)
+{
+  g_assert_nonnull (strstr (out, "merged 3, refused 3,"));
+  g_assert_nonnull (strstr (out, "remote.mp4 (using local copies of the remote segments)\n"));
+  g_assert_null (strstr (out, "complete-a.mp4 (using"));
+  g_assert_nonnull (strstr (out, "encrypted/index.m3u8: The playlist is encrypted"));
+  g_assert_nonnull (strstr (out, "missing/index.m3u8: The segment"));
+  g_assert_nonnull (strstr (out, "remote-missing/index.m3u8: The playlist names remote "
+                                 "segments and 1 of the 2 have no local copy"));
+}
+
+/* merge --all merges exactly the complete items (the remote one from its copies), says
+ * why each other was refused, exits 1, and changes nothing but the new MP4s. */
+static void
+test_all_cli (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *lib = g_build_filename (dir, "lib", NULL);
+  g_autofree char *db = g_build_filename (dir, "library.db", NULL);
+  g_autofree char *only = g_build_filename (lib, "missing", NULL);
+  g_auto(GStrv) before = NULL;
+  g_auto(GStrv) after = NULL;
+  g_autofree char *listing = NULL;
+
+  make_all_library (lib, db, "ts");
+  before = digest_items (lib);
+  {
+    g_auto(VsTestRun) r = { 0 };
+    const char *args[] = { "merge", "--all", "--db", db, lib, NULL };
+
+    cli (&r, args);
+    g_assert_cmpint (r.status, ==, 2);
+  }
+  {
+    g_auto(VsTestRun) r = { 0 };
+    const char *args[] = { "merge", "--all", "--jobs", "0", "--db", db, NULL };
+
+    cli (&r, args);
+    g_assert_cmpint (r.status, ==, 2);
+  }
+  /* --folder: only what is below it */
+  {
+    g_auto(VsTestRun) r = { 0 };
+    const char *args[] = { "merge", "--all", "--folder", only, "--db", db, NULL };
+
+    cli (&r, args);
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_nonnull (strstr (r.out, "merged 0, refused 1,"));
+  }
+  {
+    g_auto(VsTestRun) r = { 0 };
+    const char *args[] = { "merge", "--all", "--db", db, NULL };
+
+    cli (&r, args);
+    g_test_message ("%s%s", r.out, r.err);
+    g_assert_cmpint (r.status, ==, 1);
+    assert_all_refusals (r.out);
+    g_assert_nonnull (strstr (r.out, "0 bytes freed"));
+    g_assert_true (g_str_has_prefix (r.err, "vidshelf-cli: 3 of 6 HLS items refused"));
+  }
+  for (guint i = 0; all_items[i] != NULL; i++)
+    {
+      g_autofree char *name = g_strconcat (all_items[i], ".mp4", NULL);
+      g_autofree char *output = g_build_filename (lib, name, NULL);
+
+      if (is_merged_item (all_items[i]))
+        assert_merged (output, 4000);
+      else
+        g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS));
+    }
+  after = digest_items (lib);
+  g_assert_cmpstrv (before, after);
+  listing = vs_test_list_folder (lib);
+  g_assert_cmpstr (listing, ==, "complete-a complete-a.mp4 complete-b complete-b.mp4 encrypted "
+                                "missing remote remote-missing remote.mp4");
+  vs_test_rm_rf (dir);
+}
+
+/* With --remove-source the merged items' folders go to the trash (the guarded path) and
+ * nothing else changes. */
+static void
+test_all_remove_source (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *lib = g_build_filename (dir, "lib", NULL);
+  g_autofree char *db = g_build_filename (dir, "library.db", NULL);
+  g_auto(GStrv) before = NULL;
+  g_auto(GStrv) after = NULL;
+  g_autofree char *listing = NULL;
+  g_auto(VsTestRun) r = { 0 };
+  const char *args[] = { "merge", "--all", "--remove-source", "--db", db, NULL };
+
+  make_all_library (lib, db, "ts");
+  before = digest_items (lib);
+  cli (&r, args);
+  g_test_message ("%s%s", r.out, r.err);
+  g_assert_cmpint (r.status, ==, 1);
+  assert_all_refusals (r.out);
+  g_assert_null (strstr (r.out, " 0 bytes freed"));
+  after = digest_items (lib);
+  for (guint i = 0; all_items[i] != NULL; i++)
+    {
+      g_autofree char *trashed = g_build_filename (g_getenv ("XDG_DATA_HOME"), "Trash", "files",
+                                                   all_items[i], "index.m3u8", NULL);
+
+      if (is_merged_item (all_items[i]))
+        {
+          g_assert_cmpstr (after[i], ==, "gone");
+          g_assert_true (g_file_test (trashed, G_FILE_TEST_IS_REGULAR));
+        }
+      else
+        {
+          g_assert_cmpstr (after[i], ==, before[i]);
+          g_assert_false (g_file_test (trashed, G_FILE_TEST_EXISTS));
+        }
+    }
+  listing = vs_test_list_folder (lib);
+  g_assert_cmpstr (listing, ==, "complete-a.mp4 complete-b.mp4 encrypted missing "
+                                "remote-missing remote.mp4");
+  vs_test_rm_rf (dir);
+}
+
+/* Ctrl+C while the second item merges: its temporary file goes, the first stays merged,
+ * the others are untouched. */
+static void
+test_all_cancel (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *lib = g_build_filename (dir, "lib", NULL);
+  g_autofree char *db = g_build_filename (dir, "library.db", NULL);
+  g_autofree char *first = g_build_filename (lib, "complete-a.mp4", NULL);
+  g_autofree char *temp = g_build_filename (lib, ".complete-b.mp4.vidshelf-merge", NULL);
+  g_auto(GStrv) before = NULL;
+  g_auto(GStrv) after = NULL;
+  g_autofree char *listing = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *args[] = { "merge", "--all", "--db", db, NULL };
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GBytes) err = NULL;
+
+  make_all_library (lib, db, "big");
+  before = digest_items (lib);
+  proc = cli_spawn (args, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 30000 && !g_file_test (temp, G_FILE_TEST_EXISTS); i++)
+    g_usleep (1000);
+  g_assert_true (g_file_test (temp, G_FILE_TEST_EXISTS));
+  g_subprocess_send_signal (proc, SIGINT);
+  g_subprocess_communicate (proc, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 1);
+  /* the merge of b may have finished just before the signal: then it is whole */
+  g_assert_false (g_file_test (temp, G_FILE_TEST_EXISTS));
+  assert_merged (first, 4000);
+  after = digest_items (lib);
+  g_assert_cmpstrv (before, after);
+  listing = vs_test_list_folder (lib);
+  g_assert_true (g_str_has_prefix (listing, "complete-a complete-a.mp4 complete-b "));
+  g_assert_null (strstr (listing, "remote.mp4"));
+  g_assert_null (strstr (listing, "vidshelf-merge"));
+  vs_test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1745,6 +2012,9 @@ main (int    argc,
   g_test_add_func ("/merge/cli", test_cli);
   g_test_add_func ("/merge/cli-killed", test_cli_killed);
   g_test_add_func ("/merge/cli-output-via-link", test_cli_output_via_link);
+  g_test_add_func ("/merge/all/cli", test_all_cli);
+  g_test_add_func ("/merge/all/remove-source", test_all_remove_source);
+  g_test_add_func ("/merge/all/cancel", test_all_cancel);
 
   status = g_test_run ();
   vs_test_rm_rf (media_dir);

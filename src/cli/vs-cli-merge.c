@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* vidshelf-cli merge: an HLS folder into one MP4, losslessly */
+/* vidshelf-cli merge: an HLS folder (or every one of the library) into one MP4, losslessly */
 #define G_LOG_DOMAIN "vs-cli"
 
 #include "config.h"
@@ -61,6 +61,149 @@ on_library_merged (GObject      *object,
   run->done = TRUE;
 }
 
+/* merge --all ----------------------------------------------------------------- */
+
+typedef struct
+{
+  VsMergeAllSummary *summary;
+  GError            *error;
+  gboolean           done;
+  gboolean           progress_shown;
+} MergeAllRun;
+
+static void
+on_all_progress (guint       n_done,
+                 guint       n_total,
+                 const char *current,
+                 guint64     bytes_done,
+                 guint64     bytes_total,
+                 gpointer    user_data)
+{
+  MergeAllRun *run = user_data;
+  g_autofree char *name = NULL;
+  guint percent = bytes_total > 0 ? (guint) (bytes_done * 100 / bytes_total) : 0;
+
+  if (current == NULL)
+    {
+      fprintf (stderr, "\r\033[KMerging… %u of %u", n_done, n_total);
+    }
+  else
+    {
+      g_autofree char *base = g_path_get_dirname (current);
+      g_autofree char *folder = g_path_get_basename (base);
+
+      name = vs_cli_display_path (folder);
+      fprintf (stderr, "\r\033[KMerging… %u of %u: %s %3u%%", n_done, n_total, name, percent);
+    }
+  run->progress_shown = TRUE;
+}
+
+static void
+on_all_merged (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  MergeAllRun *run = user_data;
+
+  run->summary = vs_library_merge_all_finish (VS_LIBRARY (object), result, &run->error);
+  run->done = TRUE;
+}
+
+/* The summary on stdout: one line an item, then the counts. */
+static void
+print_summary (const VsMergeAllSummary *summary)
+{
+  g_autofree char *freed = g_format_size (summary->bytes_freed);
+
+  for (guint i = 0; i < summary->merged->len; i++)
+    {
+      VsMergeAllItem *item = g_ptr_array_index (summary->merged, i);
+      g_autofree char *shown = vs_cli_display_path (item->output);
+
+      printf ("merged: %s%s\n", shown,
+              item->local_copies ? " (using local copies of the remote segments)" : "");
+      if (item->error != NULL)
+        {
+          g_autofree char *why = vs_cli_escape_controls (item->error->message);
+
+          printf ("  source kept: %s\n", why);
+        }
+    }
+  for (guint i = 0; i < summary->refused->len; i++)
+    {
+      VsMergeAllItem *item = g_ptr_array_index (summary->refused, i);
+      g_autofree char *shown = vs_cli_display_path (item->path);
+      g_autofree char *why = vs_cli_escape_controls (item->error->message);
+
+      printf ("refused: %s: %s\n", shown, why);
+    }
+  printf ("merged %u, refused %u, %s freed%s\n", summary->merged->len, summary->refused->len,
+          freed, summary->cancelled ? " (cancelled)" : "");
+  fflush (stdout);
+}
+
+static gboolean
+any_source_kept (const VsMergeAllSummary *summary)
+{
+  for (guint i = 0; i < summary->merged->len; i++)
+    if (((VsMergeAllItem *) g_ptr_array_index (summary->merged, i))->error != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static int
+merge_all (const char *db_path,
+           const char *folder,
+           gboolean    remove_source,
+           guint       n_jobs)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(VsCliLibrary) library = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *absolute = folder != NULL ? vs_cli_absolute (folder) : NULL;
+  MergeAllRun run = { 0 };
+  g_autoptr(VsMergeAllSummary) summary = NULL;
+
+  if (!g_file_test (db_path, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *shown = vs_cli_display_path (db_path);
+
+      return vs_cli_fail ("no library at %s (scan a folder first)", shown);
+    }
+  library = vs_cli_open_library (db_path, VS_LIBRARY_FLAGS_NONE, 1, &error);
+  if (library == NULL)
+    return vs_cli_fail_error (error);
+
+  vs_library_merge_all_async (library, absolute,
+                              remove_source ? VS_MERGE_ALL_FLAGS_REMOVE_SOURCE : 0, n_jobs,
+                              cancellable, vs_cli_stderr_is_tty () ? on_all_progress : NULL,
+                              &run, on_all_merged, &run);
+  vs_cli_wait (cancellable, &run.done);
+  if (run.progress_shown)
+    fprintf (stderr, "\r\033[K");
+  if (run.summary == NULL)
+    {
+      int status = vs_cli_fail_error (run.error);
+
+      g_clear_error (&run.error);
+      return status;
+    }
+  summary = g_steal_pointer (&run.summary);
+  print_summary (summary);
+  /* the new MP4s get their durations, as after a single merge */
+  if (!summary->cancelled && summary->merged->len > 0)
+    vs_cli_run_update (library, VS_UPDATE_PROBE, VS_THUMBNAIL_SIZE_LARGE, VS_CLI_OUTPUT_QUIET,
+                       cancellable);
+  if (summary->cancelled)
+    return vs_cli_fail ("merge cancelled; the item in progress was left as it was");
+  if (summary->refused->len > 0)
+    return vs_cli_fail ("%u of %u HLS items refused", summary->refused->len,
+                        summary->refused->len + summary->merged->len);
+  if (any_source_kept (summary))
+    return vs_cli_fail ("some sources could not be moved to the trash");
+  return VS_CLI_OK;
+}
+
 int
 vs_cli_merge (int    argc,
               char **argv)
@@ -71,8 +214,16 @@ vs_cli_merge (int    argc,
   g_autofree char *written = NULL;
   g_autofree char *display = NULL;
   g_auto(GStrv) inputs = NULL;
-  gboolean force = FALSE, remove_source = FALSE;
+  g_autofree char *folder = NULL;
+  gboolean force = FALSE, remove_source = FALSE, all = FALSE;
+  int n_jobs = 1;
   const GOptionEntry entries[] = {
+    { "all", 0, 0, G_OPTION_ARG_NONE, &all,
+      "Merge every HLS item of the library, one after another", NULL },
+    { "folder", 0, 0, G_OPTION_ARG_FILENAME, &folder,
+      "With --all: only the items in DIR and below", "DIR" },
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &n_jobs,
+      "With --all: merges at once (default 1: disks like one at a time)", "N" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
       "Write FILE (default: <folder name>.mp4 beside the folder)", "FILE.mp4" },
     { "force", 'f', 0, G_OPTION_ARG_NONE, &force, "Replace an existing output", NULL },
@@ -84,7 +235,8 @@ vs_cli_merge (int    argc,
     { NULL }
   };
   g_autoptr(GOptionContext) context =
-    g_option_context_new ("HLS_DIR_OR_PLAYLIST — remux an HLS download into one MP4, losslessly");
+    g_option_context_new ("HLS_DIR_OR_PLAYLIST | --all — remux HLS downloads into MP4s, "
+                          "losslessly");
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(VsHlsMerge) merge = NULL;
   g_autoptr(VsCliLibrary) library = NULL;
@@ -95,6 +247,20 @@ vs_cli_merge (int    argc,
   g_option_context_add_main_entries (context, entries, NULL);
   if (!vs_cli_parse (context, &argc, &argv, &status))
     return status;
+  if (all)
+    {
+      if (inputs != NULL && inputs[0] != NULL)
+        return vs_cli_usage (context, "--all takes no HLS folder or playlist");
+      if (output != NULL || force)
+        return vs_cli_usage (context, "--all writes each MP4 beside its folder, never over "
+                                      "a file: no --output or --force");
+      if (n_jobs < 1 || n_jobs > 64)
+        return vs_cli_usage (context, "--jobs must be between 1 and 64");
+      db_path = vs_cli_db_path (db_option);
+      return merge_all (db_path, folder, remove_source, (guint) n_jobs);
+    }
+  if (folder != NULL || n_jobs != 1)
+    return vs_cli_usage (context, "--folder and --jobs go with --all");
   if (inputs == NULL || inputs[0] == NULL || inputs[1] != NULL)
     return vs_cli_usage (context, "merge takes exactly one HLS folder or playlist");
   if (output != NULL && output[0] == '\0')
@@ -136,6 +302,8 @@ vs_cli_merge (int    argc,
     }
 
   display = g_filename_display_name (written);
+  if (vs_hls_merge_get_used_local_copies (merge))
+    fprintf (stderr, "vidshelf-cli: note: using local copies of the remote segments\n");
   printf ("%s\n", display);
   fflush (stdout);
   if (library_error != NULL)

@@ -551,3 +551,91 @@ vs_database_load_videos (VsDatabase    *self,
   g_rec_mutex_unlock (&self->lock);
   return g_steal_pointer (&records);
 }
+
+/* HLS items ------------------------------------------------------------------ */
+
+/* ?1 the last path seen, ?2/?3 the range below the folder; the path's unique index serves
+ * both the range and the order. */
+static sqlite3_stmt *
+prepare_hls (VsDatabase  *self,
+             const char  *select,
+             const char  *tail,
+             const char  *folder,
+             GError     **error)
+{
+  g_autofree char *sql = g_strconcat (select, " WHERE kind = 1 AND path > ?1",
+                                      folder != NULL ? " AND path >= ?2 AND path < ?3" : "",
+                                      tail, NULL);
+  sqlite3_stmt *stmt = _vs_database_prepare (self, g_intern_string (sql), error);
+
+  if (stmt != NULL && folder != NULL)
+    {
+      g_autofree char *canonical = g_canonicalize_filename (folder, "/");
+      g_autofree char *lo = g_str_has_suffix (canonical, "/")
+                            ? g_strdup (canonical) : g_strconcat (canonical, "/", NULL);
+      g_autofree char *hi = g_strdup (lo);
+
+      hi[strlen (hi) - 1] = '0'; /* the byte after '/' */
+      _vs_bind_path (stmt, 2, lo);
+      _vs_bind_path (stmt, 3, hi);
+    }
+  return stmt;
+}
+
+GPtrArray *
+vs_database_query_hls_paths (VsDatabase  *self,
+                             const char  *folder,
+                             const char  *after_path,
+                             guint        limit,
+                             GError     **error)
+{
+  g_autoptr(GPtrArray) paths = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), NULL);
+  g_return_val_if_fail (limit > 0, NULL);
+
+  g_rec_mutex_lock (&self->lock);
+  stmt = prepare_hls (self, "SELECT path FROM videos", " ORDER BY path LIMIT ?4", folder,
+                      error);
+  if (stmt == NULL)
+    {
+      g_rec_mutex_unlock (&self->lock);
+      return NULL;
+    }
+  _vs_bind_path (stmt, 1, after_path != NULL ? after_path : "");
+  sqlite3_bind_int (stmt, 4, (int) MIN (limit, G_MAXINT));
+  paths = g_ptr_array_new_with_free_func (g_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (paths, _vs_column_path (stmt, 0));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _vs_database_set_error (self, error, rc, "listing HLS items");
+      g_clear_pointer (&paths, g_ptr_array_unref);
+    }
+  g_rec_mutex_unlock (&self->lock);
+  return g_steal_pointer (&paths);
+}
+
+gint64
+vs_database_count_hls (VsDatabase  *self,
+                       const char  *folder,
+                       GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 count = -1;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), -1);
+
+  g_rec_mutex_lock (&self->lock);
+  stmt = prepare_hls (self, "SELECT count(*) FROM videos", "", folder, error);
+  if (stmt != NULL)
+    {
+      _vs_bind_path (stmt, 1, "");
+      count = step_count (self, stmt, "counting HLS items", error);
+    }
+  g_rec_mutex_unlock (&self->lock);
+  return count;
+}

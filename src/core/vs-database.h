@@ -206,6 +206,18 @@ GArray     *vs_database_query_pending    (VsDatabase    *self,
                                           guint          limit,
                                           GError       **error);
 
+/* HLS items (below @folder when not NULL, at any depth) in path order, for going through
+ * them all a page at a time: the paths after @after_path (NULL: from the first), at most
+ * @limit. Keyset paging, so items added or removed meanwhile never shift a page. */
+GPtrArray  *vs_database_query_hls_paths  (VsDatabase    *self,
+                                          const char    *folder,
+                                          const char    *after_path,
+                                          guint          limit,
+                                          GError       **error);
+gint64      vs_database_count_hls        (VsDatabase    *self,
+                                          const char    *folder,
+                                          GError       **error);
+
 /* Queries */
 gint64      vs_database_count_videos  (VsDatabase          *self,
                                        const VsVideoQuery  *query,

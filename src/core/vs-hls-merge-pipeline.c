@@ -561,8 +561,10 @@ feed_segment (const VsPlaylistSegment *segment,
               gpointer                 user_data)
 {
   Merge *m = user_data;
+  g_autofree char *copy = NULL;
+  const char *path = _vs_hls_merge_segment_file (m, segment->uri, segment->path, &copy);
 
-  if (segment->path == NULL)
+  if (path == NULL)
     {
       g_set_error (&m->check_error, VS_MERGE_ERROR, VS_MERGE_ERROR_REMOTE,
                    _("The playlist names remote segments (%s); only local files can be merged"),
@@ -570,14 +572,13 @@ feed_segment (const VsPlaylistSegment *segment,
       return FALSE;
     }
   /* checked again: a link may have changed since the validation pass */
-  if (!vs_path_is_inside (segment->path, m->folder) || !_vs_hls_merge_resolves_inside (m, segment->path))
+  if (!vs_path_is_inside (path, m->folder) || !_vs_hls_merge_resolves_inside (m, path))
     {
       g_set_error (&m->check_error, VS_MERGE_ERROR, VS_MERGE_ERROR_ESCAPING,
                    _("The playlist names files outside its folder"));
       return FALSE;
     }
-  return feed_file (m, segment->path, segment->byte_offset, segment->byte_length,
-                    &m->check_error);
+  return feed_file (m, path, segment->byte_offset, segment->byte_length, &m->check_error);
 }
 
 /* The init section comes from the first playlist pass; fragments follow from the second. */
@@ -586,13 +587,17 @@ feed_map (Merge   *m,
           GError **error)
 {
   g_autoptr(VsPlaylist) playlist = NULL;
+  g_autofree char *copy = NULL;
+  const char *path;
   gint64 offset, length;
 
   playlist = vs_playlist_load (m->playlist_path, NULL, NULL, m->cancellable, error);
   if (playlist == NULL)
     return FALSE;
   vs_playlist_get_map_byte_range (playlist, &offset, &length);
-  return feed_file (m, vs_playlist_get_map_path (playlist), offset, length, error);
+  path = _vs_hls_merge_segment_file (m, vs_playlist_get_map_uri (playlist),
+                                     vs_playlist_get_map_path (playlist), &copy);
+  return feed_file (m, path, offset, length, error);
 }
 
 static gboolean

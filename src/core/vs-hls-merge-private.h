@@ -52,6 +52,12 @@ typedef struct
 
   /* validation pass */
   GError       *check_error;
+  /* remote segment URIs read from the copies saved beside the playlist (see
+   * _vs_hls_merge_segment_file()); set only when every one of them has its copy */
+  gboolean      local_copies;
+  guint         n_copies;
+  guint         n_copies_missing;
+  char         *first_missing_copy;
 
   /* pipeline */
   GstElement   *pipeline;
@@ -84,6 +90,10 @@ gboolean    _vs_hls_merge_resolve_paths         (Merge              *m,
                                                  GError            **error);
 gboolean    _vs_hls_merge_resolves_inside       (Merge              *m,
                                                  const char         *path);
+const char *_vs_hls_merge_segment_file          (Merge              *m,
+                                                 const char         *uri,
+                                                 const char         *path,
+                                                 char              **copy);
 int         _vs_hls_merge_open_segment          (const char         *path,
                                                  GError            **error);
 gboolean    _vs_hls_merge_check_flags           (Merge              *m,

@@ -102,6 +102,22 @@ _vs_hls_merge_resolves_inside (Merge      *m,
   return real == NULL || vs_path_is_inside (real, m->real_folder);
 }
 
+/* Where a segment's (or an init section's) bytes are read from: its local file, or for a
+ * remote URI the copy saved beside the playlist, which is then returned in *@copy too, to
+ * be freed; NULL when there is neither. Where either lies is checked by the caller. */
+const char *
+_vs_hls_merge_segment_file (Merge       *m,
+                            const char  *uri,
+                            const char  *path,
+                            char       **copy)
+{
+  *copy = NULL;
+  if (path != NULL || uri == NULL)
+    return path;
+  *copy = vs_playlist_local_copy (uri, m->folder);
+  return *copy;
+}
+
 /* Refuses when the file @st describes is what the output names: replacing the output
  * would replace an input, --force or not. */
 static gboolean
@@ -196,16 +212,19 @@ check_segment (const VsPlaylistSegment *segment,
                gpointer                 user_data)
 {
   Merge *m = user_data;
+  g_autofree char *copy = NULL;
+  const char *path = _vs_hls_merge_segment_file (m, segment->uri, segment->path, &copy);
 
-  if (segment->path == NULL)
+  if (path == NULL)
     {
-      g_set_error (&m->check_error, VS_MERGE_ERROR, VS_MERGE_ERROR_REMOTE,
-                   _("The playlist names remote segments (%s); only local files can be merged"),
-                   segment->uri);
-      return FALSE;
+      /* counted, not refused yet: the refusal says how many copies are missing */
+      if (m->n_copies_missing++ == 0)
+        m->first_missing_copy = g_strdup (segment->uri);
+      return TRUE;
     }
-  return check_file (m, segment->path, segment->byte_offset, segment->byte_length,
-                     &m->check_error);
+  if (copy != NULL)
+    m->n_copies++;
+  return check_file (m, path, segment->byte_offset, segment->byte_length, &m->check_error);
 }
 
 gboolean
@@ -213,6 +232,9 @@ _vs_hls_merge_check_flags (Merge            *m,
                            VsPlaylistFlags   flags,
                            GError          **error)
 {
+  /* the remote URIs were all read from their local copies */
+  if (m->local_copies)
+    flags &= ~VS_PLAYLIST_FLAG_REMOTE;
   if (flags & VS_PLAYLIST_FLAG_ENCRYPTED)
     g_set_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_ENCRYPTED,
                  _("The playlist is encrypted (AES-128 or SAMPLE-AES); it cannot be merged"));
@@ -245,7 +267,10 @@ _vs_hls_merge_validate (Merge         *m,
   g_autoptr(VsPlaylist) playlist = NULL;
   g_autoptr(GError) local_error = NULL;
   const char *map_path;
+  g_autofree char *map_copy = NULL;
 
+  m->n_copies = m->n_copies_missing = 0;
+  g_clear_pointer (&m->first_missing_copy, g_free);
   playlist = vs_playlist_load (m->playlist_path, check_segment, m, cancellable, &local_error);
   if (playlist == NULL)
     {
@@ -269,13 +294,26 @@ _vs_hls_merge_validate (Merge         *m,
         g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
+  if (m->n_copies_missing > 0)
+    {
+      g_autofree char *display = g_filename_display_name (m->folder);
+      guint n_remote = m->n_copies + m->n_copies_missing;
+
+      g_set_error (error, VS_MERGE_ERROR, VS_MERGE_ERROR_REMOTE,
+                   _("The playlist names remote segments and %u of the %u have no local copy "
+                     "in “%s” (the first: %s); only local files can be merged"),
+                   m->n_copies_missing, n_remote, display, m->first_missing_copy);
+      return FALSE;
+    }
+  map_path = _vs_hls_merge_segment_file (m, vs_playlist_get_map_uri (playlist),
+                                         vs_playlist_get_map_path (playlist), &map_copy);
+  m->local_copies = m->n_copies > 0;
   if (!_vs_hls_merge_check_flags (m, vs_playlist_get_flags (playlist), error) ||
       !check_playlist_not_output (m, vs_playlist_get_path (playlist), error) ||
       !check_playlist_not_output (m, vs_playlist_get_master_path (playlist), error))
     return FALSE;
 
   m->fmp4 = (vs_playlist_get_flags (playlist) & VS_PLAYLIST_FLAG_INIT_MAP) != 0;
-  map_path = vs_playlist_get_map_path (playlist);
   if (m->fmp4)
     {
       gint64 offset, length;
@@ -505,7 +543,10 @@ static gboolean
 inventory_segment (const VsPlaylistSegment *segment,
                    gpointer                 user_data)
 {
-  inventory_tick (user_data, segment->path);
+  Inventory *inv = user_data;
+  g_autofree char *copy = NULL;
+
+  inventory_tick (inv, _vs_hls_merge_segment_file (inv->m, segment->uri, segment->path, &copy));
   return TRUE;
 }
 
@@ -518,7 +559,13 @@ inventory_parse (Inventory  *inv,
                                             inv->m->cancellable, NULL);
 
   if (playlist != NULL)
-    inventory_tick (inv, vs_playlist_get_map_path (playlist));
+    {
+      g_autofree char *copy = NULL;
+
+      inventory_tick (inv, _vs_hls_merge_segment_file (inv->m, vs_playlist_get_map_uri (playlist),
+                                                       vs_playlist_get_map_path (playlist),
+                                                       &copy));
+    }
   return playlist;
 }
 

@@ -57,6 +57,7 @@ struct _VsHlsMerge
   guint    force : 1;
   guint    remove_source : 1;
   guint    trashed : 1;
+  guint    local_copies : 1; /* after a run */
 };
 
 enum {
@@ -90,6 +91,7 @@ merge_free (Merge *m)
   g_free (m->folder);
   g_free (m->real_folder);
   g_free (m->temp);
+  g_free (m->first_missing_copy);
   g_strfreev (m->roots);
   g_clear_object (&m->source_trash);
   if (m->lock_fd >= 0)
@@ -194,6 +196,9 @@ merge_run (Merge   *m,
     return FALSE;
   _vs_hls_merge_report_progress (m, TRUE);
 
+  g_mutex_lock (&m->self->lock);
+  m->self->local_copies = m->local_copies;
+  g_mutex_unlock (&m->self->lock);
   ok = _vs_hls_merge_remux (m, error);
   _vs_hls_merge_stop_pipeline (m);
   ok = ok && _vs_hls_merge_verify (m, error);
@@ -237,6 +242,7 @@ merge_new (VsHlsMerge   *self,
   g_clear_pointer (&self->resolved_output, g_free);
   g_clear_pointer (&self->source_folder, g_free);
   self->trashed = FALSE;
+  self->local_copies = FALSE;
   g_mutex_unlock (&self->lock);
   return m;
 }
@@ -455,6 +461,19 @@ vs_hls_merge_get_source_trashed (VsHlsMerge *self)
 
   g_mutex_lock (&self->lock);
   ret = self->trashed;
+  g_mutex_unlock (&self->lock);
+  return ret;
+}
+
+gboolean
+vs_hls_merge_get_used_local_copies (VsHlsMerge *self)
+{
+  gboolean ret;
+
+  g_return_val_if_fail (VS_IS_HLS_MERGE (self), FALSE);
+
+  g_mutex_lock (&self->lock);
+  ret = self->local_copies;
   g_mutex_unlock (&self->lock);
   return ret;
 }

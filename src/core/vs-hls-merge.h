@@ -61,6 +61,10 @@ void         vs_hls_merge_set_remove_source  (VsHlsMerge  *self,
  * resolved), and whether that folder went to the trash. */
 char        *vs_hls_merge_dup_source_folder  (VsHlsMerge  *self);
 gboolean     vs_hls_merge_get_source_trashed (VsHlsMerge  *self);
+/* Whether the last run read remote segment URIs from the copies saved beside the playlist
+ * under their URLs' names (vs_playlist_local_copy()): a playlist of remote URIs is merged
+ * only when every one has its copy. */
+gboolean     vs_hls_merge_get_used_local_copies (VsHlsMerge *self);
 
 /* Runs the merge on the calling thread. ::progress is emitted on that thread, at most
  * ten times a second plus once at the end. One run at a time per object. */

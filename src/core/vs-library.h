@@ -167,6 +167,64 @@ void            vs_library_merge_async        (VsLibrary           *self,
 gboolean        vs_library_merge_finish       (VsLibrary           *self,
                                                GAsyncResult        *result,
                                                GError             **error);
+/* Merging every HLS item ------------------------------------------------------------ */
+
+typedef enum
+{
+  VS_MERGE_ALL_FLAGS_NONE          = 0,
+  /* Each merged item's folder goes to the trash once its MP4 is verified (the single
+   * merge's remove-source, with all its refusals). */
+  VS_MERGE_ALL_FLAGS_REMOVE_SOURCE = 1 << 0,
+} VsMergeAllFlags;
+
+/* One item of a merge-all run. */
+typedef struct
+{
+  char     *path;          /* the item's playlist (filename encoding) */
+  char     *output;        /* the MP4 written, NULL when refused before it was resolved */
+  guint64   bytes_freed;   /* the source's size when it went to the trash, else 0 */
+  gboolean  local_copies;  /* read remote URIs from the copies beside the playlist */
+  GError   *error;         /* refused: why; merged: set when the source could not go */
+} VsMergeAllItem;
+
+typedef struct
+{
+  GPtrArray *merged;       /* VsMergeAllItem: the MP4 is in place */
+  GPtrArray *refused;      /* VsMergeAllItem: nothing written, the source untouched */
+  guint64    bytes_freed;  /* sum over merged */
+  gboolean   cancelled;    /* stopped by the cancellable; what is listed stays done */
+} VsMergeAllSummary;
+
+void vs_merge_all_summary_free (VsMergeAllSummary *summary);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsMergeAllSummary, vs_merge_all_summary_free)
+
+/* @current is the playlist being merged (the latest to report, with several jobs), and
+ * its bytes; @n_done counts items finished, merged or refused, of @n_total. */
+typedef void (*VsMergeAllProgress) (guint        n_done,
+                                    guint        n_total,
+                                    const char  *current,
+                                    guint64      bytes_done,
+                                    guint64      bytes_total,
+                                    gpointer     user_data);
+
+/* Merges every HLS item of the library (or of @folder and below), @n_jobs at a time (1:
+ * one after another, as disks like it), through vs_library_merge_async(): each is checked
+ * and refused as a single merge is, and a refusal never stops the others. Items are read
+ * from the index a page at a time. On cancel the merge in progress leaves nothing behind
+ * and no other starts; @progress is called on the caller's main context. */
+void               vs_library_merge_all_async  (VsLibrary           *self,
+                                                const char          *folder,
+                                                VsMergeAllFlags      flags,
+                                                guint                n_jobs,
+                                                GCancellable        *cancellable,
+                                                VsMergeAllProgress   progress,
+                                                gpointer             progress_data,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+/* The summary (also when cancelled), or NULL with @error when the index cannot be read. */
+VsMergeAllSummary *vs_library_merge_all_finish (VsLibrary           *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
 /* Probes what was never probed (and makes missing thumbnails with @flags). */
 void            vs_library_update_media_async (VsLibrary           *self,
                                                VsUpdateFlags        flags,

@@ -844,3 +844,41 @@ vs_playlist_get_variant (VsPlaylist *self,
   g_return_val_if_fail (index < self->variants->len, NULL);
   return &g_array_index (self->variants, Variant, index).pub;
 }
+
+/* Local copies of remote segments */
+
+char *
+vs_playlist_local_copy (const char *uri,
+                        const char *folder)
+{
+  g_autofree char *encoded = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+  const char *start, *end, *slash;
+  GStatBuf st;
+
+  g_return_val_if_fail (uri != NULL, NULL);
+  g_return_val_if_fail (folder != NULL, NULL);
+
+  /* scheme://authority/path: the path starts at the first '/' after the authority */
+  start = strstr (uri, "://");
+  if (start == NULL || start == uri || !g_ascii_isalpha (uri[0]))
+    return NULL;
+  for (const char *c = uri; c < start; c++)
+    if (!IS_SCHEME_CHAR (*c))
+      return NULL;
+  start = strchr (start + 3, '/');
+  if (start == NULL)
+    return NULL;
+  end = start + strcspn (start, "?#");
+  slash = g_strrstr_len (start, end - start, "/");
+  encoded = g_strndup (slash + 1, (gsize) (end - slash - 1));
+  /* an escaped '/' (or NUL) gives NULL: such a name could not be a file of the folder */
+  name = g_uri_unescape_string (encoded, "/");
+  if (name == NULL || name[0] == '\0' || strcmp (name, ".") == 0 || strcmp (name, "..") == 0)
+    return NULL;
+  path = g_build_filename (folder, name, NULL);
+  if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode))
+    return NULL;
+  return g_steal_pointer (&path);
+}

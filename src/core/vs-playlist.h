@@ -114,4 +114,12 @@ guint        vs_playlist_get_n_variants     (VsPlaylist *self);
 const VsPlaylistVariant *vs_playlist_get_variant (VsPlaylist *self,
                                                   guint       index);
 
+/* Downloaders often keep a remote playlist as it was and save each segment beside it under
+ * the last name of its URL. Returns the path (newly allocated) of the regular file in
+ * @folder named like the last component of @uri's path, percent-decoded, query and
+ * fragment dropped; NULL when there is none, or when the decoded name could leave @folder
+ * (it holds '/', or is "." or ".."). */
+char        *vs_playlist_local_copy         (const char *uri,
+                                             const char *folder);
+
 G_END_DECLS

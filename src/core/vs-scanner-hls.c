@@ -46,37 +46,45 @@ is_regular_file (const char *path)
 }
 
 /* A segment belongs to the item when it is a file inside the item's folder. Any local
- * segment present, inside or not, makes the playlist an item; one is enough to know. */
+ * segment present, inside or not, makes the playlist an item; one is enough to know. A
+ * remote one is present when a downloader saved it beside the playlist under its URL's
+ * name (the merge reads those copies). */
 static gboolean
 claim_segment (const VsPlaylistSegment *segment,
                gpointer                 user_data)
 {
   HlsItem *item = user_data;
+  g_autofree char *copy = NULL;
+  const char *path = segment->path;
   struct statx stx;
 
-  if (segment->path == NULL)
-    return TRUE;   /* remote: never present */
-  if (strncmp (segment->path, item->folder, item->folder_len) != 0 ||
-      segment->path[item->folder_len] != '/')
+  if (path == NULL)
     {
-      if (item->present == 0 && is_regular_file (segment->path))
+      copy = vs_playlist_local_copy (segment->uri, item->folder);
+      if (copy == NULL)
+        return TRUE;   /* remote: not present */
+      path = copy;
+    }
+  if (strncmp (path, item->folder, item->folder_len) != 0 || path[item->folder_len] != '/')
+    {
+      if (item->present == 0 && is_regular_file (path))
         item->present++;
       return TRUE;
     }
-  if (g_hash_table_contains (item->ctx->claimed, segment->path))
+  if (g_hash_table_contains (item->ctx->claimed, path))
     {
       /* another playlist of the folder claimed it, as a present file */
       item->present++;
       return TRUE;
     }
 
-  if (statx (AT_FDCWD, segment->path, 0, STATX_SIZE | STATX_MTIME | STATX_TYPE, &stx) != 0 ||
+  if (statx (AT_FDCWD, path, 0, STATX_SIZE | STATX_MTIME | STATX_TYPE, &stx) != 0 ||
       !S_ISREG (stx.stx_mode))
     {
       item->missing++;
       return TRUE;
     }
-  claim (item, segment->path);
+  claim (item, path);
   item->present++;
   item->size += (gint64) stx.stx_size;
   item->mtime_ns = MAX (item->mtime_ns, _vs_statx_mtime_ns (&stx));

@@ -260,8 +260,11 @@ claim_segment (const VsPlaylistSegment *segment,
 {
   Claims *c = user_data;
   guint before = c->self->entries->len;
+  /* a remote URI's copy saved beside the playlist is the item's, as the merge reads it */
+  g_autofree char *copy = segment->path == NULL
+                          ? vs_playlist_local_copy (segment->uri, c->self->folder) : NULL;
 
-  claim (c, segment->path);
+  claim (c, segment->path != NULL ? segment->path : copy);
   if (c->self->entries->len > before)
     c->n_segments++;
   claim_once (c, &c->last_key, segment->key_path);

@@ -8,8 +8,12 @@
 # largest peak RSS), checks the outputs (PASS/FAIL lines) and prints one table, aligned text and then
 # Markdown, with ratios and targets.
 #
+# A second table: `vidshelf-cli merge --all` over a library of ALL_N downloads of ~30 MB (hard links to
+# consecutive segments of the 2x folder) next to a shell loop of `ffmpeg -c copy` over the same folders,
+# ALL_REPS runs each, and merge --all over 2 of them, so its peak RSS can be seen flat in their number.
+#
 # Usage: tests/bench/bench-merge.sh [--cli PATH]
-# Env:   BENCH_DATA (/tmp/vidshelf-bench)  REPS (3)  WARMUP (1)  MIN_MB (300)
+# Env:   BENCH_DATA (/tmp/vidshelf-bench)  REPS (3)  WARMUP (1)  MIN_MB (300)  ALL_N (10)  ALL_REPS (5)
 # Exit:  0 when every check passes (missed targets are reported, not fatal), 1 when a check fails or
 #        something cannot run, 2 on a usage error.
 set -euo pipefail
@@ -23,6 +27,7 @@ usage: tests/bench/bench-merge.sh [--cli PATH]
 
 Env: BENCH_DATA (/tmp/vidshelf-bench)  REPS (3)  WARMUP (1: one untimed run before each row; 0: none)
      MIN_MB (300: size of the 1x folder; the 2x folder is twice as long)
+     ALL_N (10: downloads of ~30 MB in the merge --all library)  ALL_REPS (5: runs of its rows, >= 5)
 EOF
 }
 die() { echo "bench-merge: $*" >&2; exit 1; }
@@ -36,10 +41,13 @@ BENCH_DATA=${BENCH_DATA:-/tmp/vidshelf-bench}
 REPS=${REPS:-3}
 WARMUP=${WARMUP:-1}
 MIN_MB=${MIN_MB:-300}
-for v in REPS WARMUP MIN_MB; do
+ALL_N=${ALL_N:-10}
+ALL_REPS=${ALL_REPS:-5}
+for v in REPS WARMUP MIN_MB ALL_N ALL_REPS; do
   [[ ${!v} =~ ^[0-9]+$ ]] || { echo "bench-merge: $v must be a whole number, not '${!v}'" >&2; exit 2; }
 done
 [ "$REPS" -ge 1 ] && [ "$MIN_MB" -ge 1 ] || { echo "bench-merge: REPS and MIN_MB must be at least 1" >&2; exit 2; }
+[ "$ALL_REPS" -ge 5 ] && [ "$ALL_N" -ge 3 ] || { echo "bench-merge: ALL_REPS must be at least 5, ALL_N at least 3" >&2; exit 2; }
 case $BENCH_DATA in *$'\n'*) die "BENCH_DATA must not contain newlines" ;; esac
 
 [ -x /usr/bin/time ] || die "needs GNU time as /usr/bin/time (Debian: apt-get install time)"
@@ -258,6 +266,100 @@ r1=${RSSK[1x,vidshelf]} r2=${RSSK[2x,vidshelf]}
   && target ok "peak RSS flat when the input doubles: $((r1 / 1024)) -> $((r2 / 1024)) MiB (<= +10 %)" \
   || target miss "peak RSS flat when the input doubles: $((r1 / 1024)) -> $((r2 / 1024)) MiB (<= +10 %)"
 
+# ---------------------------------------------------------------------------------------------------
+# merge --all: a library of ALL_N downloads of ~30 MB (5 consecutive 6 s segments of the 2x folder,
+# hard links), two of them under few/ and the rest under more/, scanned into its own database.
+
+ALL_SEGS=5
+n_full=$(grep -c '^#EXTINF' "$FULL/index.m3u8")
+[ "$n_full" -ge $((ALL_N * ALL_SEGS)) ] || die "the 2x folder has $n_full segments, merge --all needs $((ALL_N * ALL_SEGS)) (raise MIN_MB)"
+LIB=$WORK/library
+ALL_DB=$WORK/library.db
+mkdir -p "$LIB/few" "$LIB/more"
+awk '/^#EXTINF/ { exit } { print }' "$FULL/index.m3u8" | grep -v '^#EXT-X-MEDIA-SEQUENCE' >"$WORK/header"
+for ((i = 0; i < ALL_N; i++)); do
+  part=$([ "$i" -lt 2 ] && echo few || echo more)
+  d=$LIB/$part/$(printf 'download%02d' $((i + 1)))
+  mkdir -p "$d"
+  { cat "$WORK/header"
+    awk -v from=$((i * ALL_SEGS)) -v n=$ALL_SEGS '
+      /^#EXTINF/ { k++; keep = (k > from && k <= from + n); if (keep) print; next }
+      keep && !/^#/ && NF { print; keep = 0 }' "$FULL/index.m3u8"
+    echo '#EXT-X-ENDLIST'; } >"$d/index.m3u8"
+  segments "$d" | while read -r seg; do ln "$FULL/$(basename "$seg")" "$seg"; done
+done
+"$CLI" scan --no-probe --db "$ALL_DB" "$LIB" >/dev/null || die "scanning the merge --all library failed"
+all_bytes=0
+for d in "$LIB"/*/download[0-9][0-9]; do all_bytes=$((all_bytes + $(folder_bytes "$d"))); done
+few_bytes=$(( $(folder_bytes "$LIB/few/download01") + $(folder_bytes "$LIB/few/download02") ))
+all_mb=$(awk -v b="$all_bytes" 'BEGIN { printf "%.0f", b / 1048576 }')
+echo "== merge --all: $ALL_N downloads, $all_mb MB"
+find "$LIB" -name '*.ts' -print0 | xargs -0 cat >/dev/null   # page cache warm
+
+# run_all NAME CMD...: as run_row, ALL_REPS times, every MP4 of the library removed before each run
+run_all() {
+  local name=$1; shift
+  local i walls=() rss=0 t m
+  for ((i = 0; i < WARMUP + ALL_REPS; i++)); do
+    find "$LIB" -name '*.mp4' -delete
+    sync
+    /usr/bin/time -f '%e %M' -o "$WORK/time" "$@" >"$WORK/out" 2>"$WORK/err" \
+      || { cat "$WORK/out" "$WORK/err" >&2; die "$name failed"; }
+    [ "$i" -lt "$WARMUP" ] && continue
+    read -r t m <"$WORK/time"
+    walls+=("$t")
+    [ "$m" -gt "$rss" ] && rss=$m
+  done
+  WALL=$(printf '%s\n' "${walls[@]}" | median)
+  RSS=$rss
+}
+ffmpeg_loop() {
+  local d
+  for d in "$@"; do
+    ffmpeg -nostdin -v error -allowed_extensions ALL -i "$d/index.m3u8" -c copy -y "$d.mp4" || return 1
+  done
+}
+export -f ffmpeg_loop
+
+ALL_TSV=$WORK/all.tsv
+printf 'library\ttool\twall s\tMB/s\tpeak RSS MiB\tthroughput vs ffmpeg loop\n' >"$ALL_TSV"
+declare -A AW AR
+run_all "ffmpeg loop" bash -c 'ffmpeg_loop "$@"' _ "$LIB"/*/download[0-9][0-9]
+AW[ffmpeg]=$WALL AR[ffmpeg]=$RSS
+run_all "merge --all" "$CLI" merge --all --db "$ALL_DB"
+AW[all]=$WALL AR[all]=$RSS
+n_out=$(find "$LIB" -name '*.mp4' | wc -l)
+if [ "$n_out" -eq "$ALL_N" ] && grep -q "^merged $ALL_N, refused 0," "$WORK/out"; then
+  check ok "merge --all merged all $ALL_N downloads"
+else
+  check fail "merge --all: $n_out MP4s, summary '$(tail -n 1 "$WORK/out")'"
+fi
+for d in "$LIB"/*/download[0-9][0-9]; do
+  s=$(n_streams "$d.mp4"); dm=$(duration_ms "$d.mp4"); e=$(playlist_ms "$d")
+  [ "$s" = "audio video " ] && [ $((dm > e ? dm - e : e - dm)) -le 1000 ] \
+    || check fail "merge --all $(basename "$d"): streams '$s', $dm ms for a playlist of $e ms"
+done
+find "$LIB" -name '*vidshelf-merge*' | grep -q . && check fail "merge --all left a temporary file" || true
+run_all "merge --all --folder few" "$CLI" merge --all --folder "$LIB/few" --db "$ALL_DB"
+AW[few]=$WALL AR[few]=$RSS
+
+all_row() { # all_row LIBRARY TOOL KEY BYTES
+  local tput
+  tput=$(awk -v b="$4" -v t="${AW[$3]}" 'BEGIN { printf "%.1f", b / 1048576 / t }')
+  printf '%s\t%s\t%.2f\t%s\t%.1f\t%s\n' "$1" "$2" "${AW[$3]}" "$tput" \
+    "$(awk -v k="${AR[$3]}" 'BEGIN { print k / 1024 }')" \
+    "$(awk -v t="${AW[$3]}" -v f="${AW[ffmpeg]}" -v b="$4" -v a="$all_bytes" 'BEGIN { printf "%.2fx", (b / t) / (a / f) }')" >>"$ALL_TSV"
+}
+all_row "$ALL_N downloads ($all_mb MB)" "shell loop of ffmpeg -c copy" ffmpeg "$all_bytes"
+all_row "$ALL_N downloads ($all_mb MB)" "vidshelf-cli merge --all" all "$all_bytes"
+all_row "2 downloads (--folder)" "vidshelf-cli merge --all" few "$few_bytes"
+[ "${AR[all]}" -lt $((32 * 1024)) ] \
+  && target ok "merge --all peak RSS $((AR[all] / 1024)) MiB < 32 MiB" \
+  || target miss "merge --all peak RSS $((AR[all] / 1024)) MiB < 32 MiB"
+[ "${AR[all]}" -le $((AR[few] + AR[few] / 10)) ] \
+  && target ok "merge --all peak RSS flat in the number of downloads: 2 -> $ALL_N: $((AR[few] / 1024)) -> $((AR[all] / 1024)) MiB (<= +10 %)" \
+  || target miss "merge --all peak RSS flat in the number of downloads: 2 -> $ALL_N: $((AR[few] / 1024)) -> $((AR[all] / 1024)) MiB (<= +10 %)"
+
 commit=unknown
 if git -C "$REPO" rev-parse --git-dir >/dev/null 2>&1; then
   commit=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -279,6 +381,8 @@ printf '%s\n' "${CAPTION[@]}"
 echo
 column -t -s $'\t' "$TSV" 2>/dev/null || cat "$TSV"
 echo
+column -t -s $'\t' "$ALL_TSV" 2>/dev/null || cat "$ALL_TSV"
+echo
 printf '%s\n' "${CHECKS[@]}"
 echo
 echo "== Markdown"
@@ -286,6 +390,10 @@ echo
 awk -F'\t' '
   { line = "|"; for (i = 1; i <= NF; i++) line = line " " $i " |"; print line
     if (NR == 1) { line = "|"; for (i = 1; i <= NF; i++) line = line ((i >= 3) ? "---:|" : "---|"); print line } }' "$TSV"
+echo
+awk -F'\t' '
+  { line = "|"; for (i = 1; i <= NF; i++) line = line " " $i " |"; print line
+    if (NR == 1) { line = "|"; for (i = 1; i <= NF; i++) line = line ((i >= 3) ? "---:|" : "---|"); print line } }' "$ALL_TSV"
 echo
 for c in "${CAPTION[@]}" "${CHECKS[@]}"; do echo "- $c"; done
 
