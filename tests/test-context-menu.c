@@ -164,6 +164,23 @@ cell_titled (VsWindow   *window,
   return NULL;
 }
 
+/* The sidebar's row labelled @name. */
+static GtkWidget *
+sidebar_row (VsWindow   *window,
+             const char *name)
+{
+  GtkWidget *sidebar = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                                  VS_TYPE_WINDOW, "sidebar"));
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  collect (sidebar, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (g_strcmp0 (gtk_label_get_label (g_ptr_array_index (labels, i)), name) == 0)
+      return g_ptr_array_index (labels, i);
+  g_error ("no sidebar row “%s”", name);
+  return NULL;
+}
+
 static GtkWidget *
 open_menu (VsWindow *window)
 {
@@ -451,6 +468,16 @@ test_context_menu (void)
   g_assert_cmpint (vs_window_get_video_count (window), ==, 3);
   /* the HLS item is named after its folder */
   hls_title = g_path_get_basename (lib);
+  wait_cell (window, "Alpha.mp4", TRUE);
+  wait_cell (window, hls_title, TRUE);
+
+  /* The sidebar's HLS Downloads, clicked: the grid lists the download alone; All Videos,
+   * clicked, brings the rest back. */
+  click (sidebar_row (window, "HLS Downloads"), "1");
+  wait_cell (window, "Alpha.mp4", FALSE);
+  wait_cell (window, hls_title, TRUE);
+  g_assert_null (cell_titled (window, "Bravo.mp4"));
+  click (sidebar_row (window, "All Videos"), "1");
   wait_cell (window, "Alpha.mp4", TRUE);
   wait_cell (window, hls_title, TRUE);
 

@@ -196,10 +196,10 @@ test_sidebar_tree (Fixture       *f,
   g_assert_cmpuint (gtk_single_selection_get_selected (sidebar_selection (sidebar)), ==, 0);
   g_assert_true (vs_sidebar_get_recursive (sidebar));
 
-  /* The root arrives from the thread, collapsed. */
+  /* The root arrives from the thread, collapsed, after All Videos and HLS Downloads. */
   vs_sidebar_set_database (sidebar, reader);
   position = wait_for_row (sidebar, f->lib);
-  g_assert_cmpint (position, ==, 1);
+  g_assert_cmpint (position, ==, 2);
   g_assert_cmpint (find_row (sidebar, alpha), ==, -1);
 
   /* A root's watch state shows under its name, and follows changes. */
@@ -248,9 +248,14 @@ test_sidebar_tree (Fixture       *f,
   gtk_tree_list_row_set_expanded (root_row, FALSE);
   g_assert_cmpstr (vs_sidebar_get_folder (sidebar), ==, f->lib);
 
-  /* All Videos: no folder. */
+  /* HLS Downloads: no folder, only HLS items; All Videos: no folder, everything. */
+  gtk_single_selection_set_selected (sidebar_selection (sidebar), 1);
+  g_assert_null (vs_sidebar_get_folder (sidebar));
+  g_assert_true (vs_sidebar_get_hls_only (sidebar));
+  g_assert_cmpuint (folder_notifies, ==, 3);
   gtk_single_selection_set_selected (sidebar_selection (sidebar), 0);
   g_assert_null (vs_sidebar_get_folder (sidebar));
+  g_assert_false (vs_sidebar_get_hls_only (sidebar));
   g_assert_cmpuint (folder_notifies, ==, 3);
 
   gtk_window_destroy (window);

@@ -416,7 +416,12 @@ query_sql (const VsVideoQuery *query,
       joiner = " AND ";
     }
   if (query->search != NULL && query->search[0] != '\0')
-    g_string_append_printf (sql, "%sinstr(sort_name, ?4) > 0", joiner);
+    {
+      g_string_append_printf (sql, "%sinstr(sort_name, ?4) > 0", joiner);
+      joiner = " AND ";
+    }
+  if (query->hls_only)
+    g_string_append_printf (sql, "%skind = %d", joiner, VS_VIDEO_KIND_HLS);
   if (!g_str_has_prefix (select, "SELECT count"))
     g_string_append_printf (sql, " ORDER BY %s", order[query->sort][query->descending ? 1 : 0]);
 

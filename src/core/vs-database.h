@@ -38,6 +38,7 @@ typedef struct
   VsSortKey   sort;
   gboolean    descending;
   const char *search;     /* case-insensitive substring of the name; NULL or "" for all */
+  gboolean    hls_only;   /* only HLS downloads */
 } VsVideoQuery;
 
 /* What the scanner needs to decide whether a file changed. */

@@ -14,6 +14,7 @@ struct _VsFolderItem
   char     *name;
   char     *status;        /* a root's watch state, for people; NULL for other rows */
   gboolean  has_children;
+  gboolean  hls;           /* the HLS Downloads row */
 };
 
 G_DEFINE_FINAL_TYPE (VsFolderItem, vs_folder_item, G_TYPE_OBJECT)
@@ -147,4 +148,21 @@ vs_folder_item_get_has_children (VsFolderItem *self)
 {
   g_return_val_if_fail (VS_IS_FOLDER_ITEM (self), FALSE);
   return self->has_children;
+}
+
+/* The row listing every HLS download of the library (its path is NULL too). */
+VsFolderItem *
+vs_folder_item_new_hls (const char *name)
+{
+  VsFolderItem *self = vs_folder_item_new (NULL, name, FALSE);
+
+  self->hls = TRUE;
+  return self;
+}
+
+gboolean
+vs_folder_item_get_hls (VsFolderItem *self)
+{
+  g_return_val_if_fail (VS_IS_FOLDER_ITEM (self), FALSE);
+  return self->hls;
 }

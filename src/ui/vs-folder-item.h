@@ -22,5 +22,7 @@ const char   *vs_folder_item_get_path         (VsFolderItem *self);
 const char   *vs_folder_item_get_name         (VsFolderItem *self);
 const char   *vs_folder_item_get_status       (VsFolderItem *self);
 gboolean      vs_folder_item_get_has_children (VsFolderItem *self);
+VsFolderItem *vs_folder_item_new_hls          (const char   *name);
+gboolean      vs_folder_item_get_hls          (VsFolderItem *self);
 
 G_END_DECLS

@@ -39,6 +39,7 @@ struct _VsSidebar
 
   /* Flags */
   guint               recursive : 1;
+  guint               hls_only : 1;   /* HLS Downloads is selected */
 };
 
 G_DEFINE_FINAL_TYPE (VsSidebar, vs_sidebar, GTK_TYPE_WIDGET)
@@ -47,6 +48,7 @@ enum {
   PROP_0,
   PROP_FOLDER,
   PROP_RECURSIVE,
+  PROP_HLS_ONLY,
   N_PROPS
 };
 
@@ -66,6 +68,16 @@ load_data_free (LoadData *data)
   g_clear_object (&data->store);
   g_clear_pointer (&data->parent_path, g_free);
   g_free (data);
+}
+
+static void
+set_hls_only (VsSidebar *self,
+              gboolean   hls_only)
+{
+  if (self->hls_only == !!hls_only)
+    return;
+  self->hls_only = !!hls_only;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HLS_ONLY]);
 }
 
 static void
@@ -148,6 +160,7 @@ on_selected_item (VsSidebar          *self,
   item = gtk_tree_list_row_get_item (row);
   /* A choice the user made wins over one reload() would restore. */
   g_clear_pointer (&self->restore_selected, g_free);
+  set_hls_only (self, vs_folder_item_get_hls (item));
   set_folder (self, vs_folder_item_get_path (item));
   g_object_unref (item);
 }
@@ -284,6 +297,7 @@ rebuild (VsSidebar *self)
 {
   g_autoptr(GListStore) roots = g_list_store_new (VS_TYPE_FOLDER_ITEM);
   g_autoptr(VsFolderItem) all = vs_folder_item_new (NULL, _("All Videos"), FALSE);
+  g_autoptr(VsFolderItem) hls = vs_folder_item_new_hls (_("HLS Downloads"));
   GWeakRef *weak = g_new0 (GWeakRef, 1);
 
   g_cancellable_cancel (self->cancellable);
@@ -292,6 +306,7 @@ rebuild (VsSidebar *self)
   self->pending_loads = 0;
 
   g_list_store_append (roots, all);
+  g_list_store_append (roots, hls);
   g_weak_ref_init (weak, self);
   g_clear_object (&self->tree);
   g_set_object (&self->roots, roots);
@@ -456,6 +471,14 @@ vs_sidebar_get_folder (VsSidebar *self)
 }
 
 gboolean
+vs_sidebar_get_hls_only (VsSidebar *self)
+{
+  g_return_val_if_fail (VS_IS_SIDEBAR (self), FALSE);
+
+  return self->hls_only;
+}
+
+gboolean
 vs_sidebar_get_recursive (VsSidebar *self)
 {
   g_return_val_if_fail (VS_IS_SIDEBAR (self), FALSE);
@@ -539,8 +562,9 @@ bind_row (GtkSignalListItemFactory *factory,
 
   gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), row);
   gtk_image_set_from_icon_name (GTK_IMAGE (icon),
-                                vs_folder_item_get_path (item) == NULL ? "view-grid-symbolic"
-                                                                       : "folder-symbolic");
+                                vs_folder_item_get_hls (item)            ? "folder-download-symbolic"
+                                : vs_folder_item_get_path (item) == NULL ? "view-grid-symbolic"
+                                                                         : "folder-symbolic");
   gtk_label_set_label (GTK_LABEL (label), vs_folder_item_get_name (item));
   /* The full path where a name alone is ambiguous or cut short. */
   if (vs_folder_item_get_path (item) != NULL)
@@ -613,6 +637,9 @@ vs_sidebar_get_property (GObject    *object,
     case PROP_RECURSIVE:
       g_value_set_boolean (value, self->recursive);
       break;
+    case PROP_HLS_ONLY:
+      g_value_set_boolean (value, self->hls_only);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -653,6 +680,9 @@ vs_sidebar_class_init (VsSidebarClass *klass)
   properties[PROP_RECURSIVE] =
     g_param_spec_boolean ("recursive", NULL, NULL, TRUE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_HLS_ONLY] =
+    g_param_spec_boolean ("hls-only", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,

@@ -32,6 +32,8 @@ void        vs_sidebar_set_root_status (VsSidebar  *self,
 /* The selected folder (filename encoding), or NULL for All Videos. */
 const char *vs_sidebar_get_folder    (VsSidebar  *self);
 gboolean    vs_sidebar_get_recursive (VsSidebar  *self);
+/* TRUE when HLS Downloads is selected: every HLS download of the library. */
+gboolean    vs_sidebar_get_hls_only  (VsSidebar  *self);
 void        vs_sidebar_set_recursive (VsSidebar  *self,
                                       gboolean    recursive);
 

@@ -78,6 +78,7 @@ apply_query (VsWindow *self)
   query.search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
   query.folder = vs_sidebar_get_folder (self->sidebar);
   query.recursive = vs_sidebar_get_recursive (self->sidebar);
+  query.hls_only = vs_sidebar_get_hls_only (self->sidebar);
   vs_library_view_set_query (self->view, &query);
 }
 
@@ -352,6 +353,8 @@ vs_window_init (VsWindow *self)
   g_signal_connect_object (self->search_entry, "search-changed", G_CALLBACK (apply_query), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sidebar, "notify::folder", G_CALLBACK (apply_query), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sidebar, "notify::hls-only", G_CALLBACK (apply_query), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sidebar, "notify::recursive", G_CALLBACK (apply_query), self,
                            G_CONNECT_SWAPPED);
