@@ -561,10 +561,12 @@ bind_row (GtkSignalListItemFactory *factory,
   g_signal_connect_object (item, "notify::status", G_CALLBACK (show_status), status, 0);
 
   gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), row);
-  gtk_image_set_from_icon_name (GTK_IMAGE (icon),
-                                vs_folder_item_get_hls (item)            ? "folder-download-symbolic"
-                                : vs_folder_item_get_path (item) == NULL ? "view-grid-symbolic"
-                                                                         : "folder-symbolic");
+  if (vs_folder_item_get_hls (item))
+    gtk_image_set_from_icon_name (GTK_IMAGE (icon), "folder-download-symbolic");
+  else
+    gtk_image_set_from_icon_name (GTK_IMAGE (icon), vs_folder_item_get_path (item) == NULL
+                                                      ? "view-grid-symbolic"
+                                                      : "folder-symbolic");
   gtk_label_set_label (GTK_LABEL (label), vs_folder_item_get_name (item));
   /* The full path where a name alone is ambiguous or cut short. */
   if (vs_folder_item_get_path (item) != NULL)
