@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "vs-merge-all-dialog.h"
 #include "vs-player-window.h"
 #include "vs-test-media.h"
 #include "vs-test-ui.h"
@@ -567,6 +568,127 @@ test_context_menu (void)
   vs_test_rm_rf (dir);
 }
 
+static gboolean
+has_merge_all_dialog (gpointer data)
+{
+  return toplevel_of_type (VS_TYPE_MERGE_ALL_DIALOG) != NULL;
+}
+
+static gboolean
+merge_all_done (gpointer data)
+{
+  GtkWindow *dialog = toplevel_of_type (VS_TYPE_MERGE_ALL_DIALOG);
+
+  return dialog != NULL && vs_merge_all_dialog_get_summary (VS_MERGE_ALL_DIALOG (dialog));
+}
+
+static gboolean
+no_merge_all_dialog (gpointer data)
+{
+  return toplevel_of_type (VS_TYPE_MERGE_ALL_DIALOG) == NULL;
+}
+
+static gboolean
+widget_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+/* The button labelled @label (mnemonic underscore included) inside @root. */
+static GtkWidget *
+button_labelled (GtkWidget  *root,
+                 const char *label)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+  collect (root, GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_button_get_label (g_ptr_array_index (buttons, i)), label) == 0)
+      return g_ptr_array_index (buttons, i);
+  g_error ("no button “%s”", label);
+  return NULL;
+}
+
+/* HLS Downloads → Merge All… → Merge All, all with the pointer: the complete downloads are
+ * merged into MP4s beside their folders, the incomplete one is refused and left as it is,
+ * nothing else in the library changes; Close closes. */
+static void
+test_merge_all (void)
+{
+  static const char * const needed[] = { "x264enc", "h264parse", "hlssink2", "mp4mux", NULL };
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *lib = g_build_filename (dir, "Videos", NULL);
+  g_autofree char *db = g_build_filename (dir, "library.db", NULL);
+  g_autofree char *one = g_build_filename (lib, "One", NULL);
+  g_autofree char *two = g_build_filename (lib, "Two", NULL);
+  g_autofree char *broken = g_build_filename (lib, "Broken", NULL);
+  g_autofree char *gap = g_build_filename (broken, "seg00001.ts", NULL);
+  g_autofree char *clip = g_build_filename (lib, "Alpha.mp4", NULL);
+  g_autofree char *before = NULL, *after = NULL;
+  g_autofree char *xdotool_path = g_find_program_in_path ("xdotool");
+  g_autofree char *one_mp4 = g_build_filename (lib, "One.mp4", NULL);
+  g_autofree char *two_mp4 = g_build_filename (lib, "Two.mp4", NULL);
+  g_auto(GStrv) before_lines = NULL;
+  g_auto(GStrv) after_lines = NULL;
+  GtkWindow *dialog;
+  const char *summary;
+  VsWindow *window;
+
+  if (!vs_test_media_require (needed))
+    return;
+  if (xdotool_path == NULL)
+    {
+      g_test_skip ("xdotool is not installed (build-aux/install-deps.sh installs it)");
+      return;
+    }
+  g_mkdir_with_parents (one, 0755);
+  g_mkdir_with_parents (two, 0755);
+  g_mkdir_with_parents (broken, 0755);
+  vs_test_media_hls (one, 4);
+  vs_test_media_hls (two, 4);
+  vs_test_media_hls (broken, 6);
+  g_assert_cmpint (g_unlink (gap), ==, 0);
+  vs_test_media_mp4 (clip, "smpte");
+  before = tree_state (lib);
+
+  window = vs_test_ui_window_new (db, lib);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 600);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for (settled, window, "the library");
+  wait_cell (window, "Alpha.mp4", TRUE);
+
+  click (sidebar_row (window, "HLS Downloads"), "1");
+  wait_cell (window, "Alpha.mp4", FALSE);
+  wait_cell (window, "One", TRUE);
+  wait_for (widget_mapped, button_labelled (GTK_WIDGET (window), "Merge _All…"), "the button");
+  click (button_labelled (GTK_WIDGET (window), "Merge _All…"), "1");
+  wait_for (has_merge_all_dialog, NULL, "the dialog");
+  dialog = toplevel_of_type (VS_TYPE_MERGE_ALL_DIALOG);
+  wait_still (GTK_WIDGET (dialog));
+  click (button_labelled (GTK_WIDGET (dialog), "_Merge All"), "1");
+  wait_for (merge_all_done, NULL, "the merges");
+
+  summary = vs_merge_all_dialog_get_summary (VS_MERGE_ALL_DIALOG (dialog));
+  g_test_message ("%s", summary);
+  g_assert_true (g_str_has_prefix (summary, "Merged 2, refused 1"));
+  g_assert_nonnull (strstr (summary, "Broken"));
+  /* exactly two MP4s more, beside their folders; every other byte as it was */
+  after = tree_state (lib);
+  before_lines = g_strsplit (before, "\n", -1);
+  for (guint i = 0; before_lines[i] != NULL; i++)
+    g_assert_nonnull (strstr (after, before_lines[i]));
+  g_assert_true (g_file_test (one_mp4, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (two_mp4, G_FILE_TEST_IS_REGULAR));
+  after_lines = g_strsplit (after, "\n", -1);
+  g_assert_cmpuint (g_strv_length (after_lines), ==, g_strv_length (before_lines) + 2);
+  g_assert_true (trash_is_empty (NULL));
+
+  click (button_labelled (GTK_WIDGET (dialog), "_Close"), "1");
+  wait_for (no_merge_all_dialog, NULL, "the dialog to close");
+  gtk_window_destroy (GTK_WINDOW (window));
+  vs_test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -583,6 +705,7 @@ main (int    argc,
   adw_init ();
 
   g_test_add_func ("/context-menu/mouse-and-keys", test_context_menu);
+  g_test_add_func ("/context-menu/merge-all", test_merge_all);
 
   status = g_test_run ();
   vs_test_rm_rf (cache);

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vs-merge-all-dialog.h"
 #include "vs-preferences-window.h"
 #include "vs-window-private.h"
 
@@ -175,6 +176,20 @@ focus_search_action (GtkWidget  *widget,
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
+static void
+merge_all_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  VsWindow *self = VS_WINDOW (widget);
+  VsMergeAllDialog *dialog;
+
+  if (self->library == NULL)
+    return;
+  dialog = vs_merge_all_dialog_new (GTK_WINDOW (self), self->library);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 void
 _vs_window_class_add_actions (GtkWidgetClass *widget_class)
 {
@@ -190,6 +205,7 @@ _vs_window_class_add_actions (GtkWidgetClass *widget_class)
     { "win.focus-search", focus_search_action, GDK_KEY_f, GDK_CONTROL_MASK },
     { "win.preferences", preferences_action, GDK_KEY_comma, GDK_CONTROL_MASK },
     { "win.toggle-sidebar", toggle_sidebar_action, GDK_KEY_F9, 0 },
+    { "win.merge-all", merge_all_action, 0, 0 },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)

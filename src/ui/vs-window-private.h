@@ -22,6 +22,7 @@ struct _VsWindow
   GtkSearchBar         *search_bar;
   GtkSearchEntry       *search_entry;
   GtkToggleButton      *search_button;
+  GtkWidget            *merge_all_button;
   GtkWidget            *progress_box;
   GtkSpinner           *spinner;
   GtkLabel             *progress_label;

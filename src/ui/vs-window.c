@@ -79,6 +79,8 @@ apply_query (VsWindow *self)
   query.folder = vs_sidebar_get_folder (self->sidebar);
   query.recursive = vs_sidebar_get_recursive (self->sidebar);
   query.hls_only = vs_sidebar_get_hls_only (self->sidebar);
+  /* the downloads' own view offers to merge them all */
+  gtk_widget_set_visible (self->merge_all_button, query.hls_only);
   vs_library_view_set_query (self->view, &query);
 }
 
@@ -323,6 +325,7 @@ vs_window_class_init (VsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VsWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, VsWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, VsWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, VsWindow, merge_all_button);
   gtk_widget_class_bind_template_child (widget_class, VsWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, VsWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, VsWindow, view);
