@@ -685,6 +685,10 @@ test_merge_all (void)
 
   click (button_labelled (GTK_WIDGET (dialog), "_Close"), "1");
   wait_for (no_merge_all_dialog, NULL, "the dialog to close");
+  /* the library rescanned what the merges wrote; the view is still the downloads' */
+  wait_for (settled, window, "the rescan");
+  g_assert_true (gtk_widget_get_visible (button_labelled (GTK_WIDGET (window), "Merge _All…")));
+  g_assert_null (cell_titled (window, "Alpha.mp4"));
   gtk_window_destroy (GTK_WINDOW (window));
   vs_test_rm_rf (dir);
 }

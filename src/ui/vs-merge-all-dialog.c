@@ -60,6 +60,14 @@ setup_row (GtkSignalListItemFactory *factory,
 }
 
 static void
+show_row (GtkLabel   *label,
+          GParamSpec *pspec,
+          VsVideo    *video)
+{
+  gtk_label_set_label (label, vs_video_get_loading (video) ? "…" : vs_video_get_title (video));
+}
+
+static void
 bind_row (GtkSignalListItemFactory *factory,
           GtkListItem              *list_item,
           gpointer                  user_data)
@@ -67,7 +75,20 @@ bind_row (GtkSignalListItemFactory *factory,
   VsVideo *video = gtk_list_item_get_item (list_item);
   GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (list_item));
 
-  gtk_label_set_label (label, vs_video_get_loading (video) ? "…" : vs_video_get_title (video));
+  show_row (label, NULL, video);
+  /* the item's row of the index arrives after the bind */
+  g_signal_connect_object (video, "notify::record", G_CALLBACK (show_row), label,
+                           G_CONNECT_SWAPPED);
+}
+
+static void
+unbind_row (GtkSignalListItemFactory *factory,
+            GtkListItem              *list_item,
+            gpointer                  user_data)
+{
+  VsVideo *video = gtk_list_item_get_item (list_item);
+
+  g_signal_handlers_disconnect_by_func (video, show_row, gtk_list_item_get_child (list_item));
 }
 
 static void
@@ -222,6 +243,7 @@ vs_merge_all_dialog_new (GtkWindow *parent,
   vs_library_model_set_query (self->model, &query);
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), NULL);
   gtk_list_view_set_factory (self->list_view, factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (gtk_no_selection_new (
                                               g_object_ref (G_LIST_MODEL (self->model)))));

@@ -299,6 +299,7 @@ rebuild (VsSidebar *self)
   g_autoptr(VsFolderItem) all = vs_folder_item_new (NULL, _("All Videos"), FALSE);
   g_autoptr(VsFolderItem) hls = vs_folder_item_new_hls (_("HLS Downloads"));
   GWeakRef *weak = g_new0 (GWeakRef, 1);
+  gboolean was_hls;
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -312,9 +313,11 @@ rebuild (VsSidebar *self)
   g_set_object (&self->roots, roots);
   self->tree = gtk_tree_list_model_new (g_object_ref (G_LIST_MODEL (roots)), FALSE, FALSE,
                                         create_children, weak, weak_ref_free);
+  was_hls = self->hls_only;
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->tree));
+  /* the two fixed rows: HLS Downloads stays selected across a reload (a merge rescans) */
   if (self->restore_selected == NULL)
-    gtk_single_selection_set_selected (self->selection, 0);
+    gtk_single_selection_set_selected (self->selection, was_hls ? 1 : 0);
   if (self->database != NULL)
     load_level (self, roots, NULL);
   else
