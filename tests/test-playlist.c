@@ -4,13 +4,14 @@
  * Every fixture playlist is written at test time into a fresh temporary folder. */
 #include "config.h"
 
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
 
-#include "vs-playlist.h"
+#include "vs-playlist-private.h"
 #include "vs-test-utils.h"
 
 typedef struct
@@ -215,6 +216,57 @@ repeat_extinf (const char *duration,
   return g_string_free (text, FALSE);
 }
 
+/* Writes a playlist with an #EXTINF title of @title_len bytes between ordinary lines,
+ * through a small buffer, so that the test itself never holds the line. @last: the long
+ * line ends the file, without a newline. */
+static char *
+write_huge_title (Fixture    *f,
+                  const char *name,
+                  gsize       title_len,
+                  gboolean    crlf,
+                  gboolean    last)
+{
+  g_autofree char *path = fixture_path (f, name);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileOutputStream) out = NULL;
+  char chunk[4096];
+  const char *head = "#EXTM3U\n#EXT-X-TARGETDURATION:13\n#EXTINF:2.5,first\nseg0.ts\n"
+                     "#EXTINF:12.5,";
+  const char *tail = last ? "" : crlf ? "\r\nseg1.ts\r\n#EXTINF:1.25,\nseg2.ts\n#EXT-X-ENDLIST\n"
+                                      : "\nseg1.ts\n#EXTINF:1.25,\nseg2.ts\n#EXT-X-ENDLIST\n";
+
+  out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_write_all (G_OUTPUT_STREAM (out), head, strlen (head), NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (gsize i = 0; i < sizeof chunk; i++)
+    chunk[i] = "Una canción muy larga, "[i % 24]; /* UTF-8, commas and blanks in it */
+  for (gsize done = 0; done < title_len; done += sizeof chunk)
+    {
+      g_output_stream_write_all (G_OUTPUT_STREAM (out), chunk, MIN (sizeof chunk, title_len - done),
+                                 NULL, NULL, &error);
+      g_assert_no_error (error);
+    }
+  g_output_stream_write_all (G_OUTPUT_STREAM (out), tail, strlen (tail), NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_close (G_OUTPUT_STREAM (out), NULL, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&path);
+}
+
+static gsize
+status_kb (const char *field)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  line = strstr (status, field);
+  g_assert_nonnull (line);
+  return (gsize) g_ascii_strtoull (line + strlen (field), NULL, 10);
+}
+
 /* Header and lines */
 
 static void
@@ -319,6 +371,11 @@ test_lines_no_final_newline (Fixture       *f,
   g_auto(Collector) c;
   g_autoptr(VsPlaylist) bare = NULL;
   g_autoptr(VsPlaylist) cr = NULL;
+  g_autoptr(VsPlaylist) endlist = NULL;
+  g_autoptr(VsPlaylist) with_newline = NULL;
+  g_autoptr(VsPlaylist) huge = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *huge_path = NULL;
 
   collector_init (&c);
   bare = parse_ok (f, "#EXTM3U\n#EXTINF:3,\na.ts", &c);
@@ -329,6 +386,22 @@ test_lines_no_final_newline (Fixture       *f,
   g_assert_cmpuint (c.segments->len, ==, 2);
   g_assert_cmpstr (nth_segment (&c, 0)->uri, ==, "a.ts");
   g_assert_cmpstr (nth_segment (&c, 1)->uri, ==, "b.ts");
+
+  /* the last tag counts as it would with its newline */
+  endlist = parse_ok (f, "#EXTM3U\n#EXTINF:3.5,\na.ts\n#EXTINF:1,\nb.ts\n#EXT-X-ENDLIST", NULL);
+  with_newline = parse_ok (f, "#EXTM3U\n#EXTINF:3.5,\na.ts\n#EXTINF:1,\nb.ts\n#EXT-X-ENDLIST\n",
+                           NULL);
+  g_assert_cmpint (vs_playlist_get_flags (endlist), ==, vs_playlist_get_flags (with_newline));
+  g_assert_cmpint (vs_playlist_get_flags (endlist) & VS_PLAYLIST_FLAG_ENDLIST, !=, 0);
+  g_assert_cmpint (vs_playlist_get_duration_ms (endlist), ==, 4500);
+  g_assert_cmpint (vs_playlist_get_duration_ms (with_newline), ==, 4500);
+
+  /* and a last line far past the bound (an #EXTINF without its URI: ignored) */
+  huge_path = write_huge_title (f, "last.m3u8", 3 * 1024 * 1024 + 5, FALSE, TRUE);
+  huge = vs_playlist_parse (huge_path, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vs_playlist_get_n_segments (huge), ==, 1);
+  g_assert_cmpint (vs_playlist_get_duration_ms (huge), ==, 2500);
 }
 
 static void
@@ -336,25 +409,167 @@ test_lines_too_long (Fixture       *f,
                      gconstpointer  data)
 {
   g_autoptr(GString) text = g_string_new ("#EXTM3U\n#EXTINF:1,\n");
-  g_autoptr(GString) comment = g_string_new ("#EXTM3U\n#");
+  g_autoptr(GString) key = g_string_new ("#EXTM3U\n#EXT-X-KEY:METHOD=AES-128,IV=0x");
+  g_autoptr(GString) extinf = g_string_new ("#EXTM3U\n#EXTINF:1");
 
-  /* one byte over the bound, as a URI and as a comment */
+  /* a URI one byte over the bound names no file we could find */
   for (guint i = 0; i < VS_PLAYLIST_MAX_LINE_LENGTH + 1; i++)
     g_string_append_c (text, 'a');
   g_string_append (text, "\n");
   assert_parse_error (f, text->str, VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_LINE_TOO_LONG,
-                      "line 3: ");
-
-  for (guint i = 0; i < 2 * VS_PLAYLIST_MAX_LINE_LENGTH; i++)
-    g_string_append_c (comment, 'x');
-  g_string_append (comment, "\n#EXTINF:1,\na.ts\n");
-  assert_parse_error (f, comment->str, VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_LINE_TOO_LONG,
-                      "line 2: ");
+                      "line 3: URI longer than");
 
   /* without a final newline too */
   g_string_truncate (text, text->len - 1);
   assert_parse_error (f, text->str, VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_LINE_TOO_LONG,
-                      "line 3: ");
+                      "line 3: URI longer than");
+
+  /* nor can an attribute list be read from its start */
+  for (guint i = 0; i < VS_PLAYLIST_MAX_LINE_LENGTH; i++)
+    g_string_append_c (key, '0');
+  g_string_append (key, ",URI=\"k.key\"\n#EXTINF:1,\na.ts\n");
+  assert_parse_error (f, key->str, VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_LINE_TOO_LONG,
+                      "line 2: #EXT-X-KEY longer than");
+
+  /* an #EXTINF whose comma is past the bound has no duration that can be read */
+  for (guint i = 0; i < VS_PLAYLIST_MAX_LINE_LENGTH; i++)
+    g_string_append_c (extinf, '0');
+  g_string_append (extinf, ",title\na.ts\n");
+  assert_parse_error (f, extinf->str, VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_LINE_TOO_LONG,
+                      "line 2: #EXTINF longer than");
+}
+
+/* Comments, unknown tags and tags without a value are read past, whatever their length:
+ * nothing after their start is needed. */
+static void
+test_lines_long_ignored (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GString) text = g_string_new ("#EXTM3U\n#");
+  g_autoptr(VsPlaylist) playlist = NULL;
+
+  for (guint i = 0; i < 2 * VS_PLAYLIST_MAX_LINE_LENGTH; i++)
+    g_string_append_c (text, 'x');
+  g_string_append (text, "\n#EXT-X-UNKNOWN:");
+  for (guint i = 0; i < VS_PLAYLIST_MAX_LINE_LENGTH + 7; i++)
+    g_string_append_c (text, 'y');
+  g_string_append (text, "\r\n#EXTINF:1,\na.ts\n#EXT-X-ENDLIST ");
+  for (guint i = 0; i < VS_PLAYLIST_MAX_LINE_LENGTH; i++)
+    g_string_append_c (text, ' ');
+  g_string_append (text, "junk\n#EXTINF:bad,\nb.ts\n");
+
+  /* the error names the right line: the long ones were counted once each */
+  assert_parse_error (f, text->str, VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_BAD_DURATION,
+                      "line 7: ");
+  g_string_truncate (text, text->len - strlen ("#EXTINF:bad,\nb.ts\n"));
+  playlist = parse_ok (f, text->str, NULL);
+  g_assert_cmpuint (vs_playlist_get_n_segments (playlist), ==, 1);
+  g_assert_cmpint (vs_playlist_get_flags (playlist) & VS_PLAYLIST_FLAG_ENDLIST, !=, 0);
+}
+
+/* The peak resident memory that parsing @path adds, with the peak reset first
+ * (clear_refs 5). */
+static gsize
+parse_peak_kb (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsPlaylist) playlist = NULL;
+  gsize before, peak;
+  int fd = g_open ("/proc/self/clear_refs", O_WRONLY, 0);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (write (fd, "5", 1), ==, 1);
+  close (fd);
+  before = status_kb ("VmRSS:");
+  playlist = vs_playlist_parse (path, NULL, NULL, NULL, NULL, &error);
+  peak = status_kb ("VmHWM:");
+  g_assert_no_error (error);
+  g_assert_cmpint (vs_playlist_get_duration_ms (playlist), ==, 16250);
+  return peak - MIN (before, peak);
+}
+
+/* A title of 4 MiB, far past the bound: the duration is right, the segments after it are
+ * found, and the memory it takes does not grow with the line. */
+static void
+test_lines_huge_title (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = write_huge_title (f, "huge.m3u8", 4 * 1024 * 1024, FALSE, FALSE);
+  g_autofree char *crlf_path = NULL;
+  g_autofree char *larger = NULL;
+  g_autoptr(VsPlaylist) playlist = NULL;
+  g_autoptr(VsPlaylist) crlf = NULL;
+  g_auto(Collector) c;
+  gsize peak_kb, larger_peak_kb;
+
+  playlist = vs_playlist_parse (path, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vs_playlist_get_n_segments (playlist), ==, 3);
+  g_assert_cmpint (vs_playlist_get_duration_ms (playlist), ==, 16250);
+  g_assert_cmpint (vs_playlist_get_flags (playlist) & VS_PLAYLIST_FLAG_ENDLIST, !=, 0);
+
+  crlf_path = write_huge_title (f, "huge-crlf.m3u8", 4 * 1024 * 1024 + 1, TRUE, FALSE);
+  collector_init (&c);
+  crlf = vs_playlist_parse (crlf_path, NULL, collect, &c, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (c.segments->len, ==, 3);
+  g_assert_cmpstr (nth_segment (&c, 1)->uri, ==, "seg1.ts");
+  g_assert_cmpint (nth_segment (&c, 1)->duration_ns, ==, 12500000000);
+  g_assert_cmpint (vs_playlist_get_duration_ms (crlf), ==, 16250);
+
+  /* The buffer's growth to the bound is what either costs (more under ASan, whose
+   * quarantine keeps each outgrown buffer); reading the whole line would cost 28 MiB
+   * more for the larger one. */
+  larger = write_huge_title (f, "larger.m3u8", 32 * 1024 * 1024, FALSE, FALSE);
+  peak_kb = parse_peak_kb (path);
+  larger_peak_kb = parse_peak_kb (larger);
+  g_test_message ("peak RSS added by parsing a line of 4 MiB: %" G_GSIZE_FORMAT " kB, of 32 MiB: "
+                  "%" G_GSIZE_FORMAT " kB", peak_kb, larger_peak_kb);
+  g_assert_cmpuint (peak_kb, <, 4 * 1024);
+  g_assert_cmpuint (larger_peak_kb, <, peak_kb + 1024);
+}
+
+/* The line reader alone over the same file: every line comes, the long one cut at the
+ * bound, and its buffer never grows past the bound (and the byte a last line without
+ * '\n' needs, and the sentinel). */
+static void
+test_lines_reader_bound (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = write_huge_title (f, "huge.m3u8", 4 * 1024 * 1024, FALSE, FALSE);
+  g_autofree char *last = write_huge_title (f, "last.m3u8", 3 * 1024 * 1024 + 5, FALSE, TRUE);
+  const char *files[] = { path, last };
+  const guint n_lines[] = { 9, 5 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      VsLineReader r = { .fd = -1 };
+      guint n_truncated = 0;
+      char *line;
+      gsize len;
+
+      g_assert_true (_vs_line_reader_open (&r, files[i], &error));
+      g_assert_no_error (error);
+      while (_vs_line_reader_next (&r, &line, &len, NULL, &error) && line != NULL)
+        {
+          g_assert_cmpuint (r.alloc, <=, VS_PLAYLIST_MAX_LINE_LENGTH + 2);
+          g_assert_cmpuint (strlen (line), ==, len);
+          if (r.truncated)
+            {
+              n_truncated++;
+              g_assert_cmpuint (len, ==, VS_PLAYLIST_MAX_LINE_LENGTH);
+              g_assert_true (g_str_has_prefix (line, "#EXTINF:12.5,Una canción"));
+            }
+        }
+      g_assert_no_error (error);
+      g_assert_cmpuint (r.alloc, <=, VS_PLAYLIST_MAX_LINE_LENGTH + 2);
+      g_assert_cmpuint (r.line_no, ==, n_lines[i]);
+      g_assert_cmpuint (n_truncated, ==, 1);
+      g_close (r.fd, NULL);
+      g_free (r.buf);
+    }
 }
 
 static void
@@ -1672,6 +1887,9 @@ main (int   argc,
   ADD ("lines/comments-and-unknown-tags", test_lines_comments);
   ADD ("lines/no-final-newline", test_lines_no_final_newline);
   ADD ("lines/too-long", test_lines_too_long);
+  ADD ("lines/long-ignored", test_lines_long_ignored);
+  ADD ("lines/huge-title", test_lines_huge_title);
+  ADD ("lines/reader-bound", test_lines_reader_bound);
   ADD ("lines/long-within-bound", test_lines_long_within_bound);
   ADD ("lines/nul-byte", test_lines_nul_byte);
   ADD ("lines/near-common-forms", test_lines_near_common_forms);

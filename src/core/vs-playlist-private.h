@@ -18,6 +18,8 @@ typedef struct
   gsize       scan;    /* where the search for '\n' resumes */
   gsize       end;     /* end of the bytes read; buf[end] is '\0' once anything was read */
   gboolean    eof;
+  gboolean    truncated; /* the line last returned is only the start of a longer one */
+  gboolean    skip_rest; /* the rest of that line is still to be read past */
   guint       line_no; /* number of the line last returned */
   const char *path;
 } VsLineReader;
@@ -26,7 +28,9 @@ gboolean _vs_line_reader_open (VsLineReader  *r,
                                const char    *path,
                                GError       **error);
 /* Sets *line to the next line, NUL-terminated in place without its "\n" or "\r\n", or to
- * NULL at the end of the file. */
+ * NULL at the end of the file. A line longer than VS_PLAYLIST_MAX_LINE_LENGTH comes as its
+ * first VS_PLAYLIST_MAX_LINE_LENGTH bytes with r->truncated set; the next call reads past
+ * the rest of it, which is never held in memory. */
 gboolean _vs_line_reader_next (VsLineReader  *r,
                                char         **line,
                                gsize         *len,

@@ -464,15 +464,26 @@ _vs_playlist_parser_handle_tag (Parser  *p,
   char *value;
 
   /* nearly every other line */
-  if (len >= 8 && memcmp (line, "#EXTINF:", 8) == 0)
+  if (len >= 8 && memcmp (line, "#EXTINF:", 8) == 0 &&
+      (!p->reader.truncated || memchr (line + 8, ',', len - 8) != NULL))
     return parse_extinf (p, line + 8, len - 8, error);
 
   colon = memchr (line, ':', len);
   name_len = colon != NULL ? (gsize) (colon - line) : len;
   value = colon != NULL ? colon + 1 : line + len;
   for (guint i = 0; i < G_N_ELEMENTS (tags); i++)
-    if (name_len == tags[i].len && memcmp (line, tags[i].name, name_len) == 0)
+    {
+      if (name_len != tags[i].len || memcmp (line, tags[i].name, name_len) != 0)
+        continue;
+      /* of a line cut at the bound, only an #EXTINF's title (above), or what the tags that
+       * read no value ignore, may be missing */
+      if (p->reader.truncated && tags[i].func != parse_endlist &&
+          tags[i].func != parse_discontinuity)
+        return _vs_playlist_parser_error (p, error, VS_PLAYLIST_ERROR_LINE_TOO_LONG,
+                                          "%s longer than %d bytes", tags[i].name,
+                                          VS_PLAYLIST_MAX_LINE_LENGTH);
       return tags[i].func (p, value, line + len - value, error);
+    }
 
   return TRUE;
 }

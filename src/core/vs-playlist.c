@@ -4,9 +4,14 @@
  * Playlists can list hundreds of thousands of segments, so the file goes through a small
  * line reader of our own: one reused buffer, lines parsed in place, nothing allocated per
  * line unless a segment callback asks for resolved paths. The usual #EXTINF and file name
- * lines take a fast path that finds their end in the same pass that reads them. Durations are summed exactly in
- * fixed point, whole seconds plus 10^-18 s units (digits past the 18th are dropped), and
- * rounded once, half up, to milliseconds.
+ * lines take a fast path that finds their end in the same pass that reads them. Durations
+ * are summed exactly in fixed point, whole seconds plus 10^-18 s units (digits past the
+ * 18th are dropped), and rounded once, half up, to milliseconds.
+ *
+ * Only the start of a line longer than VS_PLAYLIST_MAX_LINE_LENGTH is read (the reader
+ * streams past the rest): enough for a tag and the number before an #EXTINF's comma, so a
+ * title of megabytes costs no memory. A URI, or a tag whose attributes we read, that long
+ * is refused with VS_PLAYLIST_ERROR_LINE_TOO_LONG.
  *
  * Escape checks compare canonical names without resolving symlinks: a link inside the
  * base folder that points outside it is not reported.
@@ -452,7 +457,14 @@ parser_handle_line (Parser  *p,
     }
 
   if (line[0] != '#')
-    return parser_handle_uri (p, line, len, error);
+    {
+      /* a URI is needed whole: the start of one names no file */
+      if (p->reader.truncated)
+        return _vs_playlist_parser_error (p, error, VS_PLAYLIST_ERROR_LINE_TOO_LONG,
+                                          "URI longer than %d bytes",
+                                          VS_PLAYLIST_MAX_LINE_LENGTH);
+      return parser_handle_uri (p, line, len, error);
+    }
   if (len > 4 && memcmp (line, "#EXT", 4) == 0)
     return _vs_playlist_parser_handle_tag (p, line, len, error);
   return TRUE; /* a comment */
@@ -515,7 +527,7 @@ parser_run_fast (Parser  *p,
   const char *end = buf + r->end; /* *end is the '\0' sentinel, and no byte before it is */
   char *s = buf + r->start;
 
-  if (!p->seen_first_line || r->line_no == 0)
+  if (!p->seen_first_line || r->line_no == 0 || r->skip_rest)
     return TRUE;
 
   for (;;)

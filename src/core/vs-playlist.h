@@ -8,7 +8,9 @@ G_BEGIN_DECLS
 
 #define VS_PLAYLIST_ERROR (vs_playlist_error_quark ())
 
-/* The longest line accepted, in bytes before the '\n' (a '\r' before it counts). */
+/* The most of a line that is read, in bytes before the '\n' (a '\r' before it counts).
+ * Past it, only the start is kept: an #EXTINF with a longer title, a comment or an unknown
+ * tag still parse; a longer URI or attribute list fails with LINE_TOO_LONG. */
 #define VS_PLAYLIST_MAX_LINE_LENGTH (1024 * 1024)
 
 typedef enum
@@ -16,7 +18,7 @@ typedef enum
   VS_PLAYLIST_ERROR_FAILED,
   VS_PLAYLIST_ERROR_NO_SEGMENTS,    /* a media playlist without any (complete) segment */
   VS_PLAYLIST_ERROR_BAD_DURATION,   /* NaN, infinity, negative, malformed or overflowing #EXTINF */
-  VS_PLAYLIST_ERROR_LINE_TOO_LONG,  /* a line longer than the parser's bound */
+  VS_PLAYLIST_ERROR_LINE_TOO_LONG,  /* a URI or tag value longer than the parser's bound */
   VS_PLAYLIST_ERROR_NO_VARIANT,     /* a master playlist with no variant present locally */
   VS_PLAYLIST_ERROR_INVALID,        /* binary data, NUL bytes, or a tag whose value cannot be read */
 } VsPlaylistError;
