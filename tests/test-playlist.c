@@ -11,6 +11,7 @@
 
 #include <glib/gstdio.h>
 
+#include "vs-hls-info.h"
 #include "vs-playlist-private.h"
 #include "vs-test-utils.h"
 
@@ -30,6 +31,9 @@ typedef struct
   guint   index;
   char   *key_path;
   char   *map_path;
+  char   *key_uri;
+  char   *map_uri;
+  gboolean encrypted;
 } Segment;
 
 typedef struct
@@ -111,6 +115,8 @@ segment_clear (gpointer data)
   g_clear_pointer (&s->path, g_free);
   g_clear_pointer (&s->key_path, g_free);
   g_clear_pointer (&s->map_path, g_free);
+  g_clear_pointer (&s->key_uri, g_free);
+  g_clear_pointer (&s->map_uri, g_free);
 }
 
 static void
@@ -138,6 +144,7 @@ collect (const VsPlaylistSegment *segment,
     g_strdup (segment->uri), g_strdup (segment->path), segment->duration_ns,
     segment->byte_offset, segment->byte_length, segment->discontinuity_sequence, segment->index,
     g_strdup (segment->key_path), g_strdup (segment->map_path),
+    g_strdup (segment->key_uri), g_strdup (segment->map_uri), segment->encrypted,
   };
 
   g_array_append_val (c->segments, copy);
@@ -1182,6 +1189,17 @@ test_key_map_paths (Fixture       *f,
   g_assert_cmpstr (nth_segment (&c, 3)->map_path, ==, init2);
   g_assert_null (nth_segment (&c, 4)->key_path);
   g_assert_null (nth_segment (&c, 5)->key_path);
+  /* the URIs as written, for what vs_playlist_local_copy() may find of remote ones */
+  g_assert_null (nth_segment (&c, 0)->key_uri);
+  g_assert_false (nth_segment (&c, 0)->encrypted);
+  g_assert_cmpstr (nth_segment (&c, 1)->key_uri, ==, "k1.bin");
+  g_assert_cmpstr (nth_segment (&c, 1)->map_uri, ==, "init1.mp4");
+  g_assert_true (nth_segment (&c, 1)->encrypted);
+  g_assert_cmpstr (nth_segment (&c, 3)->key_uri, ==, "https://example.com/k3");
+  g_assert_cmpstr (nth_segment (&c, 3)->map_uri, ==, "init2.mp4");
+  g_assert_true (nth_segment (&c, 4)->encrypted);
+  g_assert_null (nth_segment (&c, 5)->key_uri);
+  g_assert_false (nth_segment (&c, 5)->encrypted);
   /* the first map stays the playlist's; the key URIs made nothing remote */
   g_assert_cmpstr (vs_playlist_get_map_path (playlist), ==, init1);
   g_assert_cmpint (vs_playlist_get_flags (playlist), ==,
@@ -1820,6 +1838,237 @@ test_large (Fixture       *f,
   g_assert_cmpint (vs_playlist_get_duration_ms (counted), ==, (tenth_ms + 5) / 10);
 }
 
+/* RESOLUTION, only ever shown: a malformed one is left out without failing the playlist. */
+static void
+test_master_resolution (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(VsPlaylist) playlist = NULL;
+  const struct
+  {
+    int width, height;
+  } expected[] = { { 1280, 720 }, { 640, 360 }, { 0, 0 }, { 0, 0 }, { 0, 0 }, { 0, 0 } };
+
+  playlist = parse_ok (f, "#EXTM3U\n"
+                          "#EXT-X-STREAM-INF:BANDWIDTH=1,RESOLUTION=1280x720\na.m3u8\n"
+                          "#EXT-X-STREAM-INF:RESOLUTION=640X360,BANDWIDTH=2\nb.m3u8\n"
+                          "#EXT-X-STREAM-INF:BANDWIDTH=3,RESOLUTION=1280\nc.m3u8\n"
+                          "#EXT-X-STREAM-INF:BANDWIDTH=4,RESOLUTION=-1x5\nd.m3u8\n"
+                          "#EXT-X-STREAM-INF:BANDWIDTH=5,RESOLUTION=99999999999x1\ne.m3u8\n"
+                          "#EXT-X-STREAM-INF:BANDWIDTH=6\nf.m3u8\n", NULL);
+  g_assert_cmpuint (vs_playlist_get_n_variants (playlist), ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      const VsPlaylistVariant *v = vs_playlist_get_variant (playlist, i);
+
+      g_assert_cmpint (v->width, ==, expected[i].width);
+      g_assert_cmpint (v->height, ==, expected[i].height);
+    }
+  /* none is here */
+  g_assert_cmpint (vs_playlist_choose_variant (playlist), ==, -1);
+}
+
+/* Local copies of remote URIs: the file named as the URI's path ends, in the folder given,
+ * and never a name that could be anything else. */
+static void
+test_local_copy (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *seg = write_file (f, "seg1.ts", "G", 1);
+  g_autofree char *spaced = write_file (f, "seg 2.ts", "G", 1);
+  g_autofree char *odd = write_file (f, "a..b.ts", "G", 1);
+  g_autofree char *dir = fixture_path (f, "dir.ts");
+  const struct
+  {
+    const char *uri;
+    const char *copy; /* NULL: none */
+  } cases[] = {
+    { "https://cdn.example.com/v/seg1.ts", seg },
+    { "HTTP://cdn.example.com:8080/seg1.ts?token=a%2Fb&x=/../..#frag", seg },
+    { "https://user@cdn.example.com/a/b/c/seg%202.ts", spaced },
+    { "https://cdn.example.com/a..b.ts", odd },
+    { "s3://bucket/seg1.ts", seg },
+    { "https://cdn.example.com/v/missing.ts", NULL },
+    { "https://cdn.example.com/v/dir.ts", NULL },           /* not a regular file */
+    { "https://cdn.example.com/v/..%2Fseg1.ts", NULL },     /* a '/' once decoded */
+    { "https://cdn.example.com/v/%2E%2E", NULL },
+    { "https://cdn.example.com/v/..", NULL },
+    { "https://cdn.example.com/v/.", NULL },
+    { "https://cdn.example.com/v/seg1.ts%00", NULL },       /* a NUL once decoded */
+    { "https://cdn.example.com/v/seg%zz1.ts", NULL },       /* a bad escape */
+    { "https://cdn.example.com/", NULL },
+    { "https://seg1.ts", NULL },                            /* a host, not a file */
+    { "seg1.ts", NULL },                                    /* local URIs are files already */
+    { "sub/seg1.ts", NULL },
+    { "file:///elsewhere/seg1.ts", NULL },
+    { "", NULL },
+  };
+
+  g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *copy = vs_playlist_local_copy (cases[i].uri, f->dir);
+
+      g_test_message ("%s", cases[i].uri);
+      g_assert_cmpstr (copy, ==, cases[i].copy);
+    }
+}
+
+/* vs_hls_info_compute() on folders outside any index, as `probe` calls it. */
+typedef struct
+{
+  const char       *name;
+  guint             n_segments;
+  guint             n_missing;
+  VsTestHlsOptions  options;
+  VsHlsState        state;
+  VsHlsFlags        flags;
+  const char       *words;
+} InfoCase;
+
+static void
+test_hls_info_compute (Fixture       *f,
+                       gconstpointer  data)
+{
+  const InfoCase cases[] = {
+    { "complete", 2, 0, VS_TEST_HLS_PLAIN, VS_HLS_STATE_COMPLETE, VS_HLS_FLAG_ENDLIST,
+      "Complete: 2 segments" },
+    { "missing", 3, 1, VS_TEST_HLS_PLAIN, VS_HLS_STATE_INCOMPLETE, VS_HLS_FLAG_ENDLIST,
+      "Incomplete: 1 of 3 segments missing" },
+    { "running", 3, 0, VS_TEST_HLS_NO_ENDLIST, VS_HLS_STATE_INCOMPLETE, VS_HLS_FLAG_NONE,
+      "Incomplete: the playlist has no end, the download may not be finished" },
+    { "copies", 2, 0, VS_TEST_HLS_REMOTE, VS_HLS_STATE_REMOTE,
+      VS_HLS_FLAG_ENDLIST | VS_HLS_FLAG_REMOTE | VS_HLS_FLAG_ALL_COPIES,
+      "Remote playlist, all segments here" },
+    /* a stream's playlist: nothing of it here, yet nothing gone wrong */
+    { "stream", 2, 2, VS_TEST_HLS_REMOTE, VS_HLS_STATE_REMOTE,
+      VS_HLS_FLAG_ENDLIST | VS_HLS_FLAG_REMOTE, "Remote playlist, segments not here" },
+    { "keyed", 2, 0, VS_TEST_HLS_AES128 | VS_TEST_HLS_KEY_FILE, VS_HLS_STATE_ENCRYPTED,
+      VS_HLS_FLAG_ENDLIST | VS_HLS_FLAG_ENCRYPTED | VS_HLS_FLAG_KEY_PRESENT,
+      "Encrypted, key present" },
+    { "keyless", 2, 0, VS_TEST_HLS_AES128, VS_HLS_STATE_ENCRYPTED,
+      VS_HLS_FLAG_ENDLIST | VS_HLS_FLAG_ENCRYPTED, "Encrypted, key missing" },
+    { "fmp4", 2, 0, VS_TEST_HLS_FMP4 | VS_TEST_HLS_NO_FINAL_NEWLINE, VS_HLS_STATE_COMPLETE,
+      VS_HLS_FLAG_ENDLIST | VS_HLS_FLAG_INIT_MAP, "Complete: 2 segments" },
+    { "titled", 1, 0, VS_TEST_HLS_HUGE_TITLE, VS_HLS_STATE_COMPLETE, VS_HLS_FLAG_ENDLIST,
+      "Complete: 1 segment" },
+  };
+  g_autofree char *master_dir = fixture_path (f, "master");
+  g_autofree char *master = fixture_path (f, "master/master.m3u8");
+  g_autofree char *init = fixture_path (f, "nomap/init.mp4");
+  g_autofree char *nomap_dir = fixture_path (f, "nomap");
+  g_autofree char *nomap = fixture_path (f, "nomap/index.m3u8");
+  g_autofree char *empty_master = NULL;
+  g_autofree char *words = NULL;
+  g_autofree char *nomap_words = NULL;
+  g_autoptr(VsHlsInfo) info = NULL;
+  g_autoptr(VsHlsInfo) copy = NULL;
+  g_autoptr(VsHlsInfo) nomap_info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const InfoCase *c = &cases[i];
+      g_autofree char *folder = fixture_path (f, c->name);
+      g_autofree char *playlist = g_build_filename (folder, "index.m3u8", NULL);
+      g_autoptr(VsHlsInfo) case_info = NULL;
+      g_autofree char *case_words = NULL;
+
+      g_test_message ("%s", c->name);
+      vs_test_make_hls_download (folder, c->n_segments, c->n_missing, c->options);
+      case_info = vs_hls_info_compute (playlist, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (vs_hls_state_to_string (case_info->state), ==,
+                       vs_hls_state_to_string (c->state));
+      g_assert_cmphex (case_info->flags, ==, c->flags);
+      g_assert_cmpuint (case_info->segments, ==, c->n_segments);
+      g_assert_cmpuint (case_info->missing, ==, c->n_missing);
+      case_words = vs_hls_info_describe (case_info);
+      g_assert_cmpstr (case_words, ==, c->words);
+    }
+
+  /* a master: the variant vs_playlist_load() follows, named */
+  vs_test_make_hls_master (master_dir);
+  info = vs_hls_info_compute (master, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (info->state, ==, VS_HLS_STATE_MASTER);
+  g_assert_cmphex (info->flags, ==, VS_HLS_FLAG_ENDLIST | VS_HLS_FLAG_MASTER);
+  g_assert_cmpstr (info->variant, ==, "720p/index.m3u8");
+  g_assert_cmpint (info->variant_bandwidth, ==, 2800000);
+  g_assert_cmpuint (info->segments, ==, 3);
+  words = vs_hls_info_describe (info);
+  g_assert_cmpstr (words, ==, "Master playlist: 1280×720 variant");
+  copy = vs_hls_info_copy (info);
+  g_assert_true (vs_hls_info_equal (copy, info));
+  g_assert_true (copy->variant != info->variant);
+
+  /* an init section gone: incomplete, though every segment is here */
+  vs_test_make_hls_download (nomap_dir, 2, 0, VS_TEST_HLS_FMP4);
+  g_assert_cmpint (g_unlink (init), ==, 0);
+  nomap_info = vs_hls_info_compute (nomap, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (nomap_info->state, ==, VS_HLS_STATE_INCOMPLETE);
+  g_assert_cmphex (nomap_info->flags, ==,
+                   VS_HLS_FLAG_ENDLIST | VS_HLS_FLAG_INIT_MAP | VS_HLS_FLAG_MAP_MISSING);
+  nomap_words = vs_hls_info_describe (nomap_info);
+  g_assert_cmpstr (nomap_words, ==, "Incomplete: the init section is missing");
+
+  /* a master with no variant here fails as vs_playlist_load() does */
+  g_clear_pointer (&info, vs_hls_info_free);
+  empty_master = write_file (f, "empty-master.m3u8",
+                             "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nnone.m3u8\n", -1);
+  info = vs_hls_info_compute (empty_master, NULL, NULL, &error);
+  g_assert_error (error, VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_NO_VARIANT);
+  g_assert_null (info);
+}
+
+/* The precedence vs-hls-info.h documents, where several states apply. */
+static void
+test_hls_state_precedence (void)
+{
+  const VsHlsFlags end = VS_HLS_FLAG_ENDLIST;
+  const VsHlsFlags enc = VS_HLS_FLAG_ENCRYPTED;
+  const VsHlsFlags key = VS_HLS_FLAG_KEY_PRESENT;
+  const VsHlsFlags remote = VS_HLS_FLAG_REMOTE;
+  const VsHlsFlags copies = VS_HLS_FLAG_ALL_COPIES;
+  const VsHlsFlags master = VS_HLS_FLAG_MASTER;
+  const VsHlsFlags map = VS_HLS_FLAG_INIT_MAP | VS_HLS_FLAG_MAP_MISSING;
+  const struct
+  {
+    VsHlsFlags flags;
+    guint      segments, missing;
+    VsHlsState state;
+  } cases[] = {
+    { end, 4, 0, VS_HLS_STATE_COMPLETE },
+    { end | master, 4, 0, VS_HLS_STATE_MASTER },
+    { end | master | enc | key, 4, 0, VS_HLS_STATE_ENCRYPTED },
+    { end | enc | key | remote | copies, 4, 0, VS_HLS_STATE_REMOTE },
+    { end | remote | copies | master, 4, 0, VS_HLS_STATE_REMOTE },
+    { end | enc | remote | copies, 4, 0, VS_HLS_STATE_ENCRYPTED },
+    { end | enc | remote, 4, 4, VS_HLS_STATE_ENCRYPTED },
+    { end | remote, 4, 4, VS_HLS_STATE_REMOTE },
+    { end | remote | map, 4, 4, VS_HLS_STATE_REMOTE },
+    { end | remote, 4, 1, VS_HLS_STATE_INCOMPLETE },
+    { remote, 4, 4, VS_HLS_STATE_INCOMPLETE },
+    { end | enc, 4, 1, VS_HLS_STATE_INCOMPLETE },
+    { end | map | enc | key, 4, 0, VS_HLS_STATE_INCOMPLETE },
+    { master | enc, 4, 0, VS_HLS_STATE_INCOMPLETE },
+    { end, 4, 4, VS_HLS_STATE_INCOMPLETE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      VsHlsState state = vs_hls_state_from_facts (cases[i].flags, cases[i].segments,
+                                                  cases[i].missing);
+
+      g_test_message ("case %u", i);
+      g_assert_cmpstr (vs_hls_state_to_string (state), ==,
+                       vs_hls_state_to_string (cases[i].state));
+    }
+  g_assert_cmpstr (vs_hls_state_to_string (VS_HLS_STATE_UNKNOWN), ==, "unknown");
+  g_assert_cmpstr (vs_hls_state_to_string (99), ==, "unknown");
+}
+
 /* Files that are not playlists */
 
 static void
@@ -1940,6 +2189,10 @@ main (int   argc,
   ADD ("master/subfolder-escaping", test_master_subfolder_escaping);
   ADD ("master/nested", test_master_nested);
   ADD ("master/invalid", test_master_invalid);
+  ADD ("master/resolution", test_master_resolution);
+  ADD ("uri/local-copy", test_local_copy);
+  ADD ("hls-info/compute", test_hls_info_compute);
+  g_test_add_func ("/playlist/hls-info/precedence", test_hls_state_precedence);
   ADD ("load/media", test_load_media);
   ADD ("large", test_large);
   ADD ("file/fifo", test_file_fifo);

@@ -53,6 +53,8 @@ parser_clear (Parser *p)
   g_clear_pointer (&p->resolved_path, g_free);
   g_clear_pointer (&p->key_path, g_free);
   g_clear_pointer (&p->map_path, g_free);
+  g_clear_pointer (&p->key_uri, g_free);
+  g_clear_pointer (&p->map_uri, g_free);
   if (p->path_buf != NULL)
     g_string_free (g_steal_pointer (&p->path_buf), TRUE);
   if (p->range_uri != NULL)
@@ -298,6 +300,8 @@ parser_add_variant (Parser      *p,
   v.pub.uri = v.uri;
   v.pub.path = v.path;
   v.pub.bandwidth = p->pending_bandwidth;
+  v.pub.width = p->pending_width;
+  v.pub.height = p->pending_height;
   v.pub.exists = v.path != NULL && g_file_test (v.path, G_FILE_TEST_IS_REGULAR);
   g_array_append_val (p->self->variants, v);
 
@@ -368,7 +372,8 @@ parser_add_segment (Parser      *p,
                     GError     **error)
 {
   VsPlaylistSegment segment = { uri, NULL, 0, 0, -1, p->discontinuity_sequence, 0,
-                                p->key_path, p->map_path };
+                                p->key_path, p->map_path, p->key_uri, p->map_uri,
+                                p->encrypted };
 
   if (p->self->flags & VS_PLAYLIST_FLAG_MASTER)
     return _vs_playlist_mixed_error (p, error);
@@ -704,20 +709,84 @@ vs_playlist_parse (const char             *path,
   return g_steal_pointer (&self);
 }
 
-/* Highest bandwidth among the variants present locally; the first one on ties. */
+int
+vs_playlist_choose_variant (VsPlaylist *self)
+{
+  gint64 best_bandwidth = -1;
+  int best = -1;
+
+  g_return_val_if_fail (VS_IS_PLAYLIST (self), -1);
+
+  for (guint i = 0; i < self->variants->len && i <= G_MAXINT; i++)
+    {
+      const Variant *v = &g_array_index (self->variants, Variant, i);
+
+      if (v->pub.exists && v->pub.bandwidth > best_bandwidth)
+        {
+          best = (int) i;
+          best_bandwidth = v->pub.bandwidth;
+        }
+    }
+  return best;
+}
+
 static const Variant *
 pick_variant (VsPlaylist *master)
 {
-  const Variant *best = NULL;
+  int best = vs_playlist_choose_variant (master);
 
-  for (guint i = 0; i < master->variants->len; i++)
+  return best >= 0 ? &g_array_index (master->variants, Variant, best) : NULL;
+}
+
+/* Local copies of remote URIs */
+
+char *
+_vs_playlist_remote_basename (const char *uri)
+{
+  gsize len = strcspn (uri, "?#"); /* the query and fragment name no file */
+  gsize scheme_len = uri_scheme_length (uri, len);
+  const char *path, *end = uri + len, *name;
+  g_autofree char *decoded = NULL;
+
+  if (scheme_len == 0 || (scheme_len == 4 && g_ascii_strncasecmp (uri, "file", 4) == 0))
+    return NULL;
+
+  path = uri + scheme_len + 1;
+  if (end - path >= 2 && path[0] == '/' && path[1] == '/')
     {
-      const Variant *v = &g_array_index (master->variants, Variant, i);
-
-      if (v->pub.exists && (best == NULL || v->pub.bandwidth > best->pub.bandwidth))
-        best = v;
+      /* the authority (host, port, user) names no file either */
+      path = memchr (path + 2, '/', end - path - 2);
+      if (path == NULL)
+        return NULL;
     }
-  return best;
+  name = path;
+  for (const char *c = path; c < end; c++)
+    if (*c == '/')
+      name = c + 1;
+
+  /* NULL for an escaped '/' or NUL, or a bad escape */
+  decoded = g_uri_unescape_segment (name, end, "/");
+  if (decoded == NULL || decoded[0] == '\0' || g_str_equal (decoded, ".") ||
+      g_str_equal (decoded, ".."))
+    return NULL;
+  return g_steal_pointer (&decoded);
+}
+
+char *
+vs_playlist_local_copy (const char *uri,
+                        const char *folder)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (uri != NULL, NULL);
+  g_return_val_if_fail (folder != NULL, NULL);
+
+  name = _vs_playlist_remote_basename (uri);
+  if (name == NULL)
+    return NULL;
+  path = g_build_filename (folder, name, NULL);
+  return g_file_test (path, G_FILE_TEST_IS_REGULAR) ? g_steal_pointer (&path) : NULL;
 }
 
 VsPlaylist *

@@ -49,6 +49,9 @@ typedef struct
   guint       index;        /* 0-based position in the playlist */
   const char *key_path;     /* local key file of the #EXT-X-KEY in force, or NULL */
   const char *map_path;     /* local file of the #EXT-X-MAP in force, or NULL */
+  const char *key_uri;      /* URI of the #EXT-X-KEY in force, as written, or NULL */
+  const char *map_uri;      /* URI of the #EXT-X-MAP in force, as written, or NULL */
+  gboolean    encrypted;    /* the key in force has a METHOD other than NONE (or none) */
 } VsPlaylistSegment;
 
 typedef struct
@@ -57,6 +60,8 @@ typedef struct
   const char *path;         /* local file, or NULL when remote */
   gint64      bandwidth;    /* BANDWIDTH attribute, 0 when absent */
   gboolean    exists;       /* path is a readable regular file */
+  int         width;        /* RESOLUTION attribute, 0 when absent or malformed */
+  int         height;
 } VsPlaylistVariant;
 
 /* Called for every complete segment (an #EXTINF followed by its URI), in order, while the
@@ -92,6 +97,19 @@ VsPlaylist  *vs_playlist_load               (const char             *path,
                                              gpointer                user_data,
                                              GCancellable           *cancellable,
                                              GError                **error);
+
+/* The variant of a master playlist that vs_playlist_load() follows: the highest bandwidth
+ * among those present locally, the first one on ties; -1 when none is present. */
+int          vs_playlist_choose_variant     (VsPlaylist *self);
+
+/* The local copy of a segment (or key, or init section) that a playlist names by a remote
+ * URI (http: and the like): the file of @folder named as the last component of the URI's
+ * path, percent-decoded, without query or fragment. Returns its path when it is a regular
+ * file there, else NULL; also NULL for a local URI (relative or file:) and for a name
+ * that could not be a file of @folder ('/' or NUL once decoded, "." or ".."). The one
+ * rule for the scanner, vs_hls_info_compute() and the merge. */
+char        *vs_playlist_local_copy         (const char *uri,
+                                             const char *folder);
 
 const char  *vs_playlist_get_path           (VsPlaylist *self); /* the file parsed */
 const char  *vs_playlist_get_master_path    (VsPlaylist *self); /* NULL unless resolved from one */
