@@ -131,18 +131,24 @@ is_master (Parsed *parsed)
   return (vs_playlist_get_flags (parsed->playlist) & VS_PLAYLIST_FLAG_MASTER) != 0;
 }
 
+/* Takes @path: ctx->claimed owns it until the folder is done (its claims list borrows). */
+static void
+claim_take (HlsItem *item,
+            char    *path)
+{
+  g_hash_table_add (item->ctx->claimed, path);
+  g_ptr_array_add (item->claims, path);
+}
+
 static void
 claim (HlsItem    *item,
        const char *path)
 {
-  char *copy = g_strdup (path);
-
-  g_hash_table_add (item->ctx->claimed, copy);
-  g_ptr_array_add (item->claims, copy);
+  claim_take (item, g_strdup (path));
 }
 
-/* Claims a parsed media playlist's files. One that another playlist of the folder claimed
- * first is counted there, not twice. */
+/* Claims a parsed media playlist's files (once: a playlist is part of one item). One that
+ * another playlist of the folder claimed first is counted there, not twice. */
 static void
 item_add (HlsItem *item,
           Parsed  *parsed)
@@ -154,9 +160,9 @@ item_add (HlsItem *item,
 
       if (g_hash_table_contains (item->ctx->claimed, file->path))
         continue;
-      claim (item, file->path);
       item->size += file->size;
       item->mtime_ns = MAX (item->mtime_ns, file->mtime_ns);
+      claim_take (item, g_steal_pointer (&file->path));
     }
 }
 
