@@ -438,6 +438,43 @@ test_hls_states (Fixture       *f,
   g_assert_cmpint (item->hls.flags, ==, 0);
 }
 
+/* A file named more than once, by one playlist or two, counts once in the sizes. */
+static void
+test_hls_shared_files (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(VsVideoRecord) a = NULL;
+  g_autoptr(VsVideoRecord) b = NULL;
+  g_autoptr(VsVideoRecord) ranges = NULL;
+  VsScanSummary s;
+
+  touch (f, "dl/x.ts", "12345");
+  touch (f, "dl/y.ts", "1234567");
+  touch (f, "dl/a.m3u8", "#EXTM3U\n#EXTINF:1,\nx.ts\n#EXTINF:1,\ny.ts\n#EXTINF:1,\nx.ts\n"
+                         "#EXT-X-ENDLIST\n");
+  touch (f, "dl/b.m3u8", "#EXTM3U\n#EXTINF:1,\ny.ts\n#EXT-X-ENDLIST\n");
+  touch (f, "ranges/all.ts", "0123456789");
+  touch (f, "ranges/index.m3u8", "#EXTM3U\n#EXT-X-VERSION:4\n"
+                                 "#EXTINF:1,\n#EXT-X-BYTERANGE:4@0\nall.ts\n"
+                                 "#EXTINF:1,\n#EXT-X-BYTERANGE:4\nall.ts\n"
+                                 "#EXTINF:1,\n#EXT-X-BYTERANGE:2\nall.ts\n#EXT-X-ENDLIST\n");
+
+  s = scan (f);
+  g_assert_cmpuint (s.hls, ==, 3);
+  a = lookup (f, "dl/a.m3u8");
+  g_assert_cmpint (a->size, ==, 12);
+  g_assert_cmpint (a->hls.state, ==, VS_HLS_STATE_COMPLETE);
+  g_assert_cmpuint (a->hls.segments, ==, 3);
+  /* its one segment is a's: present, but counted there */
+  b = lookup (f, "dl/b.m3u8");
+  g_assert_cmpint (b->size, ==, 0);
+  g_assert_cmpint (b->hls.state, ==, VS_HLS_STATE_COMPLETE);
+  ranges = lookup (f, "ranges/index.m3u8");
+  g_assert_cmpint (ranges->size, ==, 10);
+  g_assert_cmpuint (ranges->hls.segments, ==, 3);
+  g_assert_cmpuint (ranges->hls.missing, ==, 0);
+}
+
 /* A state that changes is written on the next scan, whether the files changed or not. */
 static void
 test_hls_state_changes (Fixture       *f,
@@ -1067,6 +1104,7 @@ main (int    argc,
   ADD ("/scanner/hls/master-local", test_hls_master_local);
   ADD ("/scanner/hls/states", test_hls_states);
   ADD ("/scanner/hls/state-changes", test_hls_state_changes);
+  ADD ("/scanner/hls/shared-files", test_hls_shared_files);
   ADD ("/scanner/links", test_links);
   ADD ("/scanner/hard-links", test_hard_links);
   ADD ("/scanner/odd-names", test_odd_names);

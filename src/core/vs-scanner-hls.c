@@ -22,22 +22,16 @@
 #include "vs-scanner-private.h"
 #include "vs-path.h"
 
-/* A file of the folder (or below) that a playlist names and that is here. */
-typedef struct
-{
-  char   *path;
-  gint64  size;
-  gint64  mtime_ns;
-} FoundFile;
-
 /* One playlist, parsed: what its item claims and what state it is in. */
 typedef struct
 {
   char       *path;
   VsPlaylist *playlist;
   VsHlsTally  tally;
-  GArray     *files;  /* FoundFile inside the scanned folder: the ones to claim */
-  const char *folder; /* borrowed: the folder being scanned */
+  GPtrArray  *files;    /* paths inside the scanned folder that it names: the ones to claim */
+  gint64      size;     /* of those files, once per time named */
+  gint64      mtime_ns; /* the latest of theirs */
+  const char *folder;   /* borrowed: the folder being scanned */
   gsize       folder_len;
 } Parsed;
 
@@ -51,12 +45,6 @@ typedef struct
 } HlsItem;
 
 static void
-found_file_clear (gpointer data)
-{
-  g_free (((FoundFile *) data)->path);
-}
-
-static void
 parsed_free (gpointer data)
 {
   Parsed *parsed = data;
@@ -64,7 +52,7 @@ parsed_free (gpointer data)
   g_free (parsed->path);
   g_clear_object (&parsed->playlist);
   _vs_hls_tally_clear (&parsed->tally);
-  g_clear_pointer (&parsed->files, g_array_unref);
+  g_clear_pointer (&parsed->files, g_ptr_array_unref);
   g_free (parsed);
 }
 
@@ -77,13 +65,15 @@ found (const char *path,
        gpointer    user_data)
 {
   Parsed *parsed = user_data;
-  FoundFile file = { NULL, size, mtime_ns };
 
   if (strncmp (path, parsed->folder, parsed->folder_len) != 0 ||
       path[parsed->folder_len] != '/')
     return;
-  file.path = g_strdup (path);
-  g_array_append_val (parsed->files, file);
+  /* 8 bytes a file beside its path: sizes are summed now, and looked up again only for
+   * a file claimed twice (below) */
+  g_ptr_array_add (parsed->files, g_strdup (path));
+  parsed->size += size;
+  parsed->mtime_ns = MAX (parsed->mtime_ns, mtime_ns);
 }
 
 /* Parses @path once, tallying its files; NULL (counted and logged) when it fails. */
@@ -99,8 +89,7 @@ parse_playlist (ScanContext *ctx,
   parsed->path = g_strdup (path);
   parsed->folder = folder;
   parsed->folder_len = strlen (folder);
-  parsed->files = g_array_new (FALSE, FALSE, sizeof (FoundFile));
-  g_array_set_clear_func (parsed->files, found_file_clear);
+  parsed->files = g_ptr_array_new_with_free_func (g_free);
   _vs_hls_tally_reset (&parsed->tally, NULL);
   parsed->tally.found = found;
   parsed->tally.user_data = parsed;
@@ -147,22 +136,24 @@ claim (HlsItem    *item,
   claim_take (item, g_strdup (path));
 }
 
-/* Claims a parsed media playlist's files (once: a playlist is part of one item). One that
- * another playlist of the folder claimed first is counted there, not twice. */
+/* Claims a parsed media playlist's files (once: a playlist is part of one item). One
+ * claimed already, by another playlist of the folder or named twice, is counted once. */
 static void
 item_add (HlsItem *item,
           Parsed  *parsed)
 {
   item->present += parsed->tally.present;
+  item->size += parsed->size;
+  item->mtime_ns = MAX (item->mtime_ns, parsed->mtime_ns);
   for (guint i = 0; i < parsed->files->len; i++)
     {
-      FoundFile *file = &g_array_index (parsed->files, FoundFile, i);
+      char **path = (char **) &g_ptr_array_index (parsed->files, i);
+      struct stat st;
 
-      if (g_hash_table_contains (item->ctx->claimed, file->path))
-        continue;
-      item->size += file->size;
-      item->mtime_ns = MAX (item->mtime_ns, file->mtime_ns);
-      claim_take (item, g_steal_pointer (&file->path));
+      if (!g_hash_table_contains (item->ctx->claimed, *path))
+        claim_take (item, g_steal_pointer (path));
+      else if (stat (*path, &st) == 0)
+        item->size -= MIN ((gint64) st.st_size, item->size);
     }
 }
 
