@@ -206,6 +206,171 @@ test_scan_list (Fixture       *f,
   g_assert_true (saw_odd);
 }
 
+/* Rewrites an hlssink2 playlist's segment lines as the remote URLs a downloader saved
+ * them from. */
+static void
+make_remote (const char *folder)
+{
+  g_autofree char *playlist = g_build_filename (folder, "index.m3u8", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_true (g_file_get_contents (playlist, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (lines[i][0] == '\0')
+        continue;
+      if (lines[i][0] != '#')
+        g_string_append_printf (out, "https://cdn.example.com/live/%s?sig=x%%2Fy\n", lines[i]);
+      else
+        g_string_append_printf (out, "%s\n", lines[i]);
+    }
+  vs_test_write_file (playlist, out->str, (gssize) out->len);
+}
+
+static JsonObject *
+hls_of (GPtrArray  *items,
+        const char *folder)
+{
+  g_autofree char *suffix = g_strconcat ("/", folder, "/", NULL);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      JsonObject *o = g_ptr_array_index (items, i);
+
+      if (strstr (json_object_get_string_member (o, "path"), suffix) != NULL)
+        {
+          g_assert_cmpstr (json_object_get_string_member (o, "kind"), ==, "hls");
+          return json_object_get_object_member (o, "hls");
+        }
+    }
+  g_error ("%s is not listed", folder);
+}
+
+/* -1: null */
+static void
+assert_bool_member (JsonObject *o,
+                    const char *member,
+                    int         expected)
+{
+  g_assert_true (json_object_has_member (o, member));
+  if (expected < 0)
+    g_assert_true (json_object_get_null_member (o, member));
+  else
+    g_assert_cmpint (json_object_get_boolean_member (o, member), ==, expected);
+}
+
+static void
+assert_hls (GPtrArray  *items,
+            const char *folder,
+            const char *state,
+            gint64      segments,
+            gint64      missing,
+            gboolean    endlist,
+            int         key_present, /* -1: not encrypted */
+            int         all_copies)  /* -1: not remote */
+{
+  JsonObject *hls = hls_of (items, folder);
+
+  g_test_message ("%s", folder);
+  g_assert_cmpstr (json_object_get_string_member (hls, "state"), ==, state);
+  g_assert_cmpint (json_object_get_int_member (hls, "segments"), ==, segments);
+  g_assert_cmpint (json_object_get_int_member (hls, "missing"), ==, missing);
+  assert_bool_member (hls, "endlist", endlist);
+  assert_bool_member (hls, "encrypted", key_present >= 0);
+  assert_bool_member (hls, "key_present", key_present);
+  assert_bool_member (hls, "remote", all_copies >= 0);
+  assert_bool_member (hls, "all_copies", all_copies);
+}
+
+/* Every state an HLS download can be in, as `list --json` shows it; two of the downloads
+ * made by GStreamer (real MPEG-TS), the others written by hand (the scan reads no media). */
+static void
+test_list_hls_states (Fixture       *f,
+                      gconstpointer  data)
+{
+  static const char * const needed[] = { "x264enc", "h264parse", "hlssink2", NULL };
+  const struct
+  {
+    const char       *folder;
+    guint             n_segments, n_missing;
+    VsTestHlsOptions  options;
+  } hand[] = {
+    { "fmp4", 3, 0, VS_TEST_HLS_FMP4 },
+    { "running", 3, 0, VS_TEST_HLS_NO_ENDLIST },
+    { "locked", 2, 0, VS_TEST_HLS_AES128 | VS_TEST_HLS_KEY_FILE },
+    { "keyless", 2, 0, VS_TEST_HLS_AES128 },
+    { "titled", 2, 0, VS_TEST_HLS_HUGE_TITLE },
+    { "unterminated", 2, 0, VS_TEST_HLS_NO_FINAL_NEWLINE },
+  };
+  g_autofree char *remote = g_build_filename (f->lib, "remote", NULL);
+  g_autofree char *partial = g_build_filename (f->lib, "partial", NULL);
+  g_autofree char *gone = g_build_filename (partial, "seg00002.ts", NULL);
+  g_autofree char *master = g_build_filename (f->lib, "master", NULL);
+  g_auto(Run) scan = { 0 };
+  g_auto(Run) list = { 0 };
+  g_autoptr(GPtrArray) items = NULL;
+  JsonObject *hls;
+  guint n_files = 0;
+
+  if (!vs_test_media_require (needed))
+    return;
+  vs_test_media_hls (remote, 4);
+  make_remote (remote);
+  vs_test_media_hls (partial, 6);
+  g_assert_cmpint (g_unlink (gone), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (hand); i++)
+    {
+      g_autofree char *folder = g_build_filename (f->lib, hand[i].folder, NULL);
+
+      vs_test_make_hls_download (folder, hand[i].n_segments, hand[i].n_missing, hand[i].options);
+    }
+  vs_test_make_hls_master (master);
+  put (f, "clip.mp4", 10);
+
+  cli (&scan, "scan", "--db", f->db, "--json", f->lib, NULL);
+  g_assert_cmpint (scan.status, ==, 0);
+  cli (&list, "list", "--db", f->db, "--json", NULL);
+  g_assert_cmpint (list.status, ==, 0);
+  g_assert_cmpstr (list.err, ==, "");
+  items = parse_lines (list.out);
+  /* one item a download: no segment, init section or local copy of its own */
+  g_assert_cmpuint (items->len, ==, G_N_ELEMENTS (hand) + 4);
+  for (guint i = 0; i < items->len; i++)
+    {
+      JsonObject *o = g_ptr_array_index (items, i);
+
+      if (g_str_equal (json_object_get_string_member (o, "kind"), "file"))
+        {
+          n_files++;
+          g_assert_true (g_str_has_suffix (json_object_get_string_member (o, "path"),
+                                           "/clip.mp4"));
+          g_assert_false (json_object_has_member (o, "hls"));
+        }
+    }
+  g_assert_cmpuint (n_files, ==, 1);
+
+  assert_hls (items, "remote", "remote", 2, 0, TRUE, -1, TRUE);
+  assert_hls (items, "partial", "incomplete", 3, 1, TRUE, -1, -1);
+  assert_hls (items, "fmp4", "complete", 3, 0, TRUE, -1, -1);
+  g_assert_true (json_object_get_boolean_member (hls_of (items, "fmp4"), "init_map"));
+  assert_hls (items, "running", "incomplete", 3, 0, FALSE, -1, -1);
+  assert_hls (items, "locked", "encrypted", 2, 0, TRUE, TRUE, -1);
+  assert_hls (items, "keyless", "encrypted", 2, 0, TRUE, FALSE, -1);
+  assert_hls (items, "titled", "complete", 2, 0, TRUE, -1, -1);
+  assert_hls (items, "unterminated", "complete", 2, 0, TRUE, -1, -1);
+  assert_hls (items, "master", "master", 3, 0, TRUE, -1, -1);
+  hls = hls_of (items, "master");
+  g_assert_cmpstr (json_object_get_string_member (hls, "variant"), ==, "720p/index.m3u8");
+  g_assert_cmpint (json_object_get_int_member (hls, "bandwidth"), ==, 2800000);
+  g_assert_cmpstr (json_object_get_string_member (hls, "resolution"), ==, "1280x720");
+  hls = hls_of (items, "remote");
+  g_assert_true (json_object_get_null_member (hls, "variant"));
+  g_assert_false (json_object_get_boolean_member (hls, "init_map"));
+}
+
 static char *
 names_of (const char *json_lines)
 {
@@ -826,6 +991,7 @@ main (int    argc,
   ADD ("/cli/list/no-database", test_list_no_database);
   ADD ("/cli/list/control-chars", test_list_control_chars);
   ADD ("/cli/list/read-only", test_list_read_only);
+  ADD ("/cli/list/hls-states", test_list_hls_states);
   ADD ("/cli/scan/unavailable", test_scan_unavailable);
   ADD ("/cli/duration", test_duration);
   ADD ("/cli/errors", test_errors);

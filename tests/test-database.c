@@ -161,6 +161,9 @@ test_migrate (void)
   g_assert_cmpint (hls->kind, ==, VS_VIDEO_KIND_HLS);
   g_assert_cmpint (hls->duration_ms, ==, 4000);
   g_assert_cmpint (hls->probe_state, ==, VS_MEDIA_STATE_DONE);
+  /* no state yet: the next scan finds it (test-scanner's /scanner/hls/state-changes) */
+  g_assert_cmpint (hls->hls.state, ==, VS_HLS_STATE_UNKNOWN);
+  g_assert_null (hls->hls.variant);
   file = vs_database_lookup_video (db, "/lib/a.mp4", &error);
   g_assert_no_error (error);
   g_assert_cmpint (file->probe_state, ==, VS_MEDIA_STATE_PENDING);
@@ -305,6 +308,66 @@ test_upsert_remove (Fixture       *f,
   g_assert_true (vs_database_delete_video (f->db, id, &error));
   g_assert_null (vs_database_lookup_video (f->db, "/lib/Clip One.mp4", &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+}
+
+/* An HLS item's state goes in and out whole, with the row and in the folder's stamps; a
+ * state alone can change without touching the media facts. */
+static void
+test_hls_info (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsVideoRecord) r = vs_video_record_new ();
+  g_autoptr(VsVideoRecord) back = NULL;
+  g_autoptr(VsVideoRecord) copy = NULL;
+  g_autoptr(VsVideoRecord) keyed = NULL;
+  g_autoptr(GHashTable) stamps = NULL;
+  g_autofree char *variant = g_strdup ("720p/index.m3u8");
+  VsHlsInfo present = { VS_HLS_STATE_MASTER, VS_HLS_FLAG_ENDLIST | VS_HLS_FLAG_MASTER, 3, 0 };
+  VsVideoStamp *stamp;
+  gint64 folder;
+
+  folder = add_folder (f->db, "/lib", &error);
+  g_assert_no_error (error);
+  r->kind = VS_VIDEO_KIND_HLS;
+  vs_video_record_set_path (r, "/lib/dl/master.m3u8");
+  r->folder_id = folder;
+  r->size = 27;
+  r->mtime_ns = 1;
+  r->hls.state = VS_HLS_STATE_ENCRYPTED;
+  r->hls.flags = VS_HLS_FLAG_ENDLIST | VS_HLS_FLAG_ENCRYPTED | VS_HLS_FLAG_MASTER;
+  r->hls.segments = 120;
+  r->hls.missing = 0;
+  r->hls.variant = g_strdup ("720p/index.m3u8");
+  r->hls.variant_bandwidth = 2800000;
+  r->hls.variant_width = 1280;
+  r->hls.variant_height = 720;
+  r->id = vs_database_upsert_video (f->db, r, &error);
+  g_assert_no_error (error);
+
+  back = vs_database_lookup_video (f->db, r->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (vs_hls_info_equal (&back->hls, &r->hls));
+  copy = vs_video_record_copy (back);
+  g_assert_true (vs_video_record_equal (copy, back));
+  g_assert_true (copy->hls.variant != back->hls.variant);
+  copy->hls.missing = 1;
+  g_assert_false (vs_video_record_equal (copy, back));
+
+  stamps = vs_database_dup_folder_stamps (f->db, folder, &error);
+  g_assert_no_error (error);
+  stamp = g_hash_table_lookup (stamps, r->path);
+  g_assert_nonnull (stamp);
+  g_assert_true (vs_hls_info_equal (&stamp->hls, &r->hls));
+
+  g_assert_true (vs_database_set_thumb_state (f->db, r->id, VS_MEDIA_STATE_DONE, &error));
+  present.variant = variant;
+  g_assert_true (vs_database_set_hls_info (f->db, r->id, &present, &error));
+  g_assert_no_error (error);
+  keyed = vs_database_lookup_video (f->db, r->path, &error);
+  g_assert_true (vs_hls_info_equal (&keyed->hls, &present));
+  g_assert_cmpint (keyed->thumb_state, ==, VS_MEDIA_STATE_DONE);
+  g_assert_cmpint (keyed->size, ==, 27);
 }
 
 /* Linux names are bytes: a name that is not UTF-8 comes back byte for byte. */
@@ -776,6 +839,8 @@ main (int    argc,
               fixture_teardown);
   g_test_add ("/database/videos/upsert-remove", Fixture, NULL, fixture_setup,
               test_upsert_remove, fixture_teardown);
+  g_test_add ("/database/videos/hls-info", Fixture, NULL, fixture_setup, test_hls_info,
+              fixture_teardown);
   g_test_add ("/database/videos/non-utf8", Fixture, NULL, fixture_setup, test_non_utf8,
               fixture_teardown);
   g_test_add ("/database/roots/nesting", Fixture, NULL, fixture_setup, test_roots,

@@ -4,13 +4,15 @@
  * Every fixture playlist is written at test time into a fresh temporary folder. */
 #include "config.h"
 
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
 
-#include "vs-playlist.h"
+#include "vs-hls-info.h"
+#include "vs-playlist-private.h"
 #include "vs-test-utils.h"
 
 typedef struct
@@ -29,6 +31,9 @@ typedef struct
   guint   index;
   char   *key_path;
   char   *map_path;
+  char   *key_uri;
+  char   *map_uri;
+  gboolean encrypted;
 } Segment;
 
 typedef struct
@@ -110,6 +115,8 @@ segment_clear (gpointer data)
   g_clear_pointer (&s->path, g_free);
   g_clear_pointer (&s->key_path, g_free);
   g_clear_pointer (&s->map_path, g_free);
+  g_clear_pointer (&s->key_uri, g_free);
+  g_clear_pointer (&s->map_uri, g_free);
 }
 
 static void
@@ -137,6 +144,7 @@ collect (const VsPlaylistSegment *segment,
     g_strdup (segment->uri), g_strdup (segment->path), segment->duration_ns,
     segment->byte_offset, segment->byte_length, segment->discontinuity_sequence, segment->index,
     g_strdup (segment->key_path), g_strdup (segment->map_path),
+    g_strdup (segment->key_uri), g_strdup (segment->map_uri), segment->encrypted,
   };
 
   g_array_append_val (c->segments, copy);
@@ -213,6 +221,57 @@ repeat_extinf (const char *duration,
   for (guint i = 0; i < n; i++)
     g_string_append_printf (text, "#EXTINF:%s,\nseg%u.ts\n", duration, i);
   return g_string_free (text, FALSE);
+}
+
+/* Writes a playlist with an #EXTINF title of @title_len bytes between ordinary lines,
+ * through a small buffer, so that the test itself never holds the line. @last: the long
+ * line ends the file, without a newline. */
+static char *
+write_huge_title (Fixture    *f,
+                  const char *name,
+                  gsize       title_len,
+                  gboolean    crlf,
+                  gboolean    last)
+{
+  g_autofree char *path = fixture_path (f, name);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileOutputStream) out = NULL;
+  char chunk[4096];
+  const char *head = "#EXTM3U\n#EXT-X-TARGETDURATION:13\n#EXTINF:2.5,first\nseg0.ts\n"
+                     "#EXTINF:12.5,";
+  const char *tail = last ? "" : crlf ? "\r\nseg1.ts\r\n#EXTINF:1.25,\nseg2.ts\n#EXT-X-ENDLIST\n"
+                                      : "\nseg1.ts\n#EXTINF:1.25,\nseg2.ts\n#EXT-X-ENDLIST\n";
+
+  out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_write_all (G_OUTPUT_STREAM (out), head, strlen (head), NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (gsize i = 0; i < sizeof chunk; i++)
+    chunk[i] = "Una canción muy larga, "[i % 24]; /* UTF-8, commas and blanks in it */
+  for (gsize done = 0; done < title_len; done += sizeof chunk)
+    {
+      g_output_stream_write_all (G_OUTPUT_STREAM (out), chunk, MIN (sizeof chunk, title_len - done),
+                                 NULL, NULL, &error);
+      g_assert_no_error (error);
+    }
+  g_output_stream_write_all (G_OUTPUT_STREAM (out), tail, strlen (tail), NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_close (G_OUTPUT_STREAM (out), NULL, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&path);
+}
+
+static gsize
+status_kb (const char *field)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  line = strstr (status, field);
+  g_assert_nonnull (line);
+  return (gsize) g_ascii_strtoull (line + strlen (field), NULL, 10);
 }
 
 /* Header and lines */
@@ -319,6 +378,11 @@ test_lines_no_final_newline (Fixture       *f,
   g_auto(Collector) c;
   g_autoptr(VsPlaylist) bare = NULL;
   g_autoptr(VsPlaylist) cr = NULL;
+  g_autoptr(VsPlaylist) endlist = NULL;
+  g_autoptr(VsPlaylist) with_newline = NULL;
+  g_autoptr(VsPlaylist) huge = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *huge_path = NULL;
 
   collector_init (&c);
   bare = parse_ok (f, "#EXTM3U\n#EXTINF:3,\na.ts", &c);
@@ -329,6 +393,22 @@ test_lines_no_final_newline (Fixture       *f,
   g_assert_cmpuint (c.segments->len, ==, 2);
   g_assert_cmpstr (nth_segment (&c, 0)->uri, ==, "a.ts");
   g_assert_cmpstr (nth_segment (&c, 1)->uri, ==, "b.ts");
+
+  /* the last tag counts as it would with its newline */
+  endlist = parse_ok (f, "#EXTM3U\n#EXTINF:3.5,\na.ts\n#EXTINF:1,\nb.ts\n#EXT-X-ENDLIST", NULL);
+  with_newline = parse_ok (f, "#EXTM3U\n#EXTINF:3.5,\na.ts\n#EXTINF:1,\nb.ts\n#EXT-X-ENDLIST\n",
+                           NULL);
+  g_assert_cmpint (vs_playlist_get_flags (endlist), ==, vs_playlist_get_flags (with_newline));
+  g_assert_cmpint (vs_playlist_get_flags (endlist) & VS_PLAYLIST_FLAG_ENDLIST, !=, 0);
+  g_assert_cmpint (vs_playlist_get_duration_ms (endlist), ==, 4500);
+  g_assert_cmpint (vs_playlist_get_duration_ms (with_newline), ==, 4500);
+
+  /* and a last line far past the bound (an #EXTINF without its URI: ignored) */
+  huge_path = write_huge_title (f, "last.m3u8", 3 * 1024 * 1024 + 5, FALSE, TRUE);
+  huge = vs_playlist_parse (huge_path, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vs_playlist_get_n_segments (huge), ==, 1);
+  g_assert_cmpint (vs_playlist_get_duration_ms (huge), ==, 2500);
 }
 
 static void
@@ -336,25 +416,167 @@ test_lines_too_long (Fixture       *f,
                      gconstpointer  data)
 {
   g_autoptr(GString) text = g_string_new ("#EXTM3U\n#EXTINF:1,\n");
-  g_autoptr(GString) comment = g_string_new ("#EXTM3U\n#");
+  g_autoptr(GString) key = g_string_new ("#EXTM3U\n#EXT-X-KEY:METHOD=AES-128,IV=0x");
+  g_autoptr(GString) extinf = g_string_new ("#EXTM3U\n#EXTINF:1");
 
-  /* one byte over the bound, as a URI and as a comment */
+  /* a URI one byte over the bound names no file we could find */
   for (guint i = 0; i < VS_PLAYLIST_MAX_LINE_LENGTH + 1; i++)
     g_string_append_c (text, 'a');
   g_string_append (text, "\n");
   assert_parse_error (f, text->str, VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_LINE_TOO_LONG,
-                      "line 3: ");
-
-  for (guint i = 0; i < 2 * VS_PLAYLIST_MAX_LINE_LENGTH; i++)
-    g_string_append_c (comment, 'x');
-  g_string_append (comment, "\n#EXTINF:1,\na.ts\n");
-  assert_parse_error (f, comment->str, VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_LINE_TOO_LONG,
-                      "line 2: ");
+                      "line 3: URI longer than");
 
   /* without a final newline too */
   g_string_truncate (text, text->len - 1);
   assert_parse_error (f, text->str, VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_LINE_TOO_LONG,
-                      "line 3: ");
+                      "line 3: URI longer than");
+
+  /* nor can an attribute list be read from its start */
+  for (guint i = 0; i < VS_PLAYLIST_MAX_LINE_LENGTH; i++)
+    g_string_append_c (key, '0');
+  g_string_append (key, ",URI=\"k.key\"\n#EXTINF:1,\na.ts\n");
+  assert_parse_error (f, key->str, VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_LINE_TOO_LONG,
+                      "line 2: #EXT-X-KEY longer than");
+
+  /* an #EXTINF whose comma is past the bound has no duration that can be read */
+  for (guint i = 0; i < VS_PLAYLIST_MAX_LINE_LENGTH; i++)
+    g_string_append_c (extinf, '0');
+  g_string_append (extinf, ",title\na.ts\n");
+  assert_parse_error (f, extinf->str, VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_LINE_TOO_LONG,
+                      "line 2: #EXTINF longer than");
+}
+
+/* Comments, unknown tags and tags without a value are read past, whatever their length:
+ * nothing after their start is needed. */
+static void
+test_lines_long_ignored (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GString) text = g_string_new ("#EXTM3U\n#");
+  g_autoptr(VsPlaylist) playlist = NULL;
+
+  for (guint i = 0; i < 2 * VS_PLAYLIST_MAX_LINE_LENGTH; i++)
+    g_string_append_c (text, 'x');
+  g_string_append (text, "\n#EXT-X-UNKNOWN:");
+  for (guint i = 0; i < VS_PLAYLIST_MAX_LINE_LENGTH + 7; i++)
+    g_string_append_c (text, 'y');
+  g_string_append (text, "\r\n#EXTINF:1,\na.ts\n#EXT-X-ENDLIST ");
+  for (guint i = 0; i < VS_PLAYLIST_MAX_LINE_LENGTH; i++)
+    g_string_append_c (text, ' ');
+  g_string_append (text, "junk\n#EXTINF:bad,\nb.ts\n");
+
+  /* the error names the right line: the long ones were counted once each */
+  assert_parse_error (f, text->str, VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_BAD_DURATION,
+                      "line 7: ");
+  g_string_truncate (text, text->len - strlen ("#EXTINF:bad,\nb.ts\n"));
+  playlist = parse_ok (f, text->str, NULL);
+  g_assert_cmpuint (vs_playlist_get_n_segments (playlist), ==, 1);
+  g_assert_cmpint (vs_playlist_get_flags (playlist) & VS_PLAYLIST_FLAG_ENDLIST, !=, 0);
+}
+
+/* The peak resident memory that parsing @path adds, with the peak reset first
+ * (clear_refs 5). */
+static gsize
+parse_peak_kb (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsPlaylist) playlist = NULL;
+  gsize before, peak;
+  int fd = g_open ("/proc/self/clear_refs", O_WRONLY, 0);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (write (fd, "5", 1), ==, 1);
+  close (fd);
+  before = status_kb ("VmRSS:");
+  playlist = vs_playlist_parse (path, NULL, NULL, NULL, NULL, &error);
+  peak = status_kb ("VmHWM:");
+  g_assert_no_error (error);
+  g_assert_cmpint (vs_playlist_get_duration_ms (playlist), ==, 16250);
+  return peak - MIN (before, peak);
+}
+
+/* A title of 4 MiB, far past the bound: the duration is right, the segments after it are
+ * found, and the memory it takes does not grow with the line. */
+static void
+test_lines_huge_title (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = write_huge_title (f, "huge.m3u8", 4 * 1024 * 1024, FALSE, FALSE);
+  g_autofree char *crlf_path = NULL;
+  g_autofree char *larger = NULL;
+  g_autoptr(VsPlaylist) playlist = NULL;
+  g_autoptr(VsPlaylist) crlf = NULL;
+  g_auto(Collector) c;
+  gsize peak_kb, larger_peak_kb;
+
+  playlist = vs_playlist_parse (path, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vs_playlist_get_n_segments (playlist), ==, 3);
+  g_assert_cmpint (vs_playlist_get_duration_ms (playlist), ==, 16250);
+  g_assert_cmpint (vs_playlist_get_flags (playlist) & VS_PLAYLIST_FLAG_ENDLIST, !=, 0);
+
+  crlf_path = write_huge_title (f, "huge-crlf.m3u8", 4 * 1024 * 1024 + 1, TRUE, FALSE);
+  collector_init (&c);
+  crlf = vs_playlist_parse (crlf_path, NULL, collect, &c, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (c.segments->len, ==, 3);
+  g_assert_cmpstr (nth_segment (&c, 1)->uri, ==, "seg1.ts");
+  g_assert_cmpint (nth_segment (&c, 1)->duration_ns, ==, 12500000000);
+  g_assert_cmpint (vs_playlist_get_duration_ms (crlf), ==, 16250);
+
+  /* The buffer's growth to the bound is what either costs (more under ASan, whose
+   * quarantine keeps each outgrown buffer); reading the whole line would cost 28 MiB
+   * more for the larger one. */
+  larger = write_huge_title (f, "larger.m3u8", 32 * 1024 * 1024, FALSE, FALSE);
+  peak_kb = parse_peak_kb (path);
+  larger_peak_kb = parse_peak_kb (larger);
+  g_test_message ("peak RSS added by parsing a line of 4 MiB: %" G_GSIZE_FORMAT " kB, of 32 MiB: "
+                  "%" G_GSIZE_FORMAT " kB", peak_kb, larger_peak_kb);
+  g_assert_cmpuint (peak_kb, <, 4 * 1024);
+  g_assert_cmpuint (larger_peak_kb, <, peak_kb + 1024);
+}
+
+/* The line reader alone over the same file: every line comes, the long one cut at the
+ * bound, and its buffer never grows past the bound (and the byte a last line without
+ * '\n' needs, and the sentinel). */
+static void
+test_lines_reader_bound (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = write_huge_title (f, "huge.m3u8", 4 * 1024 * 1024, FALSE, FALSE);
+  g_autofree char *last = write_huge_title (f, "last.m3u8", 3 * 1024 * 1024 + 5, FALSE, TRUE);
+  const char *files[] = { path, last };
+  const guint n_lines[] = { 9, 5 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      VsLineReader r = { .fd = -1 };
+      guint n_truncated = 0;
+      char *line;
+      gsize len;
+
+      g_assert_true (_vs_line_reader_open (&r, files[i], &error));
+      g_assert_no_error (error);
+      while (_vs_line_reader_next (&r, &line, &len, NULL, &error) && line != NULL)
+        {
+          g_assert_cmpuint (r.alloc, <=, VS_PLAYLIST_MAX_LINE_LENGTH + 2);
+          g_assert_cmpuint (strlen (line), ==, len);
+          if (r.truncated)
+            {
+              n_truncated++;
+              g_assert_cmpuint (len, ==, VS_PLAYLIST_MAX_LINE_LENGTH);
+              g_assert_true (g_str_has_prefix (line, "#EXTINF:12.5,Una canción"));
+            }
+        }
+      g_assert_no_error (error);
+      g_assert_cmpuint (r.alloc, <=, VS_PLAYLIST_MAX_LINE_LENGTH + 2);
+      g_assert_cmpuint (r.line_no, ==, n_lines[i]);
+      g_assert_cmpuint (n_truncated, ==, 1);
+      g_close (r.fd, NULL);
+      g_free (r.buf);
+    }
 }
 
 static void
@@ -967,6 +1189,17 @@ test_key_map_paths (Fixture       *f,
   g_assert_cmpstr (nth_segment (&c, 3)->map_path, ==, init2);
   g_assert_null (nth_segment (&c, 4)->key_path);
   g_assert_null (nth_segment (&c, 5)->key_path);
+  /* the URIs as written, for what vs_playlist_local_copy() may find of remote ones */
+  g_assert_null (nth_segment (&c, 0)->key_uri);
+  g_assert_false (nth_segment (&c, 0)->encrypted);
+  g_assert_cmpstr (nth_segment (&c, 1)->key_uri, ==, "k1.bin");
+  g_assert_cmpstr (nth_segment (&c, 1)->map_uri, ==, "init1.mp4");
+  g_assert_true (nth_segment (&c, 1)->encrypted);
+  g_assert_cmpstr (nth_segment (&c, 3)->key_uri, ==, "https://example.com/k3");
+  g_assert_cmpstr (nth_segment (&c, 3)->map_uri, ==, "init2.mp4");
+  g_assert_true (nth_segment (&c, 4)->encrypted);
+  g_assert_null (nth_segment (&c, 5)->key_uri);
+  g_assert_false (nth_segment (&c, 5)->encrypted);
   /* the first map stays the playlist's; the key URIs made nothing remote */
   g_assert_cmpstr (vs_playlist_get_map_path (playlist), ==, init1);
   g_assert_cmpint (vs_playlist_get_flags (playlist), ==,
@@ -1605,6 +1838,237 @@ test_large (Fixture       *f,
   g_assert_cmpint (vs_playlist_get_duration_ms (counted), ==, (tenth_ms + 5) / 10);
 }
 
+/* RESOLUTION, only ever shown: a malformed one is left out without failing the playlist. */
+static void
+test_master_resolution (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(VsPlaylist) playlist = NULL;
+  const struct
+  {
+    int width, height;
+  } expected[] = { { 1280, 720 }, { 640, 360 }, { 0, 0 }, { 0, 0 }, { 0, 0 }, { 0, 0 } };
+
+  playlist = parse_ok (f, "#EXTM3U\n"
+                          "#EXT-X-STREAM-INF:BANDWIDTH=1,RESOLUTION=1280x720\na.m3u8\n"
+                          "#EXT-X-STREAM-INF:RESOLUTION=640X360,BANDWIDTH=2\nb.m3u8\n"
+                          "#EXT-X-STREAM-INF:BANDWIDTH=3,RESOLUTION=1280\nc.m3u8\n"
+                          "#EXT-X-STREAM-INF:BANDWIDTH=4,RESOLUTION=-1x5\nd.m3u8\n"
+                          "#EXT-X-STREAM-INF:BANDWIDTH=5,RESOLUTION=99999999999x1\ne.m3u8\n"
+                          "#EXT-X-STREAM-INF:BANDWIDTH=6\nf.m3u8\n", NULL);
+  g_assert_cmpuint (vs_playlist_get_n_variants (playlist), ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      const VsPlaylistVariant *v = vs_playlist_get_variant (playlist, i);
+
+      g_assert_cmpint (v->width, ==, expected[i].width);
+      g_assert_cmpint (v->height, ==, expected[i].height);
+    }
+  /* none is here */
+  g_assert_cmpint (vs_playlist_choose_variant (playlist), ==, -1);
+}
+
+/* Local copies of remote URIs: the file named as the URI's path ends, in the folder given,
+ * and never a name that could be anything else. */
+static void
+test_local_copy (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *seg = write_file (f, "seg1.ts", "G", 1);
+  g_autofree char *spaced = write_file (f, "seg 2.ts", "G", 1);
+  g_autofree char *odd = write_file (f, "a..b.ts", "G", 1);
+  g_autofree char *dir = fixture_path (f, "dir.ts");
+  const struct
+  {
+    const char *uri;
+    const char *copy; /* NULL: none */
+  } cases[] = {
+    { "https://cdn.example.com/v/seg1.ts", seg },
+    { "HTTP://cdn.example.com:8080/seg1.ts?token=a%2Fb&x=/../..#frag", seg },
+    { "https://user@cdn.example.com/a/b/c/seg%202.ts", spaced },
+    { "https://cdn.example.com/a..b.ts", odd },
+    { "s3://bucket/seg1.ts", seg },
+    { "https://cdn.example.com/v/missing.ts", NULL },
+    { "https://cdn.example.com/v/dir.ts", NULL },           /* not a regular file */
+    { "https://cdn.example.com/v/..%2Fseg1.ts", NULL },     /* a '/' once decoded */
+    { "https://cdn.example.com/v/%2E%2E", NULL },
+    { "https://cdn.example.com/v/..", NULL },
+    { "https://cdn.example.com/v/.", NULL },
+    { "https://cdn.example.com/v/seg1.ts%00", NULL },       /* a NUL once decoded */
+    { "https://cdn.example.com/v/seg%zz1.ts", NULL },       /* a bad escape */
+    { "https://cdn.example.com/", NULL },
+    { "https://seg1.ts", NULL },                            /* a host, not a file */
+    { "seg1.ts", NULL },                                    /* local URIs are files already */
+    { "sub/seg1.ts", NULL },
+    { "file:///elsewhere/seg1.ts", NULL },
+    { "", NULL },
+  };
+
+  g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *copy = vs_playlist_local_copy (cases[i].uri, f->dir);
+
+      g_test_message ("%s", cases[i].uri);
+      g_assert_cmpstr (copy, ==, cases[i].copy);
+    }
+}
+
+/* vs_hls_info_compute() on folders outside any index, as `probe` calls it. */
+typedef struct
+{
+  const char       *name;
+  guint             n_segments;
+  guint             n_missing;
+  VsTestHlsOptions  options;
+  VsHlsState        state;
+  VsHlsFlags        flags;
+  const char       *words;
+} InfoCase;
+
+static void
+test_hls_info_compute (Fixture       *f,
+                       gconstpointer  data)
+{
+  const InfoCase cases[] = {
+    { "complete", 2, 0, VS_TEST_HLS_PLAIN, VS_HLS_STATE_COMPLETE, VS_HLS_FLAG_ENDLIST,
+      "Complete: 2 segments" },
+    { "missing", 3, 1, VS_TEST_HLS_PLAIN, VS_HLS_STATE_INCOMPLETE, VS_HLS_FLAG_ENDLIST,
+      "Incomplete: 1 of 3 segments missing" },
+    { "running", 3, 0, VS_TEST_HLS_NO_ENDLIST, VS_HLS_STATE_INCOMPLETE, VS_HLS_FLAG_NONE,
+      "Incomplete: the playlist has no end, the download may not be finished" },
+    { "copies", 2, 0, VS_TEST_HLS_REMOTE, VS_HLS_STATE_REMOTE,
+      VS_HLS_FLAG_ENDLIST | VS_HLS_FLAG_REMOTE | VS_HLS_FLAG_ALL_COPIES,
+      "Remote playlist, all segments here" },
+    /* a stream's playlist: nothing of it here, yet nothing gone wrong */
+    { "stream", 2, 2, VS_TEST_HLS_REMOTE, VS_HLS_STATE_REMOTE,
+      VS_HLS_FLAG_ENDLIST | VS_HLS_FLAG_REMOTE, "Remote playlist, segments not here" },
+    { "keyed", 2, 0, VS_TEST_HLS_AES128 | VS_TEST_HLS_KEY_FILE, VS_HLS_STATE_ENCRYPTED,
+      VS_HLS_FLAG_ENDLIST | VS_HLS_FLAG_ENCRYPTED | VS_HLS_FLAG_KEY_PRESENT,
+      "Encrypted, key present" },
+    { "keyless", 2, 0, VS_TEST_HLS_AES128, VS_HLS_STATE_ENCRYPTED,
+      VS_HLS_FLAG_ENDLIST | VS_HLS_FLAG_ENCRYPTED, "Encrypted, key missing" },
+    { "fmp4", 2, 0, VS_TEST_HLS_FMP4 | VS_TEST_HLS_NO_FINAL_NEWLINE, VS_HLS_STATE_COMPLETE,
+      VS_HLS_FLAG_ENDLIST | VS_HLS_FLAG_INIT_MAP, "Complete: 2 segments" },
+    { "titled", 1, 0, VS_TEST_HLS_HUGE_TITLE, VS_HLS_STATE_COMPLETE, VS_HLS_FLAG_ENDLIST,
+      "Complete: 1 segment" },
+  };
+  g_autofree char *master_dir = fixture_path (f, "master");
+  g_autofree char *master = fixture_path (f, "master/master.m3u8");
+  g_autofree char *init = fixture_path (f, "nomap/init.mp4");
+  g_autofree char *nomap_dir = fixture_path (f, "nomap");
+  g_autofree char *nomap = fixture_path (f, "nomap/index.m3u8");
+  g_autofree char *empty_master = NULL;
+  g_autofree char *words = NULL;
+  g_autofree char *nomap_words = NULL;
+  g_autoptr(VsHlsInfo) info = NULL;
+  g_autoptr(VsHlsInfo) copy = NULL;
+  g_autoptr(VsHlsInfo) nomap_info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const InfoCase *c = &cases[i];
+      g_autofree char *folder = fixture_path (f, c->name);
+      g_autofree char *playlist = g_build_filename (folder, "index.m3u8", NULL);
+      g_autoptr(VsHlsInfo) case_info = NULL;
+      g_autofree char *case_words = NULL;
+
+      g_test_message ("%s", c->name);
+      vs_test_make_hls_download (folder, c->n_segments, c->n_missing, c->options);
+      case_info = vs_hls_info_compute (playlist, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (vs_hls_state_to_string (case_info->state), ==,
+                       vs_hls_state_to_string (c->state));
+      g_assert_cmphex (case_info->flags, ==, c->flags);
+      g_assert_cmpuint (case_info->segments, ==, c->n_segments);
+      g_assert_cmpuint (case_info->missing, ==, c->n_missing);
+      case_words = vs_hls_info_describe (case_info);
+      g_assert_cmpstr (case_words, ==, c->words);
+    }
+
+  /* a master: the variant vs_playlist_load() follows, named */
+  vs_test_make_hls_master (master_dir);
+  info = vs_hls_info_compute (master, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (info->state, ==, VS_HLS_STATE_MASTER);
+  g_assert_cmphex (info->flags, ==, VS_HLS_FLAG_ENDLIST | VS_HLS_FLAG_MASTER);
+  g_assert_cmpstr (info->variant, ==, "720p/index.m3u8");
+  g_assert_cmpint (info->variant_bandwidth, ==, 2800000);
+  g_assert_cmpuint (info->segments, ==, 3);
+  words = vs_hls_info_describe (info);
+  g_assert_cmpstr (words, ==, "Master playlist: 1280×720 variant");
+  copy = vs_hls_info_copy (info);
+  g_assert_true (vs_hls_info_equal (copy, info));
+  g_assert_true (copy->variant != info->variant);
+
+  /* an init section gone: incomplete, though every segment is here */
+  vs_test_make_hls_download (nomap_dir, 2, 0, VS_TEST_HLS_FMP4);
+  g_assert_cmpint (g_unlink (init), ==, 0);
+  nomap_info = vs_hls_info_compute (nomap, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (nomap_info->state, ==, VS_HLS_STATE_INCOMPLETE);
+  g_assert_cmphex (nomap_info->flags, ==,
+                   VS_HLS_FLAG_ENDLIST | VS_HLS_FLAG_INIT_MAP | VS_HLS_FLAG_MAP_MISSING);
+  nomap_words = vs_hls_info_describe (nomap_info);
+  g_assert_cmpstr (nomap_words, ==, "Incomplete: the init section is missing");
+
+  /* a master with no variant here fails as vs_playlist_load() does */
+  g_clear_pointer (&info, vs_hls_info_free);
+  empty_master = write_file (f, "empty-master.m3u8",
+                             "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nnone.m3u8\n", -1);
+  info = vs_hls_info_compute (empty_master, NULL, NULL, &error);
+  g_assert_error (error, VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_NO_VARIANT);
+  g_assert_null (info);
+}
+
+/* The precedence vs-hls-info.h documents, where several states apply. */
+static void
+test_hls_state_precedence (void)
+{
+  const VsHlsFlags end = VS_HLS_FLAG_ENDLIST;
+  const VsHlsFlags enc = VS_HLS_FLAG_ENCRYPTED;
+  const VsHlsFlags key = VS_HLS_FLAG_KEY_PRESENT;
+  const VsHlsFlags remote = VS_HLS_FLAG_REMOTE;
+  const VsHlsFlags copies = VS_HLS_FLAG_ALL_COPIES;
+  const VsHlsFlags master = VS_HLS_FLAG_MASTER;
+  const VsHlsFlags map = VS_HLS_FLAG_INIT_MAP | VS_HLS_FLAG_MAP_MISSING;
+  const struct
+  {
+    VsHlsFlags flags;
+    guint      segments, missing;
+    VsHlsState state;
+  } cases[] = {
+    { end, 4, 0, VS_HLS_STATE_COMPLETE },
+    { end | master, 4, 0, VS_HLS_STATE_MASTER },
+    { end | master | enc | key, 4, 0, VS_HLS_STATE_ENCRYPTED },
+    { end | enc | key | remote | copies, 4, 0, VS_HLS_STATE_REMOTE },
+    { end | remote | copies | master, 4, 0, VS_HLS_STATE_REMOTE },
+    { end | enc | remote | copies, 4, 0, VS_HLS_STATE_ENCRYPTED },
+    { end | enc | remote, 4, 4, VS_HLS_STATE_ENCRYPTED },
+    { end | remote, 4, 4, VS_HLS_STATE_REMOTE },
+    { end | remote | map, 4, 4, VS_HLS_STATE_REMOTE },
+    { end | remote, 4, 1, VS_HLS_STATE_INCOMPLETE },
+    { remote, 4, 4, VS_HLS_STATE_INCOMPLETE },
+    { end | enc, 4, 1, VS_HLS_STATE_INCOMPLETE },
+    { end | map | enc | key, 4, 0, VS_HLS_STATE_INCOMPLETE },
+    { master | enc, 4, 0, VS_HLS_STATE_INCOMPLETE },
+    { end, 4, 4, VS_HLS_STATE_INCOMPLETE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      VsHlsState state = vs_hls_state_from_facts (cases[i].flags, cases[i].segments,
+                                                  cases[i].missing);
+
+      g_test_message ("case %u", i);
+      g_assert_cmpstr (vs_hls_state_to_string (state), ==,
+                       vs_hls_state_to_string (cases[i].state));
+    }
+  g_assert_cmpstr (vs_hls_state_to_string (VS_HLS_STATE_UNKNOWN), ==, "unknown");
+  g_assert_cmpstr (vs_hls_state_to_string (99), ==, "unknown");
+}
+
 /* Files that are not playlists */
 
 static void
@@ -1672,6 +2136,9 @@ main (int   argc,
   ADD ("lines/comments-and-unknown-tags", test_lines_comments);
   ADD ("lines/no-final-newline", test_lines_no_final_newline);
   ADD ("lines/too-long", test_lines_too_long);
+  ADD ("lines/long-ignored", test_lines_long_ignored);
+  ADD ("lines/huge-title", test_lines_huge_title);
+  ADD ("lines/reader-bound", test_lines_reader_bound);
   ADD ("lines/long-within-bound", test_lines_long_within_bound);
   ADD ("lines/nul-byte", test_lines_nul_byte);
   ADD ("lines/near-common-forms", test_lines_near_common_forms);
@@ -1722,6 +2189,10 @@ main (int   argc,
   ADD ("master/subfolder-escaping", test_master_subfolder_escaping);
   ADD ("master/nested", test_master_nested);
   ADD ("master/invalid", test_master_invalid);
+  ADD ("master/resolution", test_master_resolution);
+  ADD ("uri/local-copy", test_local_copy);
+  ADD ("hls-info/compute", test_hls_info_compute);
+  g_test_add_func ("/playlist/hls-info/precedence", test_hls_state_precedence);
   ADD ("load/media", test_load_media);
   ADD ("large", test_large);
   ADD ("file/fifo", test_file_fifo);

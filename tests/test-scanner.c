@@ -331,6 +331,211 @@ test_hls_master_local (Fixture       *f,
   g_assert_cmpstr (names, ==, "local/master.m3u8");
 }
 
+/* The HLS downloads of every state, each in a folder of its own: what the index says. */
+typedef struct
+{
+  const char       *folder;
+  guint             n_segments;
+  guint             n_missing;
+  VsTestHlsOptions  options;
+  VsHlsState        state;
+  VsHlsFlags        flags;
+  gint64            size;        /* segments, init section and key */
+  gint64            duration_ms;
+} HlsCase;
+
+static const HlsCase hls_cases[] = {
+  /* the init section is the item's, not a video of its own */
+  { "fmp4", 3, 0, VS_TEST_HLS_FMP4, VS_HLS_STATE_COMPLETE,
+    VS_HLS_FLAG_ENDLIST | VS_HLS_FLAG_INIT_MAP, 3 * 9 + 100, 12000 },
+  /* remote URLs whose segments were saved beside: the .ts files are not videos either */
+  { "remote", 3, 0, VS_TEST_HLS_REMOTE, VS_HLS_STATE_REMOTE,
+    VS_HLS_FLAG_ENDLIST | VS_HLS_FLAG_REMOTE | VS_HLS_FLAG_ALL_COPIES, 3 * 9, 12000 },
+  { "remote-partial", 3, 1, VS_TEST_HLS_REMOTE, VS_HLS_STATE_INCOMPLETE,
+    VS_HLS_FLAG_ENDLIST | VS_HLS_FLAG_REMOTE, 2 * 9, 12000 },
+  { "missing", 5, 2, VS_TEST_HLS_PLAIN, VS_HLS_STATE_INCOMPLETE, VS_HLS_FLAG_ENDLIST, 3 * 9,
+    20000 },
+  { "running", 3, 0, VS_TEST_HLS_NO_ENDLIST, VS_HLS_STATE_INCOMPLETE, VS_HLS_FLAG_NONE, 3 * 9,
+    12000 },
+  { "locked", 2, 0, VS_TEST_HLS_AES128 | VS_TEST_HLS_KEY_FILE, VS_HLS_STATE_ENCRYPTED,
+    VS_HLS_FLAG_ENDLIST | VS_HLS_FLAG_ENCRYPTED | VS_HLS_FLAG_KEY_PRESENT, 2 * 9 + 16, 8000 },
+  { "keyless", 2, 0, VS_TEST_HLS_AES128, VS_HLS_STATE_ENCRYPTED,
+    VS_HLS_FLAG_ENDLIST | VS_HLS_FLAG_ENCRYPTED, 2 * 9, 8000 },
+  { "titled", 2, 0, VS_TEST_HLS_HUGE_TITLE, VS_HLS_STATE_COMPLETE, VS_HLS_FLAG_ENDLIST, 2 * 9,
+    8000 },
+  { "unterminated", 2, 0, VS_TEST_HLS_NO_FINAL_NEWLINE, VS_HLS_STATE_COMPLETE,
+    VS_HLS_FLAG_ENDLIST, 2 * 9, 8000 },
+};
+
+static void
+test_hls_states (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *master = g_build_filename (f->lib, "master", NULL);
+  g_autoptr(GString) expected = g_string_new (NULL);
+  g_autoptr(VsVideoRecord) item = NULL;
+  g_autofree char *names = NULL;
+  VsScanSummary s;
+
+  for (guint i = 0; i < G_N_ELEMENTS (hls_cases); i++)
+    {
+      g_autofree char *folder = g_build_filename (f->lib, hls_cases[i].folder, NULL);
+
+      vs_test_make_hls_download (folder, hls_cases[i].n_segments, hls_cases[i].n_missing,
+                                 hls_cases[i].options);
+    }
+  vs_test_make_hls_master (master);
+
+  s = scan (f);
+  g_assert_cmpuint (s.hls, ==, G_N_ELEMENTS (hls_cases) + 1);
+  g_assert_cmpuint (s.total, ==, G_N_ELEMENTS (hls_cases) + 1);
+  g_assert_cmpuint (s.skipped, ==, 0);
+  /* one item a folder, nothing else listed */
+  names = listing (f);
+  g_string_append (expected, "fmp4/index.m3u8|keyless/index.m3u8|locked/index.m3u8|"
+                             "master/master.m3u8|missing/index.m3u8|remote-partial/index.m3u8|"
+                             "remote/index.m3u8|running/index.m3u8|titled/index.m3u8|"
+                             "unterminated/index.m3u8");
+  g_assert_cmpstr (names, ==, expected->str);
+
+  for (guint i = 0; i < G_N_ELEMENTS (hls_cases); i++)
+    {
+      const HlsCase *c = &hls_cases[i];
+      g_autofree char *relative = g_build_filename (c->folder, "index.m3u8", NULL);
+      g_autoptr(VsVideoRecord) r = lookup (f, relative);
+
+      g_test_message ("%s", c->folder);
+      g_assert_nonnull (r);
+      g_assert_cmpint (r->kind, ==, VS_VIDEO_KIND_HLS);
+      g_assert_cmpstr (vs_hls_state_to_string (r->hls.state), ==,
+                       vs_hls_state_to_string (c->state));
+      g_assert_cmphex (r->hls.flags, ==, c->flags);
+      g_assert_cmpuint (r->hls.segments, ==, c->n_segments);
+      g_assert_cmpuint (r->hls.missing, ==, c->n_missing);
+      g_assert_null (r->hls.variant);
+      g_assert_cmpint (r->size, ==, c->size);
+      g_assert_cmpint (r->duration_ms, ==, c->duration_ms);
+    }
+
+  item = lookup (f, "master/master.m3u8");
+  g_assert_cmpint (item->hls.state, ==, VS_HLS_STATE_MASTER);
+  g_assert_cmphex (item->hls.flags, ==, VS_HLS_FLAG_ENDLIST | VS_HLS_FLAG_MASTER);
+  g_assert_cmpstr (item->hls.variant, ==, "720p/index.m3u8");
+  g_assert_cmpint (item->hls.variant_bandwidth, ==, 2800000);
+  g_assert_cmpint (item->hls.variant_width, ==, 1280);
+  g_assert_cmpint (item->hls.variant_height, ==, 720);
+  g_assert_cmpuint (item->hls.segments, ==, 3);
+  g_assert_cmpuint (item->hls.missing, ==, 0);
+  g_assert_cmpint (item->duration_ms, ==, 12000);
+  g_assert_cmpint (item->size, ==, 5 * 9);
+
+  /* a plain video has no state */
+  touch (f, "clip.mp4", "G");
+  scan (f);
+  g_clear_pointer (&item, vs_video_record_free);
+  item = lookup (f, "clip.mp4");
+  g_assert_cmpint (item->hls.state, ==, VS_HLS_STATE_UNKNOWN);
+  g_assert_cmpint (item->hls.flags, ==, 0);
+}
+
+/* A file named more than once, by one playlist or two, counts once in the sizes. */
+static void
+test_hls_shared_files (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(VsVideoRecord) a = NULL;
+  g_autoptr(VsVideoRecord) b = NULL;
+  g_autoptr(VsVideoRecord) ranges = NULL;
+  VsScanSummary s;
+
+  touch (f, "dl/x.ts", "12345");
+  touch (f, "dl/y.ts", "1234567");
+  touch (f, "dl/a.m3u8", "#EXTM3U\n#EXTINF:1,\nx.ts\n#EXTINF:1,\ny.ts\n#EXTINF:1,\nx.ts\n"
+                         "#EXT-X-ENDLIST\n");
+  touch (f, "dl/b.m3u8", "#EXTM3U\n#EXTINF:1,\ny.ts\n#EXT-X-ENDLIST\n");
+  touch (f, "ranges/all.ts", "0123456789");
+  touch (f, "ranges/index.m3u8", "#EXTM3U\n#EXT-X-VERSION:4\n"
+                                 "#EXTINF:1,\n#EXT-X-BYTERANGE:4@0\nall.ts\n"
+                                 "#EXTINF:1,\n#EXT-X-BYTERANGE:4\nall.ts\n"
+                                 "#EXTINF:1,\n#EXT-X-BYTERANGE:2\nall.ts\n#EXT-X-ENDLIST\n");
+
+  s = scan (f);
+  g_assert_cmpuint (s.hls, ==, 3);
+  a = lookup (f, "dl/a.m3u8");
+  g_assert_cmpint (a->size, ==, 12);
+  g_assert_cmpint (a->hls.state, ==, VS_HLS_STATE_COMPLETE);
+  g_assert_cmpuint (a->hls.segments, ==, 3);
+  /* its one segment is a's: present, but counted there */
+  b = lookup (f, "dl/b.m3u8");
+  g_assert_cmpint (b->size, ==, 0);
+  g_assert_cmpint (b->hls.state, ==, VS_HLS_STATE_COMPLETE);
+  ranges = lookup (f, "ranges/index.m3u8");
+  g_assert_cmpint (ranges->size, ==, 10);
+  g_assert_cmpuint (ranges->hls.segments, ==, 3);
+  g_assert_cmpuint (ranges->hls.missing, ==, 0);
+}
+
+/* A state that changes is written on the next scan, whether the files changed or not. */
+static void
+test_hls_state_changes (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *folder = g_build_filename (f->lib, "dl", NULL);
+  g_autofree char *key = g_build_filename (folder, "key.bin", NULL);
+  g_autofree char *last = g_build_filename (folder, "seg00002.ts", NULL);
+  g_autoptr(VsVideoRecord) before = NULL;
+  g_autoptr(VsVideoRecord) keyed = NULL;
+  g_autoptr(VsVideoRecord) refreshed = NULL;
+  g_autoptr(VsVideoRecord) finished = NULL;
+  g_autoptr(GError) error = NULL;
+  VsHlsInfo unknown = { VS_HLS_STATE_UNKNOWN };
+  VsScanSummary s;
+
+  vs_test_make_hls_download (folder, 3, 1, VS_TEST_HLS_AES128);
+  scan (f);
+  before = lookup (f, "dl/index.m3u8");
+  g_assert_cmpint (before->hls.state, ==, VS_HLS_STATE_INCOMPLETE);
+  g_assert_cmpuint (before->hls.missing, ==, 1);
+  g_assert_cmphex (before->hls.flags, ==, VS_HLS_FLAG_ENDLIST | VS_HLS_FLAG_ENCRYPTED);
+
+  /* the last segment arrives: still the key to wait for */
+  vs_test_write_file (last, "G@segment", 9);
+  s = scan (f);
+  g_assert_cmpuint (s.updated, ==, 1);
+  g_clear_pointer (&before, vs_video_record_free);
+  before = lookup (f, "dl/index.m3u8");
+  g_assert_cmpint (before->hls.state, ==, VS_HLS_STATE_ENCRYPTED);
+  g_assert_cmphex (before->hls.flags, ==, VS_HLS_FLAG_ENDLIST | VS_HLS_FLAG_ENCRYPTED);
+
+  vs_test_write_file (key, "0123456789abcdef", 16);
+  s = scan (f);
+  g_assert_cmpuint (s.updated, ==, 1);
+  keyed = lookup (f, "dl/index.m3u8");
+  g_assert_cmpint (keyed->id, ==, before->id);
+  g_assert_cmpint (keyed->hls.state, ==, VS_HLS_STATE_ENCRYPTED);
+  g_assert_cmphex (keyed->hls.flags, ==,
+                   VS_HLS_FLAG_ENDLIST | VS_HLS_FLAG_ENCRYPTED | VS_HLS_FLAG_KEY_PRESENT);
+
+  /* A row without a state (a library from before states) gets one though no file
+   * changed, and keeps its thumbnail. */
+  g_assert_true (vs_database_set_hls_info (f->db, keyed->id, &unknown, &error));
+  g_assert_true (vs_database_set_thumb_state (f->db, keyed->id, VS_MEDIA_STATE_DONE, &error));
+  g_assert_no_error (error);
+  refreshed = lookup (f, "dl/index.m3u8");
+  g_assert_cmpint (refreshed->hls.state, ==, VS_HLS_STATE_UNKNOWN);
+  s = scan (f);
+  g_assert_cmpuint (s.updated, ==, 1);
+  g_assert_cmpuint (s.unchanged, ==, 0);
+  finished = lookup (f, "dl/index.m3u8");
+  g_assert_true (vs_hls_info_equal (&finished->hls, &keyed->hls));
+  g_assert_cmpint (finished->thumb_state, ==, VS_MEDIA_STATE_DONE);
+
+  /* and then nothing to write */
+  s = scan (f);
+  g_assert_cmpuint (s.updated, ==, 0);
+  g_assert_cmpuint (s.unchanged, ==, 1);
+}
+
 static void
 test_links (Fixture       *f,
             gconstpointer  data)
@@ -897,6 +1102,9 @@ main (int    argc,
   ADD ("/scanner/hls/master", test_hls_master);
   ADD ("/scanner/hls/local-segments", test_hls_local_segments);
   ADD ("/scanner/hls/master-local", test_hls_master_local);
+  ADD ("/scanner/hls/states", test_hls_states);
+  ADD ("/scanner/hls/state-changes", test_hls_state_changes);
+  ADD ("/scanner/hls/shared-files", test_hls_shared_files);
   ADD ("/scanner/links", test_links);
   ADD ("/scanner/hard-links", test_hard_links);
   ADD ("/scanner/odd-names", test_odd_names);

@@ -218,6 +218,78 @@ vs_test_make_hls (const char *folder,
 }
 
 void
+vs_test_make_hls_download (const char       *folder,
+                           guint             n_segments,
+                           guint             n_missing,
+                           VsTestHlsOptions  options)
+{
+  g_autoptr(GString) text = g_string_new ("#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:4\n");
+  g_autofree char *playlist = g_build_filename (folder, "index.m3u8", NULL);
+  const char *ext = (options & VS_TEST_HLS_FMP4) ? "m4s" : "ts";
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
+  if (options & VS_TEST_HLS_FMP4)
+    {
+      g_autofree char *init = g_build_filename (folder, "init.mp4", NULL);
+      char box[100] = { 0 };
+
+      g_string_append (text, "#EXT-X-MAP:URI=\"init.mp4\"\n");
+      vs_test_write_file (init, box, sizeof box);
+    }
+  if (options & VS_TEST_HLS_AES128)
+    {
+      g_string_append (text, "#EXT-X-KEY:METHOD=AES-128,URI=\"key.bin\",IV=0x1\n");
+      if (options & VS_TEST_HLS_KEY_FILE)
+        {
+          g_autofree char *key = g_build_filename (folder, "key.bin", NULL);
+
+          vs_test_write_file (key, "0123456789abcdef", 16);
+        }
+    }
+
+  for (guint i = 0; i < n_segments; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("seg%05u.%s", i, ext);
+
+      g_string_append (text, "#EXTINF:4.000,");
+      if (i == 0 && (options & VS_TEST_HLS_HUGE_TITLE))
+        for (guint j = 0; j < 4 * 1024 * 1024; j++)
+          g_string_append_c (text, "A long title, "[j % 14]);
+      if (options & VS_TEST_HLS_REMOTE)
+        g_string_append_printf (text, "\nhttps://cdn.example.com/v/%s?token=a%%2Fb&i=%u\n",
+                                name, i);
+      else
+        g_string_append_printf (text, "\n%s\n", name);
+      if (i + n_missing < n_segments)
+        {
+          g_autofree char *seg = g_build_filename (folder, name, NULL);
+
+          vs_test_write_file (seg, "G@segment", 9);
+        }
+    }
+  if (!(options & VS_TEST_HLS_NO_ENDLIST))
+    g_string_append (text, (options & VS_TEST_HLS_NO_FINAL_NEWLINE) ? "#EXT-X-ENDLIST"
+                                                                     : "#EXT-X-ENDLIST\n");
+  vs_test_write_file (playlist, text->str, (gssize) text->len);
+}
+
+void
+vs_test_make_hls_master (const char *folder)
+{
+  g_autofree char *lo = g_build_filename (folder, "360p", NULL);
+  g_autofree char *hi = g_build_filename (folder, "720p", NULL);
+  g_autofree char *master = g_build_filename (folder, "master.m3u8", NULL);
+
+  vs_test_make_hls_download (lo, 2, 0, VS_TEST_HLS_PLAIN);
+  vs_test_make_hls_download (hi, 3, 0, VS_TEST_HLS_PLAIN);
+  vs_test_write_file (master,
+                      "#EXTM3U\n"
+                      "#EXT-X-STREAM-INF:BANDWIDTH=800000,RESOLUTION=640x360\n360p/index.m3u8\n"
+                      "#EXT-X-STREAM-INF:BANDWIDTH=2800000,RESOLUTION=1280x720,"
+                      "CODECS=\"avc1.64001f,mp4a.40.2\"\n720p/index.m3u8\n", -1);
+}
+
+void
 vs_test_run_clear (VsTestRun *r)
 {
   g_clear_pointer (&r->out, g_free);

@@ -40,6 +40,32 @@ void     vs_test_make_hls        (const char *folder,
                                   const char *seconds,
                                   gboolean    make_segments);
 
+/* The downloads vs_test_make_hls_download() writes: what differs from a complete one. */
+typedef enum
+{
+  VS_TEST_HLS_PLAIN            = 0,
+  VS_TEST_HLS_NO_ENDLIST       = 1 << 0, /* no #EXT-X-ENDLIST (a download still running) */
+  VS_TEST_HLS_NO_FINAL_NEWLINE = 1 << 1, /* the last line, #EXT-X-ENDLIST, ends the file */
+  VS_TEST_HLS_REMOTE           = 1 << 2, /* segment URIs "https://cdn.example.com/v/seg%05u.ts
+                                          * ?token=…", the segments saved beside */
+  VS_TEST_HLS_FMP4             = 1 << 3, /* #EXT-X-MAP:URI="init.mp4", seg%05u.m4s */
+  VS_TEST_HLS_AES128           = 1 << 4, /* #EXT-X-KEY:METHOD=AES-128,URI="key.bin" */
+  VS_TEST_HLS_KEY_FILE         = 1 << 5, /* with AES128: key.bin written too */
+  VS_TEST_HLS_HUGE_TITLE       = 1 << 6, /* the first #EXTINF has a 4 MiB title */
+} VsTestHlsOptions;
+
+/* Writes @folder/index.m3u8 with @n_segments segments of 4 s each (the kinds of lines
+ * @options says) and, but for the last @n_missing, their files (9 bytes each; init.mp4
+ * 100 bytes, key.bin 16). */
+void     vs_test_make_hls_download (const char       *folder,
+                                    guint             n_segments,
+                                    guint             n_missing,
+                                    VsTestHlsOptions  options);
+/* Writes @folder/master.m3u8 naming 360p/index.m3u8 (BANDWIDTH=800000,
+ * RESOLUTION=640x360, 2 segments) and 720p/index.m3u8 (BANDWIDTH=2800000,
+ * RESOLUTION=1280x720, 3 segments), both complete. */
+void     vs_test_make_hls_master   (const char       *folder);
+
 /* vidshelf-cli ($VIDSHELF_CLI) runs */
 typedef struct
 {

@@ -204,6 +204,89 @@ vs_cli_add_unavailable (JsonBuilder  *b,
   json_builder_end_array (b);
 }
 
+static void
+add_bool_or_null (JsonBuilder *b,
+                  const char  *member,
+                  gboolean     value,
+                  gboolean     known)
+{
+  json_builder_set_member_name (b, member);
+  if (known)
+    json_builder_add_boolean_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+void
+vs_cli_add_hls_info (JsonBuilder     *b,
+                     const VsHlsInfo *info)
+{
+  gboolean known = info != NULL && info->state != VS_HLS_STATE_UNKNOWN;
+  VsHlsFlags flags = known ? info->flags : 0;
+  gboolean encrypted = (flags & VS_HLS_FLAG_ENCRYPTED) != 0;
+  gboolean remote = (flags & VS_HLS_FLAG_REMOTE) != 0;
+  gboolean master = (flags & VS_HLS_FLAG_MASTER) != 0;
+
+  /* absent, not null: the lines of plain videos stay as they were */
+  if (info == NULL)
+    return;
+
+  json_builder_set_member_name (b, "hls");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "state");
+  json_builder_add_string_value (b, vs_hls_state_to_string (info->state));
+  /* an item indexed before states were: the next scan tells */
+  json_builder_set_member_name (b, "segments");
+  if (known)
+    json_builder_add_int_value (b, info->segments);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "missing");
+  if (known)
+    json_builder_add_int_value (b, info->missing);
+  else
+    json_builder_add_null_value (b);
+  add_bool_or_null (b, "endlist", (flags & VS_HLS_FLAG_ENDLIST) != 0, known);
+  add_bool_or_null (b, "encrypted", encrypted, known);
+  add_bool_or_null (b, "key_present", (flags & VS_HLS_FLAG_KEY_PRESENT) != 0, encrypted);
+  add_bool_or_null (b, "remote", remote, known);
+  add_bool_or_null (b, "all_copies", (flags & VS_HLS_FLAG_ALL_COPIES) != 0, remote);
+  add_bool_or_null (b, "init_map", (flags & VS_HLS_FLAG_INIT_MAP) != 0, known);
+
+  json_builder_set_member_name (b, "variant");
+  if (master && info->variant != NULL)
+    {
+      g_autofree char *variant = g_utf8_make_valid (info->variant, -1);
+
+      json_builder_add_string_value (b, variant);
+    }
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "bandwidth");
+  if (master && info->variant_bandwidth > 0)
+    json_builder_add_int_value (b, info->variant_bandwidth);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "resolution");
+  if (master && info->variant_width > 0 && info->variant_height > 0)
+    {
+      g_autofree char *resolution = g_strdup_printf ("%dx%d", info->variant_width,
+                                                     info->variant_height);
+
+      json_builder_add_string_value (b, resolution);
+    }
+  else
+    json_builder_add_null_value (b);
+  json_builder_end_object (b);
+}
+
+void
+vs_cli_add_hls_state (JsonBuilder         *b,
+                      const VsVideoRecord *record)
+{
+  vs_cli_add_hls_info (b, record->kind == VS_VIDEO_KIND_HLS ? &record->hls : NULL);
+}
+
 char *
 vs_cli_display_path (const char *path)
 {

@@ -59,6 +59,7 @@ print_json (const VsVideoRecord *r)
   add_int_or_null (b, "height", r->height, r->height > 0);
   add_string_or_null (b, "video_codec", r->video_codec);
   add_string_or_null (b, "audio_codec", r->audio_codec);
+  vs_cli_add_hls_state (b, r);
   json_builder_end_object (b);
 
   node = json_builder_get_root (b);

@@ -88,6 +88,16 @@ void        vs_cli_print_json    (JsonNode *node);
 char       *vs_cli_escape_controls (const char *text);
 /* A file name for the terminal: its display form, controls escaped. */
 char       *vs_cli_display_path    (const char *path);
+/* Adds "hls": an HLS download's state, as `list` and `probe` print it:
+ * {"state", "segments", "missing", "endlist", "encrypted", "key_present", "remote",
+ * "all_copies", "init_map", "variant", "bandwidth", "resolution"}; key_present, all_copies
+ * and the variant's members are null where they do not apply; nothing for @info NULL (a
+ * plain video). */
+void        vs_cli_add_hls_info    (JsonBuilder     *b,
+                                    const VsHlsInfo *info);
+/* The same for a library row: nothing unless it is an HLS item. */
+void        vs_cli_add_hls_state   (JsonBuilder         *b,
+                                    const VsVideoRecord *record);
 /* Adds "unavailable": the roots among @folders found unavailable (their videos kept). */
 void        vs_cli_add_unavailable (JsonBuilder  *b,
                                     VsDatabase   *db,

@@ -82,6 +82,17 @@ static const char * const migrations[] = {
    * emptied one; NULL until the next scan */
   "ALTER TABLE roots ADD COLUMN dev INTEGER;"
   "ALTER TABLE roots ADD COLUMN mount_point INTEGER;",
+
+  /* 8 → 9: an HLS item's state (VsHlsInfo) as the scanner found it; NULL for files, and
+   * for items indexed before, until the next scan sees them (the scanner compares it) */
+  "ALTER TABLE videos ADD COLUMN hls_state INTEGER;"
+  "ALTER TABLE videos ADD COLUMN hls_flags INTEGER;"
+  "ALTER TABLE videos ADD COLUMN hls_segments INTEGER;"
+  "ALTER TABLE videos ADD COLUMN hls_missing INTEGER;"
+  "ALTER TABLE videos ADD COLUMN hls_variant TEXT;"
+  "ALTER TABLE videos ADD COLUMN hls_variant_bandwidth INTEGER;"
+  "ALTER TABLE videos ADD COLUMN hls_variant_width INTEGER;"
+  "ALTER TABLE videos ADD COLUMN hls_variant_height INTEGER;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VS_DATABASE_SCHEMA_VERSION);

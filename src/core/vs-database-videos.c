@@ -9,9 +9,13 @@
 #include "vs-database-private.h"
 #include "vs-prober.h"
 
+#define HLS_COLUMNS \
+  "hls_state, hls_flags, hls_segments, hls_missing, hls_variant, hls_variant_bandwidth, " \
+  "hls_variant_width, hls_variant_height"
 #define VIDEO_COLUMNS \
   "id, folder_id, path, uri, display_name, kind, size, mtime_ns, btime_ns, duration_ms, " \
-  "width, height, video_codec, audio_codec, container, has_video, probe_state, thumb_state"
+  "width, height, video_codec, audio_codec, container, has_video, probe_state, thumb_state, " \
+  HLS_COLUMNS
 
 static char *
 column_dup_text (sqlite3_stmt *stmt,
@@ -20,6 +24,49 @@ column_dup_text (sqlite3_stmt *stmt,
   const unsigned char *text = sqlite3_column_text (stmt, index);
 
   return text != NULL ? g_strdup ((const char *) text) : NULL;
+}
+
+/* The HLS_COLUMNS from @first on; NULLs (a file, an item from before) read as UNKNOWN. */
+static void
+hls_info_from_row (VsHlsInfo    *info,
+                   sqlite3_stmt *stmt,
+                   int           first)
+{
+  vs_hls_info_clear (info);
+  info->state = (VsHlsState) sqlite3_column_int (stmt, first);
+  info->flags = (VsHlsFlags) sqlite3_column_int (stmt, first + 1);
+  info->segments = (guint) sqlite3_column_int64 (stmt, first + 2);
+  info->missing = (guint) sqlite3_column_int64 (stmt, first + 3);
+  info->variant = column_dup_text (stmt, first + 4);
+  info->variant_bandwidth = sqlite3_column_int64 (stmt, first + 5);
+  info->variant_width = sqlite3_column_int (stmt, first + 6);
+  info->variant_height = sqlite3_column_int (stmt, first + 7);
+}
+
+/* Binds an HLS item's state to 8 parameters from @first on, in HLS_COLUMNS' order; NULLs
+ * for UNKNOWN. */
+static void
+bind_hls_info (sqlite3_stmt    *stmt,
+               int              first,
+               const VsHlsInfo *info)
+{
+  if (info->state == VS_HLS_STATE_UNKNOWN)
+    {
+      for (int i = 0; i < 8; i++)
+        sqlite3_bind_null (stmt, first + i);
+      return;
+    }
+  sqlite3_bind_int (stmt, first, info->state);
+  sqlite3_bind_int (stmt, first + 1, info->flags);
+  sqlite3_bind_int64 (stmt, first + 2, info->segments);
+  sqlite3_bind_int64 (stmt, first + 3, info->missing);
+  if (info->variant != NULL)
+    sqlite3_bind_text (stmt, first + 4, info->variant, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, first + 4);
+  sqlite3_bind_int64 (stmt, first + 5, info->variant_bandwidth);
+  sqlite3_bind_int (stmt, first + 6, info->variant_width);
+  sqlite3_bind_int (stmt, first + 7, info->variant_height);
 }
 
 static VsVideoRecord *
@@ -46,7 +93,17 @@ record_from_row (sqlite3_stmt *stmt)
   record->has_video = sqlite3_column_int (stmt, 15);
   record->probe_state = (VsMediaState) sqlite3_column_int (stmt, 16);
   record->thumb_state = (VsMediaState) sqlite3_column_int (stmt, 17);
+  hls_info_from_row (&record->hls, stmt, 18);
   return record;
+}
+
+static void
+stamp_free (gpointer data)
+{
+  VsVideoStamp *stamp = data;
+
+  vs_hls_info_clear (&stamp->hls);
+  g_free (stamp);
 }
 
 GHashTable *
@@ -54,7 +111,8 @@ vs_database_dup_folder_stamps (VsDatabase  *self,
                                gint64       folder_id,
                                GError     **error)
 {
-  g_autoptr(GHashTable) stamps = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) stamps = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                        stamp_free);
   sqlite3_stmt *stmt;
   int rc;
 
@@ -62,8 +120,8 @@ vs_database_dup_folder_stamps (VsDatabase  *self,
 
   g_rec_mutex_lock (&self->lock);
   stmt = _vs_database_prepare (self,
-                               "SELECT path, id, size, mtime_ns, kind FROM videos "
-                               "WHERE folder_id = ?1", error);
+                               "SELECT path, id, size, mtime_ns, kind, " HLS_COLUMNS
+                               " FROM videos WHERE folder_id = ?1", error);
   if (stmt == NULL)
     {
       g_rec_mutex_unlock (&self->lock);
@@ -78,6 +136,7 @@ vs_database_dup_folder_stamps (VsDatabase  *self,
       stamp->size = sqlite3_column_int64 (stmt, 2);
       stamp->mtime_ns = sqlite3_column_int64 (stmt, 3);
       stamp->kind = (VsVideoKind) sqlite3_column_int (stmt, 4);
+      hls_info_from_row (&stamp->hls, stmt, 5);
       g_hash_table_insert (stamps, _vs_column_path (stmt, 0), stamp);
     }
   sqlite3_reset (stmt);
@@ -114,8 +173,10 @@ vs_database_upsert_video (VsDatabase          *self,
   g_rec_mutex_lock (&self->lock);
   stmt = _vs_database_prepare (self,
                                "INSERT INTO videos (folder_id, path, uri, display_name, sort_name, "
-                               "  kind, size, mtime_ns, btime_ns, duration_ms, probe_state, sort_key) "
-                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+                               "  kind, size, mtime_ns, btime_ns, duration_ms, probe_state, "
+                               "  sort_key, " HLS_COLUMNS ") "
+                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+                               "  ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20) "
                                "ON CONFLICT (path) DO UPDATE SET folder_id = excluded.folder_id, "
                                "  uri = excluded.uri, display_name = excluded.display_name, "
                                "  sort_name = excluded.sort_name, sort_key = excluded.sort_key, kind = excluded.kind, "
@@ -123,7 +184,14 @@ vs_database_upsert_video (VsDatabase          *self,
                                "  btime_ns = excluded.btime_ns, duration_ms = excluded.duration_ms, "
                                "  probe_state = excluded.probe_state, width = NULL, height = NULL, "
                                "  video_codec = NULL, audio_codec = NULL, container = NULL, "
-                               "  has_video = NULL, thumb_state = 0 "
+                               "  has_video = NULL, thumb_state = 0, "
+                               "  hls_state = excluded.hls_state, hls_flags = excluded.hls_flags, "
+                               "  hls_segments = excluded.hls_segments, "
+                               "  hls_missing = excluded.hls_missing, "
+                               "  hls_variant = excluded.hls_variant, "
+                               "  hls_variant_bandwidth = excluded.hls_variant_bandwidth, "
+                               "  hls_variant_width = excluded.hls_variant_width, "
+                               "  hls_variant_height = excluded.hls_variant_height "
                                "RETURNING id", error);
   if (stmt != NULL)
     {
@@ -141,6 +209,7 @@ vs_database_upsert_video (VsDatabase          *self,
         sqlite3_bind_int64 (stmt, 10, record->duration_ms);
       sqlite3_bind_int (stmt, 11, record->probe_state);
       sqlite3_bind_text (stmt, 12, sort_key, -1, SQLITE_STATIC);
+      bind_hls_info (stmt, 13, &record->hls);
       rc = sqlite3_step (stmt);
       if (rc == SQLITE_ROW)
         id = sqlite3_column_int64 (stmt, 0);
@@ -205,6 +274,38 @@ vs_database_lookup_video (VsDatabase  *self,
     }
   g_rec_mutex_unlock (&self->lock);
   return record;
+}
+
+gboolean
+vs_database_set_hls_info (VsDatabase       *self,
+                          gint64            video_id,
+                          const VsHlsInfo  *info,
+                          GError          **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), FALSE);
+  g_return_val_if_fail (info != NULL, FALSE);
+
+  g_rec_mutex_lock (&self->lock);
+  stmt = _vs_database_prepare (self,
+                               "UPDATE videos SET hls_state = ?2, hls_flags = ?3, "
+                               "  hls_segments = ?4, hls_missing = ?5, hls_variant = ?6, "
+                               "  hls_variant_bandwidth = ?7, hls_variant_width = ?8, "
+                               "  hls_variant_height = ?9 WHERE id = ?1", error);
+  if (stmt != NULL)
+    {
+      int rc;
+
+      sqlite3_bind_int64 (stmt, 1, video_id);
+      bind_hls_info (stmt, 2, info);
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      ok = rc == SQLITE_DONE || _vs_database_set_error (self, error, rc, "saving an HLS state");
+    }
+  g_rec_mutex_unlock (&self->lock);
+  return ok;
 }
 
 /* Runs a prepared count(*) statement; -1 with @error set on failure. */

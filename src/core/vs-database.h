@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-#define VS_DATABASE_SCHEMA_VERSION 8
+#define VS_DATABASE_SCHEMA_VERSION 9
 
 #define VS_DATABASE_ERROR (vs_database_error_quark ())
 
@@ -48,6 +48,7 @@ typedef struct
   gint64      size;
   gint64      mtime_ns;
   VsVideoKind kind;
+  VsHlsInfo   hls;   /* kind HLS: a changed state is written even when no file changed */
   gboolean    seen;
 } VsVideoStamp;
 
@@ -180,6 +181,12 @@ gboolean    vs_database_delete_video  (VsDatabase  *self,
 VsVideoRecord *vs_database_lookup_video (VsDatabase  *self,
                                          const char  *path,
                                          GError     **error);
+/* Writes only an HLS item's state: its files, and the media facts and thumbnail they back,
+ * have not changed (a key file that appeared, say). */
+gboolean    vs_database_set_hls_info  (VsDatabase       *self,
+                                       gint64            video_id,
+                                       const VsHlsInfo  *info,
+                                       GError          **error);
 
 /* Media facts */
 typedef enum

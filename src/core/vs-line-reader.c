@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-line-reader.c: bounded streaming line reader for the playlist parser
  *
- * One reused buffer, lines NUL-terminated in place, none longer than
- * VS_PLAYLIST_MAX_LINE_LENGTH; see vs-playlist.c for why.
+ * One reused buffer, lines NUL-terminated in place, never more than
+ * VS_PLAYLIST_MAX_LINE_LENGTH bytes of a line held; see vs-playlist.c for why. A longer
+ * line (a title of megabytes) comes as its start, which is all the parser needs of it, and
+ * the rest streams through the same buffer without being kept.
  */
 #define G_LOG_DOMAIN "vs-playlist"
 
@@ -59,15 +61,6 @@ _vs_line_reader_open (VsLineReader  *r,
   return TRUE;
 }
 
-static gboolean
-line_too_long (VsLineReader  *r,
-               GError       **error)
-{
-  g_set_error (error, VS_PLAYLIST_ERROR, VS_PLAYLIST_ERROR_LINE_TOO_LONG,
-               "line %u: longer than %d bytes", r->line_no + 1, VS_PLAYLIST_MAX_LINE_LENGTH);
-  return FALSE;
-}
-
 /* Reads more bytes after the unfinished line at r->start, which holds no '\n'. */
 static gboolean
 line_reader_fill (VsLineReader  *r,
@@ -89,7 +82,8 @@ line_reader_fill (VsLineReader  *r,
     }
   if (r->end + 1 >= r->alloc)
     {
-      /* callers bound the line first, so this stops at VS_PLAYLIST_MAX_LINE_LENGTH + 2 */
+      /* callers cut the line at the bound first, so this stops at
+       * VS_PLAYLIST_MAX_LINE_LENGTH + 2 */
       gsize old_alloc = r->alloc;
 
       r->alloc = MIN (r->alloc * 2, VS_PLAYLIST_MAX_LINE_LENGTH + 2);
@@ -129,6 +123,59 @@ line_reader_fill (VsLineReader  *r,
   return TRUE;
 }
 
+/* Reads past the rest of a line whose start was returned truncated: what is buffered
+ * holds no '\n' (the truncated line took all of it), so each fill starts on an empty
+ * buffer and never grows it. */
+static gboolean
+line_reader_skip_rest (VsLineReader  *r,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  while (r->skip_rest)
+    {
+      char *nl = memchr (r->buf + r->start, '\n', r->end - r->start);
+
+      if (nl != NULL)
+        {
+          r->start = r->scan = nl + 1 - r->buf;
+          r->skip_rest = FALSE;
+        }
+      else if (r->eof)
+        {
+          r->start = r->scan = r->end;
+          r->skip_rest = FALSE;
+        }
+      else
+        {
+          r->start = r->scan = r->end;
+          if (!line_reader_fill (r, cancellable, error))
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* Returns the first VS_PLAYLIST_MAX_LINE_LENGTH bytes of the line at r->start, which has
+ * more than that and no '\n' in the buffer; the rest is read past on the next call. */
+static void
+line_reader_cut (VsLineReader  *r,
+                 char         **line,
+                 gsize         *len)
+{
+  char *start = r->buf + r->start;
+
+  /* the bytes after the cut belong to the line too, and are dropped with it */
+  start[VS_PLAYLIST_MAX_LINE_LENGTH] = '\0';
+  r->start = r->scan = r->end;
+  r->line_no++;
+  r->truncated = TRUE;
+  r->skip_rest = !r->eof;
+  g_debug ("%s: line %u is longer than %d bytes: only its start is read", r->path, r->line_no,
+           VS_PLAYLIST_MAX_LINE_LENGTH);
+  *line = start;
+  *len = VS_PLAYLIST_MAX_LINE_LENGTH;
+}
+
 /* Sets *line to the next line, NUL-terminated in place without its "\n" or "\r\n", or to
  * NULL at the end of the file. */
 gboolean
@@ -138,6 +185,10 @@ _vs_line_reader_next (VsLineReader  *r,
                       GCancellable  *cancellable,
                       GError       **error)
 {
+  r->truncated = FALSE;
+  if (r->skip_rest && !line_reader_skip_rest (r, cancellable, error))
+    return FALSE;
+
   for (;;)
     {
       char *start = r->buf + r->start;
@@ -147,7 +198,10 @@ _vs_line_reader_next (VsLineReader  *r,
       if (nl == NULL && !r->eof)
         {
           if (r->end - r->start > VS_PLAYLIST_MAX_LINE_LENGTH)
-            return line_too_long (r, error);
+            {
+              line_reader_cut (r, line, len);
+              return TRUE;
+            }
           r->scan = r->end;
           if (!line_reader_fill (r, cancellable, error))
             return FALSE;
@@ -162,7 +216,13 @@ _vs_line_reader_next (VsLineReader  *r,
 
       n = (nl != NULL ? nl : r->buf + r->end) - start;
       if (n > VS_PLAYLIST_MAX_LINE_LENGTH)
-        return line_too_long (r, error);
+        {
+          /* a last line without '\n': the buffer holds at most the bound and one byte, so
+           * a line with its '\n' in it is never longer */
+          g_assert (nl == NULL);
+          line_reader_cut (r, line, len);
+          return TRUE;
+        }
       start[n] = '\0';
       r->start = r->scan = r->start + n + (nl != NULL);
       r->line_no++;

@@ -18,6 +18,8 @@ typedef struct
   gsize       scan;    /* where the search for '\n' resumes */
   gsize       end;     /* end of the bytes read; buf[end] is '\0' once anything was read */
   gboolean    eof;
+  gboolean    truncated; /* the line last returned is only the start of a longer one */
+  gboolean    skip_rest; /* the rest of that line is still to be read past */
   guint       line_no; /* number of the line last returned */
   const char *path;
 } VsLineReader;
@@ -26,7 +28,9 @@ gboolean _vs_line_reader_open (VsLineReader  *r,
                                const char    *path,
                                GError       **error);
 /* Sets *line to the next line, NUL-terminated in place without its "\n" or "\r\n", or to
- * NULL at the end of the file. */
+ * NULL at the end of the file. A line longer than VS_PLAYLIST_MAX_LINE_LENGTH comes as its
+ * first VS_PLAYLIST_MAX_LINE_LENGTH bytes with r->truncated set; the next call reads past
+ * the rest of it, which is never held in memory. */
 gboolean _vs_line_reader_next (VsLineReader  *r,
                                char         **line,
                                gsize         *len,
@@ -92,6 +96,9 @@ typedef struct
   gboolean dir_inside_base;
   char    *key_path;      /* local file of the #EXT-X-KEY in force, or NULL */
   char    *map_path;      /* local file of the #EXT-X-MAP in force, or NULL */
+  char    *key_uri;       /* URI of the #EXT-X-KEY in force, or NULL */
+  char    *map_uri;       /* URI of the #EXT-X-MAP in force, or NULL */
+  gboolean encrypted;     /* the #EXT-X-KEY in force encrypts */
 
   /* what tags carry to the next URI line */
   gboolean pending_extinf;
@@ -102,6 +109,8 @@ typedef struct
   gint64   range_offset; /* -1: continues after the previous sub-range */
   gboolean pending_variant;
   gint64   pending_bandwidth;
+  int      pending_width;
+  int      pending_height;
 
   /* running state */
   gboolean seen_first_line;
@@ -136,6 +145,9 @@ gboolean    _vs_playlist_parser_resolve    (Parser      *p,
 /* Master playlist tags mixed with media segments. */
 gboolean    _vs_playlist_mixed_error       (Parser      *p,
                                             GError     **error);
+/* The file name a remote URI's path ends with, decoded; NULL when it cannot name a file of
+ * a folder (see vs_playlist_local_copy()). */
+char       *_vs_playlist_remote_basename   (const char  *uri);
 /* Handles one tag line (vs-playlist-tags.c); unknown tags are ignored. */
 gboolean    _vs_playlist_parser_handle_tag (Parser      *p,
                                             char        *line,

@@ -61,6 +61,26 @@ parse_byte_range (const char *s,
          *length <= G_MAXINT64 - *offset;
 }
 
+/* RESOLUTION=<width>x<height>, both decimal-integers; leaves 0s when malformed. */
+static void
+parse_resolution (const char *s,
+                  gsize       len,
+                  int        *width,
+                  int        *height)
+{
+  const char *x = memchr (s, 'x', len);
+  gint64 w, h;
+
+  if (x == NULL)
+    x = memchr (s, 'X', len);
+  if (x != NULL && parse_int64 (s, x - s, &w) && parse_int64 (x + 1, s + len - x - 1, &h) &&
+      w > 0 && h > 0 && w <= G_MAXINT && h <= G_MAXINT)
+    {
+      *width = (int) w;
+      *height = (int) h;
+    }
+}
+
 /* 10^-18 s units per unit of the n-th fractional digit, 10^(18 - n) */
 const guint64 _vs_playlist_frac_scale[FRAC_DIGITS + 1] = {
   G_GUINT64_CONSTANT (1000000000000000000), G_GUINT64_CONSTANT (100000000000000000),
@@ -301,6 +321,7 @@ parse_key (Parser  *p,
   const char *name, *attr;
   gsize name_len, attr_len;
   gboolean have_method = FALSE;
+  gboolean encrypts = FALSE;
   g_autofree char *uri = NULL;
   int r;
 
@@ -314,16 +335,21 @@ parse_key (Parser  *p,
       if (!attr_is (name, name_len, "METHOD"))
         continue;
       have_method = TRUE;
-      if (!attr_is (attr, attr_len, "NONE"))
-        p->self->flags |= VS_PLAYLIST_FLAG_ENCRYPTED;
+      encrypts = !attr_is (attr, attr_len, "NONE");
     }
   if (r < 0)
     return bad_attributes (p, error, "#EXT-X-KEY");
+
+  /* METHOD is required; without it, assume the worst */
+  p->encrypted = encrypts || !have_method;
+  if (p->encrypted)
+    p->self->flags |= VS_PLAYLIST_FLAG_ENCRYPTED;
 
   /* The key file belongs to the download (its segments name it through this tag). A key
    * fetched from elsewhere (https:, skd:) says nothing about where the media is: the
    * playlist's flags are left as they were. */
   g_clear_pointer (&p->key_path, g_free);
+  g_clear_pointer (&p->key_uri, g_free);
   if (uri != NULL && uri[0] != '\0')
     {
       VsPlaylistFlags flags = p->self->flags;
@@ -336,11 +362,8 @@ parse_key (Parser  *p,
       p->self->flags = flags;
       if (!escaping)
         p->key_path = g_steal_pointer (&path);
+      p->key_uri = g_steal_pointer (&uri);
     }
-
-  /* METHOD is required; without it, assume the worst */
-  if (!have_method)
-    p->self->flags |= VS_PLAYLIST_FLAG_ENCRYPTED;
   return TRUE;
 }
 
@@ -386,6 +409,8 @@ parse_map (Parser  *p,
   self->flags |= VS_PLAYLIST_FLAG_INIT_MAP;
   g_free (p->map_path);
   p->map_path = g_strdup (path);
+  g_free (p->map_uri);
+  p->map_uri = g_strdup (uri);
   if (self->map_uri == NULL)
     {
       self->map_uri = g_steal_pointer (&uri);
@@ -421,12 +446,18 @@ parse_stream_inf (Parser  *p,
   p->self->flags |= VS_PLAYLIST_FLAG_MASTER;
   p->pending_variant = TRUE;
   p->pending_bandwidth = 0;
+  p->pending_width = p->pending_height = 0;
 
   while ((r = attr_iter_next (&it, &name, &name_len, &attr, &attr_len)) > 0)
-    if (attr_is (name, name_len, "BANDWIDTH") &&
-        !parse_int64 (attr, attr_len, &p->pending_bandwidth))
-      return _vs_playlist_parser_error (p, error, VS_PLAYLIST_ERROR_INVALID,
-                                        "invalid #EXT-X-STREAM-INF BANDWIDTH");
+    {
+      if (attr_is (name, name_len, "BANDWIDTH") &&
+          !parse_int64 (attr, attr_len, &p->pending_bandwidth))
+        return _vs_playlist_parser_error (p, error, VS_PLAYLIST_ERROR_INVALID,
+                                          "invalid #EXT-X-STREAM-INF BANDWIDTH");
+      /* only shown to people: a malformed one is left out, it fails nothing */
+      if (attr_is (name, name_len, "RESOLUTION"))
+        parse_resolution (attr, attr_len, &p->pending_width, &p->pending_height);
+    }
   if (r < 0)
     return bad_attributes (p, error, "#EXT-X-STREAM-INF");
   return TRUE;
@@ -464,15 +495,26 @@ _vs_playlist_parser_handle_tag (Parser  *p,
   char *value;
 
   /* nearly every other line */
-  if (len >= 8 && memcmp (line, "#EXTINF:", 8) == 0)
+  if (len >= 8 && memcmp (line, "#EXTINF:", 8) == 0 &&
+      (!p->reader.truncated || memchr (line + 8, ',', len - 8) != NULL))
     return parse_extinf (p, line + 8, len - 8, error);
 
   colon = memchr (line, ':', len);
   name_len = colon != NULL ? (gsize) (colon - line) : len;
   value = colon != NULL ? colon + 1 : line + len;
   for (guint i = 0; i < G_N_ELEMENTS (tags); i++)
-    if (name_len == tags[i].len && memcmp (line, tags[i].name, name_len) == 0)
+    {
+      if (name_len != tags[i].len || memcmp (line, tags[i].name, name_len) != 0)
+        continue;
+      /* of a line cut at the bound, only an #EXTINF's title (above), or what the tags that
+       * read no value ignore, may be missing */
+      if (p->reader.truncated && tags[i].func != parse_endlist &&
+          tags[i].func != parse_discontinuity)
+        return _vs_playlist_parser_error (p, error, VS_PLAYLIST_ERROR_LINE_TOO_LONG,
+                                          "%s longer than %d bytes", tags[i].name,
+                                          VS_PLAYLIST_MAX_LINE_LENGTH);
       return tags[i].func (p, value, line + len - value, error);
+    }
 
   return TRUE;
 }

@@ -4,9 +4,14 @@
  * Playlists can list hundreds of thousands of segments, so the file goes through a small
  * line reader of our own: one reused buffer, lines parsed in place, nothing allocated per
  * line unless a segment callback asks for resolved paths. The usual #EXTINF and file name
- * lines take a fast path that finds their end in the same pass that reads them. Durations are summed exactly in
- * fixed point, whole seconds plus 10^-18 s units (digits past the 18th are dropped), and
- * rounded once, half up, to milliseconds.
+ * lines take a fast path that finds their end in the same pass that reads them. Durations
+ * are summed exactly in fixed point, whole seconds plus 10^-18 s units (digits past the
+ * 18th are dropped), and rounded once, half up, to milliseconds.
+ *
+ * Only the start of a line longer than VS_PLAYLIST_MAX_LINE_LENGTH is read (the reader
+ * streams past the rest): enough for a tag and the number before an #EXTINF's comma, so a
+ * title of megabytes costs no memory. A URI, or a tag whose attributes we read, that long
+ * is refused with VS_PLAYLIST_ERROR_LINE_TOO_LONG.
  *
  * Escape checks compare canonical names without resolving symlinks: a link inside the
  * base folder that points outside it is not reported.
@@ -48,6 +53,8 @@ parser_clear (Parser *p)
   g_clear_pointer (&p->resolved_path, g_free);
   g_clear_pointer (&p->key_path, g_free);
   g_clear_pointer (&p->map_path, g_free);
+  g_clear_pointer (&p->key_uri, g_free);
+  g_clear_pointer (&p->map_uri, g_free);
   if (p->path_buf != NULL)
     g_string_free (g_steal_pointer (&p->path_buf), TRUE);
   if (p->range_uri != NULL)
@@ -293,6 +300,8 @@ parser_add_variant (Parser      *p,
   v.pub.uri = v.uri;
   v.pub.path = v.path;
   v.pub.bandwidth = p->pending_bandwidth;
+  v.pub.width = p->pending_width;
+  v.pub.height = p->pending_height;
   v.pub.exists = v.path != NULL && g_file_test (v.path, G_FILE_TEST_IS_REGULAR);
   g_array_append_val (p->self->variants, v);
 
@@ -363,7 +372,8 @@ parser_add_segment (Parser      *p,
                     GError     **error)
 {
   VsPlaylistSegment segment = { uri, NULL, 0, 0, -1, p->discontinuity_sequence, 0,
-                                p->key_path, p->map_path };
+                                p->key_path, p->map_path, p->key_uri, p->map_uri,
+                                p->encrypted };
 
   if (p->self->flags & VS_PLAYLIST_FLAG_MASTER)
     return _vs_playlist_mixed_error (p, error);
@@ -452,7 +462,14 @@ parser_handle_line (Parser  *p,
     }
 
   if (line[0] != '#')
-    return parser_handle_uri (p, line, len, error);
+    {
+      /* a URI is needed whole: the start of one names no file */
+      if (p->reader.truncated)
+        return _vs_playlist_parser_error (p, error, VS_PLAYLIST_ERROR_LINE_TOO_LONG,
+                                          "URI longer than %d bytes",
+                                          VS_PLAYLIST_MAX_LINE_LENGTH);
+      return parser_handle_uri (p, line, len, error);
+    }
   if (len > 4 && memcmp (line, "#EXT", 4) == 0)
     return _vs_playlist_parser_handle_tag (p, line, len, error);
   return TRUE; /* a comment */
@@ -515,7 +532,7 @@ parser_run_fast (Parser  *p,
   const char *end = buf + r->end; /* *end is the '\0' sentinel, and no byte before it is */
   char *s = buf + r->start;
 
-  if (!p->seen_first_line || r->line_no == 0)
+  if (!p->seen_first_line || r->line_no == 0 || r->skip_rest)
     return TRUE;
 
   for (;;)
@@ -692,20 +709,84 @@ vs_playlist_parse (const char             *path,
   return g_steal_pointer (&self);
 }
 
-/* Highest bandwidth among the variants present locally; the first one on ties. */
+int
+vs_playlist_choose_variant (VsPlaylist *self)
+{
+  gint64 best_bandwidth = -1;
+  int best = -1;
+
+  g_return_val_if_fail (VS_IS_PLAYLIST (self), -1);
+
+  for (guint i = 0; i < self->variants->len && i <= G_MAXINT; i++)
+    {
+      const Variant *v = &g_array_index (self->variants, Variant, i);
+
+      if (v->pub.exists && v->pub.bandwidth > best_bandwidth)
+        {
+          best = (int) i;
+          best_bandwidth = v->pub.bandwidth;
+        }
+    }
+  return best;
+}
+
 static const Variant *
 pick_variant (VsPlaylist *master)
 {
-  const Variant *best = NULL;
+  int best = vs_playlist_choose_variant (master);
 
-  for (guint i = 0; i < master->variants->len; i++)
+  return best >= 0 ? &g_array_index (master->variants, Variant, best) : NULL;
+}
+
+/* Local copies of remote URIs */
+
+char *
+_vs_playlist_remote_basename (const char *uri)
+{
+  gsize len = strcspn (uri, "?#"); /* the query and fragment name no file */
+  gsize scheme_len = uri_scheme_length (uri, len);
+  const char *path, *end = uri + len, *name;
+  g_autofree char *decoded = NULL;
+
+  if (scheme_len == 0 || (scheme_len == 4 && g_ascii_strncasecmp (uri, "file", 4) == 0))
+    return NULL;
+
+  path = uri + scheme_len + 1;
+  if (end - path >= 2 && path[0] == '/' && path[1] == '/')
     {
-      const Variant *v = &g_array_index (master->variants, Variant, i);
-
-      if (v->pub.exists && (best == NULL || v->pub.bandwidth > best->pub.bandwidth))
-        best = v;
+      /* the authority (host, port, user) names no file either */
+      path = memchr (path + 2, '/', end - path - 2);
+      if (path == NULL)
+        return NULL;
     }
-  return best;
+  name = path;
+  for (const char *c = path; c < end; c++)
+    if (*c == '/')
+      name = c + 1;
+
+  /* NULL for an escaped '/' or NUL, or a bad escape */
+  decoded = g_uri_unescape_segment (name, end, "/");
+  if (decoded == NULL || decoded[0] == '\0' || g_str_equal (decoded, ".") ||
+      g_str_equal (decoded, ".."))
+    return NULL;
+  return g_steal_pointer (&decoded);
+}
+
+char *
+vs_playlist_local_copy (const char *uri,
+                        const char *folder)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (uri != NULL, NULL);
+  g_return_val_if_fail (folder != NULL, NULL);
+
+  name = _vs_playlist_remote_basename (uri);
+  if (name == NULL)
+    return NULL;
+  path = g_build_filename (folder, name, NULL);
+  return g_file_test (path, G_FILE_TEST_IS_REGULAR) ? g_steal_pointer (&path) : NULL;
 }
 
 VsPlaylist *
@@ -843,42 +924,4 @@ vs_playlist_get_variant (VsPlaylist *self,
   g_return_val_if_fail (VS_IS_PLAYLIST (self), NULL);
   g_return_val_if_fail (index < self->variants->len, NULL);
   return &g_array_index (self->variants, Variant, index).pub;
-}
-
-/* Local copies of remote segments */
-
-char *
-vs_playlist_local_copy (const char *uri,
-                        const char *folder)
-{
-  g_autofree char *encoded = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *path = NULL;
-  const char *start, *end, *slash;
-  GStatBuf st;
-
-  g_return_val_if_fail (uri != NULL, NULL);
-  g_return_val_if_fail (folder != NULL, NULL);
-
-  /* scheme://authority/path: the path starts at the first '/' after the authority */
-  start = strstr (uri, "://");
-  if (start == NULL || start == uri || !g_ascii_isalpha (uri[0]))
-    return NULL;
-  for (const char *c = uri; c < start; c++)
-    if (!IS_SCHEME_CHAR (*c))
-      return NULL;
-  start = strchr (start + 3, '/');
-  if (start == NULL)
-    return NULL;
-  end = start + strcspn (start, "?#");
-  slash = g_strrstr_len (start, end - start, "/");
-  encoded = g_strndup (slash + 1, (gsize) (end - slash - 1));
-  /* an escaped '/' (or NUL) gives NULL: such a name could not be a file of the folder */
-  name = g_uri_unescape_string (encoded, "/");
-  if (name == NULL || name[0] == '\0' || strcmp (name, ".") == 0 || strcmp (name, "..") == 0)
-    return NULL;
-  path = g_build_filename (folder, name, NULL);
-  if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode))
-    return NULL;
-  return g_steal_pointer (&path);
 }

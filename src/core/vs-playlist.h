@@ -8,7 +8,9 @@ G_BEGIN_DECLS
 
 #define VS_PLAYLIST_ERROR (vs_playlist_error_quark ())
 
-/* The longest line accepted, in bytes before the '\n' (a '\r' before it counts). */
+/* The most of a line that is read, in bytes before the '\n' (a '\r' before it counts).
+ * Past it, only the start is kept: an #EXTINF with a longer title, a comment or an unknown
+ * tag still parse; a longer URI or attribute list fails with LINE_TOO_LONG. */
 #define VS_PLAYLIST_MAX_LINE_LENGTH (1024 * 1024)
 
 typedef enum
@@ -16,7 +18,7 @@ typedef enum
   VS_PLAYLIST_ERROR_FAILED,
   VS_PLAYLIST_ERROR_NO_SEGMENTS,    /* a media playlist without any (complete) segment */
   VS_PLAYLIST_ERROR_BAD_DURATION,   /* NaN, infinity, negative, malformed or overflowing #EXTINF */
-  VS_PLAYLIST_ERROR_LINE_TOO_LONG,  /* a line longer than the parser's bound */
+  VS_PLAYLIST_ERROR_LINE_TOO_LONG,  /* a URI or tag value longer than the parser's bound */
   VS_PLAYLIST_ERROR_NO_VARIANT,     /* a master playlist with no variant present locally */
   VS_PLAYLIST_ERROR_INVALID,        /* binary data, NUL bytes, or a tag whose value cannot be read */
 } VsPlaylistError;
@@ -47,6 +49,9 @@ typedef struct
   guint       index;        /* 0-based position in the playlist */
   const char *key_path;     /* local key file of the #EXT-X-KEY in force, or NULL */
   const char *map_path;     /* local file of the #EXT-X-MAP in force, or NULL */
+  const char *key_uri;      /* URI of the #EXT-X-KEY in force, as written, or NULL */
+  const char *map_uri;      /* URI of the #EXT-X-MAP in force, as written, or NULL */
+  gboolean    encrypted;    /* the key in force has a METHOD other than NONE (or none) */
 } VsPlaylistSegment;
 
 typedef struct
@@ -55,6 +60,8 @@ typedef struct
   const char *path;         /* local file, or NULL when remote */
   gint64      bandwidth;    /* BANDWIDTH attribute, 0 when absent */
   gboolean    exists;       /* path is a readable regular file */
+  int         width;        /* RESOLUTION attribute, 0 when absent or malformed */
+  int         height;
 } VsPlaylistVariant;
 
 /* Called for every complete segment (an #EXTINF followed by its URI), in order, while the
@@ -96,6 +103,19 @@ VsPlaylist  *vs_playlist_load               (const char             *path,
                                              GCancellable           *cancellable,
                                              GError                **error);
 
+/* The variant of a master playlist that vs_playlist_load() follows: the highest bandwidth
+ * among those present locally, the first one on ties; -1 when none is present. */
+int          vs_playlist_choose_variant     (VsPlaylist *self);
+
+/* The local copy of a segment (or key, or init section) that a playlist names by a remote
+ * URI (http: and the like): the file of @folder named as the last component of the URI's
+ * path, percent-decoded, without query or fragment. Returns its path when it is a regular
+ * file there, else NULL; also NULL for a local URI (relative or file:) and for a name
+ * that could not be a file of @folder ('/' or NUL once decoded, "." or ".."). The one
+ * rule for the scanner, vs_hls_info_compute() and the merge. */
+char        *vs_playlist_local_copy         (const char *uri,
+                                             const char *folder);
+
 const char  *vs_playlist_get_path           (VsPlaylist *self); /* the file parsed */
 const char  *vs_playlist_get_master_path    (VsPlaylist *self); /* NULL unless resolved from one */
 VsPlaylistFlags vs_playlist_get_flags       (VsPlaylist *self);
@@ -114,12 +134,5 @@ guint        vs_playlist_get_n_variants     (VsPlaylist *self);
 const VsPlaylistVariant *vs_playlist_get_variant (VsPlaylist *self,
                                                   guint       index);
 
-/* Downloaders often keep a remote playlist as it was and save each segment beside it under
- * the last name of its URL. Returns the path (newly allocated) of the regular file in
- * @folder named like the last component of @uri's path, percent-decoded, query and
- * fragment dropped; NULL when there is none, or when the decoded name could leave @folder
- * (it holds '/', or is "." or ".."). */
-char        *vs_playlist_local_copy         (const char *uri,
-                                             const char *folder);
 
 G_END_DECLS

@@ -218,7 +218,19 @@ _vs_scanner_index_file (ScanContext   *ctx,
       if (stamp->size == record->size && stamp->mtime_ns == record->mtime_ns &&
           stamp->kind == record->kind)
         {
-          ctx->summary.unchanged++;
+          if (vs_hls_info_equal (&stamp->hls, &record->hls))
+            {
+              ctx->summary.unchanged++;
+              return;
+            }
+          /* the same files, another state (a key file that appeared, a library from
+           * before states): the media facts and thumbnail stay */
+          if (!vs_database_set_hls_info (ctx->db, stamp->id, &record->hls, &ctx->error))
+            return;
+          ctx->summary.updated++;
+          ctx->batch_changes++;
+          _vs_scanner_add_change (ctx, VS_SCAN_CHANGE_UPDATED, record->kind, stamp->id,
+                                  record->path, record->size, record->duration_ms);
           return;
         }
     }

@@ -30,6 +30,8 @@ vs_video_record_copy (const VsVideoRecord *self)
   copy->video_codec = g_strdup (self->video_codec);
   copy->audio_codec = g_strdup (self->audio_codec);
   copy->container = g_strdup (self->container);
+  copy->hls.variant = NULL;
+  vs_hls_info_set (&copy->hls, &self->hls);
   return copy;
 }
 
@@ -49,7 +51,7 @@ vs_video_record_equal (const VsVideoRecord *a,
          g_strcmp0 (a->uri, b->uri) == 0 && g_strcmp0 (a->display_name, b->display_name) == 0 &&
          g_strcmp0 (a->video_codec, b->video_codec) == 0 &&
          g_strcmp0 (a->audio_codec, b->audio_codec) == 0 &&
-         g_strcmp0 (a->container, b->container) == 0;
+         g_strcmp0 (a->container, b->container) == 0 && vs_hls_info_equal (&a->hls, &b->hls);
 }
 
 void
@@ -64,6 +66,7 @@ vs_video_record_free (VsVideoRecord *self)
   g_free (self->video_codec);
   g_free (self->audio_codec);
   g_free (self->container);
+  vs_hls_info_clear (&self->hls);
   g_free (self);
 }
 

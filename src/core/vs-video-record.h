@@ -4,6 +4,8 @@
 
 #include <glib-object.h>
 
+#include "vs-hls-info.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -49,6 +51,7 @@ typedef struct
   gboolean     has_video;
   VsMediaState probe_state;
   VsMediaState thumb_state;
+  VsHlsInfo    hls;           /* kind HLS: the download's state; UNKNOWN for files */
 } VsVideoRecord;
 
 GType          vs_video_record_get_type (void) G_GNUC_CONST;
