@@ -677,8 +677,11 @@ test_probe_hls_folder (Fixture       *f,
   g_autofree char *folder = g_build_filename (f->lib, "download", NULL);
   g_autofree char *playlist = g_build_filename (folder, "index.m3u8", NULL);
   g_autofree char *plain = g_build_filename (f->lib, "plain", NULL);
-  g_auto(Run) probe = { 0 }, not_hls = { 0 };
+  g_autofree char *gap = g_build_filename (folder, "seg00001.ts", NULL);
+  g_auto(Run) probe = { 0 }, not_hls = { 0 }, incomplete = { 0 };
   g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(JsonObject) state = NULL;
+  JsonObject *hls;
 
   if (!vs_test_media_require (needed))
     return;
@@ -698,9 +701,21 @@ test_probe_hls_folder (Fixture       *f,
       g_assert_cmpint (json_object_get_int_member (item, "width"), ==, 320);
       g_assert_cmpint (json_object_get_int_member (item, "height"), ==, 240);
       g_assert_cmpstr (json_object_get_string_member (item, "container"), ==, "HLS");
+      g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (item, "hls"),
+                                                      "state"), ==, "complete");
     }
   g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (items, 0), "path"), ==,
                    folder);
+
+  /* one segment gone: its state says so, with how many */
+  g_assert_cmpint (g_unlink (gap), ==, 0);
+  cli (&incomplete, "probe", "--json", folder, NULL);
+  g_assert_cmpint (incomplete.status, ==, 0);
+  state = parse_object (incomplete.out);
+  hls = json_object_get_object_member (state, "hls");
+  g_assert_cmpstr (json_object_get_string_member (hls, "state"), ==, "incomplete");
+  g_assert_cmpint (json_object_get_int_member (hls, "missing"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (hls, "segments"), ==, 3);
 
   /* a folder without a playlist says so */
   cli (&not_hls, "probe", plain, NULL);

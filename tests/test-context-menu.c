@@ -12,6 +12,7 @@
 
 #include "vs-merge-all-dialog.h"
 #include "vs-player-window.h"
+#include "vs-thumbnail-view.h"
 #include "vs-test-media.h"
 #include "vs-test-ui.h"
 #include "vs-test-utils.h"
@@ -609,6 +610,17 @@ button_labelled (GtkWidget  *root,
   return NULL;
 }
 
+static VsThumbnailView *
+thumbnail_of (VsWindow   *window,
+              const char *title)
+{
+  VsVideoCell *cell = cell_titled (window, title);
+
+  g_assert_nonnull (cell);
+  return VS_THUMBNAIL_VIEW (gtk_widget_get_template_child (GTK_WIDGET (cell), VS_TYPE_VIDEO_CELL,
+                                                           "thumbnail"));
+}
+
 /* HLS Downloads → Merge All… → Merge All, all with the pointer: the complete downloads are
  * merged into MP4s beside their folders, the incomplete one is refused and left as it is,
  * nothing else in the library changes; Close closes. */
@@ -660,6 +672,13 @@ test_merge_all (void)
   click (sidebar_row (window, "HLS Downloads"), "1");
   wait_cell (window, "Alpha.mp4", FALSE);
   wait_cell (window, "One", TRUE);
+  wait_cell (window, "Broken", TRUE);
+  /* each download's state on its badge; the incomplete one in the warning colour */
+  g_assert_cmpstr (vs_thumbnail_view_get_hls_badge (thumbnail_of (window, "Broken")), ==,
+                   "HLS · Incomplete");
+  g_assert_true (vs_thumbnail_view_get_hls_warning (thumbnail_of (window, "Broken")));
+  g_assert_cmpstr (vs_thumbnail_view_get_hls_badge (thumbnail_of (window, "One")), ==, "HLS");
+  g_assert_false (vs_thumbnail_view_get_hls_warning (thumbnail_of (window, "One")));
   wait_for (widget_mapped, button_labelled (GTK_WIDGET (window), "Merge _All…"), "the button");
   click (button_labelled (GTK_WIDGET (window), "Merge _All…"), "1");
   wait_for (has_merge_all_dialog, NULL, "the dialog");

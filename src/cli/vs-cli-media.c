@@ -8,6 +8,8 @@
 #include <stdio.h>
 
 #include "vs-cli.h"
+#include "vs-hls-info.h"
+#include "vs-playlist.h"
 #include "vs-trash.h"
 #include "vs-format.h"
 #include "vs-media-service.h"
@@ -128,12 +130,43 @@ report_failures (Batch *batch)
   return status;
 }
 
+/* An HLS download's state, for a folder or playlist that probed as HLS; NULL otherwise. */
+static VsHlsInfo *
+hls_state_of (const Item *item)
+{
+  const VsProbeResult *r = item->probe;
+  g_autofree char *playlist = NULL;
+  g_autofree char *folder = NULL;
+  g_autoptr(GError) error = NULL;
+  VsHlsInfo *info;
+
+  if (g_strcmp0 (r->container, "HLS") != 0)
+    return NULL;
+  if (g_file_test (item->path, G_FILE_TEST_IS_DIR))
+    {
+      playlist = vs_playlist_find_in_folder (item->path, NULL);
+      folder = g_strdup (item->path);
+    }
+  else
+    {
+      playlist = g_strdup (item->path);
+      folder = g_path_get_dirname (item->path);
+    }
+  if (playlist == NULL)
+    return NULL;
+  info = vs_hls_info_compute (playlist, folder, NULL, &error);
+  if (info == NULL)
+    g_debug ("No HLS state for %s: %s", item->path, error->message);
+  return info;
+}
+
 static void
 print_probe (const Item *item,
              gboolean    json)
 {
   const VsProbeResult *r = item->probe;
   g_autofree char *display = g_filename_display_name (item->path);
+  g_autoptr(VsHlsInfo) hls = hls_state_of (item);
 
   if (json)
     {
@@ -147,6 +180,7 @@ print_probe (const Item *item,
       json_builder_set_member_name (b, "uri");
       json_builder_add_string_value (b, uri);
       vs_probe_result_add_json_members (r, b);
+      vs_cli_add_hls_info (b, hls);
       json_builder_end_object (b);
       node = json_builder_get_root (b);
       vs_cli_print_json (node);
@@ -156,10 +190,12 @@ print_probe (const Item *item,
       g_autofree char *duration = r->duration_ms >= 0 ? vs_format_duration (r->duration_ms)
                                                       : g_strdup ("-");
 
-      printf ("%s  %s  %dx%d  %s / %s  %s\n", display, duration, r->width, r->height,
+      g_autofree char *state = hls != NULL ? vs_hls_info_describe (hls) : NULL;
+
+      printf ("%s  %s  %dx%d  %s / %s  %s%s%s\n", display, duration, r->width, r->height,
               r->video_codec ? r->video_codec : "no video",
               r->audio_codec ? r->audio_codec : "no audio",
-              r->container ? r->container : "");
+              r->container ? r->container : "", state ? "  " : "", state ? state : "");
     }
 }
 

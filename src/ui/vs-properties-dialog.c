@@ -23,6 +23,7 @@ struct _VsPropertiesDialog
   AdwActionRow         *video_row;
   AdwActionRow         *audio_row;
   AdwActionRow         *container_row;
+  AdwActionRow         *download_row;
 };
 
 G_DEFINE_FINAL_TYPE (VsPropertiesDialog, vs_properties_dialog, ADW_TYPE_PREFERENCES_WINDOW)
@@ -64,6 +65,14 @@ show_record (VsPropertiesDialog  *self,
   set_value (self->video_row, r->video_codec);
   set_value (self->audio_row, r->audio_codec);
   set_value (self->container_row, r->kind == VS_VIDEO_KIND_HLS ? "HLS" : r->container);
+  /* an HLS download's state in words: complete, or what is missing */
+  gtk_widget_set_visible (GTK_WIDGET (self->download_row), r->kind == VS_VIDEO_KIND_HLS);
+  if (r->kind == VS_VIDEO_KIND_HLS)
+    {
+      g_autofree char *state = vs_hls_info_describe (&r->hls);
+
+      set_value (self->download_row, state);
+    }
 }
 
 static void
@@ -82,6 +91,7 @@ vs_properties_dialog_class_init (VsPropertiesDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VsPropertiesDialog, video_row);
   gtk_widget_class_bind_template_child (widget_class, VsPropertiesDialog, audio_row);
   gtk_widget_class_bind_template_child (widget_class, VsPropertiesDialog, container_row);
+  gtk_widget_class_bind_template_child (widget_class, VsPropertiesDialog, download_row);
 }
 
 static void

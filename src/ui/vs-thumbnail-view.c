@@ -38,7 +38,8 @@ struct _VsThumbnailView
   PangoLayout         *hls_layout;
   GtkIconPaintable    *failed_icon;
   VsThumbnailViewState state;
-  gboolean             hls;
+  char                *hls;              /* the HLS badge's text, NULL: none */
+  gboolean             hls_warning;
   gint64               fade_start;       /* 0: not fading */
   guint                fade_tick;
 };
@@ -133,12 +134,14 @@ vs_thumbnail_view_get_state (VsThumbnailView *self)
 void
 vs_thumbnail_view_set_badges (VsThumbnailView *self,
                               const char      *duration,
-                              gboolean         hls)
+                              const char      *hls,
+                              gboolean         hls_warning)
 {
   g_return_if_fail (VS_IS_THUMBNAIL_VIEW (self));
 
-  hls = !!hls;
-  if (g_strcmp0 (self->duration, duration) == 0 && self->hls == hls)
+  hls_warning = !!hls_warning;
+  if (g_strcmp0 (self->duration, duration) == 0 && g_strcmp0 (self->hls, hls) == 0 &&
+      self->hls_warning == hls_warning)
     return;
   if (g_strcmp0 (self->duration, duration) != 0)
     {
@@ -147,7 +150,14 @@ vs_thumbnail_view_set_badges (VsThumbnailView *self,
       if (self->duration_layout != NULL)
         pango_layout_set_text (self->duration_layout, duration ? duration : "", -1);
     }
-  self->hls = hls;
+  if (g_strcmp0 (self->hls, hls) != 0)
+    {
+      g_free (self->hls);
+      self->hls = g_strdup (hls);
+      if (self->hls_layout != NULL)
+        pango_layout_set_text (self->hls_layout, hls ? hls : "", -1);
+    }
+  self->hls_warning = hls_warning;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -162,7 +172,21 @@ gboolean
 vs_thumbnail_view_get_hls (VsThumbnailView *self)
 {
   g_return_val_if_fail (VS_IS_THUMBNAIL_VIEW (self), FALSE);
+  return self->hls != NULL;
+}
+
+const char *
+vs_thumbnail_view_get_hls_badge (VsThumbnailView *self)
+{
+  g_return_val_if_fail (VS_IS_THUMBNAIL_VIEW (self), NULL);
   return self->hls;
+}
+
+gboolean
+vs_thumbnail_view_get_hls_warning (VsThumbnailView *self)
+{
+  g_return_val_if_fail (VS_IS_THUMBNAIL_VIEW (self), FALSE);
+  return self->hls_warning;
 }
 
 /* Drawing ------------------------------------------------------------------ */
@@ -399,18 +423,22 @@ vs_thumbnail_view_snapshot (GtkWidget   *widget,
       draw_badge (widget, snapshot, self->duration_layout, width - BADGE_MARGIN,
                   height - BADGE_MARGIN, TRUE, TRUE, &badge_bg, &white);
     }
-  if (self->hls)
+  if (self->hls != NULL)
     {
       GdkRGBA accent_bg = { 0.21f, 0.52f, 0.89f, 1 };
       GdkRGBA accent_fg = { 1, 1, 1, 1 };
 
+      if (self->hls_warning)
+        accent_bg = (GdkRGBA) { 0.90f, 0.38f, 0.0f, 1 };
       if (self->hls_layout == NULL)
-        /* Translators: the badge on a video that is an HLS stream folder */
-        self->hls_layout = make_badge_layout (self, _("HLS"));
+        self->hls_layout = make_badge_layout (self, self->hls);
       G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-      gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "accent_bg_color",
+      /* libadwaita's: the accent, or orange for a download that cannot be merged as it is */
+      gtk_style_context_lookup_color (gtk_widget_get_style_context (widget),
+                                      self->hls_warning ? "warning_bg_color" : "accent_bg_color",
                                       &accent_bg);
-      gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "accent_fg_color",
+      gtk_style_context_lookup_color (gtk_widget_get_style_context (widget),
+                                      self->hls_warning ? "warning_fg_color" : "accent_fg_color",
                                       &accent_fg);
       G_GNUC_END_IGNORE_DEPRECATIONS
       draw_badge (widget, snapshot, self->hls_layout, BADGE_MARGIN, BADGE_MARGIN, FALSE, FALSE,
@@ -462,6 +490,7 @@ vs_thumbnail_view_dispose (GObject *object)
   g_clear_object (&self->hls_layout);
   g_clear_object (&self->failed_icon);
   g_clear_pointer (&self->duration, g_free);
+  g_clear_pointer (&self->hls, g_free);
 
   G_OBJECT_CLASS (vs_thumbnail_view_parent_class)->dispose (object);
 }

@@ -24,11 +24,16 @@ void                  vs_thumbnail_view_set_paintable (VsThumbnailView *self,
 GdkPaintable         *vs_thumbnail_view_get_paintable (VsThumbnailView *self);
 void                  vs_thumbnail_view_set_failed    (VsThumbnailView *self);
 VsThumbnailViewState  vs_thumbnail_view_get_state     (VsThumbnailView *self);
-/* The badges: a duration (NULL: none) at the bottom right, "HLS" at the top left. */
+/* The badges: a duration (NULL: none) at the bottom right, @hls (an HLS download's badge,
+ * "HLS" or its state in a word; NULL: none) at the top left, in the warning colour when
+ * @hls_warning (a download that cannot be merged as it is). */
 void                  vs_thumbnail_view_set_badges    (VsThumbnailView *self,
                                                        const char      *duration,
-                                                       gboolean         hls);
+                                                       const char      *hls,
+                                                       gboolean         hls_warning);
 const char           *vs_thumbnail_view_get_duration  (VsThumbnailView *self);
 gboolean              vs_thumbnail_view_get_hls       (VsThumbnailView *self);
+const char           *vs_thumbnail_view_get_hls_badge (VsThumbnailView *self);
+gboolean              vs_thumbnail_view_get_hls_warning (VsThumbnailView *self);
 
 G_END_DECLS

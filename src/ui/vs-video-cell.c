@@ -78,6 +78,38 @@ local_zone (void)
   return zone;
 }
 
+/* An HLS download's badge: "HLS", or its state in a word; @warning when it cannot be
+ * merged as it is (segments or a key missing, a remote playlist without its copies). */
+static const char *
+hls_badge (const VsVideoRecord *record,
+           gboolean            *warning)
+{
+  const VsHlsInfo *hls = &record->hls;
+
+  *warning = FALSE;
+  switch (hls->state)
+    {
+    case VS_HLS_STATE_INCOMPLETE:
+      *warning = TRUE;
+      /* Translators: the badge of an HLS download with segments missing */
+      return _("HLS · Incomplete");
+    case VS_HLS_STATE_ENCRYPTED:
+      *warning = !(hls->flags & VS_HLS_FLAG_KEY_PRESENT);
+      /* Translators: the badge of an encrypted HLS download */
+      return _("HLS · Encrypted");
+    case VS_HLS_STATE_REMOTE:
+      *warning = !(hls->flags & VS_HLS_FLAG_ALL_COPIES);
+      /* Translators: the badge of an HLS download whose playlist names remote segments */
+      return _("HLS · Remote");
+    case VS_HLS_STATE_UNKNOWN:
+    case VS_HLS_STATE_COMPLETE:
+    case VS_HLS_STATE_MASTER:
+    default:
+      /* Translators: the badge on a video that is an HLS stream folder */
+      return _("HLS");
+    }
+}
+
 static void
 update_labels (VsVideoCell *self)
 {
@@ -85,6 +117,8 @@ update_labels (VsVideoCell *self)
   gboolean loading = video == NULL || vs_video_get_loading (video);
   g_autofree char *caption = NULL;
   g_autofree char *duration = NULL;
+  const char *hls = NULL;
+  gboolean hls_warning = FALSE;
 
   if (!loading)
     {
@@ -105,7 +139,9 @@ update_labels (VsVideoCell *self)
 
   gtk_inscription_set_text (self->title_label, loading ? NULL : vs_video_get_title (video));
   gtk_inscription_set_text (self->caption_label, caption);
-  vs_thumbnail_view_set_badges (self->thumbnail, duration, !loading && vs_video_get_is_hls (video));
+  hls = !loading && vs_video_get_is_hls (video)
+        ? hls_badge (vs_video_get_record (video), &hls_warning) : NULL;
+  vs_thumbnail_view_set_badges (self->thumbnail, duration, hls, hls_warning);
   /* Skeleton bars stand in for the labels until the item's page arrives. */
   if (loading)
     gtk_widget_add_css_class (GTK_WIDGET (self), "loading");
@@ -520,8 +556,15 @@ on_thumbnail_tooltip (GtkWidget   *widget,
 {
   if (vs_thumbnail_view_get_state (self->thumbnail) == VS_THUMBNAIL_VIEW_FAILED)
     gtk_tooltip_set_text (tooltip, _("No preview available"));
-  else if (vs_thumbnail_view_get_hls (self->thumbnail))
-    gtk_tooltip_set_text (tooltip, _("HLS stream folder"));
+  else if (vs_thumbnail_view_get_hls (self->thumbnail) && self->video != NULL &&
+           !vs_video_get_loading (self->video))
+    {
+      /* the download's state in words: complete, or what is missing */
+      g_autofree char *state = vs_hls_info_describe (&vs_video_get_record (self->video)->hls);
+      g_autofree char *text = g_strdup_printf ("%s\n%s", _("HLS stream folder"), state);
+
+      gtk_tooltip_set_text (tooltip, text);
+    }
   else
     return FALSE;
   return TRUE;
