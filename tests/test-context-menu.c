@@ -610,6 +610,22 @@ button_labelled (GtkWidget  *root,
   return NULL;
 }
 
+static gboolean
+lists_incomplete (gpointer dialog)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  collect (dialog, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      const char *text = gtk_label_get_text (g_ptr_array_index (labels, i));
+
+      if (g_str_has_prefix (text, "Broken\n") && strstr (text, "Incomplete") != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static VsThumbnailView *
 thumbnail_of (VsWindow   *window,
               const char *title)
@@ -684,6 +700,8 @@ test_merge_all (void)
   wait_for (has_merge_all_dialog, NULL, "the dialog");
   dialog = toplevel_of_type (VS_TYPE_MERGE_ALL_DIALOG);
   wait_still (GTK_WIDGET (dialog));
+  /* the list says which download cannot be merged, and why */
+  wait_for (lists_incomplete, dialog, "the incomplete download in the list");
   click (button_labelled (GTK_WIDGET (dialog), "_Merge All"), "1");
   wait_for (merge_all_done, NULL, "the merges");
 

@@ -262,17 +262,6 @@ write_huge_title (Fixture    *f,
   return g_steal_pointer (&path);
 }
 
-static gsize
-status_kb (const char *field)
-{
-  g_autofree char *status = NULL;
-  const char *line;
-
-  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
-  line = strstr (status, field);
-  g_assert_nonnull (line);
-  return (gsize) g_ascii_strtoull (line + strlen (field), NULL, 10);
-}
 
 /* Header and lines */
 
@@ -487,9 +476,9 @@ parse_peak_kb (const char *path)
   g_assert_cmpint (fd, >=, 0);
   g_assert_cmpint (write (fd, "5", 1), ==, 1);
   close (fd);
-  before = status_kb ("VmRSS:");
+  before = vs_test_status_kb ("VmRSS:");
   playlist = vs_playlist_parse (path, NULL, NULL, NULL, NULL, &error);
-  peak = status_kb ("VmHWM:");
+  peak = vs_test_status_kb ("VmHWM:");
   g_assert_no_error (error);
   g_assert_cmpint (vs_playlist_get_duration_ms (playlist), ==, 16250);
   return peak - MIN (before, peak);

@@ -1057,18 +1057,6 @@ write_huge_thumbnail (VsVideo *video,
   vs_test_write_file (path, (const char *) png->data, png->len);
 }
 
-/* kB of a /proc/self/status field */
-static gsize
-status_kb (const char *field)
-{
-  g_autofree char *status = NULL;
-  const char *line;
-
-  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
-  line = strstr (status, field);
-  g_assert_nonnull (line);
-  return (gsize) g_ascii_strtoull (line + strlen (field), NULL, 10);
-}
 
 /* The peak resident memory a load adds: VmHWM after it, less VmRSS before, with the peak
  * reset first (clear_refs 5). */
@@ -1084,11 +1072,11 @@ load_peak_kb (VsTextureCache  *cache,
   g_assert_cmpint (fd, >=, 0);
   g_assert_cmpint (write (fd, "5", 1), ==, 1);
   close (fd);
-  before = status_kb ("VmRSS:");
+  before = vs_test_status_kb ("VmRSS:");
   *out_texture = load (cache, video, NULL, &error);
   g_assert_no_error (error);
   /* read once: the decoder threads may still raise it between two reads */
-  peak = status_kb ("VmHWM:");
+  peak = vs_test_status_kb ("VmHWM:");
   return peak - MIN (before, peak);
 }
 

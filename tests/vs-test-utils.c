@@ -417,3 +417,15 @@ vs_test_wait_until (VsTestCondition condition,
     g_main_context_iteration (NULL, TRUE);
   g_source_remove (timeout);
 }
+
+gsize
+vs_test_status_kb (const char *field)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  line = strstr (status, field);
+  g_assert_nonnull (line);
+  return (gsize) g_ascii_strtoull (line + strlen (field), NULL, 10);
+}

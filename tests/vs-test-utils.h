@@ -98,4 +98,7 @@ void     vs_test_wait_until      (VsTestCondition condition,
                                   guint           seconds,
                                   const char     *what);
 
+/* kB of a /proc/self/status field ("VmRSS:", "VmHWM:") */
+gsize    vs_test_status_kb       (const char *field);
+
 G_END_DECLS

@@ -64,7 +64,18 @@ show_row (GtkLabel   *label,
           GParamSpec *pspec,
           VsVideo    *video)
 {
-  gtk_label_set_label (label, vs_video_get_loading (video) ? "…" : vs_video_get_title (video));
+  g_autofree char *state = NULL;
+  g_autofree char *text = NULL;
+
+  if (vs_video_get_loading (video))
+    {
+      gtk_label_set_label (label, "…");
+      return;
+    }
+  /* the name, and the download's state in words: what will be merged and what not */
+  state = vs_hls_info_describe (&vs_video_get_record (video)->hls);
+  text = g_markup_printf_escaped ("%s\n<small>%s</small>", vs_video_get_title (video), state);
+  gtk_label_set_markup (label, text);
 }
 
 static void
