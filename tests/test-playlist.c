@@ -262,7 +262,6 @@ write_huge_title (Fixture    *f,
   return g_steal_pointer (&path);
 }
 
-
 /* Header and lines */
 
 static void

@@ -1057,7 +1057,6 @@ write_huge_thumbnail (VsVideo *video,
   vs_test_write_file (path, (const char *) png->data, png->len);
 }
 
-
 /* The peak resident memory a load adds: VmHWM after it, less VmRSS before, with the peak
  * reset first (clear_refs 5). */
 static gsize
