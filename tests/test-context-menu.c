@@ -626,6 +626,20 @@ lists_incomplete (gpointer dialog)
   return FALSE;
 }
 
+static AdwActionRow *
+row_titled (GtkWidget  *root,
+            const char *title)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  collect (root, ADW_TYPE_ACTION_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    if (g_strcmp0 (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), title) == 0)
+      return g_ptr_array_index (rows, i);
+  g_error ("no row “%s”", title);
+  return NULL;
+}
+
 static VsThumbnailView *
 thumbnail_of (VsWindow   *window,
               const char *title)
@@ -658,6 +672,7 @@ test_merge_all (void)
   g_autofree char *two_mp4 = g_build_filename (lib, "Two.mp4", NULL);
   g_auto(GStrv) before_lines = NULL;
   g_auto(GStrv) after_lines = NULL;
+  AdwActionRow *download;
   GtkWindow *dialog;
   const char *summary;
   VsWindow *window;
@@ -695,6 +710,15 @@ test_merge_all (void)
   g_assert_true (vs_thumbnail_view_get_hls_warning (thumbnail_of (window, "Broken")));
   g_assert_cmpstr (vs_thumbnail_view_get_hls_badge (thumbnail_of (window, "One")), ==, "HLS");
   g_assert_false (vs_thumbnail_view_get_hls_warning (thumbnail_of (window, "One")));
+  /* and in words in Properties (Alt+Return on the clicked cell) */
+  click_cell (window, "Broken", "1");
+  xdotool ("key", "alt+Return", NULL);
+  wait_for (has_properties, (gpointer) "Broken", "Properties");
+  download = row_titled (GTK_WIDGET (toplevel_of_type (ADW_TYPE_PREFERENCES_WINDOW)), "Download");
+  g_assert_cmpstr (adw_action_row_get_subtitle (download), ==,
+                   "Incomplete: 1 of 3 segments missing");
+  gtk_window_destroy (toplevel_of_type (ADW_TYPE_PREFERENCES_WINDOW));
+  spin (200);
   wait_for (widget_mapped, button_labelled (GTK_WIDGET (window), "Merge _All…"), "the button");
   click (button_labelled (GTK_WIDGET (window), "Merge _All…"), "1");
   wait_for (has_merge_all_dialog, NULL, "the dialog");
