@@ -429,3 +429,14 @@ vs_test_status_kb (const char *field)
   g_assert_nonnull (line);
   return (gsize) g_ascii_strtoull (line + strlen (field), NULL, 10);
 }
+
+gsize
+vs_test_reset_peak_rss (void)
+{
+  int fd = g_open ("/proc/self/clear_refs", O_WRONLY, 0);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (write (fd, "5", 1), ==, 1);
+  close (fd);
+  return vs_test_status_kb ("VmRSS:");
+}

@@ -100,5 +100,7 @@ void     vs_test_wait_until      (VsTestCondition condition,
 
 /* kB of a /proc/self/status field ("VmRSS:", "VmHWM:") */
 gsize    vs_test_status_kb       (const char *field);
+/* Resets the peak RSS (VmHWM) to the current one (clear_refs 5); returns VmRSS, kB. */
+gsize    vs_test_reset_peak_rss  (void);
 
 G_END_DECLS
