@@ -399,6 +399,181 @@ test_start (Fixture       *f,
   g_assert_cmpstr (names, ==, "top000.mp4 top001.mp4 top002.mp4 trip000.mp4 trip001.mp4");
 }
 
+/* Reading before the writer is open ------------------------------------------------ */
+
+typedef struct
+{
+  GString        *events;
+  VsLibraryModel *model;
+  gboolean        before_writer;  /* readable while the writer was not open yet */
+  gboolean        no_model;       /* only listen */
+} Early;
+
+static void
+on_early_event (VsLibrary  *lib,
+                GParamSpec *pspec,
+                Early      *e)
+{
+  if (g_str_equal (pspec->name, "state"))
+    g_string_append_printf (e->events, " %s", state_name (vs_library_get_state (lib)));
+  else
+    g_string_append_printf (e->events, " %s", vs_library_get_readable (lib) ? "readable"
+                                                                            : "unreadable");
+  if (vs_library_get_readable (lib) && e->model == NULL && !e->no_model)
+    {
+      /* the writer's watcher comes with it */
+      e->before_writer = vs_library_get_watcher (lib) == NULL;
+      /* what the window does: a model at once, the start-up scan once it has painted */
+      e->model = vs_library_new_model (lib);
+      vs_library_model_set_query (e->model, &(VsVideoQuery) { 0 });
+      vs_library_start (lib);
+    }
+}
+
+static gboolean
+pointer_is_null (gpointer      subject,
+                 gconstpointer data)
+{
+  return *(gpointer *) subject == NULL;
+}
+
+static gboolean
+early_settled (gpointer      subject,
+               gconstpointer data)
+{
+  VsLibrary *lib = subject;
+  VsLibraryModel *model = (VsLibraryModel *) data;
+
+  return !vs_library_get_busy (lib) && !vs_library_model_get_busy (model) &&
+         g_list_model_get_n_items (G_LIST_MODEL (model)) >= 4;
+}
+
+static gboolean
+model_idle (gpointer      subject,
+            gconstpointer data)
+{
+  return !vs_library_model_get_busy (subject);
+}
+
+/* Closes and drops the fixture's library: its connections close, the WAL is checkpointed
+ * into the file. */
+static void
+drop_library (Fixture *f)
+{
+  g_autoptr(GAsyncResult) closed = NULL;
+  g_autoptr(GError) error = NULL;
+  gpointer alive = f->lib;
+
+  vs_library_close_async (f->lib, store, &closed);
+  vs_test_library_wait_result (&closed, WAIT_SECONDS);
+  g_assert_true (vs_library_close_finish (f->lib, closed, &error));
+  g_assert_no_error (error);
+  g_clear_object (&closed);   /* it holds the library */
+  g_signal_handlers_disconnect_by_data (f->lib, f);
+  g_signal_handlers_disconnect_by_data (f->lib, f->tl);
+  g_object_add_weak_pointer (G_OBJECT (f->lib), &alive);
+  f->lib = NULL;
+  g_clear_object (&f->tl->library);
+  vs_test_library_wait (pointer_is_null, &alive, NULL, WAIT_SECONDS,
+                        "the closed library to be finalized");
+}
+
+/* A library of its own on the fixture's index, opened; the fixture closes it. */
+static void
+reopen (Fixture  *f,
+        Early    *e,
+        GError  **error)
+{
+  g_autoptr(GAsyncResult) opened = NULL;
+
+  f->lib = f->tl->library = vs_library_new (f->tl->db_path, VS_LIBRARY_FLAGS_NONE);
+  g_signal_connect (f->lib, "notify::state", G_CALLBACK (on_early_event), e);
+  g_signal_connect (f->lib, "notify::readable", G_CALLBACK (on_early_event), e);
+  vs_library_open_async (f->lib, NULL, store, &opened);
+  vs_test_library_wait_result (&opened, WAIT_SECONDS);
+  vs_library_open_finish (f->lib, opened, error);
+}
+
+static void
+early_clear (Fixture *f,
+             Early   *e)
+{
+  if (e->model != NULL)
+    vs_test_library_wait (model_idle, e->model, NULL, WAIT_SECONDS, "the model");
+  g_clear_object (&e->model);
+  g_signal_handlers_disconnect_by_data (f->lib, e);
+  g_string_free (e->events, TRUE);
+}
+
+/* An index already in this version's form is readable while the writer still reads every
+ * page of it: the model made then lists the videos, and the start-up scan asked for
+ * meanwhile runs once the library is ready. */
+static void
+test_readable_early (Fixture       *f,
+                     gconstpointer  data)
+{
+  Early e = { g_string_new (NULL), NULL, FALSE, FALSE };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *names = NULL;
+  g_autofree char *late = g_build_filename (f->tl->folder, "late.mp4", NULL);
+
+  make_videos (f->tl->folder, "clip", 3);
+  vs_test_library_open (f->tl);
+  vs_test_library_start (f->tl);
+  drop_library (f);
+
+  /* a file the start-up scan of the reopened library must find */
+  vs_test_write_file (late, "late", 4);
+  reopen (f, &e, &error);
+  g_assert_no_error (error);
+  g_test_message ("events:%s", e.events->str);
+  g_assert_cmpstr (e.events->str, ==, " opening readable ready");
+  g_assert_nonnull (e.model);
+  g_assert_true (e.before_writer);
+  vs_test_library_wait (early_settled, f->lib, e.model, WAIT_SECONDS,
+                        "the start-up scan and the model");
+  names = model_names (e.model);
+  g_assert_cmpstr (names, ==, "clip000.mp4 clip001.mp4 clip002.mp4 late.mp4");
+  early_clear (f, &e);
+}
+
+/* An index damaged past its first half: readable for a moment (its roots are intact), the
+ * open then ends in the error, nothing is readable any more, and the file is exactly as it
+ * was. (No model here: its read of the damaged pages would warn.) */
+static void
+test_readable_then_corrupt (Fixture       *f,
+                            gconstpointer  data)
+{
+  Early e = { g_string_new (NULL), NULL, FALSE, TRUE };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *before = NULL, *after = NULL;
+  gsize length;
+
+  make_videos (f->tl->folder, "clip", 200);
+  vs_test_library_open (f->tl);
+  vs_test_library_start (f->tl);
+  drop_library (f);
+
+  /* the first half (the schema, the roots) survives; the last pages (videos) are noise */
+  g_assert_true (g_file_get_contents (f->tl->db_path, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 8 * 4096);
+  for (gsize i = (length / 2 / 4096) * 4096; i < length; i++)
+    contents[i] = (char) (0x5A ^ (i * 13));
+  vs_test_write_file (f->tl->db_path, contents, (gssize) length);
+  before = vs_test_file_checksum (f->tl->db_path);
+
+  reopen (f, &e, &error);
+  g_test_message ("events:%s", e.events->str);
+  g_assert_error (error, VS_DATABASE_ERROR, VS_DATABASE_ERROR_CORRUPT);
+  g_assert_cmpint (vs_library_get_state (f->lib), ==, VS_LIBRARY_STATE_ERROR);
+  g_assert_false (vs_library_get_readable (f->lib));
+  g_assert_cmpstr (e.events->str, ==, " opening readable error unreadable");
+  early_clear (f, &e);
+  after = vs_test_file_checksum (f->tl->db_path);
+  g_assert_cmpstr (after, ==, before);
+}
+
 /* Coalescing ----------------------------------------------------------------------- */
 
 static void
@@ -783,6 +958,9 @@ main (int    argc,
   ADD ("/library/state/corrupt", test_corrupt, VS_LIBRARY_FLAGS_NONE);
   ADD ("/library/state/read-only-missing", test_read_only_missing, VS_LIBRARY_FLAGS_READ_ONLY);
   ADD ("/library/start", test_start, VS_LIBRARY_FLAGS_NONE);
+  ADD ("/library/state/readable-early", test_readable_early, VS_LIBRARY_FLAGS_NONE);
+  ADD ("/library/state/readable-then-corrupt", test_readable_then_corrupt,
+       VS_LIBRARY_FLAGS_NONE);
   ADD ("/library/changed/coalesced", test_coalesced, VS_LIBRARY_FLAGS_NONE);
   ADD ("/library/rescan/shared", test_rescan_shared, VS_LIBRARY_FLAGS_NONE);
   ADD ("/library/roots/add-remove", test_add_remove_root, VS_LIBRARY_FLAGS_NONE);

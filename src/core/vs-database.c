@@ -556,6 +556,25 @@ vs_database_get_schema_version (VsDatabase *self)
   return self->schema_version;
 }
 
+gboolean
+vs_database_is_current (VsDatabase *self)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean wal = FALSE;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), FALSE);
+
+  if (self->schema_version != VS_DATABASE_SCHEMA_VERSION)
+    return FALSE;
+  g_rec_mutex_lock (&self->lock);
+  if (sqlite3_prepare_v2 (self->db, "PRAGMA journal_mode", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    wal = g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), "wal") == 0;
+  sqlite3_finalize (stmt);
+  g_rec_mutex_unlock (&self->lock);
+  return wal;
+}
+
 /* Frees the page cache's unused pages. Never waits: when another thread holds the
  * connection (a scan, a page load), it does nothing and returns FALSE. */
 gboolean

@@ -67,6 +67,9 @@ VsDatabase *vs_database_open          (const char     *path,
                                        GError        **error);
 const char *vs_database_get_path      (VsDatabase *self);
 int         vs_database_get_schema_version (VsDatabase *self);
+/* TRUE when the file is already this version's library in WAL mode: a writer opening it
+ * will neither migrate it nor rewrite its header, so readers may go ahead meanwhile. */
+gboolean    vs_database_is_current    (VsDatabase *self);
 /* Frees unused cached pages unless the connection is busy; TRUE when it ran. */
 gboolean    vs_database_release_memory (VsDatabase *self);
 

@@ -44,6 +44,7 @@ struct _VsLibrary
   GListStore       *roots;          /* VsLibraryRoot, by path */
   GStrv             absent;         /* at open: the roots that were not there */
   gboolean          started;
+  gboolean          start_wanted;   /* vs_library_start() while opening */
   gboolean          watching;
 
   GQueue            requests;       /* Request, waiting */

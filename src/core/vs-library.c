@@ -15,6 +15,7 @@ enum {
   PROP_PROGRESS_DONE,
   PROP_PROGRESS_TOTAL,
   PROP_BUSY,
+  PROP_READABLE,
   N_PROPS
 };
 
@@ -93,10 +94,14 @@ static void
 set_state (VsLibrary      *self,
            VsLibraryState  state)
 {
+  gboolean was_readable = vs_library_get_readable (self);
+
   if (self->state == state)
     return;
   self->state = state;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+  if (vs_library_get_readable (self) != was_readable)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READABLE]);
 }
 
 /* Work on other threads holds the library from _vs_library_thread_started() to
@@ -153,6 +158,7 @@ _vs_library_notify_scanning (VsLibrary *self)
 
 typedef struct
 {
+  VsLibrary  *library;     /* not owned: the open's thread count keeps it */
   char       *database_path;
   char       *default_folder;
   gboolean    read_only;
@@ -177,21 +183,13 @@ open_data_free (gpointer data)
   g_free (od);
 }
 
+/* The reader and the roots it lists (and which of them are there now). */
 static gboolean
-open_data_run (OpenData  *od,
-               GError   **error)
+open_reader (OpenData  *od,
+             GError   **error)
 {
   g_autoptr(GStrvBuilder) present = g_strv_builder_new ();
 
-  if (od->no_index)
-    {
-      od->roots = g_new0 (char *, 1);
-      od->present = g_new0 (char *, 1);
-      return TRUE;
-    }
-  if (!od->read_only &&
-      (od->writer = vs_database_open (od->database_path, VS_DATABASE_MODE_WRITER, error)) == NULL)
-    return FALSE;
   if ((od->reader = vs_database_open (od->database_path, VS_DATABASE_MODE_READER, error)) == NULL)
     return FALSE;
   if ((od->roots = vs_database_dup_roots (od->reader, error)) == NULL)
@@ -211,6 +209,95 @@ open_data_run (OpenData  *od,
 }
 
 static void
+forget_reader (OpenData *od)
+{
+  g_clear_object (&od->reader);
+  g_clear_pointer (&od->roots, g_strfreev);
+  g_clear_pointer (&od->present, g_strfreev);
+}
+
+typedef struct
+{
+  GWeakRef    library;  /* a worker thread never holds the library (see below) */
+  VsDatabase *reader;
+  GStrv       roots;
+  GStrv       present;
+} Readable;
+
+static void
+readable_free (gpointer data)
+{
+  Readable *r = data;
+
+  g_weak_ref_clear (&r->library);
+  g_object_unref (r->reader);
+  g_strfreev (r->roots);
+  g_strfreev (r->present);
+  g_free (r);
+}
+
+static void reader_opened (VsLibrary          *self,
+                           VsDatabase         *reader,
+                           const char * const *roots,
+                           const char * const *present);
+
+static gboolean
+deliver_readable (gpointer data)
+{
+  Readable *r = data;
+  g_autoptr(VsLibrary) self = g_weak_ref_get (&r->library);
+
+  if (self != NULL && self->state == VS_LIBRARY_STATE_OPENING)
+    reader_opened (self, r->reader, (const char * const *) r->roots,
+                   (const char * const *) r->present);
+  return G_SOURCE_REMOVE;
+}
+
+/* @task (NULL when opening synchronously): the open's, whose thread this is. The writer
+ * reads every page of the index before it may write (check_pages() in vs-database.c), which
+ * grows with the library: an index already in this version's form is handed to the views
+ * as soon as its reader is open, so the grid fills while the writer checks. */
+static gboolean
+open_data_run (OpenData  *od,
+               GTask     *task,
+               GError   **error)
+{
+  if (od->no_index)
+    {
+      od->roots = g_new0 (char *, 1);
+      od->present = g_new0 (char *, 1);
+      return TRUE;
+    }
+  if (task != NULL && !od->read_only && g_file_test (od->database_path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_autoptr(GError) early_error = NULL;
+
+      if (open_reader (od, &early_error) && vs_database_is_current (od->reader))
+        {
+          Readable *r = g_new0 (Readable, 1);
+
+          g_weak_ref_init (&r->library, od->library);
+          r->reader = g_object_ref (od->reader);
+          r->roots = g_strdupv (od->roots);
+          r->present = g_strdupv (od->present);
+          g_main_context_invoke_full (g_task_get_context (task), G_PRIORITY_DEFAULT,
+                                      deliver_readable, r, readable_free);
+        }
+      else
+        {
+          /* the writer says why, or makes it current */
+          forget_reader (od);
+        }
+    }
+  if (!od->read_only &&
+      (od->writer = vs_database_open (od->database_path, VS_DATABASE_MODE_WRITER, error)) == NULL)
+    return FALSE;
+  if (od->reader == NULL && !open_reader (od, error))
+    return FALSE;
+  return TRUE;
+}
+
+static void
 open_thread (GTask        *task,
              gpointer      source_object,
              gpointer      task_data,
@@ -218,7 +305,7 @@ open_thread (GTask        *task,
 {
   GError *error = NULL;
 
-  if (!open_data_run (task_data, &error))
+  if (!open_data_run (task_data, task, &error))
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
@@ -229,6 +316,7 @@ open_data_new (VsLibrary *self)
 {
   OpenData *od = g_new0 (OpenData, 1);
 
+  od->library = self;
   od->database_path = g_strdup (self->database_path);
   od->default_folder = g_strdup (self->default_folder);
   od->read_only = (self->flags & VS_LIBRARY_FLAGS_READ_ONLY) != 0;
@@ -238,6 +326,40 @@ open_data_new (VsLibrary *self)
 
 static void
 flush_ready_waiters (VsLibrary *self);
+
+/* The index can be read: views may make their models (see vs_library_get_readable()). */
+static void
+reader_opened (VsLibrary          *self,
+               VsDatabase         *reader,
+               const char * const *roots,
+               const char * const *present)
+{
+  g_autoptr(GStrvBuilder) absent = g_strv_builder_new ();
+
+  if (self->reader != NULL)
+    return;   /* handed over before the writer was open */
+  /* NULL: no index (VS_LIBRARY_FLAGS_NO_INDEX), only the media service */
+  g_set_object (&self->reader, reader);
+  for (guint i = 0; roots[i] != NULL; i++)
+    if (!g_strv_contains (present, roots[i]))
+      g_strv_builder_add (absent, roots[i]);
+  self->absent = g_strv_builder_end (absent);
+  if (self->media == NULL)
+    {
+      self->media = vs_media_service_new (self->n_workers, 0);
+      g_signal_connect_object (self->media, "update-progress",
+                               G_CALLBACK (_vs_library_on_media_progress), self,
+                               G_CONNECT_SWAPPED);
+    }
+  _vs_library_sync_roots (self, roots);
+  /* the roots just read, and on a first start the default folder, not yet a root */
+  _vs_library_count_roots (self);
+  /* Heard now, before any model exists: a model made next reads these roots already, and
+   * would otherwise read the whole index a second time for them. */
+  _vs_library_flush_changed (self);
+  if (self->reader != NULL)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READABLE]);
+}
 
 static void
 opened (VsLibrary *self,
@@ -253,15 +375,6 @@ opened (VsLibrary *self,
       return;
     }
   self->writer = g_steal_pointer (&od->writer);
-  self->reader = g_steal_pointer (&od->reader);
-  {
-    g_autoptr(GStrvBuilder) absent = g_strv_builder_new ();
-
-    for (guint i = 0; od->roots[i] != NULL; i++)
-      if (!g_strv_contains ((const char * const *) od->present, od->roots[i]))
-        g_strv_builder_add (absent, od->roots[i]);
-    self->absent = g_strv_builder_end (absent);
-  }
   if (self->writer != NULL)
     {
       self->scanner = vs_scanner_new (self->writer);
@@ -281,15 +394,13 @@ opened (VsLibrary *self,
       g_signal_connect_object (self->watcher, "notify::busy", G_CALLBACK (_vs_library_notify_busy),
                                self, G_CONNECT_SWAPPED);
     }
-  self->media = vs_media_service_new (self->n_workers, 0);
-  g_signal_connect_object (self->media, "update-progress",
-                           G_CALLBACK (_vs_library_on_media_progress), self, G_CONNECT_SWAPPED);
-  _vs_library_sync_roots (self, (const char * const *) od->roots);
+  reader_opened (self, od->reader, (const char * const *) od->roots,
+                 (const char * const *) od->present);
   set_state (self, VS_LIBRARY_STATE_READY);
-  /* the roots just read, and on a first start the default folder, not yet a root */
-  _vs_library_count_roots (self);
   flush_ready_waiters (self);
   _vs_library_run_next_request (self);
+  if (self->start_wanted)
+    vs_library_start (self);
 }
 
 static void
@@ -413,6 +524,9 @@ vs_library_get_property (GObject    *object,
     case PROP_BUSY:
       g_value_set_boolean (value, vs_library_get_busy (self));
       break;
+    case PROP_READABLE:
+      g_value_set_boolean (value, vs_library_get_readable (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -444,6 +558,9 @@ vs_library_class_init (VsLibraryClass *klass)
   properties[PROP_BUSY] =
     g_param_spec_boolean ("busy", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_READABLE] =
+    g_param_spec_boolean ("readable", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* (VsLibraryChange what): once per burst of changes, from the main loop */
@@ -536,7 +653,7 @@ vs_library_open (VsLibrary  *self,
 
   set_state (self, VS_LIBRARY_STATE_OPENING);
   od = open_data_new (self);
-  open_data_run (od, &local);
+  open_data_run (od, NULL, &local);
   opened (self, od, local);
   open_data_free (od);
   if (local != NULL)
@@ -554,7 +671,11 @@ vs_library_start (VsLibrary *self)
 
   g_return_if_fail (VS_IS_LIBRARY (self));
 
-  if (self->started || self->writer == NULL)
+  if (self->started)
+    return;
+  /* asked while the writer still checks the index: done once it is open */
+  self->start_wanted = self->state == VS_LIBRARY_STATE_OPENING;
+  if (self->start_wanted || self->writer == NULL)
     return;
   self->started = TRUE;
   task = g_task_new (self, NULL, NULL, NULL);
@@ -621,6 +742,14 @@ vs_library_get_state (VsLibrary *self)
 {
   g_return_val_if_fail (VS_IS_LIBRARY (self), VS_LIBRARY_STATE_ERROR);
   return self->state;
+}
+
+gboolean
+vs_library_get_readable (VsLibrary *self)
+{
+  g_return_val_if_fail (VS_IS_LIBRARY (self), FALSE);
+  return self->reader != NULL &&
+         (self->state == VS_LIBRARY_STATE_OPENING || self->state == VS_LIBRARY_STATE_READY);
 }
 
 const GError *

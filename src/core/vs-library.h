@@ -83,6 +83,9 @@ gboolean        vs_library_close_finish       (VsLibrary           *self,
                                                GError             **error);
 
 VsLibraryState  vs_library_get_state          (VsLibrary           *self);
+/* TRUE once the index can be read (vs_library_new_model()): with a current index, while
+ * still OPENING (the writer checks every page meanwhile); else from READY on. */
+gboolean        vs_library_get_readable       (VsLibrary           *self);
 const GError   *vs_library_get_error          (VsLibrary           *self);
 gboolean        vs_library_get_scanning       (VsLibrary           *self);
 /* Videos seen by the running scan, or media jobs done; total 0 while unknown. */
@@ -97,7 +100,7 @@ GStrv           vs_library_dup_root_paths     (VsLibrary           *self);
 const char     *vs_library_get_unavailable_root (VsLibrary         *self,
                                                  const char        *path);
 
-/* Borrowed parts, valid once the library is ready: the reader is for the main thread's
+/* Borrowed parts, valid once the library is readable: the reader is for the main thread's
  * page reads and lists; the media service makes thumbnails for views. */
 VsDatabase     *vs_library_get_reader         (VsLibrary           *self);
 void            vs_library_release_memory     (VsLibrary           *self);

@@ -133,8 +133,7 @@ on_library_ready (VsWindow *self)
       _vs_window_update_page (self);
       return;
     }
-  if (vs_library_get_state (self->library) != VS_LIBRARY_STATE_READY ||
-      _vs_window_model_of (self) != NULL)
+  if (!vs_library_get_readable (self->library) || _vs_window_model_of (self) != NULL)
     return;
 
   textures = borrow_textures (self);
@@ -229,6 +228,9 @@ vs_window_constructed (GObject *object)
                            G_CALLBACK (_vs_window_update_page), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->library, "notify::state", G_CALLBACK (on_library_ready), self,
                            G_CONNECT_SWAPPED);
+  /* the grid fills from a current index while the library still checks it */
+  g_signal_connect_object (self->library, "notify::readable", G_CALLBACK (on_library_ready),
+                           self, G_CONNECT_SWAPPED);
   update_progress (self);
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
