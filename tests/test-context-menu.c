@@ -1017,6 +1017,156 @@ test_merge_all_cancel (void)
   vs_test_rm_rf (dir);
 }
 
+static gboolean
+no_properties (gpointer data)
+{
+  return toplevel_of_type (ADW_TYPE_PREFERENCES_WINDOW) == NULL;
+}
+
+/* @folder/master.m3u8 naming lo/index.m3u8 and hi/index.m3u8 with @lo_inf and @hi_inf as
+ * their #EXT-X-STREAM-INF attributes; hi is written with @hi_options. */
+static void
+make_master (const char       *folder,
+             const char       *lo_inf,
+             const char       *hi_inf,
+             guint             hi_missing,
+             VsTestHlsOptions  hi_options)
+{
+  g_autofree char *lo = g_build_filename (folder, "lo", NULL);
+  g_autofree char *hi = g_build_filename (folder, "hi", NULL);
+  g_autofree char *master = g_build_filename (folder, "master.m3u8", NULL);
+  g_autofree char *text = g_strdup_printf ("#EXTM3U\n"
+                                           "#EXT-X-STREAM-INF:%s\nlo/index.m3u8\n"
+                                           "#EXT-X-STREAM-INF:%s\nhi/index.m3u8\n",
+                                           lo_inf, hi_inf);
+
+  vs_test_make_hls_download (lo, 2, 0, VS_TEST_HLS_PLAIN);
+  vs_test_make_hls_download (hi, 3, hi_missing, hi_options);
+  vs_test_write_file (master, text, -1);
+}
+
+/* Every state a download can be in, in the HLS Downloads view: each cell's badge, and the
+ * Download row of Properties, opened with a click on the cell and Alt+Return and closed
+ * with Escape. */
+static void
+test_hls_states (void)
+{
+  static const char * const needed[] = { "x264enc", "mp4mux", NULL };
+  const struct
+  {
+    const char       *title;
+    guint             n_segments, n_missing;
+    VsTestHlsOptions  options;
+    const char       *words;
+    const char       *badge;
+    gboolean          warning;
+  } cases[] = {
+    { "Complete", 3, 0, VS_TEST_HLS_PLAIN, "Complete: 3 segments", "HLS", FALSE },
+    { "Missing", 3, 1, VS_TEST_HLS_PLAIN, "Incomplete: 1 of 3 segments missing",
+      "HLS · Incomplete", TRUE },
+    { "Running", 3, 0, VS_TEST_HLS_NO_ENDLIST,
+      "Incomplete: the playlist has no end, the download may not be finished",
+      "HLS · Incomplete", TRUE },
+    /* its init.mp4 is removed below */
+    { "No Init", 3, 0, VS_TEST_HLS_FMP4, "Incomplete: the initialization segment is missing",
+      "HLS · Incomplete", TRUE },
+    { "Locked", 2, 0, VS_TEST_HLS_AES128 | VS_TEST_HLS_KEY_FILE, "Encrypted, key present",
+      "HLS · Encrypted", FALSE },
+    { "Keyless", 2, 0, VS_TEST_HLS_AES128, "Encrypted, key missing", "HLS · Encrypted", TRUE },
+    { "Mirrored", 2, 0, VS_TEST_HLS_REMOTE, "Remote playlist, every segment downloaded",
+      "HLS · Remote", FALSE },
+    /* masters, made below */
+    { "Stream", 0, 0, 0, "Remote playlist, segments not downloaded", "HLS · Remote", TRUE },
+    { "Master", 0, 0, 0, "Master playlist: uses the 1280×720 variant", "HLS", FALSE },
+    /* g_format_size_full() puts a no-break space before the unit */
+    { "By Rate", 0, 0, 0, "Master playlist: uses the 2.8\u00a0Mb/s variant", "HLS", FALSE },
+    /* nothing tells the variants apart: the first listed */
+    { "By Name", 0, 0, 0, "Master playlist: uses variant “lo/index.m3u8”", "HLS", FALSE },
+  };
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *lib = g_build_filename (dir, "Videos", NULL);
+  g_autofree char *db = g_build_filename (dir, "library.db", NULL);
+  g_autofree char *init = g_build_filename (lib, "No Init", "init.mp4", NULL);
+  g_autofree char *stream = g_build_filename (lib, "Stream", NULL);
+  g_autofree char *master = g_build_filename (lib, "Master", NULL);
+  g_autofree char *by_rate = g_build_filename (lib, "By Rate", NULL);
+  g_autofree char *by_name = g_build_filename (lib, "By Name", NULL);
+  g_autofree char *clip = g_build_filename (lib, "Alpha.mp4", NULL);
+  g_autofree char *xdotool_path = g_find_program_in_path ("xdotool");
+  g_autofree char *before = NULL, *after = NULL;
+  VsWindow *window;
+
+  if (!vs_test_require_playback (needed))
+    return;
+  if (xdotool_path == NULL)
+    {
+      g_test_skip ("xdotool is not installed (build-aux/install-deps.sh installs it)");
+      return;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *folder = g_build_filename (lib, cases[i].title, NULL);
+
+      if (cases[i].n_segments == 0)
+        continue;
+      vs_test_make_hls_download (folder, cases[i].n_segments, cases[i].n_missing,
+                                 cases[i].options);
+    }
+  g_assert_cmpint (g_unlink (init), ==, 0);
+  /* the best variant's playlist is here, its segments are not (the lower one's are): the
+   * item is listed, in the state of the variant it uses */
+  make_master (stream, "BANDWIDTH=800000,RESOLUTION=640x360",
+               "BANDWIDTH=2800000,RESOLUTION=1280x720", 3, VS_TEST_HLS_REMOTE);
+  vs_test_make_hls_master (master);
+  make_master (by_rate, "BANDWIDTH=800000", "BANDWIDTH=2800000", 0, VS_TEST_HLS_PLAIN);
+  make_master (by_name, "PROGRAM-ID=1", "PROGRAM-ID=2", 0, VS_TEST_HLS_PLAIN);
+  vs_test_media_mp4 (clip, "smpte");
+  before = tree_state (lib);
+
+  window = vs_test_ui_window_new (db, lib);
+  /* every cell on screen at once */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1260, 1000);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for (settled, window, "the library");
+  g_assert_cmpint (vs_window_get_video_count (window), ==, G_N_ELEMENTS (cases) + 1);
+  click (sidebar_row (window, "HLS Downloads"), "1");
+  wait_cell (window, "Alpha.mp4", FALSE);
+  wait_for (settled, window, "the downloads");
+  g_assert_cmpint (vs_window_get_video_count (window), ==, G_N_ELEMENTS (cases));
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      VsThumbnailView *thumbnail;
+      AdwActionRow *download;
+      GtkWindow *properties;
+
+      g_test_message ("%s", cases[i].title);
+      wait_cell (window, cases[i].title, TRUE);
+      thumbnail = thumbnail_of (window, cases[i].title);
+      g_assert_cmpstr (vs_thumbnail_view_get_hls_badge (thumbnail), ==, cases[i].badge);
+      g_assert_cmpint (vs_thumbnail_view_get_hls_warning (thumbnail), ==, cases[i].warning);
+
+      click_cell (window, cases[i].title, "1");
+      xdotool ("key", "alt+Return", NULL);
+      wait_for (has_properties, (gpointer) cases[i].title, "Properties");
+      properties = toplevel_of_type (ADW_TYPE_PREFERENCES_WINDOW);
+      download = row_titled (GTK_WIDGET (properties), "Download");
+      g_assert_true (gtk_widget_get_visible (GTK_WIDGET (download)));
+      g_assert_cmpstr (adw_action_row_get_subtitle (download), ==, cases[i].words);
+      g_assert_cmpstr (adw_action_row_get_subtitle (row_titled (GTK_WIDGET (properties),
+                                                                "Container")), ==, "HLS");
+      wait_for (surface_mapped, properties, "Properties on screen");
+      xdotool ("key", "Escape", NULL);
+      wait_for (no_properties, NULL, "Escape to close Properties");
+    }
+
+  /* looking changes nothing */
+  after = tree_state (lib);
+  g_assert_cmpstr (after, ==, before);
+  gtk_window_destroy (GTK_WINDOW (window));
+  vs_test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1035,6 +1185,7 @@ main (int    argc,
   g_test_add_func ("/context-menu/mouse-and-keys", test_context_menu);
   g_test_add_func ("/context-menu/merge-all", test_merge_all);
   g_test_add_func ("/context-menu/merge-all-cancel", test_merge_all_cancel);
+  g_test_add_func ("/context-menu/hls-states", test_hls_states);
 
   status = g_test_run ();
   vs_test_rm_rf (cache);
