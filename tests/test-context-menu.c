@@ -995,7 +995,7 @@ test_merge_all_cancel (void)
   click (button_labelled (GTK_WIDGET (window), "Merge _All…"), "1");
   dialog = wait_merge_all_dialog ();
   click (button_labelled (GTK_WIDGET (dialog), "_Merge All"), "1");
-  g_assert_true (vs_merge_all_dialog_get_running (VS_MERGE_ALL_DIALOG (dialog)));
+  wait_for (merge_all_running, dialog, "the second run to start");
   send_wm_delete (dialog);
   wait_for (no_merge_all_dialog, NULL, "the dialog to close once stopped");
   /* the takes merged the first time are refused (their MP4 is in the way): a few more
