@@ -371,6 +371,161 @@ test_list_hls_states (Fixture       *f,
   g_assert_false (json_object_get_boolean_member (hls, "init_map"));
 }
 
+/* The line of `list`'s table that ends with @suffix (a path's end). */
+static const char *
+row_of (GStrv       rows,
+        const char *suffix)
+{
+  for (guint i = 0; rows[i] != NULL; i++)
+    if (g_str_has_suffix (rows[i], suffix))
+      return rows[i];
+  g_error ("no row ends with %s", suffix);
+}
+
+/* @name/master.m3u8 naming lo/index.m3u8 (800 kb/s, complete) and hi/index.m3u8
+ * (2800 kb/s, written with @hi_options, its last @hi_missing segments missing). */
+static void
+write_rate_master (Fixture          *f,
+                   const char       *name,
+                   guint             hi_missing,
+                   VsTestHlsOptions  hi_options)
+{
+  g_autofree char *lo = g_build_filename (f->lib, name, "lo", NULL);
+  g_autofree char *hi = g_build_filename (f->lib, name, "hi", NULL);
+  g_autofree char *master = g_build_filename (f->lib, name, "master.m3u8", NULL);
+
+  vs_test_make_hls_download (lo, 2, 0, VS_TEST_HLS_PLAIN);
+  vs_test_make_hls_download (hi, 2, hi_missing, hi_options);
+  vs_test_write_file (master,
+                      "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=800000\nlo/index.m3u8\n"
+                      "#EXT-X-STREAM-INF:BANDWIDTH=2800000\nhi/index.m3u8\n", -1);
+}
+
+/* The table says each download's state after its kind, in a few words, and lines the
+ * downloads' paths up; a plain video's row is duration, size, "file" and path as before.
+ * --hls lists the downloads alone, as the sidebar's HLS Downloads does, and goes with the
+ * other options. The downloads are written by hand: the scan reads no media. */
+static void
+test_list_hls_text (Fixture       *f,
+                    gconstpointer  data)
+{
+  const struct
+  {
+    const char       *folder;
+    guint             n_segments, n_missing;
+    VsTestHlsOptions  options;
+    const char       *words;
+  } hand[] = {
+    { "complete", 3, 0, VS_TEST_HLS_PLAIN, "complete" },
+    { "partial", 3, 1, VS_TEST_HLS_PLAIN, "incomplete 1/3 missing" },
+    { "running", 3, 0, VS_TEST_HLS_NO_ENDLIST, "incomplete, no end" },
+    { "noinit", 2, 0, VS_TEST_HLS_FMP4, "incomplete, no init" },
+    { "locked", 2, 0, VS_TEST_HLS_AES128 | VS_TEST_HLS_KEY_FILE, "encrypted, key here" },
+    { "keyless", 2, 0, VS_TEST_HLS_AES128, "encrypted, no key" },
+    { "remote", 2, 0, VS_TEST_HLS_REMOTE, "remote, downloaded" },
+  };
+  const struct
+  {
+    const char *folder;
+    const char *words;
+  } masters[] = {
+    { "master", "master 1280x720" },
+    { "rate", "master 2800 kb/s" },
+    { "stream", "remote, not downloaded" },
+  };
+  g_autofree char *init = g_build_filename (f->lib, "noinit", "init.mp4", NULL);
+  g_autofree char *master = g_build_filename (f->lib, "master", NULL);
+  g_autofree char *clip_row = NULL;
+  g_auto(Run) scan = { 0 };
+  g_auto(Run) text = { 0 };
+  g_auto(Run) hls = { 0 };
+  g_auto(Run) hls_json = { 0 };
+  g_auto(Run) hls_search = { 0 };
+  g_auto(GStrv) rows = NULL;
+  g_auto(GStrv) hls_rows = NULL;
+  g_auto(GStrv) search_rows = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  const char *row;
+  gsize path_column = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (hand); i++)
+    {
+      g_autofree char *folder = g_build_filename (f->lib, hand[i].folder, NULL);
+
+      vs_test_make_hls_download (folder, hand[i].n_segments, hand[i].n_missing, hand[i].options);
+    }
+  g_assert_cmpint (g_unlink (init), ==, 0);
+  vs_test_make_hls_master (master);
+  /* a master whose best variant is a remote playlist with nothing of it here, the lower
+   * one downloaded: listed, in the state of the variant it uses */
+  write_rate_master (f, "stream", 2, VS_TEST_HLS_REMOTE);
+  write_rate_master (f, "rate", 0, VS_TEST_HLS_PLAIN);
+  put (f, "clip.mp4", 10);
+  cli (&scan, "scan", "--db", f->db, "--no-probe", f->lib, NULL);
+  g_assert_cmpint (scan.status, ==, 0);
+
+  cli (&text, "list", "--db", f->db, NULL);
+  g_assert_cmpint (text.status, ==, 0);
+  g_assert_cmpstr (text.err, ==, "");
+  g_test_message ("%s", text.out);
+  rows = g_strsplit (text.out, "\n", -1);
+  /* the downloads, three masters, the clip and the empty string after the last \n */
+  g_assert_cmpuint (g_strv_length (rows), ==, G_N_ELEMENTS (hand) + 4 + 1);
+
+  /* a plain video: as it always was */
+  clip_row = g_strdup_printf ("%10s  %10s  %-4s  %s/clip.mp4", "-", "10 bytes", "file", f->lib);
+  g_assert_cmpstr (row_of (rows, "/clip.mp4"), ==, clip_row);
+
+  for (guint i = 0; i < G_N_ELEMENTS (hand) + G_N_ELEMENTS (masters); i++)
+    {
+      gboolean by_hand = i < G_N_ELEMENTS (hand);
+      guint m = i - G_N_ELEMENTS (hand);
+      const char *folder = by_hand ? hand[i].folder : masters[m].folder;
+      const char *words = by_hand ? hand[i].words : masters[m].words;
+      const char *playlist = by_hand ? "index.m3u8" : "master.m3u8";
+      g_autofree char *suffix = g_strdup_printf ("/%s/%s", folder, playlist);
+      g_autofree char *path = g_strconcat (f->lib, suffix, NULL);
+      g_autofree char *expected = g_strdup_printf ("  hls   %-22s  %s", words, path);
+      const char *found;
+
+      g_test_message ("%s", folder);
+      row = row_of (rows, suffix);
+      found = strstr (row, "  hls   ");
+      g_assert_nonnull (found);
+      g_assert_cmpstr (found, ==, expected);
+      /* the downloads' paths line up */
+      if (path_column == 0)
+        path_column = strlen (row) - strlen (path);
+      g_assert_cmpuint (strlen (row) - strlen (path), ==, path_column);
+    }
+
+  /* --hls: the downloads alone, the same rows */
+  cli (&hls, "list", "--db", f->db, "--hls", NULL);
+  g_assert_cmpint (hls.status, ==, 0);
+  g_assert_cmpstr (hls.err, ==, "");
+  hls_rows = g_strsplit (hls.out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (hls_rows), ==, G_N_ELEMENTS (hand) + G_N_ELEMENTS (masters) + 1);
+  g_assert_null (strstr (hls.out, "clip.mp4"));
+  for (guint i = 0; hls_rows[i] != NULL && hls_rows[i][0] != '\0'; i++)
+    g_assert_true (g_strv_contains ((const char * const *) rows, hls_rows[i]));
+
+  /* with --json and the other options */
+  cli (&hls_json, "list", "--db", f->db, "--hls", "--json", NULL);
+  g_assert_cmpint (hls_json.status, ==, 0);
+  items = parse_lines (hls_json.out);
+  g_assert_cmpuint (items->len, ==, G_N_ELEMENTS (hand) + G_N_ELEMENTS (masters));
+  for (guint i = 0; i < items->len; i++)
+    g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (items, i), "kind"), ==,
+                     "hls");
+  assert_hls (items, "partial", "incomplete", 3, 1, TRUE, -1, -1);
+  cli (&hls_search, "list", "--db", f->db, "--hls", "--search", "LOCK", NULL);
+  g_assert_cmpint (hls_search.status, ==, 0);
+  g_assert_true (g_str_has_suffix (hls_search.out, "/locked/index.m3u8\n"));
+  g_assert_nonnull (strstr (hls_search.out, "  hls   encrypted, key here "));
+  search_rows = g_strsplit (hls_search.out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (search_rows), ==, 2);
+}
+
 static char *
 names_of (const char *json_lines)
 {
@@ -1007,6 +1162,7 @@ main (int    argc,
   ADD ("/cli/list/control-chars", test_list_control_chars);
   ADD ("/cli/list/read-only", test_list_read_only);
   ADD ("/cli/list/hls-states", test_list_hls_states);
+  ADD ("/cli/list/hls-text", test_list_hls_text);
   ADD ("/cli/scan/unavailable", test_scan_unavailable);
   ADD ("/cli/duration", test_duration);
   ADD ("/cli/errors", test_errors);

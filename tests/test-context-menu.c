@@ -8,10 +8,12 @@
 #include <adwaita.h>
 #include <gdk/x11/gdkx.h>
 #include <glib/gstdio.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "vs-merge-all-dialog.h"
 #include "vs-player-window.h"
+#include "vs-prober.h"
 #include "vs-thumbnail-view.h"
 #include "vs-test-media.h"
 #include "vs-test-ui.h"
@@ -106,7 +108,8 @@ pointer_to (GtkWidget *widget,
   xdotool ("mousemove", "--sync", "--window", xid, px, py, NULL);
 }
 
-/* Where @widget is in its window, once it stopped moving (toasts slide in). */
+/* Where @widget is in its window, once it stopped moving (toasts slide in). A widget not
+ * laid out yet (a window just shown) sits still at (0, 0) with no size: not that. */
 static void
 wait_still (GtkWidget *widget)
 {
@@ -116,6 +119,11 @@ wait_still (GtkWidget *widget)
     {
       graphene_point_t p;
 
+      if (gtk_widget_get_width (widget) <= 0 || gtk_widget_get_height (widget) <= 0)
+        {
+          spin (100);
+          continue;
+        }
       g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (gtk_widget_get_native (widget)),
                                                &GRAPHENE_POINT_INIT (0, 0), &p));
       if (graphene_point_equal (&p, &last))
@@ -754,6 +762,411 @@ test_merge_all (void)
   vs_test_rm_rf (dir);
 }
 
+/* @from's files, copied into a new folder @to (a download made once, saved many times). */
+static void
+copy_folder (const char *from,
+             const char *to)
+{
+  g_autoptr(GDir) d = g_dir_open (from, 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (d);
+  g_assert_cmpint (g_mkdir_with_parents (to, 0755), ==, 0);
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *src_path = g_build_filename (from, name, NULL);
+      g_autofree char *dst_path = g_build_filename (to, name, NULL);
+      g_autoptr(GFile) src = g_file_new_for_path (src_path);
+      g_autoptr(GFile) dst = g_file_new_for_path (dst_path);
+      g_autoptr(GError) error = NULL;
+
+      g_file_copy (src, dst, G_FILE_COPY_NONE, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+    }
+}
+
+static GtkLabel *
+progress_label_of (GtkWindow *dialog)
+{
+  return GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (dialog), VS_TYPE_MERGE_ALL_DIALOG,
+                                                   "progress_label"));
+}
+
+/* The progress reads “N of M · …” with N ≥ 2: the first download is merged. */
+static gboolean
+first_merged (gpointer dialog)
+{
+  const char *text = gtk_label_get_label (progress_label_of (dialog));
+  guint n = 0, total = 0;
+
+  return sscanf (text, "%u of %u", &n, &total) == 2 && n >= 2;
+}
+
+static void
+record_label (GtkLabel   *label,
+              GParamSpec *pspec,
+              GPtrArray  *labels)
+{
+  g_ptr_array_add (labels, g_strdup (gtk_label_get_label (label)));
+}
+
+/* Shown on the X server, not only in GTK's mind: clicks reach it. */
+static gboolean
+surface_mapped (gpointer window)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+
+  return gtk_widget_get_mapped (window) && surface != NULL && gdk_surface_get_mapped (surface);
+}
+
+/* The Merge All dialog, once it is shown and lists its downloads. */
+static GtkWindow *
+wait_merge_all_dialog (void)
+{
+  GtkWindow *dialog;
+
+  wait_for (has_merge_all_dialog, NULL, "the dialog");
+  dialog = toplevel_of_type (VS_TYPE_MERGE_ALL_DIALOG);
+  wait_for (surface_mapped, dialog, "the dialog on screen");
+  wait_still (GTK_WIDGET (dialog));
+  return dialog;
+}
+
+static gboolean
+merge_all_running (gpointer dialog)
+{
+  return vs_merge_all_dialog_get_running (dialog);
+}
+
+/* What a window manager sends when its close button is clicked. */
+static void
+send_wm_delete (GtkWindow *window)
+{
+  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (window));
+  Display *xdisplay = gdk_x11_display_get_xdisplay (display);
+  XEvent event = { 0 };
+
+  event.xclient.type = ClientMessage;
+  event.xclient.window = gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (window)));
+  event.xclient.message_type = XInternAtom (xdisplay, "WM_PROTOCOLS", False);
+  event.xclient.format = 32;
+  event.xclient.data.l[0] = (long) XInternAtom (xdisplay, "WM_DELETE_WINDOW", False);
+  event.xclient.data.l[1] = CurrentTime;
+  XSendEvent (xdisplay, event.xclient.window, False, NoEventMask, &event);
+  XFlush (xdisplay);
+}
+
+/* The library's state after a cancelled run: every line of @before still there (no byte of
+ * a source changed, nothing trashed), plus exactly the MP4s of the first @n_merged takes,
+ * each a whole, playable merge; no MP4 of the others, and no temporary file anywhere. */
+static void
+assert_cancelled_run (const char *lib,
+                      const char *before,
+                      guint       n_merged,
+                      guint       n_takes,
+                      guint       expected_ms)
+{
+  g_autofree char *after = tree_state (lib);
+  g_auto(GStrv) before_lines = g_strsplit (before, "\n", -1);
+  g_auto(GStrv) after_lines = g_strsplit (after, "\n", -1);
+  g_autoptr(VsProber) prober = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (strstr (after, "vidshelf-merge"));
+  for (guint i = 0; before_lines[i] != NULL; i++)
+    g_assert_nonnull (strstr (after, before_lines[i]));
+  g_assert_cmpuint (g_strv_length (after_lines), ==, g_strv_length (before_lines) + n_merged);
+  prober = vs_prober_new (0, &error);
+  g_assert_no_error (error);
+  for (guint i = 1; i <= n_takes; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Take %02u.mp4", i);
+      g_autofree char *mp4 = g_build_filename (lib, name, NULL);
+      g_autoptr(VsProbeResult) probe = NULL;
+
+      g_test_message ("%s", name);
+      if (i > n_merged)
+        {
+          g_assert_false (g_file_test (mp4, G_FILE_TEST_EXISTS));
+          continue;
+        }
+      probe = vs_prober_probe (prober, mp4, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_true (probe->has_video);
+      g_assert_cmpint (ABS (probe->duration_ms - (gint64) expected_ms), <=, 1000);
+    }
+  g_assert_true (trash_is_empty (NULL));
+}
+
+/* Merge All, then its Cancel clicked with the pointer once the first download is merged:
+ * the run stops, the summary says so, the MP4s done stay whole, the download in progress
+ * leaves nothing behind and no source changes. Then a run closed the way a window manager
+ * closes a window: it stops the same way and the dialog goes once the run has stopped. */
+static void
+test_merge_all_cancel (void)
+{
+  static const char * const needed[] = { "x264enc", "h264parse", "hlssink2", "mp4mux", NULL };
+  /* enough work behind the first download that the click lands while one is running */
+  const guint n_takes = 12, seconds = 30;
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *lib = g_build_filename (dir, "Videos", NULL);
+  g_autofree char *db = g_build_filename (dir, "library.db", NULL);
+  g_autofree char *first = g_build_filename (lib, "Take 01", NULL);
+  g_autofree char *clip = g_build_filename (lib, "Alpha.mp4", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *xdotool_path = g_find_program_in_path ("xdotool");
+  g_autoptr(GtkWindow) held = NULL;
+  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+  GtkWidget *cancel;
+  GtkWindow *dialog;
+  const char *summary;
+  guint n_merged = 0, n_refused = 0, n_more = 0, cancelled_at = 0;
+  gulong id;
+  VsWindow *window;
+
+  if (!vs_test_media_require (needed))
+    return;
+  if (xdotool_path == NULL)
+    {
+      g_test_skip ("xdotool is not installed (build-aux/install-deps.sh installs it)");
+      return;
+    }
+  vs_test_media_hls (first, seconds);
+  for (guint i = 2; i <= n_takes; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Take %02u", i);
+      g_autofree char *folder = g_build_filename (lib, name, NULL);
+
+      copy_folder (first, folder);
+    }
+  vs_test_media_mp4 (clip, "smpte");
+  before = tree_state (lib);
+
+  window = vs_test_ui_window_new (db, lib);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 600);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for (settled, window, "the library");
+  click (sidebar_row (window, "HLS Downloads"), "1");
+  wait_cell (window, "Alpha.mp4", FALSE);
+  wait_cell (window, "Take 01", TRUE);
+  wait_for (settled, window, "the downloads");
+  wait_for (widget_mapped, button_labelled (GTK_WIDGET (window), "Merge _All…"), "the button");
+  click (button_labelled (GTK_WIDGET (window), "Merge _All…"), "1");
+  /* held: should the run end before the click, the click would close it */
+  dialog = held = g_object_ref (wait_merge_all_dialog ());
+  id = g_signal_connect (progress_label_of (dialog), "notify::label", G_CALLBACK (record_label),
+                         labels);
+
+  /* the pointer waits over Cancel, so that the click is one X event away */
+  click (button_labelled (GTK_WIDGET (dialog), "_Merge All"), "1");
+  wait_for (merge_all_running, dialog, "the run to start");
+  cancel = button_labelled (GTK_WIDGET (dialog), "_Cancel");
+  pointer_to (cancel, gtk_widget_get_width (cancel) / 2.0, gtk_widget_get_height (cancel) / 2.0);
+  wait_for (first_merged, dialog, "the first download merged");
+  xdotool ("click", "1", NULL);
+  g_assert_true (vs_merge_all_dialog_get_running (VS_MERGE_ALL_DIALOG (dialog)) ||
+                 vs_merge_all_dialog_get_summary (VS_MERGE_ALL_DIALOG (dialog)) != NULL);
+  wait_for (merge_all_done, NULL, "the run to stop");
+  g_signal_handler_disconnect (progress_label_of (dialog), id);
+
+  summary = vs_merge_all_dialog_get_summary (VS_MERGE_ALL_DIALOG (dialog));
+  g_test_message ("%s", summary);
+  g_assert_cmpint (sscanf (summary, "Merged %u, refused %u", &n_merged, &n_refused), ==, 2);
+  g_assert_nonnull (strstr (summary, "Cancelled: the rest was left as it was."));
+  g_assert_cmpuint (n_refused, ==, 0);
+  /* stopped early: at least the first, not the last */
+  g_assert_cmpuint (n_merged, >=, 1);
+  g_assert_cmpuint (n_merged, <, n_takes);
+  /* from the click on, the progress said “Cancelling…” and nothing else */
+  for (guint i = 0; i < labels->len; i++)
+    if (cancelled_at == 0 && g_str_equal (g_ptr_array_index (labels, i), "Cancelling…"))
+      cancelled_at = i + 1;
+  g_assert_cmpuint (cancelled_at, >, 0);
+  for (guint i = cancelled_at; i < labels->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (labels, i), ==, "Cancelling…");
+  assert_cancelled_run (lib, before, n_merged, n_takes, seconds * 1000);
+
+  click (button_labelled (GTK_WIDGET (dialog), "_Close"), "1");
+  wait_for (no_merge_all_dialog, NULL, "the dialog to close");
+  wait_for (settled, window, "the rescan");
+
+  /* Closed by the window manager while it runs: it stops as Cancel stops it, and the
+   * dialog closes by itself once nothing of the download in progress is left. */
+  click (button_labelled (GTK_WIDGET (window), "Merge _All…"), "1");
+  dialog = wait_merge_all_dialog ();
+  click (button_labelled (GTK_WIDGET (dialog), "_Merge All"), "1");
+  wait_for (merge_all_running, dialog, "the second run to start");
+  send_wm_delete (dialog);
+  wait_for (no_merge_all_dialog, NULL, "the dialog to close once stopped");
+  /* the takes merged the first time are refused (their MP4 is in the way): a few more
+   * merged at most */
+  for (guint i = n_merged + 1; i <= n_takes; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Take %02u.mp4", i);
+      g_autofree char *mp4 = g_build_filename (lib, name, NULL);
+
+      if (g_file_test (mp4, G_FILE_TEST_EXISTS))
+        n_more++;
+    }
+  g_test_message ("%u more merged before the close took effect", n_more);
+  g_assert_cmpuint (n_merged + n_more, <, n_takes);
+  assert_cancelled_run (lib, before, n_merged + n_more, n_takes, seconds * 1000);
+
+  wait_for (settled, window, "the rescan");
+  gtk_window_destroy (GTK_WINDOW (window));
+  vs_test_rm_rf (dir);
+}
+
+static gboolean
+no_properties (gpointer data)
+{
+  return toplevel_of_type (ADW_TYPE_PREFERENCES_WINDOW) == NULL;
+}
+
+/* @folder/master.m3u8 naming lo/index.m3u8 and hi/index.m3u8 with @lo_inf and @hi_inf as
+ * their #EXT-X-STREAM-INF attributes; hi is written with @hi_options. */
+static void
+make_master (const char       *folder,
+             const char       *lo_inf,
+             const char       *hi_inf,
+             guint             hi_missing,
+             VsTestHlsOptions  hi_options)
+{
+  g_autofree char *lo = g_build_filename (folder, "lo", NULL);
+  g_autofree char *hi = g_build_filename (folder, "hi", NULL);
+  g_autofree char *master = g_build_filename (folder, "master.m3u8", NULL);
+  g_autofree char *text = g_strdup_printf ("#EXTM3U\n"
+                                           "#EXT-X-STREAM-INF:%s\nlo/index.m3u8\n"
+                                           "#EXT-X-STREAM-INF:%s\nhi/index.m3u8\n",
+                                           lo_inf, hi_inf);
+
+  vs_test_make_hls_download (lo, 2, 0, VS_TEST_HLS_PLAIN);
+  vs_test_make_hls_download (hi, 3, hi_missing, hi_options);
+  vs_test_write_file (master, text, -1);
+}
+
+/* Every state a download can be in, in the HLS Downloads view: each cell's badge, and the
+ * Download row of Properties, opened with a click on the cell and Alt+Return and closed
+ * with Escape. */
+static void
+test_hls_states (void)
+{
+  static const char * const needed[] = { "x264enc", "mp4mux", NULL };
+  const struct
+  {
+    const char       *title;
+    guint             n_segments, n_missing;
+    VsTestHlsOptions  options;
+    const char       *words;
+    const char       *badge;
+    gboolean          warning;
+  } cases[] = {
+    { "Complete", 3, 0, VS_TEST_HLS_PLAIN, "Complete: 3 segments", "HLS", FALSE },
+    { "Missing", 3, 1, VS_TEST_HLS_PLAIN, "Incomplete: 1 of 3 segments missing",
+      "HLS · Incomplete", TRUE },
+    { "Running", 3, 0, VS_TEST_HLS_NO_ENDLIST,
+      "Incomplete: the playlist has no end, the download may not be finished",
+      "HLS · Incomplete", TRUE },
+    /* its init.mp4 is removed below */
+    { "No Init", 3, 0, VS_TEST_HLS_FMP4, "Incomplete: the initialization segment is missing",
+      "HLS · Incomplete", TRUE },
+    { "Locked", 2, 0, VS_TEST_HLS_AES128 | VS_TEST_HLS_KEY_FILE, "Encrypted, key present",
+      "HLS · Encrypted", FALSE },
+    { "Keyless", 2, 0, VS_TEST_HLS_AES128, "Encrypted, key missing", "HLS · Encrypted", TRUE },
+    { "Mirrored", 2, 0, VS_TEST_HLS_REMOTE, "Remote playlist, every segment downloaded",
+      "HLS · Remote", FALSE },
+    /* masters, made below */
+    { "Stream", 0, 0, 0, "Remote playlist, segments not downloaded", "HLS · Remote", TRUE },
+    { "Master", 0, 0, 0, "Master playlist: uses the 1280×720 variant", "HLS", FALSE },
+    /* g_format_size_full() puts a no-break space before the unit */
+    { "By Rate", 0, 0, 0, "Master playlist: uses the 2.8\u00a0Mb/s variant", "HLS", FALSE },
+    /* nothing tells the variants apart: the first listed */
+    { "By Name", 0, 0, 0, "Master playlist: uses variant “lo/index.m3u8”", "HLS", FALSE },
+  };
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *lib = g_build_filename (dir, "Videos", NULL);
+  g_autofree char *db = g_build_filename (dir, "library.db", NULL);
+  g_autofree char *init = g_build_filename (lib, "No Init", "init.mp4", NULL);
+  g_autofree char *stream = g_build_filename (lib, "Stream", NULL);
+  g_autofree char *master = g_build_filename (lib, "Master", NULL);
+  g_autofree char *by_rate = g_build_filename (lib, "By Rate", NULL);
+  g_autofree char *by_name = g_build_filename (lib, "By Name", NULL);
+  g_autofree char *clip = g_build_filename (lib, "Alpha.mp4", NULL);
+  g_autofree char *xdotool_path = g_find_program_in_path ("xdotool");
+  g_autofree char *before = NULL, *after = NULL;
+  VsWindow *window;
+
+  if (!vs_test_require_playback (needed))
+    return;
+  if (xdotool_path == NULL)
+    {
+      g_test_skip ("xdotool is not installed (build-aux/install-deps.sh installs it)");
+      return;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *folder = g_build_filename (lib, cases[i].title, NULL);
+
+      if (cases[i].n_segments == 0)
+        continue;
+      vs_test_make_hls_download (folder, cases[i].n_segments, cases[i].n_missing,
+                                 cases[i].options);
+    }
+  g_assert_cmpint (g_unlink (init), ==, 0);
+  /* the best variant's playlist is here, its segments are not (the lower one's are): the
+   * item is listed, in the state of the variant it uses */
+  make_master (stream, "BANDWIDTH=800000,RESOLUTION=640x360",
+               "BANDWIDTH=2800000,RESOLUTION=1280x720", 3, VS_TEST_HLS_REMOTE);
+  vs_test_make_hls_master (master);
+  make_master (by_rate, "BANDWIDTH=800000", "BANDWIDTH=2800000", 0, VS_TEST_HLS_PLAIN);
+  make_master (by_name, "PROGRAM-ID=1", "PROGRAM-ID=2", 0, VS_TEST_HLS_PLAIN);
+  vs_test_media_mp4 (clip, "smpte");
+  before = tree_state (lib);
+
+  window = vs_test_ui_window_new (db, lib);
+  /* every cell on screen at once */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1260, 1000);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for (settled, window, "the library");
+  g_assert_cmpint (vs_window_get_video_count (window), ==, G_N_ELEMENTS (cases) + 1);
+  click (sidebar_row (window, "HLS Downloads"), "1");
+  wait_cell (window, "Alpha.mp4", FALSE);
+  wait_for (settled, window, "the downloads");
+  g_assert_cmpint (vs_window_get_video_count (window), ==, G_N_ELEMENTS (cases));
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      VsThumbnailView *thumbnail;
+      AdwActionRow *download;
+      GtkWindow *properties;
+
+      g_test_message ("%s", cases[i].title);
+      wait_cell (window, cases[i].title, TRUE);
+      thumbnail = thumbnail_of (window, cases[i].title);
+      g_assert_cmpstr (vs_thumbnail_view_get_hls_badge (thumbnail), ==, cases[i].badge);
+      g_assert_cmpint (vs_thumbnail_view_get_hls_warning (thumbnail), ==, cases[i].warning);
+
+      click_cell (window, cases[i].title, "1");
+      xdotool ("key", "alt+Return", NULL);
+      wait_for (has_properties, (gpointer) cases[i].title, "Properties");
+      properties = toplevel_of_type (ADW_TYPE_PREFERENCES_WINDOW);
+      download = row_titled (GTK_WIDGET (properties), "Download");
+      g_assert_true (gtk_widget_get_visible (GTK_WIDGET (download)));
+      g_assert_cmpstr (adw_action_row_get_subtitle (download), ==, cases[i].words);
+      g_assert_cmpstr (adw_action_row_get_subtitle (row_titled (GTK_WIDGET (properties),
+                                                                "Container")), ==, "HLS");
+      wait_for (surface_mapped, properties, "Properties on screen");
+      xdotool ("key", "Escape", NULL);
+      wait_for (no_properties, NULL, "Escape to close Properties");
+    }
+
+  /* looking changes nothing */
+  after = tree_state (lib);
+  g_assert_cmpstr (after, ==, before);
+  gtk_window_destroy (GTK_WINDOW (window));
+  vs_test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -771,6 +1184,8 @@ main (int    argc,
 
   g_test_add_func ("/context-menu/mouse-and-keys", test_context_menu);
   g_test_add_func ("/context-menu/merge-all", test_merge_all);
+  g_test_add_func ("/context-menu/merge-all-cancel", test_merge_all_cancel);
+  g_test_add_func ("/context-menu/hls-states", test_hls_states);
 
   status = g_test_run ();
   vs_test_rm_rf (cache);

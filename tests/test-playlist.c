@@ -1923,10 +1923,10 @@ test_hls_info_compute (Fixture       *f,
       "Incomplete: the playlist has no end, the download may not be finished" },
     { "copies", 2, 0, VS_TEST_HLS_REMOTE, VS_HLS_STATE_REMOTE,
       VS_HLS_FLAG_ENDLIST | VS_HLS_FLAG_REMOTE | VS_HLS_FLAG_ALL_COPIES,
-      "Remote playlist, all segments here" },
+      "Remote playlist, every segment downloaded" },
     /* a stream's playlist: nothing of it here, yet nothing gone wrong */
     { "stream", 2, 2, VS_TEST_HLS_REMOTE, VS_HLS_STATE_REMOTE,
-      VS_HLS_FLAG_ENDLIST | VS_HLS_FLAG_REMOTE, "Remote playlist, segments not here" },
+      VS_HLS_FLAG_ENDLIST | VS_HLS_FLAG_REMOTE, "Remote playlist, segments not downloaded" },
     { "keyed", 2, 0, VS_TEST_HLS_AES128 | VS_TEST_HLS_KEY_FILE, VS_HLS_STATE_ENCRYPTED,
       VS_HLS_FLAG_ENDLIST | VS_HLS_FLAG_ENCRYPTED | VS_HLS_FLAG_KEY_PRESENT,
       "Encrypted, key present" },
@@ -1981,7 +1981,7 @@ test_hls_info_compute (Fixture       *f,
   g_assert_cmpint (info->variant_bandwidth, ==, 2800000);
   g_assert_cmpuint (info->segments, ==, 3);
   words = vs_hls_info_describe (info);
-  g_assert_cmpstr (words, ==, "Master playlist: 1280×720 variant");
+  g_assert_cmpstr (words, ==, "Master playlist: uses the 1280×720 variant");
   copy = vs_hls_info_copy (info);
   g_assert_true (vs_hls_info_equal (copy, info));
   g_assert_true (copy->variant != info->variant);
@@ -1995,7 +1995,7 @@ test_hls_info_compute (Fixture       *f,
   g_assert_cmphex (nomap_info->flags, ==,
                    VS_HLS_FLAG_ENDLIST | VS_HLS_FLAG_INIT_MAP | VS_HLS_FLAG_MAP_MISSING);
   nomap_words = vs_hls_info_describe (nomap_info);
-  g_assert_cmpstr (nomap_words, ==, "Incomplete: the init section is missing");
+  g_assert_cmpstr (nomap_words, ==, "Incomplete: the initialization segment is missing");
 
   /* a master with no variant here fails as vs_playlist_load() does */
   g_clear_pointer (&info, vs_hls_info_free);

@@ -66,6 +66,41 @@ print_json (const VsVideoRecord *r)
   vs_cli_print_json (node);
 }
 
+/* An HLS item's state in a few words, for the table (--json has the whole of it): what
+ * stops a merge, or which variant of a master is used. */
+static char *
+hls_state_words (const VsHlsInfo *hls)
+{
+  switch (hls->state)
+    {
+    case VS_HLS_STATE_INCOMPLETE:
+      if (hls->missing > 0)
+        return g_strdup_printf ("incomplete %u/%u missing", hls->missing, hls->segments);
+      if (hls->flags & VS_HLS_FLAG_MAP_MISSING)
+        return g_strdup ("incomplete, no init");
+      return g_strdup ("incomplete, no end"); /* no #EXT-X-ENDLIST: still downloading? */
+    case VS_HLS_STATE_ENCRYPTED:
+      return g_strdup ((hls->flags & VS_HLS_FLAG_KEY_PRESENT) ? "encrypted, key here"
+                                                              : "encrypted, no key");
+    case VS_HLS_STATE_REMOTE:
+      return g_strdup ((hls->flags & VS_HLS_FLAG_ALL_COPIES) ? "remote, downloaded"
+                                                             : "remote, not downloaded");
+    case VS_HLS_STATE_MASTER:
+      if (hls->variant_width > 0 && hls->variant_height > 0)
+        return g_strdup_printf ("master %dx%d", hls->variant_width, hls->variant_height);
+      if (hls->variant_bandwidth > 0)
+        return g_strdup_printf ("master %" G_GINT64_FORMAT " kb/s",
+                                hls->variant_bandwidth / 1000);
+      return g_strdup ("master");
+    case VS_HLS_STATE_COMPLETE:
+    case VS_HLS_STATE_UNKNOWN:
+    default:
+      return g_strdup (vs_hls_state_to_string (hls->state));
+    }
+}
+
+/* duration, size, kind, then for an HLS item its state (padded: a list of downloads lines
+ * up), then the path */
 static void
 print_row (const VsVideoRecord *r)
 {
@@ -73,8 +108,16 @@ print_row (const VsVideoRecord *r)
                                                   : g_strdup ("-");
   g_autofree char *size = g_format_size (r->size);
   g_autofree char *shown = vs_cli_display_path (r->path);
+  g_autofree char *state = NULL;
 
-  printf ("%10s  %10s  %-4s  %s\n", duration, size, vs_video_kind_to_string (r->kind), shown);
+  if (r->kind != VS_VIDEO_KIND_HLS)
+    {
+      printf ("%10s  %10s  %-4s  %s\n", duration, size, vs_video_kind_to_string (r->kind), shown);
+      return;
+    }
+  state = hls_state_words (&r->hls);
+  printf ("%10s  %10s  %-4s  %-22s  %s\n", duration, size, vs_video_kind_to_string (r->kind),
+          state, shown);
 }
 
 int
@@ -88,7 +131,7 @@ vs_cli_list (int    argc,
   g_autofree char *sort = NULL;
   g_autofree char *search = NULL;
   g_auto(GStrv) rest = NULL;
-  gboolean recursive = FALSE, descending = FALSE, json = FALSE;
+  gboolean recursive = FALSE, descending = FALSE, json = FALSE, hls_only = FALSE;
   gint64 offset = 0, limit = -1;
   const GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_option, "Library database", "FILE" },
@@ -97,6 +140,7 @@ vs_cli_list (int    argc,
     { "sort", 0, 0, G_OPTION_ARG_STRING, &sort, "Sort by name (default), mtime, size or duration", "KEY" },
     { "desc", 0, 0, G_OPTION_ARG_NONE, &descending, "Sort in descending order", NULL },
     { "search", 0, 0, G_OPTION_ARG_STRING, &search, "Only names containing TEXT (any case)", "TEXT" },
+    { "hls", 0, 0, G_OPTION_ARG_NONE, &hls_only, "Only HLS downloads", NULL },
     { "offset", 0, 0, G_OPTION_ARG_INT64, &offset, "Skip the first N results", "N" },
     { "limit", 0, 0, G_OPTION_ARG_INT64, &limit, "Print at most N results", "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON Lines", NULL },
@@ -146,6 +190,7 @@ vs_cli_list (int    argc,
   query.recursive = recursive;
   query.descending = descending;
   query.search = search;
+  query.hls_only = hls_only;
 
   ids = vs_database_query_ids (db, &query, &error);
   if (ids == NULL)

@@ -339,20 +339,21 @@ describe_master (const VsHlsInfo *self)
   g_autofree char *uri = NULL;
 
   if (self->variant_width > 0 && self->variant_height > 0)
-    /* Translators: the variant of an HLS master playlist that is shown, by its resolution */
-    return g_strdup_printf (_("Master playlist: %d×%d variant"), self->variant_width,
+    /* Translators: the variant of an HLS master playlist that is played and merged, by
+     * its resolution */
+    return g_strdup_printf (_("Master playlist: uses the %d×%d variant"), self->variant_width,
                             self->variant_height);
   if (self->variant_bandwidth > 0)
     {
       rate = g_format_size_full ((guint64) self->variant_bandwidth, G_FORMAT_SIZE_BITS);
-      /* Translators: %s is a bit rate such as "2.8 Mbit"; the variant shown, by its rate */
-      return g_strdup_printf (_("Master playlist: %s/s variant"), rate);
+      /* Translators: %s is a bit rate such as "2.8 Mb"; the variant used, by its rate */
+      return g_strdup_printf (_("Master playlist: uses the %s/s variant"), rate);
     }
   if (self->variant != NULL)
     {
       uri = g_utf8_make_valid (self->variant, -1);
       /* Translators: %s is the variant playlist's name, such as "720p/index.m3u8" */
-      return g_strdup_printf (_("Master playlist: variant “%s”"), uri);
+      return g_strdup_printf (_("Master playlist: uses variant “%s”"), uri);
     }
   return g_strdup (_("Master playlist"));
 }
@@ -376,15 +377,15 @@ vs_hls_info_describe (const VsHlsInfo *self)
                                              self->segments),
                                 self->missing, self->segments);
       if (self->flags & VS_HLS_FLAG_MAP_MISSING)
-        return g_strdup (_("Incomplete: the init section is missing"));
+        return g_strdup (_("Incomplete: the initialization segment is missing"));
       return g_strdup (_("Incomplete: the playlist has no end, the download may not be finished"));
     case VS_HLS_STATE_ENCRYPTED:
       return g_strdup ((self->flags & VS_HLS_FLAG_KEY_PRESENT) ? _("Encrypted, key present")
                                                                : _("Encrypted, key missing"));
     case VS_HLS_STATE_REMOTE:
       return g_strdup ((self->flags & VS_HLS_FLAG_ALL_COPIES)
-                       ? _("Remote playlist, all segments here")
-                       : _("Remote playlist, segments not here"));
+                       ? _("Remote playlist, every segment downloaded")
+                       : _("Remote playlist, segments not downloaded"));
     case VS_HLS_STATE_MASTER:
       return describe_master (self);
     case VS_HLS_STATE_UNKNOWN:

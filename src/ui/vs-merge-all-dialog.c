@@ -38,6 +38,7 @@ struct _VsMergeAllDialog
 
   /* State */
   gboolean           running;
+  gboolean           close_when_stopped; /* closing was asked for while it ran */
 };
 
 G_DEFINE_FINAL_TYPE (VsMergeAllDialog, vs_merge_all_dialog, ADW_TYPE_WINDOW)
@@ -125,6 +126,10 @@ on_progress (guint        n_done,
   g_autofree char *folder = NULL;
   g_autofree char *text = NULL;
 
+  /* once cancelled, the label says so till the end: the item being abandoned still
+   * reports (its last bytes, its end) */
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
   if (current != NULL)
     {
       g_autofree char *dir = g_path_get_dirname (current);
@@ -177,6 +182,8 @@ on_merged_all (GObject      *object,
   gtk_widget_set_visible (GTK_WIDGET (self->summary_label), TRUE);
   gtk_button_set_label (self->cancel_button, _("_Close"));
   set_running (self, FALSE);
+  if (self->close_when_stopped)
+    gtk_window_close (GTK_WINDOW (self));
 }
 
 static void
@@ -223,7 +230,9 @@ vs_merge_all_dialog_close_request (GtkWindow *window)
 
   if (!self->running)
     return GTK_WINDOW_CLASS (vs_merge_all_dialog_parent_class)->close_request (window);
+  self->close_when_stopped = TRUE;
   g_cancellable_cancel (self->cancellable);
+  gtk_label_set_label (self->progress_label, _("Cancelling…"));
   return TRUE;
 }
 
