@@ -211,6 +211,13 @@ vs_media_service_set_n_workers (VsMediaService *self,
 }
 
 guint
+vs_media_service_get_n_pending (VsMediaService *self)
+{
+  g_return_val_if_fail (VS_IS_MEDIA_SERVICE (self), 0);
+  return vs_job_pool_get_pending (self->pool);
+}
+
+guint
 vs_media_service_get_n_workers (VsMediaService *self)
 {
   g_return_val_if_fail (VS_IS_MEDIA_SERVICE (self), 0);

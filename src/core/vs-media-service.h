@@ -34,6 +34,8 @@ G_DECLARE_FINAL_TYPE (VsMediaService, vs_media_service, VS, MEDIA_SERVICE, GObje
 VsMediaService *vs_media_service_new              (guint                n_workers,
                                                    guint                timeout_ms);
 guint           vs_media_service_get_n_workers    (VsMediaService      *self);
+/* Jobs queued or running (all priorities). */
+guint           vs_media_service_get_n_pending    (VsMediaService      *self);
 /* Applied live (the preference): see vs_job_pool_set_n_workers(). */
 void            vs_media_service_set_n_workers    (VsMediaService      *self,
                                                    guint                n_workers);

@@ -923,3 +923,17 @@ vs_texture_cache_init (VsTextureCache *self)
   g_queue_init (&self->lru);
   g_queue_init (&self->delayed);
 }
+
+guint
+vs_texture_cache_get_n_delayed (VsTextureCache *self)
+{
+  g_return_val_if_fail (VS_IS_TEXTURE_CACHE (self), 0);
+  return self->delayed.length;
+}
+
+guint
+vs_texture_cache_get_n_media_pending (VsTextureCache *self)
+{
+  g_return_val_if_fail (VS_IS_TEXTURE_CACHE (self), 0);
+  return vs_media_service_get_n_pending (self->service);
+}

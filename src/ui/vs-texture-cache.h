@@ -61,5 +61,8 @@ void            vs_texture_cache_set_corner_radius (VsTextureCache *self,
                                                     int             radius);
 guint           vs_texture_cache_get_n_loads (VsTextureCache     *self);
 guint64         vs_texture_cache_get_n_started (VsTextureCache   *self);
+/* Loads still waiting for their delay (VS_TEXTURE_LOAD_DEFER), and media jobs in hand. */
+guint           vs_texture_cache_get_n_delayed (VsTextureCache   *self);
+guint           vs_texture_cache_get_n_media_pending (VsTextureCache *self);
 
 G_END_DECLS

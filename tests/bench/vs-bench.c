@@ -874,13 +874,16 @@ bench_finish (Bench *self)
     struct mallinfo2 mi = mallinfo2 ();
     char *more = g_strdup_printf ("%s heap-kb=%zu heap-used-kb=%zu heap-free-kb=%zu mmap-kb=%zu "
                                   "sqlite-kb=%" G_GINT64_FORMAT " textures-kb=%zu texture-loads=%u "
-                                  "texture-loads-started=%" G_GUINT64_FORMAT,
+                                  "texture-loads-started=%" G_GUINT64_FORMAT
+                                  " texture-loads-delayed=%u media-jobs=%u",
                                   cache ? cache : "", mi.arena / 1024, mi.uordblks / 1024,
                                   mi.fordblks / 1024, mi.hblkhd / 1024,
                                   (gint64) sqlite3_memory_used () / 1024,
                                   textures ? vs_texture_cache_get_bytes (textures) / 1024 : 0,
                                   textures ? vs_texture_cache_get_n_loads (textures) : 0,
-                                  textures ? vs_texture_cache_get_n_started (textures) : 0);
+                                  textures ? vs_texture_cache_get_n_started (textures) : 0,
+                                  textures ? vs_texture_cache_get_n_delayed (textures) : 0,
+                                  textures ? vs_texture_cache_get_n_media_pending (textures) : 0);
     g_free (cache);
     cache = more;
   }
