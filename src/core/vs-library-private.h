@@ -53,6 +53,8 @@ struct _VsLibrary
   guint             progress_done;
   guint             progress_total;
   guint             scan_tick_id;
+  guint             scan_changes;       /* rows the running full scan changed so far */
+  guint             scan_changes_told;  /* of those, how many views have heard of */
 
   GPtrArray        *ready_waiters;  /* GTask waiting for the open */
   GCancellable     *cancellable;    /* the library's lifetime */

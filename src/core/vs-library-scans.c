@@ -96,10 +96,18 @@ set_roots_scanning (VsLibrary          *self,
     }
 }
 
+/* Views re-read the index on VIDEOS: once a second while a scan changes rows, and not at
+ * all while it only finds them as they were (a start-up rescan of a big library). */
 static gboolean
 on_scan_tick (gpointer user_data)
 {
-  _vs_library_queue_changed (user_data, VS_LIBRARY_CHANGE_VIDEOS);
+  VsLibrary *self = user_data;
+
+  if (self->scan_changes != self->scan_changes_told)
+    {
+      self->scan_changes_told = self->scan_changes;
+      _vs_library_queue_changed (self, VS_LIBRARY_CHANGE_VIDEOS);
+    }
   return G_SOURCE_CONTINUE;
 }
 
@@ -110,7 +118,10 @@ _vs_library_on_scan_progress (VsLibrary *self,
                               guint      changes)
 {
   if (_vs_library_is_full_scan (self->running))
-    _vs_library_set_progress (self, videos_seen, 0);
+    {
+      _vs_library_set_progress (self, videos_seen, 0);
+      self->scan_changes = changes;
+    }
 }
 
 static void
@@ -120,6 +131,7 @@ finish_request (VsLibrary           *self,
 {
   Request *request = g_steal_pointer (&self->running);
   gboolean full = _vs_library_is_full_scan (request);
+  RequestKind request_kind = request->kind;
   /* only a full scan or a removal changes the roots; a folder's rescan only their counts */
   gboolean roots_changed = request->kind != REQUEST_FOLDER;
 
@@ -133,7 +145,11 @@ finish_request (VsLibrary           *self,
 
   if (self->state != VS_LIBRARY_STATE_READY)
     return;
-  _vs_library_queue_changed (self, VS_LIBRARY_CHANGE_VIDEOS | VS_LIBRARY_CHANGE_FOLDERS);
+  _vs_library_queue_changed (self, VS_LIBRARY_CHANGE_FOLDERS);
+  /* rows, or which of them are dimmed, may differ; a scan that found all as it was, not */
+  if (error != NULL || request_kind == REQUEST_REMOVE || summary->added > 0 ||
+      summary->updated > 0 || summary->removed > 0 || summary->unavailable > 0)
+    _vs_library_queue_changed (self, VS_LIBRARY_CHANGE_VIDEOS);
   if (roots_changed)
     _vs_library_reload_roots (self);
   else
@@ -276,6 +292,7 @@ _vs_library_run_next_request (VsLibrary *self)
       set_roots_scanning (self, (const char * const *) request->folders, TRUE);
       _vs_library_set_progress (self, 0, 0);
       _vs_library_notify_scanning (self);
+      self->scan_changes = self->scan_changes_told = 0;
       self->scan_tick_id = g_timeout_add (CHANGED_DURING_SCAN_MS, on_scan_tick, self);
       vs_scanner_scan_async (self->scanner, (const char * const *) request->folders,
                              self->scan_cancellable, on_scanned, g_object_ref (self));

@@ -331,17 +331,21 @@ on_media_updated (GObject      *object,
 {
   g_autoptr(VsLibrary) self = user_data;
   g_autoptr(GError) error = NULL;
+  VsUpdateSummary summary = { 0 };
+  gboolean ok;
 
   self->media_running = FALSE;
   _vs_library_notify_busy (self);
-  if (!vs_media_service_update_finish (VS_MEDIA_SERVICE (object), result, NULL, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  ok = vs_media_service_update_finish (VS_MEDIA_SERVICE (object), result, &summary, &error);
+  if (!ok && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_warning ("Probing failed: %s", error->message);
   if (self->state != VS_LIBRARY_STATE_READY)
     return;
   if (!_vs_library_is_full_scan (self->running))
     _vs_library_set_progress (self, 0, 0);
-  _vs_library_queue_changed (self, VS_LIBRARY_CHANGE_VIDEOS);
+  /* nothing to probe wrote nothing: views need not read the index again */
+  if (!ok || summary.probed > 0 || summary.probe_failed > 0)
+    _vs_library_queue_changed (self, VS_LIBRARY_CHANGE_VIDEOS);
   if (self->media_again)
     _vs_library_update_media (self);
 }
