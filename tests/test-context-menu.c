@@ -435,6 +435,17 @@ click_cell (VsWindow   *window,
  * Properties, Escape closes it, Alt+Return shows Properties, Delete trashes the focused
  * video and Undo brings it back. Play is last: without a window manager the player's
  * window covers the grid. */
+/* The pointer and the keyboard are driven through X with xdotool: without it, skip. */
+static gboolean
+have_xdotool (void)
+{
+  g_autofree char *path = g_find_program_in_path ("xdotool");
+
+  if (path == NULL)
+    g_test_skip ("xdotool is not installed (build-aux/install-deps.sh installs it)");
+  return path != NULL;
+}
+
 static void
 test_context_menu (void)
 {
@@ -449,18 +460,13 @@ test_context_menu (void)
   g_autofree char *hls_title = NULL;
   g_autofree char *notes = g_build_filename (lib, "notes.txt", NULL);
   g_autofree char *clip_sum = NULL, *other_sum = NULL, *notes_sum = NULL;
-  g_autofree char *xdotool_path = NULL;
   VsWindow *window;
   GtkWidget *popover;
 
   if (!vs_test_require_playback (needed))
     return;
-  xdotool_path = g_find_program_in_path ("xdotool");
-  if (xdotool_path == NULL)
-    {
-      g_test_skip ("xdotool is not installed (build-aux/install-deps.sh installs it)");
-      return;
-    }
+  if (!have_xdotool ())
+    return;
   g_mkdir_with_parents (sub, 0755);
   vs_test_media_mp4 (clip, "smpte");
   vs_test_media_mp4 (other, "ball");
@@ -675,7 +681,6 @@ test_merge_all (void)
   g_autofree char *gap = g_build_filename (broken, "seg00001.ts", NULL);
   g_autofree char *clip = g_build_filename (lib, "Alpha.mp4", NULL);
   g_autofree char *before = NULL, *after = NULL;
-  g_autofree char *xdotool_path = g_find_program_in_path ("xdotool");
   g_autofree char *one_mp4 = g_build_filename (lib, "One.mp4", NULL);
   g_autofree char *two_mp4 = g_build_filename (lib, "Two.mp4", NULL);
   g_auto(GStrv) before_lines = NULL;
@@ -687,11 +692,8 @@ test_merge_all (void)
 
   if (!vs_test_media_require (needed))
     return;
-  if (xdotool_path == NULL)
-    {
-      g_test_skip ("xdotool is not installed (build-aux/install-deps.sh installs it)");
-      return;
-    }
+  if (!have_xdotool ())
+    return;
   g_mkdir_with_parents (one, 0755);
   g_mkdir_with_parents (two, 0755);
   g_mkdir_with_parents (broken, 0755);
@@ -914,7 +916,6 @@ test_merge_all_cancel (void)
   g_autofree char *first = g_build_filename (lib, "Take 01", NULL);
   g_autofree char *clip = g_build_filename (lib, "Alpha.mp4", NULL);
   g_autofree char *before = NULL;
-  g_autofree char *xdotool_path = g_find_program_in_path ("xdotool");
   g_autoptr(GtkWindow) held = NULL;
   g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
   GtkWidget *cancel;
@@ -926,11 +927,8 @@ test_merge_all_cancel (void)
 
   if (!vs_test_media_require (needed))
     return;
-  if (xdotool_path == NULL)
-    {
-      g_test_skip ("xdotool is not installed (build-aux/install-deps.sh installs it)");
-      return;
-    }
+  if (!have_xdotool ())
+    return;
   vs_test_media_hls (first, seconds);
   for (guint i = 2; i <= n_takes; i++)
     {
@@ -1092,17 +1090,13 @@ test_hls_states (void)
   g_autofree char *by_rate = g_build_filename (lib, "By Rate", NULL);
   g_autofree char *by_name = g_build_filename (lib, "By Name", NULL);
   g_autofree char *clip = g_build_filename (lib, "Alpha.mp4", NULL);
-  g_autofree char *xdotool_path = g_find_program_in_path ("xdotool");
   g_autofree char *before = NULL, *after = NULL;
   VsWindow *window;
 
   if (!vs_test_require_playback (needed))
     return;
-  if (xdotool_path == NULL)
-    {
-      g_test_skip ("xdotool is not installed (build-aux/install-deps.sh installs it)");
-      return;
-    }
+  if (!have_xdotool ())
+    return;
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *folder = g_build_filename (lib, cases[i].title, NULL);
