@@ -12,6 +12,9 @@
 #include "config.h"
 
 #include <sys/stat.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "vs-library-private.h"
 
@@ -207,6 +210,12 @@ on_item_merged (GObject      *object,
       all->n_done++;
     }
   report (all, NULL, 0, 0);
+#ifdef __GLIBC__
+  /* The merge ran on a pool thread, its pipeline on others, each with its own malloc
+   * arena: what they freed stays in those arenas, and the next merge, on other threads,
+   * adds to it (peak RSS grew by 5 MiB over ten merges). Back to the system between items. */
+  malloc_trim (0);
+#endif
   start_more (task);
 }
 
