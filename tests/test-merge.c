@@ -16,6 +16,7 @@
 #include <gst/pbutils/pbutils.h>
 
 #include "vs-hls-merge.h"
+#include "vs-test-library.h"
 #include "vs-test-media.h"
 #include "vs-test-utils.h"
 
@@ -1894,6 +1895,86 @@ test_all_remove_source (void)
   vs_test_rm_rf (dir);
 }
 
+typedef struct
+{
+  GPtrArray *merged;   /* folder names, in the order the item callback saw them */
+  GPtrArray *refused;
+} SeenItems;
+
+static void
+on_each_item (const VsMergeAllItem *item,
+              gboolean              merged,
+              gpointer              user_data)
+{
+  SeenItems *seen = user_data;
+  g_autofree char *folder = g_path_get_dirname (item->path);
+
+  if (merged)
+    g_assert_true (g_file_test (item->output, G_FILE_TEST_IS_REGULAR));
+  else
+    g_assert_nonnull (item->error);
+  g_ptr_array_add (merged ? seen->merged : seen->refused, g_path_get_basename (folder));
+}
+
+static VsMergeAllSummary *
+merge_all_library (VsLibrary *library,
+                   SeenItems *seen)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  VsMergeAllSummary *summary;
+
+  if (seen != NULL)
+    vs_library_merge_all_each_async (library, NULL, VS_MERGE_ALL_FLAGS_NONE, 1, NULL, NULL,
+                                     on_each_item, seen, vs_test_library_store_result,
+                                     &result);
+  else
+    vs_library_merge_all_async (library, NULL, VS_MERGE_ALL_FLAGS_NONE, 1, NULL, NULL, NULL,
+                                vs_test_library_store_result, &result);
+  vs_test_library_wait_result (&result, 120);
+  summary = vs_library_merge_all_finish (library, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (summary);
+  return summary;
+}
+
+/* With an item callback each item goes to it once, when it is done, and the summary keeps
+ * only counts (nothing grows with the library); without one, the lists and counts agree. */
+static void
+test_all_each (void)
+{
+  g_autoptr(VsTestLibrary) t = vs_test_library_new (VS_LIBRARY_FLAGS_HEADLESS);
+  g_autoptr(GPtrArray) merged = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) refused = g_ptr_array_new_with_free_func (g_free);
+  SeenItems seen = { merged, refused };
+  g_autoptr(VsMergeAllSummary) summary = NULL;
+  g_autoptr(VsMergeAllSummary) again = NULL;
+
+  make_all_library (t->folder, t->db_path, "ts");
+  vs_test_library_open (t);
+  summary = merge_all_library (t->library, &seen);
+  g_assert_cmpuint (summary->n_merged, ==, 3);
+  g_assert_cmpuint (summary->n_refused, ==, 3);
+  g_assert_cmpuint (summary->n_sources_kept, ==, 0);
+  g_assert_cmpuint (summary->merged->len, ==, 0);
+  g_assert_cmpuint (summary->refused->len, ==, 0);
+  g_assert_cmpuint (merged->len, ==, 3);
+  g_assert_cmpuint (refused->len, ==, 3);
+  for (guint i = 0; all_items[i] != NULL; i++)
+    {
+      GPtrArray *where = is_merged_item (all_items[i]) ? merged : refused;
+
+      g_assert_true (g_ptr_array_find_with_equal_func (where, all_items[i], g_str_equal, NULL));
+    }
+
+  /* every output is there now: each item is refused, and listed */
+  again = merge_all_library (t->library, NULL);
+  g_assert_cmpuint (again->n_merged, ==, 0);
+  g_assert_cmpuint (again->merged->len, ==, 0);
+  g_assert_cmpuint (again->n_refused, ==, 6);
+  g_assert_cmpuint (again->refused->len, ==, 6);
+}
+
 /* Ctrl+C while the second item merges: its temporary file goes, the first stays merged,
  * the others are untouched. */
 static void
@@ -2013,6 +2094,7 @@ main (int    argc,
   g_test_add_func ("/merge/cli-killed", test_cli_killed);
   g_test_add_func ("/merge/cli-output-via-link", test_cli_output_via_link);
   g_test_add_func ("/merge/all/cli", test_all_cli);
+  g_test_add_func ("/merge/all/each", test_all_each);
   g_test_add_func ("/merge/all/remove-source", test_all_remove_source);
   g_test_add_func ("/merge/all/cancel", test_all_cancel);
 
