@@ -15,6 +15,7 @@
 #include <glib/gstdio.h>
 
 #include "vs-hls-merge-private.h"
+#include "vs-merge-sink.h"
 #include "vs-path.h"
 
 /* Reads of 256 KiB: the few in flight (appsrc's queue, the one the demuxer is reading) are
@@ -254,10 +255,7 @@ check_streams_at_eos (GstPad          *pad,
   return GST_PAD_PROBE_OK;
 }
 
-/* Counts the muxer's output for the stall watchdog, and drops its requests to fsync after
- * each index rewrite: a crash leaves only the temporary file, which the next run removes,
- * and the result is made durable once, before the source goes to the trash (sync_file).
- * Each request costs a flush of everything written so far, a quarter of a merge's time. */
+/* Counts the muxer's output for the stall watchdog. */
 static GstPadProbeReturn
 on_mux_output (GstPad          *pad,
                GstPadProbeInfo *info,
@@ -266,14 +264,6 @@ on_mux_output (GstPad          *pad,
   Merge *m = user_data;
 
   g_atomic_int_inc (&m->mux_buffers);
-  if ((info->type & GST_PAD_PROBE_TYPE_BUFFER) != 0 &&
-      GST_BUFFER_FLAG_IS_SET (GST_PAD_PROBE_INFO_BUFFER (info), GST_BUFFER_FLAG_SYNC_AFTER))
-    {
-      GstBuffer *buffer = gst_buffer_make_writable (GST_PAD_PROBE_INFO_BUFFER (info));
-
-      GST_BUFFER_FLAG_UNSET (buffer, GST_BUFFER_FLAG_SYNC_AFTER);
-      GST_PAD_PROBE_INFO_DATA (info) = buffer;
-    }
   return GST_PAD_PROBE_OK;
 }
 
@@ -370,8 +360,9 @@ build_pipeline (Merge   *m,
   if ((m->mux = make_element ("mp4mux", error)) == NULL)
     return FALSE;
   gst_bin_add (GST_BIN (m->pipeline), m->mux);
-  if ((sink = make_element ("fdsink", error)) == NULL)
-    return FALSE;
+  /* The locked descriptor, not filesink: opening the file again truncates it, and ext4 then
+   * starts writing the whole file back at close (auto_da_alloc), in the merge's time. */
+  sink = vs_merge_sink_new (m->lock_fd);
   gst_bin_add (GST_BIN (m->pipeline), sink);
 
   caps = gst_caps_from_string (m->fmp4 ? "video/quicktime"
@@ -393,9 +384,6 @@ build_pipeline (Merge   *m,
                 "reserved-max-duration", reserve_ns,
                 "reserved-bytes-per-sec", RESERVED_BYTES_PER_SEC,
                 NULL);
-  /* The locked descriptor, not filesink: opening the file again truncates it, and ext4 then
-   * starts writing the whole file back at close (auto_da_alloc), in the merge's time. */
-  g_object_set (sink, "fd", m->lock_fd, "sync", FALSE, "async", FALSE, NULL);
 
   g_signal_connect (demux, "pad-added", G_CALLBACK (on_pad_added), m);
   {
