@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 
 #include "vs-hls-merge-private.h"
+#include "vs-merge-batch.h"
 #include "vs-merge-sink.h"
 #include "vs-path.h"
 
@@ -207,9 +208,11 @@ on_pad_added (GstElement *demux,
   g_autoptr(GstCaps) caps = gst_pad_get_current_caps (pad);
   g_autoptr(GstPad) parser_sink = NULL;
   g_autoptr(GstPad) parser_src = NULL;
+  g_autoptr(GstPad) batch_sink = NULL;
+  g_autoptr(GstPad) batch_src = NULL;
   g_autoptr(GstPad) mux_sink = NULL;
   GstPadTemplate *templ;
-  GstElement *parser;
+  GstElement *parser, *batch;
   const char *name;
   gboolean video;
   StreamCheck *check;
@@ -239,9 +242,12 @@ on_pad_added (GstElement *demux,
       return;
     }
 
-  gst_bin_add (GST_BIN (m->pipeline), parser);
+  batch = vs_merge_batch_new ();
+  gst_bin_add_many (GST_BIN (m->pipeline), parser, batch, NULL);
   parser_sink = gst_element_get_static_pad (parser, "sink");
   parser_src = gst_element_get_static_pad (parser, "src");
+  batch_sink = gst_element_get_static_pad (batch, "sink");
+  batch_src = gst_element_get_static_pad (batch, "src");
   mux_sink = gst_element_request_pad (m->mux, templ, NULL, NULL);
   check = g_new0 (StreamCheck, 1);
   check->merge = m;
@@ -249,7 +255,9 @@ on_pad_added (GstElement *demux,
   gst_pad_add_probe (parser_src, GST_PAD_PROBE_TYPE_BUFFER, check_timestamps, check, g_free);
 
   if (mux_sink == NULL ||
-      gst_pad_link (parser_src, mux_sink) != GST_PAD_LINK_OK ||
+      gst_pad_link (batch_src, mux_sink) != GST_PAD_LINK_OK ||
+      gst_pad_link (parser_src, batch_sink) != GST_PAD_LINK_OK ||
+      !gst_element_sync_state_with_parent (batch) ||
       !gst_element_sync_state_with_parent (parser) ||
       gst_pad_link (pad, parser_sink) != GST_PAD_LINK_OK)
     post_error (m, demux, VS_MERGE_ERROR_FAILED, _("The streams could not be linked"));
