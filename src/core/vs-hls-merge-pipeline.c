@@ -18,6 +18,7 @@
 
 #include "vs-hls-merge-private.h"
 #include "vs-merge-batch.h"
+#include "vs-merge-nal-align.h"
 #include "vs-merge-sink.h"
 #include "vs-path.h"
 
@@ -199,6 +200,29 @@ link_to_fakesink (Merge  *m,
   gst_pad_link (pad, sinkpad);
 }
 
+/* Links the demuxer's @pad to the parser: an H.264 byte stream through VsMergeNalAlign,
+ * so h264parse reads each NAL unit once, in place. */
+static gboolean
+link_to_parser (Merge   *m,
+                GstPad  *pad,
+                GstPad  *parser_sink,
+                GstCaps *caps)
+{
+  GstElement *align;
+  g_autoptr(GstPad) align_sink = NULL;
+  g_autoptr(GstPad) align_src = NULL;
+
+  if (!vs_merge_nal_align_accepts_caps (caps))
+    return gst_pad_link (pad, parser_sink) == GST_PAD_LINK_OK;
+  align = vs_merge_nal_align_new ();
+  gst_bin_add (GST_BIN (m->pipeline), align);
+  align_sink = gst_element_get_static_pad (align, "sink");
+  align_src = gst_element_get_static_pad (align, "src");
+  return gst_pad_link (align_src, parser_sink) == GST_PAD_LINK_OK &&
+         gst_element_sync_state_with_parent (align) &&
+         gst_pad_link (pad, align_sink) == GST_PAD_LINK_OK;
+}
+
 static void
 on_pad_added (GstElement *demux,
               GstPad     *pad,
@@ -259,7 +283,7 @@ on_pad_added (GstElement *demux,
       gst_pad_link (parser_src, batch_sink) != GST_PAD_LINK_OK ||
       !gst_element_sync_state_with_parent (batch) ||
       !gst_element_sync_state_with_parent (parser) ||
-      gst_pad_link (pad, parser_sink) != GST_PAD_LINK_OK)
+      !link_to_parser (m, pad, parser_sink, caps))
     post_error (m, demux, VS_MERGE_ERROR_FAILED, _("The streams could not be linked"));
 
   g_mutex_lock (&m->lock);
