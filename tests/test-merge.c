@@ -16,6 +16,8 @@
 #include <gst/pbutils/pbutils.h>
 
 #include "vs-hls-merge.h"
+#include "vs-merge-nal-align.h"
+#include "vs-test-library.h"
 #include "vs-test-media.h"
 #include "vs-test-utils.h"
 
@@ -1672,6 +1674,121 @@ test_cli_killed (void)
   vs_test_rm_rf (dir);
 }
 
+/* VsMergeNalAlign ------------------------------------------------------------------- */
+
+typedef struct
+{
+  const char   *bytes;   /* hex */
+  GstClockTime  pts;
+  gboolean      discont;
+} Packet;
+
+static GstBuffer *
+buffer_from_hex (const char   *hex,
+                 GstClockTime  pts)
+{
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  GstBuffer *buffer;
+
+  for (const char *p = hex; *p != '\0'; p++)
+    {
+      guint8 byte;
+
+      if (*p == ' ')
+        continue;
+      byte = (guint8) (g_ascii_xdigit_value (p[0]) * 16 + g_ascii_xdigit_value (p[1]));
+      g_byte_array_append (bytes, &byte, 1);
+      p++;
+    }
+  buffer = gst_buffer_new_memdup (bytes->data, bytes->len);
+  GST_BUFFER_PTS (buffer) = GST_BUFFER_DTS (buffer) = pts;
+  return buffer;
+}
+
+static char *
+hex_of (GstBuffer *buffer)
+{
+  g_autoptr(GString) hex = g_string_new (NULL);
+  GstMapInfo map;
+
+  gst_buffer_map (buffer, &map, GST_MAP_READ);
+  for (gsize i = 0; i < map.size; i++)
+    g_string_append_printf (hex, "%s%02x", i > 0 ? " " : "", map.data[i]);
+  gst_buffer_unmap (buffer, &map);
+  return g_string_free (g_steal_pointer (&hex), FALSE);
+}
+
+/* Packets cut anywhere come out cut at NAL units: the start of a unit keeps the times of
+ * the packet it starts in, zero bytes before a start code go, nothing else changes. */
+static void
+test_nal_align (void)
+{
+  const Packet in[] = {
+    { "00 00 00 01 09 f0 00 00 01 65 aa bb", 1, FALSE },
+    { "cc dd 00 00 00 00 01 41 ee", 2, FALSE }, /* the unit goes on, a new one starts */
+    { "ff 11", 3, FALSE },                      /* all of it goes on */
+    { "00 00 01 41 22 00 00", 4, FALSE },       /* a start: the held unit was whole */
+    { "33 00 00 01 41 44", 5, TRUE },           /* after a gap: never joined */
+  };
+  const Packet out[] = {
+    { "00 00 00 01 09 f0 00 00 01 65 aa bb cc dd", 1, TRUE }, /* a stream's first */
+    { "00 00 00 00 01 41 ee ff 11", 2, FALSE },
+    { "00 00 01 41 22", 4, FALSE },
+    { "33 00 00 01 41 44", 5, TRUE },
+  };
+  g_autoptr(GstElement) pipeline = gst_pipeline_new (NULL);
+  GstElement *src = gst_element_factory_make ("appsrc", NULL);
+  GstElement *align = vs_merge_nal_align_new ();
+  GstElement *sink = gst_element_factory_make ("appsink", NULL);
+  g_autoptr(GstCaps) caps = gst_caps_from_string ("video/x-h264, stream-format=byte-stream");
+  GstFlowReturn flow;
+  guint n = 0;
+
+  g_assert_true (vs_merge_nal_align_accepts_caps (caps));
+  g_object_set (src, "caps", caps, "format", GST_FORMAT_TIME, NULL);
+  g_object_set (sink, "sync", FALSE, NULL);
+  gst_bin_add_many (GST_BIN (pipeline), src, align, sink, NULL);
+  g_assert_true (gst_element_link_many (src, align, sink, NULL));
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  for (guint i = 0; i < G_N_ELEMENTS (in); i++)
+    {
+      GstBuffer *buffer = buffer_from_hex (in[i].bytes, in[i].pts);
+
+      if (in[i].discont)
+        GST_BUFFER_FLAG_SET (buffer, GST_BUFFER_FLAG_DISCONT);
+      g_signal_emit_by_name (src, "push-buffer", buffer, &flow);
+      gst_buffer_unref (buffer);
+      g_assert_cmpint (flow, ==, GST_FLOW_OK);
+    }
+  g_signal_emit_by_name (src, "end-of-stream", &flow);
+  for (;;)
+    {
+      g_autoptr(GstSample) sample = NULL;
+      g_autofree char *hex = NULL;
+      GstBuffer *buffer;
+
+      g_signal_emit_by_name (sink, "try-pull-sample", 10 * GST_SECOND, &sample);
+      if (sample == NULL)
+        break;
+      g_assert_cmpuint (n, <, G_N_ELEMENTS (out));
+      buffer = gst_sample_get_buffer (sample);
+      hex = hex_of (buffer);
+      g_assert_cmpstr (hex, ==, out[n].bytes);
+      g_assert_cmpuint (GST_BUFFER_PTS (buffer), ==, out[n].pts);
+      g_assert_cmpint (GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_DISCONT), ==,
+                       out[n].discont);
+      if (n == 0)
+        {
+          GstStructure *s = gst_caps_get_structure (gst_sample_get_caps (sample), 0);
+
+          g_assert_cmpstr (gst_structure_get_string (s, "alignment"), ==, "nal");
+        }
+      n++;
+    }
+  g_assert_cmpuint (n, ==, G_N_ELEMENTS (out));
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+}
+
 /* merge --all ------------------------------------------------------------------------ */
 
 static const char *const all_items[] = {
@@ -1894,6 +2011,86 @@ test_all_remove_source (void)
   vs_test_rm_rf (dir);
 }
 
+typedef struct
+{
+  GPtrArray *merged;   /* folder names, in the order the item callback saw them */
+  GPtrArray *refused;
+} SeenItems;
+
+static void
+on_each_item (const VsMergeAllItem *item,
+              gboolean              merged,
+              gpointer              user_data)
+{
+  SeenItems *seen = user_data;
+  g_autofree char *folder = g_path_get_dirname (item->path);
+
+  if (merged)
+    g_assert_true (g_file_test (item->output, G_FILE_TEST_IS_REGULAR));
+  else
+    g_assert_nonnull (item->error);
+  g_ptr_array_add (merged ? seen->merged : seen->refused, g_path_get_basename (folder));
+}
+
+static VsMergeAllSummary *
+merge_all_library (VsLibrary *library,
+                   SeenItems *seen)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  VsMergeAllSummary *summary;
+
+  if (seen != NULL)
+    vs_library_merge_all_each_async (library, NULL, VS_MERGE_ALL_FLAGS_NONE, 1, NULL, NULL,
+                                     on_each_item, seen, vs_test_library_store_result,
+                                     &result);
+  else
+    vs_library_merge_all_async (library, NULL, VS_MERGE_ALL_FLAGS_NONE, 1, NULL, NULL, NULL,
+                                vs_test_library_store_result, &result);
+  vs_test_library_wait_result (&result, 120);
+  summary = vs_library_merge_all_finish (library, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (summary);
+  return summary;
+}
+
+/* With an item callback each item goes to it once, when it is done, and the summary keeps
+ * only counts (nothing grows with the library); without one, the lists and counts agree. */
+static void
+test_all_each (void)
+{
+  g_autoptr(VsTestLibrary) t = vs_test_library_new (VS_LIBRARY_FLAGS_HEADLESS);
+  g_autoptr(GPtrArray) merged = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) refused = g_ptr_array_new_with_free_func (g_free);
+  SeenItems seen = { merged, refused };
+  g_autoptr(VsMergeAllSummary) summary = NULL;
+  g_autoptr(VsMergeAllSummary) again = NULL;
+
+  make_all_library (t->folder, t->db_path, "ts");
+  vs_test_library_open (t);
+  summary = merge_all_library (t->library, &seen);
+  g_assert_cmpuint (summary->n_merged, ==, 3);
+  g_assert_cmpuint (summary->n_refused, ==, 3);
+  g_assert_cmpuint (summary->n_sources_kept, ==, 0);
+  g_assert_cmpuint (summary->merged->len, ==, 0);
+  g_assert_cmpuint (summary->refused->len, ==, 0);
+  g_assert_cmpuint (merged->len, ==, 3);
+  g_assert_cmpuint (refused->len, ==, 3);
+  for (guint i = 0; all_items[i] != NULL; i++)
+    {
+      GPtrArray *where = is_merged_item (all_items[i]) ? merged : refused;
+
+      g_assert_true (g_ptr_array_find_with_equal_func (where, all_items[i], g_str_equal, NULL));
+    }
+
+  /* every output is there now: each item is refused, and listed */
+  again = merge_all_library (t->library, NULL);
+  g_assert_cmpuint (again->n_merged, ==, 0);
+  g_assert_cmpuint (again->merged->len, ==, 0);
+  g_assert_cmpuint (again->n_refused, ==, 6);
+  g_assert_cmpuint (again->refused->len, ==, 6);
+}
+
 /* Ctrl+C while the second item merges: its temporary file goes, the first stays merged,
  * the others are untouched. */
 static void
@@ -1981,6 +2178,7 @@ main (int    argc,
   }
 
   g_test_add_func ("/merge/ts", test_ts);
+  g_test_add_func ("/merge/nal-align", test_nal_align);
   g_test_add_data_func ("/merge/fmp4/files", GINT_TO_POINTER (FALSE), test_fmp4);
   g_test_add_data_func ("/merge/fmp4/byterange", GINT_TO_POINTER (TRUE), test_fmp4);
   g_test_add_func ("/merge/byterange", test_byterange);
@@ -2013,6 +2211,7 @@ main (int    argc,
   g_test_add_func ("/merge/cli-killed", test_cli_killed);
   g_test_add_func ("/merge/cli-output-via-link", test_cli_output_via_link);
   g_test_add_func ("/merge/all/cli", test_all_cli);
+  g_test_add_func ("/merge/all/each", test_all_each);
   g_test_add_func ("/merge/all/remove-source", test_all_remove_source);
   g_test_add_func ("/merge/all/cancel", test_all_cancel);
 

@@ -5,6 +5,9 @@
 #include "config.h"
 
 #include <locale.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <string.h>
 
@@ -96,6 +99,13 @@ main (int    argc,
   int status = VS_CLI_OK;
   int i = 1;
 
+#ifdef __GLIBC__
+  /* glibc raises its mmap threshold to the size of each large block freed (up to 32 MiB):
+   * after the first merge, the next ones' read buffers come from the arena of whichever
+   * thread runs them, and stay there after it. Fixed at glibc's default (128 KiB), large
+   * blocks keep their own mappings and go back to the system when freed. */
+  mallopt (M_MMAP_THRESHOLD, 128 * 1024);
+#endif
   setlocale (LC_ALL, "");
   vs_cli_init_logging ();
   g_set_prgname ("vidshelf-cli");

@@ -109,15 +109,18 @@ on_all_merged (GObject      *object,
   run->done = TRUE;
 }
 
-/* The summary on stdout: one line an item, then the counts. */
+/* Each item on stdout as it is done, so nothing is kept whatever the library holds. */
 static void
-print_summary (const VsMergeAllSummary *summary)
+on_all_item (const VsMergeAllItem *item,
+             gboolean              merged,
+             gpointer              user_data)
 {
-  g_autofree char *freed = g_format_size (summary->bytes_freed);
+  MergeAllRun *run = user_data;
 
-  for (guint i = 0; i < summary->merged->len; i++)
+  if (run->progress_shown)
+    fprintf (stderr, "\r\033[K");
+  if (merged)
     {
-      VsMergeAllItem *item = g_ptr_array_index (summary->merged, i);
       g_autofree char *shown = vs_cli_display_path (item->output);
 
       printf ("merged: %s%s\n", shown,
@@ -129,26 +132,25 @@ print_summary (const VsMergeAllSummary *summary)
           printf ("  source kept: %s\n", why);
         }
     }
-  for (guint i = 0; i < summary->refused->len; i++)
+  else
     {
-      VsMergeAllItem *item = g_ptr_array_index (summary->refused, i);
       g_autofree char *shown = vs_cli_display_path (item->path);
       g_autofree char *why = vs_cli_escape_controls (item->error->message);
 
       printf ("refused: %s: %s\n", shown, why);
     }
-  printf ("merged %u, refused %u, %s freed%s\n", summary->merged->len, summary->refused->len,
-          freed, summary->cancelled ? " (cancelled)" : "");
   fflush (stdout);
 }
 
-static gboolean
-any_source_kept (const VsMergeAllSummary *summary)
+/* After the items: the counts. */
+static void
+print_totals (const VsMergeAllSummary *summary)
 {
-  for (guint i = 0; i < summary->merged->len; i++)
-    if (((VsMergeAllItem *) g_ptr_array_index (summary->merged, i))->error != NULL)
-      return TRUE;
-  return FALSE;
+  g_autofree char *freed = g_format_size (summary->bytes_freed);
+
+  printf ("merged %u, refused %u, %s freed%s\n", summary->n_merged, summary->n_refused, freed,
+          summary->cancelled ? " (cancelled)" : "");
+  fflush (stdout);
 }
 
 static int
@@ -174,10 +176,10 @@ merge_all (const char *db_path,
   if (library == NULL)
     return vs_cli_fail_error (error);
 
-  vs_library_merge_all_async (library, absolute,
-                              remove_source ? VS_MERGE_ALL_FLAGS_REMOVE_SOURCE : 0, n_jobs,
-                              cancellable, vs_cli_stderr_is_tty () ? on_all_progress : NULL,
-                              &run, on_all_merged, &run);
+  vs_library_merge_all_each_async (library, absolute,
+                                   remove_source ? VS_MERGE_ALL_FLAGS_REMOVE_SOURCE : 0, n_jobs,
+                                   cancellable, vs_cli_stderr_is_tty () ? on_all_progress : NULL,
+                                   on_all_item, &run, on_all_merged, &run);
   vs_cli_wait (cancellable, &run.done);
   if (run.progress_shown)
     fprintf (stderr, "\r\033[K");
@@ -189,17 +191,17 @@ merge_all (const char *db_path,
       return status;
     }
   summary = g_steal_pointer (&run.summary);
-  print_summary (summary);
+  print_totals (summary);
   /* the new MP4s get their durations, as after a single merge */
-  if (!summary->cancelled && summary->merged->len > 0)
+  if (!summary->cancelled && summary->n_merged > 0)
     vs_cli_run_update (library, VS_UPDATE_PROBE, VS_THUMBNAIL_SIZE_LARGE, VS_CLI_OUTPUT_QUIET,
                        cancellable);
   if (summary->cancelled)
     return vs_cli_fail ("merge cancelled; the item in progress was left as it was");
-  if (summary->refused->len > 0)
-    return vs_cli_fail ("%u of %u HLS items refused", summary->refused->len,
-                        summary->refused->len + summary->merged->len);
-  if (any_source_kept (summary))
+  if (summary->n_refused > 0)
+    return vs_cli_fail ("%u of %u HLS items refused", summary->n_refused,
+                        summary->n_refused + summary->n_merged);
+  if (summary->n_sources_kept > 0)
     return vs_cli_fail ("some sources could not be moved to the trash");
   return VS_CLI_OK;
 }

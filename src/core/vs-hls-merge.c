@@ -7,7 +7,9 @@
  * pass feeds the segments, byte range by byte range and in large reads, into an appsrc.
  * Concatenated TS segments are one valid TS stream; for fMP4 the #EXT-X-MAP bytes go
  * first and the fragments follow, which qtdemux reads in push mode. Each elementary
- * stream then goes through its parser (never a decoder) and a multiqueue into mp4mux.
+ * stream then goes through its parser (never a decoder; H.264 from TS cut at NAL units
+ * first, VsMergeNalAlign) and on to mp4mux in batches (VsMergeBatch), on the demuxer's
+ * thread; VsMergeSink writes mp4mux's output to the locked temporary file in large writes.
  *
  * mp4mux reserves room for its index at the front of the file (reserved-max-duration,
  * sized from the playlist's duration), so the output is written once and still starts

@@ -5,13 +5,17 @@
  * so its checks, its refusals, its cleaning up on cancel and its source removal (the
  * guarded VsTrash path) are the single merge's. This only walks the index a page at a
  * time, by path (keyset paging: the MP4s and the trashed items that the merges add and
- * remove meanwhile never shift a page), and keeps up to n_jobs merges going.
+ * remove meanwhile never shift a page), and keeps up to n_jobs merges going. Each item
+ * done goes to the caller's item callback, or into the summary when there is none.
  */
 #define G_LOG_DOMAIN "vs-library"
 
 #include "config.h"
 
 #include <sys/stat.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "vs-library-private.h"
 
@@ -26,6 +30,7 @@ typedef struct
   guint               n_jobs;
   GCancellable       *cancellable; /* owned, may be NULL */
   VsMergeAllProgress  progress;
+  VsMergeAllItemFunc  item_func;   /* NULL: items are kept in the summary */
   gpointer            progress_data;
 
   VsMergeAllSummary  *summary;
@@ -131,6 +136,31 @@ on_item_progress (VsHlsMerge *merge,
 
 static void start_more (GTask *task);
 
+/* Counts @item (owned) and hands it to the item callback, or keeps it in the summary. */
+static void
+file_item (MergeAll       *all,
+           VsMergeAllItem *item,
+           gboolean        merged)
+{
+  if (merged)
+    {
+      all->summary->n_merged++;
+      if (item->error != NULL)
+        all->summary->n_sources_kept++;
+    }
+  else
+    {
+      all->summary->n_refused++;
+    }
+  if (all->item_func == NULL)
+    {
+      g_ptr_array_add (merged ? all->summary->merged : all->summary->refused, item);
+      return;
+    }
+  all->item_func (item, merged, all->progress_data);
+  merge_all_item_free (item);
+}
+
 /* Where the merge of @path writes: “<folder name>.mp4” beside the folder. */
 static char *
 default_output (const char *path)
@@ -191,8 +221,8 @@ on_item_merged (GObject      *object,
       if (!ok && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         item->error = g_steal_pointer (&error);
       all->summary->bytes_freed += item->bytes_freed;
-      g_ptr_array_add (all->summary->merged, item);
       all->n_done++;
+      file_item (all, item, TRUE);
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -203,10 +233,16 @@ on_item_merged (GObject      *object,
   else
     {
       item->error = g_steal_pointer (&error);
-      g_ptr_array_add (all->summary->refused, item);
       all->n_done++;
+      file_item (all, item, FALSE);
     }
   report (all, NULL, 0, 0);
+#ifdef __GLIBC__
+  /* The merge ran on a pool thread, its pipeline on others, each with its own malloc
+   * arena: what they freed stays in those arenas, and the next merge, on other threads,
+   * adds to it (peak RSS grew by 5 MiB over ten merges). Back to the system between items. */
+  malloc_trim (0);
+#endif
   start_more (task);
 }
 
@@ -266,28 +302,26 @@ start_idle (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-void
-vs_library_merge_all_async (VsLibrary           *self,
-                            const char          *folder,
-                            VsMergeAllFlags      flags,
-                            guint                n_jobs,
-                            GCancellable        *cancellable,
-                            VsMergeAllProgress   progress,
-                            gpointer             progress_data,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
+static void
+merge_all_start (VsLibrary           *self,
+                 const char          *folder,
+                 VsMergeAllFlags      flags,
+                 guint                n_jobs,
+                 GCancellable        *cancellable,
+                 VsMergeAllProgress   progress,
+                 VsMergeAllItemFunc   item_func,
+                 gpointer             user_data,
+                 gpointer             source_tag,
+                 GAsyncReadyCallback  callback,
+                 gpointer             callback_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
   MergeAll *all;
   gint64 total;
 
-  g_return_if_fail (VS_IS_LIBRARY (self));
-  g_return_if_fail (n_jobs >= 1);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, vs_library_merge_all_async);
+  task = g_task_new (self, cancellable, callback, callback_data);
+  g_task_set_source_tag (task, source_tag);
   /* the summary is returned also when cancelled */
   g_task_set_check_cancellable (task, FALSE);
   if (self->state != VS_LIBRARY_STATE_READY || self->reader == NULL)
@@ -303,7 +337,8 @@ vs_library_merge_all_async (VsLibrary           *self,
   all->n_jobs = n_jobs;
   all->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
   all->progress = progress;
-  all->progress_data = progress_data;
+  all->item_func = item_func;
+  all->progress_data = user_data;
   all->summary = g_new0 (VsMergeAllSummary, 1);
   all->summary->merged = g_ptr_array_new_with_free_func (merge_all_item_free);
   all->summary->refused = g_ptr_array_new_with_free_func (merge_all_item_free);
@@ -315,6 +350,46 @@ vs_library_merge_all_async (VsLibrary           *self,
   all->n_total = (guint) CLAMP (total, 0, G_MAXUINT);
   /* never call back before returning */
   g_idle_add_full (G_PRIORITY_DEFAULT, start_idle, g_object_ref (task), g_object_unref);
+}
+
+void
+vs_library_merge_all_async (VsLibrary           *self,
+                            const char          *folder,
+                            VsMergeAllFlags      flags,
+                            guint                n_jobs,
+                            GCancellable        *cancellable,
+                            VsMergeAllProgress   progress,
+                            gpointer             progress_data,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_return_if_fail (VS_IS_LIBRARY (self));
+  g_return_if_fail (n_jobs >= 1);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  merge_all_start (self, folder, flags, n_jobs, cancellable, progress, NULL, progress_data,
+                   vs_library_merge_all_async, callback, user_data);
+}
+
+void
+vs_library_merge_all_each_async (VsLibrary           *self,
+                                 const char          *folder,
+                                 VsMergeAllFlags      flags,
+                                 guint                n_jobs,
+                                 GCancellable        *cancellable,
+                                 VsMergeAllProgress   progress,
+                                 VsMergeAllItemFunc   item_func,
+                                 gpointer             user_data,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             callback_data)
+{
+  g_return_if_fail (VS_IS_LIBRARY (self));
+  g_return_if_fail (n_jobs >= 1);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (item_func != NULL);
+
+  merge_all_start (self, folder, flags, n_jobs, cancellable, progress, item_func, user_data,
+                   vs_library_merge_all_each_async, callback, callback_data);
 }
 
 VsMergeAllSummary *

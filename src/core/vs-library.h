@@ -196,6 +196,10 @@ typedef struct
   GPtrArray *refused;      /* VsMergeAllItem: nothing written, the source untouched */
   guint64    bytes_freed;  /* sum over merged */
   gboolean   cancelled;    /* stopped by the cancellable; what is listed stays done */
+  /* counts, also when the items went to a VsMergeAllItemFunc and the lists are empty */
+  guint      n_merged;
+  guint      n_refused;
+  guint      n_sources_kept; /* merged, but the source could not go to the trash */
 } VsMergeAllSummary;
 
 void vs_merge_all_summary_free (VsMergeAllSummary *summary);
@@ -224,6 +228,26 @@ void               vs_library_merge_all_async  (VsLibrary           *self,
                                                 gpointer             progress_data,
                                                 GAsyncReadyCallback  callback,
                                                 gpointer             user_data);
+/* Called on the caller's main context as each item is done: merged (its MP4 in place;
+ * @item->error set when its source could not go to the trash) or refused (@item->error
+ * says why). @item is valid only during the call. */
+typedef void (*VsMergeAllItemFunc) (const VsMergeAllItem *item,
+                                    gboolean              merged,
+                                    gpointer              user_data);
+
+/* As vs_library_merge_all_async(), but each item goes to @item_func (with @user_data,
+ * as @progress does) when it is done, instead of into the summary: the summary's lists
+ * stay empty and its counts are kept, so memory does not grow with the library. */
+void               vs_library_merge_all_each_async (VsLibrary           *self,
+                                                    const char          *folder,
+                                                    VsMergeAllFlags      flags,
+                                                    guint                n_jobs,
+                                                    GCancellable        *cancellable,
+                                                    VsMergeAllProgress   progress,
+                                                    VsMergeAllItemFunc   item_func,
+                                                    gpointer             user_data,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             callback_data);
 /* The summary (also when cancelled), or NULL with @error when the index cannot be read. */
 VsMergeAllSummary *vs_library_merge_all_finish (VsLibrary           *self,
                                                 GAsyncResult        *result,
