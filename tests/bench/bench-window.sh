@@ -341,6 +341,10 @@ SEED_INFO=
 seed_thumbnails
 n_files=$(find "$TREE" -type f ! -name .tree-stamp | wc -l)
 n_listed=$("$CLI" list --db "$LIBDB" | wc -l)
+# Listing upgrades a library kept from an older version; the runs copy only the file, so the
+# upgrade must be in it (not in the -wal beside it), or every run would pay for it again.
+python3 -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("PRAGMA wal_checkpoint(TRUNCATE)")' \
+  "$LIBDB" || die "checkpointing $LIBDB failed"
 n_pngs=$(find "$CACHE/thumbnails/large" -name '*.png' | wc -l)
 echo "library: $n_files files, $n_listed items listed by vidshelf-cli list, $n_pngs thumbnails"
 

@@ -96,6 +96,9 @@ on_window_added (GtkApplication *app,
   /* after the window's own handler, which gives the grid its model; gone with the window */
   g_signal_connect_object (library, "notify::state", G_CALLBACK (on_library_state), window,
                            G_CONNECT_AFTER);
+  /* a current index gives the grid its model before the library is ready */
+  g_signal_connect_object (library, "notify::readable", G_CALLBACK (on_library_state), window,
+                           G_CONNECT_AFTER);
 }
 
 int
