@@ -609,19 +609,31 @@ widget_mapped (gpointer data)
   return gtk_widget_get_mapped (data);
 }
 
+typedef const char *(*TextOf) (gpointer widget);
+
+/* The first widget of @type inside @root whose text (@text_of) is @text. */
+static gpointer
+find_by_text (GtkWidget  *root,
+              GType       type,
+              TextOf      text_of,
+              const char *text)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+  collect (root, type, found);
+  for (guint i = 0; i < found->len; i++)
+    if (g_strcmp0 (text_of (g_ptr_array_index (found, i)), text) == 0)
+      return g_ptr_array_index (found, i);
+  g_error ("no %s “%s”", g_type_name (type), text);
+  return NULL;
+}
+
 /* The button labelled @label (mnemonic underscore included) inside @root. */
 static GtkWidget *
 button_labelled (GtkWidget  *root,
                  const char *label)
 {
-  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
-
-  collect (root, GTK_TYPE_BUTTON, buttons);
-  for (guint i = 0; i < buttons->len; i++)
-    if (g_strcmp0 (gtk_button_get_label (g_ptr_array_index (buttons, i)), label) == 0)
-      return g_ptr_array_index (buttons, i);
-  g_error ("no button “%s”", label);
-  return NULL;
+  return find_by_text (root, GTK_TYPE_BUTTON, (TextOf) gtk_button_get_label, label);
 }
 
 static gboolean
@@ -644,14 +656,7 @@ static AdwActionRow *
 row_titled (GtkWidget  *root,
             const char *title)
 {
-  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
-
-  collect (root, ADW_TYPE_ACTION_ROW, rows);
-  for (guint i = 0; i < rows->len; i++)
-    if (g_strcmp0 (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), title) == 0)
-      return g_ptr_array_index (rows, i);
-  g_error ("no row “%s”", title);
-  return NULL;
+  return find_by_text (root, ADW_TYPE_ACTION_ROW, (TextOf) adw_preferences_row_get_title, title);
 }
 
 static VsThumbnailView *
