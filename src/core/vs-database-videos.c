@@ -593,6 +593,19 @@ vs_database_count_videos (VsDatabase          *self,
   return count;
 }
 
+gboolean
+vs_video_query_equal (const VsVideoQuery *a,
+                      const VsVideoQuery *b)
+{
+  g_return_val_if_fail (a != NULL && b != NULL, FALSE);
+
+  return a->sort == b->sort && !a->descending == !b->descending &&
+         !a->hls_only == !b->hls_only &&
+         g_strcmp0 (a->folder, b->folder) == 0 &&
+         (a->folder == NULL || !a->recursive == !b->recursive) &&
+         g_strcmp0 (a->search ? a->search : "", b->search ? b->search : "") == 0;
+}
+
 /* The ordered row ids of a query: 8 bytes a row, the compact snapshot that lists and the
  * window page through, so no page ever costs a deep OFFSET. */
 GArray *

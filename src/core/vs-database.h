@@ -233,6 +233,10 @@ gint64      vs_database_count_hls        (VsDatabase    *self,
 gint64      vs_database_count_videos  (VsDatabase          *self,
                                        const VsVideoQuery  *query,
                                        GError             **error);
+/* Whether two queries select the same rows in the same order (a NULL search is an empty
+ * one; recursive matters only with a folder). */
+gboolean    vs_video_query_equal      (const VsVideoQuery  *a,
+                                       const VsVideoQuery  *b);
 GArray     *vs_database_query_ids     (VsDatabase          *self,
                                        const VsVideoQuery  *query,
                                        GError             **error);

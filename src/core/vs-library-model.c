@@ -35,6 +35,13 @@ struct _VsLibraryModel
   char         *folder;
   char         *search;
   VsVideoQuery  query;          /* its strings point at folder and search above */
+  struct {
+    char         *folder;
+    char         *search;
+    VsVideoQuery  query;        /* its strings point at the two above */
+    GArray       *ids;          /* NULL: none offered */
+    GPtrArray    *records;
+  } offered;                    /* vs_library_model_offer_rows() */
 
   guint         cache_size;
   guint         busy;
@@ -300,39 +307,26 @@ reload_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+/* @ids (taken): the new snapshot; @records: rows of it read with it. */
 static void
-on_reloaded (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+apply_snapshot (VsLibraryModel *self,
+                GArray         *ids,
+                GPtrArray      *records,
+                gboolean        whole)
 {
-  g_autoptr(VsLibraryModel) self = VS_LIBRARY_MODEL (object);
-  ReloadData *rd = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GError) error = NULL;
   g_autoptr(GArray) old = NULL;
   guint old_len, new_len, prefix = 0, suffix = 0;
 
-  set_busy (self, FALSE);
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Cannot read the library: %s", error->message);
-      return;
-    }
-  /* Reloads may finish out of order: only a newer one replaces the snapshot. */
-  if (rd->seq < self->applied_seq)
-    return;
-  self->applied_seq = rd->seq;
-
   old = g_steal_pointer (&self->ids);
-  self->ids = g_steal_pointer (&rd->ids);
+  self->ids = ids;
   self->generation++;
   g_hash_table_remove_all (self->pages);
-  if (rd->records != NULL)
-    apply_records (self, rd->records);
+  if (records != NULL)
+    apply_records (self, records);
 
   old_len = old->len;
   new_len = self->ids->len;
-  if (!rd->whole)
+  if (!whole)
     {
       const gint64 *a = (const gint64 *) (gpointer) old->data;
       const gint64 *b = (const gint64 *) (gpointer) self->ids->data;
@@ -348,6 +342,30 @@ on_reloaded (GObject      *object,
                                 new_len - prefix - suffix);
   if (old_len != new_len)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
+static void
+on_reloaded (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(VsLibraryModel) self = VS_LIBRARY_MODEL (object);
+  ReloadData *rd = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  set_busy (self, FALSE);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Cannot read the library: %s", error->message);
+      return;
+    }
+  /* Reloads may finish out of order: only a newer one replaces the snapshot. */
+  if (rd->seq < self->applied_seq)
+    return;
+  self->applied_seq = rd->seq;
+
+  apply_snapshot (self, g_steal_pointer (&rd->ids), rd->records, rd->whole);
 }
 
 static void
@@ -384,6 +402,15 @@ reload (VsLibraryModel *self,
   g_task_run_in_thread (task, reload_thread);
 }
 
+static void
+clear_offered (VsLibraryModel *self)
+{
+  g_clear_pointer (&self->offered.folder, g_free);
+  g_clear_pointer (&self->offered.search, g_free);
+  g_clear_pointer (&self->offered.ids, g_array_unref);
+  g_clear_pointer (&self->offered.records, g_ptr_array_unref);
+}
+
 void
 vs_library_model_set_query (VsLibraryModel     *self,
                             const VsVideoQuery *query)
@@ -398,13 +425,45 @@ vs_library_model_set_query (VsLibraryModel     *self,
   self->query = *query;
   self->query.folder = self->folder;
   self->query.search = self->search;
-  reload (self, TRUE);
+  if (self->offered.ids != NULL && vs_video_query_equal (&self->offered.query, query))
+    {
+      g_autoptr(GPtrArray) records = g_steal_pointer (&self->offered.records);
+
+      /* newer than any reload still running */
+      self->applied_seq = ++self->reload_seq;
+      apply_snapshot (self, g_steal_pointer (&self->offered.ids), records, TRUE);
+    }
+  else
+    reload (self, TRUE);
+  clear_offered (self);
+}
+
+void
+vs_library_model_offer_rows (VsLibraryModel     *self,
+                             const VsVideoQuery *query,
+                             GArray             *ids,
+                             GPtrArray          *records)
+{
+  g_return_if_fail (VS_IS_LIBRARY_MODEL (self));
+  g_return_if_fail (query != NULL);
+
+  clear_offered (self);
+  if (ids == NULL)
+    return;
+  self->offered.folder = g_strdup (query->folder);
+  self->offered.search = g_strdup (query->search);
+  self->offered.query = *query;
+  self->offered.query.folder = self->offered.folder;
+  self->offered.query.search = self->offered.search;
+  self->offered.ids = g_array_ref (ids);
+  self->offered.records = records != NULL ? g_ptr_array_ref (records) : NULL;
 }
 
 void
 vs_library_model_refresh (VsLibraryModel *self)
 {
   g_return_if_fail (VS_IS_LIBRARY_MODEL (self));
+  clear_offered (self);   /* read before the change */
   reload (self, FALSE);
 }
 
@@ -570,6 +629,7 @@ vs_library_model_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_free (self->folder);
   g_free (self->search);
+  clear_offered (self);
 
   G_OBJECT_CLASS (vs_library_model_parent_class)->finalize (object);
 }

@@ -23,6 +23,13 @@ VsLibraryModel *vs_library_model_new            (VsDatabase         *reader);
 /* Replaces the query (copied) and reloads: one ::items-changed covering everything. */
 void            vs_library_model_set_query      (VsLibraryModel     *self,
                                                  const VsVideoQuery *query);
+/* Rows read ahead for @query (its ids, and the records of some of them, either may be
+ * NULL: nothing read): the next vs_library_model_set_query() with an equal query shows them
+ * at once instead of reading them again; any other query drops them. */
+void            vs_library_model_offer_rows     (VsLibraryModel     *self,
+                                                 const VsVideoQuery *query,
+                                                 GArray             *ids,
+                                                 GPtrArray          *records);
 /* Reloads the same query after the index changed: ::items-changed covers only the span
  * between the unchanged head and tail of the list. */
 void            vs_library_model_refresh        (VsLibraryModel     *self);

@@ -15,6 +15,16 @@ typedef enum
   REQUEST_REMOVE,   /* forget a root */
 } RequestKind;
 
+/* The first view's rows, read with the index's opening (vs_library_set_first_query()). */
+typedef struct
+{
+  char         *folder;
+  char         *search;
+  VsVideoQuery  query;     /* its strings point at the two above */
+  GArray       *ids;       /* NULL: not read */
+  GPtrArray    *records;   /* of the first ids */
+} FirstRows;
+
 typedef struct
 {
   RequestKind    kind;
@@ -40,6 +50,9 @@ struct _VsLibrary
   VsLibraryWatcher *watcher;
   VsMediaService   *media;
   guint             n_workers;
+
+  FirstRows        *first_query;    /* what to read at the opening; NULL: nothing */
+  FirstRows        *first_rows;     /* read, for the first model; dropped on a change */
 
   GListStore       *roots;          /* VsLibraryRoot, by path */
   GStrv             absent;         /* at open: the roots that were not there */
@@ -70,6 +83,7 @@ struct _VsLibrary
 };
 
 /* State (vs-library.c) */
+void       _vs_first_rows_free         (FirstRows           *fr);
 void       _vs_library_queue_changed   (VsLibrary           *self,
                                         VsLibraryChange      what);
 void       _vs_library_flush_changed   (VsLibrary           *self);

@@ -37,6 +37,9 @@ emit_changed (gpointer user_data)
 
   self->changed_id = 0;
   self->pending_changes = 0;
+  /* rows read before this change: the first model reads its own */
+  if (what & VS_LIBRARY_CHANGE_VIDEOS)
+    g_clear_pointer (&self->first_rows, _vs_first_rows_free);
   if (what != 0)
     g_signal_emit (self, signals[CHANGED], 0, what);
   return G_SOURCE_REMOVE;
@@ -156,6 +159,51 @@ _vs_library_notify_scanning (VsLibrary *self)
 
 /* Opening ------------------------------------------------------------------ */
 
+/* One page of a model: the rows a grid shows first and the cells it makes around them. */
+#define FIRST_ROWS 128
+
+static FirstRows *
+first_rows_new (const VsVideoQuery *query)
+{
+  FirstRows *fr = g_new0 (FirstRows, 1);
+
+  fr->folder = g_strdup (query->folder);
+  fr->search = g_strdup (query->search);
+  fr->query = *query;
+  fr->query.folder = fr->folder;
+  fr->query.search = fr->search;
+  return fr;
+}
+
+void
+_vs_first_rows_free (FirstRows *fr)
+{
+  if (fr == NULL)
+    return;
+  g_free (fr->folder);
+  g_free (fr->search);
+  g_clear_pointer (&fr->ids, g_array_unref);
+  g_clear_pointer (&fr->records, g_ptr_array_unref);
+  g_free (fr);
+}
+
+/* On the open's thread. A failure here is the model's to report, when it reads them. */
+static void
+first_rows_read (FirstRows  *fr,
+                 VsDatabase *reader)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (fr == NULL || fr->ids != NULL)
+    return;
+  fr->ids = vs_database_query_ids (reader, &fr->query, &error);
+  if (fr->ids != NULL)
+    fr->records = vs_database_load_videos (reader, (const gint64 *) (gpointer) fr->ids->data,
+                                           MIN (fr->ids->len, FIRST_ROWS), NULL);
+  else
+    g_debug ("The first rows were not read: %s", error->message);
+}
+
 typedef struct
 {
   VsLibrary  *library;     /* not owned: the open's thread count keeps it */
@@ -167,6 +215,7 @@ typedef struct
   VsDatabase *reader;
   GStrv       roots;
   GStrv       present;     /* the roots there now: a missing one would fail the scan */
+  FirstRows  *first_rows;
 } OpenData;
 
 static void
@@ -180,6 +229,7 @@ open_data_free (gpointer data)
   g_clear_object (&od->reader);
   g_strfreev (od->roots);
   g_strfreev (od->present);
+  _vs_first_rows_free (od->first_rows);
   g_free (od);
 }
 
@@ -222,6 +272,7 @@ typedef struct
   VsDatabase *reader;
   GStrv       roots;
   GStrv       present;
+  FirstRows  *first_rows;
 } Readable;
 
 static void
@@ -233,13 +284,15 @@ readable_free (gpointer data)
   g_object_unref (r->reader);
   g_strfreev (r->roots);
   g_strfreev (r->present);
+  _vs_first_rows_free (r->first_rows);
   g_free (r);
 }
 
 static void reader_opened (VsLibrary          *self,
                            VsDatabase         *reader,
                            const char * const *roots,
-                           const char * const *present);
+                           const char * const *present,
+                           FirstRows          *first_rows);
 
 static gboolean
 deliver_readable (gpointer data)
@@ -249,7 +302,7 @@ deliver_readable (gpointer data)
 
   if (self != NULL && self->state == VS_LIBRARY_STATE_OPENING)
     reader_opened (self, r->reader, (const char * const *) r->roots,
-                   (const char * const *) r->present);
+                   (const char * const *) r->present, g_steal_pointer (&r->first_rows));
   return G_SOURCE_REMOVE;
 }
 
@@ -276,10 +329,12 @@ open_data_run (OpenData  *od,
         {
           Readable *r = g_new0 (Readable, 1);
 
+          first_rows_read (od->first_rows, od->reader);
           g_weak_ref_init (&r->library, od->library);
           r->reader = g_object_ref (od->reader);
           r->roots = g_strdupv (od->roots);
           r->present = g_strdupv (od->present);
+          r->first_rows = g_steal_pointer (&od->first_rows);
           g_main_context_invoke_full (g_task_get_context (task), G_PRIORITY_DEFAULT,
                                       deliver_readable, r, readable_free);
         }
@@ -294,6 +349,8 @@ open_data_run (OpenData  *od,
     return FALSE;
   if (od->reader == NULL && !open_reader (od, error))
     return FALSE;
+  if (od->reader != NULL)
+    first_rows_read (od->first_rows, od->reader);
   return TRUE;
 }
 
@@ -321,6 +378,8 @@ open_data_new (VsLibrary *self)
   od->default_folder = g_strdup (self->default_folder);
   od->read_only = (self->flags & VS_LIBRARY_FLAGS_READ_ONLY) != 0;
   od->no_index = (self->flags & VS_LIBRARY_FLAGS_NO_INDEX) != 0;
+  if (self->first_query != NULL && !od->no_index)
+    od->first_rows = first_rows_new (&self->first_query->query);
   return od;
 }
 
@@ -332,12 +391,17 @@ static void
 reader_opened (VsLibrary          *self,
                VsDatabase         *reader,
                const char * const *roots,
-               const char * const *present)
+               const char * const *present,
+               FirstRows          *first_rows)
 {
   g_autoptr(GStrvBuilder) absent = g_strv_builder_new ();
 
   if (self->reader != NULL)
-    return;   /* handed over before the writer was open */
+    {
+      /* handed over before the writer was open */
+      _vs_first_rows_free (first_rows);
+      return;
+    }
   /* NULL: no index (VS_LIBRARY_FLAGS_NO_INDEX), only the media service */
   g_set_object (&self->reader, reader);
   for (guint i = 0; roots[i] != NULL; i++)
@@ -357,6 +421,9 @@ reader_opened (VsLibrary          *self,
   /* Heard now, before any model exists: a model made next reads these roots already, and
    * would otherwise read the whole index a second time for them. */
   _vs_library_flush_changed (self);
+  if (first_rows != NULL && first_rows->ids != NULL && self->reader != NULL)
+    self->first_rows = g_steal_pointer (&first_rows);
+  _vs_first_rows_free (first_rows);
   if (self->reader != NULL)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READABLE]);
 }
@@ -395,7 +462,7 @@ opened (VsLibrary *self,
                                self, G_CONNECT_SWAPPED);
     }
   reader_opened (self, od->reader, (const char * const *) od->roots,
-                 (const char * const *) od->present);
+                 (const char * const *) od->present, g_steal_pointer (&od->first_rows));
   set_state (self, VS_LIBRARY_STATE_READY);
   flush_ready_waiters (self);
   _vs_library_run_next_request (self);
@@ -495,6 +562,8 @@ vs_library_finalize (GObject *object)
   g_clear_error (&self->error);
   g_clear_pointer (&self->database_path, g_free);
   g_clear_pointer (&self->default_folder, g_free);
+  g_clear_pointer (&self->first_query, _vs_first_rows_free);
+  g_clear_pointer (&self->first_rows, _vs_first_rows_free);
 
   G_OBJECT_CLASS (vs_library_parent_class)->finalize (object);
 }
@@ -606,6 +675,17 @@ vs_library_set_default_folder (VsLibrary  *self,
 
   g_free (self->default_folder);
   self->default_folder = g_strdup (folder);
+}
+
+void
+vs_library_set_first_query (VsLibrary          *self,
+                            const VsVideoQuery *query)
+{
+  g_return_if_fail (VS_IS_LIBRARY (self));
+
+  g_clear_pointer (&self->first_query, _vs_first_rows_free);
+  if (query != NULL)
+    self->first_query = first_rows_new (query);
 }
 
 void
@@ -863,6 +943,13 @@ vs_library_new_model (VsLibrary *self)
   model = vs_library_model_new (self->reader);
   unavailable = dup_unavailable_roots (self);
   vs_library_model_set_unavailable_roots (model, (const char * const *) unavailable);
+  /* the rows read at the opening go to the first model only */
+  if (self->first_rows != NULL)
+    {
+      vs_library_model_offer_rows (model, &self->first_rows->query, self->first_rows->ids,
+                                   self->first_rows->records);
+      g_clear_pointer (&self->first_rows, _vs_first_rows_free);
+    }
   g_signal_connect_object (self, "changed", G_CALLBACK (on_model_library_changed), model, 0);
   return model;
 }

@@ -58,6 +58,10 @@ const char     *vs_library_get_database_path  (VsLibrary           *self);
 /* A library with no roots starts with this folder when it exists (the Videos folder). */
 void            vs_library_set_default_folder (VsLibrary           *self,
                                                const char          *folder);
+/* The query the first view will ask for (before the open): its rows are read with the
+ * index's opening, while the window is being built, and its model shows them at once. */
+void            vs_library_set_first_query    (VsLibrary           *self,
+                                               const VsVideoQuery  *query);
 
 void            vs_library_open_async         (VsLibrary           *self,
                                                GCancellable        *cancellable,

@@ -60,11 +60,17 @@ open_library (VsApplication *self)
 {
   const char *videos = g_get_user_special_dir (G_USER_DIRECTORY_VIDEOS);
   g_autofree char *fallback = NULL;
+  g_autofree char *sort = g_settings_get_string (self->settings, "sort-key");
+  VsVideoQuery first = { 0 };
 
   if (videos == NULL)
     videos = fallback = g_build_filename (g_get_home_dir (), "Videos", NULL);
   self->library = vs_library_new (self->database_path, VS_LIBRARY_FLAGS_NONE);
   vs_library_set_default_folder (self->library, videos);
+  /* what a new window shows first: the whole library, in the order last chosen */
+  vs_sort_key_from_string (sort, &first.sort);
+  first.descending = g_settings_get_boolean (self->settings, "sort-descending");
+  vs_library_set_first_query (self->library, &first);
   vs_library_set_n_workers (self->library, g_settings_get_uint (self->settings, "workers"));
   vs_library_open_async (self->library, NULL, on_library_opened, NULL);
 }
@@ -213,6 +219,13 @@ vs_application_startup (GApplication *app)
   };
   GtkCssProvider *provider;
 
+  /* The index opens on another thread while GTK and libadwaita start and the window is
+   * built: the grid's first rows are read by the time the window can show them. */
+  self->settings = g_settings_new (APP_ID);
+  g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_setting_changed), self,
+                           G_CONNECT_SWAPPED);
+  open_library (self);
+
   G_APPLICATION_CLASS (vs_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), actions, G_N_ELEMENTS (actions), app);
@@ -222,11 +235,6 @@ vs_application_startup (GApplication *app)
                                          (const char *[]) { "<Control>w", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.new-window",
                                          (const char *[]) { "<Control>n", NULL });
-
-  self->settings = g_settings_new (APP_ID);
-  g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_setting_changed), self,
-                           G_CONNECT_SWAPPED);
-  open_library (self);
 
   provider = gtk_css_provider_new ();
   gtk_css_provider_load_from_resource (provider, RESOURCE_PREFIX "/style.css");

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* vs-thumbnail-view.c: a cell's picture, its placeholder and its badges, in one fixed box
+/* vs-thumbnail-view.c: a cell's picture, placeholder, badges, title and caption, in one box
  *
- * One widget drawing all four, where the cell had a stack of icons, a GtkPicture and two
- * labels in an overlay: every one of those queued a resize when a cell was bound to another
- * video or its thumbnail arrived (a picture's paintable, a label's text, a child shown or
- * hidden), and in GTK 4.8 a resize climbs to the window, which measured its whole content
- * and asked the X server for the work area in every frame of a scroll. This box has a fixed
- * size (its width-request and height-request), so a change here only redraws it.
+ * One widget drawing all of them, where the cell had a stack of icons, a GtkPicture, two
+ * boxes and four labels: every one of those queued a resize when a cell was bound to another
+ * video or its thumbnail arrived, and in GTK 4.8 a resize climbs to the window, which
+ * measured its whole content and asked the X server for the work area in every frame of a
+ * scroll. Each widget also costs its CSS node, style, measure, allocation and render nodes
+ * in every frame: a grid keeps about a hundred cells. This box has a fixed size (the
+ * picture's, and text lines measured once per font), so a change here only redraws it.
  */
 #define G_LOG_DOMAIN "vs-thumbnail-view"
 
@@ -18,6 +19,14 @@
 #include "vs-thumbnail-view.h"
 
 #define FADE_US        (180 * G_TIME_SPAN_MILLISECOND)
+#define PICTURE_WIDTH  224
+#define PICTURE_HEIGHT 126
+#define TEXT_GAP       8      /* between the picture and the title */
+#define TEXT_MARGIN    2      /* each side of the text */
+#define LINE_GAP       2      /* between the title and the caption */
+#define TITLE_LINES    2
+#define BAR_RADIUS     4      /* the skeleton bars standing in for text not read yet */
+#define CAPTION_SCALE  0.82   /* libadwaita's .caption: 9 pt of 11 */
 #define BADGE_MARGIN   6
 #define BADGE_PAD_X    6
 #define BADGE_PAD_Y    1
@@ -39,6 +48,10 @@ struct _VsThumbnailView
   GtkIconPaintable    *failed_icon;
   VsThumbnailViewState state;
   char                *hls;              /* the HLS badge's text, NULL: none */
+  char                *title;            /* NULL: not read yet (skeleton bars) */
+  char                *caption;
+  PangoLayout         *title_layout;     /* made when first drawn */
+  PangoLayout         *caption_layout;
   gboolean             hls_warning;
   gint64               fade_start;       /* 0: not fading */
   guint                fade_tick;
@@ -187,6 +200,54 @@ vs_thumbnail_view_get_hls_warning (VsThumbnailView *self)
 {
   g_return_val_if_fail (VS_IS_THUMBNAIL_VIEW (self), FALSE);
   return self->hls_warning;
+}
+
+void
+vs_thumbnail_view_set_text (VsThumbnailView *self,
+                            const char      *title,
+                            const char      *caption)
+{
+  g_return_if_fail (VS_IS_THUMBNAIL_VIEW (self));
+
+  if (g_strcmp0 (self->title, title) == 0 && g_strcmp0 (self->caption, caption) == 0)
+    return;
+  if (g_strcmp0 (self->title, title) != 0)
+    {
+      g_free (self->title);
+      self->title = g_strdup (title);
+      if (self->title_layout != NULL)
+        pango_layout_set_text (self->title_layout, title ? title : "", -1);
+    }
+  if (g_strcmp0 (self->caption, caption) != 0)
+    {
+      g_free (self->caption);
+      self->caption = g_strdup (caption);
+      if (self->caption_layout != NULL)
+        pango_layout_set_text (self->caption_layout, caption ? caption : "", -1);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const char *
+vs_thumbnail_view_get_title (VsThumbnailView *self)
+{
+  g_return_val_if_fail (VS_IS_THUMBNAIL_VIEW (self), NULL);
+  return self->title;
+}
+
+const char *
+vs_thumbnail_view_get_caption (VsThumbnailView *self)
+{
+  g_return_val_if_fail (VS_IS_THUMBNAIL_VIEW (self), NULL);
+  return self->caption;
+}
+
+gboolean
+vs_thumbnail_view_in_text (VsThumbnailView *self,
+                           double           y)
+{
+  g_return_val_if_fail (VS_IS_THUMBNAIL_VIEW (self), FALSE);
+  return y >= PICTURE_HEIGHT;
 }
 
 /* Drawing ------------------------------------------------------------------ */
@@ -380,13 +441,166 @@ draw_failed_icon (VsThumbnailView *self,
   gtk_snapshot_restore (snapshot);
 }
 
+/* Text ---------------------------------------------------------------------- */
+
+static PangoLayout *
+make_title_layout (VsThumbnailView *self,
+                   const char      *text)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+  PangoAttrList *attrs = pango_attr_list_new ();
+
+  pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
+  pango_layout_set_attributes (layout, attrs);
+  pango_attr_list_unref (attrs);
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  pango_layout_set_height (layout, -TITLE_LINES);
+  return layout;
+}
+
+/* A size and date: smaller, with digits of one width. */
+static PangoLayout *
+make_caption_layout (VsThumbnailView *self,
+                     const char      *text)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+  PangoAttrList *attrs = pango_attr_list_new ();
+
+  pango_attr_list_insert (attrs, pango_attr_scale_new (CAPTION_SCALE));
+  pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum=1"));
+  pango_layout_set_attributes (layout, attrs);
+  pango_attr_list_unref (attrs);
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  pango_layout_set_single_paragraph_mode (layout, TRUE);
+  return layout;
+}
+
+typedef struct
+{
+  PangoFontDescription *font;
+  double                resolution;
+  int                   title_height;     /* TITLE_LINES lines */
+  int                   caption_height;
+} TextMetrics;
+
+/* The heights of the title's lines and of the caption's, which do not depend on the text
+ * (as GtkInscription's): measured once per font for all cells, since a grid measures a
+ * hundred of them at once. */
+static const TextMetrics *
+get_text_metrics (VsThumbnailView *self)
+{
+  static TextMetrics metrics;
+  PangoContext *context = gtk_widget_get_pango_context (GTK_WIDGET (self));
+  const PangoFontDescription *font = pango_context_get_font_description (context);
+  double resolution = pango_cairo_context_get_resolution (context);
+  g_autoptr(PangoLayout) title = NULL;
+  g_autoptr(PangoLayout) caption = NULL;
+  GString *lines;
+
+  if (metrics.font != NULL && font != NULL && metrics.resolution == resolution &&
+      pango_font_description_equal (metrics.font, font))
+    return &metrics;
+
+  lines = g_string_new ("Ag");
+  for (guint i = 1; i < TITLE_LINES; i++)
+    g_string_append (lines, "\nAg");
+  title = make_title_layout (self, lines->str);
+  g_string_free (lines, TRUE);
+  caption = make_caption_layout (self, "Ag");
+  pango_layout_get_pixel_size (title, NULL, &metrics.title_height);
+  pango_layout_get_pixel_size (caption, NULL, &metrics.caption_height);
+  g_clear_pointer (&metrics.font, pango_font_description_free);
+  metrics.font = font != NULL ? pango_font_description_copy (font) : NULL;
+  metrics.resolution = resolution;
+  return &metrics;
+}
+
+static void
+draw_text (VsThumbnailView *self,
+           GtkSnapshot     *snapshot,
+           int              width)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  const TextMetrics *metrics = get_text_metrics (self);
+  float x = TEXT_MARGIN;
+  float y = PICTURE_HEIGHT + TEXT_GAP;
+  float text_width = MAX (1, width - 2 * TEXT_MARGIN);
+  GdkRGBA color;
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  if (self->title == NULL)
+    {
+      /* alpha(currentColor, 0.08): skeleton bars until the item's row is read */
+      color.alpha *= 0.08f;
+      append_rounded_box (widget, snapshot,
+                          &GRAPHENE_RECT_INIT (x, y, text_width, metrics->title_height),
+                          BAR_RADIUS, &color);
+      append_rounded_box (widget, snapshot,
+                          &GRAPHENE_RECT_INIT (x, y + metrics->title_height + LINE_GAP,
+                                               text_width, metrics->caption_height),
+                          BAR_RADIUS, &color);
+      return;
+    }
+
+  if (self->title_layout == NULL)
+    self->title_layout = make_title_layout (self, self->title);
+  if (self->caption_layout == NULL)
+    self->caption_layout = make_caption_layout (self, self->caption ? self->caption : "");
+  pango_layout_set_width (self->title_layout, (int) text_width * PANGO_SCALE);
+  pango_layout_set_width (self->caption_layout, (int) text_width * PANGO_SCALE);
+
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
+  gtk_snapshot_append_layout (snapshot, self->title_layout, &color);
+  gtk_snapshot_translate (snapshot,
+                          &GRAPHENE_POINT_INIT (0, metrics->title_height + LINE_GAP));
+  /* as dim-label looks, without its opacity (an offscreen pass per frame) */
+  color.alpha *= 0.55f;
+  gtk_snapshot_append_layout (snapshot, self->caption_layout, &color);
+  gtk_snapshot_restore (snapshot);
+}
+
+static GtkSizeRequestMode
+vs_thumbnail_view_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_CONSTANT_SIZE;
+}
+
+static void
+vs_thumbnail_view_measure (GtkWidget      *widget,
+                           GtkOrientation  orientation,
+                           int             for_size,
+                           int            *minimum,
+                           int            *natural,
+                           int            *minimum_baseline,
+                           int            *natural_baseline)
+{
+  VsThumbnailView *self = VS_THUMBNAIL_VIEW (widget);
+
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = *natural = PICTURE_WIDTH;
+    }
+  else
+    {
+      const TextMetrics *metrics = get_text_metrics (self);
+
+      *minimum = *natural = PICTURE_HEIGHT + TEXT_GAP + metrics->title_height + LINE_GAP +
+                            metrics->caption_height;
+    }
+}
+
 static void
 vs_thumbnail_view_snapshot (GtkWidget   *widget,
                             GtkSnapshot *snapshot)
 {
   VsThumbnailView *self = VS_THUMBNAIL_VIEW (widget);
   int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
+  int height = PICTURE_HEIGHT;
   static const GdkRGBA badge_bg = { 0, 0, 0, 0.65f };
   static const GdkRGBA white = { 1, 1, 1, 1 };
 
@@ -444,16 +658,20 @@ vs_thumbnail_view_snapshot (GtkWidget   *widget,
       draw_badge (widget, snapshot, self->hls_layout, BADGE_MARGIN, BADGE_MARGIN, FALSE, FALSE,
                   &accent_bg, &accent_fg);
     }
+  draw_text (self, snapshot, width);
 }
 
-/* The font or the scale changed: the badges' text and the icon are made again. */
+/* The font or the scale changed: the text and the icon are made again, and the lines may
+ * have another height. */
 static void
 forget_drawing (VsThumbnailView *self)
 {
   g_clear_object (&self->duration_layout);
   g_clear_object (&self->hls_layout);
+  g_clear_object (&self->title_layout);
+  g_clear_object (&self->caption_layout);
   g_clear_object (&self->failed_icon);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
 static void
@@ -488,9 +706,13 @@ vs_thumbnail_view_dispose (GObject *object)
   g_clear_object (&self->paintable);
   g_clear_object (&self->duration_layout);
   g_clear_object (&self->hls_layout);
+  g_clear_object (&self->title_layout);
+  g_clear_object (&self->caption_layout);
   g_clear_object (&self->failed_icon);
   g_clear_pointer (&self->duration, g_free);
   g_clear_pointer (&self->hls, g_free);
+  g_clear_pointer (&self->title, g_free);
+  g_clear_pointer (&self->caption, g_free);
 
   G_OBJECT_CLASS (vs_thumbnail_view_parent_class)->dispose (object);
 }
@@ -521,6 +743,8 @@ vs_thumbnail_view_class_init (VsThumbnailViewClass *klass)
 
   object_class->dispose = vs_thumbnail_view_dispose;
   object_class->get_property = vs_thumbnail_view_get_property;
+  widget_class->get_request_mode = vs_thumbnail_view_get_request_mode;
+  widget_class->measure = vs_thumbnail_view_measure;
   widget_class->snapshot = vs_thumbnail_view_snapshot;
   widget_class->unmap = vs_thumbnail_view_unmap;
   widget_class->system_setting_changed = vs_thumbnail_view_system_setting_changed;

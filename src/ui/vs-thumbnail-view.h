@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* vs-thumbnail-view.h: a cell's picture, its placeholder and its badges, in one fixed box */
+/* vs-thumbnail-view.h: a cell's picture, placeholder, badges, title and caption, in one box */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -35,5 +35,15 @@ const char           *vs_thumbnail_view_get_duration  (VsThumbnailView *self);
 gboolean              vs_thumbnail_view_get_hls       (VsThumbnailView *self);
 const char           *vs_thumbnail_view_get_hls_badge (VsThumbnailView *self);
 gboolean              vs_thumbnail_view_get_hls_warning (VsThumbnailView *self);
+/* The text under the picture: a title on two lines at most and a caption on one; a NULL
+ * @title draws skeleton bars in their place (the item is not read yet). */
+void                  vs_thumbnail_view_set_text      (VsThumbnailView *self,
+                                                       const char      *title,
+                                                       const char      *caption);
+const char           *vs_thumbnail_view_get_title     (VsThumbnailView *self);
+const char           *vs_thumbnail_view_get_caption   (VsThumbnailView *self);
+/* Whether @y (in the view's coordinates) is over the text rather than the picture. */
+gboolean              vs_thumbnail_view_in_text       (VsThumbnailView *self,
+                                                       double           y);
 
 G_END_DECLS

@@ -16,10 +16,7 @@ struct _VsVideoCell
   GtkWidget       parent_instance;
 
   /* Template children */
-  GtkWidget      *content;        /* the only child, besides a context menu */
-  VsThumbnailView *thumbnail;
-  GtkInscription *title_label;
-  GtkInscription *caption_label;
+  VsThumbnailView *thumbnail;     /* the only child, besides a context menu */
 
   /* Owned */
   VsTextureCache *cache;
@@ -137,16 +134,12 @@ update_labels (VsVideoCell *self)
         duration = vs_format_duration (vs_video_get_duration_ms (video));
     }
 
-  gtk_inscription_set_text (self->title_label, loading ? NULL : vs_video_get_title (video));
-  gtk_inscription_set_text (self->caption_label, caption);
+  /* Skeleton bars stand in for the text until the item's page arrives (a NULL title). */
+  vs_thumbnail_view_set_text (self->thumbnail, loading ? NULL : vs_video_get_title (video),
+                              caption);
   hls = !loading && vs_video_get_is_hls (video)
         ? hls_badge (vs_video_get_record (video), &hls_warning) : NULL;
   vs_thumbnail_view_set_badges (self->thumbnail, duration, hls, hls_warning);
-  /* Skeleton bars stand in for the labels until the item's page arrives. */
-  if (loading)
-    gtk_widget_add_css_class (GTK_WIDGET (self), "loading");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self), "loading");
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
@@ -333,7 +326,7 @@ vs_video_cell_measure (GtkWidget      *widget,
 {
   VsVideoCell *self = VS_VIDEO_CELL (widget);
 
-  gtk_widget_measure (self->content, orientation, for_size, minimum, natural,
+  gtk_widget_measure (GTK_WIDGET (self->thumbnail), orientation, for_size, minimum, natural,
                       minimum_baseline, natural_baseline);
 }
 
@@ -345,7 +338,7 @@ vs_video_cell_size_allocate (GtkWidget *widget,
 {
   VsVideoCell *self = VS_VIDEO_CELL (widget);
 
-  gtk_widget_allocate (self->content, width, height, baseline, NULL);
+  gtk_widget_allocate (GTK_WIDGET (self->thumbnail), width, height, baseline, NULL);
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
@@ -517,15 +510,13 @@ vs_video_cell_class_init (VsVideoCellClass *klass)
   g_type_ensure (VS_TYPE_THUMBNAIL_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/vs-video-cell.ui");
-  gtk_widget_class_bind_template_child (widget_class, VsVideoCell, content);
   gtk_widget_class_bind_template_child (widget_class, VsVideoCell, thumbnail);
-  gtk_widget_class_bind_template_child (widget_class, VsVideoCell, title_label);
-  gtk_widget_class_bind_template_child (widget_class, VsVideoCell, caption_label);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
-/* The full name on hover, asked for only then: setting a tooltip text on every bind costs
- * an X round trip in GTK 4.8, which made scrolling stutter. */
+/* Asked for only on hover (setting a tooltip text on every bind costs an X round trip in
+ * GTK 4.8, which made scrolling stutter): over the text, the full name; over the picture,
+ * why there is none or what the HLS badge means. */
 static gboolean
 on_query_tooltip (GtkWidget   *widget,
                   int          x,
@@ -541,23 +532,12 @@ on_query_tooltip (GtkWidget   *widget,
        child = gtk_widget_get_prev_sibling (child))
     if (GTK_IS_POPOVER (child) && gtk_widget_get_visible (child))
       return FALSE;
-  gtk_tooltip_set_text (tooltip, vs_video_get_title (self->video));
-  return TRUE;
-}
 
-/* Why there is no picture, or what the badge means; asked for only on hover. */
-static gboolean
-on_thumbnail_tooltip (GtkWidget   *widget,
-                      int          x,
-                      int          y,
-                      gboolean     keyboard,
-                      GtkTooltip  *tooltip,
-                      VsVideoCell *self)
-{
-  if (vs_thumbnail_view_get_state (self->thumbnail) == VS_THUMBNAIL_VIEW_FAILED)
+  if (keyboard || vs_thumbnail_view_in_text (self->thumbnail, y))
+    gtk_tooltip_set_text (tooltip, vs_video_get_title (self->video));
+  else if (vs_thumbnail_view_get_state (self->thumbnail) == VS_THUMBNAIL_VIEW_FAILED)
     gtk_tooltip_set_text (tooltip, _("No preview available"));
-  else if (vs_thumbnail_view_get_hls (self->thumbnail) && self->video != NULL &&
-           !vs_video_get_loading (self->video))
+  else if (vs_thumbnail_view_get_hls (self->thumbnail))
     {
       /* the download's state in words: complete, or what is missing */
       g_autofree char *state = vs_hls_info_describe (&vs_video_get_record (self->video)->hls);
@@ -574,9 +554,7 @@ static void
 vs_video_cell_init (VsVideoCell *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  gtk_widget_set_has_tooltip (GTK_WIDGET (self->title_label), TRUE);
-  g_signal_connect (self->title_label, "query-tooltip", G_CALLBACK (on_query_tooltip), self);
-  g_signal_connect (self->thumbnail, "query-tooltip", G_CALLBACK (on_thumbnail_tooltip), self);
+  g_signal_connect (self->thumbnail, "query-tooltip", G_CALLBACK (on_query_tooltip), self);
   self->thumb_mtime_ns = G_MININT64;
 
   self->video_signals = g_signal_group_new (VS_TYPE_VIDEO);
