@@ -300,6 +300,66 @@ test_cache_bound (Fixture       *f,
   g_assert_cmpuint (max_cached, >=, 128);
 }
 
+/* Rows read ahead (the library reads them with its opening) show at once for an equal
+ * query, with the records given already there; any other query reads its own. */
+static void
+test_offered_rows (Fixture       *f,
+                   gconstpointer  data)
+{
+  VsVideoQuery by_name = { .sort = VS_SORT_NAME };
+  VsVideoQuery by_size = { .sort = VS_SORT_SIZE, .descending = TRUE };
+  VsVideoQuery same = { .sort = VS_SORT_NAME, .search = "", .recursive = TRUE };
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsVideo) first = NULL;
+  g_autoptr(VsVideo) last = NULL;
+
+  fill (f, 300);
+  ids = vs_database_query_ids (f->reader, &by_name, &error);
+  g_assert_no_error (error);
+  records = vs_database_load_videos (f->reader, (const gint64 *) (gpointer) ids->data, 10,
+                                     &error);
+  g_assert_no_error (error);
+  g_assert_true (vs_video_query_equal (&by_name, &same));
+  g_assert_false (vs_video_query_equal (&by_name, &by_size));
+
+  /* equal (an empty search is none; recursive means nothing without a folder) */
+  vs_library_model_offer_rows (f->model, &by_name, ids, records);
+  vs_library_model_set_query (f->model, &same);
+  g_assert_false (vs_library_model_get_busy (f->model));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->model)), ==, 300);
+  g_assert_cmpuint (f->changes->len, ==, 3);
+  g_assert_cmpuint (g_array_index (f->changes, guint, 2), ==, 300);
+  first = g_list_model_get_item (G_LIST_MODEL (f->model), 0);
+  g_assert_false (vs_video_get_loading (first));
+  g_assert_cmpstr (vs_video_get_title (first), ==, "video 000000.mp4");
+  g_assert_false (vs_library_model_get_busy (f->model));   /* no page read for it */
+  last = g_list_model_get_item (G_LIST_MODEL (f->model), 299);
+  g_assert_true (vs_video_get_loading (last));             /* not offered: read */
+  settle (f);
+  g_assert_false (vs_video_get_loading (last));
+  g_assert_cmpstr (vs_video_get_title (last), ==, "video 000598.mp4");
+
+  /* offered for another order: dropped, the model reads its own */
+  vs_library_model_offer_rows (f->model, &by_name, ids, records);
+  vs_library_model_set_query (f->model, &by_size);
+  g_assert_true (vs_library_model_get_busy (f->model));
+  settle (f);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->model)), ==, 300);
+
+  /* a refresh (the index changed) drops rows offered before it */
+  vs_library_model_offer_rows (f->model, &by_name, ids, records);
+  vs_library_model_refresh (f->model);
+  settle (f);
+  g_array_set_size (f->changes, 0);
+  vs_library_model_set_query (f->model, &by_name);
+  g_assert_true (vs_library_model_get_busy (f->model));
+  g_assert_cmpuint (f->changes->len, ==, 0);
+  settle (f);
+  g_assert_cmpuint (f->changes->len, ==, 3);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -311,6 +371,7 @@ main (int    argc,
   ADD ("/library-model/items-changed", test_items_changed);
   ADD ("/library-model/refresh-updates-items", test_refresh_updates_items);
   ADD ("/library-model/cache-bound", test_cache_bound);
+  ADD ("/library-model/offered-rows", test_offered_rows);
 #undef ADD
 
   return g_test_run ();

@@ -407,6 +407,8 @@ typedef struct
   VsLibraryModel *model;
   gboolean        before_writer;  /* readable while the writer was not open yet */
   gboolean        no_model;       /* only listen */
+  guint           n_at_once;      /* the model's items right after its query was set */
+  gboolean        first_loaded;   /* and whether its first item was read already */
 } Early;
 
 static void
@@ -426,6 +428,13 @@ on_early_event (VsLibrary  *lib,
       /* what the window does: a model at once, the start-up scan once it has painted */
       e->model = vs_library_new_model (lib);
       vs_library_model_set_query (e->model, &(VsVideoQuery) { 0 });
+      e->n_at_once = g_list_model_get_n_items (G_LIST_MODEL (e->model));
+      if (e->n_at_once > 0)
+        {
+          g_autoptr(VsVideo) first = g_list_model_get_item (G_LIST_MODEL (e->model), 0);
+
+          e->first_loaded = !vs_video_get_loading (first);
+        }
       vs_library_start (lib);
     }
 }
@@ -480,13 +489,16 @@ drop_library (Fixture *f)
 
 /* A library of its own on the fixture's index, opened; the fixture closes it. */
 static void
-reopen (Fixture  *f,
-        Early    *e,
-        GError  **error)
+reopen_with_query (Fixture            *f,
+                   Early              *e,
+                   const VsVideoQuery *first_query,
+                   GError            **error)
 {
   g_autoptr(GAsyncResult) opened = NULL;
 
   f->lib = f->tl->library = vs_library_new (f->tl->db_path, VS_LIBRARY_FLAGS_NONE);
+  if (first_query != NULL)
+    vs_library_set_first_query (f->lib, first_query);
   g_signal_connect (f->lib, "notify::state", G_CALLBACK (on_early_event), e);
   g_signal_connect (f->lib, "notify::readable", G_CALLBACK (on_early_event), e);
   vs_library_open_async (f->lib, NULL, store, &opened);
@@ -503,6 +515,14 @@ early_clear (Fixture *f,
   g_clear_object (&e->model);
   g_signal_handlers_disconnect_by_data (f->lib, e);
   g_string_free (e->events, TRUE);
+}
+
+static void
+reopen (Fixture  *f,
+        Early    *e,
+        GError  **error)
+{
+  reopen_with_query (f, e, NULL, error);
 }
 
 /* An index already in this version's form is readable while the writer still reads every
@@ -530,6 +550,42 @@ test_readable_early (Fixture       *f,
   g_assert_cmpstr (e.events->str, ==, " opening readable ready");
   g_assert_nonnull (e.model);
   g_assert_true (e.before_writer);
+  vs_test_library_wait (early_settled, f->lib, e.model, WAIT_SECONDS,
+                        "the start-up scan and the model");
+  names = model_names (e.model);
+  g_assert_cmpstr (names, ==, "clip000.mp4 clip001.mp4 clip002.mp4 late.mp4");
+  early_clear (f, &e);
+}
+
+/* The first view's rows are read with the opening: its model lists them as soon as its
+ * query is set, without a read of its own; a change found by the start-up scan then reaches
+ * it as any change does. Without a first query, the model reads them itself. */
+static void
+test_first_rows (Fixture       *f,
+                 gconstpointer  data)
+{
+  Early e = { g_string_new (NULL), NULL, FALSE, FALSE };
+  Early plain = { g_string_new (NULL), NULL, FALSE, FALSE };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *names = NULL;
+  g_autofree char *late = g_build_filename (f->tl->folder, "late.mp4", NULL);
+
+  make_videos (f->tl->folder, "clip", 3);
+  vs_test_library_open (f->tl);
+  vs_test_library_start (f->tl);
+  drop_library (f);
+
+  reopen (f, &plain, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (plain.n_at_once, ==, 0);
+  early_clear (f, &plain);
+  drop_library (f);
+
+  vs_test_write_file (late, "late", 4);
+  reopen_with_query (f, &e, &(VsVideoQuery) { .sort = VS_SORT_NAME }, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (e.n_at_once, ==, 3);
+  g_assert_true (e.first_loaded);
   vs_test_library_wait (early_settled, f->lib, e.model, WAIT_SECONDS,
                         "the start-up scan and the model");
   names = model_names (e.model);
@@ -993,6 +1049,7 @@ main (int    argc,
   ADD ("/library/state/read-only-missing", test_read_only_missing, VS_LIBRARY_FLAGS_READ_ONLY);
   ADD ("/library/start", test_start, VS_LIBRARY_FLAGS_NONE);
   ADD ("/library/state/readable-early", test_readable_early, VS_LIBRARY_FLAGS_NONE);
+  ADD ("/library/state/first-rows", test_first_rows, VS_LIBRARY_FLAGS_NONE);
   ADD ("/library/state/readable-then-corrupt", test_readable_then_corrupt,
        VS_LIBRARY_FLAGS_NONE);
   ADD ("/library/changed/coalesced", test_coalesced, VS_LIBRARY_FLAGS_NONE);

@@ -116,19 +116,29 @@ child (VsVideoCell *cell,
   return gtk_widget_get_template_child (GTK_WIDGET (cell), VS_TYPE_VIDEO_CELL, name);
 }
 
-/* The text a label or an inscription (title and caption) shows; "" for none. */
+/* The title the cell draws; "" for none (skeleton bars). */
 static const char *
-label_text (VsVideoCell *cell,
-            const char  *name)
+title_text (VsVideoCell *cell)
 {
-  GtkWidget *widget = child (cell, name);
-  const char *text;
+  const char *text = vs_thumbnail_view_get_title (child (cell, "thumbnail"));
 
-  if (GTK_IS_INSCRIPTION (widget))
-    text = gtk_inscription_get_text (GTK_INSCRIPTION (widget));
-  else
-    text = gtk_label_get_label (GTK_LABEL (widget));
   return text != NULL ? text : "";
+}
+
+/* Its caption (size and date); "" for none. */
+static const char *
+caption_text (VsVideoCell *cell)
+{
+  const char *text = vs_thumbnail_view_get_caption (child (cell, "thumbnail"));
+
+  return text != NULL ? text : "";
+}
+
+/* Skeleton bars stand in for the text: the item is not read yet. */
+static gboolean
+shows_skeleton (VsVideoCell *cell)
+{
+  return vs_thumbnail_view_get_title (child (cell, "thumbnail")) == NULL;
 }
 
 /* What the thumbnail box shows: "loading", "failed" or "picture". */
@@ -206,11 +216,11 @@ test_cell_thumbnail (void)
   g_assert_true (vs_video_cell_get_video (cell) == video);
   g_assert_false (vs_video_cell_has_thumbnail (cell));
   g_assert_cmpstr (icon_page (cell), ==, "loading");
-  g_assert_cmpstr (label_text (cell, "title_label"), ==, "clip 00 smpte.mp4");
+  g_assert_cmpstr (title_text (cell), ==, "clip 00 smpte.mp4");
   /* The full name is given on hover (::query-tooltip), not set on every bind. */
-  g_assert_true (gtk_widget_get_has_tooltip (child (cell, "title_label")));
+  g_assert_true (gtk_widget_get_has_tooltip (child (cell, "thumbnail")));
   size = g_format_size (vs_video_get_size (video));
-  g_assert_true (g_str_has_prefix (label_text (cell, "caption_label"), size));
+  g_assert_true (g_str_has_prefix (caption_text (cell), size));
   g_assert_cmpstr (duration_badge (cell), ==, "0:00:02");
   g_assert_false (hls_badge (cell));
 
@@ -224,7 +234,7 @@ test_cell_thumbnail (void)
   /* Unbound, then bound again: straight from memory, no request. */
   vs_video_cell_set_video (cell, NULL);
   g_assert_false (vs_video_cell_has_thumbnail (cell));
-  g_assert_cmpstr (label_text (cell, "title_label"), ==, "");
+  g_assert_cmpstr (title_text (cell), ==, "");
   vs_video_cell_set_video (cell, video);
   g_assert_true (vs_video_cell_has_thumbnail (cell));
 
@@ -365,7 +375,7 @@ test_cell_rebind_no_resize (void)
   spin (200);
   g_assert_cmpuint (probe->measured, ==, settled);
   g_assert_cmpstr (duration_badge (cell), ==, "0:01:01");
-  g_assert_true (g_str_has_suffix (label_text (cell, "title_label"), " snow.mp4"));
+  g_assert_true (g_str_has_suffix (title_text (cell), " snow.mp4"));
 
   /* the probe does see a resize */
   gtk_widget_queue_resize (GTK_WIDGET (cell));
@@ -486,9 +496,9 @@ test_cell_placeholder (void)
   window = show_cell (cell);
 
   vs_video_cell_set_video (cell, video);
-  g_assert_cmpstr (label_text (cell, "title_label"), ==, "");
-  g_assert_cmpstr (label_text (cell, "caption_label"), ==, "");
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (cell), "loading"));
+  g_assert_cmpstr (title_text (cell), ==, "");
+  g_assert_cmpstr (caption_text (cell), ==, "");
+  g_assert_true (shows_skeleton (cell));
   g_assert_null (duration_badge (cell));
   g_assert_cmpstr (icon_page (cell), ==, "loading");
   /* Nothing to ask for without a path. */
@@ -499,10 +509,10 @@ test_cell_placeholder (void)
   record = make_record (path, 7);
   record->duration_ms = 3723000;
   vs_video_set_record (video, record);
-  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (cell), "loading"));
-  g_assert_cmpstr (label_text (cell, "title_label"), ==, "clip 01 ball.mp4");
+  g_assert_false (shows_skeleton (cell));
+  g_assert_cmpstr (title_text (cell), ==, "clip 01 ball.mp4");
   g_assert_cmpstr (duration_badge (cell), ==, "1:02:03");
-  g_assert_cmpstr (label_text (cell, "caption_label"), !=, "");
+  g_assert_cmpstr (caption_text (cell), !=, "");
   wait_until (cell_has_thumbnail, cell);
 
   /* An HLS item gets its badge; a duration that becomes unknown hides its badge. */
