@@ -4,6 +4,11 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include "vs-library-private.h"
 
 G_DEFINE_FINAL_TYPE (VsLibrary, vs_library, G_TYPE_OBJECT)
@@ -159,6 +164,8 @@ _vs_library_notify_scanning (VsLibrary *self)
 
 /* Opening ------------------------------------------------------------------ */
 
+#define INDEX_CHECK_NICENESS 10
+
 /* One page of a model: the rows a grid shows first and the cells it makes around them. */
 #define FIRST_ROWS 128
 
@@ -216,6 +223,7 @@ typedef struct
   GStrv       roots;
   GStrv       present;     /* the roots there now: a missing one would fail the scan */
   FirstRows  *first_rows;
+  GError     *writer_error;
 } OpenData;
 
 static void
@@ -230,6 +238,7 @@ open_data_free (gpointer data)
   g_strfreev (od->roots);
   g_strfreev (od->present);
   _vs_first_rows_free (od->first_rows);
+  g_clear_error (&od->writer_error);
   g_free (od);
 }
 
@@ -306,6 +315,19 @@ deliver_readable (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* The writer's open on a thread of its own, below the others (Linux: a thread's niceness is
+ * its own): its check reads every page, and the first frames need both CPUs. */
+static gpointer
+open_writer_niced (gpointer data)
+{
+  OpenData *od = data;
+
+  if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), INDEX_CHECK_NICENESS) != 0)
+    g_debug ("Cannot lower the index check's priority: %s", g_strerror (errno));
+  od->writer = vs_database_open (od->database_path, VS_DATABASE_MODE_WRITER, &od->writer_error);
+  return GINT_TO_POINTER (od->writer != NULL);
+}
+
 /* @task (NULL when opening synchronously): the open's, whose thread this is. The writer
  * reads every page of the index before it may write (check_pages() in vs-database.c), which
  * grows with the library: an index already in this version's form is handed to the views
@@ -344,9 +366,26 @@ open_data_run (OpenData  *od,
           forget_reader (od);
         }
     }
-  if (!od->read_only &&
-      (od->writer = vs_database_open (od->database_path, VS_DATABASE_MODE_WRITER, error)) == NULL)
-    return FALSE;
+  if (od->reader != NULL)
+    {
+      /* the views read meanwhile: the check waits for the threads that paint and read */
+      GThread *thread = g_thread_new ("vs-index-check", open_writer_niced, od);
+
+      if (!GPOINTER_TO_INT (g_thread_join (thread)))
+        return FALSE;
+    }
+  else if (!od->read_only &&
+           (od->writer = vs_database_open (od->database_path, VS_DATABASE_MODE_WRITER,
+                                           &od->writer_error)) == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&od->writer_error));
+      return FALSE;
+    }
+  if (od->writer_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&od->writer_error));
+      return FALSE;
+    }
   if (od->reader == NULL && !open_reader (od, error))
     return FALSE;
   if (od->reader != NULL)

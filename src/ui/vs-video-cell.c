@@ -30,6 +30,7 @@ struct _VsVideoCell
   /* Flags */
   guint           released : 1;   /* out of view: its texture let go, taken again in view */
   guint           scrolling : 1;  /* the grid moves: no fade-in, thumbnail requests deferred */
+  guint           label_stale : 1; /* its accessible label waits for the grid to rest */
 };
 
 G_DEFINE_FINAL_TYPE (VsVideoCell, vs_video_cell, GTK_TYPE_WIDGET)
@@ -107,9 +108,27 @@ hls_badge (const VsVideoRecord *record,
     }
 }
 
+/* The cell's name for assistive technologies: the video's title. */
+static void
+update_accessible_label (VsVideoCell *self)
+{
+  static const char *loading_label;
+
+  if (G_UNLIKELY (loading_label == NULL))
+    loading_label = _("Loading…");
+  self->label_stale = FALSE;
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  self->video == NULL || vs_video_get_loading (self->video)
+                                  ? loading_label : vs_video_get_title (self->video),
+                                  -1);
+}
+
 static void
 update_labels (VsVideoCell *self)
 {
+  /* translations looked up once: every cell is bound again in every frame of a scroll */
+  static const char *date_format, *caption_format;
   VsVideo *video = self->video;
   gboolean loading = video == NULL || vs_video_get_loading (video);
   g_autofree char *caption = NULL;
@@ -117,19 +136,27 @@ update_labels (VsVideoCell *self)
   const char *hls = NULL;
   gboolean hls_warning = FALSE;
 
+  if (G_UNLIKELY (date_format == NULL))
+    {
+      /* Translators: the date a video was last modified, in a grid caption, as a
+       * g_date_time_format() string; e.g. "3 Jan 2024" */
+      /* xgettext:no-c-format */
+      date_format = _("%-d %b %Y");
+      /* Translators: a video's size and date, e.g. "1.2 GB · 3 Jan 2024" */
+      caption_format = C_("video caption", "%s · %s");
+    }
   if (!loading)
     {
       g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (vs_video_get_mtime (video));
       g_autoptr(GDateTime) mtime = utc ? g_date_time_to_timezone (utc, local_zone ()) : NULL;
       g_autofree char *size = g_format_size (vs_video_get_size (video));
-      /* Translators: the date a video was last modified, in a grid caption, as a
-       * g_date_time_format() string; e.g. "3 Jan 2024" */
-      /* xgettext:no-c-format */
-      g_autofree char *date = mtime ? g_date_time_format (mtime, _("%-d %b %Y")) : NULL;
+      g_autofree char *date = mtime ? g_date_time_format (mtime, date_format) : NULL;
 
-      /* Translators: a video's size and date, e.g. "1.2 GB · 3 Jan 2024" */
-      caption = date ? g_strdup_printf (C_("video caption", "%s · %s"), size, date)
-                     : g_steal_pointer (&size);
+      /* caption_format is C_("video caption", "%s · %s"), checked where it is looked up */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+      caption = date ? g_strdup_printf (caption_format, size, date) : g_steal_pointer (&size);
+#pragma GCC diagnostic pop
       if (vs_video_get_duration_ms (video) >= 0)
         duration = vs_format_duration (vs_video_get_duration_ms (video));
     }
@@ -140,11 +167,12 @@ update_labels (VsVideoCell *self)
   hls = !loading && vs_video_get_is_hls (video)
         ? hls_badge (vs_video_get_record (video), &hls_warning) : NULL;
   vs_thumbnail_view_set_badges (self->thumbnail, duration, hls, hls_warning);
-
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  loading ? _("Loading…") : vs_video_get_title (video),
-                                  -1);
+  /* Named once the grid rests: nobody reads out cells flying past, and each update is
+   * a sixth of a bind. */
+  if (self->scrolling)
+    self->label_stale = TRUE;
+  else
+    update_accessible_label (self);
 }
 
 static void
@@ -297,6 +325,8 @@ vs_video_cell_set_scrolling (VsVideoCell *self,
   g_return_if_fail (VS_IS_VIDEO_CELL (self));
 
   self->scrolling = !!scrolling;
+  if (!self->scrolling && self->label_stale)
+    update_accessible_label (self);
 }
 
 gboolean
