@@ -325,7 +325,7 @@ open_writer_niced (gpointer data)
   if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), INDEX_CHECK_NICENESS) != 0)
     g_debug ("Cannot lower the index check's priority: %s", g_strerror (errno));
   od->writer = vs_database_open (od->database_path, VS_DATABASE_MODE_WRITER, &od->writer_error);
-  return GINT_TO_POINTER (od->writer != NULL);
+  return NULL;
 }
 
 /* @task (NULL when opening synchronously): the open's, whose thread this is. The writer
@@ -371,16 +371,11 @@ open_data_run (OpenData  *od,
       /* the views read meanwhile: the check waits for the threads that paint and read */
       GThread *thread = g_thread_new ("vs-index-check", open_writer_niced, od);
 
-      if (!GPOINTER_TO_INT (g_thread_join (thread)))
-        return FALSE;
+      g_thread_join (thread);
     }
-  else if (!od->read_only &&
-           (od->writer = vs_database_open (od->database_path, VS_DATABASE_MODE_WRITER,
-                                           &od->writer_error)) == NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&od->writer_error));
-      return FALSE;
-    }
+  else if (!od->read_only)
+    od->writer = vs_database_open (od->database_path, VS_DATABASE_MODE_WRITER,
+                                   &od->writer_error);
   if (od->writer_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&od->writer_error));
