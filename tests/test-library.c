@@ -525,6 +525,32 @@ reopen (Fixture  *f,
   reopen_with_query (f, e, NULL, error);
 }
 
+/* An index of @n clips, made by a library now closed. */
+static void
+index_clips (Fixture *f,
+             guint    n)
+{
+  make_videos (f->tl->folder, "clip", n);
+  vs_test_library_open (f->tl);
+  vs_test_library_start (f->tl);
+  drop_library (f);
+}
+
+/* The model made on ::notify::readable lists the three clips and late.mp4, which the
+ * start-up scan found. */
+static void
+assert_lists_late (Fixture *f,
+                   Early   *e)
+{
+  g_autofree char *names = NULL;
+
+  vs_test_library_wait (early_settled, f->lib, e->model, WAIT_SECONDS,
+                        "the start-up scan and the model");
+  names = model_names (e->model);
+  g_assert_cmpstr (names, ==, "clip000.mp4 clip001.mp4 clip002.mp4 late.mp4");
+  early_clear (f, e);
+}
+
 /* An index already in this version's form is readable while the writer still reads every
  * page of it: the model made then lists the videos, and the start-up scan asked for
  * meanwhile runs once the library is ready. */
@@ -534,13 +560,9 @@ test_readable_early (Fixture       *f,
 {
   Early e = { g_string_new (NULL), NULL, FALSE, FALSE };
   g_autoptr(GError) error = NULL;
-  g_autofree char *names = NULL;
   g_autofree char *late = g_build_filename (f->tl->folder, "late.mp4", NULL);
 
-  make_videos (f->tl->folder, "clip", 3);
-  vs_test_library_open (f->tl);
-  vs_test_library_start (f->tl);
-  drop_library (f);
+  index_clips (f, 3);
 
   /* a file the start-up scan of the reopened library must find */
   vs_test_write_file (late, "late", 4);
@@ -550,11 +572,7 @@ test_readable_early (Fixture       *f,
   g_assert_cmpstr (e.events->str, ==, " opening readable ready");
   g_assert_nonnull (e.model);
   g_assert_true (e.before_writer);
-  vs_test_library_wait (early_settled, f->lib, e.model, WAIT_SECONDS,
-                        "the start-up scan and the model");
-  names = model_names (e.model);
-  g_assert_cmpstr (names, ==, "clip000.mp4 clip001.mp4 clip002.mp4 late.mp4");
-  early_clear (f, &e);
+  assert_lists_late (f, &e);
 }
 
 /* The first view's rows are read with the opening: its model lists them as soon as its
@@ -567,13 +585,9 @@ test_first_rows (Fixture       *f,
   Early e = { g_string_new (NULL), NULL, FALSE, FALSE };
   Early plain = { g_string_new (NULL), NULL, FALSE, FALSE };
   g_autoptr(GError) error = NULL;
-  g_autofree char *names = NULL;
   g_autofree char *late = g_build_filename (f->tl->folder, "late.mp4", NULL);
 
-  make_videos (f->tl->folder, "clip", 3);
-  vs_test_library_open (f->tl);
-  vs_test_library_start (f->tl);
-  drop_library (f);
+  index_clips (f, 3);
 
   reopen (f, &plain, &error);
   g_assert_no_error (error);
@@ -586,11 +600,7 @@ test_first_rows (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpuint (e.n_at_once, ==, 3);
   g_assert_true (e.first_loaded);
-  vs_test_library_wait (early_settled, f->lib, e.model, WAIT_SECONDS,
-                        "the start-up scan and the model");
-  names = model_names (e.model);
-  g_assert_cmpstr (names, ==, "clip000.mp4 clip001.mp4 clip002.mp4 late.mp4");
-  early_clear (f, &e);
+  assert_lists_late (f, &e);
 }
 
 /* An index damaged past its first half: readable for a moment (its roots are intact), the
@@ -606,10 +616,7 @@ test_readable_then_corrupt (Fixture       *f,
   g_autofree char *before = NULL, *after = NULL;
   gsize length;
 
-  make_videos (f->tl->folder, "clip", 200);
-  vs_test_library_open (f->tl);
-  vs_test_library_start (f->tl);
-  drop_library (f);
+  index_clips (f, 200);
 
   /* the first half (the schema, the roots) survives; the last pages (videos) are noise */
   g_assert_true (g_file_get_contents (f->tl->db_path, &contents, &length, NULL));
