@@ -2,6 +2,10 @@
 /* The bounded, prioritised, de-duplicating pool. */
 #include "config.h"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include "vs-job-pool.h"
 
 typedef struct
@@ -273,6 +277,32 @@ test_errors_and_shutdown (void)
   g_ptr_array_unref (c.results);
 }
 
+static int
+own_niceness (void)
+{
+  return getpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid));
+}
+
+static gpointer
+report_niceness (gpointer data)
+{
+  *(int *) data = own_niceness ();
+  return data;
+}
+
+/* Background work runs below the caller, on a thread of its own; the caller (a thread of
+ * GLib's shared pool, say) keeps its priority. */
+static void
+test_run_niced (void)
+{
+  int before = own_niceness ();
+  int seen = G_MININT;
+
+  g_assert_true (vs_run_niced ("test-niced", 5, report_niceness, &seen) == &seen);
+  g_assert_cmpint (seen, ==, MAX (before, 5));
+  g_assert_cmpint (own_niceness (), ==, before);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -288,6 +318,7 @@ main (int    argc,
   g_test_add_func ("/job-pool/dedup", test_dedup);
   g_test_add_func ("/job-pool/cancel", test_cancel);
   g_test_add_func ("/job-pool/errors-and-shutdown", test_errors_and_shutdown);
+  g_test_add_func ("/job-pool/run-niced", test_run_niced);
 
   status = g_test_run ();
   g_clear_pointer (&shared.order, g_ptr_array_unref);

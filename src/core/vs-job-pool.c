@@ -4,6 +4,11 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include "vs-job-pool.h"
 
 typedef struct
@@ -472,4 +477,39 @@ vs_job_pool_init (VsJobPool *self)
   g_queue_init (&self->queues[1]);
   self->jobs = g_hash_table_new (g_str_hash, g_str_equal);
   self->threads = g_ptr_array_new ();
+}
+
+typedef struct
+{
+  int         niceness;
+  GThreadFunc func;
+  gpointer    data;
+} Niced;
+
+static gpointer
+niced_thread (gpointer data)
+{
+  Niced *niced = data;
+
+  id_t tid = (id_t) syscall (SYS_gettid);
+
+  /* never above where the process already runs */
+  errno = 0;
+  if (getpriority (PRIO_PROCESS, tid) < niced->niceness && errno == 0 &&
+      setpriority (PRIO_PROCESS, tid, niced->niceness) != 0)
+    g_debug ("Cannot lower a thread's priority: %s", g_strerror (errno));
+  return niced->func (niced->data);
+}
+
+gpointer
+vs_run_niced (const char  *name,
+              int          niceness,
+              GThreadFunc  func,
+              gpointer     data)
+{
+  Niced niced = { niceness, func, data };
+
+  g_return_val_if_fail (func != NULL, NULL);
+
+  return g_thread_join (g_thread_new (name, niced_thread, &niced));
 }

@@ -21,6 +21,17 @@ typedef gpointer (*VsJobRunFunc)    (gpointer       worker,
                                      GCancellable  *cancellable,
                                      GError       **error);
 
+/* Background work below the threads that paint and read for the views. */
+#define VS_BACKGROUND_NICENESS 10
+
+/* Runs @func (@data) on a thread of its own, niced to @niceness at least (Linux: a
+ * thread's niceness is its own), and waits for it: for background work started on a thread of
+ * GLib's shared pool, whose niceness could not be raised back afterwards. */
+gpointer vs_run_niced (const char  *name,
+                       int          niceness,
+                       GThreadFunc  func,
+                       gpointer     data);
+
 #define VS_TYPE_JOB_POOL (vs_job_pool_get_type ())
 G_DECLARE_FINAL_TYPE (VsJobPool, vs_job_pool, VS, JOB_POOL, GObject)
 

@@ -4,11 +4,7 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-
+#include "vs-job-pool.h"
 #include "vs-library-private.h"
 
 G_DEFINE_FINAL_TYPE (VsLibrary, vs_library, G_TYPE_OBJECT)
@@ -164,8 +160,6 @@ _vs_library_notify_scanning (VsLibrary *self)
 
 /* Opening ------------------------------------------------------------------ */
 
-#define INDEX_CHECK_NICENESS 10
-
 /* One page of a model: the rows a grid shows first and the cells it makes around them. */
 #define FIRST_ROWS 128
 
@@ -315,15 +309,12 @@ deliver_readable (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* The writer's open on a thread of its own, below the others (Linux: a thread's niceness is
- * its own): its check reads every page, and the first frames need both CPUs. */
+/* The writer's open: its check reads every page. */
 static gpointer
-open_writer_niced (gpointer data)
+open_writer (gpointer data)
 {
   OpenData *od = data;
 
-  if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), INDEX_CHECK_NICENESS) != 0)
-    g_debug ("Cannot lower the index check's priority: %s", g_strerror (errno));
   od->writer = vs_database_open (od->database_path, VS_DATABASE_MODE_WRITER, &od->writer_error);
   return NULL;
 }
@@ -368,10 +359,9 @@ open_data_run (OpenData  *od,
     }
   if (od->reader != NULL)
     {
-      /* the views read meanwhile: the check waits for the threads that paint and read */
-      GThread *thread = g_thread_new ("vs-index-check", open_writer_niced, od);
-
-      g_thread_join (thread);
+      /* the views read meanwhile: the check waits for the threads that paint and read,
+       * since the first frames need both CPUs */
+      vs_run_niced ("vs-index-check", VS_BACKGROUND_NICENESS, open_writer, od);
     }
   else if (!od->read_only)
     od->writer = vs_database_open (od->database_path, VS_DATABASE_MODE_WRITER,

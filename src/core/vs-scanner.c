@@ -19,6 +19,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "vs-job-pool.h"
 #include "vs-scanner-private.h"
 #include "vs-path.h"
 
@@ -714,21 +715,31 @@ forward_progress (const VsScanProgress *progress,
   g_source_unref (source);
 }
 
+static gpointer
+scan_niced (gpointer data)
+{
+  GTask *task = data;
+  ScanTaskData *td = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (vs_scanner_scan (g_task_get_source_object (task), (const char * const *) td->folders,
+                       &td->summary, forward_progress, task, g_task_get_cancellable (task),
+                       &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+  return NULL;
+}
+
+/* A scan is background work: the window's frames and reads come first (a start-up rescan
+ * of a big library ran against the first seconds of scrolling). */
 static void
 scan_thread (GTask        *task,
              gpointer      source_object,
              gpointer      task_data,
              GCancellable *cancellable)
 {
-  VsScanner *self = source_object;
-  ScanTaskData *td = task_data;
-  GError *error = NULL;
-
-  if (vs_scanner_scan (self, (const char * const *) td->folders, &td->summary,
-                       forward_progress, task, cancellable, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+  vs_run_niced ("vs-scan", VS_BACKGROUND_NICENESS, scan_niced, task);
 }
 
 void
