@@ -108,8 +108,8 @@ main (int    argc,
   /* A fixed mmap threshold also pins the trim threshold at 128 KiB (glibc raises both only
    * together): the merge's streaming threads then gave back the top of their arenas on
    * almost every free and faulted it in again on the next frames, 45,000 page faults and a
-   * tenth of the CPU time of a 637 MB merge (5,000 with 4 MiB). merge --all still trims all
-   * of it after each item. */
+   * tenth of the CPU time of a 637 MB merge (5,000 with 4 MiB). Each merge still trims all
+   * of it when it ends (merge --all runs many). */
   mallopt (M_TRIM_THRESHOLD, 4 * 1024 * 1024);
 #endif
   setlocale (LC_ALL, "");

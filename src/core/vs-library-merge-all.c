@@ -13,9 +13,6 @@
 #include "config.h"
 
 #include <sys/stat.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 #include "vs-library-private.h"
 
@@ -228,12 +225,7 @@ on_item_merged (GObject      *object,
       file_item (all, item, FALSE);
     }
   report (all, NULL, 0, 0);
-#ifdef __GLIBC__
-  /* The merge ran on a pool thread, its pipeline on others, each with its own malloc
-   * arena: what they freed stays in those arenas, and the next merge, on other threads,
-   * adds to it (peak RSS grew by 5 MiB over ten merges). Back to the system between items. */
-  malloc_trim (0);
-#endif
+  /* what the merge's threads freed was given back on its own thread (vs-hls-merge.c) */
   start_more (task);
 }
 
