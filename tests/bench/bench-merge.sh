@@ -220,7 +220,10 @@ for size in 1x 2x; do
         run_row "ffmpeg +faststart" "$out" ffmpeg -nostdin -v error -allowed_extensions ALL -i "$dir/index.m3u8" -c copy \
           -movflags +faststart -y "$out" ;;
       vidshelf) out=$WORK/vidshelf.mp4
-        run_row "vidshelf-cli merge" "$out" "$CLI" merge --force --output "$out" "$dir" ;;
+        # --db naming no file: the merge alone, never through (nor updating) a library that
+        # happens to be at the default path
+        run_row "vidshelf-cli merge" "$out" "$CLI" merge --db "$WORK/no-library.db" --force \
+          --output "$out" "$dir" ;;
     esac
     TPUT[$size,$tool]=$(awk -v b="$bytes" -v t="$WALL" 'BEGIN { printf "%.1f", b / 1048576 / t }')
     RSSK[$size,$tool]=$RSS
