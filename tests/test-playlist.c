@@ -1761,6 +1761,54 @@ test_load_media (Fixture       *f,
   g_assert_cmpuint (c.segments->len, ==, 1);
 }
 
+/* Which playlist of a folder is the download: the only one, whatever it holds; else the
+ * one master, whose variants are read only as far as their first segment (what follows
+ * there cannot make them masters); several media playlists, or masters, are ambiguous. */
+static void
+test_find_in_folder (Fixture       *f,
+                     gconstpointer  data)
+{
+  /* a media playlist that a full parse would reject after its first segment */
+  const char *broken_media = "#EXTM3U\n#EXTINF:6,\nm0.ts\n#EXTINF:nan,\nm1.ts\n";
+  const char *mixed_media = "#EXTM3U\n#EXTINF:3,\nl0.ts\n#EXT-X-STREAM-INF:BANDWIDTH=1\nx.m3u8\n";
+  const char *media = "#EXTM3U\n#EXTINF:6,\na.ts\n";
+  g_autofree char *only = write_file (f, "only/only.m3u8", "not a playlist\n", -1);
+  g_autofree char *master = write_file (f, "master/master.m3u8", fallback_master, -1);
+  g_autofree char *mid = write_file (f, "master/mid.m3u8", broken_media, -1);
+  g_autofree char *low = write_file (f, "master/low.m3u8", mixed_media, -1);
+  g_autofree char *a = write_file (f, "two-media/a.m3u8", media, -1);
+  g_autofree char *b = write_file (f, "two-media/b.m3u8", media, -1);
+  g_autofree char *m1 = write_file (f, "two-masters/one.m3u8", fallback_master, -1);
+  g_autofree char *m2 = write_file (f, "two-masters/two.m3u8", fallback_master, -1);
+  g_autofree char *none = fixture_path (f, "none");
+  const struct {
+    const char *folder;
+    const char *expected;
+    int         code;
+  } cases[] = {
+    { "only", only, 0 },
+    { "master", master, 0 },
+    { "two-media", NULL, G_IO_ERROR_EXISTS },
+    { "two-masters", NULL, G_IO_ERROR_EXISTS },
+    { "none", NULL, G_IO_ERROR_NOT_FOUND },
+  };
+
+  g_assert_cmpint (g_mkdir (none, 0700), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *folder = fixture_path (f, cases[i].folder);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *found = vs_playlist_find_in_folder (folder, &error);
+
+      g_test_message ("%s", cases[i].folder);
+      g_assert_cmpstr (found, ==, cases[i].expected);
+      if (cases[i].expected == NULL)
+        g_assert_error (error, G_IO_ERROR, cases[i].code);
+      else
+        g_assert_no_error (error);
+    }
+}
+
 /* Size */
 
 typedef struct
@@ -2178,6 +2226,7 @@ main (int   argc,
   ADD ("hls-info/compute", test_hls_info_compute);
   g_test_add_func ("/playlist/hls-info/precedence", test_hls_state_precedence);
   ADD ("load/media", test_load_media);
+  ADD ("find-in-folder", test_find_in_folder);
   ADD ("large", test_large);
   ADD ("file/fifo", test_file_fifo);
   ADD ("file/not-found", test_file_not_found);

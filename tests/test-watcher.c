@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "vs-folder-monitors.h"
 #include "vs-library-model.h"
 #include "vs-library-watcher.h"
 #include "vs-test-utils.h"
@@ -641,6 +642,43 @@ test_thumbnails (Fixture       *f,
   g_assert_true (g_file_test (kept_png, G_FILE_TEST_EXISTS));
 }
 
+/* Removing a folder's watches takes those below it, on the monitors' thread, and no other
+ * (not a sibling whose name starts the same). */
+static void
+test_monitors_remove_under (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autoptr(VsFolderMonitors) monitors = vs_folder_monitors_new (0);
+  g_autoptr(GError) error = NULL;
+  const char *names[] = { "a", "a/b", "a/b/c", "ab", "x" };
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *a = g_build_filename (dir, "a", NULL);
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      char *path = g_build_filename (dir, names[i], NULL);
+
+      g_assert_cmpint (g_mkdir_with_parents (path, 0700), ==, 0);
+      g_ptr_array_add (paths, path);
+    }
+  g_assert_cmpuint (vs_folder_monitors_add (monitors, (const char *const *) paths->pdata,
+                                            paths->len, &error), ==, paths->len);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vs_folder_monitors_get_n (monitors), ==, 5);
+
+  vs_folder_monitors_remove_under (monitors, a);
+  while (vs_folder_monitors_get_n (monitors) != 2 && g_get_monotonic_time () < deadline)
+    g_usleep (1000);
+  g_assert_cmpuint (vs_folder_monitors_get_n (monitors), ==, 2);
+  /* what is left is still watched: adding it again adds nothing */
+  g_assert_cmpuint (vs_folder_monitors_add (monitors, (const char *const *) paths->pdata + 3, 2,
+                                            &error), ==, 2);
+  g_assert_cmpuint (vs_folder_monitors_get_n (monitors), ==, 2);
+  g_clear_object (&monitors);
+  vs_test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -667,6 +705,7 @@ main (int    argc,
   ADD ("/watcher/root-unmounted-at-start", test_root_unmounted_at_start);
   ADD ("/watcher/thumbnails", test_thumbnails);
 #undef ADD
+  g_test_add_func ("/watcher/monitors/remove-under", test_monitors_remove_under);
 
   status = g_test_run ();
   vs_test_rm_rf (cache);

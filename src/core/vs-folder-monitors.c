@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "vs-folder-monitors.h"
+#include "vs-path.h"
 
 /* One event, copied on the monitors' thread and handed over in a batch. */
 typedef struct
@@ -193,7 +194,7 @@ add_on_thread (gpointer user_data)
 typedef struct
 {
   VsFolderMonitors *self;
-  char             *path;
+  char             *folder;   /* NULL: every watch */
 } RemoveJob;
 
 static void
@@ -201,8 +202,16 @@ remove_job_free (gpointer data)
 {
   RemoveJob *job = data;
 
-  g_free (job->path);
+  g_free (job->folder);
   g_free (job);
+}
+
+static gboolean
+is_under (gpointer key,
+          gpointer value,
+          gpointer user_data)
+{
+  return vs_path_is_inside (key, user_data);
 }
 
 static gboolean
@@ -210,8 +219,8 @@ remove_on_thread (gpointer user_data)
 {
   RemoveJob *job = user_data;
 
-  if (job->path != NULL)
-    g_hash_table_remove (job->self->watches, job->path);
+  if (job->folder != NULL)
+    g_hash_table_foreach_remove (job->self->watches, is_under, job->folder);
   else
     g_hash_table_remove_all (job->self->watches);
   g_atomic_int_set (&job->self->n_watches, (gint) g_hash_table_size (job->self->watches));
@@ -276,17 +285,17 @@ vs_folder_monitors_add (VsFolderMonitors  *self,
 }
 
 void
-vs_folder_monitors_remove (VsFolderMonitors *self,
-                           const char       *path)
+vs_folder_monitors_remove_under (VsFolderMonitors *self,
+                                 const char       *folder)
 {
   RemoveJob *job;
 
   g_return_if_fail (VS_IS_FOLDER_MONITORS (self));
-  g_return_if_fail (path != NULL);
+  g_return_if_fail (folder != NULL);
 
   job = g_new0 (RemoveJob, 1);
   job->self = self;
-  job->path = g_strdup (path);
+  job->folder = g_strdup (folder);
   g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, remove_on_thread, job,
                               remove_job_free);
 }

@@ -20,9 +20,10 @@ guint             vs_folder_monitors_add    (VsFolderMonitors  *self,
                                              const char *const *paths,
                                              guint              n_paths,
                                              GError           **error);
-/* Stops watching @path; events of it already on their way are still delivered. */
-void              vs_folder_monitors_remove (VsFolderMonitors  *self,
-                                             const char        *path);
+/* Stops watching @folder and every folder below it, in one call to the monitors' thread;
+ * events of them already on their way are still delivered. */
+void              vs_folder_monitors_remove_under (VsFolderMonitors *self,
+                                                   const char       *folder);
 void              vs_folder_monitors_remove_all (VsFolderMonitors *self);
 /* Folders watched, as the monitors' thread last counted them. */
 guint             vs_folder_monitors_get_n  (VsFolderMonitors  *self);

@@ -429,6 +429,8 @@ build_pipeline (Merge   *m,
   /* The locked descriptor, not filesink: opening the file again truncates it, and ext4 then
    * starts writing the whole file back at close (auto_da_alloc), in the merge's time. */
   sink = vs_merge_sink_new (m->lock_fd);
+  /* the result is made durable before the source goes: the disk may start now */
+  vs_merge_sink_set_write_behind (VS_MERGE_SINK (sink), m->remove_source);
   gst_bin_add (GST_BIN (m->pipeline), sink);
 
   caps = gst_caps_from_string (m->fmp4 ? "video/quicktime"

@@ -34,6 +34,9 @@
 #include "config.h"
 
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -274,8 +277,16 @@ run_in_thread (GTask        *task,
 {
   Merge *m = task_data;
   GError *error = NULL;
+  gboolean ok = merge_run (m, &error);
 
-  if (merge_run (m, &error))
+#ifdef __GLIBC__
+  /* The pipeline's threads freed their buffers into malloc arenas of their own, where it
+   * stays resident, and the next merge, on other threads, adds to it (peak RSS grew by
+   * 5 MiB over ten merges of merge --all). Given back here, on the merge's thread, so the
+   * caller's main context never walks the heaps. */
+  malloc_trim (0);
+#endif
+  if (ok)
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);

@@ -6,16 +6,13 @@
  * guarded VsTrash path) are the single merge's. This only walks the index a page at a
  * time, by path (keyset paging: the MP4s and the trashed items that the merges add and
  * remove meanwhile never shift a page), and keeps up to n_jobs merges going. Each item
- * done goes to the caller's item callback, or into the summary when there is none.
+ * done goes to the caller's item callback and only its counts stay.
  */
 #define G_LOG_DOMAIN "vs-library"
 
 #include "config.h"
 
 #include <sys/stat.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 #include "vs-library-private.h"
 
@@ -30,8 +27,8 @@ typedef struct
   guint               n_jobs;
   GCancellable       *cancellable; /* owned, may be NULL */
   VsMergeAllProgress  progress;
-  VsMergeAllItemFunc  item_func;   /* NULL: items are kept in the summary */
-  gpointer            progress_data;
+  VsMergeAllItemFunc  item_func;
+  gpointer            user_data;
 
   VsMergeAllSummary  *summary;
   GPtrArray          *page;        /* paths still to start from the current page */
@@ -48,7 +45,7 @@ typedef struct
 {
   GTask          *task;            /* owned */
   VsHlsMerge     *merge;           /* owned */
-  VsMergeAllItem *item;            /* owned until filed in the summary */
+  VsMergeAllItem *item;            /* owned */
   gint64          size;            /* the item's size in the index */
   gboolean        output_existed;  /* its default output was there before the merge */
 } Job;
@@ -67,10 +64,6 @@ merge_all_item_free (gpointer data)
 void
 vs_merge_all_summary_free (VsMergeAllSummary *summary)
 {
-  if (summary == NULL)
-    return;
-  g_clear_pointer (&summary->merged, g_ptr_array_unref);
-  g_clear_pointer (&summary->refused, g_ptr_array_unref);
   g_free (summary);
 }
 
@@ -122,7 +115,7 @@ report (MergeAll   *all,
 {
   if (all->progress != NULL)
     all->progress (all->n_done, MAX (all->n_total, all->n_done), current, bytes_done,
-                   bytes_total, all->progress_data);
+                   bytes_total, all->user_data);
 }
 
 static void
@@ -136,7 +129,7 @@ on_item_progress (VsHlsMerge *merge,
 
 static void start_more (GTask *task);
 
-/* Counts @item (owned) and hands it to the item callback, or keeps it in the summary. */
+/* Counts @item (owned) and hands it to the item callback. */
 static void
 file_item (MergeAll       *all,
            VsMergeAllItem *item,
@@ -152,12 +145,7 @@ file_item (MergeAll       *all,
     {
       all->summary->n_refused++;
     }
-  if (all->item_func == NULL)
-    {
-      g_ptr_array_add (merged ? all->summary->merged : all->summary->refused, item);
-      return;
-    }
-  all->item_func (item, merged, all->progress_data);
+  all->item_func (item, merged, all->user_data);
   merge_all_item_free (item);
 }
 
@@ -237,12 +225,7 @@ on_item_merged (GObject      *object,
       file_item (all, item, FALSE);
     }
   report (all, NULL, 0, 0);
-#ifdef __GLIBC__
-  /* The merge ran on a pool thread, its pipeline on others, each with its own malloc
-   * arena: what they freed stays in those arenas, and the next merge, on other threads,
-   * adds to it (peak RSS grew by 5 MiB over ten merges). Back to the system between items. */
-  malloc_trim (0);
-#endif
+  /* what the merge's threads freed was given back on its own thread (vs-hls-merge.c) */
   start_more (task);
 }
 
@@ -302,26 +285,30 @@ start_idle (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-merge_all_start (VsLibrary           *self,
-                 const char          *folder,
-                 VsMergeAllFlags      flags,
-                 guint                n_jobs,
-                 GCancellable        *cancellable,
-                 VsMergeAllProgress   progress,
-                 VsMergeAllItemFunc   item_func,
-                 gpointer             user_data,
-                 gpointer             source_tag,
-                 GAsyncReadyCallback  callback,
-                 gpointer             callback_data)
+void
+vs_library_merge_all_each_async (VsLibrary           *self,
+                                 const char          *folder,
+                                 VsMergeAllFlags      flags,
+                                 guint                n_jobs,
+                                 GCancellable        *cancellable,
+                                 VsMergeAllProgress   progress,
+                                 VsMergeAllItemFunc   item_func,
+                                 gpointer             user_data,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             callback_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
   MergeAll *all;
   gint64 total;
 
+  g_return_if_fail (VS_IS_LIBRARY (self));
+  g_return_if_fail (n_jobs >= 1);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (item_func != NULL);
+
   task = g_task_new (self, cancellable, callback, callback_data);
-  g_task_set_source_tag (task, source_tag);
+  g_task_set_source_tag (task, vs_library_merge_all_each_async);
   /* the summary is returned also when cancelled */
   g_task_set_check_cancellable (task, FALSE);
   if (self->state != VS_LIBRARY_STATE_READY || self->reader == NULL)
@@ -338,10 +325,8 @@ merge_all_start (VsLibrary           *self,
   all->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
   all->progress = progress;
   all->item_func = item_func;
-  all->progress_data = user_data;
+  all->user_data = user_data;
   all->summary = g_new0 (VsMergeAllSummary, 1);
-  all->summary->merged = g_ptr_array_new_with_free_func (merge_all_item_free);
-  all->summary->refused = g_ptr_array_new_with_free_func (merge_all_item_free);
   g_task_set_task_data (task, all, merge_all_free);
   /* a count over the kind column: the total for progress, not a list */
   total = vs_database_count_hls (self->reader, all->folder, &error);
@@ -350,46 +335,6 @@ merge_all_start (VsLibrary           *self,
   all->n_total = (guint) CLAMP (total, 0, G_MAXUINT);
   /* never call back before returning */
   g_idle_add_full (G_PRIORITY_DEFAULT, start_idle, g_object_ref (task), g_object_unref);
-}
-
-void
-vs_library_merge_all_async (VsLibrary           *self,
-                            const char          *folder,
-                            VsMergeAllFlags      flags,
-                            guint                n_jobs,
-                            GCancellable        *cancellable,
-                            VsMergeAllProgress   progress,
-                            gpointer             progress_data,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
-{
-  g_return_if_fail (VS_IS_LIBRARY (self));
-  g_return_if_fail (n_jobs >= 1);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  merge_all_start (self, folder, flags, n_jobs, cancellable, progress, NULL, progress_data,
-                   vs_library_merge_all_async, callback, user_data);
-}
-
-void
-vs_library_merge_all_each_async (VsLibrary           *self,
-                                 const char          *folder,
-                                 VsMergeAllFlags      flags,
-                                 guint                n_jobs,
-                                 GCancellable        *cancellable,
-                                 VsMergeAllProgress   progress,
-                                 VsMergeAllItemFunc   item_func,
-                                 gpointer             user_data,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             callback_data)
-{
-  g_return_if_fail (VS_IS_LIBRARY (self));
-  g_return_if_fail (n_jobs >= 1);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-  g_return_if_fail (item_func != NULL);
-
-  merge_all_start (self, folder, flags, n_jobs, cancellable, progress, item_func, user_data,
-                   vs_library_merge_all_each_async, callback, callback_data);
 }
 
 VsMergeAllSummary *

@@ -194,16 +194,14 @@ typedef struct
   GError   *error;         /* refused: why; merged: set when the source could not go */
 } VsMergeAllItem;
 
+/* What a merge-all run did, in counts: its items went to the item callback one by one. */
 typedef struct
 {
-  GPtrArray *merged;       /* VsMergeAllItem: the MP4 is in place */
-  GPtrArray *refused;      /* VsMergeAllItem: nothing written, the source untouched */
-  guint64    bytes_freed;  /* sum over merged */
-  gboolean   cancelled;    /* stopped by the cancellable; what is listed stays done */
-  /* counts, also when the items went to a VsMergeAllItemFunc and the lists are empty */
   guint      n_merged;
   guint      n_refused;
   guint      n_sources_kept; /* merged, but the source could not go to the trash */
+  guint64    bytes_freed;    /* sum over merged */
+  gboolean   cancelled;      /* stopped by the cancellable; what was reported stays done */
 } VsMergeAllSummary;
 
 void vs_merge_all_summary_free (VsMergeAllSummary *summary);
@@ -218,20 +216,6 @@ typedef void (*VsMergeAllProgress) (guint        n_done,
                                     guint64      bytes_total,
                                     gpointer     user_data);
 
-/* Merges every HLS item of the library (or of @folder and below), @n_jobs at a time (1:
- * one after another, as disks like it), through vs_library_merge_async(): each is checked
- * and refused as a single merge is, and a refusal never stops the others. Items are read
- * from the index a page at a time. On cancel the merge in progress leaves nothing behind
- * and no other starts; @progress is called on the caller's main context. */
-void               vs_library_merge_all_async  (VsLibrary           *self,
-                                                const char          *folder,
-                                                VsMergeAllFlags      flags,
-                                                guint                n_jobs,
-                                                GCancellable        *cancellable,
-                                                VsMergeAllProgress   progress,
-                                                gpointer             progress_data,
-                                                GAsyncReadyCallback  callback,
-                                                gpointer             user_data);
 /* Called on the caller's main context as each item is done: merged (its MP4 in place;
  * @item->error set when its source could not go to the trash) or refused (@item->error
  * says why). @item is valid only during the call. */
@@ -239,9 +223,13 @@ typedef void (*VsMergeAllItemFunc) (const VsMergeAllItem *item,
                                     gboolean              merged,
                                     gpointer              user_data);
 
-/* As vs_library_merge_all_async(), but each item goes to @item_func (with @user_data,
- * as @progress does) when it is done, instead of into the summary: the summary's lists
- * stay empty and its counts are kept, so memory does not grow with the library. */
+/* Merges every HLS item of the library (or of @folder and below), @n_jobs at a time (1:
+ * one after another, as disks like it), through vs_library_merge_async(): each is checked
+ * and refused as a single merge is, and a refusal never stops the others. Items are read
+ * from the index a page at a time and each goes to @item_func when it is done, so memory
+ * does not grow with the library. On cancel the merge in progress leaves nothing behind
+ * and no other starts. @progress and @item_func are called with @user_data on the
+ * caller's main context. */
 void               vs_library_merge_all_each_async (VsLibrary           *self,
                                                     const char          *folder,
                                                     VsMergeAllFlags      flags,

@@ -11,13 +11,19 @@
  *
  * It never syncs (mp4mux's SYNC_AFTER flag is ignored): a crash leaves only the temporary
  * file, which the next run removes, and the merge makes the result durable itself, once,
- * before the source goes to the trash.
+ * before the source goes to the trash. For that merge it starts the writeback of every
+ * WRITE_BEHIND_BYTES written (sync_file_range() without waiting), so the disk writes while
+ * the merge goes on instead of all at once in that fsync (which took 0.7-1.1 s for 300-600
+ * MB here, as long as the merge itself); errors still come out of the fsync.
  */
 #define G_LOG_DOMAIN "vs-merge"
+
+#define _GNU_SOURCE
 
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/uio.h>
 
 #include "vs-merge-sink.h"
@@ -25,8 +31,9 @@
 GST_DEBUG_CATEGORY_EXTERN (_vs_hls_merge_debug);
 #define GST_CAT_DEFAULT _vs_hls_merge_debug
 
-#define BATCH_BYTES (256 * 1024)
-#define MAX_PIECES  64
+#define BATCH_BYTES        (256 * 1024)
+#define MAX_PIECES         64
+#define WRITE_BEHIND_BYTES (8 * 1024 * 1024)
 
 struct _VsMergeSink
 {
@@ -34,6 +41,8 @@ struct _VsMergeSink
 
   int          fd;                  /* borrowed */
   guint64      position;            /* where the first pending byte goes */
+  gboolean     write_behind;
+  guint64      written_back;        /* write-behind: where the next writeback starts */
   /* pending pieces: each one memory of a buffer, mapped, the buffer referenced */
   guint        n_pending;
   gsize        pending_bytes;
@@ -56,6 +65,18 @@ release_pending (VsMergeSink *self)
     }
   self->n_pending = 0;
   self->pending_bytes = 0;
+}
+
+/* Only forward: when mp4mux goes back to write its index, that page is left to the fsync. */
+static void
+start_writeback (VsMergeSink *self)
+{
+  if (!self->write_behind || self->position < self->written_back + WRITE_BEHIND_BYTES)
+    return;
+  /* advisory: a failed writeback is reported by the fsync that makes the file durable */
+  sync_file_range (self->fd, (off_t) self->written_back,
+                   (off_t) (self->position - self->written_back), SYNC_FILE_RANGE_WRITE);
+  self->written_back = self->position;
 }
 
 /* Writes what is pending; FALSE, with the error posted, when the file system refuses. */
@@ -95,7 +116,10 @@ flush_pending (VsMergeSink *self)
     }
   release_pending (self);
   if (saved == 0)
-    return TRUE;
+    {
+      start_writeback (self);
+      return TRUE;
+    }
   /* fdsink's errors, so the merge reports them as before */
   if (saved == ENOSPC)
     GST_ELEMENT_ERROR (self, RESOURCE, NO_SPACE_LEFT, (NULL), ("%s", g_strerror (saved)));
@@ -194,6 +218,7 @@ vs_merge_sink_start (GstBaseSink *sink)
   VsMergeSink *self = VS_MERGE_SINK (sink);
 
   self->position = 0;
+  self->written_back = 0;
   return self->fd >= 0;
 }
 
@@ -239,6 +264,15 @@ vs_merge_sink_init (VsMergeSink *self)
   gst_base_sink_set_async_enabled (GST_BASE_SINK (self), FALSE);
   /* the last buffer would stay referenced until the pipeline goes */
   gst_base_sink_set_last_sample_enabled (GST_BASE_SINK (self), FALSE);
+}
+
+void
+vs_merge_sink_set_write_behind (VsMergeSink *self,
+                                gboolean     write_behind)
+{
+  g_return_if_fail (VS_IS_MERGE_SINK (self));
+
+  self->write_behind = !!write_behind;
 }
 
 GstElement *

@@ -9,11 +9,22 @@
 #include "vs-path.h"
 #include "vs-playlist.h"
 
+/* A master playlist names no segment: at the first one the answer is known. */
+static gboolean
+stop_at_segment (const VsPlaylistSegment *segment,
+                 gpointer                 user_data)
+{
+  return FALSE;
+}
+
+/* Reads a media playlist only up to its first segment: the caller (the prober, the merge)
+ * parses the one chosen in full, and would otherwise parse it twice. */
 static gboolean
 is_master (const char *path,
            const char *folder)
 {
-  g_autoptr(VsPlaylist) playlist = vs_playlist_parse (path, folder, NULL, NULL, NULL, NULL);
+  g_autoptr(VsPlaylist) playlist =
+    vs_playlist_parse (path, folder, stop_at_segment, NULL, NULL, NULL);
 
   return playlist != NULL && (vs_playlist_get_flags (playlist) & VS_PLAYLIST_FLAG_MASTER);
 }
@@ -39,14 +50,15 @@ vs_playlist_find_in_folder (const char  *folder,
       if (vs_path_has_suffix_nocase (name, ".m3u8"))
         g_ptr_array_add (found, g_build_filename (folder, name, NULL));
     }
+  /* the only playlist is the download, master or not: nothing to read */
+  if (found->len == 1)
+    return g_strdup (g_ptr_array_index (found, 0));
   for (guint i = 0; i < found->len; i++)
     if (is_master (g_ptr_array_index (found, i), folder))
       g_ptr_array_add (masters, g_ptr_array_index (found, i));
 
   if (masters->len == 1)
     return g_strdup (g_ptr_array_index (masters, 0));
-  if (masters->len == 0 && found->len == 1)
-    return g_strdup (g_ptr_array_index (found, 0));
   display = g_filename_display_name (folder);
   if (found->len == 0)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("“%s” holds no .m3u8 playlist"),

@@ -2,8 +2,9 @@
 /* vs-merge-all-dialog.c: merge every HLS download of the library, with one progress bar
  *
  * Lists the library's HLS downloads (a lazy model over the index, as the grid's), merges
- * them one after another through vs_library_merge_all_async() (each checked, and refused,
- * as a single merge is), shows one progress bar for the run and a summary at the end.
+ * them one after another through vs_library_merge_all_each_async() (each checked, and
+ * refused, as a single merge is), shows one progress bar for the run and a summary at the
+ * end: the counts, and why each refused download was refused, noted as it comes.
  * Cancel abandons the item in progress (nothing of it is left) and keeps those done.
  */
 #define G_LOG_DOMAIN "vs-merge-all-dialog"
@@ -34,6 +35,7 @@ struct _VsMergeAllDialog
   VsLibrary         *library;
   VsLibraryModel    *model;
   GCancellable      *cancellable;
+  GString           *refusals;  /* while it runs: a line per refused download */
   char              *summary;
 
   /* State */
@@ -145,6 +147,23 @@ on_progress (guint        n_done,
 }
 
 static void
+on_item (const VsMergeAllItem *item,
+         gboolean              merged,
+         gpointer              user_data)
+{
+  VsMergeAllDialog *self = user_data;
+  g_autofree char *dir = NULL;
+  g_autofree char *name = NULL;
+
+  if (merged)
+    return;
+  dir = g_path_get_dirname (item->path);
+  name = g_filename_display_basename (dir);
+  g_string_append_printf (self->refusals, "\n%s: %s", name,
+                          item->error ? item->error->message : "");
+}
+
+static void
 on_merged_all (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
@@ -163,20 +182,13 @@ on_merged_all (GObject      *object,
     {
       freed = g_format_size (summary->bytes_freed);
       /* Translators: at the end of a merge of many downloads */
-      g_string_append_printf (text, _("Merged %u, refused %u, %s freed."), summary->merged->len,
-                              summary->refused->len, freed);
+      g_string_append_printf (text, _("Merged %u, refused %u, %s freed."), summary->n_merged,
+                              summary->n_refused, freed);
       if (summary->cancelled)
         g_string_append_printf (text, " %s", _("Cancelled: the rest was left as it was."));
-      for (guint i = 0; i < summary->refused->len; i++)
-        {
-          VsMergeAllItem *item = g_ptr_array_index (summary->refused, i);
-          g_autofree char *dir = g_path_get_dirname (item->path);
-          g_autofree char *name = g_filename_display_basename (dir);
-
-          g_string_append_printf (text, "\n%s: %s", name,
-                                  item->error ? item->error->message : "");
-        }
+      g_string_append_len (text, self->refusals->str, (gssize) self->refusals->len);
     }
+  g_string_truncate (self->refusals, 0);
   self->summary = g_string_free (g_steal_pointer (&text), FALSE);
   gtk_label_set_label (self->summary_label, self->summary);
   gtk_widget_set_visible (GTK_WIDGET (self->summary_label), TRUE);
@@ -201,9 +213,11 @@ start_action (GtkWidget  *widget,
   self->cancellable = g_cancellable_new ();
   set_running (self, TRUE);
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
-  /* disk bound: one at a time */
-  vs_library_merge_all_async (self->library, NULL, flags, 1, self->cancellable, on_progress,
-                              self, on_merged_all, g_object_ref (self));
+  /* disk bound: one at a time; on_progress() and on_item() need no reference of their
+   * own: the run holds one until on_merged_all() */
+  vs_library_merge_all_each_async (self->library, NULL, flags, 1, self->cancellable,
+                                   on_progress, on_item, self, on_merged_all,
+                                   g_object_ref (self));
 }
 
 static void
@@ -302,6 +316,17 @@ vs_merge_all_dialog_dispose (GObject *object)
   G_OBJECT_CLASS (vs_merge_all_dialog_parent_class)->dispose (object);
 }
 
+/* Not in dispose: a run holds the dialog until it ends, and its items may still come. */
+static void
+vs_merge_all_dialog_finalize (GObject *object)
+{
+  VsMergeAllDialog *self = VS_MERGE_ALL_DIALOG (object);
+
+  g_string_free (self->refusals, TRUE);
+
+  G_OBJECT_CLASS (vs_merge_all_dialog_parent_class)->finalize (object);
+}
+
 static void
 vs_merge_all_dialog_class_init (VsMergeAllDialogClass *klass)
 {
@@ -310,6 +335,7 @@ vs_merge_all_dialog_class_init (VsMergeAllDialogClass *klass)
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = vs_merge_all_dialog_dispose;
+  object_class->finalize = vs_merge_all_dialog_finalize;
   window_class->close_request = vs_merge_all_dialog_close_request;
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -333,4 +359,5 @@ static void
 vs_merge_all_dialog_init (VsMergeAllDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->refusals = g_string_new (NULL);
 }

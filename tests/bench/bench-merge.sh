@@ -167,13 +167,25 @@ target() { # target OK|MISS text: reported, not fatal
 # ---------------------------------------------------------------------------------------------------
 # Timing
 
+# Time stolen from this virtual machine (by the host) while a row ran, as a share of all CPU
+# time: on a shared host it, more than anything here, moved the medians.
+cpu_ticks() { awk '/^cpu / { t = 0; for (i = 2; i <= 9; i++) t += $i; print $9, t; exit }' /proc/stat; }
+STEALS=()
+steal_since() { # steal_since "STEAL TOTAL" NAME: notes NAME's share in STEALS
+  local s0 t0 s1 t1
+  read -r s0 t0 <<<"$1"
+  read -r s1 t1 < <(cpu_ticks)
+  STEALS+=("$2 $(awk -v s=$((s1 - s0)) -v t=$((t1 - t0)) 'BEGIN { printf "%.0f", (t > 0 ? 100 * s / t : 0) }') %")
+}
+
 median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 # run_row NAME OUTPUT CMD... : WARMUP untimed runs then REPS timed ones; sets WALL (median s) and RSS (max KiB)
 run_row() {
   local name=$1 out=$2; shift 2
-  local i walls=() rss=0 t m
+  local i walls=() rss=0 t m ticks
   for ((i = 0; i < WARMUP; i++)); do rm -f "$out"; "$@" >/dev/null 2>"$WORK/err" || { cat "$WORK/err" >&2; die "$name failed"; }; done
+  ticks=$(cpu_ticks)
   for ((i = 0; i < REPS; i++)); do
     # The previous run's output written back and gone before the clock starts, so no run
     # pays for another's writeback.
@@ -185,6 +197,7 @@ run_row() {
     walls+=("$t")
     [ "$m" -gt "$rss" ] && rss=$m
   done
+  steal_since "$ticks" "$size $name"
   WALL=$(printf '%s\n' "${walls[@]}" | median)
   RSS=$rss
 }
@@ -220,7 +233,10 @@ for size in 1x 2x; do
         run_row "ffmpeg +faststart" "$out" ffmpeg -nostdin -v error -allowed_extensions ALL -i "$dir/index.m3u8" -c copy \
           -movflags +faststart -y "$out" ;;
       vidshelf) out=$WORK/vidshelf.mp4
-        run_row "vidshelf-cli merge" "$out" "$CLI" merge --force --output "$out" "$dir" ;;
+        # --db naming no file: the merge alone, never through (nor updating) a library that
+        # happens to be at the default path
+        run_row "vidshelf-cli merge" "$out" "$CLI" merge --db "$WORK/no-library.db" --force \
+          --output "$out" "$dir" ;;
     esac
     TPUT[$size,$tool]=$(awk -v b="$bytes" -v t="$WALL" 'BEGIN { printf "%.1f", b / 1048576 / t }')
     RSSK[$size,$tool]=$RSS
@@ -299,10 +315,11 @@ find "$LIB" -name '*.ts' -print0 | xargs -0 cat >/dev/null   # page cache warm
 # run_all NAME CMD...: as run_row, ALL_REPS times, every MP4 of the library removed before each run
 run_all() {
   local name=$1; shift
-  local i walls=() rss=0 t m
+  local i walls=() rss=0 t m ticks
   for ((i = 0; i < WARMUP + ALL_REPS; i++)); do
     find "$LIB" -name '*.mp4' -delete
     sync
+    [ "$i" -eq "$WARMUP" ] && ticks=$(cpu_ticks)
     /usr/bin/time -f '%e %M' -o "$WORK/time" "$@" >"$WORK/out" 2>"$WORK/err" \
       || { cat "$WORK/out" "$WORK/err" >&2; die "$name failed"; }
     [ "$i" -lt "$WARMUP" ] && continue
@@ -310,6 +327,7 @@ run_all() {
     walls+=("$t")
     [ "$m" -gt "$rss" ] && rss=$m
   done
+  steal_since "$ticks" "$name"
   WALL=$(printf '%s\n' "${walls[@]}" | median)
   RSS=$rss
 }
@@ -372,6 +390,7 @@ CAPTION=(
   "data: $FULL (2x) and $HALF (1x, hard links to its first half): 1280x720 25 fps H.264 ($VIDEO_KBPS kbit/s) + stereo AAC in 6 s MPEG-TS segments"
   "method: median wall time of $REPS runs after $WARMUP warm-up, page cache warm, output on the same file system; peak RSS = GNU time %M, largest over the runs; MB = MiB of segment bytes read"
   "versions: GStreamer $(gst-inspect-1.0 --version | sed -n 's/^GStreamer //p' | head -n 1), FFmpeg $(ffprobe -version | sed -n '1s/^ffprobe version \([^ ]*\).*/\1/p')"
+  "CPU steal during each row's timed runs (/proc/stat, all CPUs): $(IFS=,; echo "${STEALS[*]}" | sed 's/,/, /g')"
   "machine: $(nproc) CPU ${cpu_model:-?}, $(awk '/^MemTotal/ { printf "%.0f GiB RAM", $2 / 1048576 }' /proc/meminfo), $(uname -sr), data on ${fs_type:-?}"
 )
 
