@@ -144,6 +144,20 @@ vs_thumbnail_view_get_state (VsThumbnailView *self)
   return self->state;
 }
 
+/* A text drawn with a layout made when first drawn: the layout follows it from then on. */
+static void
+set_layout_text (char        **field,
+                 PangoLayout  *layout,
+                 const char   *text)
+{
+  if (g_strcmp0 (*field, text) == 0)
+    return;
+  g_free (*field);
+  *field = g_strdup (text);
+  if (layout != NULL)
+    pango_layout_set_text (layout, text ? text : "", -1);
+}
+
 void
 vs_thumbnail_view_set_badges (VsThumbnailView *self,
                               const char      *duration,
@@ -156,20 +170,8 @@ vs_thumbnail_view_set_badges (VsThumbnailView *self,
   if (g_strcmp0 (self->duration, duration) == 0 && g_strcmp0 (self->hls, hls) == 0 &&
       self->hls_warning == hls_warning)
     return;
-  if (g_strcmp0 (self->duration, duration) != 0)
-    {
-      g_free (self->duration);
-      self->duration = g_strdup (duration);
-      if (self->duration_layout != NULL)
-        pango_layout_set_text (self->duration_layout, duration ? duration : "", -1);
-    }
-  if (g_strcmp0 (self->hls, hls) != 0)
-    {
-      g_free (self->hls);
-      self->hls = g_strdup (hls);
-      if (self->hls_layout != NULL)
-        pango_layout_set_text (self->hls_layout, hls ? hls : "", -1);
-    }
+  set_layout_text (&self->duration, self->duration_layout, duration);
+  set_layout_text (&self->hls, self->hls_layout, hls);
   self->hls_warning = hls_warning;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -211,20 +213,8 @@ vs_thumbnail_view_set_text (VsThumbnailView *self,
 
   if (g_strcmp0 (self->title, title) == 0 && g_strcmp0 (self->caption, caption) == 0)
     return;
-  if (g_strcmp0 (self->title, title) != 0)
-    {
-      g_free (self->title);
-      self->title = g_strdup (title);
-      if (self->title_layout != NULL)
-        pango_layout_set_text (self->title_layout, title ? title : "", -1);
-    }
-  if (g_strcmp0 (self->caption, caption) != 0)
-    {
-      g_free (self->caption);
-      self->caption = g_strdup (caption);
-      if (self->caption_layout != NULL)
-        pango_layout_set_text (self->caption_layout, caption ? caption : "", -1);
-    }
+  set_layout_text (&self->title, self->title_layout, title);
+  set_layout_text (&self->caption, self->caption_layout, caption);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
