@@ -606,6 +606,26 @@ vs_video_query_equal (const VsVideoQuery *a,
          g_strcmp0 (a->search ? a->search : "", b->search ? b->search : "") == 0;
 }
 
+VsVideoQuery *
+vs_video_query_copy (const VsVideoQuery *query)
+{
+  gsize folder_len, search_len;
+  VsVideoQuery *copy;
+  char *strings;
+
+  g_return_val_if_fail (query != NULL, NULL);
+
+  folder_len = query->folder != NULL ? strlen (query->folder) + 1 : 0;
+  search_len = query->search != NULL ? strlen (query->search) + 1 : 0;
+  copy = g_malloc (sizeof *copy + folder_len + search_len);
+  *copy = *query;
+  strings = (char *) (copy + 1);
+  copy->folder = folder_len > 0 ? memcpy (strings, query->folder, folder_len) : NULL;
+  copy->search = search_len > 0 ? memcpy (strings + folder_len, query->search, search_len)
+                                : NULL;
+  return copy;
+}
+
 /* The ordered row ids of a query: 8 bytes a row, the compact snapshot that lists and the
  * window page through, so no page ever costs a deep OFFSET. */
 GArray *

@@ -237,6 +237,8 @@ gint64      vs_database_count_videos  (VsDatabase          *self,
  * one; recursive matters only with a folder). */
 gboolean    vs_video_query_equal      (const VsVideoQuery  *a,
                                        const VsVideoQuery  *b);
+/* A copy that owns its strings, in one block: free it with g_free(). */
+VsVideoQuery *vs_video_query_copy     (const VsVideoQuery  *query);
 GArray     *vs_database_query_ids     (VsDatabase          *self,
                                        const VsVideoQuery  *query,
                                        GError             **error);

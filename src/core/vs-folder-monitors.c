@@ -207,20 +207,12 @@ remove_job_free (gpointer data)
 }
 
 static gboolean
-is_under (gpointer key,
-          gpointer value,
-          gpointer user_data)
-{
-  return vs_path_is_inside (key, user_data);
-}
-
-static gboolean
 remove_on_thread (gpointer user_data)
 {
   RemoveJob *job = user_data;
 
   if (job->folder != NULL)
-    g_hash_table_foreach_remove (job->self->watches, is_under, job->folder);
+    g_hash_table_foreach_remove (job->self->watches, vs_path_key_is_inside, job->folder);
   else
     g_hash_table_remove_all (job->self->watches);
   g_atomic_int_set (&job->self->n_watches, (gint) g_hash_table_size (job->self->watches));

@@ -486,18 +486,24 @@ typedef struct
   gpointer    data;
 } Niced;
 
+void
+vs_thread_lower_priority (int niceness)
+{
+  id_t tid = (id_t) syscall (SYS_gettid);
+
+  /* never above where the thread already runs */
+  errno = 0;
+  if (getpriority (PRIO_PROCESS, tid) < niceness && errno == 0 &&
+      setpriority (PRIO_PROCESS, tid, niceness) != 0)
+    g_debug ("Cannot lower a thread's priority: %s", g_strerror (errno));
+}
+
 static gpointer
 niced_thread (gpointer data)
 {
   Niced *niced = data;
 
-  id_t tid = (id_t) syscall (SYS_gettid);
-
-  /* never above where the process already runs */
-  errno = 0;
-  if (getpriority (PRIO_PROCESS, tid) < niced->niceness && errno == 0 &&
-      setpriority (PRIO_PROCESS, tid, niced->niceness) != 0)
-    g_debug ("Cannot lower a thread's priority: %s", g_strerror (errno));
+  vs_thread_lower_priority (niced->niceness);
   return niced->func (niced->data);
 }
 

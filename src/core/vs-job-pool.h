@@ -24,6 +24,9 @@ typedef gpointer (*VsJobRunFunc)    (gpointer       worker,
 /* Background work below the threads that paint and read for the views. */
 #define VS_BACKGROUND_NICENESS 10
 
+/* Lowers the calling thread's priority to @niceness (Linux: a thread's niceness is its
+ * own), never raising it; it cannot be raised back afterwards. */
+void     vs_thread_lower_priority (int niceness);
 /* Runs @func (@data) on a thread of its own, niced to @niceness at least (Linux: a
  * thread's niceness is its own), and waits for it: for background work started on a thread of
  * GLib's shared pool, whose niceness could not be raised back afterwards. */

@@ -36,9 +36,7 @@ struct _VsLibraryModel
   char         *search;
   VsVideoQuery  query;          /* its strings point at folder and search above */
   struct {
-    char         *folder;
-    char         *search;
-    VsVideoQuery  query;        /* its strings point at the two above */
+    VsVideoQuery *query;        /* vs_video_query_copy() */
     GArray       *ids;          /* NULL: none offered */
     GPtrArray    *records;
   } offered;                    /* vs_library_model_offer_rows() */
@@ -405,8 +403,7 @@ reload (VsLibraryModel *self,
 static void
 clear_offered (VsLibraryModel *self)
 {
-  g_clear_pointer (&self->offered.folder, g_free);
-  g_clear_pointer (&self->offered.search, g_free);
+  g_clear_pointer (&self->offered.query, g_free);
   g_clear_pointer (&self->offered.ids, g_array_unref);
   g_clear_pointer (&self->offered.records, g_ptr_array_unref);
 }
@@ -425,7 +422,7 @@ vs_library_model_set_query (VsLibraryModel     *self,
   self->query = *query;
   self->query.folder = self->folder;
   self->query.search = self->search;
-  if (self->offered.ids != NULL && vs_video_query_equal (&self->offered.query, query))
+  if (self->offered.ids != NULL && vs_video_query_equal (self->offered.query, query))
     {
       g_autoptr(GPtrArray) records = g_steal_pointer (&self->offered.records);
 
@@ -450,11 +447,7 @@ vs_library_model_offer_rows (VsLibraryModel     *self,
   clear_offered (self);
   if (ids == NULL)
     return;
-  self->offered.folder = g_strdup (query->folder);
-  self->offered.search = g_strdup (query->search);
-  self->offered.query = *query;
-  self->offered.query.folder = self->offered.folder;
-  self->offered.query.search = self->offered.search;
+  self->offered.query = vs_video_query_copy (query);
   self->offered.ids = g_array_ref (ids);
   self->offered.records = records != NULL ? g_ptr_array_ref (records) : NULL;
 }

@@ -18,9 +18,7 @@ typedef enum
 /* The first view's rows, read with the index's opening (vs_library_set_first_query()). */
 typedef struct
 {
-  char         *folder;
-  char         *search;
-  VsVideoQuery  query;     /* its strings point at the two above */
+  VsVideoQuery *query;     /* vs_video_query_copy() */
   GArray       *ids;       /* NULL: not read */
   GPtrArray    *records;   /* of the first ids */
 } FirstRows;
@@ -51,7 +49,7 @@ struct _VsLibrary
   VsMediaService   *media;
   guint             n_workers;
 
-  FirstRows        *first_query;    /* what to read at the opening; NULL: nothing */
+  VsVideoQuery     *first_query;    /* what to read at the opening; NULL: nothing */
   FirstRows        *first_rows;     /* read, for the first model; dropped on a change */
 
   GListStore       *roots;          /* VsLibraryRoot, by path */

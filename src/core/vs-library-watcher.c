@@ -222,21 +222,13 @@ add_watches (VsLibraryWatcher  *self,
   return done == n_paths;
 }
 
-static gboolean
-is_under (gpointer key,
-          gpointer value,
-          gpointer user_data)
-{
-  return vs_path_is_inside (key, user_data);
-}
-
 /* One pass over the watches here, one job for the monitors' thread: a root of thousands
  * of folders going no longer wakes that thread once per folder. */
 static void
 drop_watches_under (VsLibraryWatcher *self,
                     const char       *path)
 {
-  if (g_hash_table_foreach_remove (self->watches, is_under, (gpointer) path) == 0)
+  if (g_hash_table_foreach_remove (self->watches, vs_path_key_is_inside, (gpointer) path) == 0)
     return;
   vs_folder_monitors_remove_under (self->monitors, path);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MONITORS]);

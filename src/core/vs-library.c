@@ -168,11 +168,7 @@ first_rows_new (const VsVideoQuery *query)
 {
   FirstRows *fr = g_new0 (FirstRows, 1);
 
-  fr->folder = g_strdup (query->folder);
-  fr->search = g_strdup (query->search);
-  fr->query = *query;
-  fr->query.folder = fr->folder;
-  fr->query.search = fr->search;
+  fr->query = vs_video_query_copy (query);
   return fr;
 }
 
@@ -181,8 +177,7 @@ _vs_first_rows_free (FirstRows *fr)
 {
   if (fr == NULL)
     return;
-  g_free (fr->folder);
-  g_free (fr->search);
+  g_free (fr->query);
   g_clear_pointer (&fr->ids, g_array_unref);
   g_clear_pointer (&fr->records, g_ptr_array_unref);
   g_free (fr);
@@ -197,7 +192,7 @@ first_rows_read (FirstRows  *fr,
 
   if (fr == NULL || fr->ids != NULL)
     return;
-  fr->ids = vs_database_query_ids (reader, &fr->query, &error);
+  fr->ids = vs_database_query_ids (reader, fr->query, &error);
   if (fr->ids != NULL)
     fr->records = vs_database_load_videos (reader, (const gint64 *) (gpointer) fr->ids->data,
                                            MIN (fr->ids->len, FIRST_ROWS), NULL);
@@ -403,7 +398,7 @@ open_data_new (VsLibrary *self)
   od->read_only = (self->flags & VS_LIBRARY_FLAGS_READ_ONLY) != 0;
   od->no_index = (self->flags & VS_LIBRARY_FLAGS_NO_INDEX) != 0;
   if (self->first_query != NULL && !od->no_index)
-    od->first_rows = first_rows_new (&self->first_query->query);
+    od->first_rows = first_rows_new (self->first_query);
   return od;
 }
 
@@ -586,7 +581,7 @@ vs_library_finalize (GObject *object)
   g_clear_error (&self->error);
   g_clear_pointer (&self->database_path, g_free);
   g_clear_pointer (&self->default_folder, g_free);
-  g_clear_pointer (&self->first_query, _vs_first_rows_free);
+  g_clear_pointer (&self->first_query, g_free);
   g_clear_pointer (&self->first_rows, _vs_first_rows_free);
 
   G_OBJECT_CLASS (vs_library_parent_class)->finalize (object);
@@ -707,9 +702,9 @@ vs_library_set_first_query (VsLibrary          *self,
 {
   g_return_if_fail (VS_IS_LIBRARY (self));
 
-  g_clear_pointer (&self->first_query, _vs_first_rows_free);
+  g_clear_pointer (&self->first_query, g_free);
   if (query != NULL)
-    self->first_query = first_rows_new (query);
+    self->first_query = vs_video_query_copy (query);
 }
 
 void
@@ -970,7 +965,7 @@ vs_library_new_model (VsLibrary *self)
   /* the rows read at the opening go to the first model only */
   if (self->first_rows != NULL)
     {
-      vs_library_model_offer_rows (model, &self->first_rows->query, self->first_rows->ids,
+      vs_library_model_offer_rows (model, self->first_rows->query, self->first_rows->ids,
                                    self->first_rows->records);
       g_clear_pointer (&self->first_rows, _vs_first_rows_free);
     }

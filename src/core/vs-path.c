@@ -103,3 +103,11 @@ vs_path_is_playlist_name (const char *name)
 
   return vs_path_has_suffix_nocase (name, ".m3u8") || vs_path_has_suffix_nocase (name, ".m3u");
 }
+
+gboolean
+vs_path_key_is_inside (gpointer key,
+                       gpointer value,
+                       gpointer folder)
+{
+  return vs_path_is_inside (key, folder);
+}

@@ -9,6 +9,10 @@ G_BEGIN_DECLS
 
 /* Whether @path is @folder or lies below it, comparing the strings only (no symlink is
  * followed). A trailing '/' on @folder is ignored; "/" holds every absolute path. */
+/* vs_path_is_inside() as a GHRFunc over a table keyed by paths: @folder is the user data. */
+gboolean vs_path_key_is_inside      (gpointer    key,
+                                     gpointer    value,
+                                     gpointer    folder);
 gboolean vs_path_is_inside          (const char *path,
                                      const char *folder);
 /* Whether @name is an HLS playlist's (.m3u8 or .m3u, any case). */

@@ -15,6 +15,9 @@
 
 #include "vs-merge-all-dialog.h"
 
+/* Refused downloads named in the summary; the others are counted. */
+#define MAX_REFUSALS_SHOWN 20
+
 struct _VsMergeAllDialog
 {
   AdwWindow          parent_instance;
@@ -35,7 +38,8 @@ struct _VsMergeAllDialog
   VsLibrary         *library;
   VsLibraryModel    *model;
   GCancellable      *cancellable;
-  GString           *refusals;  /* while it runs: a line per refused download */
+  GString           *refusals;  /* while it runs: a line per refused download, the first ones */
+  guint              n_refusals;
   char              *summary;
 
   /* State */
@@ -157,6 +161,9 @@ on_item (const VsMergeAllItem *item,
 
   if (merged)
     return;
+  /* a library of broken downloads must not make the summary grow without end */
+  if (self->n_refusals++ >= MAX_REFUSALS_SHOWN)
+    return;
   dir = g_path_get_dirname (item->path);
   name = g_filename_display_basename (dir);
   g_string_append_printf (self->refusals, "\n%s: %s", name,
@@ -187,8 +194,18 @@ on_merged_all (GObject      *object,
       if (summary->cancelled)
         g_string_append_printf (text, " %s", _("Cancelled: the rest was left as it was."));
       g_string_append_len (text, self->refusals->str, (gssize) self->refusals->len);
+      if (self->n_refusals > MAX_REFUSALS_SHOWN)
+        {
+          guint more = self->n_refusals - MAX_REFUSALS_SHOWN;
+
+          g_string_append_c (text, '\n');
+          /* Translators: after the first refused downloads of a merge, the rest counted */
+          g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "And %u more.",
+                                                     "And %u more.", more), more);
+        }
     }
   g_string_truncate (self->refusals, 0);
+  self->n_refusals = 0;
   self->summary = g_string_free (g_steal_pointer (&text), FALSE);
   gtk_label_set_label (self->summary_label, self->summary);
   gtk_widget_set_visible (GTK_WIDGET (self->summary_label), TRUE);

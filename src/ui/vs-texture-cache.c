@@ -5,11 +5,8 @@
 #include "config.h"
 
 #include <cairo.h>
-#include <errno.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
+#include "vs-job-pool.h"
 #include "vs-texture-cache.h"
 
 #define DEFAULT_MAX_BYTES  (64 * 1024 * 1024)
@@ -414,12 +411,9 @@ decode_func (gpointer data,
 
   if (g_task_return_error_if_cancelled (task))
     return;
+  /* the pool's threads are exclusive to it: lowered once for good */
   if (!pool_data_niced ())
-    {
-      /* Linux: a thread's niceness is its own (the pool's threads are exclusive to it) */
-      if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), DECODE_NICENESS) != 0)
-        g_debug ("Cannot lower the decoder's priority: %s", g_strerror (errno));
-    }
+    vs_thread_lower_priority (DECODE_NICENESS);
   texture = decode_thumbnail (decode->png, decode->width, decode->height, decode->radius,
                               &decode->bytes, &error);
   if (texture != NULL)
