@@ -670,6 +670,71 @@ thumbnail_of (VsWindow   *window,
                                                            "thumbnail"));
 }
 
+/* A library of many broken downloads, merged all with the pointer: every one is refused
+ * and left exactly as it was, and the summary names the first 20 and counts the rest
+ * instead of growing with the library. */
+static void
+test_merge_all_many_refused (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *lib = g_build_filename (dir, "Videos", NULL);
+  g_autofree char *db = g_build_filename (dir, "library.db", NULL);
+  g_autofree char *before = NULL, *after = NULL;
+  g_auto(GStrv) lines = NULL;
+  GtkWindow *dialog;
+  const char *summary;
+  VsWindow *window;
+
+  if (!have_xdotool ())
+    return;
+  /* 23 downloads whose second segment never arrived */
+  for (guint i = 0; i < 23; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Broken %02u", i);
+      g_autofree char *folder = g_build_filename (lib, name, NULL);
+      g_autofree char *playlist = g_build_filename (folder, "index.m3u8", NULL);
+      g_autofree char *segment = g_build_filename (folder, "seg0.ts", NULL);
+      static const char text[] = "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\nseg0.ts\n"
+                                 "#EXTINF:2.0,\nseg1.ts\n#EXT-X-ENDLIST\n";
+
+      g_mkdir_with_parents (folder, 0755);
+      vs_test_write_file (playlist, text, sizeof text - 1);
+      vs_test_write_file (segment, "G", 1);
+    }
+  before = tree_state (lib);
+
+  window = vs_test_ui_window_new (db, lib);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 600);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for (settled, window, "the library");
+  click (sidebar_row (window, "HLS Downloads"), "1");
+  wait_cell (window, "Broken 00", TRUE);
+  wait_for (widget_mapped, button_labelled (GTK_WIDGET (window), "Merge _All…"), "the button");
+  click (button_labelled (GTK_WIDGET (window), "Merge _All…"), "1");
+  wait_for (has_merge_all_dialog, NULL, "the dialog");
+  dialog = toplevel_of_type (VS_TYPE_MERGE_ALL_DIALOG);
+  wait_still (GTK_WIDGET (dialog));
+  click (button_labelled (GTK_WIDGET (dialog), "_Merge All"), "1");
+  wait_for (merge_all_done, NULL, "the merges");
+
+  summary = vs_merge_all_dialog_get_summary (VS_MERGE_ALL_DIALOG (dialog));
+  g_test_message ("%s", summary);
+  g_assert_true (g_str_has_prefix (summary, "Merged 0, refused 23"));
+  lines = g_strsplit (summary, "\n", -1);
+  /* the counts, 20 downloads named, the rest counted */
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 20 + 1);
+  g_assert_true (g_str_has_prefix (lines[1], "Broken "));
+  g_assert_cmpstr (lines[21], ==, "And 3 more.");
+  after = tree_state (lib);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_true (trash_is_empty (NULL));
+
+  click (button_labelled (GTK_WIDGET (dialog), "_Close"), "1");
+  wait_for (no_merge_all_dialog, NULL, "the dialog to close");
+  gtk_window_destroy (GTK_WINDOW (window));
+  vs_test_rm_rf (dir);
+}
+
 /* HLS Downloads → Merge All… → Merge All, all with the pointer: the complete downloads are
  * merged into MP4s beside their folders, the incomplete one is refused and left as it is,
  * nothing else in the library changes; Close closes. */
@@ -1184,6 +1249,7 @@ main (int    argc,
   g_test_add_func ("/context-menu/mouse-and-keys", test_context_menu);
   g_test_add_func ("/context-menu/merge-all", test_merge_all);
   g_test_add_func ("/context-menu/merge-all-cancel", test_merge_all_cancel);
+  g_test_add_func ("/context-menu/merge-all-many-refused", test_merge_all_many_refused);
   g_test_add_func ("/context-menu/hls-states", test_hls_states);
 
   status = g_test_run ();
