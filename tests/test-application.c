@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <gdk/x11/gdkx.h>
 
 #include "vs-application.h"
 #include "vs-database.h"
@@ -234,6 +235,104 @@ test_open (void)
   vs_test_rm_rf (dir);
 }
 
+static gboolean
+has_about (gpointer      app,
+           gconstpointer data)
+{
+  return vs_test_ui_toplevel_of_type (ADW_TYPE_ABOUT_WINDOW) != NULL;
+}
+
+static gboolean
+window_width_changed (gpointer      app,
+                      gconstpointer data)
+{
+  VsWindow *window = find_window (app, VS_TYPE_WINDOW);
+
+  return gtk_widget_get_width (GTK_WIDGET (window)) != *(const int *) data;
+}
+
+/* About, from the main menu with the mouse, names the developers, the website and the
+ * issue tracker, with an icon the theme has (the development build's was missing); Ctrl+Q
+ * saves the window's size, as closing it does (it used to be forgotten). */
+static void
+test_about_and_quit (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *db = g_build_filename (dir, "library.db", NULL);
+  g_autofree char *folder = g_build_filename (dir, "Clips", NULL);
+  g_autofree char *clip = g_build_filename (folder, "a.mp4", NULL);
+  g_autoptr(VsApplication) app = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+  g_autofree char *xid = NULL;
+  int width0, width, height;
+  AdwAboutWindow *about;
+  GtkWidget *menu_button = NULL;
+  VsWindow *window;
+
+  if (!vs_test_ui_have_xdotool ())
+    return;
+  vs_test_write_file (clip, "x", 1);
+  app = g_object_new (VS_TYPE_APPLICATION,
+                      /* the first test's name may still be owned on the bus */
+                      "application-id", APP_ID ".AboutQuit",
+                      "flags", G_APPLICATION_HANDLES_OPEN,
+                      "database-path", db,
+                      NULL);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  open_path (G_APPLICATION (app), folder);
+  wait_for (GTK_APPLICATION (app), library_shows, GINT_TO_POINTER (1), "the folder's video");
+  window = find_window (GTK_APPLICATION (app), VS_TYPE_WINDOW);
+
+  vs_test_ui_collect (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (gtk_menu_button_get_primary (g_ptr_array_index (buttons, i)))
+      menu_button = g_ptr_array_index (buttons, i);
+  g_assert_nonnull (menu_button);
+  vs_test_ui_click (menu_button, "1");
+  vs_test_ui_wait_for (vs_test_ui_menu_is_open, window, "the main menu");
+  vs_test_ui_click (vs_test_ui_menu_item (vs_test_ui_open_menu (window), "About Vidshelf"), "1");
+  wait_for (GTK_APPLICATION (app), has_about, NULL, "the About window");
+  about = ADW_ABOUT_WINDOW (vs_test_ui_toplevel_of_type (ADW_TYPE_ABOUT_WINDOW));
+  g_assert_true (gtk_icon_theme_has_icon (gtk_icon_theme_get_for_display (
+                                            gtk_widget_get_display (GTK_WIDGET (about))),
+                                          adw_about_window_get_application_icon (about)));
+  g_assert_cmpstr (adw_about_window_get_developer_name (about), !=, "");
+  g_assert_nonnull (adw_about_window_get_developers (about));
+  g_assert_true (g_str_has_prefix (adw_about_window_get_website (about), "https://"));
+  g_assert_true (g_str_has_prefix (adw_about_window_get_issue_url (about), "https://"));
+  gtk_window_destroy (GTK_WINDOW (about));
+
+  /* resized through X, as a window manager does, then Ctrl+Q */
+  xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (
+                                  gtk_native_get_surface (GTK_NATIVE (window))));
+  width0 = gtk_widget_get_width (GTK_WIDGET (window));
+  vs_test_ui_xdotool ("windowsize", "--sync", xid, "820", "610", NULL);
+  wait_for (GTK_APPLICATION (app), window_width_changed, &width0, "the window's new size");
+  vs_test_ui_spin (200);
+  /* the size GTK restores with gtk_window_set_default_size(): the X window's */
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 820);
+  g_assert_cmpint (height, ==, 610);
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), !=, 820);
+  vs_test_ui_click (GTK_WIDGET (vs_test_ui_window_grid (window)), "1");
+  vs_test_ui_xdotool ("key", "ctrl+q", NULL);
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 820);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 610);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
+  while (gtk_application_get_windows (GTK_APPLICATION (app)) != NULL)
+    gtk_window_destroy (gtk_application_get_windows (GTK_APPLICATION (app))->data);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_clear_object (&app);
+  vs_test_rm_rf (dir);
+}
+
 static GTestDBus *bus;
 
 int
@@ -260,6 +359,7 @@ main (int    argc,
   adw_init ();
 
   g_test_add_func ("/application/open", test_open);
+  g_test_add_func ("/application/about-and-quit", test_about_and_quit);
 
   status = g_test_run ();
   /* Neither _down() nor an unref: both wait for GTK's connection to go, and GTK keeps it

@@ -24,271 +24,15 @@
 static char *trash_home;
 
 static gboolean
-on_timeout (gpointer user_data)
-{
-  if (g_getenv ("VS_TEST_SHOT") != NULL)
-    {
-      g_autofree char *cmd = g_strdup_printf ("import -window root %s", g_getenv ("VS_TEST_SHOT"));
-
-      g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
-    }
-  g_error ("timed out waiting for %s", (const char *) user_data);
-  return G_SOURCE_REMOVE;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_for (Condition    condition,
-          gpointer     data,
-          const char  *what)
-{
-  guint timeout = g_timeout_add_seconds (90, on_timeout, (gpointer) what);
-
-  while (!condition (data))
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (timeout);
-}
-
-/* Lets GTK take in the events the X server has for it. */
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-}
-
-static void
-xdotool (const char *first,
-         ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-  int status = 0;
-  va_list ap;
-
-  g_ptr_array_add (args, (char *) "xdotool");
-  va_start (ap, first);
-  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
-    g_ptr_array_add (args, (char *) a);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-  g_test_message ("xdotool %s %s", first, (const char *) g_ptr_array_index (args, 2));
-  g_spawn_sync (NULL, (char **) args->pdata, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
-                NULL, NULL, NULL, &err, &status, &error);
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("xdotool %s failed: %s", first, err);
-  spin (150);
-}
-
-/* Moves the real pointer to (@x, @y) of @widget. */
-static void
-pointer_to (GtkWidget *widget,
-            double     x,
-            double     y)
-{
-  GtkNative *native = gtk_widget_get_native (widget);
-  g_autofree char *xid = NULL, *px = NULL, *py = NULL;
-  graphene_point_t p;
-  double sx, sy;
-
-  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native),
-                                           &GRAPHENE_POINT_INIT (x, y), &p));
-  gtk_native_get_surface_transform (native, &sx, &sy);
-  xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (gtk_native_get_surface (native)));
-  px = g_strdup_printf ("%d", (int) (p.x + sx));
-  py = g_strdup_printf ("%d", (int) (p.y + sy));
-  xdotool ("mousemove", "--sync", "--window", xid, px, py, NULL);
-}
-
-/* Where @widget is in its window, once it stopped moving (toasts slide in). A widget not
- * laid out yet (a window just shown) sits still at (0, 0) with no size: not that. */
-static void
-wait_still (GtkWidget *widget)
-{
-  graphene_point_t last = GRAPHENE_POINT_INIT (-1, -1);
-
-  for (guint i = 0; i < 100; i++)
-    {
-      graphene_point_t p;
-
-      if (gtk_widget_get_width (widget) <= 0 || gtk_widget_get_height (widget) <= 0)
-        {
-          spin (100);
-          continue;
-        }
-      g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (gtk_widget_get_native (widget)),
-                                               &GRAPHENE_POINT_INIT (0, 0), &p));
-      if (graphene_point_equal (&p, &last))
-        return;
-      last = p;
-      spin (100);
-    }
-}
-
-static void
-click (GtkWidget  *widget,
-       const char *button)
-{
-  wait_still (widget);
-  pointer_to (widget, gtk_widget_get_width (widget) / 2.0, gtk_widget_get_height (widget) / 2.0);
-  xdotool ("click", button, NULL);
-}
-
-static void
-collect (GtkWidget  *widget,
-         GType       type,
-         GPtrArray  *found)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    g_ptr_array_add (found, widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect (child, type, found);
-}
-
-static VsVideoCell *
-cell_titled (VsWindow   *window,
-             const char *title)
-{
-  g_autoptr(GPtrArray) cells = g_ptr_array_new ();
-
-  collect (GTK_WIDGET (window), VS_TYPE_VIDEO_CELL, cells);
-  for (guint i = 0; i < cells->len; i++)
-    {
-      VsVideo *video = vs_video_cell_get_video (g_ptr_array_index (cells, i));
-
-      if (video != NULL && !vs_video_get_loading (video) &&
-          g_strcmp0 (vs_video_get_title (video), title) == 0 &&
-          gtk_widget_get_mapped (g_ptr_array_index (cells, i)) &&
-          gtk_widget_get_width (g_ptr_array_index (cells, i)) > 0)
-        return g_ptr_array_index (cells, i);
-    }
-  return NULL;
-}
-
-/* The sidebar's row labelled @name. */
-static GtkWidget *
-sidebar_row (VsWindow   *window,
-             const char *name)
-{
-  GtkWidget *sidebar = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window),
-                                                                  VS_TYPE_WINDOW, "sidebar"));
-  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
-
-  collect (sidebar, GTK_TYPE_LABEL, labels);
-  for (guint i = 0; i < labels->len; i++)
-    if (g_strcmp0 (gtk_label_get_label (g_ptr_array_index (labels, i)), name) == 0)
-      return g_ptr_array_index (labels, i);
-  g_error ("no sidebar row “%s”", name);
-  return NULL;
-}
-
-static GtkWidget *
-open_menu (VsWindow *window)
-{
-  g_autoptr(GPtrArray) popovers = g_ptr_array_new ();
-
-  collect (GTK_WIDGET (window), GTK_TYPE_POPOVER_MENU, popovers);
-  for (guint i = 0; i < popovers->len; i++)
-    if (gtk_widget_get_mapped (g_ptr_array_index (popovers, i)))
-      return g_ptr_array_index (popovers, i);
-  return NULL;
-}
-
-static gboolean
-menu_is_open (gpointer window)
-{
-  return open_menu (window) != NULL;
-}
-
-static gboolean
-menu_is_closed (gpointer window)
-{
-  return open_menu (window) == NULL;
-}
-
-/* The menu item showing @label, as the user sees it. */
-static GtkWidget *
-menu_item (GtkWidget  *popover,
-           const char *label)
-{
-  g_autoptr(GPtrArray) widgets = g_ptr_array_new ();
-
-  collect (popover, GTK_TYPE_WIDGET, widgets);
-  for (guint i = 0; i < widgets->len; i++)
-    {
-      GtkWidget *w = g_ptr_array_index (widgets, i);
-      g_autofree char *text = NULL;
-
-      if (!g_str_equal (G_OBJECT_TYPE_NAME (w), "GtkModelButton") || !gtk_widget_get_mapped (w))
-        continue;
-      g_object_get (w, "text", &text, NULL);
-      if (g_strcmp0 (text, label) == 0)
-        return w;
-    }
-  g_error ("no menu item “%s”", label);
-  return NULL;
-}
-
-static gboolean
-cell_is_there (gpointer data)
-{
-  gpointer *args = data;
-
-  return cell_titled (args[0], args[1]) != NULL;
-}
-
-static gboolean
-cell_is_gone (gpointer data)
-{
-  gpointer *args = data;
-
-  return cell_titled (args[0], args[1]) == NULL;
-}
-
-static void
-wait_cell (VsWindow   *window,
-           const char *title,
-           gboolean    present)
-{
-  gpointer args[] = { window, (gpointer) title };
-
-  wait_for (present ? cell_is_there : cell_is_gone, args, title);
-}
-
-static GtkWindow *
-toplevel_of_type (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_mapped (GTK_WIDGET (window)))
-        return GTK_WINDOW (window);
-    }
-  return NULL;
-}
-
-static gboolean
 has_player (gpointer data)
 {
-  return toplevel_of_type (VS_TYPE_PLAYER_WINDOW) != NULL;
+  return vs_test_ui_toplevel_of_type (VS_TYPE_PLAYER_WINDOW) != NULL;
 }
 
 static gboolean
 has_properties (gpointer data)
 {
-  GtkWindow *w = toplevel_of_type (ADW_TYPE_PREFERENCES_WINDOW);
+  GtkWindow *w = vs_test_ui_toplevel_of_type (ADW_TYPE_PREFERENCES_WINDOW);
 
   return w != NULL && g_strcmp0 (gtk_window_get_title (w), data) == 0;
 }
@@ -298,7 +42,7 @@ undo_button (VsWindow *window)
 {
   g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
 
-  collect (GTK_WIDGET (window), GTK_TYPE_BUTTON, buttons);
+  vs_test_ui_collect (GTK_WIDGET (window), GTK_TYPE_BUTTON, buttons);
   for (guint i = 0; i < buttons->len; i++)
     {
       GtkWidget *b = g_ptr_array_index (buttons, i);
@@ -389,17 +133,6 @@ trash_has (gpointer data)
   return g_strcmp0 (listing, data) == 0;
 }
 
-static gboolean
-settled (gpointer data)
-{
-  VsWindow *window = data;
-
-  return !vs_window_get_scanning (window) && vs_window_get_model (window) != NULL &&
-         !vs_library_get_busy (vs_window_get_library (window)) &&
-         !vs_library_model_get_busy (vs_window_get_model (window)) &&
-         vs_window_get_video_count (window) > 0;
-}
-
 static void
 count_flip (guint *flips)
 {
@@ -412,40 +145,12 @@ flipped_twice (gpointer data)
   return *(guint *) data >= 2;
 }
 
-/* Clicks the cell showing @title once the library is at rest, so that no rescan rebinds
- * the cell to another video between finding it and clicking it. */
-static void
-click_cell (VsWindow   *window,
-            const char *title,
-            const char *button)
-{
-  VsVideoCell *cell;
-
-  wait_for (settled, window, "the library to settle");
-  wait_cell (window, title, TRUE);
-  cell = cell_titled (window, title);
-  wait_still (GTK_WIDGET (cell));
-  g_assert_true (cell == cell_titled (window, title));
-  click (GTK_WIDGET (cell), button);
-}
-
 /* Mouse: right-click a cell, click Play, Move to Trash (an HLS item that lies directly in
  * the library folder, beside other videos: only its playlist and segments go), then the
  * toast's Undo; keyboard: the Menu key and Shift+F10 open the menu, a mnemonic picks
  * Properties, Escape closes it, Alt+Return shows Properties, Delete trashes the focused
  * video and Undo brings it back. Play is last: without a window manager the player's
  * window covers the grid. */
-/* The pointer and the keyboard are driven through X with xdotool: without it, skip. */
-static gboolean
-have_xdotool (void)
-{
-  g_autofree char *path = g_find_program_in_path ("xdotool");
-
-  if (path == NULL)
-    g_test_skip ("xdotool is not installed (build-aux/install-deps.sh installs it)");
-  return path != NULL;
-}
-
 static void
 test_context_menu (void)
 {
@@ -465,7 +170,7 @@ test_context_menu (void)
 
   if (!vs_test_require_playback (needed))
     return;
-  if (!have_xdotool ())
+  if (!vs_test_ui_have_xdotool ())
     return;
   g_mkdir_with_parents (sub, 0755);
   vs_test_media_mp4 (clip, "smpte");
@@ -480,31 +185,31 @@ test_context_menu (void)
   window = vs_test_ui_window_new (db, lib);
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 600);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for (settled, window, "the library");
+  vs_test_ui_wait_for (vs_test_ui_settled, window, "the library");
   g_assert_cmpint (vs_window_get_video_count (window), ==, 3);
   /* the HLS item is named after its folder */
   hls_title = g_path_get_basename (lib);
-  wait_cell (window, "Alpha.mp4", TRUE);
-  wait_cell (window, hls_title, TRUE);
+  vs_test_ui_wait_cell (window, "Alpha.mp4", TRUE);
+  vs_test_ui_wait_cell (window, hls_title, TRUE);
 
   /* The sidebar's HLS Downloads, clicked: the grid lists the download alone; All Videos,
    * clicked, brings the rest back. */
-  click (sidebar_row (window, "HLS Downloads"), "1");
-  wait_cell (window, "Alpha.mp4", FALSE);
-  wait_cell (window, hls_title, TRUE);
-  g_assert_null (cell_titled (window, "Bravo.mp4"));
-  click (sidebar_row (window, "All Videos"), "1");
-  wait_cell (window, "Alpha.mp4", TRUE);
-  wait_cell (window, hls_title, TRUE);
+  vs_test_ui_click (vs_test_ui_sidebar_row (window, "HLS Downloads"), "1");
+  vs_test_ui_wait_cell (window, "Alpha.mp4", FALSE);
+  vs_test_ui_wait_cell (window, hls_title, TRUE);
+  g_assert_null (vs_test_ui_cell_titled (window, "Bravo.mp4"));
+  vs_test_ui_click (vs_test_ui_sidebar_row (window, "All Videos"), "1");
+  vs_test_ui_wait_cell (window, "Alpha.mp4", TRUE);
+  vs_test_ui_wait_cell (window, hls_title, TRUE);
 
   /* Right-click → Move to Trash on the HLS item: exactly its playlist and segments go. */
   before = tree_state (lib);
   g_assert_true (trash_is_empty (NULL));
-  click_cell (window, hls_title, "3");
-  wait_for (menu_is_open, window, "the menu");
-  click (menu_item (open_menu (window), "Move to Trash"), "1");
-  wait_for (trash_has, (gpointer) "seg00000.ts seg00001.ts seg00002.ts stream.m3u8", "the trash");
-  wait_cell (window, hls_title, FALSE);
+  vs_test_ui_click_cell (window, hls_title, "3");
+  vs_test_ui_wait_for (vs_test_ui_menu_is_open, window, "the menu");
+  vs_test_ui_click (vs_test_ui_menu_item (vs_test_ui_open_menu (window), "Move to Trash"), "1");
+  vs_test_ui_wait_for (trash_has, (gpointer) "seg00000.ts seg00001.ts seg00002.ts stream.m3u8", "the trash");
+  vs_test_ui_wait_cell (window, hls_title, FALSE);
   after = tree_state (lib);
   expected = g_strdup_printf ("Alpha.mp4=%s\nTrips/\nTrips/Bravo.mp4=%s\nnotes.txt=%s",
                               clip_sum, other_sum, notes_sum);
@@ -512,46 +217,46 @@ test_context_menu (void)
   g_assert_true (g_file_test (lib, G_FILE_TEST_IS_DIR));
 
   /* The toast's Undo: everything back, byte for byte. */
-  wait_for (has_undo, window, "the Undo button");
-  click (undo_button (window), "1");
-  wait_for (trash_is_empty, NULL, "the restore");
+  vs_test_ui_wait_for (has_undo, window, "the Undo button");
+  vs_test_ui_click (undo_button (window), "1");
+  vs_test_ui_wait_for (trash_is_empty, NULL, "the restore");
   g_clear_pointer (&after, g_free);
   after = tree_state (lib);
   g_assert_cmpstr (after, ==, before);
-  wait_cell (window, hls_title, TRUE);
+  vs_test_ui_wait_cell (window, hls_title, TRUE);
 
   /* Keyboard: a click focuses the cell, the Menu key opens its menu, Escape closes it,
    * Shift+F10 opens it again and the mnemonic of Properties picks that item. */
-  click_cell (window, "Alpha.mp4", "1");
-  xdotool ("key", "Menu", NULL);
-  wait_for (menu_is_open, window, "the menu from the Menu key");
-  xdotool ("key", "Escape", NULL);
-  wait_for (menu_is_closed, window, "Escape to close the menu");
-  xdotool ("key", "shift+F10", NULL);
-  wait_for (menu_is_open, window, "the menu from Shift+F10");
-  popover = open_menu (window);
+  vs_test_ui_click_cell (window, "Alpha.mp4", "1");
+  vs_test_ui_xdotool ("key", "Menu", NULL);
+  vs_test_ui_wait_for (vs_test_ui_menu_is_open, window, "the menu from the Menu key");
+  vs_test_ui_xdotool ("key", "Escape", NULL);
+  vs_test_ui_wait_for (vs_test_ui_menu_is_closed, window, "Escape to close the menu");
+  vs_test_ui_xdotool ("key", "shift+F10", NULL);
+  vs_test_ui_wait_for (vs_test_ui_menu_is_open, window, "the menu from Shift+F10");
+  popover = vs_test_ui_open_menu (window);
   g_assert_nonnull (popover);
-  xdotool ("key", "r", NULL);
-  wait_for (has_properties, (gpointer) "Alpha.mp4", "Properties");
-  gtk_window_destroy (toplevel_of_type (ADW_TYPE_PREFERENCES_WINDOW));
-  spin (200);
+  vs_test_ui_xdotool ("key", "r", NULL);
+  vs_test_ui_wait_for (has_properties, (gpointer) "Alpha.mp4", "Properties");
+  gtk_window_destroy (vs_test_ui_toplevel_of_type (ADW_TYPE_PREFERENCES_WINDOW));
+  vs_test_ui_spin (200);
 
   /* Alt+Return shows Properties too; Delete moves the focused video to the trash. */
-  click_cell (window, "Alpha.mp4", "1");
-  xdotool ("key", "alt+Return", NULL);
-  wait_for (has_properties, (gpointer) "Alpha.mp4", "Properties from Alt+Return");
-  gtk_window_destroy (toplevel_of_type (ADW_TYPE_PREFERENCES_WINDOW));
-  spin (200);
+  vs_test_ui_click_cell (window, "Alpha.mp4", "1");
+  vs_test_ui_xdotool ("key", "alt+Return", NULL);
+  vs_test_ui_wait_for (has_properties, (gpointer) "Alpha.mp4", "Properties from Alt+Return");
+  gtk_window_destroy (vs_test_ui_toplevel_of_type (ADW_TYPE_PREFERENCES_WINDOW));
+  vs_test_ui_spin (200);
   g_clear_pointer (&before, g_free);
   before = tree_state (lib);
-  click_cell (window, "Alpha.mp4", "1");
-  xdotool ("key", "Delete", NULL);
-  wait_for (trash_has, (gpointer) "Alpha.mp4", "Delete");
-  wait_cell (window, "Alpha.mp4", FALSE);
+  vs_test_ui_click_cell (window, "Alpha.mp4", "1");
+  vs_test_ui_xdotool ("key", "Delete", NULL);
+  vs_test_ui_wait_for (trash_has, (gpointer) "Alpha.mp4", "Delete");
+  vs_test_ui_wait_cell (window, "Alpha.mp4", FALSE);
   g_assert_false (g_file_test (clip, G_FILE_TEST_EXISTS));
-  wait_for (has_undo, window, "the Undo button");
-  click (undo_button (window), "1");
-  wait_for (trash_is_empty, NULL, "the restore");
+  vs_test_ui_wait_for (has_undo, window, "the Undo button");
+  vs_test_ui_click (undo_button (window), "1");
+  vs_test_ui_wait_for (trash_is_empty, NULL, "the restore");
   g_clear_pointer (&after, g_free);
   after = tree_state (lib);
   g_assert_cmpstr (after, ==, before);
@@ -563,22 +268,22 @@ test_context_menu (void)
     gulong id = g_signal_connect_swapped (vs_window_get_library (window), "notify::scanning",
                                           G_CALLBACK (count_flip), &flips);
 
-    click_cell (window, "Alpha.mp4", "1");
-    xdotool ("key", "F5", NULL);
-    wait_for (flipped_twice, &flips, "the rescan from F5");
+    vs_test_ui_click_cell (window, "Alpha.mp4", "1");
+    vs_test_ui_xdotool ("key", "F5", NULL);
+    vs_test_ui_wait_for (flipped_twice, &flips, "the rescan from F5");
     g_signal_handler_disconnect (vs_window_get_library (window), id);
-    wait_for (settled, window, "the library after F5");
+    vs_test_ui_wait_for (vs_test_ui_settled, window, "the library after F5");
     g_assert_cmpint (vs_window_get_video_count (window), ==, 3);
   }
 
   /* Right-click → Play: the player opens. */
-  click_cell (window, "Alpha.mp4", "3");
-  wait_for (menu_is_open, window, "the menu");
-  click (menu_item (open_menu (window), "Play"), "1");
-  wait_for (has_player, NULL, "the player");
-  wait_for (menu_is_closed, window, "the menu to close");
+  vs_test_ui_click_cell (window, "Alpha.mp4", "3");
+  vs_test_ui_wait_for (vs_test_ui_menu_is_open, window, "the menu");
+  vs_test_ui_click (vs_test_ui_menu_item (vs_test_ui_open_menu (window), "Play"), "1");
+  vs_test_ui_wait_for (has_player, NULL, "the player");
+  vs_test_ui_wait_for (vs_test_ui_menu_is_closed, window, "the menu to close");
 
-  gtk_window_destroy (toplevel_of_type (VS_TYPE_PLAYER_WINDOW));
+  gtk_window_destroy (vs_test_ui_toplevel_of_type (VS_TYPE_PLAYER_WINDOW));
   gtk_window_destroy (GTK_WINDOW (window));
   vs_test_rm_rf (dir);
 }
@@ -586,13 +291,13 @@ test_context_menu (void)
 static gboolean
 has_merge_all_dialog (gpointer data)
 {
-  return toplevel_of_type (VS_TYPE_MERGE_ALL_DIALOG) != NULL;
+  return vs_test_ui_toplevel_of_type (VS_TYPE_MERGE_ALL_DIALOG) != NULL;
 }
 
 static gboolean
 merge_all_done (gpointer data)
 {
-  GtkWindow *dialog = toplevel_of_type (VS_TYPE_MERGE_ALL_DIALOG);
+  GtkWindow *dialog = vs_test_ui_toplevel_of_type (VS_TYPE_MERGE_ALL_DIALOG);
 
   return dialog != NULL && vs_merge_all_dialog_get_summary (VS_MERGE_ALL_DIALOG (dialog));
 }
@@ -600,7 +305,7 @@ merge_all_done (gpointer data)
 static gboolean
 no_merge_all_dialog (gpointer data)
 {
-  return toplevel_of_type (VS_TYPE_MERGE_ALL_DIALOG) == NULL;
+  return vs_test_ui_toplevel_of_type (VS_TYPE_MERGE_ALL_DIALOG) == NULL;
 }
 
 static gboolean
@@ -620,7 +325,7 @@ find_by_text (GtkWidget  *root,
 {
   g_autoptr(GPtrArray) found = g_ptr_array_new ();
 
-  collect (root, type, found);
+  vs_test_ui_collect (root, type, found);
   for (guint i = 0; i < found->len; i++)
     if (g_strcmp0 (text_of (g_ptr_array_index (found, i)), text) == 0)
       return g_ptr_array_index (found, i);
@@ -641,7 +346,7 @@ lists_incomplete (gpointer dialog)
 {
   g_autoptr(GPtrArray) labels = g_ptr_array_new ();
 
-  collect (dialog, GTK_TYPE_LABEL, labels);
+  vs_test_ui_collect (dialog, GTK_TYPE_LABEL, labels);
   for (guint i = 0; i < labels->len; i++)
     {
       const char *text = gtk_label_get_text (g_ptr_array_index (labels, i));
@@ -663,7 +368,7 @@ static VsThumbnailView *
 thumbnail_of (VsWindow   *window,
               const char *title)
 {
-  VsVideoCell *cell = cell_titled (window, title);
+  VsVideoCell *cell = vs_test_ui_cell_titled (window, title);
 
   g_assert_nonnull (cell);
   return VS_THUMBNAIL_VIEW (gtk_widget_get_template_child (GTK_WIDGET (cell), VS_TYPE_VIDEO_CELL,
@@ -685,7 +390,7 @@ test_merge_all_many_refused (void)
   const char *summary;
   VsWindow *window;
 
-  if (!have_xdotool ())
+  if (!vs_test_ui_have_xdotool ())
     return;
   /* 23 downloads whose second segment never arrived */
   for (guint i = 0; i < 23; i++)
@@ -706,16 +411,16 @@ test_merge_all_many_refused (void)
   window = vs_test_ui_window_new (db, lib);
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 600);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for (settled, window, "the library");
-  click (sidebar_row (window, "HLS Downloads"), "1");
-  wait_cell (window, "Broken 00", TRUE);
-  wait_for (widget_mapped, button_labelled (GTK_WIDGET (window), "Merge _All…"), "the button");
-  click (button_labelled (GTK_WIDGET (window), "Merge _All…"), "1");
-  wait_for (has_merge_all_dialog, NULL, "the dialog");
-  dialog = toplevel_of_type (VS_TYPE_MERGE_ALL_DIALOG);
-  wait_still (GTK_WIDGET (dialog));
-  click (button_labelled (GTK_WIDGET (dialog), "_Merge All"), "1");
-  wait_for (merge_all_done, NULL, "the merges");
+  vs_test_ui_wait_for (vs_test_ui_settled, window, "the library");
+  vs_test_ui_click (vs_test_ui_sidebar_row (window, "HLS Downloads"), "1");
+  vs_test_ui_wait_cell (window, "Broken 00", TRUE);
+  vs_test_ui_wait_for (widget_mapped, button_labelled (GTK_WIDGET (window), "Merge _All…"), "the button");
+  vs_test_ui_click (button_labelled (GTK_WIDGET (window), "Merge _All…"), "1");
+  vs_test_ui_wait_for (has_merge_all_dialog, NULL, "the dialog");
+  dialog = vs_test_ui_toplevel_of_type (VS_TYPE_MERGE_ALL_DIALOG);
+  vs_test_ui_wait_still (GTK_WIDGET (dialog));
+  vs_test_ui_click (button_labelled (GTK_WIDGET (dialog), "_Merge All"), "1");
+  vs_test_ui_wait_for (merge_all_done, NULL, "the merges");
 
   summary = vs_merge_all_dialog_get_summary (VS_MERGE_ALL_DIALOG (dialog));
   g_test_message ("%s", summary);
@@ -729,8 +434,8 @@ test_merge_all_many_refused (void)
   g_assert_cmpstr (after, ==, before);
   g_assert_true (trash_is_empty (NULL));
 
-  click (button_labelled (GTK_WIDGET (dialog), "_Close"), "1");
-  wait_for (no_merge_all_dialog, NULL, "the dialog to close");
+  vs_test_ui_click (button_labelled (GTK_WIDGET (dialog), "_Close"), "1");
+  vs_test_ui_wait_for (no_merge_all_dialog, NULL, "the dialog to close");
   gtk_window_destroy (GTK_WINDOW (window));
   vs_test_rm_rf (dir);
 }
@@ -762,7 +467,7 @@ test_merge_all (void)
 
   if (!vs_test_media_require (needed))
     return;
-  if (!have_xdotool ())
+  if (!vs_test_ui_have_xdotool ())
     return;
   g_mkdir_with_parents (one, 0755);
   g_mkdir_with_parents (two, 0755);
@@ -777,13 +482,13 @@ test_merge_all (void)
   window = vs_test_ui_window_new (db, lib);
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 600);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for (settled, window, "the library");
-  wait_cell (window, "Alpha.mp4", TRUE);
+  vs_test_ui_wait_for (vs_test_ui_settled, window, "the library");
+  vs_test_ui_wait_cell (window, "Alpha.mp4", TRUE);
 
-  click (sidebar_row (window, "HLS Downloads"), "1");
-  wait_cell (window, "Alpha.mp4", FALSE);
-  wait_cell (window, "One", TRUE);
-  wait_cell (window, "Broken", TRUE);
+  vs_test_ui_click (vs_test_ui_sidebar_row (window, "HLS Downloads"), "1");
+  vs_test_ui_wait_cell (window, "Alpha.mp4", FALSE);
+  vs_test_ui_wait_cell (window, "One", TRUE);
+  vs_test_ui_wait_cell (window, "Broken", TRUE);
   /* each download's state on its badge; the incomplete one in the warning colour */
   g_assert_cmpstr (vs_thumbnail_view_get_hls_badge (thumbnail_of (window, "Broken")), ==,
                    "HLS · Incomplete");
@@ -791,23 +496,23 @@ test_merge_all (void)
   g_assert_cmpstr (vs_thumbnail_view_get_hls_badge (thumbnail_of (window, "One")), ==, "HLS");
   g_assert_false (vs_thumbnail_view_get_hls_warning (thumbnail_of (window, "One")));
   /* and in words in Properties (Alt+Return on the clicked cell) */
-  click_cell (window, "Broken", "1");
-  xdotool ("key", "alt+Return", NULL);
-  wait_for (has_properties, (gpointer) "Broken", "Properties");
-  download = row_titled (GTK_WIDGET (toplevel_of_type (ADW_TYPE_PREFERENCES_WINDOW)), "Download");
+  vs_test_ui_click_cell (window, "Broken", "1");
+  vs_test_ui_xdotool ("key", "alt+Return", NULL);
+  vs_test_ui_wait_for (has_properties, (gpointer) "Broken", "Properties");
+  download = row_titled (GTK_WIDGET (vs_test_ui_toplevel_of_type (ADW_TYPE_PREFERENCES_WINDOW)), "Download");
   g_assert_cmpstr (adw_action_row_get_subtitle (download), ==,
                    "Incomplete: 1 of 3 segments missing");
-  gtk_window_destroy (toplevel_of_type (ADW_TYPE_PREFERENCES_WINDOW));
-  spin (200);
-  wait_for (widget_mapped, button_labelled (GTK_WIDGET (window), "Merge _All…"), "the button");
-  click (button_labelled (GTK_WIDGET (window), "Merge _All…"), "1");
-  wait_for (has_merge_all_dialog, NULL, "the dialog");
-  dialog = toplevel_of_type (VS_TYPE_MERGE_ALL_DIALOG);
-  wait_still (GTK_WIDGET (dialog));
+  gtk_window_destroy (vs_test_ui_toplevel_of_type (ADW_TYPE_PREFERENCES_WINDOW));
+  vs_test_ui_spin (200);
+  vs_test_ui_wait_for (widget_mapped, button_labelled (GTK_WIDGET (window), "Merge _All…"), "the button");
+  vs_test_ui_click (button_labelled (GTK_WIDGET (window), "Merge _All…"), "1");
+  vs_test_ui_wait_for (has_merge_all_dialog, NULL, "the dialog");
+  dialog = vs_test_ui_toplevel_of_type (VS_TYPE_MERGE_ALL_DIALOG);
+  vs_test_ui_wait_still (GTK_WIDGET (dialog));
   /* the list says which download cannot be merged, and why */
-  wait_for (lists_incomplete, dialog, "the incomplete download in the list");
-  click (button_labelled (GTK_WIDGET (dialog), "_Merge All"), "1");
-  wait_for (merge_all_done, NULL, "the merges");
+  vs_test_ui_wait_for (lists_incomplete, dialog, "the incomplete download in the list");
+  vs_test_ui_click (button_labelled (GTK_WIDGET (dialog), "_Merge All"), "1");
+  vs_test_ui_wait_for (merge_all_done, NULL, "the merges");
 
   summary = vs_merge_all_dialog_get_summary (VS_MERGE_ALL_DIALOG (dialog));
   g_test_message ("%s", summary);
@@ -824,12 +529,12 @@ test_merge_all (void)
   g_assert_cmpuint (g_strv_length (after_lines), ==, g_strv_length (before_lines) + 2);
   g_assert_true (trash_is_empty (NULL));
 
-  click (button_labelled (GTK_WIDGET (dialog), "_Close"), "1");
-  wait_for (no_merge_all_dialog, NULL, "the dialog to close");
+  vs_test_ui_click (button_labelled (GTK_WIDGET (dialog), "_Close"), "1");
+  vs_test_ui_wait_for (no_merge_all_dialog, NULL, "the dialog to close");
   /* the library rescanned what the merges wrote; the view is still the downloads' */
-  wait_for (settled, window, "the rescan");
+  vs_test_ui_wait_for (vs_test_ui_settled, window, "the rescan");
   g_assert_true (gtk_widget_get_visible (button_labelled (GTK_WIDGET (window), "Merge _All…")));
-  g_assert_null (cell_titled (window, "Alpha.mp4"));
+  g_assert_null (vs_test_ui_cell_titled (window, "Alpha.mp4"));
   gtk_window_destroy (GTK_WINDOW (window));
   vs_test_rm_rf (dir);
 }
@@ -897,10 +602,10 @@ wait_merge_all_dialog (void)
 {
   GtkWindow *dialog;
 
-  wait_for (has_merge_all_dialog, NULL, "the dialog");
-  dialog = toplevel_of_type (VS_TYPE_MERGE_ALL_DIALOG);
-  wait_for (surface_mapped, dialog, "the dialog on screen");
-  wait_still (GTK_WIDGET (dialog));
+  vs_test_ui_wait_for (has_merge_all_dialog, NULL, "the dialog");
+  dialog = vs_test_ui_toplevel_of_type (VS_TYPE_MERGE_ALL_DIALOG);
+  vs_test_ui_wait_for (surface_mapped, dialog, "the dialog on screen");
+  vs_test_ui_wait_still (GTK_WIDGET (dialog));
   return dialog;
 }
 
@@ -997,7 +702,7 @@ test_merge_all_cancel (void)
 
   if (!vs_test_media_require (needed))
     return;
-  if (!have_xdotool ())
+  if (!vs_test_ui_have_xdotool ())
     return;
   vs_test_media_hls (first, seconds);
   for (guint i = 2; i <= n_takes; i++)
@@ -1013,28 +718,29 @@ test_merge_all_cancel (void)
   window = vs_test_ui_window_new (db, lib);
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 600);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for (settled, window, "the library");
-  click (sidebar_row (window, "HLS Downloads"), "1");
-  wait_cell (window, "Alpha.mp4", FALSE);
-  wait_cell (window, "Take 01", TRUE);
-  wait_for (settled, window, "the downloads");
-  wait_for (widget_mapped, button_labelled (GTK_WIDGET (window), "Merge _All…"), "the button");
-  click (button_labelled (GTK_WIDGET (window), "Merge _All…"), "1");
-  /* held: should the run end before the click, the click would close it */
+  vs_test_ui_wait_for (vs_test_ui_settled, window, "the library");
+  vs_test_ui_click (vs_test_ui_sidebar_row (window, "HLS Downloads"), "1");
+  vs_test_ui_wait_cell (window, "Alpha.mp4", FALSE);
+  vs_test_ui_wait_cell (window, "Take 01", TRUE);
+  vs_test_ui_wait_for (vs_test_ui_settled, window, "the downloads");
+  vs_test_ui_wait_for (widget_mapped, button_labelled (GTK_WIDGET (window), "Merge _All…"), "the button");
+  vs_test_ui_click (button_labelled (GTK_WIDGET (window), "Merge _All…"), "1");
+  /* held: should the run end before the vs_test_ui_click, the click would close it */
   dialog = held = g_object_ref (wait_merge_all_dialog ());
   id = g_signal_connect (progress_label_of (dialog), "notify::label", G_CALLBACK (record_label),
                          labels);
 
   /* the pointer waits over Cancel, so that the click is one X event away */
-  click (button_labelled (GTK_WIDGET (dialog), "_Merge All"), "1");
-  wait_for (merge_all_running, dialog, "the run to start");
+  vs_test_ui_click (button_labelled (GTK_WIDGET (dialog), "_Merge All"), "1");
+  vs_test_ui_wait_for (merge_all_running, dialog, "the run to start");
   cancel = button_labelled (GTK_WIDGET (dialog), "_Cancel");
-  pointer_to (cancel, gtk_widget_get_width (cancel) / 2.0, gtk_widget_get_height (cancel) / 2.0);
-  wait_for (first_merged, dialog, "the first download merged");
-  xdotool ("click", "1", NULL);
+  vs_test_ui_pointer_to (cancel, gtk_widget_get_width (cancel) / 2.0,
+                         gtk_widget_get_height (cancel) / 2.0);
+  vs_test_ui_wait_for (first_merged, dialog, "the first download merged");
+  vs_test_ui_xdotool ("click", "1", NULL);
   g_assert_true (vs_merge_all_dialog_get_running (VS_MERGE_ALL_DIALOG (dialog)) ||
                  vs_merge_all_dialog_get_summary (VS_MERGE_ALL_DIALOG (dialog)) != NULL);
-  wait_for (merge_all_done, NULL, "the run to stop");
+  vs_test_ui_wait_for (merge_all_done, NULL, "the run to stop");
   g_signal_handler_disconnect (progress_label_of (dialog), id);
 
   summary = vs_merge_all_dialog_get_summary (VS_MERGE_ALL_DIALOG (dialog));
@@ -1054,18 +760,18 @@ test_merge_all_cancel (void)
     g_assert_cmpstr (g_ptr_array_index (labels, i), ==, "Cancelling…");
   assert_cancelled_run (lib, before, n_merged, n_takes, seconds * 1000);
 
-  click (button_labelled (GTK_WIDGET (dialog), "_Close"), "1");
-  wait_for (no_merge_all_dialog, NULL, "the dialog to close");
-  wait_for (settled, window, "the rescan");
+  vs_test_ui_click (button_labelled (GTK_WIDGET (dialog), "_Close"), "1");
+  vs_test_ui_wait_for (no_merge_all_dialog, NULL, "the dialog to close");
+  vs_test_ui_wait_for (vs_test_ui_settled, window, "the rescan");
 
   /* Closed by the window manager while it runs: it stops as Cancel stops it, and the
    * dialog closes by itself once nothing of the download in progress is left. */
-  click (button_labelled (GTK_WIDGET (window), "Merge _All…"), "1");
+  vs_test_ui_click (button_labelled (GTK_WIDGET (window), "Merge _All…"), "1");
   dialog = wait_merge_all_dialog ();
-  click (button_labelled (GTK_WIDGET (dialog), "_Merge All"), "1");
-  wait_for (merge_all_running, dialog, "the second run to start");
+  vs_test_ui_click (button_labelled (GTK_WIDGET (dialog), "_Merge All"), "1");
+  vs_test_ui_wait_for (merge_all_running, dialog, "the second run to start");
   send_wm_delete (dialog);
-  wait_for (no_merge_all_dialog, NULL, "the dialog to close once stopped");
+  vs_test_ui_wait_for (no_merge_all_dialog, NULL, "the dialog to close once stopped");
   /* the takes merged the first time are refused (their MP4 is in the way): a few more
    * merged at most */
   for (guint i = n_merged + 1; i <= n_takes; i++)
@@ -1080,7 +786,7 @@ test_merge_all_cancel (void)
   g_assert_cmpuint (n_merged + n_more, <, n_takes);
   assert_cancelled_run (lib, before, n_merged + n_more, n_takes, seconds * 1000);
 
-  wait_for (settled, window, "the rescan");
+  vs_test_ui_wait_for (vs_test_ui_settled, window, "the rescan");
   gtk_window_destroy (GTK_WINDOW (window));
   vs_test_rm_rf (dir);
 }
@@ -1088,7 +794,7 @@ test_merge_all_cancel (void)
 static gboolean
 no_properties (gpointer data)
 {
-  return toplevel_of_type (ADW_TYPE_PREFERENCES_WINDOW) == NULL;
+  return vs_test_ui_toplevel_of_type (ADW_TYPE_PREFERENCES_WINDOW) == NULL;
 }
 
 /* @folder/master.m3u8 naming lo/index.m3u8 and hi/index.m3u8 with @lo_inf and @hi_inf as
@@ -1165,7 +871,7 @@ test_hls_states (void)
 
   if (!vs_test_require_playback (needed))
     return;
-  if (!have_xdotool ())
+  if (!vs_test_ui_have_xdotool ())
     return;
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -1191,11 +897,11 @@ test_hls_states (void)
   /* every cell on screen at once */
   gtk_window_set_default_size (GTK_WINDOW (window), 1260, 1000);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for (settled, window, "the library");
+  vs_test_ui_wait_for (vs_test_ui_settled, window, "the library");
   g_assert_cmpint (vs_window_get_video_count (window), ==, G_N_ELEMENTS (cases) + 1);
-  click (sidebar_row (window, "HLS Downloads"), "1");
-  wait_cell (window, "Alpha.mp4", FALSE);
-  wait_for (settled, window, "the downloads");
+  vs_test_ui_click (vs_test_ui_sidebar_row (window, "HLS Downloads"), "1");
+  vs_test_ui_wait_cell (window, "Alpha.mp4", FALSE);
+  vs_test_ui_wait_for (vs_test_ui_settled, window, "the downloads");
   g_assert_cmpint (vs_window_get_video_count (window), ==, G_N_ELEMENTS (cases));
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -1205,23 +911,23 @@ test_hls_states (void)
       GtkWindow *properties;
 
       g_test_message ("%s", cases[i].title);
-      wait_cell (window, cases[i].title, TRUE);
+      vs_test_ui_wait_cell (window, cases[i].title, TRUE);
       thumbnail = thumbnail_of (window, cases[i].title);
       g_assert_cmpstr (vs_thumbnail_view_get_hls_badge (thumbnail), ==, cases[i].badge);
       g_assert_cmpint (vs_thumbnail_view_get_hls_warning (thumbnail), ==, cases[i].warning);
 
-      click_cell (window, cases[i].title, "1");
-      xdotool ("key", "alt+Return", NULL);
-      wait_for (has_properties, (gpointer) cases[i].title, "Properties");
-      properties = toplevel_of_type (ADW_TYPE_PREFERENCES_WINDOW);
+      vs_test_ui_click_cell (window, cases[i].title, "1");
+      vs_test_ui_xdotool ("key", "alt+Return", NULL);
+      vs_test_ui_wait_for (has_properties, (gpointer) cases[i].title, "Properties");
+      properties = vs_test_ui_toplevel_of_type (ADW_TYPE_PREFERENCES_WINDOW);
       download = row_titled (GTK_WIDGET (properties), "Download");
       g_assert_true (gtk_widget_get_visible (GTK_WIDGET (download)));
       g_assert_cmpstr (adw_action_row_get_subtitle (download), ==, cases[i].words);
       g_assert_cmpstr (adw_action_row_get_subtitle (row_titled (GTK_WIDGET (properties),
                                                                 "Container")), ==, "HLS");
-      wait_for (surface_mapped, properties, "Properties on screen");
-      xdotool ("key", "Escape", NULL);
-      wait_for (no_properties, NULL, "Escape to close Properties");
+      vs_test_ui_wait_for (surface_mapped, properties, "Properties on screen");
+      vs_test_ui_xdotool ("key", "Escape", NULL);
+      vs_test_ui_wait_for (no_properties, NULL, "Escape to close Properties");
     }
 
   /* looking changes nothing */

@@ -1165,6 +1165,63 @@ test_cell_failure (void)
   gtk_window_destroy (window);
 }
 
+/* A file the index found is no video (or empty) looks broken at once, with a badge and a
+ * reason, and asks no worker for a thumbnail; a video still being probed looks loading. */
+static void
+test_cell_broken (void)
+{
+  g_autofree char *path = g_build_filename (media_dir, "not-a-video.mp4", NULL);
+  g_autofree char *empty = g_build_filename (media_dir, "empty.mp4", NULL);
+  g_autoptr(VsTextureCache) cache = NULL;
+  g_autoptr(VsVideoRecord) record = NULL;
+  g_autoptr(VsVideo) broken = NULL;
+  g_autoptr(VsVideo) zero = NULL;
+  g_autoptr(VsVideo) pending = NULL;
+  VsThumbnailView *view;
+  VsVideoCell *cell;
+  GtkWindow *window;
+
+  vs_test_write_file (path, "not a video", 11);
+  vs_test_write_file (empty, "", 0);
+  cache = vs_texture_cache_new (service, 0);
+  cell = vs_video_cell_new (cache);
+  view = child (cell, "thumbnail");
+  window = show_cell (cell);
+
+  record = make_record (path, 7);
+  record->probe_state = VS_MEDIA_STATE_FAILED;
+  record->duration_ms = -1;
+  broken = vs_video_new_from_record (record);
+  vs_video_cell_set_video (cell, broken);
+  g_assert_cmpstr (icon_page (cell), ==, "failed");
+  g_assert_cmpstr (vs_thumbnail_view_get_hls_badge (view), ==, "Unplayable");
+  g_assert_true (vs_thumbnail_view_get_hls_warning (view));
+  g_assert_null (duration_badge (cell));
+  g_assert_true (strstr (vs_video_cell_get_problem (cell), "Cannot be read as a video") != NULL);
+  g_assert_cmpuint (vs_texture_cache_get_n_started (cache), ==, 0);
+
+  g_clear_pointer (&record, vs_video_record_free);
+  record = make_record (empty, 8);
+  record->probe_state = VS_MEDIA_STATE_FAILED;
+  record->size = 0;
+  zero = vs_video_new_from_record (record);
+  vs_video_cell_set_video (cell, zero);
+  g_assert_cmpstr (vs_video_cell_get_problem (cell), ==, "The file is empty");
+
+  /* not probed yet: no badge, no problem, a placeholder */
+  g_clear_pointer (&record, vs_video_record_free);
+  record = make_record (path, 9);
+  record->probe_state = VS_MEDIA_STATE_PENDING;
+  pending = vs_video_new_from_record (record);
+  vs_video_cell_set_video (cell, pending);
+  g_assert_null (vs_video_cell_get_problem (cell));
+  g_assert_null (vs_thumbnail_view_get_hls_badge (view));
+  g_assert_cmpstr (icon_page (cell), ==, "loading");
+
+  vs_video_cell_set_video (cell, NULL);
+  gtk_window_destroy (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1188,6 +1245,7 @@ main (int    argc,
   g_test_add_func ("/video-cell/scrolling-defers", test_cell_scrolling_defers);
   g_test_add_func ("/video-cell/unbind-during-load", test_cell_unbind_during_load);
   g_test_add_func ("/video-cell/failure", test_cell_failure);
+  g_test_add_func ("/video-cell/broken", test_cell_broken);
   g_test_add_func ("/video-cell/context-menu", test_cell_context_menu);
   g_test_add_func ("/texture-cache/cancel", test_cache_cancel);
   g_test_add_func ("/texture-cache/cancel-anytime", test_cache_cancel_anytime);

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vs-test-ui.c: helpers for the tests with a display */
+#include <gdk/x11/gdkx.h>
 #include <gtk/gtk.h>
 
 #include "vs-library-view.h"
 #include "vs-test-media.h"
 #include "vs-test-ui.h"
+#include "vs-video-cell.h"
 
 gboolean
 vs_test_require_playback (const char *const *elements)
@@ -68,4 +70,300 @@ vs_test_ui_window_grid (VsWindow *window)
 
   return GTK_GRID_VIEW (gtk_widget_get_template_child (GTK_WIDGET (view), VS_TYPE_LIBRARY_VIEW,
                                                        "grid"));
+}
+
+/* Real input: the pointer and keyboard through X (XTEST, with xdotool) ---------------- */
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  if (g_getenv ("VS_TEST_SHOT") != NULL)
+    {
+      g_autofree char *cmd = g_strdup_printf ("import -window root %s", g_getenv ("VS_TEST_SHOT"));
+
+      g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
+    }
+  g_error ("timed out waiting for %s", (const char *) user_data);
+  return G_SOURCE_REMOVE;
+}
+
+void
+vs_test_ui_wait_for (VsTestUiCondition    condition,
+                     gpointer     data,
+                     const char  *what)
+{
+  guint timeout = g_timeout_add_seconds (90, on_timeout, (gpointer) what);
+
+  while (!condition (data))
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (timeout);
+}
+
+/* Lets GTK take in the events the X server has for it. */
+void
+vs_test_ui_spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+}
+
+void
+vs_test_ui_xdotool (const char *first,
+                    ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+  va_list ap;
+
+  g_ptr_array_add (args, (char *) "xdotool");
+  va_start (ap, first);
+  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *) a);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  g_test_message ("xdotool %s %s", first, (const char *) g_ptr_array_index (args, 2));
+  g_spawn_sync (NULL, (char **) args->pdata, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                NULL, NULL, NULL, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("xdotool %s failed: %s", first, err);
+  vs_test_ui_spin (150);
+}
+
+/* Moves the real pointer to (@x, @y) of @widget. */
+void
+vs_test_ui_pointer_to (GtkWidget *widget,
+                       double     x,
+                       double     y)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  g_autofree char *xid = NULL, *px = NULL, *py = NULL;
+  graphene_point_t p;
+  double sx, sy;
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native),
+                                           &GRAPHENE_POINT_INIT (x, y), &p));
+  gtk_native_get_surface_transform (native, &sx, &sy);
+  xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (gtk_native_get_surface (native)));
+  px = g_strdup_printf ("%d", (int) (p.x + sx));
+  py = g_strdup_printf ("%d", (int) (p.y + sy));
+  vs_test_ui_xdotool ("mousemove", "--sync", "--window", xid, px, py, NULL);
+}
+
+/* Where @widget is in its window, once it stopped moving (toasts slide in). A widget not
+ * laid out yet (a window just shown) sits still at (0, 0) with no size: not that. */
+void
+vs_test_ui_wait_still (GtkWidget *widget)
+{
+  graphene_point_t last = GRAPHENE_POINT_INIT (-1, -1);
+
+  for (guint i = 0; i < 100; i++)
+    {
+      graphene_point_t p;
+
+      if (gtk_widget_get_width (widget) <= 0 || gtk_widget_get_height (widget) <= 0)
+        {
+          vs_test_ui_spin (100);
+          continue;
+        }
+      g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (gtk_widget_get_native (widget)),
+                                               &GRAPHENE_POINT_INIT (0, 0), &p));
+      if (graphene_point_equal (&p, &last))
+        return;
+      last = p;
+      vs_test_ui_spin (100);
+    }
+}
+
+void
+vs_test_ui_click (GtkWidget  *widget,
+                  const char *button)
+{
+  vs_test_ui_wait_still (widget);
+  vs_test_ui_pointer_to (widget, gtk_widget_get_width (widget) / 2.0,
+                         gtk_widget_get_height (widget) / 2.0);
+  vs_test_ui_xdotool ("click", button, NULL);
+}
+
+void
+vs_test_ui_collect (GtkWidget  *widget,
+                    GType       type,
+                    GPtrArray  *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    vs_test_ui_collect (child, type, found);
+}
+
+VsVideoCell *
+vs_test_ui_cell_titled (VsWindow   *window,
+                        const char *title)
+{
+  g_autoptr(GPtrArray) cells = g_ptr_array_new ();
+
+  vs_test_ui_collect (GTK_WIDGET (window), VS_TYPE_VIDEO_CELL, cells);
+  for (guint i = 0; i < cells->len; i++)
+    {
+      VsVideo *video = vs_video_cell_get_video (g_ptr_array_index (cells, i));
+
+      if (video != NULL && !vs_video_get_loading (video) &&
+          g_strcmp0 (vs_video_get_title (video), title) == 0 &&
+          gtk_widget_get_mapped (g_ptr_array_index (cells, i)) &&
+          gtk_widget_get_width (g_ptr_array_index (cells, i)) > 0)
+        return g_ptr_array_index (cells, i);
+    }
+  return NULL;
+}
+
+/* The sidebar's row labelled @name. */
+GtkWidget *
+vs_test_ui_sidebar_row (VsWindow   *window,
+                        const char *name)
+{
+  GtkWidget *sidebar = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                                  VS_TYPE_WINDOW, "sidebar"));
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  vs_test_ui_collect (sidebar, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (g_strcmp0 (gtk_label_get_label (g_ptr_array_index (labels, i)), name) == 0)
+      return g_ptr_array_index (labels, i);
+  g_error ("no sidebar row “%s”", name);
+  return NULL;
+}
+
+GtkWidget *
+vs_test_ui_open_menu (VsWindow *window)
+{
+  g_autoptr(GPtrArray) popovers = g_ptr_array_new ();
+
+  vs_test_ui_collect (GTK_WIDGET (window), GTK_TYPE_POPOVER_MENU, popovers);
+  for (guint i = 0; i < popovers->len; i++)
+    if (gtk_widget_get_mapped (g_ptr_array_index (popovers, i)))
+      return g_ptr_array_index (popovers, i);
+  return NULL;
+}
+
+gboolean
+vs_test_ui_menu_is_open (gpointer window)
+{
+  return vs_test_ui_open_menu (window) != NULL;
+}
+
+gboolean
+vs_test_ui_menu_is_closed (gpointer window)
+{
+  return vs_test_ui_open_menu (window) == NULL;
+}
+
+/* The menu item showing @label, as the user sees it. */
+GtkWidget *
+vs_test_ui_menu_item (GtkWidget  *popover,
+                      const char *label)
+{
+  g_autoptr(GPtrArray) widgets = g_ptr_array_new ();
+
+  vs_test_ui_collect (popover, GTK_TYPE_WIDGET, widgets);
+  for (guint i = 0; i < widgets->len; i++)
+    {
+      GtkWidget *w = g_ptr_array_index (widgets, i);
+      g_autofree char *text = NULL;
+
+      if (!g_str_equal (G_OBJECT_TYPE_NAME (w), "GtkModelButton") || !gtk_widget_get_mapped (w))
+        continue;
+      g_object_get (w, "text", &text, NULL);
+      if (g_strcmp0 (text, label) == 0)
+        return w;
+    }
+  g_error ("no menu item “%s”", label);
+  return NULL;
+}
+
+static gboolean
+cell_is_there (gpointer data)
+{
+  gpointer *args = data;
+
+  return vs_test_ui_cell_titled (args[0], args[1]) != NULL;
+}
+
+static gboolean
+cell_is_gone (gpointer data)
+{
+  gpointer *args = data;
+
+  return vs_test_ui_cell_titled (args[0], args[1]) == NULL;
+}
+
+void
+vs_test_ui_wait_cell (VsWindow   *window,
+                      const char *title,
+                      gboolean    present)
+{
+  gpointer args[] = { window, (gpointer) title };
+
+  vs_test_ui_wait_for (present ? cell_is_there : cell_is_gone, args, title);
+}
+
+GtkWindow *
+vs_test_ui_toplevel_of_type (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_mapped (GTK_WIDGET (window)))
+        return GTK_WINDOW (window);
+    }
+  return NULL;
+}
+
+gboolean
+vs_test_ui_settled (gpointer data)
+{
+  VsWindow *window = data;
+
+  return !vs_window_get_scanning (window) && vs_window_get_model (window) != NULL &&
+         !vs_library_get_busy (vs_window_get_library (window)) &&
+         !vs_library_model_get_busy (vs_window_get_model (window)) &&
+         vs_window_get_video_count (window) > 0;
+}
+
+/* Clicks the cell showing @title once the library is at rest, so that no rescan rebinds
+ * the cell to another video between finding it and clicking it. */
+void
+vs_test_ui_click_cell (VsWindow   *window,
+                       const char *title,
+                       const char *button)
+{
+  VsVideoCell *cell;
+
+  vs_test_ui_wait_for (vs_test_ui_settled, window, "the library to settle");
+  vs_test_ui_wait_cell (window, title, TRUE);
+  cell = vs_test_ui_cell_titled (window, title);
+  vs_test_ui_wait_still (GTK_WIDGET (cell));
+  g_assert_true (cell == vs_test_ui_cell_titled (window, title));
+  vs_test_ui_click (GTK_WIDGET (cell), button);
+}
+
+/* The pointer and the keyboard are driven through X with xdotool: without it, skip. */
+gboolean
+vs_test_ui_have_xdotool (void)
+{
+  g_autofree char *path = g_find_program_in_path ("xdotool");
+
+  if (path == NULL)
+    g_test_skip ("xdotool is not installed (build-aux/install-deps.sh installs it)");
+  return path != NULL;
 }

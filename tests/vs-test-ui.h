@@ -4,6 +4,7 @@
 
 #include <gtk/gtk.h>
 
+#include "vs-video-cell.h"
 #include "vs-window.h"
 
 G_BEGIN_DECLS
@@ -17,5 +18,42 @@ gboolean vs_test_require_playback (const char *const *elements);
 VsWindow    *vs_test_ui_window_new  (const char *db,
                                      const char *default_folder);
 GtkGridView *vs_test_ui_window_grid (VsWindow   *window);
+
+/* Real input events, through X (XTEST, with xdotool), and finding what they reach. */
+typedef gboolean (*VsTestUiCondition) (gpointer data);
+
+gboolean     vs_test_ui_have_xdotool     (void);
+void         vs_test_ui_spin             (guint              ms);
+void         vs_test_ui_wait_for         (VsTestUiCondition  condition,
+                                          gpointer           data,
+                                          const char        *what);
+void         vs_test_ui_xdotool          (const char        *first,
+                                          ...) G_GNUC_NULL_TERMINATED;
+void         vs_test_ui_pointer_to       (GtkWidget         *widget,
+                                          double             x,
+                                          double             y);
+void         vs_test_ui_wait_still       (GtkWidget         *widget);
+void         vs_test_ui_click            (GtkWidget         *widget,
+                                          const char        *button);
+void         vs_test_ui_collect          (GtkWidget         *widget,
+                                          GType              type,
+                                          GPtrArray         *found);
+VsVideoCell *vs_test_ui_cell_titled      (VsWindow          *window,
+                                          const char        *title);
+void         vs_test_ui_wait_cell        (VsWindow          *window,
+                                          const char        *title,
+                                          gboolean           present);
+void         vs_test_ui_click_cell       (VsWindow          *window,
+                                          const char        *title,
+                                          const char        *button);
+GtkWidget   *vs_test_ui_sidebar_row      (VsWindow          *window,
+                                          const char        *name);
+GtkWidget   *vs_test_ui_open_menu        (VsWindow          *window);
+gboolean     vs_test_ui_menu_is_open     (gpointer           window);
+gboolean     vs_test_ui_menu_is_closed   (gpointer           window);
+GtkWidget   *vs_test_ui_menu_item        (GtkWidget         *popover,
+                                          const char        *label);
+GtkWindow   *vs_test_ui_toplevel_of_type (GType              type);
+gboolean     vs_test_ui_settled          (gpointer           window);
 
 G_END_DECLS

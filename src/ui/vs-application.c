@@ -179,6 +179,11 @@ quit_activated (GSimpleAction *action,
                 GVariant      *parameter,
                 gpointer       user_data)
 {
+  /* g_application_quit() closes no window: each saves its size as closing would */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (user_data)); l != NULL;
+       l = l->next)
+    if (VS_IS_WINDOW (l->data))
+      vs_window_save_state (l->data);
   g_application_quit (G_APPLICATION (user_data));
 }
 
@@ -199,11 +204,18 @@ about_activated (GSimpleAction *action,
 {
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
 
+  static const char * const developers[] = { "The Vidshelf developers", NULL };
+
   adw_show_about_window (parent,
                          "application-name", _("Vidshelf"),
                          "application-icon", APP_ID,
                          "version", PACKAGE_VERSION,
                          "comments", _("Browse huge local video collections"),
+                         "developer-name", _("The Vidshelf developers"),
+                         "developers", developers,
+                         "copyright", "© 2026 The Vidshelf developers",
+                         "website", PACKAGE_WEBSITE,
+                         "issue-url", PACKAGE_BUGREPORT,
                          "license-type", GTK_LICENSE_GPL_3_0,
                          NULL);
 }
@@ -235,6 +247,10 @@ vs_application_startup (GApplication *app)
                                          (const char *[]) { "<Control>w", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.new-window",
                                          (const char *[]) { "<Control>n", NULL });
+
+  /* the icon, for a build run where it is not installed (the development build) */
+  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                    RESOURCE_PREFIX "/icons");
 
   provider = gtk_css_provider_new ();
   gtk_css_provider_load_from_resource (provider, RESOURCE_PREFIX "/style.css");

@@ -60,6 +60,7 @@ struct _VsLibraryView
   GdkFrameClock     *paint_clock;   /* while the start-up scan waits for a paint */
   gulong             paint_id;
   guint              startup_scan_id;
+  gboolean           to_top;        /* a new query: its rows show from the first */
 };
 
 G_DEFINE_FINAL_TYPE (VsLibraryView, vs_library_view, GTK_TYPE_WIDGET)
@@ -937,6 +938,25 @@ vs_library_view_new (void)
   return g_object_new (VS_TYPE_LIBRARY_VIEW, NULL);
 }
 
+/* A new query's rows replace the old ones all at once: the view shows them from the first,
+ * where GtkGridView would keep the old scroll offset (the end of the list after a switch
+ * to Descending). */
+static void
+on_model_items_changed (VsLibraryView *self,
+                        guint          position,
+                        guint          removed,
+                        guint          added,
+                        GListModel    *model)
+{
+  if (!self->to_top || position != 0 || added != g_list_model_get_n_items (model))
+    return;
+  self->to_top = FALSE;
+  /* After the grid took the change in: it moved its anchor with the item it showed, so
+   * an adjustment already at 0 would change nothing. */
+  if (added > 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->grid), "list.scroll-to-item", "u", 0);
+}
+
 void
 vs_library_view_set_library (VsLibraryView  *self,
                              VsLibrary      *library,
@@ -965,6 +985,9 @@ vs_library_view_set_library (VsLibraryView  *self,
   gtk_grid_view_set_factory (self->grid, factory);
   estimate_columns (self);
   gtk_grid_view_set_model (self->grid, GTK_SELECTION_MODEL (selection));
+  /* after the grid's own handler (through the selection) */
+  g_signal_connect_object (self->model, "items-changed", G_CALLBACK (on_model_items_changed),
+                           self, G_CONNECT_SWAPPED);
   start_after_first_paint (self);
 }
 
@@ -988,8 +1011,10 @@ vs_library_view_set_query (VsLibraryView      *self,
 {
   g_return_if_fail (VS_IS_LIBRARY_VIEW (self));
 
-  if (self->model != NULL)
-    vs_library_model_set_query (self->model, query);
+  if (self->model == NULL)
+    return;
+  self->to_top = TRUE;
+  vs_library_model_set_query (self->model, query);
 }
 
 GtkScrolledWindow *
@@ -997,6 +1022,13 @@ vs_library_view_get_scroller (VsLibraryView *self)
 {
   g_return_val_if_fail (VS_IS_LIBRARY_VIEW (self), NULL);
   return self->scroller;
+}
+
+GtkGridView *
+vs_library_view_get_grid (VsLibraryView *self)
+{
+  g_return_val_if_fail (VS_IS_LIBRARY_VIEW (self), NULL);
+  return self->grid;
 }
 
 /* The width the view will have, before it is allocated (the first frame's columns). */

@@ -25,6 +25,7 @@ VsLibraryModel    *vs_library_view_get_model    (VsLibraryView      *self);
 void               vs_library_view_set_query    (VsLibraryView      *self,
                                                  const VsVideoQuery *query);
 GtkScrolledWindow *vs_library_view_get_scroller (VsLibraryView      *self);
+GtkGridView       *vs_library_view_get_grid     (VsLibraryView      *self);
 /* The width the view will have, before it is allocated (the first frame's columns). */
 void               vs_library_view_set_width_hint (VsLibraryView    *self,
                                                    int               width);

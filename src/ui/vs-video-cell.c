@@ -108,6 +108,29 @@ hls_badge (const VsVideoRecord *record,
     }
 }
 
+/* Why the video cannot be played, from what the index knows; NULL when nothing is known
+ * to be wrong. */
+static const char *
+problem_of (const VsVideoRecord *record)
+{
+  if (record == NULL || record->probe_state != VS_MEDIA_STATE_FAILED)
+    return NULL;
+  if (record->size == 0)
+    return _("The file is empty");
+  return _("Cannot be read as a video: the file may be damaged, incomplete, or in a format "
+           "no installed decoder reads");
+}
+
+const char *
+vs_video_cell_get_problem (VsVideoCell *self)
+{
+  g_return_val_if_fail (VS_IS_VIDEO_CELL (self), NULL);
+
+  if (self->video == NULL || vs_video_get_loading (self->video))
+    return NULL;
+  return problem_of (vs_video_get_record (self->video));
+}
+
 /* The cell's name for assistive technologies: the video's title. */
 static void
 update_accessible_label (VsVideoCell *self)
@@ -166,6 +189,12 @@ update_labels (VsVideoCell *self)
                               caption);
   hls = !loading && vs_video_get_is_hls (video)
         ? hls_badge (vs_video_get_record (video), &hls_warning) : NULL;
+  if (hls == NULL && !loading && problem_of (vs_video_get_record (video)) != NULL)
+    {
+      /* Translators: the badge on a file that cannot be played (broken, not a video) */
+      hls = _("Unplayable");
+      hls_warning = TRUE;
+    }
   vs_thumbnail_view_set_badges (self->thumbnail, duration, hls, hls_warning);
   /* Named once the grid rests: nobody reads out cells flying past, and each update is
    * a sixth of a bind. */
@@ -227,6 +256,12 @@ update_thumbnail (VsVideoCell *self)
       return;
     }
   self->thumb_mtime_ns = vs_video_get_record (self->video)->mtime_ns;
+  /* not a video: no worker is asked for a picture it cannot make */
+  if (problem_of (vs_video_get_record (self->video)) != NULL)
+    {
+      show_failed (self);
+      return;
+    }
   if ((texture = vs_texture_cache_lookup (self->cache, self->video)) != NULL)
     {
       show_texture (self, texture, FALSE);
@@ -565,6 +600,8 @@ on_query_tooltip (GtkWidget   *widget,
 
   if (keyboard || vs_thumbnail_view_in_text (self->thumbnail, y))
     gtk_tooltip_set_text (tooltip, vs_video_get_title (self->video));
+  else if (vs_video_cell_get_problem (self) != NULL)
+    gtk_tooltip_set_text (tooltip, vs_video_cell_get_problem (self));
   else if (vs_thumbnail_view_get_state (self->thumbnail) == VS_THUMBNAIL_VIEW_FAILED)
     gtk_tooltip_set_text (tooltip, _("No preview available"));
   else if (vs_thumbnail_view_get_hls (self->thumbnail))

@@ -23,6 +23,9 @@ void         vs_video_cell_set_unavailable (VsVideoCell *self,
 /* Set while the view scrolls: no fade-in, and thumbnail requests wait a few frames. */
 void         vs_video_cell_set_scrolling (VsVideoCell    *self,
                                           gboolean        scrolling);
+/* Why its video cannot be played (the index found it is not a video, or empty), for its
+ * tooltip; NULL when nothing is known to be wrong. */
+const char  *vs_video_cell_get_problem   (VsVideoCell    *self);
 /* TRUE once a thumbnail texture (not the placeholder) is shown. */
 gboolean     vs_video_cell_has_thumbnail (VsVideoCell    *self);
 

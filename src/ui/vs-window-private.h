@@ -13,6 +13,7 @@ struct _VsWindow
   AdwApplicationWindow  parent_instance;
 
   /* template children */
+  GtkWidget            *header_bar;
   AdwWindowTitle       *window_title;
   AdwFlap              *flap;
   VsSidebar            *sidebar;

@@ -172,21 +172,39 @@ on_view_toast (VsWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (toast));
 }
 
+/* Tab leaves the grid, as in Files: GtkGridView of GTK 4.8 walks its cells one by one
+ * (its tab-behavior property comes in 4.12). The order is the header bar, the sidebar, the
+ * grid; arrow keys move between cells. */
+static gboolean
+on_view_key_pressed (VsWindow              *self,
+                     guint                  keyval,
+                     guint                  keycode,
+                     GdkModifierType        state,
+                     GtkEventControllerKey *controller)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *grid = GTK_WIDGET (vs_library_view_get_grid (self->view));
+  gboolean backward;
+
+  if (keyval != GDK_KEY_Tab && keyval != GDK_KEY_KP_Tab && keyval != GDK_KEY_ISO_Left_Tab)
+    return FALSE;
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0 || focus == NULL ||
+      (focus != grid && !gtk_widget_is_ancestor (focus, grid)))
+    return FALSE;
+  backward = keyval == GDK_KEY_ISO_Left_Tab || (state & GDK_SHIFT_MASK) != 0;
+  if (backward && adw_flap_get_reveal_flap (self->flap) &&
+      gtk_widget_child_focus (GTK_WIDGET (self->sidebar), GTK_DIR_TAB_BACKWARD))
+    return TRUE;
+  return gtk_widget_child_focus (self->header_bar,
+                                 backward ? GTK_DIR_TAB_BACKWARD : GTK_DIR_TAB_FORWARD);
+}
+
 /* GObject ------------------------------------------------------------------------ */
 
 static gboolean
 vs_window_close_request (GtkWindow *window)
 {
-  VsWindow *self = VS_WINDOW (window);
-  int width, height;
-
-  gtk_window_get_default_size (window, &width, &height);
-  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
-  if (!gtk_window_is_maximized (window))
-    {
-      g_settings_set_int (self->settings, "window-width", width);
-      g_settings_set_int (self->settings, "window-height", height);
-    }
+  vs_window_save_state (VS_WINDOW (window));
   return GTK_WINDOW_CLASS (vs_window_parent_class)->close_request (window);
 }
 
@@ -324,6 +342,7 @@ vs_window_class_init (VsWindowClass *klass)
   g_type_ensure (VS_TYPE_LIBRARY_VIEW);
   g_type_ensure (VS_TYPE_SIDEBAR);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/vs-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, VsWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, VsWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, VsWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, VsWindow, sidebar);
@@ -345,6 +364,8 @@ vs_window_class_init (VsWindowClass *klass)
 static void
 vs_window_init (VsWindow *self)
 {
+  GtkEventController *key;
+
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->settings = g_settings_new (APP_ID);
@@ -357,6 +378,11 @@ vs_window_init (VsWindow *self)
                            G_CALLBACK (_vs_window_update_page), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->search_entry, "search-changed", G_CALLBACK (apply_query), self,
                            G_CONNECT_SWAPPED);
+  key = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (key, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (key, "key-pressed", G_CALLBACK (on_view_key_pressed), self,
+                           G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self->view), key);
   g_signal_connect_object (self->sidebar, "notify::folder", G_CALLBACK (apply_query), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sidebar, "notify::hls-only", G_CALLBACK (apply_query), self,
@@ -421,6 +447,25 @@ vs_window_get_model (VsWindow *self)
 {
   g_return_val_if_fail (VS_IS_WINDOW (self), NULL);
   return _vs_window_model_of (self);
+}
+
+/* Its size and maximised state, for the next start: on close, and on Quit, which closes
+ * no window. */
+void
+vs_window_save_state (VsWindow *self)
+{
+  GtkWindow *window = GTK_WINDOW (self);
+  int width, height;
+
+  g_return_if_fail (VS_IS_WINDOW (self));
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  if (!gtk_window_is_maximized (window) && width > 0 && height > 0)
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
 }
 
 VsLibrary *

@@ -25,5 +25,7 @@ void            vs_window_add_folder      (VsWindow   *self,
 /* NULL until the library is open. */
 VsLibraryModel *vs_window_get_model       (VsWindow *self);
 VsLibrary      *vs_window_get_library     (VsWindow *self);
+/* Saves its size and maximised state in GSettings (done on close; Quit calls it). */
+void            vs_window_save_state      (VsWindow *self);
 
 G_END_DECLS

@@ -1,0 +1,464 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The library window driven as a user drives it, with real X input (XTEST, through
+ * xdotool): typing into the grid searches and Escape ends the search and its filter; a new
+ * sort or folder shows its first rows; Tab leaves the grid for the header bar and the
+ * sidebar; the menu and the shortcuts window name the same key for Rescan; the empty state
+ * explains itself; an added folder is announced with its count. */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "vs-library-view.h"
+#include "vs-sidebar.h"
+#include "vs-test-ui.h"
+#include "vs-test-utils.h"
+#include "vs-window.h"
+
+static gpointer
+template_child (VsWindow   *window,
+                const char *name)
+{
+  return gtk_widget_get_template_child (GTK_WIDGET (window), VS_TYPE_WINDOW, name);
+}
+
+static GtkAdjustment *
+grid_vadjustment (VsWindow *window)
+{
+  VsLibraryView *view = template_child (window, "view");
+
+  return gtk_scrolled_window_get_vadjustment (vs_library_view_get_scroller (view));
+}
+
+/* @n files of one byte under @lib/@sub, named "@prefix N.mp4". */
+static void
+write_clips (const char *lib,
+             const char *sub,
+             const char *prefix,
+             guint       n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s %03u.mp4", prefix, i);
+      g_autofree char *path = g_build_filename (lib, sub, name, NULL);
+
+      vs_test_write_file (path, "x", 1);
+    }
+}
+
+static gboolean
+shows_empty_state (gpointer data)
+{
+  VsWindow *window = data;
+
+  return !vs_window_get_scanning (window) &&
+         g_strcmp0 (gtk_stack_get_visible_child_name (template_child (window, "stack")),
+                    "empty") == 0;
+}
+
+/* A window on a library of the folder @lib, once it shows what is in it. */
+static VsWindow *
+open_window (const char *dir,
+             const char *lib)
+{
+  g_autofree char *db = g_build_filename (dir, "library.db", NULL);
+  g_autoptr(GDir) d = g_dir_open (lib, 0, NULL);
+  VsWindow *window = vs_test_ui_window_new (db, lib);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  if (d != NULL && g_dir_read_name (d) == NULL)
+    vs_test_ui_wait_for (shows_empty_state, window, "the empty state");
+  else
+    vs_test_ui_wait_for (vs_test_ui_settled, window, "the library to settle");
+  return window;
+}
+
+typedef struct
+{
+  VsWindow *window;
+  gint64    count;
+} CountWait;
+
+static gboolean
+count_is (gpointer data)
+{
+  CountWait *wait = data;
+
+  return vs_test_ui_settled (wait->window) &&
+         vs_window_get_video_count (wait->window) == wait->count;
+}
+
+static void
+wait_count (VsWindow *window,
+            gint64    count)
+{
+  CountWait wait = { window, count };
+  g_autofree char *what = g_strdup_printf ("the grid to show %" G_GINT64_FORMAT " videos", count);
+
+  vs_test_ui_wait_for (count_is, &wait, what);
+}
+
+static gboolean
+focus_in_grid (gpointer data)
+{
+  VsWindow *window = data;
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+  GtkWidget *grid = GTK_WIDGET (vs_test_ui_window_grid (window));
+
+  return focus != NULL && (focus == grid || gtk_widget_is_ancestor (focus, grid));
+}
+
+/* Puts the keyboard focus on a cell with a click on it, as a user would. */
+static void
+click_first_cell (VsWindow   *window,
+                  const char *title)
+{
+  vs_test_ui_click_cell (window, title, "1");
+  vs_test_ui_wait_for (focus_in_grid, window, "the focus in the grid");
+}
+
+/* Typing in the grid opens the search with what was typed; Escape closes it and the grid
+ * shows every video again (the bar used to hide and keep its filter). */
+static void
+test_search_typing (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *lib = g_build_filename (dir, "Videos", NULL);
+  GtkSearchBar *bar;
+  GtkEditable *entry;
+  VsWindow *window;
+
+  if (!vs_test_ui_have_xdotool ())
+    return;
+  write_clips (lib, "trips", "beach", 3);
+  write_clips (lib, "work", "meeting", 5);
+  window = open_window (dir, lib);
+  bar = template_child (window, "search_bar");
+  entry = template_child (window, "search_entry");
+  wait_count (window, 8);
+  g_assert_false (gtk_search_bar_get_search_mode (bar));
+
+  click_first_cell (window, "beach 000.mp4");
+  vs_test_ui_xdotool ("type", "--delay", "40", "beach", NULL);
+  wait_count (window, 3);
+  g_assert_true (gtk_search_bar_get_search_mode (bar));
+  g_assert_cmpstr (gtk_editable_get_text (entry), ==, "beach");
+
+  /* Escape in the entry: the bar closes and its filter goes with it */
+  vs_test_ui_xdotool ("key", "Escape", NULL);
+  wait_count (window, 8);
+  g_assert_false (gtk_search_bar_get_search_mode (bar));
+  g_assert_cmpstr (gtk_editable_get_text (entry), ==, "");
+
+  /* Ctrl+F, a word, then the search button: closed by the mouse, the filter goes too */
+  vs_test_ui_xdotool ("key", "ctrl+f", NULL);
+  g_assert_true (gtk_search_bar_get_search_mode (bar));
+  vs_test_ui_xdotool ("type", "--delay", "40", "meeting", NULL);
+  wait_count (window, 5);
+  vs_test_ui_click (template_child (window, "search_button"), "1");
+  wait_count (window, 8);
+  g_assert_false (gtk_search_bar_get_search_mode (bar));
+  g_assert_cmpstr (gtk_editable_get_text (entry), ==, "");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  vs_test_rm_rf (dir);
+}
+
+static gboolean
+scrolled_down (gpointer data)
+{
+  return gtk_adjustment_get_value (grid_vadjustment (data)) > 0;
+}
+
+/* Scrolls the grid down with the mouse wheel. */
+static void
+wheel_down (VsWindow *window)
+{
+  GtkWidget *grid = GTK_WIDGET (vs_test_ui_window_grid (window));
+
+  vs_test_ui_pointer_to (grid, gtk_widget_get_width (grid) / 2.0,
+                         gtk_widget_get_height (grid) / 2.0);
+  vs_test_ui_xdotool ("click", "--repeat", "15", "--delay", "20", "5", NULL);
+  vs_test_ui_wait_for (scrolled_down, window, "the grid to scroll down");
+}
+
+static GtkWidget *
+sort_button (VsWindow *window)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+  vs_test_ui_collect (template_child (window, "header_bar"), GTK_TYPE_MENU_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_widget_get_tooltip_text (g_ptr_array_index (buttons, i)), "Sort") == 0)
+      return g_ptr_array_index (buttons, i);
+  g_error ("no Sort button");
+  return NULL;
+}
+
+static void
+choose_in_menu (VsWindow   *window,
+                GtkWidget  *button,
+                const char *item)
+{
+  GtkWidget *popover;
+
+  vs_test_ui_click (button, "1");
+  vs_test_ui_wait_for (vs_test_ui_menu_is_open, window, "the menu to open");
+  popover = vs_test_ui_open_menu (window);
+  vs_test_ui_click (vs_test_ui_menu_item (popover, item), "1");
+  vs_test_ui_wait_for (vs_test_ui_menu_is_closed, window, "the menu to close");
+}
+
+/* A new sort order or another folder starts at its first row: the grid used to keep its
+ * offset, so after Descending the user saw the end of the list. */
+static void
+test_new_query_shows_top (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *lib = g_build_filename (dir, "Videos", NULL);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  VsWindow *window;
+
+  if (!vs_test_ui_have_xdotool ())
+    return;
+  write_clips (lib, "a", "clip", 150);
+  write_clips (lib, "b", "other", 150);
+  window = open_window (dir, lib);
+  wait_count (window, 300);
+  vs_test_ui_wait_cell (window, "clip 000.mp4", TRUE);
+
+  wheel_down (window);
+  choose_in_menu (window, sort_button (window), "Descending");
+  g_assert_true (g_settings_get_boolean (settings, "sort-descending"));
+  vs_test_ui_wait_cell (window, "other 149.mp4", TRUE);
+  vs_test_ui_wait_for (vs_test_ui_settled, window, "the new order");
+  vs_test_ui_spin (200);
+  g_assert_cmpfloat (gtk_adjustment_get_value (grid_vadjustment (window)), ==, 0);
+
+  /* another folder, picked in the sidebar: the library's root, with its subfolders */
+  wheel_down (window);
+  vs_test_ui_wait_cell (window, "other 149.mp4", FALSE);
+  vs_test_ui_click (vs_test_ui_sidebar_row (window, "Videos"), "1");
+  vs_test_ui_wait_cell (window, "other 149.mp4", TRUE);
+  vs_test_ui_wait_for (vs_test_ui_settled, window, "the folder's videos");
+  vs_test_ui_spin (200);
+  g_assert_cmpfloat (gtk_adjustment_get_value (grid_vadjustment (window)), ==, 0);
+
+  g_settings_reset (settings, "sort-descending");
+  gtk_window_destroy (GTK_WINDOW (window));
+  vs_test_rm_rf (dir);
+}
+
+static gboolean
+focus_under (gpointer data)
+{
+  gpointer *args = data;
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (args[0]));
+
+  return focus != NULL && (focus == args[1] || gtk_widget_is_ancestor (focus, args[1]));
+}
+
+static void
+wait_focus_under (VsWindow   *window,
+                  GtkWidget  *ancestor,
+                  const char *what)
+{
+  gpointer args[] = { window, ancestor };
+
+  vs_test_ui_wait_for (focus_under, args, what);
+}
+
+/* Tab leaves the grid for the header bar, Shift+Tab for the sidebar (GtkGridView walked
+ * its cells one Tab at a time); the arrows still move between cells. */
+static void
+test_tab_leaves_grid (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *lib = g_build_filename (dir, "Videos", NULL);
+  GtkWidget *sidebar, *header, *grid;
+  VsWindow *window;
+
+  if (!vs_test_ui_have_xdotool ())
+    return;
+  write_clips (lib, "a", "clip", 12);
+  window = open_window (dir, lib);
+  wait_count (window, 12);
+  sidebar = template_child (window, "sidebar");
+  header = template_child (window, "header_bar");
+  grid = GTK_WIDGET (vs_test_ui_window_grid (window));
+  g_assert_true (adw_flap_get_reveal_flap (template_child (window, "flap")));
+
+  click_first_cell (window, "clip 000.mp4");
+  vs_test_ui_xdotool ("key", "Tab", NULL);
+  wait_focus_under (window, header, "Tab to reach the header bar");
+
+  click_first_cell (window, "clip 001.mp4");
+  vs_test_ui_xdotool ("key", "shift+Tab", NULL);
+  wait_focus_under (window, sidebar, "Shift+Tab to reach the sidebar");
+
+  /* and back into the grid with Tab from the sidebar's last control */
+  vs_test_ui_xdotool ("key", "Tab", NULL);
+  wait_focus_under (window, grid, "Tab from the sidebar to reach the grid");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  vs_test_rm_rf (dir);
+}
+
+static GtkWidget *
+primary_menu_button (VsWindow *window)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+  vs_test_ui_collect (template_child (window, "header_bar"), GTK_TYPE_MENU_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (gtk_menu_button_get_primary (g_ptr_array_index (buttons, i)))
+      return g_ptr_array_index (buttons, i);
+  g_error ("no primary menu");
+  return NULL;
+}
+
+/* The shortcuts window's first accelerator for @title. */
+static char *
+help_overlay_accel (const char *title)
+{
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (RESOURCE_PREFIX
+                                                                 "/gtk/help-overlay.ui");
+  g_autoptr(GSList) objects = gtk_builder_get_objects (builder);
+  char *accel = NULL;
+
+  for (GSList *l = objects; l != NULL && accel == NULL; l = l->next)
+    {
+      g_autofree char *t = NULL;
+      g_autofree char *a = NULL;
+
+      if (!GTK_IS_SHORTCUTS_SHORTCUT (l->data))
+        continue;
+      g_object_get (l->data, "title", &t, "accelerator", &a, NULL);
+      if (g_strcmp0 (t, title) == 0 && a != NULL)
+        {
+          g_auto(GStrv) keys = g_strsplit (a, " ", -1);
+
+          accel = g_strdup (keys[0]);
+        }
+    }
+  for (GSList *l = objects; l != NULL; l = l->next)
+    if (GTK_IS_WINDOW (l->data))
+      gtk_window_destroy (l->data);
+  return accel;
+}
+
+/* The main menu shows the key the shortcuts window names for Rescan (F5: the menu said
+ * Ctrl+R), and both keys rescan; the empty state says what to do. */
+static void
+test_rescan_keys (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *lib = g_build_filename (dir, "Videos", NULL);
+  g_autofree char *shown = NULL;
+  g_autofree char *listed = help_overlay_accel ("Rescan library folders");
+  g_autofree char *new1 = g_build_filename (lib, "new 1.mp4", NULL);
+  g_autofree char *new2 = g_build_filename (lib, "new 2.mp4", NULL);
+  GtkWidget *popover;
+  guint key;
+  GdkModifierType mods;
+  VsWindow *window;
+
+  if (!vs_test_ui_have_xdotool ())
+    return;
+  g_assert_cmpint (g_mkdir_with_parents (lib, 0755), ==, 0);
+  window = open_window (dir, lib);
+  {
+    GtkStack *stack = template_child (window, "stack");
+    AdwStatusPage *empty = ADW_STATUS_PAGE (gtk_stack_get_child_by_name (stack, "empty"));
+    const char *description = adw_status_page_get_description (empty);
+
+    g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (empty)));
+    g_assert_nonnull (description);
+    g_assert_cmpuint (strlen (description), >, 20);
+  }
+
+  vs_test_ui_click (primary_menu_button (window), "1");
+  vs_test_ui_wait_for (vs_test_ui_menu_is_open, window, "the main menu to open");
+  popover = vs_test_ui_open_menu (window);
+  g_object_get (vs_test_ui_menu_item (popover, "Rescan Library"), "accel", &shown, NULL);
+  g_assert_nonnull (listed);
+  g_assert_nonnull (shown);
+  g_assert_true (gtk_accelerator_parse (listed, &key, &mods));
+  g_assert_cmpstr (shown, ==, gtk_accelerator_get_label (key, mods));
+  g_assert_cmpstr (listed, ==, "F5");
+  vs_test_ui_xdotool ("key", "Escape", NULL);
+  vs_test_ui_wait_for (vs_test_ui_menu_is_closed, window, "the main menu to close");
+
+  /* both keys rescan: a file written since is found */
+  vs_test_write_file (new1, "x", 1);
+  vs_test_ui_xdotool ("key", "F5", NULL);
+  wait_count (window, 1);
+  vs_test_write_file (new2, "x", 1);
+  vs_test_ui_xdotool ("key", "ctrl+r", NULL);
+  wait_count (window, 2);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  vs_test_rm_rf (dir);
+}
+
+static gboolean
+toast_shown (gpointer data)
+{
+  gpointer *args = data;
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  vs_test_ui_collect (template_child (args[0], "toast_overlay"), GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (gtk_widget_get_mapped (g_ptr_array_index (labels, i)) &&
+        g_strcmp0 (gtk_label_get_label (g_ptr_array_index (labels, i)), args[1]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* An added folder is announced by name with its count. */
+static void
+test_folder_added_toast (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *lib = g_build_filename (dir, "Videos", NULL);
+  g_autofree char *holidays = g_build_filename (dir, "Holidays", NULL);
+  VsWindow *window;
+  gpointer args[2];
+
+  write_clips (lib, "a", "clip", 2);
+  write_clips (holidays, "2023 Lisbon", "beach", 3);
+  window = open_window (dir, lib);
+  wait_count (window, 2);
+  vs_window_add_folder (window, holidays);
+  args[0] = window;
+  args[1] = (gpointer) "Holidays added: 3 videos";
+  vs_test_ui_wait_for (toast_shown, args, "the toast naming the folder");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  vs_test_rm_rf (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *home = vs_test_make_tmpdir ();
+  int status;
+
+  /* A private thumbnail cache and trash, before GLib reads either. */
+  g_setenv ("XDG_CACHE_HOME", home, TRUE);
+  g_setenv ("XDG_DATA_HOME", home, TRUE);
+  gdk_set_allowed_backends ("x11");
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/window-input/search-typing", test_search_typing);
+  g_test_add_func ("/window-input/new-query-shows-top", test_new_query_shows_top);
+  g_test_add_func ("/window-input/tab-leaves-grid", test_tab_leaves_grid);
+  g_test_add_func ("/window-input/rescan-keys", test_rescan_keys);
+  g_test_add_func ("/window-input/folder-added-toast", test_folder_added_toast);
+
+  status = g_test_run ();
+  vs_test_rm_rf (home);
+  return status;
+}
