@@ -8,6 +8,8 @@
 
 #include <adwaita.h>
 
+#include <string.h>
+
 #include "vs-library-view.h"
 #include "vs-sidebar.h"
 #include "vs-test-ui.h"
@@ -358,6 +360,7 @@ test_rescan_keys (void)
   g_autofree char *listed = help_overlay_accel ("Rescan library folders");
   g_autofree char *new1 = g_build_filename (lib, "new 1.mp4", NULL);
   g_autofree char *new2 = g_build_filename (lib, "new 2.mp4", NULL);
+  g_autofree char *label = NULL;
   GtkWidget *popover;
   guint key;
   GdkModifierType mods;
@@ -384,7 +387,8 @@ test_rescan_keys (void)
   g_assert_nonnull (listed);
   g_assert_nonnull (shown);
   g_assert_true (gtk_accelerator_parse (listed, &key, &mods));
-  g_assert_cmpstr (shown, ==, gtk_accelerator_get_label (key, mods));
+  label = gtk_accelerator_get_label (key, mods);
+  g_assert_cmpstr (shown, ==, label);
   g_assert_cmpstr (listed, ==, "F5");
   vs_test_ui_xdotool ("key", "Escape", NULL);
   vs_test_ui_wait_for (vs_test_ui_menu_is_closed, window, "the main menu to close");
@@ -438,6 +442,153 @@ test_folder_added_toast (void)
   vs_test_rm_rf (dir);
 }
 
+static gboolean
+n_selected_is (gpointer data)
+{
+  gpointer *args = data;
+  VsLibraryView *view = template_child (args[0], "view");
+
+  return vs_library_view_get_n_selected (view) == GPOINTER_TO_UINT (args[1]);
+}
+
+static void
+wait_selected (VsWindow *window,
+               guint     n)
+{
+  gpointer args[] = { window, GUINT_TO_POINTER (n) };
+  g_autofree char *what = g_strdup_printf ("%u selected", n);
+
+  vs_test_ui_wait_for (n_selected_is, args, what);
+}
+
+/* Clicks the cell showing @title holding @modifier down (xdotool's name: ctrl, shift). */
+static void
+click_cell_with (VsWindow   *window,
+                 const char *title,
+                 const char *modifier)
+{
+  GtkWidget *cell;
+
+  vs_test_ui_wait_cell (window, title, TRUE);
+  cell = GTK_WIDGET (vs_test_ui_cell_titled (window, title));
+  vs_test_ui_wait_still (cell);
+  vs_test_ui_pointer_to (cell, gtk_widget_get_width (cell) / 2.0, gtk_widget_get_height (cell) / 3.0);
+  vs_test_ui_xdotool ("keydown", modifier, "click", "1", "keyup", modifier, NULL);
+}
+
+static void
+on_clipboard_text (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  char **text = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+is_set (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+static GtkWidget *
+button_labelled (GtkWidget  *root,
+                 const char *label)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+  vs_test_ui_collect (root, GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_button_get_label (g_ptr_array_index (buttons, i)), label) == 0)
+      return g_ptr_array_index (buttons, i);
+  g_error ("no button “%s”", label);
+  return NULL;
+}
+
+/* Click, Ctrl+click, Shift+click, a rubber band and Ctrl+A select; the title says how
+ * many and the selection's bar shows; Copy Paths puts their paths on the clipboard, one
+ * per line; Escape lets go. Nothing in the library changes. */
+static void
+test_selection (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *lib = g_build_filename (dir, "Videos", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *copied = NULL;
+  g_auto(GStrv) lines = NULL;
+  AdwWindowTitle *title;
+  GtkActionBar *bar;
+  VsWindow *window;
+
+  if (!vs_test_ui_have_xdotool ())
+    return;
+  write_clips (lib, "a", "clip", 20);
+  before = vs_test_folder_digest (lib);
+  window = open_window (dir, lib);
+  wait_count (window, 20);
+  title = template_child (window, "window_title");
+  bar = template_child (window, "selection_bar");
+  g_assert_cmpstr (adw_window_title_get_title (title), ==, "All Videos");
+
+  click_first_cell (window, "clip 000.mp4");
+  wait_selected (window, 1);
+  g_assert_false (gtk_action_bar_get_revealed (bar));
+  click_cell_with (window, "clip 002.mp4", "ctrl");
+  wait_selected (window, 2);
+  g_assert_true (gtk_action_bar_get_revealed (bar));
+  g_assert_cmpstr (adw_window_title_get_title (title), ==, "2 selected");
+  /* Shift extends from the last clicked: 002 to 005, as in Files */
+  click_cell_with (window, "clip 005.mp4", "shift");
+  wait_selected (window, 4);
+  g_assert_cmpstr (adw_window_title_get_title (title), ==, "4 selected");
+
+  /* Escape lets go; a rubber band from one cell to another selects what it crosses */
+  vs_test_ui_xdotool ("key", "Escape", NULL);
+  wait_selected (window, 0);
+  g_assert_false (gtk_action_bar_get_revealed (bar));
+  g_assert_cmpstr (adw_window_title_get_title (title), ==, "All Videos");
+  {
+    GtkWidget *from = GTK_WIDGET (vs_test_ui_cell_titled (window, "clip 000.mp4"));
+    GtkWidget *to = GTK_WIDGET (vs_test_ui_cell_titled (window, "clip 001.mp4"));
+
+    vs_test_ui_pointer_to (from, 4, 4);
+    vs_test_ui_xdotool ("mousedown", "1", NULL);
+    vs_test_ui_pointer_to (from, gtk_widget_get_width (from) / 2.0, 30);
+    vs_test_ui_pointer_to (to, gtk_widget_get_width (to) / 2.0, 60);
+    vs_test_ui_xdotool ("mouseup", "1", NULL);
+    wait_selected (window, 2);
+  }
+
+  /* Ctrl+A, then Copy Paths from the bar */
+  vs_test_ui_xdotool ("key", "ctrl+a", NULL);
+  wait_selected (window, 20);
+  vs_test_ui_click (button_labelled (GTK_WIDGET (bar), "_Copy Paths"), "1");
+  vs_test_ui_spin (300);
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (window)), NULL,
+                                 on_clipboard_text, &copied);
+  vs_test_ui_wait_for (is_set, &copied, "the clipboard's text");
+  lines = g_strsplit (copied, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 21);
+  g_assert_cmpstr (lines[20], ==, "");
+  for (guint i = 0; i < 20; i++)
+    {
+      g_assert_true (g_str_has_prefix (lines[i], lib));
+      g_assert_true (g_file_test (lines[i], G_FILE_TEST_IS_REGULAR));
+    }
+
+  vs_test_ui_click (button_labelled (GTK_WIDGET (bar), "Select _None"), "1");
+  wait_selected (window, 0);
+  after = vs_test_folder_digest (lib);
+  g_assert_cmpstr (before, ==, after);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  vs_test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -457,6 +608,7 @@ main (int    argc,
   g_test_add_func ("/window-input/tab-leaves-grid", test_tab_leaves_grid);
   g_test_add_func ("/window-input/rescan-keys", test_rescan_keys);
   g_test_add_func ("/window-input/folder-added-toast", test_folder_added_toast);
+  g_test_add_func ("/window-input/selection", test_selection);
 
   status = g_test_run ();
   vs_test_rm_rf (home);

@@ -503,6 +503,17 @@ vs_library_model_find_id (VsLibraryModel *self,
   return G_MAXUINT;
 }
 
+gint64
+vs_library_model_get_id (VsLibraryModel *self,
+                         guint           position)
+{
+  g_return_val_if_fail (VS_IS_LIBRARY_MODEL (self), -1);
+
+  if (position >= self->ids->len)
+    return -1;
+  return g_array_index (self->ids, gint64, position);
+}
+
 /* GListModel ------------------------------------------------------------- */
 
 static GType

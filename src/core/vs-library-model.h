@@ -43,6 +43,9 @@ guint           vs_library_model_get_n_cached   (VsLibraryModel     *self);
 /* TRUE while a reload or a page is being read. */
 gboolean        vs_library_model_get_busy       (VsLibraryModel     *self);
 /* The position of row @id in the snapshot, or G_MAXUINT. */
+/* The index id of the row at @position, without making its item; -1 past the end. */
+gint64          vs_library_model_get_id         (VsLibraryModel     *self,
+                                                 guint               position);
 guint           vs_library_model_find_id        (VsLibraryModel     *self,
                                                  gint64              id);
 

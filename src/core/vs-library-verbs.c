@@ -607,3 +607,101 @@ vs_library_get_n_position_writes (VsLibrary *self)
   g_return_val_if_fail (VS_IS_LIBRARY (self), 0);
   return (guint) g_atomic_int_get (&self->n_position_writes);
 }
+
+/* Paths of many videos: a selection of the whole library copies 100,000 paths without an
+ * item for each; pages of ids are read on a thread, the lock let go between them. */
+
+#define PATHS_PAGE 256
+
+typedef struct
+{
+  VsDatabase *reader;
+  GArray     *ids;
+} PathsJob;
+
+static void
+paths_job_free (gpointer data)
+{
+  PathsJob *job = data;
+
+  g_clear_object (&job->reader);
+  g_clear_pointer (&job->ids, g_array_unref);
+  g_free (job);
+}
+
+static void
+paths_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  PathsJob *job = task_data;
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  const gint64 *ids = (const gint64 *) (gpointer) job->ids->data;
+
+  for (guint at = 0; at < job->ids->len; at += PATHS_PAGE)
+    {
+      g_autoptr(GPtrArray) records = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (g_task_return_error_if_cancelled (task))
+        return;
+      records = vs_database_load_videos (job->reader, ids + at,
+                                         MIN (PATHS_PAGE, job->ids->len - at), &error);
+      if (records == NULL)
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      for (guint i = 0; i < records->len; i++)
+        {
+          const VsVideoRecord *record = g_ptr_array_index (records, i);
+
+          /* gone since the snapshot: left out */
+          if (record != NULL)
+            g_ptr_array_add (paths, g_strdup (record->path));
+        }
+    }
+  g_ptr_array_add (paths, NULL);
+  g_task_return_pointer (task, g_ptr_array_free (g_steal_pointer (&paths), FALSE),
+                         (GDestroyNotify) g_strfreev);
+}
+
+void
+vs_library_dup_paths_async (VsLibrary           *self,
+                            GArray              *ids,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  PathsJob *job;
+
+  g_return_if_fail (VS_IS_LIBRARY (self));
+  g_return_if_fail (ids != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vs_library_dup_paths_async);
+  if (self->reader == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                               "The library is not open yet");
+      return;
+    }
+  job = g_new0 (PathsJob, 1);
+  job->reader = g_object_ref (self->reader);
+  job->ids = g_array_ref (ids);
+  g_task_set_task_data (task, job, paths_job_free);
+  g_task_run_in_thread (task, paths_thread);
+}
+
+GStrv
+vs_library_dup_paths_finish (VsLibrary     *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (VS_IS_LIBRARY (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -255,6 +255,17 @@ gboolean        vs_library_update_media_finish (VsLibrary          *self,
                                                 GAsyncResult       *result,
                                                 VsUpdateSummary    *out_summary,
                                                 GError            **error);
+/* The paths (filename encoding) of the videos @ids (gint64), in that order, read in pages
+ * on a thread; videos no longer indexed are left out. */
+void            vs_library_dup_paths_async    (VsLibrary           *self,
+                                               GArray              *ids,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+GStrv           vs_library_dup_paths_finish   (VsLibrary           *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
 /* Playback positions, read on the reader and written on the one writer. */
 void            vs_library_get_position_async (VsLibrary           *self,
                                                const char          *path,

@@ -54,30 +54,45 @@ void
 vs_show_in_file_manager (GtkWindow  *parent,
                          const char *path)
 {
+  const char *paths[] = { path, NULL };
+
+  g_return_if_fail (path != NULL);
+  vs_show_items_in_file_manager (parent, paths);
+}
+
+void
+vs_show_items_in_file_manager (GtkWindow          *parent,
+                               const char * const *paths)
+{
   GApplication *app = g_application_get_default ();
   GDBusConnection *bus = app ? g_application_get_dbus_connection (app) : NULL;
-  g_autofree char *uri = NULL;
-  const char *uris[2] = { NULL, NULL };
+  g_autoptr(GPtrArray) uris = g_ptr_array_new_with_free_func (g_free);
   ShowRequest *request;
 
   g_return_if_fail (parent == NULL || GTK_IS_WINDOW (parent));
-  g_return_if_fail (path != NULL);
+  g_return_if_fail (paths != NULL);
 
-  uri = g_filename_to_uri (path, NULL, NULL);
-  if (uri == NULL)
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      char *uri = g_filename_to_uri (paths[i], NULL, NULL);
+
+      if (uri != NULL)
+        g_ptr_array_add (uris, uri);
+    }
+  if (uris->len == 0)
     return;
   if (bus == NULL)
     {
-      show_folder_of (parent, uri);
+      show_folder_of (parent, g_ptr_array_index (uris, 0));
       return;
     }
   /* GTK 4.10's GtkFileLauncher does the same (its show-in-folder) */
   request = g_new0 (ShowRequest, 1);
   request->parent = parent ? g_object_ref (parent) : NULL;
-  request->uri = g_strdup (uri);
-  uris[0] = uri;
+  request->uri = g_strdup (g_ptr_array_index (uris, 0));
+  g_ptr_array_add (uris, NULL);
   g_dbus_connection_call (bus, "org.freedesktop.FileManager1", "/org/freedesktop/FileManager1",
                           "org.freedesktop.FileManager1", "ShowItems",
-                          g_variant_new ("(^ass)", uris, ""), NULL,
+                          g_variant_new ("(^ass)", (char **) uris->pdata, ""), NULL,
                           G_DBUS_CALL_FLAGS_NONE, 5000, NULL, on_shown, request);
 }

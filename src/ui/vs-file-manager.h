@@ -11,4 +11,9 @@ G_BEGIN_DECLS
 void vs_show_in_file_manager (GtkWindow  *parent,
                               const char *path);
 
+/* The same for several files at once (FileManager1 takes a list); without a file manager
+ * on the bus, the folder of the first. */
+void vs_show_items_in_file_manager (GtkWindow          *parent,
+                                    const char * const *paths);
+
 G_END_DECLS

@@ -61,6 +61,7 @@ struct _VsLibraryView
   gulong             paint_id;
   guint              startup_scan_id;
   gboolean           to_top;        /* a new query: its rows show from the first */
+  guint              n_selected;
 };
 
 G_DEFINE_FINAL_TYPE (VsLibraryView, vs_library_view, GTK_TYPE_WIDGET)
@@ -73,6 +74,7 @@ enum {
 enum {
   PROP_0,
   PROP_STARTING,
+  PROP_N_SELECTED,
   N_PROPS
 };
 
@@ -370,8 +372,9 @@ popup_menu (VsLibraryView *self,
 
   if (!set_menu_target (self, cell))
     return;
-  /* as in Files: the item the menu is for is the selected one */
-  gtk_selection_model_select_item (selection, self->menu_position, TRUE);
+  /* as in Files: the item the menu is for is selected; a selection it is part of stays */
+  if (!gtk_selection_model_is_selected (selection, self->menu_position))
+    gtk_selection_model_select_item (selection, self->menu_position, TRUE);
   /* The menu belongs to the view, not to the cell: a refresh of the model may recycle the
    * cell while the menu is open, and a menu parented to it would lose the view's actions. */
   if (!gtk_widget_compute_point (cell, GTK_WIDGET (self), &at, &at))
@@ -473,6 +476,20 @@ item_key (GtkWidget *widget,
   return TRUE;
 }
 
+/* Escape lets go of a selection (and does nothing else then). */
+static gboolean
+unselect_key (GtkWidget *widget,
+              GVariant  *args,
+              gpointer   user_data)
+{
+  VsLibraryView *self = view_of (widget);
+
+  if (self->n_selected == 0)
+    return FALSE;
+  vs_library_view_select_none (self);
+  return TRUE;
+}
+
 static void
 add_grid_shortcuts (VsLibraryView *self)
 {
@@ -484,6 +501,7 @@ add_grid_shortcuts (VsLibraryView *self)
     const char      *action;
   } keys[] = {
     { GDK_KEY_Menu, 0, menu_key, NULL },
+    { GDK_KEY_Escape, 0, unselect_key, NULL },
     { GDK_KEY_F10, GDK_SHIFT_MASK, menu_key, NULL },
     { GDK_KEY_Delete, 0, item_key, "view.trash" },
     { GDK_KEY_KP_Delete, 0, item_key, "view.trash" },
@@ -838,6 +856,9 @@ vs_library_view_get_property (GObject    *object,
     case PROP_STARTING:
       g_value_set_boolean (value, vs_library_view_get_starting (VS_LIBRARY_VIEW (object)));
       break;
+    case PROP_N_SELECTED:
+      g_value_set_uint (value, VS_LIBRARY_VIEW (object)->n_selected);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -887,6 +908,10 @@ vs_library_view_class_init (VsLibraryViewClass *klass)
   properties[PROP_STARTING] =
     g_param_spec_boolean ("starting", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* how many rows are selected */
+  properties[PROP_N_SELECTED] =
+    g_param_spec_uint ("n-selected", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* (AdwToast *toast): for the window's toast overlay */
@@ -938,6 +963,165 @@ vs_library_view_new (void)
   return g_object_new (VS_TYPE_LIBRARY_VIEW, NULL);
 }
 
+/* Selection ------------------------------------------------------------------ */
+
+/* A GtkMultiSelection keeps a GtkBitset of positions: selecting all 100,000 rows is a few
+ * ranges, and no item is made for a row only because it is selected. */
+static void
+update_n_selected (VsLibraryView *self)
+{
+  GtkSelectionModel *selection = gtk_grid_view_get_model (self->grid);
+  g_autoptr(GtkBitset) set = NULL;
+  guint n;
+
+  if (selection == NULL)
+    return;
+  set = gtk_selection_model_get_selection (selection);
+  n = (guint) MIN (gtk_bitset_get_size (set), G_MAXUINT);
+  if (n == self->n_selected)
+    return;
+  self->n_selected = n;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_SELECTED]);
+}
+
+guint
+vs_library_view_get_n_selected (VsLibraryView *self)
+{
+  g_return_val_if_fail (VS_IS_LIBRARY_VIEW (self), 0);
+  return self->n_selected;
+}
+
+void
+vs_library_view_select_none (VsLibraryView *self)
+{
+  GtkSelectionModel *selection;
+
+  g_return_if_fail (VS_IS_LIBRARY_VIEW (self));
+  if ((selection = gtk_grid_view_get_model (self->grid)) != NULL)
+    gtk_selection_model_unselect_all (selection);
+}
+
+/* The index ids of the selected rows, in the view's order. */
+GArray *
+vs_library_view_dup_selected_ids (VsLibraryView *self)
+{
+  GtkSelectionModel *selection;
+  g_autoptr(GtkBitset) set = NULL;
+  GtkBitsetIter iter;
+  GArray *ids;
+  guint position;
+
+  g_return_val_if_fail (VS_IS_LIBRARY_VIEW (self), NULL);
+
+  ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  if ((selection = gtk_grid_view_get_model (self->grid)) == NULL || self->model == NULL)
+    return ids;
+  set = gtk_selection_model_get_selection (selection);
+  g_array_set_size (ids, 0);
+  for (gboolean more = gtk_bitset_iter_init_first (&iter, set, &position); more;
+       more = gtk_bitset_iter_next (&iter, &position))
+    {
+      gint64 id = vs_library_model_get_id (self->model, position);
+
+      if (id >= 0)
+        g_array_append_val (ids, id);
+    }
+  return ids;
+}
+
+typedef enum
+{
+  PATHS_COPY,
+  PATHS_SHOW,
+} PathsUse;
+
+typedef struct
+{
+  VsLibraryView *self;
+  PathsUse       use;
+} PathsCall;
+
+/* File managers show a few items; the rest of a big selection stays selected here. */
+#define SHOW_MAX 100
+
+static void
+on_selected_paths (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  PathsCall *call = user_data;
+  g_autoptr(VsLibraryView) self = call->self;
+  PathsUse use = call->use;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) paths = vs_library_dup_paths_finish (VS_LIBRARY (object), result, &error);
+  guint n;
+
+  g_free (call);
+  if (paths == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_text (self, error->message);
+      return;
+    }
+  n = g_strv_length (paths);
+  if (use == PATHS_SHOW)
+    {
+      char *cut = n > SHOW_MAX ? paths[SHOW_MAX] : NULL;
+
+      if (cut != NULL)
+        paths[SHOW_MAX] = NULL;
+      vs_show_items_in_file_manager (parent_window (self), (const char * const *) paths);
+      if (cut != NULL)
+        paths[SHOW_MAX] = cut;
+    }
+  else
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autofree char *toast = NULL;
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autofree char *utf8 = g_filename_display_name (paths[i]);
+
+          g_string_append (text, utf8);
+          g_string_append_c (text, '\n');
+        }
+      gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text->str);
+      toast = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Copied the path of %u video",
+                                            "Copied the paths of %u videos", n), n);
+      show_text (self, toast);
+    }
+}
+
+static void
+selected_paths (VsLibraryView *self,
+                PathsUse       use)
+{
+  g_autoptr(GArray) ids = vs_library_view_dup_selected_ids (self);
+  PathsCall *call;
+
+  if (ids->len == 0 || self->library == NULL)
+    return;
+  call = g_new0 (PathsCall, 1);
+  call->self = g_object_ref (self);
+  call->use = use;
+  vs_library_dup_paths_async (self->library, ids, self->cancellable, on_selected_paths, call);
+}
+
+void
+vs_library_view_copy_selected_paths (VsLibraryView *self)
+{
+  g_return_if_fail (VS_IS_LIBRARY_VIEW (self));
+  selected_paths (self, PATHS_COPY);
+}
+
+void
+vs_library_view_show_selected (VsLibraryView *self)
+{
+  g_return_if_fail (VS_IS_LIBRARY_VIEW (self));
+  selected_paths (self, PATHS_SHOW);
+}
+
 /* A new query's rows replace the old ones all at once: the view shows them from the first,
  * where GtkGridView would keep the old scroll offset (the end of the list after a switch
  * to Descending). */
@@ -963,7 +1147,7 @@ vs_library_view_set_library (VsLibraryView  *self,
                              VsTextureCache *textures)
 {
   g_autoptr(GtkListItemFactory) factory = NULL;
-  g_autoptr(GtkSingleSelection) selection = NULL;
+  g_autoptr(GtkMultiSelection) selection = NULL;
 
   g_return_if_fail (VS_IS_LIBRARY_VIEW (self));
   g_return_if_fail (VS_IS_LIBRARY (library));
@@ -979,9 +1163,12 @@ vs_library_view_set_library (VsLibraryView  *self,
   g_signal_connect_object (factory, "setup", G_CALLBACK (setup_cell), self, 0);
   g_signal_connect_object (factory, "bind", G_CALLBACK (bind_cell), self, 0);
   g_signal_connect_object (factory, "unbind", G_CALLBACK (unbind_cell), self, 0);
-  selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->model)));
-  gtk_single_selection_set_autoselect (selection, FALSE);
-  gtk_single_selection_set_can_unselect (selection, TRUE);
+  selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->model)));
+  g_signal_connect_object (selection, "selection-changed", G_CALLBACK (update_n_selected), self,
+                           G_CONNECT_SWAPPED);
+  /* a new query can drop selected rows without a ::selection-changed */
+  g_signal_connect_object (selection, "items-changed", G_CALLBACK (update_n_selected), self,
+                           G_CONNECT_SWAPPED);
   gtk_grid_view_set_factory (self->grid, factory);
   estimate_columns (self);
   gtk_grid_view_set_model (self->grid, GTK_SELECTION_MODEL (selection));

@@ -26,6 +26,12 @@ void               vs_library_view_set_query    (VsLibraryView      *self,
                                                  const VsVideoQuery *query);
 GtkScrolledWindow *vs_library_view_get_scroller (VsLibraryView      *self);
 GtkGridView       *vs_library_view_get_grid     (VsLibraryView      *self);
+/* The selection: a count, the ids in the view's order, and what can be done to it. */
+guint              vs_library_view_get_n_selected      (VsLibraryView *self);
+GArray            *vs_library_view_dup_selected_ids    (VsLibraryView *self);
+void               vs_library_view_select_none         (VsLibraryView *self);
+void               vs_library_view_copy_selected_paths (VsLibraryView *self);
+void               vs_library_view_show_selected       (VsLibraryView *self);
 /* The width the view will have, before it is allocated (the first frame's columns). */
 void               vs_library_view_set_width_hint (VsLibraryView    *self,
                                                    int               width);

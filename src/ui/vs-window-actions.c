@@ -202,6 +202,41 @@ merge_all_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static void
+select_all_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  VsWindow *self = VS_WINDOW (widget);
+
+  gtk_widget_activate_action (GTK_WIDGET (vs_library_view_get_grid (self->view)),
+                              "list.select-all", NULL);
+}
+
+static void
+select_none_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  vs_library_view_select_none (VS_WINDOW (widget)->view);
+}
+
+static void
+copy_paths_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  vs_library_view_copy_selected_paths (VS_WINDOW (widget)->view);
+}
+
+static void
+show_selected_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  vs_library_view_show_selected (VS_WINDOW (widget)->view);
+}
+
 void
 _vs_window_class_add_actions (GtkWidgetClass *widget_class)
 {
@@ -218,6 +253,10 @@ _vs_window_class_add_actions (GtkWidgetClass *widget_class)
     { "win.preferences", preferences_action, GDK_KEY_comma, GDK_CONTROL_MASK },
     { "win.toggle-sidebar", toggle_sidebar_action, GDK_KEY_F9, 0 },
     { "win.merge-all", merge_all_action, 0, 0 },
+    { "win.select-all", select_all_action, 0, 0 },
+    { "win.select-none", select_none_action, 0, 0 },
+    { "win.copy-paths", copy_paths_action, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK },
+    { "win.show-selected", show_selected_action, 0, 0 },
   };
 
   /* also Ctrl+R, as in Files; first, since menus show an action's last binding (F5, as

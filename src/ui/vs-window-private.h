@@ -28,6 +28,7 @@ struct _VsWindow
   GtkSpinner           *spinner;
   GtkLabel             *progress_label;
   AdwToastOverlay      *toast_overlay;
+  GtkActionBar         *selection_bar;
 
   /* owned */
   VsLibrary            *library;
@@ -42,6 +43,7 @@ void            _vs_window_show_toast         (VsWindow      *self,
                                                const char    *text);
 void            _vs_window_notify_scanning    (VsWindow      *self);
 void            _vs_window_update_page        (VsWindow      *self);
+void            _vs_window_update_title       (VsWindow      *self);
 /* vs-window-actions.c */
 void            _vs_window_add_folder_now     (VsWindow      *self,
                                                const char    *path);

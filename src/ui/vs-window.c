@@ -67,6 +67,39 @@ _vs_window_update_page (VsWindow *self)
   adw_window_title_set_subtitle (self->window_title, subtitle ? subtitle : "");
 }
 
+/* The title names what the grid shows (the folder, All Videos, HLS Downloads) or, while
+ * several videos are selected, how many; the selection's actions show with them. */
+void
+_vs_window_update_title (VsWindow *self)
+{
+  guint n = vs_library_view_get_n_selected (self->view);
+  const char *folder = vs_sidebar_get_folder (self->sidebar);
+  g_autofree char *name = NULL;
+  g_autofree char *window_title = NULL;
+
+  if (folder != NULL)
+    name = g_filename_display_basename (folder);
+  else
+    name = g_strdup (vs_sidebar_get_hls_only (self->sidebar) ? _("HLS Downloads")
+                                                              : _("All Videos"));
+  /* Translators: the window's title: the folder shown, then the app */
+  window_title = g_strdup_printf (C_("window title", "%s — Vidshelf"), name);
+  gtk_window_set_title (GTK_WINDOW (self), window_title);
+  if (n >= 2)
+    {
+      g_autofree char *selected = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u selected",
+                                                                "%'u selected", n), n);
+
+      adw_window_title_set_title (self->window_title, selected);
+    }
+  else
+    adw_window_title_set_title (self->window_title, name);
+  gtk_action_bar_set_revealed (self->selection_bar, n >= 2);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-paths", n > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-selected", n > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.select-none", n > 0);
+}
+
 static void
 apply_query (VsWindow *self)
 {
@@ -82,6 +115,7 @@ apply_query (VsWindow *self)
   /* the downloads' own view offers to merge them all */
   gtk_widget_set_visible (self->merge_all_button, query.hls_only);
   vs_library_view_set_query (self->view, &query);
+  _vs_window_update_title (self);
 }
 
 /* The library's state, shown ------------------------------------------------- */
@@ -357,6 +391,7 @@ vs_window_class_init (VsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VsWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, VsWindow, progress_label);
   gtk_widget_class_bind_template_child (widget_class, VsWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, VsWindow, selection_bar);
 
   _vs_window_class_add_actions (widget_class);
 }
@@ -378,6 +413,8 @@ vs_window_init (VsWindow *self)
                            G_CALLBACK (_vs_window_update_page), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->search_entry, "search-changed", G_CALLBACK (apply_query), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->view, "notify::n-selected",
+                           G_CALLBACK (_vs_window_update_title), self, G_CONNECT_SWAPPED);
   key = gtk_event_controller_key_new ();
   gtk_event_controller_set_propagation_phase (key, GTK_PHASE_CAPTURE);
   g_signal_connect_object (key, "key-pressed", G_CALLBACK (on_view_key_pressed), self,
