@@ -1067,6 +1067,8 @@ test_fold (void)
     { "北京", "北京" },
     { "한국", "한국" },                   /* composed again */
     { "กิน", "กิน" },                    /* a Thai vowel is spelling, not an accent */
+    { "ガイド", "ガイド" },                 /* and so is kana's voicing mark */
+    { "ｶﾞｲﾄﾞ", "ガイド" },                  /* half-width: composed */
     { "plain ASCII 01", "plain ascii 01" },
   };
 
@@ -1094,11 +1096,15 @@ test_fold (void)
     g_autofree char *root = _vs_database_fold_folder_path (ROOT, ROOT);
     g_autofree char *sibling = _vs_database_fold_folder_path (ROOT "2/Beach", ROOT);
     g_autofree char *top = _vs_database_fold_folder_path ("/Beach/Été", "/");
+    g_autofree char *slashed = _vs_database_fold_folder_path ("/a/b/C", "/a/b/");
+    g_autofree char *slashed_root = _vs_database_fold_folder_path ("/a/b", "/a/b/");
 
     g_assert_cmpstr (below, ==, "2023 lisbon/beach");
     g_assert_cmpstr (root, ==, "");
     g_assert_cmpstr (sibling, ==, "");
     g_assert_cmpstr (top, ==, "beach/ete");
+    g_assert_cmpstr (slashed, ==, "c");
+    g_assert_cmpstr (slashed_root, ==, "");
   }
 }
 

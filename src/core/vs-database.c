@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "vs-database-private.h"
+#include "vs-path.h"
 
 /* "VSHF": tells our libraries apart from other SQLite files. */
 #define VS_APPLICATION_ID 0x56534846
@@ -60,12 +61,14 @@ _vs_database_fold_for_sort (const char *utf8)
 /* Accents are the combining marks scripts share (Unicode script "Inherited": the
  * diacritics of Latin, Greek and Cyrillic, Arabic's vowel signs). A script's own
  * non-spacing marks are spelling, not accents (Thai vowels, Devanagari's virama): "กิน"
- * and "กน" are different words, so those stay. */
+ * and "กน" are different words, so those stay; so do kana's voicing marks, shared by
+ * hiragana and katakana but spelling too ("ガイド", guide, is not "カイト", kite). */
 static gboolean
 is_accent (gunichar c)
 {
   return g_unichar_type (c) == G_UNICODE_NON_SPACING_MARK &&
-         g_unichar_get_script (c) == G_UNICODE_SCRIPT_INHERITED;
+         g_unichar_get_script (c) == G_UNICODE_SCRIPT_INHERITED &&
+         c != 0x3099 && c != 0x309A;
 }
 
 char *
@@ -176,16 +179,10 @@ _vs_database_fold_folder_path (const char *path,
 
   /* Only the part below the root: words of the root's own path ("/home/ana/Videos")
    * would match every video. */
-  if (strncmp (path, root, root_len) != 0)
+  if (!vs_path_is_inside (path, root) || strlen (path) <= root_len)
     return g_strdup ("");
-  below = path + root_len;
-  if (root_len > 0 && root[root_len - 1] != '/')
-    {
-      if (*below != '/' && *below != '\0')
-        return g_strdup ("");   /* a sibling sharing a prefix, never a folder of this root */
-      while (*below == '/')
-        below++;
-    }
+  for (below = path + root_len; *below == '/'; below++)
+    ;
   shown = g_filename_display_name (below);
   return vs_database_fold_name (shown);
 }
