@@ -548,7 +548,9 @@ test_list_queries (Fixture       *f,
   g_autofree char *sub = g_build_filename (f->lib, "sub", NULL);
   g_auto(Run) scan = { 0 };
   g_auto(Run) r1 = { 0 }, r2 = { 0 }, r3 = { 0 }, r4 = { 0 }, r5 = { 0 }, r6 = { 0 }, r7 = { 0 };
+  g_auto(Run) w1 = { 0 }, w2 = { 0 }, w3 = { 0 }, w4 = { 0 };
   g_autofree char *n1 = NULL, *n2 = NULL, *n3 = NULL, *n4 = NULL, *n5 = NULL, *n6 = NULL;
+  g_autofree char *m1 = NULL, *m2 = NULL, *m3 = NULL;
 
   make_library (f);
   cli (&scan, "scan", "--db", f->db, "--no-probe", f->lib, NULL);
@@ -561,6 +563,20 @@ test_list_queries (Fixture       *f,
   cli (&r2, "list", "--db", f->db, "--json", "--search", "DEEP", NULL);
   n2 = names_of (r2.out);
   g_assert_cmpstr (n2, ==, "Deep Dive.MOV");
+  /* Words, in any order, in the name or the folder below the root ("lib" is the root's
+   * own name: it matches nothing). */
+  cli (&w1, "list", "--db", f->db, "--json", "--search", "  dive SUB ", NULL);
+  m1 = names_of (w1.out);
+  g_assert_cmpstr (m1, ==, "Deep Dive.MOV");
+  cli (&w2, "list", "--db", f->db, "--json", "--search", "more", NULL);
+  m2 = names_of (w2.out);
+  g_assert_cmpstr (m2, ==, "last.mp4");
+  cli (&w3, "list", "--db", f->db, "--json", "--search", "real 100", NULL);
+  m3 = names_of (w3.out);
+  g_assert_cmpstr (m3, ==, "100%_real.webm|100x real.webm");
+  cli (&w4, "list", "--db", f->db, "--search", "lib", NULL);
+  g_assert_cmpint (w4.status, ==, 0);
+  g_assert_cmpstr (w4.out, ==, "");
 
   cli (&r3, "list", "--db", f->db, "--json", "--sort", "size", "--desc", "--limit", "3", NULL);
   n3 = names_of (r3.out);
@@ -577,10 +593,11 @@ test_list_queries (Fixture       *f,
   n6 = names_of (r6.out);
   g_assert_cmpstr (n6, ==, "Deep Dive.MOV|last.mp4");
 
-  /* Durations sort unknown last; the HLS item is the only known one. */
+  /* Durations sort unknown last; the HLS item is the only known one: 3 × 2.5 s, shown to
+   * the nearest second. */
   cli (&r7, "list", "--db", f->db, "--sort", "duration", NULL);
   g_assert_cmpint (r7.status, ==, 0);
-  g_assert_true (g_str_has_prefix (r7.out, "   0:00:07"));
+  g_assert_true (g_str_has_prefix (r7.out, "      0:08  "));
 }
 
 /* A name is text in a table, not terminal commands; JSON escapes it by itself. */

@@ -115,6 +115,44 @@ test_create (Fixture       *f,
   g_assert_cmpstr (fk, ==, G_STRINGIFY (VS_DATABASE_SCHEMA_VERSION));
 }
 
+#define ROOT "/home/ana/Videos"
+#define LISBON ROOT "/2023 Lisbon"
+
+/* The display names of what @search finds in the whole library, by name, "|"-separated;
+ * the count agrees with the ids. */
+static char *
+search_names (VsDatabase *db,
+              const char *folder,
+              const char *search)
+{
+  VsVideoQuery q = { .folder = folder, .recursive = TRUE, .search = search };
+  g_autoptr(GString) names = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+
+  ids = vs_database_query_ids (db, &q, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (vs_database_count_videos (db, &q, &error), ==, ids->len);
+  g_assert_no_error (error);
+  records = vs_database_load_videos (db, (const gint64 *) (gpointer) ids->data, ids->len,
+                                     &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < records->len; i++)
+    {
+      VsVideoRecord *r = g_ptr_array_index (records, i);
+
+      g_string_append_printf (names, "%s%s", i > 0 ? "|" : "", r->display_name);
+    }
+  return g_string_free (g_steal_pointer (&names), FALSE);
+}
+
+#define assert_search(db, search, expected) \
+  G_STMT_START { \
+    g_autofree char *found_ = search_names ((db), NULL, (search)); \
+    g_assert_cmpstr (found_, ==, (expected)); \
+  } G_STMT_END
+
 /* A version-1 library, as the first release wrote it, upgrades with its rows intact. */
 static void
 test_migrate (void)
@@ -170,6 +208,123 @@ test_migrate (void)
   g_assert_cmpint (file->duration_ms, ==, -1);
 
   g_clear_object (&db);
+  vs_test_rm_rf (dir);
+}
+
+/* A version-9 library, with the rows the code of that version wrote (names folded with
+ * their accents, no folder keys), is searched by name only as it is (read-only media
+ * keep it so), and by words in names and folders once upgraded: ids, media facts,
+ * thumbnail states and the order by name all stay. */
+static void
+test_migrate_search (void)
+{
+  static const struct { gint64 folder; const char *name; } videos[] = {
+    { 3, "IMG_0001.mp4" }, { 3, "Sunset.mov" }, { 2, "Tram 28.mp4" }, { 1, "Café.mp4" },
+    { 1, "Cafe 2.mp4" }, { 1, "cafe 10.mp4" }, { 4, "长城之旅.mp4" },
+  };
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "old.db", NULL);
+  g_autoptr(VsDatabase) old = NULL;
+  g_autoptr(VsDatabase) db = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) old_order = NULL;
+  g_autoptr(GArray) new_order = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autofree char *beach_key = NULL;
+  g_autofree char *root_key = NULL;
+  VsVideoQuery by_name = { .sort = VS_SORT_NAME };
+  sqlite3 *raw = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  old = _vs_database_open_at_version (path, 9, &error);
+  g_assert_no_error (error);
+  g_clear_object (&old);
+  raw_exec (path,
+            "INSERT INTO roots (id, path) VALUES (1, CAST('" ROOT "' AS BLOB));"
+            "INSERT INTO folders (id, root_id, parent_id, path) VALUES "
+            "(1, 1, NULL, CAST('" ROOT "' AS BLOB)),"
+            "(2, 1, 1, CAST('" LISBON "' AS BLOB)),"
+            "(3, 1, 2, CAST('" LISBON "/Beach' AS BLOB)),"
+            "(4, 1, 1, CAST('" ROOT "/北京' AS BLOB));");
+  g_assert_cmpint (sqlite3_open (path, &raw), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (raw, "INSERT INTO videos (folder_id, path, uri, "
+                                            "display_name, sort_name, sort_key, size, mtime_ns, "
+                                            "duration_ms, probe_state, thumb_state) VALUES "
+                                            "(?1, CAST(?2 AS BLOB), ?3, ?4, ?5, ?6, 1, 1, ?7, "
+                                            " 1, 1)",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  for (guint i = 0; i < G_N_ELEMENTS (videos); i++)
+    {
+      const char *folders[] = { NULL, ROOT, LISBON, LISBON "/Beach", ROOT "/北京" };
+      g_autofree char *file = g_build_filename (folders[videos[i].folder], videos[i].name, NULL);
+      g_autofree char *uri = g_filename_to_uri (file, NULL, NULL);
+      /* what version 9 wrote: its name key was today's sort fold */
+      g_autofree char *old_key = _vs_database_fold_for_sort (videos[i].name);
+      g_autofree char *sort_key = vs_database_sort_key (videos[i].name);
+
+      sqlite3_bind_int64 (stmt, 1, videos[i].folder);
+      sqlite3_bind_text (stmt, 2, file, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 3, uri, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 4, videos[i].name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 5, old_key, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 6, sort_key, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 7, 1000 * (i + 1));
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+      sqlite3_reset (stmt);
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (raw);
+
+  /* As it is (a connection of that version): names only, accents as typed. */
+  old = _vs_database_open_at_version (path, 9, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (vs_database_get_schema_version (old), ==, 9);
+  {
+    g_autofree char *accented = search_names (old, NULL, "CAFÉ");
+    g_autofree char *plain = search_names (old, NULL, "cafe 2");
+    g_autofree char *folder = search_names (old, NULL, "beach");
+
+    g_assert_cmpstr (accented, ==, "Café.mp4");
+    g_assert_cmpstr (plain, ==, "Cafe 2.mp4");
+    g_assert_cmpstr (folder, ==, "");
+  }
+  old_order = vs_database_query_ids (old, &by_name, &error);
+  g_assert_no_error (error);
+  g_clear_object (&old);
+
+  db = vs_database_open (path, VS_DATABASE_MODE_WRITER, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (vs_database_get_schema_version (db), ==, VS_DATABASE_SCHEMA_VERSION);
+  assert_search (db, "lisbon beach", "IMG_0001.mp4|Sunset.mov");
+  assert_search (db, "lisbon", "IMG_0001.mp4|Sunset.mov|Tram 28.mp4");
+  assert_search (db, "cafe", "Cafe 2.mp4|cafe 10.mp4|Café.mp4");
+  assert_search (db, "CAFÉ 2", "Cafe 2.mp4");
+  assert_search (db, "北京", "长城之旅.mp4");
+  assert_search (db, "videos", "");
+
+  /* the same rows in the same order by name (natural: 2 before 10, Café after Cafe) */
+  new_order = vs_database_query_ids (db, &by_name, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (new_order->len, ==, G_N_ELEMENTS (videos));
+  g_assert_cmpmem (new_order->data, new_order->len * sizeof (gint64),
+                   old_order->data, old_order->len * sizeof (gint64));
+  records = vs_database_load_videos (db, (const gint64 *) (gpointer) new_order->data,
+                                     new_order->len, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < records->len; i++)
+    {
+      VsVideoRecord *r = g_ptr_array_index (records, i);
+
+      g_assert_cmpint (r->id, >=, 1);
+      g_assert_cmpint (r->duration_ms, ==, 1000 * r->id);
+      g_assert_cmpint (r->probe_state, ==, VS_MEDIA_STATE_DONE);
+      g_assert_cmpint (r->thumb_state, ==, VS_MEDIA_STATE_DONE);
+    }
+  g_clear_object (&db);
+  beach_key = raw_query_text (path, "SELECT search_path FROM folders WHERE id = 3");
+  root_key = raw_query_text (path, "SELECT search_path FROM folders WHERE id = 1");
+  g_assert_cmpstr (beach_key, ==, "2023 lisbon/beach");
+  g_assert_cmpstr (root_key, ==, "");
   vs_test_rm_rf (dir);
 }
 
@@ -495,7 +650,9 @@ typedef struct
 {
   gint64  id;
   char   *folder;
-  char   *folded;
+  char   *sort_folded;     /* what the name sorts by: accents kept */
+  char   *folded;          /* what a search finds in the name */
+  char   *folded_folder;   /* and in the folder below the root */
   gint64  size;
   gint64  mtime_ns;
   gint64  duration_ms;
@@ -561,7 +718,7 @@ compare_ref (gconstpointer pa,
   switch (current_query->sort)
     {
     case VS_SORT_NAME:
-      c = natural_compare (a->folded, b->folded);
+      c = natural_compare (a->sort_folded, b->sort_folded);
       break;
     case VS_SORT_MTIME:
       c = compare_int (a->mtime_ns, b->mtime_ns);
@@ -585,7 +742,7 @@ compare_ref (gconstpointer pa,
 static gboolean
 ref_matches (const RefRow       *row,
              const VsVideoQuery *q,
-             const char         *needle)
+             GStrv               words)
 {
   if (q->folder != NULL)
     {
@@ -596,15 +753,53 @@ ref_matches (const RefRow       *row,
       if (!same && !(q->recursive && below))
         return FALSE;
     }
-  return needle == NULL || strstr (row->folded, needle) != NULL;
+  for (guint i = 0; words != NULL && words[i] != NULL; i++)
+    if (strstr (row->folded, words[i]) == NULL && strstr (row->folded_folder, words[i]) == NULL)
+      return FALSE;
+  return TRUE;
 }
 
 static char *
-reference_fold (const char *s)
+reference_sort_fold (const char *s)
 {
   g_autofree char *cf = g_utf8_casefold (s, -1);
 
   return g_utf8_normalize (cf, -1, G_NORMALIZE_NFKD);
+}
+
+/* Another way to the search fold: case first, then the accents of the Combining
+ * Diacritical Marks block (the only ones the test's names have) go. */
+static char *
+reference_fold (const char *s)
+{
+  g_autofree char *nfkd = reference_sort_fold (s);
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = nfkd; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c < 0x300 || c > 0x36f)
+        g_string_append_unichar (out, c);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static GStrv
+reference_words (const char *search)
+{
+  g_autofree char *folded = NULL;
+  g_auto(GStrv) split = NULL;
+  g_autoptr(GStrvBuilder) words = g_strv_builder_new ();
+
+  if (search == NULL)
+    return NULL;
+  folded = reference_fold (search);
+  split = g_strsplit_set (folded, " \t\n", -1);
+  for (guint i = 0; split[i] != NULL; i++)
+    if (split[i][0] != '\0')
+      g_strv_builder_add (words, split[i]);
+  return g_strv_builder_end (words);
 }
 
 static void
@@ -613,7 +808,9 @@ ref_row_free (gpointer data)
   RefRow *row = data;
 
   g_free (row->folder);
+  g_free (row->sort_folded);
   g_free (row->folded);
+  g_free (row->folded_folder);
   g_free (row);
 }
 
@@ -624,7 +821,8 @@ test_query_reference (Fixture       *f,
   static const char * const folders[] = { "/lib", "/lib/a", "/lib/a/b", "/lib/ab", "/lib/c" };
   static const char * const syllables[] = { "Ab", "ab", "É", "é", "x_", "%", "Zz", "ß", " ",
                                             "7", "10", "007", "9" };
-  static const char * const searches[] = { NULL, "ab", "AB", "é", "%", "_", "ss", "zz ab", "none" };
+  static const char * const searches[] = { NULL, "ab", "AB", "é", "e", "%", "_", "ss", "zz ab",
+                                            " b  a ", "c 7", "a/b", "lib", "none" };
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (ref_row_free);
   g_autoptr(GError) error = NULL;
   gint64 folder_ids[G_N_ELEMENTS (folders)];
@@ -650,7 +848,10 @@ test_query_reference (Fixture       *f,
       /* Distinct paths, often the same display name: ties in the name key. */
       path = g_strdup_printf ("%s/%u/%s", folders[fi], i, name->str);
       row->folder = g_strdup (folders[fi]);
+      row->sort_folded = reference_sort_fold (name->str);
       row->folded = reference_fold (name->str);
+      /* "/lib" is the root: its own name is no part of any folder's */
+      row->folded_folder = reference_fold (folders[fi][4] == '/' ? folders[fi] + 5 : "");
       row->size = g_test_rand_int_range (0, 20);          /* many ties */
       row->mtime_ns = g_test_rand_int_range (0, 50) * G_GINT64_CONSTANT (1000000000);
       row->duration_ms = g_test_rand_bit () ? -1 : g_test_rand_int_range (0, 10) * 1000;
@@ -672,7 +873,7 @@ test_query_reference (Fixture       *f,
                 .descending = desc,
                 .search = searches[si],
               };
-              g_autofree char *needle = searches[si] ? reference_fold (searches[si]) : NULL;
+              g_auto(GStrv) words = reference_words (searches[si]);
               g_autoptr(GPtrArray) expected = g_ptr_array_new ();
               g_autoptr(GArray) ids = NULL;
               g_autoptr(GPtrArray) page = NULL;
@@ -680,7 +881,7 @@ test_query_reference (Fixture       *f,
               if (fi < 0 && recursive)
                 continue;
               for (guint r = 0; r < rows->len; r++)
-                if (ref_matches (g_ptr_array_index (rows, r), &q, needle))
+                if (ref_matches (g_ptr_array_index (rows, r), &q, words))
                   g_ptr_array_add (expected, g_ptr_array_index (rows, r));
               current_query = &q;
               g_ptr_array_sort (expected, compare_ref);
@@ -716,6 +917,195 @@ test_query_reference (Fixture       *f,
               checked++;
             }
   g_assert_cmpuint (checked, >, 300);
+}
+
+static gint64
+add_in (VsDatabase *db,
+        gint64      root_id,
+        const char *folder,
+        const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (folder, name, NULL);
+  gint64 folder_id = vs_database_ensure_folder (db, root_id, 0, folder, &error);
+
+  g_assert_no_error (error);
+  return add_video (db, folder_id, path, 1, 1, -1);
+}
+
+/* Every word, in any order, in the name or in the folder's path below the root; case and
+ * accents ignored. */
+static void
+test_query_words (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) paragraph = g_string_new (NULL);
+  gint64 inner = 0, root = 0;
+
+  /* Lisbon is a root of its own at first, absorbed by its parent below. */
+  g_assert_true (vs_database_add_root (f->db, LISBON, &inner, &error));
+  add_in (f->db, inner, LISBON "/Beach", "IMG_0001.mp4");
+  add_in (f->db, inner, LISBON "/Beach", "Sunset.mov");
+  add_in (f->db, inner, LISBON, "Tram 28.mp4");
+  /* a root's own path is no part of its videos' */
+  assert_search (f->db, "lisbon", "");
+  assert_search (f->db, "beach", "IMG_0001.mp4|Sunset.mov");
+
+  g_assert_true (vs_database_add_root (f->db, ROOT, &root, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (root, !=, inner);
+  add_in (f->db, root, ROOT "/Talks", "GNOME Builder basics — part 1.mp4");
+  add_in (f->db, root, ROOT "/Talks", "GNOME Builder basics — part 2.mp4");
+  add_in (f->db, root, ROOT, "Café.mp4");
+  add_in (f->db, root, ROOT, "Cafe del Mar.mkv");
+  add_in (f->db, root, ROOT, "CAFÉ NOIR.webm");
+  add_in (f->db, root, ROOT "/Zürich Café", "See.mp4");
+  add_in (f->db, root, ROOT "/北京", "长城之旅.mp4");
+  add_in (f->db, root, ROOT "/Fotos \xff", "clip.mp4");   /* a folder name that is not UTF-8 */
+
+  /* both words in the path, in either order, any spacing */
+  assert_search (f->db, "lisbon beach", "IMG_0001.mp4|Sunset.mov");
+  assert_search (f->db, "beach lisbon", "IMG_0001.mp4|Sunset.mov");
+  assert_search (f->db, "  BEACH \t Lisbon\n", "IMG_0001.mp4|Sunset.mov");
+  assert_search (f->db, "lisbon", "IMG_0001.mp4|Sunset.mov|Tram 28.mp4");
+  /* one word in the name, the other in the path */
+  assert_search (f->db, "builder 1", "GNOME Builder basics — part 1.mp4");
+  assert_search (f->db, "talks builder", "GNOME Builder basics — part 1.mp4|"
+                                         "GNOME Builder basics — part 2.mp4");
+  assert_search (f->db, "lisbon sunset", "Sunset.mov");
+  /* accents and case, both ways */
+  assert_search (f->db, "cafe", "Cafe del Mar.mkv|CAFÉ NOIR.webm|Café.mp4|See.mp4");
+  assert_search (f->db, "CAFÉ", "Cafe del Mar.mkv|CAFÉ NOIR.webm|Café.mp4|See.mp4");
+  assert_search (f->db, "café noir", "CAFÉ NOIR.webm");
+  assert_search (f->db, "zurich see", "See.mp4");
+  assert_search (f->db, "ZÜRICH", "See.mp4");
+  /* Chinese: a substring of the name, or the folder */
+  assert_search (f->db, "长城", "长城之旅.mp4");
+  assert_search (f->db, "北京", "长城之旅.mp4");
+  assert_search (f->db, "fotos", "clip.mp4");
+  /* a word found nowhere, beside one found */
+  assert_search (f->db, "lisbon xyzzy", "");
+  assert_search (f->db, "xyzzy", "");
+  /* the root's own path matches nothing ("/home/ana/Videos") */
+  assert_search (f->db, "videos", "");
+  assert_search (f->db, "ana", "");
+  assert_search (f->db, "home", "");
+  /* nothing but white space is no search */
+  {
+    g_autofree char *blank = search_names (f->db, NULL, " \t ");
+    g_autofree char *none = search_names (f->db, NULL, NULL);
+
+    g_assert_cmpuint (strlen (none), >, 0);
+    g_assert_cmpstr (blank, ==, none);
+  }
+  /* with a folder */
+  {
+    g_autofree char *found = search_names (f->db, LISBON, "beach");
+
+    g_assert_cmpstr (found, ==, "IMG_0001.mp4|Sunset.mov");
+    g_clear_pointer (&found, g_free);
+    found = search_names (f->db, ROOT "/Talks", "beach");
+    g_assert_cmpstr (found, ==, "");
+  }
+
+  /* Only the first 16 words count: a 17th that matches nothing changes nothing, a 16th
+   * does. */
+  assert_search (f->db, "gnome builder basics part 1 mp4 talks g n o m e b u i l xyzzy",
+                 "GNOME Builder basics — part 1.mp4");
+  assert_search (f->db, "gnome builder basics part 1 mp4 talks g n o m e b u i xyzzy", "");
+  /* a pasted paragraph makes a statement of 16 terms, not of 20,000 */
+  for (guint i = 0; i < 20000; i++)
+    g_string_append_printf (paragraph, "word%u ", i);
+  assert_search (f->db, paragraph->str, "");
+
+  /* A renamed folder is found by its new name. */
+  {
+    gboolean moved = FALSE;
+
+    g_assert_true (vs_database_move (f->db, ROOT "/Talks", ROOT "/Conferences", &moved, NULL,
+                                     &error));
+    g_assert_no_error (error);
+    g_assert_true (moved);
+    assert_search (f->db, "talks", "");
+    assert_search (f->db, "conferences 2", "GNOME Builder basics — part 2.mp4");
+  }
+}
+
+/* Text that is not UTF-8 is refused with a clear error, by both queries. */
+static void
+test_query_bad_utf8 (Fixture       *f,
+                     gconstpointer  data)
+{
+  VsVideoQuery q = { .search = "caf\xe9 beach" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) count_error = NULL;
+  g_autoptr(GArray) ids = NULL;
+
+  ids = vs_database_query_ids (f->db, &q, &error);
+  g_assert_null (ids);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "UTF-8"));
+  g_assert_cmpint (vs_database_count_videos (f->db, &q, &count_error), ==, -1);
+  g_assert_error (count_error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+}
+
+/* The keys themselves: accents go, a script's own marks stay, the sort fold keeps both. */
+static void
+test_fold (void)
+{
+  static const struct { const char *in, *out; } cases[] = {
+    { "Café", "cafe" },
+    { "CAFÉ", "cafe" },
+    { "cafe\xcc\x81", "cafe" },         /* decomposed already */
+    { "Zürich", "zurich" },
+    { "İstanbul", "istanbul" },
+    { "Straße", "strasse" },
+    { "ﬁlm Ａ", "film a" },              /* compatibility forms */
+    { "Ελλάδα", "ελλαδα" },
+    { "Москва́", "москва" },
+    { "北京", "北京" },
+    { "한국", "한국" },                   /* composed again */
+    { "กิน", "กิน" },                    /* a Thai vowel is spelling, not an accent */
+    { "ガイド", "ガイド" },                 /* and so is kana's voicing mark */
+    { "ｶﾞｲﾄﾞ", "ガイド" },                  /* half-width: composed */
+    { "plain ASCII 01", "plain ascii 01" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *folded = vs_database_fold_name (cases[i].in);
+
+      g_assert_cmpstr (folded, ==, cases[i].out);
+    }
+  /* sort keys are what they were: accents sort after their letter */
+  {
+    g_autofree char *plain = vs_database_sort_key ("Cafe");
+    g_autofree char *accented = vs_database_sort_key ("Café");
+    g_autofree char *next = vs_database_sort_key ("Cafg");
+    g_autofree char *clip9 = vs_database_sort_key ("Clip 9");
+    g_autofree char *clip10 = vs_database_sort_key ("Clip 10");
+
+    g_assert_cmpstr (plain, <, accented);
+    g_assert_cmpstr (accented, <, next);
+    g_assert_cmpstr (accented, ==, "cafe\xcc\x81");
+    g_assert_cmpstr (clip9, <, clip10);
+  }
+  {
+    g_autofree char *below = _vs_database_fold_folder_path (ROOT "/2023 Lisbon/Beach", ROOT);
+    g_autofree char *root = _vs_database_fold_folder_path (ROOT, ROOT);
+    g_autofree char *sibling = _vs_database_fold_folder_path (ROOT "2/Beach", ROOT);
+    g_autofree char *top = _vs_database_fold_folder_path ("/Beach/Été", "/");
+    g_autofree char *slashed = _vs_database_fold_folder_path ("/a/b/C", "/a/b/");
+    g_autofree char *slashed_root = _vs_database_fold_folder_path ("/a/b", "/a/b/");
+
+    g_assert_cmpstr (below, ==, "2023 lisbon/beach");
+    g_assert_cmpstr (root, ==, "");
+    g_assert_cmpstr (sibling, ==, "");
+    g_assert_cmpstr (top, ==, "beach/ete");
+    g_assert_cmpstr (slashed, ==, "c");
+    g_assert_cmpstr (slashed_root, ==, "");
+  }
 }
 
 /* A row deleted after the snapshot reads as NULL, keeping positions stable. */
@@ -830,6 +1220,7 @@ main (int    argc,
 
   g_test_add ("/database/create", Fixture, NULL, fixture_setup, test_create, fixture_teardown);
   g_test_add_func ("/database/migrate/from-v1", test_migrate);
+  g_test_add_func ("/database/migrate/from-v9-search", test_migrate_search);
   g_test_add_func ("/database/migrate/concurrent", test_concurrent_create);
   g_test_add_func ("/database/refuse/not-a-database", test_not_a_database);
   g_test_add_func ("/database/refuse/foreign", test_foreign_database);
@@ -851,6 +1242,11 @@ main (int    argc,
               fixture_teardown);
   g_test_add ("/database/query/reference", Fixture, NULL, fixture_setup, test_query_reference,
               fixture_teardown);
+  g_test_add ("/database/query/words", Fixture, NULL, fixture_setup, test_query_words,
+              fixture_teardown);
+  g_test_add ("/database/query/bad-utf8", Fixture, NULL, fixture_setup, test_query_bad_utf8,
+              fixture_teardown);
+  g_test_add_func ("/database/fold", test_fold);
   g_test_add ("/database/query/vanished-rows", Fixture, NULL, fixture_setup,
               test_load_vanished, fixture_teardown);
   g_test_add ("/database/playback/positions", Fixture, NULL, fixture_setup,

@@ -360,6 +360,49 @@ test_offered_rows (Fixture       *f,
   g_assert_cmpuint (f->changes->len, ==, 3);
 }
 
+/* Searches with the same words select the same rows: equal, whatever their order and
+ * spacing, and an offered snapshot is used for either; copies keep them. */
+static void
+test_query_equal (Fixture       *f,
+                  gconstpointer  data)
+{
+  VsVideoQuery words = { .sort = VS_SORT_NAME, .search = "video 00001" };
+  VsVideoQuery spaced = { .sort = VS_SORT_NAME, .search = " 00001\tvideo  video " };
+  VsVideoQuery fewer = { .sort = VS_SORT_NAME, .search = "video" };
+  VsVideoQuery other = { .sort = VS_SORT_NAME, .search = "video 00002" };
+  VsVideoQuery sixteen = { .sort = VS_SORT_NAME, .search = "a b c d e f g h i j k l m n o p" };
+  VsVideoQuery seventeen = { .sort = VS_SORT_NAME, .search = "a b c d e f g h i j k l m n o p q" };
+  VsVideoQuery bad = { .sort = VS_SORT_NAME, .search = "caf\xe9" };
+  VsVideoQuery bad_too = { .sort = VS_SORT_NAME, .search = "caf\xe9 " };
+  g_autofree VsVideoQuery *copy = NULL;
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (vs_video_query_equal (&words, &spaced));
+  g_assert_false (vs_video_query_equal (&words, &fewer));
+  g_assert_false (vs_video_query_equal (&words, &other));
+  g_assert_true (vs_video_query_equal (&sixteen, &seventeen));   /* the 17th counts for nothing */
+  g_assert_true (vs_video_query_equal (&bad, &bad));
+  g_assert_false (vs_video_query_equal (&bad, &bad_too));
+  copy = vs_video_query_copy (&spaced);
+  g_assert_true (copy->search != spaced.search);
+  g_assert_cmpstr (copy->search, ==, spaced.search);
+  g_assert_true (vs_video_query_equal (copy, &words));
+
+  fill (f, 500);
+  ids = vs_database_query_ids (f->reader, &words, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ids->len, ==, 5);   /* video 000010 … 000018 */
+  vs_library_model_offer_rows (f->model, &words, ids, NULL);
+  vs_library_model_set_query (f->model, &spaced);
+  g_assert_false (vs_library_model_get_busy (f->model));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->model)), ==, 5);
+  vs_library_model_set_query (f->model, &fewer);
+  g_assert_true (vs_library_model_get_busy (f->model));
+  settle (f);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->model)), ==, 500);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -372,6 +415,7 @@ main (int    argc,
   ADD ("/library-model/refresh-updates-items", test_refresh_updates_items);
   ADD ("/library-model/cache-bound", test_cache_bound);
   ADD ("/library-model/offered-rows", test_offered_rows);
+  ADD ("/library-model/query-equal", test_query_equal);
 #undef ADD
 
   return g_test_run ();

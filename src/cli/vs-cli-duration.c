@@ -50,7 +50,7 @@ vs_cli_duration (int    argc,
     }
   else
     {
-      g_autofree char *text = vs_format_duration (duration_ms);
+      g_autofree char *text = vs_format_duration_hms (duration_ms);
 
       printf ("%s\n", text);
     }

@@ -41,9 +41,12 @@ vs_database_ensure_folder (VsDatabase  *self,
 
   g_rec_mutex_lock (&self->lock);
   stmt = _vs_database_prepare (self,
-                               "INSERT INTO folders (root_id, parent_id, path) VALUES (?1, ?2, ?3) "
+                               "INSERT INTO folders (root_id, parent_id, path, search_path) "
+                               "VALUES (?1, ?2, ?3, vs_folder_search_path(?3, "
+                               "  (SELECT path FROM roots WHERE id = ?1))) "
                                "ON CONFLICT (path) DO UPDATE SET root_id = excluded.root_id, "
-                               "parent_id = excluded.parent_id RETURNING id", error);
+                               "parent_id = excluded.parent_id, search_path = excluded.search_path "
+                               "RETURNING id", error);
   if (stmt != NULL)
     {
       sqlite3_bind_int64 (stmt, 1, root_id);
@@ -155,7 +158,7 @@ repath_video (VsDatabase   *self,
       return FALSE;
     }
   sort_name = vs_database_fold_name (record->display_name);
-  sort_key = _vs_database_sort_key_from_folded (sort_name);
+  sort_key = vs_database_sort_key (record->display_name);
   stmt = _vs_database_prepare (self,
                                "UPDATE videos SET path = ?2, uri = ?3, display_name = ?4, "
                                "sort_name = ?5, sort_key = ?6, "
@@ -240,7 +243,11 @@ move_folder (VsDatabase  *self,
           stmt = _vs_database_prepare (self,
                                        "UPDATE folders SET path = ?2, root_id = "
                                        "(SELECT root_id FROM folders WHERE id = ?3), "
-                                       "parent_id = CASE WHEN path = ?4 THEN ?3 ELSE parent_id END "
+                                       "parent_id = CASE WHEN path = ?4 THEN ?3 "
+                                       "  ELSE parent_id END, "
+                                       "search_path = vs_folder_search_path(?2, "
+                                       "  (SELECT r.path FROM folders p JOIN roots r "
+                                       "   ON r.id = p.root_id WHERE p.id = ?3)) "
                                        "WHERE id = ?1", error);
           if (stmt == NULL)
             return FALSE;

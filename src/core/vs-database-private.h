@@ -8,6 +8,10 @@
 
 G_BEGIN_DECLS
 
+/* From this schema on, folders have their search key (search_path) and the names' one
+ * (videos.sort_name) has no accents; before it, searches look at names only. */
+#define _VS_DATABASE_SEARCH_PATH_SCHEMA 10
+
 struct _VsDatabase
 {
   GObject         parent_instance;
@@ -63,6 +67,12 @@ gboolean      _vs_database_migrate   (VsDatabase  *self,
                                       int          version,
                                       GError     **error);
 char         *_vs_database_sort_key_from_folded (const char *folded);
+/* Case-folded, compatibility-decomposed, accents kept: what sort keys are made of. */
+char         *_vs_database_fold_for_sort (const char *utf8);
+/* The search key of folder @path in root @root: its path below the root, folded; "" for
+ * the root itself. */
+char         *_vs_database_fold_folder_path (const char *path,
+                                             const char *root);
 VsDatabase   *_vs_database_open_at_version (const char  *path,
                                             int          version,
                                             GError     **error);

@@ -61,12 +61,15 @@ vs_database_add_root (VsDatabase  *self,
       sqlite3_reset (stmt);
 
       stmt = _vs_database_prepare (self,
-                                   "UPDATE folders SET root_id = ?3 WHERE path >= ?1 AND path < ?2",
+                                   "UPDATE folders SET root_id = ?3, "
+                                   "search_path = vs_folder_search_path(path, ?4) "
+                                   "WHERE path >= ?1 AND path < ?2",
                                    error);
       if (stmt == NULL)
         goto failed;
       _vs_database_bind_below (stmt, 1, path);
       sqlite3_bind_int64 (stmt, 3, root_id);
+      _vs_bind_path (stmt, 4, path);
       if (!_vs_database_step_done (self, stmt, "adding a folder", error))
         goto failed;
 

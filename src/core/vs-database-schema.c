@@ -93,6 +93,16 @@ static const char * const migrations[] = {
   "ALTER TABLE videos ADD COLUMN hls_variant_bandwidth INTEGER;"
   "ALTER TABLE videos ADD COLUMN hls_variant_width INTEGER;"
   "ALTER TABLE videos ADD COLUMN hls_variant_height INTEGER;",
+
+  /* 9 → 10: search by words in the name or in the folder's path below its root, ignoring
+   * accents: each folder gets its folded path, and names lose their accents where they
+   * had some (sort keys stay as they were: the order does not change). Ids, media facts
+   * and thumbnail states are untouched. */
+  "ALTER TABLE folders ADD COLUMN search_path TEXT NOT NULL DEFAULT '';"
+  "UPDATE folders SET search_path = "
+  "  vs_folder_search_path(path, (SELECT r.path FROM roots r WHERE r.id = folders.root_id));"
+  "UPDATE videos SET sort_name = vs_search_fold(display_name) "
+  "  WHERE sort_name IS NOT vs_search_fold(display_name);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VS_DATABASE_SCHEMA_VERSION);

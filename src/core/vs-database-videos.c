@@ -168,7 +168,7 @@ vs_database_upsert_video (VsDatabase          *self,
   g_return_val_if_fail (record->display_name != NULL && record->folder_id > 0, -1);
 
   sort_name = vs_database_fold_name (record->display_name);
-  sort_key = _vs_database_sort_key_from_folded (sort_name);
+  sort_key = vs_database_sort_key (record->display_name);
 
   g_rec_mutex_lock (&self->lock);
   stmt = _vs_database_prepare (self,
@@ -488,11 +488,97 @@ vs_database_query_pending (VsDatabase     *self,
 
 /* Queries ---------------------------------------------------------------- */
 
-/* The SQL for a query's shape; parameters: ?1 folder, ?2/?3 the range below it, ?4 the
- * folded search text. Interned so the statement cache can key on the address. */
+typedef void (*WordFunc) (const char *word,
+                          gsize       len,
+                          gpointer    data);
+
+/* Calls @func on each of the first VS_VIDEO_QUERY_MAX_WORDS white-space separated words
+ * of @search (valid UTF-8), as a length in bytes. */
+static void
+foreach_word (const char *search,
+              WordFunc    func,
+              gpointer    data)
+{
+  const char *p = search;
+  guint n = 0;
+
+  while (n < VS_VIDEO_QUERY_MAX_WORDS)
+    {
+      const char *start;
+
+      while (*p != '\0' && g_unichar_isspace (g_utf8_get_char (p)))
+        p = g_utf8_next_char (p);
+      if (*p == '\0')
+        break;
+      start = p;
+      while (*p != '\0' && !g_unichar_isspace (g_utf8_get_char (p)))
+        p = g_utf8_next_char (p);
+      func (start, p - start, data);
+      n++;
+    }
+}
+
+typedef struct
+{
+  GPtrArray *words;
+  char     *(*fold) (const char *utf8);
+} FoldWords;
+
+/* A word inside another adds nothing (whatever holds the longer one holds it): only
+ * the longest are kept, so "bea beach" costs one term. */
+static void
+add_folded_word (const char *word,
+                 gsize       len,
+                 gpointer    data)
+{
+  FoldWords *fw = data;
+  g_autofree char *raw = g_strndup (word, len);
+  g_autofree char *folded = fw->fold (raw);
+  char *trimmed = g_strstrip (folded);   /* "¨" alone folds to a space */
+
+  if (*trimmed == '\0')
+    return;
+  for (guint i = 0; i < fw->words->len; i++)
+    if (strstr (g_ptr_array_index (fw->words, i), trimmed) != NULL)
+      return;
+  for (guint i = fw->words->len; i-- > 0;)
+    if (strstr (trimmed, g_ptr_array_index (fw->words, i)) != NULL)
+      g_ptr_array_remove_index_fast (fw->words, i);
+  g_ptr_array_add (fw->words, g_strdup (trimmed));
+}
+
+/* The folded words of @search the SQL binds, folded as the library's keys are (@legacy:
+ * a schema before _VS_DATABASE_SEARCH_PATH_SCHEMA). */
+static GPtrArray *
+search_words (const char  *search,
+              gboolean     legacy,
+              GError     **error)
+{
+  FoldWords fw = { g_ptr_array_new_with_free_func (g_free),
+                   legacy ? _vs_database_fold_for_sort : vs_database_fold_name };
+
+  if (search == NULL)
+    return fw.words;
+  if (!g_utf8_validate (search, -1, NULL))
+    {
+      g_ptr_array_unref (fw.words);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "The search text is not valid UTF-8");
+      return NULL;
+    }
+  foreach_word (search, add_folded_word, &fw);
+  return fw.words;
+}
+
+/* The SQL for a query's shape; parameters: ?1 folder, ?2/?3 the range below it, ?4… the
+ * folded words. Interned so the statement cache can key on the address. A word matches
+ * the name, or the folder: folders are few (about one per 50 videos), so the folders
+ * holding a word are listed once per statement, not looked up per video. */
 static const char *
 query_sql (const VsVideoQuery *query,
-           const char         *select)
+           const char         *select,
+           guint               n_words,
+           gboolean            legacy)
 {
   static const char * const order[][2] = {
     [VS_SORT_NAME]     = { "sort_key, id", "sort_key DESC, id DESC" },
@@ -516,15 +602,25 @@ query_sql (const VsVideoQuery *query,
       g_string_append (sql, " WHERE folder_id = (SELECT id FROM folders WHERE path = ?1)");
       joiner = " AND ";
     }
-  if (query->search != NULL && query->search[0] != '\0')
+  for (guint i = 0; i < n_words; i++)
     {
-      g_string_append_printf (sql, "%sinstr(sort_name, ?4) > 0", joiner);
+      if (legacy)
+        g_string_append_printf (sql, "%sinstr(sort_name, ?%u) > 0", joiner, 4 + i);
+      else
+        g_string_append_printf (sql, "%s(instr(sort_name, ?%u) > 0 OR folder_id IN "
+                                     "(SELECT id FROM folders WHERE instr(search_path, ?%u) > 0))",
+                                joiner, 4 + i, 4 + i);
       joiner = " AND ";
     }
   if (query->hls_only)
     g_string_append_printf (sql, "%skind = %d", joiner, VS_VIDEO_KIND_HLS);
+  /* With words every row is read anyway (instr() uses no index): in table order, the
+   * matches then sorted, that is 3 to 5 times faster than walking the sort key's index and
+   * fetching each row from it (at 100,000 rows, 30–70 ms against 170–220 ms, however many
+   * match). "+" keeps the index out. */
   if (!g_str_has_prefix (select, "SELECT count"))
-    g_string_append_printf (sql, " ORDER BY %s", order[query->sort][query->descending ? 1 : 0]);
+    g_string_append_printf (sql, " ORDER BY %s%s", n_words > 0 ? "+" : "",
+                            order[query->sort][query->descending ? 1 : 0]);
 
   return g_intern_string (sql->str);
 }
@@ -535,11 +631,16 @@ prepare_query (VsDatabase          *self,
                const char          *select,
                GError             **error)
 {
+  gboolean legacy = self->schema_version < _VS_DATABASE_SEARCH_PATH_SCHEMA;
+  g_autoptr(GPtrArray) words = NULL;
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail ((guint) query->sort <= VS_SORT_DURATION, NULL);
 
-  stmt = _vs_database_prepare (self, query_sql (query, select), error);
+  words = search_words (query->search, legacy, error);
+  if (words == NULL)
+    return NULL;
+  stmt = _vs_database_prepare (self, query_sql (query, select, words->len, legacy), error);
   if (stmt == NULL)
     return NULL;
   if (query->folder != NULL)
@@ -558,19 +659,8 @@ prepare_query (VsDatabase          *self,
           _vs_bind_path (stmt, 3, hi);
         }
     }
-  if (query->search != NULL && query->search[0] != '\0')
-    {
-      g_autofree char *needle = NULL;
-
-      if (!g_utf8_validate (query->search, -1, NULL))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       "The search text is not valid UTF-8");
-          return NULL;
-        }
-      needle = vs_database_fold_name (query->search);
-      sqlite3_bind_text (stmt, 4, needle, -1, SQLITE_TRANSIENT);
-    }
+  for (guint i = 0; i < words->len; i++)
+    sqlite3_bind_text (stmt, 4 + (int) i, g_ptr_array_index (words, i), -1, SQLITE_TRANSIENT);
   return stmt;
 }
 
@@ -593,6 +683,59 @@ vs_database_count_videos (VsDatabase          *self,
   return count;
 }
 
+static void
+add_raw_word (const char *word,
+              gsize       len,
+              gpointer    words)
+{
+  g_ptr_array_add (words, g_strndup (word, len));
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The distinct words a search is made of, sorted: the same for searches that select the
+ * same rows whatever the folding (it works word by word). */
+static GPtrArray *
+raw_word_set (const char *search)
+{
+  GPtrArray *words = g_ptr_array_new_with_free_func (g_free);
+
+  if (search != NULL)
+    foreach_word (search, add_raw_word, words);
+  g_ptr_array_sort (words, compare_strings);
+  for (guint i = words->len; i-- > 1;)
+    if (strcmp (g_ptr_array_index (words, i), g_ptr_array_index (words, i - 1)) == 0)
+      g_ptr_array_remove_index (words, i);
+  return words;
+}
+
+static gboolean
+search_equal (const char *a,
+              const char *b)
+{
+  g_autoptr(GPtrArray) wa = NULL;
+  g_autoptr(GPtrArray) wb = NULL;
+
+  if (g_strcmp0 (a ? a : "", b ? b : "") == 0)
+    return TRUE;
+  if ((a != NULL && !g_utf8_validate (a, -1, NULL)) ||
+      (b != NULL && !g_utf8_validate (b, -1, NULL)))
+    return FALSE;
+  wa = raw_word_set (a);
+  wb = raw_word_set (b);
+  if (wa->len != wb->len)
+    return FALSE;
+  for (guint i = 0; i < wa->len; i++)
+    if (strcmp (g_ptr_array_index (wa, i), g_ptr_array_index (wb, i)) != 0)
+      return FALSE;
+  return TRUE;
+}
+
 gboolean
 vs_video_query_equal (const VsVideoQuery *a,
                       const VsVideoQuery *b)
@@ -603,7 +746,7 @@ vs_video_query_equal (const VsVideoQuery *a,
          !a->hls_only == !b->hls_only &&
          g_strcmp0 (a->folder, b->folder) == 0 &&
          (a->folder == NULL || !a->recursive == !b->recursive) &&
-         g_strcmp0 (a->search ? a->search : "", b->search ? b->search : "") == 0;
+         search_equal (a->search, b->search);
 }
 
 VsVideoQuery *

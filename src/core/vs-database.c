@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "vs-database-private.h"
+#include "vs-path.h"
 
 /* "VSHF": tells our libraries apart from other SQLite files. */
 #define VS_APPLICATION_ID 0x56534846
@@ -33,24 +34,71 @@ vs_database_default_path (void)
   return g_build_filename (g_get_user_data_dir (), "vidshelf", "library.db", NULL);
 }
 
+/* Whether @s is all ASCII: most names are, and folding them is lower-casing. */
+static gboolean
+is_ascii (const char *s)
+{
+  for (; *s != '\0'; s++)
+    if ((guchar) *s >= 0x80)
+      return FALSE;
+  return TRUE;
+}
+
+/* The fold sort keys are made from (casefold, then NFKD): unchanged since the first
+ * release, so an upgrade re-sorts nothing and accented names sort after their base
+ * letters ("Cafe" < "Café" < "Cafés"), as they always did. */
 char *
-vs_database_fold_name (const char *utf8)
+_vs_database_fold_for_sort (const char *utf8)
 {
   g_autofree char *folded = NULL;
 
-  g_return_val_if_fail (utf8 != NULL, NULL);
-
-  /* Most names are ASCII, where folding is lower-casing and normalising changes nothing. */
-  for (const char *p = utf8; ; p++)
-    {
-      if (*p == '\0')
-        return g_ascii_strdown (utf8, -1);
-      if ((guchar) *p >= 0x80)
-        break;
-    }
-
+  if (is_ascii (utf8))
+    return g_ascii_strdown (utf8, -1);
   folded = g_utf8_casefold (utf8, -1);
   return g_utf8_normalize (folded, -1, G_NORMALIZE_ALL);
+}
+
+/* Accents are the combining marks scripts share (Unicode script "Inherited": the
+ * diacritics of Latin, Greek and Cyrillic, Arabic's vowel signs). A script's own
+ * non-spacing marks are spelling, not accents (Thai vowels, Devanagari's virama): "กิน"
+ * and "กน" are different words, so those stay; so do kana's voicing marks, shared by
+ * hiragana and katakana but spelling too ("ガイド", guide, is not "カイト", kite). */
+static gboolean
+is_accent (gunichar c)
+{
+  return g_unichar_type (c) == G_UNICODE_NON_SPACING_MARK &&
+         g_unichar_get_script (c) == G_UNICODE_SCRIPT_INHERITED &&
+         c != 0x3099 && c != 0x309A;
+}
+
+char *
+vs_database_fold_name (const char *utf8)
+{
+  g_autofree char *decomposed = NULL;
+  g_autofree char *folded = NULL;
+  GString *bare;
+
+  g_return_val_if_fail (utf8 != NULL, NULL);
+
+  if (is_ascii (utf8))
+    return g_ascii_strdown (utf8, -1);
+
+  /* NFKD splits "é" into "e" and U+0301 (and "ﬁ" into "fi", full-width "Ａ" into "A") */
+  decomposed = g_utf8_normalize (utf8, -1, G_NORMALIZE_ALL);
+  if (decomposed == NULL)
+    return g_strdup ("");   /* not UTF-8: matches nothing, and nothing matches it */
+  bare = g_string_sized_new (strlen (decomposed));
+  for (const char *p = decomposed; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (!is_accent (c))
+        g_string_append_unichar (bare, c);
+    }
+  folded = g_utf8_casefold (bare->str, (gssize) bare->len);
+  g_string_free (bare, TRUE);
+  /* composed again: Hangul syllables are three times shorter that way */
+  return g_utf8_normalize (folded, -1, G_NORMALIZE_DEFAULT_COMPOSE);
 }
 
 /* Digit runs become their length (two digits) and their value without leading zeros, so
@@ -91,7 +139,7 @@ vs_database_sort_key (const char *utf8)
 
   g_return_val_if_fail (utf8 != NULL, NULL);
 
-  folded = vs_database_fold_name (utf8);
+  folded = _vs_database_fold_for_sort (utf8);
   return _vs_database_sort_key_from_folded (folded);
 }
 
@@ -106,6 +154,65 @@ sql_sort_key (sqlite3_context  *context,
     sqlite3_result_null (context);
   else
     sqlite3_result_text (context, vs_database_sort_key ((const char *) text), -1, g_free);
+}
+
+static void
+sql_search_fold (sqlite3_context  *context,
+                 int               argc,
+                 sqlite3_value   **argv)
+{
+  const unsigned char *text = sqlite3_value_text (argv[0]);
+
+  if (text == NULL)
+    sqlite3_result_null (context);
+  else
+    sqlite3_result_text (context, vs_database_fold_name ((const char *) text), -1, g_free);
+}
+
+char *
+_vs_database_fold_folder_path (const char *path,
+                               const char *root)
+{
+  gsize root_len = strlen (root);
+  g_autofree char *shown = NULL;
+  const char *below;
+
+  /* Only the part below the root: words of the root's own path ("/home/ana/Videos")
+   * would match every video. */
+  if (!vs_path_is_inside (path, root) || strlen (path) <= root_len)
+    return g_strdup ("");
+  for (below = path + root_len; *below == '/'; below++)
+    ;
+  shown = g_filename_display_name (below);
+  return vs_database_fold_name (shown);
+}
+
+/* An empty BLOB's pointer is NULL */
+static const char *
+value_blob (sqlite3_value *value)
+{
+  const char *bytes = sqlite3_value_blob (value);
+
+  return bytes != NULL ? bytes : "";
+}
+
+/* vs_folder_search_path(path, root path): the folder's search key (paths are BLOBs) */
+static void
+sql_folder_search_path (sqlite3_context  *context,
+                        int               argc,
+                        sqlite3_value   **argv)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *root = NULL;
+
+  if (sqlite3_value_type (argv[0]) == SQLITE_NULL || sqlite3_value_type (argv[1]) == SQLITE_NULL)
+    {
+      sqlite3_result_text (context, "", 0, SQLITE_STATIC);
+      return;
+    }
+  path = g_strndup (value_blob (argv[0]), sqlite3_value_bytes (argv[0]));
+  root = g_strndup (value_blob (argv[1]), sqlite3_value_bytes (argv[1]));
+  sqlite3_result_text (context, _vs_database_fold_folder_path (path, root), -1, g_free);
 }
 
 gboolean
@@ -353,10 +460,17 @@ configure_connection (VsDatabase  *self,
                       GError     **error)
 {
   sqlite3_busy_timeout (self->db, 10000);
-  /* Migrations compute sort keys in SQL with the same code as the scanner. */
+  /* Migrations and folder writes compute keys in SQL with the same code as the scanner;
+   * no query calls them per row. */
   sqlite3_create_function (self->db, "vs_sort_key", 1,
                            SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
                            NULL, sql_sort_key, NULL, NULL);
+  sqlite3_create_function (self->db, "vs_search_fold", 1,
+                           SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                           NULL, sql_search_fold, NULL, NULL);
+  sqlite3_create_function (self->db, "vs_folder_search_path", 2,
+                           SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                           NULL, sql_folder_search_path, NULL, NULL);
   sqlite3_extended_result_codes (self->db, 1);
 
   if (self->mode == VS_DATABASE_MODE_READER)
@@ -393,7 +507,8 @@ ensure_parent_folder (const char  *path,
 }
 
 /* The oldest schema a reader can query as it is, when the library cannot be upgraded
- * (read-only): raise it when a migration changes what readers select. */
+ * (read-only): raise it when a migration changes what readers select. (Schema 10's
+ * folder keys are not needed: an older library is searched by name only.) */
 #define READ_ONLY_MIN_SCHEMA 7
 
 /* @immutable: a reader of a library on read-only media. SQLite then reads the file without

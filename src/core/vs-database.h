@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-#define VS_DATABASE_SCHEMA_VERSION 9
+#define VS_DATABASE_SCHEMA_VERSION 10
 
 #define VS_DATABASE_ERROR (vs_database_error_quark ())
 
@@ -37,9 +37,15 @@ typedef struct
   gboolean    recursive;  /* with folder: include subfolders */
   VsSortKey   sort;
   gboolean    descending;
-  const char *search;     /* case-insensitive substring of the name; NULL or "" for all */
+  const char *search;     /* words, see below; NULL or "" for all */
   gboolean    hls_only;   /* only HLS downloads */
 } VsVideoQuery;
+
+/* A search is split into words on white space; a video matches when every word is in its
+ * name or in its folder's path below the library root, in any order, ignoring case and
+ * accents ("cafe" finds "Café.mp4"). Only the first VS_VIDEO_QUERY_MAX_WORDS words count:
+ * a pasted paragraph cannot make a statement of thousands of terms. */
+#define VS_VIDEO_QUERY_MAX_WORDS 16
 
 /* What the scanner needs to decide whether a file changed. */
 typedef struct
@@ -57,7 +63,7 @@ G_DECLARE_FINAL_TYPE (VsDatabase, vs_database, VS, DATABASE, GObject)
 
 GQuark      vs_database_error_quark   (void);
 char       *vs_database_default_path  (void);
-/* The key for name search: case-folded, compatibility-decomposed. */
+/* The key for search: compatibility-decomposed, without accents, case-folded. */
 char       *vs_database_fold_name     (const char *utf8);
 /* The key for name sorting: folded, with numbers in natural order ("2" before "10"). */
 char       *vs_database_sort_key      (const char *utf8);
@@ -234,7 +240,8 @@ gint64      vs_database_count_videos  (VsDatabase          *self,
                                        const VsVideoQuery  *query,
                                        GError             **error);
 /* Whether two queries select the same rows in the same order (a NULL search is an empty
- * one; recursive matters only with a folder). */
+ * one, searches with the same words in any order or spacing are the same; recursive
+ * matters only with a folder). */
 gboolean    vs_video_query_equal      (const VsVideoQuery  *a,
                                        const VsVideoQuery  *b);
 /* A copy that owns its strings, in one block: free it with g_free(). */

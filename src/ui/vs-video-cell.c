@@ -64,16 +64,27 @@ show_failed (VsVideoCell *self)
   vs_thumbnail_view_set_failed (self->thumbnail);
 }
 
-/* The local time zone, made once: GLib 2.74 builds it anew, reading /etc/localtime, for
- * every g_date_time_new_from_unix_local() when TZ is unset. */
-static GTimeZone *
-local_zone (void)
+/* "Now" for the captions' dates, made again only when the clock has moved to another
+ * minute: a scroll binds dozens of cells a frame. The local time zone is made once with it
+ * (GLib 2.74 reads /etc/localtime again for every g_time_zone_new_local() when TZ is
+ * unset). Main thread only, as binds are. */
+static GDateTime *
+caption_now (void)
 {
   static GTimeZone *zone;
+  static GDateTime *now;
+  static gint64 minute = -1;
+  gint64 current = g_get_real_time () / (60 * G_USEC_PER_SEC);
 
-  if (g_once_init_enter (&zone))
-    g_once_init_leave (&zone, g_time_zone_new_local ());
-  return zone;
+  if (current != minute)
+    {
+      if (zone == NULL)
+        zone = g_time_zone_new_local ();
+      g_clear_pointer (&now, g_date_time_unref);
+      now = g_date_time_new_now (zone);
+      minute = current;
+    }
+  return now;
 }
 
 /* An HLS download's badge: "HLS", or its state in a word; @warning when it cannot be
@@ -151,7 +162,7 @@ static void
 update_labels (VsVideoCell *self)
 {
   /* translations looked up once: every cell is bound again in every frame of a scroll */
-  static const char *date_format, *caption_format;
+  static const char *caption_format;
   VsVideo *video = self->video;
   gboolean loading = video == NULL || vs_video_get_loading (video);
   g_autofree char *caption = NULL;
@@ -159,21 +170,16 @@ update_labels (VsVideoCell *self)
   const char *hls = NULL;
   gboolean hls_warning = FALSE;
 
-  if (G_UNLIKELY (date_format == NULL))
+  if (G_UNLIKELY (caption_format == NULL))
     {
-      /* Translators: the date a video was last modified, in a grid caption, as a
-       * g_date_time_format() string; e.g. "3 Jan 2024" */
-      /* xgettext:no-c-format */
-      date_format = _("%-d %b %Y");
-      /* Translators: a video's size and date, e.g. "1.2 GB · 3 Jan 2024" */
+      /* Translators: a video's size and date, e.g. "1.2 GB · 3 Jan 2024" or
+       * "1.2 GB · Yesterday" */
       caption_format = C_("video caption", "%s · %s");
     }
   if (!loading)
     {
-      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (vs_video_get_mtime (video));
-      g_autoptr(GDateTime) mtime = utc ? g_date_time_to_timezone (utc, local_zone ()) : NULL;
       g_autofree char *size = g_format_size (vs_video_get_size (video));
-      g_autofree char *date = mtime ? g_date_time_format (mtime, date_format) : NULL;
+      g_autofree char *date = vs_format_date (vs_video_get_mtime (video), caption_now ());
 
       /* caption_format is C_("video caption", "%s · %s"), checked where it is looked up */
 #pragma GCC diagnostic push
