@@ -283,8 +283,9 @@ test_tab_leaves_grid (void)
   if (!vs_test_ui_have_xdotool ())
     return;
   write_clips (lib, "a", "clip", 12);
+  write_clips (lib, "b", "other", 2);
   window = open_window (dir, lib);
-  wait_count (window, 12);
+  wait_count (window, 14);
   sidebar = template_child (window, "sidebar");
   header = template_child (window, "header_bar");
   grid = GTK_WIDGET (vs_test_ui_window_grid (window));
@@ -301,6 +302,16 @@ test_tab_leaves_grid (void)
   /* and back into the grid with Tab from the sidebar's last control */
   vs_test_ui_xdotool ("key", "Tab", NULL);
   wait_focus_under (window, grid, "Tab from the sidebar to reach the grid");
+
+  /* the folder list is left in one Tab, however many folders it shows */
+  vs_test_ui_click (vs_test_ui_sidebar_row (window, "All Videos"), "1");
+  wait_focus_under (window, sidebar, "a click to focus the folder list");
+  vs_test_ui_xdotool ("key", "Tab", NULL);
+  wait_focus_under (window, grid, "Tab from the folder list to reach the grid");
+  vs_test_ui_click (vs_test_ui_sidebar_row (window, "HLS Downloads"), "1");
+  wait_focus_under (window, sidebar, "a click to focus the folder list");
+  vs_test_ui_xdotool ("key", "shift+Tab", NULL);
+  wait_focus_under (window, header, "Shift+Tab from the folder list to reach the header bar");
 
   gtk_window_destroy (GTK_WINDOW (window));
   vs_test_rm_rf (dir);

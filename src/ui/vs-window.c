@@ -233,6 +233,31 @@ on_view_key_pressed (VsWindow              *self,
                                  backward ? GTK_DIR_TAB_BACKWARD : GTK_DIR_TAB_FORWARD);
 }
 
+/* Tab leaves the sidebar's folder list in one press too (it walked every folder): forward
+ * to the grid, backward to the header bar; the Include Subfolders switch is reached with
+ * Shift+Tab from the grid. */
+static gboolean
+on_sidebar_key_pressed (VsWindow              *self,
+                        guint                  keyval,
+                        guint                  keycode,
+                        GdkModifierType        state,
+                        GtkEventControllerKey *controller)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *list = focus != NULL ? gtk_widget_get_ancestor (focus, GTK_TYPE_LIST_VIEW) : NULL;
+  gboolean backward;
+
+  if (keyval != GDK_KEY_Tab && keyval != GDK_KEY_KP_Tab && keyval != GDK_KEY_ISO_Left_Tab)
+    return FALSE;
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0 || list == NULL ||
+      !gtk_widget_is_ancestor (list, GTK_WIDGET (self->sidebar)))
+    return FALSE;
+  backward = keyval == GDK_KEY_ISO_Left_Tab || (state & GDK_SHIFT_MASK) != 0;
+  if (backward)
+    return gtk_widget_child_focus (self->header_bar, GTK_DIR_TAB_BACKWARD);
+  return gtk_widget_child_focus (GTK_WIDGET (self->stack), GTK_DIR_TAB_FORWARD);
+}
+
 /* GObject ------------------------------------------------------------------------ */
 
 static gboolean
@@ -420,6 +445,11 @@ vs_window_init (VsWindow *self)
   g_signal_connect_object (key, "key-pressed", G_CALLBACK (on_view_key_pressed), self,
                            G_CONNECT_SWAPPED);
   gtk_widget_add_controller (GTK_WIDGET (self->view), key);
+  key = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (key, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (key, "key-pressed", G_CALLBACK (on_sidebar_key_pressed), self,
+                           G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self->sidebar), key);
   g_signal_connect_object (self->sidebar, "notify::folder", G_CALLBACK (apply_query), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sidebar, "notify::hls-only", G_CALLBACK (apply_query), self,
