@@ -143,30 +143,19 @@ vs_database_sort_key (const char *utf8)
   return _vs_database_sort_key_from_folded (folded);
 }
 
+/* A text function of SQL made from one of C (its user data): NULL gives NULL. */
 static void
-sql_sort_key (sqlite3_context  *context,
-              int               argc,
-              sqlite3_value   **argv)
+sql_text_function (sqlite3_context  *context,
+                   int               argc,
+                   sqlite3_value   **argv)
 {
+  char *(*func) (const char *) = sqlite3_user_data (context);
   const unsigned char *text = sqlite3_value_text (argv[0]);
 
   if (text == NULL)
     sqlite3_result_null (context);
   else
-    sqlite3_result_text (context, vs_database_sort_key ((const char *) text), -1, g_free);
-}
-
-static void
-sql_search_fold (sqlite3_context  *context,
-                 int               argc,
-                 sqlite3_value   **argv)
-{
-  const unsigned char *text = sqlite3_value_text (argv[0]);
-
-  if (text == NULL)
-    sqlite3_result_null (context);
-  else
-    sqlite3_result_text (context, vs_database_fold_name ((const char *) text), -1, g_free);
+    sqlite3_result_text (context, func ((const char *) text), -1, g_free);
 }
 
 char *
@@ -464,10 +453,10 @@ configure_connection (VsDatabase  *self,
    * no query calls them per row. */
   sqlite3_create_function (self->db, "vs_sort_key", 1,
                            SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
-                           NULL, sql_sort_key, NULL, NULL);
+                           vs_database_sort_key, sql_text_function, NULL, NULL);
   sqlite3_create_function (self->db, "vs_search_fold", 1,
                            SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
-                           NULL, sql_search_fold, NULL, NULL);
+                           vs_database_fold_name, sql_text_function, NULL, NULL);
   sqlite3_create_function (self->db, "vs_folder_search_path", 2,
                            SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
                            NULL, sql_folder_search_path, NULL, NULL);
