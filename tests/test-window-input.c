@@ -600,6 +600,52 @@ test_selection (void)
   vs_test_rm_rf (dir);
 }
 
+/* A right-click on a library folder in the sidebar: Rescan This Folder finds what is new
+ * there, Remove from Library forgets it (no file is touched); All Videos has no menu. */
+static void
+test_sidebar_menu (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *lib = g_build_filename (dir, "Videos", NULL);
+  g_autofree char *added = g_build_filename (lib, "a", "late.mp4", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  GtkWidget *popover;
+  VsWindow *window;
+
+  if (!vs_test_ui_have_xdotool ())
+    return;
+  write_clips (lib, "a", "clip", 3);
+  window = open_window (dir, lib);
+  wait_count (window, 3);
+
+  vs_test_ui_click (vs_test_ui_sidebar_row (window, "All Videos"), "3");
+  vs_test_ui_spin (300);
+  g_assert_null (vs_test_ui_open_menu (window));
+
+  /* written where no watch sees it yet in time: the rescan finds it */
+  vs_test_write_file (added, "x", 1);
+  vs_test_ui_click (vs_test_ui_sidebar_row (window, "Videos"), "3");
+  vs_test_ui_wait_for (vs_test_ui_menu_is_open, window, "the folder's menu");
+  popover = vs_test_ui_open_menu (window);
+  (void) vs_test_ui_menu_item (popover, "Open in Files");
+  vs_test_ui_click (vs_test_ui_menu_item (popover, "Rescan This Folder"), "1");
+  vs_test_ui_wait_for (vs_test_ui_menu_is_closed, window, "the menu to close");
+  wait_count (window, 4);
+
+  before = vs_test_folder_digest (lib);
+  vs_test_ui_click (vs_test_ui_sidebar_row (window, "Videos"), "3");
+  vs_test_ui_wait_for (vs_test_ui_menu_is_open, window, "the folder's menu");
+  vs_test_ui_click (vs_test_ui_menu_item (vs_test_ui_open_menu (window), "Remove from Library"),
+                    "1");
+  vs_test_ui_wait_for (shows_empty_state, window, "the library to be empty");
+  after = vs_test_folder_digest (lib);
+  g_assert_cmpstr (before, ==, after);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  vs_test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -620,6 +666,7 @@ main (int    argc,
   g_test_add_func ("/window-input/rescan-keys", test_rescan_keys);
   g_test_add_func ("/window-input/folder-added-toast", test_folder_added_toast);
   g_test_add_func ("/window-input/selection", test_selection);
+  g_test_add_func ("/window-input/sidebar-menu", test_sidebar_menu);
 
   status = g_test_run ();
   vs_test_rm_rf (home);

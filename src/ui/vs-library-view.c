@@ -13,6 +13,7 @@
 #include "vs-merge-dialog.h"
 #include "vs-open-with.h"
 #include "vs-player-window.h"
+#include "vs-popup-menu.h"
 #include "vs-properties-dialog.h"
 #include "vs-toast.h"
 #include "vs-video-cell.h"
@@ -314,25 +315,6 @@ start_after_first_paint (VsLibraryView *self)
 
 /* The context menu ------------------------------------------------------------ */
 
-/* GTK 4.8 emits ::closed before the chosen item's action is activated: unparented at
- * once, the popover would lose the view's actions and the menu would do nothing. */
-static gboolean
-unparent_popover_idle (gpointer data)
-{
-  GtkWidget *popover = data;
-
-  if (gtk_widget_get_parent (popover) != NULL)
-    gtk_widget_unparent (popover);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_popover_closed (GtkWidget *popover)
-{
-  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, unparent_popover_idle, g_object_ref (popover),
-                   g_object_unref);
-}
-
 /* A closed menu gives the keyboard back to the item it was opened on (the menu is the
  * view's: GTK would give it to the view, where Shift+F10 finds no item). */
 static void
@@ -379,16 +361,9 @@ popup_menu (VsLibraryView *self,
    * cell while the menu is open, and a menu parented to it would lose the view's actions. */
   if (!gtk_widget_compute_point (cell, GTK_WIDGET (self), &at, &at))
     return;
-  popover = gtk_popover_menu_new_from_model (self->item_menu);
-  gtk_widget_set_parent (popover, GTK_WIDGET (self));
-  gtk_popover_set_pointing_to (GTK_POPOVER (popover),
-                               &(GdkRectangle) { (int) at.x, (int) at.y, 1, 1 });
-  gtk_popover_set_has_arrow (GTK_POPOVER (popover), FALSE);
-  gtk_widget_set_halign (popover, GTK_ALIGN_START);
-  g_signal_connect (popover, "closed", G_CALLBACK (on_popover_closed), NULL);
+  popover = vs_popup_menu_at (GTK_WIDGET (self), self->item_menu, at.x, at.y);
   g_signal_connect_object (popover, "closed", G_CALLBACK (restore_item_focus), cell,
                            G_CONNECT_SWAPPED);
-  gtk_popover_popup (GTK_POPOVER (popover));
 }
 
 static VsLibraryView *

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "vs-folder-item.h"
+#include "vs-popup-menu.h"
 #include "vs-sidebar.h"
 
 /* VsSidebar */
@@ -20,6 +21,7 @@ struct _VsSidebar
   GtkWidget          *content;
   GtkListView        *list_view;
   GtkSwitch          *recursive_switch;
+  GMenuModel         *folder_menu;
 
   /* Owned */
   VsDatabase         *database;
@@ -33,6 +35,7 @@ struct _VsSidebar
   /* What reload() puts back as the new tree's levels arrive. */
   GHashTable         *restore_expanded;  /* paths */
   char               *restore_selected;
+  char               *menu_path;         /* the folder the context menu is for */
 
   /* State */
   guint               pending_loads;     /* of the current tree */
@@ -160,6 +163,7 @@ on_selected_item (VsSidebar          *self,
   item = gtk_tree_list_row_get_item (row);
   /* A choice the user made wins over one reload() would restore. */
   g_clear_pointer (&self->restore_selected, g_free);
+  g_clear_pointer (&self->menu_path, g_free);
   set_hls_only (self, vs_folder_item_get_hls (item));
   set_folder (self, vs_folder_item_get_path (item));
   g_object_unref (item);
@@ -508,6 +512,137 @@ vs_sidebar_new (void)
   return g_object_new (VS_TYPE_SIDEBAR, NULL);
 }
 
+/* The context menu of a folder ----------------------------------------------- */
+
+/* Opens the menu of the row showing @expander at (@x, @y) of it; FALSE for All Videos
+ * and HLS Downloads, which are no folders. */
+static gboolean
+popup_row_menu (GtkWidget *expander,
+                double     x,
+                double     y)
+{
+  VsSidebar *self = VS_SIDEBAR (gtk_widget_get_ancestor (expander, VS_TYPE_SIDEBAR));
+  GtkListItem *list_item = g_object_get_data (G_OBJECT (expander), "vs-list-item");
+  GtkTreeListRow *row = list_item != NULL ? gtk_list_item_get_item (list_item) : NULL;
+  g_autoptr(VsFolderItem) item = row != NULL ? gtk_tree_list_row_get_item (row) : NULL;
+  graphene_point_t at;
+
+  if (self == NULL || item == NULL || vs_folder_item_get_path (item) == NULL ||
+      !gtk_widget_compute_point (expander, GTK_WIDGET (self), &GRAPHENE_POINT_INIT (x, y), &at))
+    return FALSE;
+  g_free (self->menu_path);
+  self->menu_path = g_strdup (vs_folder_item_get_path (item));
+  /* a library folder can be removed from the library; a folder inside one cannot */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "sidebar.remove",
+                                 gtk_tree_list_row_get_depth (row) == 0 &&
+                                 self->library != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "sidebar.rescan", self->library != NULL);
+  vs_popup_menu_at (GTK_WIDGET (self), self->folder_menu, at.x, at.y);
+  return TRUE;
+}
+
+static void
+on_row_pressed (GtkGestureClick *gesture,
+                int              n_press,
+                double           x,
+                double           y,
+                gpointer         user_data)
+{
+  GtkWidget *expander = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+
+  if (popup_row_menu (expander, x, y))
+    gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static gboolean
+row_menu_key (GtkWidget *widget,
+              GVariant  *args,
+              gpointer   user_data)
+{
+  return popup_row_menu (widget, gtk_widget_get_width (widget) / 2.0,
+                         gtk_widget_get_height (widget) / 2.0);
+}
+
+/* A right-click, the Menu key or Shift+F10 on a row. */
+static void
+add_row_menu_triggers (GtkWidget *expander)
+{
+  GtkGesture *click = gtk_gesture_click_new ();
+  GtkEventController *keys = gtk_shortcut_controller_new ();
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_row_pressed), NULL);
+  gtk_widget_add_controller (expander, GTK_EVENT_CONTROLLER (click));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+    gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Menu, 0),
+                                                   gtk_keyval_trigger_new (GDK_KEY_F10,
+                                                                           GDK_SHIFT_MASK)),
+                      gtk_callback_action_new (row_menu_key, NULL, NULL)));
+  gtk_widget_add_controller (expander, keys);
+}
+
+static void
+on_open_with_files (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!gtk_show_uri_full_finish (GTK_WINDOW (object), result, &error))
+    g_debug ("Could not open the folder: %s", error->message);
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  VsSidebar *self = VS_SIDEBAR (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autofree char *uri = self->menu_path ? g_filename_to_uri (self->menu_path, NULL, NULL) : NULL;
+
+  if (uri != NULL && GTK_IS_WINDOW (root))
+    gtk_show_uri_full (GTK_WINDOW (root), uri, GDK_CURRENT_TIME, NULL, on_open_with_files,
+                       NULL);
+}
+
+static void
+on_folder_verb_done (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* the window reports scans it starts; these show in the grid and the tree */
+  if (!vs_library_scan_finish (VS_LIBRARY (object), result, NULL, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("%s", error->message);
+}
+
+static void
+rescan_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  VsSidebar *self = VS_SIDEBAR (widget);
+
+  if (self->library != NULL && self->menu_path != NULL)
+    vs_library_rescan_async (self->library, self->menu_path, NULL, on_folder_verb_done, NULL);
+}
+
+/* Forgets the library folder and what is indexed under it; no file is touched. */
+static void
+remove_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  VsSidebar *self = VS_SIDEBAR (widget);
+
+  if (self->library != NULL && self->menu_path != NULL)
+    vs_library_remove_root_async (self->library, self->menu_path, NULL, on_folder_verb_done,
+                                  NULL);
+}
+
 static void
 setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *list_item,
@@ -535,6 +670,8 @@ setup_row (GtkSignalListItemFactory *factory,
   gtk_box_append (GTK_BOX (box), texts);
   gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), box);
   gtk_list_item_set_child (list_item, expander);
+  g_object_set_data (G_OBJECT (expander), "vs-list-item", list_item);
+  add_row_menu_triggers (expander);
 }
 
 static void
@@ -600,9 +737,13 @@ static void
 vs_sidebar_dispose (GObject *object)
 {
   VsSidebar *self = VS_SIDEBAR (object);
+  GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), VS_TYPE_SIDEBAR);
+  /* a folder's menu, open or waiting for its idle to go */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->selection);
   g_clear_object (&self->tree);
   g_clear_object (&self->roots);
@@ -695,6 +836,10 @@ vs_sidebar_class_init (VsSidebarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VsSidebar, content);
   gtk_widget_class_bind_template_child (widget_class, VsSidebar, list_view);
   gtk_widget_class_bind_template_child (widget_class, VsSidebar, recursive_switch);
+  gtk_widget_class_bind_template_child (widget_class, VsSidebar, folder_menu);
+  gtk_widget_class_install_action (widget_class, "sidebar.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "sidebar.rescan", NULL, rescan_action);
+  gtk_widget_class_install_action (widget_class, "sidebar.remove", NULL, remove_action);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "vs-sidebar");
 }
