@@ -7,10 +7,15 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <gdk/x11/gdkx.h>
 
 #include <string.h>
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/lsan_interface.h>
+#endif
 
 #include "vs-library-view.h"
+#include "vs-player-window.h"
 #include "vs-sidebar.h"
 #include "vs-test-ui.h"
 #include "vs-test-utils.h"
@@ -646,6 +651,179 @@ test_sidebar_menu (void)
   vs_test_rm_rf (dir);
 }
 
+/* Another toplevel, away from the library window (moved through X: no window manager),
+ * showing @child. */
+static GtkWindow *
+side_window (GtkWidget *child)
+{
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  g_autofree char *xid = NULL;
+
+  gtk_window_set_default_size (window, 240, 240);
+  gtk_window_set_child (window, child);
+  gtk_window_present (window);
+  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
+    g_main_context_iteration (NULL, TRUE);
+  xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (
+                                  gtk_native_get_surface (GTK_NATIVE (window))));
+  vs_test_ui_xdotool ("windowmove", "--sync", xid, "1020", "700", NULL);
+  vs_test_ui_spin (300);
+  return window;
+}
+
+/* Drags from @from to @to with the real pointer, in steps (XDND wants motion). GTK 4.8's
+ * X11 backend leaks a GdkDrop for every drop it receives (LeakSanitizer names only GTK's
+ * and GLib's frames): what is allocated during the drag is not counted as leaked. */
+static void
+drag_between (GtkWidget *from,
+              GtkWidget *to)
+{
+#ifdef __SANITIZE_ADDRESS__
+  __lsan_disable ();
+#endif
+  vs_test_ui_wait_still (from);
+  vs_test_ui_pointer_to (from, gtk_widget_get_width (from) / 2.0, gtk_widget_get_height (from) / 3.0);
+  vs_test_ui_xdotool ("mousedown", "1", NULL);
+  for (guint i = 1; i <= 4; i++)
+    vs_test_ui_pointer_to (from, gtk_widget_get_width (from) / 2.0 + 12.0 * i,
+                           gtk_widget_get_height (from) / 3.0 + 8.0 * i);
+  vs_test_ui_pointer_to (to, gtk_widget_get_width (to) / 2.0 - 4, gtk_widget_get_height (to) / 2.0);
+  vs_test_ui_pointer_to (to, gtk_widget_get_width (to) / 2.0, gtk_widget_get_height (to) / 2.0);
+  vs_test_ui_xdotool ("mouseup", "1", NULL);
+#ifdef __SANITIZE_ADDRESS__
+  __lsan_enable ();
+#endif
+}
+
+static gboolean
+on_files_dropped (GtkDropTarget *target,
+                  const GValue  *value,
+                  double         x,
+                  double         y,
+                  GPtrArray     *received)
+{
+  GSList *files = gdk_file_list_get_files (g_value_get_boxed (value));
+
+  for (GSList *l = files; l != NULL; l = l->next)
+    g_ptr_array_add (received, g_file_get_path (l->data));
+  g_slist_free (files);
+  return TRUE;
+}
+
+static gboolean
+has_n (gpointer data)
+{
+  gpointer *args = data;
+
+  return ((GPtrArray *) args[0])->len >= GPOINTER_TO_UINT (args[1]);
+}
+
+static GdkContentProvider *
+on_source_prepare (GtkDragSource *source,
+                   double         x,
+                   double         y,
+                   GFile         *file)
+{
+  GSList files = { file, NULL };
+  GdkFileList *list = gdk_file_list_new_from_list (&files);
+  GdkContentProvider *content = gdk_content_provider_new_typed (GDK_TYPE_FILE_LIST, list);
+
+  g_boxed_free (GDK_TYPE_FILE_LIST, list);
+  return content;
+}
+
+static gboolean
+has_player (gpointer data)
+{
+  return vs_test_ui_toplevel_of_type (VS_TYPE_PLAYER_WINDOW) != NULL;
+}
+
+/* A video dragged out of the grid carries its file (the selection's when it is part of
+ * one); a folder dropped on the window joins the library; a file dropped on it plays. */
+static void
+test_drag_and_drop (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *lib = g_build_filename (dir, "Videos", NULL);
+  g_autofree char *holidays = g_build_filename (dir, "Holidays", NULL);
+  g_autofree char *loose = g_build_filename (dir, "loose.mp4", NULL);
+  g_autofree char *before = NULL;
+  g_autoptr(GPtrArray) received = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GFile) source_file = NULL;
+  GtkDropTarget *target;
+  GtkDragSource *source;
+  GtkWidget *box, *label;
+  GtkWindow *side;
+  VsWindow *window;
+  gpointer args[2];
+
+  if (!vs_test_ui_have_xdotool ())
+    return;
+  write_clips (lib, "a", "clip", 4);
+  write_clips (holidays, "beach", "sun", 2);
+  vs_test_write_file (loose, "x", 1);
+  before = vs_test_folder_digest (lib);
+  window = open_window (dir, lib);
+  wait_count (window, 4);
+
+  /* out: one video, then a selection of three */
+  box = gtk_label_new ("drop here");
+  target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (target, "drop", G_CALLBACK (on_files_dropped), received);
+  gtk_widget_add_controller (box, GTK_EVENT_CONTROLLER (target));
+  side = side_window (box);
+  vs_test_ui_wait_cell (window, "clip 001.mp4", TRUE);
+  drag_between (GTK_WIDGET (vs_test_ui_cell_titled (window, "clip 001.mp4")), box);
+  args[0] = received;
+  args[1] = GUINT_TO_POINTER (1);
+  vs_test_ui_wait_for (has_n, args, "the dragged video's file");
+  g_assert_cmpuint (received->len, ==, 1);
+  g_assert_true (g_str_has_suffix (g_ptr_array_index (received, 0), "/a/clip 001.mp4"));
+  g_ptr_array_set_size (received, 0);
+
+  click_first_cell (window, "clip 000.mp4");
+  click_cell_with (window, "clip 002.mp4", "ctrl");
+  click_cell_with (window, "clip 003.mp4", "ctrl");
+  drag_between (GTK_WIDGET (vs_test_ui_cell_titled (window, "clip 002.mp4")), box);
+  args[1] = GUINT_TO_POINTER (3);
+  vs_test_ui_wait_for (has_n, args, "the selection's files");
+  g_assert_cmpuint (received->len, ==, 3);
+  g_assert_true (g_str_has_suffix (g_ptr_array_index (received, 0), "/a/clip 000.mp4"));
+  g_assert_true (g_str_has_suffix (g_ptr_array_index (received, 2), "/a/clip 003.mp4"));
+  gtk_window_destroy (side);
+
+  /* in: a folder, then a file */
+  source_file = g_file_new_for_path (holidays);
+  label = gtk_label_new ("drag me");
+  source = gtk_drag_source_new ();
+  g_signal_connect (source, "prepare", G_CALLBACK (on_source_prepare), source_file);
+  gtk_widget_add_controller (label, GTK_EVENT_CONTROLLER (source));
+  side = side_window (label);
+  drag_between (label, GTK_WIDGET (vs_test_ui_window_grid (window)));
+  /* added, and shown: the sidebar selects the new folder */
+  wait_count (window, 2);
+  g_assert_cmpstr (adw_window_title_get_title (template_child (window, "window_title")), ==,
+                   "Holidays");
+  vs_test_ui_click (vs_test_ui_sidebar_row (window, "All Videos"), "1");
+  wait_count (window, 6);
+  g_signal_handlers_disconnect_by_data (source, source_file);
+  g_clear_object (&source_file);
+  source_file = g_file_new_for_path (loose);
+  g_signal_connect (source, "prepare", G_CALLBACK (on_source_prepare), source_file);
+  drag_between (label, GTK_WIDGET (vs_test_ui_window_grid (window)));
+  vs_test_ui_wait_for (has_player, NULL, "the dropped file to play");
+  gtk_window_destroy (side);
+  gtk_window_destroy (vs_test_ui_toplevel_of_type (VS_TYPE_PLAYER_WINDOW));
+
+  {
+    g_autofree char *after = vs_test_folder_digest (lib);
+
+    g_assert_cmpstr (before, ==, after);
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+  vs_test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -667,6 +845,7 @@ main (int    argc,
   g_test_add_func ("/window-input/folder-added-toast", test_folder_added_toast);
   g_test_add_func ("/window-input/selection", test_selection);
   g_test_add_func ("/window-input/sidebar-menu", test_sidebar_menu);
+  g_test_add_func ("/window-input/drag-and-drop", test_drag_and_drop);
 
   status = g_test_run ();
   vs_test_rm_rf (home);

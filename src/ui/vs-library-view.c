@@ -491,6 +491,90 @@ add_grid_shortcuts (VsLibraryView *self)
   gtk_widget_add_controller (GTK_WIDGET (self->grid), shortcuts);
 }
 
+/* Dragging videos out -------------------------------------------------------- */
+
+/* A drag carries at most this many selected videos (read at once from the index). */
+#define DRAG_MAX 256
+
+static GFile *
+file_of_record (const VsVideoRecord *record)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (record->path);
+
+  /* an HLS download is its folder (the item is named after it) */
+  if (record->kind == VS_VIDEO_KIND_HLS)
+    return g_file_get_parent (file);
+  return g_steal_pointer (&file);
+}
+
+/* The files of the selection when the dragged cell is part of it, else of that cell. */
+static GdkContentProvider *
+on_drag_prepare (GtkDragSource *source,
+                 double         x,
+                 double         y,
+                 gpointer       user_data)
+{
+  GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (source));
+  VsLibraryView *self = view_of (cell);
+  GtkListItem *item = g_object_get_data (G_OBJECT (cell), "vs-list-item");
+  VsVideo *video = vs_video_cell_get_video (VS_VIDEO_CELL (cell));
+  GSList *files = NULL;
+  GdkFileList *list;
+  GdkContentProvider *content;
+
+  if (self == NULL || item == NULL || video == NULL || vs_video_get_loading (video))
+    return NULL;
+  if (gtk_list_item_get_selected (item) && self->n_selected > 1 &&
+      self->n_selected <= DRAG_MAX && vs_library_get_reader (self->library) != NULL)
+    {
+      g_autoptr(GArray) ids = vs_library_view_dup_selected_ids (self);
+      g_autoptr(GPtrArray) records = vs_database_load_videos (vs_library_get_reader (self->library),
+                                                              (const gint64 *) (gpointer) ids->data,
+                                                              ids->len, NULL);
+
+      for (guint i = 0; records != NULL && i < records->len; i++)
+        if (g_ptr_array_index (records, i) != NULL)
+          files = g_slist_prepend (files, file_of_record (g_ptr_array_index (records, i)));
+      files = g_slist_reverse (files);
+    }
+  if (files == NULL)
+    files = g_slist_prepend (files, file_of_record (vs_video_get_record (video)));
+  list = gdk_file_list_new_from_list (files);
+  g_slist_free_full (files, g_object_unref);
+  content = gdk_content_provider_new_typed (GDK_TYPE_FILE_LIST, list);
+  g_boxed_free (GDK_TYPE_FILE_LIST, list);
+  return content;
+}
+
+static void
+on_drag_begin (GtkDragSource *source,
+               GdkDrag       *drag,
+               gpointer       user_data)
+{
+  GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (source));
+  g_autoptr(GdkPaintable) icon = gtk_widget_paintable_new (cell);
+
+  gtk_drag_source_set_icon (source, icon, gtk_widget_get_width (cell) / 2,
+                            gtk_widget_get_height (cell) / 2);
+  /* the window does not take its own videos back as a drop */
+  g_object_set_data (G_OBJECT (drag), "vs-from-grid", GINT_TO_POINTER (TRUE));
+  /* the same press would also draw a rubber band, left behind when the drag ends */
+  gtk_grid_view_set_enable_rubberband (view_of (cell)->grid, FALSE);
+}
+
+static void
+on_drag_end (GtkDragSource *source,
+             GdkDrag       *drag,
+             gboolean       delete_data,
+             gpointer       user_data)
+{
+  GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (source));
+  VsLibraryView *self = view_of (cell);
+
+  if (self != NULL)
+    gtk_grid_view_set_enable_rubberband (self->grid, TRUE);
+}
+
 /* Cells ---------------------------------------------------------------------- */
 
 static void
@@ -501,6 +585,7 @@ setup_cell (GtkSignalListItemFactory *factory,
   VsVideoCell *cell = vs_video_cell_new (self->textures);
   GtkGesture *click = gtk_gesture_click_new ();
   GtkGesture *long_press = gtk_gesture_long_press_new ();
+  GtkDragSource *drag;
 
   /* the item is the cell's for its life: it tells the position */
   g_object_set_data (G_OBJECT (cell), "vs-list-item", item);
@@ -510,6 +595,12 @@ setup_cell (GtkSignalListItemFactory *factory,
   gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (long_press), TRUE);
   g_signal_connect (long_press, "pressed", G_CALLBACK (on_cell_long_press), NULL);
   gtk_widget_add_controller (GTK_WIDGET (cell), GTK_EVENT_CONTROLLER (long_press));
+  drag = gtk_drag_source_new ();
+  gtk_drag_source_set_actions (drag, GDK_ACTION_COPY);
+  g_signal_connect (drag, "prepare", G_CALLBACK (on_drag_prepare), NULL);
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin), NULL);
+  g_signal_connect (drag, "drag-end", G_CALLBACK (on_drag_end), NULL);
+  gtk_widget_add_controller (GTK_WIDGET (cell), GTK_EVENT_CONTROLLER (drag));
   vs_video_cell_set_scrolling (cell, self->moving);
   gtk_list_item_set_child (item, GTK_WIDGET (cell));
 }

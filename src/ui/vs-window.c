@@ -9,6 +9,7 @@
 
 #include "vs-application.h"
 #include "vs-toast.h"
+#include "vs-player-window.h"
 #include "vs-window-private.h"
 
 G_DEFINE_FINAL_TYPE (VsWindow, vs_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -204,6 +205,58 @@ on_view_toast (VsWindow *self,
                AdwToast *toast)
 {
   adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (toast));
+}
+
+/* Dropping files on the window: a folder joins the library, a file plays (as `vidshelf
+ * FILE` does). Videos dragged from this window's own grid are not taken back. */
+static void
+on_dropped_queried (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(VsWindow) self = user_data;
+  GFile *file = G_FILE (object);
+  g_autoptr(GFileInfo) info = g_file_query_info_finish (file, result, NULL);
+  g_autofree char *path = g_file_get_path (file);
+  GtkWindow *window = GTK_WINDOW (self);
+  VsPlayerWindow *player;
+
+  if (gtk_widget_get_root (GTK_WIDGET (self)) == NULL || path == NULL)
+    return;
+  if (info != NULL && g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+    {
+      vs_window_add_folder (self, path);
+      return;
+    }
+  /* a missing or unreadable file too: the player says what is wrong */
+  player = vs_player_window_get_default (gtk_window_get_application (window), self->library);
+  vs_player_window_play_file (player, file);
+  gtk_window_present (GTK_WINDOW (player));
+}
+
+static gboolean
+on_drop (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         VsWindow      *self)
+{
+  GdkDrop *drop = gtk_drop_target_get_current_drop (target);
+  GSList *files;
+  gboolean any;
+
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST) ||
+      (drop != NULL && gdk_drop_get_drag (drop) != NULL &&
+       g_object_get_data (G_OBJECT (gdk_drop_get_drag (drop)), "vs-from-grid") != NULL))
+    return FALSE;
+  files = gdk_file_list_get_files (g_value_get_boxed (value));
+  for (GSList *l = files; l != NULL; l = l->next)
+    g_file_query_info_async (l->data, G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NONE,
+                             G_PRIORITY_DEFAULT, self->cancellable, on_dropped_queried,
+                             g_object_ref (self));
+  any = files != NULL;
+  g_slist_free (files);
+  return any;
 }
 
 /* Tab leaves the grid, as in Files: GtkGridView of GTK 4.8 walks its cells one by one
@@ -425,6 +478,7 @@ static void
 vs_window_init (VsWindow *self)
 {
   GtkEventController *key;
+  GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
@@ -450,6 +504,9 @@ vs_window_init (VsWindow *self)
   g_signal_connect_object (key, "key-pressed", G_CALLBACK (on_sidebar_key_pressed), self,
                            G_CONNECT_SWAPPED);
   gtk_widget_add_controller (GTK_WIDGET (self->sidebar), key);
+  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect_object (drop, "drop", G_CALLBACK (on_drop), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
   g_signal_connect_object (self->sidebar, "notify::folder", G_CALLBACK (apply_query), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sidebar, "notify::hls-only", G_CALLBACK (apply_query), self,
