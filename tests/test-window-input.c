@@ -682,7 +682,8 @@ drag_between (GtkWidget *from,
   __lsan_disable ();
 #endif
   vs_test_ui_wait_still (from);
-  vs_test_ui_pointer_to (from, gtk_widget_get_width (from) / 2.0, gtk_widget_get_height (from) / 3.0);
+  vs_test_ui_pointer_to (from, gtk_widget_get_width (from) / 2.0,
+                         gtk_widget_get_height (from) / 3.0);
   vs_test_ui_xdotool ("mousedown", "1", NULL);
   for (guint i = 1; i <= 4; i++)
     vs_test_ui_pointer_to (from, gtk_widget_get_width (from) / 2.0 + 12.0 * i,
