@@ -15,6 +15,7 @@
 #include "vs-player-window.h"
 #include "vs-popup-menu.h"
 #include "vs-properties-dialog.h"
+#include "vs-selection.h"
 #include "vs-toast.h"
 #include "vs-video-cell.h"
 
@@ -1031,8 +1032,8 @@ vs_library_view_new (void)
 
 /* Selection ------------------------------------------------------------------ */
 
-/* A GtkMultiSelection keeps a GtkBitset of positions: selecting all 100,000 rows is a few
- * ranges, and no item is made for a row only because it is selected. */
+/* The selection (VsSelection) is a GtkBitset of positions: selecting all 100,000 rows is
+ * one range, and no item is made for a row only because it is selected. */
 static void
 update_n_selected (VsLibraryView *self)
 {
@@ -1213,7 +1214,7 @@ vs_library_view_set_library (VsLibraryView  *self,
                              VsTextureCache *textures)
 {
   g_autoptr(GtkListItemFactory) factory = NULL;
-  g_autoptr(GtkMultiSelection) selection = NULL;
+  g_autoptr(VsSelection) selection = NULL;
 
   g_return_if_fail (VS_IS_LIBRARY_VIEW (self));
   g_return_if_fail (VS_IS_LIBRARY (library));
@@ -1229,7 +1230,7 @@ vs_library_view_set_library (VsLibraryView  *self,
   g_signal_connect_object (factory, "setup", G_CALLBACK (setup_cell), self, 0);
   g_signal_connect_object (factory, "bind", G_CALLBACK (bind_cell), self, 0);
   g_signal_connect_object (factory, "unbind", G_CALLBACK (unbind_cell), self, 0);
-  selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->model)));
+  selection = vs_selection_new (G_LIST_MODEL (g_object_ref (self->model)));
   g_signal_connect_object (selection, "selection-changed", G_CALLBACK (update_n_selected), self,
                            G_CONNECT_SWAPPED);
   /* a new query can drop selected rows without a ::selection-changed */

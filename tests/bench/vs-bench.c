@@ -791,6 +791,39 @@ find_slowest (GArray *intervals,
   return n;
 }
 
+/* What selecting every row and none again costs (a GtkMultiSelection keeps ranges): the
+ * RSS before, with all selected and after, and how many were. */
+static void
+print_select_all (Bench *self)
+{
+  GtkWidget *child = gtk_scrolled_window_get_child (self->scroller);
+  GtkSelectionModel *selection;
+  g_autoptr(GtkBitset) set = NULL;
+  Memory before, all, none;
+  guint64 n;
+
+  if (GTK_IS_VIEWPORT (child))
+    child = gtk_viewport_get_child (GTK_VIEWPORT (child));
+  if (!GTK_IS_GRID_VIEW (child) ||
+      (selection = gtk_grid_view_get_model (GTK_GRID_VIEW (child))) == NULL)
+    return;
+  read_memory (&before);
+  if (!gtk_selection_model_select_all (selection))
+    return;
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  read_memory (&all);
+  set = gtk_selection_model_get_selection (selection);
+  n = gtk_bitset_get_size (set);
+  gtk_selection_model_unselect_all (selection);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  read_memory (&none);
+  print_line ("select-all selected=%" G_GUINT64_FORMAT " rss-before-kb=%" G_GINT64_FORMAT
+              " rss-all-kb=%" G_GINT64_FORMAT " rss-none-kb=%" G_GINT64_FORMAT,
+              n, before.rss_kb, all.rss_kb, none.rss_kb);
+}
+
 static void
 print_breakdown (Bench *self)
 {
@@ -906,6 +939,7 @@ bench_finish (Bench *self)
               state.cells, state.children, state.thumbs, state.pictures, mem.rss_kb, mem.hwm_kb, mem.anon_kb,
               mem.file_kb, cache ? cache : "");
   print_breakdown (self);
+  print_select_all (self);
 
   if (g_getenv ("VIDSHELF_BENCH_SMAPS") != NULL)
     {
