@@ -16,6 +16,7 @@
 
 #include "vs-library-view.h"
 #include "vs-player-window.h"
+#include "vs-selection.h"
 #include "vs-sidebar.h"
 #include "vs-test-ui.h"
 #include "vs-test-utils.h"
@@ -826,6 +827,116 @@ test_drag_and_drop (void)
   vs_test_rm_rf (dir);
 }
 
+/* A model of @n rows that counts the items asked of it. */
+#define TEST_TYPE_COUNTING (test_counting_get_type ())
+G_DECLARE_FINAL_TYPE (TestCounting, test_counting, TEST, COUNTING, GObject)
+
+struct _TestCounting
+{
+  GObject parent_instance;
+  guint   n;
+  guint   made;
+};
+
+static GType
+test_counting_get_item_type (GListModel *list)
+{
+  return G_TYPE_OBJECT;
+}
+
+static guint
+test_counting_get_n_items (GListModel *list)
+{
+  return TEST_COUNTING (list)->n;
+}
+
+static gpointer
+test_counting_get_item (GListModel *list,
+                        guint       position)
+{
+  TEST_COUNTING (list)->made++;
+  return position < TEST_COUNTING (list)->n ? g_object_new (G_TYPE_OBJECT, NULL) : NULL;
+}
+
+static void
+test_counting_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = test_counting_get_item_type;
+  iface->get_n_items = test_counting_get_n_items;
+  iface->get_item = test_counting_get_item;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestCounting, test_counting, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, test_counting_iface_init))
+
+static void
+test_counting_class_init (TestCountingClass *klass)
+{
+}
+
+static void
+test_counting_init (TestCounting *self)
+{
+}
+
+static void
+count_changes (GtkSelectionModel *model,
+               guint              position,
+               guint              n_items,
+               guint             *changes)
+{
+  (*changes)++;
+}
+
+/* Selecting all of 100,000 rows asks for no item (GtkMultiSelection made each); a change
+ * of the model moves the selection with its rows; what changed is announced once. */
+static void
+test_selection_model (void)
+{
+  TestCounting *rows = g_object_new (TEST_TYPE_COUNTING, NULL);
+  g_autoptr(VsSelection) selection = NULL;
+  GtkSelectionModel *model;
+  g_autoptr(GtkBitset) set = NULL;
+  guint changes = 0;
+
+  rows->n = 100000;
+  selection = vs_selection_new (G_LIST_MODEL (g_object_ref (rows)));
+  model = GTK_SELECTION_MODEL (selection);
+  g_signal_connect (model, "selection-changed", G_CALLBACK (count_changes), &changes);
+
+  g_assert_true (gtk_selection_model_select_all (model));
+  set = gtk_selection_model_get_selection (model);
+  g_assert_cmpuint (gtk_bitset_get_size (set), ==, 100000);
+  g_assert_cmpuint (rows->made, ==, 0);
+  g_assert_cmpuint (changes, ==, 1);
+  g_clear_pointer (&set, gtk_bitset_unref);
+
+  /* one item, the rest let go */
+  g_assert_true (gtk_selection_model_select_item (model, 10, TRUE));
+  g_assert_true (gtk_selection_model_is_selected (model, 10));
+  g_assert_false (gtk_selection_model_is_selected (model, 11));
+  /* a range added (Shift+click), then one item toggled off (Ctrl+click) */
+  g_assert_true (gtk_selection_model_select_range (model, 20, 5, FALSE));
+  g_assert_true (gtk_selection_model_unselect_item (model, 22));
+  set = gtk_selection_model_get_selection (model);
+  g_assert_cmpuint (gtk_bitset_get_size (set), ==, 5);
+  g_clear_pointer (&set, gtk_bitset_unref);
+
+  /* rows inserted before the selection move it; the rows replaced lose it */
+  rows->n += 3;
+  g_list_model_items_changed (G_LIST_MODEL (rows), 0, 0, 3);
+  g_assert_true (gtk_selection_model_is_selected (model, 13));
+  g_assert_false (gtk_selection_model_is_selected (model, 10));
+  g_list_model_items_changed (G_LIST_MODEL (rows), 13, 1, 1);
+  g_assert_false (gtk_selection_model_is_selected (model, 13));
+  g_assert_true (gtk_selection_model_is_selected (model, 23));
+  g_assert_true (gtk_selection_model_unselect_all (model));
+  set = gtk_selection_model_get_selection (model);
+  g_assert_true (gtk_bitset_is_empty (set));
+  g_assert_cmpuint (rows->made, ==, 0);
+  g_object_unref (rows);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -840,6 +951,7 @@ main (int    argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
+  g_test_add_func ("/window-input/selection-model", test_selection_model);
   g_test_add_func ("/window-input/search-typing", test_search_typing);
   g_test_add_func ("/window-input/new-query-shows-top", test_new_query_shows_top);
   g_test_add_func ("/window-input/tab-leaves-grid", test_tab_leaves_grid);
