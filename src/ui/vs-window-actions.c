@@ -65,7 +65,6 @@ on_folder_added (GObject      *object,
   AddCall *call = user_data;
   g_autoptr(VsWindow) self = call->self;
   g_autofree char *folder = call->folder;
-
   VsScanSummary summary = { 0 };
 
   g_free (call);
