@@ -259,53 +259,37 @@ on_drop (GtkDropTarget *target,
   return any;
 }
 
-/* Tab leaves the grid, as in Files: GtkGridView of GTK 4.8 walks its cells one by one
- * (its tab-behavior property comes in 4.12). The order is the header bar, the sidebar, the
- * grid; arrow keys move between cells. */
+/* Tab moves between the header bar, the sidebar and the grid, as in Files: GtkGridView
+ * of GTK 4.8 walks its cells one Tab at a time (its tab-behavior comes in 4.12), and the
+ * sidebar's GtkListView its folders. Arrow keys still move between cells and folders; the
+ * Include Subfolders switch is reached with Shift+Tab from the grid. */
 static gboolean
-on_view_key_pressed (VsWindow              *self,
-                     guint                  keyval,
-                     guint                  keycode,
-                     GdkModifierType        state,
-                     GtkEventControllerKey *controller)
+on_tab_pressed (VsWindow              *self,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                GtkEventControllerKey *controller)
 {
   GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
   GtkWidget *grid = GTK_WIDGET (vs_library_view_get_grid (self->view));
+  GtkWidget *list;
   gboolean backward;
 
-  if (keyval != GDK_KEY_Tab && keyval != GDK_KEY_KP_Tab && keyval != GDK_KEY_ISO_Left_Tab)
-    return FALSE;
-  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0 || focus == NULL ||
-      (focus != grid && !gtk_widget_is_ancestor (focus, grid)))
+  if ((keyval != GDK_KEY_Tab && keyval != GDK_KEY_KP_Tab && keyval != GDK_KEY_ISO_Left_Tab) ||
+      (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0 || focus == NULL)
     return FALSE;
   backward = keyval == GDK_KEY_ISO_Left_Tab || (state & GDK_SHIFT_MASK) != 0;
-  if (backward && adw_flap_get_reveal_flap (self->flap) &&
-      gtk_widget_child_focus (GTK_WIDGET (self->sidebar), GTK_DIR_TAB_BACKWARD))
-    return TRUE;
-  return gtk_widget_child_focus (self->header_bar,
-                                 backward ? GTK_DIR_TAB_BACKWARD : GTK_DIR_TAB_FORWARD);
-}
-
-/* Tab leaves the sidebar's folder list in one press too (it walked every folder): forward
- * to the grid, backward to the header bar; the Include Subfolders switch is reached with
- * Shift+Tab from the grid. */
-static gboolean
-on_sidebar_key_pressed (VsWindow              *self,
-                        guint                  keyval,
-                        guint                  keycode,
-                        GdkModifierType        state,
-                        GtkEventControllerKey *controller)
-{
-  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
-  GtkWidget *list = focus != NULL ? gtk_widget_get_ancestor (focus, GTK_TYPE_LIST_VIEW) : NULL;
-  gboolean backward;
-
-  if (keyval != GDK_KEY_Tab && keyval != GDK_KEY_KP_Tab && keyval != GDK_KEY_ISO_Left_Tab)
+  if (focus == grid || gtk_widget_is_ancestor (focus, grid))
+    {
+      if (backward && adw_flap_get_reveal_flap (self->flap) &&
+          gtk_widget_child_focus (GTK_WIDGET (self->sidebar), GTK_DIR_TAB_BACKWARD))
+        return TRUE;
+      return gtk_widget_child_focus (self->header_bar,
+                                     backward ? GTK_DIR_TAB_BACKWARD : GTK_DIR_TAB_FORWARD);
+    }
+  list = gtk_widget_get_ancestor (focus, GTK_TYPE_LIST_VIEW);
+  if (list == NULL || !gtk_widget_is_ancestor (list, GTK_WIDGET (self->sidebar)))
     return FALSE;
-  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0 || list == NULL ||
-      !gtk_widget_is_ancestor (list, GTK_WIDGET (self->sidebar)))
-    return FALSE;
-  backward = keyval == GDK_KEY_ISO_Left_Tab || (state & GDK_SHIFT_MASK) != 0;
   if (backward)
     return gtk_widget_child_focus (self->header_bar, GTK_DIR_TAB_BACKWARD);
   return gtk_widget_child_focus (GTK_WIDGET (self->stack), GTK_DIR_TAB_FORWARD);
@@ -496,14 +480,9 @@ vs_window_init (VsWindow *self)
                            G_CALLBACK (_vs_window_update_title), self, G_CONNECT_SWAPPED);
   key = gtk_event_controller_key_new ();
   gtk_event_controller_set_propagation_phase (key, GTK_PHASE_CAPTURE);
-  g_signal_connect_object (key, "key-pressed", G_CALLBACK (on_view_key_pressed), self,
+  g_signal_connect_object (key, "key-pressed", G_CALLBACK (on_tab_pressed), self,
                            G_CONNECT_SWAPPED);
-  gtk_widget_add_controller (GTK_WIDGET (self->view), key);
-  key = gtk_event_controller_key_new ();
-  gtk_event_controller_set_propagation_phase (key, GTK_PHASE_CAPTURE);
-  g_signal_connect_object (key, "key-pressed", G_CALLBACK (on_sidebar_key_pressed), self,
-                           G_CONNECT_SWAPPED);
-  gtk_widget_add_controller (GTK_WIDGET (self->sidebar), key);
+  gtk_widget_add_controller (GTK_WIDGET (self), key);
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect_object (drop, "drop", G_CALLBACK (on_drop), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
