@@ -57,6 +57,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  ERROR,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 typedef struct
 {
   VsDatabase *database;
@@ -581,15 +588,71 @@ add_row_menu_triggers (GtkWidget *expander)
   gtk_widget_add_controller (expander, keys);
 }
 
+typedef enum
+{
+  VERB_OPEN,
+  VERB_RESCAN,
+  VERB_REMOVE,
+} VerbKind;
+
+/* What a folder verb was for, to say which folder failed. */
+typedef struct
+{
+  VsSidebar *self;
+  char      *path;
+  VerbKind   kind;
+} FolderVerb;
+
+static FolderVerb *
+folder_verb_new (VsSidebar *self,
+                 VerbKind   kind)
+{
+  FolderVerb *verb = g_new0 (FolderVerb, 1);
+
+  verb->self = g_object_ref (self);
+  verb->path = g_strdup (self->menu_path);
+  verb->kind = kind;
+  return verb;
+}
+
+static void
+report_error (FolderVerb *verb,
+              GError     *error)
+{
+  g_autofree char *name = g_filename_display_basename (verb->path);
+  g_autofree char *text = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  /* TRANSLATORS: a folder's name, then why */
+  if (verb->kind == VERB_OPEN)
+    text = g_strdup_printf (_("Could not open “%s”: %s"), name, error->message);
+  else if (verb->kind == VERB_RESCAN)
+    text = g_strdup_printf (_("Could not rescan “%s”: %s"), name, error->message);
+  else
+    text = g_strdup_printf (_("Could not remove “%s”: %s"), name, error->message);
+  g_signal_emit (verb->self, signals[ERROR], 0, text);
+}
+
+static void
+folder_verb_free (FolderVerb *verb)
+{
+  g_object_unref (verb->self);
+  g_free (verb->path);
+  g_free (verb);
+}
+
 static void
 on_open_with_files (GObject      *object,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
+  FolderVerb *verb = user_data;
   g_autoptr(GError) error = NULL;
 
   if (!gtk_show_uri_full_finish (GTK_WINDOW (object), result, &error))
-    g_debug ("Could not open the folder: %s", error->message);
+    report_error (verb, error);
+  folder_verb_free (verb);
 }
 
 static void
@@ -603,7 +666,7 @@ open_action (GtkWidget  *widget,
 
   if (uri != NULL && GTK_IS_WINDOW (root))
     gtk_show_uri_full (GTK_WINDOW (root), uri, GDK_CURRENT_TIME, NULL, on_open_with_files,
-                       NULL);
+                       folder_verb_new (self, VERB_OPEN));
 }
 
 static void
@@ -611,12 +674,13 @@ on_folder_verb_done (GObject      *object,
                      GAsyncResult *result,
                      gpointer      user_data)
 {
+  FolderVerb *verb = user_data;
   g_autoptr(GError) error = NULL;
 
   /* the window reports scans it starts; these show in the grid and the tree */
-  if (!vs_library_scan_finish (VS_LIBRARY (object), result, NULL, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_warning ("%s", error->message);
+  if (!vs_library_scan_finish (VS_LIBRARY (object), result, NULL, &error))
+    report_error (verb, error);
+  folder_verb_free (verb);
 }
 
 static void
@@ -627,7 +691,8 @@ rescan_action (GtkWidget  *widget,
   VsSidebar *self = VS_SIDEBAR (widget);
 
   if (self->library != NULL && self->menu_path != NULL)
-    vs_library_rescan_async (self->library, self->menu_path, NULL, on_folder_verb_done, NULL);
+    vs_library_rescan_async (self->library, self->menu_path, NULL, on_folder_verb_done,
+                             folder_verb_new (self, VERB_RESCAN));
 }
 
 /* Forgets the library folder and what is indexed under it; no file is touched. */
@@ -640,7 +705,7 @@ remove_action (GtkWidget  *widget,
 
   if (self->library != NULL && self->menu_path != NULL)
     vs_library_remove_root_async (self->library, self->menu_path, NULL, on_folder_verb_done,
-                                  NULL);
+                                  folder_verb_new (self, VERB_REMOVE));
 }
 
 static void
@@ -830,6 +895,11 @@ vs_sidebar_class_init (VsSidebarClass *klass)
     g_param_spec_boolean ("hls-only", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* (const char *text): a folder verb failed; for the window's toasts */
+  signals[ERROR] =
+    g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/vs-sidebar.ui");

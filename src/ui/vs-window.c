@@ -470,6 +470,8 @@ vs_window_init (VsWindow *self)
   self->pending_folders = g_ptr_array_new_with_free_func (g_free);
   g_signal_connect_object (self->view, "toast", G_CALLBACK (on_view_toast), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sidebar, "error", G_CALLBACK (_vs_window_show_toast), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->view, "notify::starting",
                            G_CALLBACK (_vs_window_notify_scanning), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->view, "notify::starting",
