@@ -9,6 +9,7 @@
 #include <malloc.h>
 
 #include "vs-application.h"
+#include "vs-open-files.h"
 #include "vs-player-window.h"
 #include "vs-window.h"
 
@@ -94,21 +95,17 @@ vs_application_activate (GApplication *app)
   gtk_window_present (GTK_WINDOW (ensure_library_window (VS_APPLICATION (app))));
 }
 
-/* vidshelf FILE…: a folder joins the library, anything else plays. Which it is takes a
- * stat, done asynchronously (a NAS may be slow); the application is held meanwhile. */
+/* vidshelf FILE…: a folder joins the library, anything else plays; the application is
+ * held while they are looked at. */
 static void
-on_open_queried (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+open_one (GFile    *file,
+          gboolean  is_folder,
+          gpointer  user_data)
 {
-  g_autoptr(VsApplication) self = user_data;
-  GFile *file = G_FILE (object);
-  g_autoptr(GFileInfo) info = g_file_query_info_finish (file, result, NULL);
+  VsApplication *self = user_data;
   g_autofree char *path = g_file_get_path (file);
 
-  g_application_release (G_APPLICATION (self));
-  if (info != NULL && path != NULL &&
-      g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+  if (is_folder && path != NULL)
     {
       VsWindow *window = ensure_library_window (self);
 
@@ -132,12 +129,9 @@ vs_application_open (GApplication  *app,
                      int            n_files,
                      const char    *hint)
 {
-  for (int i = 0; i < n_files; i++)
-    {
-      g_application_hold (app);
-      g_file_query_info_async (files[i], G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NONE,
-                               G_PRIORITY_DEFAULT, NULL, on_open_queried, g_object_ref (app));
-    }
+  g_application_hold (app);
+  vs_open_files_each (files, (guint) n_files, NULL, open_one, app,
+                      (GDestroyNotify) g_application_release);
 }
 
 static int

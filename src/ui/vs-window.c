@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "vs-application.h"
+#include "vs-open-files.h"
 #include "vs-toast.h"
 #include "vs-player-window.h"
 #include "vs-window-private.h"
@@ -210,26 +211,24 @@ on_view_toast (VsWindow *self,
 /* Dropping files on the window: a folder joins the library, a file plays (as `vidshelf
  * FILE` does). Videos dragged from this window's own grid are not taken back. */
 static void
-on_dropped_queried (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+open_dropped (GFile    *file,
+              gboolean  is_folder,
+              gpointer  user_data)
 {
-  g_autoptr(VsWindow) self = user_data;
-  GFile *file = G_FILE (object);
-  g_autoptr(GFileInfo) info = g_file_query_info_finish (file, result, NULL);
+  VsWindow *self = user_data;
   g_autofree char *path = g_file_get_path (file);
-  GtkWindow *window = GTK_WINDOW (self);
   VsPlayerWindow *player;
 
   if (gtk_widget_get_root (GTK_WIDGET (self)) == NULL || path == NULL)
     return;
-  if (info != NULL && g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+  if (is_folder)
     {
       vs_window_add_folder (self, path);
       return;
     }
   /* a missing or unreadable file too: the player says what is wrong */
-  player = vs_player_window_get_default (gtk_window_get_application (window), self->library);
+  player = vs_player_window_get_default (gtk_window_get_application (GTK_WINDOW (self)),
+                                         self->library);
   vs_player_window_play_file (player, file);
   gtk_window_present (GTK_WINDOW (player));
 }
@@ -242,21 +241,23 @@ on_drop (GtkDropTarget *target,
          VsWindow      *self)
 {
   GdkDrop *drop = gtk_drop_target_get_current_drop (target);
+  g_autoptr(GPtrArray) dropped = NULL;
   GSList *files;
-  gboolean any;
 
   if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST) ||
       (drop != NULL && gdk_drop_get_drag (drop) != NULL &&
        g_object_get_data (G_OBJECT (gdk_drop_get_drag (drop)), "vs-from-grid") != NULL))
     return FALSE;
   files = gdk_file_list_get_files (g_value_get_boxed (value));
+  dropped = g_ptr_array_new ();
   for (GSList *l = files; l != NULL; l = l->next)
-    g_file_query_info_async (l->data, G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NONE,
-                             G_PRIORITY_DEFAULT, self->cancellable, on_dropped_queried,
-                             g_object_ref (self));
-  any = files != NULL;
+    g_ptr_array_add (dropped, l->data);
   g_slist_free (files);
-  return any;
+  if (dropped->len == 0)
+    return FALSE;
+  vs_open_files_each ((GFile * const *) dropped->pdata, dropped->len, self->cancellable,
+                      open_dropped, g_object_ref (self), g_object_unref);
+  return TRUE;
 }
 
 /* Tab moves between the header bar, the sidebar and the grid, as in Files: GtkGridView
