@@ -25,6 +25,8 @@
 #include "vs-test-utils.h"
 #include "vs-thumbnailer.h"
 #include "vs-trash.h"
+#include "vs-video.h"
+#include "vs-library-watcher.h"
 
 #define WAIT_SECONDS 120
 
@@ -435,6 +437,243 @@ test_hls_absolute (void)
   vs_test_rm_rf (dir);
 }
 
+/* The library ----------------------------------------------------------------------------- */
+
+static gboolean
+rescanned_since (gpointer      subject,
+                 gconstpointer data)
+{
+  VsLibrary *library = subject;
+  VsLibraryWatcher *watcher = vs_library_get_watcher (library);
+
+  return vs_library_watcher_get_n_rescans (watcher) > GPOINTER_TO_UINT (data) &&
+         !vs_library_get_busy (library);
+}
+
+static char *
+rename_in_library (VsTestLibrary *tl,
+                   const char    *path,
+                   const char    *name)
+{
+  VsLibraryWatcher *watcher = vs_library_get_watcher (tl->library);
+  guint rescans = vs_library_watcher_get_n_rescans (watcher);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *new_path;
+
+  vs_library_rename_async (tl->library, path, name, NULL, vs_test_library_store_result, &result);
+  vs_test_library_wait_result (&result, WAIT_SECONDS);
+  new_path = vs_library_rename_finish (tl->library, result, &error);
+  g_assert_no_error (error);
+  /* the watcher sees the rename too, and must find the rows in place */
+  vs_test_library_wait (rescanned_since, tl->library, GUINT_TO_POINTER (rescans), 30,
+                        "the watcher's rescan after the rename");
+  vs_test_library_wait_idle (tl);
+  return new_path;
+}
+
+static guint8 *
+pixels_of (const char *png,
+           gsize      *out_length)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new_from_file (png, &error);
+
+  g_assert_no_error (error);
+  return g_memdup2 (gdk_pixbuf_read_pixels (pixbuf), *out_length = gdk_pixbuf_get_byte_length (pixbuf));
+}
+
+static void
+update_media (VsTestLibrary   *tl,
+              VsUpdateSummary *summary)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  vs_library_update_media_async (tl->library, VS_UPDATE_PROBE | VS_UPDATE_THUMBNAILS,
+                                 VS_THUMBNAIL_SIZE_LARGE, NULL, vs_test_library_store_result,
+                                 &result);
+  vs_test_library_wait_result (&result, WAIT_SECONDS);
+  g_assert_true (vs_library_update_media_finish (tl->library, result, summary, &error));
+  g_assert_no_error (error);
+  vs_test_library_wait_idle (tl);
+}
+
+static void
+on_items_changed (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  guint      *count)
+{
+  (*count)++;
+}
+
+static gboolean
+video_loaded (gpointer      subject,
+              gconstpointer data)
+{
+  return !vs_video_get_loading (subject);
+}
+
+static void
+test_library (void)
+{
+  const char *elements[] = { "videotestsrc", "x264enc", "mp4mux", NULL };
+  g_autoptr(VsTestLibrary) tl = NULL;
+  g_autoptr(VsVideoRecord) before = NULL;
+  g_autoptr(VsVideoRecord) after = NULL;
+  g_autoptr(VsVideoRecord) gone = NULL;
+  g_autoptr(VsLibraryModel) model = NULL;
+  g_autofree char *clip = NULL;
+  g_autofree char *sub = NULL;
+  g_autofree char *new_path = NULL;
+  g_autofree char *old_png = NULL;
+  g_autofree char *new_png = NULL;
+  g_autofree char *png_uri = NULL;
+  g_autofree guint8 *old_pixels = NULL;
+  g_autofree guint8 *new_pixels = NULL;
+  g_autofree char *listing = NULL;
+  gsize old_length = 0, new_length = 0;
+  gint64 png_mtime = -1;
+  VsUpdateSummary summary = { 0 };
+  VsDatabase *reader;
+  guint items_changed = 0;
+
+  if (!vs_test_media_require (elements))
+    return;
+  tl = vs_test_library_new (VS_LIBRARY_FLAGS_NONE);
+  clip = g_build_filename (tl->folder, "clip.mp4", NULL);
+  sub = g_build_filename (tl->folder, "clip.srt", NULL);
+  vs_test_media_clip (clip, 1);
+  vs_test_write_file (sub, "1\n00:00:00,000 --> 00:00:01,000\nHello\n", -1);
+  vs_test_library_open (tl);
+  vs_test_library_start (tl);
+  update_media (tl, &summary);
+  g_assert_cmpuint (summary.thumbnailed, ==, 1);
+  reader = vs_library_get_reader (tl->library);
+  before = vs_database_lookup_video (reader, clip, NULL);
+  g_assert_nonnull (before);
+  g_assert_cmpint (before->duration_ms, >, 0);
+  g_assert_cmpint (before->thumb_state, ==, VS_MEDIA_STATE_DONE);
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    vs_library_set_position_async (tl->library, clip, 12000, 0, NULL,
+                                   vs_test_library_store_result, &result);
+    vs_test_library_wait_result (&result, WAIT_SECONDS);
+    g_assert_true (vs_library_set_position_finish (tl->library, result, NULL));
+  }
+  old_png = vs_thumbnail_path (before->uri, VS_THUMBNAIL_SIZE_LARGE);
+  g_assert_true (g_file_test (old_png, G_FILE_TEST_IS_REGULAR));
+  old_pixels = pixels_of (old_png, &old_length);
+
+  model = vs_library_new_model (tl->library);
+  vs_library_model_set_query (model, &(VsVideoQuery) { 0 });
+  vs_test_library_wait_model (tl, model, 1);
+  g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), &items_changed);
+
+  new_path = rename_in_library (tl, clip, "Ünïcode clip.mp4");
+  g_assert_true (g_str_has_suffix (new_path, "/Ünïcode clip.mp4"));
+  g_assert_false (g_file_test (clip, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (sub, G_FILE_TEST_EXISTS));
+  {
+    g_autofree char *new_sub = g_build_filename (tl->folder, "Ünïcode clip.srt", NULL);
+
+    g_assert_true (g_file_test (new_sub, G_FILE_TEST_IS_REGULAR));
+  }
+
+  /* the same row, its facts kept; the old name gone; nothing doubled */
+  after = vs_database_lookup_video (reader, new_path, NULL);
+  gone = vs_database_lookup_video (reader, clip, NULL);
+  g_assert_nonnull (after);
+  g_assert_null (gone);
+  g_assert_cmpint (after->id, ==, before->id);
+  g_assert_cmpint (after->duration_ms, ==, before->duration_ms);
+  g_assert_cmpint (after->width, ==, before->width);
+  g_assert_cmpint (after->height, ==, before->height);
+  g_assert_cmpstr (after->video_codec, ==, before->video_codec);
+  g_assert_cmpint (after->probe_state, ==, VS_MEDIA_STATE_DONE);
+  g_assert_cmpint (after->thumb_state, ==, VS_MEDIA_STATE_DONE);
+  g_assert_cmpint (after->mtime_ns, ==, before->mtime_ns);
+  g_assert_cmpstr (after->display_name, ==, "Ünïcode clip.mp4");
+  listing = vs_test_listing (reader, tl->folder);
+  g_assert_cmpstr (listing, ==, "Ünïcode clip.mp4");
+  g_assert_cmpint (vs_database_get_position (reader, new_path, NULL), ==, 12000);
+  g_assert_cmpint (vs_database_get_position (reader, clip, NULL), ==, 0);
+
+  /* the thumbnail moved: the same image under the new URI's name, saying the new URI */
+  new_png = vs_thumbnail_path (after->uri, VS_THUMBNAIL_SIZE_LARGE);
+  g_assert_false (g_file_test (old_png, G_FILE_TEST_EXISTS));
+  g_assert_true (vs_thumbnail_read_keys (new_png, &png_uri, &png_mtime, NULL));
+  g_assert_cmpstr (png_uri, ==, after->uri);
+  g_assert_cmpint (png_mtime, ==, after->mtime_ns / G_GINT64_CONSTANT (1000000000));
+  g_assert_cmpint (vs_thumbnail_lookup (after->uri, png_mtime, VS_THUMBNAIL_SIZE_LARGE, NULL),
+                   ==, VS_THUMBNAIL_VALID);
+  new_pixels = pixels_of (new_png, &new_length);
+  g_assert_cmpmem (new_pixels, new_length, old_pixels, old_length);
+  /* and nothing is made again */
+  memset (&summary, 0, sizeof summary);
+  update_media (tl, &summary);
+  g_assert_cmpuint (summary.thumbnailed, ==, 0);
+  g_assert_cmpuint (summary.probed, ==, 0);
+
+  /* the view heard of it once, and shows the new name */
+  vs_test_library_wait_model (tl, model, 1);
+  g_assert_cmpuint (items_changed, <=, 1);
+  {
+    g_autoptr(VsVideo) video = g_list_model_get_item (G_LIST_MODEL (model), 0);
+
+    vs_test_library_wait (video_loaded, video, NULL, 30, "the item's row");
+    g_assert_cmpstr (vs_video_get_path (video), ==, new_path);
+  }
+}
+
+static void
+test_library_hls (void)
+{
+  g_autoptr(VsTestLibrary) tl = vs_test_library_new (VS_LIBRARY_FLAGS_NONE);
+  g_autofree char *show = g_build_filename (tl->folder, "Show", NULL);
+  g_autofree char *playlist = g_build_filename (show, "index.m3u8", NULL);
+  g_autofree char *new_path = NULL;
+  g_autofree char *listing = NULL;
+  g_autofree char *want = NULL;
+  g_autoptr(VsVideoRecord) before = NULL;
+  g_autoptr(VsVideoRecord) after = NULL;
+  VsDatabase *reader;
+
+  g_assert_cmpint (g_mkdir (show, 0755), ==, 0);
+  vs_test_make_hls_download (show, 3, 0, VS_TEST_HLS_PLAIN);
+  vs_test_library_open (tl);
+  vs_test_library_start (tl);
+  reader = vs_library_get_reader (tl->library);
+  before = vs_database_lookup_video (reader, playlist, NULL);
+  g_assert_nonnull (before);
+  g_assert_cmpint (before->kind, ==, VS_VIDEO_KIND_HLS);
+
+  new_path = rename_in_library (tl, playlist, "Show, Season 1");
+  want = g_build_filename (tl->folder, "Show, Season 1", "index.m3u8", NULL);
+  g_assert_cmpstr (new_path, ==, want);
+  after = vs_database_lookup_video (reader, new_path, NULL);
+  g_assert_nonnull (after);
+  g_assert_cmpint (after->id, ==, before->id);
+  g_assert_cmpint (after->duration_ms, ==, before->duration_ms);
+  g_assert_cmpstr (after->display_name, ==, "Show, Season 1");
+  listing = vs_test_listing (reader, tl->folder);
+  g_assert_cmpstr (listing, ==, "Show, Season 1/index.m3u8");
+
+  /* the renamed folder is watched under its new name: a segment removed is seen there */
+  {
+    g_autofree char *seg = g_build_filename (tl->folder, "Show, Season 1", "seg00002.ts", NULL);
+    VsLibraryWatcher *watcher = vs_library_get_watcher (tl->library);
+    guint rescans = vs_library_watcher_get_n_rescans (watcher);
+
+    g_assert_cmpint (g_unlink (seg), ==, 0);
+    vs_test_library_wait (rescanned_since, tl->library, GUINT_TO_POINTER (rescans), 30,
+                          "the watcher's rescan of the renamed folder");
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -461,6 +700,8 @@ main (int    argc,
   g_test_add_func ("/rename/hls-folder", test_hls_folder);
   g_test_add_func ("/rename/hls-protected", test_hls_protected);
   g_test_add_func ("/rename/hls-absolute", test_hls_absolute);
+  g_test_add_func ("/rename/library", test_library);
+  g_test_add_func ("/rename/library-hls", test_library_hls);
 
   status = g_test_run ();
   vs_test_rm_rf (base);
