@@ -1157,6 +1157,76 @@ test_watch_polling (Fixture       *f,
   g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
 }
 
+/* rename: through the guarded module; the index follows; refusals change nothing */
+static void
+test_rename (Fixture       *f,
+             gconstpointer  data)
+{
+  g_auto(Run) r = { 0 };
+  g_autofree char *a = g_build_filename (f->lib, "a.mp4", NULL);
+  g_autofree char *c = g_build_filename (f->lib, "c.mp4", NULL);
+  g_autofree char *c_srt = g_build_filename (f->lib, "c.srt", NULL);
+  g_autofree char *digest = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *nowhere = g_build_filename (f->dir, "none.db", NULL);
+
+  put (f, "a.mp4", 100);
+  put (f, "a.srt", 10);
+  put (f, "b.mp4", 200);
+  cli (&r, "scan", "--db", f->db, "--no-probe", f->lib, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  run_clear (&r);
+
+  cli (&r, "rename", "--db", f->db, a, "c.mp4", NULL);
+  g_assert_cmpstr (r.err, ==, "");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "a.mp4 -> "));
+  g_assert_true (g_str_has_suffix (r.out, "c.mp4\n"));
+  g_assert_false (g_file_test (a, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (c, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (c_srt, G_FILE_TEST_IS_REGULAR));
+  run_clear (&r);
+  cli (&r, "list", "--db", f->db, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "c.mp4"));
+  g_assert_null (strstr (r.out, "a.mp4"));
+  g_assert_nonnull (strstr (r.out, "b.mp4"));
+  run_clear (&r);
+
+  /* refusals: one line, exit 1, nothing touched */
+  digest = vs_test_folder_digest (f->lib);
+  cli (&r, "rename", "--db", f->db, c, "b.mp4", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_true (g_str_has_prefix (r.err, "vidshelf-cli: "));
+  g_assert_nonnull (strstr (r.err, "already exists"));
+  g_assert_cmpint (strchr (r.err, '\n') - r.err, ==, strlen (r.err) - 1);
+  run_clear (&r);
+  cli (&r, "rename", "--db", f->db, c, "../c.mp4", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "“/”"));
+  run_clear (&r);
+  cli (&r, "rename", "--db", f->db, c, "  ", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "only spaces"));
+  run_clear (&r);
+  cli (&r, "rename", "--db", f->db, f->lib, "other", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  run_clear (&r);
+  after = vs_test_folder_digest (f->lib);
+  g_assert_cmpstr (after, ==, digest);
+
+  /* usage */
+  cli (&r, "rename", "--db", f->db, c, NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  run_clear (&r);
+
+  /* no library: the file is renamed all the same, and no library made */
+  cli (&r, "rename", "--db", nowhere, c, "d.mp4", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_false (g_file_test (nowhere, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (c, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1188,6 +1258,7 @@ main (int    argc,
   ADD ("/cli/thumbnail/output-safety", test_thumbnail_output_safety);
   ADD ("/cli/watch", test_watch);
   ADD ("/cli/watch-polling", test_watch_polling);
+  ADD ("/cli/rename", test_rename);
 #undef ADD
 
   status = g_test_run ();

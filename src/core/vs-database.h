@@ -177,6 +177,19 @@ gboolean    vs_database_move          (VsDatabase  *self,
                                        GPtrArray   *out_folders,
                                        GError     **error);
 
+/* The index follows a rename of @old_path (a video or a folder) to @new_path that the
+ * library made, in one transaction: rows keep their ids and facts (vs_database_move()),
+ * playback positions follow. @out_moved: whether rows moved (FALSE for a path outside
+ * the index); @out_videos (may be NULL): the videos' old and new paths, in pairs;
+ * @out_folders (may be NULL): the new paths of the folder rows that moved. */
+gboolean    vs_database_rename        (VsDatabase  *self,
+                                       const char  *old_path,
+                                       const char  *new_path,
+                                       gboolean    *out_moved,
+                                       GPtrArray   *out_videos,
+                                       GPtrArray   *out_folders,
+                                       GError     **error);
+
 /* Videos */
 GHashTable *vs_database_dup_folder_stamps (VsDatabase  *self,
                                            gint64       folder_id,

@@ -451,6 +451,24 @@ apply_folder_change (VsLibraryWatcher   *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MONITORS]);
 }
 
+void
+vs_library_watcher_follow_rename (VsLibraryWatcher *self,
+                                  const char       *old_path,
+                                  GPtrArray        *new_folders)
+{
+  g_return_if_fail (VS_IS_LIBRARY_WATCHER (self));
+  g_return_if_fail (old_path != NULL && new_folders != NULL);
+
+  drop_watches_under (self, old_path);
+  for (guint i = 0; i < new_folders->len; i++)
+    {
+      VsScanChange added = { VS_SCAN_CHANGE_FOLDER_ADDED, VS_VIDEO_KIND_FILE, 0,
+                             g_ptr_array_index (new_folders, i), -1, -1, NULL };
+
+      apply_folder_change (self, &added);
+    }
+}
+
 static gboolean
 on_settle (gpointer user_data)
 {

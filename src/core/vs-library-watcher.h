@@ -51,6 +51,11 @@ VsRootState       vs_library_watcher_get_root_state (VsLibraryWatcher  *self,
 const char       *vs_library_watcher_get_unavailable_root (VsLibraryWatcher *self,
                                                            const char       *path);
 /* Folder monitors plus one per root (which notices the root vanish and return). */
+/* The library renamed @old_path itself (and has moved its rows): its folders, now
+ * @new_folders, are watched under their new names. */
+void              vs_library_watcher_follow_rename (VsLibraryWatcher *self,
+                                                    const char       *old_path,
+                                                    GPtrArray        *new_folders);
 guint             vs_library_watcher_get_n_monitors (VsLibraryWatcher  *self);
 /* Folder rescans done so far (a burst's cost, for tests and the benchmark). */
 guint             vs_library_watcher_get_n_rescans  (VsLibraryWatcher  *self);

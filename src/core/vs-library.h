@@ -155,6 +155,19 @@ void            vs_library_trash_async        (VsLibrary           *self,
 VsTrash        *vs_library_trash_finish       (VsLibrary           *self,
                                                GAsyncResult        *result,
                                                GError             **error);
+/* Renames an item in its folder to @new_name (filename encoding) through the guarded
+ * module (vs_trash_rename(): a file and its subtitles, an HLS item's folder); its rows,
+ * facts and playback positions follow in the index, its thumbnails in the cache. */
+void            vs_library_rename_async       (VsLibrary           *self,
+                                               const char          *path,
+                                               const char          *new_name,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+/* The item's new path (its playlist's, for an HLS item), or NULL with @error. */
+char           *vs_library_rename_finish      (VsLibrary           *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
 /* Puts back what @trash moved, then updates the index. */
 void            vs_library_restore_async      (VsLibrary           *self,
                                                VsTrash             *trash,

@@ -77,6 +77,14 @@ crc32_update (guint32       crc,
   return crc;
 }
 
+guint32
+_vs_thumbnailer_png_crc (const guint8 *type,
+                         const guint8 *data,
+                         gsize         length)
+{
+  return crc32_update (crc32_update (0xffffffffu, type, 4), data, length) ^ 0xffffffffu;
+}
+
 static guint32
 read_be32 (const guint8 *p)
 {

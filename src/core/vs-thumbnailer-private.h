@@ -48,6 +48,10 @@ gboolean      _vs_thumbnailer_read_text_keys        (GInputStream       *stream,
                                                      TextKeys           *keys,
                                                      GError            **error);
 void          _vs_thumbnailer_text_keys_clear       (TextKeys           *keys);
+/* A PNG chunk's CRC over its type and data */
+guint32       _vs_thumbnailer_png_crc               (const guint8       *type,
+                                                     const guint8       *data,
+                                                     gsize               length);
 
 /* vs-thumbnail-cache.c */
 gboolean      _vs_thumbnailer_source_info_init      (SourceInfo         *info,

@@ -82,6 +82,14 @@ gboolean         vs_thumbnail_read_keys_from_stream (GInputStream *stream,
  * marker, for a file that left the library; returns how many files went. */
 guint            vs_thumbnail_delete_own       (const char      *uri);
 
+/* After a rename of the file: moves every thumbnail of @old_uri (each size, whoever made
+ * it, and our fail marker) to @new_uri's name, with its Thumb::URI rewritten and nothing
+ * else changed (the image is not decoded, nor remade; Thumb::MTime stays: a rename keeps
+ * the file's mtime). One whose Thumb::URI is not @old_uri is left alone. Written
+ * atomically, replacing a stale one at the new name. Returns how many moved. */
+guint            vs_thumbnail_move             (const char      *old_uri,
+                                                const char      *new_uri);
+
 /* Thumbnails are written to "<name>.vidshelf-<pid>-XXXXXX" beside their place, then
  * renamed. Removes such files of ours from @folder: process @pid's when @pid > 0, and of
  * those, only the ones last modified at least @min_age ago (0: any). Another program's

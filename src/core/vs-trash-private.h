@@ -55,6 +55,9 @@ typedef struct
   char  *info_dir;
 } TrashDir;
 
+/* vs-trash.c: one trash, restore or rename at a time in the process */
+extern GMutex _vs_trash_lock;
+
 /* vs-trash-inventory.c */
 gboolean    _vs_trash_digest_folder (const char    *folder,
                                      TreeDigest    *out,

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* vs-trash.h: the one guarded path for destructive actions (trash, restore, overwrite) */
+/* vs-trash.h: the one guarded path for destructive actions (trash, restore, rename,
+ * overwrite) */
 #pragma once
 
 #include <gio/gio.h>
@@ -19,6 +20,8 @@ typedef enum
   VS_TRASH_ERROR_NO_TRASH,      /* no trash folder on that disk */
   VS_TRASH_ERROR_EXISTS,        /* restore: something is at the original place again */
   VS_TRASH_ERROR_IS_INPUT,      /* an output that is one of the inputs */
+  VS_TRASH_ERROR_INVALID_NAME,  /* rename: not a name a file can have here */
+  VS_TRASH_ERROR_UNSUPPORTED,   /* rename: the file system cannot rename without risk */
 } VsTrashError;
 
 #define VS_TYPE_TRASH (vs_trash_get_type ())
@@ -98,6 +101,43 @@ gboolean     vs_trash_is_protected         (const char          *folder,
 gboolean     vs_trash_check_output         (const char          *output,
                                             const char * const  *inputs,
                                             gboolean             force,
+                                            GError             **error);
+
+/* Renaming (vs-trash-rename.c) ------------------------------------------------------ */
+
+/* Whether @name (filename encoding, @length bytes or -1 for NUL-terminated) can name a
+ * file: not empty nor only spaces, not "." or "..", no '/' or NUL, at most 255 bytes,
+ * valid in the filename encoding. Only the string is looked at (no I/O): the window
+ * checks as the user types. Fails with VS_TRASH_ERROR_INVALID_NAME. */
+gboolean     vs_trash_check_name           (const char          *name,
+                                            gssize               length,
+                                            GError             **error);
+/* What renaming the library item @item_path (a file, or an HLS item's playlist when
+ * @is_hls) renames: the file itself, or the HLS item's folder (an HLS item is named
+ * after its folder, see vs_video_record_set_path()). No I/O. */
+char        *vs_trash_rename_entry         (const char          *item_path,
+                                            gboolean             is_hls);
+
+/* Renames one library item inside its folder to @new_name (filename encoding):
+ * - a video file (or a symlink) and its subtitles (NAME.srt, NAME.LANG.vtt… beside it),
+ *   all or nothing;
+ * - an HLS item (@item_path its playlist, or its folder): its folder, which must hold
+ *   nothing but the download (no other video, playlist or folder) and must not be
+ *   protected (vs_trash_is_protected()); a playlist that names its files by absolute
+ *   paths or file: URIs into that folder is refused (the rename would break it).
+ * Never overwrites anything: renameat2(RENAME_NOREPLACE), else link() and unlink() for a
+ * file, mkdir() and rename() onto that new empty folder for a folder; a file system that
+ * can do none of these refuses with VS_TRASH_ERROR_UNSUPPORTED and renames nothing. The
+ * inventory is taken again under the trash lock right before: anything changed or gone
+ * refuses. @out_from and @out_to: the paths of the entry renamed (the file or the folder,
+ * as @item_path spells them); the same path twice when @new_name is the current name.
+ * Blocking: call from a worker thread. */
+gboolean     vs_trash_rename               (const char          *item_path,
+                                            const char          *new_name,
+                                            const char * const  *roots,
+                                            char               **out_from,
+                                            char               **out_to,
+                                            GCancellable        *cancellable,
                                             GError             **error);
 
 G_END_DECLS

@@ -14,6 +14,7 @@
 #include "vs-open-with.h"
 #include "vs-player-window.h"
 #include "vs-popup-menu.h"
+#include "vs-rename-popover.h"
 #include "vs-properties-dialog.h"
 #include "vs-selection.h"
 #include "vs-toast.h"
@@ -479,6 +480,7 @@ add_grid_shortcuts (VsLibraryView *self)
     { GDK_KEY_Menu, 0, menu_key, NULL },
     { GDK_KEY_Escape, 0, unselect_key, NULL },
     { GDK_KEY_F10, GDK_SHIFT_MASK, menu_key, NULL },
+    { GDK_KEY_F2, 0, item_key, "view.rename" },
     { GDK_KEY_Delete, 0, item_key, "view.trash" },
     { GDK_KEY_KP_Delete, 0, item_key, "view.trash" },
     { GDK_KEY_Return, GDK_ALT_MASK, item_key, "view.properties" },
@@ -816,6 +818,42 @@ trash_action (GtkWidget  *widget,
   vs_library_trash_async (self->library, r->path, self->cancellable, on_trashed, call);
 }
 
+/* The grid's cell at @position, when it is on screen. */
+static GtkWidget *
+cell_at (VsLibraryView *self,
+         guint          position)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->grid)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *cell = gtk_widget_get_first_child (child);
+      GtkListItem *item = cell != NULL && VS_IS_VIDEO_CELL (cell)
+                          ? g_object_get_data (G_OBJECT (cell), "vs-list-item") : NULL;
+
+      if (item != NULL && gtk_list_item_get_position (item) == position)
+        return cell;
+    }
+  return NULL;
+}
+
+/* One item at a time, as in Files (the action is off with several selected). */
+static void
+rename_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  VsLibraryView *self = VS_LIBRARY_VIEW (widget);
+  GtkWidget *popover;
+
+  if (self->menu_video == NULL || vs_video_get_record (self->menu_video) == NULL ||
+      self->n_selected > 1)
+    return;
+  popover = vs_rename_popover_new (self->library, self->menu_video);
+  g_signal_connect_object (popover, "failed", G_CALLBACK (show_text), self, G_CONNECT_SWAPPED);
+  vs_rename_popover_popup_at (VS_RENAME_POPOVER (popover), GTK_WIDGET (self),
+                              cell_at (self, self->menu_position));
+}
+
 static void
 on_show_clicked (AdwToast      *toast,
                  VsLibraryView *self)
@@ -999,6 +1037,7 @@ vs_library_view_class_init (VsLibraryViewClass *klass)
   gtk_widget_class_install_action (widget_class, "view.open-with", NULL, open_with_action);
   gtk_widget_class_install_action (widget_class, "view.open-folder", NULL, open_folder_action);
   gtk_widget_class_install_action (widget_class, "view.trash", NULL, trash_action);
+  gtk_widget_class_install_action (widget_class, "view.rename", NULL, rename_action);
   gtk_widget_class_install_action (widget_class, "view.properties", NULL, properties_action);
   gtk_widget_class_install_action (widget_class, "view.merge", NULL, merge_action);
 }
@@ -1048,6 +1087,7 @@ update_n_selected (VsLibraryView *self)
   if (n == self->n_selected)
     return;
   self->n_selected = n;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.rename", n <= 1);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_SELECTED]);
 }
 
