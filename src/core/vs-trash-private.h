@@ -55,6 +55,10 @@ typedef struct
   char  *info_dir;
 } TrashDir;
 
+/* vs-trash.c: the process's one trash lock */
+void        _vs_trash_lock          (void);
+void        _vs_trash_unlock        (void);
+
 /* vs-trash-inventory.c */
 gboolean    _vs_trash_digest_folder (const char    *folder,
                                      TreeDigest    *out,

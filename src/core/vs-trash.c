@@ -32,6 +32,19 @@ G_DEFINE_QUARK (vs-trash-error-quark, vs_trash_error)
  * one step for every caller (window, player, merge, CLI). */
 static GMutex trash_lock;
 
+/* The batch's undo (vs-trash-batch.c) holds the same lock around its moves. */
+void
+_vs_trash_lock (void)
+{
+  g_mutex_lock (&trash_lock);
+}
+
+void
+_vs_trash_unlock (void)
+{
+  g_mutex_unlock (&trash_lock);
+}
+
 static gboolean
 same_file (const struct stat *a,
            const struct stat *b)
