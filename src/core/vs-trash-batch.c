@@ -324,8 +324,8 @@ vs_trash_batch_restore (VsTrashBatch  *self,
   if (n_failed > 1)
     {
       g_set_error (error, VS_TRASH_ERROR, first->code,
-                   ngettext ("%u item could not be restored: %s",
-                             "%u items could not be restored; the first: %s", n_failed),
+                   g_dngettext (GETTEXT_PACKAGE, "%u item could not be restored: %s",
+                                "%u items could not be restored; the first: %s", n_failed),
                    n_failed, first->message);
       return FALSE;
     }

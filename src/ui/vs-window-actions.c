@@ -229,6 +229,14 @@ copy_paths_action (GtkWidget  *widget,
 }
 
 static void
+trash_selected_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  vs_library_view_trash_selected (VS_WINDOW (widget)->view);
+}
+
+static void
 show_selected_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *parameter)
@@ -256,6 +264,7 @@ _vs_window_class_add_actions (GtkWidgetClass *widget_class)
     { "win.select-none", select_none_action, 0, 0 },
     { "win.copy-paths", copy_paths_action, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK },
     { "win.show-selected", show_selected_action, 0, 0 },
+    { "win.trash-selected", trash_selected_action, 0, 0 },
   };
 
   /* also Ctrl+R, as in Files; first, since menus show an action's last binding (F5, as

@@ -98,6 +98,7 @@ _vs_window_update_title (VsWindow *self)
   gtk_action_bar_set_revealed (self->selection_bar, n >= 2);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-paths", n > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-selected", n > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.trash-selected", n > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.select-none", n > 0);
 }
 
