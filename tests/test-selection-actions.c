@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 
 #include "vs-library-view.h"
+#include "vs-merge-all-dialog.h"
+#include "vs-test-media.h"
 #include "vs-test-ui.h"
 #include "vs-test-utils.h"
 #include "vs-window.h"
@@ -353,6 +355,155 @@ test_delete_key (void)
   vs_test_rm_rf (dir);
 }
 
+static gboolean
+sensitive_is (gpointer data)
+{
+  gpointer *args = data;
+
+  return gtk_widget_is_sensitive (args[0]) == GPOINTER_TO_INT (args[1]);
+}
+
+static void
+wait_sensitive (GtkWidget *widget,
+                gboolean   sensitive)
+{
+  gpointer args[] = { widget, GINT_TO_POINTER (sensitive) };
+
+  vs_test_ui_wait_for (sensitive_is, args, sensitive ? "sensitive" : "insensitive");
+}
+
+static gboolean
+merge_dialog_done (gpointer data)
+{
+  GtkWindow *dialog = vs_test_ui_toplevel_of_type (VS_TYPE_MERGE_ALL_DIALOG);
+
+  return dialog != NULL && vs_merge_all_dialog_get_summary (VS_MERGE_ALL_DIALOG (dialog)) != NULL;
+}
+
+static gboolean
+has_merge_dialog (gpointer data)
+{
+  GtkWindow *dialog = vs_test_ui_toplevel_of_type (VS_TYPE_MERGE_ALL_DIALOG);
+
+  return dialog != NULL && gtk_widget_get_mapped (GTK_WIDGET (dialog));
+}
+
+/* Merge into MP4… is there only for a selection holding downloads, and merges only the
+ * selected ones (One and Two, not Three; the clip is left out), through the merge-all
+ * dialog with real clicks; their folders go to the trash only when its switch is on. */
+static void
+test_merge_selected (gconstpointer data)
+{
+  static const char * const needed[] = { "x264enc", "h264parse", "hlssink2", "mp4mux", NULL };
+  gboolean trash = GPOINTER_TO_INT (data);
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *lib = g_build_filename (dir, "Videos", NULL);
+  g_autoptr(GHashTable) before = NULL;
+  g_autoptr(GHashTable) after = NULL;
+  g_autofree char *changes = NULL;
+  g_auto(GStrv) tokens = NULL;
+  const char *names[] = { "One", "Two", "Three" };
+  GtkActionBar *bar;
+  GtkWidget *merge;
+  GtkWindow *dialog;
+  const char *summary;
+  VsWindow *window;
+  guint n_gone = 0;
+
+  if (!vs_test_media_require (needed) || !vs_test_ui_have_xdotool ())
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *folder = g_build_filename (lib, names[i], NULL);
+
+      g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
+      vs_test_media_hls (folder, 2);
+    }
+  {
+    g_autofree char *alpha = g_build_filename (lib, "Alpha.mp4", NULL);
+    g_autofree char *beta = g_build_filename (lib, "Beta.mp4", NULL);
+
+    vs_test_write_file (alpha, "alpha", -1);
+    vs_test_write_file (beta, "beta", -1);
+  }
+  before = snap (lib);
+  window = open_window (dir, lib);
+  wait_count (window, 5);
+  bar = template_child (window, "selection_bar");
+
+  /* a download in the selection: the button is there; two clips only: it is not */
+  click_cell_with (window, "Alpha.mp4", NULL);
+  wait_selected (window, 1);
+  click_cell_with (window, "One", "ctrl");
+  wait_selected (window, 2);
+  merge = find_button (GTK_WIDGET (bar), "_Merge into MP4…");
+  g_assert_nonnull (merge);
+  wait_sensitive (merge, TRUE);
+  click_cell_with (window, "One", "ctrl");
+  wait_selected (window, 1);
+  click_cell_with (window, "Beta.mp4", "ctrl");
+  wait_selected (window, 2);
+  wait_sensitive (merge, FALSE);
+
+  /* Alpha, One and Two */
+  click_cell_with (window, "Alpha.mp4", NULL);
+  wait_selected (window, 1);
+  click_cell_with (window, "One", "ctrl");
+  wait_selected (window, 2);
+  click_cell_with (window, "Two", "ctrl");
+  wait_selected (window, 3);
+  wait_sensitive (merge, TRUE);
+  vs_test_ui_click (merge, "1");
+  vs_test_ui_wait_for (has_merge_dialog, NULL, "the dialog");
+  dialog = vs_test_ui_toplevel_of_type (VS_TYPE_MERGE_ALL_DIALOG);
+  vs_test_ui_wait_still (GTK_WIDGET (dialog));
+  g_assert_cmpstr (gtk_window_get_title (dialog), ==, "Merge Selected HLS Downloads");
+  if (trash)
+    {
+      GtkSwitch *sw = GTK_SWITCH (gtk_widget_get_template_child (GTK_WIDGET (dialog),
+                                                                 VS_TYPE_MERGE_ALL_DIALOG,
+                                                                 "trash_switch"));
+
+      vs_test_ui_click (GTK_WIDGET (sw), "1");
+      vs_test_ui_wait_for ((VsTestUiCondition) gtk_switch_get_active, sw, "the switch on");
+    }
+  vs_test_ui_click (find_button (GTK_WIDGET (dialog), "_Merge"), "1");
+  vs_test_ui_wait_for (merge_dialog_done, NULL, "the merges");
+  summary = vs_merge_all_dialog_get_summary (VS_MERGE_ALL_DIALOG (dialog));
+  g_test_message ("%s", summary);
+  g_assert_true (g_str_has_prefix (summary, "Merged 2, refused 0"));
+  vs_test_ui_click (find_button (GTK_WIDGET (dialog), "_Close"), "1");
+  vs_test_ui_wait_for (vs_test_ui_settled, window, "the rescan");
+
+  /* two MP4s beside their folders; those folders gone only with the switch on; Three,
+   * the clips and everything else as they were */
+  after = snap (lib);
+  changes = diff (before, after);
+  g_test_message ("%s", changes);
+  tokens = g_strsplit (changes, " ", -1);
+  for (guint i = 0; tokens[i] != NULL; i++)
+    {
+      if (g_str_equal (tokens[i], "+./One.mp4") || g_str_equal (tokens[i], "+./Two.mp4"))
+        continue;
+      g_assert_true (trash);
+      g_assert_true (g_str_has_prefix (tokens[i], "-./One") ||
+                     g_str_has_prefix (tokens[i], "-./Two"));
+      n_gone++;
+    }
+  g_assert_nonnull (strstr (changes, "+./One.mp4"));
+  g_assert_nonnull (strstr (changes, "+./Two.mp4"));
+  if (trash)
+    {
+      g_assert_nonnull (strstr (changes, "-./One/index.m3u8"));
+      g_assert_nonnull (strstr (changes, "-./Two/index.m3u8"));
+      g_assert_cmpuint (n_gone, >=, 6);
+    }
+  g_assert_null (strstr (changes, "Three"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  vs_test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -370,6 +521,10 @@ main (int    argc,
 
   g_test_add_func ("/selection-actions/trash-button", test_trash_button);
   g_test_add_func ("/selection-actions/delete-key", test_delete_key);
+  g_test_add_data_func ("/selection-actions/merge", GINT_TO_POINTER (FALSE),
+                        test_merge_selected);
+  g_test_add_data_func ("/selection-actions/merge-and-trash", GINT_TO_POINTER (TRUE),
+                        test_merge_selected);
 
   status = g_test_run ();
   vs_test_rm_rf (home);

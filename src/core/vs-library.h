@@ -275,6 +275,29 @@ void               vs_library_merge_all_each_async (VsLibrary           *self,
                                                     gpointer             user_data,
                                                     GAsyncReadyCallback  callback,
                                                     gpointer             callback_data);
+/* The same run over the HLS items among @ids (gint64; the others are left out), read from
+ * the index in pages of ids: a selection, not a folder. Finishes with
+ * vs_library_merge_all_finish(). */
+void               vs_library_merge_ids_each_async (VsLibrary           *self,
+                                                    GArray              *ids,
+                                                    VsMergeAllFlags      flags,
+                                                    guint                n_jobs,
+                                                    GCancellable        *cancellable,
+                                                    VsMergeAllProgress   progress,
+                                                    VsMergeAllItemFunc   item_func,
+                                                    gpointer             user_data,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             callback_data);
+/* How many of @ids are HLS items, counted in pages on a worker (no row is loaded). */
+void               vs_library_count_hls_async      (VsLibrary           *self,
+                                                    GArray              *ids,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+/* The count, or -1 with @error. */
+gint64             vs_library_count_hls_finish     (VsLibrary           *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
 /* The summary (also when cancelled), or NULL with @error when the index cannot be read. */
 VsMergeAllSummary *vs_library_merge_all_finish (VsLibrary           *self,
                                                 GAsyncResult        *result,
