@@ -901,6 +901,47 @@ vs_database_query_hls_paths (VsDatabase  *self,
   return g_steal_pointer (&paths);
 }
 
+/* One indexed lookup an id: no row is read but the path of the downloads. */
+gint64
+vs_database_filter_hls (VsDatabase    *self,
+                        const gint64  *ids,
+                        guint          n_ids,
+                        GPtrArray     *out_paths,
+                        GError       **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 count = 0;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), -1);
+  g_return_val_if_fail (ids != NULL || n_ids == 0, -1);
+
+  g_rec_mutex_lock (&self->lock);
+  stmt = _vs_database_prepare (self, "SELECT path FROM videos WHERE id = ?1 AND kind = 1",
+                               error);
+  for (guint i = 0; stmt != NULL && i < n_ids; i++)
+    {
+      int rc;
+
+      sqlite3_bind_int64 (stmt, 1, ids[i]);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          count++;
+          if (out_paths != NULL)
+            g_ptr_array_add (out_paths, _vs_column_path (stmt, 0));
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        {
+          g_rec_mutex_unlock (&self->lock);
+          _vs_database_set_error (self, error, rc, "reading HLS items");
+          return -1;
+        }
+    }
+  g_rec_mutex_unlock (&self->lock);
+  return stmt != NULL ? count : -1;
+}
+
 gint64
 vs_database_count_hls (VsDatabase  *self,
                        const char  *folder,

@@ -244,6 +244,13 @@ GPtrArray  *vs_database_query_hls_paths  (VsDatabase    *self,
                                           const char    *after_path,
                                           guint          limit,
                                           GError       **error);
+/* How many of @ids are HLS items, their paths (in the order of @ids) added to @out_paths
+ * when not NULL; -1 on error. */
+gint64      vs_database_filter_hls       (VsDatabase    *self,
+                                          const gint64  *ids,
+                                          guint          n_ids,
+                                          GPtrArray     *out_paths,
+                                          GError       **error);
 gint64      vs_database_count_hls        (VsDatabase    *self,
                                           const char    *folder,
                                           GError       **error);

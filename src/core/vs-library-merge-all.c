@@ -23,6 +23,8 @@ typedef struct
 {
   VsLibrary          *self;        /* owned */
   char               *folder;
+  GArray             *ids;         /* gint64, owned: the items to merge instead of a folder */
+  guint               ids_next;    /* the first id not read yet */
   VsMergeAllFlags     flags;
   guint               n_jobs;
   GCancellable       *cancellable; /* owned, may be NULL */
@@ -75,11 +77,35 @@ merge_all_free (gpointer data)
   g_clear_object (&all->self);
   g_clear_object (&all->cancellable);
   g_free (all->folder);
+  g_clear_pointer (&all->ids, g_array_unref);
   g_free (all->last_path);
   g_clear_pointer (&all->page, g_ptr_array_unref);
   g_clear_pointer (&all->summary, vs_merge_all_summary_free);
   g_clear_error (&all->error);
   g_free (all);
+}
+
+/* The next page of the ids, read until one holds a download or the ids run out. */
+static const char *
+next_id_path (MergeAll *all)
+{
+  const gint64 *ids = (const gint64 *) (gpointer) all->ids->data;
+
+  g_clear_pointer (&all->page, g_ptr_array_unref);
+  all->page = g_ptr_array_new_with_free_func (g_free);
+  all->page_next = 0;
+  while (all->page->len == 0 && all->ids_next < all->ids->len)
+    {
+      guint n = MIN (PAGE_SIZE, all->ids->len - all->ids_next);
+
+      /* indexed lookups of the reader, a page at a time: allowed on the main thread */
+      if (vs_database_filter_hls (all->self->reader, ids + all->ids_next, n, all->page,
+                                  &all->error) < 0)
+        return NULL;
+      all->ids_next += n;
+    }
+  all->listed_all = all->ids_next >= all->ids->len;
+  return all->page->len > 0 ? g_ptr_array_index (all->page, all->page_next++) : NULL;
 }
 
 /* The next item's path (owned by the page), reading the next page when one is used up;
@@ -91,6 +117,8 @@ next_path (MergeAll *all)
     return g_ptr_array_index (all->page, all->page_next++);
   if (all->listed_all || all->error != NULL)
     return NULL;
+  if (all->ids != NULL)
+    return next_id_path (all);
   if (all->page != NULL && all->page->len > 0)
     {
       g_free (all->last_path);
@@ -285,27 +313,112 @@ start_idle (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Counting the downloads among many ids, on a worker ------------------------------ */
+
+#define COUNT_PAGE 256
+
+static void
+count_hls_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  VsDatabase *reader = VS_LIBRARY (source_object)->reader;
+  GArray *ids = task_data;
+  const gint64 *data = (const gint64 *) (gpointer) ids->data;
+  gint64 total = 0;
+
+  for (guint at = 0; at < ids->len; at += COUNT_PAGE)
+    {
+      GError *error = NULL;
+      gint64 n;
+
+      if (g_task_return_error_if_cancelled (task))
+        return;
+      /* the reader's lock is let go between pages */
+      n = vs_database_filter_hls (reader, data + at, MIN (COUNT_PAGE, ids->len - at), NULL,
+                                  &error);
+      if (n < 0)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      total += n;
+    }
+  g_task_return_int (task, total);
+}
+
 void
-vs_library_merge_all_each_async (VsLibrary           *self,
-                                 const char          *folder,
-                                 VsMergeAllFlags      flags,
-                                 guint                n_jobs,
-                                 GCancellable        *cancellable,
-                                 VsMergeAllProgress   progress,
-                                 VsMergeAllItemFunc   item_func,
-                                 gpointer             user_data,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             callback_data)
+vs_library_count_hls_async (VsLibrary           *self,
+                            GArray              *ids,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (VS_IS_LIBRARY (self));
+  g_return_if_fail (ids != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vs_library_count_hls_async);
+  if (self->reader == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                               "The library is not open yet");
+      return;
+    }
+  g_task_set_task_data (task, g_array_ref (ids), (GDestroyNotify) g_array_unref);
+  g_task_run_in_thread (task, count_hls_thread);
+}
+
+gint64
+vs_library_count_hls_finish (VsLibrary     *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (VS_IS_LIBRARY (self), -1);
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
+/* Starting ---------------------------------------------------------------------------- */
+
+static void
+on_ids_counted (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  MergeAll *all = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  gint64 total = vs_library_count_hls_finish (VS_LIBRARY (object), result, &error);
+
+  if (total < 0)
+    g_debug ("Counting HLS items failed: %s", error->message);
+  all->n_total = (guint) CLAMP (total, 0, G_MAXUINT);
+  start_more (task);
+}
+
+/* The one path of both entries: @folder or @ids (or neither: the whole library). */
+static void
+merge_each_async (VsLibrary           *self,
+                  const char          *folder,
+                  GArray              *ids,
+                  VsMergeAllFlags      flags,
+                  guint                n_jobs,
+                  GCancellable        *cancellable,
+                  VsMergeAllProgress   progress,
+                  VsMergeAllItemFunc   item_func,
+                  gpointer             user_data,
+                  GAsyncReadyCallback  callback,
+                  gpointer             callback_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
   MergeAll *all;
   gint64 total;
-
-  g_return_if_fail (VS_IS_LIBRARY (self));
-  g_return_if_fail (n_jobs >= 1);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-  g_return_if_fail (item_func != NULL);
 
   task = g_task_new (self, cancellable, callback, callback_data);
   g_task_set_source_tag (task, vs_library_merge_all_each_async);
@@ -320,6 +433,7 @@ vs_library_merge_all_each_async (VsLibrary           *self,
   all = g_new0 (MergeAll, 1);
   all->self = g_object_ref (self);
   all->folder = folder != NULL ? g_canonicalize_filename (folder, NULL) : NULL;
+  all->ids = ids != NULL ? g_array_ref (ids) : NULL;
   all->flags = flags;
   all->n_jobs = n_jobs;
   all->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
@@ -328,6 +442,12 @@ vs_library_merge_all_each_async (VsLibrary           *self,
   all->user_data = user_data;
   all->summary = g_new0 (VsMergeAllSummary, 1);
   g_task_set_task_data (task, all, merge_all_free);
+  if (ids != NULL)
+    {
+      /* counted on a worker (a selection may hold the whole library), then started */
+      vs_library_count_hls_async (self, ids, NULL, on_ids_counted, g_object_ref (task));
+      return;
+    }
   /* a count over the kind column: the total for progress, not a list */
   total = vs_database_count_hls (self->reader, all->folder, &error);
   if (total < 0)
@@ -335,6 +455,49 @@ vs_library_merge_all_each_async (VsLibrary           *self,
   all->n_total = (guint) CLAMP (total, 0, G_MAXUINT);
   /* never call back before returning */
   g_idle_add_full (G_PRIORITY_DEFAULT, start_idle, g_object_ref (task), g_object_unref);
+}
+
+void
+vs_library_merge_all_each_async (VsLibrary           *self,
+                                 const char          *folder,
+                                 VsMergeAllFlags      flags,
+                                 guint                n_jobs,
+                                 GCancellable        *cancellable,
+                                 VsMergeAllProgress   progress,
+                                 VsMergeAllItemFunc   item_func,
+                                 gpointer             user_data,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             callback_data)
+{
+  g_return_if_fail (VS_IS_LIBRARY (self));
+  g_return_if_fail (n_jobs >= 1);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (item_func != NULL);
+
+  merge_each_async (self, folder, NULL, flags, n_jobs, cancellable, progress, item_func,
+                    user_data, callback, callback_data);
+}
+
+void
+vs_library_merge_ids_each_async (VsLibrary           *self,
+                                 GArray              *ids,
+                                 VsMergeAllFlags      flags,
+                                 guint                n_jobs,
+                                 GCancellable        *cancellable,
+                                 VsMergeAllProgress   progress,
+                                 VsMergeAllItemFunc   item_func,
+                                 gpointer             user_data,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             callback_data)
+{
+  g_return_if_fail (VS_IS_LIBRARY (self));
+  g_return_if_fail (ids != NULL && g_array_get_element_size (ids) == sizeof (gint64));
+  g_return_if_fail (n_jobs >= 1);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (item_func != NULL);
+
+  merge_each_async (self, NULL, ids, flags, n_jobs, cancellable, progress, item_func,
+                    user_data, callback, callback_data);
 }
 
 VsMergeAllSummary *

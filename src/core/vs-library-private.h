@@ -143,6 +143,13 @@ void     _vs_library_on_scan_progress (VsLibrary     *self,
                                        guint          videos_seen,
                                        guint          changes);
 
+/* Verbs (vs-library-verbs.c) */
+/* Rescans @folders shallowly (those inside a root), then completes @task: with the
+ * "vs-error" it carries, TRUE (restores, merges) or a new reference to its task data. */
+void _vs_library_rescan_around     (VsLibrary          *self,
+                                    const char * const *folders,
+                                    GTask              *task);
+
 /* Media (vs-library-verbs.c) */
 void _vs_library_update_media      (VsLibrary *self);
 /* the media service's ::update-progress */

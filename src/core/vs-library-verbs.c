@@ -29,6 +29,7 @@ on_item_rescanned (GObject      *object,
   if (g_object_get_data (G_OBJECT (task), "vs-error") != NULL)
     g_task_return_error (task, g_error_copy (g_object_get_data (G_OBJECT (task), "vs-error")));
   else if (g_task_get_source_tag (task) == vs_library_restore_async ||
+           g_task_get_source_tag (task) == vs_library_restore_batch_async ||
            g_task_get_source_tag (task) == vs_library_merge_async)
     g_task_return_boolean (task, TRUE);
   else
@@ -49,10 +50,10 @@ inside_a_root (VsLibrary  *self,
 
 /* Rescans @folders shallowly (what they hold), those inside a root only (another is not
  * the library's to index), then completes @task, after the last of them. */
-static void
-rescan_around (VsLibrary          *self,
-               const char * const *folders,
-               GTask              *task)
+void
+_vs_library_rescan_around (VsLibrary          *self,
+                           const char * const *folders,
+                           GTask              *task)
 {
   g_autoptr(GPtrArray) inside = g_ptr_array_new ();
 
@@ -143,7 +144,7 @@ on_trash_done (GObject      *object,
     }
   folder = item_folder (trash);
   g_task_set_task_data (outer, g_object_ref (trash), g_object_unref);
-  rescan_around (self, (const char * const []) { folder, NULL }, outer);
+  _vs_library_rescan_around (self, (const char * const[]) { folder, NULL }, outer);
   g_object_unref (outer);
 }
 
@@ -202,7 +203,7 @@ on_restored (GObject      *object,
       return;
     }
   folder = item_folder (VS_TRASH (object));
-  rescan_around (self, (const char * const []) { folder, NULL }, outer);
+  _vs_library_rescan_around (self, (const char * const[]) { folder, NULL }, outer);
   g_object_unref (outer);
 }
 
@@ -271,7 +272,7 @@ on_merged (GObject      *object,
       g_strcmp0 (source_parent, output_folder) != 0)
     g_strv_builder_add (folders, source_parent);
   list = g_strv_builder_end (folders);
-  rescan_around (self, (const char * const *) list, outer);
+  _vs_library_rescan_around (self, (const char * const *) list, outer);
   g_object_unref (outer);
 }
 

@@ -17,6 +17,7 @@
 #include "vs-media-service.h"
 #include "vs-scanner.h"
 #include "vs-trash.h"
+#include "vs-trash-batch.h"
 
 G_BEGIN_DECLS
 
@@ -177,6 +178,40 @@ void            vs_library_restore_async      (VsLibrary           *self,
 gboolean        vs_library_restore_finish     (VsLibrary           *self,
                                                GAsyncResult        *result,
                                                GError             **error);
+/* Moving many videos to the trash at once -------------------------------------------- */
+
+/* @n_done of @n_total items handled (moved, refused, or no longer indexed). */
+typedef void (*VsTrashIdsProgress) (guint     n_done,
+                                    guint     n_total,
+                                    gpointer  user_data);
+
+/* Moves the videos @ids (gint64) to the trash, one item at a time through the guarded
+ * module (vs_trash_batch_trash_item(): each with all its refusals; a refusal does not stop
+ * the others). Their paths are read from the index a page at a time on a worker, and the
+ * rows of what went are removed one transaction a page, so no object per video is made.
+ * @progress is called with @user_data on the caller's main context. On cancel, what went
+ * stays gone and undoable: the batch is returned then too. */
+void            vs_library_trash_ids_async    (VsLibrary           *self,
+                                               GArray              *ids,
+                                               GCancellable        *cancellable,
+                                               VsTrashIdsProgress   progress,
+                                               gpointer             progress_data,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+/* The batch (its counts, refusals and undo record), or NULL with @error when nothing could
+ * be done (the index could not be read). */
+VsTrashBatch   *vs_library_trash_ids_finish   (VsLibrary           *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+/* Puts back what @batch moved (vs_trash_batch_restore()), then rescans where it was. */
+void            vs_library_restore_batch_async (VsLibrary          *self,
+                                                VsTrashBatch       *batch,
+                                                GCancellable       *cancellable,
+                                                GAsyncReadyCallback callback,
+                                                gpointer            user_data);
+gboolean        vs_library_restore_batch_finish (VsLibrary         *self,
+                                                 GAsyncResult      *result,
+                                                 GError           **error);
 /* Runs @merge (its roots set to the library's), then updates the index where it wrote
  * and where it removed. */
 void            vs_library_merge_async        (VsLibrary           *self,
@@ -253,6 +288,29 @@ void               vs_library_merge_all_each_async (VsLibrary           *self,
                                                     gpointer             user_data,
                                                     GAsyncReadyCallback  callback,
                                                     gpointer             callback_data);
+/* The same run over the HLS items among @ids (gint64; the others are left out), read from
+ * the index in pages of ids: a selection, not a folder. Finishes with
+ * vs_library_merge_all_finish(). */
+void               vs_library_merge_ids_each_async (VsLibrary           *self,
+                                                    GArray              *ids,
+                                                    VsMergeAllFlags      flags,
+                                                    guint                n_jobs,
+                                                    GCancellable        *cancellable,
+                                                    VsMergeAllProgress   progress,
+                                                    VsMergeAllItemFunc   item_func,
+                                                    gpointer             user_data,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             callback_data);
+/* How many of @ids are HLS items, counted in pages on a worker (no row is loaded). */
+void               vs_library_count_hls_async      (VsLibrary           *self,
+                                                    GArray              *ids,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+/* The count, or -1 with @error. */
+gint64             vs_library_count_hls_finish     (VsLibrary           *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
 /* The summary (also when cancelled), or NULL with @error when the index cannot be read. */
 VsMergeAllSummary *vs_library_merge_all_finish (VsLibrary           *self,
                                                 GAsyncResult        *result,

@@ -55,8 +55,9 @@ typedef struct
   char  *info_dir;
 } TrashDir;
 
-/* vs-trash.c: one trash, restore or rename at a time in the process */
-extern GMutex _vs_trash_lock;
+/* vs-trash.c: the process's one lock for trash, restore and rename */
+void        _vs_trash_lock          (void);
+void        _vs_trash_unlock        (void);
 
 /* vs-trash-inventory.c */
 gboolean    _vs_trash_digest_folder (const char    *folder,

@@ -475,7 +475,7 @@ run_moves (GArray       *moves,
 {
   gboolean ok;
 
-  g_mutex_lock (&_vs_trash_lock);
+  _vs_trash_lock ();
   ok = _vs_trash_verify (trash, cancellable, error);
   for (guint i = 0; ok && i < moves->len; i++)
     {
@@ -518,7 +518,7 @@ run_moves (GArray       *moves,
           m->done = FALSE;
         }
     }
-  g_mutex_unlock (&_vs_trash_lock);
+  _vs_trash_unlock ();
   return ok;
 }
 

@@ -28,9 +28,23 @@ G_DEFINE_FINAL_TYPE (VsTrash, vs_trash, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (vs-trash-error-quark, vs_trash_error)
 
-/* One trash or restore at a time in the process: the inventory check and the moves are
- * one step for every caller (window, player, merge, CLI). */
-GMutex _vs_trash_lock;
+/* One trash, restore or rename at a time in the process: the inventory check and the moves
+ * are one step for every caller (window, player, merge, CLI). */
+static GMutex trash_lock;
+
+/* The batch's undo (vs-trash-batch.c) and renames (vs-trash-rename.c) hold the same lock
+ * around their moves. */
+void
+_vs_trash_lock (void)
+{
+  g_mutex_lock (&trash_lock);
+}
+
+void
+_vs_trash_unlock (void)
+{
+  g_mutex_unlock (&trash_lock);
+}
 
 static gboolean
 same_file (const struct stat *a,
@@ -116,7 +130,7 @@ vs_trash_run (VsTrash       *self,
   g_return_val_if_fail (!self->moved, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  g_mutex_lock (&_vs_trash_lock);
+  g_mutex_lock (&trash_lock);
   ok = _vs_trash_verify (self, cancellable, error);
   for (; ok && moved < self->entries->len; moved++)
     ok = _vs_trash_move_to_trash (&g_array_index (self->entries, Entry, moved), &trash, error);
@@ -150,7 +164,7 @@ vs_trash_run (VsTrash       *self,
         }
     }
   self->moved = ok;
-  g_mutex_unlock (&_vs_trash_lock);
+  g_mutex_unlock (&trash_lock);
   return ok;
 }
 
@@ -166,7 +180,7 @@ vs_trash_restore (VsTrash       *self,
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
-  g_mutex_lock (&_vs_trash_lock);
+  g_mutex_lock (&trash_lock);
   /* folders before what they held (the entries are in that order already) */
   for (guint i = 0; i < self->entries->len; i++)
     {
@@ -182,7 +196,7 @@ vs_trash_restore (VsTrash       *self,
     }
   if (first == NULL)
     self->moved = FALSE;
-  g_mutex_unlock (&_vs_trash_lock);
+  g_mutex_unlock (&trash_lock);
   if (first != NULL)
     {
       g_propagate_error (error, first);

@@ -17,6 +17,7 @@
 #include "vs-rename-popover.h"
 #include "vs-properties-dialog.h"
 #include "vs-selection.h"
+#include "vs-selection-trash.h"
 #include "vs-toast.h"
 #include "vs-video-cell.h"
 
@@ -810,6 +811,12 @@ trash_action (GtkWidget  *widget,
   const VsVideoRecord *r;
   TrashCall *call;
 
+  /* Delete or the menu on a cell of a selection: all of it, one undo */
+  if (self->n_selected >= 2)
+    {
+      vs_library_view_trash_selected (self);
+      return;
+    }
   if (self->menu_video == NULL || (r = vs_video_get_record (self->menu_video)) == NULL)
     return;
   call = g_new0 (TrashCall, 1);
@@ -1213,6 +1220,20 @@ selected_paths (VsLibraryView *self,
   call->self = g_object_ref (self);
   call->use = use;
   vs_library_dup_paths_async (self->library, ids, self->cancellable, on_selected_paths, call);
+}
+
+void
+vs_library_view_trash_selected (VsLibraryView *self)
+{
+  g_autoptr(GArray) ids = NULL;
+
+  g_return_if_fail (VS_IS_LIBRARY_VIEW (self));
+
+  if (self->library == NULL)
+    return;
+  ids = vs_library_view_dup_selected_ids (self);
+  if (ids->len > 0)
+    vs_selection_trash_start (self, self->library, ids);
 }
 
 void

@@ -31,6 +31,8 @@ guint              vs_library_view_get_n_selected      (VsLibraryView *self);
 GArray            *vs_library_view_dup_selected_ids    (VsLibraryView *self);
 void               vs_library_view_select_none         (VsLibraryView *self);
 void               vs_library_view_copy_selected_paths (VsLibraryView *self);
+/* All of the selection, one undo (vs-selection-trash.h). */
+void               vs_library_view_trash_selected      (VsLibraryView *self);
 void               vs_library_view_show_selected       (VsLibraryView *self);
 /* The width the view will have, before it is allocated (the first frame's columns). */
 void               vs_library_view_set_width_hint (VsLibraryView    *self,

@@ -37,6 +37,7 @@ struct _VsMergeAllDialog
   /* Owned */
   VsLibrary         *library;
   VsLibraryModel    *model;
+  GArray            *ids;       /* gint64: only the downloads among these (a selection) */
   GCancellable      *cancellable;
   GString           *refusals;  /* while it runs: a line per refused download, the first ones */
   guint              n_refusals;
@@ -232,9 +233,14 @@ start_action (GtkWidget  *widget,
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   /* disk bound: one at a time; on_progress() and on_item() need no reference of their
    * own: the run holds one until on_merged_all() */
-  vs_library_merge_all_each_async (self->library, NULL, flags, 1, self->cancellable,
-                                   on_progress, on_item, self, on_merged_all,
-                                   g_object_ref (self));
+  if (self->ids != NULL)
+    vs_library_merge_ids_each_async (self->library, self->ids, flags, 1, self->cancellable,
+                                     on_progress, on_item, self, on_merged_all,
+                                     g_object_ref (self));
+  else
+    vs_library_merge_all_each_async (self->library, NULL, flags, 1, self->cancellable,
+                                     on_progress, on_item, self, on_merged_all,
+                                     g_object_ref (self));
 }
 
 static void
@@ -304,6 +310,33 @@ vs_merge_all_dialog_new (GtkWindow *parent,
   return self;
 }
 
+VsMergeAllDialog *
+vs_merge_all_dialog_new_for_ids (GtkWindow *parent,
+                                 VsLibrary *library,
+                                 GArray    *ids,
+                                 guint      n_downloads)
+{
+  VsMergeAllDialog *self;
+  g_autofree char *subtitle = NULL;
+
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (VS_IS_LIBRARY (library), NULL);
+  g_return_val_if_fail (ids != NULL, NULL);
+
+  self = g_object_new (VS_TYPE_MERGE_ALL_DIALOG, "transient-for", parent, NULL);
+  self->library = g_object_ref (library);
+  self->ids = g_array_ref (ids);
+  /* the list shows the library's downloads: a selection's are only counted */
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->list_view)), FALSE);
+  gtk_window_set_title (GTK_WINDOW (self), _("Merge Selected HLS Downloads"));
+  adw_window_title_set_title (self->window_title, _("Merge Selected HLS Downloads"));
+  subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u selected download",
+                                           "%u selected downloads", n_downloads), n_downloads);
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+  gtk_button_set_label (self->merge_button, _("_Merge"));
+  return self;
+}
+
 gboolean
 vs_merge_all_dialog_get_running (VsMergeAllDialog *self)
 {
@@ -326,6 +359,7 @@ vs_merge_all_dialog_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), VS_TYPE_MERGE_ALL_DIALOG);
   g_clear_object (&self->model);
+  g_clear_pointer (&self->ids, g_array_unref);
   g_clear_object (&self->library);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->summary, g_free);

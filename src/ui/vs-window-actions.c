@@ -229,6 +229,87 @@ copy_paths_action (GtkWidget  *widget,
 }
 
 static void
+trash_selected_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  vs_library_view_trash_selected (VS_WINDOW (widget)->view);
+}
+
+/* Merge into MP4… is for a selection holding HLS downloads: they are counted among its
+ * ids by the index on a worker (a selection may be the whole library), a moment after the
+ * selection last changed. */
+#define HLS_COUNT_DELAY_MS 150
+
+static void
+on_selected_hls_counted (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(VsWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gint64 n = vs_library_count_hls_finish (VS_LIBRARY (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->n_selected_hls = (guint) CLAMP (n, 0, G_MAXUINT);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.merge-selected",
+                                 self->n_selected_hls > 0);
+}
+
+static gboolean
+count_selected_hls (gpointer user_data)
+{
+  VsWindow *self = user_data;
+  g_autoptr(GArray) ids = vs_library_view_dup_selected_ids (self->view);
+
+  self->hls_count_id = 0;
+  g_clear_object (&self->hls_count_cancellable);
+  self->hls_count_cancellable = g_cancellable_new ();
+  vs_library_count_hls_async (self->library, ids, self->hls_count_cancellable,
+                              on_selected_hls_counted, g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
+void
+_vs_window_stop_counting_hls (VsWindow *self)
+{
+  g_clear_handle_id (&self->hls_count_id, g_source_remove);
+  g_cancellable_cancel (self->hls_count_cancellable);
+  g_clear_object (&self->hls_count_cancellable);
+}
+
+void
+_vs_window_count_selected_hls (VsWindow *self)
+{
+  _vs_window_stop_counting_hls (self);
+  if (self->library == NULL || vs_library_view_get_n_selected (self->view) == 0)
+    {
+      self->n_selected_hls = 0;
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.merge-selected", FALSE);
+      return;
+    }
+  self->hls_count_id = g_timeout_add (HLS_COUNT_DELAY_MS, count_selected_hls, self);
+}
+
+static void
+merge_selected_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  VsWindow *self = VS_WINDOW (widget);
+  g_autoptr(GArray) ids = NULL;
+  VsMergeAllDialog *dialog;
+
+  if (self->library == NULL || self->n_selected_hls == 0)
+    return;
+  ids = vs_library_view_dup_selected_ids (self->view);
+  dialog = vs_merge_all_dialog_new_for_ids (GTK_WINDOW (self), self->library, ids,
+                                            self->n_selected_hls);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 show_selected_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *parameter)
@@ -256,6 +337,8 @@ _vs_window_class_add_actions (GtkWidgetClass *widget_class)
     { "win.select-none", select_none_action, 0, 0 },
     { "win.copy-paths", copy_paths_action, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK },
     { "win.show-selected", show_selected_action, 0, 0 },
+    { "win.trash-selected", trash_selected_action, 0, 0 },
+    { "win.merge-selected", merge_selected_action, 0, 0 },
   };
 
   /* also Ctrl+R, as in Files; first, since menus show an action's last binding (F5, as

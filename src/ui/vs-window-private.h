@@ -36,6 +36,10 @@ struct _VsWindow
   GCancellable         *cancellable;     /* the window's lifetime */
   GPtrArray            *pending_folders; /* asked for (vidshelf FOLDER) until the library opens */
   guint                 adding;          /* folders being added */
+  /* the HLS downloads in the selection, counted on a worker (vs-window-actions.c) */
+  GCancellable         *hls_count_cancellable;
+  guint                 hls_count_id;
+  guint                 n_selected_hls;
 };
 
 VsLibraryModel *_vs_window_model_of           (VsWindow      *self);
@@ -48,5 +52,8 @@ void            _vs_window_update_title       (VsWindow      *self);
 void            _vs_window_add_folder_now     (VsWindow      *self,
                                                const char    *path);
 void            _vs_window_class_add_actions  (GtkWidgetClass *widget_class);
+/* Recounts the selection's HLS downloads (Merge into MP4… is for them), soon. */
+void            _vs_window_count_selected_hls (VsWindow      *self);
+void            _vs_window_stop_counting_hls  (VsWindow      *self);
 
 G_END_DECLS

@@ -99,6 +99,8 @@ _vs_window_update_title (VsWindow *self)
   gtk_action_bar_set_revealed (self->selection_bar, n >= 2);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-paths", n > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-selected", n > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.trash-selected", n > 0);
+  _vs_window_count_selected_hls (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.select-none", n > 0);
 }
 
@@ -357,6 +359,7 @@ vs_window_dispose (GObject *object)
   VsWindow *self = VS_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  _vs_window_stop_counting_hls (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), VS_TYPE_WINDOW);
 
   G_OBJECT_CLASS (vs_window_parent_class)->dispose (object);
