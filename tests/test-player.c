@@ -3,6 +3,7 @@
  * remembers where a video was left and offers to resume there. */
 #include "config.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 #include <adwaita.h>
@@ -11,7 +12,9 @@
 #endif
 
 #include "vs-database.h"
+#include "vs-merge-dialog.h"
 #include "vs-player-window.h"
+#include "vs-test-library.h"
 #include "vs-test-media.h"
 #include "vs-test-ui.h"
 #include "vs-test-utils.h"
@@ -165,6 +168,211 @@ test_plays_hls (Fixture       *f,
   g_assert_true (gtk_widget_is_sensitive (
     child (player, "merge_button")));
   gtk_window_destroy (GTK_WINDOW (player));
+}
+
+/* Real input ------------------------------------------------------------------------ */
+
+/* The pointer and the keyboard go through the X server (XTEST, with xdotool), as a user's
+ * would; these few helpers are test-context-menu.c's. */
+static gboolean
+have_xdotool (void)
+{
+  g_autofree char *path = g_find_program_in_path ("xdotool");
+
+  if (!GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
+    g_test_skip ("real input goes through an X server (run under xvfb-run)");
+  else if (path == NULL)
+    g_test_skip ("xdotool is not installed (build-aux/install-deps.sh installs it)");
+  return path != NULL && GDK_IS_X11_DISPLAY (gdk_display_get_default ());
+}
+
+/* Lets GTK take in the events the X server has for it. */
+static void
+spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+}
+
+static void
+xdotool (const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+  va_list ap;
+
+  g_ptr_array_add (args, (char *) "xdotool");
+  va_start (ap, first);
+  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *) a);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  g_spawn_sync (NULL, (char **) args->pdata, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                NULL, NULL, NULL, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("xdotool %s failed: %s", first, err);
+  spin (150);
+}
+
+/* Moves the real pointer to (@x, @y) of @widget. */
+static void
+pointer_to (GtkWidget *widget,
+            double     x,
+            double     y)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  g_autofree char *xid = NULL, *px = NULL, *py = NULL;
+  graphene_point_t p;
+  double sx, sy;
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native),
+                                           &GRAPHENE_POINT_INIT (x, y), &p));
+  gtk_native_get_surface_transform (native, &sx, &sy);
+  xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (gtk_native_get_surface (native)));
+  px = g_strdup_printf ("%d", (int) (p.x + sx));
+  py = g_strdup_printf ("%d", (int) (p.y + sy));
+  xdotool ("mousemove", "--sync", "--window", xid, px, py, NULL);
+}
+
+/* Waits until @widget is laid out and stopped moving (popovers and toasts slide in). */
+static void
+wait_still (GtkWidget *widget)
+{
+  graphene_point_t last = GRAPHENE_POINT_INIT (-1, -1);
+
+  for (guint i = 0; i < 100; i++)
+    {
+      graphene_point_t p;
+
+      if (gtk_widget_get_width (widget) <= 0 || gtk_widget_get_height (widget) <= 0)
+        {
+          spin (100);
+          continue;
+        }
+      g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (gtk_widget_get_native (widget)),
+                                               &GRAPHENE_POINT_INIT (0, 0), &p));
+      if (graphene_point_equal (&p, &last))
+        return;
+      last = p;
+      spin (100);
+    }
+}
+
+static void
+click (GtkWidget *widget)
+{
+  wait_still (widget);
+  pointer_to (widget, gtk_widget_get_width (widget) / 2.0, gtk_widget_get_height (widget) / 2.0);
+  xdotool ("click", "1", NULL);
+}
+
+static void
+collect (GtkWidget *widget,
+         GType      type,
+         GPtrArray *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    collect (c, type, found);
+}
+
+/* The player's main menu button (not the window controls' menus). */
+static GtkWidget *
+menu_button (VsPlayerWindow *player)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+  collect (GTK_WIDGET (player), GTK_TYPE_MENU_BUTTON, found);
+  for (guint i = 0; i < found->len; i++)
+    if (gtk_menu_button_get_primary (g_ptr_array_index (found, i)))
+      return g_ptr_array_index (found, i);
+  g_error ("the player has no main menu button");
+  return NULL;
+}
+
+/* The player's menu popover while it is open, else NULL. */
+static GtkWidget *
+open_menu (VsPlayerWindow *player)
+{
+  g_autoptr(GPtrArray) popovers = g_ptr_array_new ();
+
+  collect (GTK_WIDGET (player), GTK_TYPE_POPOVER_MENU, popovers);
+  for (guint i = 0; i < popovers->len; i++)
+    if (gtk_widget_get_mapped (g_ptr_array_index (popovers, i)))
+      return g_ptr_array_index (popovers, i);
+  return NULL;
+}
+
+static gboolean
+menu_is_open (gpointer      player,
+              gconstpointer unused)
+{
+  return open_menu (player) != NULL;
+}
+
+static gboolean
+menu_is_closed (gpointer      player,
+                gconstpointer unused)
+{
+  return open_menu (player) == NULL;
+}
+
+/* The item of the open menu showing @label (mnemonic underscores aside), as the user sees
+ * it: mapped. NULL when the menu does not offer it. */
+static GtkWidget *
+menu_item (VsPlayerWindow *player,
+           const char     *label)
+{
+  g_autoptr(GPtrArray) widgets = g_ptr_array_new ();
+  GtkWidget *popover = open_menu (player);
+
+  g_assert_nonnull (popover);
+  collect (popover, GTK_TYPE_WIDGET, widgets);
+  for (guint i = 0; i < widgets->len; i++)
+    {
+      GtkWidget *w = g_ptr_array_index (widgets, i);
+      g_autofree char *text = NULL;
+      g_auto(GStrv) parts = NULL;
+      g_autofree char *plain = NULL;
+
+      if (!g_str_equal (G_OBJECT_TYPE_NAME (w), "GtkModelButton") || !gtk_widget_get_mapped (w))
+        continue;
+      g_object_get (w, "text", &text, NULL);
+      parts = g_strsplit (text ? text : "", "_", -1);
+      plain = g_strjoinv ("", parts);
+      if (g_strcmp0 (plain, label) == 0)
+        return w;
+    }
+  return NULL;
+}
+
+/* Opens the player's menu with a click on its button. */
+static void
+click_menu_button (VsPlayerWindow *player)
+{
+  /* a second click on the button right after the first would be a double click */
+  pointer_to (GTK_WIDGET (player), 10, 300);
+  spin (500);
+  click (menu_button (player));
+  vs_test_wait_until (menu_is_open, player, NULL, 30, "the player's menu");
+}
+
+static void
+close_menu (VsPlayerWindow *player)
+{
+  xdotool ("key", "Escape", NULL);
+  vs_test_wait_until (menu_is_closed, player, NULL, 30, "the menu to close");
 }
 
 /* The action the player binds to @keyval (no modifiers), from its shortcut controller. */
@@ -373,10 +581,206 @@ test_not_a_video (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (player));
 }
 
+/* Merge follows the library -------------------------------------------------------- */
+
+/* A library whose Videos folder holds the HLS download Show/ (4 s) and, when @clip, one
+ * MP4 beside it; scanned and watched, with a model of it by name, as the grid shows it. */
+static VsTestLibrary *
+library_with_download (VsLibraryModel **out_model,
+                       guint            n_items)
+{
+  VsTestLibrary *lib = vs_test_library_new (VS_LIBRARY_FLAGS_NONE);
+  g_autofree char *show = g_build_filename (lib->folder, "Show", NULL);
+  VsVideoQuery query = { .sort = VS_SORT_NAME };
+
+  vs_test_media_hls (show, 4);
+  vs_test_library_open (lib);
+  vs_test_library_start (lib);
+  *out_model = vs_library_new_model (lib->library);
+  vs_library_model_set_query (*out_model, &query);
+  vs_test_library_wait_model (lib, *out_model, n_items);
+  return lib;
+}
+
+static GtkWindow *
+merge_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (VS_IS_MERGE_DIALOG (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+has_merge_dialog (gpointer      unused,
+                  gconstpointer unused_data)
+{
+  return merge_dialog () != NULL && gtk_widget_get_mapped (GTK_WIDGET (merge_dialog ()));
+}
+
+static gboolean
+no_merge_dialog (gpointer      unused,
+                 gconstpointer unused_data)
+{
+  return merge_dialog () == NULL;
+}
+
+static gboolean
+merge_offered (gpointer      player,
+               gconstpointer offered)
+{
+  GtkWidget *button = child (player, "merge_button");
+
+  return gtk_widget_get_visible (button) == *(const gboolean *) offered &&
+         gtk_widget_get_sensitive (button) == *(const gboolean *) offered;
+}
+
+/* Merge is offered, through the menu (a real click) and the header bar, exactly while the
+ * current file is an HLS download the library lists: checked with the menu opened for
+ * real, and with the action itself, which must not open a dialog any more. */
+static void
+assert_merge_offered (VsPlayerWindow *player,
+                      gboolean        offered)
+{
+  vs_test_wait_until (merge_offered, player, &offered, 60,
+                      offered ? "Merge to be offered" : "Merge to be withdrawn");
+  click_menu_button (player);
+  if (offered)
+    g_assert_nonnull (menu_item (player, "Merge into MP4…"));
+  else
+    g_assert_null (menu_item (player, "Merge into MP4…"));
+  /* the rest of the menu is there all the same */
+  g_assert_nonnull (menu_item (player, "Show in Files"));
+  close_menu (player);
+  if (!offered)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (player), "player.merge", NULL);
+      spin (300);
+      g_assert_null (merge_dialog ());
+    }
+}
+
+/* The bug: merged from the player with "move to the trash", the download is gone, yet
+ * Merge was still offered, and failed with "No such file". */
+static void
+test_merge_once (void)
+{
+  static const char *const needed[] = {
+    "videotestsrc", "x264enc", "h264parse", "hlssink2", "tsdemux", "hlsdemux", "mp4mux",
+    "qtdemux", "avdec_h264", NULL
+  };
+  g_autoptr(VsLibraryModel) model = NULL;
+  g_autoptr(VsTestLibrary) lib = NULL;
+  g_autofree char *show = NULL, *output = NULL;
+  VsPlayerWindow *player;
+  GtkWidget *dialog;
+
+  if (!vs_test_require_playback (needed) || !have_xdotool ())
+    return;
+  lib = library_with_download (&model, 1);
+  show = g_build_filename (lib->folder, "Show", NULL);
+  output = g_build_filename (lib->folder, "Show.mp4", NULL);
+
+  player = vs_player_window_new (NULL, lib->library);
+  vs_player_window_play_in_list (player, G_LIST_MODEL (model), 0);
+  gtk_window_present (GTK_WINDOW (player));
+  wait_for (player, is_prepared, 0, "the download to play");
+  assert_merge_offered (player, TRUE);
+
+  /* The menu's Merge, the dialog's switch and its Merge button, all clicked */
+  click_menu_button (player);
+  click (menu_item (player, "Merge into MP4…"));
+  vs_test_wait_until (has_merge_dialog, NULL, NULL, 30, "the merge dialog");
+  dialog = GTK_WIDGET (merge_dialog ());
+  click (GTK_WIDGET (gtk_widget_get_template_child (dialog, VS_TYPE_MERGE_DIALOG,
+                                                    "trash_switch")));
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (
+    gtk_widget_get_template_child (dialog, VS_TYPE_MERGE_DIALOG, "trash_switch"))));
+  click (GTK_WIDGET (gtk_widget_get_template_child (dialog, VS_TYPE_MERGE_DIALOG,
+                                                    "merge_button")));
+  vs_test_wait_until (no_merge_dialog, NULL, NULL, 120, "the merge to finish");
+  vs_test_library_wait_idle (lib);
+  g_assert_true (g_file_test (output, G_FILE_TEST_IS_REGULAR));
+  g_assert_false (g_file_test (show, G_FILE_TEST_EXISTS));
+
+  assert_merge_offered (player, FALSE);
+  gtk_window_destroy (GTK_WINDOW (player));
+  vs_test_library_wait_idle (lib);
+}
+
+static void
+on_trashed (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  VsTrash **trash = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *trash = vs_library_trash_finish (VS_LIBRARY (object), result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+is_set (gpointer      pointer,
+        gconstpointer unused)
+{
+  return *(gpointer *) pointer != NULL;
+}
+
+/* Another view trashes the download the player plays (and Undo brings it back): the
+ * player follows the library both ways, not only its own merges. */
+static void
+test_merge_follows_library (void)
+{
+  g_autoptr(VsLibraryModel) model = NULL;
+  g_autoptr(VsTestLibrary) lib = NULL;
+  g_autoptr(VsTrash) trash = NULL;
+  g_autoptr(GAsyncResult) restored = NULL;
+  g_autofree char *playlist = NULL;
+  VsPlayerWindow *player;
+
+  if (!vs_test_require_playback (elements) || !have_xdotool ())
+    return;
+  lib = library_with_download (&model, 1);
+  playlist = g_build_filename (lib->folder, "Show", "index.m3u8", NULL);
+  player = vs_player_window_new (NULL, lib->library);
+  vs_player_window_play_in_list (player, G_LIST_MODEL (model), 0);
+  gtk_window_present (GTK_WINDOW (player));
+  wait_for (player, is_prepared, 0, "the download to play");
+  assert_merge_offered (player, TRUE);
+
+  vs_library_trash_async (lib->library, playlist, NULL, on_trashed, &trash);
+  vs_test_wait_until (is_set, &trash, NULL, 60, "the trash");
+  vs_test_library_wait_idle (lib);
+  g_assert_false (g_file_test (playlist, G_FILE_TEST_EXISTS));
+  assert_merge_offered (player, FALSE);
+
+  vs_library_restore_async (lib->library, trash, NULL, vs_test_library_store_result, &restored);
+  vs_test_library_wait_result (&restored, 60);
+  g_assert_true (vs_library_restore_finish (lib->library, restored, NULL));
+  vs_test_library_wait_idle (lib);
+  assert_merge_offered (player, TRUE);
+  gtk_window_destroy (GTK_WINDOW (player));
+  vs_test_library_wait_idle (lib);
+}
+
 int
 main (int    argc,
       char **argv)
 {
+  g_autofree char *home = vs_test_make_tmpdir ();
+  g_autofree char *data_home = g_build_filename (home, ".local", "share", NULL);
+  g_autofree char *cache_home = g_build_filename (home, ".cache", NULL);
+  int status;
+
+  /* a private home: merges trash their downloads in it (on the test folders' device, so
+   * GIO uses the home trash), and the library's thumbnails go to its cache */
+  g_assert_cmpint (g_mkdir_with_parents (data_home, 0700), ==, 0);
+  g_setenv ("HOME", home, TRUE);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
@@ -387,6 +791,10 @@ main (int    argc,
   g_test_add ("/player/resume", Fixture, NULL, fixture_setup, test_resume, fixture_teardown);
   g_test_add ("/player/not-a-video", Fixture, NULL, fixture_setup, test_not_a_video,
               fixture_teardown);
+  g_test_add_func ("/player/merge/offered-once", test_merge_once);
+  g_test_add_func ("/player/merge/follows-library", test_merge_follows_library);
 
-  return g_test_run ();
+  status = g_test_run ();
+  vs_test_rm_rf (home);
+  return status;
 }

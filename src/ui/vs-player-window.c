@@ -9,8 +9,9 @@
 
 #include <glib/gi18n.h>
 
-#include "vs-library.h"
+#include "vs-database.h"
 #include "vs-file-manager.h"
+#include "vs-library.h"
 #include "vs-format.h"
 #include "vs-merge-dialog.h"
 #include "vs-open-with.h"
@@ -49,6 +50,9 @@ struct _VsPlayerWindow
   gint64           resume_ms;         /* offered */
   gint64           pending_seek_us;   /* asked before the stream was prepared; -1 none */
   guint            generation;        /* bumps with each file: late lookups are dropped */
+  guint            merge_generation;  /* the file the open merge dialog merges */
+  gboolean         indexed;           /* the library has listed @file */
+  gboolean         merged;            /* @file was merged from here: nothing left to offer */
 };
 
 G_DEFINE_FINAL_TYPE (VsPlayerWindow, vs_player_window, ADW_TYPE_WINDOW)
@@ -250,13 +254,47 @@ update_navigation (VsPlayerWindow *self)
                                  self->videos != NULL && self->position + 1 < n);
 }
 
+/* The library ------------------------------------------------------------------ */
+
+/* Merge is offered for an HLS playlist not merged from here, and, once the library has
+ * listed it, only while the library still lists it as an HLS download: trashed, merged
+ * elsewhere or its segments gone, it is not. One indexed row read on the reader, as the
+ * views' page reads; a file the library never listed (opened from outside) has only the
+ * first two checks. */
+static void
+update_merge (VsPlayerWindow *self)
+{
+  gboolean offer = self->file != NULL && !self->merged && is_playlist (self->file);
+  g_autofree char *path = NULL;
+
+  if (offer && self->library != NULL && vs_library_get_readable (self->library) &&
+      (path = g_file_get_path (self->file)) != NULL)
+    {
+      g_autoptr(VsVideoRecord) record =
+        vs_database_lookup_video (vs_library_get_reader (self->library), path, NULL);
+
+      if (record != NULL)
+        self->indexed = TRUE;
+      if (record != NULL ? record->kind != VS_VIDEO_KIND_HLS : self->indexed)
+        offer = FALSE;
+    }
+  gtk_widget_set_visible (self->merge_button, offer);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "player.merge", offer);
+}
+
+static void
+on_library_changed (VsPlayerWindow *self,
+                    guint           what)
+{
+  if ((what & (VS_LIBRARY_CHANGE_VIDEOS | VS_LIBRARY_CHANGE_ROOTS)) != 0)
+    update_merge (self);
+}
+
 static void
 set_file (VsPlayerWindow *self,
           GFile          *file,
           const char     *title)
 {
-  gboolean hls = is_playlist (file);
-
   save_position (self);
   self->generation++;
   self->pending_seek_us = -1;
@@ -287,8 +325,9 @@ set_file (VsPlayerWindow *self,
 
   gtk_window_set_title (GTK_WINDOW (self), title);
   adw_window_title_set_title (self->window_title, title);
-  gtk_widget_set_visible (self->merge_button, hls);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "player.merge", hls);
+  self->indexed = FALSE;
+  self->merged = FALSE;
+  update_merge (self);
   update_navigation (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
   look_up_position (self);
@@ -468,6 +507,13 @@ on_merged (VsPlayerWindow *self,
   g_autofree char *display = g_filename_display_name (base);
   g_autofree char *text = NULL;
 
+  /* Its MP4 exists now (and with "move to the trash", the download is gone): merging
+   * again could only be refused. */
+  if (self->merge_generation == self->generation)
+    {
+      self->merged = TRUE;
+      update_merge (self);
+    }
   text = warning ? g_strdup (warning) : g_strdup_printf (_("Merged into “%s”"), display);
   adw_toast_overlay_add_toast (self->toast_overlay, vs_toast_new_plain (text));
 }
@@ -487,6 +533,7 @@ merge_action (GtkWidget  *widget,
     gtk_media_stream_pause (self->stream);
   dialog = vs_merge_dialog_new (GTK_WINDOW (self), path);
   vs_merge_dialog_set_library (dialog, self->library);
+  self->merge_generation = self->generation;
   g_signal_connect_object (dialog, "merged", G_CALLBACK (on_merged), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -558,6 +605,10 @@ vs_player_window_constructed (GObject *object)
   G_OBJECT_CLASS (vs_player_window_parent_class)->constructed (object);
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+  /* the item may go while it plays: trashed, merged, rescanned away */
+  if (self->library != NULL)
+    g_signal_connect_object (self->library, "changed", G_CALLBACK (on_library_changed), self,
+                             G_CONNECT_SWAPPED);
 }
 
 static void
