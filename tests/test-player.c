@@ -173,7 +173,7 @@ test_plays_hls (Fixture       *f,
 /* Real input ------------------------------------------------------------------------ */
 
 /* The pointer and the keyboard go through the X server (XTEST, with xdotool), as a user's
- * would; these few helpers are test-context-menu.c's. */
+ * would, with vs-test-ui.h's helpers. */
 static gboolean
 have_xdotool (void)
 {
@@ -186,114 +186,13 @@ have_xdotool (void)
   return path != NULL && GDK_IS_X11_DISPLAY (gdk_display_get_default ());
 }
 
-/* Lets GTK take in the events the X server has for it. */
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-}
-
-static void
-xdotool (const char *first,
-         ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-  int status = 0;
-  va_list ap;
-
-  g_ptr_array_add (args, (char *) "xdotool");
-  va_start (ap, first);
-  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
-    g_ptr_array_add (args, (char *) a);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-  g_spawn_sync (NULL, (char **) args->pdata, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
-                NULL, NULL, NULL, &err, &status, &error);
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("xdotool %s failed: %s", first, err);
-  spin (150);
-}
-
-/* Moves the real pointer to (@x, @y) of @widget. */
-static void
-pointer_to (GtkWidget *widget,
-            double     x,
-            double     y)
-{
-  GtkNative *native = gtk_widget_get_native (widget);
-  g_autofree char *xid = NULL, *px = NULL, *py = NULL;
-  graphene_point_t p;
-  double sx, sy;
-
-  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native),
-                                           &GRAPHENE_POINT_INIT (x, y), &p));
-  gtk_native_get_surface_transform (native, &sx, &sy);
-  xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (gtk_native_get_surface (native)));
-  px = g_strdup_printf ("%d", (int) (p.x + sx));
-  py = g_strdup_printf ("%d", (int) (p.y + sy));
-  xdotool ("mousemove", "--sync", "--window", xid, px, py, NULL);
-}
-
-/* Waits until @widget is laid out and stopped moving (popovers and toasts slide in). */
-static void
-wait_still (GtkWidget *widget)
-{
-  graphene_point_t last = GRAPHENE_POINT_INIT (-1, -1);
-
-  for (guint i = 0; i < 100; i++)
-    {
-      graphene_point_t p;
-
-      if (gtk_widget_get_width (widget) <= 0 || gtk_widget_get_height (widget) <= 0)
-        {
-          spin (100);
-          continue;
-        }
-      g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (gtk_widget_get_native (widget)),
-                                               &GRAPHENE_POINT_INIT (0, 0), &p));
-      if (graphene_point_equal (&p, &last))
-        return;
-      last = p;
-      spin (100);
-    }
-}
-
-static void
-click (GtkWidget *widget)
-{
-  wait_still (widget);
-  pointer_to (widget, gtk_widget_get_width (widget) / 2.0, gtk_widget_get_height (widget) / 2.0);
-  xdotool ("click", "1", NULL);
-}
-
-static void
-collect (GtkWidget *widget,
-         GType      type,
-         GPtrArray *found)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    g_ptr_array_add (found, widget);
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
-       c = gtk_widget_get_next_sibling (c))
-    collect (c, type, found);
-}
-
 /* The player's main menu button (not the window controls' menus). */
 static GtkWidget *
 menu_button (VsPlayerWindow *player)
 {
   g_autoptr(GPtrArray) found = g_ptr_array_new ();
 
-  collect (GTK_WIDGET (player), GTK_TYPE_MENU_BUTTON, found);
+  vs_test_ui_collect (GTK_WIDGET (player), GTK_TYPE_MENU_BUTTON, found);
   for (guint i = 0; i < found->len; i++)
     if (gtk_menu_button_get_primary (g_ptr_array_index (found, i)))
       return g_ptr_array_index (found, i);
@@ -307,7 +206,7 @@ open_menu (VsPlayerWindow *player)
 {
   g_autoptr(GPtrArray) popovers = g_ptr_array_new ();
 
-  collect (GTK_WIDGET (player), GTK_TYPE_POPOVER_MENU, popovers);
+  vs_test_ui_collect (GTK_WIDGET (player), GTK_TYPE_POPOVER_MENU, popovers);
   for (guint i = 0; i < popovers->len; i++)
     if (gtk_widget_get_mapped (g_ptr_array_index (popovers, i)))
       return g_ptr_array_index (popovers, i);
@@ -338,7 +237,7 @@ menu_item (VsPlayerWindow *player,
   GtkWidget *popover = open_menu (player);
 
   g_assert_nonnull (popover);
-  collect (popover, GTK_TYPE_WIDGET, widgets);
+  vs_test_ui_collect (popover, GTK_TYPE_WIDGET, widgets);
   for (guint i = 0; i < widgets->len; i++)
     {
       GtkWidget *w = g_ptr_array_index (widgets, i);
@@ -362,16 +261,16 @@ static void
 click_menu_button (VsPlayerWindow *player)
 {
   /* a second click on the button right after the first would be a double click */
-  pointer_to (GTK_WIDGET (player), 10, 300);
-  spin (500);
-  click (menu_button (player));
+  vs_test_ui_pointer_to (GTK_WIDGET (player), 10, 300);
+  vs_test_ui_spin (500);
+  vs_test_ui_click (menu_button (player), "1");
   vs_test_wait_until (menu_is_open, player, NULL, 30, "the player's menu");
 }
 
 static void
 close_menu (VsPlayerWindow *player)
 {
-  xdotool ("key", "Escape", NULL);
+  vs_test_ui_xdotool ("key", "Escape", NULL);
   vs_test_wait_until (menu_is_closed, player, NULL, 30, "the menu to close");
 }
 
@@ -657,9 +556,27 @@ assert_merge_offered (VsPlayerWindow *player,
   if (!offered)
     {
       gtk_widget_activate_action (GTK_WIDGET (player), "player.merge", NULL);
-      spin (300);
+      vs_test_ui_spin (300);
       g_assert_null (merge_dialog ());
     }
+}
+
+static gboolean
+switch_is_on (gpointer widget)
+{
+  return gtk_switch_get_active (widget);
+}
+
+static gboolean
+is_sensitive (gpointer widget)
+{
+  return gtk_widget_is_sensitive (widget);
+}
+
+static gboolean
+no_merge_dialog_left (gpointer unused)
+{
+  return merge_dialog () == NULL;
 }
 
 /* The bug: merged from the player with "move to the trash", the download is gone, yet
@@ -675,7 +592,7 @@ test_merge_once (void)
   g_autoptr(VsTestLibrary) lib = NULL;
   g_autofree char *show = NULL, *output = NULL;
   VsPlayerWindow *player;
-  GtkWidget *dialog;
+  GtkWidget *dialog, *trash_switch, *merge_button;
 
   if (!vs_test_require_playback (needed) || !have_xdotool ())
     return;
@@ -689,18 +606,23 @@ test_merge_once (void)
   wait_for (player, is_prepared, 0, "the download to play");
   assert_merge_offered (player, TRUE);
 
-  /* The menu's Merge, the dialog's switch and its Merge button, all clicked */
+  /* The menu's Merge, the dialog's switch and its Merge button, all clicked; each click's
+   * effect is waited for (a switch turns on at the end of its animation, later on a slow
+   * machine), never assumed */
   click_menu_button (player);
-  click (menu_item (player, "Merge into MP4…"));
+  vs_test_ui_click (menu_item (player, "Merge into MP4…"), "1");
   vs_test_wait_until (has_merge_dialog, NULL, NULL, 30, "the merge dialog");
   dialog = GTK_WIDGET (merge_dialog ());
-  click (GTK_WIDGET (gtk_widget_get_template_child (dialog, VS_TYPE_MERGE_DIALOG,
-                                                    "trash_switch")));
-  g_assert_true (gtk_switch_get_active (GTK_SWITCH (
-    gtk_widget_get_template_child (dialog, VS_TYPE_MERGE_DIALOG, "trash_switch"))));
-  click (GTK_WIDGET (gtk_widget_get_template_child (dialog, VS_TYPE_MERGE_DIALOG,
-                                                    "merge_button")));
-  vs_test_wait_until (no_merge_dialog, NULL, NULL, 120, "the merge to finish");
+  trash_switch = GTK_WIDGET (gtk_widget_get_template_child (dialog, VS_TYPE_MERGE_DIALOG,
+                                                            "trash_switch"));
+  merge_button = GTK_WIDGET (gtk_widget_get_template_child (dialog, VS_TYPE_MERGE_DIALOG,
+                                                            "merge_button"));
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (trash_switch)));
+  vs_test_ui_click (trash_switch, "1");
+  vs_test_ui_wait_for (switch_is_on, trash_switch, "the trash switch to turn on");
+  vs_test_ui_wait_for (is_sensitive, merge_button, "the dialog's Merge button to be sensitive");
+  vs_test_ui_click (merge_button, "1");
+  vs_test_ui_wait_for (no_merge_dialog_left, NULL, "the merge to finish and its dialog to go");
   vs_test_library_wait_idle (lib);
   g_assert_true (g_file_test (output, G_FILE_TEST_IS_REGULAR));
   g_assert_false (g_file_test (show, G_FILE_TEST_EXISTS));
