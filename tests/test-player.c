@@ -520,13 +520,6 @@ has_merge_dialog (gpointer      unused,
 }
 
 static gboolean
-no_merge_dialog (gpointer      unused,
-                 gconstpointer unused_data)
-{
-  return merge_dialog () == NULL;
-}
-
-static gboolean
 merge_offered (gpointer      player,
                gconstpointer offered)
 {
@@ -688,6 +681,196 @@ test_merge_follows_library (void)
   vs_test_library_wait_idle (lib);
 }
 
+/* Play Next Automatically and Repeat ------------------------------------------------ */
+
+/* A library of three 3 s clips, a.mp4, b.mp4 and c.mp4, with a model by name. */
+static VsTestLibrary *
+library_with_clips (VsLibraryModel **out_model)
+{
+  VsTestLibrary *lib = vs_test_library_new (VS_LIBRARY_FLAGS_NONE);
+  VsVideoQuery query = { .sort = VS_SORT_NAME };
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%c.mp4", 'a' + i);
+      g_autofree char *path = g_build_filename (lib->folder, name, NULL);
+
+      vs_test_media_clip (path, 3);
+    }
+  vs_test_library_open (lib);
+  vs_test_library_start (lib);
+  *out_model = vs_library_new_model (lib->library);
+  vs_library_model_set_query (*out_model, &query);
+  vs_test_library_wait_model (lib, *out_model, 3);
+  return lib;
+}
+
+static gboolean
+plays_file (gpointer      player,
+            gconstpointer name)
+{
+  GFile *file = vs_player_window_get_file (player);
+  g_autofree char *base = file ? g_file_get_basename (file) : NULL;
+
+  return g_strcmp0 (base, name) == 0 && is_prepared (player, NULL) &&
+         gtk_media_stream_get_playing (vs_player_window_get_stream (player));
+}
+
+static gboolean
+is_playing (gpointer player)
+{
+  return gtk_media_stream_get_playing (vs_player_window_get_stream (player));
+}
+
+static gboolean
+is_paused (gpointer player)
+{
+  return !is_playing (player);
+}
+
+static gboolean
+has_ended (gpointer      player,
+           gconstpointer unused)
+{
+  return gtk_media_stream_get_ended (vs_player_window_get_stream (player));
+}
+
+typedef struct
+{
+  VsPlayerWindow *player;
+  gint64          latest_us;   /* the furthest the video was seen at */
+} Restart;
+
+/* The video went past 2 s, then was seen playing again in its first second. */
+static gboolean
+restarted (gpointer      restart,
+           gconstpointer unused)
+{
+  Restart *r = restart;
+  gint64 t = timestamp (r->player);
+
+  r->latest_us = MAX (r->latest_us, t);
+  return r->latest_us >= 2 * G_USEC_PER_SEC && t < G_USEC_PER_SEC && is_playing (r->player);
+}
+
+static gboolean
+flag_is (VsPlayerWindow *player,
+         const char     *property,
+         gboolean        value)
+{
+  gboolean set;
+
+  g_object_get (player, property, &set, NULL);
+  return set == value;
+}
+
+static gboolean
+repeat_on (gpointer player)
+{
+  return flag_is (player, "repeat", TRUE);
+}
+
+static gboolean
+repeat_off (gpointer player)
+{
+  return flag_is (player, "repeat", FALSE);
+}
+
+static gboolean
+play_next_off (gpointer player)
+{
+  return flag_is (player, "play-next", FALSE);
+}
+
+/* Space, a real key press: pauses or plays, and waits for it. */
+static void
+press_space (VsPlayerWindow *player,
+             gboolean        playing)
+{
+  static guint presses;
+
+  /* over the player, never where the pointer already is: "mousemove --sync" would wait for
+   * a move that does not come */
+  vs_test_ui_pointer_to (GTK_WIDGET (player), gtk_widget_get_width (GTK_WIDGET (player)) / 2.0,
+                         gtk_widget_get_height (GTK_WIDGET (player)) / 3.0 + 8 * (presses++ % 2));
+  vs_test_ui_xdotool ("key", "space", NULL);
+  vs_test_ui_wait_for (playing ? is_playing : is_paused, player,
+                       playing ? "Space to play" : "Space to pause");
+}
+
+/* Pauses, clicks the menu item @label, waits for @toggled (the flag it toggles) and plays
+ * on; the menu is closed after. */
+static void
+toggle_in_menu (VsPlayerWindow   *player,
+                const char       *label,
+                VsTestUiCondition toggled,
+                const char       *what)
+{
+  GtkWidget *item;
+
+  press_space (player, FALSE);
+  click_menu_button (player);
+  item = menu_item (player, label);
+  g_assert_nonnull (item);
+  vs_test_ui_click (item, "1");
+  vs_test_ui_wait_for (toggled, player, what);
+  vs_test_ui_spin (200);
+  if (open_menu (player) != NULL)
+    close_menu (player);
+  press_space (player, TRUE);
+}
+
+static void
+test_play_next_and_repeat (void)
+{
+  g_autoptr(VsLibraryModel) model = NULL;
+  g_autoptr(VsTestLibrary) lib = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  Restart restart = { 0 };
+  VsPlayerWindow *player;
+
+  if (!vs_test_require_playback (elements) || !have_xdotool ())
+    return;
+  /* What GNOME Videos does: the next one plays, nothing repeats */
+  g_assert_true (g_settings_get_boolean (settings, "player-play-next"));
+  g_assert_false (g_settings_get_boolean (settings, "player-repeat"));
+  lib = library_with_clips (&model);
+  player = vs_player_window_new (NULL, lib->library);
+  vs_player_window_play_in_list (player, G_LIST_MODEL (model), 0);
+  gtk_window_present (GTK_WINDOW (player));
+  vs_test_wait_until (plays_file, player, "a.mp4", 60, "a.mp4 to play");
+  g_assert_true (flag_is (player, "play-next", TRUE));
+  g_assert_true (flag_is (player, "repeat", FALSE));
+
+  /* Repeat, clicked in the menu: saved, and a.mp4 starts again at its end */
+  toggle_in_menu (player, "Repeat", repeat_on, "Repeat to be on");
+  g_assert_true (g_settings_get_boolean (settings, "player-repeat"));
+  restart.player = player;
+  vs_test_wait_until (restarted, &restart, NULL, 60, "a.mp4 to start again");
+  g_assert_true (plays_file (player, "a.mp4"));
+
+  /* Repeat off: at its end, a.mp4 gives way to the next video of the view */
+  toggle_in_menu (player, "Repeat", repeat_off, "Repeat to be off");
+  g_assert_false (g_settings_get_boolean (settings, "player-repeat"));
+  vs_test_wait_until (plays_file, player, "b.mp4", 60, "b.mp4 to follow a.mp4");
+
+  /* Play Next Automatically off: b.mp4 ends, and the player stays there */
+  toggle_in_menu (player, "Play Next Automatically", play_next_off, "Play Next to be off");
+  g_assert_false (g_settings_get_boolean (settings, "player-play-next"));
+  wait_for (player, has_ended, 0, "b.mp4 to end");
+  vs_test_ui_spin (1000);
+  g_assert_true (has_ended (player, NULL));
+  {
+    g_autofree char *base = g_file_get_basename (vs_player_window_get_file (player));
+
+    g_assert_cmpstr (base, ==, "b.mp4");
+  }
+  gtk_window_destroy (GTK_WINDOW (player));
+  vs_test_library_wait_idle (lib);
+  g_settings_reset (settings, "player-play-next");
+  g_settings_reset (settings, "player-repeat");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -715,6 +898,7 @@ main (int    argc,
               fixture_teardown);
   g_test_add_func ("/player/merge/offered-once", test_merge_once);
   g_test_add_func ("/player/merge/follows-library", test_merge_follows_library);
+  g_test_add_func ("/player/play-next-and-repeat", test_play_next_and_repeat);
 
   status = g_test_run ();
   vs_test_rm_rf (home);

@@ -9,9 +9,11 @@
 
 #include <glib/gi18n.h>
 
+#include "vs-application.h"
 #include "vs-database.h"
 #include "vs-file-manager.h"
 #include "vs-library.h"
+#include "vs-library-model.h"
 #include "vs-format.h"
 #include "vs-merge-dialog.h"
 #include "vs-open-with.h"
@@ -45,14 +47,19 @@ struct _VsPlayerWindow
   GListModel      *videos;            /* the view next and previous walk; may be NULL */
   VsVideo         *waiting;           /* a placeholder of @videos still loading */
   GCancellable    *cancellable;       /* the window's lifetime */
+  GSettings       *settings;          /* the application's, or one of our own */
 
   guint            position;          /* of @file in @videos */
+  gint64           video_id;          /* @file's index id in @videos; -1 none */
+  guint            end_idle;          /* what follows the end of a video, deferred */
   gint64           resume_ms;         /* offered */
   gint64           pending_seek_us;   /* asked before the stream was prepared; -1 none */
   guint            generation;        /* bumps with each file: late lookups are dropped */
   guint            merge_generation;  /* the file the open merge dialog merges */
   gboolean         indexed;           /* the library has listed @file */
   gboolean         merged;            /* @file was merged from here: nothing left to offer */
+  gboolean         play_next;         /* at the end, the next video of @videos plays */
+  gboolean         repeat;            /* at the end, the same video plays again */
 };
 
 G_DEFINE_FINAL_TYPE (VsPlayerWindow, vs_player_window, ADW_TYPE_WINDOW)
@@ -62,6 +69,8 @@ enum {
   PROP_LIBRARY,
   PROP_FILE,
   PROP_RESUME_POSITION,
+  PROP_PLAY_NEXT,
+  PROP_REPEAT,
   N_PROPS
 };
 
@@ -69,6 +78,8 @@ static GParamSpec *properties[N_PROPS];
 
 static void play_video (VsPlayerWindow *self,
                         VsVideo        *video);
+static void go_to      (VsPlayerWindow *self,
+                        guint           position);
 
 static gboolean
 is_playlist (GFile *file)
@@ -234,12 +245,68 @@ on_stream_error (VsPlayerWindow *self)
   gtk_stack_set_visible_child_name (self->stack, "error");
 }
 
+/* The view's list may have changed under the player (videos added, removed, resorted):
+ * the current video is found again by its id, when the list is the library's. */
+static void
+sync_position (VsPlayerWindow *self)
+{
+  guint position;
+
+  if (self->video_id < 0 || !VS_IS_LIBRARY_MODEL (self->videos))
+    return;
+  position = vs_library_model_find_id (VS_LIBRARY_MODEL (self->videos), self->video_id);
+  if (position != G_MAXUINT)
+    self->position = position;
+}
+
+/* Whether the view the video was opened from still lists it: when the grid shows another
+ * folder or search now, there is no "next" to follow. */
+static gboolean
+in_list (VsPlayerWindow *self)
+{
+  if (self->videos == NULL)
+    return FALSE;
+  if (self->video_id >= 0 && VS_IS_LIBRARY_MODEL (self->videos))
+    return vs_library_model_find_id (VS_LIBRARY_MODEL (self->videos), self->video_id) !=
+           G_MAXUINT;
+  return TRUE;
+}
+
+/* Run from an idle: the stream whose ::notify::ended called is not replaced from inside
+ * its own signal. */
+static gboolean
+after_end (gpointer user_data)
+{
+  VsPlayerWindow *self = user_data;
+
+  self->end_idle = 0;
+  if (self->stream == NULL || !gtk_media_stream_get_ended (self->stream))
+    return G_SOURCE_REMOVE;
+  g_debug ("end of the video: repeat %d, play next %d, position %u", self->repeat,
+           self->play_next, self->position);
+  if (self->repeat)
+    {
+      seek_to (self, 0);
+      gtk_media_stream_play (self->stream);
+    }
+  else if (self->play_next && in_list (self))
+    {
+      sync_position (self);
+      if (self->position + 1 < g_list_model_get_n_items (self->videos))
+        go_to (self, self->position + 1);
+    }
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_ended (VsPlayerWindow *self)
 {
+  if (!gtk_media_stream_get_ended (self->stream))
+    return;
   /* Watched to the end: nothing to resume next time */
-  if (gtk_media_stream_get_ended (self->stream))
-    save_position (self);
+  save_position (self);
+  if (self->end_idle == 0)
+    self->end_idle = g_idle_add (after_end, self);
 }
 
 static void
@@ -247,6 +314,7 @@ update_navigation (VsPlayerWindow *self)
 {
   guint n = self->videos ? g_list_model_get_n_items (self->videos) : 0;
 
+  sync_position (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "player.previous",
                                  self->videos != NULL && self->position > 0 &&
                                  self->position - 1 < n);
@@ -372,6 +440,7 @@ go_to (VsPlayerWindow *self,
     return;
   stop_waiting (self);
   self->position = position;
+  self->video_id = vs_video_get_id (video);
   if (vs_video_get_loading (video))
     {
       /* A placeholder: its page is on its way */
@@ -573,6 +642,7 @@ vs_player_window_dispose (GObject *object)
   VsPlayerWindow *self = VS_PLAYER_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->end_idle, g_source_remove);
   stop_waiting (self);
   if (self->videos != NULL)
     g_signal_handlers_disconnect_by_data (self->videos, self);
@@ -592,9 +662,25 @@ vs_player_window_finalize (GObject *object)
 
   g_clear_object (&self->file);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->settings);
   g_clear_object (&self->library);
 
   G_OBJECT_CLASS (vs_player_window_parent_class)->finalize (object);
+}
+
+/* Play Next Automatically and Repeat are kept in GSettings: the application's when the
+ * player is one of its windows (tests make players without one). */
+static void
+bind_settings (VsPlayerWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  if (VS_IS_APPLICATION (app))
+    self->settings = g_object_ref (vs_application_get_settings (VS_APPLICATION (app)));
+  else
+    self->settings = g_settings_new (APP_ID);
+  g_settings_bind (self->settings, "player-play-next", self, "play-next", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "player-repeat", self, "repeat", G_SETTINGS_BIND_DEFAULT);
 }
 
 static void
@@ -605,6 +691,7 @@ vs_player_window_constructed (GObject *object)
   G_OBJECT_CLASS (vs_player_window_parent_class)->constructed (object);
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+  bind_settings (self);
   /* the item may go while it plays: trashed, merged, rescanned away */
   if (self->library != NULL)
     g_signal_connect_object (self->library, "changed", G_CALLBACK (on_library_changed), self,
@@ -630,9 +717,27 @@ vs_player_window_get_property (GObject    *object,
     case PROP_RESUME_POSITION:
       g_value_set_int64 (value, self->resume_ms);
       break;
+    case PROP_PLAY_NEXT:
+      g_value_set_boolean (value, self->play_next);
+      break;
+    case PROP_REPEAT:
+      g_value_set_boolean (value, self->repeat);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
+}
+
+static void
+set_flag (VsPlayerWindow *self,
+          gboolean       *flag,
+          gboolean        value,
+          guint           prop_id)
+{
+  if (*flag == !!value)
+    return;
+  *flag = !!value;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
 }
 
 static void
@@ -647,6 +752,12 @@ vs_player_window_set_property (GObject      *object,
     {
     case PROP_LIBRARY:
       self->library = g_value_dup_object (value);
+      break;
+    case PROP_PLAY_NEXT:
+      set_flag (self, &self->play_next, g_value_get_boolean (value), PROP_PLAY_NEXT);
+      break;
+    case PROP_REPEAT:
+      set_flag (self, &self->repeat, g_value_get_boolean (value), PROP_REPEAT);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -677,6 +788,14 @@ vs_player_window_class_init (VsPlayerWindowClass *klass)
   properties[PROP_RESUME_POSITION] =
     g_param_spec_int64 ("resume-position", NULL, NULL, 0, G_MAXINT64, 0,
                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* at the end of a video: the next one of the view plays (the player's menu) */
+  properties[PROP_PLAY_NEXT] =
+    g_param_spec_boolean ("play-next", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* at the end of a video: it plays again; wins over play-next */
+  properties[PROP_REPEAT] =
+    g_param_spec_boolean ("repeat", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -704,6 +823,8 @@ vs_player_window_class_init (VsPlayerWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "player.show-in-files", NULL,
                                    show_in_files_action);
   gtk_widget_class_install_action (widget_class, "player.merge", NULL, merge_action);
+  gtk_widget_class_install_property_action (widget_class, "player.play-next", "play-next");
+  gtk_widget_class_install_property_action (widget_class, "player.repeat", "repeat");
 }
 
 /* The player's keys win over the focused control (the seek bar takes Left and Right, a
@@ -743,6 +864,7 @@ vs_player_window_init (VsPlayerWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->pending_seek_us = -1;
+  self->video_id = -1;
   add_shortcuts (self);
   /* Fullscreen is the picture alone; the controls still come up on a mouse move */
   g_object_bind_property (self, "fullscreened", self->header_bar, "visible",
@@ -794,6 +916,7 @@ vs_player_window_play_file (VsPlayerWindow *self,
     g_signal_handlers_disconnect_by_data (self->videos, self);
   g_clear_object (&self->videos);
   self->position = 0;
+  self->video_id = -1;
 
   path = g_file_get_path (file);
   if (path != NULL && is_playlist (file))
