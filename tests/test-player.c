@@ -3,8 +3,11 @@
  * remembers where a video was left and offers to resume there. */
 #include "config.h"
 
+#include <signal.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include <adwaita.h>
 #ifdef GDK_WINDOWING_X11
@@ -13,6 +16,7 @@
 
 #include "vs-database.h"
 #include "vs-merge-dialog.h"
+#include "vs-player-osd.h"
 #include "vs-player-window.h"
 #include "vs-test-library.h"
 #include "vs-test-media.h"
@@ -317,7 +321,7 @@ static gboolean
 wm_does_fullscreen (GtkWidget *widget)
 {
 #ifdef GDK_WINDOWING_X11
-  GdkDisplay *display = gtk_widget_get_display (widget);
+  GdkDisplay *display = widget ? gtk_widget_get_display (widget) : gdk_display_get_default ();
 
   if (GDK_IS_X11_DISPLAY (display))
     return gdk_x11_screen_supports_net_wm_hint (gdk_x11_display_get_screen (display),
@@ -681,6 +685,160 @@ test_merge_follows_library (void)
   vs_test_library_wait_idle (lib);
 }
 
+/* Fullscreen ---------------------------------------------------------------------- */
+
+/* A window manager, to grant fullscreen under a bare X server: openbox when installed
+ * (build-aux/install-deps.sh installs it). Its pid, or 0. */
+static GPid
+start_window_manager (void)
+{
+  g_autofree char *openbox = g_find_program_in_path ("openbox");
+  const char *argv[] = { openbox, "--sm-disable", NULL };
+  g_autoptr(GError) error = NULL;
+  GPid pid = 0;
+
+  if (wm_does_fullscreen (NULL) || openbox == NULL)
+    return 0;
+  if (!g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL |
+                      G_SPAWN_STDERR_TO_DEV_NULL | G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
+                      &error))
+    {
+      g_test_message ("could not start openbox: %s", error->message);
+      return 0;
+    }
+  for (guint i = 0; i < 100 && !wm_does_fullscreen (NULL); i++)
+    vs_test_ui_spin (50);
+  return pid;
+}
+
+static void
+stop_window_manager (GPid pid)
+{
+  if (pid == 0)
+    return;
+  kill (pid, SIGTERM);
+  waitpid (pid, NULL, 0);
+  g_spawn_close_pid (pid);
+}
+
+static VsPlayerOsd *
+osd_of (VsPlayerWindow *player)
+{
+  return VS_PLAYER_OSD (child (player, "osd"));
+}
+
+static gboolean
+is_fullscreen (gpointer player)
+{
+  return gtk_window_is_fullscreen (player);
+}
+
+static gboolean
+is_not_fullscreen (gpointer player)
+{
+  return !gtk_window_is_fullscreen (player);
+}
+
+static gboolean
+osd_shown (gpointer player)
+{
+  return vs_player_osd_get_revealed (osd_of (player)) &&
+         gtk_widget_get_mapped (GTK_WIDGET (osd_of (player)));
+}
+
+static gboolean
+osd_hidden (gpointer player)
+{
+  return !vs_player_osd_get_revealed (osd_of (player));
+}
+
+/* "−0:17" in seconds, or -1 when it is not a remaining time. */
+static int
+remaining_seconds (VsPlayerOsd *osd)
+{
+  const char *text = vs_player_osd_get_remaining (osd);
+  guint minutes, seconds;
+  char end;
+
+  if (!g_str_has_prefix (text, "−") ||
+      sscanf (text + strlen ("−"), "%u:%u%c", &minutes, &seconds, &end) != 2)
+    return -1;
+  return minutes * 60 + seconds;
+}
+
+static gboolean
+remaining_below (gpointer      player,
+                 gconstpointer seconds)
+{
+  int left = remaining_seconds (osd_of (player));
+
+  return left >= 0 && left < *(const int *) seconds;
+}
+
+static void
+take_screenshot (const char *name)
+{
+  const char *dir = g_getenv ("VS_TEST_SCREENSHOTS");
+  g_autofree char *path = NULL;
+  g_autofree char *cmd = NULL;
+
+  if (dir == NULL)
+    return;
+  path = g_build_filename (dir, name, NULL);
+  cmd = g_strdup_printf ("import -window root %s", path);
+  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL));
+}
+
+/* F11, a real key: the header bar goes, the title and the time left come over the picture
+ * and count down, go after a few seconds and come back with the pointer; Escape leaves. */
+static void
+test_fullscreen_osd (Fixture       *f,
+                     gconstpointer  data)
+{
+  VsPlayerWindow *player;
+  GPid wm;
+  int left;
+
+  if (!vs_test_require_playback (elements) || !have_xdotool ())
+    return;
+  /* first, so that it gives the player the keyboard focus as it does to new windows */
+  wm = start_window_manager ();
+  if (!wm_does_fullscreen (NULL))
+    {
+      g_test_skip ("no window manager to grant fullscreen (install openbox)");
+      return;
+    }
+  player = open_player (f, f->clip);
+  g_assert_false (osd_shown (player));
+  vs_test_ui_pointer_to (GTK_WIDGET (player), 200, 200);
+  vs_test_ui_xdotool ("key", "F11", NULL);
+  vs_test_ui_wait_for (is_fullscreen, player, "F11 to make the player fullscreen");
+  g_assert_false (gtk_widget_get_visible (child (player, "header_bar")));
+  vs_test_ui_wait_for (osd_shown, player, "the title and time over the video");
+  g_assert_cmpstr (vs_player_osd_get_title (osd_of (player)), ==, "clip.mp4");
+  left = remaining_seconds (osd_of (player));
+  g_assert_cmpint (left, >, 0);
+  g_assert_cmpint (left, <=, 20);
+  vs_test_ui_spin (500);
+  take_screenshot ("player-fullscreen.png");
+
+  /* it counts down as the video plays */
+  vs_test_wait_until (remaining_below, player, &left, 30, "the time left to go down");
+
+  /* it goes when the pointer rests, and comes back when it moves */
+  vs_test_ui_wait_for (osd_hidden, player, "the bar to go with the pointer at rest");
+  g_assert_true (gtk_window_is_fullscreen (GTK_WINDOW (player)));
+  vs_test_ui_pointer_to (GTK_WIDGET (player), 300, 250);
+  vs_test_ui_wait_for (osd_shown, player, "the bar to come back with the pointer");
+
+  vs_test_ui_xdotool ("key", "Escape", NULL);
+  vs_test_ui_wait_for (is_not_fullscreen, player, "Escape to leave fullscreen");
+  g_assert_true (gtk_widget_get_visible (child (player, "header_bar")));
+  vs_test_ui_wait_for (osd_hidden, player, "the bar to go with fullscreen");
+  gtk_window_destroy (GTK_WINDOW (player));
+  stop_window_manager (wm);
+}
+
 /* Play Next Automatically and Repeat ------------------------------------------------ */
 
 /* A library of three 3 s clips, a.mp4, b.mp4 and c.mp4, with a model by name. */
@@ -888,6 +1046,15 @@ main (int    argc,
   g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  /* the application's style sheet, as the app loads it: the screenshots look like the app */
+  {
+    g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (provider, RESOURCE_PREFIX "/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                GTK_STYLE_PROVIDER (provider),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
 
   g_test_add ("/player/plays", Fixture, NULL, fixture_setup, test_plays, fixture_teardown);
   g_test_add ("/player/plays-hls", Fixture, NULL, fixture_setup, test_plays_hls,
@@ -899,6 +1066,9 @@ main (int    argc,
   g_test_add_func ("/player/merge/offered-once", test_merge_once);
   g_test_add_func ("/player/merge/follows-library", test_merge_follows_library);
   g_test_add_func ("/player/play-next-and-repeat", test_play_next_and_repeat);
+  /* starts a window manager when none runs, and stops it */
+  g_test_add ("/player/fullscreen-osd", Fixture, NULL, fixture_setup, test_fullscreen_osd,
+              fixture_teardown);
 
   status = g_test_run ();
   vs_test_rm_rf (home);

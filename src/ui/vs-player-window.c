@@ -18,6 +18,7 @@
 #include "vs-merge-dialog.h"
 #include "vs-open-with.h"
 #include "vs-path.h"
+#include "vs-player-osd.h"
 #include "vs-player-window.h"
 #include "vs-toast.h"
 #include "vs-video.h"
@@ -35,6 +36,8 @@ struct _VsPlayerWindow
   AdwWindowTitle  *window_title;
   GtkStack        *stack;
   GtkVideo        *video;
+  GtkWidget       *video_overlay;
+  VsPlayerOsd     *osd;
   AdwStatusPage   *error_page;
   GtkWidget       *merge_button;
   GtkWidget       *previous_button;
@@ -388,6 +391,8 @@ set_file (VsPlayerWindow *self,
   g_signal_connect_object (self->stream, "notify::ended", G_CALLBACK (on_ended), self,
                            G_CONNECT_SWAPPED);
   gtk_video_set_media_stream (self->video, self->stream);
+  vs_player_osd_set_stream (self->osd, self->stream);
+  vs_player_osd_set_title (self->osd, title);
   gtk_stack_set_visible_child_name (self->stack, "video");
   gtk_media_stream_play (self->stream);
 
@@ -623,6 +628,22 @@ on_video_pressed (GtkGestureClick *gesture,
   gtk_widget_activate_action (GTK_WIDGET (self), "player.fullscreen", NULL);
 }
 
+/* In fullscreen, the title and the time left come over the picture with the pointer. */
+static void
+on_fullscreened (VsPlayerWindow *self)
+{
+  vs_player_osd_set_active (self->osd, gtk_window_is_fullscreen (GTK_WINDOW (self)));
+}
+
+static void
+on_pointer_motion (GtkEventControllerMotion *motion,
+                   double                    x,
+                   double                    y,
+                   VsPlayerWindow           *self)
+{
+  vs_player_osd_pointer_moved (self->osd, x, y);
+}
+
 /* Lifecycle ----------------------------------------------------------------- */
 
 static gboolean
@@ -798,6 +819,7 @@ vs_player_window_class_init (VsPlayerWindowClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (VS_TYPE_PLAYER_OSD);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/vs-player-window.ui");
   gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, toast_overlay);
@@ -805,6 +827,8 @@ vs_player_window_class_init (VsPlayerWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, video);
+  gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, video_overlay);
+  gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, osd);
   gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, merge_button);
   gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, previous_button);
@@ -860,6 +884,7 @@ static void
 vs_player_window_init (VsPlayerWindow *self)
 {
   GtkGesture *click = gtk_gesture_click_new ();
+  GtkEventController *motion = gtk_event_controller_motion_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
@@ -869,6 +894,10 @@ vs_player_window_init (VsPlayerWindow *self)
   /* Fullscreen is the picture alone; the controls still come up on a mouse move */
   g_object_bind_property (self, "fullscreened", self->header_bar, "visible",
                           G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
+  g_signal_connect_object (self, "notify::fullscreened", G_CALLBACK (on_fullscreened), NULL, 0);
+  g_signal_connect_object (motion, "motion", G_CALLBACK (on_pointer_motion), self, 0);
+  gtk_event_controller_set_propagation_phase (motion, GTK_PHASE_CAPTURE);
+  gtk_widget_add_controller (self->video_overlay, motion);
   g_signal_connect_object (click, "pressed", G_CALLBACK (on_video_pressed), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (self->video), GTK_EVENT_CONTROLLER (click));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "player.merge", FALSE);
