@@ -6,6 +6,7 @@ set -eu
 
 # inotify-tools: the peer of tests/bench/bench-watch.sh
 # xdotool: real pointer and key events (XTEST) for the UI tests
+# openbox: a window manager that grants fullscreen under Xvfb (test-player starts it)
 # clang-format: clang-format and git-clang-format for build-aux/check-format
 packages="
   meson ninja-build pkg-config gcc gettext
@@ -16,7 +17,7 @@ packages="
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   gstreamer1.0-libav gstreamer1.0-plugins-ugly gstreamer1.0-tools
   gstreamer1.0-plugins-base-apps
-  xvfb xauth dbus-x11 adwaita-icon-theme xdotool
+  xvfb xauth dbus-x11 adwaita-icon-theme xdotool openbox
   valgrind clang libclang-rt-14-dev clang-format
   inotify-tools
 "

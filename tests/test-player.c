@@ -3,7 +3,11 @@
  * remembers where a video was left and offers to resume there. */
 #include "config.h"
 
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include <adwaita.h>
 #ifdef GDK_WINDOWING_X11
@@ -11,7 +15,10 @@
 #endif
 
 #include "vs-database.h"
+#include "vs-merge-dialog.h"
+#include "vs-player-osd.h"
 #include "vs-player-window.h"
+#include "vs-test-library.h"
 #include "vs-test-media.h"
 #include "vs-test-ui.h"
 #include "vs-test-utils.h"
@@ -167,6 +174,110 @@ test_plays_hls (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (player));
 }
 
+/* Real input ------------------------------------------------------------------------ */
+
+/* The pointer and the keyboard go through the X server (XTEST, with xdotool), as a user's
+ * would, with vs-test-ui.h's helpers. */
+static gboolean
+have_xdotool (void)
+{
+  g_autofree char *path = g_find_program_in_path ("xdotool");
+
+  if (!GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
+    g_test_skip ("real input goes through an X server (run under xvfb-run)");
+  else if (path == NULL)
+    g_test_skip ("xdotool is not installed (build-aux/install-deps.sh installs it)");
+  return path != NULL && GDK_IS_X11_DISPLAY (gdk_display_get_default ());
+}
+
+/* The player's main menu button (not the window controls' menus). */
+static GtkWidget *
+menu_button (VsPlayerWindow *player)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+  vs_test_ui_collect (GTK_WIDGET (player), GTK_TYPE_MENU_BUTTON, found);
+  for (guint i = 0; i < found->len; i++)
+    if (gtk_menu_button_get_primary (g_ptr_array_index (found, i)))
+      return g_ptr_array_index (found, i);
+  g_error ("the player has no main menu button");
+  return NULL;
+}
+
+/* The player's menu popover while it is open, else NULL. */
+static GtkWidget *
+open_menu (VsPlayerWindow *player)
+{
+  g_autoptr(GPtrArray) popovers = g_ptr_array_new ();
+
+  vs_test_ui_collect (GTK_WIDGET (player), GTK_TYPE_POPOVER_MENU, popovers);
+  for (guint i = 0; i < popovers->len; i++)
+    if (gtk_widget_get_mapped (g_ptr_array_index (popovers, i)))
+      return g_ptr_array_index (popovers, i);
+  return NULL;
+}
+
+static gboolean
+menu_is_open (gpointer      player,
+              gconstpointer unused)
+{
+  return open_menu (player) != NULL;
+}
+
+static gboolean
+menu_is_closed (gpointer      player,
+                gconstpointer unused)
+{
+  return open_menu (player) == NULL;
+}
+
+/* The item of the open menu showing @label (mnemonic underscores aside), as the user sees
+ * it: mapped. NULL when the menu does not offer it. */
+static GtkWidget *
+menu_item (VsPlayerWindow *player,
+           const char     *label)
+{
+  g_autoptr(GPtrArray) widgets = g_ptr_array_new ();
+  GtkWidget *popover = open_menu (player);
+
+  g_assert_nonnull (popover);
+  vs_test_ui_collect (popover, GTK_TYPE_WIDGET, widgets);
+  for (guint i = 0; i < widgets->len; i++)
+    {
+      GtkWidget *w = g_ptr_array_index (widgets, i);
+      g_autofree char *text = NULL;
+      g_auto(GStrv) parts = NULL;
+      g_autofree char *plain = NULL;
+
+      if (!g_str_equal (G_OBJECT_TYPE_NAME (w), "GtkModelButton") || !gtk_widget_get_mapped (w))
+        continue;
+      g_object_get (w, "text", &text, NULL);
+      parts = g_strsplit (text ? text : "", "_", -1);
+      plain = g_strjoinv ("", parts);
+      if (g_strcmp0 (plain, label) == 0)
+        return w;
+    }
+  return NULL;
+}
+
+/* Opens the player's menu with a click on its button. */
+static void
+click_menu_button (VsPlayerWindow *player)
+{
+  /* a second click on the button right after the first would be a double click */
+  vs_test_ui_pointer_to (GTK_WIDGET (player), 10, 300);
+  vs_test_ui_spin (500);
+  vs_test_ui_click (menu_button (player), "1");
+  vs_test_wait_until (menu_is_open, player, NULL, 30, "the player's menu");
+}
+
+static void
+close_menu (VsPlayerWindow *player)
+{
+  vs_test_ui_xdotool ("key", "Escape", NULL);
+  vs_test_wait_until (menu_is_closed, player, NULL, 30, "the menu to close");
+}
+
 /* The action the player binds to @keyval (no modifiers), from its shortcut controller. */
 static char *
 action_for_key (VsPlayerWindow *player,
@@ -210,7 +321,7 @@ static gboolean
 wm_does_fullscreen (GtkWidget *widget)
 {
 #ifdef GDK_WINDOWING_X11
-  GdkDisplay *display = gtk_widget_get_display (widget);
+  GdkDisplay *display = widget ? gtk_widget_get_display (widget) : gdk_display_get_default ();
 
   if (GDK_IS_X11_DISPLAY (display))
     return gdk_x11_screen_supports_net_wm_hint (gdk_x11_display_get_screen (display),
@@ -373,12 +484,577 @@ test_not_a_video (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (player));
 }
 
+/* Merge follows the library -------------------------------------------------------- */
+
+/* A library whose Videos folder holds the HLS download Show/ (4 s) and, when @clip, one
+ * MP4 beside it; scanned and watched, with a model of it by name, as the grid shows it. */
+static VsTestLibrary *
+library_with_download (VsLibraryModel **out_model,
+                       guint            n_items)
+{
+  VsTestLibrary *lib = vs_test_library_new (VS_LIBRARY_FLAGS_NONE);
+  g_autofree char *show = g_build_filename (lib->folder, "Show", NULL);
+  VsVideoQuery query = { .sort = VS_SORT_NAME };
+
+  vs_test_media_hls (show, 4);
+  vs_test_library_open (lib);
+  vs_test_library_start (lib);
+  *out_model = vs_library_new_model (lib->library);
+  vs_library_model_set_query (*out_model, &query);
+  vs_test_library_wait_model (lib, *out_model, n_items);
+  return lib;
+}
+
+static GtkWindow *
+merge_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (VS_IS_MERGE_DIALOG (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+has_merge_dialog (gpointer      unused,
+                  gconstpointer unused_data)
+{
+  return merge_dialog () != NULL && gtk_widget_get_mapped (GTK_WIDGET (merge_dialog ()));
+}
+
+static gboolean
+merge_offered (gpointer      player,
+               gconstpointer offered)
+{
+  GtkWidget *button = child (player, "merge_button");
+
+  return gtk_widget_get_visible (button) == *(const gboolean *) offered &&
+         gtk_widget_get_sensitive (button) == *(const gboolean *) offered;
+}
+
+/* Merge is offered, through the menu (a real click) and the header bar, exactly while the
+ * current file is an HLS download the library lists: checked with the menu opened for
+ * real, and with the action itself, which must not open a dialog any more. */
+static void
+assert_merge_offered (VsPlayerWindow *player,
+                      gboolean        offered)
+{
+  vs_test_wait_until (merge_offered, player, &offered, 60,
+                      offered ? "Merge to be offered" : "Merge to be withdrawn");
+  click_menu_button (player);
+  if (offered)
+    g_assert_nonnull (menu_item (player, "Merge into MP4…"));
+  else
+    g_assert_null (menu_item (player, "Merge into MP4…"));
+  /* the rest of the menu is there all the same */
+  g_assert_nonnull (menu_item (player, "Show in Files"));
+  close_menu (player);
+  if (!offered)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (player), "player.merge", NULL);
+      vs_test_ui_spin (300);
+      g_assert_null (merge_dialog ());
+    }
+}
+
+static gboolean
+switch_is_on (gpointer widget)
+{
+  return gtk_switch_get_active (widget);
+}
+
+static gboolean
+is_sensitive (gpointer widget)
+{
+  return gtk_widget_is_sensitive (widget);
+}
+
+static gboolean
+no_merge_dialog_left (gpointer unused)
+{
+  return merge_dialog () == NULL;
+}
+
+/* The bug: merged from the player with "move to the trash", the download is gone, yet
+ * Merge was still offered, and failed with "No such file". */
+static void
+test_merge_once (void)
+{
+  static const char *const needed[] = {
+    "videotestsrc", "x264enc", "h264parse", "hlssink2", "tsdemux", "hlsdemux", "mp4mux",
+    "qtdemux", "avdec_h264", NULL
+  };
+  g_autoptr(VsLibraryModel) model = NULL;
+  g_autoptr(VsTestLibrary) lib = NULL;
+  g_autofree char *show = NULL, *output = NULL;
+  VsPlayerWindow *player;
+  GtkWidget *dialog, *trash_switch, *merge_button;
+
+  if (!vs_test_require_playback (needed) || !have_xdotool ())
+    return;
+  lib = library_with_download (&model, 1);
+  show = g_build_filename (lib->folder, "Show", NULL);
+  output = g_build_filename (lib->folder, "Show.mp4", NULL);
+
+  player = vs_player_window_new (NULL, lib->library);
+  vs_player_window_play_in_list (player, G_LIST_MODEL (model), 0);
+  gtk_window_present (GTK_WINDOW (player));
+  wait_for (player, is_prepared, 0, "the download to play");
+  assert_merge_offered (player, TRUE);
+
+  /* The menu's Merge, the dialog's switch and its Merge button, all clicked; each click's
+   * effect is waited for (a switch turns on at the end of its animation, later on a slow
+   * machine), never assumed */
+  click_menu_button (player);
+  vs_test_ui_click (menu_item (player, "Merge into MP4…"), "1");
+  vs_test_wait_until (has_merge_dialog, NULL, NULL, 30, "the merge dialog");
+  dialog = GTK_WIDGET (merge_dialog ());
+  trash_switch = GTK_WIDGET (gtk_widget_get_template_child (dialog, VS_TYPE_MERGE_DIALOG,
+                                                            "trash_switch"));
+  merge_button = GTK_WIDGET (gtk_widget_get_template_child (dialog, VS_TYPE_MERGE_DIALOG,
+                                                            "merge_button"));
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (trash_switch)));
+  vs_test_ui_click (trash_switch, "1");
+  vs_test_ui_wait_for (switch_is_on, trash_switch, "the trash switch to turn on");
+  vs_test_ui_wait_for (is_sensitive, merge_button, "the dialog's Merge button to be sensitive");
+  vs_test_ui_click (merge_button, "1");
+  vs_test_ui_wait_for (no_merge_dialog_left, NULL, "the merge to finish and its dialog to go");
+  vs_test_library_wait_idle (lib);
+  g_assert_true (g_file_test (output, G_FILE_TEST_IS_REGULAR));
+  g_assert_false (g_file_test (show, G_FILE_TEST_EXISTS));
+
+  assert_merge_offered (player, FALSE);
+  gtk_window_destroy (GTK_WINDOW (player));
+  vs_test_library_wait_idle (lib);
+}
+
+static void
+on_trashed (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  VsTrash **trash = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *trash = vs_library_trash_finish (VS_LIBRARY (object), result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+is_set (gpointer      pointer,
+        gconstpointer unused)
+{
+  return *(gpointer *) pointer != NULL;
+}
+
+/* Another view trashes the download the player plays (and Undo brings it back): the
+ * player follows the library both ways, not only its own merges. */
+static void
+test_merge_follows_library (void)
+{
+  g_autoptr(VsLibraryModel) model = NULL;
+  g_autoptr(VsTestLibrary) lib = NULL;
+  g_autoptr(VsTrash) trash = NULL;
+  g_autoptr(GAsyncResult) restored = NULL;
+  g_autofree char *playlist = NULL;
+  VsPlayerWindow *player;
+
+  if (!vs_test_require_playback (elements) || !have_xdotool ())
+    return;
+  lib = library_with_download (&model, 1);
+  playlist = g_build_filename (lib->folder, "Show", "index.m3u8", NULL);
+  player = vs_player_window_new (NULL, lib->library);
+  vs_player_window_play_in_list (player, G_LIST_MODEL (model), 0);
+  gtk_window_present (GTK_WINDOW (player));
+  wait_for (player, is_prepared, 0, "the download to play");
+  assert_merge_offered (player, TRUE);
+
+  vs_library_trash_async (lib->library, playlist, NULL, on_trashed, &trash);
+  vs_test_wait_until (is_set, &trash, NULL, 60, "the trash");
+  vs_test_library_wait_idle (lib);
+  g_assert_false (g_file_test (playlist, G_FILE_TEST_EXISTS));
+  assert_merge_offered (player, FALSE);
+
+  vs_library_restore_async (lib->library, trash, NULL, vs_test_library_store_result, &restored);
+  vs_test_library_wait_result (&restored, 60);
+  g_assert_true (vs_library_restore_finish (lib->library, restored, NULL));
+  vs_test_library_wait_idle (lib);
+  assert_merge_offered (player, TRUE);
+  gtk_window_destroy (GTK_WINDOW (player));
+  vs_test_library_wait_idle (lib);
+}
+
+/* Fullscreen ---------------------------------------------------------------------- */
+
+/* A window manager, to grant fullscreen under a bare X server: openbox when installed
+ * (build-aux/install-deps.sh installs it). Its pid, or 0. */
+static GPid
+start_window_manager (void)
+{
+  g_autofree char *openbox = g_find_program_in_path ("openbox");
+  const char *argv[] = { openbox, "--sm-disable", NULL };
+  g_autoptr(GError) error = NULL;
+  GPid pid = 0;
+
+  if (wm_does_fullscreen (NULL) || openbox == NULL)
+    return 0;
+  if (!g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL |
+                      G_SPAWN_STDERR_TO_DEV_NULL | G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
+                      &error))
+    {
+      g_test_message ("could not start openbox: %s", error->message);
+      return 0;
+    }
+  for (guint i = 0; i < 100 && !wm_does_fullscreen (NULL); i++)
+    vs_test_ui_spin (50);
+  return pid;
+}
+
+static void
+stop_window_manager (GPid pid)
+{
+  if (pid == 0)
+    return;
+  kill (pid, SIGTERM);
+  waitpid (pid, NULL, 0);
+  g_spawn_close_pid (pid);
+}
+
+static VsPlayerOsd *
+osd_of (VsPlayerWindow *player)
+{
+  return VS_PLAYER_OSD (child (player, "osd"));
+}
+
+static gboolean
+is_fullscreen (gpointer player)
+{
+  return gtk_window_is_fullscreen (player);
+}
+
+static gboolean
+is_not_fullscreen (gpointer player)
+{
+  return !gtk_window_is_fullscreen (player);
+}
+
+static gboolean
+osd_shown (gpointer player)
+{
+  return vs_player_osd_get_revealed (osd_of (player)) &&
+         gtk_widget_get_mapped (GTK_WIDGET (osd_of (player)));
+}
+
+static gboolean
+osd_hidden (gpointer player)
+{
+  return !vs_player_osd_get_revealed (osd_of (player));
+}
+
+/* "−0:17" in seconds, or -1 when it is not a remaining time. */
+static int
+remaining_seconds (VsPlayerOsd *osd)
+{
+  const char *text = vs_player_osd_get_remaining (osd);
+  guint minutes, seconds;
+  char end;
+
+  if (!g_str_has_prefix (text, "−") ||
+      sscanf (text + strlen ("−"), "%u:%u%c", &minutes, &seconds, &end) != 2)
+    return -1;
+  return minutes * 60 + seconds;
+}
+
+static gboolean
+remaining_below (gpointer      player,
+                 gconstpointer seconds)
+{
+  int left = remaining_seconds (osd_of (player));
+
+  return left >= 0 && left < *(const int *) seconds;
+}
+
+static void
+take_screenshot (const char *name)
+{
+  const char *dir = g_getenv ("VS_TEST_SCREENSHOTS");
+  g_autofree char *path = NULL;
+  g_autofree char *cmd = NULL;
+
+  if (dir == NULL)
+    return;
+  path = g_build_filename (dir, name, NULL);
+  cmd = g_strdup_printf ("import -window root %s", path);
+  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL));
+}
+
+/* F11, a real key: the header bar goes, the title and the time left come over the picture
+ * and count down, go after a few seconds and come back with the pointer; Escape leaves. */
+static void
+test_fullscreen_osd (Fixture       *f,
+                     gconstpointer  data)
+{
+  VsPlayerWindow *player;
+  GPid wm;
+  int left;
+
+  if (!vs_test_require_playback (elements) || !have_xdotool ())
+    return;
+  /* first, so that it gives the player the keyboard focus as it does to new windows */
+  wm = start_window_manager ();
+  if (!wm_does_fullscreen (NULL))
+    {
+      g_test_skip ("no window manager to grant fullscreen (install openbox)");
+      return;
+    }
+  player = open_player (f, f->clip);
+  g_assert_false (osd_shown (player));
+  vs_test_ui_pointer_to (GTK_WIDGET (player), 200, 200);
+  vs_test_ui_xdotool ("key", "F11", NULL);
+  vs_test_ui_wait_for (is_fullscreen, player, "F11 to make the player fullscreen");
+  g_assert_false (gtk_widget_get_visible (child (player, "header_bar")));
+  vs_test_ui_wait_for (osd_shown, player, "the title and time over the video");
+  g_assert_cmpstr (vs_player_osd_get_title (osd_of (player)), ==, "clip.mp4");
+  left = remaining_seconds (osd_of (player));
+  g_assert_cmpint (left, >, 0);
+  g_assert_cmpint (left, <=, 20);
+  vs_test_ui_spin (500);
+  take_screenshot ("player-fullscreen.png");
+
+  /* it counts down as the video plays */
+  vs_test_wait_until (remaining_below, player, &left, 30, "the time left to go down");
+
+  /* it goes when the pointer rests, and comes back when it moves */
+  vs_test_ui_wait_for (osd_hidden, player, "the bar to go with the pointer at rest");
+  g_assert_true (gtk_window_is_fullscreen (GTK_WINDOW (player)));
+  vs_test_ui_pointer_to (GTK_WIDGET (player), 300, 250);
+  vs_test_ui_wait_for (osd_shown, player, "the bar to come back with the pointer");
+
+  vs_test_ui_xdotool ("key", "Escape", NULL);
+  vs_test_ui_wait_for (is_not_fullscreen, player, "Escape to leave fullscreen");
+  g_assert_true (gtk_widget_get_visible (child (player, "header_bar")));
+  vs_test_ui_wait_for (osd_hidden, player, "the bar to go with fullscreen");
+  gtk_window_destroy (GTK_WINDOW (player));
+  stop_window_manager (wm);
+}
+
+/* Play Next Automatically and Repeat ------------------------------------------------ */
+
+/* A library of three 3 s clips, a.mp4, b.mp4 and c.mp4, with a model by name. */
+static VsTestLibrary *
+library_with_clips (VsLibraryModel **out_model)
+{
+  VsTestLibrary *lib = vs_test_library_new (VS_LIBRARY_FLAGS_NONE);
+  VsVideoQuery query = { .sort = VS_SORT_NAME };
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%c.mp4", 'a' + i);
+      g_autofree char *path = g_build_filename (lib->folder, name, NULL);
+
+      vs_test_media_clip (path, 3);
+    }
+  vs_test_library_open (lib);
+  vs_test_library_start (lib);
+  *out_model = vs_library_new_model (lib->library);
+  vs_library_model_set_query (*out_model, &query);
+  vs_test_library_wait_model (lib, *out_model, 3);
+  return lib;
+}
+
+static gboolean
+plays_file (gpointer      player,
+            gconstpointer name)
+{
+  GFile *file = vs_player_window_get_file (player);
+  g_autofree char *base = file ? g_file_get_basename (file) : NULL;
+
+  return g_strcmp0 (base, name) == 0 && is_prepared (player, NULL) &&
+         gtk_media_stream_get_playing (vs_player_window_get_stream (player));
+}
+
+static gboolean
+is_playing (gpointer player)
+{
+  return gtk_media_stream_get_playing (vs_player_window_get_stream (player));
+}
+
+static gboolean
+is_paused (gpointer player)
+{
+  return !is_playing (player);
+}
+
+static gboolean
+has_ended (gpointer      player,
+           gconstpointer unused)
+{
+  return gtk_media_stream_get_ended (vs_player_window_get_stream (player));
+}
+
+typedef struct
+{
+  VsPlayerWindow *player;
+  gint64          latest_us;   /* the furthest the video was seen at */
+} Restart;
+
+/* The video went past 2 s, then was seen playing again in its first second. */
+static gboolean
+restarted (gpointer      restart,
+           gconstpointer unused)
+{
+  Restart *r = restart;
+  gint64 t = timestamp (r->player);
+
+  r->latest_us = MAX (r->latest_us, t);
+  return r->latest_us >= 2 * G_USEC_PER_SEC && t < G_USEC_PER_SEC && is_playing (r->player);
+}
+
+static gboolean
+flag_is (VsPlayerWindow *player,
+         const char     *property,
+         gboolean        value)
+{
+  gboolean set;
+
+  g_object_get (player, property, &set, NULL);
+  return set == value;
+}
+
+static gboolean
+repeat_on (gpointer player)
+{
+  return flag_is (player, "repeat", TRUE);
+}
+
+static gboolean
+repeat_off (gpointer player)
+{
+  return flag_is (player, "repeat", FALSE);
+}
+
+static gboolean
+play_next_off (gpointer player)
+{
+  return flag_is (player, "play-next", FALSE);
+}
+
+/* Space, a real key press: pauses or plays, and waits for it. */
+static void
+press_space (VsPlayerWindow *player,
+             gboolean        playing)
+{
+  static guint presses;
+
+  /* over the player, never where the pointer already is: "mousemove --sync" would wait for
+   * a move that does not come */
+  vs_test_ui_pointer_to (GTK_WIDGET (player), gtk_widget_get_width (GTK_WIDGET (player)) / 2.0,
+                         gtk_widget_get_height (GTK_WIDGET (player)) / 3.0 + 8 * (presses++ % 2));
+  vs_test_ui_xdotool ("key", "space", NULL);
+  vs_test_ui_wait_for (playing ? is_playing : is_paused, player,
+                       playing ? "Space to play" : "Space to pause");
+}
+
+/* Pauses, clicks the menu item @label, waits for @toggled (the flag it toggles) and plays
+ * on; the menu is closed after. */
+static void
+toggle_in_menu (VsPlayerWindow   *player,
+                const char       *label,
+                VsTestUiCondition toggled,
+                const char       *what)
+{
+  GtkWidget *item;
+
+  press_space (player, FALSE);
+  click_menu_button (player);
+  item = menu_item (player, label);
+  g_assert_nonnull (item);
+  vs_test_ui_click (item, "1");
+  vs_test_ui_wait_for (toggled, player, what);
+  vs_test_ui_spin (200);
+  if (open_menu (player) != NULL)
+    close_menu (player);
+  press_space (player, TRUE);
+}
+
+static void
+test_play_next_and_repeat (void)
+{
+  g_autoptr(VsLibraryModel) model = NULL;
+  g_autoptr(VsTestLibrary) lib = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  Restart restart = { 0 };
+  VsPlayerWindow *player;
+
+  if (!vs_test_require_playback (elements) || !have_xdotool ())
+    return;
+  /* What GNOME Videos does: the next one plays, nothing repeats */
+  g_assert_true (g_settings_get_boolean (settings, "player-play-next"));
+  g_assert_false (g_settings_get_boolean (settings, "player-repeat"));
+  lib = library_with_clips (&model);
+  player = vs_player_window_new (NULL, lib->library);
+  vs_player_window_play_in_list (player, G_LIST_MODEL (model), 0);
+  gtk_window_present (GTK_WINDOW (player));
+  vs_test_wait_until (plays_file, player, "a.mp4", 60, "a.mp4 to play");
+  g_assert_true (flag_is (player, "play-next", TRUE));
+  g_assert_true (flag_is (player, "repeat", FALSE));
+
+  /* Repeat, clicked in the menu: saved, and a.mp4 starts again at its end */
+  toggle_in_menu (player, "Repeat", repeat_on, "Repeat to be on");
+  g_assert_true (g_settings_get_boolean (settings, "player-repeat"));
+  restart.player = player;
+  vs_test_wait_until (restarted, &restart, NULL, 60, "a.mp4 to start again");
+  g_assert_true (plays_file (player, "a.mp4"));
+
+  /* Repeat off: at its end, a.mp4 gives way to the next video of the view */
+  toggle_in_menu (player, "Repeat", repeat_off, "Repeat to be off");
+  g_assert_false (g_settings_get_boolean (settings, "player-repeat"));
+  vs_test_wait_until (plays_file, player, "b.mp4", 60, "b.mp4 to follow a.mp4");
+
+  /* Play Next Automatically off: b.mp4 ends, and the player stays there */
+  toggle_in_menu (player, "Play Next Automatically", play_next_off, "Play Next to be off");
+  g_assert_false (g_settings_get_boolean (settings, "player-play-next"));
+  wait_for (player, has_ended, 0, "b.mp4 to end");
+  vs_test_ui_spin (1000);
+  g_assert_true (has_ended (player, NULL));
+  {
+    g_autofree char *base = g_file_get_basename (vs_player_window_get_file (player));
+
+    g_assert_cmpstr (base, ==, "b.mp4");
+  }
+  gtk_window_destroy (GTK_WINDOW (player));
+  vs_test_library_wait_idle (lib);
+  g_settings_reset (settings, "player-play-next");
+  g_settings_reset (settings, "player-repeat");
+}
+
 int
 main (int    argc,
       char **argv)
 {
+  g_autofree char *home = vs_test_make_tmpdir ();
+  g_autofree char *data_home = g_build_filename (home, ".local", "share", NULL);
+  g_autofree char *cache_home = g_build_filename (home, ".cache", NULL);
+  int status;
+
+  /* a private home: merges trash their downloads in it (on the test folders' device, so
+   * GIO uses the home trash), and the library's thumbnails go to its cache */
+  g_assert_cmpint (g_mkdir_with_parents (data_home, 0700), ==, 0);
+  g_setenv ("HOME", home, TRUE);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  /* the application's style sheet, as the app loads it: the screenshots look like the app */
+  {
+    g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (provider, RESOURCE_PREFIX "/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                GTK_STYLE_PROVIDER (provider),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
 
   g_test_add ("/player/plays", Fixture, NULL, fixture_setup, test_plays, fixture_teardown);
   g_test_add ("/player/plays-hls", Fixture, NULL, fixture_setup, test_plays_hls,
@@ -387,6 +1063,14 @@ main (int    argc,
   g_test_add ("/player/resume", Fixture, NULL, fixture_setup, test_resume, fixture_teardown);
   g_test_add ("/player/not-a-video", Fixture, NULL, fixture_setup, test_not_a_video,
               fixture_teardown);
+  g_test_add_func ("/player/merge/offered-once", test_merge_once);
+  g_test_add_func ("/player/merge/follows-library", test_merge_follows_library);
+  g_test_add_func ("/player/play-next-and-repeat", test_play_next_and_repeat);
+  /* starts a window manager when none runs, and stops it */
+  g_test_add ("/player/fullscreen-osd", Fixture, NULL, fixture_setup, test_fullscreen_osd,
+              fixture_teardown);
 
-  return g_test_run ();
+  status = g_test_run ();
+  vs_test_rm_rf (home);
+  return status;
 }

@@ -9,12 +9,16 @@
 
 #include <glib/gi18n.h>
 
-#include "vs-library.h"
+#include "vs-application.h"
+#include "vs-database.h"
 #include "vs-file-manager.h"
+#include "vs-library.h"
+#include "vs-library-model.h"
 #include "vs-format.h"
 #include "vs-merge-dialog.h"
 #include "vs-open-with.h"
 #include "vs-path.h"
+#include "vs-player-osd.h"
 #include "vs-player-window.h"
 #include "vs-toast.h"
 #include "vs-video.h"
@@ -32,6 +36,8 @@ struct _VsPlayerWindow
   AdwWindowTitle  *window_title;
   GtkStack        *stack;
   GtkVideo        *video;
+  GtkWidget       *video_overlay;
+  VsPlayerOsd     *osd;
   AdwStatusPage   *error_page;
   GtkWidget       *merge_button;
   GtkWidget       *previous_button;
@@ -44,11 +50,19 @@ struct _VsPlayerWindow
   GListModel      *videos;            /* the view next and previous walk; may be NULL */
   VsVideo         *waiting;           /* a placeholder of @videos still loading */
   GCancellable    *cancellable;       /* the window's lifetime */
+  GSettings       *settings;          /* the application's, or one of our own */
 
   guint            position;          /* of @file in @videos */
+  gint64           video_id;          /* @file's index id in @videos; -1 none */
+  guint            end_idle;          /* what follows the end of a video, deferred */
   gint64           resume_ms;         /* offered */
   gint64           pending_seek_us;   /* asked before the stream was prepared; -1 none */
   guint            generation;        /* bumps with each file: late lookups are dropped */
+  guint            merge_generation;  /* the file the open merge dialog merges */
+  gboolean         indexed;           /* the library has listed @file */
+  gboolean         merged;            /* @file was merged from here: nothing left to offer */
+  gboolean         play_next;         /* at the end, the next video of @videos plays */
+  gboolean         repeat;            /* at the end, the same video plays again */
 };
 
 G_DEFINE_FINAL_TYPE (VsPlayerWindow, vs_player_window, ADW_TYPE_WINDOW)
@@ -58,6 +72,8 @@ enum {
   PROP_LIBRARY,
   PROP_FILE,
   PROP_RESUME_POSITION,
+  PROP_PLAY_NEXT,
+  PROP_REPEAT,
   N_PROPS
 };
 
@@ -65,6 +81,8 @@ static GParamSpec *properties[N_PROPS];
 
 static void play_video (VsPlayerWindow *self,
                         VsVideo        *video);
+static void go_to      (VsPlayerWindow *self,
+                        guint           position);
 
 static gboolean
 is_playlist (GFile *file)
@@ -230,12 +248,68 @@ on_stream_error (VsPlayerWindow *self)
   gtk_stack_set_visible_child_name (self->stack, "error");
 }
 
+/* The view's list may have changed under the player (videos added, removed, resorted):
+ * the current video is found again by its id, when the list is the library's. */
+static void
+sync_position (VsPlayerWindow *self)
+{
+  guint position;
+
+  if (self->video_id < 0 || !VS_IS_LIBRARY_MODEL (self->videos))
+    return;
+  position = vs_library_model_find_id (VS_LIBRARY_MODEL (self->videos), self->video_id);
+  if (position != G_MAXUINT)
+    self->position = position;
+}
+
+/* Whether the view the video was opened from still lists it: when the grid shows another
+ * folder or search now, there is no "next" to follow. */
+static gboolean
+in_list (VsPlayerWindow *self)
+{
+  if (self->videos == NULL)
+    return FALSE;
+  if (self->video_id >= 0 && VS_IS_LIBRARY_MODEL (self->videos))
+    return vs_library_model_find_id (VS_LIBRARY_MODEL (self->videos), self->video_id) !=
+           G_MAXUINT;
+  return TRUE;
+}
+
+/* Run from an idle: the stream whose ::notify::ended called is not replaced from inside
+ * its own signal. */
+static gboolean
+after_end (gpointer user_data)
+{
+  VsPlayerWindow *self = user_data;
+
+  self->end_idle = 0;
+  if (self->stream == NULL || !gtk_media_stream_get_ended (self->stream))
+    return G_SOURCE_REMOVE;
+  g_debug ("end of the video: repeat %d, play next %d, position %u", self->repeat,
+           self->play_next, self->position);
+  if (self->repeat)
+    {
+      seek_to (self, 0);
+      gtk_media_stream_play (self->stream);
+    }
+  else if (self->play_next && in_list (self))
+    {
+      sync_position (self);
+      if (self->position + 1 < g_list_model_get_n_items (self->videos))
+        go_to (self, self->position + 1);
+    }
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_ended (VsPlayerWindow *self)
 {
+  if (!gtk_media_stream_get_ended (self->stream))
+    return;
   /* Watched to the end: nothing to resume next time */
-  if (gtk_media_stream_get_ended (self->stream))
-    save_position (self);
+  save_position (self);
+  if (self->end_idle == 0)
+    self->end_idle = g_idle_add (after_end, self);
 }
 
 static void
@@ -243,6 +317,7 @@ update_navigation (VsPlayerWindow *self)
 {
   guint n = self->videos ? g_list_model_get_n_items (self->videos) : 0;
 
+  sync_position (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "player.previous",
                                  self->videos != NULL && self->position > 0 &&
                                  self->position - 1 < n);
@@ -250,13 +325,47 @@ update_navigation (VsPlayerWindow *self)
                                  self->videos != NULL && self->position + 1 < n);
 }
 
+/* The library ------------------------------------------------------------------ */
+
+/* Merge is offered for an HLS playlist not merged from here, and, once the library has
+ * listed it, only while the library still lists it as an HLS download: trashed, merged
+ * elsewhere or its segments gone, it is not. One indexed row read on the reader, as the
+ * views' page reads; a file the library never listed (opened from outside) has only the
+ * first two checks. */
+static void
+update_merge (VsPlayerWindow *self)
+{
+  gboolean offer = self->file != NULL && !self->merged && is_playlist (self->file);
+  g_autofree char *path = NULL;
+
+  if (offer && self->library != NULL && vs_library_get_readable (self->library) &&
+      (path = g_file_get_path (self->file)) != NULL)
+    {
+      g_autoptr(VsVideoRecord) record =
+        vs_database_lookup_video (vs_library_get_reader (self->library), path, NULL);
+
+      if (record != NULL)
+        self->indexed = TRUE;
+      if (record != NULL ? record->kind != VS_VIDEO_KIND_HLS : self->indexed)
+        offer = FALSE;
+    }
+  gtk_widget_set_visible (self->merge_button, offer);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "player.merge", offer);
+}
+
+static void
+on_library_changed (VsPlayerWindow *self,
+                    guint           what)
+{
+  if ((what & (VS_LIBRARY_CHANGE_VIDEOS | VS_LIBRARY_CHANGE_ROOTS)) != 0)
+    update_merge (self);
+}
+
 static void
 set_file (VsPlayerWindow *self,
           GFile          *file,
           const char     *title)
 {
-  gboolean hls = is_playlist (file);
-
   save_position (self);
   self->generation++;
   self->pending_seek_us = -1;
@@ -282,13 +391,16 @@ set_file (VsPlayerWindow *self,
   g_signal_connect_object (self->stream, "notify::ended", G_CALLBACK (on_ended), self,
                            G_CONNECT_SWAPPED);
   gtk_video_set_media_stream (self->video, self->stream);
+  vs_player_osd_set_stream (self->osd, self->stream);
+  vs_player_osd_set_title (self->osd, title);
   gtk_stack_set_visible_child_name (self->stack, "video");
   gtk_media_stream_play (self->stream);
 
   gtk_window_set_title (GTK_WINDOW (self), title);
   adw_window_title_set_title (self->window_title, title);
-  gtk_widget_set_visible (self->merge_button, hls);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "player.merge", hls);
+  self->indexed = FALSE;
+  self->merged = FALSE;
+  update_merge (self);
   update_navigation (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
   look_up_position (self);
@@ -333,6 +445,7 @@ go_to (VsPlayerWindow *self,
     return;
   stop_waiting (self);
   self->position = position;
+  self->video_id = vs_video_get_id (video);
   if (vs_video_get_loading (video))
     {
       /* A placeholder: its page is on its way */
@@ -468,6 +581,13 @@ on_merged (VsPlayerWindow *self,
   g_autofree char *display = g_filename_display_name (base);
   g_autofree char *text = NULL;
 
+  /* Its MP4 exists now (and with "move to the trash", the download is gone): merging
+   * again could only be refused. */
+  if (self->merge_generation == self->generation)
+    {
+      self->merged = TRUE;
+      update_merge (self);
+    }
   text = warning ? g_strdup (warning) : g_strdup_printf (_("Merged into “%s”"), display);
   adw_toast_overlay_add_toast (self->toast_overlay, vs_toast_new_plain (text));
 }
@@ -487,6 +607,7 @@ merge_action (GtkWidget  *widget,
     gtk_media_stream_pause (self->stream);
   dialog = vs_merge_dialog_new (GTK_WINDOW (self), path);
   vs_merge_dialog_set_library (dialog, self->library);
+  self->merge_generation = self->generation;
   g_signal_connect_object (dialog, "merged", G_CALLBACK (on_merged), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -505,6 +626,22 @@ on_video_pressed (GtkGestureClick *gesture,
       (target != NULL && gtk_widget_get_ancestor (target, GTK_TYPE_MEDIA_CONTROLS) != NULL))
     return;
   gtk_widget_activate_action (GTK_WIDGET (self), "player.fullscreen", NULL);
+}
+
+/* In fullscreen, the title and the time left come over the picture with the pointer. */
+static void
+on_fullscreened (VsPlayerWindow *self)
+{
+  vs_player_osd_set_active (self->osd, gtk_window_is_fullscreen (GTK_WINDOW (self)));
+}
+
+static void
+on_pointer_motion (GtkEventControllerMotion *motion,
+                   double                    x,
+                   double                    y,
+                   VsPlayerWindow           *self)
+{
+  vs_player_osd_pointer_moved (self->osd, x, y);
 }
 
 /* Lifecycle ----------------------------------------------------------------- */
@@ -526,6 +663,7 @@ vs_player_window_dispose (GObject *object)
   VsPlayerWindow *self = VS_PLAYER_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->end_idle, g_source_remove);
   stop_waiting (self);
   if (self->videos != NULL)
     g_signal_handlers_disconnect_by_data (self->videos, self);
@@ -545,9 +683,25 @@ vs_player_window_finalize (GObject *object)
 
   g_clear_object (&self->file);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->settings);
   g_clear_object (&self->library);
 
   G_OBJECT_CLASS (vs_player_window_parent_class)->finalize (object);
+}
+
+/* Play Next Automatically and Repeat are kept in GSettings: the application's when the
+ * player is one of its windows (tests make players without one). */
+static void
+bind_settings (VsPlayerWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  if (VS_IS_APPLICATION (app))
+    self->settings = g_object_ref (vs_application_get_settings (VS_APPLICATION (app)));
+  else
+    self->settings = g_settings_new (APP_ID);
+  g_settings_bind (self->settings, "player-play-next", self, "play-next", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "player-repeat", self, "repeat", G_SETTINGS_BIND_DEFAULT);
 }
 
 static void
@@ -558,6 +712,11 @@ vs_player_window_constructed (GObject *object)
   G_OBJECT_CLASS (vs_player_window_parent_class)->constructed (object);
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+  bind_settings (self);
+  /* the item may go while it plays: trashed, merged, rescanned away */
+  if (self->library != NULL)
+    g_signal_connect_object (self->library, "changed", G_CALLBACK (on_library_changed), self,
+                             G_CONNECT_SWAPPED);
 }
 
 static void
@@ -579,9 +738,27 @@ vs_player_window_get_property (GObject    *object,
     case PROP_RESUME_POSITION:
       g_value_set_int64 (value, self->resume_ms);
       break;
+    case PROP_PLAY_NEXT:
+      g_value_set_boolean (value, self->play_next);
+      break;
+    case PROP_REPEAT:
+      g_value_set_boolean (value, self->repeat);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
+}
+
+static void
+set_flag (VsPlayerWindow *self,
+          gboolean       *flag,
+          gboolean        value,
+          guint           prop_id)
+{
+  if (*flag == !!value)
+    return;
+  *flag = !!value;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
 }
 
 static void
@@ -596,6 +773,12 @@ vs_player_window_set_property (GObject      *object,
     {
     case PROP_LIBRARY:
       self->library = g_value_dup_object (value);
+      break;
+    case PROP_PLAY_NEXT:
+      set_flag (self, &self->play_next, g_value_get_boolean (value), PROP_PLAY_NEXT);
+      break;
+    case PROP_REPEAT:
+      set_flag (self, &self->repeat, g_value_get_boolean (value), PROP_REPEAT);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -626,8 +809,17 @@ vs_player_window_class_init (VsPlayerWindowClass *klass)
   properties[PROP_RESUME_POSITION] =
     g_param_spec_int64 ("resume-position", NULL, NULL, 0, G_MAXINT64, 0,
                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* at the end of a video: the next one of the view plays (the player's menu) */
+  properties[PROP_PLAY_NEXT] =
+    g_param_spec_boolean ("play-next", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* at the end of a video: it plays again; wins over play-next */
+  properties[PROP_REPEAT] =
+    g_param_spec_boolean ("repeat", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (VS_TYPE_PLAYER_OSD);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/vs-player-window.ui");
   gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, toast_overlay);
@@ -635,6 +827,8 @@ vs_player_window_class_init (VsPlayerWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, video);
+  gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, video_overlay);
+  gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, osd);
   gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, merge_button);
   gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, previous_button);
@@ -653,6 +847,8 @@ vs_player_window_class_init (VsPlayerWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "player.show-in-files", NULL,
                                    show_in_files_action);
   gtk_widget_class_install_action (widget_class, "player.merge", NULL, merge_action);
+  gtk_widget_class_install_property_action (widget_class, "player.play-next", "play-next");
+  gtk_widget_class_install_property_action (widget_class, "player.repeat", "repeat");
 }
 
 /* The player's keys win over the focused control (the seek bar takes Left and Right, a
@@ -688,14 +884,20 @@ static void
 vs_player_window_init (VsPlayerWindow *self)
 {
   GtkGesture *click = gtk_gesture_click_new ();
+  GtkEventController *motion = gtk_event_controller_motion_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->pending_seek_us = -1;
+  self->video_id = -1;
   add_shortcuts (self);
   /* Fullscreen is the picture alone; the controls still come up on a mouse move */
   g_object_bind_property (self, "fullscreened", self->header_bar, "visible",
                           G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
+  g_signal_connect_object (self, "notify::fullscreened", G_CALLBACK (on_fullscreened), NULL, 0);
+  g_signal_connect_object (motion, "motion", G_CALLBACK (on_pointer_motion), self, 0);
+  gtk_event_controller_set_propagation_phase (motion, GTK_PHASE_CAPTURE);
+  gtk_widget_add_controller (self->video_overlay, motion);
   g_signal_connect_object (click, "pressed", G_CALLBACK (on_video_pressed), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (self->video), GTK_EVENT_CONTROLLER (click));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "player.merge", FALSE);
@@ -743,6 +945,7 @@ vs_player_window_play_file (VsPlayerWindow *self,
     g_signal_handlers_disconnect_by_data (self->videos, self);
   g_clear_object (&self->videos);
   self->position = 0;
+  self->video_id = -1;
 
   path = g_file_get_path (file);
   if (path != NULL && is_playlist (file))
