@@ -48,5 +48,8 @@ void            _vs_window_update_title       (VsWindow      *self);
 void            _vs_window_add_folder_now     (VsWindow      *self,
                                                const char    *path);
 void            _vs_window_class_add_actions  (GtkWidgetClass *widget_class);
+/* vs-window-view.c: the zoom and the grid or list */
+void            _vs_window_init_view_settings (VsWindow      *self);
+void            _vs_window_class_add_view_actions (GtkWidgetClass *widget_class);
 
 G_END_DECLS
