@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "vs-database-private.h"
+#include "vs-prober.h"
 #include "vs-test-utils.h"
 
 typedef struct
@@ -39,12 +40,14 @@ fixture_teardown (Fixture       *f,
 }
 
 static gint64
-add_video (VsDatabase  *db,
-           gint64       folder_id,
-           const char  *path,
-           gint64       size,
-           gint64       mtime_ns,
-           gint64       duration_ms)
+add_video_sized (VsDatabase  *db,
+                 gint64       folder_id,
+                 const char  *path,
+                 gint64       size,
+                 gint64       mtime_ns,
+                 gint64       duration_ms,
+                 int          width,
+                 int          height)
 {
   g_autoptr(VsVideoRecord) r = vs_video_record_new ();
   g_autoptr(GError) error = NULL;
@@ -58,7 +61,26 @@ add_video (VsDatabase  *db,
   id = vs_database_upsert_video (db, r, &error);
   g_assert_no_error (error);
   g_assert_cmpint (id, >, 0);
+  /* probed: a picture size, 0 × 0 for one without video (never probed: NULL) */
+  if (width >= 0)
+    {
+      VsProbeResult probe = { .duration_ms = duration_ms, .width = width, .height = height };
+
+      g_assert_true (vs_database_set_probe_result (db, id, &probe, &error));
+      g_assert_no_error (error);
+    }
   return id;
+}
+
+static gint64
+add_video (VsDatabase  *db,
+           gint64       folder_id,
+           const char  *path,
+           gint64       size,
+           gint64       mtime_ns,
+           gint64       duration_ms)
+{
+  return add_video_sized (db, folder_id, path, size, mtime_ns, duration_ms, -1, -1);
 }
 
 static gint64
@@ -627,7 +649,8 @@ test_bulk (Fixture       *f,
                                      "(SELECT name FROM sqlite_schema WHERE type = 'index' "
                                      "AND tbl_name = 'videos' AND sql IS NOT NULL ORDER BY name)");
   g_assert_cmpstr (indices, ==, "videos_duration videos_folder videos_mtime videos_pending_probe "
-                                "videos_pending_thumb videos_size videos_sort_key");
+                                "videos_pending_thumb videos_resolution videos_resolution_desc "
+                                "videos_size videos_sort_key");
 
   g_assert_cmpint (count_sort_indices (f->path), ==, 4);
   g_assert_true (vs_database_begin_bulk (f->db, &error));
@@ -656,6 +679,8 @@ typedef struct
   gint64  size;
   gint64  mtime_ns;
   gint64  duration_ms;
+  gint64  pixels;          /* width × height, 0 when unknown */
+  char   *path;
 } RefRow;
 
 static const VsVideoQuery *current_query;
@@ -731,6 +756,14 @@ compare_ref (gconstpointer pa,
         return a->duration_ms < 0 ? 1 : -1;   /* unknown last, either direction */
       c = compare_int (a->duration_ms, b->duration_ms);
       break;
+    case VS_SORT_RESOLUTION:
+      if ((a->pixels == 0) != (b->pixels == 0))
+        return a->pixels == 0 ? 1 : -1;       /* unknown last, either direction */
+      c = compare_int (a->pixels, b->pixels);
+      break;
+    case VS_SORT_FOLDER:
+      /* the path's bytes (paths are unique: never a tie) */
+      return sign * strcmp (a->path, b->path);
     default:
       g_assert_not_reached ();
     }
@@ -811,6 +844,7 @@ ref_row_free (gpointer data)
   g_free (row->sort_folded);
   g_free (row->folded);
   g_free (row->folded_folder);
+  g_free (row->path);
   g_free (row);
 }
 
@@ -855,14 +889,24 @@ test_query_reference (Fixture       *f,
       row->size = g_test_rand_int_range (0, 20);          /* many ties */
       row->mtime_ns = g_test_rand_int_range (0, 50) * G_GINT64_CONSTANT (1000000000);
       row->duration_ms = g_test_rand_bit () ? -1 : g_test_rand_int_range (0, 10) * 1000;
-      row->id = add_video (f->db, folder_ids[fi], path, row->size, row->mtime_ns, row->duration_ms);
+      {
+        /* a few sizes, many ties in the pixel count (1280 × 720 and 720 × 1280), unknown */
+        static const int sizes[][2] = { { -1, -1 }, { 1280, 720 }, { 720, 1280 },
+                                        { 1920, 1080 }, { 640, 360 }, { 0, 0 } };
+        guint si = g_test_rand_int_range (0, G_N_ELEMENTS (sizes));
+
+        row->pixels = sizes[si][0] > 0 ? (gint64) sizes[si][0] * sizes[si][1] : 0;
+        row->path = g_strdup (path);
+        row->id = add_video_sized (f->db, folder_ids[fi], path, row->size, row->mtime_ns,
+                                   row->duration_ms, sizes[si][0], sizes[si][1]);
+      }
       g_ptr_array_add (rows, row);
     }
   g_assert_true (vs_database_commit (f->db, &error));
 
   for (int fi = -1; fi < (int) G_N_ELEMENTS (folders); fi++)
     for (guint recursive = 0; recursive < 2; recursive++)
-      for (guint sort = VS_SORT_NAME; sort <= VS_SORT_DURATION; sort++)
+      for (guint sort = VS_SORT_NAME; sort <= VS_SORT_FOLDER; sort++)
         for (guint desc = 0; desc < 2; desc++)
           for (guint si = 0; si < G_N_ELEMENTS (searches); si++)
             {

@@ -115,6 +115,10 @@ const char _vs_database_sort_indices_sql[] =
   "CREATE INDEX IF NOT EXISTS videos_mtime ON videos(mtime_ns);"
   "CREATE INDEX IF NOT EXISTS videos_size ON videos(size);"
   "CREATE INDEX IF NOT EXISTS videos_duration ON videos(duration_ms);"
+  "CREATE INDEX IF NOT EXISTS videos_resolution ON videos(ifnull(width * height, 0) = 0, "
+  "  ifnull(width * height, 0));"
+  "CREATE INDEX IF NOT EXISTS videos_resolution_desc ON videos(ifnull(width * height, 0) > 0, "
+  "  ifnull(width * height, 0));"
   "CREATE INDEX IF NOT EXISTS videos_pending_probe ON videos(id) WHERE probe_state = 0 AND kind = 0;"
   "CREATE INDEX IF NOT EXISTS videos_pending_thumb ON videos(id) WHERE thumb_state = 0;";
 static const char drop_sort_indices_sql[] =
@@ -122,6 +126,8 @@ static const char drop_sort_indices_sql[] =
   "DROP INDEX IF EXISTS videos_mtime;"
   "DROP INDEX IF EXISTS videos_size;"
   "DROP INDEX IF EXISTS videos_duration;"
+  "DROP INDEX IF EXISTS videos_resolution;"
+  "DROP INDEX IF EXISTS videos_resolution_desc;"
   "DROP INDEX IF EXISTS videos_pending_probe;"
   "DROP INDEX IF EXISTS videos_pending_thumb;";
 

@@ -587,6 +587,13 @@ query_sql (const VsVideoQuery *query,
     /* Unknown durations last in both directions. */
     [VS_SORT_DURATION] = { "duration_ms IS NULL, duration_ms, id",
                            "duration_ms IS NULL, duration_ms DESC, id DESC" },
+    /* Unknown (0 × 0) last in both directions, each walking an index of its own
+     * (videos_resolution, videos_resolution_desc). */
+    [VS_SORT_RESOLUTION] = { "ifnull(width * height, 0) = 0, ifnull(width * height, 0), id",
+                             "ifnull(width * height, 0) > 0 DESC, "
+                             "ifnull(width * height, 0) DESC, id DESC" },
+    /* path is unique: its own index */
+    [VS_SORT_FOLDER]   = { "path", "path DESC" },
   };
   g_autoptr(GString) sql = g_string_new (select);
   const char *joiner = " WHERE ";
@@ -635,7 +642,7 @@ prepare_query (VsDatabase          *self,
   g_autoptr(GPtrArray) words = NULL;
   sqlite3_stmt *stmt;
 
-  g_return_val_if_fail ((guint) query->sort <= VS_SORT_DURATION, NULL);
+  g_return_val_if_fail ((guint) query->sort <= VS_SORT_FOLDER, NULL);
 
   words = search_words (query->search, legacy, error);
   if (words == NULL)

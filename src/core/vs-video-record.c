@@ -106,7 +106,8 @@ gboolean
 vs_sort_key_from_string (const char *str,
                          VsSortKey  *out_key)
 {
-  static const char * const names[] = { "name", "mtime", "size", "duration" };
+  static const char * const names[] = { "name", "mtime", "size", "duration", "resolution",
+                                        "folder" };
 
   g_return_val_if_fail (str != NULL, FALSE);
 

@@ -27,6 +27,8 @@ typedef enum
   VS_SORT_MTIME    = 1,
   VS_SORT_SIZE     = 2,
   VS_SORT_DURATION = 3,
+  VS_SORT_RESOLUTION = 4, /* width × height, unknown last */
+  VS_SORT_FOLDER   = 5,   /* the path: by folder, then name (byte order) */
 } VsSortKey;
 
 #define VS_TYPE_VIDEO_RECORD (vs_video_record_get_type ())

@@ -26,9 +26,7 @@
  * hold theirs). */
 #define REST_DELAY_MS        500
 #define REST_TEXTURE_BYTES   0
-/* The picture's box in a cell (vs-video-cell.ui) and its corners (style.css). */
-#define THUMBNAIL_WIDTH      224
-#define THUMBNAIL_HEIGHT     126
+/* The thumbnail's corners (style.css). */
 #define THUMBNAIL_RADIUS     12
 /* GtkGridView (GTK 4.8) keeps the cells of up to this many rows around the view. */
 #define GRID_KEPT_ROWS       30
@@ -52,6 +50,7 @@ struct _VsLibraryView
   VsLibrary         *library;
   VsTextureCache    *textures;
   VsLibraryModel    *model;
+  GtkSelectionModel *selection;     /* over the model: the grid's and the list's */
   GCancellable      *cancellable;   /* the view's lifetime */
   VsVideo           *menu_video;    /* what the context menu acts on */
   guint              menu_position; /* and where it is in the view */
@@ -66,6 +65,10 @@ struct _VsLibraryView
   guint              startup_scan_id;
   gboolean           to_top;        /* a new query: its rows show from the first */
   guint              n_selected;
+  VsZoom             zoom;
+  VsViewMode         mode;
+  guint              zoom_scroll_id; /* brings the focused item back in view after a zoom */
+  guint              zoom_position;
 };
 
 G_DEFINE_FINAL_TYPE (VsLibraryView, vs_library_view, GTK_TYPE_WIDGET)
@@ -160,6 +163,17 @@ schedule_rest (VsLibraryView *self)
                             "[vs-library-view] rest");
 }
 
+/* The picture's box in a cell at each zoom: small ones fit the freedesktop normal (128 px)
+ * thumbnails, the others use the large (256 px) ones (vs-texture-cache.c). */
+static const struct {
+  int width;
+  int height;
+} zoom_sizes[] = {
+  [VS_ZOOM_SMALL]  = { 128, 72 },
+  [VS_ZOOM_MEDIUM] = { 224, 126 },
+  [VS_ZOOM_LARGE]  = { 320, 180 },
+};
+
 static void
 update_decode_size (VsLibraryView *self)
 {
@@ -167,8 +181,8 @@ update_decode_size (VsLibraryView *self)
 
   if (self->textures == NULL)
     return;
-  vs_texture_cache_set_decode_size (self->textures, THUMBNAIL_WIDTH * scale,
-                                    THUMBNAIL_HEIGHT * scale);
+  vs_texture_cache_set_decode_size (self->textures, zoom_sizes[self->zoom].width * scale,
+                                    zoom_sizes[self->zoom].height * scale);
   vs_texture_cache_set_corner_radius (self->textures, THUMBNAIL_RADIUS * scale);
 }
 
@@ -182,7 +196,8 @@ update_working_set (VsLibraryView *self,
 {
   GtkAdjustment *vadj = gtk_scrolled_window_get_vadjustment (self->scroller);
   int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
-  gsize texture_bytes = (gsize) THUMBNAIL_WIDTH * scale * 4 * THUMBNAIL_HEIGHT * scale;
+  gsize texture_bytes = (gsize) zoom_sizes[self->zoom].width * scale * 4 *
+                        zoom_sizes[self->zoom].height * scale;
   guint screen_rows, kept = 0;
 
   if (self->textures == NULL || columns == 0 || cell_height <= 0)
@@ -248,8 +263,10 @@ estimate_columns (VsLibraryView *self)
   if (width <= 0)
     width = self->width_hint;
   cell = g_object_ref_sink (GTK_WIDGET (vs_video_cell_new (self->textures)));
+  vs_video_cell_set_picture_size (VS_VIDEO_CELL (cell), zoom_sizes[self->zoom].width,
+                                  zoom_sizes[self->zoom].height);
   gtk_widget_measure (cell, GTK_ORIENTATION_HORIZONTAL, -1, &cell_width, NULL, NULL, NULL);
-  set_columns (self, width, MAX (cell_width, THUMBNAIL_WIDTH));
+  set_columns (self, width, MAX (cell_width, zoom_sizes[self->zoom].width));
 }
 
 /* The width is known during the grid's size allocation, which must not be changed from
@@ -351,7 +368,7 @@ popup_menu (VsLibraryView *self,
             double         x,
             double         y)
 {
-  GtkSelectionModel *selection = gtk_grid_view_get_model (self->grid);
+  GtkSelectionModel *selection = self->selection;
   graphene_point_t at = GRAPHENE_POINT_INIT ((float) x, (float) y);
   GtkWidget *popover;
 
@@ -606,6 +623,8 @@ setup_cell (GtkSignalListItemFactory *factory,
   g_signal_connect (drag, "drag-end", G_CALLBACK (on_drag_end), NULL);
   gtk_widget_add_controller (GTK_WIDGET (cell), GTK_EVENT_CONTROLLER (drag));
   vs_video_cell_set_scrolling (cell, self->moving);
+  vs_video_cell_set_picture_size (cell, zoom_sizes[self->zoom].width,
+                                  zoom_sizes[self->zoom].height);
   gtk_list_item_set_child (item, GTK_WIDGET (cell));
 }
 
@@ -921,6 +940,23 @@ properties_action (GtkWidget  *widget,
 
 /* GObject ------------------------------------------------------------------------ */
 
+/* Ctrl+scroll zooms the grid (a plain scroll scrolls), through the window's actions so the
+ * setting and its limits stay in one place. */
+static gboolean
+on_scroll (GtkEventControllerScroll *controller,
+           double                    dx,
+           double                    dy,
+           VsLibraryView            *self)
+{
+  GdkModifierType state =
+    gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
+
+  if ((state & GDK_CONTROL_MASK) == 0 || dy == 0)
+    return FALSE;
+  gtk_widget_activate_action (GTK_WIDGET (self), dy < 0 ? "win.zoom-in" : "win.zoom-out", NULL);
+  return TRUE;
+}
+
 static void
 vs_library_view_dispose (GObject *object)
 {
@@ -932,6 +968,7 @@ vs_library_view_dispose (GObject *object)
   stop_waiting_for_paint (self);
   g_clear_handle_id (&self->rest_id, g_source_remove);
   g_clear_handle_id (&self->columns_id, g_source_remove);
+  g_clear_handle_id (&self->zoom_scroll_id, g_source_remove);
   if (self->textures != NULL)
     vs_texture_cache_set_working_set (self->textures, self, 0);
   gtk_widget_dispose_template (GTK_WIDGET (self), VS_TYPE_LIBRARY_VIEW);
@@ -949,6 +986,7 @@ vs_library_view_finalize (GObject *object)
 {
   VsLibraryView *self = VS_LIBRARY_VIEW (object);
 
+  g_clear_object (&self->selection);
   g_clear_object (&self->model);
   g_clear_object (&self->textures);
   g_clear_object (&self->library);
@@ -1052,10 +1090,19 @@ vs_library_view_class_init (VsLibraryViewClass *klass)
 static void
 vs_library_view_init (VsLibraryView *self)
 {
+  GtkEventController *scroll;
+
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  self->zoom = VS_ZOOM_MEDIUM;
   self->trashed = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   add_grid_shortcuts (self);
+  scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL |
+                                            GTK_EVENT_CONTROLLER_SCROLL_DISCRETE);
+  /* before the scrolled window scrolls */
+  gtk_event_controller_set_propagation_phase (scroll, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (scroll, "scroll", G_CALLBACK (on_scroll), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self->scroller), scroll);
   g_signal_connect_object (self->grid, "activate", G_CALLBACK (on_grid_activate), self, 0);
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "value-changed",
                            G_CALLBACK (schedule_rest), self, G_CONNECT_SWAPPED);
@@ -1083,7 +1130,7 @@ vs_library_view_new (void)
 static void
 update_n_selected (VsLibraryView *self)
 {
-  GtkSelectionModel *selection = gtk_grid_view_get_model (self->grid);
+  GtkSelectionModel *selection = self->selection;
   g_autoptr(GtkBitset) set = NULL;
   guint n;
 
@@ -1111,7 +1158,7 @@ vs_library_view_select_none (VsLibraryView *self)
   GtkSelectionModel *selection;
 
   g_return_if_fail (VS_IS_LIBRARY_VIEW (self));
-  if ((selection = gtk_grid_view_get_model (self->grid)) != NULL)
+  if ((selection = self->selection) != NULL)
     gtk_selection_model_unselect_all (selection);
 }
 
@@ -1128,7 +1175,7 @@ vs_library_view_dup_selected_ids (VsLibraryView *self)
   g_return_val_if_fail (VS_IS_LIBRARY_VIEW (self), NULL);
 
   ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  if ((selection = gtk_grid_view_get_model (self->grid)) == NULL || self->model == NULL)
+  if ((selection = self->selection) == NULL || self->model == NULL)
     return ids;
   set = gtk_selection_model_get_selection (selection);
   g_array_set_size (ids, 0);
@@ -1299,7 +1346,8 @@ vs_library_view_set_library (VsLibraryView  *self,
                            G_CONNECT_SWAPPED);
   gtk_grid_view_set_factory (self->grid, factory);
   estimate_columns (self);
-  gtk_grid_view_set_model (self->grid, GTK_SELECTION_MODEL (selection));
+  self->selection = GTK_SELECTION_MODEL (g_object_ref (selection));
+  gtk_grid_view_set_model (self->grid, self->selection);
   /* after the grid's own handler (through the selection) */
   g_signal_connect_object (self->model, "items-changed", G_CALLBACK (on_model_items_changed),
                            self, G_CONNECT_SWAPPED);
@@ -1353,4 +1401,108 @@ vs_library_view_set_width_hint (VsLibraryView *self,
 {
   g_return_if_fail (VS_IS_LIBRARY_VIEW (self));
   self->width_hint = width;
+}
+
+/* Zoom ---------------------------------------------------------------------------- */
+
+static gboolean
+on_zoom_scroll (gpointer user_data)
+{
+  VsLibraryView *self = user_data;
+
+  self->zoom_scroll_id = 0;
+  if (self->model != NULL &&
+      self->zoom_position < g_list_model_get_n_items (G_LIST_MODEL (self->model)))
+    gtk_widget_activate_action (GTK_WIDGET (self->grid), "list.scroll-to-item", "u",
+                                self->zoom_position);
+  return G_SOURCE_REMOVE;
+}
+
+/* The item the keyboard is on, else the first selected one: what a zoom keeps in view. */
+static guint
+zoom_anchor (VsLibraryView *self)
+{
+  GtkWidget *cell = focused_cell (self);
+  GtkListItem *item = cell != NULL ? g_object_get_data (G_OBJECT (cell), "vs-list-item") : NULL;
+  g_autoptr(GtkBitset) set = NULL;
+
+  if (item != NULL)
+    return gtk_list_item_get_position (item);
+  if (self->selection == NULL)
+    return GTK_INVALID_LIST_POSITION;
+  set = gtk_selection_model_get_selection (self->selection);
+  return gtk_bitset_is_empty (set) ? GTK_INVALID_LIST_POSITION : gtk_bitset_get_minimum (set);
+}
+
+/* The cells' size: every cell the grid keeps takes the new box at once (no rebind), the
+ * columns and the texture budget follow, and the focused item stays in view. */
+void
+vs_library_view_set_zoom (VsLibraryView *self,
+                          VsZoom         zoom)
+{
+  guint anchor;
+
+  g_return_if_fail (VS_IS_LIBRARY_VIEW (self));
+  g_return_if_fail ((guint) zoom < G_N_ELEMENTS (zoom_sizes));
+
+  if (zoom == self->zoom)
+    return;
+  anchor = zoom_anchor (self);
+  self->zoom = zoom;
+  update_decode_size (self);
+  for (GtkWidget *item = gtk_widget_get_first_child (GTK_WIDGET (self->grid)); item != NULL;
+       item = gtk_widget_get_next_sibling (item))
+    {
+      GtkWidget *cell = gtk_widget_get_first_child (item);
+
+      if (cell != NULL && VS_IS_VIDEO_CELL (cell))
+        vs_video_cell_set_picture_size (VS_VIDEO_CELL (cell), zoom_sizes[zoom].width,
+                                        zoom_sizes[zoom].height);
+    }
+  /* textures of the old size nothing shows any more */
+  if (self->textures != NULL)
+    vs_texture_cache_trim (self->textures, REST_TEXTURE_BYTES);
+  schedule_columns (self);
+  g_clear_handle_id (&self->zoom_scroll_id, g_source_remove);
+  if (anchor != GTK_INVALID_LIST_POSITION)
+    {
+      /* once the columns are set (they move the item) */
+      self->zoom_position = anchor;
+      self->zoom_scroll_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 10, on_zoom_scroll, self,
+                                              NULL);
+    }
+}
+
+VsZoom
+vs_library_view_get_zoom (VsLibraryView *self)
+{
+  g_return_val_if_fail (VS_IS_LIBRARY_VIEW (self), VS_ZOOM_MEDIUM);
+  return self->zoom;
+}
+
+/* The width of a cell's picture at the view's zoom (for tests and the benchmark). */
+int
+vs_library_view_get_picture_width (VsLibraryView *self)
+{
+  g_return_val_if_fail (VS_IS_LIBRARY_VIEW (self), 0);
+  return zoom_sizes[self->zoom].width;
+}
+
+/* View mode ------------------------------------------------------------------------ */
+
+void
+vs_library_view_set_mode (VsLibraryView *self,
+                          VsViewMode     mode)
+{
+  g_return_if_fail (VS_IS_LIBRARY_VIEW (self));
+  g_return_if_fail (mode == VS_VIEW_MODE_GRID || mode == VS_VIEW_MODE_LIST);
+
+  self->mode = mode;
+}
+
+VsViewMode
+vs_library_view_get_mode (VsLibraryView *self)
+{
+  g_return_val_if_fail (VS_IS_LIBRARY_VIEW (self), VS_VIEW_MODE_GRID);
+  return self->mode;
 }

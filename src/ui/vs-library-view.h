@@ -9,6 +9,21 @@
 
 G_BEGIN_DECLS
 
+/* The grid's cell sizes (the GSettings key "zoom", in this order). */
+typedef enum
+{
+  VS_ZOOM_SMALL  = 0,
+  VS_ZOOM_MEDIUM = 1,
+  VS_ZOOM_LARGE  = 2,
+} VsZoom;
+
+/* A grid of thumbnails or a list of details (the GSettings key "view-mode"). */
+typedef enum
+{
+  VS_VIEW_MODE_GRID = 0,
+  VS_VIEW_MODE_LIST = 1,
+} VsViewMode;
+
 #define VS_TYPE_LIBRARY_VIEW (vs_library_view_get_type ())
 
 G_DECLARE_FINAL_TYPE (VsLibraryView, vs_library_view, VS, LIBRARY_VIEW, GtkWidget)
@@ -37,5 +52,12 @@ void               vs_library_view_show_selected       (VsLibraryView *self);
 /* The width the view will have, before it is allocated (the first frame's columns). */
 void               vs_library_view_set_width_hint (VsLibraryView    *self,
                                                    int               width);
+void               vs_library_view_set_zoom       (VsLibraryView    *self,
+                                                   VsZoom            zoom);
+VsZoom             vs_library_view_get_zoom       (VsLibraryView    *self);
+int                vs_library_view_get_picture_width (VsLibraryView *self);
+void               vs_library_view_set_mode       (VsLibraryView    *self,
+                                                   VsViewMode        mode);
+VsViewMode         vs_library_view_get_mode       (VsLibraryView    *self);
 
 G_END_DECLS

@@ -28,6 +28,8 @@ typedef struct
   char       *key;
   GdkTexture *texture;
   gsize       bytes;
+  int         decode_width;  /* the box it was decoded to cover (a zoom made it for) */
+  int         decode_height;
 } Entry;
 
 /* One load in flight per key, shared by every caller that asks for it meanwhile. */
@@ -138,7 +140,9 @@ static void
 insert_texture (VsTextureCache *self,
                 const char     *key,
                 GdkTexture     *texture,
-                gsize           bytes)
+                gsize           bytes,
+                int             decode_width,
+                int             decode_height)
 {
   Entry *old = g_hash_table_lookup (self->entries, key);
   Entry *entry;
@@ -159,6 +163,8 @@ insert_texture (VsTextureCache *self,
   entry->key = g_strdup (key);
   entry->texture = g_object_ref (texture);
   entry->bytes = bytes;
+  entry->decode_width = decode_width;
+  entry->decode_height = decode_height;
   g_queue_push_head_link (&self->lru, &entry->link);
   g_hash_table_insert (self->entries, entry->key, entry);
   self->bytes += bytes;
@@ -435,9 +441,11 @@ on_decoded (GObject      *object,
    * cell has gone, and caching those filled the budget with rows nobody looked at. */
   if (texture != NULL)
     {
+      Decode *decode = g_task_get_task_data (G_TASK (result));
+
       if (!g_cancellable_is_cancelled (load->cancellable))
-        insert_texture (load->cache, load->key, texture,
-                        ((Decode *) g_task_get_task_data (G_TASK (result)))->bytes);
+        insert_texture (load->cache, load->key, texture, decode->bytes, decode->width,
+                        decode->height);
     }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_debug ("Could not decode the thumbnail of %s: %s", load->key, error->message);
@@ -500,6 +508,17 @@ load_wanted (Load *load)
   return FALSE;
 }
 
+/* The freedesktop size that covers the box thumbnails are decoded to: the normal (128 px)
+ * ones for the smallest zoom, else the large (256 px) ones, as before zooming came. */
+static VsThumbnailSize
+thumbnail_size (VsTextureCache *self)
+{
+  if (self->decode_width > 0 && self->decode_width <= 128 &&
+      self->decode_height > 0 && self->decode_height <= 128)
+    return VS_THUMBNAIL_SIZE_NORMAL;
+  return VS_THUMBNAIL_SIZE_LARGE;
+}
+
 /* Hands @load to the media service, which owns it until its result is handed on. */
 static void
 load_start (Load *load)
@@ -515,7 +534,7 @@ load_start (Load *load)
     }
   load->cache->n_started++;
   vs_media_service_thumbnail_async (load->cache->service, load->path,
-                                    VS_THUMBNAIL_SIZE_LARGE, NULL, VS_JOB_PRIORITY_VISIBLE,
+                                    thumbnail_size (load->cache), NULL, VS_JOB_PRIORITY_VISIBLE,
                                     load->cancellable, on_thumbnail_path, load);
 }
 
@@ -593,6 +612,9 @@ vs_texture_cache_lookup (VsTextureCache *self,
 
   if ((key = video_key (video)) == NULL ||
       (entry = g_hash_table_lookup (self->entries, key)) == NULL)
+    return NULL;
+  /* decoded for a smaller box (before a zoom in): a miss, decoded again at this size */
+  if (entry->decode_width < self->decode_width || entry->decode_height < self->decode_height)
     return NULL;
 
   g_queue_unlink (&self->lru, &entry->link);

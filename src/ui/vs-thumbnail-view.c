@@ -19,6 +19,7 @@
 #include "vs-thumbnail-view.h"
 
 #define FADE_US        (180 * G_TIME_SPAN_MILLISECOND)
+/* The picture's box at the default zoom (vs_thumbnail_view_set_picture_size() changes it) */
 #define PICTURE_WIDTH  224
 #define PICTURE_HEIGHT 126
 #define TEXT_GAP       8      /* between the picture and the title */
@@ -55,6 +56,8 @@ struct _VsThumbnailView
   gboolean             hls_warning;
   gint64               fade_start;       /* 0: not fading */
   guint                fade_tick;
+  int                  picture_width;    /* the picture's box: the zoom */
+  int                  picture_height;
 };
 
 G_DEFINE_FINAL_TYPE (VsThumbnailView, vs_thumbnail_view, GTK_TYPE_WIDGET)
@@ -237,7 +240,23 @@ vs_thumbnail_view_in_text (VsThumbnailView *self,
                            double           y)
 {
   g_return_val_if_fail (VS_IS_THUMBNAIL_VIEW (self), FALSE);
-  return y >= PICTURE_HEIGHT;
+  return y >= self->picture_height;
+}
+
+/* The picture's box (the grid's zoom); the text below it follows its width. */
+void
+vs_thumbnail_view_set_picture_size (VsThumbnailView *self,
+                                    int              width,
+                                    int              height)
+{
+  g_return_if_fail (VS_IS_THUMBNAIL_VIEW (self));
+  g_return_if_fail (width > 0 && height > 0);
+
+  if (width == self->picture_width && height == self->picture_height)
+    return;
+  self->picture_width = width;
+  self->picture_height = height;
+  gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
 /* Drawing ------------------------------------------------------------------ */
@@ -514,7 +533,7 @@ draw_text (VsThumbnailView *self,
   GtkWidget *widget = GTK_WIDGET (self);
   const TextMetrics *metrics = get_text_metrics (self);
   float x = TEXT_MARGIN;
-  float y = PICTURE_HEIGHT + TEXT_GAP;
+  float y = self->picture_height + TEXT_GAP;
   float text_width = MAX (1, width - 2 * TEXT_MARGIN);
   GdkRGBA color;
 
@@ -573,13 +592,13 @@ vs_thumbnail_view_measure (GtkWidget      *widget,
 
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
-      *minimum = *natural = PICTURE_WIDTH;
+      *minimum = *natural = self->picture_width;
     }
   else
     {
       const TextMetrics *metrics = get_text_metrics (self);
 
-      *minimum = *natural = PICTURE_HEIGHT + TEXT_GAP + metrics->title_height + LINE_GAP +
+      *minimum = *natural = self->picture_height + TEXT_GAP + metrics->title_height + LINE_GAP +
                             metrics->caption_height;
     }
 }
@@ -590,7 +609,7 @@ vs_thumbnail_view_snapshot (GtkWidget   *widget,
 {
   VsThumbnailView *self = VS_THUMBNAIL_VIEW (widget);
   int width = gtk_widget_get_width (widget);
-  int height = PICTURE_HEIGHT;
+  int height = self->picture_height;
   static const GdkRGBA badge_bg = { 0, 0, 0, 0.65f };
   static const GdkRGBA white = { 1, 1, 1, 1 };
 
@@ -754,6 +773,8 @@ static void
 vs_thumbnail_view_init (VsThumbnailView *self)
 {
   self->state = VS_THUMBNAIL_VIEW_LOADING;
+  self->picture_width = PICTURE_WIDTH;
+  self->picture_height = PICTURE_HEIGHT;
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_VISIBLE);
 }
 

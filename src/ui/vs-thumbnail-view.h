@@ -42,6 +42,10 @@ void                  vs_thumbnail_view_set_text      (VsThumbnailView *self,
                                                        const char      *caption);
 const char           *vs_thumbnail_view_get_title     (VsThumbnailView *self);
 const char           *vs_thumbnail_view_get_caption   (VsThumbnailView *self);
+/* The picture's box (224 × 126 unless set): the grid's zoom. */
+void                  vs_thumbnail_view_set_picture_size (VsThumbnailView *self,
+                                                          int              width,
+                                                          int              height);
 /* Whether @y (in the view's coordinates) is over the text rather than the picture. */
 gboolean              vs_thumbnail_view_in_text       (VsThumbnailView *self,
                                                        double           y);

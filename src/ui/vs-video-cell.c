@@ -370,6 +370,30 @@ vs_video_cell_set_scrolling (VsVideoCell *self,
     update_accessible_label (self);
 }
 
+/* The zoom: the picture's box. A thumbnail shown stays until one decoded for the new box
+ * (the texture cache's decode size, set before) replaces it, so a zoom never blanks a cell. */
+void
+vs_video_cell_set_picture_size (VsVideoCell *self,
+                                int          width,
+                                int          height)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+
+  g_return_if_fail (VS_IS_VIDEO_CELL (self));
+
+  vs_thumbnail_view_set_picture_size (self->thumbnail, width, height);
+  if (self->video == NULL || !vs_video_cell_has_thumbnail (self) || self->cancellable != NULL)
+    return;
+  if ((texture = vs_texture_cache_lookup (self->cache, self->video)) != NULL)
+    {
+      show_texture (self, texture, FALSE);
+      return;
+    }
+  self->cancellable = g_cancellable_new ();
+  vs_texture_cache_load_async (self->cache, self->video, VS_TEXTURE_LOAD_DEFAULT,
+                               self->cancellable, on_texture_loaded, g_object_ref (self));
+}
+
 gboolean
 vs_video_cell_has_thumbnail (VsVideoCell *self)
 {

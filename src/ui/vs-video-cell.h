@@ -26,6 +26,10 @@ void         vs_video_cell_set_scrolling (VsVideoCell    *self,
 /* Why its video cannot be played (the index found it is not a video, or empty), for its
  * tooltip; NULL when nothing is known to be wrong. */
 const char  *vs_video_cell_get_problem   (VsVideoCell    *self);
+/* The picture's box (the grid's zoom). */
+void         vs_video_cell_set_picture_size (VsVideoCell *self,
+                                             int          width,
+                                             int          height);
 /* TRUE once a thumbnail texture (not the placeholder) is shown. */
 gboolean     vs_video_cell_has_thumbnail (VsVideoCell    *self);
 

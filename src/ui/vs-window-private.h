@@ -55,5 +55,8 @@ void            _vs_window_class_add_actions  (GtkWidgetClass *widget_class);
 /* Recounts the selection's HLS downloads (Merge into MP4… is for them), soon. */
 void            _vs_window_count_selected_hls (VsWindow      *self);
 void            _vs_window_stop_counting_hls  (VsWindow      *self);
+/* vs-window-view.c: the zoom and the grid or list */
+void            _vs_window_init_view_settings (VsWindow      *self);
+void            _vs_window_class_add_view_actions (GtkWidgetClass *widget_class);
 
 G_END_DECLS

@@ -348,6 +348,7 @@ vs_window_constructed (GObject *object)
   /* the grid fills from a current index while the library still checks it */
   g_signal_connect_object (self->library, "notify::readable", G_CALLBACK (on_library_ready),
                            self, G_CONNECT_SWAPPED);
+  _vs_window_init_view_settings (self);
   update_progress (self);
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
@@ -460,6 +461,7 @@ vs_window_class_init (VsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VsWindow, selection_bar);
 
   _vs_window_class_add_actions (widget_class);
+  _vs_window_class_add_view_actions (widget_class);
 }
 
 static void
