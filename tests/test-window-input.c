@@ -197,7 +197,7 @@ sort_button (VsWindow *window)
 
   vs_test_ui_collect (template_child (window, "header_bar"), GTK_TYPE_MENU_BUTTON, buttons);
   for (guint i = 0; i < buttons->len; i++)
-    if (g_strcmp0 (gtk_widget_get_tooltip_text (g_ptr_array_index (buttons, i)), "Sort") == 0)
+    if (g_strcmp0 (gtk_widget_get_tooltip_text (g_ptr_array_index (buttons, i)), "View Options") == 0)
       return g_ptr_array_index (buttons, i);
   g_error ("no Sort button");
   return NULL;
@@ -517,9 +517,11 @@ button_labelled (GtkWidget  *root,
 {
   g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
 
+  /* by its label, or by its action for an icon button */
   vs_test_ui_collect (root, GTK_TYPE_BUTTON, buttons);
   for (guint i = 0; i < buttons->len; i++)
-    if (g_strcmp0 (gtk_button_get_label (g_ptr_array_index (buttons, i)), label) == 0)
+    if (g_strcmp0 (gtk_button_get_label (g_ptr_array_index (buttons, i)), label) == 0 ||
+        g_strcmp0 (gtk_actionable_get_action_name (g_ptr_array_index (buttons, i)), label) == 0)
       return g_ptr_array_index (buttons, i);
   g_error ("no button “%s”", label);
   return NULL;
@@ -584,7 +586,7 @@ test_selection (void)
   /* Ctrl+A, then Copy Paths from the bar */
   vs_test_ui_xdotool ("key", "ctrl+a", NULL);
   wait_selected (window, 20);
-  vs_test_ui_click (button_labelled (GTK_WIDGET (bar), "_Copy Paths"), "1");
+  vs_test_ui_click (button_labelled (GTK_WIDGET (bar), "win.copy-paths"), "1");
   vs_test_ui_spin (300);
   gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (window)), NULL,
                                  on_clipboard_text, &copied);
