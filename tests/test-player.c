@@ -18,6 +18,7 @@
 #include "vs-merge-dialog.h"
 #include "vs-player-osd.h"
 #include "vs-player-window.h"
+#include "vs-subtitle-view.h"
 #include "vs-test-library.h"
 #include "vs-test-media.h"
 #include "vs-test-ui.h"
@@ -1029,6 +1030,152 @@ test_play_next_and_repeat (void)
   g_settings_reset (settings, "player-repeat");
 }
 
+/* Subtitles ------------------------------------------------------------------------ */
+
+static const char *
+subtitle_text (VsPlayerWindow *player)
+{
+  GtkWidget *view = child (player, "subtitle_view");
+  GtkWidget *label = gtk_widget_get_first_child (view);
+  const char *text = vs_subtitle_view_get_text (VS_SUBTITLE_VIEW (view));
+
+  /* drawn: the label is on screen, and says it */
+  g_assert_true (g_str_equal (text, "") || gtk_widget_get_mapped (label));
+  g_assert_cmpstr (text, ==, gtk_widget_get_mapped (label) ? gtk_label_get_text (GTK_LABEL (label))
+                                                           : "");
+  return text;
+}
+
+/* The first cue (2 s to 4 s) is drawn, never before its time. */
+static gboolean
+shows_first_cue (gpointer player)
+{
+  const char *text = subtitle_text (player);
+
+  if (g_str_equal (text, "First line"))
+    {
+      g_assert_cmpint (timestamp (player), >=, 1900 * 1000);
+      return TRUE;
+    }
+  g_assert_cmpstr (text, ==, "");
+  return FALSE;
+}
+
+static gboolean
+shows_second_cue (gpointer player)
+{
+  return g_str_equal (subtitle_text (player), "Second line");
+}
+
+static gboolean
+subtitles_off (gpointer player)
+{
+  return flag_is (player, "show-subtitles", FALSE);
+}
+
+static gboolean
+subtitles_on (gpointer player)
+{
+  return flag_is (player, "show-subtitles", TRUE);
+}
+
+static gboolean
+has_subtitles (gpointer player)
+{
+  return vs_subtitle_view_get_subtitles (VS_SUBTITLE_VIEW (child (player, "subtitle_view"))) !=
+         NULL;
+}
+
+/* clip.srt beside clip.mp4: its cues are drawn over the video at their times; Subtitles,
+ * clicked in the menu, turns them off and on; without a file, the item is insensitive. */
+static void
+test_subtitles (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *srt = g_build_filename (f->dir, "clip.srt", NULL);
+  VsPlayerWindow *player;
+  GtkWidget *item;
+  gint64 six_seconds = 6 * G_USEC_PER_SEC;
+
+  if (!vs_test_require_playback (elements) || !have_xdotool ())
+    return;
+
+  /* no subtitles: the item is there, insensitive */
+  player = open_player (f, f->clip);
+  click_menu_button (player);
+  item = menu_item (player, "Subtitles");
+  g_assert_nonnull (item);
+  g_assert_false (gtk_widget_is_sensitive (item));
+  close_menu (player);
+  g_assert_cmpstr (subtitle_text (player), ==, "");
+  gtk_window_destroy (GTK_WINDOW (player));
+
+  vs_test_write_file (srt,
+                      "1\r\n00:00:02,000 --> 00:00:04,000\r\nFirst <i>line</i>\r\n\r\n"
+                      "2\r\n00:00:05,000 --> 00:00:30,000\r\nSecond line\r\n", -1);
+  player = open_player (f, f->clip);
+  vs_test_ui_wait_for (has_subtitles, player, "the subtitles to be read");
+  g_assert_cmpint (timestamp (player), <, 1900 * 1000);
+  g_assert_cmpstr (subtitle_text (player), ==, "");
+  vs_test_ui_wait_for (shows_first_cue, player, "the first cue at 2 s");
+  g_assert_cmpint (timestamp (player), <, 4 * G_USEC_PER_SEC);
+  vs_test_ui_spin (300);
+  take_screenshot ("player-subtitles.png");
+
+  /* Subtitles off, a real click: nothing drawn, at the second cue's time either */
+  press_space (player, FALSE);
+  click_menu_button (player);
+  item = menu_item (player, "Subtitles");
+  g_assert_true (gtk_widget_is_sensitive (item));
+  vs_test_ui_click (item, "1");
+  vs_test_ui_wait_for (subtitles_off, player, "Subtitles to be off");
+  vs_test_ui_spin (200);
+  if (open_menu (player) != NULL)
+    close_menu (player);
+  g_assert_cmpstr (subtitle_text (player), ==, "");
+  press_space (player, TRUE);
+  wait_for (player, reached, six_seconds, "the second cue's time");
+  g_assert_cmpstr (subtitle_text (player), ==, "");
+
+  /* and on again, with the c key */
+  vs_test_ui_xdotool ("key", "c", NULL);
+  vs_test_ui_wait_for (subtitles_on, player, "c to turn the subtitles on");
+  vs_test_ui_wait_for (shows_second_cue, player, "the second cue");
+  gtk_window_destroy (GTK_WINDOW (player));
+}
+
+/* A subtitle file that cannot be read says so, and the video plays all the same. */
+static gboolean
+shows_toast_about (gpointer      player,
+                   gconstpointer text)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  vs_test_ui_collect (child (player, "toast_overlay"), GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (gtk_widget_get_mapped (g_ptr_array_index (labels, i)) &&
+        strstr (gtk_label_get_text (g_ptr_array_index (labels, i)), text) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_subtitles_unreadable (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *srt = g_build_filename (f->dir, "clip.srt", NULL);
+  VsPlayerWindow *player;
+
+  if (!vs_test_require_playback (elements))
+    return;
+  vs_test_write_file (srt, "\xff\xfe" "1\0\n\0", 6);
+  player = open_player (f, f->clip);
+  vs_test_wait_until (shows_toast_about, player, "clip.srt", 30, "the toast about clip.srt");
+  g_assert_false (has_subtitles (player));
+  wait_for (player, reached, G_USEC_PER_SEC / 2, "the video to play all the same");
+  gtk_window_destroy (GTK_WINDOW (player));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1066,6 +1213,10 @@ main (int    argc,
   g_test_add_func ("/player/merge/offered-once", test_merge_once);
   g_test_add_func ("/player/merge/follows-library", test_merge_follows_library);
   g_test_add_func ("/player/play-next-and-repeat", test_play_next_and_repeat);
+  g_test_add ("/player/subtitles", Fixture, NULL, fixture_setup, test_subtitles,
+              fixture_teardown);
+  g_test_add ("/player/subtitles-unreadable", Fixture, NULL, fixture_setup,
+              test_subtitles_unreadable, fixture_teardown);
   /* starts a window manager when none runs, and stops it */
   g_test_add ("/player/fullscreen-osd", Fixture, NULL, fixture_setup, test_fullscreen_osd,
               fixture_teardown);

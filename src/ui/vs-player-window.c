@@ -20,6 +20,7 @@
 #include "vs-path.h"
 #include "vs-player-osd.h"
 #include "vs-player-window.h"
+#include "vs-subtitle-view.h"
 #include "vs-toast.h"
 #include "vs-video.h"
 
@@ -38,6 +39,7 @@ struct _VsPlayerWindow
   GtkVideo        *video;
   GtkWidget       *video_overlay;
   VsPlayerOsd     *osd;
+  VsSubtitleView  *subtitle_view;
   AdwStatusPage   *error_page;
   GtkWidget       *merge_button;
   GtkWidget       *previous_button;
@@ -63,6 +65,7 @@ struct _VsPlayerWindow
   gboolean         merged;            /* @file was merged from here: nothing left to offer */
   gboolean         play_next;         /* at the end, the next video of @videos plays */
   gboolean         repeat;            /* at the end, the same video plays again */
+  gboolean         show_subtitles;    /* the menu's Subtitles: drawn when there are some */
 };
 
 G_DEFINE_FINAL_TYPE (VsPlayerWindow, vs_player_window, ADW_TYPE_WINDOW)
@@ -74,6 +77,7 @@ enum {
   PROP_RESUME_POSITION,
   PROP_PLAY_NEXT,
   PROP_REPEAT,
+  PROP_SHOW_SUBTITLES,
   N_PROPS
 };
 
@@ -193,6 +197,51 @@ look_up_position (VsPlayerWindow *self)
   lookup->self = g_object_ref (self);
   lookup->generation = self->generation;
   vs_library_get_position_async (self->library, path, self->cancellable, on_looked_up, lookup);
+}
+
+/* Subtitles ------------------------------------------------------------------- */
+
+static void
+on_subtitles_loaded (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  LookUp *lookup = user_data;
+  g_autoptr(VsPlayerWindow) self = lookup->self;
+  guint generation = lookup->generation;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsSubtitles) subtitles = vs_subtitles_load_for_video_finish (result, &error);
+
+  g_free (lookup);
+  if (g_cancellable_is_cancelled (self->cancellable) || generation != self->generation)
+    return;
+  if (error != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not show the subtitles: %s"),
+                                               error->message);
+
+      adw_toast_overlay_add_toast (self->toast_overlay, vs_toast_new_plain (text));
+      return;
+    }
+  vs_subtitle_view_set_subtitles (self->subtitle_view, subtitles);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "player.subtitles", subtitles != NULL);
+}
+
+/* NAME.srt or NAME.vtt beside the video, looked for and read on a thread. */
+static void
+load_subtitles (VsPlayerWindow *self)
+{
+  g_autofree char *path = g_file_get_path (self->file);
+  LookUp *lookup;
+
+  vs_subtitle_view_set_subtitles (self->subtitle_view, NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "player.subtitles", FALSE);
+  if (path == NULL)
+    return;
+  lookup = g_new0 (LookUp, 1);
+  lookup->self = g_object_ref (self);
+  lookup->generation = self->generation;
+  vs_subtitles_load_for_video_async (path, self->cancellable, on_subtitles_loaded, lookup);
 }
 
 /* The stream ------------------------------------------------------------------ */
@@ -392,6 +441,7 @@ set_file (VsPlayerWindow *self,
                            G_CONNECT_SWAPPED);
   gtk_video_set_media_stream (self->video, self->stream);
   vs_player_osd_set_stream (self->osd, self->stream);
+  vs_subtitle_view_set_stream (self->subtitle_view, self->stream);
   vs_player_osd_set_title (self->osd, title);
   gtk_stack_set_visible_child_name (self->stack, "video");
   gtk_media_stream_play (self->stream);
@@ -404,6 +454,7 @@ set_file (VsPlayerWindow *self,
   update_navigation (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
   look_up_position (self);
+  load_subtitles (self);
 }
 
 /* Next and previous ---------------------------------------------------------- */
@@ -744,6 +795,9 @@ vs_player_window_get_property (GObject    *object,
     case PROP_REPEAT:
       g_value_set_boolean (value, self->repeat);
       break;
+    case PROP_SHOW_SUBTITLES:
+      g_value_set_boolean (value, self->show_subtitles);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -779,6 +833,10 @@ vs_player_window_set_property (GObject      *object,
       break;
     case PROP_REPEAT:
       set_flag (self, &self->repeat, g_value_get_boolean (value), PROP_REPEAT);
+      break;
+    case PROP_SHOW_SUBTITLES:
+      set_flag (self, &self->show_subtitles, g_value_get_boolean (value), PROP_SHOW_SUBTITLES);
+      vs_subtitle_view_set_enabled (self->subtitle_view, self->show_subtitles);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -817,9 +875,14 @@ vs_player_window_class_init (VsPlayerWindowClass *klass)
   properties[PROP_REPEAT] =
     g_param_spec_boolean ("repeat", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* the subtitles beside the video are drawn (the player's menu) */
+  properties[PROP_SHOW_SUBTITLES] =
+    g_param_spec_boolean ("show-subtitles", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (VS_TYPE_PLAYER_OSD);
+  g_type_ensure (VS_TYPE_SUBTITLE_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/vs-player-window.ui");
   gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, toast_overlay);
@@ -829,6 +892,7 @@ vs_player_window_class_init (VsPlayerWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, video);
   gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, video_overlay);
   gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, osd);
+  gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, subtitle_view);
   gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, merge_button);
   gtk_widget_class_bind_template_child (widget_class, VsPlayerWindow, previous_button);
@@ -849,6 +913,7 @@ vs_player_window_class_init (VsPlayerWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "player.merge", NULL, merge_action);
   gtk_widget_class_install_property_action (widget_class, "player.play-next", "play-next");
   gtk_widget_class_install_property_action (widget_class, "player.repeat", "repeat");
+  gtk_widget_class_install_property_action (widget_class, "player.subtitles", "show-subtitles");
 }
 
 /* The player's keys win over the focused control (the seek bar takes Left and Right, a
@@ -868,6 +933,7 @@ add_shortcuts (VsPlayerWindow *self)
     { GDK_KEY_Page_Down, 0, "player.next" },
     { GDK_KEY_p, 0, "player.previous" },
     { GDK_KEY_Page_Up, 0, "player.previous" },
+    { GDK_KEY_c, 0, "player.subtitles" },
   };
   GtkEventController *controller = gtk_shortcut_controller_new ();
 
@@ -890,6 +956,7 @@ vs_player_window_init (VsPlayerWindow *self)
   self->cancellable = g_cancellable_new ();
   self->pending_seek_us = -1;
   self->video_id = -1;
+  self->show_subtitles = TRUE;
   add_shortcuts (self);
   /* Fullscreen is the picture alone; the controls still come up on a mouse move */
   g_object_bind_property (self, "fullscreened", self->header_bar, "visible",
@@ -901,6 +968,7 @@ vs_player_window_init (VsPlayerWindow *self)
   g_signal_connect_object (click, "pressed", G_CALLBACK (on_video_pressed), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (self->video), GTK_EVENT_CONTROLLER (click));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "player.merge", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "player.subtitles", FALSE);
   update_navigation (self);
 }
 
