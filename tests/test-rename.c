@@ -672,6 +672,28 @@ test_library_hls (void)
     vs_test_library_wait (rescanned_since, tl->library, GUINT_TO_POINTER (rescans), 30,
                           "the watcher's rescan of the renamed folder");
   }
+
+  /* a read-only view of the library renames nothing: its index could not follow */
+  {
+    g_autoptr(VsLibrary) ro = vs_library_new (tl->db_path, VS_LIBRARY_FLAGS_READ_ONLY);
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *none = NULL;
+
+    vs_library_open_async (ro, NULL, vs_test_library_store_result, &result);
+    vs_test_library_wait_result (&result, WAIT_SECONDS);
+    g_assert_true (vs_library_open_finish (ro, result, &error));
+    g_clear_object (&result);
+    vs_library_rename_async (ro, new_path, "Other", NULL, vs_test_library_store_result, &result);
+    vs_test_library_wait_result (&result, WAIT_SECONDS);
+    none = vs_library_rename_finish (ro, result, &error);
+    g_assert_null (none);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_READ_ONLY);
+    g_assert_true (g_file_test (new_path, G_FILE_TEST_IS_REGULAR));
+    g_clear_object (&result);
+    vs_library_close_async (ro, vs_test_library_store_result, &result);
+    vs_test_library_wait_result (&result, WAIT_SECONDS);
+  }
 }
 
 int
