@@ -58,6 +58,10 @@ typedef struct
 /* vs-trash.c: one trash, restore or rename at a time in the process */
 extern GMutex _vs_trash_lock;
 
+/* vs-trash-rename.c: tests set it to take the fallbacks of a file system without
+ * renameat2(RENAME_NOREPLACE) */
+extern gboolean _vs_trash_rename_without_noreplace;
+
 /* vs-trash-inventory.c */
 gboolean    _vs_trash_digest_folder (const char    *folder,
                                      TreeDigest    *out,

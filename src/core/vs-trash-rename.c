@@ -31,6 +31,9 @@
 #define NAME_MAX_BYTES  255
 #define WALK_MAX_DEPTH  8
 
+/* Tests set it to take the fallbacks of a file system without RENAME_NOREPLACE. */
+gboolean _vs_trash_rename_without_noreplace = FALSE;
+
 static const char * const subtitle_suffixes[] = { ".srt", ".vtt", ".ass", ".ssa", ".sub" };
 
 /* One entry to rename: the item's file or folder, or a subtitle file beside it. */
@@ -433,9 +436,12 @@ rename_noreplace (const char  *from,
 {
   int saved;
 
-  if (renameat2 (AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+  if (_vs_trash_rename_without_noreplace)
+    saved = EINVAL;
+  else if (renameat2 (AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
     return TRUE;
-  saved = errno;
+  else
+    saved = errno;
   if (saved != EINVAL && saved != ENOSYS && saved != EOPNOTSUPP)
     return errno_error (error, saved, from, to);
   if (!is_dir)
