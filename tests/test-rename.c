@@ -386,6 +386,15 @@ test_hls_folder (void)
     g_assert_cmpint (g_mkdir (taken, 0755), ==, 0);
     assert_refused (dir, playlist, "Taken", roots, VS_TRASH_ERROR_EXISTS, "Taken");
   }
+  /* named through a symlink to its folder: the link is not the download */
+  {
+    g_autofree char *link_path = g_build_filename (lib, "Link", NULL);
+    g_autofree char *through = g_build_filename (link_path, "index.m3u8", NULL);
+
+    g_assert_cmpint (symlink ("Show", link_path), ==, 0);
+    assert_refused (dir, through, "Show 3", roots, VS_TRASH_ERROR_NOT_MEDIA, "link");
+    g_assert_cmpint (g_unlink (link_path), ==, 0);
+  }
   /* another video in the folder would be renamed along: refused */
   {
     g_autofree char *clip = g_build_filename (show, "extra.mp4", NULL);
