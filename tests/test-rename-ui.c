@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "vs-library-view.h"
 #include "vs-rename-popover.h"
 #include "vs-test-ui.h"
 #include "vs-test-utils.h"
@@ -127,6 +128,23 @@ assert_selected (VsRenamePopover *popover,
   g_assert_cmpint (e, ==, end);
 }
 
+/* The cell titled @title is the one selected, and has the keyboard focus. */
+static gboolean
+selected_and_focused (gpointer data)
+{
+  gpointer *args = data;
+  VsVideoCell *cell = vs_test_ui_cell_titled (args[0], args[1]);
+  GtkListItem *item = cell != NULL ? g_object_get_data (G_OBJECT (cell), "vs-list-item") : NULL;
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (args[0]));
+  g_autoptr(GPtrArray) views = g_ptr_array_new ();
+
+  vs_test_ui_collect (GTK_WIDGET (args[0]), VS_TYPE_LIBRARY_VIEW, views);
+  return item != NULL && gtk_list_item_get_selected (item) && views->len == 1 &&
+         vs_library_view_get_n_selected (g_ptr_array_index (views, 0)) == 1 && focus != NULL &&
+         (focus == gtk_widget_get_parent (GTK_WIDGET (cell)) ||
+          gtk_widget_is_ancestor (focus, gtk_widget_get_parent (GTK_WIDGET (cell))));
+}
+
 static void
 screenshot (const char *name)
 {
@@ -176,6 +194,7 @@ test_rename (void)
   before = tree_state (lib);
   vs_test_ui_click_cell (window, "Alpha.mp4", "3");
   vs_test_ui_wait_for (vs_test_ui_menu_is_open, window, "the menu");
+  screenshot ("rename-menu.png");
   vs_test_ui_click (vs_test_ui_menu_item (vs_test_ui_open_menu (window), "Rename…"), "1");
   vs_test_ui_wait_for (popover_is_open, window, "the rename popover");
   popover = open_popover (window);
@@ -191,6 +210,9 @@ test_rename (void)
   vs_test_ui_wait_cell (window, "Charlie.mp4", TRUE);
   vs_test_ui_wait_cell (window, "Alpha.mp4", FALSE);
   g_assert_false (g_file_test (alpha, G_FILE_TEST_EXISTS));
+  /* it moved after Bravo in the name order, and is still the one selected and focused */
+  vs_test_ui_wait_for (selected_and_focused, (gpointer[]) { window, (gpointer) "Charlie.mp4" },
+                       "the renamed video selected and focused");
   after = tree_state (lib);
   expected = g_strdup (before);
   {

@@ -25,6 +25,7 @@
 #include "vs-test-utils.h"
 #include "vs-thumbnailer.h"
 #include "vs-trash.h"
+#include "vs-trash-private.h"
 #include "vs-video.h"
 #include "vs-library-watcher.h"
 
@@ -385,6 +386,15 @@ test_hls_folder (void)
     g_assert_cmpint (g_mkdir (taken, 0755), ==, 0);
     assert_refused (dir, playlist, "Taken", roots, VS_TRASH_ERROR_EXISTS, "Taken");
   }
+  /* named through a symlink to its folder: the link is not the download */
+  {
+    g_autofree char *link_path = g_build_filename (lib, "Link", NULL);
+    g_autofree char *through = g_build_filename (link_path, "index.m3u8", NULL);
+
+    g_assert_cmpint (symlink ("Show", link_path), ==, 0);
+    assert_refused (dir, through, "Show 3", roots, VS_TRASH_ERROR_NOT_MEDIA, "link");
+    g_assert_cmpint (g_unlink (link_path), ==, 0);
+  }
   /* another video in the folder would be renamed along: refused */
   {
     g_autofree char *clip = g_build_filename (show, "extra.mp4", NULL);
@@ -435,6 +445,101 @@ test_hls_absolute (void)
   vs_test_write_file (playlist, text, -1);
   assert_refused (dir, playlist, "Show 2", NULL, VS_TRASH_ERROR_NOT_MEDIA, "absolute");
   vs_test_rm_rf (dir);
+}
+
+/* A file system without RENAME_NOREPLACE: link() and unlink() for a file, mkdir() and
+ * rename() onto the new empty folder for an HLS folder; neither can replace anything. */
+static void
+test_fallbacks (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *video = g_build_filename (dir, "a.mp4", NULL);
+  g_autofree char *taken = g_build_filename (dir, "b.mp4", NULL);
+  g_autofree char *show = g_build_filename (dir, "Show", NULL);
+  g_autofree char *playlist = g_build_filename (show, "index.m3u8", NULL);
+  g_autofree char *other = g_build_filename (dir, "Other", NULL);
+  g_autoptr(GHashTable) before = NULL;
+
+  vs_test_write_file (video, "a", -1);
+  vs_test_write_file (taken, "b", -1);
+  g_assert_cmpint (g_mkdir (show, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir (other, 0755), ==, 0);
+  vs_test_make_hls_download (show, 2, 0, VS_TEST_HLS_PLAIN);
+  _vs_trash_rename_without_noreplace = TRUE;
+
+  assert_refused (dir, video, "b.mp4", NULL, VS_TRASH_ERROR_EXISTS, NULL);
+  assert_refused (dir, playlist, "Other", NULL, VS_TRASH_ERROR_EXISTS, NULL);
+  before = snap (dir);
+  g_assert_true (vs_trash_rename (video, "c.mp4", NULL, NULL, NULL, NULL, NULL));
+  assert_renamed (before, dir, "a.mp4", "c.mp4", NULL);
+  g_clear_pointer (&before, g_hash_table_unref);
+  before = snap (dir);
+  g_assert_true (vs_trash_rename (playlist, "Show 2", NULL, NULL, NULL, NULL, NULL));
+  /* the folder is the same inode under its new name, holding the same files */
+  assert_renamed (before, dir, "Show", "Show 2", NULL);
+
+  _vs_trash_rename_without_noreplace = FALSE;
+  vs_test_rm_rf (dir);
+}
+
+/* The thumbnail cache: every size and our fail marker move, whoever made them; a PNG
+ * whose Thumb::URI is another file's stays. */
+static void
+write_thumbnail (const char *path,
+                 const char *uri,
+                 const char *software,
+                 guint8      shade)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 16, 9);
+  g_autofree char *folder = g_path_get_dirname (path);
+  g_autoptr(GError) error = NULL;
+
+  gdk_pixbuf_fill (pixbuf, (guint32) shade << 24 | 0x006699ffu);
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  gdk_pixbuf_save (pixbuf, path, "png", &error, "tEXt::Software", software, "tEXt::Thumb::URI", uri,
+                   "tEXt::Thumb::MTime", "1234", NULL);
+  g_assert_no_error (error);
+}
+
+static void
+test_thumbnails (void)
+{
+  const char *old_uri = "file:///videos/Old%20name.mp4";
+  const char *new_uri = "file:///videos/New%20name%20%C3%A9.mp4";
+  const VsThumbnailSize sizes[] = { VS_THUMBNAIL_SIZE_NORMAL, VS_THUMBNAIL_SIZE_LARGE };
+  g_autofree char *fail_old = vs_thumbnail_fail_path (old_uri);
+  g_autofree char *fail_new = vs_thumbnail_fail_path (new_uri);
+  g_autofree char *xl_old = vs_thumbnail_path (old_uri, VS_THUMBNAIL_SIZE_X_LARGE);
+  g_autofree char *xl_new = vs_thumbnail_path (new_uri, VS_THUMBNAIL_SIZE_X_LARGE);
+  g_autofree char *normal_old = vs_thumbnail_path (old_uri, sizes[0]);
+  g_autofree char *large_old = vs_thumbnail_path (old_uri, sizes[1]);
+
+  /* a file manager's, ours, our fail marker; the x-large one names another file */
+  write_thumbnail (normal_old, old_uri, "GNOME::ThumbnailFactory", 1);
+  write_thumbnail (large_old, old_uri, "Vidshelf", 2);
+  write_thumbnail (fail_old, old_uri, "Vidshelf", 3);
+  write_thumbnail (xl_old, "file:///videos/someone-else.mp4", "Vidshelf", 4);
+
+  g_assert_cmpuint (vs_thumbnail_move (old_uri, new_uri), ==, 3);
+  for (guint i = 0; i < G_N_ELEMENTS (sizes) + 1; i++)
+    {
+      g_autofree char *from = i < 2 ? vs_thumbnail_path (old_uri, sizes[i]) : g_strdup (fail_old);
+      g_autofree char *to = i < 2 ? vs_thumbnail_path (new_uri, sizes[i]) : g_strdup (fail_new);
+      g_autofree char *uri = NULL;
+      g_autoptr(GdkPixbuf) pixbuf = NULL;
+      gint64 mtime = -1;
+
+      g_assert_false (g_file_test (from, G_FILE_TEST_EXISTS));
+      g_assert_true (vs_thumbnail_read_keys (to, &uri, &mtime, NULL));
+      g_assert_cmpstr (uri, ==, new_uri);
+      g_assert_cmpint (mtime, ==, 1234);
+      pixbuf = gdk_pixbuf_new_from_file (to, NULL);
+      g_assert_nonnull (pixbuf);
+      g_assert_cmpint (gdk_pixbuf_read_pixels (pixbuf)[0], ==, i + 1);
+      g_assert_cmpstr (gdk_pixbuf_get_option (pixbuf, "tEXt::Thumb::MTime"), ==, "1234");
+    }
+  g_assert_true (g_file_test (xl_old, G_FILE_TEST_IS_REGULAR));
+  g_assert_false (g_file_test (xl_new, G_FILE_TEST_EXISTS));
 }
 
 /* The library ----------------------------------------------------------------------------- */
@@ -672,6 +777,28 @@ test_library_hls (void)
     vs_test_library_wait (rescanned_since, tl->library, GUINT_TO_POINTER (rescans), 30,
                           "the watcher's rescan of the renamed folder");
   }
+
+  /* a read-only view of the library renames nothing: its index could not follow */
+  {
+    g_autoptr(VsLibrary) ro = vs_library_new (tl->db_path, VS_LIBRARY_FLAGS_READ_ONLY);
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *none = NULL;
+
+    vs_library_open_async (ro, NULL, vs_test_library_store_result, &result);
+    vs_test_library_wait_result (&result, WAIT_SECONDS);
+    g_assert_true (vs_library_open_finish (ro, result, &error));
+    g_clear_object (&result);
+    vs_library_rename_async (ro, new_path, "Other", NULL, vs_test_library_store_result, &result);
+    vs_test_library_wait_result (&result, WAIT_SECONDS);
+    none = vs_library_rename_finish (ro, result, &error);
+    g_assert_null (none);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_READ_ONLY);
+    g_assert_true (g_file_test (new_path, G_FILE_TEST_IS_REGULAR));
+    g_clear_object (&result);
+    vs_library_close_async (ro, vs_test_library_store_result, &result);
+    vs_test_library_wait_result (&result, WAIT_SECONDS);
+  }
 }
 
 int
@@ -700,6 +827,8 @@ main (int    argc,
   g_test_add_func ("/rename/hls-folder", test_hls_folder);
   g_test_add_func ("/rename/hls-protected", test_hls_protected);
   g_test_add_func ("/rename/hls-absolute", test_hls_absolute);
+  g_test_add_func ("/rename/fallbacks", test_fallbacks);
+  g_test_add_func ("/rename/thumbnails", test_thumbnails);
   g_test_add_func ("/rename/library", test_library);
   g_test_add_func ("/rename/library-hls", test_library_hls);
 

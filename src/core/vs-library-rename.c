@@ -70,6 +70,13 @@ rename_thread (GTask        *task,
   GError *error = NULL;
   gboolean moved = FALSE;
 
+  /* a rename the index could not follow would cost the item its facts */
+  if (self->writer == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_READ_ONLY,
+                               "The library was opened read-only; nothing was renamed");
+      return;
+    }
   if (job->roots == NULL)
     job->roots = vs_database_dup_roots (self->reader, NULL);
   if (!vs_trash_rename (job->path, job->new_name, (const char * const *) job->roots,
@@ -85,9 +92,8 @@ rename_thread (GTask        *task,
     {
       /* The file is renamed: the index cannot refuse it any more. A failure here leaves
        * the watcher's rescan to find the new name (facts probed again). */
-      if (self->writer != NULL &&
-          !vs_database_rename (self->writer, job->from, job->to, &moved, videos, job->folders,
-                              &index_error))
+      if (!vs_database_rename (self->writer, job->from, job->to, &moved, videos, job->folders,
+                               &index_error))
         g_warning ("The index could not follow the rename of %s: %s", job->from,
                    index_error->message);
       if (videos->len == 0)

@@ -59,6 +59,10 @@ typedef struct
 void        _vs_trash_lock          (void);
 void        _vs_trash_unlock        (void);
 
+/* vs-trash-rename.c: tests set it to take the fallbacks of a file system without
+ * renameat2(RENAME_NOREPLACE) */
+extern gboolean _vs_trash_rename_without_noreplace;
+
 /* vs-trash-inventory.c */
 gboolean    _vs_trash_digest_folder (const char    *folder,
                                      TreeDigest    *out,

@@ -31,6 +31,9 @@
 #define NAME_MAX_BYTES  255
 #define WALK_MAX_DEPTH  8
 
+/* Tests set it to take the fallbacks of a file system without RENAME_NOREPLACE. */
+gboolean _vs_trash_rename_without_noreplace = FALSE;
+
 static const char * const subtitle_suffixes[] = { ".srt", ".vtt", ".ass", ".ssa", ".sub" };
 
 /* One entry to rename: the item's file or folder, or a subtitle file beside it. */
@@ -433,9 +436,12 @@ rename_noreplace (const char  *from,
 {
   int saved;
 
-  if (renameat2 (AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+  if (_vs_trash_rename_without_noreplace)
+    saved = EINVAL;
+  else if (renameat2 (AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
     return TRUE;
-  saved = errno;
+  else
+    saved = errno;
   if (saved != EINVAL && saved != ENOSYS && saved != EOPNOTSUPP)
     return errno_error (error, saved, from, to);
   if (!is_dir)
@@ -580,20 +586,33 @@ vs_trash_rename (const char          *item_path,
     }
   if (trash->is_hls)
     {
-      item.from = S_ISDIR (st.st_mode) ? g_strdup (absolute) : g_path_get_dirname (absolute);
-      if (lstat (item.from, &item.st) != 0)
-        return errno_error (error, errno, item.from, item.from);
+      g_autofree char *from = S_ISDIR (st.st_mode) ? g_strdup (absolute)
+                                                   : g_path_get_dirname (absolute);
+      struct stat real_st;
+
+      /* the folder itself, not a symlink naming it (that would rename the link) */
+      if (lstat (from, &item.st) != 0 || stat (trash->folder, &real_st) != 0)
+        return errno_error (error, errno, from, from);
+      if (!same_inode (&item.st, &real_st))
+        {
+          g_autofree char *display = g_filename_display_name (from);
+
+          g_set_error (error, VS_TRASH_ERROR, VS_TRASH_ERROR_NOT_MEDIA,
+                       _("“%s” is a link to the download’s folder; rename the folder itself"),
+                       display);
+          return FALSE;
+        }
       if (vs_trash_is_protected (trash->folder, roots))
         {
-          g_autofree char *display = g_filename_display_name (item.from);
+          g_autofree char *display = g_filename_display_name (from);
 
-          g_free (item.from);
           g_set_error (error, VS_TRASH_ERROR, VS_TRASH_ERROR_PROTECTED,
                        _("The download is in “%s”, a library folder, your home folder, a "
                          "standard folder or the top of a disk, or one holding one; it is "
                          "not renamed"), display);
           return FALSE;
         }
+      item.from = g_steal_pointer (&from);
     }
   else
     {

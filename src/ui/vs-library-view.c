@@ -53,6 +53,8 @@ struct _VsLibraryView
   GtkSelectionModel *selection;     /* over the model: the grid's and the list's */
   GCancellable      *cancellable;   /* the view's lifetime */
   VsVideo           *menu_video;    /* what the context menu acts on */
+  gint64             renamed_id;    /* a video just renamed: selected where it lands */
+  gint64             renamed_until;
   guint              menu_position; /* and where it is in the view */
   GHashTable        *trashed;       /* undo: serial → VsTrash, the newest few */
   guint              trash_serial;
@@ -862,6 +864,46 @@ cell_at (VsLibraryView *self,
   return NULL;
 }
 
+static gboolean
+focus_cell_idle (gpointer data)
+{
+  g_autoptr(VsLibraryView) self = data;
+  GtkWidget *cell = cell_at (self, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (self),
+                                                                         "vs-focus-at")));
+
+  if (cell != NULL && gtk_widget_get_parent (cell) != NULL)
+    gtk_widget_grab_focus (gtk_widget_get_parent (cell));
+  return G_SOURCE_REMOVE;
+}
+
+/* A renamed video may move in the sorted grid: it stays selected and focused there. */
+static void
+follow_renamed (VsLibraryView *self)
+{
+  guint position;
+
+  if (self->renamed_id == 0 || g_get_monotonic_time () > self->renamed_until)
+    return;
+  position = vs_library_model_find_id (self->model, self->renamed_id);
+  if (position == G_MAXUINT)
+    return;
+  self->renamed_id = 0;
+  gtk_selection_model_select_item (gtk_grid_view_get_model (self->grid), position, TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (self->grid), "list.scroll-to-item", "u", position);
+  g_object_set_data (G_OBJECT (self), "vs-focus-at", GUINT_TO_POINTER (position));
+  g_idle_add (focus_cell_idle, g_object_ref (self));
+}
+
+static void
+on_item_renamed (VsLibraryView *self,
+                 const char    *new_path,
+                 GtkWidget     *popover)
+{
+  self->renamed_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (popover), "vs-id"));
+  /* the model's refresh follows within moments; a later change is not this one */
+  self->renamed_until = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+}
+
 /* One item at a time, as in Files (the action is off with several selected). */
 static void
 rename_action (GtkWidget  *widget,
@@ -875,7 +917,11 @@ rename_action (GtkWidget  *widget,
       self->n_selected > 1)
     return;
   popover = vs_rename_popover_new (self->library, self->menu_video);
+  g_object_set_data (G_OBJECT (popover), "vs-id",
+                     GSIZE_TO_POINTER ((gsize) vs_video_get_id (self->menu_video)));
   g_signal_connect_object (popover, "failed", G_CALLBACK (show_text), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (popover, "renamed", G_CALLBACK (on_item_renamed), self,
+                           G_CONNECT_SWAPPED);
   vs_rename_popover_popup_at (VS_RENAME_POPOVER (popover), GTK_WIDGET (self),
                               cell_at (self, self->menu_position));
 }
@@ -1307,6 +1353,7 @@ on_model_items_changed (VsLibraryView *self,
                         guint          added,
                         GListModel    *model)
 {
+  follow_renamed (self);
   if (!self->to_top || position != 0 || added != g_list_model_get_n_items (model))
     return;
   self->to_top = FALSE;
