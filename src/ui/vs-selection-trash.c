@@ -216,6 +216,7 @@ on_trashed (GObject      *object,
   g_autoptr(VsTrashBatch) batch = vs_library_trash_ids_finish (VS_LIBRARY (object), result,
                                                                &error);
 
+  g_object_set_data (G_OBJECT (self->view), "vs-selection-trash", NULL);
   g_clear_handle_id (&self->progress_id, g_source_remove);
   if (self->progress_toast != NULL)
     adw_toast_dismiss (self->progress_toast);
@@ -246,7 +247,12 @@ vs_selection_trash_start (VsLibraryView *view,
   g_return_if_fail (VS_IS_LIBRARY (library));
   g_return_if_fail (ids != NULL);
 
+  /* one run a view at a time: a second press while the first moves the same selection
+   * would only be refused item by item */
+  if (g_object_get_data (G_OBJECT (view), "vs-selection-trash") != NULL)
+    return;
   self = g_object_new (VS_TYPE_SELECTION_TRASH, NULL);
+  g_object_set_data (G_OBJECT (view), "vs-selection-trash", self);
   self->view = g_object_ref (view);
   self->library = g_object_ref (library);
   self->n_total = ids->len;
