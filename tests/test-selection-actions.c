@@ -192,7 +192,8 @@ click_cell_with (VsWindow   *window,
     vs_test_ui_xdotool ("keydown", modifier, "click", "1", "keyup", modifier, NULL);
 }
 
-/* A mapped button labelled @label under @root, or NULL. */
+/* A mapped button labelled @label (its own label, or a GtkLabel child's) under @root, or
+ * NULL. */
 static GtkWidget *
 find_button (GtkWidget  *root,
              const char *label)
@@ -201,9 +202,16 @@ find_button (GtkWidget  *root,
 
   vs_test_ui_collect (root, GTK_TYPE_BUTTON, buttons);
   for (guint i = 0; i < buttons->len; i++)
-    if (g_strcmp0 (gtk_button_get_label (g_ptr_array_index (buttons, i)), label) == 0 &&
-        gtk_widget_get_mapped (g_ptr_array_index (buttons, i)))
-      return g_ptr_array_index (buttons, i);
+    {
+      GtkButton *button = g_ptr_array_index (buttons, i);
+      GtkWidget *child = gtk_button_get_child (button);
+      const char *text = gtk_button_get_label (button);
+
+      if (text == NULL && GTK_IS_LABEL (child))
+        text = gtk_label_get_label (GTK_LABEL (child));
+      if (g_strcmp0 (text, label) == 0 && gtk_widget_get_mapped (GTK_WIDGET (button)))
+        return GTK_WIDGET (button);
+    }
   return NULL;
 }
 

@@ -221,6 +221,9 @@ on_trashed (GObject      *object,
   if (self->progress_toast != NULL)
     adw_toast_dismiss (self->progress_toast);
   g_clear_object (&self->progress_toast);
+  /* the window was closed meanwhile: no view to tell */
+  if (gtk_widget_get_root (GTK_WIDGET (self->view)) == NULL)
+    return;
   vs_library_view_select_none (self->view);
   if (batch == NULL)
     {
@@ -256,6 +259,9 @@ vs_selection_trash_start (VsLibraryView *view,
   self->view = g_object_ref (view);
   self->library = g_object_ref (library);
   self->n_total = ids->len;
+  /* closing the window stops the run: nothing more goes without a toast to undo it */
+  g_signal_connect_object (view, "destroy", G_CALLBACK (g_cancellable_cancel), self->cancellable,
+                           G_CONNECT_SWAPPED);
   self->progress_id = g_timeout_add (PROGRESS_DELAY_MS, show_progress, self);
   /* the run holds itself until on_trashed */
   vs_library_trash_ids_async (library, ids, self->cancellable, on_progress, self, on_trashed,
