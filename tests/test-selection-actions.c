@@ -192,7 +192,8 @@ click_cell_with (VsWindow   *window,
     vs_test_ui_xdotool ("keydown", modifier, "click", "1", "keyup", modifier, NULL);
 }
 
-/* A mapped button labelled @label under @root, or NULL. */
+/* A mapped button labelled @label (its own label, or a GtkLabel child's) under @root, or
+ * NULL. */
 static GtkWidget *
 find_button (GtkWidget  *root,
              const char *label)
@@ -201,9 +202,16 @@ find_button (GtkWidget  *root,
 
   vs_test_ui_collect (root, GTK_TYPE_BUTTON, buttons);
   for (guint i = 0; i < buttons->len; i++)
-    if (g_strcmp0 (gtk_button_get_label (g_ptr_array_index (buttons, i)), label) == 0 &&
-        gtk_widget_get_mapped (g_ptr_array_index (buttons, i)))
-      return g_ptr_array_index (buttons, i);
+    {
+      GtkButton *button = g_ptr_array_index (buttons, i);
+      GtkWidget *child = gtk_button_get_child (button);
+      const char *text = gtk_button_get_label (button);
+
+      if (text == NULL && GTK_IS_LABEL (child))
+        text = gtk_label_get_label (GTK_LABEL (child));
+      if (g_strcmp0 (text, label) == 0 && gtk_widget_get_mapped (GTK_WIDGET (button)))
+        return GTK_WIDGET (button);
+    }
   return NULL;
 }
 
@@ -504,6 +512,115 @@ test_merge_selected (gconstpointer data)
   vs_test_rm_rf (dir);
 }
 
+static gboolean
+toast_contains (gpointer data)
+{
+  gpointer *args = data;
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  vs_test_ui_collect (template_child (args[0], "toast_overlay"), GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (gtk_widget_get_mapped (g_ptr_array_index (labels, i)) &&
+        strstr (gtk_label_get_label (g_ptr_array_index (labels, i)), args[1]) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+details_shown (gpointer data)
+{
+  return find_button (template_child (data, "toast_overlay"), "_Details") != NULL;
+}
+
+static gboolean
+has_message_dialog (gpointer data)
+{
+  GtkWindow *dialog = vs_test_ui_toplevel_of_type (ADW_TYPE_MESSAGE_DIALOG);
+
+  return dialog != NULL && gtk_widget_get_mapped (GTK_WIDGET (dialog));
+}
+
+static gboolean
+no_message_dialog (gpointer data)
+{
+  return vs_test_ui_toplevel_of_type (ADW_TYPE_MESSAGE_DIALOG) == NULL;
+}
+
+/* Refusals (videos on /dev/shm, a disk without a trash of ours): they stay as they were,
+ * the toast says how many could not be moved and its Details list why. */
+static void
+test_refused (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *lib = g_build_filename (dir, "Videos", NULL);
+  g_autofree char *shm = g_strdup ("/dev/shm/vidshelf-selection-XXXXXX");
+  g_autofree char *changes = NULL;
+  g_autoptr(GHashTable) before = NULL;
+  g_autoptr(GHashTable) after = NULL;
+  g_autoptr(GHashTable) shm_before = NULL;
+  g_autoptr(GHashTable) shm_after = NULL;
+  GtkWindow *dialog;
+  const char *body;
+  gpointer args[2];
+  VsWindow *window;
+
+  if (!vs_test_ui_have_xdotool ())
+    return;
+  if (g_mkdtemp (shm) == NULL)
+    {
+      g_test_skip ("no /dev/shm");
+      return;
+    }
+  {
+    g_autofree char *a = g_build_filename (shm, "Stuck A.mp4", NULL);
+    g_autofree char *b = g_build_filename (shm, "Stuck B.mp4", NULL);
+
+    vs_test_write_file (a, "stuck a", -1);
+    vs_test_write_file (b, "stuck b", -1);
+  }
+  write_library (lib, 2);
+  before = snap (lib);
+  shm_before = snap (shm);
+  window = open_window (dir, lib);
+  wait_count (window, 3);
+  /* the grid shows the folder just added */
+  vs_window_add_folder (window, shm);
+  vs_test_ui_wait_cell (window, "Stuck A.mp4", TRUE);
+
+  click_cell_with (window, "Stuck A.mp4", NULL);
+  wait_selected (window, 1);
+  click_cell_with (window, "Stuck B.mp4", "ctrl");
+  wait_selected (window, 2);
+  vs_test_ui_click (find_button (template_child (window, "selection_bar"), "Move to _Trash"),
+                    "1");
+  args[0] = window;
+  args[1] = (gpointer) "2 could not be moved: ";
+  vs_test_ui_wait_for (toast_contains, args, "the refusals' toast");
+  shm_after = snap (shm);
+  changes = diff (shm_before, shm_after);
+  g_assert_cmpstr (changes, ==, "");
+
+  vs_test_ui_wait_for (details_shown, window, "the refusals' Details");
+  vs_test_ui_click (find_button (template_child (window, "toast_overlay"), "_Details"), "1");
+  vs_test_ui_wait_for (has_message_dialog, NULL, "the details");
+  dialog = vs_test_ui_toplevel_of_type (ADW_TYPE_MESSAGE_DIALOG);
+  body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog));
+  g_test_message ("%s", body);
+  g_assert_nonnull (strstr (body, "Stuck A.mp4"));
+  g_assert_nonnull (strstr (body, "Stuck B.mp4"));
+  vs_test_ui_wait_still (GTK_WIDGET (dialog));
+  vs_test_ui_click (find_button (GTK_WIDGET (dialog), "_Close"), "1");
+  vs_test_ui_wait_for (no_message_dialog, NULL, "the details to close");
+  after = snap (lib);
+  g_clear_pointer (&changes, g_free);
+  changes = diff (before, after);
+  g_assert_cmpstr (changes, ==, "");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  vs_test_rm_rf (shm);
+  vs_test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -521,6 +638,7 @@ main (int    argc,
 
   g_test_add_func ("/selection-actions/trash-button", test_trash_button);
   g_test_add_func ("/selection-actions/delete-key", test_delete_key);
+  g_test_add_func ("/selection-actions/refused", test_refused);
   g_test_add_data_func ("/selection-actions/merge", GINT_TO_POINTER (FALSE),
                         test_merge_selected);
   g_test_add_data_func ("/selection-actions/merge-and-trash", GINT_TO_POINTER (TRUE),

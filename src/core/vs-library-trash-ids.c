@@ -46,9 +46,13 @@ report (GTask *task)
 {
   TrashIdsJob *job = g_task_get_task_data (task);
 
+  /* an idle that comes after the result (idles run after the task's completion) has
+   * nothing left to tell, and the library may be gone */
+  if (job->finished)
+    return;
   if (g_atomic_int_exchange (&job->rows_removed, 0))
     _vs_library_queue_changed (_vs_library_of (task), VS_LIBRARY_CHANGE_VIDEOS);
-  if (job->progress != NULL && !job->finished)
+  if (job->progress != NULL)
     job->progress ((guint) g_atomic_int_get (&job->n_done), job->ids->len, job->progress_data);
 }
 

@@ -216,10 +216,14 @@ on_trashed (GObject      *object,
   g_autoptr(VsTrashBatch) batch = vs_library_trash_ids_finish (VS_LIBRARY (object), result,
                                                                &error);
 
+  g_object_set_data (G_OBJECT (self->view), "vs-selection-trash", NULL);
   g_clear_handle_id (&self->progress_id, g_source_remove);
   if (self->progress_toast != NULL)
     adw_toast_dismiss (self->progress_toast);
   g_clear_object (&self->progress_toast);
+  /* the window was closed meanwhile: no view to tell */
+  if (gtk_widget_get_root (GTK_WIDGET (self->view)) == NULL)
+    return;
   vs_library_view_select_none (self->view);
   if (batch == NULL)
     {
@@ -246,10 +250,18 @@ vs_selection_trash_start (VsLibraryView *view,
   g_return_if_fail (VS_IS_LIBRARY (library));
   g_return_if_fail (ids != NULL);
 
+  /* one run a view at a time: a second press while the first moves the same selection
+   * would only be refused item by item */
+  if (g_object_get_data (G_OBJECT (view), "vs-selection-trash") != NULL)
+    return;
   self = g_object_new (VS_TYPE_SELECTION_TRASH, NULL);
+  g_object_set_data (G_OBJECT (view), "vs-selection-trash", self);
   self->view = g_object_ref (view);
   self->library = g_object_ref (library);
   self->n_total = ids->len;
+  /* closing the window stops the run: nothing more goes without a toast to undo it */
+  g_signal_connect_object (view, "destroy", G_CALLBACK (g_cancellable_cancel), self->cancellable,
+                           G_CONNECT_SWAPPED);
   self->progress_id = g_timeout_add (PROGRESS_DELAY_MS, show_progress, self);
   /* the run holds itself until on_trashed */
   vs_library_trash_ids_async (library, ids, self->cancellable, on_progress, self, on_trashed,

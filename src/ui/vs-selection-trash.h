@@ -15,7 +15,8 @@ G_DECLARE_FINAL_TYPE (VsSelectionTrash, vs_selection_trash, VS, SELECTION_TRASH,
  * a toast with Stop shows the progress of a run that takes a while, then one toast says
  * how many went, with Undo for all of them, and another what was refused (Details lists
  * why). The toasts go out through @view's ::toast; @view's selection is cleared at the
- * end. The run keeps itself alive until then. */
+ * end. The run keeps itself alive until then; while it runs, another start on @view does
+ * nothing. */
 void vs_selection_trash_start (VsLibraryView *view,
                                VsLibrary     *library,
                                GArray        *ids);

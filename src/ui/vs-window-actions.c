@@ -283,6 +283,8 @@ void
 _vs_window_count_selected_hls (VsWindow *self)
 {
   _vs_window_stop_counting_hls (self);
+  if (gtk_widget_in_destruction (GTK_WIDGET (self)))
+    return;
   if (self->library == NULL || vs_library_view_get_n_selected (self->view) == 0)
     {
       self->n_selected_hls = 0;
