@@ -197,9 +197,9 @@ sort_button (VsWindow *window)
 
   vs_test_ui_collect (template_child (window, "header_bar"), GTK_TYPE_MENU_BUTTON, buttons);
   for (guint i = 0; i < buttons->len; i++)
-    if (g_strcmp0 (gtk_widget_get_tooltip_text (g_ptr_array_index (buttons, i)), "Sort") == 0)
+    if (g_strcmp0 (gtk_widget_get_tooltip_text (g_ptr_array_index (buttons, i)), "View Options") == 0)
       return g_ptr_array_index (buttons, i);
-  g_error ("no Sort button");
+  g_error ("no View Options button");
   return NULL;
 }
 
