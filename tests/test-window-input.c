@@ -199,7 +199,7 @@ sort_button (VsWindow *window)
   for (guint i = 0; i < buttons->len; i++)
     if (g_strcmp0 (gtk_widget_get_tooltip_text (g_ptr_array_index (buttons, i)), "View Options") == 0)
       return g_ptr_array_index (buttons, i);
-  g_error ("no Sort button");
+  g_error ("no View Options button");
   return NULL;
 }
 
