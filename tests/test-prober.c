@@ -19,7 +19,9 @@
 
 /* Generated durations are exact frame counts; containers round to their timescale. */
 #define DURATION_SLACK_MS 100
-#define TIMEOUT_MS        5000
+/* A sound file takes well under a second; the margin is for an ASan build on a loaded
+ * machine (5 s timed out once while two builds and the suite shared two CPUs). */
+#define TIMEOUT_MS        15000
 #define SHORT_TIMEOUT_MS  2000
 
 static char *media_dir;
