@@ -129,31 +129,6 @@ open_window (const char *dir,
   return window;
 }
 
-typedef struct
-{
-  VsWindow *window;
-  gint64    count;
-} CountWait;
-
-static gboolean
-count_is (gpointer data)
-{
-  CountWait *wait = data;
-
-  return vs_test_ui_settled (wait->window) &&
-         vs_window_get_video_count (wait->window) == wait->count;
-}
-
-static void
-wait_count (VsWindow *window,
-            gint64    count)
-{
-  CountWait wait = { window, count };
-  g_autofree char *what = g_strdup_printf ("the grid to show %" G_GINT64_FORMAT " videos", count);
-
-  vs_test_ui_wait_for (count_is, &wait, what);
-}
-
 static gboolean
 n_selected_is (gpointer data)
 {
@@ -273,7 +248,7 @@ test_trash_button (void)
   write_library (lib, 6);
   before = snap (lib);
   window = open_window (dir, lib);
-  wait_count (window, 7);
+  vs_test_ui_wait_count (window, 7);
   bar = template_child (window, "selection_bar");
 
   click_cell_with (window, "clip 001.mp4", NULL);
@@ -292,7 +267,7 @@ test_trash_button (void)
 
   wait_toast (window, "3 videos moved to the trash");
   wait_selected (window, 0);
-  wait_count (window, 4);
+  vs_test_ui_wait_count (window, 4);
   after = snap (lib);
   changes = diff (before, after);
   g_assert_cmpstr (changes, ==,
@@ -300,7 +275,7 @@ test_trash_button (void)
                    "-./dl/seg00001.ts -./dl/seg00002.ts");
 
   click_undo (window);
-  wait_count (window, 7);
+  vs_test_ui_wait_count (window, 7);
   undone = snap (lib);
   g_clear_pointer (&changes, g_free);
   changes = diff (before, undone);
@@ -328,7 +303,7 @@ test_delete_key (void)
   write_library (lib, 4);
   before = snap (lib);
   window = open_window (dir, lib);
-  wait_count (window, 5);
+  vs_test_ui_wait_count (window, 5);
 
   click_cell_with (window, "clip 000.mp4", NULL);
   wait_selected (window, 1);
@@ -336,12 +311,12 @@ test_delete_key (void)
   wait_selected (window, 3);
   vs_test_ui_xdotool ("key", "Delete", NULL);
   wait_toast (window, "3 videos moved to the trash");
-  wait_count (window, 2);
+  vs_test_ui_wait_count (window, 2);
   after = snap (lib);
   changes = diff (before, after);
   g_assert_cmpstr (changes, ==, "-./clip 000.mp4 -./clip 001.mp4 -./clip 002.mp4");
   click_undo (window);
-  wait_count (window, 5);
+  vs_test_ui_wait_count (window, 5);
   undone = snap (lib);
   g_clear_pointer (&changes, g_free);
   changes = diff (before, undone);
@@ -352,7 +327,7 @@ test_delete_key (void)
   wait_selected (window, 1);
   vs_test_ui_xdotool ("key", "Delete", NULL);
   wait_toast (window, "“clip 003.mp4” moved to the trash");
-  wait_count (window, 4);
+  vs_test_ui_wait_count (window, 4);
   g_clear_pointer (&after, g_hash_table_unref);
   after = snap (lib);
   g_clear_pointer (&changes, g_free);
@@ -436,7 +411,7 @@ test_merge_selected (gconstpointer data)
   }
   before = snap (lib);
   window = open_window (dir, lib);
-  wait_count (window, 5);
+  vs_test_ui_wait_count (window, 5);
   bar = template_child (window, "selection_bar");
 
   /* a download in the selection: the button is there; two clips only: it is not */
@@ -582,7 +557,7 @@ test_refused (void)
   before = snap (lib);
   shm_before = snap (shm);
   window = open_window (dir, lib);
-  wait_count (window, 3);
+  vs_test_ui_wait_count (window, 3);
   /* the grid shows the folder just added */
   vs_window_add_folder (window, shm);
   vs_test_ui_wait_cell (window, "Stuck A.mp4", TRUE);

@@ -81,31 +81,6 @@ open_window (const char *dir,
   return window;
 }
 
-typedef struct
-{
-  VsWindow *window;
-  gint64    count;
-} CountWait;
-
-static gboolean
-count_is (gpointer data)
-{
-  CountWait *wait = data;
-
-  return vs_test_ui_settled (wait->window) &&
-         vs_window_get_video_count (wait->window) == wait->count;
-}
-
-static void
-wait_count (VsWindow *window,
-            gint64    count)
-{
-  CountWait wait = { window, count };
-  g_autofree char *what = g_strdup_printf ("the grid to show %" G_GINT64_FORMAT " videos", count);
-
-  vs_test_ui_wait_for (count_is, &wait, what);
-}
-
 static gboolean
 focus_in_grid (gpointer data)
 {
@@ -143,18 +118,18 @@ test_search_typing (void)
   window = open_window (dir, lib);
   bar = template_child (window, "search_bar");
   entry = template_child (window, "search_entry");
-  wait_count (window, 8);
+  vs_test_ui_wait_count (window, 8);
   g_assert_false (gtk_search_bar_get_search_mode (bar));
 
   click_first_cell (window, "beach 000.mp4");
   vs_test_ui_xdotool ("type", "--delay", "40", "beach", NULL);
-  wait_count (window, 3);
+  vs_test_ui_wait_count (window, 3);
   g_assert_true (gtk_search_bar_get_search_mode (bar));
   g_assert_cmpstr (gtk_editable_get_text (entry), ==, "beach");
 
   /* Escape in the entry: the bar closes and its filter goes with it */
   vs_test_ui_xdotool ("key", "Escape", NULL);
-  wait_count (window, 8);
+  vs_test_ui_wait_count (window, 8);
   g_assert_false (gtk_search_bar_get_search_mode (bar));
   g_assert_cmpstr (gtk_editable_get_text (entry), ==, "");
 
@@ -162,9 +137,9 @@ test_search_typing (void)
   vs_test_ui_xdotool ("key", "ctrl+f", NULL);
   g_assert_true (gtk_search_bar_get_search_mode (bar));
   vs_test_ui_xdotool ("type", "--delay", "40", "meeting", NULL);
-  wait_count (window, 5);
+  vs_test_ui_wait_count (window, 5);
   vs_test_ui_click (template_child (window, "search_button"), "1");
-  wait_count (window, 8);
+  vs_test_ui_wait_count (window, 8);
   g_assert_false (gtk_search_bar_get_search_mode (bar));
   g_assert_cmpstr (gtk_editable_get_text (entry), ==, "");
 
@@ -232,7 +207,7 @@ test_new_query_shows_top (void)
   write_clips (lib, "a", "clip", 150);
   write_clips (lib, "b", "other", 150);
   window = open_window (dir, lib);
-  wait_count (window, 300);
+  vs_test_ui_wait_count (window, 300);
   vs_test_ui_wait_cell (window, "clip 000.mp4", TRUE);
 
   wheel_down (window);
@@ -291,7 +266,7 @@ test_tab_leaves_grid (void)
   write_clips (lib, "a", "clip", 12);
   write_clips (lib, "b", "other", 2);
   window = open_window (dir, lib);
-  wait_count (window, 14);
+  vs_test_ui_wait_count (window, 14);
   sidebar = template_child (window, "sidebar");
   header = template_child (window, "header_bar");
   grid = GTK_WIDGET (vs_test_ui_window_grid (window));
@@ -413,10 +388,10 @@ test_rescan_keys (void)
   /* both keys rescan: a file written since is found */
   vs_test_write_file (new1, "x", 1);
   vs_test_ui_xdotool ("key", "F5", NULL);
-  wait_count (window, 1);
+  vs_test_ui_wait_count (window, 1);
   vs_test_write_file (new2, "x", 1);
   vs_test_ui_xdotool ("key", "ctrl+r", NULL);
-  wait_count (window, 2);
+  vs_test_ui_wait_count (window, 2);
 
   gtk_window_destroy (GTK_WINDOW (window));
   vs_test_rm_rf (dir);
@@ -449,7 +424,7 @@ test_folder_added_toast (void)
   write_clips (lib, "a", "clip", 2);
   write_clips (holidays, "2023 Lisbon", "beach", 3);
   window = open_window (dir, lib);
-  wait_count (window, 2);
+  vs_test_ui_wait_count (window, 2);
   vs_window_add_folder (window, holidays);
   args[0] = window;
   args[1] = (gpointer) "Holidays added: 3 videos";
@@ -548,7 +523,7 @@ test_selection (void)
   write_clips (lib, "a", "clip", 20);
   before = vs_test_folder_digest (lib);
   window = open_window (dir, lib);
-  wait_count (window, 20);
+  vs_test_ui_wait_count (window, 20);
   title = template_child (window, "window_title");
   bar = template_child (window, "selection_bar");
   g_assert_cmpstr (adw_window_title_get_title (title), ==, "All Videos");
@@ -626,7 +601,7 @@ test_sidebar_menu (void)
     return;
   write_clips (lib, "a", "clip", 3);
   window = open_window (dir, lib);
-  wait_count (window, 3);
+  vs_test_ui_wait_count (window, 3);
 
   vs_test_ui_click (vs_test_ui_sidebar_row (window, "All Videos"), "3");
   vs_test_ui_spin (300);
@@ -640,7 +615,7 @@ test_sidebar_menu (void)
   (void) vs_test_ui_menu_item (popover, "Open in Files");
   vs_test_ui_click (vs_test_ui_menu_item (popover, "Rescan This Folder"), "1");
   vs_test_ui_wait_for (vs_test_ui_menu_is_closed, window, "the menu to close");
-  wait_count (window, 4);
+  vs_test_ui_wait_count (window, 4);
 
   before = vs_test_folder_digest (lib);
   vs_test_ui_click (vs_test_ui_sidebar_row (window, "Videos"), "3");
@@ -769,7 +744,7 @@ test_drag_and_drop (void)
   vs_test_write_file (loose, "x", 1);
   before = vs_test_folder_digest (lib);
   window = open_window (dir, lib);
-  wait_count (window, 4);
+  vs_test_ui_wait_count (window, 4);
 
   /* out: one video, then a selection of three */
   box = gtk_label_new ("drop here");
@@ -806,11 +781,11 @@ test_drag_and_drop (void)
   side = side_window (label);
   drag_between (label, GTK_WIDGET (vs_test_ui_window_grid (window)));
   /* added, and shown: the sidebar selects the new folder */
-  wait_count (window, 2);
+  vs_test_ui_wait_count (window, 2);
   g_assert_cmpstr (adw_window_title_get_title (template_child (window, "window_title")), ==,
                    "Holidays");
   vs_test_ui_click (vs_test_ui_sidebar_row (window, "All Videos"), "1");
-  wait_count (window, 6);
+  vs_test_ui_wait_count (window, 6);
   g_signal_handlers_disconnect_by_data (source, source_file);
   g_clear_object (&source_file);
   source_file = g_file_new_for_path (loose);

@@ -33,21 +33,6 @@ write_clips (const char *lib,
     }
 }
 
-typedef struct
-{
-  VsWindow *window;
-  gint64    count;
-} CountWait;
-
-static gboolean
-count_is (gpointer data)
-{
-  CountWait *wait = data;
-
-  return vs_test_ui_settled (wait->window) &&
-         vs_window_get_video_count (wait->window) == wait->count;
-}
-
 static VsWindow *
 open_window (const char *dir,
              const char *lib,
@@ -55,11 +40,10 @@ open_window (const char *dir,
 {
   g_autofree char *db = g_build_filename (dir, "library.db", NULL);
   VsWindow *window = vs_test_ui_window_new (db, lib);
-  CountWait wait = { window, count };
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
   gtk_window_present (GTK_WINDOW (window));
-  vs_test_ui_wait_for (count_is, &wait, "the window to show the library");
+  vs_test_ui_wait_count (window, count);
   return window;
 }
 

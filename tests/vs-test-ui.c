@@ -367,3 +367,29 @@ vs_test_ui_have_xdotool (void)
     g_test_skip ("xdotool is not installed (build-aux/install-deps.sh installs it)");
   return path != NULL;
 }
+
+typedef struct
+{
+  VsWindow *window;
+  gint64    count;
+} CountWait;
+
+static gboolean
+count_is (gpointer data)
+{
+  CountWait *wait = data;
+
+  return vs_test_ui_settled (wait->window) &&
+         vs_window_get_video_count (wait->window) == wait->count;
+}
+
+void
+vs_test_ui_wait_count (VsWindow *window,
+                       gint64    count)
+{
+  CountWait wait = { window, count };
+  g_autofree char *what = g_strdup_printf ("the grid to show %" G_GINT64_FORMAT " videos",
+                                           count);
+
+  vs_test_ui_wait_for (count_is, &wait, what);
+}

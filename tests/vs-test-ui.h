@@ -55,5 +55,8 @@ GtkWidget   *vs_test_ui_menu_item        (GtkWidget         *popover,
                                           const char        *label);
 GtkWindow   *vs_test_ui_toplevel_of_type (GType              type);
 gboolean     vs_test_ui_settled          (gpointer           window);
+/* Waits until @window has settled showing @count videos. */
+void         vs_test_ui_wait_count       (VsWindow          *window,
+                                          gint64             count);
 
 G_END_DECLS
