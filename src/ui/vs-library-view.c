@@ -90,11 +90,13 @@ enum {
 static guint signals[N_SIGNALS];
 static GParamSpec *properties[N_PROPS];
 
+/* Hands @toast (owned) to the window, which takes a reference of its own. */
 static void
 show_toast (VsLibraryView *self,
             AdwToast      *toast)
 {
   g_signal_emit (self, signals[TOAST], 0, toast);
+  g_object_unref (toast);
 }
 
 static void
