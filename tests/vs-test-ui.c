@@ -145,15 +145,32 @@ vs_test_ui_pointer_to (GtkWidget *widget,
 {
   GtkNative *native = gtk_widget_get_native (widget);
   g_autofree char *xid = NULL, *px = NULL, *py = NULL;
+  GdkSurface *surface;
+  GdkDevice *pointer;
   graphene_point_t p;
-  double sx, sy;
+  double sx, sy, cx, cy;
+  int tx, ty;
 
   g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native),
                                            &GRAPHENE_POINT_INIT (x, y), &p));
   gtk_native_get_surface_transform (native, &sx, &sy);
-  xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (gtk_native_get_surface (native)));
-  px = g_strdup_printf ("%d", (int) (p.x + sx));
-  py = g_strdup_printf ("%d", (int) (p.y + sy));
+  surface = gtk_native_get_surface (native);
+  xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
+  tx = (int) (p.x + sx);
+  ty = (int) (p.y + sy);
+  /* Already there: "mousemove --sync" would wait for a motion that never comes (it gives
+   * up after 15 s): step off by one pixel first. */
+  pointer = gdk_seat_get_pointer (gdk_display_get_default_seat (gdk_surface_get_display (surface)));
+  if (gdk_surface_get_device_position (surface, pointer, &cx, &cy, NULL) &&
+      (int) cx == tx && (int) cy == ty)
+    {
+      g_autofree char *off = g_strdup_printf ("%d", tx > 0 ? tx - 1 : tx + 1);
+      g_autofree char *at = g_strdup_printf ("%d", ty);
+
+      vs_test_ui_xdotool ("mousemove", "--sync", "--window", xid, off, at, NULL);
+    }
+  px = g_strdup_printf ("%d", tx);
+  py = g_strdup_printf ("%d", ty);
   vs_test_ui_xdotool ("mousemove", "--sync", "--window", xid, px, py, NULL);
 }
 

@@ -20,6 +20,7 @@
 #include "vs-selection-trash.h"
 #include "vs-toast.h"
 #include "vs-video-cell.h"
+#include "vs-video-columns.h"
 
 /* Once the view is at rest, the texture cache keeps only what cells show: a fast scroll may
  * fill the whole budget, an idle window needs none of it (cells GTK keeps around the view
@@ -42,8 +43,11 @@ struct _VsLibraryView
   GtkWidget          parent_instance;
 
   /* template children */
-  GtkScrolledWindow *scroller;
+  GtkStack          *pages;         /* the grid or the list */
+  GtkScrolledWindow *scroller;      /* the grid's */
   GtkGridView       *grid;
+  GtkScrolledWindow *list_scroller;
+  GtkColumnView     *list;
   GMenuModel        *item_menu;
 
   /* owned */
@@ -71,12 +75,17 @@ struct _VsLibraryView
   VsViewMode         mode;
   guint              zoom_scroll_id; /* brings the focused item back in view after a zoom */
   guint              zoom_position;
+  gboolean           showing_sort;  /* the list's headers follow the query */
+  gboolean           has_query;
+  VsSortKey          sort;          /* the query's */
+  gboolean           descending;
 };
 
 G_DEFINE_FINAL_TYPE (VsLibraryView, vs_library_view, GTK_TYPE_WIDGET)
 
 enum {
   TOAST,
+  SORT_CLICKED,
   N_SIGNALS
 };
 
@@ -337,6 +346,67 @@ start_after_first_paint (VsLibraryView *self)
   self->paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), self);
 }
 
+/* Cells of the grid and the list --------------------------------------------------- */
+
+/* A grid's cell or a list's cell child: the widget that carries its GtkListItem. */
+static GtkListItem *
+item_of (GtkWidget *cell)
+{
+  return cell != NULL ? g_object_get_data (G_OBJECT (cell), "vs-list-item") : NULL;
+}
+
+static VsVideo *
+video_of (GtkWidget *cell)
+{
+  GtkListItem *item = item_of (cell);
+
+  return item != NULL ? gtk_list_item_get_item (item) : NULL;
+}
+
+/* The cell at or in @widget (a grid item holds its cell, a list row its cells, each in a
+ * column cell), or up from it below @stop. */
+static GtkWidget *
+find_cell (GtkWidget *widget,
+           GtkWidget *stop)
+{
+  for (GtkWidget *w = widget; w != NULL && w != stop; w = gtk_widget_get_parent (w))
+    if (item_of (w) != NULL)
+      return w;
+  for (GtkWidget *w = widget; w != NULL; w = gtk_widget_get_first_child (w))
+    if (item_of (w) != NULL)
+      return w;
+  return NULL;
+}
+
+/* The cell an event of @controller is about: its own widget for a grid cell's controllers,
+ * the one under (@x, @y) for the list's (one controller for all rows). */
+static GtkWidget *
+event_cell (GtkEventController *controller,
+            double              x,
+            double              y)
+{
+  GtkWidget *widget = gtk_event_controller_get_widget (controller);
+
+  if (item_of (widget) != NULL)
+    return widget;
+  return find_cell (gtk_widget_pick (widget, x, y, GTK_PICK_DEFAULT), widget);
+}
+
+/* The grid or the list, whichever is shown. */
+static GtkWidget *
+items_widget (VsLibraryView *self)
+{
+  return self->mode == VS_VIEW_MODE_LIST ? GTK_WIDGET (self->list) : GTK_WIDGET (self->grid);
+}
+
+static void
+set_rubberband (VsLibraryView *self,
+                gboolean       enable)
+{
+  gtk_grid_view_set_enable_rubberband (self->grid, enable);
+  gtk_column_view_set_enable_rubberband (self->list, enable);
+}
+
 /* The context menu ------------------------------------------------------------ */
 
 /* A closed menu gives the keyboard back to the item it was opened on (the menu is the
@@ -355,8 +425,8 @@ static gboolean
 set_menu_target (VsLibraryView *self,
                  GtkWidget     *cell)
 {
-  GtkListItem *item = g_object_get_data (G_OBJECT (cell), "vs-list-item");
-  VsVideo *video = vs_video_cell_get_video (VS_VIDEO_CELL (cell));
+  GtkListItem *item = item_of (cell);
+  VsVideo *video = video_of (cell);
 
   if (item == NULL || video == NULL || vs_video_get_loading (video))
     return FALSE;
@@ -402,9 +472,13 @@ popup_at_gesture (GtkGesture *gesture,
                   double      x,
                   double      y)
 {
-  GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  GtkWidget *widget = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  GtkWidget *cell = event_cell (GTK_EVENT_CONTROLLER (gesture), x, y);
+  graphene_point_t at = GRAPHENE_POINT_INIT ((float) x, (float) y);
 
-  popup_menu (view_of (cell), cell, x, y);
+  if (cell == NULL || !gtk_widget_compute_point (widget, cell, &at, &at))
+    return;
+  popup_menu (view_of (cell), cell, at.x, at.y);
   gtk_gesture_set_state (gesture, GTK_EVENT_SEQUENCE_CLAIMED);
 }
 
@@ -427,23 +501,18 @@ on_cell_long_press (GtkGestureLongPress *gesture,
   popup_at_gesture (GTK_GESTURE (gesture), x, y);
 }
 
-/* The cell that has the keyboard focus (it sits in the grid's focusable item widget). */
+/* The cell that has the keyboard focus (it sits in the grid's focusable item widget, or in
+ * the list's focusable row). */
 static GtkWidget *
 focused_cell (VsLibraryView *self)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  GtkWidget *items = items_widget (self);
 
-  for (GtkWidget *w = focus; w != NULL && w != GTK_WIDGET (self->grid); w = gtk_widget_get_parent (w))
-    {
-      GtkWidget *child = gtk_widget_get_first_child (w);
-
-      if (VS_IS_VIDEO_CELL (w))
-        return w;
-      if (child != NULL && VS_IS_VIDEO_CELL (child))
-        return child;
-    }
-  return NULL;
+  if (focus == NULL || focus == items || !gtk_widget_is_ancestor (focus, items))
+    return NULL;
+  return find_cell (focus, items);
 }
 
 static gboolean
@@ -490,7 +559,7 @@ unselect_key (GtkWidget *widget,
 }
 
 static void
-add_grid_shortcuts (VsLibraryView *self)
+add_item_shortcuts (GtkWidget *items)
 {
   GtkEventController *shortcuts = gtk_shortcut_controller_new ();
   const struct {
@@ -513,7 +582,7 @@ add_grid_shortcuts (VsLibraryView *self)
     gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
       gtk_shortcut_new (gtk_keyval_trigger_new (keys[i].key, keys[i].mods),
                         gtk_callback_action_new (keys[i].func, (gpointer) keys[i].action, NULL)));
-  gtk_widget_add_controller (GTK_WIDGET (self->grid), shortcuts);
+  gtk_widget_add_controller (items, shortcuts);
 }
 
 /* Dragging videos out -------------------------------------------------------- */
@@ -539,10 +608,10 @@ on_drag_prepare (GtkDragSource *source,
                  double         y,
                  gpointer       user_data)
 {
-  GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (source));
-  VsLibraryView *self = view_of (cell);
-  GtkListItem *item = g_object_get_data (G_OBJECT (cell), "vs-list-item");
-  VsVideo *video = vs_video_cell_get_video (VS_VIDEO_CELL (cell));
+  GtkWidget *cell = event_cell (GTK_EVENT_CONTROLLER (source), x, y);
+  VsLibraryView *self = cell != NULL ? view_of (cell) : NULL;
+  GtkListItem *item = item_of (cell);
+  VsVideo *video = video_of (cell);
   GSList *files = NULL;
   GdkFileList *list;
   GdkContentProvider *content;
@@ -564,6 +633,10 @@ on_drag_prepare (GtkDragSource *source,
     }
   if (files == NULL)
     files = g_slist_prepend (files, file_of_record (vs_video_get_record (video)));
+  /* the icon: the grid's cell, or the list's row (the cell's column cell's parent) */
+  g_object_set_data (G_OBJECT (source), "vs-drag-widget",
+                     VS_IS_VIDEO_CELL (cell)
+                     ? cell : gtk_widget_get_parent (gtk_widget_get_parent (cell)));
   list = gdk_file_list_new_from_list (files);
   g_slist_free_full (files, g_object_unref);
   content = gdk_content_provider_new_typed (GDK_TYPE_FILE_LIST, list);
@@ -576,15 +649,15 @@ on_drag_begin (GtkDragSource *source,
                GdkDrag       *drag,
                gpointer       user_data)
 {
-  GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (source));
-  g_autoptr(GdkPaintable) icon = gtk_widget_paintable_new (cell);
+  GtkWidget *widget = g_object_get_data (G_OBJECT (source), "vs-drag-widget");
+  g_autoptr(GdkPaintable) icon = gtk_widget_paintable_new (widget);
 
-  gtk_drag_source_set_icon (source, icon, gtk_widget_get_width (cell) / 2,
-                            gtk_widget_get_height (cell) / 2);
+  gtk_drag_source_set_icon (source, icon, gtk_widget_get_width (widget) / 2,
+                            gtk_widget_get_height (widget) / 2);
   /* the window does not take its own videos back as a drop */
   g_object_set_data (G_OBJECT (drag), "vs-from-grid", GINT_TO_POINTER (TRUE));
   /* the same press would also draw a rubber band, left behind when the drag ends */
-  gtk_grid_view_set_enable_rubberband (view_of (cell)->grid, FALSE);
+  set_rubberband (view_of (widget), FALSE);
 }
 
 static void
@@ -593,14 +666,36 @@ on_drag_end (GtkDragSource *source,
              gboolean       delete_data,
              gpointer       user_data)
 {
-  GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (source));
-  VsLibraryView *self = view_of (cell);
+  GtkWidget *widget = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (source));
+  VsLibraryView *self = view_of (widget);
 
   if (self != NULL)
-    gtk_grid_view_set_enable_rubberband (self->grid, TRUE);
+    set_rubberband (self, TRUE);
 }
 
 /* Cells ---------------------------------------------------------------------- */
+
+/* The menu (right-click, long press) and dragging out, on a grid cell or on the whole list
+ * (whose handlers find the row under the pointer). */
+static void
+add_item_controllers (GtkWidget *widget)
+{
+  GtkGesture *click = gtk_gesture_click_new ();
+  GtkGesture *long_press = gtk_gesture_long_press_new ();
+  GtkDragSource *drag = gtk_drag_source_new ();
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_cell_menu), NULL);
+  gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (click));
+  gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (long_press), TRUE);
+  g_signal_connect (long_press, "pressed", G_CALLBACK (on_cell_long_press), NULL);
+  gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (long_press));
+  gtk_drag_source_set_actions (drag, GDK_ACTION_COPY);
+  g_signal_connect (drag, "prepare", G_CALLBACK (on_drag_prepare), NULL);
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin), NULL);
+  g_signal_connect (drag, "drag-end", G_CALLBACK (on_drag_end), NULL);
+  gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (drag));
+}
 
 static void
 setup_cell (GtkSignalListItemFactory *factory,
@@ -608,24 +703,10 @@ setup_cell (GtkSignalListItemFactory *factory,
             VsLibraryView            *self)
 {
   VsVideoCell *cell = vs_video_cell_new (self->textures);
-  GtkGesture *click = gtk_gesture_click_new ();
-  GtkGesture *long_press = gtk_gesture_long_press_new ();
-  GtkDragSource *drag;
 
   /* the item is the cell's for its life: it tells the position */
   g_object_set_data (G_OBJECT (cell), "vs-list-item", item);
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
-  g_signal_connect (click, "pressed", G_CALLBACK (on_cell_menu), NULL);
-  gtk_widget_add_controller (GTK_WIDGET (cell), GTK_EVENT_CONTROLLER (click));
-  gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (long_press), TRUE);
-  g_signal_connect (long_press, "pressed", G_CALLBACK (on_cell_long_press), NULL);
-  gtk_widget_add_controller (GTK_WIDGET (cell), GTK_EVENT_CONTROLLER (long_press));
-  drag = gtk_drag_source_new ();
-  gtk_drag_source_set_actions (drag, GDK_ACTION_COPY);
-  g_signal_connect (drag, "prepare", G_CALLBACK (on_drag_prepare), NULL);
-  g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin), NULL);
-  g_signal_connect (drag, "drag-end", G_CALLBACK (on_drag_end), NULL);
-  gtk_widget_add_controller (GTK_WIDGET (cell), GTK_EVENT_CONTROLLER (drag));
+  add_item_controllers (GTK_WIDGET (cell));
   vs_video_cell_set_scrolling (cell, self->moving);
   vs_video_cell_set_picture_size (cell, zoom_sizes[self->zoom].width,
                                   zoom_sizes[self->zoom].height);
@@ -690,7 +771,7 @@ play_at (VsLibraryView *self,
 }
 
 static void
-on_grid_activate (GtkGridView   *grid,
+on_grid_activate (GtkWidget     *items,
                   guint          position,
                   VsLibraryView *self)
 {
@@ -988,6 +1069,18 @@ properties_action (GtkWidget  *widget,
 
 /* GObject ------------------------------------------------------------------------ */
 
+/* A header click: the query's owner sorts (in SQL); nothing is sorted in memory. */
+static void
+on_list_sort_changed (VsLibraryView *self)
+{
+  VsSortKey key;
+  gboolean descending;
+
+  if (self->showing_sort || !vs_video_columns_get_sort (self->list, &key, &descending))
+    return;
+  g_signal_emit (self, signals[SORT_CLICKED], 0, (guint) key, descending);
+}
+
 /* Ctrl+scroll zooms the grid (a plain scroll scrolls), through the window's actions so the
  * setting and its limits stay in one place. */
 static gboolean
@@ -1019,6 +1112,9 @@ vs_library_view_dispose (GObject *object)
   g_clear_handle_id (&self->zoom_scroll_id, g_source_remove);
   if (self->textures != NULL)
     vs_texture_cache_set_working_set (self->textures, self, 0);
+  /* the columns going one by one would make another the sort column: not a click */
+  if (self->list != NULL)
+    g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->list), self);
   gtk_widget_dispose_template (GTK_WIDGET (self), VS_TYPE_LIBRARY_VIEW);
   /* a context menu still open, or closed and waiting for its idle to go */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -1071,7 +1167,7 @@ vs_library_view_measure (GtkWidget      *widget,
                          int            *minimum_baseline,
                          int            *natural_baseline)
 {
-  gtk_widget_measure (GTK_WIDGET (VS_LIBRARY_VIEW (widget)->scroller), orientation, for_size,
+  gtk_widget_measure (GTK_WIDGET (VS_LIBRARY_VIEW (widget)->pages), orientation, for_size,
                       minimum, natural, minimum_baseline, natural_baseline);
 }
 
@@ -1082,7 +1178,7 @@ vs_library_view_size_allocate (GtkWidget *widget,
                                int        height,
                                int        baseline)
 {
-  gtk_widget_allocate (GTK_WIDGET (VS_LIBRARY_VIEW (widget)->scroller), width, height, baseline,
+  gtk_widget_allocate (GTK_WIDGET (VS_LIBRARY_VIEW (widget)->pages), width, height, baseline,
                        NULL);
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
@@ -1116,14 +1212,22 @@ vs_library_view_class_init (VsLibraryViewClass *klass)
   signals[TOAST] =
     g_signal_new ("toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 1, ADW_TYPE_TOAST);
+  /* (guint key, gboolean descending): a list header was clicked (VsSortKey); the query's
+   * owner sorts, and the headers follow the query (vs_library_view_set_query()) */
+  signals[SORT_CLICKED] =
+    g_signal_new ("sort-clicked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_BOOLEAN);
 
   g_type_ensure (VS_TYPE_VIDEO_CELL);
   widget_class->measure = vs_library_view_measure;
   widget_class->size_allocate = vs_library_view_size_allocate;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/vs-library-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, VsLibraryView, pages);
   gtk_widget_class_bind_template_child (widget_class, VsLibraryView, scroller);
   gtk_widget_class_bind_template_child (widget_class, VsLibraryView, grid);
+  gtk_widget_class_bind_template_child (widget_class, VsLibraryView, list_scroller);
+  gtk_widget_class_bind_template_child (widget_class, VsLibraryView, list);
   gtk_widget_class_bind_template_child (widget_class, VsLibraryView, item_menu);
 
   gtk_widget_class_install_action (widget_class, "view.play", NULL, play_action);
@@ -1144,13 +1248,17 @@ vs_library_view_init (VsLibraryView *self)
   self->cancellable = g_cancellable_new ();
   self->zoom = VS_ZOOM_MEDIUM;
   self->trashed = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
-  add_grid_shortcuts (self);
+  add_item_shortcuts (GTK_WIDGET (self->grid));
+  add_item_shortcuts (GTK_WIDGET (self->list));
+  add_item_controllers (GTK_WIDGET (self->list));
+  g_signal_connect_object (self->list, "activate", G_CALLBACK (on_grid_activate), self, 0);
+  g_signal_connect_object (gtk_column_view_get_sorter (self->list), "changed",
+                           G_CALLBACK (on_list_sort_changed), self, G_CONNECT_SWAPPED);
   scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL |
                                             GTK_EVENT_CONTROLLER_SCROLL_DISCRETE);
-  /* before the scrolled window scrolls */
-  gtk_event_controller_set_propagation_phase (scroll, GTK_PHASE_CAPTURE);
+  /* on the grid: before its scrolled window scrolls, which a plain scroll goes on to */
   g_signal_connect_object (scroll, "scroll", G_CALLBACK (on_scroll), self, 0);
-  gtk_widget_add_controller (GTK_WIDGET (self->scroller), scroll);
+  gtk_widget_add_controller (GTK_WIDGET (self->grid), scroll);
   g_signal_connect_object (self->grid, "activate", G_CALLBACK (on_grid_activate), self, 0);
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "value-changed",
                            G_CALLBACK (schedule_rest), self, G_CONNECT_SWAPPED);
@@ -1361,8 +1469,24 @@ on_model_items_changed (VsLibraryView *self,
   self->to_top = FALSE;
   /* After the grid took the change in: it moved its anchor with the item it showed, so
    * an adjustment already at 0 would change nothing. */
-  if (added > 0)
+  if (added > 0 && self->mode == VS_VIEW_MODE_GRID)
     gtk_widget_activate_action (GTK_WIDGET (self->grid), "list.scroll-to-item", "u", 0);
+  else if (added > 0)
+    gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->list_scroller), 0);
+}
+
+static void attach_model (VsLibraryView *self);
+
+/* The list's headers show the query's sort, whoever chose it; the hidden list's only once
+ * it is shown. */
+static void
+show_sort (VsLibraryView *self)
+{
+  if (self->mode != VS_VIEW_MODE_LIST || !self->has_query)
+    return;
+  self->showing_sort = TRUE;
+  vs_video_columns_show_sort (self->list, self->sort, self->descending);
+  self->showing_sort = FALSE;
 }
 
 void
@@ -1394,9 +1518,10 @@ vs_library_view_set_library (VsLibraryView  *self,
   g_signal_connect_object (selection, "items-changed", G_CALLBACK (update_n_selected), self,
                            G_CONNECT_SWAPPED);
   gtk_grid_view_set_factory (self->grid, factory);
+  vs_video_columns_add (self->list, library);
   estimate_columns (self);
   self->selection = GTK_SELECTION_MODEL (g_object_ref (selection));
-  gtk_grid_view_set_model (self->grid, self->selection);
+  attach_model (self);
   /* after the grid's own handler (through the selection) */
   g_signal_connect_object (self->model, "items-changed", G_CALLBACK (on_model_items_changed),
                            self, G_CONNECT_SWAPPED);
@@ -1427,6 +1552,10 @@ vs_library_view_set_query (VsLibraryView      *self,
     return;
   self->to_top = TRUE;
   vs_library_model_set_query (self->model, query);
+  self->has_query = TRUE;
+  self->sort = query->sort;
+  self->descending = query->descending;
+  show_sort (self);
 }
 
 GtkScrolledWindow *
@@ -1539,14 +1668,72 @@ vs_library_view_get_picture_width (VsLibraryView *self)
 
 /* View mode ------------------------------------------------------------------------ */
 
+/* Only the view shown has the model: the other makes no row for it. The selection, the
+ * model and its query are the same for both. */
+static void
+attach_model (VsLibraryView *self)
+{
+  gboolean list = self->mode == VS_VIEW_MODE_LIST;
+
+  if (self->selection == NULL)
+    return;
+  if (list)
+    {
+      gtk_grid_view_set_model (self->grid, NULL);
+      gtk_column_view_set_model (self->list, self->selection);
+    }
+  else
+    {
+      gtk_column_view_set_model (self->list, NULL);
+      gtk_grid_view_set_model (self->grid, self->selection);
+    }
+}
+
 void
 vs_library_view_set_mode (VsLibraryView *self,
                           VsViewMode     mode)
 {
+  GtkRoot *root;
+  GtkWidget *focus;
+  gboolean had_focus;
+
   g_return_if_fail (VS_IS_LIBRARY_VIEW (self));
   g_return_if_fail (mode == VS_VIEW_MODE_GRID || mode == VS_VIEW_MODE_LIST);
 
+  if (mode == self->mode)
+    return;
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  had_focus = focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self));
   self->mode = mode;
+  gtk_stack_set_visible_child_name (self->pages, mode == VS_VIEW_MODE_LIST ? "list" : "grid");
+  attach_model (self);
+  show_sort (self);
+  if (had_focus)
+    gtk_widget_grab_focus (items_widget (self));
+}
+
+/* The grid or the list, whichever is shown (where the keyboard goes). */
+GtkWidget *
+vs_library_view_get_items (VsLibraryView *self)
+{
+  g_return_val_if_fail (VS_IS_LIBRARY_VIEW (self), NULL);
+  return items_widget (self);
+}
+
+GtkColumnView *
+vs_library_view_get_list (VsLibraryView *self)
+{
+  g_return_val_if_fail (VS_IS_LIBRARY_VIEW (self), NULL);
+  return self->list;
+}
+
+void
+vs_library_view_select_all (VsLibraryView *self)
+{
+  g_return_if_fail (VS_IS_LIBRARY_VIEW (self));
+  if (self->selection != NULL)
+    gtk_selection_model_select_all (self->selection);
 }
 
 VsViewMode

@@ -59,5 +59,9 @@ int                vs_library_view_get_picture_width (VsLibraryView *self);
 void               vs_library_view_set_mode       (VsLibraryView    *self,
                                                    VsViewMode        mode);
 VsViewMode         vs_library_view_get_mode       (VsLibraryView    *self);
+/* The grid or the list, whichever is shown. */
+GtkWidget         *vs_library_view_get_items      (VsLibraryView    *self);
+GtkColumnView     *vs_library_view_get_list       (VsLibraryView    *self);
+void               vs_library_view_select_all     (VsLibraryView    *self);
 
 G_END_DECLS

@@ -68,8 +68,8 @@ show_failed (VsVideoCell *self)
  * minute: a scroll binds dozens of cells a frame. The local time zone is made once with it
  * (GLib 2.74 reads /etc/localtime again for every g_time_zone_new_local() when TZ is
  * unset). Main thread only, as binds are. */
-static GDateTime *
-caption_now (void)
+GDateTime *
+vs_video_cell_caption_now (void)
 {
   static GTimeZone *zone;
   static GDateTime *now;
@@ -179,7 +179,8 @@ update_labels (VsVideoCell *self)
   if (!loading)
     {
       g_autofree char *size = g_format_size (vs_video_get_size (video));
-      g_autofree char *date = vs_format_date (vs_video_get_mtime (video), caption_now ());
+      g_autofree char *date = vs_format_date (vs_video_get_mtime (video),
+                                              vs_video_cell_caption_now ());
 
       /* caption_format is C_("video caption", "%s · %s"), checked where it is looked up */
 #pragma GCC diagnostic push

@@ -30,6 +30,9 @@ const char  *vs_video_cell_get_problem   (VsVideoCell    *self);
 void         vs_video_cell_set_picture_size (VsVideoCell *self,
                                              int          width,
                                              int          height);
+/* "Now" for dates shown in the library (a caption's, the list's), made again only when the
+ * clock has moved to another minute; main thread only. */
+GDateTime   *vs_video_cell_caption_now   (void);
 /* TRUE once a thumbnail texture (not the placeholder) is shown. */
 gboolean     vs_video_cell_has_thumbnail (VsVideoCell    *self);
 

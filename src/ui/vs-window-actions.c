@@ -206,10 +206,7 @@ select_all_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
 {
-  VsWindow *self = VS_WINDOW (widget);
-
-  gtk_widget_activate_action (GTK_WIDGET (vs_library_view_get_grid (self->view)),
-                              "list.select-all", NULL);
+  vs_library_view_select_all (VS_WINDOW (widget)->view);
 }
 
 static void

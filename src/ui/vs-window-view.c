@@ -65,6 +65,55 @@ apply_view_mode (VsWindow *self)
   apply_zoom (self);
 }
 
+/* A list header clicked: the sort the sort menu sets too (the query follows the settings). */
+static void
+on_sort_clicked (VsWindow *self,
+                 guint     key,
+                 gboolean  descending)
+{
+  static const char * const keys[] = {
+    [VS_SORT_NAME] = "name", [VS_SORT_MTIME] = "mtime", [VS_SORT_SIZE] = "size",
+    [VS_SORT_DURATION] = "duration", [VS_SORT_RESOLUTION] = "resolution",
+    [VS_SORT_FOLDER] = "folder",
+  };
+  g_autofree char *current = g_settings_get_string (self->settings, "sort-key");
+
+  g_return_if_fail (key < G_N_ELEMENTS (keys));
+  if (!g_str_equal (current, keys[key]))
+    g_settings_set_string (self->settings, "sort-key", keys[key]);
+  if (g_settings_get_boolean (self->settings, "sort-descending") != descending)
+    g_settings_set_boolean (self->settings, "sort-descending", descending);
+}
+
+/* Ctrl+1 and Ctrl+2, as in Files; before the focused widget sees them (a focused list
+ * row of GTK 4.8 does not let them through to the window's bindings). */
+static void
+add_view_mode_keys (VsWindow *self)
+{
+  GtkEventController *keys = gtk_shortcut_controller_new ();
+  const struct {
+    guint       key;
+    guint       kp_key;
+    const char *mode;
+  } modes[] = {
+    { GDK_KEY_1, GDK_KEY_KP_1, "grid" },
+    { GDK_KEY_2, GDK_KEY_KP_2, "list" },
+  };
+
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      GtkShortcut *shortcut = gtk_shortcut_new (
+        gtk_alternative_trigger_new (gtk_keyval_trigger_new (modes[i].key, GDK_CONTROL_MASK),
+                                     gtk_keyval_trigger_new (modes[i].kp_key, GDK_CONTROL_MASK)),
+        gtk_named_action_new ("win.view-mode"));
+
+      gtk_shortcut_set_arguments (shortcut, g_variant_new_string (modes[i].mode));
+      gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys), shortcut);
+    }
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+}
+
 void
 _vs_window_init_view_settings (VsWindow *self)
 {
@@ -75,6 +124,9 @@ _vs_window_init_view_settings (VsWindow *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::view-mode", G_CALLBACK (apply_view_mode),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->view, "sort-clicked", G_CALLBACK (on_sort_clicked), self,
+                           G_CONNECT_SWAPPED);
+  add_view_mode_keys (self);
   apply_view_mode (self);
 }
 
@@ -101,9 +153,4 @@ _vs_window_class_add_view_actions (GtkWidgetClass *widget_class)
   for (guint i = 0; i < G_N_ELEMENTS (zoom_keys); i++)
     gtk_widget_class_add_binding_action (widget_class, zoom_keys[i].key, GDK_CONTROL_MASK,
                                          zoom_keys[i].action, NULL);
-  /* as in Files */
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_CONTROL_MASK,
-                                       "win.view-mode", "s", "grid");
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_CONTROL_MASK,
-                                       "win.view-mode", "s", "list");
 }

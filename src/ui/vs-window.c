@@ -274,7 +274,7 @@ on_tab_pressed (VsWindow              *self,
                 GtkEventControllerKey *controller)
 {
   GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
-  GtkWidget *grid = GTK_WIDGET (vs_library_view_get_grid (self->view));
+  GtkWidget *grid = vs_library_view_get_items (self->view);
   GtkWidget *list;
   gboolean backward;
 
@@ -354,6 +354,9 @@ vs_window_constructed (GObject *object)
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
 }
 
+/* The window's actions made by g_settings_create_action() */
+static const char * const settings_actions[] = { "sort-key", "sort-descending", "view-mode" };
+
 static void
 vs_window_dispose (GObject *object)
 {
@@ -361,6 +364,11 @@ vs_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   _vs_window_stop_counting_hls (self);
+  /* A settings action can outlive the window's action group (a menu still holds it), and
+   * GLib disconnects the group from an action only on removal: one change of the setting
+   * from another window would then reach the freed group. */
+  for (guint i = 0; i < G_N_ELEMENTS (settings_actions); i++)
+    g_action_map_remove_action (G_ACTION_MAP (self), settings_actions[i]);
   gtk_widget_dispose_template (GTK_WIDGET (self), VS_TYPE_WINDOW);
 
   G_OBJECT_CLASS (vs_window_parent_class)->dispose (object);

@@ -21,7 +21,7 @@
 # Usage: tests/bench/bench-window.sh [--build DIR] [--readme-screenshot]
 # Env:   BENCH_DATA (/tmp/vidshelf-bench)  REPS (3)  N_VIDEOS (100000)  N_DIRS (2000)
 #        RENDERERS (cairo)  SCREEN (1280x1024x24)  RUN_TIMEOUT (900)  SCREENSHOTS (yes)  A11Y (yes)
-#        VIDSHELF_BENCH_STEP (1)
+#        VIDSHELF_BENCH_STEP (1)  VIEW (grid | list: which view of the app is measured)
 # Exit:  0 when every check passes (missed targets are reported, not fatal), 1 when a check fails or
 #        something cannot run, 2 on a usage error.
 set -euo pipefail
@@ -41,6 +41,8 @@ Env: BENCH_DATA (/tmp/vidshelf-bench)  REPS (3: runs of the baseline and of the 
      RUN_TIMEOUT (900: seconds one run may take)  SCREENSHOTS (yes | no)  A11Y (yes | no: GTK_A11Y=none)
      VIDSHELF_BENCH_STEP (1: pages the scroll moves a frame, 0.01 to 100, for both programs; e.g.
        N_VIDEOS=300000 VIDSHELF_BENCH_STEP=3 scrolls 300,000 videos in as many frames as 100,000)
+     VIEW (grid: the app's grid | list: its list view, the same scroll and checks; run it once per
+       view to compare them)
 EOF
 }
 die() { echo "bench-window: $*" >&2; exit 1; }
@@ -67,6 +69,8 @@ RUN_TIMEOUT=${RUN_TIMEOUT:-900}
 SCREENSHOTS=${SCREENSHOTS:-yes}
 A11Y=${A11Y:-yes}
 STEP=${VIDSHELF_BENCH_STEP:-1}
+VIEW=${VIEW:-grid}
+case $VIEW in grid | list) ;; *) echo "bench-window: VIEW must be grid or list, not '$VIEW'" >&2; exit 2 ;; esac
 for v in REPS N_VIDEOS N_DIRS RUN_TIMEOUT; do
   [[ ${!v} =~ ^[0-9]+$ ]] || { echo "bench-window: $v must be a whole number, not '${!v}'" >&2; exit 2; }
 done
@@ -375,7 +379,8 @@ run_env() {
   RUN_ENV=(DISPLAY=":$DISPLAY_N" GDK_BACKEND=x11 GSK_RENDERER="$1" VIDSHELF_BENCH=1
            VIDSHELF_BENCH_TIMEOUT="$RUN_TIMEOUT" XDG_CACHE_HOME="$CACHE" XDG_CONFIG_HOME="$WORK/config"
            XDG_DATA_HOME="$WORK/data-home" GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$SCHEMAS"
-           VIDSHELF_MEDIA_WORKER="$WORKER" GST_REGISTRY="$GST_REGISTRY" VIDSHELF_BENCH_STEP="$STEP")
+           VIDSHELF_MEDIA_WORKER="$WORKER" GST_REGISTRY="$GST_REGISTRY" VIDSHELF_BENCH_STEP="$STEP"
+           VIDSHELF_BENCH_VIEW="$VIEW")
   [ "$A11Y" = yes ] || RUN_ENV+=(GTK_A11Y=none)
   return 0
 }

@@ -281,10 +281,33 @@ print_line (const char *format,
 
 /* The view ---------------------------------------------------------------- */
 
+/* The widget whose children are the rows: a grid or list view, or a column view's list. */
 static GtkWidget *
 get_view (Bench *self)
 {
-  return gtk_scrolled_window_get_child (self->scroller);
+  GtkWidget *view = gtk_scrolled_window_get_child (self->scroller);
+
+  if (view != NULL && GTK_IS_COLUMN_VIEW (view))
+    for (GtkWidget *child = gtk_widget_get_first_child (view); child != NULL;
+         child = gtk_widget_get_next_sibling (child))
+      if (GTK_IS_LIST_VIEW (child))
+        return child;
+  return view;
+}
+
+/* The item a column view's row shows: the app's list cells carry their GtkListItem as
+ * "vs-list-item" (the row's first child is the first column's cell). */
+static GObject *
+row_item (GtkWidget *cell)
+{
+  for (GtkWidget *w = cell; w != NULL; w = gtk_widget_get_first_child (w))
+    {
+      GtkListItem *item = g_object_get_data (G_OBJECT (w), "vs-list-item");
+
+      if (item != NULL)
+        return gtk_list_item_get_item (item);
+    }
+  return NULL;
 }
 
 static GParamSpec *
@@ -329,7 +352,7 @@ cell_key (GtkWidget *cell)
     }
   if (GTK_IS_LABEL (cell))
     return g_strdup_printf ("string:%s", gtk_label_get_label (GTK_LABEL (cell)));
-  return NULL;
+  return item_key (row_item (cell));
 }
 
 /* TRUE when @cell shows an item, not a placeholder. */
@@ -340,7 +363,13 @@ cell_filled (GtkWidget *cell)
   gboolean loading = FALSE;
 
   if (find_property (cell, "video", G_TYPE_OBJECT) == NULL)
-    return TRUE;
+    {
+      GObject *row = row_item (cell);
+
+      if (row != NULL && find_property (row, "loading", G_TYPE_BOOLEAN) != NULL)
+        g_object_get (row, "loading", &loading, NULL);
+      return !loading;
+    }
   g_object_get (cell, "video", &item, NULL);
   if (item == NULL)
     return FALSE;
@@ -804,8 +833,13 @@ print_select_all (Bench *self)
 
   if (GTK_IS_VIEWPORT (child))
     child = gtk_viewport_get_child (GTK_VIEWPORT (child));
-  if (!GTK_IS_GRID_VIEW (child) ||
-      (selection = gtk_grid_view_get_model (GTK_GRID_VIEW (child))) == NULL)
+  if (GTK_IS_GRID_VIEW (child))
+    selection = gtk_grid_view_get_model (GTK_GRID_VIEW (child));
+  else if (GTK_IS_COLUMN_VIEW (child))
+    selection = gtk_column_view_get_model (GTK_COLUMN_VIEW (child));
+  else
+    return;
+  if (selection == NULL)
     return;
   read_memory (&before);
   if (!gtk_selection_model_select_all (selection))
