@@ -59,54 +59,6 @@ has_undo (gpointer window)
   return undo_button (window) != NULL;
 }
 
-/* Every file below @dir, relative, with its checksum, sorted: the library's bytes. */
-static void
-tree_state_walk (const char *dir,
-                 const char *rel,
-                 GPtrArray  *lines)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  if (d == NULL)
-    return;
-  while ((name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_autofree char *r = rel ? g_build_filename (rel, name, NULL) : g_strdup (name);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        {
-          g_ptr_array_add (lines, g_strconcat (r, "/", NULL));
-          tree_state_walk (path, r, lines);
-        }
-      else
-        {
-          g_autofree char *sum = vs_test_file_checksum (path);
-
-          g_ptr_array_add (lines, g_strconcat (r, "=", sum, NULL));
-        }
-    }
-}
-
-static int
-compare_lines (gconstpointer a,
-               gconstpointer b)
-{
-  return strcmp (*(char * const *) a, *(char * const *) b);
-}
-
-static char *
-tree_state (const char *dir)
-{
-  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
-
-  tree_state_walk (dir, NULL, lines);
-  g_ptr_array_sort (lines, compare_lines);
-  g_ptr_array_add (lines, NULL);
-  return g_strjoinv ("\n", (char **) lines->pdata);
-}
-
 static char *
 trash_listing (void)
 {
@@ -203,14 +155,14 @@ test_context_menu (void)
   vs_test_ui_wait_cell (window, hls_title, TRUE);
 
   /* Right-click → Move to Trash on the HLS item: exactly its playlist and segments go. */
-  before = tree_state (lib);
+  before = vs_test_tree_state (lib);
   g_assert_true (trash_is_empty (NULL));
   vs_test_ui_click_cell (window, hls_title, "3");
   vs_test_ui_wait_for (vs_test_ui_menu_is_open, window, "the menu");
   vs_test_ui_click (vs_test_ui_menu_item (vs_test_ui_open_menu (window), "Move to Trash"), "1");
   vs_test_ui_wait_for (trash_has, (gpointer) "seg00000.ts seg00001.ts seg00002.ts stream.m3u8", "the trash");
   vs_test_ui_wait_cell (window, hls_title, FALSE);
-  after = tree_state (lib);
+  after = vs_test_tree_state (lib);
   expected = g_strdup_printf ("Alpha.mp4=%s\nTrips/\nTrips/Bravo.mp4=%s\nnotes.txt=%s",
                               clip_sum, other_sum, notes_sum);
   g_assert_cmpstr (after, ==, expected);
@@ -221,7 +173,7 @@ test_context_menu (void)
   vs_test_ui_click (undo_button (window), "1");
   vs_test_ui_wait_for (trash_is_empty, NULL, "the restore");
   g_clear_pointer (&after, g_free);
-  after = tree_state (lib);
+  after = vs_test_tree_state (lib);
   g_assert_cmpstr (after, ==, before);
   vs_test_ui_wait_cell (window, hls_title, TRUE);
 
@@ -248,7 +200,7 @@ test_context_menu (void)
   gtk_window_destroy (vs_test_ui_toplevel_of_type (ADW_TYPE_PREFERENCES_WINDOW));
   vs_test_ui_spin (200);
   g_clear_pointer (&before, g_free);
-  before = tree_state (lib);
+  before = vs_test_tree_state (lib);
   vs_test_ui_click_cell (window, "Alpha.mp4", "1");
   vs_test_ui_xdotool ("key", "Delete", NULL);
   vs_test_ui_wait_for (trash_has, (gpointer) "Alpha.mp4", "Delete");
@@ -258,7 +210,7 @@ test_context_menu (void)
   vs_test_ui_click (undo_button (window), "1");
   vs_test_ui_wait_for (trash_is_empty, NULL, "the restore");
   g_clear_pointer (&after, g_free);
-  after = tree_state (lib);
+  after = vs_test_tree_state (lib);
   g_assert_cmpstr (after, ==, before);
 
   /* F5 in the window: the library rescans (its scanning goes on, then off), and the same
@@ -406,7 +358,7 @@ test_merge_all_many_refused (void)
       vs_test_write_file (playlist, text, sizeof text - 1);
       vs_test_write_file (segment, "G", 1);
     }
-  before = tree_state (lib);
+  before = vs_test_tree_state (lib);
 
   window = vs_test_ui_window_new (db, lib);
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 600);
@@ -430,7 +382,7 @@ test_merge_all_many_refused (void)
   g_assert_cmpuint (g_strv_length (lines), ==, 1 + 20 + 1);
   g_assert_true (g_str_has_prefix (lines[1], "Broken "));
   g_assert_cmpstr (lines[21], ==, "And 3 more.");
-  after = tree_state (lib);
+  after = vs_test_tree_state (lib);
   g_assert_cmpstr (after, ==, before);
   g_assert_true (trash_is_empty (NULL));
 
@@ -477,7 +429,7 @@ test_merge_all (void)
   vs_test_media_hls (broken, 6);
   g_assert_cmpint (g_unlink (gap), ==, 0);
   vs_test_media_mp4 (clip, "smpte");
-  before = tree_state (lib);
+  before = vs_test_tree_state (lib);
 
   window = vs_test_ui_window_new (db, lib);
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 600);
@@ -519,7 +471,7 @@ test_merge_all (void)
   g_assert_true (g_str_has_prefix (summary, "Merged 2, refused 1"));
   g_assert_nonnull (strstr (summary, "Broken"));
   /* exactly two MP4s more, beside their folders; every other byte as it was */
-  after = tree_state (lib);
+  after = vs_test_tree_state (lib);
   before_lines = g_strsplit (before, "\n", -1);
   for (guint i = 0; before_lines[i] != NULL; i++)
     g_assert_nonnull (strstr (after, before_lines[i]));
@@ -643,7 +595,7 @@ assert_cancelled_run (const char *lib,
                       guint       n_takes,
                       guint       expected_ms)
 {
-  g_autofree char *after = tree_state (lib);
+  g_autofree char *after = vs_test_tree_state (lib);
   g_auto(GStrv) before_lines = g_strsplit (before, "\n", -1);
   g_auto(GStrv) after_lines = g_strsplit (after, "\n", -1);
   g_autoptr(VsProber) prober = NULL;
@@ -713,7 +665,7 @@ test_merge_all_cancel (void)
       copy_folder (first, folder);
     }
   vs_test_media_mp4 (clip, "smpte");
-  before = tree_state (lib);
+  before = vs_test_tree_state (lib);
 
   window = vs_test_ui_window_new (db, lib);
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 600);
@@ -891,7 +843,7 @@ test_hls_states (void)
   make_master (by_rate, "BANDWIDTH=800000", "BANDWIDTH=2800000", 0, VS_TEST_HLS_PLAIN);
   make_master (by_name, "PROGRAM-ID=1", "PROGRAM-ID=2", 0, VS_TEST_HLS_PLAIN);
   vs_test_media_mp4 (clip, "smpte");
-  before = tree_state (lib);
+  before = vs_test_tree_state (lib);
 
   window = vs_test_ui_window_new (db, lib);
   /* every cell on screen at once */
@@ -931,7 +883,7 @@ test_hls_states (void)
     }
 
   /* looking changes nothing */
-  after = tree_state (lib);
+  after = vs_test_tree_state (lib);
   g_assert_cmpstr (after, ==, before);
   gtk_window_destroy (GTK_WINDOW (window));
   vs_test_rm_rf (dir);

@@ -16,50 +16,11 @@
 #include "vs-video-cell.h"
 #include "vs-window.h"
 
-/* Every file below @dir, relative, with its checksum, sorted: the library's bytes. */
-static void
-tree_state_walk (const char *dir,
-                 const char *rel,
-                 GPtrArray  *lines)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  if (d == NULL)
-    return;
-  while ((name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_autofree char *r = rel ? g_build_filename (rel, name, NULL) : g_strdup (name);
-      g_autofree char *sum = NULL;
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        {
-          g_ptr_array_add (lines, g_strconcat (r, "/", NULL));
-          tree_state_walk (path, r, lines);
-          continue;
-        }
-      sum = vs_test_file_checksum (path);
-      g_ptr_array_add (lines, g_strconcat (r, "=", sum, NULL));
-    }
-}
-
 static int
 compare_lines (gconstpointer a,
                gconstpointer b)
 {
   return strcmp (*(char * const *) a, *(char * const *) b);
-}
-
-static char *
-tree_state (const char *dir)
-{
-  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
-
-  tree_state_walk (dir, NULL, lines);
-  g_ptr_array_sort (lines, compare_lines);
-  g_ptr_array_add (lines, NULL);
-  return g_strjoinv ("\n", (char **) lines->pdata);
 }
 
 static VsRenamePopover *
@@ -191,7 +152,7 @@ test_rename (void)
   vs_test_ui_wait_cell (window, "Show", TRUE);
 
   /* Right-click → Rename…: the name, its stem selected; typed over; Enter renames. */
-  before = tree_state (lib);
+  before = vs_test_tree_state (lib);
   vs_test_ui_click_cell (window, "Alpha.mp4", "3");
   vs_test_ui_wait_for (vs_test_ui_menu_is_open, window, "the menu");
   screenshot ("rename-menu.png");
@@ -213,7 +174,7 @@ test_rename (void)
   /* it moved after Bravo in the name order, and is still the one selected and focused */
   vs_test_ui_wait_for (selected_and_focused, (gpointer[]) { window, (gpointer) "Charlie.mp4" },
                        "the renamed video selected and focused");
-  after = tree_state (lib);
+  after = vs_test_tree_state (lib);
   expected = g_strdup (before);
   {
     g_autoptr(GString) s = g_string_new (before);
@@ -240,7 +201,7 @@ test_rename (void)
   /* F2 on a cell: a name that exists is refused as it is typed, the button off; one
    * with a '/' too; Escape leaves everything as it was. */
   g_clear_pointer (&before, g_free);
-  before = tree_state (lib);
+  before = vs_test_tree_state (lib);
   vs_test_ui_click_cell (window, "Bravo.mp4", "1");
   vs_test_ui_xdotool ("key", "F2", NULL);
   vs_test_ui_wait_for (popover_is_open, window, "the rename popover from F2");
@@ -264,7 +225,7 @@ test_rename (void)
   vs_test_ui_wait_for (popover_is_closed, window, "Escape to close the popover");
   vs_test_ui_spin (300);
   g_clear_pointer (&after, g_free);
-  after = tree_state (lib);
+  after = vs_test_tree_state (lib);
   g_assert_cmpstr (after, ==, before);
   g_assert_true (g_file_test (bravo, G_FILE_TEST_IS_REGULAR));
   g_assert_true (g_file_test (charlie, G_FILE_TEST_IS_REGULAR));

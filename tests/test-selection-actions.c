@@ -24,77 +24,6 @@ template_child (VsWindow   *window,
   return gtk_widget_get_template_child (GTK_WIDGET (window), VS_TYPE_WINDOW, name);
 }
 
-/* Snapshots: every entry under a folder, by relative path ---------------------------- */
-
-static void
-snap_walk (GHashTable *table,
-           const char *path,
-           const char *rel)
-{
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-  struct stat st;
-
-  g_assert_cmpint (lstat (path, &st), ==, 0);
-  if (S_ISREG (st.st_mode))
-    {
-      g_autofree char *sum = vs_test_file_checksum (path);
-
-      g_hash_table_insert (table, g_strdup (rel),
-                           g_strdup_printf ("ino=%" G_GUINT64_FORMAT " %s",
-                                            (guint64) st.st_ino, sum));
-      return;
-    }
-  g_hash_table_insert (table, g_strdup (rel), g_strdup_printf ("dir ino=%" G_GUINT64_FORMAT,
-                                                               (guint64) st.st_ino));
-  dir = g_dir_open (path, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_autofree char *child_rel = g_build_filename (rel, name, NULL);
-
-      snap_walk (table, child, child_rel);
-    }
-}
-
-static GHashTable *
-snap (const char *folder)
-{
-  GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-
-  snap_walk (table, folder, ".");
-  return table;
-}
-
-static int
-compare_strings (gconstpointer a,
-                 gconstpointer b)
-{
-  return strcmp (*(char * const *) a, *(char * const *) b);
-}
-
-/* "-path" for each entry of @before gone or changed in @after, "+path" for each new one. */
-static char *
-diff (GHashTable *before,
-      GHashTable *after)
-{
-  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func (g_free);
-  GHashTableIter iter;
-  gpointer key, value;
-
-  g_hash_table_iter_init (&iter, before);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    if (g_strcmp0 (g_hash_table_lookup (after, key), value) != 0)
-      g_ptr_array_add (changes, g_strconcat ("-", key, NULL));
-  g_hash_table_iter_init (&iter, after);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    if (!g_hash_table_contains (before, key))
-      g_ptr_array_add (changes, g_strconcat ("+", key, NULL));
-  g_ptr_array_sort (changes, compare_strings);
-  g_ptr_array_add (changes, NULL);
-  return g_strjoinv (" ", (char **) changes->pdata);
-}
-
 /* The window ------------------------------------------------------------------------ */
 
 /* Clips "clip N.mp4" (each its own bytes) and an HLS download "dl" (playlist and three
@@ -127,25 +56,6 @@ open_window (const char *dir,
   gtk_window_present (GTK_WINDOW (window));
   vs_test_ui_wait_for (vs_test_ui_settled, window, "the library to settle");
   return window;
-}
-
-static gboolean
-n_selected_is (gpointer data)
-{
-  gpointer *args = data;
-  VsLibraryView *view = template_child (args[0], "view");
-
-  return vs_library_view_get_n_selected (view) == GPOINTER_TO_UINT (args[1]);
-}
-
-static void
-wait_selected (VsWindow *window,
-               guint     n)
-{
-  gpointer args[] = { window, GUINT_TO_POINTER (n) };
-  g_autofree char *what = g_strdup_printf ("%u selected", n);
-
-  vs_test_ui_wait_for (n_selected_is, args, what);
 }
 
 /* Clicks the cell showing @title, holding @modifier (xdotool's name) down unless NULL. */
@@ -191,29 +101,6 @@ find_button (GtkWidget  *root,
 }
 
 static gboolean
-toast_shown (gpointer data)
-{
-  gpointer *args = data;
-  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
-
-  vs_test_ui_collect (template_child (args[0], "toast_overlay"), GTK_TYPE_LABEL, labels);
-  for (guint i = 0; i < labels->len; i++)
-    if (gtk_widget_get_mapped (g_ptr_array_index (labels, i)) &&
-        g_strcmp0 (gtk_label_get_label (g_ptr_array_index (labels, i)), args[1]) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-static void
-wait_toast (VsWindow   *window,
-            const char *text)
-{
-  gpointer args[] = { window, (gpointer) text };
-
-  vs_test_ui_wait_for (toast_shown, args, text);
-}
-
-static gboolean
 undo_shown (gpointer data)
 {
   return find_button (template_child (data, "toast_overlay"), "_Undo") != NULL;
@@ -246,17 +133,17 @@ test_trash_button (void)
   if (!vs_test_ui_have_xdotool ())
     return;
   write_library (lib, 6);
-  before = snap (lib);
+  before = vs_test_snapshot (NULL, lib, ".");
   window = open_window (dir, lib);
   vs_test_ui_wait_count (window, 7);
   bar = template_child (window, "selection_bar");
 
   click_cell_with (window, "clip 001.mp4", NULL);
-  wait_selected (window, 1);
+  vs_test_ui_wait_selected (window, 1);
   click_cell_with (window, "dl", "ctrl");
-  wait_selected (window, 2);
+  vs_test_ui_wait_selected (window, 2);
   click_cell_with (window, "clip 004.mp4", "ctrl");
-  wait_selected (window, 3);
+  vs_test_ui_wait_selected (window, 3);
   g_assert_true (gtk_action_bar_get_revealed (bar));
   button = find_button (GTK_WIDGET (bar), "Move to _Trash");
   g_assert_nonnull (button);
@@ -265,20 +152,20 @@ test_trash_button (void)
                    "Move the selected videos to the trash (Delete)");
   vs_test_ui_click (button, "1");
 
-  wait_toast (window, "3 videos moved to the trash");
-  wait_selected (window, 0);
+  vs_test_ui_wait_toast (window, "3 videos moved to the trash");
+  vs_test_ui_wait_selected (window, 0);
   vs_test_ui_wait_count (window, 4);
-  after = snap (lib);
-  changes = diff (before, after);
+  after = vs_test_snapshot (NULL, lib, ".");
+  changes = vs_test_snapshot_diff (before, after);
   g_assert_cmpstr (changes, ==,
                    "-./clip 001.mp4 -./clip 004.mp4 -./dl -./dl/index.m3u8 -./dl/seg00000.ts "
                    "-./dl/seg00001.ts -./dl/seg00002.ts");
 
   click_undo (window);
   vs_test_ui_wait_count (window, 7);
-  undone = snap (lib);
+  undone = vs_test_snapshot (NULL, lib, ".");
   g_clear_pointer (&changes, g_free);
-  changes = diff (before, undone);
+  changes = vs_test_snapshot_diff (before, undone);
   g_assert_cmpstr (changes, ==, "");
 
   gtk_window_destroy (GTK_WINDOW (window));
@@ -301,37 +188,37 @@ test_delete_key (void)
   if (!vs_test_ui_have_xdotool ())
     return;
   write_library (lib, 4);
-  before = snap (lib);
+  before = vs_test_snapshot (NULL, lib, ".");
   window = open_window (dir, lib);
   vs_test_ui_wait_count (window, 5);
 
   click_cell_with (window, "clip 000.mp4", NULL);
-  wait_selected (window, 1);
+  vs_test_ui_wait_selected (window, 1);
   click_cell_with (window, "clip 002.mp4", "shift");
-  wait_selected (window, 3);
+  vs_test_ui_wait_selected (window, 3);
   vs_test_ui_xdotool ("key", "Delete", NULL);
-  wait_toast (window, "3 videos moved to the trash");
+  vs_test_ui_wait_toast (window, "3 videos moved to the trash");
   vs_test_ui_wait_count (window, 2);
-  after = snap (lib);
-  changes = diff (before, after);
+  after = vs_test_snapshot (NULL, lib, ".");
+  changes = vs_test_snapshot_diff (before, after);
   g_assert_cmpstr (changes, ==, "-./clip 000.mp4 -./clip 001.mp4 -./clip 002.mp4");
   click_undo (window);
   vs_test_ui_wait_count (window, 5);
-  undone = snap (lib);
+  undone = vs_test_snapshot (NULL, lib, ".");
   g_clear_pointer (&changes, g_free);
-  changes = diff (before, undone);
+  changes = vs_test_snapshot_diff (before, undone);
   g_assert_cmpstr (changes, ==, "");
 
   /* one selected: the single path, its own toast */
   click_cell_with (window, "clip 003.mp4", NULL);
-  wait_selected (window, 1);
+  vs_test_ui_wait_selected (window, 1);
   vs_test_ui_xdotool ("key", "Delete", NULL);
-  wait_toast (window, "“clip 003.mp4” moved to the trash");
+  vs_test_ui_wait_toast (window, "“clip 003.mp4” moved to the trash");
   vs_test_ui_wait_count (window, 4);
   g_clear_pointer (&after, g_hash_table_unref);
-  after = snap (lib);
+  after = vs_test_snapshot (NULL, lib, ".");
   g_clear_pointer (&changes, g_free);
-  changes = diff (before, after);
+  changes = vs_test_snapshot_diff (before, after);
   g_assert_cmpstr (changes, ==, "-./clip 003.mp4");
 
   gtk_window_destroy (GTK_WINDOW (window));
@@ -409,32 +296,32 @@ test_merge_selected (gconstpointer data)
     vs_test_write_file (alpha, "alpha", -1);
     vs_test_write_file (beta, "beta", -1);
   }
-  before = snap (lib);
+  before = vs_test_snapshot (NULL, lib, ".");
   window = open_window (dir, lib);
   vs_test_ui_wait_count (window, 5);
   bar = template_child (window, "selection_bar");
 
   /* a download in the selection: the button is there; two clips only: it is not */
   click_cell_with (window, "Alpha.mp4", NULL);
-  wait_selected (window, 1);
+  vs_test_ui_wait_selected (window, 1);
   click_cell_with (window, "One", "ctrl");
-  wait_selected (window, 2);
+  vs_test_ui_wait_selected (window, 2);
   merge = find_button (GTK_WIDGET (bar), "_Merge into MP4…");
   g_assert_nonnull (merge);
   wait_sensitive (merge, TRUE);
   click_cell_with (window, "One", "ctrl");
-  wait_selected (window, 1);
+  vs_test_ui_wait_selected (window, 1);
   click_cell_with (window, "Beta.mp4", "ctrl");
-  wait_selected (window, 2);
+  vs_test_ui_wait_selected (window, 2);
   wait_sensitive (merge, FALSE);
 
   /* Alpha, One and Two */
   click_cell_with (window, "Alpha.mp4", NULL);
-  wait_selected (window, 1);
+  vs_test_ui_wait_selected (window, 1);
   click_cell_with (window, "One", "ctrl");
-  wait_selected (window, 2);
+  vs_test_ui_wait_selected (window, 2);
   click_cell_with (window, "Two", "ctrl");
-  wait_selected (window, 3);
+  vs_test_ui_wait_selected (window, 3);
   wait_sensitive (merge, TRUE);
   vs_test_ui_click (merge, "1");
   vs_test_ui_wait_for (has_merge_dialog, NULL, "the dialog");
@@ -460,8 +347,8 @@ test_merge_selected (gconstpointer data)
 
   /* two MP4s beside their folders; those folders gone only with the switch on; Three,
    * the clips and everything else as they were */
-  after = snap (lib);
-  changes = diff (before, after);
+  after = vs_test_snapshot (NULL, lib, ".");
+  changes = vs_test_snapshot_diff (before, after);
   g_test_message ("%s", changes);
   tokens = g_strsplit (changes, " ", -1);
   for (guint i = 0; tokens[i] != NULL; i++)
@@ -554,8 +441,8 @@ test_refused (void)
     vs_test_write_file (b, "stuck b", -1);
   }
   write_library (lib, 2);
-  before = snap (lib);
-  shm_before = snap (shm);
+  before = vs_test_snapshot (NULL, lib, ".");
+  shm_before = vs_test_snapshot (NULL, shm, ".");
   window = open_window (dir, lib);
   vs_test_ui_wait_count (window, 3);
   /* the grid shows the folder just added */
@@ -563,16 +450,16 @@ test_refused (void)
   vs_test_ui_wait_cell (window, "Stuck A.mp4", TRUE);
 
   click_cell_with (window, "Stuck A.mp4", NULL);
-  wait_selected (window, 1);
+  vs_test_ui_wait_selected (window, 1);
   click_cell_with (window, "Stuck B.mp4", "ctrl");
-  wait_selected (window, 2);
+  vs_test_ui_wait_selected (window, 2);
   vs_test_ui_click (find_button (template_child (window, "selection_bar"), "Move to _Trash"),
                     "1");
   args[0] = window;
   args[1] = (gpointer) "2 could not be moved: ";
   vs_test_ui_wait_for (toast_contains, args, "the refusals' toast");
-  shm_after = snap (shm);
-  changes = diff (shm_before, shm_after);
+  shm_after = vs_test_snapshot (NULL, shm, ".");
+  changes = vs_test_snapshot_diff (shm_before, shm_after);
   g_assert_cmpstr (changes, ==, "");
 
   vs_test_ui_wait_for (details_shown, window, "the refusals' Details");
@@ -586,9 +473,9 @@ test_refused (void)
   vs_test_ui_wait_still (GTK_WIDGET (dialog));
   vs_test_ui_click (find_button (GTK_WIDGET (dialog), "_Close"), "1");
   vs_test_ui_wait_for (no_message_dialog, NULL, "the details to close");
-  after = snap (lib);
+  after = vs_test_snapshot (NULL, lib, ".");
   g_clear_pointer (&changes, g_free);
-  changes = diff (before, after);
+  changes = vs_test_snapshot_diff (before, after);
   g_assert_cmpstr (changes, ==, "");
 
   gtk_window_destroy (GTK_WINDOW (window));

@@ -20,82 +20,19 @@ static char *data_home;
 
 /* Snapshots -------------------------------------------------------------------------- */
 
-static void
-snap_walk (GHashTable *table,
-           const char *path,
-           const char *rel)
-{
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-  struct stat st;
-
-  g_assert_cmpint (lstat (path, &st), ==, 0);
-  if (S_ISREG (st.st_mode))
-    {
-      g_autofree char *sum = vs_test_file_checksum (path);
-
-      g_hash_table_insert (table, g_strdup (rel),
-                           g_strdup_printf ("file ino=%" G_GUINT64_FORMAT " size=%" G_GINT64_FORMAT
-                                            " %s", (guint64) st.st_ino, (gint64) st.st_size,
-                                            sum));
-      return;
-    }
-  g_hash_table_insert (table, g_strdup (rel),
-                       g_strdup_printf ("dir ino=%" G_GUINT64_FORMAT, (guint64) st.st_ino));
-  dir = g_dir_open (path, 0, NULL);
-  g_assert_nonnull (dir);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_autofree char *child_rel = g_build_filename (rel, name, NULL);
-
-      snap_walk (table, child, child_rel);
-    }
-}
-
 /* Every entry below @folders, by path relative to the parent of each. */
 static GHashTable *
 snap (const char * const *folders)
 {
-  GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  GHashTable *table = NULL;
 
   for (guint i = 0; folders[i] != NULL; i++)
     {
       g_autofree char *base = g_path_get_basename (folders[i]);
 
-      snap_walk (table, folders[i], base);
+      table = vs_test_snapshot (table, folders[i], base);
     }
   return table;
-}
-
-static int
-compare_strings (gconstpointer a,
-                 gconstpointer b)
-{
-  return strcmp (*(char * const *) a, *(char * const *) b);
-}
-
-/* The entries of @before that are not the same in @after ("-name"), and those new in
- * @after ("+name"), sorted and joined by spaces. */
-static char *
-diff (GHashTable *before,
-      GHashTable *after)
-{
-  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func (g_free);
-  GHashTableIter iter;
-  gpointer key, value;
-
-  g_hash_table_iter_init (&iter, before);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    if (g_strcmp0 (g_hash_table_lookup (after, key), value) != 0)
-      g_ptr_array_add (changes, g_strconcat ("-", key, NULL));
-  g_hash_table_iter_init (&iter, after);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    if (!g_hash_table_contains (before, key))
-      g_ptr_array_add (changes, g_strconcat ("+", key, NULL));
-  g_ptr_array_sort (changes, compare_strings);
-  g_ptr_array_add (changes, NULL);
-  return g_strjoinv (" ", (char **) changes->pdata);
 }
 
 static guint
@@ -295,7 +232,7 @@ test_mixed (void)
 
   vs_test_library_wait_idle (tl);
   after = snap (roots);
-  changes = diff (before, after);
+  changes = vs_test_snapshot_diff (before, after);
   g_assert_cmpstr (changes, ==,
                    "-Videos/a.mp4 -Videos/dl -Videos/dl/index.m3u8 -Videos/dl/seg00000.ts "
                    "-Videos/dl/seg00001.ts -Videos/dl/seg00002.ts -Videos/show/index.m3u8 "
@@ -312,7 +249,7 @@ test_mixed (void)
   g_assert_cmpuint (vs_trash_batch_get_n_items (batch), ==, 0);
   undone = snap (roots);
   g_clear_pointer (&changes, g_free);
-  changes = diff (before, undone);
+  changes = vs_test_snapshot_diff (before, undone);
   g_assert_cmpstr (changes, ==, "");
   assert_trash_empty ();
   g_assert_cmpint (id_of (tl, a), >, 0);
@@ -441,7 +378,7 @@ test_cancel (void)
 
   restore (tl, batch);
   undone = snap (roots);
-  changes = diff (before, undone);
+  changes = vs_test_snapshot_diff (before, undone);
   g_assert_cmpstr (changes, ==, "");
   assert_trash_empty ();
   for (guint i = 0; i < n; i += 37)

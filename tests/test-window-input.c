@@ -400,20 +400,6 @@ test_rescan_keys (void)
   vs_test_rm_rf (dir);
 }
 
-static gboolean
-toast_shown (gpointer data)
-{
-  gpointer *args = data;
-  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
-
-  vs_test_ui_collect (template_child (args[0], "toast_overlay"), GTK_TYPE_LABEL, labels);
-  for (guint i = 0; i < labels->len; i++)
-    if (gtk_widget_get_mapped (g_ptr_array_index (labels, i)) &&
-        g_strcmp0 (gtk_label_get_label (g_ptr_array_index (labels, i)), args[1]) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 /* An added folder is announced by name with its count. */
 static void
 test_folder_added_toast (void)
@@ -422,38 +408,16 @@ test_folder_added_toast (void)
   g_autofree char *lib = g_build_filename (dir, "Videos", NULL);
   g_autofree char *holidays = g_build_filename (dir, "Holidays", NULL);
   VsWindow *window;
-  gpointer args[2];
 
   write_clips (lib, "a", "clip", 2);
   write_clips (holidays, "2023 Lisbon", "beach", 3);
   window = open_window (dir, lib);
   vs_test_ui_wait_count (window, 2);
   vs_window_add_folder (window, holidays);
-  args[0] = window;
-  args[1] = (gpointer) "Holidays added: 3 videos";
-  vs_test_ui_wait_for (toast_shown, args, "the toast naming the folder");
+  vs_test_ui_wait_toast (window, "Holidays added: 3 videos");
 
   gtk_window_destroy (GTK_WINDOW (window));
   vs_test_rm_rf (dir);
-}
-
-static gboolean
-n_selected_is (gpointer data)
-{
-  gpointer *args = data;
-  VsLibraryView *view = template_child (args[0], "view");
-
-  return vs_library_view_get_n_selected (view) == GPOINTER_TO_UINT (args[1]);
-}
-
-static void
-wait_selected (VsWindow *window,
-               guint     n)
-{
-  gpointer args[] = { window, GUINT_TO_POINTER (n) };
-  g_autofree char *what = g_strdup_printf ("%u selected", n);
-
-  vs_test_ui_wait_for (n_selected_is, args, what);
 }
 
 /* Clicks the cell showing @title holding @modifier down (xdotool's name: ctrl, shift). */
@@ -532,21 +496,21 @@ test_selection (void)
   g_assert_cmpstr (adw_window_title_get_title (title), ==, "All Videos");
 
   click_first_cell (window, "clip 000.mp4");
-  wait_selected (window, 1);
+  vs_test_ui_wait_selected (window, 1);
   g_assert_false (gtk_action_bar_get_revealed (bar));
   click_cell_with (window, "clip 002.mp4", "ctrl");
-  wait_selected (window, 2);
+  vs_test_ui_wait_selected (window, 2);
   g_assert_true (gtk_action_bar_get_revealed (bar));
   g_assert_cmpstr (adw_window_title_get_title (title), ==, "2 selected");
   /* Shift extends from the last clicked: 002 to 005, as in Files */
   click_cell_with (window, "clip 005.mp4", "shift");
-  wait_selected (window, 4);
+  vs_test_ui_wait_selected (window, 4);
   g_assert_cmpstr (adw_window_title_get_title (title), ==, "4 selected");
 
   /* Escape lets go; a rubber band from the grid's margin (a press on a cell drags the
    * video) to the next cell selects what it crosses */
   vs_test_ui_xdotool ("key", "Escape", NULL);
-  wait_selected (window, 0);
+  vs_test_ui_wait_selected (window, 0);
   g_assert_false (gtk_action_bar_get_revealed (bar));
   g_assert_cmpstr (adw_window_title_get_title (title), ==, "All Videos");
   {
@@ -558,12 +522,12 @@ test_selection (void)
     vs_test_ui_pointer_to (from, gtk_widget_get_width (from) / 2.0, 30);
     vs_test_ui_pointer_to (to, gtk_widget_get_width (to) / 2.0, 60);
     vs_test_ui_xdotool ("mouseup", "1", NULL);
-    wait_selected (window, 2);
+    vs_test_ui_wait_selected (window, 2);
   }
 
   /* Ctrl+A, then Copy Paths from the bar */
   vs_test_ui_xdotool ("key", "ctrl+a", NULL);
-  wait_selected (window, 20);
+  vs_test_ui_wait_selected (window, 20);
   vs_test_ui_click (button_labelled (GTK_WIDGET (bar), "win.copy-paths"), "1");
   vs_test_ui_spin (300);
   gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (window)), NULL,
@@ -579,7 +543,7 @@ test_selection (void)
     }
 
   vs_test_ui_click (button_labelled (GTK_WIDGET (bar), "Select _None"), "1");
-  wait_selected (window, 0);
+  vs_test_ui_wait_selected (window, 0);
   after = vs_test_folder_digest (lib);
   g_assert_cmpstr (before, ==, after);
 

@@ -446,20 +446,6 @@ has_properties (gpointer data)
   return w != NULL && g_strcmp0 (gtk_window_get_title (w), data) == 0;
 }
 
-typedef struct
-{
-  VsWindow *window;
-  guint     n;
-} SelectedWait;
-
-static gboolean
-selected_is (gpointer data)
-{
-  SelectedWait *wait = data;
-
-  return vs_library_view_get_n_selected (template_child (wait->window, "view")) == wait->n;
-}
-
 static gboolean
 trash_has (gpointer data)
 {
@@ -597,17 +583,16 @@ test_list (void)
   click_row (window, "Delta.mp4", "1");
   vs_test_ui_wait_for (focus_in_list, window, "the focus in the list");
   {
-    SelectedWait all = { window, 4 }, two = { window, 2 };
     g_autofree char *sum_b = vs_test_file_checksum (b);
     g_autofree char *sum_d = vs_test_file_checksum (d);
     g_autofree char *trashed_b = g_build_filename (trash_files, "Bravo.mp4", NULL);
     g_autofree char *trashed_d = g_build_filename (trash_files, "Delta.mp4", NULL);
-    g_autofree char *after = NULL, *sum = NULL;
-    g_autoptr(GString) expected = g_string_new (NULL);
-    g_auto(GStrv) lines = NULL;
+    g_autofree char *sum_a = vs_test_file_checksum (a);
+    g_autofree char *sum_c = vs_test_file_checksum (c);
+    g_autofree char *after = NULL, *sum = NULL, *expected = NULL;
 
     vs_test_ui_xdotool ("key", "ctrl+a", NULL);
-    vs_test_ui_wait_for (selected_is, &all, "every row selected");
+    vs_test_ui_wait_selected (window, 4);
     click_row (window, "Delta.mp4", "1");
     {
       int row = list_row (window, "Bravo.mp4");
@@ -618,18 +603,18 @@ test_list (void)
                              gtk_widget_get_height (cell) / 2.0);
       vs_test_ui_xdotool ("keydown", "ctrl", "click", "1", "keyup", "ctrl", NULL);
     }
-    vs_test_ui_wait_for (selected_is, &two, "Delta and Bravo selected");
-    before = vs_test_folder_digest (lib);
-    lines = g_strsplit (before, "\n", -1);
-    for (guint i = 0; lines[i] != NULL; i++)
-      if (!g_str_has_prefix (lines[i], "Bravo.mp4=") &&
-          !g_str_has_prefix (lines[i], "Delta.mp4="))
-        g_string_append_printf (expected, "%s%s", expected->len > 0 ? "\n" : "", lines[i]);
+    vs_test_ui_wait_selected (window, 2);
+    expected = g_strdup_printf ("Alpha.mp4=%s\nTrips/\nTrips/Charlie.mp4=%s", sum_a, sum_c);
+    before = vs_test_tree_state (lib);
+    sum = g_strdup_printf ("Alpha.mp4=%s\nBravo.mp4=%s\nDelta.mp4=%s\nTrips/\nTrips/Charlie.mp4=%s",
+                           sum_a, sum_b, sum_d, sum_c);
+    g_assert_cmpstr (before, ==, sum);
+    g_clear_pointer (&sum, g_free);
     vs_test_ui_xdotool ("key", "Delete", NULL);
     vs_test_ui_wait_for (trash_has, (gpointer) "Bravo.mp4 Delta.mp4",
                          "Bravo and Delta in the trash");
-    after = vs_test_folder_digest (lib);
-    g_assert_cmpstr (after, ==, expected->str);
+    after = vs_test_tree_state (lib);
+    g_assert_cmpstr (after, ==, expected);
     sum = vs_test_file_checksum (trashed_b);
     g_assert_cmpstr (sum, ==, sum_b);
     g_free (sum);

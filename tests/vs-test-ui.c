@@ -410,3 +410,50 @@ vs_test_ui_wait_count (VsWindow *window,
 
   vs_test_ui_wait_for (count_is, &wait, what);
 }
+
+static gboolean
+n_selected_is (gpointer data)
+{
+  gpointer *args = data;
+  VsLibraryView *view = VS_LIBRARY_VIEW (gtk_widget_get_template_child (GTK_WIDGET (args[0]),
+                                                                         VS_TYPE_WINDOW, "view"));
+
+  return vs_library_view_get_n_selected (view) == GPOINTER_TO_UINT (args[1]);
+}
+
+void
+vs_test_ui_wait_selected (VsWindow *window,
+                          guint     n)
+{
+  gpointer args[] = { window, GUINT_TO_POINTER (n) };
+  g_autofree char *what = g_strdup_printf ("%u selected", n);
+
+  vs_test_ui_wait_for (n_selected_is, args, what);
+}
+
+static gboolean
+toast_shown (gpointer data)
+{
+  gpointer *args = data;
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  GtkWidget *overlay = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (args[0]),
+                                                                  VS_TYPE_WINDOW,
+                                                                  "toast_overlay"));
+
+  vs_test_ui_collect (overlay, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (gtk_widget_get_mapped (g_ptr_array_index (labels, i)) &&
+        g_strcmp0 (gtk_label_get_label (g_ptr_array_index (labels, i)), args[1]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+void
+vs_test_ui_wait_toast (VsWindow   *window,
+                       const char *text)
+{
+  gpointer args[] = { window, (gpointer) text };
+  g_autofree char *what = g_strdup_printf ("the toast \"%s\"", text);
+
+  vs_test_ui_wait_for (toast_shown, args, what);
+}

@@ -59,4 +59,11 @@ gboolean     vs_test_ui_settled          (gpointer           window);
 void         vs_test_ui_wait_count       (VsWindow          *window,
                                           gint64             count);
 
+/* Waits until @window's view has @n videos selected. */
+void         vs_test_ui_wait_selected    (VsWindow          *window,
+                                          guint              n);
+/* Waits until a toast of @window shows @text. */
+void         vs_test_ui_wait_toast       (VsWindow          *window,
+                                          const char        *text);
+
 G_END_DECLS

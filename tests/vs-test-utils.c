@@ -148,6 +148,110 @@ vs_test_folder_digest (const char *folder)
   return g_string_free (g_steal_pointer (&digest), FALSE);
 }
 
+static void
+tree_state_walk (const char *dir,
+                 const char *rel,
+                 GPtrArray  *lines)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (d == NULL)
+    return;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *r = rel ? g_build_filename (rel, name, NULL) : g_strdup (name);
+      g_autofree char *sum = NULL;
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          g_ptr_array_add (lines, g_strconcat (r, "/", NULL));
+          tree_state_walk (path, r, lines);
+          continue;
+        }
+      sum = vs_test_file_checksum (path);
+      g_ptr_array_add (lines, g_strconcat (r, "=", sum, NULL));
+    }
+}
+
+char *
+vs_test_tree_state (const char *dir)
+{
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+
+  tree_state_walk (dir, NULL, lines);
+  g_ptr_array_sort (lines, compare_strings);
+  g_ptr_array_add (lines, NULL);
+  return g_strjoinv ("\n", (char **) lines->pdata);
+}
+
+static void
+snapshot_walk (GHashTable *table,
+               const char *path,
+               const char *rel)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+  struct stat st;
+
+  g_assert_cmpint (lstat (path, &st), ==, 0);
+  if (!S_ISDIR (st.st_mode))
+    {
+      g_autofree char *sum = S_ISREG (st.st_mode) ? vs_test_file_checksum (path)
+                                                   : g_strdup ("special");
+
+      g_hash_table_insert (table, g_strdup (rel),
+                           g_strdup_printf ("file ino=%" G_GUINT64_FORMAT " size=%" G_GINT64_FORMAT
+                                            " %s", (guint64) st.st_ino, (gint64) st.st_size,
+                                            sum));
+      return;
+    }
+  g_hash_table_insert (table, g_strdup (rel),
+                       g_strdup_printf ("dir ino=%" G_GUINT64_FORMAT, (guint64) st.st_ino));
+  dir = g_dir_open (path, 0, NULL);
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      g_autofree char *child_rel = g_build_filename (rel, name, NULL);
+
+      snapshot_walk (table, child, child_rel);
+    }
+}
+
+GHashTable *
+vs_test_snapshot (GHashTable *table,
+                  const char *folder,
+                  const char *name)
+{
+  if (table == NULL)
+    table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  snapshot_walk (table, folder, name);
+  return table;
+}
+
+char *
+vs_test_snapshot_diff (GHashTable *before,
+                       GHashTable *after)
+{
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, before);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (g_strcmp0 (g_hash_table_lookup (after, key), value) != 0)
+      g_ptr_array_add (changes, g_strconcat ("-", key, NULL));
+  g_hash_table_iter_init (&iter, after);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (!g_hash_table_contains (before, key))
+      g_ptr_array_add (changes, g_strconcat ("+", key, NULL));
+  g_ptr_array_sort (changes, compare_strings);
+  g_ptr_array_add (changes, NULL);
+  return g_strjoinv (" ", (char **) changes->pdata);
+}
+
 char *
 vs_test_list_folder (const char *folder)
 {

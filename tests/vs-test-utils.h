@@ -16,6 +16,19 @@ void     vs_test_write_file      (const char *path,
 char    *vs_test_file_checksum   (const char *path);
 /* Checksums of every file in a folder and its subfolders, in name order: its "bytes". */
 char    *vs_test_folder_digest   (const char *folder);
+/* Every file below @dir as "relative/path=SHA256" and every folder as "relative/path/",
+ * sorted, one per line: the library's bytes as text, to compare or edit. */
+char    *vs_test_tree_state      (const char *dir);
+/* Adds every entry below @folder, itself included, to @table (a new one when NULL), keyed
+ * by its path under @name ("." or the folder's name): "file ino=N size=N SHA256" or
+ * "dir ino=N" (symbolic links are not followed). */
+GHashTable *vs_test_snapshot     (GHashTable *table,
+                                  const char *folder,
+                                  const char *name);
+/* "-key" for each entry of @before gone or changed in @after, "+key" for each new one,
+ * sorted and joined by spaces. */
+char    *vs_test_snapshot_diff   (GHashTable *before,
+                                  GHashTable *after);
 /* The names of the files in @folder, sorted, joined by spaces. */
 char    *vs_test_list_folder     (const char *folder);
 void     vs_test_allow_warnings  (void);
