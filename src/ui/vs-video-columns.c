@@ -122,6 +122,9 @@ cell_text (Columns *c,
     case COLUMN_NAME:
       return g_strdup (vs_video_get_title (video));
     case COLUMN_DURATION:
+      /* as the grid's badge says it (the reason is in the Properties) */
+      if (r->probe_state == VS_MEDIA_STATE_FAILED)
+        return g_strdup (_("Unplayable"));
       return r->duration_ms >= 0 ? vs_format_duration (r->duration_ms) : NULL;
     case COLUMN_RESOLUTION:
       /* Translators: a video's picture size in pixels, width × height */
