@@ -476,6 +476,14 @@ record() {
     "$(awk -v k="$(kv "$f" scroll-ms.hwm-kb)" 'BEGIN { printf "%.1f", k / 1024 }')" \
     "$([ "$rc" = 0 ] || echo "  (exit $rc)")" "$([ "$ok" = 1 ] || echo "  NOT OK")"
   printf '%28s per frame p95/max, ms: %s\n' "" "${breakdown%  }"
+  # the issue's target: selecting every video and none again adds under 2 MiB
+  if [ "$kind" = app ] && [ -n "$(kv "$f" select-all.selected)" ]; then
+    awk -v n="$(kv "$f" select-all.selected)" -v b="$(kv "$f" select-all.rss-before-kb)" \
+        -v a="$(kv "$f" select-all.rss-all-kb)" -v z="$(kv "$f" select-all.rss-none-kb)" 'BEGIN {
+      d = (a > z ? a : z) - b
+      printf "%28s select all (%d) and none: RSS %.1f, %.1f, %.1f MiB, %+.2f MiB (target < 2 MiB: %s)\n",
+             "", n, b / 1024, a / 1024, z / 1024, d / 1024, d < 2048 ? "met" : "NOT MET" }'
+  fi
   if [ "$ok" = 0 ]; then
     grep -v '^dbus-daemon' "$WORK/$kind-$renderer-$tag.err" | tail -n 12 | sed 's/^/    | /'
     [ "$kind" != app ] || echo "    | n-items $n, listed after the run: $listed (expected $n_listed)"
