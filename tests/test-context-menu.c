@@ -23,20 +23,6 @@
 
 static char *trash_home;
 
-static gboolean
-has_player (gpointer data)
-{
-  return vs_test_ui_toplevel_of_type (VS_TYPE_PLAYER_WINDOW) != NULL;
-}
-
-static gboolean
-has_properties (gpointer data)
-{
-  GtkWindow *w = vs_test_ui_toplevel_of_type (ADW_TYPE_PREFERENCES_WINDOW);
-
-  return w != NULL && g_strcmp0 (gtk_window_get_title (w), data) == 0;
-}
-
 static GtkWidget *
 undo_button (VsWindow *window)
 {
@@ -189,14 +175,14 @@ test_context_menu (void)
   popover = vs_test_ui_open_menu (window);
   g_assert_nonnull (popover);
   vs_test_ui_xdotool ("key", "r", NULL);
-  vs_test_ui_wait_for (has_properties, (gpointer) "Alpha.mp4", "Properties");
+  vs_test_ui_wait_for (vs_test_ui_has_properties, (gpointer) "Alpha.mp4", "Properties");
   gtk_window_destroy (vs_test_ui_toplevel_of_type (ADW_TYPE_PREFERENCES_WINDOW));
   vs_test_ui_spin (200);
 
   /* Alt+Return shows Properties too; Delete moves the focused video to the trash. */
   vs_test_ui_click_cell (window, "Alpha.mp4", "1");
   vs_test_ui_xdotool ("key", "alt+Return", NULL);
-  vs_test_ui_wait_for (has_properties, (gpointer) "Alpha.mp4", "Properties from Alt+Return");
+  vs_test_ui_wait_for (vs_test_ui_has_properties, (gpointer) "Alpha.mp4", "Properties from Alt+Return");
   gtk_window_destroy (vs_test_ui_toplevel_of_type (ADW_TYPE_PREFERENCES_WINDOW));
   vs_test_ui_spin (200);
   g_clear_pointer (&before, g_free);
@@ -232,7 +218,7 @@ test_context_menu (void)
   vs_test_ui_click_cell (window, "Alpha.mp4", "3");
   vs_test_ui_wait_for (vs_test_ui_menu_is_open, window, "the menu");
   vs_test_ui_click (vs_test_ui_menu_item (vs_test_ui_open_menu (window), "Play"), "1");
-  vs_test_ui_wait_for (has_player, NULL, "the player");
+  vs_test_ui_wait_for (vs_test_ui_has_player, NULL, "the player");
   vs_test_ui_wait_for (vs_test_ui_menu_is_closed, window, "the menu to close");
 
   gtk_window_destroy (vs_test_ui_toplevel_of_type (VS_TYPE_PLAYER_WINDOW));
@@ -450,7 +436,7 @@ test_merge_all (void)
   /* and in words in Properties (Alt+Return on the clicked cell) */
   vs_test_ui_click_cell (window, "Broken", "1");
   vs_test_ui_xdotool ("key", "alt+Return", NULL);
-  vs_test_ui_wait_for (has_properties, (gpointer) "Broken", "Properties");
+  vs_test_ui_wait_for (vs_test_ui_has_properties, (gpointer) "Broken", "Properties");
   download = row_titled (GTK_WIDGET (vs_test_ui_toplevel_of_type (ADW_TYPE_PREFERENCES_WINDOW)), "Download");
   g_assert_cmpstr (adw_action_row_get_subtitle (download), ==,
                    "Incomplete: 1 of 3 segments missing");
@@ -870,7 +856,7 @@ test_hls_states (void)
 
       vs_test_ui_click_cell (window, cases[i].title, "1");
       vs_test_ui_xdotool ("key", "alt+Return", NULL);
-      vs_test_ui_wait_for (has_properties, (gpointer) cases[i].title, "Properties");
+      vs_test_ui_wait_for (vs_test_ui_has_properties, (gpointer) cases[i].title, "Properties");
       properties = vs_test_ui_toplevel_of_type (ADW_TYPE_PREFERENCES_WINDOW);
       download = row_titled (GTK_WIDGET (properties), "Download");
       g_assert_true (gtk_widget_get_visible (GTK_WIDGET (download)));

@@ -679,12 +679,6 @@ on_source_prepare (GtkDragSource *source,
   return content;
 }
 
-static gboolean
-has_player (gpointer data)
-{
-  return vs_test_ui_toplevel_of_type (VS_TYPE_PLAYER_WINDOW) != NULL;
-}
-
 /* A video dragged out of the grid carries its file (the selection's when it is part of
  * one); a folder dropped on the window joins the library; a file dropped on it plays. */
 static void
@@ -758,7 +752,7 @@ test_drag_and_drop (void)
   source_file = g_file_new_for_path (loose);
   g_signal_connect (source, "prepare", G_CALLBACK (on_source_prepare), source_file);
   drag_between (label, GTK_WIDGET (vs_test_ui_window_grid (window)));
-  vs_test_ui_wait_for (has_player, NULL, "the dropped file to play");
+  vs_test_ui_wait_for (vs_test_ui_has_player, NULL, "the dropped file to play");
   gtk_window_destroy (side);
   gtk_window_destroy (vs_test_ui_toplevel_of_type (VS_TYPE_PLAYER_WINDOW));
 

@@ -433,20 +433,6 @@ click_row (VsWindow   *window,
 }
 
 static gboolean
-has_player (gpointer data)
-{
-  return vs_test_ui_toplevel_of_type (VS_TYPE_PLAYER_WINDOW) != NULL;
-}
-
-static gboolean
-has_properties (gpointer data)
-{
-  GtkWindow *w = vs_test_ui_toplevel_of_type (ADW_TYPE_PREFERENCES_WINDOW);
-
-  return w != NULL && g_strcmp0 (gtk_window_get_title (w), data) == 0;
-}
-
-static gboolean
 trash_has (gpointer data)
 {
   g_autofree char *listing = g_file_test (trash_files, G_FILE_TEST_IS_DIR)
@@ -561,7 +547,7 @@ test_list (void)
   click_row (window, "Charlie.mp4", "3");
   vs_test_ui_wait_for (vs_test_ui_menu_is_open, window, "the row's menu");
   vs_test_ui_click (vs_test_ui_menu_item (vs_test_ui_open_menu (window), "Properties"), "1");
-  vs_test_ui_wait_for (has_properties, (gpointer) "Charlie.mp4", "Charlie's properties");
+  vs_test_ui_wait_for (vs_test_ui_has_properties, (gpointer) "Charlie.mp4", "Charlie's properties");
   gtk_window_destroy (vs_test_ui_toplevel_of_type (ADW_TYPE_PREFERENCES_WINDOW));
   vs_test_ui_spin (200);
 
@@ -573,7 +559,7 @@ test_list (void)
     vs_test_ui_pointer_to (cell, 10, gtk_widget_get_height (cell) / 2.0);
     vs_test_ui_xdotool ("click", "--repeat", "2", "--delay", "80", "1", NULL);
   }
-  vs_test_ui_wait_for (has_player, NULL, "the player");
+  vs_test_ui_wait_for (vs_test_ui_has_player, NULL, "the player");
   gtk_window_destroy (vs_test_ui_toplevel_of_type (VS_TYPE_PLAYER_WINDOW));
   vs_test_ui_spin (300);
 

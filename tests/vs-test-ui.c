@@ -2,8 +2,10 @@
 /* vs-test-ui.c: helpers for the tests with a display */
 #include <gdk/x11/gdkx.h>
 #include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "vs-library-view.h"
+#include "vs-player-window.h"
 #include "vs-test-media.h"
 #include "vs-test-ui.h"
 #include "vs-video-cell.h"
@@ -456,4 +458,18 @@ vs_test_ui_wait_toast (VsWindow   *window,
   g_autofree char *what = g_strdup_printf ("the toast \"%s\"", text);
 
   vs_test_ui_wait_for (toast_shown, args, what);
+}
+
+gboolean
+vs_test_ui_has_player (gpointer unused)
+{
+  return vs_test_ui_toplevel_of_type (VS_TYPE_PLAYER_WINDOW) != NULL;
+}
+
+gboolean
+vs_test_ui_has_properties (gpointer title)
+{
+  GtkWindow *w = vs_test_ui_toplevel_of_type (ADW_TYPE_PREFERENCES_WINDOW);
+
+  return w != NULL && g_strcmp0 (gtk_window_get_title (w), title) == 0;
 }

@@ -59,6 +59,10 @@ gboolean     vs_test_ui_settled          (gpointer           window);
 void         vs_test_ui_wait_count       (VsWindow          *window,
                                           gint64             count);
 
+/* Conditions for vs_test_ui_wait_for(): a player window is open; a Properties window
+ * titled @title (a string) is. */
+gboolean     vs_test_ui_has_player       (gpointer           unused);
+gboolean     vs_test_ui_has_properties   (gpointer           title);
 /* Waits until @window's view has @n videos selected. */
 void         vs_test_ui_wait_selected    (VsWindow          *window,
                                           guint              n);
