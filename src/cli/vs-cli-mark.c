@@ -71,7 +71,8 @@ vs_cli_mark (int    argc,
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args, NULL, "PATH…" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("--watched|--unwatched PATH… — mark videos as watched or unwatched");
+  g_autoptr(GOptionContext) context =
+    g_option_context_new ("--watched|--unwatched PATH… — mark videos as watched or unwatched");
   g_autoptr(VsCliLibrary) library = NULL;
   g_autoptr(GError) error = NULL;
   MarkRun run = { 0 };

@@ -501,8 +501,9 @@ draw_watched_mark (VsThumbnailView *self,
   append_rounded_box (widget, snapshot, &GRAPHENE_RECT_INIT (x, BADGE_MARGIN, size, size),
                       BADGE_RADIUS, background);
   gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x + (size - WATCHED_ICON) / 2,
-                                                          BADGE_MARGIN + (size - WATCHED_ICON) / 2));
+  gtk_snapshot_translate (snapshot,
+                          &GRAPHENE_POINT_INIT (x + (size - WATCHED_ICON) / 2,
+                                                BADGE_MARGIN + (size - WATCHED_ICON) / 2));
   gtk_symbolic_paintable_snapshot_symbolic (GTK_SYMBOLIC_PAINTABLE (self->watched_icon), snapshot,
                                             WATCHED_ICON, WATCHED_ICON, &white, 1);
   gtk_snapshot_restore (snapshot);
