@@ -36,8 +36,10 @@ struct _VsVideoCell
 
 G_DEFINE_FINAL_TYPE (VsVideoCell, vs_video_cell, GTK_TYPE_WIDGET)
 
-/* The progress bar's distance from the picture's sides and bottom. */
-#define PROGRESS_INSET 10
+/* The progress bar's distance from the picture's sides (clear of its rounded corners)
+ * and from its bottom (below the duration badge, which sits 6 px up). */
+#define PROGRESS_INSET_X 12
+#define PROGRESS_INSET_Y 1
 
 enum {
   PROP_0,
@@ -486,18 +488,20 @@ vs_video_cell_size_allocate (GtkWidget *widget,
   gtk_widget_allocate (GTK_WIDGET (self->thumbnail), width, height, baseline, NULL);
   if (self->progress != NULL && gtk_widget_get_visible (self->progress))
     {
-      int bar_height;
-      int inset = PROGRESS_INSET;
+      int bar_height, bar_width;
 
+      /* measured both ways before it is allocated, as GTK asks */
+      gtk_widget_measure (self->progress, GTK_ORIENTATION_HORIZONTAL, -1, &bar_width, NULL,
+                          NULL, NULL);
       gtk_widget_measure (self->progress, GTK_ORIENTATION_VERTICAL, -1, &bar_height, NULL,
                           NULL, NULL);
-      /* at the picture's bottom, inside its rounded corners */
+      /* along the picture's bottom edge, under the duration badge */
       gtk_widget_size_allocate (self->progress,
                                 &(GtkAllocation) {
-                                  inset,
+                                  PROGRESS_INSET_X,
                                   vs_thumbnail_view_get_picture_height (self->thumbnail) -
-                                  bar_height - inset,
-                                  MAX (0, width - 2 * inset), bar_height },
+                                  bar_height - PROGRESS_INSET_Y,
+                                  MAX (bar_width, width - 2 * PROGRESS_INSET_X), bar_height },
                                 -1);
     }
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
