@@ -1227,6 +1227,85 @@ test_rename (Fixture       *f,
   g_assert_false (g_file_test (c, G_FILE_TEST_EXISTS));
 }
 
+/* The watched flag of the video named @name in `list --json`'s output. */
+static gboolean
+listed_watched (const char *json_lines,
+                const char *name)
+{
+  g_autoptr(GPtrArray) items = parse_lines (json_lines);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      JsonObject *item = g_ptr_array_index (items, i);
+
+      if (g_str_equal (json_object_get_string_member (item, "name"), name))
+        {
+          g_assert_true (json_object_has_member (item, "play_count"));
+          return json_object_get_boolean_member (item, "watched");
+        }
+    }
+  g_assert_not_reached ();
+}
+
+/* mark: --watched/--unwatched on several paths, shown by list --json; usage errors exit 2,
+ * a path that is no video exits 1 and marks nothing */
+static void
+test_mark (Fixture       *f,
+           gconstpointer  data)
+{
+  g_auto(Run) r = { 0 };
+  g_autofree char *a = g_build_filename (f->lib, "a.mp4", NULL);
+  g_autofree char *b = g_build_filename (f->lib, "b.mp4", NULL);
+  g_autofree char *missing = g_build_filename (f->lib, "none.mp4", NULL);
+
+  put (f, "a.mp4", 100);
+  put (f, "b.mp4", 200);
+  put (f, "c.mp4", 300);
+  cli (&r, "scan", "--db", f->db, "--no-probe", f->lib, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  run_clear (&r);
+
+  cli (&r, "mark", "--db", f->db, "--watched", a, b, NULL);
+  g_assert_cmpstr (r.err, ==, "");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_str_has_prefix (r.out, "watched "));
+  run_clear (&r);
+  cli (&r, "list", "--db", f->db, "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (listed_watched (r.out, "a.mp4"));
+  g_assert_true (listed_watched (r.out, "b.mp4"));
+  g_assert_false (listed_watched (r.out, "c.mp4"));
+  run_clear (&r);
+
+  cli (&r, "mark", "--db", f->db, "--unwatched", b, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  run_clear (&r);
+  cli (&r, "list", "--db", f->db, "--json", NULL);
+  g_assert_true (listed_watched (r.out, "a.mp4"));
+  g_assert_false (listed_watched (r.out, "b.mp4"));
+  run_clear (&r);
+
+  /* one bad path: one line, exit 1, and the good one is not marked either */
+  cli (&r, "mark", "--db", f->db, "--watched", b, missing, NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_true (g_str_has_prefix (r.err, "vidshelf-cli: "));
+  g_assert_cmpint (strchr (r.err, '\n') - r.err, ==, strlen (r.err) - 1);
+  run_clear (&r);
+  cli (&r, "list", "--db", f->db, "--json", NULL);
+  g_assert_false (listed_watched (r.out, "b.mp4"));
+  run_clear (&r);
+
+  /* usage: neither or both flags, no path */
+  cli (&r, "mark", "--db", f->db, a, NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  run_clear (&r);
+  cli (&r, "mark", "--db", f->db, "--watched", "--unwatched", a, NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  run_clear (&r);
+  cli (&r, "mark", "--db", f->db, "--watched", NULL);
+  g_assert_cmpint (r.status, ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1259,6 +1338,7 @@ main (int    argc,
   ADD ("/cli/watch", test_watch);
   ADD ("/cli/watch-polling", test_watch_polling);
   ADD ("/cli/rename", test_rename);
+  ADD ("/cli/mark", test_mark);
 #undef ADD
 
   status = g_test_run ();

@@ -875,6 +875,148 @@ test_hls_states (void)
   vs_test_rm_rf (dir);
 }
 
+/* A mapped item of @popover whose text is @label, or NULL (hidden items are unmapped). */
+static GtkWidget *
+find_menu_item (GtkWidget  *popover,
+                const char *label)
+{
+  g_autoptr(GPtrArray) widgets = g_ptr_array_new ();
+
+  vs_test_ui_collect (popover, GTK_TYPE_WIDGET, widgets);
+  for (guint i = 0; i < widgets->len; i++)
+    {
+      GtkWidget *w = g_ptr_array_index (widgets, i);
+      g_autofree char *text = NULL;
+
+      if (!g_str_equal (G_OBJECT_TYPE_NAME (w), "GtkModelButton") || !gtk_widget_get_mapped (w))
+        continue;
+      g_object_get (w, "text", &text, NULL);
+      if (g_strcmp0 (text, label) == 0)
+        return w;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  VsWindow   *window;
+  const char *title;
+  gboolean    watched;
+} MarkWait;
+
+static gboolean
+mark_is (gpointer data)
+{
+  MarkWait *wait = data;
+  VsVideoCell *cell = vs_test_ui_cell_titled (wait->window, wait->title);
+
+  return cell != NULL && vs_video_cell_get_watched_mark (cell) == wait->watched;
+}
+
+static gboolean
+bravo_in_progress (gpointer window)
+{
+  VsVideoCell *cell = vs_test_ui_cell_titled (window, "Bravo.mp4");
+
+  return cell != NULL && vs_video_cell_get_progress (cell) > 0;
+}
+
+/* Right-click → Mark as Watched: the cell shows the mark, and its menu then offers Mark as
+ * Unwatched instead, which takes the mark away; the index has it. A video with a stored
+ * position shows a progress bar at that fraction, and none once marked watched. */
+static void
+test_watched (void)
+{
+  static const char * const needed[] = { "x264enc", "mp4mux", NULL };
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *lib = g_build_filename (dir, "Videos", NULL);
+  g_autofree char *db = g_build_filename (dir, "library.db", NULL);
+  g_autofree char *alpha = g_build_filename (lib, "Alpha.mp4", NULL);
+  g_autofree char *bravo = g_build_filename (lib, "Bravo.mp4", NULL);
+  g_autoptr(GError) error = NULL;
+  MarkWait wait = { 0 };
+  VsWindow *window;
+  GtkWidget *popover;
+  double fraction;
+
+  if (!vs_test_require_playback (needed))
+    return;
+  if (!vs_test_ui_have_xdotool ())
+    return;
+  g_mkdir_with_parents (lib, 0755);
+  vs_test_media_mp4 (alpha, "smpte");
+  /* 10 s: long enough for a position worth resuming (from VS_PLAYBACK_MIN_MS on) */
+  vs_test_media_clip (bravo, 10);
+  {
+    /* Bravo was stopped at the half, before the window opens */
+    g_autoptr(VsDatabase) writer = vs_database_open (db, VS_DATABASE_MODE_WRITER, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (vs_database_record_play (writer, bravo, 5000, 10000, &error));
+    g_assert_no_error (error);
+  }
+
+  window = vs_test_ui_window_new (db, lib);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 600);
+  gtk_window_present (GTK_WINDOW (window));
+  vs_test_ui_wait_for (vs_test_ui_settled, window, "the library");
+  vs_test_ui_wait_cell (window, "Alpha.mp4", TRUE);
+  vs_test_ui_wait_cell (window, "Bravo.mp4", TRUE);
+  wait.window = window;
+  wait.title = "Alpha.mp4";
+  g_assert_false (vs_video_cell_get_watched_mark (vs_test_ui_cell_titled (window, "Alpha.mp4")));
+
+  /* in progress: a bar once its duration is known, near the half */
+  vs_test_ui_wait_for (bravo_in_progress, window, "Bravo's progress bar");
+  fraction = vs_video_cell_get_progress (vs_test_ui_cell_titled (window, "Bravo.mp4"));
+  g_assert_cmpfloat (fraction, >, 0.3);
+  g_assert_cmpfloat (fraction, <, 0.7);
+  g_assert_cmpfloat (vs_video_cell_get_progress (vs_test_ui_cell_titled (window, "Alpha.mp4")),
+                     ==, -1);
+
+  vs_test_ui_click_cell (window, "Alpha.mp4", "3");
+  vs_test_ui_wait_for (vs_test_ui_menu_is_open, window, "the menu");
+  popover = vs_test_ui_open_menu (window);
+  g_assert_null (find_menu_item (popover, "Mark as Unwatched"));
+  g_assert_nonnull (find_menu_item (popover, "Mark as Watched"));
+  vs_test_ui_click (find_menu_item (popover, "Mark as Watched"), "1");
+  wait.watched = TRUE;
+  vs_test_ui_wait_for (mark_is, &wait, "the watched mark");
+  g_assert_false (vs_video_cell_get_watched_mark (vs_test_ui_cell_titled (window, "Bravo.mp4")));
+  {
+    g_autoptr(VsDatabase) reader = vs_database_open (db, VS_DATABASE_MODE_READER, &error);
+    VsWatchedState state;
+
+    g_assert_true (vs_database_get_watched (reader, alpha, &state, &error));
+    g_assert_no_error (error);
+    g_assert_true (state.watched);
+  }
+
+  /* now the menu offers the other one */
+  vs_test_ui_wait_for (vs_test_ui_menu_is_closed, window, "the menu to close");
+  vs_test_ui_click_cell (window, "Alpha.mp4", "3");
+  vs_test_ui_wait_for (vs_test_ui_menu_is_open, window, "the menu again");
+  popover = vs_test_ui_open_menu (window);
+  g_assert_null (find_menu_item (popover, "Mark as Watched"));
+  vs_test_ui_click (find_menu_item (popover, "Mark as Unwatched"), "1");
+  wait.watched = FALSE;
+  vs_test_ui_wait_for (mark_is, &wait, "the mark to go");
+
+  /* Bravo marked watched: the mark shows, the bar goes (nothing to resume) */
+  vs_test_ui_wait_for (vs_test_ui_menu_is_closed, window, "the menu to close");
+  vs_test_ui_click_cell (window, "Bravo.mp4", "3");
+  vs_test_ui_wait_for (vs_test_ui_menu_is_open, window, "Bravo's menu");
+  vs_test_ui_click (find_menu_item (vs_test_ui_open_menu (window), "Mark as Watched"), "1");
+  wait.title = "Bravo.mp4";
+  wait.watched = TRUE;
+  vs_test_ui_wait_for (mark_is, &wait, "Bravo's watched mark");
+  g_assert_cmpfloat (vs_video_cell_get_progress (vs_test_ui_cell_titled (window, "Bravo.mp4")),
+                     ==, -1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  vs_test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -895,6 +1037,7 @@ main (int    argc,
   g_test_add_func ("/context-menu/merge-all-cancel", test_merge_all_cancel);
   g_test_add_func ("/context-menu/merge-all-many-refused", test_merge_all_many_refused);
   g_test_add_func ("/context-menu/hls-states", test_hls_states);
+  g_test_add_func ("/context-menu/watched", test_watched);
 
   status = g_test_run ();
   vs_test_rm_rf (cache);

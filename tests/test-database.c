@@ -1225,6 +1225,291 @@ test_playback_positions (Fixture       *f,
   g_assert_cmpint (vs_database_get_position (f->db, "/lib/10.mp4", &error), ==, 10010);
 }
 
+/* The watched state of one video through its record: a page read carries it. */
+static VsVideoRecord *
+watched_record (VsDatabase *db,
+                const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  VsVideoRecord *record = vs_database_lookup_video (db, path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (record);
+  return record;
+}
+
+/* A play to within its last 5 % (or to the end) is watched and counted; an earlier stop
+ * only stamps it and stores the position; marking sets the flag and forgets the position
+ * but keeps the count; the record of a page read carries all of it. */
+static void
+test_watched_record_play (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsVideoRecord) r = NULL;
+  VsWatchedState state = { .watched = TRUE, .play_count = 9 };
+  gint64 folder = add_folder (f->db, "/lib", &error);
+  gint64 before = g_get_real_time () * 1000;
+
+  add_video (f->db, folder, "/lib/a.mp4", 10, 1, 100000);
+  g_assert_true (vs_database_get_watched (f->db, "/lib/a.mp4", &state, &error));
+  g_assert_no_error (error);
+  g_assert_false (state.watched);
+  g_assert_cmpuint (state.play_count, ==, 0);
+  g_assert_cmpint (state.last_played_ns, ==, 0);
+
+  /* stopped at half: in progress, not watched */
+  g_assert_true (vs_database_record_play (f->db, "/lib/a.mp4", 50000, 100000, &error));
+  g_assert_no_error (error);
+  g_assert_true (vs_database_get_watched (f->db, "/lib/a.mp4", &state, &error));
+  g_assert_false (state.watched);
+  g_assert_cmpuint (state.play_count, ==, 0);
+  g_assert_cmpint (state.last_played_ns, >=, before);
+  g_assert_cmpint (vs_database_get_position (f->db, "/lib/a.mp4", &error), ==, 50000);
+  r = watched_record (f->db, "/lib/a.mp4");
+  g_assert_false (r->watched);
+  g_assert_cmpint (r->position_ms, ==, 50000);
+  g_assert_cmpint (r->last_played_ns, ==, state.last_played_ns);
+  g_clear_pointer (&r, vs_video_record_free);
+
+  /* 94 % is not the end; 95 % is, though more than VS_PLAYBACK_END_MARGIN_MS from it */
+  g_assert_true (vs_database_record_play (f->db, "/lib/a.mp4", 94000, 100000, &error));
+  g_assert_true (vs_database_get_watched (f->db, "/lib/a.mp4", &state, &error));
+  g_assert_false (state.watched);
+  g_assert_cmpint (vs_database_get_position (f->db, "/lib/a.mp4", &error), ==, 94000);
+  g_assert_true (vs_database_record_play (f->db, "/lib/a.mp4", 95000, 100000, &error));
+  g_assert_no_error (error);
+  g_assert_true (vs_database_get_watched (f->db, "/lib/a.mp4", &state, &error));
+  g_assert_true (state.watched);
+  g_assert_cmpuint (state.play_count, ==, 1);
+  g_assert_cmpint (vs_database_get_position (f->db, "/lib/a.mp4", &error), ==, 0);
+
+  /* to the end of a stream of unknown duration (position passed as both), then a stop
+   * early in a second viewing: still watched, counted twice, in progress again */
+  g_assert_true (vs_database_record_play (f->db, "/lib/a.mp4", 100000, 100000, &error));
+  g_assert_true (vs_database_record_play (f->db, "/lib/a.mp4", 20000, -1, &error));
+  g_assert_no_error (error);
+  r = watched_record (f->db, "/lib/a.mp4");
+  g_assert_true (r->watched);
+  g_assert_cmpuint (r->play_count, ==, 2);
+  g_assert_cmpint (r->position_ms, ==, 20000);
+  g_clear_pointer (&r, vs_video_record_free);
+
+  /* unwatched: the flag and the position go, the history stays */
+  g_assert_true (vs_database_mark_watched (f->db, "/lib/a.mp4", FALSE, &error));
+  g_assert_no_error (error);
+  r = watched_record (f->db, "/lib/a.mp4");
+  g_assert_false (r->watched);
+  g_assert_cmpuint (r->play_count, ==, 2);
+  g_assert_cmpint (r->last_played_ns, >=, before);
+  g_assert_cmpint (r->position_ms, ==, 0);
+  g_clear_pointer (&r, vs_video_record_free);
+
+  /* marked without a play: watched, never played; a path outside the library too */
+  add_video (f->db, folder, "/lib/b.mp4", 10, 1, 100000);
+  g_assert_true (vs_database_mark_watched (f->db, "/lib/b.mp4", TRUE, &error));
+  g_assert_true (vs_database_mark_watched (f->db, "/elsewhere/c\xe9.mp4", TRUE, &error));
+  g_assert_no_error (error);
+  r = watched_record (f->db, "/lib/b.mp4");
+  g_assert_true (r->watched);
+  g_assert_cmpuint (r->play_count, ==, 0);
+  g_assert_cmpint (r->last_played_ns, ==, 0);
+  g_assert_true (vs_database_get_watched (f->db, "/elsewhere/c\xe9.mp4", &state, &error));
+  g_assert_true (state.watched);
+  g_assert_true (vs_database_get_watched (f->db, "/elsewhere/c", &state, &error));
+  g_assert_false (state.watched);
+
+  /* the boundary itself */
+  g_assert_false (vs_playback_is_watched (94999, 100000));
+  g_assert_true (vs_playback_is_watched (95000, 100000));
+  g_assert_false (vs_playback_is_watched (5000, -1));
+  g_assert_true (vs_playback_is_watched (5000, 5000));
+}
+
+/* A selection is marked by pages of ids: every id of several pages, none other, and the
+ * positions of those marked are forgotten. */
+static void
+test_watched_ids (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) all = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  VsVideoQuery q = { 0 };
+  gint64 folder = add_folder (f->db, "/lib", &error);
+  guint n = VS_WATCHED_IDS_PAGE * 2 + 7;
+
+  g_assert_true (vs_database_begin (f->db, &error));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/lib/%04u.mp4", i);
+      gint64 id = add_video (f->db, folder, path, 10, 1, 100000);
+
+      /* every other one, and one more than the pages hold of those */
+      if (i % 2 == 0)
+        g_array_append_val (ids, id);
+      g_assert_true (vs_database_set_position (f->db, path, 40000, 100000, &error));
+    }
+  g_assert_true (vs_database_commit (f->db, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ids->len, >, VS_WATCHED_IDS_PAGE);
+
+  g_assert_true (vs_database_mark_watched_ids (f->db, (const gint64 *) (gpointer) ids->data,
+                                               ids->len, TRUE, &error));
+  g_assert_no_error (error);
+  q.sort = VS_SORT_NAME;
+  all = vs_database_query_ids (f->db, &q, &error);
+  records = vs_database_load_videos (f->db, (const gint64 *) (gpointer) all->data, all->len,
+                                     &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->len, ==, n);
+  for (guint i = 0; i < records->len; i++)
+    {
+      VsVideoRecord *r = g_ptr_array_index (records, i);
+
+      g_assert_cmpint (r->watched, ==, i % 2 == 0);
+      g_assert_cmpint (r->position_ms, ==, i % 2 == 0 ? 0 : 40000);
+    }
+  g_assert_cmpint (count_rows (f->path, "watched"), ==, ids->len);
+
+  /* and back: the same rows, unwatched */
+  g_assert_true (vs_database_mark_watched_ids (f->db, (const gint64 *) (gpointer) ids->data,
+                                               ids->len, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (f->path, "watched"), ==, ids->len);
+  g_assert_cmpint (count_rows (f->path, "watched WHERE watched = 1"), ==, 0);
+  /* nothing to do, and ids no longer indexed: nothing happens */
+  g_assert_true (vs_database_mark_watched_ids (f->db, NULL, 0, TRUE, &error));
+  {
+    gint64 gone[] = { 999999 };
+
+    g_assert_true (vs_database_mark_watched_ids (f->db, gone, 1, TRUE, &error));
+  }
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (f->path, "watched WHERE watched = 1"), ==, 0);
+}
+
+/* A rename (of a video, or of a folder with videos in it) keeps each video's watched
+ * state, count and last play under its new path, and a stale state under the new name
+ * gives way. */
+static void
+test_watched_rename (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsVideoRecord) r = NULL;
+  VsWatchedState state;
+  VsWatchedState before;
+  gint64 folder = add_folder (f->db, "/lib", &error);
+  gint64 sub = vs_database_ensure_folder (f->db, 1, folder, "/lib/sub", &error);
+  gboolean moved = FALSE;
+
+  g_assert_no_error (error);
+  add_video (f->db, folder, "/lib/a.mp4", 10, 1, 100000);
+  add_video (f->db, sub, "/lib/sub/b.mp4", 10, 1, 100000);
+  g_assert_true (vs_database_record_play (f->db, "/lib/a.mp4", 99000, 100000, &error));
+  g_assert_true (vs_database_record_play (f->db, "/lib/sub/b.mp4", 98000, 100000, &error));
+  g_assert_true (vs_database_record_play (f->db, "/lib/sub/b.mp4", 30000, 100000, &error));
+  /* a stale state where a renamed file lands */
+  g_assert_true (vs_database_mark_watched (f->db, "/lib/z.mp4", TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (vs_database_get_watched (f->db, "/lib/a.mp4", &before, &error));
+
+  g_assert_true (vs_database_rename (f->db, "/lib/a.mp4", "/lib/z.mp4", &moved, NULL, NULL,
+                                     &error));
+  g_assert_no_error (error);
+  g_assert_true (moved);
+  g_assert_true (vs_database_get_watched (f->db, "/lib/z.mp4", &state, &error));
+  g_assert_true (state.watched);
+  g_assert_cmpuint (state.play_count, ==, 1);
+  g_assert_cmpint (state.last_played_ns, ==, before.last_played_ns);
+  g_assert_true (vs_database_get_watched (f->db, "/lib/a.mp4", &state, &error));
+  g_assert_false (state.watched);
+  g_assert_cmpint (state.last_played_ns, ==, 0);
+
+  g_assert_true (vs_database_rename (f->db, "/lib/sub", "/lib/moved", &moved, NULL, NULL,
+                                     &error));
+  g_assert_no_error (error);
+  g_assert_true (moved);
+  r = watched_record (f->db, "/lib/moved/b.mp4");
+  g_assert_true (r->watched);
+  g_assert_cmpuint (r->play_count, ==, 1);
+  g_assert_cmpint (r->position_ms, ==, 30000);
+  g_assert_cmpint (count_rows (f->path, "watched"), ==, 2);
+}
+
+/* A version-10 library (before watched states) upgrades with its rows and positions
+ * intact; its videos read as unwatched, those with a position as in progress. */
+static void
+test_migrate_watched (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "old.db", NULL);
+  g_autoptr(VsDatabase) old = NULL;
+  g_autoptr(VsDatabase) db = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsVideoRecord) a = NULL;
+  g_autoptr(VsVideoRecord) b = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  VsWatchedState state;
+
+  old = _vs_database_open_at_version (path, VS_DATABASE_SCHEMA_VERSION - 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (vs_database_get_schema_version (old), ==, 10);
+  g_clear_object (&old);
+  raw_exec (path,
+            "INSERT INTO roots (id, path) VALUES (1, CAST('/lib' AS BLOB));"
+            "INSERT INTO folders (id, root_id, path) VALUES (1, 1, CAST('/lib' AS BLOB));"
+            "INSERT INTO videos (id, folder_id, path, uri, display_name, sort_name, sort_key, "
+            "  kind, size, mtime_ns, duration_ms, probe_state, thumb_state) VALUES "
+            "(7, 1, CAST('/lib/a.mp4' AS BLOB), 'file:///lib/a.mp4', 'a.mp4', 'a.mp4', 'a', 0, "
+            "  10, 5, 60000, 1, 1),"
+            "(8, 1, CAST('/lib/b.mp4' AS BLOB), 'file:///lib/b.mp4', 'b.mp4', 'b.mp4', 'b', 0, "
+            "  20, 6, 90000, 1, 1);"
+            "INSERT INTO playback (path, position_ms, updated_ns) VALUES "
+            "(CAST('/lib/a.mp4' AS BLOB), 30000, 1);");
+
+  /* as it is, read-only media style: readable, nothing watched */
+  old = _vs_database_open_at_version (path, 10, &error);
+  g_assert_no_error (error);
+  {
+    gint64 ids[] = { 7 };
+
+    records = vs_database_load_videos (old, ids, 1, &error);
+    g_assert_no_error (error);
+    g_assert_false (((VsVideoRecord *) g_ptr_array_index (records, 0))->watched);
+    g_assert_true (vs_database_get_watched (old, "/lib/a.mp4", &state, &error));
+    g_assert_no_error (error);
+    g_assert_false (state.watched);
+  }
+  g_clear_object (&old);
+
+  db = vs_database_open (path, VS_DATABASE_MODE_WRITER, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (vs_database_get_schema_version (db), ==, VS_DATABASE_SCHEMA_VERSION);
+  a = watched_record (db, "/lib/a.mp4");
+  b = watched_record (db, "/lib/b.mp4");
+  g_assert_cmpint (a->id, ==, 7);
+  g_assert_cmpint (b->id, ==, 8);
+  g_assert_cmpint (a->duration_ms, ==, 60000);
+  g_assert_cmpint (b->size, ==, 20);
+  g_assert_false (a->watched);
+  g_assert_cmpint (a->position_ms, ==, 30000);
+  g_assert_cmpint (b->position_ms, ==, 0);
+  g_assert_cmpint (vs_database_get_position (db, "/lib/a.mp4", &error), ==, 30000);
+  /* and it keeps watched states from now on */
+  g_assert_true (vs_database_record_play (db, "/lib/b.mp4", 90000, 90000, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&b, vs_video_record_free);
+  b = watched_record (db, "/lib/b.mp4");
+  g_assert_true (b->watched);
+  g_assert_cmpuint (b->play_count, ==, 1);
+
+  g_clear_object (&db);
+  vs_test_rm_rf (dir);
+}
+
 static gpointer
 open_writer_thread (gpointer path)
 {
@@ -1295,6 +1580,13 @@ main (int    argc,
               test_load_vanished, fixture_teardown);
   g_test_add ("/database/playback/positions", Fixture, NULL, fixture_setup,
               test_playback_positions, fixture_teardown);
+  g_test_add ("/database/watched/record-play", Fixture, NULL, fixture_setup,
+              test_watched_record_play, fixture_teardown);
+  g_test_add ("/database/watched/ids", Fixture, NULL, fixture_setup, test_watched_ids,
+              fixture_teardown);
+  g_test_add ("/database/watched/rename", Fixture, NULL, fixture_setup, test_watched_rename,
+              fixture_teardown);
+  g_test_add_func ("/database/migrate/from-v10-watched", test_migrate_watched);
 
   return g_test_run ();
 }

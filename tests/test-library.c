@@ -976,6 +976,94 @@ test_position_while_opening (Fixture       *f,
   g_assert_cmpint (get_position (f, a), ==, 90000);
 }
 
+/* Watched state ------------------------------------------------------------------------ */
+
+static VsVideoRecord *
+record_of (Fixture    *f,
+           const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  VsVideoRecord *record = vs_database_lookup_video (vs_library_get_reader (f->lib), path,
+                                                    &error);
+
+  g_assert_no_error (error);
+  return record;
+}
+
+static void
+finish_watched (Fixture       *f,
+                GAsyncResult **result)
+{
+  g_autoptr(GError) error = NULL;
+
+  vs_test_library_wait_result (result, WAIT_SECONDS);
+  g_assert_true (vs_library_watched_finish (f->lib, *result, &error));
+  g_assert_no_error (error);
+  g_clear_object (result);
+}
+
+/* The verbs write on the writer, off the main thread, and ::changed tells views (whose
+ * page reads then carry the state): by path, by a selection's ids, and a play. */
+static void
+test_watched_verbs (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *a = g_build_filename (f->tl->folder, "top000.mp4", NULL);
+  g_autofree char *b = g_build_filename (f->tl->folder, "top001.mp4", NULL);
+  const char *just_a[] = { a, NULL };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsVideoRecord) r = NULL;
+  VsVideoQuery all = { 0 };
+  guint writes;
+
+  make_videos (f->tl->folder, "top", 3);
+  vs_test_library_open (f->tl);
+  vs_test_library_start (f->tl);
+  vs_test_library_wait_idle (f->tl);
+
+  f->tl->n_changed = f->tl->changes = 0;
+  vs_library_mark_watched_async (f->lib, just_a, TRUE, NULL, store, &result);
+  finish_watched (f, &result);
+  vs_test_library_wait_idle (f->tl);
+  g_assert_true (f->tl->changes & VS_LIBRARY_CHANGE_VIDEOS);
+  r = record_of (f, a);
+  g_assert_true (r->watched);
+  g_clear_pointer (&r, vs_video_record_free);
+  r = record_of (f, b);
+  g_assert_false (r->watched);
+  g_clear_pointer (&r, vs_video_record_free);
+
+  /* the whole library by ids: all watched, then all not */
+  ids = vs_database_query_ids (vs_library_get_reader (f->lib), &all, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ids->len, ==, 3);
+  vs_library_mark_watched_ids_async (f->lib, ids, TRUE, NULL, store, &result);
+  finish_watched (f, &result);
+  r = record_of (f, b);
+  g_assert_true (r->watched);
+  g_clear_pointer (&r, vs_video_record_free);
+  vs_library_mark_watched_ids_async (f->lib, ids, FALSE, NULL, store, &result);
+  finish_watched (f, &result);
+  r = record_of (f, a);
+  g_assert_false (r->watched);
+  g_clear_pointer (&r, vs_video_record_free);
+
+  /* a play to 96 %: watched and counted, through the writer */
+  writes = vs_library_get_n_position_writes (f->lib);
+  f->tl->n_changed = f->tl->changes = 0;
+  vs_library_record_play_async (f->lib, b, 96000, 100000, NULL, store, &result);
+  finish_watched (f, &result);
+  vs_test_library_wait_idle (f->tl);
+  g_assert_true (f->tl->changes & VS_LIBRARY_CHANGE_VIDEOS);
+  g_assert_cmpuint (vs_library_get_n_position_writes (f->lib), ==, writes + 1);
+  r = record_of (f, b);
+  g_assert_true (r->watched);
+  g_assert_cmpuint (r->play_count, ==, 1);
+  g_assert_cmpint (r->last_played_ns, >, 0);
+}
+
 /* Live settings ---------------------------------------------------------------------- */
 
 static void
@@ -1066,6 +1154,7 @@ main (int    argc,
   ADD ("/library/trash-restore", test_trash_restore, VS_LIBRARY_FLAGS_NONE);
   ADD ("/library/positions/round-trip", test_positions, VS_LIBRARY_FLAGS_NONE);
   ADD ("/library/positions/while-opening", test_position_while_opening, VS_LIBRARY_FLAGS_NONE);
+  ADD ("/library/watched/verbs", test_watched_verbs, VS_LIBRARY_FLAGS_NONE);
   ADD ("/library/settings/n-workers", test_n_workers, VS_LIBRARY_FLAGS_NONE);
 #undef ADD
 

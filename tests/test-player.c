@@ -457,6 +457,92 @@ test_resume (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (player));
 }
 
+static gboolean
+stream_ended (gpointer      player,
+              gconstpointer unused)
+{
+  return gtk_media_stream_get_ended (vs_player_window_get_stream (player));
+}
+
+static gboolean
+writes_reach (gpointer      fixture,
+              gconstpointer count)
+{
+  Fixture *f = fixture;
+
+  return vs_library_get_n_position_writes (f->library) >= *(const guint *) count;
+}
+
+/* Waits for the play recorded by the @n-th write, then reads @path's watched state. */
+static VsWatchedState
+watched_after (Fixture    *f,
+               guint       n)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsDatabase) db = NULL;
+  VsWatchedState state;
+
+  vs_test_wait_until (writes_reach, f, &n, 30, "the play to be recorded");
+  db = vs_database_open (f->db, VS_DATABASE_MODE_READER, &error);
+  g_assert_no_error (error);
+  g_assert_true (vs_database_get_watched (db, f->clip, &state, &error));
+  g_assert_no_error (error);
+  return state;
+}
+
+/* Through the real player: a stop at 50 % is a play, not a viewing (the position is kept);
+ * a seek to 97 % then closing is watched, counted once; playing to the end is another
+ * viewing, and closing the window after it does not count it twice. */
+static void
+test_watched (Fixture       *f,
+              gconstpointer  data)
+{
+  VsPlayerWindow *player;
+  VsWatchedState state;
+  guint writes;
+
+  if (!vs_test_require_playback (elements))
+    return;
+  /* 50 %: in progress */
+  player = open_player (f, f->clip);
+  gtk_media_stream_seek (vs_player_window_get_stream (player), 10 * G_USEC_PER_SEC);
+  wait_for (player, reached, 10 * G_USEC_PER_SEC, "the seek to 50 %");
+  writes = vs_library_get_n_position_writes (f->library);
+  gtk_window_close (GTK_WINDOW (player));
+  state = watched_after (f, writes + 1);
+  g_assert_false (state.watched);
+  g_assert_cmpuint (state.play_count, ==, 0);
+  g_assert_cmpint (state.last_played_ns, >, 0);
+  g_assert_cmpint (stored_position (f, f->clip), >=, 10000);
+
+  /* 97 %: watched, nothing left to resume */
+  player = open_player (f, f->clip);
+  gtk_media_stream_pause (vs_player_window_get_stream (player));
+  gtk_media_stream_seek (vs_player_window_get_stream (player), 19400 * G_TIME_SPAN_MILLISECOND);
+  wait_for (player, reached, 19400 * G_TIME_SPAN_MILLISECOND, "the seek to 97 %");
+  writes = vs_library_get_n_position_writes (f->library);
+  gtk_window_close (GTK_WINDOW (player));
+  state = watched_after (f, writes + 1);
+  g_assert_true (state.watched);
+  g_assert_cmpuint (state.play_count, ==, 1);
+  g_assert_cmpint (stored_position (f, f->clip), ==, 0);
+
+  /* to the end: counted at the end, and not again when the window closes */
+  player = open_player (f, f->clip);
+  writes = vs_library_get_n_position_writes (f->library);
+  gtk_media_stream_seek (vs_player_window_get_stream (player), 18 * G_USEC_PER_SEC);
+  gtk_media_stream_play (vs_player_window_get_stream (player));
+  wait_for (player, stream_ended, 0, "the end");
+  state = watched_after (f, writes + 1);
+  g_assert_cmpuint (state.play_count, ==, 2);
+  gtk_window_close (GTK_WINDOW (player));
+  while (vs_library_get_busy (f->library))
+    g_main_context_iteration (NULL, TRUE);
+  state = watched_after (f, writes + 1);
+  g_assert_cmpuint (state.play_count, ==, 2);
+  g_assert_cmpuint (vs_library_get_n_position_writes (f->library), ==, writes + 1);
+}
+
 /* Bytes that are no video: the player says so in a sentence and offers another
  * application. */
 static void
@@ -1208,6 +1294,7 @@ main (int    argc,
               fixture_teardown);
   g_test_add ("/player/keys", Fixture, NULL, fixture_setup, test_keys, fixture_teardown);
   g_test_add ("/player/resume", Fixture, NULL, fixture_setup, test_resume, fixture_teardown);
+  g_test_add ("/player/watched", Fixture, NULL, fixture_setup, test_watched, fixture_teardown);
   g_test_add ("/player/not-a-video", Fixture, NULL, fixture_setup, test_not_a_video,
               fixture_teardown);
   g_test_add_func ("/player/merge/offered-once", test_merge_once);

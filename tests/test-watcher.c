@@ -324,8 +324,9 @@ test_rename_move (Fixture       *f,
   start (f, 0);
   first = lookup (f, "a.mp4");
   hls = lookup (f, "show/index.m3u8");
-  /* what a user's work on the row looks like: a thumbnail state */
+  /* what a user's work on the row looks like: a thumbnail state, a viewing */
   g_assert_true (vs_database_set_thumb_state (f->db, first->id, VS_MEDIA_STATE_DONE, &error));
+  g_assert_true (vs_database_record_play (f->db, a, 97000, 100000, &error));
   g_assert_no_error (error);
 
   /* Renamed, moved, its folder renamed: the same row throughout. */
@@ -348,6 +349,9 @@ test_rename_move (Fixture       *f,
   r = lookup (f, "renamed/b.mp4");
   g_assert_cmpint (r->id, ==, first->id);
   g_assert_cmpint (r->thumb_state, ==, VS_MEDIA_STATE_DONE);
+  /* moved outside the app, twice, its folder renamed: still watched, counted once */
+  g_assert_true (r->watched);
+  g_assert_cmpuint (r->play_count, ==, 1);
   g_clear_pointer (&r, vs_video_record_free);
 
   /* An HLS folder moved and renamed: the item keeps its row and takes the new name. */

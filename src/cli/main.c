@@ -28,6 +28,7 @@ static const struct {
   { "merge", vs_cli_merge, TRUE, "Remux an HLS folder into one MP4, losslessly" },
   { "trash", vs_cli_trash, TRUE, "Move videos and HLS downloads to the trash" },
   { "rename", vs_cli_rename, TRUE, "Rename a video or an HLS download, never over a file" },
+  { "mark", vs_cli_mark, TRUE, "Mark videos as watched or unwatched" },
   { "watch", vs_cli_watch, TRUE, "Keep the index current, printing each change as JSON" },
 };
 

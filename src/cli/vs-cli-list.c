@@ -60,6 +60,11 @@ print_json (const VsVideoRecord *r)
   add_string_or_null (b, "video_codec", r->video_codec);
   add_string_or_null (b, "audio_codec", r->audio_codec);
   vs_cli_add_hls_state (b, r);
+  json_builder_set_member_name (b, "watched");
+  json_builder_add_boolean_value (b, r->watched);
+  add_int_or_null (b, "play_count", r->play_count, TRUE);
+  add_int_or_null (b, "last_played", r->last_played_ns / 1000000000, r->last_played_ns != 0);
+  add_int_or_null (b, "position_ms", r->position_ms, r->position_ms > 0);
   json_builder_end_object (b);
 
   node = json_builder_get_root (b);

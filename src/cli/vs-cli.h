@@ -28,6 +28,7 @@ int         vs_cli_merge         (int argc, char **argv);
 int         vs_cli_watch         (int argc, char **argv);
 int         vs_cli_trash         (int argc, char **argv);
 int         vs_cli_rename        (int argc, char **argv);
+int         vs_cli_mark          (int argc, char **argv);
 
 /* Iterates the main context until *done, cancelling @cancellable on SIGINT/SIGTERM. */
 void        vs_cli_wait          (GCancellable *cancellable,

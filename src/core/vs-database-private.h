@@ -11,6 +11,9 @@ G_BEGIN_DECLS
 /* From this schema on, folders have their search key (search_path) and the names' one
  * (videos.sort_name) has no accents; before it, searches look at names only. */
 #define _VS_DATABASE_SEARCH_PATH_SCHEMA 10
+/* From this schema on, the watched table exists; before it (a read-only library read as it
+ * is), nothing is watched and records carry no position. */
+#define _VS_DATABASE_WATCHED_SCHEMA 11
 
 struct _VsDatabase
 {

@@ -36,6 +36,7 @@ video_paths_at (VsDatabase  *self,
   return g_steal_pointer (&paths);
 }
 
+/* The playback position and the watched state (keyed by path both) follow. */
 static gboolean
 move_position (VsDatabase  *self,
                const char  *old_path,
@@ -51,7 +52,17 @@ move_position (VsDatabase  *self,
     return FALSE;
   _vs_bind_path (stmt, 1, old_path);
   _vs_bind_path (stmt, 2, new_path);
-  return _vs_database_step_done (self, stmt, "moving a playback position", error);
+  if (!_vs_database_step_done (self, stmt, "moving a playback position", error))
+    return FALSE;
+  if (self->schema_version < _VS_DATABASE_WATCHED_SCHEMA)
+    return TRUE;
+  stmt = _vs_database_prepare (self, "UPDATE OR REPLACE watched SET path = ?2 WHERE path = ?1",
+                               error);
+  if (stmt == NULL)
+    return FALSE;
+  _vs_bind_path (stmt, 1, old_path);
+  _vs_bind_path (stmt, 2, new_path);
+  return _vs_database_step_done (self, stmt, "moving a watched state", error);
 }
 
 gboolean

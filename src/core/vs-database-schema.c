@@ -103,6 +103,18 @@ static const char * const migrations[] = {
   "  vs_folder_search_path(path, (SELECT r.path FROM roots r WHERE r.id = folders.root_id));"
   "UPDATE videos SET sort_name = vs_search_fold(display_name) "
   "  WHERE sort_name IS NOT vs_search_fold(display_name);",
+
+  /* 10 → 11: what was watched, how often and when last, keyed by path beside playback
+   * rather than in videos: a video row is deleted and made again whenever the scanner
+   * loses sight of a file (an unmounted root forgotten, a folder moved outside the
+   * watcher's view), and a file played from outside the library has no row at all; a
+   * rename moves both tables' rows in the same transaction (vs-database-rename.c). Unlike
+   * playback it is never pruned: it is history, one small row per video played. */
+  "CREATE TABLE watched ("
+  "  path BLOB PRIMARY KEY,"
+  "  watched INTEGER NOT NULL DEFAULT 0,"
+  "  play_count INTEGER NOT NULL DEFAULT 0,"
+  "  last_played_ns INTEGER);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VS_DATABASE_SCHEMA_VERSION);

@@ -13,9 +13,28 @@
   "hls_state, hls_flags, hls_segments, hls_missing, hls_variant, hls_variant_bandwidth, " \
   "hls_variant_width, hls_variant_height"
 #define VIDEO_COLUMNS \
-  "id, folder_id, path, uri, display_name, kind, size, mtime_ns, btime_ns, duration_ms, " \
-  "width, height, video_codec, audio_codec, container, has_video, probe_state, thumb_state, " \
-  HLS_COLUMNS
+  "id, folder_id, videos.path, uri, display_name, kind, size, mtime_ns, btime_ns, " \
+  "duration_ms, width, height, video_codec, audio_codec, container, has_video, probe_state, " \
+  "thumb_state, " HLS_COLUMNS
+/* A record's watched state and position come with its row, by path (both primary keys):
+ * a page of the grid costs no query per cell. */
+#define VIDEO_SELECT \
+  "SELECT " VIDEO_COLUMNS ", ifnull(w.watched, 0), ifnull(w.play_count, 0), " \
+  "ifnull(w.last_played_ns, 0), ifnull(p.position_ms, 0) FROM videos " \
+  "LEFT JOIN watched w ON w.path = videos.path LEFT JOIN playback p ON p.path = videos.path"
+/* A library older than _VS_DATABASE_WATCHED_SCHEMA, read as it is (read-only media). */
+#define VIDEO_SELECT_LEGACY "SELECT " VIDEO_COLUMNS ", 0, 0, 0, 0 FROM videos"
+#define WATCHED_FIRST_COLUMN 26
+
+static const char *
+video_select (VsDatabase *self,
+              gboolean    by_path)
+{
+  if (self->schema_version < _VS_DATABASE_WATCHED_SCHEMA)
+    return by_path ? VIDEO_SELECT_LEGACY " WHERE videos.path = ?1"
+                   : VIDEO_SELECT_LEGACY " WHERE videos.id = ?1";
+  return by_path ? VIDEO_SELECT " WHERE videos.path = ?1" : VIDEO_SELECT " WHERE videos.id = ?1";
+}
 
 static char *
 column_dup_text (sqlite3_stmt *stmt,
@@ -94,6 +113,10 @@ record_from_row (sqlite3_stmt *stmt)
   record->probe_state = (VsMediaState) sqlite3_column_int (stmt, 16);
   record->thumb_state = (VsMediaState) sqlite3_column_int (stmt, 17);
   hls_info_from_row (&record->hls, stmt, 18);
+  record->watched = sqlite3_column_int (stmt, WATCHED_FIRST_COLUMN) != 0;
+  record->play_count = (guint) sqlite3_column_int64 (stmt, WATCHED_FIRST_COLUMN + 1);
+  record->last_played_ns = sqlite3_column_int64 (stmt, WATCHED_FIRST_COLUMN + 2);
+  record->position_ms = sqlite3_column_int64 (stmt, WATCHED_FIRST_COLUMN + 3);
   return record;
 }
 
@@ -258,8 +281,7 @@ vs_database_lookup_video (VsDatabase  *self,
   g_return_val_if_fail (path != NULL, NULL);
 
   g_rec_mutex_lock (&self->lock);
-  stmt = _vs_database_prepare (self, "SELECT " VIDEO_COLUMNS " FROM videos WHERE path = ?1",
-                               error);
+  stmt = _vs_database_prepare (self, video_select (self, TRUE), error);
   if (stmt != NULL)
     {
       _vs_bind_path (stmt, 1, path);
@@ -813,7 +835,7 @@ vs_database_load_videos (VsDatabase    *self,
   records = g_ptr_array_new_full (n_ids, (GDestroyNotify) vs_video_record_free);
 
   g_rec_mutex_lock (&self->lock);
-  stmt = _vs_database_prepare (self, "SELECT " VIDEO_COLUMNS " FROM videos WHERE id = ?1", error);
+  stmt = _vs_database_prepare (self, video_select (self, FALSE), error);
   if (stmt == NULL)
     {
       g_rec_mutex_unlock (&self->lock);

@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-#define VS_DATABASE_SCHEMA_VERSION 10
+#define VS_DATABASE_SCHEMA_VERSION 11
 
 #define VS_DATABASE_ERROR (vs_database_error_quark ())
 
@@ -179,9 +179,9 @@ gboolean    vs_database_move          (VsDatabase  *self,
 
 /* The index follows a rename of @old_path (a video or a folder) to @new_path that the
  * library made, in one transaction: rows keep their ids and facts (vs_database_move()),
- * playback positions follow. @out_moved: whether rows moved (FALSE for a path outside
- * the index); @out_videos (may be NULL): the videos' old and new paths, in pairs;
- * @out_folders (may be NULL): the new paths of the folder rows that moved. */
+ * playback positions and watched states follow. @out_moved: whether rows moved (FALSE for
+ * a path outside the index); @out_videos (may be NULL): the videos' old and new paths, in
+ * pairs; @out_folders (may be NULL): the new paths of the folder rows that moved. */
 gboolean    vs_database_rename        (VsDatabase  *self,
                                        const char  *old_path,
                                        const char  *new_path,
@@ -291,5 +291,50 @@ gboolean    vs_database_set_position  (VsDatabase  *self,
 gint64      vs_database_get_position  (VsDatabase  *self,
                                        const char  *path,
                                        GError     **error);
+
+/* Watched state (vs-database-watched.c): per path, like playback positions, so a rename
+ * keeps it (vs_database_rename()). A video played to within its last
+ * (100 - VS_WATCHED_PERCENT) % is watched. */
+#define VS_WATCHED_PERCENT   95
+/* Ids marked by one statement (vs_database_mark_watched_ids()). */
+#define VS_WATCHED_IDS_PAGE  256
+
+typedef struct
+{
+  gboolean watched;
+  guint    play_count;
+  gint64   last_played_ns;   /* ns since the epoch, 0 when never played */
+} VsWatchedState;
+
+/* Whether a play that got to @position_ms of @duration_ms (< 0: unknown) counts as
+ * watched; at the end of a stream of unknown duration, pass the position as both. */
+gboolean    vs_playback_is_watched    (gint64       position_ms,
+                                       gint64       duration_ms);
+/* Marks @path watched or not; either way its position is forgotten (nothing to resume).
+ * The play count and last play stay. */
+gboolean    vs_database_mark_watched  (VsDatabase  *self,
+                                       const char  *path,
+                                       gboolean     watched,
+                                       GError     **error);
+/* The same for the videos @ids, in one transaction, one statement per page of ids; ids no
+ * longer indexed are left out. */
+gboolean    vs_database_mark_watched_ids (VsDatabase    *self,
+                                          const gint64  *ids,
+                                          guint          n_ids,
+                                          gboolean       watched,
+                                          GError       **error);
+/* A play of @path stopped at @position_ms of @duration_ms (< 0: unknown): it was last
+ * played now; watched (vs_playback_is_watched()): marked so, its play count grows by one
+ * and its position is forgotten; else its position is stored (vs_database_set_position()). */
+gboolean    vs_database_record_play   (VsDatabase  *self,
+                                       const char  *path,
+                                       gint64       position_ms,
+                                       gint64       duration_ms,
+                                       GError     **error);
+/* @path's state; all 0 for a path never played nor marked. */
+gboolean    vs_database_get_watched   (VsDatabase      *self,
+                                       const char      *path,
+                                       VsWatchedState  *out_state,
+                                       GError         **error);
 
 G_END_DECLS

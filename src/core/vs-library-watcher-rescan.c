@@ -172,7 +172,9 @@ apply_moves (Batch *batch)
 
       if (from_root == NULL || to_root == NULL || !from_root->exists || !to_root->exists)
         continue;
-      if (!vs_database_move (db, from, to, &moved, batch->moved_folders, &error))
+      /* rows keep their ids and facts; positions and watched states follow, as when the
+       * library renames (the file did move, whether or not a row could) */
+      if (!vs_database_rename (db, from, to, &moved, NULL, batch->moved_folders, &error))
         g_warning ("Cannot follow a rename: %s", error->message);
       if (!moved)
         continue;

@@ -358,6 +358,35 @@ gboolean        vs_library_set_position_finish (VsLibrary          *self,
                                                 GAsyncResult       *result,
                                                 GError            **error);
 
+/* Watched state (vs-library-watched.c), written on the one writer; ::changed follows. All
+ * three finish with vs_library_watched_finish(). */
+/* Marks @paths (filename encoding) watched or unwatched, positions forgotten. */
+void            vs_library_mark_watched_async (VsLibrary           *self,
+                                               const char * const  *paths,
+                                               gboolean             watched,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+/* The same for the videos @ids (gint64): a selection, one statement per page of ids. */
+void            vs_library_mark_watched_ids_async (VsLibrary           *self,
+                                                   GArray              *ids,
+                                                   gboolean             watched,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+/* A play of @path stopped (or ended) at @position_ms of @duration_ms (< 0: unknown): see
+ * vs_database_record_play(); it stores the position too. */
+void            vs_library_record_play_async  (VsLibrary           *self,
+                                               const char          *path,
+                                               gint64               position_ms,
+                                               gint64               duration_ms,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean        vs_library_watched_finish     (VsLibrary           *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
 /* Position writes done through the writer (for tests). */
 guint           vs_library_get_n_position_writes (VsLibrary        *self);
 

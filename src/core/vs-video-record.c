@@ -51,7 +51,9 @@ vs_video_record_equal (const VsVideoRecord *a,
          g_strcmp0 (a->uri, b->uri) == 0 && g_strcmp0 (a->display_name, b->display_name) == 0 &&
          g_strcmp0 (a->video_codec, b->video_codec) == 0 &&
          g_strcmp0 (a->audio_codec, b->audio_codec) == 0 &&
-         g_strcmp0 (a->container, b->container) == 0 && vs_hls_info_equal (&a->hls, &b->hls);
+         g_strcmp0 (a->container, b->container) == 0 && vs_hls_info_equal (&a->hls, &b->hls) &&
+         a->watched == b->watched && a->play_count == b->play_count &&
+         a->last_played_ns == b->last_played_ns && a->position_ms == b->position_ms;
 }
 
 void

@@ -54,6 +54,11 @@ typedef struct
   VsMediaState probe_state;
   VsMediaState thumb_state;
   VsHlsInfo    hls;           /* kind HLS: the download's state; UNKNOWN for files */
+  /* Watched state and progress, read with the row (vs-database-watched.c) */
+  gboolean     watched;
+  guint        play_count;
+  gint64       last_played_ns; /* ns since the epoch, 0 when never played */
+  gint64       position_ms;    /* where it was left, 0 when not in progress */
 } VsVideoRecord;
 
 GType          vs_video_record_get_type (void) G_GNUC_CONST;

@@ -433,6 +433,11 @@ set_menu_target (VsLibraryView *self,
   g_set_object (&self->menu_video, video);
   self->menu_position = gtk_list_item_get_position (item);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.merge", vs_video_get_is_hls (video));
+  /* the one that changes something shows (hidden-when action-disabled) */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.mark-watched",
+                                 !vs_video_get_record (video)->watched);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.mark-unwatched",
+                                 vs_video_get_record (video)->watched);
   return TRUE;
 }
 
@@ -929,6 +934,66 @@ trash_action (GtkWidget  *widget,
   vs_library_trash_async (self->library, r->path, self->cancellable, on_trashed, call);
 }
 
+/* Watched state ------------------------------------------------------------- */
+
+static void
+on_marked (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(VsLibraryView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  /* the library's ::changed brings the new state to the cells */
+  if (vs_library_watched_finish (VS_LIBRARY (object), result, &error) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  text = g_strdup_printf (_("The watched state could not be changed: %s"), error->message);
+  show_text (self, text);
+}
+
+void
+vs_library_view_mark_selected (VsLibraryView *self,
+                               gboolean       watched)
+{
+  g_autoptr(GArray) ids = NULL;
+
+  g_return_if_fail (VS_IS_LIBRARY_VIEW (self));
+
+  if (self->library == NULL)
+    return;
+  /* ids, not items: a selection may be the whole library; the index marks a page of ids
+   * per statement */
+  ids = vs_library_view_dup_selected_ids (self);
+  if (ids->len > 0)
+    vs_library_mark_watched_ids_async (self->library, ids, watched, self->cancellable,
+                                       on_marked, g_object_ref (self));
+}
+
+static void
+mark_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  VsLibraryView *self = VS_LIBRARY_VIEW (widget);
+  gboolean watched = g_str_equal (action_name, "view.mark-watched");
+  const VsVideoRecord *r;
+  const char *paths[2] = { NULL, NULL };
+
+  /* the menu on a cell of a selection: all of it */
+  if (self->n_selected >= 2)
+    {
+      vs_library_view_mark_selected (self, watched);
+      return;
+    }
+  if (self->menu_video == NULL || (r = vs_video_get_record (self->menu_video)) == NULL)
+    return;
+  paths[0] = r->path;
+  vs_library_mark_watched_async (self->library, paths, watched, self->cancellable, on_marked,
+                                 g_object_ref (self));
+}
+
 /* The grid's cell at @position, when it is on screen. */
 static GtkWidget *
 cell_at (VsLibraryView *self,
@@ -1237,6 +1302,8 @@ vs_library_view_class_init (VsLibraryViewClass *klass)
   gtk_widget_class_install_action (widget_class, "view.rename", NULL, rename_action);
   gtk_widget_class_install_action (widget_class, "view.properties", NULL, properties_action);
   gtk_widget_class_install_action (widget_class, "view.merge", NULL, merge_action);
+  gtk_widget_class_install_action (widget_class, "view.mark-watched", NULL, mark_action);
+  gtk_widget_class_install_action (widget_class, "view.mark-unwatched", NULL, mark_action);
 }
 
 static void

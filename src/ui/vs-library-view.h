@@ -49,6 +49,9 @@ void               vs_library_view_copy_selected_paths (VsLibraryView *self);
 /* All of the selection, one undo (vs-selection-trash.h). */
 void               vs_library_view_trash_selected      (VsLibraryView *self);
 void               vs_library_view_show_selected       (VsLibraryView *self);
+/* Marks the selection watched or unwatched (one statement per page of ids). */
+void               vs_library_view_mark_selected       (VsLibraryView *self,
+                                                        gboolean       watched);
 /* The width the view will have, before it is allocated (the first frame's columns). */
 void               vs_library_view_set_width_hint (VsLibraryView    *self,
                                                    int               width);

@@ -66,6 +66,7 @@ struct _VsPlayerWindow
   gboolean         play_next;         /* at the end, the next video of @videos plays */
   gboolean         repeat;            /* at the end, the same video plays again */
   gboolean         show_subtitles;    /* the menu's Subtitles: drawn when there are some */
+  gboolean         play_counted;      /* this play of @file was recorded as watched */
 };
 
 G_DEFINE_FINAL_TYPE (VsPlayerWindow, vs_player_window, ADW_TYPE_WINDOW)
@@ -106,14 +107,15 @@ on_saved (GObject      *object,
   g_autoptr(GApplication) app = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!vs_library_set_position_finish (VS_LIBRARY (object), result, &error))
+  if (!vs_library_watched_finish (VS_LIBRARY (object), result, &error))
     g_warning ("Could not remember the playback position: %s", error->message);
   if (app != NULL)
     g_application_release (app);
 }
 
-/* Remembers where the current video is, through the library's one writer: the window may
- * be gone before this is written, so the application is held until then. */
+/* Records the play of the current video where it stands (the end, or a stop), through the
+ * library's one writer: its position, when it was played, and whether it was watched. The
+ * window may be gone before this is written, so the application is held until then. */
 static void
 save_position (VsPlayerWindow *self)
 {
@@ -129,10 +131,20 @@ save_position (VsPlayerWindow *self)
   duration_ms = gtk_media_stream_get_ended (self->stream)
                 ? position_ms
                 : gtk_media_stream_get_duration (self->stream) / 1000;
+  /* One play counts once: the end, then closing the window, is not a second viewing. A
+   * stop before the end starts the count again (a replay from there to the end counts). */
+  if (vs_playback_is_watched (position_ms, duration_ms))
+    {
+      if (self->play_counted)
+        return;
+      self->play_counted = TRUE;
+    }
+  else
+    self->play_counted = FALSE;
   if (app != NULL)
     g_application_hold (G_APPLICATION (app));
-  vs_library_set_position_async (self->library, path, position_ms, duration_ms, NULL, on_saved,
-                                 app ? g_object_ref (app) : NULL);
+  vs_library_record_play_async (self->library, path, position_ms, duration_ms, NULL, on_saved,
+                                app ? g_object_ref (app) : NULL);
 }
 
 static void
@@ -338,6 +350,8 @@ after_end (gpointer user_data)
            self->play_next, self->position);
   if (self->repeat)
     {
+      /* another viewing: its end counts again */
+      self->play_counted = FALSE;
       seek_to (self, 0);
       gtk_media_stream_play (self->stream);
     }
@@ -416,6 +430,7 @@ set_file (VsPlayerWindow *self,
           const char     *title)
 {
   save_position (self);
+  self->play_counted = FALSE;
   self->generation++;
   self->pending_seek_us = -1;
   if (self->resume_ms != 0)

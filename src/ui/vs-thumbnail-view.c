@@ -33,6 +33,7 @@
 #define BADGE_PAD_Y    1
 #define BADGE_RADIUS   6
 #define FAILED_ICON    48
+#define WATCHED_ICON   12     /* the watched mark's check, in a badge of the duration's height */
 /* The placeholder's corners: the pictures' (vs_texture_cache_set_corner_radius()). */
 #define CORNER_RADIUS  12
 /* Rounded boxes kept drawn (the placeholder, and a badge per width and colour). */
@@ -47,6 +48,7 @@ struct _VsThumbnailView
   PangoLayout         *duration_layout;  /* made when first drawn */
   PangoLayout         *hls_layout;
   GtkIconPaintable    *failed_icon;
+  GtkIconPaintable    *watched_icon;     /* looked up when first drawn */
   VsThumbnailViewState state;
   char                *hls;              /* the HLS badge's text, NULL: none */
   char                *title;            /* NULL: not read yet (skeleton bars) */
@@ -54,6 +56,7 @@ struct _VsThumbnailView
   PangoLayout         *title_layout;     /* made when first drawn */
   PangoLayout         *caption_layout;
   gboolean             hls_warning;
+  gboolean             watched;          /* the watched mark, top right */
   gint64               fade_start;       /* 0: not fading */
   guint                fade_tick;
   int                  picture_width;    /* the picture's box: the zoom */
@@ -179,6 +182,26 @@ vs_thumbnail_view_set_badges (VsThumbnailView *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+void
+vs_thumbnail_view_set_watched (VsThumbnailView *self,
+                               gboolean         watched)
+{
+  g_return_if_fail (VS_IS_THUMBNAIL_VIEW (self));
+
+  watched = !!watched;
+  if (self->watched == watched)
+    return;
+  self->watched = watched;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+vs_thumbnail_view_get_watched (VsThumbnailView *self)
+{
+  g_return_val_if_fail (VS_IS_THUMBNAIL_VIEW (self), FALSE);
+  return self->watched;
+}
+
 const char *
 vs_thumbnail_view_get_duration (VsThumbnailView *self)
 {
@@ -233,6 +256,13 @@ vs_thumbnail_view_get_caption (VsThumbnailView *self)
 {
   g_return_val_if_fail (VS_IS_THUMBNAIL_VIEW (self), NULL);
   return self->caption;
+}
+
+int
+vs_thumbnail_view_get_picture_height (VsThumbnailView *self)
+{
+  g_return_val_if_fail (VS_IS_THUMBNAIL_VIEW (self), 0);
+  return self->picture_height;
 }
 
 gboolean
@@ -447,6 +477,35 @@ draw_failed_icon (VsThumbnailView *self,
                                                           (height - FAILED_ICON) / 2.0f));
   gtk_symbolic_paintable_snapshot_symbolic (GTK_SYMBOLIC_PAINTABLE (self->failed_icon), snapshot,
                                             FAILED_ICON, FAILED_ICON, &color, 1);
+  gtk_snapshot_restore (snapshot);
+}
+
+/* The watched mark: a check in a dark badge at the picture's top right, as the duration's
+ * at its bottom right. */
+static void
+draw_watched_mark (VsThumbnailView *self,
+                   GtkSnapshot     *snapshot,
+                   int              width,
+                   const GdkRGBA   *background)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  static const GdkRGBA white = { 1, 1, 1, 1 };
+  float size = WATCHED_ICON + 2 * (BADGE_PAD_Y + 3);
+  float x = width - BADGE_MARGIN - size;
+
+  if (self->watched_icon == NULL)
+    self->watched_icon = gtk_icon_theme_lookup_icon (
+      gtk_icon_theme_get_for_display (gtk_widget_get_display (widget)), "object-select-symbolic",
+      NULL, WATCHED_ICON, gtk_widget_get_scale_factor (widget), gtk_widget_get_direction (widget),
+      0);
+  append_rounded_box (widget, snapshot, &GRAPHENE_RECT_INIT (x, BADGE_MARGIN, size, size),
+                      BADGE_RADIUS, background);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot,
+                          &GRAPHENE_POINT_INIT (x + (size - WATCHED_ICON) / 2,
+                                                BADGE_MARGIN + (size - WATCHED_ICON) / 2));
+  gtk_symbolic_paintable_snapshot_symbolic (GTK_SYMBOLIC_PAINTABLE (self->watched_icon), snapshot,
+                                            WATCHED_ICON, WATCHED_ICON, &white, 1);
   gtk_snapshot_restore (snapshot);
 }
 
@@ -667,6 +726,8 @@ vs_thumbnail_view_snapshot (GtkWidget   *widget,
       draw_badge (widget, snapshot, self->hls_layout, BADGE_MARGIN, BADGE_MARGIN, FALSE, FALSE,
                   &accent_bg, &accent_fg);
     }
+  if (self->watched)
+    draw_watched_mark (self, snapshot, width, &badge_bg);
   draw_text (self, snapshot, width);
 }
 
@@ -680,6 +741,7 @@ forget_drawing (VsThumbnailView *self)
   g_clear_object (&self->title_layout);
   g_clear_object (&self->caption_layout);
   g_clear_object (&self->failed_icon);
+  g_clear_object (&self->watched_icon);
   gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
@@ -718,6 +780,7 @@ vs_thumbnail_view_dispose (GObject *object)
   g_clear_object (&self->title_layout);
   g_clear_object (&self->caption_layout);
   g_clear_object (&self->failed_icon);
+  g_clear_object (&self->watched_icon);
   g_clear_pointer (&self->duration, g_free);
   g_clear_pointer (&self->hls, g_free);
   g_clear_pointer (&self->title, g_free);

@@ -31,6 +31,12 @@ void                  vs_thumbnail_view_set_badges    (VsThumbnailView *self,
                                                        const char      *duration,
                                                        const char      *hls,
                                                        gboolean         hls_warning);
+/* A mark at the top right saying the video was watched. */
+void                  vs_thumbnail_view_set_watched   (VsThumbnailView *self,
+                                                       gboolean         watched);
+gboolean              vs_thumbnail_view_get_watched   (VsThumbnailView *self);
+/* The picture's box's height: what is drawn over the picture sits above it. */
+int                   vs_thumbnail_view_get_picture_height (VsThumbnailView *self);
 const char           *vs_thumbnail_view_get_duration  (VsThumbnailView *self);
 gboolean              vs_thumbnail_view_get_hls       (VsThumbnailView *self);
 const char           *vs_thumbnail_view_get_hls_badge (VsThumbnailView *self);

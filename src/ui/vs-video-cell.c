@@ -19,6 +19,7 @@ struct _VsVideoCell
   VsThumbnailView *thumbnail;     /* the only child, besides a context menu */
 
   /* Owned */
+  GtkWidget      *progress;       /* where a video in progress was left; made when first needed */
   VsTextureCache *cache;
   VsVideo        *video;
   GSignalGroup   *video_signals;
@@ -34,6 +35,11 @@ struct _VsVideoCell
 };
 
 G_DEFINE_FINAL_TYPE (VsVideoCell, vs_video_cell, GTK_TYPE_WIDGET)
+
+/* The progress bar's distance from the picture's sides (clear of its rounded corners)
+ * and from its bottom (below the duration badge, which sits 6 px up). */
+#define PROGRESS_INSET_X 12
+#define PROGRESS_INSET_Y 1
 
 enum {
   PROP_0,
@@ -158,6 +164,50 @@ update_accessible_label (VsVideoCell *self)
                                   -1);
 }
 
+/* The watched mark, and a thin bar at the picture's bottom for a video in progress: both
+ * from the record, which the page read brought (no query per cell). The bar is a child of
+ * the cell, made the first time a video in progress is bound to it. */
+static void
+update_watched (VsVideoCell         *self,
+                const VsVideoRecord *record)
+{
+  gboolean in_progress = record != NULL && record->position_ms > 0 && record->duration_ms > 0;
+
+  vs_thumbnail_view_set_watched (self->thumbnail, record != NULL && record->watched);
+  if (in_progress && self->progress == NULL)
+    {
+      self->progress = gtk_progress_bar_new ();
+      gtk_widget_add_css_class (self->progress, "osd");
+      gtk_widget_add_css_class (self->progress, "video-progress");
+      gtk_widget_set_can_target (self->progress, FALSE);
+      gtk_widget_insert_after (self->progress, GTK_WIDGET (self), GTK_WIDGET (self->thumbnail));
+    }
+  if (self->progress == NULL)
+    return;
+  if (in_progress)
+    gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress),
+                                   CLAMP ((double) record->position_ms / record->duration_ms,
+                                          0.0, 1.0));
+  gtk_widget_set_visible (self->progress, in_progress);
+}
+
+gboolean
+vs_video_cell_get_watched_mark (VsVideoCell *self)
+{
+  g_return_val_if_fail (VS_IS_VIDEO_CELL (self), FALSE);
+  return vs_thumbnail_view_get_watched (self->thumbnail);
+}
+
+double
+vs_video_cell_get_progress (VsVideoCell *self)
+{
+  g_return_val_if_fail (VS_IS_VIDEO_CELL (self), -1);
+
+  if (self->progress == NULL || !gtk_widget_get_visible (self->progress))
+    return -1;
+  return gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (self->progress));
+}
+
 static void
 update_labels (VsVideoCell *self)
 {
@@ -203,6 +253,7 @@ update_labels (VsVideoCell *self)
       hls_warning = TRUE;
     }
   vs_thumbnail_view_set_badges (self->thumbnail, duration, hls, hls_warning);
+  update_watched (self, loading ? NULL : vs_video_get_record (video));
   /* Named once the grid rests: nobody reads out cells flying past, and each update is
    * a sixth of a bind. */
   if (self->scrolling)
@@ -435,6 +486,24 @@ vs_video_cell_size_allocate (GtkWidget *widget,
   VsVideoCell *self = VS_VIDEO_CELL (widget);
 
   gtk_widget_allocate (GTK_WIDGET (self->thumbnail), width, height, baseline, NULL);
+  if (self->progress != NULL && gtk_widget_get_visible (self->progress))
+    {
+      int bar_height, bar_width;
+
+      /* measured both ways before it is allocated, as GTK asks */
+      gtk_widget_measure (self->progress, GTK_ORIENTATION_HORIZONTAL, -1, &bar_width, NULL,
+                          NULL, NULL);
+      gtk_widget_measure (self->progress, GTK_ORIENTATION_VERTICAL, -1, &bar_height, NULL,
+                          NULL, NULL);
+      /* along the picture's bottom edge, under the duration badge */
+      gtk_widget_size_allocate (self->progress,
+                                &(GtkAllocation) {
+                                  PROGRESS_INSET_X,
+                                  vs_thumbnail_view_get_picture_height (self->thumbnail) -
+                                  bar_height - PROGRESS_INSET_Y,
+                                  MAX (bar_width, width - 2 * PROGRESS_INSET_X), bar_height },
+                                -1);
+    }
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
@@ -519,6 +588,8 @@ vs_video_cell_dispose (GObject *object)
   g_clear_object (&self->video);
   gtk_widget_dispose_template (GTK_WIDGET (self), VS_TYPE_VIDEO_CELL);
   /* A context menu someone parented to the cell and did not take back. */
+  if (self->progress != NULL)
+    gtk_widget_unparent (g_steal_pointer (&self->progress));
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
 

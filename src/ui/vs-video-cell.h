@@ -35,5 +35,8 @@ void         vs_video_cell_set_picture_size (VsVideoCell *self,
 GDateTime   *vs_video_cell_caption_now   (void);
 /* TRUE once a thumbnail texture (not the placeholder) is shown. */
 gboolean     vs_video_cell_has_thumbnail (VsVideoCell    *self);
+/* Whether the watched mark shows, and the progress bar's fraction (-1: no bar). */
+gboolean     vs_video_cell_get_watched_mark (VsVideoCell *self);
+double       vs_video_cell_get_progress  (VsVideoCell    *self);
 
 G_END_DECLS

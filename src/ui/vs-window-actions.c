@@ -309,6 +309,15 @@ merge_selected_action (GtkWidget  *widget,
 }
 
 static void
+mark_selected_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  vs_library_view_mark_selected (VS_WINDOW (widget)->view,
+                                 g_str_equal (action_name, "win.mark-selected-watched"));
+}
+
+static void
 show_selected_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *parameter)
@@ -338,6 +347,8 @@ _vs_window_class_add_actions (GtkWidgetClass *widget_class)
     { "win.show-selected", show_selected_action, 0, 0 },
     { "win.trash-selected", trash_selected_action, 0, 0 },
     { "win.merge-selected", merge_selected_action, 0, 0 },
+    { "win.mark-selected-watched", mark_selected_action, 0, 0 },
+    { "win.mark-selected-unwatched", mark_selected_action, 0, 0 },
   };
 
   /* also Ctrl+R, as in Files; first, since menus show an action's last binding (F5, as
