@@ -164,6 +164,11 @@ vs_cli_list (int    argc,
   int status;
 
   vs_cli_filters_init (&filters);
+  g_option_context_set_description (context,
+                                    "Filters combine with each other, --folder and --search.\n"
+                                    "Height and duration bounds are inclusive and leave out "
+                                    "videos where they are unknown;\n"
+                                    "--since and --until are local days, both included.");
   g_option_context_add_main_entries (context, entries, NULL);
   vs_cli_filters_add_entries (&filters, context);
   if (!vs_cli_parse (context, &argc, &argv, &status))
