@@ -12,7 +12,10 @@
 #include <sys/mount.h>
 #include <string.h>
 #include <unistd.h>
+#include <utime.h>
 
+#include "vs-database.h"
+#include "vs-prober.h"
 #include "vs-test-media.h"
 #include "vs-test-utils.h"
 
@@ -1306,6 +1309,199 @@ test_mark (Fixture       *f,
   g_assert_cmpint (r.status, ==, 2);
 }
 
+/* Sets @relative's modification time to noon of a local day. */
+static void
+set_mtime (Fixture    *f,
+           const char *relative,
+           int         year,
+           int         month,
+           int         day)
+{
+  g_autofree char *path = g_build_filename (f->lib, relative, NULL);
+  g_autoptr(GDateTime) noon = g_date_time_new_local (year, month, day, 12, 0, 0);
+  struct utimbuf times = { .actime = g_date_time_to_unix (noon),
+                           .modtime = g_date_time_to_unix (noon) };
+
+  g_assert_cmpint (utime (path, &times), ==, 0);
+}
+
+/* What a probe would have found, written into the index: @height 0 for a failed probe. */
+static void
+set_probed (VsDatabase *db,
+            Fixture    *f,
+            const char *relative,
+            int         height,
+            const char *codec,
+            gint64      duration_ms)
+{
+  g_autofree char *path = g_build_filename (f->lib, relative, NULL);
+  g_autoptr(VsVideoRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  VsProbeResult probe = { .duration_ms = duration_ms, .width = height * 16 / 9,
+                          .height = height, .video_codec = (char *) codec, .has_video = TRUE };
+
+  record = vs_database_lookup_video (db, path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (record);
+  g_assert_true (vs_database_set_probe_result (db, record->id, height > 0 ? &probe : NULL,
+                                               &error));
+  g_assert_no_error (error);
+}
+
+/* The names list prints with @first and the NULL-terminated options after it. */
+static char *
+filtered_names (Fixture    *f,
+                const char *first,
+                ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto(Run) r = { 0 };
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("VIDSHELF_CLI"));
+  g_ptr_array_add (argv, (gpointer) "list");
+  g_ptr_array_add (argv, (gpointer) "--db");
+  g_ptr_array_add (argv, f->db);
+  g_ptr_array_add (argv, (gpointer) "--json");
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  proc = g_subprocess_newv ((const char * const *) argv->pdata,
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                            &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &r.out, &r.err, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (r.err, ==, "");
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+  return names_of (r.out);
+}
+
+/* A usage error: exit 2, one message first on stderr, nothing listed. */
+static void
+assert_usage_error (Fixture    *f,
+                    const char *first,
+                    ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("VIDSHELF_CLI"));
+  g_ptr_array_add (argv, (gpointer) "list");
+  g_ptr_array_add (argv, (gpointer) "--db");
+  g_ptr_array_add (argv, f->db);
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  proc = g_subprocess_newv ((const char * const *) argv->pdata,
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                            &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s → %s", first, err);
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 2);
+  g_assert_true (g_str_has_prefix (err, "vidshelf-cli: "));
+  g_assert_cmpstr (out, ==, "");
+}
+
+#define ASSERT_LISTED(expected, ...) \
+  G_STMT_START { \
+    g_autofree char *names_ = filtered_names (f, __VA_ARGS__, NULL); \
+    g_assert_cmpstr (names_, ==, expected); \
+  } G_STMT_END
+
+/* list's filters, each and together, on an index whose facts are known; bad values are
+ * usage errors */
+static void
+test_list_filters (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(VsDatabase) db = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *big = g_build_filename (f->lib, "Big Movie.mkv", NULL);
+  g_autofree char *clip = g_build_filename (f->lib, "small clip.mp4", NULL);
+  g_auto(Run) r = { 0 };
+
+  make_library (f);
+  set_mtime (f, "Big Movie.mkv", 2021, 6, 15);
+  set_mtime (f, "small clip.mp4", 2023, 1, 1);
+  set_mtime (f, "sub/Deep Dive.MOV", 2021, 6, 16);
+  cli (&r, "scan", "--db", f->db, "--no-probe", f->lib, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+
+  db = vs_database_open (f->db, VS_DATABASE_MODE_WRITER, &error);
+  g_assert_no_error (error);
+  set_probed (db, f, "Big Movie.mkv", 2160, "H.265 (Main Profile)", 7200000);
+  set_probed (db, f, "sub/Deep Dive.MOV", 1080, "H.264 (High Profile)", 300000);
+  set_probed (db, f, "small clip.mp4", 360, "H.264 (High Profile)", 20000);
+  set_probed (db, f, "100x real.webm", 0, NULL, -1);     /* broken */
+  g_assert_true (vs_database_mark_watched (db, big, TRUE, &error));
+  g_assert_true (vs_database_set_position (db, clip, 10000, 20000, &error));
+  g_assert_no_error (error);
+  g_clear_object (&db);
+
+  ASSERT_LISTED ("index.m3u8", "--kind", "hls");
+  ASSERT_LISTED ("index.m3u8", "--hls", "--kind", "hls");
+  ASSERT_LISTED ("Big Movie.mkv|Deep Dive.MOV", "--kind", "file", "--min-height", "1080");
+  ASSERT_LISTED ("Deep Dive.MOV", "--min-height", "720", "--max-height", "1080");
+  ASSERT_LISTED ("small clip.mp4", "--max-height", "719");
+  ASSERT_LISTED ("Deep Dive.MOV|small clip.mp4", "--codec", "H.264 (High Profile)");
+  ASSERT_LISTED ("", "--codec", "h264");
+  /* the HLS item's duration is known from its playlist: 7.5 s */
+  ASSERT_LISTED ("index.m3u8|small clip.mp4", "--max-duration", "60", "--sort", "duration");
+  ASSERT_LISTED ("Deep Dive.MOV|Big Movie.mkv", "--min-duration", "60", "--sort", "duration");
+  ASSERT_LISTED ("Deep Dive.MOV", "--min-duration", "300", "--max-duration", "300");
+  ASSERT_LISTED ("Big Movie.mkv", "--watched");
+  ASSERT_LISTED ("small clip.mp4", "--in-progress");
+  ASSERT_LISTED ("100x real.webm", "--broken");
+  ASSERT_LISTED ("Big Movie.mkv|Deep Dive.MOV", "--until", "2021-06-16");
+  ASSERT_LISTED ("Big Movie.mkv", "--since", "2021-06-15", "--until", "2021-06-15");
+  ASSERT_LISTED ("Deep Dive.MOV", "--since", "2021-06-16", "--until", "2022-12-31");
+  /* together with search, folder, sort, offset and limit */
+  ASSERT_LISTED ("Deep Dive.MOV|small clip.mp4", "--unwatched", "--min-height", "1",
+                 "--sort", "size", "--desc");
+  ASSERT_LISTED ("small clip.mp4", "--unwatched", "--min-height", "1", "--sort", "size",
+                 "--desc", "--offset", "1", "--limit", "1");
+  ASSERT_LISTED ("Big Movie.mkv", "--search", "movie", "--min-height", "2160", "--watched");
+  ASSERT_LISTED ("Deep Dive.MOV", "--folder", f->lib, "--recursive", "--min-height", "720",
+                 "--unwatched");
+  {
+    g_autofree char *all = filtered_names (f, "--unwatched", NULL);
+
+    g_assert_null (strstr (all, "Big Movie.mkv"));
+    g_assert_nonnull (strstr (all, "small clip.mp4"));   /* in progress is not watched */
+  }
+
+  assert_usage_error (f, "--min-height", "-1", NULL);
+  assert_usage_error (f, "--min-height", "tall", NULL);
+  assert_usage_error (f, "--min-height", "1080", "--max-height", "720", NULL);
+  assert_usage_error (f, "--max-height", "0", NULL);
+  assert_usage_error (f, "--max-height", "99999999999", NULL);
+  assert_usage_error (f, "--min-duration", "-5", NULL);
+  assert_usage_error (f, "--max-duration", "1.5", NULL);
+  assert_usage_error (f, "--min-duration", "600", "--max-duration", "60", NULL);
+  assert_usage_error (f, "--kind", "folder", NULL);
+  assert_usage_error (f, "--hls", "--kind", "file", NULL);
+  assert_usage_error (f, "--codec", "", NULL);
+  assert_usage_error (f, "--watched", "--unwatched", NULL);
+  assert_usage_error (f, "--in-progress", "--watched", NULL);
+  assert_usage_error (f, "--since", "yesterday", NULL);
+  assert_usage_error (f, "--since", "2021-13-01", NULL);
+  assert_usage_error (f, "--until", "2021-02-30", NULL);
+  assert_usage_error (f, "--until", "2021-6-1", NULL);
+  assert_usage_error (f, "--since", "2022-01-02", "--until", "2022-01-01", NULL);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1324,6 +1520,7 @@ main (int    argc,
   ADD ("/cli/probe-hls-folder", test_probe_hls_folder);
   ADD ("/cli/scan-list", test_scan_list);
   ADD ("/cli/list/queries", test_list_queries);
+  ADD ("/cli/list-filters", test_list_filters);
   ADD ("/cli/list/no-database", test_list_no_database);
   ADD ("/cli/list/control-chars", test_list_control_chars);
   ADD ("/cli/list/read-only", test_list_read_only);

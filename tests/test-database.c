@@ -648,8 +648,9 @@ test_bulk (Fixture       *f,
   indices = raw_query_text (f->path, "SELECT group_concat(name, ' ') FROM "
                                      "(SELECT name FROM sqlite_schema WHERE type = 'index' "
                                      "AND tbl_name = 'videos' AND sql IS NOT NULL ORDER BY name)");
-  g_assert_cmpstr (indices, ==, "videos_duration videos_folder videos_mtime videos_pending_probe "
-                                "videos_pending_thumb videos_resolution videos_resolution_desc "
+  g_assert_cmpstr (indices, ==, "videos_codec videos_duration videos_folder videos_height "
+                                "videos_mtime videos_pending_probe videos_pending_thumb "
+                                "videos_probe_state videos_resolution videos_resolution_desc "
                                 "videos_size videos_sort_key");
 
   g_assert_cmpint (count_sort_indices (f->path), ==, 4);
@@ -1454,7 +1455,7 @@ test_migrate_watched (void)
   g_autoptr(GPtrArray) records = NULL;
   VsWatchedState state;
 
-  old = _vs_database_open_at_version (path, VS_DATABASE_SCHEMA_VERSION - 1, &error);
+  old = _vs_database_open_at_version (path, _VS_DATABASE_WATCHED_SCHEMA - 1, &error);
   g_assert_no_error (error);
   g_assert_cmpint (vs_database_get_schema_version (old), ==, 10);
   g_clear_object (&old);

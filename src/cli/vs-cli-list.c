@@ -154,6 +154,7 @@ vs_cli_list (int    argc,
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("— list indexed videos");
+  g_auto(VsCliFilters) filters;
   g_autoptr(VsCliLibrary) library = NULL;
   g_autoptr(GError) error = NULL;
   VsDatabase *db;
@@ -162,7 +163,14 @@ vs_cli_list (int    argc,
   guint end;
   int status;
 
+  vs_cli_filters_init (&filters);
+  g_option_context_set_description (context,
+                                    "Filters combine with each other, --folder and --search.\n"
+                                    "Height and duration bounds are inclusive and leave out "
+                                    "videos where they are unknown;\n"
+                                    "--since and --until are local days, both included.");
   g_option_context_add_main_entries (context, entries, NULL);
+  vs_cli_filters_add_entries (&filters, context);
   if (!vs_cli_parse (context, &argc, &argv, &status))
     return status;
   if (rest != NULL && rest[0] != NULL)
@@ -175,6 +183,9 @@ vs_cli_list (int    argc,
     return vs_cli_usage (context, "--offset and --limit must not be negative");
   if (recursive && folder == NULL)
     return vs_cli_usage (context, "--recursive needs --folder");
+  query.hls_only = hls_only;
+  if (!vs_cli_filters_apply (&filters, context, &query, &status))
+    return status;
 
   db_path = vs_cli_db_path (db_option);
   /* read-only: the library is read as it is, never created, migrated or written */
@@ -198,7 +209,6 @@ vs_cli_list (int    argc,
   query.recursive = recursive;
   query.descending = descending;
   query.search = search;
-  query.hls_only = hls_only;
 
   ids = vs_database_query_ids (db, &query, &error);
   if (ids == NULL)

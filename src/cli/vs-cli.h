@@ -30,6 +30,36 @@ int         vs_cli_trash         (int argc, char **argv);
 int         vs_cli_rename        (int argc, char **argv);
 int         vs_cli_mark          (int argc, char **argv);
 
+/* list's filters (vs-cli-filters.c): options held as given, then checked into a query
+ * (whose video_codec then borrows from them). */
+#define VS_CLI_UNSET G_MININT64
+typedef struct
+{
+  char     *kind;
+  gint64    min_height;     /* VS_CLI_UNSET when not given */
+  gint64    max_height;
+  char     *codec;
+  gint64    min_duration;   /* seconds */
+  gint64    max_duration;
+  char     *since;
+  char     *until;
+  gboolean  watched;
+  gboolean  unwatched;
+  gboolean  in_progress;
+  gboolean  broken;
+} VsCliFilters;
+
+void        vs_cli_filters_init  (VsCliFilters *self);
+void        vs_cli_filters_clear (VsCliFilters *self);
+void        vs_cli_filters_add_entries (VsCliFilters   *self,
+                                        GOptionContext *context);
+/* FALSE with a usage error in *@out_status when an option is bad. */
+gboolean    vs_cli_filters_apply (VsCliFilters   *self,
+                                  GOptionContext *context,
+                                  VsVideoQuery   *query,
+                                  int            *out_status);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (VsCliFilters, vs_cli_filters_clear)
+
 /* Iterates the main context until *done, cancelling @cancellable on SIGINT/SIGTERM. */
 void        vs_cli_wait          (GCancellable *cancellable,
                                   gboolean     *done);

@@ -63,6 +63,18 @@ gint64        _vs_database_lookup_id (VsDatabase  *self,
 void          _vs_database_bind_below (sqlite3_stmt *stmt,
                                        int           lo_index,
                                        const char   *path);
+/* A list query's filters (vs-database-filters.c): WHERE terms appended to @sql, each
+ * after *@joiner (then " AND "); their parameters are numbered from
+ * _VS_FILTER_FIRST_PARAM on, after the folder's (1–3) and the search words' (4…). */
+#define _VS_FILTER_FIRST_PARAM (4 + VS_VIDEO_QUERY_MAX_WORDS)
+void          _vs_video_query_append_filters (const VsVideoQuery  *query,
+                                              int                  schema_version,
+                                              GString             *sql,
+                                              const char         **joiner);
+void          _vs_video_query_bind_filters   (const VsVideoQuery  *query,
+                                              sqlite3_stmt        *stmt);
+gboolean      _vs_video_query_filters_equal  (const VsVideoQuery  *a,
+                                              const VsVideoQuery  *b);
 /* Re-creates the list queries' sort indices that are missing (vs-database-schema.c). */
 extern const char _vs_database_sort_indices_sql[];
 /* Writes only up to @version: lets tests build an older library. */

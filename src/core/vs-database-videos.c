@@ -600,8 +600,9 @@ static const char *
 query_sql (const VsVideoQuery *query,
            const char         *select,
            guint               n_words,
-           gboolean            legacy)
+           int                 schema_version)
 {
+  gboolean legacy = schema_version < _VS_DATABASE_SEARCH_PATH_SCHEMA;
   static const char * const order[][2] = {
     [VS_SORT_NAME]     = { "sort_key, id", "sort_key DESC, id DESC" },
     [VS_SORT_MTIME]    = { "mtime_ns, id", "mtime_ns DESC, id DESC" },
@@ -641,8 +642,7 @@ query_sql (const VsVideoQuery *query,
                                 joiner, 4 + i, 4 + i);
       joiner = " AND ";
     }
-  if (query->hls_only)
-    g_string_append_printf (sql, "%skind = %d", joiner, VS_VIDEO_KIND_HLS);
+  _vs_video_query_append_filters (query, schema_version, sql, &joiner);
   /* With words every row is read anyway (instr() uses no index): in table order, the
    * matches then sorted, that is 3 to 5 times faster than walking the sort key's index and
    * fetching each row from it (at 100,000 rows, 30–70 ms against 170–220 ms, however many
@@ -669,7 +669,8 @@ prepare_query (VsDatabase          *self,
   words = search_words (query->search, legacy, error);
   if (words == NULL)
     return NULL;
-  stmt = _vs_database_prepare (self, query_sql (query, select, words->len, legacy), error);
+  stmt = _vs_database_prepare (self, query_sql (query, select, words->len, self->schema_version),
+                               error);
   if (stmt == NULL)
     return NULL;
   if (query->folder != NULL)
@@ -690,6 +691,7 @@ prepare_query (VsDatabase          *self,
     }
   for (guint i = 0; i < words->len; i++)
     sqlite3_bind_text (stmt, 4 + (int) i, g_ptr_array_index (words, i), -1, SQLITE_TRANSIENT);
+  _vs_video_query_bind_filters (query, stmt);
   return stmt;
 }
 
@@ -772,7 +774,7 @@ vs_video_query_equal (const VsVideoQuery *a,
   g_return_val_if_fail (a != NULL && b != NULL, FALSE);
 
   return a->sort == b->sort && !a->descending == !b->descending &&
-         !a->hls_only == !b->hls_only &&
+         _vs_video_query_filters_equal (a, b) &&
          g_strcmp0 (a->folder, b->folder) == 0 &&
          (a->folder == NULL || !a->recursive == !b->recursive) &&
          search_equal (a->search, b->search);
@@ -781,7 +783,7 @@ vs_video_query_equal (const VsVideoQuery *a,
 VsVideoQuery *
 vs_video_query_copy (const VsVideoQuery *query)
 {
-  gsize folder_len, search_len;
+  gsize folder_len, search_len, codec_len;
   VsVideoQuery *copy;
   char *strings;
 
@@ -789,12 +791,16 @@ vs_video_query_copy (const VsVideoQuery *query)
 
   folder_len = query->folder != NULL ? strlen (query->folder) + 1 : 0;
   search_len = query->search != NULL ? strlen (query->search) + 1 : 0;
-  copy = g_malloc (sizeof *copy + folder_len + search_len);
+  codec_len = query->video_codec != NULL ? strlen (query->video_codec) + 1 : 0;
+  copy = g_malloc (sizeof *copy + folder_len + search_len + codec_len);
   *copy = *query;
   strings = (char *) (copy + 1);
   copy->folder = folder_len > 0 ? memcpy (strings, query->folder, folder_len) : NULL;
   copy->search = search_len > 0 ? memcpy (strings + folder_len, query->search, search_len)
                                 : NULL;
+  copy->video_codec = codec_len > 0
+                      ? memcpy (strings + folder_len + search_len, query->video_codec, codec_len)
+                      : NULL;
   return copy;
 }
 

@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-#define VS_DATABASE_SCHEMA_VERSION 11
+#define VS_DATABASE_SCHEMA_VERSION 12
 
 #define VS_DATABASE_ERROR (vs_database_error_quark ())
 
@@ -30,7 +30,31 @@ typedef enum
   VS_DATABASE_MODE_READER, /* query only; never creates the file */
 } VsDatabaseMode;
 
-/* What a list query selects. Strings are borrowed. */
+/* The filters of a list query (vs-database-filters.c): each 0 is "any". */
+typedef enum
+{
+  VS_KIND_FILTER_ANY = 0,
+  VS_KIND_FILTER_FILE,
+  VS_KIND_FILTER_HLS,
+} VsKindFilter;
+
+typedef enum
+{
+  VS_WATCHED_FILTER_ANY = 0,
+  VS_WATCHED_FILTER_WATCHED,      /* marked or played to the end */
+  VS_WATCHED_FILTER_UNWATCHED,    /* not watched (in progress ones included) */
+  VS_WATCHED_FILTER_IN_PROGRESS,  /* a playback position is stored */
+} VsWatchedFilter;
+
+typedef enum
+{
+  VS_PROBLEM_FILTER_ANY = 0,
+  VS_PROBLEM_FILTER_BROKEN,       /* the probe failed */
+  VS_PROBLEM_FILTER_UNPROBED,     /* a file not probed yet (HLS items are never probed) */
+} VsProblemFilter;
+
+/* What a list query selects. Strings are borrowed. Zeroed, it selects everything, by
+ * name; every filter set narrows it (they all apply together, with folder and search). */
 typedef struct
 {
   const char *folder;     /* NULL: the whole library */
@@ -38,7 +62,22 @@ typedef struct
   VsSortKey   sort;
   gboolean    descending;
   const char *search;     /* words, see below; NULL or "" for all */
-  gboolean    hls_only;   /* only HLS downloads */
+  gboolean    hls_only;   /* only HLS downloads: kind = VS_KIND_FILTER_HLS, whatever kind says */
+
+  VsKindFilter    kind;
+  /* Picture height in pixels, inclusive; 0: no bound. A bound leaves out the videos of
+   * unknown height (not probed, no picture, HLS items). */
+  int             min_height;
+  int             max_height;
+  const char     *video_codec;      /* exactly as stored (videos.video_codec); NULL or "": any */
+  /* Duration in ms, inclusive; 0: no bound. A bound leaves out unknown durations. */
+  gint64          min_duration_ms;
+  gint64          max_duration_ms;
+  /* Modification time in ns since the epoch: since ≤ mtime < until; 0: no bound. */
+  gint64          modified_since_ns;
+  gint64          modified_until_ns;
+  VsWatchedFilter watched;
+  VsProblemFilter problem;
 } VsVideoQuery;
 
 /* A search is split into words on white space; a video matches when every word is in its

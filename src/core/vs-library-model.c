@@ -32,9 +32,7 @@ struct _VsLibraryModel
   GQueue        lru;            /* most recently used first */
   GHashTable   *pages;          /* page number → in flight */
   GCancellable *cancellable;
-  char         *folder;
-  char         *search;
-  VsVideoQuery  query;          /* its strings point at folder and search above */
+  VsVideoQuery *query;          /* vs_video_query_copy(): owns its strings */
   struct {
     VsVideoQuery *query;        /* vs_video_query_copy() */
     GArray       *ids;          /* NULL: none offered */
@@ -256,9 +254,7 @@ request_page (VsLibraryModel *self,
 typedef struct
 {
   VsDatabase  *reader;
-  char        *folder;
-  char        *search;
-  VsVideoQuery query;
+  VsVideoQuery *query;        /* vs_video_query_copy() */
   gboolean     whole;          /* set_query: replace everything */
   guint        seq;
   GArray      *cached_ids;     /* refresh: re-read what is in memory */
@@ -272,8 +268,7 @@ reload_data_free (gpointer data)
   ReloadData *rd = data;
 
   g_clear_object (&rd->reader);
-  g_free (rd->folder);
-  g_free (rd->search);
+  g_free (rd->query);
   g_clear_pointer (&rd->cached_ids, g_array_unref);
   g_clear_pointer (&rd->ids, g_array_unref);
   g_clear_pointer (&rd->records, g_ptr_array_unref);
@@ -290,7 +285,7 @@ reload_thread (GTask        *task,
   GError *error = NULL;
   gint64 start = g_get_monotonic_time ();
 
-  rd->ids = vs_database_query_ids (rd->reader, &rd->query, &error);
+  rd->ids = vs_database_query_ids (rd->reader, rd->query, &error);
   if (rd->ids != NULL && rd->cached_ids != NULL && rd->cached_ids->len > 0)
     rd->records = vs_database_load_videos (rd->reader,
                                            (const gint64 *) (gpointer) rd->cached_ids->data,
@@ -374,11 +369,7 @@ reload (VsLibraryModel *self,
   ReloadData *rd = g_new0 (ReloadData, 1);
 
   rd->reader = g_object_ref (self->reader);
-  rd->folder = g_strdup (self->folder);
-  rd->search = g_strdup (self->search);
-  rd->query = self->query;
-  rd->query.folder = rd->folder;
-  rd->query.search = rd->search;
+  rd->query = vs_video_query_copy (self->query);
   rd->whole = whole;
   rd->seq = ++self->reload_seq;
   if (!whole)
@@ -412,17 +403,15 @@ void
 vs_library_model_set_query (VsLibraryModel     *self,
                             const VsVideoQuery *query)
 {
+  VsVideoQuery *copy;
+
   g_return_if_fail (VS_IS_LIBRARY_MODEL (self));
   g_return_if_fail (query != NULL);
 
-  g_free (self->folder);
-  g_free (self->search);
-  self->folder = g_strdup (query->folder);
-  self->search = g_strdup (query->search);
-  self->query = *query;
-  self->query.folder = self->folder;
-  self->query.search = self->search;
-  if (self->offered.ids != NULL && vs_video_query_equal (self->offered.query, query))
+  copy = vs_video_query_copy (query);   /* first: @query may be borrowed from anywhere */
+  g_free (self->query);
+  self->query = copy;
+  if (self->offered.ids != NULL && vs_video_query_equal (self->offered.query, self->query))
     {
       g_autoptr(GPtrArray) records = g_steal_pointer (&self->offered.records);
 
@@ -631,8 +620,7 @@ vs_library_model_finalize (GObject *object)
   g_clear_pointer (&self->ids, g_array_unref);
   g_clear_object (&self->reader);
   g_clear_object (&self->cancellable);
-  g_free (self->folder);
-  g_free (self->search);
+  g_clear_pointer (&self->query, g_free);
   clear_offered (self);
 
   G_OBJECT_CLASS (vs_library_model_parent_class)->finalize (object);
@@ -684,6 +672,7 @@ vs_library_model_init (VsLibraryModel *self)
   self->cache = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, cache_entry_free);
   self->pages = g_hash_table_new (NULL, NULL);
   self->cancellable = g_cancellable_new ();
+  self->query = vs_video_query_copy (&(VsVideoQuery) { 0 });
   self->cache_size = DEFAULT_CACHE_SIZE;
   g_queue_init (&self->lru);
 }

@@ -1,0 +1,521 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The list queries' filters against a brute-force evaluation over the same rows. */
+#include "config.h"
+
+#include <string.h>
+
+#include "vs-database-private.h"
+#include "vs-prober.h"
+#include "vs-test-utils.h"
+
+#define N_ROWS 400
+#define DAY_NS (G_GINT64_CONSTANT (86400) * 1000000000)
+#define BASE_NS (G_GINT64_CONSTANT (1577836800) * 1000000000)   /* 2020-01-01 UTC */
+
+static const char * const folders[] = { "/lib", "/lib/alpha", "/lib/alpha/beta", "/lib/gamma" };
+static const char * const colours[] = { "red", "green", "blue", "gray" };
+static const char * const codecs[] = { "H.264 (High Profile)", "H.265 (Main Profile)", "VP9" };
+
+typedef struct
+{
+  gint64       id;
+  const char  *folder;
+  char        *name;        /* display name: lower-case ASCII, so folding is the identity */
+  char        *path;
+  VsVideoKind  kind;
+  gint64       size;
+  gint64       mtime_ns;
+  gint64       duration_ms; /* -1: unknown */
+  int          height;      /* -1: unknown (NULL), 0: no picture */
+  const char  *codec;
+  VsMediaState probe_state;
+  gboolean     watched;
+  gboolean     in_progress;
+} Row;
+
+typedef struct
+{
+  char       *dir;
+  VsDatabase *db;
+  GPtrArray  *rows;
+} Fixture;
+
+static void
+row_free (gpointer data)
+{
+  Row *row = data;
+
+  g_free (row->name);
+  g_free (row->path);
+  g_free (row);
+}
+
+static void
+insert_row (Fixture *f,
+            Row     *row,
+            gint64   folder_id)
+{
+  g_autoptr(VsVideoRecord) r = vs_video_record_new ();
+  g_autoptr(GError) error = NULL;
+
+  r->kind = row->kind;
+  vs_video_record_set_path (r, row->path);
+  g_assert_cmpstr (r->display_name, ==, row->name);
+  r->folder_id = folder_id;
+  r->size = row->size;
+  r->mtime_ns = row->mtime_ns;
+  r->duration_ms = row->duration_ms;
+  row->id = vs_database_upsert_video (f->db, r, &error);
+  g_assert_no_error (error);
+  if (row->probe_state == VS_MEDIA_STATE_DONE)
+    {
+      VsProbeResult probe = { .duration_ms = row->duration_ms,
+                              .width = row->height * 16 / 9, .height = row->height,
+                              .video_codec = (char *) row->codec };
+
+      g_assert_true (vs_database_set_probe_result (f->db, row->id, &probe, &error));
+    }
+  else if (row->probe_state == VS_MEDIA_STATE_FAILED)
+    g_assert_true (vs_database_set_probe_result (f->db, row->id, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static Row *
+make_row (guint i)
+{
+  static const int heights[] = { 0, 360, 480, 720, 1080, 1440, 2160 };
+  Row *row = g_new0 (Row, 1);
+  guint state = g_test_rand_int_range (0, 5);
+
+  row->folder = folders[g_test_rand_int_range (0, G_N_ELEMENTS (folders))];
+  row->kind = g_test_rand_int_range (0, 6) == 0 ? VS_VIDEO_KIND_HLS : VS_VIDEO_KIND_FILE;
+  row->name = g_strdup_printf ("c%05u %s %s", i,
+                               colours[g_test_rand_int_range (0, G_N_ELEMENTS (colours))],
+                               colours[g_test_rand_int_range (0, G_N_ELEMENTS (colours))]);
+  /* an HLS item is its playlist, named after its folder */
+  if (row->kind == VS_VIDEO_KIND_HLS)
+    row->path = g_strdup_printf ("%s/%s/index.m3u8", row->folder, row->name);
+  else
+    {
+      char *base = g_strdup_printf ("%s.mp4", row->name);
+
+      row->path = g_build_filename (row->folder, base, NULL);
+      g_free (row->name);
+      row->name = base;
+    }
+  row->size = g_test_rand_int_range (0, 30);                    /* ties */
+  row->mtime_ns = BASE_NS + g_test_rand_int_range (0, 60) * DAY_NS +
+                  g_test_rand_int_range (0, 3) * DAY_NS / 3;    /* ties, and day edges */
+  row->height = -1;
+  row->duration_ms = -1;
+  /* 0, 1: pending; 2: failed; 3, 4: probed */
+  row->probe_state = state < 2 ? VS_MEDIA_STATE_PENDING
+                     : state == 2 ? VS_MEDIA_STATE_FAILED : VS_MEDIA_STATE_DONE;
+  if (row->probe_state != VS_MEDIA_STATE_FAILED && g_test_rand_bit ())
+    row->duration_ms = g_test_rand_int_range (0, 8) * 30000;  /* ties, edges of ranges */
+  if (row->probe_state == VS_MEDIA_STATE_DONE)
+    {
+      row->duration_ms = MAX (row->duration_ms, 0);
+      row->height = heights[g_test_rand_int_range (0, G_N_ELEMENTS (heights))];
+      row->codec = row->height > 0 ? codecs[g_test_rand_int_range (0, G_N_ELEMENTS (codecs))]
+                                   : NULL;
+    }
+  return row;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  gint64 folder_ids[G_N_ELEMENTS (folders)];
+  gint64 root_id = 0;
+
+  f->dir = vs_test_make_tmpdir ();
+  path = g_build_filename (f->dir, "library.db", NULL);
+  f->db = vs_database_open (path, VS_DATABASE_MODE_WRITER, &error);
+  g_assert_no_error (error);
+  f->rows = g_ptr_array_new_with_free_func (row_free);
+
+  g_assert_true (vs_database_add_root (f->db, "/lib", &root_id, &error));
+  for (guint i = 0; i < G_N_ELEMENTS (folders); i++)
+    {
+      folder_ids[i] = vs_database_ensure_folder (f->db, root_id, 0, folders[i], &error);
+      g_assert_no_error (error);
+    }
+  g_assert_true (vs_database_begin (f->db, &error));
+  for (guint i = 0; i < N_ROWS; i++)
+    {
+      Row *row = make_row (i);
+      guint fi = 0;
+
+      while (!g_str_equal (folders[fi], row->folder))
+        fi++;
+      insert_row (f, row, folder_ids[fi]);
+      g_ptr_array_add (f->rows, row);
+    }
+  g_assert_true (vs_database_commit (f->db, &error));
+
+  /* watched, in progress, both (played again after it was watched), or neither */
+  for (guint i = 0; i < f->rows->len; i++)
+    {
+      Row *row = g_ptr_array_index (f->rows, i);
+      guint state = g_test_rand_int_range (0, 8);
+
+      if (state == 0 || state == 1 || state == 3)
+        {
+          row->watched = TRUE;
+          g_assert_true (vs_database_mark_watched (f->db, row->path, TRUE, &error));
+        }
+      else if (state == 2)  /* marked, then unmarked: a row in the table, not watched */
+        {
+          g_assert_true (vs_database_mark_watched (f->db, row->path, TRUE, &error));
+          g_assert_true (vs_database_mark_watched (f->db, row->path, FALSE, &error));
+        }
+      if (state == 3 || state == 4)
+        {
+          row->in_progress = TRUE;
+          g_assert_true (vs_database_set_position (f->db, row->path, 20000, -1, &error));
+        }
+      g_assert_no_error (error);
+    }
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_clear_object (&f->db);
+  g_clear_pointer (&f->rows, g_ptr_array_unref);
+  vs_test_rm_rf (f->dir);
+  g_free (f->dir);
+}
+
+/* The reference --------------------------------------------------------------------- */
+
+static gboolean
+ref_matches_filters (const Row          *row,
+                     const VsVideoQuery *q)
+{
+  VsKindFilter kind = q->hls_only ? VS_KIND_FILTER_HLS : q->kind;
+
+  if ((kind == VS_KIND_FILTER_FILE && row->kind != VS_VIDEO_KIND_FILE) ||
+      (kind == VS_KIND_FILTER_HLS && row->kind != VS_VIDEO_KIND_HLS))
+    return FALSE;
+  if ((q->min_height > 0 || q->max_height > 0) &&
+      (row->height <= 0 || row->height < q->min_height ||
+       (q->max_height > 0 && row->height > q->max_height)))
+    return FALSE;
+  if (q->video_codec != NULL && q->video_codec[0] != '\0' &&
+      g_strcmp0 (row->codec, q->video_codec) != 0)
+    return FALSE;
+  if ((q->min_duration_ms > 0 || q->max_duration_ms > 0) &&
+      (row->duration_ms < 0 || row->duration_ms < q->min_duration_ms ||
+       (q->max_duration_ms > 0 && row->duration_ms > q->max_duration_ms)))
+    return FALSE;
+  if ((q->modified_since_ns != 0 && row->mtime_ns < q->modified_since_ns) ||
+      (q->modified_until_ns != 0 && row->mtime_ns >= q->modified_until_ns))
+    return FALSE;
+  if ((q->watched == VS_WATCHED_FILTER_WATCHED && !row->watched) ||
+      (q->watched == VS_WATCHED_FILTER_UNWATCHED && row->watched) ||
+      (q->watched == VS_WATCHED_FILTER_IN_PROGRESS && !row->in_progress))
+    return FALSE;
+  if (q->problem == VS_PROBLEM_FILTER_BROKEN)
+    return row->probe_state == VS_MEDIA_STATE_FAILED;
+  if (q->problem == VS_PROBLEM_FILTER_UNPROBED)
+    return row->probe_state == VS_MEDIA_STATE_PENDING && row->kind == VS_VIDEO_KIND_FILE;
+  return TRUE;
+}
+
+static gboolean
+ref_matches (const Row          *row,
+             const VsVideoQuery *q)
+{
+  if (q->folder != NULL)
+    {
+      gsize n = strlen (q->folder);
+      gboolean below = strncmp (row->folder, q->folder, n) == 0 && row->folder[n] == '/';
+
+      if (!g_str_equal (row->folder, q->folder) && !(q->recursive && below))
+        return FALSE;
+    }
+  if (q->search != NULL)
+    {
+      g_auto(GStrv) words = g_strsplit (q->search, " ", -1);
+
+      for (guint i = 0; words[i] != NULL; i++)
+        if (strstr (row->name, words[i]) == NULL)
+          return FALSE;
+    }
+  return ref_matches_filters (row, q);
+}
+
+static int
+compare_int (gint64 a,
+             gint64 b)
+{
+  return a < b ? -1 : a > b;
+}
+
+/* The order a query lists @a and @b in: its key (unknown durations last either way), then
+ * the id; by path, only the path (it is unique). */
+static int
+ref_compare (const Row          *a,
+             const Row          *b,
+             const VsVideoQuery *q)
+{
+  int sign = q->descending ? -1 : 1;
+  int c = 0;
+
+  switch (q->sort)
+    {
+    case VS_SORT_NAME:
+      c = strcmp (a->name, b->name);   /* "c%05u…": natural order is byte order */
+      break;
+    case VS_SORT_MTIME:
+      c = compare_int (a->mtime_ns, b->mtime_ns);
+      break;
+    case VS_SORT_SIZE:
+      c = compare_int (a->size, b->size);
+      break;
+    case VS_SORT_DURATION:
+      if ((a->duration_ms < 0) != (b->duration_ms < 0))
+        return a->duration_ms < 0 ? 1 : -1;
+      c = compare_int (a->duration_ms, b->duration_ms);
+      break;
+    case VS_SORT_FOLDER:
+      return sign * strcmp (a->path, b->path);
+    case VS_SORT_RESOLUTION:
+    default:
+      g_assert_not_reached ();
+    }
+  return sign * (c != 0 ? c : compare_int (a->id, b->id));
+}
+
+static const VsVideoQuery *sort_query;
+
+static int
+ref_compare_sorted (gconstpointer a,
+                    gconstpointer b)
+{
+  return ref_compare (*(Row * const *) a, *(Row * const *) b, sort_query);
+}
+
+/* Ids, count and a page from the middle (as --offset/--limit and the grid read them) all
+ * agree with the reference; returns how many rows matched. */
+static guint
+check_query (Fixture            *f,
+             const VsVideoQuery *q)
+{
+  g_autoptr(GPtrArray) expected = g_ptr_array_new ();
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < f->rows->len; i++)
+    if (ref_matches (g_ptr_array_index (f->rows, i), q))
+      g_ptr_array_add (expected, g_ptr_array_index (f->rows, i));
+  sort_query = q;
+  g_ptr_array_sort (expected, ref_compare_sorted);
+
+  ids = vs_database_query_ids (f->db, q, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ids->len, ==, expected->len);
+  g_assert_cmpint (vs_database_count_videos (f->db, q, &error), ==, expected->len);
+  g_assert_no_error (error);
+  for (guint i = 0; i < ids->len; i++)
+    g_assert_cmpint (g_array_index (ids, gint64, i), ==, ((Row *) expected->pdata[i])->id);
+
+  if (ids->len > 3)
+    {
+      guint offset = ids->len / 3, limit = MIN (5, ids->len - offset);
+      g_autoptr(GPtrArray) page = NULL;
+
+      page = vs_database_load_videos (f->db, &g_array_index (ids, gint64, offset), limit,
+                                      &error);
+      g_assert_no_error (error);
+      for (guint i = 0; i < limit; i++)
+        {
+          const VsVideoRecord *rec = g_ptr_array_index (page, i);
+          const Row *want = expected->pdata[offset + i];
+
+          g_assert_cmpint (rec->id, ==, want->id);
+          g_assert_cmpint (rec->watched, ==, want->watched);
+          g_assert_cmpint (rec->position_ms > 0, ==, want->in_progress);
+          g_assert_cmpint (rec->height, ==, MAX (want->height, 0));
+          g_assert_cmpstr (rec->video_codec, ==, want->codec);
+        }
+    }
+  return expected->len;
+}
+
+/* The filters, one at a time and a few together; hls_only is kind HLS. */
+static const VsVideoQuery filters[] = {
+  { 0 },
+  { .kind = VS_KIND_FILTER_FILE },
+  { .kind = VS_KIND_FILTER_HLS },
+  { .hls_only = TRUE },
+  { .min_height = 720 },
+  { .max_height = 719 },                        /* SD */
+  { .min_height = 720, .max_height = 1079 },    /* 720p */
+  { .min_height = 1080, .max_height = 2159 },   /* 1080p */
+  { .min_height = 2160 },                       /* 4K and above */
+  { .video_codec = "VP9" },
+  { .video_codec = "H.264 (High Profile)" },
+  { .video_codec = "vp9" },                     /* as stored: no match */
+  { .video_codec = "" },                        /* none */
+  { .min_duration_ms = 60000 },
+  { .max_duration_ms = 60000 },
+  { .min_duration_ms = 60000, .max_duration_ms = 150000 },
+  { .min_duration_ms = 30000, .max_duration_ms = 30000 },
+  { .modified_since_ns = BASE_NS + 20 * DAY_NS },
+  { .modified_until_ns = BASE_NS + 20 * DAY_NS },
+  { .modified_since_ns = BASE_NS + 10 * DAY_NS, .modified_until_ns = BASE_NS + 11 * DAY_NS },
+  { .watched = VS_WATCHED_FILTER_WATCHED },
+  { .watched = VS_WATCHED_FILTER_UNWATCHED },
+  { .watched = VS_WATCHED_FILTER_IN_PROGRESS },
+  { .problem = VS_PROBLEM_FILTER_BROKEN },
+  { .problem = VS_PROBLEM_FILTER_UNPROBED },
+  { .kind = VS_KIND_FILTER_FILE, .min_height = 720, .watched = VS_WATCHED_FILTER_UNWATCHED },
+  { .video_codec = "VP9", .max_duration_ms = 120000,
+    .modified_since_ns = BASE_NS + 15 * DAY_NS },
+  { .watched = VS_WATCHED_FILTER_IN_PROGRESS, .min_height = 1 },
+  { .problem = VS_PROBLEM_FILTER_BROKEN, .kind = VS_KIND_FILTER_HLS },
+  { .hls_only = TRUE, .kind = VS_KIND_FILTER_FILE },   /* hls_only wins */
+  { .watched = VS_WATCHED_FILTER_WATCHED, .min_duration_ms = 1, .max_height = 1080,
+    .modified_until_ns = BASE_NS + 40 * DAY_NS },
+};
+
+static void
+test_reference (Fixture       *f,
+                gconstpointer  data)
+{
+  static const char * const searches[] = { NULL, "red", "green blue" };
+  static const VsSortKey sorts[] = { VS_SORT_NAME, VS_SORT_MTIME, VS_SORT_SIZE,
+                                     VS_SORT_DURATION, VS_SORT_FOLDER };
+  guint nonempty = 0, checked = 0;
+
+  for (guint fi = 0; fi < G_N_ELEMENTS (filters); fi++)
+    for (int folder = -1; folder < 2; folder++)
+      for (guint si = 0; si < G_N_ELEMENTS (searches); si++)
+        for (guint so = 0; so < G_N_ELEMENTS (sorts); so++)
+          for (guint desc = 0; desc < 2; desc++)
+            {
+              VsVideoQuery q = filters[fi];
+
+              /* the whole library, /lib/alpha alone, /lib/alpha and below */
+              q.folder = folder < 0 ? NULL : "/lib/alpha";
+              q.recursive = folder == 1;
+              q.search = searches[si];
+              q.sort = sorts[so];
+              q.descending = desc;
+              if (check_query (f, &q) > 0)
+                nonempty++;
+              checked++;
+            }
+  /* the generated rows exercise the filters: most queries find something */
+  g_assert_cmpuint (nonempty, >, checked / 2);
+  /* and each filter alone finds something in the whole library, but not everything */
+  for (guint fi = 1; fi < G_N_ELEMENTS (filters); fi++)
+    {
+      const char *codec = filters[fi].video_codec;
+      guint n = check_query (f, &filters[fi]);
+
+      if (g_strcmp0 (codec, "vp9") == 0)
+        g_assert_cmpuint (n, ==, 0);
+      else if (g_strcmp0 (codec, "") == 0)
+        g_assert_cmpuint (n, ==, N_ROWS);
+      else
+        {
+          g_assert_cmpuint (n, >, 0);
+          g_assert_cmpuint (n, <, N_ROWS);
+        }
+    }
+}
+
+/* Whether @q filters on nothing but @kind (hls_only counting as kind HLS). */
+static gboolean
+only_kind (const VsVideoQuery *q,
+           VsKindFilter        kind)
+{
+  return (q->hls_only ? VS_KIND_FILTER_HLS : q->kind) == kind && q->min_height == 0 &&
+         q->max_height == 0 && (q->video_codec == NULL || q->video_codec[0] == '\0') &&
+         q->min_duration_ms == 0 && q->max_duration_ms == 0 && q->modified_since_ns == 0 &&
+         q->modified_until_ns == 0 && q->watched == VS_WATCHED_FILTER_ANY &&
+         q->problem == VS_PROBLEM_FILTER_ANY;
+}
+
+/* Queries that select the same rows are equal, and copies keep every filter. */
+static void
+test_equal_copy (void)
+{
+  for (guint a = 0; a < G_N_ELEMENTS (filters); a++)
+    {
+      g_autofree VsVideoQuery *copy = vs_video_query_copy (&filters[a]);
+
+      g_assert_true (vs_video_query_equal (copy, &filters[a]));
+      if (filters[a].video_codec != NULL)
+        {
+          g_assert_true (copy->video_codec != filters[a].video_codec);
+          g_assert_cmpstr (copy->video_codec, ==, filters[a].video_codec);
+        }
+      for (guint b = a + 1; b < G_N_ELEMENTS (filters); b++)
+        {
+          /* the pairs known to select the same rows: kind HLS, hls_only and hls_only with
+           * kind file; no filter and an empty codec */
+          gboolean same = (only_kind (&filters[a], VS_KIND_FILTER_HLS) &&
+                           only_kind (&filters[b], VS_KIND_FILTER_HLS)) ||
+                          (only_kind (&filters[a], VS_KIND_FILTER_ANY) &&
+                           only_kind (&filters[b], VS_KIND_FILTER_ANY));
+
+          if (vs_video_query_equal (&filters[a], &filters[b]) != same)
+            g_error ("filters %u and %u", a, b);
+        }
+    }
+}
+
+/* A library from before the watched table (read as it is) has nothing watched: every
+ * video is unwatched; its positions are there. */
+static void
+test_legacy (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "old.db", NULL);
+  g_autoptr(VsDatabase) db = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsVideoRecord) r = vs_video_record_new ();
+  VsVideoQuery watched = { .watched = VS_WATCHED_FILTER_WATCHED };
+  VsVideoQuery unwatched = { .watched = VS_WATCHED_FILTER_UNWATCHED };
+  VsVideoQuery in_progress = { .watched = VS_WATCHED_FILTER_IN_PROGRESS };
+  gint64 root_id = 0, folder_id;
+
+  db = _vs_database_open_at_version (path, _VS_DATABASE_WATCHED_SCHEMA - 1, &error);
+  g_assert_no_error (error);
+  g_assert_true (vs_database_add_root (db, "/lib", &root_id, &error));
+  folder_id = vs_database_ensure_folder (db, root_id, 0, "/lib", &error);
+  vs_video_record_set_path (r, "/lib/a.mp4");
+  r->folder_id = folder_id;
+  g_assert_cmpint (vs_database_upsert_video (db, r, &error), >, 0);
+  g_assert_true (vs_database_set_position (db, "/lib/a.mp4", 20000, -1, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (vs_database_count_videos (db, &watched, &error), ==, 0);
+  g_assert_cmpint (vs_database_count_videos (db, &unwatched, &error), ==, 1);
+  g_assert_cmpint (vs_database_count_videos (db, &in_progress, &error), ==, 1);
+  g_assert_no_error (error);
+  g_clear_object (&db);
+  vs_test_rm_rf (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add ("/filters/reference", Fixture, NULL, fixture_setup, test_reference,
+              fixture_teardown);
+  g_test_add_func ("/filters/equal-copy", test_equal_copy);
+  g_test_add_func ("/filters/legacy", test_legacy);
+  return g_test_run ();
+}
