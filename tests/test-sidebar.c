@@ -196,10 +196,11 @@ test_sidebar_tree (Fixture       *f,
   g_assert_cmpuint (gtk_single_selection_get_selected (sidebar_selection (sidebar)), ==, 0);
   g_assert_true (vs_sidebar_get_recursive (sidebar));
 
-  /* The root arrives from the thread, collapsed, after All Videos and HLS Downloads. */
+  /* The root arrives from the thread, collapsed, after the fixed rows (All Videos, HLS
+   * Downloads, Continue Watching, Recently Played). */
   vs_sidebar_set_database (sidebar, reader);
   position = wait_for_row (sidebar, f->lib);
-  g_assert_cmpint (position, ==, 2);
+  g_assert_cmpint (position, ==, 4);
   g_assert_cmpint (find_row (sidebar, alpha), ==, -1);
 
   /* A root's watch state shows under its name, and follows changes. */
@@ -253,7 +254,22 @@ test_sidebar_tree (Fixture       *f,
   g_assert_null (vs_sidebar_get_folder (sidebar));
   g_assert_true (vs_sidebar_get_hls_only (sidebar));
   g_assert_cmpuint (folder_notifies, ==, 3);
+  g_assert_cmpuint (vs_sidebar_get_view (sidebar), ==, VS_SIDEBAR_VIEW_HLS);
+  /* Continue Watching and Recently Played: no folder either, each a view of its own */
+  gtk_single_selection_set_selected (sidebar_selection (sidebar), 2);
+  g_assert_null (vs_sidebar_get_folder (sidebar));
+  g_assert_false (vs_sidebar_get_hls_only (sidebar));
+  g_assert_cmpuint (vs_sidebar_get_view (sidebar), ==, VS_SIDEBAR_VIEW_CONTINUE);
+  gtk_single_selection_set_selected (sidebar_selection (sidebar), 3);
+  g_assert_cmpuint (vs_sidebar_get_view (sidebar), ==, VS_SIDEBAR_VIEW_RECENT);
+  /* and it stays selected across a reload */
+  vs_sidebar_reload (sidebar);
+  wait_for_row (sidebar, f->lib);
+  g_assert_cmpuint (gtk_single_selection_get_selected (sidebar_selection (sidebar)), ==, 3);
+  g_assert_cmpuint (vs_sidebar_get_view (sidebar), ==, VS_SIDEBAR_VIEW_RECENT);
+  g_assert_cmpuint (folder_notifies, ==, 3);
   gtk_single_selection_set_selected (sidebar_selection (sidebar), 0);
+  g_assert_cmpuint (vs_sidebar_get_view (sidebar), ==, VS_SIDEBAR_VIEW_FOLDER);
   g_assert_null (vs_sidebar_get_folder (sidebar));
   g_assert_false (vs_sidebar_get_hls_only (sidebar));
   g_assert_cmpuint (folder_notifies, ==, 3);
