@@ -132,12 +132,15 @@ row_item (GtkTreeListModel *tree,
   return item;
 }
 
-/* Called when the selection is lost because a parent folder collapsed over it. */
+/* Called when the selection is lost because a parent folder collapsed over it, or a reload
+ * replaced the tree. */
 static void
 select_nearest_ancestor (VsSidebar *self)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->tree));
-  guint best = 0;
+  /* no folder: the fixed row that was selected (they come first, in VsSidebarView's order),
+   * so a reload does not show All Videos for a moment */
+  guint best = self->folder == NULL ? self->view : 0;
   gsize best_len = 0;
 
   for (guint i = 1; self->folder != NULL && i < n; i++)
