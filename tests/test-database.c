@@ -765,6 +765,7 @@ compare_ref (gconstpointer pa,
     case VS_SORT_FOLDER:
       /* the path's bytes (paths are unique: never a tie) */
       return sign * strcmp (a->path, b->path);
+    case VS_SORT_LAST_PLAYED:   /* nothing is played here: see test-filters */
     default:
       g_assert_not_reached ();
     }

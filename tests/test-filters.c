@@ -287,6 +287,7 @@ ref_compare (const Row          *a,
     case VS_SORT_FOLDER:
       return sign * strcmp (a->path, b->path);
     case VS_SORT_RESOLUTION:
+    case VS_SORT_LAST_PLAYED:   /* /filters/last-played */
     default:
       g_assert_not_reached ();
     }
@@ -474,6 +475,118 @@ test_equal_copy (void)
     }
 }
 
+/* The ids @q lists, as the names of @names (their ids in @ids), joined by spaces. */
+static char *
+listed_names (VsDatabase         *db,
+              const VsVideoQuery *q,
+              const gint64       *ids,
+              const char * const *names,
+              guint               n)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) listed = vs_database_query_ids (db, q, &error);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < listed->len; i++)
+    for (guint j = 0; j < n; j++)
+      if (g_array_index (listed, gint64, i) == ids[j])
+        g_string_append_printf (text, "%s%s", text->len > 0 ? " " : "", names[j]);
+  g_assert_cmpint (vs_database_count_videos (db, q, &error), ==, listed->len);
+  g_assert_no_error (error);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* Continue Watching and Recently Played: in progress, or played, the latest first. A
+ * video's last play is the later of its recorded play and its stored position; one only
+ * marked watched was never played. */
+static void
+test_last_played (void)
+{
+  static const char * const names[] = { "a", "b", "c", "d", "e", "f" };
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "library.db", NULL);
+  g_autoptr(VsDatabase) db = NULL;
+  g_autoptr(GError) error = NULL;
+  VsVideoQuery resume = { .watched = VS_WATCHED_FILTER_IN_PROGRESS,
+                          .sort = VS_SORT_LAST_PLAYED, .descending = TRUE };
+  VsVideoQuery recent = { .watched = VS_WATCHED_FILTER_PLAYED,
+                          .sort = VS_SORT_LAST_PLAYED, .descending = TRUE };
+  VsVideoQuery all = { .sort = VS_SORT_LAST_PLAYED };
+  gint64 ids[G_N_ELEMENTS (names)];
+  gint64 root_id = 0, folder_id;
+  char *listed;
+
+  db = vs_database_open (path, VS_DATABASE_MODE_WRITER, &error);
+  g_assert_no_error (error);
+  g_assert_true (vs_database_add_root (db, "/lib", &root_id, &error));
+  folder_id = vs_database_ensure_folder (db, root_id, 0, "/lib", &error);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(VsVideoRecord) r = vs_video_record_new ();
+      g_autofree char *video = g_strdup_printf ("/lib/%s.mp4", names[i]);
+
+      vs_video_record_set_path (r, video);
+      r->folder_id = folder_id;
+      ids[i] = vs_database_upsert_video (db, r, &error);
+      g_assert_no_error (error);
+    }
+
+  /* in this order, each a little later than the one before (stamps are in µs) */
+  g_assert_true (vs_database_record_play (db, "/lib/c.mp4", 60000, 60000, &error)); /* to the end */
+  g_usleep (2000);
+  g_assert_true (vs_database_set_position (db, "/lib/b.mp4", 20000, 60000, &error));
+  g_usleep (2000);
+  g_assert_true (vs_database_record_play (db, "/lib/a.mp4", 30000, 60000, &error));
+  g_usleep (2000);
+  g_assert_true (vs_database_mark_watched (db, "/lib/d.mp4", TRUE, &error));
+  g_usleep (2000);
+  g_assert_true (vs_database_record_play (db, "/lib/e.mp4", 10000, 60000, &error));
+  g_usleep (2000);
+  /* b is still playing: its position is newer than every recorded play */
+  g_assert_true (vs_database_set_position (db, "/lib/b.mp4", 25000, 60000, &error));
+  g_assert_no_error (error);
+
+  listed = listed_names (db, &resume, ids, names, G_N_ELEMENTS (names));
+  g_assert_cmpstr (listed, ==, "b e a");
+  g_free (listed);
+  listed = listed_names (db, &recent, ids, names, G_N_ELEMENTS (names));
+  g_assert_cmpstr (listed, ==, "e a c");
+  g_free (listed);
+  /* never played last, both ways; ties by id */
+  listed = listed_names (db, &all, ids, names, G_N_ELEMENTS (names));
+  g_assert_cmpstr (listed, ==, "c a e b d f");
+  g_free (listed);
+  all.descending = TRUE;
+  listed = listed_names (db, &all, ids, names, G_N_ELEMENTS (names));
+  g_assert_cmpstr (listed, ==, "b e a c f d");
+  g_free (listed);
+  /* with a search and a folder, as the views are searched */
+  resume.search = "mp4";
+  resume.folder = "/lib";
+  listed = listed_names (db, &resume, ids, names, G_N_ELEMENTS (names));
+  g_assert_cmpstr (listed, ==, "b e a");
+  g_free (listed);
+  resume.search = "e";
+  listed = listed_names (db, &resume, ids, names, G_N_ELEMENTS (names));
+  g_assert_cmpstr (listed, ==, "e");
+  g_free (listed);
+  /* played to the end: no longer in progress, still recently played, now the latest */
+  g_usleep (2000);
+  g_assert_true (vs_database_record_play (db, "/lib/a.mp4", 60000, 60000, &error));
+  g_assert_no_error (error);
+  listed = listed_names (db, &recent, ids, names, G_N_ELEMENTS (names));
+  g_assert_cmpstr (listed, ==, "a e c");
+  g_free (listed);
+  resume.search = NULL;
+  listed = listed_names (db, &resume, ids, names, G_N_ELEMENTS (names));
+  g_assert_cmpstr (listed, ==, "b e");
+  g_free (listed);
+
+  g_clear_object (&db);
+  vs_test_rm_rf (dir);
+}
+
 /* A library from before the watched table (read as it is) has nothing watched: every
  * video is unwatched; its positions are there. */
 static void
@@ -487,6 +600,9 @@ test_legacy (void)
   VsVideoQuery watched = { .watched = VS_WATCHED_FILTER_WATCHED };
   VsVideoQuery unwatched = { .watched = VS_WATCHED_FILTER_UNWATCHED };
   VsVideoQuery in_progress = { .watched = VS_WATCHED_FILTER_IN_PROGRESS };
+  VsVideoQuery played = { .watched = VS_WATCHED_FILTER_PLAYED };
+  VsVideoQuery by_last_played = { .sort = VS_SORT_LAST_PLAYED, .descending = TRUE };
+  g_autoptr(GArray) ids = NULL;
   gint64 root_id = 0, folder_id;
 
   db = _vs_database_open_at_version (path, _VS_DATABASE_WATCHED_SCHEMA - 1, &error);
@@ -503,6 +619,11 @@ test_legacy (void)
   g_assert_cmpint (vs_database_count_videos (db, &unwatched, &error), ==, 1);
   g_assert_cmpint (vs_database_count_videos (db, &in_progress, &error), ==, 1);
   g_assert_no_error (error);
+  /* nothing played; the order by last play reads the positions only */
+  g_assert_cmpint (vs_database_count_videos (db, &played, &error), ==, 0);
+  ids = vs_database_query_ids (db, &by_last_played, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ids->len, ==, 1);
   g_clear_object (&db);
   vs_test_rm_rf (dir);
 }
@@ -516,6 +637,7 @@ main (int   argc,
   g_test_add ("/filters/reference", Fixture, NULL, fixture_setup, test_reference,
               fixture_teardown);
   g_test_add_func ("/filters/equal-copy", test_equal_copy);
+  g_test_add_func ("/filters/last-played", test_last_played);
   g_test_add_func ("/filters/legacy", test_legacy);
   return g_test_run ();
 }

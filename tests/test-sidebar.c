@@ -176,6 +176,7 @@ test_sidebar_tree (Fixture       *f,
   GtkWindow *window;
   VsSidebar *sidebar;
   guint folder_notifies = 0;
+  guint view_notifies = 0;
   g_autofree char *status = NULL;
   gboolean recursive;
   int position;
@@ -196,10 +197,11 @@ test_sidebar_tree (Fixture       *f,
   g_assert_cmpuint (gtk_single_selection_get_selected (sidebar_selection (sidebar)), ==, 0);
   g_assert_true (vs_sidebar_get_recursive (sidebar));
 
-  /* The root arrives from the thread, collapsed, after All Videos and HLS Downloads. */
+  /* The root arrives from the thread, collapsed, after the fixed rows (All Videos, HLS
+   * Downloads, Continue Watching, Recently Played). */
   vs_sidebar_set_database (sidebar, reader);
   position = wait_for_row (sidebar, f->lib);
-  g_assert_cmpint (position, ==, 2);
+  g_assert_cmpint (position, ==, 4);
   g_assert_cmpint (find_row (sidebar, alpha), ==, -1);
 
   /* A root's watch state shows under its name, and follows changes. */
@@ -253,7 +255,24 @@ test_sidebar_tree (Fixture       *f,
   g_assert_null (vs_sidebar_get_folder (sidebar));
   g_assert_true (vs_sidebar_get_hls_only (sidebar));
   g_assert_cmpuint (folder_notifies, ==, 3);
+  g_assert_cmpuint (vs_sidebar_get_view (sidebar), ==, VS_SIDEBAR_VIEW_HLS);
+  /* Continue Watching and Recently Played: no folder either, each a view of its own */
+  gtk_single_selection_set_selected (sidebar_selection (sidebar), 2);
+  g_assert_null (vs_sidebar_get_folder (sidebar));
+  g_assert_false (vs_sidebar_get_hls_only (sidebar));
+  g_assert_cmpuint (vs_sidebar_get_view (sidebar), ==, VS_SIDEBAR_VIEW_CONTINUE);
+  gtk_single_selection_set_selected (sidebar_selection (sidebar), 3);
+  g_assert_cmpuint (vs_sidebar_get_view (sidebar), ==, VS_SIDEBAR_VIEW_RECENT);
+  /* and it stays selected across a reload, without a moment of All Videos */
+  g_signal_connect (sidebar, "notify::view", G_CALLBACK (on_notify), &view_notifies);
+  vs_sidebar_reload (sidebar);
+  wait_for_row (sidebar, f->lib);
+  g_assert_cmpuint (view_notifies, ==, 0);
+  g_assert_cmpuint (gtk_single_selection_get_selected (sidebar_selection (sidebar)), ==, 3);
+  g_assert_cmpuint (vs_sidebar_get_view (sidebar), ==, VS_SIDEBAR_VIEW_RECENT);
+  g_assert_cmpuint (folder_notifies, ==, 3);
   gtk_single_selection_set_selected (sidebar_selection (sidebar), 0);
+  g_assert_cmpuint (vs_sidebar_get_view (sidebar), ==, VS_SIDEBAR_VIEW_FOLDER);
   g_assert_null (vs_sidebar_get_folder (sidebar));
   g_assert_false (vs_sidebar_get_hls_only (sidebar));
   g_assert_cmpuint (folder_notifies, ==, 3);

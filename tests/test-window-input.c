@@ -420,6 +420,95 @@ test_folder_added_toast (void)
   vs_test_rm_rf (dir);
 }
 
+typedef struct
+{
+  VsWindow   *window;
+  const char *order;   /* the titles, first to last, separated by spaces */
+} OrderWait;
+
+static gboolean
+grid_order_is (gpointer data)
+{
+  OrderWait *wait = data;
+  GListModel *model = G_LIST_MODEL (vs_library_view_get_model (template_child (wait->window,
+                                                                               "view")));
+  g_autoptr(GString) order = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(VsVideo) video = g_list_model_get_item (model, i);
+
+      g_string_append_printf (order, "%s%s", i > 0 ? " " : "", vs_video_get_title (video));
+    }
+  return g_str_equal (order->str, wait->order);
+}
+
+/* Continue Watching and Recently Played, clicked: the videos in progress, or played, the
+ * latest first whatever the sort setting (which stays as it was), under the row's name;
+ * All Videos shows them all again. */
+static void
+test_played_views (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *lib = g_build_filename (dir, "Videos", NULL);
+  g_autofree char *db_path = g_build_filename (dir, "library.db", NULL);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(VsDatabase) db = NULL;
+  g_autoptr(GError) error = NULL;
+  OrderWait resume_order, recent_order;
+  VsWindow *window;
+
+  write_clips (lib, "a", "clip", 6);
+  /* as an earlier run's player left them: two stopped halfway, 004 the later; 002 seen
+   * to the end */
+  db = vs_database_open (db_path, VS_DATABASE_MODE_WRITER, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3; i++)
+    {
+      static const char * const names[] = { "clip 001.mp4", "clip 004.mp4", "clip 002.mp4" };
+      g_autofree char *path = g_build_filename (lib, "a", names[i], NULL);
+
+      if (i < 2)
+        g_assert_true (vs_database_set_position (db, path, 20000, 60000, &error));
+      else
+        g_assert_true (vs_database_record_play (db, path, 60000, 60000, &error));
+      g_assert_no_error (error);
+      g_usleep (2000);
+    }
+  g_clear_object (&db);
+
+  window = open_window (dir, lib);
+  vs_test_ui_wait_count (window, 6);
+
+  vs_test_ui_click (vs_test_ui_sidebar_row (window, "Continue Watching"), "1");
+  vs_test_ui_wait_count (window, 2);
+  resume_order = (OrderWait) { window, "clip 004.mp4 clip 001.mp4" };
+  vs_test_ui_wait_for (grid_order_is, &resume_order, "the videos in progress, the latest first");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==,
+                   "Continue Watching — Vidshelf");
+  g_assert_cmpstr (vs_sidebar_get_folder (template_child (window, "sidebar")), ==, NULL);
+
+  vs_test_ui_click (vs_test_ui_sidebar_row (window, "Recently Played"), "1");
+  vs_test_ui_wait_count (window, 1);
+  recent_order = (OrderWait) { window, "clip 002.mp4" };
+  vs_test_ui_wait_for (grid_order_is, &recent_order, "the video played");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==,
+                   "Recently Played — Vidshelf");
+
+  /* the views' own order left the setting alone */
+  {
+    g_autofree char *sort = g_settings_get_string (settings, "sort-key");
+
+    g_assert_cmpstr (sort, ==, "name");
+    g_assert_false (g_settings_get_boolean (settings, "sort-descending"));
+  }
+  vs_test_ui_click (vs_test_ui_sidebar_row (window, "All Videos"), "1");
+  vs_test_ui_wait_count (window, 6);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  vs_test_rm_rf (dir);
+}
+
 /* Clicks the cell showing @title holding @modifier down (xdotool's name: ctrl, shift). */
 static void
 click_cell_with (VsWindow   *window,
@@ -897,6 +986,7 @@ main (int    argc,
   g_test_add_func ("/window-input/folder-added-toast", test_folder_added_toast);
   g_test_add_func ("/window-input/selection", test_selection);
   g_test_add_func ("/window-input/sidebar-menu", test_sidebar_menu);
+  g_test_add_func ("/window-input/played-views", test_played_views);
   g_test_add_func ("/window-input/drag-and-drop", test_drag_and_drop);
 
   status = g_test_run ();

@@ -143,7 +143,8 @@ vs_cli_list (int    argc,
     { "folder", 0, 0, G_OPTION_ARG_FILENAME, &folder, "Only videos in this folder", "DIR" },
     { "recursive", 'r', 0, G_OPTION_ARG_NONE, &recursive, "With --folder: include subfolders", NULL },
     { "sort", 0, 0, G_OPTION_ARG_STRING, &sort,
-      "Sort by name (default), mtime, size, duration, resolution or folder", "KEY" },
+      "Sort by name (default), mtime, size, duration, resolution, folder or played (when last "
+      "played)", "KEY" },
     { "desc", 0, 0, G_OPTION_ARG_NONE, &descending, "Sort in descending order", NULL },
     { "search", 0, 0, G_OPTION_ARG_STRING, &search, "Every word of TEXT in the name or folder (any case or accents)", "TEXT" },
     { "hls", 0, 0, G_OPTION_ARG_NONE, &hls_only, "Only HLS downloads", NULL },
@@ -177,7 +178,8 @@ vs_cli_list (int    argc,
     return vs_cli_usage (context, "unexpected argument “%s”", rest[0]);
   if (sort != NULL && !vs_sort_key_from_string (sort, &query.sort))
     return vs_cli_usage (context,
-                         "unknown sort key “%s” (name, mtime, size, duration, resolution, folder)",
+                         "unknown sort key “%s” (name, mtime, size, duration, resolution, folder, "
+                         "played)",
                          sort);
   if (offset < 0 || limit < -1)
     return vs_cli_usage (context, "--offset and --limit must not be negative");

@@ -18,9 +18,6 @@ enum
   PARAM_UNTIL,
 };
 
-/* From this schema on there is a playback table (positions). */
-#define PLAYBACK_SCHEMA 7
-
 static gboolean
 has_codec (const VsVideoQuery *query)
 {
@@ -77,8 +74,14 @@ append_watched (const VsVideoQuery *query,
                      "videos.path NOT IN (SELECT w.path FROM watched w WHERE w.watched = 1)");
       break;
     case VS_WATCHED_FILTER_IN_PROGRESS:
-      append_term (sql, joiner, "%s", schema_version >= PLAYBACK_SCHEMA
+      append_term (sql, joiner, "%s", schema_version >= _VS_DATABASE_PLAYBACK_SCHEMA
                    ? "videos.path IN (SELECT p.path FROM playback p)" : "0");
+      break;
+    case VS_WATCHED_FILTER_PLAYED:
+      /* marking a video watched leaves last_played_ns NULL: only a play sets it */
+      append_term (sql, joiner, "%s", has_watched
+                   ? "videos.path IN (SELECT w.path FROM watched w "
+                     "WHERE w.last_played_ns IS NOT NULL)" : "0");
       break;
     case VS_WATCHED_FILTER_ANY:
     default:

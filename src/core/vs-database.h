@@ -44,6 +44,7 @@ typedef enum
   VS_WATCHED_FILTER_WATCHED,      /* marked or played to the end */
   VS_WATCHED_FILTER_UNWATCHED,    /* not watched (in progress ones included) */
   VS_WATCHED_FILTER_IN_PROGRESS,  /* a playback position is stored */
+  VS_WATCHED_FILTER_PLAYED,       /* played at least once (not only marked watched) */
 } VsWatchedFilter;
 
 typedef enum

@@ -109,7 +109,7 @@ vs_sort_key_from_string (const char *str,
                          VsSortKey  *out_key)
 {
   static const char * const names[] = { "name", "mtime", "size", "duration", "resolution",
-                                        "folder" };
+                                        "folder", "played" };
 
   g_return_val_if_fail (str != NULL, FALSE);
 

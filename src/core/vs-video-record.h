@@ -29,6 +29,7 @@ typedef enum
   VS_SORT_DURATION = 3,
   VS_SORT_RESOLUTION = 4, /* width × height, unknown last */
   VS_SORT_FOLDER   = 5,   /* the path: by folder, then name (byte order) */
+  VS_SORT_LAST_PLAYED = 6, /* when last played or its position stored, never played last */
 } VsSortKey;
 
 #define VS_TYPE_VIDEO_RECORD (vs_video_record_get_type ())

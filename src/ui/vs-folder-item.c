@@ -14,7 +14,7 @@ struct _VsFolderItem
   char     *name;
   char     *status;        /* a root's watch state, for people; NULL for other rows */
   gboolean  has_children;
-  gboolean  hls;           /* the HLS Downloads row */
+  VsSidebarView view;     /* FOLDER for folders and All Videos */
 };
 
 G_DEFINE_FINAL_TYPE (VsFolderItem, vs_folder_item, G_TYPE_OBJECT)
@@ -154,15 +154,29 @@ vs_folder_item_get_has_children (VsFolderItem *self)
 VsFolderItem *
 vs_folder_item_new_hls (const char *name)
 {
-  VsFolderItem *self = vs_folder_item_new (NULL, name, FALSE);
-
-  self->hls = TRUE;
-  return self;
+  return vs_folder_item_new_view (VS_SIDEBAR_VIEW_HLS, name);
 }
 
 gboolean
 vs_folder_item_get_hls (VsFolderItem *self)
 {
   g_return_val_if_fail (VS_IS_FOLDER_ITEM (self), FALSE);
-  return self->hls;
+  return self->view == VS_SIDEBAR_VIEW_HLS;
+}
+
+VsFolderItem *
+vs_folder_item_new_view (VsSidebarView  view,
+                         const char    *name)
+{
+  VsFolderItem *self = vs_folder_item_new (NULL, name, FALSE);
+
+  self->view = view;
+  return self;
+}
+
+VsSidebarView
+vs_folder_item_get_view (VsFolderItem *self)
+{
+  g_return_val_if_fail (VS_IS_FOLDER_ITEM (self), VS_SIDEBAR_VIEW_FOLDER);
+  return self->view;
 }

@@ -4,6 +4,8 @@
 
 #include <glib-object.h>
 
+#include "vs-sidebar.h"
+
 G_BEGIN_DECLS
 
 /* VsFolderItem: one row of the tree. Only the sidebar creates them, so only it includes this;
@@ -24,5 +26,9 @@ const char   *vs_folder_item_get_status       (VsFolderItem *self);
 gboolean      vs_folder_item_get_has_children (VsFolderItem *self);
 VsFolderItem *vs_folder_item_new_hls          (const char   *name);
 gboolean      vs_folder_item_get_hls          (VsFolderItem *self);
+/* A fixed row that is no folder (its path is NULL, as All Videos'). */
+VsFolderItem *vs_folder_item_new_view         (VsSidebarView  view,
+                                               const char    *name);
+VsSidebarView vs_folder_item_get_view         (VsFolderItem  *self);
 
 G_END_DECLS

@@ -39,10 +39,10 @@ struct _VsSidebar
 
   /* State */
   guint               pending_loads;     /* of the current tree */
+  VsSidebarView       view;              /* the fixed row selected, FOLDER otherwise */
 
   /* Flags */
   guint               recursive : 1;
-  guint               hls_only : 1;   /* HLS Downloads is selected */
 };
 
 G_DEFINE_FINAL_TYPE (VsSidebar, vs_sidebar, GTK_TYPE_WIDGET)
@@ -52,6 +52,7 @@ enum {
   PROP_FOLDER,
   PROP_RECURSIVE,
   PROP_HLS_ONLY,
+  PROP_VIEW,
   N_PROPS
 };
 
@@ -81,13 +82,17 @@ load_data_free (LoadData *data)
 }
 
 static void
-set_hls_only (VsSidebar *self,
-              gboolean   hls_only)
+set_view (VsSidebar     *self,
+          VsSidebarView  view)
 {
-  if (self->hls_only == !!hls_only)
+  gboolean was_hls = self->view == VS_SIDEBAR_VIEW_HLS;
+
+  if (self->view == view)
     return;
-  self->hls_only = !!hls_only;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HLS_ONLY]);
+  self->view = view;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIEW]);
+  if (was_hls != (view == VS_SIDEBAR_VIEW_HLS))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HLS_ONLY]);
 }
 
 static void
@@ -127,12 +132,15 @@ row_item (GtkTreeListModel *tree,
   return item;
 }
 
-/* Called when the selection is lost because a parent folder collapsed over it. */
+/* Called when the selection is lost because a parent folder collapsed over it, or a reload
+ * replaced the tree. */
 static void
 select_nearest_ancestor (VsSidebar *self)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->tree));
-  guint best = 0;
+  /* no folder: the fixed row that was selected (they come first, in VsSidebarView's order),
+   * so a reload does not show All Videos for a moment */
+  guint best = self->folder == NULL ? self->view : 0;
   gsize best_len = 0;
 
   for (guint i = 1; self->folder != NULL && i < n; i++)
@@ -171,8 +179,11 @@ on_selected_item (VsSidebar          *self,
   /* A choice the user made wins over one reload() would restore. */
   g_clear_pointer (&self->restore_selected, g_free);
   g_clear_pointer (&self->menu_path, g_free);
-  set_hls_only (self, vs_folder_item_get_hls (item));
+  /* one change seen whole: whoever follows both never sees a view with the old folder */
+  g_object_freeze_notify (G_OBJECT (self));
+  set_view (self, vs_folder_item_get_view (item));
   set_folder (self, vs_folder_item_get_path (item));
+  g_object_thaw_notify (G_OBJECT (self));
   g_object_unref (item);
 }
 
@@ -254,7 +265,7 @@ on_folders_listed (GObject      *object,
         vs_folder_item_set_status (item, g_hash_table_lookup (self->root_status, record->path));
       g_ptr_array_add (items, item);
     }
-  /* One splice for the level: the roots go after All Videos. */
+  /* One splice for the level: the roots go after the fixed rows. */
   g_list_store_splice (data->store, g_list_model_get_n_items (G_LIST_MODEL (data->store)), 0,
                        items->pdata, items->len);
   restore_state (self);
@@ -309,8 +320,12 @@ rebuild (VsSidebar *self)
   g_autoptr(GListStore) roots = g_list_store_new (VS_TYPE_FOLDER_ITEM);
   g_autoptr(VsFolderItem) all = vs_folder_item_new (NULL, _("All Videos"), FALSE);
   g_autoptr(VsFolderItem) hls = vs_folder_item_new_hls (_("HLS Downloads"));
+  g_autoptr(VsFolderItem) resume = vs_folder_item_new_view (VS_SIDEBAR_VIEW_CONTINUE,
+                                                            _("Continue Watching"));
+  g_autoptr(VsFolderItem) recent = vs_folder_item_new_view (VS_SIDEBAR_VIEW_RECENT,
+                                                            _("Recently Played"));
   GWeakRef *weak = g_new0 (GWeakRef, 1);
-  gboolean was_hls;
+  VsSidebarView was_view;
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -319,16 +334,19 @@ rebuild (VsSidebar *self)
 
   g_list_store_append (roots, all);
   g_list_store_append (roots, hls);
+  g_list_store_append (roots, resume);
+  g_list_store_append (roots, recent);
   g_weak_ref_init (weak, self);
   g_clear_object (&self->tree);
   g_set_object (&self->roots, roots);
   self->tree = gtk_tree_list_model_new (g_object_ref (G_LIST_MODEL (roots)), FALSE, FALSE,
                                         create_children, weak, weak_ref_free);
-  was_hls = self->hls_only;
+  was_view = self->view;
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->tree));
-  /* the two fixed rows: HLS Downloads stays selected across a reload (a merge rescans) */
+  /* the fixed rows, in the order of VsSidebarView: the one selected stays selected across
+   * a reload (a merge rescans) */
   if (self->restore_selected == NULL)
-    gtk_single_selection_set_selected (self->selection, was_hls ? 1 : 0);
+    gtk_single_selection_set_selected (self->selection, was_view);
   if (self->database != NULL)
     load_level (self, roots, NULL);
   else
@@ -489,7 +507,15 @@ vs_sidebar_get_hls_only (VsSidebar *self)
 {
   g_return_val_if_fail (VS_IS_SIDEBAR (self), FALSE);
 
-  return self->hls_only;
+  return self->view == VS_SIDEBAR_VIEW_HLS;
+}
+
+VsSidebarView
+vs_sidebar_get_view (VsSidebar *self)
+{
+  g_return_val_if_fail (VS_IS_SIDEBAR (self), VS_SIDEBAR_VIEW_FOLDER);
+
+  return self->view;
 }
 
 gboolean
@@ -522,7 +548,7 @@ vs_sidebar_new (void)
 /* The context menu of a folder ----------------------------------------------- */
 
 /* Opens the menu of the row showing @expander at (@x, @y) of it; FALSE for All Videos
- * and HLS Downloads, which are no folders. */
+ * and the other fixed rows, which are no folders. */
 static gboolean
 popup_row_menu (GtkWidget *expander,
                 double     x,
@@ -750,6 +776,23 @@ show_status (VsFolderItem *item,
   gtk_widget_set_visible (GTK_WIDGET (status), text != NULL);
 }
 
+static const char *
+row_icon (VsFolderItem *item)
+{
+  switch (vs_folder_item_get_view (item))
+    {
+    case VS_SIDEBAR_VIEW_HLS:
+      return "folder-download-symbolic";
+    case VS_SIDEBAR_VIEW_CONTINUE:
+      return "media-playback-start-symbolic";
+    case VS_SIDEBAR_VIEW_RECENT:
+      return "document-open-recent-symbolic";
+    case VS_SIDEBAR_VIEW_FOLDER:
+    default:
+      return vs_folder_item_get_path (item) == NULL ? "view-grid-symbolic" : "folder-symbolic";
+    }
+}
+
 static void
 bind_row (GtkSignalListItemFactory *factory,
           GtkListItem              *list_item,
@@ -766,12 +809,7 @@ bind_row (GtkSignalListItemFactory *factory,
   g_signal_connect_object (item, "notify::status", G_CALLBACK (show_status), status, 0);
 
   gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), row);
-  if (vs_folder_item_get_hls (item))
-    gtk_image_set_from_icon_name (GTK_IMAGE (icon), "folder-download-symbolic");
-  else
-    gtk_image_set_from_icon_name (GTK_IMAGE (icon), vs_folder_item_get_path (item) == NULL
-                                                      ? "view-grid-symbolic"
-                                                      : "folder-symbolic");
+  gtk_image_set_from_icon_name (GTK_IMAGE (icon), row_icon (item));
   gtk_label_set_label (GTK_LABEL (label), vs_folder_item_get_name (item));
   /* The full path where a name alone is ambiguous or cut short. */
   if (vs_folder_item_get_path (item) != NULL)
@@ -849,7 +887,10 @@ vs_sidebar_get_property (GObject    *object,
       g_value_set_boolean (value, self->recursive);
       break;
     case PROP_HLS_ONLY:
-      g_value_set_boolean (value, self->hls_only);
+      g_value_set_boolean (value, self->view == VS_SIDEBAR_VIEW_HLS);
+      break;
+    case PROP_VIEW:
+      g_value_set_uint (value, self->view);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -894,6 +935,11 @@ vs_sidebar_class_init (VsSidebarClass *klass)
   properties[PROP_HLS_ONLY] =
     g_param_spec_boolean ("hls-only", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* a VsSidebarView (no enum GType: nothing outside C reads it) */
+  properties[PROP_VIEW] =
+    g_param_spec_uint ("view", NULL, NULL, VS_SIDEBAR_VIEW_FOLDER, VS_SIDEBAR_VIEW_RECENT,
+                       VS_SIDEBAR_VIEW_FOLDER,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* (const char *text): a folder verb failed; for the window's toasts */

@@ -8,6 +8,15 @@
 
 G_BEGIN_DECLS
 
+/* What a fixed row of the sidebar shows; folders (and All Videos) are VS_SIDEBAR_VIEW_FOLDER. */
+typedef enum
+{
+  VS_SIDEBAR_VIEW_FOLDER = 0,
+  VS_SIDEBAR_VIEW_HLS,       /* HLS Downloads: every HLS download */
+  VS_SIDEBAR_VIEW_CONTINUE,  /* Continue Watching: in progress, the latest played first */
+  VS_SIDEBAR_VIEW_RECENT,    /* Recently Played: played, the latest first */
+} VsSidebarView;
+
 #define VS_TYPE_SIDEBAR (vs_sidebar_get_type ())
 G_DECLARE_FINAL_TYPE (VsSidebar, vs_sidebar, VS, SIDEBAR, GtkWidget)
 
@@ -34,6 +43,8 @@ const char *vs_sidebar_get_folder    (VsSidebar  *self);
 gboolean    vs_sidebar_get_recursive (VsSidebar  *self);
 /* TRUE when HLS Downloads is selected: every HLS download of the library. */
 gboolean    vs_sidebar_get_hls_only  (VsSidebar  *self);
+/* The fixed row selected, or VS_SIDEBAR_VIEW_FOLDER for All Videos and folders. */
+VsSidebarView vs_sidebar_get_view    (VsSidebar  *self);
 void        vs_sidebar_set_recursive (VsSidebar  *self,
                                       gboolean    recursive);
 

@@ -69,21 +69,37 @@ _vs_window_update_page (VsWindow *self)
   adw_window_title_set_subtitle (self->window_title, subtitle ? subtitle : "");
 }
 
-/* The title names what the grid shows (the folder, All Videos, HLS Downloads) or, while
+/* The name of what the grid shows: the folder, or the fixed row. */
+static char *
+shown_name (VsWindow *self)
+{
+  const char *folder = vs_sidebar_get_folder (self->sidebar);
+
+  if (folder != NULL)
+    return g_filename_display_basename (folder);
+  switch (vs_sidebar_get_view (self->sidebar))
+    {
+    case VS_SIDEBAR_VIEW_HLS:
+      return g_strdup (_("HLS Downloads"));
+    case VS_SIDEBAR_VIEW_CONTINUE:
+      return g_strdup (_("Continue Watching"));
+    case VS_SIDEBAR_VIEW_RECENT:
+      return g_strdup (_("Recently Played"));
+    case VS_SIDEBAR_VIEW_FOLDER:
+    default:
+      return g_strdup (_("All Videos"));
+    }
+}
+
+/* The title names what the grid shows (the folder, All Videos, a fixed row) or, while
  * several videos are selected, how many; the selection's actions show with them. */
 void
 _vs_window_update_title (VsWindow *self)
 {
   guint n = vs_library_view_get_n_selected (self->view);
-  const char *folder = vs_sidebar_get_folder (self->sidebar);
-  g_autofree char *name = NULL;
+  g_autofree char *name = shown_name (self);
   g_autofree char *window_title = NULL;
 
-  if (folder != NULL)
-    name = g_filename_display_basename (folder);
-  else
-    name = g_strdup (vs_sidebar_get_hls_only (self->sidebar) ? _("HLS Downloads")
-                                                              : _("All Videos"));
   /* Translators: the window's title: the folder shown, then the app */
   window_title = g_strdup_printf (C_("window title", "%s — Vidshelf"), name);
   gtk_window_set_title (GTK_WINDOW (self), window_title);
@@ -116,6 +132,25 @@ apply_query (VsWindow *self)
   query.folder = vs_sidebar_get_folder (self->sidebar);
   query.recursive = vs_sidebar_get_recursive (self->sidebar);
   query.hls_only = vs_sidebar_get_hls_only (self->sidebar);
+  /* The two views of what was played have an order of their own: the latest first. The
+   * sort setting stays as it is, for the other views. */
+  switch (vs_sidebar_get_view (self->sidebar))
+    {
+    case VS_SIDEBAR_VIEW_CONTINUE:
+      query.watched = VS_WATCHED_FILTER_IN_PROGRESS;
+      query.sort = VS_SORT_LAST_PLAYED;
+      query.descending = TRUE;
+      break;
+    case VS_SIDEBAR_VIEW_RECENT:
+      query.watched = VS_WATCHED_FILTER_PLAYED;
+      query.sort = VS_SORT_LAST_PLAYED;
+      query.descending = TRUE;
+      break;
+    case VS_SIDEBAR_VIEW_FOLDER:
+    case VS_SIDEBAR_VIEW_HLS:
+    default:
+      break;
+    }
   /* the downloads' own view offers to merge them all */
   gtk_widget_set_visible (self->merge_all_button, query.hls_only);
   vs_library_view_set_query (self->view, &query);
@@ -504,7 +539,7 @@ vs_window_init (VsWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
   g_signal_connect_object (self->sidebar, "notify::folder", G_CALLBACK (apply_query), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->sidebar, "notify::hls-only", G_CALLBACK (apply_query), self,
+  g_signal_connect_object (self->sidebar, "notify::view", G_CALLBACK (apply_query), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sidebar, "notify::recursive", G_CALLBACK (apply_query), self,
                            G_CONNECT_SWAPPED);
