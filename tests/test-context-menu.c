@@ -1013,6 +1013,50 @@ test_watched (void)
   g_assert_cmpfloat (vs_video_cell_get_progress (vs_test_ui_cell_titled (window, "Bravo.mp4")),
                      ==, -1);
 
+  /* the selection's bar: a click, a Ctrl+click, its Mark menu → Unwatched for both, then
+   * Watched for both */
+  vs_test_ui_wait_for (vs_test_ui_menu_is_closed, window, "the menu to close");
+  vs_test_ui_click_cell (window, "Alpha.mp4", "1");
+  {
+    GtkWidget *cell = GTK_WIDGET (vs_test_ui_cell_titled (window, "Bravo.mp4"));
+    g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+    GtkWidget *mark_button = NULL;
+
+    vs_test_ui_wait_still (cell);
+    vs_test_ui_pointer_to (cell, gtk_widget_get_width (cell) / 2.0,
+                           gtk_widget_get_height (cell) / 3.0);
+    vs_test_ui_xdotool ("keydown", "ctrl", "click", "1", "keyup", "ctrl", NULL);
+    vs_test_ui_wait_selected (window, 2);
+    vs_test_ui_collect (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON, buttons);
+    for (guint i = 0; i < buttons->len; i++)
+      if (gtk_widget_get_mapped (g_ptr_array_index (buttons, i)) &&
+          g_strcmp0 (gtk_widget_get_tooltip_text (g_ptr_array_index (buttons, i)),
+                     "Mark the selected videos as watched or unwatched") == 0)
+        mark_button = g_ptr_array_index (buttons, i);
+    g_assert_nonnull (mark_button);
+
+    vs_test_ui_click (mark_button, "1");
+    vs_test_ui_wait_for (vs_test_ui_menu_is_open, window, "the selection's Mark menu");
+    vs_test_ui_click (find_menu_item (vs_test_ui_open_menu (window), "Mark as Unwatched"), "1");
+    wait.watched = FALSE;
+    vs_test_ui_wait_for (mark_is, &wait, "Bravo unmarked from the selection's bar");
+    wait.title = "Alpha.mp4";
+    vs_test_ui_wait_for (mark_is, &wait, "Alpha still unmarked");
+
+    vs_test_ui_wait_for (vs_test_ui_menu_is_closed, window, "the Mark menu to close");
+    vs_test_ui_wait_selected (window, 2);
+    /* off the closed menu's rectangle first (X11 loses XTEST input there for a moment) */
+    vs_test_ui_pointer_to (cell, 4, 4);
+    vs_test_ui_spin (300);
+    vs_test_ui_click (mark_button, "1");
+    vs_test_ui_wait_for (vs_test_ui_menu_is_open, window, "the selection's Mark menu again");
+    vs_test_ui_click (find_menu_item (vs_test_ui_open_menu (window), "Mark as Watched"), "1");
+    wait.watched = TRUE;
+    vs_test_ui_wait_for (mark_is, &wait, "Alpha marked from the selection's bar");
+    wait.title = "Bravo.mp4";
+    vs_test_ui_wait_for (mark_is, &wait, "Bravo marked from the selection's bar");
+  }
+
   gtk_window_destroy (GTK_WINDOW (window));
   vs_test_rm_rf (dir);
 }
