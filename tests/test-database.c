@@ -648,7 +648,7 @@ test_bulk (Fixture       *f,
   indices = raw_query_text (f->path, "SELECT group_concat(name, ' ') FROM "
                                      "(SELECT name FROM sqlite_schema WHERE type = 'index' "
                                      "AND tbl_name = 'videos' AND sql IS NOT NULL ORDER BY name)");
-  g_assert_cmpstr (indices, ==, "videos_codec videos_duration videos_folder videos_height "
+  g_assert_cmpstr (indices, ==, "videos_added videos_codec videos_duration videos_folder videos_height "
                                 "videos_mtime videos_pending_probe videos_pending_thumb "
                                 "videos_probe_state videos_resolution videos_resolution_desc "
                                 "videos_size videos_sort_key");
@@ -1512,6 +1512,59 @@ test_migrate_watched (void)
   vs_test_rm_rf (dir);
 }
 
+/* A version-12 library gains when each video was added (its creation time, else its
+ * mtime) and an empty collections table; a new row is stamped with the time it was first
+ * saved, and keeps that stamp when the file changes and is saved again. */
+static void
+test_migrate_added (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "old.db", NULL);
+  g_autoptr(VsDatabase) old = NULL;
+  g_autoptr(VsDatabase) db = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *a_added = NULL, *b_added = NULL, *c_added = NULL, *c_again = NULL;
+  gint64 before, after, c_ns, folder;
+
+  old = _vs_database_open_at_version (path, _VS_DATABASE_COLLECTIONS_SCHEMA - 1, &error);
+  g_assert_no_error (error);
+  g_clear_object (&old);
+  raw_exec (path,
+            "INSERT INTO roots (id, path) VALUES (1, CAST('/lib' AS BLOB));"
+            "INSERT INTO folders (id, root_id, path) VALUES (1, 1, CAST('/lib' AS BLOB));"
+            "INSERT INTO videos (id, folder_id, path, uri, display_name, sort_name, sort_key, "
+            "  kind, size, mtime_ns, btime_ns, duration_ms, probe_state, thumb_state) VALUES "
+            "(7, 1, CAST('/lib/a.mp4' AS BLOB), 'file:///lib/a.mp4', 'a.mp4', 'a.mp4', 'a', 0, "
+            "  10, 5000, 4000, 60000, 1, 1),"
+            "(8, 1, CAST('/lib/b.mp4' AS BLOB), 'file:///lib/b.mp4', 'b.mp4', 'b.mp4', 'b', 0, "
+            "  20, 6000, NULL, 90000, 1, 1);");
+
+  db = vs_database_open (path, VS_DATABASE_MODE_WRITER, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (vs_database_get_schema_version (db), ==, VS_DATABASE_SCHEMA_VERSION);
+  a_added = raw_query_text (path, "SELECT added_ns FROM videos WHERE id = 7");
+  b_added = raw_query_text (path, "SELECT added_ns FROM videos WHERE id = 8");
+  g_assert_cmpstr (a_added, ==, "4000");
+  g_assert_cmpstr (b_added, ==, "6000");
+  g_assert_cmpint (count_rows (path, "collections"), ==, 0);
+
+  folder = add_folder (db, "/lib", &error);
+  before = g_get_real_time () * 1000;
+  add_video (db, folder, "/lib/c.mp4", 30, 7000, 1000);
+  after = g_get_real_time () * 1000;
+  c_added = raw_query_text (path, "SELECT added_ns FROM videos WHERE path = CAST('/lib/c.mp4' AS BLOB)");
+  c_ns = g_ascii_strtoll (c_added, NULL, 10);
+  g_assert_cmpint (c_ns, >=, before);
+  g_assert_cmpint (c_ns, <=, after);
+  g_usleep (2000);
+  add_video (db, folder, "/lib/c.mp4", 31, 8000, 1000);
+  c_again = raw_query_text (path, "SELECT added_ns FROM videos WHERE path = CAST('/lib/c.mp4' AS BLOB)");
+  g_assert_cmpstr (c_again, ==, c_added);
+
+  g_clear_object (&db);
+  vs_test_rm_rf (dir);
+}
+
 static gpointer
 open_writer_thread (gpointer path)
 {
@@ -1589,6 +1642,7 @@ main (int    argc,
   g_test_add ("/database/watched/rename", Fixture, NULL, fixture_setup, test_watched_rename,
               fixture_teardown);
   g_test_add_func ("/database/migrate/from-v10-watched", test_migrate_watched);
+  g_test_add_func ("/database/migrate/from-v12-added", test_migrate_added);
 
   return g_test_run ();
 }

@@ -628,6 +628,86 @@ test_legacy (void)
   vs_test_rm_rf (dir);
 }
 
+/* A query as text and back: every filter, the sort and the search survive; the folder
+ * is not part of it; bad texts are refused with an error, never half-read. */
+static void
+test_query_string (void)
+{
+  const VsVideoQuery full = {
+    .folder = "/lib/a", .recursive = TRUE, .sort = VS_SORT_DURATION, .descending = TRUE,
+    .search = "café \"night\" 'x'", .kind = VS_KIND_FILTER_FILE, .min_height = 720,
+    .max_height = 1079, .video_codec = "H.264 / AVC", .min_duration_ms = 60000,
+    .max_duration_ms = 600000, .modified_since_ns = -5, .modified_until_ns = G_MAXINT64,
+    .watched = VS_WATCHED_FILTER_IN_PROGRESS, .problem = VS_PROBLEM_FILTER_BROKEN,
+  };
+  const VsVideoQuery empty = { 0 };
+  const VsVideoQuery hls = { .hls_only = TRUE, .sort = VS_SORT_LAST_PLAYED };
+  const char * const bad[] = {
+    "", "{", "[1, 2]", "{'sort': <'nope'>}", "{'kind': <'dir'>}", "{'min-height': <-1>}",
+    "{'min-height': <'720'>}", "{'watched': <99>}", "{'problem': <-1>}",
+    "{'min-duration-ms': <int64 -1>}", "{'codec': <5>}", "{'search': <@ay []>}",
+  };
+  g_autofree char *text = vs_video_query_to_string (&full);
+  g_autofree char *empty_text = vs_video_query_to_string (&empty);
+  g_autofree char *hls_text = vs_video_query_to_string (&hls);
+  g_autofree char *long_text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree VsVideoQuery *back = vs_video_query_new_from_string (text, &error);
+  g_autofree VsVideoQuery *empty_back = NULL;
+  g_autofree VsVideoQuery *hls_back = NULL;
+  g_autofree VsVideoQuery *extra = NULL;
+  VsVideoQuery expected = full;
+
+  g_assert_no_error (error);
+  expected.folder = NULL;
+  g_assert_true (vs_video_query_equal (back, &expected));
+  g_assert_cmpstr (back->search, ==, full.search);
+  g_assert_cmpstr (back->video_codec, ==, full.video_codec);
+  g_assert_true (vs_video_query_has_filters (back));
+
+  empty_back = vs_video_query_new_from_string (empty_text, &error);
+  g_assert_no_error (error);
+  g_assert_true (vs_video_query_equal (empty_back, &empty));
+  g_assert_false (vs_video_query_has_filters (empty_back));
+
+  /* the downloads' view is the HLS kind */
+  hls_back = vs_video_query_new_from_string (hls_text, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hls_back->kind, ==, VS_KIND_FILTER_HLS);
+  g_assert_cmpint (hls_back->sort, ==, VS_SORT_LAST_PLAYED);
+
+  /* keys of a later version are skipped */
+  extra = vs_video_query_new_from_string ("{'sort': <'size'>, 'stars': <5>}", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (extra->sort, ==, VS_SORT_SIZE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) bad_error = NULL;
+      g_autofree VsVideoQuery *none = vs_video_query_new_from_string (bad[i], &bad_error);
+
+      g_assert_null (none);
+      g_assert_nonnull (bad_error);
+    }
+  long_text = g_strnfill (100000, '[');
+  g_assert_null (vs_video_query_new_from_string (long_text, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  /* filters one at a time, as the chips remove them */
+  for (guint i = 0; i < VS_QUERY_N_FILTERS; i++)
+    {
+      g_autofree VsVideoQuery *one = vs_video_query_copy (&full);
+
+      g_assert_true (vs_video_query_has_filter (one, (VsQueryFilter) i));
+      vs_video_query_clear_filter (one, (VsQueryFilter) i);
+      g_assert_false (vs_video_query_has_filter (one, (VsQueryFilter) i));
+      for (guint j = 0; j < VS_QUERY_N_FILTERS; j++)
+        if (j != i)
+          g_assert_true (vs_video_query_has_filter (one, (VsQueryFilter) j));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -639,5 +719,6 @@ main (int   argc,
   g_test_add_func ("/filters/equal-copy", test_equal_copy);
   g_test_add_func ("/filters/last-played", test_last_played);
   g_test_add_func ("/filters/legacy", test_legacy);
+  g_test_add_func ("/filters/query-string", test_query_string);
   return g_test_run ();
 }

@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 /* From this schema on, the watched table exists; before it (a read-only library read as it
  * is), nothing is watched and records carry no position. */
 #define _VS_DATABASE_WATCHED_SCHEMA 11
+/* From this schema on, videos have added_ns and the collections table exists. */
+#define _VS_DATABASE_COLLECTIONS_SCHEMA 13
 /* From this schema on there is a playback table (positions). */
 #define _VS_DATABASE_PLAYBACK_SCHEMA 7
 

@@ -127,6 +127,20 @@ static const char * const migrations[] = {
   "CREATE INDEX IF NOT EXISTS videos_height ON videos(height);"
   "CREATE INDEX IF NOT EXISTS videos_codec ON videos(video_codec);"
   "CREATE INDEX IF NOT EXISTS videos_probe_state ON videos(probe_state);",
+
+  /* 12 → 13: when each video joined the library (the "date added" sort; a new row gets the
+   * time of its insert), with the file's creation time, else its mtime, standing in for
+   * the rows already there; and the saved collections: a name and a query in the text of
+   * vs_video_query_to_string(), ordered by position. */
+  "ALTER TABLE videos ADD COLUMN added_ns INTEGER;"
+  "UPDATE videos SET added_ns = CASE WHEN btime_ns > 0 THEN btime_ns ELSE mtime_ns END;"
+  "CREATE INDEX IF NOT EXISTS videos_added ON videos(added_ns);"
+  "CREATE TABLE collections ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL,"
+  "  query TEXT NOT NULL,"
+  "  position INTEGER NOT NULL DEFAULT 0,"
+  "  created_ns INTEGER NOT NULL DEFAULT 0);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VS_DATABASE_SCHEMA_VERSION);
@@ -147,7 +161,8 @@ const char _vs_database_sort_indices_sql[] =
   "CREATE INDEX IF NOT EXISTS videos_pending_thumb ON videos(id) WHERE thumb_state = 0;"
   "CREATE INDEX IF NOT EXISTS videos_height ON videos(height);"
   "CREATE INDEX IF NOT EXISTS videos_codec ON videos(video_codec);"
-  "CREATE INDEX IF NOT EXISTS videos_probe_state ON videos(probe_state);";
+  "CREATE INDEX IF NOT EXISTS videos_probe_state ON videos(probe_state);"
+  "CREATE INDEX IF NOT EXISTS videos_added ON videos(added_ns);";
 static const char drop_sort_indices_sql[] =
   "DROP INDEX IF EXISTS videos_sort_key;"
   "DROP INDEX IF EXISTS videos_mtime;"
@@ -159,7 +174,8 @@ static const char drop_sort_indices_sql[] =
   "DROP INDEX IF EXISTS videos_pending_thumb;"
   "DROP INDEX IF EXISTS videos_height;"
   "DROP INDEX IF EXISTS videos_codec;"
-  "DROP INDEX IF EXISTS videos_probe_state;";
+  "DROP INDEX IF EXISTS videos_probe_state;"
+  "DROP INDEX IF EXISTS videos_added;";
 
 /* Below this many rows, rebuilding the indices after a load costs less than a few
  * thousand random index inserts. */

@@ -175,6 +175,30 @@ vs_database_dup_folder_stamps (VsDatabase  *self,
 
 /* Insert or replace the file facts of a row; a changed file loses its media facts, which
  * belong to the old content, unless the record carries new ones. Returns the row id. */
+/* A changed file keeps the time it was first added: added_ns is not in the update. */
+#define UPSERT_SQL(ADDED, ADDED_PARAM) \
+  "INSERT INTO videos (folder_id, path, uri, display_name, sort_name, " \
+  "  kind, size, mtime_ns, btime_ns, duration_ms, probe_state, " \
+  "  sort_key, " HLS_COLUMNS ADDED ") " \
+  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, " \
+  "  ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20" ADDED_PARAM ") " \
+  "ON CONFLICT (path) DO UPDATE SET folder_id = excluded.folder_id, " \
+  "  uri = excluded.uri, display_name = excluded.display_name, " \
+  "  sort_name = excluded.sort_name, sort_key = excluded.sort_key, kind = excluded.kind, " \
+  "  size = excluded.size, mtime_ns = excluded.mtime_ns, " \
+  "  btime_ns = excluded.btime_ns, duration_ms = excluded.duration_ms, " \
+  "  probe_state = excluded.probe_state, width = NULL, height = NULL, " \
+  "  video_codec = NULL, audio_codec = NULL, container = NULL, " \
+  "  has_video = NULL, thumb_state = 0, " \
+  "  hls_state = excluded.hls_state, hls_flags = excluded.hls_flags, " \
+  "  hls_segments = excluded.hls_segments, " \
+  "  hls_missing = excluded.hls_missing, " \
+  "  hls_variant = excluded.hls_variant, " \
+  "  hls_variant_bandwidth = excluded.hls_variant_bandwidth, " \
+  "  hls_variant_width = excluded.hls_variant_width, " \
+  "  hls_variant_height = excluded.hls_variant_height " \
+  "RETURNING id"
+
 gint64
 vs_database_upsert_video (VsDatabase          *self,
                           const VsVideoRecord *record,
@@ -194,28 +218,11 @@ vs_database_upsert_video (VsDatabase          *self,
   sort_key = vs_database_sort_key (record->display_name);
 
   g_rec_mutex_lock (&self->lock);
+  /* a library from before added_ns (read as it is, in tests) gets rows without it */
   stmt = _vs_database_prepare (self,
-                               "INSERT INTO videos (folder_id, path, uri, display_name, sort_name, "
-                               "  kind, size, mtime_ns, btime_ns, duration_ms, probe_state, "
-                               "  sort_key, " HLS_COLUMNS ") "
-                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-                               "  ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20) "
-                               "ON CONFLICT (path) DO UPDATE SET folder_id = excluded.folder_id, "
-                               "  uri = excluded.uri, display_name = excluded.display_name, "
-                               "  sort_name = excluded.sort_name, sort_key = excluded.sort_key, kind = excluded.kind, "
-                               "  size = excluded.size, mtime_ns = excluded.mtime_ns, "
-                               "  btime_ns = excluded.btime_ns, duration_ms = excluded.duration_ms, "
-                               "  probe_state = excluded.probe_state, width = NULL, height = NULL, "
-                               "  video_codec = NULL, audio_codec = NULL, container = NULL, "
-                               "  has_video = NULL, thumb_state = 0, "
-                               "  hls_state = excluded.hls_state, hls_flags = excluded.hls_flags, "
-                               "  hls_segments = excluded.hls_segments, "
-                               "  hls_missing = excluded.hls_missing, "
-                               "  hls_variant = excluded.hls_variant, "
-                               "  hls_variant_bandwidth = excluded.hls_variant_bandwidth, "
-                               "  hls_variant_width = excluded.hls_variant_width, "
-                               "  hls_variant_height = excluded.hls_variant_height "
-                               "RETURNING id", error);
+                               self->schema_version >= _VS_DATABASE_COLLECTIONS_SCHEMA
+                               ? UPSERT_SQL (", added_ns", ", ?21")
+                               : UPSERT_SQL ("", ""), error);
   if (stmt != NULL)
     {
       sqlite3_bind_int64 (stmt, 1, record->folder_id);
@@ -233,6 +240,9 @@ vs_database_upsert_video (VsDatabase          *self,
       sqlite3_bind_int (stmt, 11, record->probe_state);
       sqlite3_bind_text (stmt, 12, sort_key, -1, SQLITE_STATIC);
       bind_hls_info (stmt, 13, &record->hls);
+      /* a changed file keeps the time it was first added (not in the update's list) */
+      if (self->schema_version >= _VS_DATABASE_COLLECTIONS_SCHEMA)
+        sqlite3_bind_int64 (stmt, 21, g_get_real_time () * 1000);
       rc = sqlite3_step (stmt);
       if (rc == SQLITE_ROW)
         id = sqlite3_column_int64 (stmt, 0);

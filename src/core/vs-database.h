@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-#define VS_DATABASE_SCHEMA_VERSION 12
+#define VS_DATABASE_SCHEMA_VERSION 13
 
 #define VS_DATABASE_ERROR (vs_database_error_quark ())
 
@@ -80,6 +80,19 @@ typedef struct
   VsWatchedFilter watched;
   VsProblemFilter problem;
 } VsVideoQuery;
+
+/* The filters of a query, one by one (a chip each in the window). */
+typedef enum
+{
+  VS_QUERY_FILTER_KIND = 0,
+  VS_QUERY_FILTER_HEIGHT,
+  VS_QUERY_FILTER_CODEC,
+  VS_QUERY_FILTER_DURATION,
+  VS_QUERY_FILTER_MODIFIED,
+  VS_QUERY_FILTER_WATCHED,
+  VS_QUERY_FILTER_PROBLEM,
+  VS_QUERY_N_FILTERS,
+} VsQueryFilter;
 
 /* A search is split into words on white space; a video matches when every word is in its
  * name or in its folder's path below the library root, in any order, ignoring case and
@@ -306,6 +319,20 @@ gboolean    vs_video_query_equal      (const VsVideoQuery  *a,
                                        const VsVideoQuery  *b);
 /* A copy that owns its strings, in one block: free it with g_free(). */
 VsVideoQuery *vs_video_query_copy     (const VsVideoQuery  *query);
+/* As text (vs-video-query.c): the sort, the search and the filters, not the folder; what
+ * collections store. Parsing checks every value and skips unknown keys. */
+char         *vs_video_query_to_string       (const VsVideoQuery  *query);
+VsVideoQuery *vs_video_query_new_from_string (const char          *text,
+                                              GError             **error);
+const char   *vs_sort_key_to_string          (VsSortKey            key);
+gboolean      vs_video_query_has_filter      (const VsVideoQuery  *query,
+                                              VsQueryFilter        filter);
+gboolean      vs_video_query_has_filters     (const VsVideoQuery  *query);
+void          vs_video_query_clear_filter    (VsVideoQuery        *query,
+                                              VsQueryFilter        filter);
+/* The filters only (kind to problem); strings are borrowed from @src. */
+void          vs_video_query_copy_filters    (VsVideoQuery        *dest,
+                                              const VsVideoQuery  *src);
 GArray     *vs_database_query_ids     (VsDatabase          *self,
                                        const VsVideoQuery  *query,
                                        GError             **error);
