@@ -29,6 +29,7 @@ typedef struct
   int          height;      /* -1: unknown (NULL), 0: no picture */
   const char  *codec;
   VsMediaState probe_state;
+  VsHlsState   hls_state;
   gboolean     watched;
   gboolean     in_progress;
 } Row;
@@ -65,6 +66,7 @@ insert_row (Fixture *f,
   r->size = row->size;
   r->mtime_ns = row->mtime_ns;
   r->duration_ms = row->duration_ms;
+  r->hls.state = row->hls_state;
   row->id = vs_database_upsert_video (f->db, r, &error);
   g_assert_no_error (error);
   if (row->probe_state == VS_MEDIA_STATE_DONE)
@@ -93,6 +95,14 @@ make_row (guint i)
                                colours[g_test_rand_int_range (0, G_N_ELEMENTS (colours))],
                                colours[g_test_rand_int_range (0, G_N_ELEMENTS (colours))]);
   /* an HLS item is its playlist, named after its folder */
+  if (row->kind == VS_VIDEO_KIND_HLS)
+    {
+      static const VsHlsState states[] = { VS_HLS_STATE_UNKNOWN, VS_HLS_STATE_COMPLETE,
+                                           VS_HLS_STATE_INCOMPLETE, VS_HLS_STATE_ENCRYPTED,
+                                           VS_HLS_STATE_MASTER, VS_HLS_STATE_REMOTE };
+
+      row->hls_state = states[g_test_rand_int_range (0, G_N_ELEMENTS (states))];
+    }
   if (row->kind == VS_VIDEO_KIND_HLS)
     row->path = g_strdup_printf ("%s/%s/index.m3u8", row->folder, row->name);
   else
@@ -194,14 +204,28 @@ fixture_teardown (Fixture       *f,
 
 /* The reference --------------------------------------------------------------------- */
 
+/* hls_only is kind HLS, unless the kind asks for a download state */
+static VsKindFilter
+ref_kind (const VsVideoQuery *q)
+{
+  if (q->kind == VS_KIND_FILTER_HLS_COMPLETE || q->kind == VS_KIND_FILTER_HLS_INCOMPLETE)
+    return q->kind;
+  return q->hls_only ? VS_KIND_FILTER_HLS : q->kind;
+}
+
 static gboolean
 ref_matches_filters (const Row          *row,
                      const VsVideoQuery *q)
 {
-  VsKindFilter kind = q->hls_only ? VS_KIND_FILTER_HLS : q->kind;
+  VsKindFilter kind = ref_kind (q);
 
   if ((kind == VS_KIND_FILTER_FILE && row->kind != VS_VIDEO_KIND_FILE) ||
-      (kind == VS_KIND_FILTER_HLS && row->kind != VS_VIDEO_KIND_HLS))
+      (kind >= VS_KIND_FILTER_HLS && row->kind != VS_VIDEO_KIND_HLS))
+    return FALSE;
+  if (kind == VS_KIND_FILTER_HLS_COMPLETE && row->hls_state != VS_HLS_STATE_COMPLETE &&
+      row->hls_state != VS_HLS_STATE_MASTER)
+    return FALSE;
+  if (kind == VS_KIND_FILTER_HLS_INCOMPLETE && row->hls_state != VS_HLS_STATE_INCOMPLETE)
     return FALSE;
   if ((q->min_height > 0 || q->max_height > 0) &&
       (row->height <= 0 || row->height < q->min_height ||
@@ -355,6 +379,10 @@ static const VsVideoQuery filters[] = {
   { 0 },
   { .kind = VS_KIND_FILTER_FILE },
   { .kind = VS_KIND_FILTER_HLS },
+  { .kind = VS_KIND_FILTER_HLS_COMPLETE },
+  { .kind = VS_KIND_FILTER_HLS_INCOMPLETE },
+  { .hls_only = TRUE, .kind = VS_KIND_FILTER_HLS_INCOMPLETE },
+  { .kind = VS_KIND_FILTER_HLS_COMPLETE, .watched = VS_WATCHED_FILTER_UNWATCHED },
   { .hls_only = TRUE },
   { .min_height = 720 },
   { .max_height = 719 },                        /* SD */
@@ -439,7 +467,7 @@ static gboolean
 only_kind (const VsVideoQuery *q,
            VsKindFilter        kind)
 {
-  return (q->hls_only ? VS_KIND_FILTER_HLS : q->kind) == kind && q->min_height == 0 &&
+  return ref_kind (q) == kind && q->min_height == 0 &&
          q->max_height == 0 && (q->video_codec == NULL || q->video_codec[0] == '\0') &&
          q->min_duration_ms == 0 && q->max_duration_ms == 0 && q->modified_since_ns == 0 &&
          q->modified_until_ns == 0 && q->watched == VS_WATCHED_FILTER_ANY &&
@@ -466,6 +494,8 @@ test_equal_copy (void)
            * kind file; no filter and an empty codec */
           gboolean same = (only_kind (&filters[a], VS_KIND_FILTER_HLS) &&
                            only_kind (&filters[b], VS_KIND_FILTER_HLS)) ||
+                          (only_kind (&filters[a], VS_KIND_FILTER_HLS_INCOMPLETE) &&
+                           only_kind (&filters[b], VS_KIND_FILTER_HLS_INCOMPLETE)) ||
                           (only_kind (&filters[a], VS_KIND_FILTER_ANY) &&
                            only_kind (&filters[b], VS_KIND_FILTER_ANY));
 

@@ -41,6 +41,8 @@ static const struct {
 
 static const char * const kind_ids[] = {
   [VS_KIND_FILTER_ANY] = "any", [VS_KIND_FILTER_FILE] = "file", [VS_KIND_FILTER_HLS] = "hls",
+  [VS_KIND_FILTER_HLS_COMPLETE] = "hls-complete",
+  [VS_KIND_FILTER_HLS_INCOMPLETE] = "hls-incomplete",
 };
 static const char * const watched_ids[] = {
   [VS_WATCHED_FILTER_ANY] = "any", [VS_WATCHED_FILTER_WATCHED] = "watched",
@@ -303,7 +305,19 @@ describe_filter (const VsVideoQuery *q,
   switch (filter)
     {
     case VS_QUERY_FILTER_KIND:
-      return g_strdup (q->kind == VS_KIND_FILTER_HLS ? _("HLS Downloads") : _("Video Files"));
+      switch (q->kind)
+        {
+        case VS_KIND_FILTER_HLS:
+          return g_strdup (_("HLS Downloads"));
+        case VS_KIND_FILTER_HLS_COMPLETE:
+          return g_strdup (_("HLS: Ready to Merge"));
+        case VS_KIND_FILTER_HLS_INCOMPLETE:
+          return g_strdup (_("HLS: Incomplete"));
+        case VS_KIND_FILTER_FILE:
+        case VS_KIND_FILTER_ANY:
+        default:
+          return g_strdup (_("Video Files"));
+        }
     case VS_QUERY_FILTER_HEIGHT:
       band = height_band (q);
       if (g_str_equal (band, "sd"))
