@@ -514,8 +514,9 @@ test_list (void)
         wait_text (window, names[i], 1, durations[i]);
         wait_text (window, names[i], 2, sizes[i]);
         wait_text (window, names[i], 3, size);
-        wait_text (window, names[i], 5, folders[i]);
+        wait_text (window, names[i], 6, folders[i]);
         g_assert_nonnull (list_text (window, list_row (window, names[i]), 4));
+        g_assert_nonnull (list_text (window, list_row (window, names[i]), 5)); /* Added */
       }
   }
   wait_order (window, "Alpha.mp4 Bravo.mp4 Charlie.mp4 Delta.mp4");

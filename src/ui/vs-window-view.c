@@ -71,16 +71,12 @@ on_sort_clicked (VsWindow *self,
                  guint     key,
                  gboolean  descending)
 {
-  static const char * const keys[] = {
-    [VS_SORT_NAME] = "name", [VS_SORT_MTIME] = "mtime", [VS_SORT_SIZE] = "size",
-    [VS_SORT_DURATION] = "duration", [VS_SORT_RESOLUTION] = "resolution",
-    [VS_SORT_FOLDER] = "folder",
-  };
+  const char *name = vs_sort_key_to_string ((VsSortKey) key);
   g_autofree char *current = g_settings_get_string (self->settings, "sort-key");
 
-  g_return_if_fail (key < G_N_ELEMENTS (keys));
-  if (!g_str_equal (current, keys[key]))
-    g_settings_set_string (self->settings, "sort-key", keys[key]);
+  g_return_if_fail (name != NULL);
+  if (!g_str_equal (current, name))
+    g_settings_set_string (self->settings, "sort-key", name);
   if (g_settings_get_boolean (self->settings, "sort-descending") != descending)
     g_settings_set_boolean (self->settings, "sort-descending", descending);
 }
