@@ -31,7 +31,7 @@
 static const char * const sort_names[] = {
   [VS_SORT_NAME] = "name", [VS_SORT_MTIME] = "mtime", [VS_SORT_SIZE] = "size",
   [VS_SORT_DURATION] = "duration", [VS_SORT_RESOLUTION] = "resolution",
-  [VS_SORT_FOLDER] = "folder", [VS_SORT_LAST_PLAYED] = "played",
+  [VS_SORT_FOLDER] = "folder", [VS_SORT_LAST_PLAYED] = "played", [VS_SORT_ADDED] = "added",
 };
 
 static const char * const kind_names[] = {
