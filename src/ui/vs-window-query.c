@@ -649,6 +649,15 @@ show_query_action (GSimpleAction *action,
   load_query (self, query, FALSE);
 }
 
+/* The flow box's own child takes no focus: Tab goes from button to button. */
+static void
+append_codec (VsWindow  *self,
+              GtkWidget *button)
+{
+  gtk_flow_box_append (self->codec_box, button);
+  gtk_widget_set_focusable (gtk_widget_get_parent (button), FALSE);
+}
+
 /* The codecs of the library, with their counts, read when the popover opens. */
 static void
 on_codecs_counted (GObject      *object,
@@ -668,13 +677,13 @@ on_codecs_counted (GObject      *object,
       return;
     }
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->codec_box))) != NULL)
-    gtk_box_remove (self->codec_box, child);
+    gtk_flow_box_remove (self->codec_box, child);
   {
     GtkWidget *any = gtk_toggle_button_new_with_label (C_("filter", "Any"));
 
     gtk_actionable_set_action_name (GTK_ACTIONABLE (any), "win.filter-codec");
     gtk_actionable_set_action_target (GTK_ACTIONABLE (any), "s", "");
-    gtk_box_append (self->codec_box, any);
+    append_codec (self, any);
   }
   /* the most common few: a long tail of rare codecs is for the statistics page */
   for (guint i = 0; i < MIN (codecs->len, 8); i++)
@@ -687,7 +696,7 @@ on_codecs_counted (GObject      *object,
       GtkWidget *number = gtk_label_new (count);
 
       gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
-      gtk_label_set_max_width_chars (GTK_LABEL (name), 24);
+      gtk_label_set_max_width_chars (GTK_LABEL (name), 20);
       gtk_label_set_xalign (GTK_LABEL (name), 0);
       gtk_widget_set_hexpand (name, TRUE);
       gtk_widget_add_css_class (number, "dim-label");
@@ -698,7 +707,7 @@ on_codecs_counted (GObject      *object,
       gtk_widget_set_tooltip_text (button, c->codec);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.filter-codec");
       gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", c->codec);
-      gtk_box_append (self->codec_box, button);
+      append_codec (self, button);
     }
 }
 
