@@ -33,7 +33,8 @@ vs_cli_filters_add_entries (VsCliFilters   *self,
                             GOptionContext *context)
 {
   const GOptionEntry entries[] = {
-    { "kind", 0, 0, G_OPTION_ARG_STRING, &self->kind, "Only files, only HLS downloads, or only complete or incomplete ones",
+    { "kind", 0, 0, G_OPTION_ARG_STRING, &self->kind,
+      "Only files, only HLS downloads, or only complete or incomplete ones",
       "file|hls|hls-complete|hls-incomplete" },
     { "min-height", 0, 0, G_OPTION_ARG_INT64, &self->min_height, "Pictures at least N pixels high", "N" },
     { "max-height", 0, 0, G_OPTION_ARG_INT64, &self->max_height, "Pictures at most N pixels high", "N" },

@@ -163,8 +163,8 @@ _vs_video_query_bind_filters (const VsVideoQuery *query,
       gint64 since = query->modified_since_ns != 0 ? query->modified_since_ns : G_MININT64;
 
       if (query->modified_within_days > 0)
-        since = MAX (since, g_get_real_time () * 1000 -
-                            (gint64) query->modified_within_days * 24 * 3600 * G_GINT64_CONSTANT (1000000000));
+        since = MAX (since, g_get_real_time () * 1000 - (gint64) query->modified_within_days *
+                                                         24 * 3600 * G_GINT64_CONSTANT (1000000000));
       sqlite3_bind_int64 (stmt, PARAM_SINCE, since);
       sqlite3_bind_int64 (stmt, PARAM_UNTIL,
                           query->modified_until_ns != 0 ? query->modified_until_ns : G_MAXINT64);

@@ -81,7 +81,8 @@ vs_video_query_to_string (const VsVideoQuery *query)
   g_return_val_if_fail (query != NULL, NULL);
 
   kind = query->kind;
-  if (query->hls_only && kind != VS_KIND_FILTER_HLS_COMPLETE && kind != VS_KIND_FILTER_HLS_INCOMPLETE)
+  if (query->hls_only && kind != VS_KIND_FILTER_HLS_COMPLETE &&
+      kind != VS_KIND_FILTER_HLS_INCOMPLETE)
     kind = VS_KIND_FILTER_HLS;
   g_variant_dict_insert (&dict, KEY_SORT, "s", vs_sort_key_to_string (query->sort));
   if (query->descending)

@@ -80,7 +80,8 @@ height_band (const VsVideoQuery *q)
   if (!vs_video_query_has_filter (q, VS_QUERY_FILTER_HEIGHT))
     return "any";
   for (guint i = 0; i < G_N_ELEMENTS (height_bands); i++)
-    if (MAX (q->min_height, 0) == height_bands[i].min && MAX (q->max_height, 0) == height_bands[i].max)
+    if (MAX (q->min_height, 0) == height_bands[i].min &&
+        MAX (q->max_height, 0) == height_bands[i].max)
       return height_bands[i].id;
   return "custom";
 }
