@@ -73,6 +73,7 @@ void          _vs_database_bind_below (sqlite3_stmt *stmt,
 #define _VS_FILTER_FIRST_PARAM (4 + VS_VIDEO_QUERY_MAX_WORDS)
 void          _vs_video_query_append_filters (const VsVideoQuery  *query,
                                               int                  schema_version,
+                                              gboolean             ordered,
                                               GString             *sql,
                                               const char         **joiner);
 void          _vs_video_query_bind_filters   (const VsVideoQuery  *query,

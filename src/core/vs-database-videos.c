@@ -693,7 +693,8 @@ query_sql (const VsVideoQuery *query,
                                 joiner, 4 + i, 4 + i);
       joiner = " AND ";
     }
-  _vs_video_query_append_filters (query, schema_version, sql, &joiner);
+  _vs_video_query_append_filters (query, schema_version,
+                                  !g_str_has_prefix (select, "SELECT count"), sql, &joiner);
   /* With words every row is read anyway (instr() uses no index): in table order, the
    * matches then sorted, that is 3 to 5 times faster than walking the sort key's index and
    * fetching each row from it (at 100,000 rows, 30–70 ms against 170–220 ms, however many
