@@ -195,7 +195,8 @@ generate (const char *path,
       gint64 duration = (gint64) CLAMP (exp (log (300.0) + 1.3 * z), 10, 3 * 3600) * 1000;
 
       if (g_rand_int_range (rand, 0, 100) < 40)
-        name = g_strdup_printf ("IMG_%06u.%s", i, exts[g_rand_int_range (rand, 0, G_N_ELEMENTS (exts))]);
+        name = g_strdup_printf ("IMG_%06u.%s", i,
+                                exts[g_rand_int_range (rand, 0, G_N_ELEMENTS (exts))]);
       else
         name = g_strdup_printf ("%s — part %d (%06u).%s",
                                 titles[g_rand_int_range (rand, 0, G_N_ELEMENTS (titles))],
@@ -257,7 +258,8 @@ generate (const char *path,
                                codecs[pick_weighted (rand, codec_weights, G_N_ELEMENTS (codecs))],
                                -1, SQLITE_STATIC);
           sqlite3_bind_text (insert, 15, "MPEG-4 AAC", -1, SQLITE_STATIC);
-          sqlite3_bind_text (insert, 16, g_str_has_suffix (name, ".mkv") ? "Matroska" : "ISO MP4/M4A",
+          sqlite3_bind_text (insert, 16,
+                             g_str_has_suffix (name, ".mkv") ? "Matroska" : "ISO MP4/M4A",
                              -1, SQLITE_STATIC);
           sqlite3_bind_int (insert, 17, heights[res] > 0);
           sqlite3_bind_int (insert, 18, VS_MEDIA_STATE_DONE);
@@ -280,7 +282,8 @@ generate (const char *path,
         {
           _vs_bind_path (watched, 1, file);
           sqlite3_bind_int (watched, 2, g_rand_int_range (rand, 1, 4));
-          sqlite3_bind_int64 (watched, 3, added + (gint64) (g_rand_double (rand) * (NOW_NS - added)));
+          sqlite3_bind_int64 (watched, 3,
+                              added + (gint64) (g_rand_double (rand) * (NOW_NS - added)));
           if (sqlite3_step (watched) != SQLITE_DONE)
             die ("watched", NULL);
           sqlite3_reset (watched);
@@ -290,7 +293,8 @@ generate (const char *path,
         {
           _vs_bind_path (playback, 1, file);
           sqlite3_bind_int64 (playback, 2, duration / 3);
-          sqlite3_bind_int64 (playback, 3, added + (gint64) (g_rand_double (rand) * (NOW_NS - added)));
+          sqlite3_bind_int64 (playback, 3,
+                              added + (gint64) (g_rand_double (rand) * (NOW_NS - added)));
           if (sqlite3_step (playback) != SQLITE_DONE)
             die ("playback", NULL);
           sqlite3_reset (playback);
