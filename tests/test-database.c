@@ -649,7 +649,7 @@ test_bulk (Fixture       *f,
                                      "(SELECT name FROM sqlite_schema WHERE type = 'index' "
                                      "AND tbl_name = 'videos' AND sql IS NOT NULL ORDER BY name)");
   g_assert_cmpstr (indices, ==, "videos_added videos_codec videos_duration videos_folder "
-                                "videos_height "
+                                "videos_height videos_hls "
                                 "videos_mtime videos_pending_probe videos_pending_thumb "
                                 "videos_probe_state videos_resolution videos_resolution_desc "
                                 "videos_size videos_sort_key");
@@ -767,6 +767,7 @@ compare_ref (gconstpointer pa,
       /* the path's bytes (paths are unique: never a tie) */
       return sign * strcmp (a->path, b->path);
     case VS_SORT_LAST_PLAYED:   /* nothing is played here: see test-filters */
+    case VS_SORT_ADDED:         /* see test-filters */
     default:
       g_assert_not_reached ();
     }

@@ -531,6 +531,17 @@ test_list (void)
                                   "Duration"), "1");
   wait_setting (settings, "sort-descending", "true");
   wait_order (window, "Delta.mp4 Alpha.mp4 Charlie.mp4 Bravo.mp4");
+  /* the Added header: the date added, ascending then descending */
+  vs_test_ui_click (widget_where (GTK_WIDGET (list_of (window)), GTK_TYPE_LABEL, "label",
+                                  "Added"), "1");
+  wait_setting (settings, "sort-key", "'added'");
+  wait_setting (settings, "sort-descending", "false");
+  vs_test_ui_click (widget_where (GTK_WIDGET (list_of (window)), GTK_TYPE_LABEL, "label",
+                                  "Added"), "1");
+  wait_setting (settings, "sort-descending", "true");
+  g_assert_true (vs_video_columns_get_sort (list_of (window), &key, &descending));
+  g_assert_cmpint (key, ==, VS_SORT_ADDED);
+  g_assert_true (descending);
   /* the sort menu's choice shows on the headers */
   g_settings_set_string (settings, "sort-key", "resolution");
   wait_order (window, "Charlie.mp4 Delta.mp4 Bravo.mp4 Alpha.mp4");

@@ -73,12 +73,19 @@ void          _vs_database_bind_below (sqlite3_stmt *stmt,
 #define _VS_FILTER_FIRST_PARAM (4 + VS_VIDEO_QUERY_MAX_WORDS)
 void          _vs_video_query_append_filters (const VsVideoQuery  *query,
                                               int                  schema_version,
+                                              gboolean             ordered,
                                               GString             *sql,
                                               const char         **joiner);
 void          _vs_video_query_bind_filters   (const VsVideoQuery  *query,
                                               sqlite3_stmt        *stmt);
 gboolean      _vs_video_query_filters_equal  (const VsVideoQuery  *a,
                                               const VsVideoQuery  *b);
+/* The SQL of a list query (the count's or the ids'), its parameters written in: for
+ * tests/bench/bench-query (vs-database-videos.c). Free with g_free(). */
+char         *_vs_database_query_sql          (VsDatabase          *self,
+                                              const VsVideoQuery  *query,
+                                              gboolean             count,
+                                              GError             **error);
 /* Re-creates the list queries' sort indices that are missing (vs-database-schema.c). */
 extern const char _vs_database_sort_indices_sql[];
 /* Writes only up to @version: lets tests build an older library. */

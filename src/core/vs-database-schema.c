@@ -162,7 +162,9 @@ const char _vs_database_sort_indices_sql[] =
   "CREATE INDEX IF NOT EXISTS videos_height ON videos(height);"
   "CREATE INDEX IF NOT EXISTS videos_codec ON videos(video_codec);"
   "CREATE INDEX IF NOT EXISTS videos_probe_state ON videos(probe_state);"
-  "CREATE INDEX IF NOT EXISTS videos_added ON videos(added_ns);";
+  "CREATE INDEX IF NOT EXISTS videos_added ON videos(added_ns);"
+  /* the HLS items' ids, for the kind filter of an ordered list (vs-database-filters.c) */
+  "CREATE INDEX IF NOT EXISTS videos_hls ON videos(id) WHERE kind = 1;";
 static const char drop_sort_indices_sql[] =
   "DROP INDEX IF EXISTS videos_sort_key;"
   "DROP INDEX IF EXISTS videos_mtime;"
@@ -175,7 +177,8 @@ static const char drop_sort_indices_sql[] =
   "DROP INDEX IF EXISTS videos_height;"
   "DROP INDEX IF EXISTS videos_codec;"
   "DROP INDEX IF EXISTS videos_probe_state;"
-  "DROP INDEX IF EXISTS videos_added;";
+  "DROP INDEX IF EXISTS videos_added;"
+  "DROP INDEX IF EXISTS videos_hls;";
 
 /* Below this many rows, rebuilding the indices after a load costs less than a few
  * thousand random index inserts. */
