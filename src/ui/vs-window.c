@@ -85,6 +85,8 @@ shown_name (VsWindow *self)
       return g_strdup (_("Continue Watching"));
     case VS_SIDEBAR_VIEW_RECENT:
       return g_strdup (_("Recently Played"));
+    case VS_SIDEBAR_VIEW_COLLECTION:
+      return g_strdup (vs_sidebar_get_collection_name (self->sidebar));
     case VS_SIDEBAR_VIEW_FOLDER:
     default:
       return g_strdup (_("All Videos"));
@@ -148,6 +150,7 @@ apply_query (VsWindow *self)
       break;
     case VS_SIDEBAR_VIEW_FOLDER:
     case VS_SIDEBAR_VIEW_HLS:
+    case VS_SIDEBAR_VIEW_COLLECTION:  /* its query is loaded (vs-window-collections.c) */
     default:
       break;
     }
@@ -418,6 +421,7 @@ vs_window_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->pending_folders, g_ptr_array_unref);
+  g_clear_pointer (&self->shown_collection, g_free);
 
   G_OBJECT_CLASS (vs_window_parent_class)->finalize (object);
 }
@@ -505,6 +509,7 @@ vs_window_class_init (VsWindowClass *klass)
 
   _vs_window_class_add_actions (widget_class);
   _vs_window_class_add_view_actions (widget_class);
+  _vs_window_class_add_collection_actions (widget_class);
 }
 
 static void
@@ -543,6 +548,8 @@ vs_window_init (VsWindow *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sidebar, "notify::recursive", G_CALLBACK (apply_query), self,
                            G_CONNECT_SWAPPED);
+  /* entering a collection loads its query, leaving it clears that */
+  _vs_window_init_collections (self);
 }
 
 VsWindow *
