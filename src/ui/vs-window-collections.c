@@ -23,10 +23,10 @@ char *
 _vs_window_collection_name (const VsVideoQuery *q)
 {
   static const char * const watched[] = {
-    [VS_WATCHED_FILTER_WATCHED] = N_("Watched"),
-    [VS_WATCHED_FILTER_UNWATCHED] = N_("Unwatched"),
-    [VS_WATCHED_FILTER_IN_PROGRESS] = N_("In Progress"),
-    [VS_WATCHED_FILTER_PLAYED] = N_("Played"),
+    [VS_WATCHED_FILTER_WATCHED] = NC_("collection name", "Watched"),
+    [VS_WATCHED_FILTER_UNWATCHED] = NC_("collection name", "Unwatched"),
+    [VS_WATCHED_FILTER_IN_PROGRESS] = NC_("collection name", "In Progress"),
+    [VS_WATCHED_FILTER_PLAYED] = NC_("collection name", "Played"),
   };
   g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *joined = NULL;
@@ -52,15 +52,16 @@ _vs_window_collection_name (const VsVideoQuery *q)
   if (q->video_codec != NULL && q->video_codec[0] != '\0')
     g_ptr_array_add (parts, g_strndup (q->video_codec, strcspn (q->video_codec, " (")));
   if (q->hls_only || q->kind == VS_KIND_FILTER_HLS)
-    g_ptr_array_add (parts, g_strdup (_("HLS")));
+    g_ptr_array_add (parts, g_strdup (C_("collection name", "HLS")));
   else if (q->kind == VS_KIND_FILTER_FILE)
-    g_ptr_array_add (parts, g_strdup (_("Files")));
+    g_ptr_array_add (parts, g_strdup (C_("collection name", "Files")));
   if (q->watched > 0 && q->watched < G_N_ELEMENTS (watched))
-    g_ptr_array_add (parts, g_strdup (_(watched[q->watched])));
+    g_ptr_array_add (parts, g_strdup (g_dpgettext2 (GETTEXT_PACKAGE, "collection name",
+                                                    watched[q->watched])));
   if (q->problem == VS_PROBLEM_FILTER_BROKEN)
-    g_ptr_array_add (parts, g_strdup (_("Broken")));
+    g_ptr_array_add (parts, g_strdup (C_("collection name", "Broken")));
   else if (q->problem == VS_PROBLEM_FILTER_UNPROBED)
-    g_ptr_array_add (parts, g_strdup (_("Not Probed")));
+    g_ptr_array_add (parts, g_strdup (C_("collection name", "Not Probed")));
   if (parts->len == 0)
     return g_strdup (_("New Collection"));
   g_ptr_array_add (parts, NULL);
