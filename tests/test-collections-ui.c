@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Saved collections in the window, driven with real X input (XTEST, through xdotool): a
- * search saved with Ctrl+S becomes a selected row of the sidebar showing its videos; the
- * row's menu renames and removes it (with an undo), and so do F2 and Delete; a new window
- * on the same index (a restart) has it, with the same videos. */
+ * search saved with Ctrl+S (a name typed, Enter) becomes a selected row of the sidebar
+ * showing its videos; the row's menu renames it (a name typed, the popover's button
+ * clicked) and removes it (with an undo), and F2 and Delete do the same; a new window on
+ * the same index (a restart) has it, with the same videos. */
 #include "config.h"
 
 #include <adwaita.h>
@@ -205,6 +206,29 @@ click_undo (VsWindow *window)
   g_error ("no Undo button");
 }
 
+/* Clicks the button labelled @label in the open collection popover. */
+static void
+click_popover_button (VsWindow   *window,
+                      const char *label)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+  vs_test_ui_collect (GTK_WIDGET (open_popover (window)), GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      GtkWidget *button = g_ptr_array_index (buttons, i);
+
+      if (g_strcmp0 (gtk_button_get_label (GTK_BUTTON (button)), label) == 0)
+        {
+          g_assert_true (gtk_widget_get_sensitive (button));
+          vs_test_ui_wait_still (button);
+          vs_test_ui_click (button, "1");
+          return;
+        }
+    }
+  g_error ("no button “%s” in the popover", label);
+}
+
 /* Right-clicks the row @name and picks @item in its menu. */
 static void
 row_menu (VsWindow   *window,
@@ -263,7 +287,7 @@ test_save_rename_remove_restart (void)
   vs_test_ui_wait_for (popover_is_open, window, "the Rename popover");
   g_assert_cmpstr (popover_text (window), ==, "Beach trips");
   vs_test_ui_xdotool ("type", "--delay", "40", "Sea", NULL);
-  vs_test_ui_xdotool ("key", "Return", NULL);
+  click_popover_button (window, "_Rename");
   vs_test_ui_wait_for (popover_is_closed, window, "the popover to close");
   wait_row (window, "Sea", TRUE);
   wait_row (window, "Beach trips", FALSE);
