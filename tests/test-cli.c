@@ -1553,6 +1553,101 @@ test_list_filters (Fixture       *f,
   assert_usage_error (f, "--since", "2022-01-02", "--until", "2022-01-01", NULL);
 }
 
+/* collections lists them (text and JSON, in their order); list --collection lists a
+ * collection's videos by its search, filters and sort, with --folder, --offset, --limit
+ * and --json on top; its own search, filter and sort options are refused with it. */
+static void
+test_collections (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(VsDatabase) db = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) objects = NULL;
+  g_autofree char *sub = g_build_filename (f->lib, "sub", NULL);
+  g_autofree char *hd_text = NULL;
+  g_autofree char *search_text = NULL;
+  g_auto(Run) r = { 0 };
+  VsVideoQuery hd = { 0 };
+  VsVideoQuery search = { 0 };
+  gint64 hd_id;
+
+  /* no library yet: none, and no such collection */
+  cli (&r, "collections", "--db", f->db, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==, "");
+  run_clear (&r);
+  cli (&r, "list", "--db", f->db, "--collection", "HD", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_true (g_str_has_prefix (r.err, "vidshelf-cli: "));
+  g_assert_nonnull (strstr (r.err, "HD"));
+  run_clear (&r);
+
+  make_library (f);
+  cli (&r, "scan", "--db", f->db, "--no-probe", f->lib, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  run_clear (&r);
+  db = vs_database_open (f->db, VS_DATABASE_MODE_WRITER, &error);
+  g_assert_no_error (error);
+  set_probed (db, f, "Big Movie.mkv", 2160, "H.265 (Main Profile)", 7200000);
+  set_probed (db, f, "sub/Deep Dive.MOV", 1080, "H.264 (High Profile)", 300000);
+  set_probed (db, f, "small clip.mp4", 360, "H.264 (High Profile)", 20000);
+  hd.min_height = 720;
+  hd.sort = VS_SORT_SIZE;
+  hd.descending = FALSE;
+  hd_text = vs_video_query_to_string (&hd);
+  search.search = "real";
+  search.sort = VS_SORT_SIZE;
+  search.descending = TRUE;
+  search_text = vs_video_query_to_string (&search);
+  hd_id = vs_database_add_collection (db, "HD", hd_text, &error);
+  g_assert_no_error (error);
+  vs_database_add_collection (db, "Real ones", search_text, &error);
+  g_assert_no_error (error);
+  vs_database_add_collection (db, "Real ones", "{}", &error);   /* a second of that name */
+  g_assert_no_error (error);
+  g_clear_object (&db);
+
+  cli (&r, "collections", "--db", f->db, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==, "HD\nReal ones\nReal ones\n");
+  run_clear (&r);
+  cli (&r, "collections", "--db", f->db, "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  objects = parse_lines (r.out);
+  g_assert_cmpuint (objects->len, ==, 3);
+  g_assert_cmpint (json_object_get_int_member (g_ptr_array_index (objects, 0), "id"), ==, hd_id);
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (objects, 0), "name"), ==,
+                   "HD");
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (objects, 0), "query"), ==,
+                   hd_text);
+  g_assert_cmpint (json_object_get_int_member (g_ptr_array_index (objects, 2), "position"), ==, 2);
+  run_clear (&r);
+
+  /* the collection's filter and sort (size, ascending) */
+  ASSERT_LISTED ("Deep Dive.MOV|Big Movie.mkv", "--collection", "HD");
+  ASSERT_LISTED ("Deep Dive.MOV|Big Movie.mkv", "--collection", " HD ");
+  /* its search and descending sort; the first of two with that name */
+  ASSERT_LISTED ("100%_real.webm|100x real.webm", "--collection", "Real ones");
+  /* on top: a folder, paging */
+  ASSERT_LISTED ("Deep Dive.MOV", "--collection", "HD", "--folder", sub, "--recursive");
+  ASSERT_LISTED ("Big Movie.mkv", "--collection", "HD", "--offset", "1");
+  ASSERT_LISTED ("Deep Dive.MOV", "--collection", "HD", "--limit", "1");
+
+  cli (&r, "list", "--db", f->db, "--collection", "Nope", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "Nope"));
+  g_assert_cmpstr (r.out, ==, "");
+  run_clear (&r);
+  assert_usage_error (f, "--collection", "HD", "--search", "x", NULL);
+  assert_usage_error (f, "--collection", "HD", "--sort", "name", NULL);
+  assert_usage_error (f, "--collection", "HD", "--desc", NULL);
+  assert_usage_error (f, "--collection", "HD", "--hls", NULL);
+  assert_usage_error (f, "--collection", "HD", "--min-height", "1080", NULL);
+  assert_usage_error (f, "--collection", "HD", "--watched", NULL);
+  cli (&r, "collections", "--db", f->db, "extra", NULL);
+  g_assert_cmpint (r.status, ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1574,6 +1669,7 @@ main (int    argc,
   ADD ("/cli/list-filters", test_list_filters);
   ADD ("/cli/list/added", test_list_added);
   ADD ("/cli/list/no-database", test_list_no_database);
+  ADD ("/cli/collections", test_collections);
   ADD ("/cli/list/control-chars", test_list_control_chars);
   ADD ("/cli/list/read-only", test_list_read_only);
   ADD ("/cli/list/hls-states", test_list_hls_states);

@@ -1569,6 +1569,224 @@ test_migrate_added (void)
   vs_test_rm_rf (dir);
 }
 
+/* The names of the collections in their order, joined by "|". */
+static char *
+collection_names (VsDatabase *db)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = vs_database_list_collections (db, &error);
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < list->len; i++)
+    {
+      VsCollection *c = g_ptr_array_index (list, i);
+
+      g_string_append_printf (names, "%s%s", i > 0 ? "|" : "", c->name);
+    }
+  return g_string_free (g_steal_pointer (&names), FALSE);
+}
+
+static char *
+hd_query_text (const char *search)
+{
+  VsVideoQuery query = { 0 };
+
+  query.min_height = 1080;
+  query.video_codec = "h264";
+  query.search = search;
+  query.sort = VS_SORT_SIZE;
+  query.descending = TRUE;
+  return vs_video_query_to_string (&query);
+}
+
+static void
+test_collections_crud (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = hd_query_text ("beach");
+  g_autoptr(GPtrArray) list = NULL;
+  g_autofree VsVideoQuery *back = NULL;
+  g_autofree char *names = NULL;
+  VsCollection *first;
+  gint64 a, b, c, twin;
+
+  g_assert_cmpuint ((list = vs_database_list_collections (f->db, &error))->len, ==, 0);
+  g_assert_no_error (error);
+  g_clear_pointer (&list, g_ptr_array_unref);
+
+  a = vs_database_add_collection (f->db, "  HD beach \n", text, &error);
+  g_assert_no_error (error);
+  b = vs_database_add_collection (f->db, "Short", "{}", &error);
+  g_assert_no_error (error);
+  c = vs_database_add_collection (f->db, "北京 · 旅行", text, &error);
+  g_assert_no_error (error);
+  /* names need not be unique: the second one is another collection */
+  twin = vs_database_add_collection (f->db, "Short", text, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (a, >, 0);
+  g_assert_cmpint (b, >, a);
+  g_assert_cmpint (c, >, b);
+  g_assert_cmpint (twin, >, c);
+
+  list = vs_database_list_collections (f->db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 4);
+  first = g_ptr_array_index (list, 0);
+  g_assert_cmpint (first->id, ==, a);
+  g_assert_cmpstr (first->name, ==, "HD beach");
+  g_assert_cmpstr (first->query, ==, text);
+  /* the stored text gives the query back */
+  back = vs_video_query_new_from_string (first->query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (back->min_height, ==, 1080);
+  g_assert_cmpstr (back->video_codec, ==, "h264");
+  g_assert_cmpstr (back->search, ==, "beach");
+  g_assert_cmpint (back->sort, ==, VS_SORT_SIZE);
+  g_assert_true (back->descending);
+  {
+    g_autoptr(VsCollection) copy = vs_collection_copy (first);
+
+    g_assert_cmpint (copy->id, ==, a);
+    g_assert_cmpstr (copy->name, ==, "HD beach");
+    g_assert_true (copy->name != first->name);
+  }
+
+  g_assert_true (vs_database_rename_collection (f->db, b, " Short ones ", &error));
+  g_assert_no_error (error);
+  g_assert_true (vs_database_remove_collection (f->db, c, &error));
+  g_assert_no_error (error);
+  names = collection_names (f->db);
+  g_assert_cmpstr (names, ==, "HD beach|Short ones|Short");
+  g_clear_pointer (&names, g_free);
+
+  /* moves: to the front, past the end (last), back into the middle */
+  g_assert_true (vs_database_move_collection (f->db, twin, 0, &error));
+  g_assert_no_error (error);
+  names = collection_names (f->db);
+  g_assert_cmpstr (names, ==, "Short|HD beach|Short ones");
+  g_clear_pointer (&names, g_free);
+  g_assert_true (vs_database_move_collection (f->db, twin, 99, &error));
+  names = collection_names (f->db);
+  g_assert_cmpstr (names, ==, "HD beach|Short ones|Short");
+  g_clear_pointer (&names, g_free);
+  g_assert_true (vs_database_move_collection (f->db, twin, 1, &error));
+  names = collection_names (f->db);
+  g_assert_cmpstr (names, ==, "HD beach|Short|Short ones");
+  g_clear_pointer (&names, g_free);
+  /* a new one goes last, after the moved ones */
+  g_assert_cmpint (vs_database_add_collection (f->db, "Last", "{}", &error), >, twin);
+  names = collection_names (f->db);
+  g_assert_cmpstr (names, ==, "HD beach|Short|Short ones|Last");
+  g_clear_pointer (&names, g_free);
+
+  /* ids that are not there */
+  g_assert_false (vs_database_rename_collection (f->db, c, "Gone", &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (vs_database_remove_collection (f->db, c, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (vs_database_move_collection (f->db, c, 0, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  names = collection_names (f->db);
+  g_assert_cmpstr (names, ==, "HD beach|Short|Short ones|Last");
+}
+
+static void
+test_collections_refuse (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = hd_query_text (NULL);
+  g_autofree char *long_name = NULL;
+  g_autofree char *longest = NULL;
+  g_autofree char *names = NULL;
+  g_autoptr(GString) wide = g_string_new (NULL);
+  const char *bad_names[] = { "", "   ", "\t\n", "bad\xff" };
+  const char *bad_queries[] = { "", "not a variant", "{'sort': <'nonsense'>}",
+                                "{'min-height': <-5>}", "[1, 2]" };
+  gint64 id;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_names); i++)
+    {
+      g_assert_cmpint (vs_database_add_collection (f->db, bad_names[i], text, &error), ==, 0);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+      g_clear_error (&error);
+    }
+  /* 200 characters (not bytes) is the most; 201 is refused */
+  for (guint i = 0; i < VS_COLLECTION_NAME_MAX; i++)
+    g_string_append (wide, "é");
+  longest = g_strdup (wide->str);
+  g_string_append (wide, "x");
+  long_name = g_strdup (wide->str);
+  g_assert_cmpint (vs_database_add_collection (f->db, long_name, text, &error), ==, 0);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_queries); i++)
+    {
+      g_assert_cmpint (vs_database_add_collection (f->db, "Name", bad_queries[i], &error), ==, 0);
+      g_assert_nonnull (error);
+      g_clear_error (&error);
+    }
+  g_assert_cmpint (count_rows (f->path, "collections"), ==, 0);
+
+  id = vs_database_add_collection (f->db, longest, text, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  /* a bad rename leaves the name */
+  g_assert_false (vs_database_rename_collection (f->db, id, "  ", &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_false (vs_database_rename_collection (f->db, id, long_name, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  names = collection_names (f->db);
+  g_assert_cmpstr (names, ==, longest);
+}
+
+/* A library older than collections, read as it is (read-only), has none; nothing can be
+ * written to it. Migrated, it has the table, empty. */
+static void
+test_collections_legacy (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "old.db", NULL);
+  g_autoptr(VsDatabase) old = NULL;
+  g_autoptr(VsDatabase) db = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  gint64 id;
+
+  old = _vs_database_open_at_version (path, _VS_DATABASE_COLLECTIONS_SCHEMA - 1, &error);
+  g_assert_no_error (error);
+  list = vs_database_list_collections (old, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 0);
+  g_clear_pointer (&list, g_ptr_array_unref);
+  g_assert_cmpint (vs_database_add_collection (old, "Old", "{}", &error), ==, 0);
+  g_assert_error (error, VS_DATABASE_ERROR, VS_DATABASE_ERROR_READ_ONLY);
+  g_clear_error (&error);
+  g_assert_false (vs_database_remove_collection (old, 1, &error));
+  g_assert_error (error, VS_DATABASE_ERROR, VS_DATABASE_ERROR_READ_ONLY);
+  g_clear_error (&error);
+  g_clear_object (&old);
+
+  db = vs_database_open (path, VS_DATABASE_MODE_WRITER, &error);
+  g_assert_no_error (error);
+  list = vs_database_list_collections (db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 0);
+  id = vs_database_add_collection (db, "New", "{}", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  g_clear_object (&db);
+  vs_test_rm_rf (dir);
+}
+
 static gpointer
 open_writer_thread (gpointer path)
 {
@@ -1647,6 +1865,11 @@ main (int    argc,
               fixture_teardown);
   g_test_add_func ("/database/migrate/from-v10-watched", test_migrate_watched);
   g_test_add_func ("/database/migrate/from-v12-added", test_migrate_added);
+  g_test_add ("/database/collections/crud", Fixture, NULL, fixture_setup,
+              test_collections_crud, fixture_teardown);
+  g_test_add ("/database/collections/refuse", Fixture, NULL, fixture_setup,
+              test_collections_refuse, fixture_teardown);
+  g_test_add_func ("/database/collections/legacy", test_collections_legacy);
 
   return g_test_run ();
 }

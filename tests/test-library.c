@@ -1064,6 +1064,169 @@ test_watched_verbs (Fixture       *f,
   g_assert_cmpint (r->last_played_ns, >, 0);
 }
 
+/* Collections ------------------------------------------------------------------------ */
+
+typedef struct
+{
+  guint    n_emitted;
+  gboolean off_main;   /* an emission came on another thread */
+} CollectionsSeen;
+
+static void
+on_collections_changed (VsLibrary       *lib,
+                        CollectionsSeen *seen)
+{
+  seen->n_emitted++;
+  if (!g_main_context_is_owner (g_main_context_default ()))
+    seen->off_main = TRUE;
+}
+
+static gint64
+add_collection (Fixture    *f,
+                const char *name,
+                const char *query,
+                int         position)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  vs_library_add_collection_async (f->lib, name, query, position, NULL, store, &result);
+  vs_test_library_wait_result (&result, WAIT_SECONDS);
+  id = vs_library_add_collection_finish (f->lib, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  return id;
+}
+
+static void
+finish_collection (Fixture       *f,
+                   GAsyncResult **result)
+{
+  g_autoptr(GError) error = NULL;
+
+  vs_test_library_wait_result (result, WAIT_SECONDS);
+  g_assert_true (vs_library_collection_finish (f->lib, *result, &error));
+  g_assert_no_error (error);
+  g_clear_object (result);
+}
+
+/* "name=query" of each collection, in order, joined by "|". */
+static char *
+list_collections (VsLibrary *lib)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = vs_library_list_collections (lib, &error);
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < list->len; i++)
+    {
+      VsCollection *c = g_ptr_array_index (list, i);
+
+      g_string_append_printf (out, "%s%s=%s", i > 0 ? "|" : "", c->name, c->query);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* The verbs write on the writer; ::collections-changed follows each one on the main
+ * thread (none for a refusal); the collections survive closing and reopening the library,
+ * and their queries select the same videos. */
+static void
+test_collections (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *query_text = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree VsVideoQuery *parsed = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  CollectionsSeen seen = { 0 };
+  VsVideoQuery query = { 0 };
+  gint64 a, b, c;
+  gint64 n_before;
+
+  make_videos (f->tl->folder, "beach", 3);
+  make_videos (f->tl->folder, "city", 2);
+  vs_test_library_open (f->tl);
+  vs_test_library_start (f->tl);
+  vs_test_library_wait_idle (f->tl);
+  g_signal_connect (f->lib, "collections-changed", G_CALLBACK (on_collections_changed), &seen);
+
+  query.search = "beach";
+  query.descending = TRUE;
+  query_text = vs_video_query_to_string (&query);
+  a = add_collection (f, "Beach", query_text, -1);
+  g_assert_cmpuint (seen.n_emitted, ==, 1);
+  b = add_collection (f, "All", "{}", -1);
+  c = add_collection (f, "Third", "{}", -1);
+  g_assert_cmpuint (seen.n_emitted, ==, 3);
+
+  vs_library_rename_collection_async (f->lib, b, "Everything", NULL, store, &result);
+  finish_collection (f, &result);
+  g_assert_cmpuint (seen.n_emitted, ==, 4);
+  vs_library_remove_collection_async (f->lib, c, NULL, store, &result);
+  finish_collection (f, &result);
+  g_assert_cmpuint (seen.n_emitted, ==, 5);
+  /* an undone removal goes back where it was */
+  vs_library_remove_collection_async (f->lib, a, NULL, store, &result);
+  finish_collection (f, &result);
+  a = add_collection (f, "Beach", query_text, 0);
+  g_assert_cmpuint (seen.n_emitted, ==, 7);
+  vs_library_move_collection_async (f->lib, b, 0, NULL, store, &result);
+  finish_collection (f, &result);
+  vs_library_move_collection_async (f->lib, b, 1, NULL, store, &result);
+  finish_collection (f, &result);
+  g_assert_cmpuint (seen.n_emitted, ==, 9);
+
+  /* refusals: an error, nothing emitted */
+  vs_library_add_collection_async (f->lib, " ", "{}", -1, NULL, store, &result);
+  vs_test_library_wait_result (&result, WAIT_SECONDS);
+  g_assert_cmpint (vs_library_add_collection_finish (f->lib, result, &error), ==, 0);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  vs_library_add_collection_async (f->lib, "Bad", "{'sort': <42>}", -1, NULL, store, &result);
+  vs_test_library_wait_result (&result, WAIT_SECONDS);
+  g_assert_cmpint (vs_library_add_collection_finish (f->lib, result, &error), ==, 0);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  vs_library_remove_collection_async (f->lib, 9999, NULL, store, &result);
+  vs_test_library_wait_result (&result, WAIT_SECONDS);
+  g_assert_false (vs_library_collection_finish (f->lib, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  vs_test_library_wait_idle (f->tl);
+  g_assert_cmpuint (seen.n_emitted, ==, 9);
+  g_assert_false (seen.off_main);
+
+  before = list_collections (f->lib);
+  expected = g_strconcat ("Beach=", query_text, "|Everything={}", NULL);
+  g_assert_cmpstr (before, ==, expected);
+
+  /* a restart: a new library on the same index */
+  g_signal_handlers_disconnect_by_data (f->lib, f);
+  g_signal_handlers_disconnect_by_data (f->lib, &seen);
+  vs_test_library_reopen (f->tl);
+  f->lib = f->tl->library;
+  after = list_collections (f->lib);
+  g_assert_cmpstr (after, ==, before);
+  list = vs_library_list_collections (f->lib, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (((VsCollection *) g_ptr_array_index (list, 0))->id, ==, a);
+  parsed = vs_video_query_new_from_string (((VsCollection *) g_ptr_array_index (list, 0))->query,
+                                           &error);
+  g_assert_no_error (error);
+  n_before = vs_database_count_videos (vs_library_get_reader (f->lib), parsed, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (n_before, ==, 3);
+}
+
 /* Live settings ---------------------------------------------------------------------- */
 
 static void
@@ -1155,6 +1318,7 @@ main (int    argc,
   ADD ("/library/positions/round-trip", test_positions, VS_LIBRARY_FLAGS_NONE);
   ADD ("/library/positions/while-opening", test_position_while_opening, VS_LIBRARY_FLAGS_NONE);
   ADD ("/library/watched/verbs", test_watched_verbs, VS_LIBRARY_FLAGS_NONE);
+  ADD ("/library/collections/verbs-restart", test_collections, VS_LIBRARY_FLAGS_NONE);
   ADD ("/library/settings/n-workers", test_n_workers, VS_LIBRARY_FLAGS_NONE);
 #undef ADD
 

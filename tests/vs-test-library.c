@@ -27,6 +27,7 @@ vs_test_library_new (VsLibraryFlags flags)
   self->folder = g_build_filename (self->dir, "Videos", NULL);
   self->db_path = g_build_filename (self->dir, "library.db", NULL);
   g_assert_cmpint (g_mkdir (self->folder, 0755), ==, 0);
+  self->flags = flags;
   self->library = vs_library_new (self->db_path, flags);
   vs_library_set_default_folder (self->library, self->folder);
   g_signal_connect (self->library, "changed", G_CALLBACK (on_changed), self);
@@ -183,29 +184,48 @@ pointer_is_null (gpointer      subject,
   return *(gpointer *) subject == NULL;
 }
 
+/* Closes the library and waits until it is finalized. */
+static void
+close_library (VsTestLibrary *self)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gpointer alive = self->library;
+
+  vs_library_close_async (self->library, vs_test_library_store_result, &result);
+  vs_test_library_wait_result (&result, WAIT_SECONDS);
+  g_assert_true (vs_library_close_finish (self->library, result, &error));
+  g_assert_no_error (error);
+  g_assert_false (vs_library_get_busy (self->library));
+  g_clear_object (&result);
+
+  g_signal_handlers_disconnect_by_data (self->library, self);
+  g_object_add_weak_pointer (G_OBJECT (self->library), &alive);
+  g_clear_object (&self->library);
+  /* Closed means nothing of the library runs any more: no task still holds it. */
+  vs_test_library_wait (pointer_is_null, &alive, NULL, WAIT_SECONDS,
+                        "the closed library to be finalized");
+}
+
+void
+vs_test_library_reopen (VsTestLibrary *self)
+{
+  VsLibraryFlags flags;
+
+  g_assert_nonnull (self->library);
+  flags = self->flags;
+  close_library (self);
+  self->library = vs_library_new (self->db_path, flags);
+  vs_library_set_default_folder (self->library, self->folder);
+  g_signal_connect (self->library, "changed", G_CALLBACK (on_changed), self);
+  vs_test_library_open (self);
+}
+
 void
 vs_test_library_free (VsTestLibrary *self)
 {
   if (self->library != NULL)
-    {
-      g_autoptr(GAsyncResult) result = NULL;
-      g_autoptr(GError) error = NULL;
-      gpointer alive = self->library;
-
-      vs_library_close_async (self->library, vs_test_library_store_result, &result);
-      vs_test_library_wait_result (&result, WAIT_SECONDS);
-      g_assert_true (vs_library_close_finish (self->library, result, &error));
-      g_assert_no_error (error);
-      g_assert_false (vs_library_get_busy (self->library));
-      g_clear_object (&result);
-
-      g_signal_handlers_disconnect_by_data (self->library, self);
-      g_object_add_weak_pointer (G_OBJECT (self->library), &alive);
-      g_clear_object (&self->library);
-      /* Closed means nothing of the library runs any more: no task still holds it. */
-      vs_test_library_wait (pointer_is_null, &alive, NULL, WAIT_SECONDS,
-                            "the closed library to be finalized");
-    }
+    close_library (self);
   vs_test_rm_rf (self->dir);
   g_free (self->dir);
   g_free (self->folder);

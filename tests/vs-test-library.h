@@ -18,6 +18,7 @@ typedef struct
   char      *folder;      /* dir/Videos: the default folder */
   char      *db_path;     /* dir/library.db */
   VsLibrary *library;
+  VsLibraryFlags flags;   /* the library's, for reopening it */
 
   /* ::changed, counted from creation (tests reset them at will) */
   guint      n_changed;
@@ -59,6 +60,9 @@ GAsyncResult  *vs_test_library_wait_result  (GAsyncResult **result,
 char          *vs_test_library_add_file   (VsTestLibrary  *self,
                                            const char     *relative,
                                            const char     *contents);
+/* Closes the library (waiting until it is finalized) and opens a new one on the same
+ * database and flags, as a restart would: the fixture's library is the new one. */
+void           vs_test_library_reopen     (VsTestLibrary  *self);
 /* Closes (waiting for close to complete), drops the library — asserting nothing else
  * still holds it — and removes the directory. */
 void           vs_test_library_free       (VsTestLibrary  *self);

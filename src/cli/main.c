@@ -21,6 +21,7 @@ static const struct {
 } commands[] = {
   { "scan", vs_cli_scan, TRUE, "Index folders (added, updated, removed)" },
   { "list", vs_cli_list, TRUE, "List indexed videos" },
+  { "collections", vs_cli_collections, TRUE, "List saved collections" },
   { "duration", vs_cli_duration, FALSE, "Print the duration of an HLS playlist" },
   { "probe", vs_cli_probe, FALSE, "Print the duration, size and codecs of files and HLS folders" },
   { "thumbnail", vs_cli_thumbnail, FALSE, "Make freedesktop thumbnails of files" },

@@ -225,3 +225,30 @@ vs_cli_filters_apply (VsCliFilters   *self,
          apply_numbers (self, context, query, out_status) &&
          apply_dates (self, context, query, out_status);
 }
+
+const char *
+vs_cli_filters_first_given (const VsCliFilters *self)
+{
+  const struct {
+    const char *option;
+    gboolean    given;
+  } options[] = {
+    { "--kind", self->kind != NULL },
+    { "--min-height", self->min_height != VS_CLI_UNSET },
+    { "--max-height", self->max_height != VS_CLI_UNSET },
+    { "--codec", self->codec != NULL },
+    { "--min-duration", self->min_duration != VS_CLI_UNSET },
+    { "--max-duration", self->max_duration != VS_CLI_UNSET },
+    { "--watched", self->watched },
+    { "--unwatched", self->unwatched },
+    { "--in-progress", self->in_progress },
+    { "--since", self->since != NULL },
+    { "--until", self->until != NULL },
+    { "--broken", self->broken },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (options); i++)
+    if (options[i].given)
+      return options[i].option;
+  return NULL;
+}

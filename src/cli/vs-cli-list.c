@@ -136,6 +136,8 @@ vs_cli_list (int    argc,
   g_autofree char *folder_path = NULL;
   g_autofree char *sort = NULL;
   g_autofree char *search = NULL;
+  g_autofree char *collection = NULL;
+  g_autofree VsVideoQuery *saved = NULL;
   g_auto(GStrv) rest = NULL;
   gboolean recursive = FALSE, descending = FALSE, json = FALSE, hls_only = FALSE;
   gint64 offset = 0, limit = -1;
@@ -149,6 +151,8 @@ vs_cli_list (int    argc,
     { "desc", 0, 0, G_OPTION_ARG_NONE, &descending, "Sort in descending order", NULL },
     { "search", 0, 0, G_OPTION_ARG_STRING, &search, "Every word of TEXT in the name or folder (any case or accents)", "TEXT" },
     { "hls", 0, 0, G_OPTION_ARG_NONE, &hls_only, "Only HLS downloads", NULL },
+    { "collection", 0, 0, G_OPTION_ARG_STRING, &collection,
+      "The videos of a saved collection (its search, filters and sort)", "NAME" },
     { "offset", 0, 0, G_OPTION_ARG_INT64, &offset, "Skip the first N results", "N" },
     { "limit", 0, 0, G_OPTION_ARG_INT64, &limit, "Print at most N results", "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON Lines", NULL },
@@ -170,7 +174,10 @@ vs_cli_list (int    argc,
                                     "Filters combine with each other, --folder and --search.\n"
                                     "Height and duration bounds are inclusive and leave out "
                                     "videos where they are unknown;\n"
-                                    "--since and --until are local days, both included.");
+                                    "--since and --until are local days, both included.\n"
+                                    "--collection takes the collection's search, filters and "
+                                    "sort: with it, only --folder,\n--recursive, --offset, "
+                                    "--limit and --json may be given (they apply on top).");
   g_option_context_add_main_entries (context, entries, NULL);
   vs_cli_filters_add_entries (&filters, context);
   if (!vs_cli_parse (context, &argc, &argv, &status))
@@ -186,6 +193,17 @@ vs_cli_list (int    argc,
     return vs_cli_usage (context, "--offset and --limit must not be negative");
   if (recursive && folder == NULL)
     return vs_cli_usage (context, "--recursive needs --folder");
+  if (collection != NULL)
+    {
+      const char *other = search != NULL ? "--search" : hls_only ? "--hls"
+                          : sort != NULL ? "--sort" : descending ? "--desc"
+                          : vs_cli_filters_first_given (&filters);
+
+      if (other != NULL)
+        return vs_cli_usage (context,
+                             "--collection and %s exclude each other (the collection has its "
+                             "own search, filters and sort)", other);
+    }
   query.hls_only = hls_only;
   if (!vs_cli_filters_apply (&filters, context, &query, &status))
     return status;
@@ -195,12 +213,22 @@ vs_cli_list (int    argc,
   library = vs_cli_open_library (db_path, VS_LIBRARY_FLAGS_READ_ONLY, 0, &error);
   if (library == NULL)
     {
-      /* No library yet is an empty library. */
-      if (g_error_matches (error, VS_DATABASE_ERROR, VS_DATABASE_ERROR_NOT_FOUND))
+      /* No library yet is an empty library (with no collections). */
+      if (g_error_matches (error, VS_DATABASE_ERROR, VS_DATABASE_ERROR_NOT_FOUND) &&
+          collection == NULL)
         return VS_CLI_OK;
+      if (g_error_matches (error, VS_DATABASE_ERROR, VS_DATABASE_ERROR_NOT_FOUND))
+        return vs_cli_fail ("No collection is named “%s”", collection);
       return vs_cli_fail_error (error);
     }
   db = vs_library_get_reader (library);
+  if (collection != NULL)
+    {
+      if ((saved = vs_cli_collection_query (library, collection, &error)) == NULL)
+        return vs_cli_fail_error (error);
+      /* its strings stay in saved's block */
+      query = *saved;
+    }
 
   if (folder != NULL)
     {
@@ -210,8 +238,11 @@ vs_cli_list (int    argc,
     }
   query.folder = folder_path;
   query.recursive = recursive;
-  query.descending = descending;
-  query.search = search;
+  if (collection == NULL)
+    {
+      query.descending = descending;
+      query.search = search;
+    }
 
   ids = vs_database_query_ids (db, &query, &error);
   if (ids == NULL)

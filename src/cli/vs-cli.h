@@ -29,6 +29,11 @@ int         vs_cli_watch         (int argc, char **argv);
 int         vs_cli_trash         (int argc, char **argv);
 int         vs_cli_rename        (int argc, char **argv);
 int         vs_cli_mark          (int argc, char **argv);
+int         vs_cli_collections   (int argc, char **argv);
+/* The query of the first collection named @name (G_IO_ERROR_NOT_FOUND when none is). */
+VsVideoQuery *vs_cli_collection_query (VsLibrary   *library,
+                                       const char  *name,
+                                       GError     **error);
 
 /* list's filters (vs-cli-filters.c): options held as given, then checked into a query
  * (whose video_codec then borrows from them). */
@@ -58,6 +63,8 @@ gboolean    vs_cli_filters_apply (VsCliFilters   *self,
                                   GOptionContext *context,
                                   VsVideoQuery   *query,
                                   int            *out_status);
+/* The first filter option given ("--kind"…), or NULL when none was. */
+const char *vs_cli_filters_first_given (const VsCliFilters *self);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (VsCliFilters, vs_cli_filters_clear)
 
 /* Iterates the main context until *done, cancelling @cancellable on SIGINT/SIGTERM. */

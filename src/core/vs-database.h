@@ -225,6 +225,54 @@ gboolean    vs_database_delete_folder (VsDatabase  *self,
                                        guint       *out_n_videos,
                                        GError     **error);
 
+/* Collections (vs-database-collections.c): a saved query with a name, in the sidebar.
+ * Names are trimmed, not empty, at most VS_COLLECTION_NAME_MAX characters; two
+ * collections may have the same name (they are told apart by id). */
+#define VS_COLLECTION_NAME_MAX 200
+
+#define VS_TYPE_COLLECTION (vs_collection_get_type ())
+
+typedef struct
+{
+  gint64  id;
+  char   *name;   /* UTF-8, trimmed */
+  char   *query;  /* vs_video_query_to_string() */
+} VsCollection;
+
+GType         vs_collection_get_type   (void) G_GNUC_CONST;
+VsCollection *vs_collection_new        (gint64              id,
+                                        const char         *name,
+                                        const char         *query);
+VsCollection *vs_collection_copy       (const VsCollection *self);
+void          vs_collection_free       (VsCollection       *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsCollection, vs_collection_free)
+/* @name as it would be stored, or NULL with G_IO_ERROR_INVALID_ARGUMENT. */
+char         *vs_collection_normalize_name (const char     *name,
+                                            GError        **error);
+
+/* VsCollection items by position, then id; empty for a library older than collections. */
+GPtrArray  *vs_database_list_collections  (VsDatabase  *self,
+                                           GError     **error);
+/* Adds one at the end: its id, or 0 with @error (a bad name, a @query that does not
+ * parse: nothing is written). */
+gint64      vs_database_add_collection    (VsDatabase  *self,
+                                           const char  *name,
+                                           const char  *query,
+                                           GError     **error);
+/* G_IO_ERROR_NOT_FOUND for an id that is not there. */
+gboolean    vs_database_rename_collection (VsDatabase  *self,
+                                           gint64       id,
+                                           const char  *name,
+                                           GError     **error);
+gboolean    vs_database_remove_collection (VsDatabase  *self,
+                                           gint64       id,
+                                           GError     **error);
+/* Puts @id at @position (0 first; past the end: last), the others keeping their order. */
+gboolean    vs_database_move_collection   (VsDatabase  *self,
+                                           gint64       id,
+                                           guint        position,
+                                           GError     **error);
+
 /* Renames a video row, or a folder row with everything below it, in place: ids stay, and
  * with them durations, thumbnail states and whatever else hangs on a row. *out_moved is
  * FALSE (and nothing changes) when @old_path is not indexed, or @new_path is, or its

@@ -22,6 +22,7 @@ enum {
 
 enum {
   CHANGED,
+  COLLECTIONS_CHANGED,
   N_SIGNALS
 };
 
@@ -655,6 +656,10 @@ vs_library_class_init (VsLibraryClass *klass)
   signals[CHANGED] =
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+  /* after a collection was added, renamed, removed or moved, on the main thread */
+  signals[COLLECTIONS_CHANGED] =
+    g_signal_new ("collections-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void

@@ -396,6 +396,46 @@ gboolean        vs_library_watched_finish     (VsLibrary           *self,
                                                GAsyncResult        *result,
                                                GError             **error);
 
+/* Collections (vs-library-collections.c): listed on the reader (a few rows, fine on the
+ * main thread; none before the library is readable or in a library older than them),
+ * written on the one writer; ::collections-changed follows every change, on the main
+ * thread. */
+GPtrArray      *vs_library_list_collections   (VsLibrary           *self,
+                                               GError             **error);
+/* Adds a collection at @position (-1: last; an undone removal puts it back where it was). */
+void            vs_library_add_collection_async (VsLibrary         *self,
+                                                 const char        *name,
+                                                 const char        *query,
+                                                 int                position,
+                                                 GCancellable      *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer           user_data);
+/* The new collection's id, or 0 with @error. */
+gint64          vs_library_add_collection_finish (VsLibrary        *self,
+                                                  GAsyncResult     *result,
+                                                  GError          **error);
+/* Rename, remove and move finish with vs_library_collection_finish(). */
+void            vs_library_rename_collection_async (VsLibrary           *self,
+                                                    gint64               id,
+                                                    const char          *name,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+void            vs_library_remove_collection_async (VsLibrary           *self,
+                                                    gint64               id,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+void            vs_library_move_collection_async   (VsLibrary           *self,
+                                                    gint64               id,
+                                                    guint                position,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+gboolean        vs_library_collection_finish       (VsLibrary           *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+
 /* Position writes done through the writer (for tests). */
 guint           vs_library_get_n_position_writes (VsLibrary        *self);
 

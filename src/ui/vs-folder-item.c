@@ -15,6 +15,8 @@ struct _VsFolderItem
   char     *status;        /* a root's watch state, for people; NULL for other rows */
   gboolean  has_children;
   VsSidebarView view;     /* FOLDER for folders and All Videos */
+  VsCollection *collection; /* view COLLECTION: a copy */
+  gboolean  heading;       /* the title of the collections' section */
 };
 
 G_DEFINE_FINAL_TYPE (VsFolderItem, vs_folder_item, G_TYPE_OBJECT)
@@ -52,6 +54,7 @@ vs_folder_item_finalize (GObject *object)
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->status, g_free);
+  g_clear_pointer (&self->collection, vs_collection_free);
 
   G_OBJECT_CLASS (vs_folder_item_parent_class)->finalize (object);
 }
@@ -179,4 +182,39 @@ vs_folder_item_get_view (VsFolderItem *self)
 {
   g_return_val_if_fail (VS_IS_FOLDER_ITEM (self), VS_SIDEBAR_VIEW_FOLDER);
   return self->view;
+}
+
+VsFolderItem *
+vs_folder_item_new_collection (const VsCollection *collection)
+{
+  VsFolderItem *self;
+
+  g_return_val_if_fail (collection != NULL, NULL);
+
+  self = vs_folder_item_new_view (VS_SIDEBAR_VIEW_COLLECTION, collection->name);
+  self->collection = vs_collection_copy (collection);
+  return self;
+}
+
+const VsCollection *
+vs_folder_item_get_collection (VsFolderItem *self)
+{
+  g_return_val_if_fail (VS_IS_FOLDER_ITEM (self), NULL);
+  return self->collection;
+}
+
+VsFolderItem *
+vs_folder_item_new_heading (const char *name)
+{
+  VsFolderItem *self = vs_folder_item_new (NULL, name, FALSE);
+
+  self->heading = TRUE;
+  return self;
+}
+
+gboolean
+vs_folder_item_get_heading (VsFolderItem *self)
+{
+  g_return_val_if_fail (VS_IS_FOLDER_ITEM (self), FALSE);
+  return self->heading;
 }

@@ -30,5 +30,11 @@ gboolean      vs_folder_item_get_hls          (VsFolderItem *self);
 VsFolderItem *vs_folder_item_new_view         (VsSidebarView  view,
                                                const char    *name);
 VsSidebarView vs_folder_item_get_view         (VsFolderItem  *self);
+/* A saved collection (view COLLECTION), or the heading over them (no view of its own, not
+ * selectable). */
+VsFolderItem *vs_folder_item_new_collection   (const VsCollection *collection);
+const VsCollection *vs_folder_item_get_collection (VsFolderItem  *self);
+VsFolderItem *vs_folder_item_new_heading      (const char    *name);
+gboolean      vs_folder_item_get_heading      (VsFolderItem  *self);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "vs-collection-popover.h"
 #include "vs-folder-item.h"
 #include "vs-popup-menu.h"
 #include "vs-sidebar.h"
@@ -22,6 +23,7 @@ struct _VsSidebar
   GtkListView        *list_view;
   GtkSwitch          *recursive_switch;
   GMenuModel         *folder_menu;
+  GMenuModel         *collection_menu;
 
   /* Owned */
   VsDatabase         *database;
@@ -36,10 +38,14 @@ struct _VsSidebar
   GHashTable         *restore_expanded;  /* paths */
   char               *restore_selected;
   char               *menu_path;         /* the folder the context menu is for */
+  VsCollection       *collection;        /* the one selected (a copy), or NULL */
+  VsCollection       *menu_collection;   /* the one a menu or key is for */
+  GdkRectangle        menu_rect;         /* its row, in the sidebar */
 
   /* State */
   guint               pending_loads;     /* of the current tree */
   VsSidebarView       view;              /* the fixed row selected, FOLDER otherwise */
+  gboolean            splicing;          /* the collections' rows are being replaced */
 
   /* Flags */
   guint               recursive : 1;
@@ -53,6 +59,7 @@ enum {
   PROP_RECURSIVE,
   PROP_HLS_ONLY,
   PROP_VIEW,
+  PROP_COLLECTION,
   N_PROPS
 };
 
@@ -60,6 +67,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   ERROR,
+  COLLECTION_REMOVED,
   N_SIGNALS
 };
 
@@ -106,6 +114,61 @@ set_folder (VsSidebar  *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLDER]);
 }
 
+/* Notifies when another collection is selected, or the selected one changed (renamed). */
+static void
+set_collection (VsSidebar          *self,
+                const VsCollection *collection)
+{
+  if (self->collection == NULL && collection == NULL)
+    return;
+  if (self->collection != NULL && collection != NULL && self->collection->id == collection->id &&
+      g_strcmp0 (self->collection->name, collection->name) == 0 &&
+      g_strcmp0 (self->collection->query, collection->query) == 0)
+    return;
+  g_clear_pointer (&self->collection, vs_collection_free);
+  if (collection != NULL)
+    self->collection = vs_collection_copy (collection);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COLLECTION]);
+}
+
+/* The fixed rows come first, in VsSidebarView's order; then the collections' section. */
+#define N_FIXED_ROWS VS_SIDEBAR_VIEW_COLLECTION
+
+/* The row of collection @id, or GTK_INVALID_LIST_POSITION. */
+static guint
+find_collection_row (VsSidebar *self,
+                     gint64     id)
+{
+  guint n = self->roots != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->roots)) : 0;
+
+  /* the section is at the top level, before the roots: a row there is its item's index */
+  for (guint i = N_FIXED_ROWS; i < n; i++)
+    {
+      g_autoptr(VsFolderItem) item = g_list_model_get_item (G_LIST_MODEL (self->roots), i);
+      const VsCollection *collection = vs_folder_item_get_collection (item);
+
+      if (collection == NULL && !vs_folder_item_get_heading (item))
+        break;
+      if (collection != NULL && collection->id == id)
+        return i;
+    }
+  return GTK_INVALID_LIST_POSITION;
+}
+
+/* The row to select for the fixed row or collection that was selected: All Videos when it
+ * is gone. */
+static guint
+view_row (VsSidebar *self)
+{
+  guint row;
+
+  if (self->view != VS_SIDEBAR_VIEW_COLLECTION)
+    return self->view;
+  row = self->collection != NULL ? find_collection_row (self, self->collection->id)
+                                 : GTK_INVALID_LIST_POSITION;
+  return row != GTK_INVALID_LIST_POSITION ? row : 0;
+}
+
 static gboolean
 path_is_below (const char *path,
                const char *ancestor)
@@ -140,7 +203,7 @@ select_nearest_ancestor (VsSidebar *self)
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->tree));
   /* no folder: the fixed row that was selected (they come first, in VsSidebarView's order),
    * so a reload does not show All Videos for a moment */
-  guint best = self->folder == NULL ? self->view : 0;
+  guint best = self->folder == NULL ? view_row (self) : 0;
   gsize best_len = 0;
 
   for (guint i = 1; self->folder != NULL && i < n; i++)
@@ -170,8 +233,8 @@ on_selected_item (VsSidebar          *self,
   if (row == NULL)
     {
       /* Nothing selected: a reload is still looking for the old folder, or it vanished
-       * under a collapsed parent. */
-      if (self->restore_selected == NULL)
+       * under a collapsed parent; or the collections' rows are being replaced. */
+      if (self->restore_selected == NULL && !self->splicing)
         select_nearest_ancestor (self);
       return;
     }
@@ -183,6 +246,7 @@ on_selected_item (VsSidebar          *self,
   g_object_freeze_notify (G_OBJECT (self));
   set_view (self, vs_folder_item_get_view (item));
   set_folder (self, vs_folder_item_get_path (item));
+  set_collection (self, vs_folder_item_get_collection (item));
   g_object_thaw_notify (G_OBJECT (self));
   g_object_unref (item);
 }
@@ -314,6 +378,66 @@ weak_ref_free (gpointer data)
   g_free (data);
 }
 
+/* The collections' section: a heading and a row each, nothing when there are none. The
+ * list is a few rows of the index, read on the reader (allowed on the main thread). */
+static void
+append_collections (VsSidebar  *self,
+                    GListStore *store)
+{
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VsFolderItem) heading = NULL;
+
+  if (self->library == NULL || !vs_library_get_readable (self->library))
+    return;
+  list = vs_library_list_collections (self->library, &error);
+  if (list == NULL)
+    {
+      g_warning ("Could not list the collections: %s", error->message);
+      return;
+    }
+  if (list->len == 0)
+    return;
+  heading = vs_folder_item_new_heading (_("Collections"));
+  g_list_store_append (store, heading);
+  for (guint i = 0; i < list->len; i++)
+    {
+      g_autoptr(VsFolderItem) item = vs_folder_item_new_collection (g_ptr_array_index (list, i));
+
+      g_list_store_append (store, item);
+    }
+}
+
+/* After a change of the collections: their rows replaced in one splice, the selected one
+ * selected again (renamed, perhaps), All Videos when it is gone. */
+static void
+reload_collections (VsSidebar *self)
+{
+  g_autoptr(GListStore) fresh = g_list_store_new (VS_TYPE_FOLDER_ITEM);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->roots));
+  guint old_n = 0;
+  gboolean was_collection = self->view == VS_SIDEBAR_VIEW_COLLECTION;
+
+  while (N_FIXED_ROWS + old_n < n)
+    {
+      g_autoptr(VsFolderItem) item = g_list_model_get_item (G_LIST_MODEL (self->roots),
+                                                            N_FIXED_ROWS + old_n);
+
+      if (vs_folder_item_get_collection (item) == NULL && !vs_folder_item_get_heading (item))
+        break;
+      old_n++;
+    }
+  append_collections (self, fresh);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (fresh)); i++)
+    g_ptr_array_add (items, g_list_model_get_item (G_LIST_MODEL (fresh), i));
+  self->splicing = TRUE;
+  g_list_store_splice (self->roots, N_FIXED_ROWS, old_n, items->pdata, items->len);
+  self->splicing = FALSE;
+  if (was_collection)
+    gtk_single_selection_set_selected (self->selection, view_row (self));
+}
+
 static void
 rebuild (VsSidebar *self)
 {
@@ -325,7 +449,7 @@ rebuild (VsSidebar *self)
   g_autoptr(VsFolderItem) recent = vs_folder_item_new_view (VS_SIDEBAR_VIEW_RECENT,
                                                             _("Recently Played"));
   GWeakRef *weak = g_new0 (GWeakRef, 1);
-  VsSidebarView was_view;
+  guint was_row;
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -336,17 +460,18 @@ rebuild (VsSidebar *self)
   g_list_store_append (roots, hls);
   g_list_store_append (roots, resume);
   g_list_store_append (roots, recent);
+  append_collections (self, roots);
   g_weak_ref_init (weak, self);
   g_clear_object (&self->tree);
   g_set_object (&self->roots, roots);
   self->tree = gtk_tree_list_model_new (g_object_ref (G_LIST_MODEL (roots)), FALSE, FALSE,
                                         create_children, weak, weak_ref_free);
-  was_view = self->view;
+  was_row = view_row (self);
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->tree));
-  /* the fixed rows, in the order of VsSidebarView: the one selected stays selected across
-   * a reload (a merge rescans) */
+  /* the fixed rows, in the order of VsSidebarView, and the collections: the one selected
+   * stays selected across a reload (a merge rescans) */
   if (self->restore_selected == NULL)
-    gtk_single_selection_set_selected (self->selection, was_view);
+    gtk_single_selection_set_selected (self->selection, was_row);
   if (self->database != NULL)
     load_level (self, roots, NULL);
   else
@@ -428,6 +553,8 @@ vs_sidebar_set_library (VsSidebar *self,
   self->library = g_object_ref (library);
   g_signal_connect_object (library, "changed", G_CALLBACK (on_library_changed), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (library, "collections-changed", G_CALLBACK (reload_collections),
+                           self, G_CONNECT_SWAPPED);
   vs_sidebar_set_database (self, vs_library_get_reader (library));
   update_root_statuses (self);
 }
@@ -554,7 +681,81 @@ vs_sidebar_new (void)
   return g_object_new (VS_TYPE_SIDEBAR, NULL);
 }
 
+gint64
+vs_sidebar_get_collection_id (VsSidebar *self)
+{
+  g_return_val_if_fail (VS_IS_SIDEBAR (self), 0);
+
+  return self->collection != NULL ? self->collection->id : 0;
+}
+
+const char *
+vs_sidebar_get_collection_name (VsSidebar *self)
+{
+  g_return_val_if_fail (VS_IS_SIDEBAR (self), NULL);
+
+  return self->collection != NULL ? self->collection->name : NULL;
+}
+
+const char *
+vs_sidebar_get_collection_query (VsSidebar *self)
+{
+  g_return_val_if_fail (VS_IS_SIDEBAR (self), NULL);
+
+  return self->collection != NULL ? self->collection->query : NULL;
+}
+
+gboolean
+vs_sidebar_select_collection (VsSidebar *self,
+                              gint64     id)
+{
+  guint row;
+
+  g_return_val_if_fail (VS_IS_SIDEBAR (self), FALSE);
+
+  row = find_collection_row (self, id);
+  if (row == GTK_INVALID_LIST_POSITION)
+    return FALSE;
+  gtk_single_selection_set_selected (self->selection, row);
+  return TRUE;
+}
+
 /* The context menu of a folder ----------------------------------------------- */
+
+/* The collection of the row showing @expander, remembered with where its row is for a
+ * menu's verbs; FALSE when the row is no collection. */
+static gboolean
+take_collection (VsSidebar *self,
+                 GtkWidget *expander)
+{
+  GtkListItem *list_item = g_object_get_data (G_OBJECT (expander), "vs-list-item");
+  GtkTreeListRow *row = list_item != NULL ? gtk_list_item_get_item (list_item) : NULL;
+  g_autoptr(VsFolderItem) item = row != NULL ? gtk_tree_list_row_get_item (row) : NULL;
+  graphene_rect_t bounds;
+
+  if (item == NULL || vs_folder_item_get_collection (item) == NULL || self->library == NULL ||
+      !gtk_widget_compute_bounds (expander, GTK_WIDGET (self), &bounds))
+    return FALSE;
+  g_clear_pointer (&self->menu_collection, vs_collection_free);
+  self->menu_collection = vs_collection_copy (vs_folder_item_get_collection (item));
+  self->menu_rect = (GdkRectangle) { (int) bounds.origin.x, (int) bounds.origin.y,
+                                     (int) bounds.size.width, (int) bounds.size.height };
+  return TRUE;
+}
+
+/* F2 and Delete on a collection's row: rename, remove (another row: not handled). */
+static gboolean
+collection_key (GtkWidget *expander,
+                GVariant  *args,
+                gpointer   user_data)
+{
+  VsSidebar *self = VS_SIDEBAR (gtk_widget_get_ancestor (expander, VS_TYPE_SIDEBAR));
+
+  if (self == NULL || !take_collection (self, expander))
+    return FALSE;
+  gtk_widget_activate_action (GTK_WIDGET (self), (const char *) user_data, NULL);
+  return TRUE;
+}
 
 /* Opens the menu of the row showing @expander at (@x, @y) of it; FALSE for All Videos
  * and the other fixed rows, which are no folders. */
@@ -569,6 +770,15 @@ popup_row_menu (GtkWidget *expander,
   g_autoptr(VsFolderItem) item = row != NULL ? gtk_tree_list_row_get_item (row) : NULL;
   graphene_point_t at;
 
+  if (self != NULL && item != NULL && vs_folder_item_get_collection (item) != NULL)
+    {
+      if (!take_collection (self, expander))
+        return FALSE;
+      if (!gtk_widget_compute_point (expander, GTK_WIDGET (self), &GRAPHENE_POINT_INIT (x, y), &at))
+        return FALSE;
+      vs_popup_menu_at (GTK_WIDGET (self), self->collection_menu, at.x, at.y);
+      return TRUE;
+    }
   if (self == NULL || item == NULL || vs_folder_item_get_path (item) == NULL ||
       !gtk_widget_compute_point (expander, GTK_WIDGET (self), &GRAPHENE_POINT_INIT (x, y), &at))
     return FALSE;
@@ -620,6 +830,15 @@ add_row_menu_triggers (GtkWidget *expander)
                                                    gtk_keyval_trigger_new (GDK_KEY_F10,
                                                                            GDK_SHIFT_MASK)),
                       gtk_callback_action_new (row_menu_key, NULL, NULL)));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_F2, 0),
+                      gtk_callback_action_new (collection_key,
+                                               (gpointer) "sidebar.rename-collection", NULL)));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+    gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Delete, 0),
+                                                   gtk_keyval_trigger_new (GDK_KEY_KP_Delete, 0)),
+                      gtk_callback_action_new (collection_key,
+                                               (gpointer) "sidebar.remove-collection", NULL)));
   gtk_widget_add_controller (expander, keys);
 }
 
@@ -743,6 +962,85 @@ remove_action (GtkWidget  *widget,
                                   folder_verb_new (self, VERB_REMOVE));
 }
 
+/* The collections' verbs --------------------------------------------------------- */
+
+static void
+on_collection_renamed (VsSidebar *self)
+{
+  /* the keyboard goes back to the rows */
+  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+}
+
+static void
+rename_collection_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  VsSidebar *self = VS_SIDEBAR (widget);
+  GtkWidget *popover;
+
+  if (self->library == NULL || self->menu_collection == NULL)
+    return;
+  popover = vs_collection_popover_new_rename (self->library, self->menu_collection->id,
+                                              self->menu_collection->name);
+  g_signal_connect_object (popover, "saved", G_CALLBACK (on_collection_renamed), self,
+                           G_CONNECT_SWAPPED);
+  vs_collection_popover_popup_at (VS_COLLECTION_POPOVER (popover), widget, &self->menu_rect);
+}
+
+typedef struct
+{
+  VsSidebar    *self;
+  VsCollection *collection;
+  guint         position;   /* among the collections */
+} RemovedCollection;
+
+static void
+on_collection_removed (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  RemovedCollection *removed = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (vs_library_collection_finish (VS_LIBRARY (object), result, &error))
+    g_signal_emit (removed->self, signals[COLLECTION_REMOVED], 0, removed->collection,
+                   removed->position);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* Translators: a collection's name, then why */
+      g_autofree char *text = g_strdup_printf (_("Could not remove “%s”: %s"),
+                                               removed->collection->name, error->message);
+
+      g_signal_emit (removed->self, signals[ERROR], 0, text);
+    }
+  g_object_unref (removed->self);
+  vs_collection_free (removed->collection);
+  g_free (removed);
+}
+
+/* Forgets the collection (no video is touched); the window offers to undo it. */
+static void
+remove_collection_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  VsSidebar *self = VS_SIDEBAR (widget);
+  RemovedCollection *removed;
+  guint row;
+
+  if (self->library == NULL || self->menu_collection == NULL)
+    return;
+  row = find_collection_row (self, self->menu_collection->id);
+  removed = g_new0 (RemovedCollection, 1);
+  removed->self = g_object_ref (self);
+  removed->collection = vs_collection_copy (self->menu_collection);
+  /* after the heading */
+  removed->position = row != GTK_INVALID_LIST_POSITION ? row - N_FIXED_ROWS - 1 : 0;
+  vs_library_remove_collection_async (self->library, removed->collection->id, NULL,
+                                      on_collection_removed, removed);
+}
+
 static void
 setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *list_item,
@@ -796,6 +1094,8 @@ row_icon (VsFolderItem *item)
       return "media-playback-start-symbolic";
     case VS_SIDEBAR_VIEW_RECENT:
       return "document-open-recent-symbolic";
+    case VS_SIDEBAR_VIEW_COLLECTION:
+      return "folder-saved-search-symbolic";
     case VS_SIDEBAR_VIEW_FOLDER:
     default:
       return vs_folder_item_get_path (item) == NULL ? "view-grid-symbolic" : "folder-symbolic";
@@ -820,6 +1120,20 @@ bind_row (GtkSignalListItemFactory *factory,
   gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), row);
   gtk_image_set_from_icon_name (GTK_IMAGE (icon), row_icon (item));
   gtk_label_set_label (GTK_LABEL (label), vs_folder_item_get_name (item));
+  /* the collections' heading: a title, not a place to go */
+  gtk_list_item_set_selectable (list_item, !vs_folder_item_get_heading (item));
+  gtk_list_item_set_activatable (list_item, !vs_folder_item_get_heading (item));
+  gtk_widget_set_visible (icon, !vs_folder_item_get_heading (item));
+  if (vs_folder_item_get_heading (item))
+    {
+      gtk_widget_add_css_class (label, "heading");
+      gtk_widget_add_css_class (label, "dim-label");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (label, "heading");
+      gtk_widget_remove_css_class (label, "dim-label");
+    }
   /* The full path where a name alone is ambiguous or cut short. */
   if (vs_folder_item_get_path (item) != NULL)
     {
@@ -875,6 +1189,9 @@ vs_sidebar_finalize (GObject *object)
   g_clear_pointer (&self->restore_selected, g_free);
   g_clear_pointer (&self->restore_expanded, g_hash_table_unref);
   g_clear_pointer (&self->root_status, g_hash_table_unref);
+  g_clear_pointer (&self->collection, vs_collection_free);
+  g_clear_pointer (&self->menu_collection, vs_collection_free);
+  g_clear_pointer (&self->menu_path, g_free);
 
   G_OBJECT_CLASS (vs_sidebar_parent_class)->finalize (object);
 }
@@ -900,6 +1217,9 @@ vs_sidebar_get_property (GObject    *object,
       break;
     case PROP_VIEW:
       g_value_set_uint (value, self->view);
+      break;
+    case PROP_COLLECTION:
+      g_value_set_int64 (value, vs_sidebar_get_collection_id (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -946,15 +1266,25 @@ vs_sidebar_class_init (VsSidebarClass *klass)
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /* a VsSidebarView (no enum GType: nothing outside C reads it) */
   properties[PROP_VIEW] =
-    g_param_spec_uint ("view", NULL, NULL, VS_SIDEBAR_VIEW_FOLDER, VS_SIDEBAR_VIEW_RECENT,
+    g_param_spec_uint ("view", NULL, NULL, VS_SIDEBAR_VIEW_FOLDER, VS_SIDEBAR_VIEW_COLLECTION,
                        VS_SIDEBAR_VIEW_FOLDER,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* the selected collection's id, 0 when none: notifies when another is selected or the
+   * selected one changes (its name, its query) */
+  properties[PROP_COLLECTION] =
+    g_param_spec_int64 ("collection", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /* (const char *text): a folder verb failed; for the window's toasts */
+  /* (const char *text): a folder or collection verb failed; for the window's toasts */
   signals[ERROR] =
     g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* (VsCollection *removed, guint position): removed from the context menu or with
+   * Delete; the window offers to undo it (adding it back at @position) */
+  signals[COLLECTION_REMOVED] =
+    g_signal_new ("collection-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 2, VS_TYPE_COLLECTION, G_TYPE_UINT);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/vs-sidebar.ui");
@@ -962,9 +1292,14 @@ vs_sidebar_class_init (VsSidebarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VsSidebar, list_view);
   gtk_widget_class_bind_template_child (widget_class, VsSidebar, recursive_switch);
   gtk_widget_class_bind_template_child (widget_class, VsSidebar, folder_menu);
+  gtk_widget_class_bind_template_child (widget_class, VsSidebar, collection_menu);
   gtk_widget_class_install_action (widget_class, "sidebar.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "sidebar.rescan", NULL, rescan_action);
   gtk_widget_class_install_action (widget_class, "sidebar.remove", NULL, remove_action);
+  gtk_widget_class_install_action (widget_class, "sidebar.rename-collection", NULL,
+                                   rename_collection_action);
+  gtk_widget_class_install_action (widget_class, "sidebar.remove-collection", NULL,
+                                   remove_collection_action);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "vs-sidebar");
 }

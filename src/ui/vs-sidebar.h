@@ -15,6 +15,7 @@ typedef enum
   VS_SIDEBAR_VIEW_HLS,       /* HLS Downloads: every HLS download */
   VS_SIDEBAR_VIEW_CONTINUE,  /* Continue Watching: in progress, the latest played first */
   VS_SIDEBAR_VIEW_RECENT,    /* Recently Played: played, the latest first */
+  VS_SIDEBAR_VIEW_COLLECTION, /* a saved collection: vs_sidebar_get_collection_query() */
 } VsSidebarView;
 
 #define VS_TYPE_SIDEBAR (vs_sidebar_get_type ())
@@ -49,5 +50,15 @@ gboolean    vs_sidebar_get_hls_only  (VsSidebar  *self);
 VsSidebarView vs_sidebar_get_view    (VsSidebar  *self);
 void        vs_sidebar_set_recursive (VsSidebar  *self,
                                       gboolean    recursive);
+
+/* Collections (vs-sidebar.c: a section after the fixed rows, shown when there are any) */
+/* The selected collection's id (0: none), name and query text (NULL: none); the
+ * "collection" property (its id) notifies when another is selected or it changes. */
+gint64      vs_sidebar_get_collection_id    (VsSidebar  *self);
+const char *vs_sidebar_get_collection_name  (VsSidebar  *self);
+const char *vs_sidebar_get_collection_query (VsSidebar  *self);
+/* Selects collection @id; FALSE when the sidebar has no such row. */
+gboolean    vs_sidebar_select_collection    (VsSidebar  *self,
+                                             gint64      id);
 
 G_END_DECLS

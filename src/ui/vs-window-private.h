@@ -55,6 +55,8 @@ struct _VsWindow
   gboolean              view_sort_descending;
   VsSidebarView         shown_view;
   GCancellable         *codecs_cancellable;
+  /* the query text of the collection shown (vs-window-collections.c), NULL when none */
+  char                 *shown_collection;
 };
 
 VsLibraryModel *_vs_window_model_of           (VsWindow      *self);
@@ -84,6 +86,11 @@ void            _vs_window_load_query         (VsWindow      *self,
                                                const VsVideoQuery *query);
 /* The query shown (sort, search, filters; no folder): free with g_free(). */
 VsVideoQuery   *_vs_window_dup_query          (VsWindow      *self);
+/* vs-window-collections.c: Save as Collection, the collection shown, undoing a removal */
+void            _vs_window_init_collections   (VsWindow      *self);
+void            _vs_window_class_add_collection_actions (GtkWidgetClass *widget_class);
+/* A name for a new collection of @query, made of its search and filters. */
+char           *_vs_window_collection_name    (const VsVideoQuery *query);
 /* vs-window-view.c: the zoom and the grid or list */
 void            _vs_window_init_view_settings (VsWindow      *self);
 void            _vs_window_class_add_view_actions (GtkWidgetClass *widget_class);

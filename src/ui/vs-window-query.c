@@ -211,24 +211,33 @@ on_sort_setting_changed (VsWindow *self)
 
 /* The views of what was played have an order of their own, the latest first, kept while
  * the view is shown; the setting stays as it is, for the other views. */
+static gboolean
+is_played_view (VsSidebarView view)
+{
+  return view == VS_SIDEBAR_VIEW_CONTINUE || view == VS_SIDEBAR_VIEW_RECENT;
+}
+
+/* The sort a view starts with: the latest played first, or the setting's. */
+static void
+reset_view_sort (VsWindow *self)
+{
+  self->has_view_sort = is_played_view (vs_sidebar_get_view (self->sidebar));
+  self->view_sort = VS_SORT_LAST_PLAYED;
+  self->view_sort_descending = TRUE;
+}
+
+/* A collection loads its own sort (_vs_window_load_query()), whichever of the two hears
+ * of the new view first. */
 static void
 follow_view (VsWindow *self)
 {
   VsSidebarView view = vs_sidebar_get_view (self->sidebar);
-  gboolean played = view == VS_SIDEBAR_VIEW_CONTINUE || view == VS_SIDEBAR_VIEW_RECENT;
-  gboolean was_played = self->shown_view == VS_SIDEBAR_VIEW_CONTINUE ||
-                        self->shown_view == VS_SIDEBAR_VIEW_RECENT;
 
   if (view == self->shown_view)
     return;
-  if (played)
-    {
-      self->has_view_sort = TRUE;
-      self->view_sort = VS_SORT_LAST_PLAYED;
-      self->view_sort_descending = TRUE;
-    }
-  else if (was_played)
-    self->has_view_sort = FALSE;
+  if (view != VS_SIDEBAR_VIEW_COLLECTION &&
+      (is_played_view (view) || is_played_view (self->shown_view)))
+    reset_view_sort (self);
   self->shown_view = view;
 }
 
@@ -253,6 +262,7 @@ build_query (VsWindow     *self,
       break;
     case VS_SIDEBAR_VIEW_FOLDER:
     case VS_SIDEBAR_VIEW_HLS:
+    case VS_SIDEBAR_VIEW_COLLECTION:  /* its query is loaded (vs-window-collections.c) */
     default:
       break;
     }
@@ -598,12 +608,14 @@ load_query (VsWindow           *self,
   VsVideoQuery only = { 0 };
   VsVideoQuery *copy;
 
-  self->has_view_sort = use_sort;
   if (use_sort)
     {
+      self->has_view_sort = TRUE;
       self->view_sort = query->sort;
       self->view_sort_descending = query->descending;
     }
+  else
+    reset_view_sort (self);
   /* the search entry applies the query again once its text settles: the same query, no
    * reload */
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry),

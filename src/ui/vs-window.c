@@ -96,6 +96,8 @@ shown_name (VsWindow *self)
       return g_strdup (_("Continue Watching"));
     case VS_SIDEBAR_VIEW_RECENT:
       return g_strdup (_("Recently Played"));
+    case VS_SIDEBAR_VIEW_COLLECTION:
+      return g_strdup (vs_sidebar_get_collection_name (self->sidebar));
     case VS_SIDEBAR_VIEW_FOLDER:
     default:
       return g_strdup (_("All Videos"));
@@ -384,6 +386,7 @@ vs_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->pending_folders, g_ptr_array_unref);
   _vs_window_finalize_query (self);
+  g_clear_pointer (&self->shown_collection, g_free);
 
   G_OBJECT_CLASS (vs_window_parent_class)->finalize (object);
 }
@@ -481,6 +484,7 @@ vs_window_class_init (VsWindowClass *klass)
                                        NULL);
   _vs_window_class_add_actions (widget_class);
   _vs_window_class_add_view_actions (widget_class);
+  _vs_window_class_add_collection_actions (widget_class);
 }
 
 static void
@@ -519,6 +523,8 @@ vs_window_init (VsWindow *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sidebar, "notify::recursive", G_CALLBACK (_vs_window_apply_query), self,
                            G_CONNECT_SWAPPED);
+  /* entering a collection loads its query, leaving it clears that */
+  _vs_window_init_collections (self);
 }
 
 VsWindow *
