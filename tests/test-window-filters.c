@@ -275,67 +275,6 @@ test_popover_chips (void)
   vs_test_rm_rf (dir);
 }
 
-static GtkWidget *
-sort_button (VsWindow *window)
-{
-  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
-
-  vs_test_ui_collect (template_child (window, "header_bar"), GTK_TYPE_MENU_BUTTON, buttons);
-  for (guint i = 0; i < buttons->len; i++)
-    if (g_strcmp0 (gtk_widget_get_tooltip_text (g_ptr_array_index (buttons, i)),
-                   "View Options") == 0)
-      return g_ptr_array_index (buttons, i);
-  g_error ("no View Options button");
-  return NULL;
-}
-
-static void
-choose_in_menu (VsWindow   *window,
-                GtkWidget  *button,
-                const char *item)
-{
-  GtkWidget *popover;
-
-  vs_test_ui_click (button, "1");
-  vs_test_ui_wait_for (vs_test_ui_menu_is_open, window, "the menu to open");
-  popover = vs_test_ui_open_menu (window);
-  vs_test_ui_click (vs_test_ui_menu_item (popover, item), "1");
-  vs_test_ui_wait_for (vs_test_ui_menu_is_closed, window, "the menu to close");
-  /* xdotool's wheel and clicks are lost where the menu was for a moment (X11, GTK 4.8) */
-  vs_test_ui_pointer_to (GTK_WIDGET (window), 5, 400);
-}
-
-typedef struct
-{
-  VsWindow   *window;
-  const char *order;
-} OrderWait;
-
-static gboolean
-grid_order_is (gpointer data)
-{
-  OrderWait *wait = data;
-  GListModel *model = G_LIST_MODEL (vs_window_get_model (wait->window));
-  g_autoptr(GString) order = g_string_new (NULL);
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(VsVideo) video = g_list_model_get_item (model, i);
-
-      g_string_append_printf (order, "%s%s", i > 0 ? " " : "", vs_video_get_title (video));
-    }
-  return g_str_equal (order->str, wait->order);
-}
-
-static void
-wait_order (VsWindow   *window,
-            const char *order)
-{
-  OrderWait wait = { window, order };
-
-  vs_test_ui_wait_for (grid_order_is, &wait, order);
-}
-
 /* Continue Watching opens in its own order (the latest played first); the sort menu there
  * reorders it, without touching the setting the other views use; All Videos is back in
  * the setting's order, and the views' order is theirs again on return. */
@@ -375,15 +314,15 @@ test_played_view_sort (void)
 
   window = open_window (dir, lib);
   vs_test_ui_wait_count (window, 3);
-  wait_order (window, "b.mp4 a.mp4 c.mp4");
+  vs_test_ui_wait_order (window, "b.mp4 a.mp4 c.mp4");
 
   vs_test_ui_click (vs_test_ui_sidebar_row (window, "Continue Watching"), "1");
-  wait_order (window, "b.mp4 c.mp4 a.mp4");
+  vs_test_ui_wait_order (window, "b.mp4 c.mp4 a.mp4");
   /* the view's direction (descending) stays, as the menu shows it */
-  choose_in_menu (window, sort_button (window), "Name");
-  wait_order (window, "c.mp4 b.mp4 a.mp4");
-  choose_in_menu (window, sort_button (window), "Descending");
-  wait_order (window, "a.mp4 b.mp4 c.mp4");
+  vs_test_ui_choose_in_menu (window, vs_test_ui_view_options (window), "Name");
+  vs_test_ui_wait_order (window, "c.mp4 b.mp4 a.mp4");
+  vs_test_ui_choose_in_menu (window, vs_test_ui_view_options (window), "Descending");
+  vs_test_ui_wait_order (window, "a.mp4 b.mp4 c.mp4");
   {
     g_autofree char *sort = g_settings_get_string (settings, "sort-key");
 
@@ -392,9 +331,9 @@ test_played_view_sort (void)
   }
 
   vs_test_ui_click (vs_test_ui_sidebar_row (window, "All Videos"), "1");
-  wait_order (window, "b.mp4 a.mp4 c.mp4");
+  vs_test_ui_wait_order (window, "b.mp4 a.mp4 c.mp4");
   vs_test_ui_click (vs_test_ui_sidebar_row (window, "Continue Watching"), "1");
-  wait_order (window, "b.mp4 c.mp4 a.mp4");
+  vs_test_ui_wait_order (window, "b.mp4 c.mp4 a.mp4");
 
   g_settings_reset (settings, "sort-key");
   gtk_window_destroy (GTK_WINDOW (window));

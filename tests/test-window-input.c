@@ -168,33 +168,6 @@ wheel_down (VsWindow *window)
   vs_test_ui_wait_for (scrolled_down, window, "the grid to scroll down");
 }
 
-static GtkWidget *
-sort_button (VsWindow *window)
-{
-  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
-
-  vs_test_ui_collect (template_child (window, "header_bar"), GTK_TYPE_MENU_BUTTON, buttons);
-  for (guint i = 0; i < buttons->len; i++)
-    if (g_strcmp0 (gtk_widget_get_tooltip_text (g_ptr_array_index (buttons, i)), "View Options") == 0)
-      return g_ptr_array_index (buttons, i);
-  g_error ("no View Options button");
-  return NULL;
-}
-
-static void
-choose_in_menu (VsWindow   *window,
-                GtkWidget  *button,
-                const char *item)
-{
-  GtkWidget *popover;
-
-  vs_test_ui_click (button, "1");
-  vs_test_ui_wait_for (vs_test_ui_menu_is_open, window, "the menu to open");
-  popover = vs_test_ui_open_menu (window);
-  vs_test_ui_click (vs_test_ui_menu_item (popover, item), "1");
-  vs_test_ui_wait_for (vs_test_ui_menu_is_closed, window, "the menu to close");
-}
-
 /* A new sort order or another folder starts at its first row: the grid used to keep its
  * offset, so after Descending the user saw the end of the list. */
 static void
@@ -214,7 +187,7 @@ test_new_query_shows_top (void)
   vs_test_ui_wait_cell (window, "clip 000.mp4", TRUE);
 
   wheel_down (window);
-  choose_in_menu (window, sort_button (window), "Descending");
+  vs_test_ui_choose_in_menu (window, vs_test_ui_view_options (window), "Descending");
   g_assert_true (g_settings_get_boolean (settings, "sort-descending"));
   vs_test_ui_wait_cell (window, "other 149.mp4", TRUE);
   vs_test_ui_wait_for (vs_test_ui_settled, window, "the new order");
@@ -420,29 +393,6 @@ test_folder_added_toast (void)
   vs_test_rm_rf (dir);
 }
 
-typedef struct
-{
-  VsWindow   *window;
-  const char *order;   /* the titles, first to last, separated by spaces */
-} OrderWait;
-
-static gboolean
-grid_order_is (gpointer data)
-{
-  OrderWait *wait = data;
-  GListModel *model = G_LIST_MODEL (vs_library_view_get_model (template_child (wait->window,
-                                                                               "view")));
-  g_autoptr(GString) order = g_string_new (NULL);
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(VsVideo) video = g_list_model_get_item (model, i);
-
-      g_string_append_printf (order, "%s%s", i > 0 ? " " : "", vs_video_get_title (video));
-    }
-  return g_str_equal (order->str, wait->order);
-}
-
 /* Continue Watching and Recently Played, clicked: the videos in progress, or played, the
  * latest first whatever the sort setting (which stays as it was), under the row's name;
  * All Videos shows them all again. */
@@ -455,7 +405,6 @@ test_played_views (void)
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_autoptr(VsDatabase) db = NULL;
   g_autoptr(GError) error = NULL;
-  OrderWait resume_order, recent_order;
   VsWindow *window;
 
   write_clips (lib, "a", "clip", 6);
@@ -482,16 +431,14 @@ test_played_views (void)
 
   vs_test_ui_click (vs_test_ui_sidebar_row (window, "Continue Watching"), "1");
   vs_test_ui_wait_count (window, 2);
-  resume_order = (OrderWait) { window, "clip 004.mp4 clip 001.mp4" };
-  vs_test_ui_wait_for (grid_order_is, &resume_order, "the videos in progress, the latest first");
+  vs_test_ui_wait_order (window, "clip 004.mp4 clip 001.mp4");
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==,
                    "Continue Watching — Vidshelf");
   g_assert_cmpstr (vs_sidebar_get_folder (template_child (window, "sidebar")), ==, NULL);
 
   vs_test_ui_click (vs_test_ui_sidebar_row (window, "Recently Played"), "1");
   vs_test_ui_wait_count (window, 1);
-  recent_order = (OrderWait) { window, "clip 002.mp4" };
-  vs_test_ui_wait_for (grid_order_is, &recent_order, "the video played");
+  vs_test_ui_wait_order (window, "clip 002.mp4");
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==,
                    "Recently Played — Vidshelf");
 
@@ -991,7 +938,6 @@ test_sort_added (void)
   g_autofree char *dir = vs_test_make_tmpdir ();
   g_autofree char *lib = g_build_filename (dir, "Videos", NULL);
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
-  OrderWait by_name, by_added, by_added_desc;
   VsWindow *window;
 
   if (!vs_test_ui_have_xdotool ())
@@ -1006,20 +952,18 @@ test_sort_added (void)
       write_clips (lib, "a", batches[i], 1);
       vs_test_ui_wait_count (window, i + 1);   /* the folder's monitor saw it */
     }
-  by_name = (OrderWait) { window, "alpha 000.mp4 mike 000.mp4 zulu 000.mp4" };
-  vs_test_ui_wait_for (grid_order_is, &by_name, "the videos by name");
+  vs_test_ui_wait_order (window, "alpha 000.mp4 mike 000.mp4 zulu 000.mp4");
   /* (a probe finishing as the menu opens may close it) */
   vs_test_ui_wait_for (vs_test_ui_settled, window, "the new videos to settle");
   vs_test_ui_wait_for (all_probed, window, "the new videos to be probed");
 
-  choose_in_menu (window, sort_button (window), "Date Added");
+  vs_test_ui_choose_in_menu (window, vs_test_ui_view_options (window), "Date Added");
   {
     g_autofree char *sort = g_settings_get_string (settings, "sort-key");
 
     g_assert_cmpstr (sort, ==, "added");
   }
-  by_added = (OrderWait) { window, "zulu 000.mp4 alpha 000.mp4 mike 000.mp4" };
-  vs_test_ui_wait_for (grid_order_is, &by_added, "the videos in the order they were added");
+  vs_test_ui_wait_order (window, "zulu 000.mp4 alpha 000.mp4 mike 000.mp4");
 
   /* the pointer away and back: a second click where the menu just closed is lost (GTK 4.8,
    * X11) */
@@ -1030,9 +974,8 @@ test_sort_added (void)
                            gtk_widget_get_height (grid) * 3 / 4.0);
     vs_test_ui_spin (300);
   }
-  choose_in_menu (window, sort_button (window), "Descending");
-  by_added_desc = (OrderWait) { window, "mike 000.mp4 alpha 000.mp4 zulu 000.mp4" };
-  vs_test_ui_wait_for (grid_order_is, &by_added_desc, "the latest added first");
+  vs_test_ui_choose_in_menu (window, vs_test_ui_view_options (window), "Descending");
+  vs_test_ui_wait_order (window, "mike 000.mp4 alpha 000.mp4 zulu 000.mp4");
 
   g_settings_reset (settings, "sort-key");
   g_settings_reset (settings, "sort-descending");

@@ -473,3 +473,65 @@ vs_test_ui_has_properties (gpointer title)
 
   return w != NULL && g_strcmp0 (gtk_window_get_title (w), title) == 0;
 }
+
+GtkWidget *
+vs_test_ui_view_options (VsWindow *window)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+  GtkWidget *header = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                                 VS_TYPE_WINDOW, "header_bar"));
+
+  vs_test_ui_collect (header, GTK_TYPE_MENU_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_widget_get_tooltip_text (g_ptr_array_index (buttons, i)),
+                   "View Options") == 0)
+      return g_ptr_array_index (buttons, i);
+  g_error ("no View Options button");
+  return NULL;
+}
+
+void
+vs_test_ui_choose_in_menu (VsWindow   *window,
+                           GtkWidget  *button,
+                           const char *item)
+{
+  GtkWidget *popover;
+
+  vs_test_ui_click (button, "1");
+  vs_test_ui_wait_for (vs_test_ui_menu_is_open, window, "the menu to open");
+  popover = vs_test_ui_open_menu (window);
+  vs_test_ui_click (vs_test_ui_menu_item (popover, item), "1");
+  vs_test_ui_wait_for (vs_test_ui_menu_is_closed, window, "the menu to close");
+  vs_test_ui_pointer_to (GTK_WIDGET (window), 5, gtk_widget_get_height (GTK_WIDGET (window)) - 5);
+}
+
+typedef struct
+{
+  VsWindow   *window;
+  const char *order;
+} OrderWait;
+
+static gboolean
+order_is (gpointer data)
+{
+  OrderWait *wait = data;
+  GListModel *model = G_LIST_MODEL (vs_window_get_model (wait->window));
+  g_autoptr(GString) order = g_string_new (NULL);
+
+  for (guint i = 0; model != NULL && i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(VsVideo) video = g_list_model_get_item (model, i);
+
+      g_string_append_printf (order, "%s%s", i > 0 ? " " : "", vs_video_get_title (video));
+    }
+  return model != NULL && g_str_equal (order->str, wait->order);
+}
+
+void
+vs_test_ui_wait_order (VsWindow   *window,
+                       const char *order)
+{
+  OrderWait wait = { window, order };
+
+  vs_test_ui_wait_for (order_is, &wait, order);
+}

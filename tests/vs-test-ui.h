@@ -66,6 +66,18 @@ gboolean     vs_test_ui_has_properties   (gpointer           title);
 /* Waits until @window's view has @n videos selected. */
 void         vs_test_ui_wait_selected    (VsWindow          *window,
                                           guint              n);
+/* The header bar's View Options menu button. */
+GtkWidget   *vs_test_ui_view_options     (VsWindow          *window);
+/* Opens @button's menu with a click, clicks @item in it and waits for it to close; then
+ * the pointer goes elsewhere (xdotool's clicks and wheel are lost for a moment where a
+ * menu just closed: X11, GTK 4.8). */
+void         vs_test_ui_choose_in_menu   (VsWindow          *window,
+                                          GtkWidget         *button,
+                                          const char        *item);
+/* Waits until @window's model lists exactly @order: the titles, first to last, separated
+ * by spaces. */
+void         vs_test_ui_wait_order       (VsWindow          *window,
+                                          const char        *order);
 /* Waits until a toast of @window shows @text. */
 void         vs_test_ui_wait_toast       (VsWindow          *window,
                                           const char        *text);
