@@ -29,6 +29,7 @@ int         vs_cli_watch         (int argc, char **argv);
 int         vs_cli_trash         (int argc, char **argv);
 int         vs_cli_rename        (int argc, char **argv);
 int         vs_cli_mark          (int argc, char **argv);
+int         vs_cli_stats         (int argc, char **argv);
 
 /* list's filters (vs-cli-filters.c): options held as given, then checked into a query
  * (whose video_codec then borrows from them). */

@@ -102,6 +102,16 @@ vs_stats_breakdown_to_string (VsStatsBreakdown breakdown)
 }
 
 VsLibraryStats *
+vs_library_stats_new (void)
+{
+  VsLibraryStats *self = g_new0 (VsLibraryStats, 1);
+
+  for (guint b = 0; b < VS_STATS_N_BREAKDOWNS; b++)
+    self->groups[b] = groups_new ();
+  return self;
+}
+
+VsLibraryStats *
 vs_library_stats_copy (const VsLibraryStats *self)
 {
   VsLibraryStats *copy;
@@ -350,9 +360,7 @@ vs_database_query_stats (VsDatabase  *self,
   g_return_val_if_fail (VS_IS_DATABASE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  stats = g_new0 (VsLibraryStats, 1);
-  for (guint b = 0; b < VS_STATS_N_BREAKDOWNS; b++)
-    stats->groups[b] = groups_new ();
+  stats = vs_library_stats_new ();
 
   g_rec_mutex_lock (&self->lock);
   /* a snapshot, unless the caller is in a transaction already (a writer's) */

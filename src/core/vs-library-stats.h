@@ -82,6 +82,8 @@ typedef struct
 #define VS_TYPE_LIBRARY_STATS (vs_library_stats_get_type ())
 
 GType            vs_library_stats_get_type (void) G_GNUC_CONST;
+/* An empty library's figures: all 0, no groups. */
+VsLibraryStats  *vs_library_stats_new      (void);
 VsLibraryStats  *vs_library_stats_copy     (const VsLibraryStats *self);
 void             vs_library_stats_free     (VsLibraryStats       *self);
 /* The bars of @breakdown (never NULL). */
