@@ -628,6 +628,74 @@ test_legacy (void)
   vs_test_rm_rf (dir);
 }
 
+/* The codec facet counts what a codec filter selects; "modified within N days" moves
+ * with the clock and combines with a fixed bound (the later one applies). */
+static void
+test_codecs_within (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) counts = vs_database_count_codecs (f->db, &error);
+  gint64 now = g_get_real_time () * 1000, total = 0;
+  const gint64 ages[] = { 2 * DAY_NS, 10 * DAY_NS, 400 * DAY_NS };
+  gint64 folder_id;
+  gint64 root_id = 0;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (counts);
+  for (guint i = 0; i < counts->len; i++)
+    {
+      VsCodecCount *c = g_ptr_array_index (counts, i);
+      VsVideoQuery q = { .video_codec = c->codec };
+      gint64 expected = 0;
+
+      for (guint r = 0; r < f->rows->len; r++)
+        {
+          Row *row = g_ptr_array_index (f->rows, r);
+
+          expected += g_strcmp0 (row->codec, c->codec) == 0;
+        }
+      g_assert_cmpint (c->count, ==, expected);
+      g_assert_cmpint (vs_database_count_videos (f->db, &q, &error), ==, expected);
+      if (i > 0)
+        g_assert_cmpint (c->count, <=, ((VsCodecCount *) g_ptr_array_index (counts, i - 1))->count);
+      total += c->count;
+    }
+  g_assert_cmpuint (counts->len, >, 0);
+  g_assert_cmpint (total, <, f->rows->len);  /* unprobed ones have no codec */
+
+  g_assert_true (vs_database_add_root (f->db, "/lib", &root_id, &error));
+  folder_id = vs_database_ensure_folder (f->db, root_id, 0, "/lib", &error);
+  for (guint i = 0; i < G_N_ELEMENTS (ages); i++)
+    {
+      Row row = { .kind = VS_VIDEO_KIND_FILE, .mtime_ns = now - ages[i], .duration_ms = -1 };
+
+      row.name = g_strdup_printf ("recent%u.mp4", i);
+      row.path = g_strdup_printf ("/lib/recent%u.mp4", i);
+      insert_row (f, &row, folder_id);
+      g_free (row.name);
+      g_free (row.path);
+    }
+  {
+    VsVideoQuery week = { .modified_within_days = 7 };
+    VsVideoQuery month = { .modified_within_days = 30 };
+    VsVideoQuery years = { .modified_within_days = 3650 };
+    VsVideoQuery week_or_later = { .modified_within_days = 30,
+                                   .modified_since_ns = now - 5 * DAY_NS };
+    VsVideoQuery old_month = { .modified_within_days = 30, .modified_until_ns = now - 5 * DAY_NS };
+    VsVideoQuery everything = { 0 };
+
+    g_assert_cmpint (vs_database_count_videos (f->db, &week, &error), ==, 1);
+    g_assert_cmpint (vs_database_count_videos (f->db, &month, &error), ==, 2);
+    g_assert_cmpint (vs_database_count_videos (f->db, &years, &error), ==,
+                     vs_database_count_videos (f->db, &everything, &error));
+    g_assert_cmpint (vs_database_count_videos (f->db, &week_or_later, &error), ==, 1);
+    g_assert_cmpint (vs_database_count_videos (f->db, &old_month, &error), ==, 1);
+    g_assert_no_error (error);
+    g_assert_false (vs_video_query_equal (&week, &month));
+  }
+}
+
 /* A query as text and back: every filter, the sort and the search survive; the folder
  * is not part of it; bad texts are refused with an error, never half-read. */
 static void
@@ -638,6 +706,7 @@ test_query_string (void)
     .search = "café \"night\" 'x'", .kind = VS_KIND_FILTER_FILE, .min_height = 720,
     .max_height = 1079, .video_codec = "H.264 / AVC", .min_duration_ms = 60000,
     .max_duration_ms = 600000, .modified_since_ns = -5, .modified_until_ns = G_MAXINT64,
+    .modified_within_days = 7,
     .watched = VS_WATCHED_FILTER_IN_PROGRESS, .problem = VS_PROBLEM_FILTER_BROKEN,
   };
   const VsVideoQuery empty = { 0 };
@@ -720,5 +789,7 @@ main (int   argc,
   g_test_add_func ("/filters/last-played", test_last_played);
   g_test_add_func ("/filters/legacy", test_legacy);
   g_test_add_func ("/filters/query-string", test_query_string);
+  g_test_add ("/filters/codecs-within", Fixture, NULL, fixture_setup, test_codecs_within,
+              fixture_teardown);
   return g_test_run ();
 }

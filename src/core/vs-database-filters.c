@@ -24,6 +24,13 @@ has_codec (const VsVideoQuery *query)
   return query->video_codec != NULL && query->video_codec[0] != '\0';
 }
 
+static gboolean
+has_modified (const VsVideoQuery *query)
+{
+  return query->modified_since_ns != 0 || query->modified_until_ns != 0 ||
+         query->modified_within_days > 0;
+}
+
 static VsKindFilter
 effective_kind (const VsVideoQuery *query)
 {
@@ -112,7 +119,7 @@ _vs_video_query_append_filters (const VsVideoQuery  *query,
   if (query->min_duration_ms > 0 || query->max_duration_ms > 0)
     append_term (sql, joiner, "duration_ms BETWEEN ?%d AND ?%d", PARAM_MIN_DURATION,
                  PARAM_MAX_DURATION);
-  if (query->modified_since_ns != 0 || query->modified_until_ns != 0)
+  if (has_modified (query))
     append_term (sql, joiner, "mtime_ns >= ?%d AND mtime_ns < ?%d", PARAM_SINCE, PARAM_UNTIL);
   append_watched (query, schema_version, sql, joiner);
   if (query->problem == VS_PROBLEM_FILTER_BROKEN)
@@ -142,10 +149,14 @@ _vs_video_query_bind_filters (const VsVideoQuery *query,
       sqlite3_bind_int64 (stmt, PARAM_MAX_DURATION,
                           query->max_duration_ms > 0 ? query->max_duration_ms : G_MAXINT64);
     }
-  if (query->modified_since_ns != 0 || query->modified_until_ns != 0)
+  if (has_modified (query))
     {
-      sqlite3_bind_int64 (stmt, PARAM_SINCE,
-                          query->modified_since_ns != 0 ? query->modified_since_ns : G_MININT64);
+      gint64 since = query->modified_since_ns != 0 ? query->modified_since_ns : G_MININT64;
+
+      if (query->modified_within_days > 0)
+        since = MAX (since, g_get_real_time () * 1000 -
+                            (gint64) query->modified_within_days * 24 * 3600 * G_GINT64_CONSTANT (1000000000));
+      sqlite3_bind_int64 (stmt, PARAM_SINCE, since);
       sqlite3_bind_int64 (stmt, PARAM_UNTIL,
                           query->modified_until_ns != 0 ? query->modified_until_ns : G_MAXINT64);
     }
@@ -166,5 +177,54 @@ _vs_video_query_filters_equal (const VsVideoQuery *a,
          MAX (a->max_duration_ms, 0) == MAX (b->max_duration_ms, 0) &&
          a->modified_since_ns == b->modified_since_ns &&
          a->modified_until_ns == b->modified_until_ns &&
+         a->modified_within_days == b->modified_within_days &&
          a->watched == b->watched && a->problem == b->problem;
+}
+
+void
+vs_codec_count_free (VsCodecCount *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->codec);
+  g_free (self);
+}
+
+/* One pass over videos_codec's index, NULLs (not probed, no picture) left out. */
+GPtrArray *
+vs_database_count_codecs (VsDatabase  *self,
+                          GError     **error)
+{
+  g_autoptr(GPtrArray) codecs = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), NULL);
+
+  g_rec_mutex_lock (&self->lock);
+  stmt = _vs_database_prepare (self,
+                               "SELECT video_codec, count(*) FROM videos "
+                               "WHERE video_codec IS NOT NULL AND video_codec <> '' "
+                               "GROUP BY video_codec ORDER BY count(*) DESC, video_codec",
+                               error);
+  if (stmt != NULL)
+    {
+      codecs = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_codec_count_free);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          VsCodecCount *entry = g_new0 (VsCodecCount, 1);
+
+          entry->codec = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+          entry->count = sqlite3_column_int64 (stmt, 1);
+          g_ptr_array_add (codecs, entry);
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          _vs_database_set_error (self, error, rc, "counting codecs");
+          g_clear_pointer (&codecs, g_ptr_array_unref);
+        }
+    }
+  g_rec_mutex_unlock (&self->lock);
+  return g_steal_pointer (&codecs);
 }

@@ -77,6 +77,9 @@ typedef struct
   /* Modification time in ns since the epoch: since ≤ mtime < until; 0: no bound. */
   gint64          modified_since_ns;
   gint64          modified_until_ns;
+  /* Modified within this many days before the query runs (a saved "past week" stays the
+   * past week); 0: no bound. With modified_since_ns, the later of the two applies. */
+  guint           modified_within_days;
   VsWatchedFilter watched;
   VsProblemFilter problem;
 } VsVideoQuery;
@@ -339,6 +342,17 @@ GArray     *vs_database_query_ids     (VsDatabase          *self,
 GPtrArray  *vs_database_load_videos   (VsDatabase          *self,
                                        const gint64        *ids,
                                        guint                n_ids,
+                                       GError             **error);
+
+/* The video codecs present (the filter's choices), most videos first; NULL on error. */
+typedef struct
+{
+  char   *codec;   /* as stored, what VsVideoQuery.video_codec matches */
+  gint64  count;
+} VsCodecCount;
+
+void        vs_codec_count_free       (VsCodecCount *self);
+GPtrArray  *vs_database_count_codecs  (VsDatabase          *self,
                                        GError             **error);
 
 /* Playback positions: where each video was left, for resuming. The table keeps the

@@ -348,6 +348,15 @@ VsLibraryStats *vs_library_query_stats_finish (VsLibrary           *self,
                                                GAsyncResult        *result,
                                                GError             **error);
 
+/* The video codecs present, with their counts (VsCodecCount), most videos first. */
+void            vs_library_count_codecs_async (VsLibrary           *self,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+GPtrArray      *vs_library_count_codecs_finish (VsLibrary          *self,
+                                                GAsyncResult       *result,
+                                                GError            **error);
+
 /* Playback positions, read on the reader and written on the one writer. */
 void            vs_library_get_position_async (VsLibrary           *self,
                                                const char          *path,

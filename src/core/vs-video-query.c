@@ -21,6 +21,7 @@
 #define KEY_MAX_DURATION "max-duration-ms"
 #define KEY_SINCE       "modified-since-ns"
 #define KEY_UNTIL       "modified-until-ns"
+#define KEY_WITHIN_DAYS "modified-within-days"
 #define KEY_WATCHED     "watched"
 #define KEY_PROBLEM     "problem"
 
@@ -73,6 +74,8 @@ vs_video_query_to_string (const VsVideoQuery *query)
     g_variant_dict_insert (&dict, KEY_SINCE, "x", query->modified_since_ns);
   if (query->modified_until_ns != 0)
     g_variant_dict_insert (&dict, KEY_UNTIL, "x", query->modified_until_ns);
+  if (query->modified_within_days > 0)
+    g_variant_dict_insert (&dict, KEY_WITHIN_DAYS, "u", query->modified_within_days);
   if (query->watched != VS_WATCHED_FILTER_ANY)
     g_variant_dict_insert (&dict, KEY_WATCHED, "i", (int) query->watched);
   if (query->problem != VS_PROBLEM_FILTER_ANY)
@@ -206,6 +209,8 @@ vs_video_query_new_from_string (const char  *text,
       !read_int (&dict, KEY_PROBLEM, VS_PROBLEM_FILTER_UNPROBED, &problem, error))
     return NULL;
   g_variant_dict_lookup (&dict, KEY_DESCENDING, "b", &query.descending);
+  /* any type but a uint32 is skipped, as an unknown key */
+  g_variant_dict_lookup (&dict, KEY_WITHIN_DAYS, "u", &query.modified_within_days);
   if (sort != NULL && !vs_sort_key_from_string (sort, &query.sort))
     {
       g_set_error (error, G_VARIANT_PARSE_ERROR, G_VARIANT_PARSE_ERROR_FAILED,
@@ -247,7 +252,8 @@ vs_video_query_has_filter (const VsVideoQuery *query,
     case VS_QUERY_FILTER_DURATION:
       return query->min_duration_ms > 0 || query->max_duration_ms > 0;
     case VS_QUERY_FILTER_MODIFIED:
-      return query->modified_since_ns != 0 || query->modified_until_ns != 0;
+      return query->modified_since_ns != 0 || query->modified_until_ns != 0 ||
+             query->modified_within_days > 0;
     case VS_QUERY_FILTER_WATCHED:
       return query->watched != VS_WATCHED_FILTER_ANY;
     case VS_QUERY_FILTER_PROBLEM:
@@ -291,6 +297,7 @@ vs_video_query_clear_filter (VsVideoQuery  *query,
       break;
     case VS_QUERY_FILTER_MODIFIED:
       query->modified_since_ns = query->modified_until_ns = 0;
+      query->modified_within_days = 0;
       break;
     case VS_QUERY_FILTER_WATCHED:
       query->watched = VS_WATCHED_FILTER_ANY;
@@ -318,6 +325,7 @@ vs_video_query_copy_filters (VsVideoQuery       *dest,
   dest->max_duration_ms = src->max_duration_ms;
   dest->modified_since_ns = src->modified_since_ns;
   dest->modified_until_ns = src->modified_until_ns;
+  dest->modified_within_days = src->modified_within_days;
   dest->watched = src->watched;
   dest->problem = src->problem;
 }

@@ -473,6 +473,15 @@ vs_sidebar_reload_selecting (VsSidebar  *self,
 }
 
 void
+vs_sidebar_select_all_videos (VsSidebar *self)
+{
+  g_return_if_fail (VS_IS_SIDEBAR (self));
+
+  g_clear_pointer (&self->restore_selected, g_free);
+  gtk_single_selection_set_selected (self->selection, 0);
+}
+
+void
 vs_sidebar_set_root_status (VsSidebar  *self,
                             const char *root,
                             const char *status)

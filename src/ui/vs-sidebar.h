@@ -34,6 +34,8 @@ void        vs_sidebar_reload        (VsSidebar  *self);
  * expanded) instead of the current one. */
 void        vs_sidebar_reload_selecting (VsSidebar  *self,
                                          const char *folder);
+/* Selects All Videos, the first row. */
+void        vs_sidebar_select_all_videos (VsSidebar *self);
 /* Shows @status (e.g. "Polling every 5 minutes") under the root @root; NULL hides it. */
 void        vs_sidebar_set_root_status (VsSidebar  *self,
                                         const char *root,

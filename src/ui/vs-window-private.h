@@ -29,6 +29,13 @@ struct _VsWindow
   GtkLabel             *progress_label;
   AdwToastOverlay      *toast_overlay;
   GtkActionBar         *selection_bar;
+  GtkMenuButton        *filter_button;
+  GtkPopover           *filter_popover;
+  GtkBox               *codec_box;
+  GtkRevealer          *filter_bar;
+  GtkBox               *filter_chips;
+  AdwStatusPage        *no_results_page;
+  GtkWidget            *no_results_clear;
 
   /* owned */
   VsLibrary            *library;
@@ -40,6 +47,14 @@ struct _VsWindow
   GCancellable         *hls_count_cancellable;
   guint                 hls_count_id;
   guint                 n_selected_hls;
+  /* what the grid shows (vs-window-query.c): the filters (a copy, filters only), and the
+   * sort of a view that has its own */
+  VsVideoQuery         *filters;
+  gboolean              has_view_sort;
+  VsSortKey             view_sort;
+  gboolean              view_sort_descending;
+  VsSidebarView         shown_view;
+  GCancellable         *codecs_cancellable;
 };
 
 VsLibraryModel *_vs_window_model_of           (VsWindow      *self);
@@ -55,6 +70,20 @@ void            _vs_window_class_add_actions  (GtkWidgetClass *widget_class);
 /* Recounts the selection's HLS downloads (Merge into MP4… is for them), soon. */
 void            _vs_window_count_selected_hls (VsWindow      *self);
 void            _vs_window_stop_counting_hls  (VsWindow      *self);
+/* vs-window-query.c: the sort, the search and the filters */
+void            _vs_window_init_query         (VsWindow      *self);
+void            _vs_window_finalize_query     (VsWindow      *self);
+void            _vs_window_apply_query        (VsWindow      *self);
+/* The sort shown: the view's own while it has one, else the setting. */
+void            _vs_window_set_sort           (VsWindow      *self,
+                                               VsSortKey      key,
+                                               gboolean       descending);
+/* Replaces the filters, the search and the sort (as the view's own) with @query's; NULL
+ * clears them, back to the sort setting. */
+void            _vs_window_load_query         (VsWindow      *self,
+                                               const VsVideoQuery *query);
+/* The query shown (sort, search, filters; no folder): free with g_free(). */
+VsVideoQuery   *_vs_window_dup_query          (VsWindow      *self);
 /* vs-window-view.c: the zoom and the grid or list */
 void            _vs_window_init_view_settings (VsWindow      *self);
 void            _vs_window_class_add_view_actions (GtkWidgetClass *widget_class);

@@ -65,24 +65,13 @@ apply_view_mode (VsWindow *self)
   apply_zoom (self);
 }
 
-/* A list header clicked: the sort the sort menu sets too (the query follows the settings). */
+/* A list header clicked: the sort the sort menu sets too. */
 static void
 on_sort_clicked (VsWindow *self,
                  guint     key,
                  gboolean  descending)
 {
-  static const char * const keys[] = {
-    [VS_SORT_NAME] = "name", [VS_SORT_MTIME] = "mtime", [VS_SORT_SIZE] = "size",
-    [VS_SORT_DURATION] = "duration", [VS_SORT_RESOLUTION] = "resolution",
-    [VS_SORT_FOLDER] = "folder",
-  };
-  g_autofree char *current = g_settings_get_string (self->settings, "sort-key");
-
-  g_return_if_fail (key < G_N_ELEMENTS (keys));
-  if (!g_str_equal (current, keys[key]))
-    g_settings_set_string (self->settings, "sort-key", keys[key]);
-  if (g_settings_get_boolean (self->settings, "sort-descending") != descending)
-    g_settings_set_boolean (self->settings, "sort-descending", descending);
+  _vs_window_set_sort (self, (VsSortKey) key, descending);
 }
 
 /* Ctrl+1 and Ctrl+2, as in Files; before the focused widget sees them (a focused list

@@ -57,8 +57,19 @@ _vs_window_update_page (VsWindow *self)
     gtk_stack_set_visible_child_name (self->stack, "error");
   else if (n > 0)
     gtk_stack_set_visible_child_name (self->stack, "grid");
-  else if (search[0] != '\0' && opened)
-    gtk_stack_set_visible_child_name (self->stack, "no-results");
+  else if (opened && (search[0] != '\0' || vs_video_query_has_filters (self->filters)))
+    {
+      gboolean filtered = vs_video_query_has_filters (self->filters);
+
+      adw_status_page_set_description (self->no_results_page,
+                                       !filtered
+                                       ? _("No video or folder name contains all of these words.")
+                                       : search[0] != '\0'
+                                       ? _("No video matches these filters and words.")
+                                       : _("No video matches these filters."));
+      gtk_widget_set_visible (self->no_results_clear, filtered);
+      gtk_stack_set_visible_child_name (self->stack, "no-results");
+    }
   else if (!opened || vs_window_get_scanning (self) || vs_library_model_get_busy (model))
     gtk_stack_set_visible_child_name (self->stack, "loading");
   else
@@ -118,43 +129,6 @@ _vs_window_update_title (VsWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.trash-selected", n > 0);
   _vs_window_count_selected_hls (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.select-none", n > 0);
-}
-
-static void
-apply_query (VsWindow *self)
-{
-  g_autofree char *sort = g_settings_get_string (self->settings, "sort-key");
-  VsVideoQuery query = { 0 };
-
-  vs_sort_key_from_string (sort, &query.sort);
-  query.descending = g_settings_get_boolean (self->settings, "sort-descending");
-  query.search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-  query.folder = vs_sidebar_get_folder (self->sidebar);
-  query.recursive = vs_sidebar_get_recursive (self->sidebar);
-  query.hls_only = vs_sidebar_get_hls_only (self->sidebar);
-  /* The two views of what was played have an order of their own: the latest first. The
-   * sort setting stays as it is, for the other views. */
-  switch (vs_sidebar_get_view (self->sidebar))
-    {
-    case VS_SIDEBAR_VIEW_CONTINUE:
-      query.watched = VS_WATCHED_FILTER_IN_PROGRESS;
-      query.sort = VS_SORT_LAST_PLAYED;
-      query.descending = TRUE;
-      break;
-    case VS_SIDEBAR_VIEW_RECENT:
-      query.watched = VS_WATCHED_FILTER_PLAYED;
-      query.sort = VS_SORT_LAST_PLAYED;
-      query.descending = TRUE;
-      break;
-    case VS_SIDEBAR_VIEW_FOLDER:
-    case VS_SIDEBAR_VIEW_HLS:
-    default:
-      break;
-    }
-  /* the downloads' own view offers to merge them all */
-  gtk_widget_set_visible (self->merge_all_button, query.hls_only);
-  vs_library_view_set_query (self->view, &query);
-  _vs_window_update_title (self);
 }
 
 /* The library's state, shown ------------------------------------------------- */
@@ -227,7 +201,7 @@ on_library_ready (VsWindow *self)
   g_signal_connect_object (_vs_window_model_of (self), "notify::busy",
                            G_CALLBACK (_vs_window_update_page), self, G_CONNECT_SWAPPED);
   vs_sidebar_set_library (self->sidebar, self->library);
-  apply_query (self);
+  _vs_window_apply_query (self);
   _vs_window_update_page (self);
 
   for (guint i = 0; i < self->pending_folders->len; i++)
@@ -346,8 +320,6 @@ static void
 vs_window_constructed (GObject *object)
 {
   VsWindow *self = VS_WINDOW (object);
-  g_autoptr(GAction) sort_key = NULL;
-  g_autoptr(GAction) sort_descending = NULL;
 
   G_OBJECT_CLASS (vs_window_parent_class)->constructed (object);
 
@@ -361,14 +333,7 @@ vs_window_constructed (GObject *object)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
-  sort_key = g_settings_create_action (self->settings, "sort-key");
-  sort_descending = g_settings_create_action (self->settings, "sort-descending");
-  g_action_map_add_action (G_ACTION_MAP (self), sort_key);
-  g_action_map_add_action (G_ACTION_MAP (self), sort_descending);
-  g_signal_connect_object (self->settings, "changed::sort-key", G_CALLBACK (apply_query), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->settings, "changed::sort-descending", G_CALLBACK (apply_query),
-                           self, G_CONNECT_SWAPPED);
+  _vs_window_init_query (self);
 
   g_signal_connect_object (self->library, "notify::scanning", G_CALLBACK (update_progress), self,
                            G_CONNECT_SWAPPED);
@@ -390,7 +355,7 @@ vs_window_constructed (GObject *object)
 }
 
 /* The window's actions made by g_settings_create_action() */
-static const char * const settings_actions[] = { "sort-key", "sort-descending", "view-mode" };
+static const char * const settings_actions[] = { "view-mode" };
 
 static void
 vs_window_dispose (GObject *object)
@@ -418,6 +383,7 @@ vs_window_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->pending_folders, g_ptr_array_unref);
+  _vs_window_finalize_query (self);
 
   G_OBJECT_CLASS (vs_window_parent_class)->finalize (object);
 }
@@ -502,7 +468,17 @@ vs_window_class_init (VsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VsWindow, progress_label);
   gtk_widget_class_bind_template_child (widget_class, VsWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, VsWindow, selection_bar);
+  gtk_widget_class_bind_template_child (widget_class, VsWindow, filter_button);
+  gtk_widget_class_bind_template_child (widget_class, VsWindow, filter_popover);
+  gtk_widget_class_bind_template_child (widget_class, VsWindow, codec_box);
+  gtk_widget_class_bind_template_child (widget_class, VsWindow, filter_bar);
+  gtk_widget_class_bind_template_child (widget_class, VsWindow, filter_chips);
+  gtk_widget_class_bind_template_child (widget_class, VsWindow, no_results_page);
+  gtk_widget_class_bind_template_child (widget_class, VsWindow, no_results_clear);
 
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f,
+                                       GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.show-filters",
+                                       NULL);
   _vs_window_class_add_actions (widget_class);
   _vs_window_class_add_view_actions (widget_class);
 }
@@ -525,7 +501,7 @@ vs_window_init (VsWindow *self)
                            G_CALLBACK (_vs_window_notify_scanning), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->view, "notify::starting",
                            G_CALLBACK (_vs_window_update_page), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->search_entry, "search-changed", G_CALLBACK (apply_query), self,
+  g_signal_connect_object (self->search_entry, "search-changed", G_CALLBACK (_vs_window_apply_query), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->view, "notify::n-selected",
                            G_CALLBACK (_vs_window_update_title), self, G_CONNECT_SWAPPED);
@@ -537,11 +513,11 @@ vs_window_init (VsWindow *self)
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect_object (drop, "drop", G_CALLBACK (on_drop), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
-  g_signal_connect_object (self->sidebar, "notify::folder", G_CALLBACK (apply_query), self,
+  g_signal_connect_object (self->sidebar, "notify::folder", G_CALLBACK (_vs_window_apply_query), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->sidebar, "notify::view", G_CALLBACK (apply_query), self,
+  g_signal_connect_object (self->sidebar, "notify::view", G_CALLBACK (_vs_window_apply_query), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->sidebar, "notify::recursive", G_CALLBACK (apply_query), self,
+  g_signal_connect_object (self->sidebar, "notify::recursive", G_CALLBACK (_vs_window_apply_query), self,
                            G_CONNECT_SWAPPED);
 }
 
