@@ -324,6 +324,8 @@ rebuild (VsSidebar *self)
                                                             _("Continue Watching"));
   g_autoptr(VsFolderItem) recent = vs_folder_item_new_view (VS_SIDEBAR_VIEW_RECENT,
                                                             _("Recently Played"));
+  g_autoptr(VsFolderItem) stats = vs_folder_item_new_view (VS_SIDEBAR_VIEW_STATISTICS,
+                                                           _("Statistics"));
   GWeakRef *weak = g_new0 (GWeakRef, 1);
   VsSidebarView was_view;
 
@@ -336,6 +338,7 @@ rebuild (VsSidebar *self)
   g_list_store_append (roots, hls);
   g_list_store_append (roots, resume);
   g_list_store_append (roots, recent);
+  g_list_store_append (roots, stats);
   g_weak_ref_init (weak, self);
   g_clear_object (&self->tree);
   g_set_object (&self->roots, roots);
@@ -796,6 +799,8 @@ row_icon (VsFolderItem *item)
       return "media-playback-start-symbolic";
     case VS_SIDEBAR_VIEW_RECENT:
       return "document-open-recent-symbolic";
+    case VS_SIDEBAR_VIEW_STATISTICS:
+      return "vs-statistics-symbolic";
     case VS_SIDEBAR_VIEW_FOLDER:
     default:
       return vs_folder_item_get_path (item) == NULL ? "view-grid-symbolic" : "folder-symbolic";
@@ -946,7 +951,7 @@ vs_sidebar_class_init (VsSidebarClass *klass)
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /* a VsSidebarView (no enum GType: nothing outside C reads it) */
   properties[PROP_VIEW] =
-    g_param_spec_uint ("view", NULL, NULL, VS_SIDEBAR_VIEW_FOLDER, VS_SIDEBAR_VIEW_RECENT,
+    g_param_spec_uint ("view", NULL, NULL, VS_SIDEBAR_VIEW_FOLDER, VS_SIDEBAR_VIEW_STATISTICS,
                        VS_SIDEBAR_VIEW_FOLDER,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);

@@ -158,7 +158,7 @@ sqlite3 "$DB" <"$WORK/stats.sql" >/dev/null
 : >"$WORK/query"; : >"$WORK/cli"; : >"$WORK/sqlite"
 for _ in $(seq "$REPS"); do
   t0=$(now_us)
-  G_MESSAGES_DEBUG=vs-database "$CLI" stats --db "$DB" --json 2>"$WORK/err" >"$WORK/out"
+  G_MESSAGES_DEBUG=all "$CLI" stats --db "$DB" --json 2>"$WORK/err" >"$WORK/out"
   t1=$(now_us)
   echo $((t1 - t0)) >>"$WORK/cli"
   ms=$(sed -n 's/.*Statistics of [0-9]* videos read in \([0-9.]*\) ms.*/\1/p' "$WORK/err")
