@@ -85,8 +85,9 @@ make_row (VsBarChart *self,
   *data = count;
   gtk_label_set_xalign (GTK_LABEL (name), 0);
   gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
-  gtk_label_set_width_chars (GTK_LABEL (name), 10);
-  gtk_label_set_max_width_chars (GTK_LABEL (name), 22);
+  /* wide enough for most codecs' names, so the charts of a page line up */
+  gtk_label_set_width_chars (GTK_LABEL (name), 20);
+  gtk_label_set_max_width_chars (GTK_LABEL (name), 28);
   gtk_label_set_xalign (GTK_LABEL (numbers), 1);
   gtk_widget_add_css_class (numbers, "dim-label");
   gtk_widget_add_css_class (numbers, "numeric");
