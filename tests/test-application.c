@@ -161,7 +161,15 @@ test_open (void)
                       "flags", G_APPLICATION_HANDLES_OPEN,
                       "database-path", db,
                       NULL);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+    gint64 before = g_get_real_time ();
+
+    g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+    /* the start is kept: what is added from now on is New at the next start */
+    g_assert_cmpint (g_settings_get_int64 (settings, "last-start"), >=, before);
+    g_assert_cmpint (g_settings_get_int64 (settings, "last-start"), <=, g_get_real_time ());
+  }
   g_assert_no_error (error);
   g_assert_false (g_application_get_is_remote (G_APPLICATION (app)));
 

@@ -603,6 +603,57 @@ test_list_queries (Fixture       *f,
   g_assert_true (g_str_has_prefix (r7.out, "      0:08  "));
 }
 
+/* --sort added: what a later scan found comes after what an earlier one did (before when
+ * descending), whatever the names and mtimes; --json has "added", in seconds. */
+static void
+test_list_added (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_auto(Run) first = { 0 }, second = { 0 }, asc = { 0 }, desc = { 0 }, bad = { 0 };
+  g_autoptr(GPtrArray) items = NULL;
+  g_autofree char *n_asc = NULL, *n_desc = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  put (f, "b.mp4", 10);
+  cli (&first, "scan", "--db", f->db, "--no-probe", f->lib, NULL);
+  g_assert_cmpint (first.status, ==, 0);
+  g_usleep (2 * G_USEC_PER_SEC / 1000);   /* a later added_ns, whatever the clock's step */
+  put (f, "a.mp4", 10);   /* first by name, last added */
+  put (f, "c.mp4", 10);
+  cli (&second, "scan", "--db", f->db, "--no-probe", f->lib, NULL);
+  g_assert_cmpint (second.status, ==, 0);
+
+  cli (&asc, "list", "--db", f->db, "--json", "--sort", "added", NULL);
+  g_assert_cmpint (asc.status, ==, 0);
+  n_asc = names_of (asc.out);
+  /* a and c joined together: their order between them is their row ids' */
+  g_assert_true (g_str_equal (n_asc, "b.mp4|a.mp4|c.mp4") ||
+                 g_str_equal (n_asc, "b.mp4|c.mp4|a.mp4"));
+  cli (&desc, "list", "--db", f->db, "--json", "--sort", "added", "--desc", NULL);
+  g_assert_cmpint (desc.status, ==, 0);
+  n_desc = names_of (desc.out);
+  /* the exact reverse: ties too (by row id, then the other way) */
+  {
+    g_auto(GStrv) names = g_strsplit (n_asc, "|", -1);
+    g_autofree char *reversed = g_strdup_printf ("%s|%s|%s", names[2], names[1], names[0]);
+
+    g_assert_cmpstr (n_desc, ==, reversed);
+  }
+
+  items = parse_lines (asc.out);
+  for (guint i = 0; i < items->len; i++)
+    {
+      JsonObject *o = g_ptr_array_index (items, i);
+
+      g_assert_true (json_object_has_member (o, "added"));
+      g_assert_cmpint (json_object_get_int_member (o, "added"), >=, now - 60);
+      g_assert_cmpint (json_object_get_int_member (o, "added"), <=, now + 60);
+    }
+
+  cli (&bad, "list", "--db", f->db, "--sort", "addded", NULL);
+  g_assert_cmpint (bad.status, ==, 2);
+}
+
 /* A name is text in a table, not terminal commands; JSON escapes it by itself. */
 static void
 test_list_control_chars (Fixture       *f,
@@ -1670,6 +1721,7 @@ main (int    argc,
   ADD ("/cli/scan-list", test_scan_list);
   ADD ("/cli/list/queries", test_list_queries);
   ADD ("/cli/list-filters", test_list_filters);
+  ADD ("/cli/list/added", test_list_added);
   ADD ("/cli/list/no-database", test_list_no_database);
   ADD ("/cli/list/control-chars", test_list_control_chars);
   ADD ("/cli/list/read-only", test_list_read_only);

@@ -648,7 +648,8 @@ test_bulk (Fixture       *f,
   indices = raw_query_text (f->path, "SELECT group_concat(name, ' ') FROM "
                                      "(SELECT name FROM sqlite_schema WHERE type = 'index' "
                                      "AND tbl_name = 'videos' AND sql IS NOT NULL ORDER BY name)");
-  g_assert_cmpstr (indices, ==, "videos_added videos_codec videos_duration videos_folder videos_height "
+  g_assert_cmpstr (indices, ==, "videos_added videos_codec videos_duration videos_folder "
+                                "videos_height "
                                 "videos_mtime videos_pending_probe videos_pending_thumb "
                                 "videos_probe_state videos_resolution videos_resolution_desc "
                                 "videos_size videos_sort_key");
@@ -1552,13 +1553,15 @@ test_migrate_added (void)
   before = g_get_real_time () * 1000;
   add_video (db, folder, "/lib/c.mp4", 30, 7000, 1000);
   after = g_get_real_time () * 1000;
-  c_added = raw_query_text (path, "SELECT added_ns FROM videos WHERE path = CAST('/lib/c.mp4' AS BLOB)");
+  c_added = raw_query_text (path, "SELECT added_ns FROM videos "
+                                  "WHERE path = CAST('/lib/c.mp4' AS BLOB)");
   c_ns = g_ascii_strtoll (c_added, NULL, 10);
   g_assert_cmpint (c_ns, >=, before);
   g_assert_cmpint (c_ns, <=, after);
   g_usleep (2000);
   add_video (db, folder, "/lib/c.mp4", 31, 8000, 1000);
-  c_again = raw_query_text (path, "SELECT added_ns FROM videos WHERE path = CAST('/lib/c.mp4' AS BLOB)");
+  c_again = raw_query_text (path, "SELECT added_ns FROM videos "
+                                  "WHERE path = CAST('/lib/c.mp4' AS BLOB)");
   g_assert_cmpstr (c_again, ==, c_added);
 
   g_clear_object (&db);

@@ -29,8 +29,10 @@ typedef struct
   int          height;      /* -1: unknown (NULL), 0: no picture */
   const char  *codec;
   VsMediaState probe_state;
+  VsHlsState   hls_state;
   gboolean     watched;
   gboolean     in_progress;
+  gint64       added_ns;    /* 0: unknown (NULL) */
 } Row;
 
 typedef struct
@@ -65,6 +67,7 @@ insert_row (Fixture *f,
   r->size = row->size;
   r->mtime_ns = row->mtime_ns;
   r->duration_ms = row->duration_ms;
+  r->hls.state = row->hls_state;
   row->id = vs_database_upsert_video (f->db, r, &error);
   g_assert_no_error (error);
   if (row->probe_state == VS_MEDIA_STATE_DONE)
@@ -93,6 +96,14 @@ make_row (guint i)
                                colours[g_test_rand_int_range (0, G_N_ELEMENTS (colours))],
                                colours[g_test_rand_int_range (0, G_N_ELEMENTS (colours))]);
   /* an HLS item is its playlist, named after its folder */
+  if (row->kind == VS_VIDEO_KIND_HLS)
+    {
+      static const VsHlsState states[] = { VS_HLS_STATE_UNKNOWN, VS_HLS_STATE_COMPLETE,
+                                           VS_HLS_STATE_INCOMPLETE, VS_HLS_STATE_ENCRYPTED,
+                                           VS_HLS_STATE_MASTER, VS_HLS_STATE_REMOTE };
+
+      row->hls_state = states[g_test_rand_int_range (0, G_N_ELEMENTS (states))];
+    }
   if (row->kind == VS_VIDEO_KIND_HLS)
     row->path = g_strdup_printf ("%s/%s/index.m3u8", row->folder, row->name);
   else
@@ -157,6 +168,29 @@ fixture_setup (Fixture       *f,
     }
   g_assert_true (vs_database_commit (f->db, &error));
 
+  /* when each was added: a few days (ties), some unknown (a row written without it) */
+  {
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_prepare_v2 (f->db->db, "UPDATE videos SET added_ns = ?1 WHERE id = ?2",
+                                         -1, &stmt, NULL), ==, SQLITE_OK);
+    for (guint i = 0; i < f->rows->len; i++)
+      {
+        Row *row = g_ptr_array_index (f->rows, i);
+
+        row->added_ns = g_test_rand_int_range (0, 8) == 0
+                        ? 0 : BASE_NS + g_test_rand_int_range (0, 20) * DAY_NS;
+        if (row->added_ns != 0)
+          sqlite3_bind_int64 (stmt, 1, row->added_ns);
+        else
+          sqlite3_bind_null (stmt, 1);
+        sqlite3_bind_int64 (stmt, 2, row->id);
+        g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+        sqlite3_reset (stmt);
+      }
+    sqlite3_finalize (stmt);
+  }
+
   /* watched, in progress, both (played again after it was watched), or neither */
   for (guint i = 0; i < f->rows->len; i++)
     {
@@ -194,14 +228,28 @@ fixture_teardown (Fixture       *f,
 
 /* The reference --------------------------------------------------------------------- */
 
+/* hls_only is kind HLS, unless the kind asks for a download state */
+static VsKindFilter
+ref_kind (const VsVideoQuery *q)
+{
+  if (q->kind == VS_KIND_FILTER_HLS_COMPLETE || q->kind == VS_KIND_FILTER_HLS_INCOMPLETE)
+    return q->kind;
+  return q->hls_only ? VS_KIND_FILTER_HLS : q->kind;
+}
+
 static gboolean
 ref_matches_filters (const Row          *row,
                      const VsVideoQuery *q)
 {
-  VsKindFilter kind = q->hls_only ? VS_KIND_FILTER_HLS : q->kind;
+  VsKindFilter kind = ref_kind (q);
 
   if ((kind == VS_KIND_FILTER_FILE && row->kind != VS_VIDEO_KIND_FILE) ||
-      (kind == VS_KIND_FILTER_HLS && row->kind != VS_VIDEO_KIND_HLS))
+      (kind >= VS_KIND_FILTER_HLS && row->kind != VS_VIDEO_KIND_HLS))
+    return FALSE;
+  if (kind == VS_KIND_FILTER_HLS_COMPLETE && row->hls_state != VS_HLS_STATE_COMPLETE &&
+      row->hls_state != VS_HLS_STATE_MASTER)
+    return FALSE;
+  if (kind == VS_KIND_FILTER_HLS_INCOMPLETE && row->hls_state != VS_HLS_STATE_INCOMPLETE)
     return FALSE;
   if ((q->min_height > 0 || q->max_height > 0) &&
       (row->height <= 0 || row->height < q->min_height ||
@@ -258,8 +306,8 @@ compare_int (gint64 a,
   return a < b ? -1 : a > b;
 }
 
-/* The order a query lists @a and @b in: its key (unknown durations last either way), then
- * the id; by path, only the path (it is unique). */
+/* The order a query lists @a and @b in: its key (unknown durations and dates added last
+ * either way), then the id; by path, only the path (it is unique). */
 static int
 ref_compare (const Row          *a,
              const Row          *b,
@@ -286,6 +334,11 @@ ref_compare (const Row          *a,
       break;
     case VS_SORT_FOLDER:
       return sign * strcmp (a->path, b->path);
+    case VS_SORT_ADDED:         /* unknown last either way */
+      if ((a->added_ns == 0) != (b->added_ns == 0))
+        return a->added_ns == 0 ? 1 : -1;
+      c = compare_int (a->added_ns, b->added_ns);
+      break;
     case VS_SORT_RESOLUTION:
     case VS_SORT_LAST_PLAYED:   /* /filters/last-played */
     default:
@@ -345,6 +398,7 @@ check_query (Fixture            *f,
           g_assert_cmpint (rec->position_ms > 0, ==, want->in_progress);
           g_assert_cmpint (rec->height, ==, MAX (want->height, 0));
           g_assert_cmpstr (rec->video_codec, ==, want->codec);
+          g_assert_cmpint (rec->added_ns, ==, want->added_ns);
         }
     }
   return expected->len;
@@ -355,6 +409,10 @@ static const VsVideoQuery filters[] = {
   { 0 },
   { .kind = VS_KIND_FILTER_FILE },
   { .kind = VS_KIND_FILTER_HLS },
+  { .kind = VS_KIND_FILTER_HLS_COMPLETE },
+  { .kind = VS_KIND_FILTER_HLS_INCOMPLETE },
+  { .hls_only = TRUE, .kind = VS_KIND_FILTER_HLS_INCOMPLETE },
+  { .kind = VS_KIND_FILTER_HLS_COMPLETE, .watched = VS_WATCHED_FILTER_UNWATCHED },
   { .hls_only = TRUE },
   { .min_height = 720 },
   { .max_height = 719 },                        /* SD */
@@ -393,7 +451,7 @@ test_reference (Fixture       *f,
 {
   static const char * const searches[] = { NULL, "red", "green blue" };
   static const VsSortKey sorts[] = { VS_SORT_NAME, VS_SORT_MTIME, VS_SORT_SIZE,
-                                     VS_SORT_DURATION, VS_SORT_FOLDER };
+                                     VS_SORT_DURATION, VS_SORT_FOLDER, VS_SORT_ADDED };
   guint nonempty = 0, checked = 0;
 
   for (guint fi = 0; fi < G_N_ELEMENTS (filters); fi++)
@@ -439,7 +497,7 @@ static gboolean
 only_kind (const VsVideoQuery *q,
            VsKindFilter        kind)
 {
-  return (q->hls_only ? VS_KIND_FILTER_HLS : q->kind) == kind && q->min_height == 0 &&
+  return ref_kind (q) == kind && q->min_height == 0 &&
          q->max_height == 0 && (q->video_codec == NULL || q->video_codec[0] == '\0') &&
          q->min_duration_ms == 0 && q->max_duration_ms == 0 && q->modified_since_ns == 0 &&
          q->modified_until_ns == 0 && q->watched == VS_WATCHED_FILTER_ANY &&
@@ -466,6 +524,8 @@ test_equal_copy (void)
            * kind file; no filter and an empty codec */
           gboolean same = (only_kind (&filters[a], VS_KIND_FILTER_HLS) &&
                            only_kind (&filters[b], VS_KIND_FILTER_HLS)) ||
+                          (only_kind (&filters[a], VS_KIND_FILTER_HLS_INCOMPLETE) &&
+                           only_kind (&filters[b], VS_KIND_FILTER_HLS_INCOMPLETE)) ||
                           (only_kind (&filters[a], VS_KIND_FILTER_ANY) &&
                            only_kind (&filters[b], VS_KIND_FILTER_ANY));
 
@@ -624,6 +684,34 @@ test_legacy (void)
   ids = vs_database_query_ids (db, &by_last_played, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (ids->len, ==, 1);
+  g_clear_pointer (&ids, g_array_unref);
+
+  /* no date added: "added" sorts by mtime, the records carry none */
+  {
+    g_autoptr(VsVideoRecord) older = vs_video_record_new ();
+    g_autoptr(GPtrArray) page = NULL;
+    VsVideoQuery by_added = { .sort = VS_SORT_ADDED };
+    gint64 older_id;
+
+    vs_video_record_set_path (older, "/lib/b.mp4");
+    older->folder_id = folder_id;
+    older->mtime_ns = -DAY_NS;   /* before a.mp4's 0 */
+    older_id = vs_database_upsert_video (db, older, &error);
+    g_assert_cmpint (older_id, >, 0);
+    ids = vs_database_query_ids (db, &by_added, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (ids->len, ==, 2);
+    g_assert_cmpint (g_array_index (ids, gint64, 0), ==, older_id);
+    g_clear_pointer (&ids, g_array_unref);
+    by_added.descending = TRUE;
+    ids = vs_database_query_ids (db, &by_added, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (g_array_index (ids, gint64, 1), ==, older_id);
+    page = vs_database_load_videos (db, (gint64 *) ids->data, ids->len, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (((VsVideoRecord *) page->pdata[0])->added_ns, ==, 0);
+    g_assert_cmpint (((VsVideoRecord *) page->pdata[1])->added_ns, ==, 0);
+  }
   g_clear_object (&db);
   vs_test_rm_rf (dir);
 }

@@ -1230,6 +1230,63 @@ test_cell_broken (void)
   gtk_window_destroy (window);
 }
 
+/* Added since the last start and not begun: marked New; watched, begun, added before, or
+ * nothing marked (the first start): not; a broken file says so rather than New. */
+static void
+test_cell_new (void)
+{
+  g_autofree char *path = g_build_filename (media_dir, "new.mp4", NULL);
+  g_autoptr(VsTextureCache) cache = vs_texture_cache_new (service, 0);
+  VsVideoCell *cell = vs_video_cell_new (cache);
+  VsThumbnailView *view = child (cell, "thumbnail");
+  GtkWindow *window = show_cell (cell);
+  const gint64 since = G_GINT64_CONSTANT (1700000000) * 1000000000;
+  const struct {
+    gint64       added_ns;
+    gboolean     watched;
+    gint64       position_ms;
+    VsMediaState probe_state;
+    const char  *badge;
+  } cases[] = {
+    { since + 1, FALSE, 0, VS_MEDIA_STATE_DONE, "New" },
+    { since - 1, FALSE, 0, VS_MEDIA_STATE_DONE, NULL },
+    { since + 1, TRUE, 0, VS_MEDIA_STATE_DONE, NULL },
+    { since + 1, FALSE, 5000, VS_MEDIA_STATE_DONE, NULL },
+    { since + 1, FALSE, 0, VS_MEDIA_STATE_FAILED, "Unplayable" },
+    { 0, FALSE, 0, VS_MEDIA_STATE_DONE, NULL },
+  };
+
+  vs_test_write_file (path, "x", 1);
+  vs_video_cell_set_new_since (since);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(VsVideoRecord) record = make_record (path, 20 + i);
+      g_autoptr(VsVideo) video = NULL;
+
+      record->added_ns = cases[i].added_ns;
+      record->watched = cases[i].watched;
+      record->position_ms = cases[i].position_ms;
+      record->probe_state = cases[i].probe_state;
+      video = vs_video_new_from_record (record);
+      vs_video_cell_set_video (cell, video);
+      g_assert_cmpstr (vs_thumbnail_view_get_hls_badge (view), ==, cases[i].badge);
+    }
+  /* the first start marks nothing */
+  vs_video_cell_set_new_since (0);
+  {
+    g_autoptr(VsVideoRecord) record = make_record (path, 40);
+    g_autoptr(VsVideo) video = NULL;
+
+    record->added_ns = since + 1;
+    record->probe_state = VS_MEDIA_STATE_DONE;
+    video = vs_video_new_from_record (record);
+    vs_video_cell_set_video (cell, video);
+    g_assert_null (vs_thumbnail_view_get_hls_badge (view));
+  }
+  vs_video_cell_set_video (cell, NULL);
+  gtk_window_destroy (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1254,6 +1311,7 @@ main (int    argc,
   g_test_add_func ("/video-cell/unbind-during-load", test_cell_unbind_during_load);
   g_test_add_func ("/video-cell/failure", test_cell_failure);
   g_test_add_func ("/video-cell/broken", test_cell_broken);
+  g_test_add_func ("/video-cell/new", test_cell_new);
   g_test_add_func ("/video-cell/context-menu", test_cell_context_menu);
   g_test_add_func ("/texture-cache/cancel", test_cache_cancel);
   g_test_add_func ("/texture-cache/cancel-anytime", test_cache_cancel_anytime);

@@ -249,6 +249,20 @@ test_popover_chips (void)
   g_assert_cmpstr (gtk_stack_get_visible_child_name (template_child (window, "stack")), ==,
                    "grid");
 
+  /* the downloads by their state: the one here is complete */
+  vs_test_ui_click (template_child (window, "filter_button"), "1");
+  vs_test_ui_wait_for (popover_open, window, "the filter popover");
+  click_in_popover (window, "Ready to Merge");
+  vs_test_ui_wait_count (window, 1);
+  vs_test_ui_wait_cell (window, "show", TRUE);
+  wait_chips (window, "HLS: Ready to Merge");
+  click_in_popover (window, "Incomplete");
+  vs_test_ui_wait_for (shows_no_results, window, "no incomplete download");
+  click_in_popover (window, "Any");
+  vs_test_ui_wait_count (window, 5);
+  wait_chips (window, "");
+  close_popover (window);
+
   /* a link to a filtered view (the statistics page's bars) */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-query", "s",
                               "{'kind': <'hls'>, 'search': <'show'>}");

@@ -964,6 +964,82 @@ test_selection_model (void)
   g_object_unref (rows);
 }
 
+/* Every video shown has been probed (the 1-byte clips: unplayable). */
+static gboolean
+all_probed (gpointer data)
+{
+  GListModel *model = G_LIST_MODEL (vs_library_view_get_model (template_child (data, "view")));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(VsVideo) video = g_list_model_get_item (model, i);
+      const VsVideoRecord *record = vs_video_get_loading (video) ? NULL
+                                    : vs_video_get_record (video);
+
+      if (record == NULL || record->probe_state == VS_MEDIA_STATE_PENDING)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Date Added, picked in the View Options menu: the videos in the order the scans found
+ * them, whatever their names; Descending turns it round. */
+static void
+test_sort_added (void)
+{
+  static const char * const batches[] = { "zulu", "alpha", "mike" };
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *lib = g_build_filename (dir, "Videos", NULL);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  OrderWait by_name, by_added, by_added_desc;
+  VsWindow *window;
+
+  if (!vs_test_ui_have_xdotool ())
+    return;
+  write_clips (lib, "a", batches[0], 1);
+  window = open_window (dir, lib);
+  vs_test_ui_wait_count (window, 1);
+  /* one video at a time, each added later than the one before */
+  for (guint i = 1; i < G_N_ELEMENTS (batches); i++)
+    {
+      g_usleep (2000);
+      write_clips (lib, "a", batches[i], 1);
+      vs_test_ui_wait_count (window, i + 1);   /* the folder's monitor saw it */
+    }
+  by_name = (OrderWait) { window, "alpha 000.mp4 mike 000.mp4 zulu 000.mp4" };
+  vs_test_ui_wait_for (grid_order_is, &by_name, "the videos by name");
+  /* (a probe finishing as the menu opens may close it) */
+  vs_test_ui_wait_for (vs_test_ui_settled, window, "the new videos to settle");
+  vs_test_ui_wait_for (all_probed, window, "the new videos to be probed");
+
+  choose_in_menu (window, sort_button (window), "Date Added");
+  {
+    g_autofree char *sort = g_settings_get_string (settings, "sort-key");
+
+    g_assert_cmpstr (sort, ==, "added");
+  }
+  by_added = (OrderWait) { window, "zulu 000.mp4 alpha 000.mp4 mike 000.mp4" };
+  vs_test_ui_wait_for (grid_order_is, &by_added, "the videos in the order they were added");
+
+  /* the pointer away and back: a second click where the menu just closed is lost (GTK 4.8,
+   * X11) */
+  {
+    GtkWidget *grid = GTK_WIDGET (vs_test_ui_window_grid (window));
+
+    vs_test_ui_pointer_to (grid, gtk_widget_get_width (grid) / 4.0,
+                           gtk_widget_get_height (grid) * 3 / 4.0);
+    vs_test_ui_spin (300);
+  }
+  choose_in_menu (window, sort_button (window), "Descending");
+  by_added_desc = (OrderWait) { window, "mike 000.mp4 alpha 000.mp4 zulu 000.mp4" };
+  vs_test_ui_wait_for (grid_order_is, &by_added_desc, "the latest added first");
+
+  g_settings_reset (settings, "sort-key");
+  g_settings_reset (settings, "sort-descending");
+  gtk_window_destroy (GTK_WINDOW (window));
+  vs_test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -987,6 +1063,7 @@ main (int    argc,
   g_test_add_func ("/window-input/selection", test_selection);
   g_test_add_func ("/window-input/sidebar-menu", test_sidebar_menu);
   g_test_add_func ("/window-input/played-views", test_played_views);
+  g_test_add_func ("/window-input/sort-added", test_sort_added);
   g_test_add_func ("/window-input/drag-and-drop", test_drag_and_drop);
 
   status = g_test_run ();

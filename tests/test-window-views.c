@@ -237,7 +237,7 @@ list_of (VsWindow *window)
   return vs_library_view_get_list (template_child (window, "view"));
 }
 
-/* The list's cell widgets (GtkInscription) at @position, by column (0 name … 5 folder). */
+/* The list's cell widgets (GtkInscription) at @position, by column (0 name … 5 added, 6 watched, 7 folder). */
 static GtkWidget *
 list_cell (VsWindow *window,
            guint     position,
@@ -514,8 +514,9 @@ test_list (void)
         wait_text (window, names[i], 1, durations[i]);
         wait_text (window, names[i], 2, sizes[i]);
         wait_text (window, names[i], 3, size);
-        wait_text (window, names[i], 5, folders[i]);
+        wait_text (window, names[i], 7, folders[i]);
         g_assert_nonnull (list_text (window, list_row (window, names[i]), 4));
+        g_assert_nonnull (list_text (window, list_row (window, names[i]), 5)); /* Added */
       }
   }
   wait_order (window, "Alpha.mp4 Bravo.mp4 Charlie.mp4 Delta.mp4");
@@ -660,6 +661,15 @@ test_list_unplayable (void)
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (list_of (window)), "video-list"));
   wait_text (window, "Good.mp4", 1, "0:01");
   wait_text (window, "Broken.mp4", 1, "Unplayable");
+  /* the Watched column follows the watched state */
+  {
+    const char * const paths[] = { good, NULL };
+
+    vs_library_mark_watched_async (vs_window_get_library (window), paths, TRUE, NULL, NULL,
+                                   NULL);
+  }
+  wait_text (window, "Good.mp4", 6, "Watched");
+  g_assert_null (list_text (window, list_row (window, "Broken.mp4"), 6));
   g_settings_reset (settings, "view-mode");
   vs_test_ui_wait_for (grid_shown, window, "the grid again");
   gtk_window_destroy (GTK_WINDOW (window));

@@ -33,7 +33,9 @@ vs_cli_filters_add_entries (VsCliFilters   *self,
                             GOptionContext *context)
 {
   const GOptionEntry entries[] = {
-    { "kind", 0, 0, G_OPTION_ARG_STRING, &self->kind, "Only files or only HLS downloads", "file|hls" },
+    { "kind", 0, 0, G_OPTION_ARG_STRING, &self->kind,
+      "Only files, only HLS downloads, or only complete or incomplete ones",
+      "file|hls|hls-complete|hls-incomplete" },
     { "min-height", 0, 0, G_OPTION_ARG_INT64, &self->min_height, "Pictures at least N pixels high", "N" },
     { "max-height", 0, 0, G_OPTION_ARG_INT64, &self->max_height, "Pictures at most N pixels high", "N" },
     { "codec", 0, 0, G_OPTION_ARG_STRING, &self->codec, "Video codec, as --json shows it", "NAME" },
@@ -178,13 +180,13 @@ apply_flags (VsCliFilters   *self,
              VsVideoQuery   *query,
              int            *out_status)
 {
-  if (self->kind != NULL && g_str_equal (self->kind, "file"))
-    query->kind = VS_KIND_FILTER_FILE;
-  else if (self->kind != NULL && g_str_equal (self->kind, "hls"))
-    query->kind = VS_KIND_FILTER_HLS;
-  else if (self->kind != NULL)
+  if (self->kind != NULL &&
+      (!vs_kind_filter_from_string (self->kind, &query->kind) ||
+       query->kind == VS_KIND_FILTER_ANY))
     {
-      *out_status = vs_cli_usage (context, "unknown kind “%s” (file, hls)", self->kind);
+      *out_status = vs_cli_usage (context,
+                                  "unknown kind “%s” (file, hls, hls-complete, hls-incomplete)",
+                                  self->kind);
       return FALSE;
     }
   if (query->hls_only && query->kind == VS_KIND_FILTER_FILE)

@@ -65,6 +65,7 @@ print_json (const VsVideoRecord *r)
   add_int_or_null (b, "play_count", r->play_count, TRUE);
   add_int_or_null (b, "last_played", r->last_played_ns / 1000000000, r->last_played_ns != 0);
   add_int_or_null (b, "position_ms", r->position_ms, r->position_ms > 0);
+  add_int_or_null (b, "added", r->added_ns / 1000000000, r->added_ns != 0);
   json_builder_end_object (b);
 
   node = json_builder_get_root (b);
@@ -143,8 +144,8 @@ vs_cli_list (int    argc,
     { "folder", 0, 0, G_OPTION_ARG_FILENAME, &folder, "Only videos in this folder", "DIR" },
     { "recursive", 'r', 0, G_OPTION_ARG_NONE, &recursive, "With --folder: include subfolders", NULL },
     { "sort", 0, 0, G_OPTION_ARG_STRING, &sort,
-      "Sort by name (default), mtime, size, duration, resolution, folder or played (when last "
-      "played)", "KEY" },
+      "Sort by name (default), mtime, size, duration, resolution, folder, played (when last "
+      "played) or added (when indexed)", "KEY" },
     { "desc", 0, 0, G_OPTION_ARG_NONE, &descending, "Sort in descending order", NULL },
     { "search", 0, 0, G_OPTION_ARG_STRING, &search, "Every word of TEXT in the name or folder (any case or accents)", "TEXT" },
     { "hls", 0, 0, G_OPTION_ARG_NONE, &hls_only, "Only HLS downloads", NULL },
@@ -179,7 +180,7 @@ vs_cli_list (int    argc,
   if (sort != NULL && !vs_sort_key_from_string (sort, &query.sort))
     return vs_cli_usage (context,
                          "unknown sort key “%s” (name, mtime, size, duration, resolution, folder, "
-                         "played)",
+                         "played, added)",
                          sort);
   if (offset < 0 || limit < -1)
     return vs_cli_usage (context, "--offset and --limit must not be negative");

@@ -31,9 +31,12 @@ has_modified (const VsVideoQuery *query)
          query->modified_within_days > 0;
 }
 
+/* hls_only (the downloads' view) narrows to HLS items; a download state narrows further */
 static VsKindFilter
 effective_kind (const VsVideoQuery *query)
 {
+  if (query->kind == VS_KIND_FILTER_HLS_COMPLETE || query->kind == VS_KIND_FILTER_HLS_INCOMPLETE)
+    return query->kind;
   return query->hls_only ? VS_KIND_FILTER_HLS : query->kind;
 }
 
@@ -109,6 +112,12 @@ _vs_video_query_append_filters (const VsVideoQuery  *query,
   if (kind == VS_KIND_FILTER_FILE || kind == VS_KIND_FILTER_HLS)
     append_term (sql, joiner, "kind = %d",
                  kind == VS_KIND_FILTER_HLS ? VS_VIDEO_KIND_HLS : VS_VIDEO_KIND_FILE);
+  else if (kind == VS_KIND_FILTER_HLS_COMPLETE)
+    append_term (sql, joiner, "kind = %d AND hls_state IN (%d, %d)", VS_VIDEO_KIND_HLS,
+                 VS_HLS_STATE_COMPLETE, VS_HLS_STATE_MASTER);
+  else if (kind == VS_KIND_FILTER_HLS_INCOMPLETE)
+    append_term (sql, joiner, "kind = %d AND hls_state = %d", VS_VIDEO_KIND_HLS,
+                 VS_HLS_STATE_INCOMPLETE);
   /* Bounds go in pairs, an unset one as far as it goes: a range closed on both sides is
    * what SQLite's planner (no ANALYZE statistics) takes as selective enough to search the
    * column's index rather than walk the sort key's. */
@@ -154,8 +163,8 @@ _vs_video_query_bind_filters (const VsVideoQuery *query,
       gint64 since = query->modified_since_ns != 0 ? query->modified_since_ns : G_MININT64;
 
       if (query->modified_within_days > 0)
-        since = MAX (since, g_get_real_time () * 1000 -
-                            (gint64) query->modified_within_days * 24 * 3600 * G_GINT64_CONSTANT (1000000000));
+        since = MAX (since, g_get_real_time () * 1000 - (gint64) query->modified_within_days *
+                                                         24 * 3600 * G_GINT64_CONSTANT (1000000000));
       sqlite3_bind_int64 (stmt, PARAM_SINCE, since);
       sqlite3_bind_int64 (stmt, PARAM_UNTIL,
                           query->modified_until_ns != 0 ? query->modified_until_ns : G_MAXINT64);

@@ -17,14 +17,15 @@
   "duration_ms, width, height, video_codec, audio_codec, container, has_video, probe_state, " \
   "thumb_state, " HLS_COLUMNS
 /* A record's watched state and position come with its row, by path (both primary keys):
- * a page of the grid costs no query per cell. */
-#define VIDEO_SELECT \
+ * a page of the grid costs no query per cell. ADDED: added_ns, or 0 before it existed. */
+#define VIDEO_SELECT(ADDED) \
   "SELECT " VIDEO_COLUMNS ", ifnull(w.watched, 0), ifnull(w.play_count, 0), " \
-  "ifnull(w.last_played_ns, 0), ifnull(p.position_ms, 0) FROM videos " \
+  "ifnull(w.last_played_ns, 0), ifnull(p.position_ms, 0), " ADDED " FROM videos " \
   "LEFT JOIN watched w ON w.path = videos.path LEFT JOIN playback p ON p.path = videos.path"
 /* A library older than _VS_DATABASE_WATCHED_SCHEMA, read as it is (read-only media). */
-#define VIDEO_SELECT_LEGACY "SELECT " VIDEO_COLUMNS ", 0, 0, 0, 0 FROM videos"
+#define VIDEO_SELECT_LEGACY "SELECT " VIDEO_COLUMNS ", 0, 0, 0, 0, 0 FROM videos"
 #define WATCHED_FIRST_COLUMN 26
+#define ADDED_COLUMN 30
 
 static const char *
 video_select (VsDatabase *self,
@@ -33,7 +34,11 @@ video_select (VsDatabase *self,
   if (self->schema_version < _VS_DATABASE_WATCHED_SCHEMA)
     return by_path ? VIDEO_SELECT_LEGACY " WHERE videos.path = ?1"
                    : VIDEO_SELECT_LEGACY " WHERE videos.id = ?1";
-  return by_path ? VIDEO_SELECT " WHERE videos.path = ?1" : VIDEO_SELECT " WHERE videos.id = ?1";
+  if (self->schema_version < _VS_DATABASE_COLLECTIONS_SCHEMA)
+    return by_path ? VIDEO_SELECT ("0") " WHERE videos.path = ?1"
+                   : VIDEO_SELECT ("0") " WHERE videos.id = ?1";
+  return by_path ? VIDEO_SELECT ("ifnull(added_ns, 0)") " WHERE videos.path = ?1"
+                 : VIDEO_SELECT ("ifnull(added_ns, 0)") " WHERE videos.id = ?1";
 }
 
 static char *
@@ -117,6 +122,7 @@ record_from_row (sqlite3_stmt *stmt)
   record->play_count = (guint) sqlite3_column_int64 (stmt, WATCHED_FIRST_COLUMN + 1);
   record->last_played_ns = sqlite3_column_int64 (stmt, WATCHED_FIRST_COLUMN + 2);
   record->position_ms = sqlite3_column_int64 (stmt, WATCHED_FIRST_COLUMN + 3);
+  record->added_ns = sqlite3_column_int64 (stmt, ADDED_COLUMN);
   return record;
 }
 
@@ -658,7 +664,11 @@ query_sql (const VsVideoQuery *query,
                              "ifnull(width * height, 0) DESC, id DESC" },
     /* path is unique: its own index */
     [VS_SORT_FOLDER]   = { "path", "path DESC" },
+    /* Unknown (NULL: a row written without it) last in both directions, as durations. */
+    [VS_SORT_ADDED]    = { "added_ns IS NULL, added_ns, id",
+                           "added_ns IS NULL, added_ns DESC, id DESC" },
   };
+  VsSortKey sort = query->sort;
   g_autoptr(GString) sql = g_string_new (select);
   const char *joiner = " WHERE ";
 
@@ -690,14 +700,18 @@ query_sql (const VsVideoQuery *query,
    * match). "+" keeps the index out. */
   if (g_str_has_prefix (select, "SELECT count"))
     return g_intern_string (sql->str);
-  if (query->sort == VS_SORT_LAST_PLAYED)
+  /* A library older than added_ns (read as it is): the date added is its mtime, the
+   * stand-in the migration to it gives rows without a creation time. */
+  if (sort == VS_SORT_ADDED && schema_version < _VS_DATABASE_COLLECTIONS_SCHEMA)
+    sort = VS_SORT_MTIME;
+  if (sort == VS_SORT_LAST_PLAYED)
     {
       g_string_append (sql, " ORDER BY ");
       append_last_played_order (sql, query->descending, schema_version);
     }
   else
     g_string_append_printf (sql, " ORDER BY %s%s", n_words > 0 ? "+" : "",
-                            order[query->sort][query->descending ? 1 : 0]);
+                            order[sort][query->descending ? 1 : 0]);
 
   return g_intern_string (sql->str);
 }
@@ -712,7 +726,7 @@ prepare_query (VsDatabase          *self,
   g_autoptr(GPtrArray) words = NULL;
   sqlite3_stmt *stmt;
 
-  g_return_val_if_fail ((guint) query->sort <= VS_SORT_LAST_PLAYED, NULL);
+  g_return_val_if_fail ((guint) query->sort <= VS_SORT_ADDED, NULL);
 
   words = search_words (query->search, legacy, error);
   if (words == NULL)

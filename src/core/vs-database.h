@@ -36,6 +36,9 @@ typedef enum
   VS_KIND_FILTER_ANY = 0,
   VS_KIND_FILTER_FILE,
   VS_KIND_FILTER_HLS,
+  VS_KIND_FILTER_HLS_COMPLETE,    /* HLS downloads ready to merge: complete, or a master's
+                                   * complete variant */
+  VS_KIND_FILTER_HLS_INCOMPLETE,  /* HLS downloads with segments or the end missing */
 } VsKindFilter;
 
 typedef enum
@@ -328,6 +331,10 @@ char         *vs_video_query_to_string       (const VsVideoQuery  *query);
 VsVideoQuery *vs_video_query_new_from_string (const char          *text,
                                               GError             **error);
 const char   *vs_sort_key_to_string          (VsSortKey            key);
+/* "any", "file", "hls", "hls-complete", "hls-incomplete" */
+const char   *vs_kind_filter_to_string       (VsKindFilter         kind);
+gboolean      vs_kind_filter_from_string     (const char          *str,
+                                              VsKindFilter        *out_kind);
 gboolean      vs_video_query_has_filter      (const VsVideoQuery  *query,
                                               VsQueryFilter        filter);
 gboolean      vs_video_query_has_filters     (const VsVideoQuery  *query);

@@ -31,8 +31,37 @@
 static const char * const sort_names[] = {
   [VS_SORT_NAME] = "name", [VS_SORT_MTIME] = "mtime", [VS_SORT_SIZE] = "size",
   [VS_SORT_DURATION] = "duration", [VS_SORT_RESOLUTION] = "resolution",
-  [VS_SORT_FOLDER] = "folder", [VS_SORT_LAST_PLAYED] = "played",
+  [VS_SORT_FOLDER] = "folder", [VS_SORT_LAST_PLAYED] = "played", [VS_SORT_ADDED] = "added",
 };
+
+static const char * const kind_names[] = {
+  [VS_KIND_FILTER_ANY] = "any", [VS_KIND_FILTER_FILE] = "file", [VS_KIND_FILTER_HLS] = "hls",
+  [VS_KIND_FILTER_HLS_COMPLETE] = "hls-complete",
+  [VS_KIND_FILTER_HLS_INCOMPLETE] = "hls-incomplete",
+};
+
+const char *
+vs_kind_filter_to_string (VsKindFilter kind)
+{
+  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (kind_names), NULL);
+  return kind_names[kind];
+}
+
+gboolean
+vs_kind_filter_from_string (const char   *str,
+                            VsKindFilter *out_kind)
+{
+  g_return_val_if_fail (str != NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (kind_names); i++)
+    if (g_str_equal (str, kind_names[i]))
+      {
+        if (out_kind != NULL)
+          *out_kind = (VsKindFilter) i;
+        return TRUE;
+      }
+  return FALSE;
+}
 
 const char *
 vs_sort_key_to_string (VsSortKey key)
@@ -51,14 +80,17 @@ vs_video_query_to_string (const VsVideoQuery *query)
 
   g_return_val_if_fail (query != NULL, NULL);
 
-  kind = query->hls_only ? VS_KIND_FILTER_HLS : query->kind;
+  kind = query->kind;
+  if (query->hls_only && kind != VS_KIND_FILTER_HLS_COMPLETE &&
+      kind != VS_KIND_FILTER_HLS_INCOMPLETE)
+    kind = VS_KIND_FILTER_HLS;
   g_variant_dict_insert (&dict, KEY_SORT, "s", vs_sort_key_to_string (query->sort));
   if (query->descending)
     g_variant_dict_insert (&dict, KEY_DESCENDING, "b", TRUE);
   if (query->search != NULL && query->search[0] != '\0' && g_utf8_validate (query->search, -1, NULL))
     g_variant_dict_insert (&dict, KEY_SEARCH, "s", query->search);
   if (kind != VS_KIND_FILTER_ANY)
-    g_variant_dict_insert (&dict, KEY_KIND, "s", kind == VS_KIND_FILTER_HLS ? "hls" : "file");
+    g_variant_dict_insert (&dict, KEY_KIND, "s", vs_kind_filter_to_string (kind));
   if (query->min_height > 0)
     g_variant_dict_insert (&dict, KEY_MIN_HEIGHT, "i", query->min_height);
   if (query->max_height > 0)
@@ -219,11 +251,7 @@ vs_video_query_new_from_string (const char  *text,
     }
   if (kind != NULL)
     {
-      if (g_str_equal (kind, "hls"))
-        query.kind = VS_KIND_FILTER_HLS;
-      else if (g_str_equal (kind, "file"))
-        query.kind = VS_KIND_FILTER_FILE;
-      else
+      if (!vs_kind_filter_from_string (kind, &query.kind))
         {
           g_set_error (error, G_VARIANT_PARSE_ERROR, G_VARIANT_PARSE_ERROR_FAILED,
                        "Unknown kind “%s”", kind);

@@ -53,7 +53,8 @@ vs_video_record_equal (const VsVideoRecord *a,
          g_strcmp0 (a->audio_codec, b->audio_codec) == 0 &&
          g_strcmp0 (a->container, b->container) == 0 && vs_hls_info_equal (&a->hls, &b->hls) &&
          a->watched == b->watched && a->play_count == b->play_count &&
-         a->last_played_ns == b->last_played_ns && a->position_ms == b->position_ms;
+         a->last_played_ns == b->last_played_ns && a->position_ms == b->position_ms &&
+         a->added_ns == b->added_ns;
 }
 
 void
@@ -109,7 +110,7 @@ vs_sort_key_from_string (const char *str,
                          VsSortKey  *out_key)
 {
   static const char * const names[] = { "name", "mtime", "size", "duration", "resolution",
-                                        "folder", "played" };
+                                        "folder", "played", "added" };
 
   g_return_val_if_fail (str != NULL, FALSE);
 

@@ -30,6 +30,7 @@ typedef enum
   VS_SORT_RESOLUTION = 4, /* width × height, unknown last */
   VS_SORT_FOLDER   = 5,   /* the path: by folder, then name (byte order) */
   VS_SORT_LAST_PLAYED = 6, /* when last played or its position stored, never played last */
+  VS_SORT_ADDED    = 7,   /* when it joined the library, unknown last (before schema 13: mtime) */
 } VsSortKey;
 
 #define VS_TYPE_VIDEO_RECORD (vs_video_record_get_type ())
@@ -60,6 +61,8 @@ typedef struct
   guint        play_count;
   gint64       last_played_ns; /* ns since the epoch, 0 when never played */
   gint64       position_ms;    /* where it was left, 0 when not in progress */
+  gint64       added_ns;       /* when it joined the library, ns since the epoch; 0 when
+                                * unknown (a library older than schema 13) */
 } VsVideoRecord;
 
 GType          vs_video_record_get_type (void) G_GNUC_CONST;

@@ -11,6 +11,7 @@
 #include "vs-application.h"
 #include "vs-open-files.h"
 #include "vs-player-window.h"
+#include "vs-video-cell.h"
 #include "vs-window.h"
 
 struct _VsApplication
@@ -231,6 +232,10 @@ vs_application_startup (GApplication *app)
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_setting_changed), self,
                            G_CONNECT_SWAPPED);
   open_library (self);
+  /* What was added since the last start is new, until watched; nothing is on the first */
+  vs_video_cell_set_new_since (g_settings_get_int64 (self->settings, "last-start") *
+                               G_GINT64_CONSTANT (1000));
+  g_settings_set_int64 (self->settings, "last-start", g_get_real_time ());
 
   G_APPLICATION_CLASS (vs_application_parent_class)->startup (app);
 

@@ -70,6 +70,23 @@ show_failed (VsVideoCell *self)
   vs_thumbnail_view_set_failed (self->thumbnail);
 }
 
+/* Videos added to the library after this (ns since the epoch) are new; 0: none is. */
+static gint64 new_since_ns;
+
+void
+vs_video_cell_set_new_since (gint64 since_ns)
+{
+  new_since_ns = since_ns;
+}
+
+/* New: added since the app last started, and never played, watched or begun. */
+static gboolean
+is_new (const VsVideoRecord *r)
+{
+  return new_since_ns > 0 && r->added_ns > new_since_ns && !r->watched && r->play_count == 0 &&
+         r->position_ms == 0;
+}
+
 /* "Now" for the captions' dates, made again only when the clock has moved to another
  * minute: a scroll binds dozens of cells a frame. The local time zone is made once with it
  * (GLib 2.74 reads /etc/localtime again for every g_time_zone_new_local() when TZ is
@@ -252,6 +269,9 @@ update_labels (VsVideoCell *self)
       hls = _("Unplayable");
       hls_warning = TRUE;
     }
+  if (hls == NULL && !loading && is_new (vs_video_get_record (video)))
+    /* Translators: the badge on a video added since the app last started, not watched yet */
+    hls = C_("video", "New");
   vs_thumbnail_view_set_badges (self->thumbnail, duration, hls, hls_warning);
   update_watched (self, loading ? NULL : vs_video_get_record (video));
   /* Named once the grid rests: nobody reads out cells flying past, and each update is

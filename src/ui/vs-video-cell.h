@@ -33,6 +33,9 @@ void         vs_video_cell_set_picture_size (VsVideoCell *self,
 /* "Now" for dates shown in the library (a caption's, the list's), made again only when the
  * clock has moved to another minute; main thread only. */
 GDateTime   *vs_video_cell_caption_now   (void);
+/* Marks as New the videos added after @since_ns (ns since the epoch) and not watched or
+ * begun; 0 marks none. App-wide, main thread. */
+void         vs_video_cell_set_new_since (gint64 since_ns);
 /* TRUE once a thumbnail texture (not the placeholder) is shown. */
 gboolean     vs_video_cell_has_thumbnail (VsVideoCell    *self);
 /* Whether the watched mark shows, and the progress bar's fraction (-1: no bar). */

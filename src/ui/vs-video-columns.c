@@ -22,6 +22,8 @@ typedef enum
   COLUMN_RESOLUTION,
   COLUMN_SIZE,
   COLUMN_MODIFIED,
+  COLUMN_ADDED,
+  COLUMN_WATCHED,
   COLUMN_FOLDER,
   N_COLUMNS
 } Column;
@@ -38,6 +40,10 @@ static const struct {
   [COLUMN_RESOLUTION] = { N_("Resolution"), VS_SORT_RESOLUTION, TRUE, FALSE, 110 },
   [COLUMN_SIZE]       = { N_("Size"), VS_SORT_SIZE, TRUE, FALSE, 90 },
   [COLUMN_MODIFIED]   = { N_("Modified"), VS_SORT_MTIME, FALSE, FALSE, 130 },
+  /* Translators: the list column of when each video joined the library */
+  [COLUMN_ADDED]      = { N_("Added"), VS_SORT_ADDED, FALSE, FALSE, 130 },
+  /* its order is the last play's: what was watched lately first, descending */
+  [COLUMN_WATCHED]    = { N_("Watched"), VS_SORT_LAST_PLAYED, FALSE, FALSE, 100 },
   [COLUMN_FOLDER]     = { N_("Folder"), VS_SORT_FOLDER, FALSE, TRUE, -1 },
 };
 
@@ -134,6 +140,20 @@ cell_text (Columns *c,
       return g_format_size (r->size);
     case COLUMN_MODIFIED:
       return vs_format_date (vs_video_get_mtime (video), vs_video_cell_caption_now ());
+    case COLUMN_ADDED:
+      /* unknown in a library from before the date was kept */
+      return r->added_ns != 0
+             ? vs_format_date (r->added_ns / G_GINT64_CONSTANT (1000000000),
+                               vs_video_cell_caption_now ())
+             : NULL;
+    case COLUMN_WATCHED:
+      if (r->watched)
+        return g_strdup (_("Watched"));
+      if (r->position_ms > 0 && r->duration_ms > 0)
+        /* Translators: how far a video in progress was watched, e.g. "45 %" */
+        return g_strdup_printf (_("%d %%"),
+                                (int) CLAMP (r->position_ms * 100 / r->duration_ms, 1, 99));
+      return r->position_ms > 0 ? g_strdup (_("In Progress")) : NULL;
     case COLUMN_FOLDER:
       return folder_text (c, r);
     case N_COLUMNS:

@@ -32,7 +32,7 @@ struct _VsWindow
   GtkActionBar         *selection_bar;
   GtkMenuButton        *filter_button;
   GtkPopover           *filter_popover;
-  GtkBox               *codec_box;
+  GtkFlowBox           *codec_box;
   GtkRevealer          *filter_bar;
   GtkBox               *filter_chips;
   AdwStatusPage        *no_results_page;

@@ -41,6 +41,8 @@ static const struct {
 
 static const char * const kind_ids[] = {
   [VS_KIND_FILTER_ANY] = "any", [VS_KIND_FILTER_FILE] = "file", [VS_KIND_FILTER_HLS] = "hls",
+  [VS_KIND_FILTER_HLS_COMPLETE] = "hls-complete",
+  [VS_KIND_FILTER_HLS_INCOMPLETE] = "hls-incomplete",
 };
 static const char * const watched_ids[] = {
   [VS_WATCHED_FILTER_ANY] = "any", [VS_WATCHED_FILTER_WATCHED] = "watched",
@@ -78,7 +80,8 @@ height_band (const VsVideoQuery *q)
   if (!vs_video_query_has_filter (q, VS_QUERY_FILTER_HEIGHT))
     return "any";
   for (guint i = 0; i < G_N_ELEMENTS (height_bands); i++)
-    if (MAX (q->min_height, 0) == height_bands[i].min && MAX (q->max_height, 0) == height_bands[i].max)
+    if (MAX (q->min_height, 0) == height_bands[i].min &&
+        MAX (q->max_height, 0) == height_bands[i].max)
       return height_bands[i].id;
   return "custom";
 }
@@ -303,7 +306,19 @@ describe_filter (const VsVideoQuery *q,
   switch (filter)
     {
     case VS_QUERY_FILTER_KIND:
-      return g_strdup (q->kind == VS_KIND_FILTER_HLS ? _("HLS Downloads") : _("Video Files"));
+      switch (q->kind)
+        {
+        case VS_KIND_FILTER_HLS:
+          return g_strdup (_("HLS Downloads"));
+        case VS_KIND_FILTER_HLS_COMPLETE:
+          return g_strdup (_("HLS: Ready to Merge"));
+        case VS_KIND_FILTER_HLS_INCOMPLETE:
+          return g_strdup (_("HLS: Incomplete"));
+        case VS_KIND_FILTER_FILE:
+        case VS_KIND_FILTER_ANY:
+        default:
+          return g_strdup (_("Video Files"));
+        }
     case VS_QUERY_FILTER_HEIGHT:
       band = height_band (q);
       if (g_str_equal (band, "sd"))
@@ -635,6 +650,15 @@ show_query_action (GSimpleAction *action,
   load_query (self, query, FALSE);
 }
 
+/* The flow box's own child takes no focus: Tab goes from button to button. */
+static void
+append_codec (VsWindow  *self,
+              GtkWidget *button)
+{
+  gtk_flow_box_append (self->codec_box, button);
+  gtk_widget_set_focusable (gtk_widget_get_parent (button), FALSE);
+}
+
 /* The codecs of the library, with their counts, read when the popover opens. */
 static void
 on_codecs_counted (GObject      *object,
@@ -654,13 +678,13 @@ on_codecs_counted (GObject      *object,
       return;
     }
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->codec_box))) != NULL)
-    gtk_box_remove (self->codec_box, child);
+    gtk_flow_box_remove (self->codec_box, child);
   {
     GtkWidget *any = gtk_toggle_button_new_with_label (C_("filter", "Any"));
 
     gtk_actionable_set_action_name (GTK_ACTIONABLE (any), "win.filter-codec");
     gtk_actionable_set_action_target (GTK_ACTIONABLE (any), "s", "");
-    gtk_box_append (self->codec_box, any);
+    append_codec (self, any);
   }
   /* the most common few: a long tail of rare codecs is for the statistics page */
   for (guint i = 0; i < MIN (codecs->len, 8); i++)
@@ -673,7 +697,7 @@ on_codecs_counted (GObject      *object,
       GtkWidget *number = gtk_label_new (count);
 
       gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
-      gtk_label_set_max_width_chars (GTK_LABEL (name), 24);
+      gtk_label_set_max_width_chars (GTK_LABEL (name), 20);
       gtk_label_set_xalign (GTK_LABEL (name), 0);
       gtk_widget_set_hexpand (name, TRUE);
       gtk_widget_add_css_class (number, "dim-label");
@@ -684,7 +708,7 @@ on_codecs_counted (GObject      *object,
       gtk_widget_set_tooltip_text (button, c->codec);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.filter-codec");
       gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", c->codec);
-      gtk_box_append (self->codec_box, button);
+      append_codec (self, button);
     }
 }
 
