@@ -253,6 +253,7 @@ build_query (VsWindow     *self,
       break;
     case VS_SIDEBAR_VIEW_FOLDER:
     case VS_SIDEBAR_VIEW_HLS:
+    case VS_SIDEBAR_VIEW_STATISTICS:   /* not a grid: the grid behind it is All Videos' */
     default:
       break;
     }
