@@ -215,6 +215,62 @@ test_page (void)
   vs_test_rm_rf (dir);
 }
 
+static gboolean
+page_loaded (gpointer data)
+{
+  VsWindow *window = data;
+
+  return vs_stats_page_get_n_loads (window->stats_page) > 0 &&
+         g_str_equal (gtk_stack_get_visible_child_name (window->stack), "statistics");
+}
+
+/* Open, scanned, and its root in the sidebar (the rows are made again when it comes). */
+static gboolean
+library_idle (gpointer data)
+{
+  VsWindow *window = data;
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  gboolean has_root = FALSE;
+
+  vs_test_ui_collect (GTK_WIDGET (window->sidebar), GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    has_root |= g_strcmp0 (gtk_label_get_label (g_ptr_array_index (labels, i)), "Videos") == 0;
+  return has_root && vs_library_get_state (window->library) == VS_LIBRARY_STATE_READY &&
+         !vs_library_get_scanning (window->library);
+}
+
+/* An empty library: the page says so, with a status page rather than charts of nothing. */
+static void
+test_empty (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *lib = g_build_filename (dir, "Videos", NULL);
+  GtkStack *page_stack;
+  VsWindow *window;
+
+  if (!vs_test_ui_have_xdotool ())
+    return;
+  g_assert_cmpint (g_mkdir_with_parents (lib, 0755), ==, 0);
+  {
+    g_autofree char *db = g_build_filename (dir, "library.db", NULL);
+
+    window = vs_test_ui_window_new (db, lib);
+    gtk_window_set_default_size (GTK_WINDOW (window), 1000, 760);
+    gtk_window_present (GTK_WINDOW (window));
+    vs_test_ui_wait_for (library_idle, window, "the empty library to open");
+    vs_test_ui_spin (300);
+  }
+  vs_test_ui_click (vs_test_ui_sidebar_row (window, "Statistics"), "1");
+  vs_test_ui_wait_for (page_loaded, window, "the statistics of an empty library");
+  page_stack = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (window->stats_page),
+                                                         VS_TYPE_STATS_PAGE, "stack"));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (page_stack), ==, "empty");
+  g_assert_cmpint (vs_stats_page_get_stats (window->stats_page)->n_videos, ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  vs_test_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -230,6 +286,7 @@ main (int   argc,
   adw_init ();
 
   g_test_add_func ("/stats-page/click-through", test_page);
+  g_test_add_func ("/stats-page/empty", test_empty);
 
   status = g_test_run ();
   vs_test_rm_rf (home);
