@@ -1648,6 +1648,154 @@ test_collections (Fixture       *f,
   g_assert_cmpint (r.status, ==, 2);
 }
 
+static JsonObject *
+stats_group (JsonObject *stats,
+             const char *breakdown,
+             const char *name)
+{
+  JsonArray *groups = json_object_get_array_member (stats, breakdown);
+
+  for (guint i = 0; i < json_array_get_length (groups); i++)
+    {
+      JsonObject *g = json_array_get_object_element (groups, i);
+      const char *g_name = json_object_get_null_member (g, "name")
+                           ? NULL : json_object_get_string_member (g, "name");
+
+      if (g_strcmp0 (g_name, name) == 0)
+        return g;
+    }
+  g_assert_not_reached ();
+}
+
+/* stats: every figure against what list says of the same library; usage errors */
+static void
+test_stats (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(VsDatabase) db = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *big = g_build_filename (f->lib, "Big Movie.mkv", NULL);
+  g_autofree char *clip = g_build_filename (f->lib, "small clip.mp4", NULL);
+  g_autofree char *show = g_build_filename (f->lib, "Old Show", NULL);
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(JsonObject) stats = NULL;
+  g_autofree VsVideoQuery *h264 = NULL;
+  JsonObject *hls, *g;
+  gint64 size = 0, talk_size = 0;
+  g_auto(Run) r = { 0 };
+  g_auto(Run) text = { 0 };
+  g_auto(Run) bad = { 0 };
+  g_auto(Run) extra = { 0 };
+  g_auto(Run) missing = { 0 };
+
+  make_library (f);
+  /* a second download, merged already: its MP4 beside its folder */
+  g_assert_cmpint (g_mkdir_with_parents (show, 0755), ==, 0);
+  vs_test_make_hls (show, "index.m3u8", 2, "2.0", TRUE);
+  put (f, "Old Show.mp4", 600);
+  set_mtime (f, "Big Movie.mkv", 2021, 6, 15);
+  set_mtime (f, "sub/Deep Dive.MOV", 2021, 1, 1);
+  set_mtime (f, "small clip.mp4", 2023, 12, 31);
+  cli (&r, "scan", "--db", f->db, "--no-probe", f->lib, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  db = vs_database_open (f->db, VS_DATABASE_MODE_WRITER, &error);
+  g_assert_no_error (error);
+  set_probed (db, f, "Big Movie.mkv", 2160, "H.265 (Main Profile)", 7200000);
+  set_probed (db, f, "sub/Deep Dive.MOV", 1080, "H.264 (High Profile)", 300000);
+  set_probed (db, f, "small clip.mp4", 360, "H.264 (High Profile)", 20000);
+  set_probed (db, f, "100x real.webm", 0, NULL, -1);     /* broken */
+  g_assert_true (vs_database_mark_watched (db, big, TRUE, &error));
+  g_assert_true (vs_database_set_position (db, clip, 10000, 20000, &error));
+  g_assert_no_error (error);
+  g_clear_object (&db);
+
+  run_clear (&r);
+  cli (&r, "list", "--db", f->db, "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  listed = parse_lines (r.out);
+  for (guint i = 0; i < listed->len; i++)
+    {
+      JsonObject *o = g_ptr_array_index (listed, i);
+
+      size += json_object_get_int_member (o, "size");
+      if (strstr (json_object_get_string_member (o, "path"), "Talk 2024") != NULL)
+        talk_size = json_object_get_int_member (o, "size");
+    }
+  g_assert_cmpint (talk_size, >, 0);
+
+  run_clear (&r);
+  cli (&r, "stats", "--db", f->db, "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.err, ==, "");
+  stats = parse_object (r.out);
+  g_assert_cmpint (json_object_get_int_member (stats, "videos"), ==, listed->len);
+  g_assert_cmpint (json_object_get_int_member (stats, "size"), ==, size);
+  /* the probed ones, and the downloads' playlists (7.5 s and 4 s) */
+  g_assert_cmpint (json_object_get_int_member (stats, "duration_ms"), ==,
+                   7200000 + 300000 + 20000 + 7500 + 4000);
+  g_assert_cmpint (json_object_get_int_member (stats, "watched"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (stats, "in_progress"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (stats, "broken"), ==, 1);
+  /* files never probed: all but the four above and Old Show.mp4's row is one of them */
+  g_assert_cmpint (json_object_get_int_member (stats, "unprobed"), ==, listed->len - 4 - 2);
+  hls = json_object_get_object_member (stats, "hls");
+  g_assert_cmpint (json_object_get_int_member (hls, "downloads"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (hls, "unmerged"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (hls, "unmerged_size"), ==, talk_size);
+  g_assert_cmpint (json_object_get_int_member (hls, "merge_frees"), >, 0);
+  g_assert_cmpint (json_object_get_int_member (hls, "merge_frees"), <, talk_size);
+
+  g = stats_group (stats, "codec", "H.264 (High Profile)");
+  g_assert_cmpint (json_object_get_int_member (g, "videos"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (g, "size"), ==, 2000 + 10);
+  h264 = vs_video_query_new_from_string (json_object_get_string_member (g, "query"), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (h264->video_codec, ==, "H.264 (High Profile)");
+  g = stats_group (stats, "codec", NULL);
+  g_assert_true (json_object_get_null_member (g, "query"));
+  g = stats_group (stats, "resolution", "4k");
+  g_assert_cmpint (json_object_get_int_member (g, "videos"), ==, 1);
+  g = stats_group (stats, "year", "2021");
+  g_assert_cmpint (json_object_get_int_member (g, "videos"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (g, "size"), ==, 3000 + 2000);
+  g = stats_group (stats, "year", "2023");
+  g_assert_cmpint (json_object_get_int_member (g, "videos"), ==, 1);
+
+  /* the text: the same count, the breakdowns' titles */
+  cli (&text, "stats", "--db", f->db, NULL);
+  g_assert_cmpint (text.status, ==, 0);
+  {
+    g_autofree char *line = g_strdup_printf ("Videos:         %u (", listed->len);
+
+    g_assert_true (g_str_has_prefix (text.out, line));
+  }
+  g_assert_nonnull (strstr (text.out, "By video codec\n  H.264 (High Profile)"));
+  g_assert_nonnull (strstr (text.out, "1 not merged"));
+
+  /* usage errors: exit 2, one line naming the problem, nothing printed */
+  cli (&bad, "stats", "--db", f->db, "--bogus", NULL);
+  g_assert_cmpint (bad.status, ==, 2);
+  g_assert_true (g_str_has_prefix (bad.err, "vidshelf-cli: "));
+  g_assert_nonnull (strstr (bad.err, "--bogus"));
+  g_assert_cmpstr (bad.out, ==, "");
+  cli (&extra, "stats", "--db", f->db, "somewhere", NULL);
+  g_assert_cmpint (extra.status, ==, 2);
+  g_assert_true (g_str_has_prefix (extra.err, "vidshelf-cli: unexpected argument"));
+  /* no library yet: an empty one */
+  {
+    g_autofree char *none = g_build_filename (f->dir, "none.db", NULL);
+    g_autoptr(JsonObject) empty = NULL;
+
+    cli (&missing, "stats", "--db", none, "--json", NULL);
+    g_assert_cmpint (missing.status, ==, 0);
+    empty = parse_object (missing.out);
+    g_assert_cmpint (json_object_get_int_member (empty, "videos"), ==, 0);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (empty, "codec")), ==,
+                      0);
+    g_assert_false (g_file_test (none, G_FILE_TEST_EXISTS));
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1684,6 +1832,7 @@ main (int    argc,
   ADD ("/cli/watch-polling", test_watch_polling);
   ADD ("/cli/rename", test_rename);
   ADD ("/cli/mark", test_mark);
+  ADD ("/cli/stats", test_stats);
 #undef ADD
 
   status = g_test_run ();

@@ -198,10 +198,10 @@ test_sidebar_tree (Fixture       *f,
   g_assert_true (vs_sidebar_get_recursive (sidebar));
 
   /* The root arrives from the thread, collapsed, after the fixed rows (All Videos, HLS
-   * Downloads, Continue Watching, Recently Played). */
+   * Downloads, Continue Watching, Recently Played, Statistics). */
   vs_sidebar_set_database (sidebar, reader);
   position = wait_for_row (sidebar, f->lib);
-  g_assert_cmpint (position, ==, 4);
+  g_assert_cmpint (position, ==, 5);
   g_assert_cmpint (find_row (sidebar, alpha), ==, -1);
 
   /* A root's watch state shows under its name, and follows changes. */

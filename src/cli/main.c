@@ -30,6 +30,7 @@ static const struct {
   { "trash", vs_cli_trash, TRUE, "Move videos and HLS downloads to the trash" },
   { "rename", vs_cli_rename, TRUE, "Rename a video or an HLS download, never over a file" },
   { "mark", vs_cli_mark, TRUE, "Mark videos as watched or unwatched" },
+  { "stats", vs_cli_stats, TRUE, "Print the library's size, durations and breakdowns" },
   { "watch", vs_cli_watch, TRUE, "Keep the index current, printing each change as JSON" },
 };
 

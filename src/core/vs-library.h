@@ -14,6 +14,7 @@
 #include "vs-hls-merge.h"
 #include "vs-library-model.h"
 #include "vs-library-root.h"
+#include "vs-library-stats.h"
 #include "vs-media-service.h"
 #include "vs-scanner.h"
 #include "vs-trash.h"
@@ -334,6 +335,16 @@ void            vs_library_dup_paths_async    (VsLibrary           *self,
                                                GAsyncReadyCallback  callback,
                                                gpointer             user_data);
 GStrv           vs_library_dup_paths_finish   (VsLibrary           *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
+/* The library's figures (vs_database_query_stats()), read on a worker thread through the
+ * reader; waits for an open under way. Free the result with vs_library_stats_free(). */
+void            vs_library_query_stats_async  (VsLibrary           *self,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+VsLibraryStats *vs_library_query_stats_finish (VsLibrary           *self,
                                                GAsyncResult        *result,
                                                GError             **error);
 

@@ -448,6 +448,8 @@ rebuild (VsSidebar *self)
                                                             _("Continue Watching"));
   g_autoptr(VsFolderItem) recent = vs_folder_item_new_view (VS_SIDEBAR_VIEW_RECENT,
                                                             _("Recently Played"));
+  g_autoptr(VsFolderItem) stats = vs_folder_item_new_view (VS_SIDEBAR_VIEW_STATISTICS,
+                                                           _("Statistics"));
   GWeakRef *weak = g_new0 (GWeakRef, 1);
   guint was_row;
 
@@ -460,6 +462,7 @@ rebuild (VsSidebar *self)
   g_list_store_append (roots, hls);
   g_list_store_append (roots, resume);
   g_list_store_append (roots, recent);
+  g_list_store_append (roots, stats);
   append_collections (self, roots);
   g_weak_ref_init (weak, self);
   g_clear_object (&self->tree);
@@ -1096,6 +1099,8 @@ row_icon (VsFolderItem *item)
       return "document-open-recent-symbolic";
     case VS_SIDEBAR_VIEW_COLLECTION:
       return "folder-saved-search-symbolic";
+    case VS_SIDEBAR_VIEW_STATISTICS:
+      return "vs-statistics-symbolic";
     case VS_SIDEBAR_VIEW_FOLDER:
     default:
       return vs_folder_item_get_path (item) == NULL ? "view-grid-symbolic" : "folder-symbolic";
@@ -1266,7 +1271,7 @@ vs_sidebar_class_init (VsSidebarClass *klass)
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /* a VsSidebarView (no enum GType: nothing outside C reads it) */
   properties[PROP_VIEW] =
-    g_param_spec_uint ("view", NULL, NULL, VS_SIDEBAR_VIEW_FOLDER, VS_SIDEBAR_VIEW_COLLECTION,
+    g_param_spec_uint ("view", NULL, NULL, VS_SIDEBAR_VIEW_FOLDER, VS_SIDEBAR_VIEW_STATISTICS,
                        VS_SIDEBAR_VIEW_FOLDER,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /* the selected collection's id, 0 when none: notifies when another is selected or the

@@ -16,6 +16,7 @@ typedef enum
   VS_SIDEBAR_VIEW_CONTINUE,  /* Continue Watching: in progress, the latest played first */
   VS_SIDEBAR_VIEW_RECENT,    /* Recently Played: played, the latest first */
   VS_SIDEBAR_VIEW_COLLECTION, /* a saved collection: vs_sidebar_get_collection_query() */
+  VS_SIDEBAR_VIEW_STATISTICS, /* Statistics: the library's figures, not a grid */
 } VsSidebarView;
 
 #define VS_TYPE_SIDEBAR (vs_sidebar_get_type ())

@@ -4,6 +4,7 @@
 
 #include "vs-library-view.h"
 #include "vs-sidebar.h"
+#include "vs-stats-page.h"
 #include "vs-window.h"
 
 G_BEGIN_DECLS
@@ -35,6 +36,7 @@ struct _VsWindow
   GtkRevealer          *filter_bar;
   GtkBox               *filter_chips;
   AdwStatusPage        *no_results_page;
+  VsStatsPage          *stats_page;
   GtkWidget            *no_results_clear;
 
   /* owned */

@@ -263,6 +263,7 @@ build_query (VsWindow     *self,
     case VS_SIDEBAR_VIEW_FOLDER:
     case VS_SIDEBAR_VIEW_HLS:
     case VS_SIDEBAR_VIEW_COLLECTION:  /* its query is loaded (vs-window-collections.c) */
+    case VS_SIDEBAR_VIEW_STATISTICS:   /* not a grid: the grid behind it is All Videos' */
     default:
       break;
     }

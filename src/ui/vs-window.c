@@ -55,6 +55,8 @@ _vs_window_update_page (VsWindow *self)
 
   if (vs_library_get_state (self->library) == VS_LIBRARY_STATE_ERROR)
     gtk_stack_set_visible_child_name (self->stack, "error");
+  else if (vs_sidebar_get_view (self->sidebar) == VS_SIDEBAR_VIEW_STATISTICS)
+    gtk_stack_set_visible_child_name (self->stack, "statistics");
   else if (n > 0)
     gtk_stack_set_visible_child_name (self->stack, "grid");
   else if (opened && (search[0] != '\0' || vs_video_query_has_filters (self->filters)))
@@ -98,6 +100,8 @@ shown_name (VsWindow *self)
       return g_strdup (_("Recently Played"));
     case VS_SIDEBAR_VIEW_COLLECTION:
       return g_strdup (vs_sidebar_get_collection_name (self->sidebar));
+    case VS_SIDEBAR_VIEW_STATISTICS:
+      return g_strdup (_("Statistics"));
     case VS_SIDEBAR_VIEW_FOLDER:
     default:
       return g_strdup (_("All Videos"));
@@ -203,6 +207,7 @@ on_library_ready (VsWindow *self)
   g_signal_connect_object (_vs_window_model_of (self), "notify::busy",
                            G_CALLBACK (_vs_window_update_page), self, G_CONNECT_SWAPPED);
   vs_sidebar_set_library (self->sidebar, self->library);
+  vs_stats_page_set_library (self->stats_page, self->library);
   _vs_window_apply_query (self);
   _vs_window_update_page (self);
 
@@ -454,6 +459,7 @@ vs_window_class_init (VsWindowClass *klass)
 
   g_type_ensure (VS_TYPE_LIBRARY_VIEW);
   g_type_ensure (VS_TYPE_SIDEBAR);
+  g_type_ensure (VS_TYPE_STATS_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/vs-window.ui");
   gtk_widget_class_bind_template_child (widget_class, VsWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, VsWindow, window_title);
@@ -477,6 +483,7 @@ vs_window_class_init (VsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VsWindow, filter_bar);
   gtk_widget_class_bind_template_child (widget_class, VsWindow, filter_chips);
   gtk_widget_class_bind_template_child (widget_class, VsWindow, no_results_page);
+  gtk_widget_class_bind_template_child (widget_class, VsWindow, stats_page);
   gtk_widget_class_bind_template_child (widget_class, VsWindow, no_results_clear);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f,
@@ -521,6 +528,9 @@ vs_window_init (VsWindow *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sidebar, "notify::view", G_CALLBACK (_vs_window_apply_query), self,
                            G_CONNECT_SWAPPED);
+  /* Statistics is a page of its own, not a grid: the page follows the view at once */
+  g_signal_connect_object (self->sidebar, "notify::view", G_CALLBACK (_vs_window_update_page),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sidebar, "notify::recursive", G_CALLBACK (_vs_window_apply_query), self,
                            G_CONNECT_SWAPPED);
   /* entering a collection loads its query, leaving it clears that */
