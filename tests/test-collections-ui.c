@@ -272,6 +272,30 @@ test_save_rename_remove_restart (void)
   vs_test_ui_wait_for (popover_is_closed, window, "the popover to close");
   wait_row (window, "Collections", TRUE);
   wait_row (window, "Beach trips", TRUE);
+  /* after every fixed row, Statistics the last of them: the rows shown, top to bottom */
+  {
+    g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+    double stats_y = -1, collection_y = -1;
+
+    vs_test_ui_collect (GTK_WIDGET (window), GTK_TYPE_LABEL, labels);
+    for (guint i = 0; i < labels->len; i++)
+      {
+        GtkLabel *label = g_ptr_array_index (labels, i);
+        graphene_point_t at;
+
+        if (!gtk_widget_get_mapped (GTK_WIDGET (label)) ||
+            !gtk_widget_compute_point (GTK_WIDGET (label), GTK_WIDGET (window),
+                                       &GRAPHENE_POINT_INIT (0, 0), &at) ||
+            at.x > 200)
+          continue;
+        if (g_strcmp0 (gtk_label_get_label (label), "Statistics") == 0)
+          stats_y = at.y;
+        else if (g_strcmp0 (gtk_label_get_label (label), "Beach trips") == 0)
+          collection_y = at.y;
+      }
+    g_assert_cmpfloat (stats_y, >, 0);
+    g_assert_cmpfloat (collection_y, >, stats_y);
+  }
   wait_shows (window, "Beach trips", 3);
 
   /* away and back: All Videos shows everything (the collection's search goes with it);

@@ -1271,7 +1271,7 @@ vs_sidebar_class_init (VsSidebarClass *klass)
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /* a VsSidebarView (no enum GType: nothing outside C reads it) */
   properties[PROP_VIEW] =
-    g_param_spec_uint ("view", NULL, NULL, VS_SIDEBAR_VIEW_FOLDER, VS_SIDEBAR_VIEW_STATISTICS,
+    g_param_spec_uint ("view", NULL, NULL, VS_SIDEBAR_VIEW_FOLDER, VS_SIDEBAR_VIEW_COLLECTION,
                        VS_SIDEBAR_VIEW_FOLDER,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /* the selected collection's id, 0 when none: notifies when another is selected or the

@@ -15,8 +15,9 @@ typedef enum
   VS_SIDEBAR_VIEW_HLS,       /* HLS Downloads: every HLS download */
   VS_SIDEBAR_VIEW_CONTINUE,  /* Continue Watching: in progress, the latest played first */
   VS_SIDEBAR_VIEW_RECENT,    /* Recently Played: played, the latest first */
-  VS_SIDEBAR_VIEW_COLLECTION, /* a saved collection: vs_sidebar_get_collection_query() */
   VS_SIDEBAR_VIEW_STATISTICS, /* Statistics: the library's figures, not a grid */
+  /* after the fixed rows (one each, in this order, from the first row) */
+  VS_SIDEBAR_VIEW_COLLECTION, /* a saved collection: vs_sidebar_get_collection_query() */
 } VsSidebarView;
 
 #define VS_TYPE_SIDEBAR (vs_sidebar_get_type ())
