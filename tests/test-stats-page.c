@@ -158,6 +158,10 @@ test_page (void)
   vs_test_ui_wait_for (page_probed, window, "the statistics of the probed library");
   g_assert_cmpuint (vs_sidebar_get_view (window->sidebar), ==, VS_SIDEBAR_VIEW_STATISTICS);
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Statistics — Vidshelf");
+  /* the grid's controls are gone while the figures show */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->filter_button)));
+  g_assert_false (gtk_widget_get_visible (window->sort_button));
+  g_assert_false (gtk_widget_get_visible (window->view_mode_box));
   stats = vs_stats_page_get_stats (window->stats_page);
   g_assert_cmpint (stats->bytes, ==, total);
   g_assert_cmpint (stats->n_broken, ==, 1);
@@ -192,6 +196,9 @@ test_page (void)
   g_assert_null (vs_sidebar_get_folder (window->sidebar));
   shown = _vs_window_dup_query (window);
   g_assert_cmpstr (shown->video_codec, ==, h264);
+  /* the filter shows, as a chip, with the grid's controls back */
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->filter_button)));
+  g_assert_true (gtk_revealer_get_reveal_child (window->filter_bar));
   names = sorted_grid_names (window);
   g_assert_cmpstr (names, ==, "a clip.mp4|b clip.mp4");
 

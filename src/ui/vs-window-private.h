@@ -31,6 +31,8 @@ struct _VsWindow
   AdwToastOverlay      *toast_overlay;
   GtkActionBar         *selection_bar;
   GtkMenuButton        *filter_button;
+  GtkWidget            *sort_button;
+  GtkWidget            *view_mode_box;
   GtkPopover           *filter_popover;
   GtkFlowBox           *codec_box;
   GtkRevealer          *filter_bar;

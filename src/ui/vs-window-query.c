@@ -483,7 +483,6 @@ show_filters (VsWindow *self)
       if (text != NULL)
         gtk_box_append (self->filter_chips, make_chip ((VsQueryFilter) i, text));
     }
-  gtk_revealer_set_reveal_child (self->filter_bar, any);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.clear-filters", any);
   if (any)
     gtk_widget_add_css_class (GTK_WIDGET (self->filter_button), "accent");

@@ -52,10 +52,17 @@ _vs_window_update_page (VsWindow *self)
   guint n = opened ? g_list_model_get_n_items (G_LIST_MODEL (model)) : 0;
   const char *search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
   g_autofree char *subtitle = NULL;
+  gboolean statistics = vs_sidebar_get_view (self->sidebar) == VS_SIDEBAR_VIEW_STATISTICS;
 
+  /* the grid's own controls mean nothing over the figures */
+  gtk_widget_set_visible (GTK_WIDGET (self->filter_button), !statistics);
+  gtk_widget_set_visible (self->sort_button, !statistics);
+  gtk_widget_set_visible (self->view_mode_box, !statistics);
+  gtk_revealer_set_reveal_child (self->filter_bar,
+                                 !statistics && vs_video_query_has_filters (self->filters));
   if (vs_library_get_state (self->library) == VS_LIBRARY_STATE_ERROR)
     gtk_stack_set_visible_child_name (self->stack, "error");
-  else if (vs_sidebar_get_view (self->sidebar) == VS_SIDEBAR_VIEW_STATISTICS)
+  else if (statistics)
     gtk_stack_set_visible_child_name (self->stack, "statistics");
   else if (n > 0)
     gtk_stack_set_visible_child_name (self->stack, "grid");
@@ -478,6 +485,8 @@ vs_window_class_init (VsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VsWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, VsWindow, selection_bar);
   gtk_widget_class_bind_template_child (widget_class, VsWindow, filter_button);
+  gtk_widget_class_bind_template_child (widget_class, VsWindow, sort_button);
+  gtk_widget_class_bind_template_child (widget_class, VsWindow, view_mode_box);
   gtk_widget_class_bind_template_child (widget_class, VsWindow, filter_popover);
   gtk_widget_class_bind_template_child (widget_class, VsWindow, codec_box);
   gtk_widget_class_bind_template_child (widget_class, VsWindow, filter_bar);
