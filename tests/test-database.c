@@ -651,6 +651,7 @@ test_bulk (Fixture       *f,
   g_assert_cmpstr (indices, ==, "videos_added videos_codec videos_duration videos_folder "
                                 "videos_height videos_hls "
                                 "videos_mtime videos_pending_probe videos_pending_thumb "
+                                "videos_played "
                                 "videos_probe_state videos_resolution videos_resolution_desc "
                                 "videos_size videos_sort_key");
 
@@ -1502,6 +1503,15 @@ test_migrate_watched (void)
   g_assert_cmpint (a->position_ms, ==, 30000);
   g_assert_cmpint (b->position_ms, ==, 0);
   g_assert_cmpint (vs_database_get_position (db, "/lib/a.mp4", &error), ==, 30000);
+  /* the last-played order's key, filled from the position by the migration */
+  {
+    VsVideoQuery by_played = { .sort = VS_SORT_LAST_PLAYED, .descending = TRUE };
+    g_autoptr(GArray) order = vs_database_query_ids (db, &by_played, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (order->len, ==, 2);
+    g_assert_cmpint (g_array_index (order, gint64, 0), ==, 7);
+  }
   /* and it keeps watched states from now on */
   g_assert_true (vs_database_record_play (db, "/lib/b.mp4", 90000, 90000, &error));
   g_assert_no_error (error);

@@ -643,6 +643,36 @@ test_last_played (void)
   g_assert_cmpstr (listed, ==, "b e");
   g_free (listed);
 
+  /* the order's key (kept in videos) follows a row made again, as the scanner does, and
+   * a rename, and goes with a forgotten position */
+  {
+    g_autoptr(VsVideoRecord) r = vs_video_record_new ();
+    gboolean moved = FALSE;
+
+    g_assert_true (vs_database_delete_video (db, ids[0], &error));
+    vs_video_record_set_path (r, "/lib/a.mp4");
+    r->folder_id = folder_id;
+    ids[0] = vs_database_upsert_video (db, r, &error);
+    g_assert_no_error (error);
+    all.descending = TRUE;
+    listed = listed_names (db, &all, ids, names, G_N_ELEMENTS (names));
+    g_assert_cmpstr (listed, ==, "a b e c f d");
+    g_free (listed);
+    g_assert_true (vs_database_rename (db, "/lib/e.mp4", "/lib/g.mp4", &moved, NULL, NULL,
+                                       &error));
+    g_assert_no_error (error);
+    g_assert_true (moved);
+    listed = listed_names (db, &all, ids, names, G_N_ELEMENTS (names));
+    g_assert_cmpstr (listed, ==, "a b e c f d");
+    g_free (listed);
+    /* b's position forgotten (near its start): never played */
+    g_assert_true (vs_database_set_position (db, "/lib/b.mp4", 0, 60000, &error));
+    g_assert_no_error (error);
+    listed = listed_names (db, &all, ids, names, G_N_ELEMENTS (names));
+    g_assert_cmpstr (listed, ==, "a e c f d b");
+    g_free (listed);
+  }
+
   g_clear_object (&db);
   vs_test_rm_rf (dir);
 }

@@ -16,6 +16,8 @@ G_BEGIN_DECLS
 #define _VS_DATABASE_WATCHED_SCHEMA 11
 /* From this schema on, videos have added_ns and the collections table exists. */
 #define _VS_DATABASE_COLLECTIONS_SCHEMA 13
+/* From this schema on, videos.played_ns is the last-played order's key (kept by triggers). */
+#define _VS_DATABASE_PLAYED_SCHEMA 14
 /* From this schema on there is a playback table (positions). */
 #define _VS_DATABASE_PLAYBACK_SCHEMA 7
 

@@ -141,6 +141,21 @@ static const char * const migrations[] = {
   "  query TEXT NOT NULL,"
   "  position INTEGER NOT NULL DEFAULT 0,"
   "  created_ns INTEGER NOT NULL DEFAULT 0);",
+
+  /* 13 → 14: the last-played order's key kept in videos (played_ns: the later of the last
+   * play and the stored position's time, NULL when never), so the order walks an index
+   * instead of looking up both tables for every row (147 ms for 100,000 videos). Triggers
+   * on both tables keep it, and a video row made again (the scanner) takes it back. */
+  "ALTER TABLE videos ADD COLUMN played_ns INTEGER;"
+  "UPDATE videos SET played_ns = nullif(max(ifnull((SELECT w.last_played_ns FROM watched w WHERE w.path = videos.path), 0), ifnull((SELECT p.updated_ns FROM playback p WHERE p.path = videos.path), 0)), 0);"
+  "CREATE TRIGGER watched_played_insert AFTER INSERT ON watched BEGIN UPDATE videos SET played_ns = nullif(max(ifnull((SELECT w.last_played_ns FROM watched w WHERE w.path = NEW.path), 0), ifnull((SELECT p.updated_ns FROM playback p WHERE p.path = NEW.path), 0)), 0) WHERE path = NEW.path; END;"
+  "CREATE TRIGGER watched_played_update AFTER UPDATE ON watched BEGIN UPDATE videos SET played_ns = nullif(max(ifnull((SELECT w.last_played_ns FROM watched w WHERE w.path = OLD.path), 0), ifnull((SELECT p.updated_ns FROM playback p WHERE p.path = OLD.path), 0)), 0) WHERE path = OLD.path; UPDATE videos SET played_ns = nullif(max(ifnull((SELECT w.last_played_ns FROM watched w WHERE w.path = NEW.path), 0), ifnull((SELECT p.updated_ns FROM playback p WHERE p.path = NEW.path), 0)), 0) WHERE path = NEW.path; END;"
+  "CREATE TRIGGER watched_played_delete AFTER DELETE ON watched BEGIN UPDATE videos SET played_ns = nullif(max(ifnull((SELECT w.last_played_ns FROM watched w WHERE w.path = OLD.path), 0), ifnull((SELECT p.updated_ns FROM playback p WHERE p.path = OLD.path), 0)), 0) WHERE path = OLD.path; END;"
+  "CREATE TRIGGER playback_played_insert AFTER INSERT ON playback BEGIN UPDATE videos SET played_ns = nullif(max(ifnull((SELECT w.last_played_ns FROM watched w WHERE w.path = NEW.path), 0), ifnull((SELECT p.updated_ns FROM playback p WHERE p.path = NEW.path), 0)), 0) WHERE path = NEW.path; END;"
+  "CREATE TRIGGER playback_played_update AFTER UPDATE ON playback BEGIN UPDATE videos SET played_ns = nullif(max(ifnull((SELECT w.last_played_ns FROM watched w WHERE w.path = OLD.path), 0), ifnull((SELECT p.updated_ns FROM playback p WHERE p.path = OLD.path), 0)), 0) WHERE path = OLD.path; UPDATE videos SET played_ns = nullif(max(ifnull((SELECT w.last_played_ns FROM watched w WHERE w.path = NEW.path), 0), ifnull((SELECT p.updated_ns FROM playback p WHERE p.path = NEW.path), 0)), 0) WHERE path = NEW.path; END;"
+  "CREATE TRIGGER playback_played_delete AFTER DELETE ON playback BEGIN UPDATE videos SET played_ns = nullif(max(ifnull((SELECT w.last_played_ns FROM watched w WHERE w.path = OLD.path), 0), ifnull((SELECT p.updated_ns FROM playback p WHERE p.path = OLD.path), 0)), 0) WHERE path = OLD.path; END;"
+  "CREATE TRIGGER videos_played_insert AFTER INSERT ON videos WHEN EXISTS (SELECT 1 FROM watched w WHERE w.path = NEW.path) OR EXISTS (SELECT 1 FROM playback p WHERE p.path = NEW.path) BEGIN UPDATE videos SET played_ns = nullif(max(ifnull((SELECT w.last_played_ns FROM watched w WHERE w.path = NEW.path), 0), ifnull((SELECT p.updated_ns FROM playback p WHERE p.path = NEW.path), 0)), 0) WHERE id = NEW.id; END;"
+  "CREATE INDEX IF NOT EXISTS videos_played ON videos(played_ns);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VS_DATABASE_SCHEMA_VERSION);
@@ -164,7 +179,8 @@ const char _vs_database_sort_indices_sql[] =
   "CREATE INDEX IF NOT EXISTS videos_probe_state ON videos(probe_state);"
   "CREATE INDEX IF NOT EXISTS videos_added ON videos(added_ns);"
   /* the HLS items' ids, for the kind filter of an ordered list (vs-database-filters.c) */
-  "CREATE INDEX IF NOT EXISTS videos_hls ON videos(id) WHERE kind = 1;";
+  "CREATE INDEX IF NOT EXISTS videos_hls ON videos(id) WHERE kind = 1;"
+  "CREATE INDEX IF NOT EXISTS videos_played ON videos(played_ns);";
 static const char drop_sort_indices_sql[] =
   "DROP INDEX IF EXISTS videos_sort_key;"
   "DROP INDEX IF EXISTS videos_mtime;"
@@ -178,7 +194,8 @@ static const char drop_sort_indices_sql[] =
   "DROP INDEX IF EXISTS videos_codec;"
   "DROP INDEX IF EXISTS videos_probe_state;"
   "DROP INDEX IF EXISTS videos_added;"
-  "DROP INDEX IF EXISTS videos_hls;";
+  "DROP INDEX IF EXISTS videos_hls;"
+  "DROP INDEX IF EXISTS videos_played;";
 
 /* Below this many rows, rebuilding the indices after a load costs less than a few
  * thousand random index inserts. */

@@ -636,6 +636,13 @@ append_last_played_order (GString  *sql,
 {
   g_autoptr(GString) key = g_string_new (NULL);
 
+  /* the key kept in videos, its index walked (backwards: NULL, never played, last) */
+  if (schema_version >= _VS_DATABASE_PLAYED_SCHEMA)
+    {
+      g_string_append (sql, descending ? "played_ns DESC, id DESC"
+                                       : "played_ns IS NULL, played_ns, id");
+      return;
+    }
   append_last_played (key, schema_version);
   if (descending)
     g_string_append_printf (sql, "%s DESC, id DESC", key->str);

@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-#define VS_DATABASE_SCHEMA_VERSION 13
+#define VS_DATABASE_SCHEMA_VERSION 14
 
 #define VS_DATABASE_ERROR (vs_database_error_quark ())
 
