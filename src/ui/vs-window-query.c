@@ -491,21 +491,31 @@ show_filters (VsWindow *self)
   _vs_window_update_page (self);
 }
 
-/* Takes a copy of @filters' filters (they may point into the current ones). */
-static void
-set_filters (VsWindow           *self,
-             const VsVideoQuery *filters)
+/* Takes a copy of @query's filters (they may point into the current ones); FALSE when they
+ * are the ones shown already. */
+static gboolean
+replace_filters (VsWindow           *self,
+                 const VsVideoQuery *query)
 {
   VsVideoQuery only = { 0 };
   VsVideoQuery *copy;
 
-  vs_video_query_copy_filters (&only, filters);
+  vs_video_query_copy_filters (&only, query);
   /* both hold filters only: equal queries select the same rows */
   if (self->filters != NULL && vs_video_query_equal (self->filters, &only))
-    return;
+    return FALSE;
   copy = vs_video_query_copy (&only);
   g_free (self->filters);
   self->filters = copy;
+  return TRUE;
+}
+
+static void
+set_filters (VsWindow           *self,
+             const VsVideoQuery *filters)
+{
+  if (!replace_filters (self, filters))
+    return;
   show_filters (self);
   _vs_window_apply_query (self);
 }
@@ -605,9 +615,6 @@ load_query (VsWindow           *self,
             const VsVideoQuery *query,
             gboolean            use_sort)
 {
-  VsVideoQuery only = { 0 };
-  VsVideoQuery *copy;
-
   if (use_sort)
     {
       self->has_view_sort = TRUE;
@@ -622,10 +629,7 @@ load_query (VsWindow           *self,
                          query->search != NULL ? query->search : "");
   if (query->search != NULL && query->search[0] != '\0')
     gtk_search_bar_set_search_mode (self->search_bar, TRUE);
-  vs_video_query_copy_filters (&only, query);
-  copy = vs_video_query_copy (&only);
-  g_free (self->filters);
-  self->filters = copy;
+  replace_filters (self, query);
   show_filters (self);
   _vs_window_apply_query (self);
 }
