@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 
 #include "vs-database.h"
+#include "vs-filmstrip.h"
 #include "vs-job-pool.h"
 #include "vs-prober.h"
 #include "vs-thumbnailer.h"
@@ -15,6 +16,7 @@ typedef enum
 {
   VS_UPDATE_PROBE      = 1 << 0,
   VS_UPDATE_THUMBNAILS = 1 << 1,
+  VS_UPDATE_FILMSTRIPS = 1 << 2,
 } VsUpdateFlags;
 
 typedef struct
@@ -24,6 +26,10 @@ typedef struct
   guint thumbnailed;    /* made now */
   guint thumb_reused;   /* a valid one was already in the cache */
   guint thumb_failed;
+  guint filmstrips_made;
+  guint filmstrips_reused;
+  guint filmstrips_failed;
+  gboolean filmstrip_budget_reached;   /* the pass stopped: the cache is full */
   gint64 elapsed_us;
 } VsUpdateSummary;
 
@@ -72,6 +78,24 @@ void            vs_media_service_thumbnail_full_async (VsMediaService      *self
                                                        GAsyncReadyCallback  callback,
                                                        gpointer             user_data);
 char           *vs_media_service_thumbnail_finish (VsMediaService      *self,
+                                                   GAsyncResult        *result,
+                                                   GError             **error);
+
+/* The filmstrip cache's byte budget (0: VS_FILMSTRIP_DEFAULT_BUDGET). */
+void            vs_media_service_set_filmstrip_budget (VsMediaService *self,
+                                                       guint64         bytes);
+guint64         vs_media_service_get_filmstrip_budget (VsMediaService *self);
+
+/* @path's filmstrip: a valid one of the cache is returned at once (and marked used), a
+ * file whose fail marker matches fails without decoding, else a helper makes it. */
+void            vs_media_service_filmstrip_async  (VsMediaService      *self,
+                                                   const char          *path,
+                                                   VsJobPriority        priority,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+/* The filmstrip's file in the cache. */
+char           *vs_media_service_filmstrip_finish (VsMediaService      *self,
                                                    GAsyncResult        *result,
                                                    GError             **error);
 

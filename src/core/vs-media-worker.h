@@ -47,6 +47,16 @@ char          *vs_media_worker_thumbnail   (VsMediaWorker  *self,
                                             gboolean        replace,
                                             GCancellable   *cancellable,
                                             GError        **error);
+/* @budget: the filmstrip cache's byte budget, kept after a write to the cache (0: none).
+ * @out_decoded: the frames given to the decoder (0 when the cache had it). */
+char          *vs_media_worker_filmstrip   (VsMediaWorker  *self,
+                                            const char     *path,
+                                            const char     *output,
+                                            gboolean        replace,
+                                            guint64         budget,
+                                            guint          *out_decoded,
+                                            GCancellable   *cancellable,
+                                            GError        **error);
 /* The helper's process id, 0 when none runs (tests kill it to simulate a crash). */
 GPid           vs_media_worker_get_pid     (VsMediaWorker  *self);
 

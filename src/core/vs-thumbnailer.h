@@ -135,4 +135,17 @@ char          *vs_thumbnailer_generate_full (VsThumbnailer  *self,
                                              GCancellable   *cancellable,
                                              GError        **error);
 
+/* Makes @path's filmstrip (see vs-filmstrip.h) from its key frames only (HLS: the first
+ * key frame of the segments at the frame times), into @output or, when NULL, the
+ * filmstrip cache; on a decoding failure, cache mode writes a fail marker. An existing
+ * @output is replaced only with @replace, and never when it is @path's own file.
+ * @out_decoded: how many frames were given to the decoder. Returns the written path. */
+char          *vs_thumbnailer_make_filmstrip (VsThumbnailer  *self,
+                                              const char     *path,
+                                              const char     *output,
+                                              gboolean        replace,
+                                              guint          *out_decoded,
+                                              GCancellable   *cancellable,
+                                              GError        **error);
+
 G_END_DECLS
