@@ -16,7 +16,7 @@
 #define MAGIC              "VSFILMS1"
 #define MAGIC_LEN          8
 /* uri, mtime, size, duration_ms, flags, tile width, tile height, columns, frame times */
-#define HEADER_TYPE        "(sxxxuuuuat)"
+#define HEADER_TYPE        "(sxxxuuuuax)"
 #define MAX_HEADER         (64 * 1024)
 #define SUFFIX             ".filmstrip"
 /* The temporary files' tag, as the thumbnails' (vs_thumbnail_remove_temp_files). */
@@ -113,7 +113,7 @@ parse_header (VsFilmstrip  *self,
   guint32 flags, tile_width, tile_height, columns;
   const char *uri;
 
-  g_variant_get (header, "(&sxxxuuuu@at)", &uri, &self->mtime, &self->size, &self->duration_ms,
+  g_variant_get (header, "(&sxxxuuuu@ax)", &uri, &self->mtime, &self->size, &self->duration_ms,
                  &flags, &tile_width, &tile_height, &columns, &times);
   values = g_variant_get_fixed_array (times, &n_times, sizeof (gint64));
   if (uri[0] == '\0' || !g_utf8_validate (uri, -1, NULL))
@@ -174,6 +174,9 @@ load_sheet (VsFilmstrip   *self,
   GdkPixbuf *pixbuf;
   gboolean ok;
 
+  /* libjpeg fills a cut image with grey and only warns: a sheet ends with its EOI mark. */
+  if (length < 4 || data[length - 2] != 0xff || data[length - 1] != 0xd9)
+    return fail (error, "a cut sheet");
   loader = gdk_pixbuf_loader_new_with_type ("jpeg", error);
   if (loader == NULL)
     return FALSE;
@@ -421,7 +424,7 @@ vs_filmstrip_save (const char        *path,
 
   if (failed)
     n_frames = tile_width = tile_height = columns = 0;
-  header = g_variant_ref_sink (g_variant_new ("(sxxxuuuu@at)", uri, mtime, size, duration_ms,
+  header = g_variant_ref_sink (g_variant_new ("(sxxxuuuu@ax)", uri, mtime, size, duration_ms,
                                               (guint32) flags, (guint32) tile_width,
                                               (guint32) tile_height, (guint32) columns,
                                               g_variant_new_fixed_array (G_VARIANT_TYPE_INT64,
@@ -609,7 +612,7 @@ vs_filmstrip_move (const char *old_uri,
   data = g_bytes_get_data (bytes, &length);
   memcpy (&old_length, data + MAGIC_LEN, 4);
   offset = MAGIC_LEN + 4 + GUINT32_FROM_LE (old_length);
-  header = g_variant_ref_sink (g_variant_new ("(sxxxuuuu@at)", new_uri, strip->mtime, strip->size,
+  header = g_variant_ref_sink (g_variant_new ("(sxxxuuuu@ax)", new_uri, strip->mtime, strip->size,
                                               strip->duration_ms, (guint32) strip->flags,
                                               (guint32) strip->tile_width,
                                               (guint32) strip->tile_height,
