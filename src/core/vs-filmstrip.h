@@ -99,7 +99,10 @@ guint            vs_filmstrip_get_columns     (VsFilmstrip *self);
 /* Frame @index's rectangle in the sheet. */
 void             vs_filmstrip_get_tile_rect   (VsFilmstrip  *self,
                                                guint         index,
-                                               GdkRectangle *out_rect);
+                                               int          *out_x,
+                                               int          *out_y,
+                                               int          *out_width,
+                                               int          *out_height);
 /* The sheet (NULL when loaded without it, or for a fail marker). */
 GdkPixbuf       *vs_filmstrip_get_sheet       (VsFilmstrip *self);
 
