@@ -220,18 +220,6 @@ check_cache (MediaJob     *job,
     }
 }
 
-/* A helper killed by a crash of its parent (or of the whole session) left its temporary
- * files in the shared caches; an hour is far beyond any job's time limit, so nothing older
- * is still being written. */
-static void
-sweep_temp_files (void)
-{
-  g_autofree char *filmstrips = vs_filmstrip_cache_dir ();
-
-  vs_thumbnail_sweep_temp_files (G_TIME_SPAN_HOUR);
-  vs_thumbnail_remove_temp_files (filmstrips, 0, G_TIME_SPAN_HOUR);
-}
-
 /* The same for a filmstrip: a valid one is reused (and marked used for the cache's LRU
  * order), a fail marker for the file as it is now fails at once. */
 static gboolean
@@ -346,15 +334,18 @@ run_job (gpointer       worker,
   else if (job->kind == JOB_FILMSTRIP)
     {
       if (g_atomic_int_compare_and_exchange (job->swept, 0, 1))
-        sweep_temp_files ();
+        vs_thumbnail_sweep_temp_files (G_TIME_SPAN_HOUR);
       ok = run_filmstrip (worker, job, r, cancellable, &local_error);
     }
   else
     {
-      /* Once per service, and only for one that makes thumbnails: a probe needs no
-       * listing of the whole cache. */
+      /* A helper killed by a crash of its parent (or of the whole session) left its
+       * temporary files in the shared caches (the filmstrips' included); an hour is far
+       * beyond any job's time limit, so nothing older is still being written. Once per
+       * service, and only for one that makes thumbnails: a probe needs no listing of the
+       * whole cache. */
       if (g_atomic_int_compare_and_exchange (job->swept, 0, 1))
-        sweep_temp_files ();
+        vs_thumbnail_sweep_temp_files (G_TIME_SPAN_HOUR);
       ok = job->output != NULL || check_cache (job, r, &local_error);
       if (ok && r->thumbnail == NULL)
         {

@@ -25,7 +25,6 @@ typedef struct
   guint          timeout_ms;
   VsProber      *prober;
   VsThumbnailer *thumbnailer;
-  VsThumbnailer *filmstripper;   /* its time limit is a filmstrip's */
 } Worker;
 
 static JsonNode *
@@ -99,13 +98,10 @@ handle_filmstrip (Worker      *w,
 
   if (output_uri != NULL && (output = g_filename_from_uri (output_uri, NULL, error)) == NULL)
     return NULL;
-  if (w->filmstripper == NULL)
-    {
-      guint factor = VS_MEDIA_WORKER_FILMSTRIP_TIME_FACTOR;
-
-      w->filmstripper = vs_thumbnailer_new (MIN (w->timeout_ms, G_MAXUINT / factor) * factor);
-    }
-  written = vs_thumbnailer_make_filmstrip (w->filmstripper, path, output,
+  if (w->thumbnailer == NULL)
+    w->thumbnailer = vs_thumbnailer_new (w->timeout_ms);
+  /* It allows a filmstrip VS_MEDIA_WORKER_FILMSTRIP_TIME_FACTOR times a file's limit. */
+  written = vs_thumbnailer_make_filmstrip (w->thumbnailer, path, output,
                                            vs_media_json_get_boolean (req, "replace", FALSE),
                                            &decoded, NULL, error);
   if (written == NULL)
@@ -187,7 +183,7 @@ main (int    argc,
   g_autoptr(GOptionContext) context = g_option_context_new ("— decode for Vidshelf");
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonGenerator) generator = json_generator_new ();
-  Worker w = { 15000, NULL, NULL, NULL };
+  Worker w = { 15000, NULL, NULL };
   int timeout_ms = 15000;
   const GOptionEntry entries[] = {
     { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout_ms, "Time limit of one file", "MS" },
@@ -230,7 +226,6 @@ main (int    argc,
   free (line);
   g_clear_object (&w.prober);
   g_clear_object (&w.thumbnailer);
-  g_clear_object (&w.filmstripper);
   gst_deinit ();
   return 0;
 }
