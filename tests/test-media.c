@@ -940,7 +940,9 @@ test_bad_requests (void)
     "{\"op\":[1],\"uri\":\"file:///x.mp4\"}\n"
     "{\"op\":\"probe\",\"uri\":{}}\n"
     "{\"op\":\"thumbnail\",\"uri\":\"file:///nonexistent.mp4\",\"size\":[],\"output\":{}}\n"
-    "{\"op\":\"probe\"}\n";
+    "{\"op\":\"probe\"}\n"
+    "{\"op\":\"filmstrip\",\"uri\":\"file:///nonexistent.mp4\",\"budget\":\"x\",\"replace\":[]}\n"
+    "{\"op\":\"filmstrip\",\"uri\":\"file:///nonexistent.mp4\",\"output\":\"no uri\"}\n";
   g_autofree char *helper = vs_media_worker_find_helper ();
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
@@ -960,8 +962,8 @@ test_bad_requests (void)
   g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
 
   lines = g_strsplit (out, "\n", -1);
-  g_assert_cmpuint (g_strv_length (lines), ==, 8);   /* seven answers and the last newline */
-  for (guint i = 0; i < 7; i++)
+  g_assert_cmpuint (g_strv_length (lines), ==, 10);   /* nine answers and the last newline */
+  for (guint i = 0; i < 9; i++)
     {
       g_autoptr(GError) line_error = NULL;
       g_autoptr(JsonObject) response = vs_media_worker_parse_response (lines[i], &line_error);
@@ -972,7 +974,7 @@ test_bad_requests (void)
                                        VS_MEDIA_WORKER_ERROR_FAILED) &&
                       g_str_equal (line_error->message, "The media helper sent garbage"));
     }
-  g_assert_cmpstr (lines[7], ==, "");
+  g_assert_cmpstr (lines[9], ==, "");
 }
 
 int
