@@ -264,6 +264,122 @@ test_make_changes_frames (void)
   g_assert_cmpuint (distinct, >=, vs_filmstrip_get_n_frames (strip) - 2);
 }
 
+typedef struct
+{
+  VsThumbnailer *thumbnailer;
+  const char    *clip;
+  GCancellable  *cancellable;
+  GError        *error;
+  gboolean       done;
+} MakeRun;
+
+static gpointer
+make_thread (gpointer data)
+{
+  MakeRun *run = data;
+  g_autofree char *written = vs_thumbnailer_make_filmstrip (run->thumbnailer, run->clip, NULL,
+                                                            FALSE, NULL, run->cancellable,
+                                                            &run->error);
+
+  g_atomic_int_set (&run->done, TRUE);
+  return NULL;
+}
+
+/* Whether two tiles show the same frame: JPEG leaves a little noise that differs with the
+ * tile's place, a moved ball changes a patch of pixels a lot. */
+static gboolean
+tiles_equal (VsFilmstrip *strip,
+             guint        a,
+             guint        b)
+{
+  const guint8 *pixels = gdk_pixbuf_read_pixels (vs_filmstrip_get_sheet (strip));
+  int stride = gdk_pixbuf_get_rowstride (vs_filmstrip_get_sheet (strip));
+  int ax, ay, bx, by, w, h;
+  guint far = 0;
+
+  vs_filmstrip_get_tile_rect (strip, a, &ax, &ay, &w, &h);
+  vs_filmstrip_get_tile_rect (strip, b, &bx, &by, NULL, NULL);
+  for (int row = 0; row < h; row++)
+    for (int x = 0; x < w * 3; x++)
+      far += ABS ((int) pixels[(gsize) (ay + row) * stride + ax * 3 + x] -
+                  (int) pixels[(gsize) (by + row) * stride + bx * 3 + x]) > 60;
+  return far < (guint) (w * h * 3 / 500);
+}
+
+/* A long strip's coarse pass is written first, whole, for a pointer already waiting; the
+ * making cut short there leaves it, marked partial. */
+static void
+test_make_coarse_first (void)
+{
+  g_autofree char *clip = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(VsThumbnailer) thumbnailer = vs_thumbnailer_new (0);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(VsFilmstrip) strip = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GThread) thread = NULL;
+  MakeRun run = { 0 };
+  gboolean seen = FALSE;
+  struct stat st;
+
+  if (!vs_test_media_require (h264_elements))
+    return;
+  /* 4 min: 24 frames, a coarse pass of 8 */
+  clip = make_clip ("gop2s-4min.mp4", 240, 50);
+  uri = uri_for (clip);
+  path = vs_filmstrip_path (uri);
+  g_assert_cmpint (g_stat (clip, &st), ==, 0);
+  g_assert_cmpuint (vs_filmstrip_count_coarse (24), ==, 8);
+
+  run.thumbnailer = thumbnailer;
+  run.clip = clip;
+  run.cancellable = cancellable;
+  thread = g_thread_new ("make", make_thread, &run);
+  while (!g_atomic_int_get (&run.done) && !seen)
+    {
+      seen = vs_filmstrip_lookup (uri, st.st_mtime, st.st_size, NULL) == VS_FILMSTRIP_PARTIAL;
+      if (seen)
+        g_cancellable_cancel (cancellable);
+      else
+        g_usleep (500);
+    }
+  g_thread_join (g_steal_pointer (&thread));
+  g_assert_true (seen);
+  g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&run.error);
+
+  /* cut short: the coarse strip stays, still marked partial */
+  g_assert_cmpint (vs_filmstrip_lookup (uri, st.st_mtime, st.st_size, NULL), ==,
+                   VS_FILMSTRIP_PARTIAL);
+  strip = vs_filmstrip_load (path, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_true (vs_filmstrip_get_flags (strip) & VS_FILMSTRIP_FLAG_PARTIAL);
+  g_assert_cmpuint (vs_filmstrip_get_n_frames (strip), ==, 24);
+  for (guint i = 0; i < 24; i++)
+    {
+      /* every tile is there: a coarse frame's own, or the coarse frame before it */
+      if (!vs_filmstrip_is_coarse (24, i))
+        g_assert_true (tiles_equal (strip, i, i - i % 3));
+      else if (i > 0)
+        g_assert_false (tiles_equal (strip, i, i - 3));
+    }
+  g_clear_object (&strip);
+
+  /* made again: the full strip replaces it */
+  {
+    g_autofree char *written = vs_thumbnailer_make_filmstrip (thumbnailer, clip, NULL, FALSE,
+                                                              NULL, NULL, &error);
+
+    g_assert_no_error (error);
+  }
+  g_assert_cmpint (vs_filmstrip_lookup (uri, st.st_mtime, st.st_size, NULL), ==,
+                   VS_FILMSTRIP_VALID);
+  strip = vs_filmstrip_load (path, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_false (tiles_equal (strip, 1, 0));
+}
+
 static void
 test_make_hls (void)
 {
@@ -662,6 +778,7 @@ main (int    argc,
   g_test_add_func ("/filmstrip/frame-at", test_frame_at);
   g_test_add_func ("/filmstrip/make/keyframes-only", test_make_keyframes_only);
   g_test_add_func ("/filmstrip/make/frames-differ", test_make_changes_frames);
+  g_test_add_func ("/filmstrip/make/coarse-first", test_make_coarse_first);
   g_test_add_func ("/filmstrip/make/hls", test_make_hls);
   g_test_add_func ("/filmstrip/make/fail-marker", test_make_failure_marker);
   g_test_add_func ("/filmstrip/make/output", test_make_output);

@@ -26,12 +26,18 @@
 
 typedef struct
 {
-  GdkPixbuf *sheet;
-  guint      tile_width;
-  guint      tile_height;
-  guint      columns;
-  guint      n_frames;
-  gint64    *times_ms;
+  GdkPixbuf        *sheet;
+  guint             tile_width;
+  guint             tile_height;
+  guint             columns;
+  guint             n_frames;
+  gint64           *times_ms;
+  gboolean         *filled;
+  guint             n_filled;
+
+  /* where the coarse strip goes once its frames are in (NULL: not written) */
+  const char       *partial_path;
+  const SourceInfo *info;
 } Sheet;
 
 static void
@@ -39,6 +45,55 @@ sheet_clear (Sheet *s)
 {
   g_clear_object (&s->sheet);
   g_clear_pointer (&s->times_ms, g_free);
+  g_clear_pointer (&s->filled, g_free);
+}
+
+/* Times in order (the header's rule), within the video. */
+static void
+sheet_fix_times (Sheet  *s,
+                 gint64  duration_ms)
+{
+  for (guint i = 0; i < s->n_frames; i++)
+    {
+      if (duration_ms > 0)
+        s->times_ms[i] = MIN (s->times_ms[i], duration_ms);
+      if (i > 0)
+        s->times_ms[i] = MAX (s->times_ms[i], s->times_ms[i - 1]);
+    }
+}
+
+/* The coarse strip: each tile not decoded yet shows the one before it. */
+static void
+write_partial (Sheet  *s,
+               gint64  duration_ns)
+{
+  g_autoptr(GdkPixbuf) sheet = gdk_pixbuf_copy (s->sheet);
+  g_autofree gint64 *times = g_memdup2 (s->times_ms, s->n_frames * sizeof (gint64));
+  g_autoptr(GError) error = NULL;
+  gint64 duration_ms = duration_ns > 0 ? duration_ns / GST_MSECOND : -1;
+  guint source = 0;
+
+  if (sheet == NULL)
+    return;
+  for (guint i = 0; i < s->n_frames; i++)
+    {
+      if (s->filled[i])
+        {
+          source = i;
+          continue;
+        }
+      gdk_pixbuf_copy_area (s->sheet, (int) ((source % s->columns) * s->tile_width),
+                            (int) ((source / s->columns) * s->tile_height), (int) s->tile_width,
+                            (int) s->tile_height, sheet, (int) ((i % s->columns) * s->tile_width),
+                            (int) ((i / s->columns) * s->tile_height));
+      times[i] = vs_filmstrip_frame_time_ms (duration_ms, s->n_frames, i);
+    }
+  for (guint i = 1; i < s->n_frames; i++)
+    times[i] = MAX (times[i], times[i - 1]);
+  if (!vs_filmstrip_save (s->partial_path, s->info->uri, s->info->mtime, s->info->size,
+                          duration_ms, VS_FILMSTRIP_FLAG_PARTIAL, sheet, s->tile_width,
+                          s->tile_height, s->columns, times, s->n_frames, &error))
+    g_debug ("Cannot write the coarse filmstrip: %s", error->message);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Sheet, sheet_clear)
@@ -48,6 +103,7 @@ add_frame (guint      index,
            guint      n_frames,
            GdkPixbuf *frame,
            gint64     pts_ns,
+           gint64     duration_ns,
            gpointer   user_data)
 {
   Sheet *s = user_data;
@@ -71,6 +127,7 @@ add_frame (guint      index,
         return FALSE;
       gdk_pixbuf_fill (s->sheet, 0x000000ff);
       s->times_ms = g_new0 (gint64, s->n_frames);
+      s->filled = g_new0 (gboolean, s->n_frames);
     }
   if (index >= s->n_frames)
     return FALSE;
@@ -88,8 +145,15 @@ add_frame (guint      index,
 
       gdk_pixbuf_scale (frame, s->sheet, x, y, w, h, x, y, scale, scale, GDK_INTERP_BILINEAR);
     }
-  /* The key frames' times, kept in order for the header's check. */
-  s->times_ms[index] = index > 0 ? MAX (pts_ms, s->times_ms[index - 1]) : pts_ms;
+  s->times_ms[index] = pts_ms;
+  if (!s->filled[index])
+    {
+      s->filled[index] = TRUE;
+      s->n_filled++;
+      if (s->partial_path != NULL && s->n_filled < s->n_frames &&
+          s->n_filled == vs_filmstrip_count_coarse (s->n_frames))
+        write_partial (s, duration_ns);
+    }
   return TRUE;
 }
 
@@ -239,9 +303,9 @@ make_from_playlist (const char    *path,
         {
           /* The first segments were unreadable: they get this frame too. */
           for (guint j = 0; j < i; j++)
-            add_frame (j, picker.n, frame, pts_ns, sheet);
+            add_frame (j, picker.n, frame, pts_ns, -1, sheet);
         }
-      if (!add_frame (i, picker.n, frame, pts_ns, sheet))
+      if (!add_frame (i, picker.n, frame, pts_ns, -1, sheet))
         break;
     }
   if (sheet->sheet == NULL)
@@ -323,6 +387,12 @@ vs_thumbnailer_make_filmstrip (VsThumbnailer  *self,
     return NULL;
 
   g_object_get (self, "timeout-ms", &timeout_ms, NULL);
+  /* Only files' frames come coarse pass first; an HLS download's come in order. */
+  if (output == NULL && !vs_path_has_suffix_nocase (path, ".m3u8"))
+    {
+      sheet.partial_path = target;
+      sheet.info = &info;
+    }
   deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000 * TIME_FACTOR;
   display = g_filename_display_name (path);
 
@@ -378,8 +448,7 @@ vs_thumbnailer_make_filmstrip (VsThumbnailer  *self,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
-  for (guint i = 0; duration_ms > 0 && i < sheet.n_frames; i++)
-    sheet.times_ms[i] = MIN (sheet.times_ms[i], duration_ms);
+  sheet_fix_times (&sheet, duration_ms);
   if (!vs_filmstrip_save (target, info.uri, info.mtime, info.size, duration_ms,
                           VS_FILMSTRIP_FLAG_NONE, sheet.sheet, sheet.tile_width,
                           sheet.tile_height, sheet.columns, sheet.times_ms, sheet.n_frames,

@@ -68,6 +68,30 @@ vs_filmstrip_frame_time_ms (gint64 duration_ms,
   return (gint64) ((2 * (guint64) index + 1) * (guint64) duration_ms / (2 * (guint64) n_frames));
 }
 
+/* The coarse pass takes every step-th frame, step chosen so it decodes about ten. */
+static guint
+coarse_step (guint n_frames)
+{
+  return n_frames <= 2 * VS_FILMSTRIP_MIN_FRAMES ? 0 : (n_frames + 9) / 10;
+}
+
+guint
+vs_filmstrip_count_coarse (guint n_frames)
+{
+  guint step = coarse_step (n_frames);
+
+  return step == 0 ? 0 : (n_frames + step - 1) / step;
+}
+
+gboolean
+vs_filmstrip_is_coarse (guint n_frames,
+                        guint index)
+{
+  guint step = coarse_step (n_frames);
+
+  return step != 0 && index % step == 0;
+}
+
 /* ---- the cache's names -------------------------------------------------------------- */
 
 char *
@@ -118,7 +142,8 @@ parse_header (VsFilmstrip  *self,
   values = g_variant_get_fixed_array (times, &n_times, sizeof (gint64));
   if (uri[0] == '\0' || !g_utf8_validate (uri, -1, NULL))
     return fail (error, "no URI");
-  if ((flags & ~VS_FILMSTRIP_FLAG_FAILED) != 0)
+  if ((flags & ~(VS_FILMSTRIP_FLAG_FAILED | VS_FILMSTRIP_FLAG_PARTIAL)) != 0 ||
+      flags == (VS_FILMSTRIP_FLAG_FAILED | VS_FILMSTRIP_FLAG_PARTIAL))
     return fail (error, "unknown flags");
   if (flags & VS_FILMSTRIP_FLAG_FAILED)
     {
@@ -326,7 +351,9 @@ vs_filmstrip_check (const char *path,
     return VS_FILMSTRIP_MISSING;
   if (strip->mtime != mtime || strip->size != size)
     return VS_FILMSTRIP_STALE;
-  return (strip->flags & VS_FILMSTRIP_FLAG_FAILED) ? VS_FILMSTRIP_FAILED : VS_FILMSTRIP_VALID;
+  if (strip->flags & VS_FILMSTRIP_FLAG_FAILED)
+    return VS_FILMSTRIP_FAILED;
+  return (strip->flags & VS_FILMSTRIP_FLAG_PARTIAL) ? VS_FILMSTRIP_PARTIAL : VS_FILMSTRIP_VALID;
 }
 
 VsFilmstripState

@@ -687,6 +687,7 @@ _vs_thumbnailer_decode_keyframes (const char      *uri,
   g_autoptr(GdkPixbuf) last = NULL;
   g_autoptr(GstQuery) query = NULL;
   g_autofree gint64 *planned = NULL;
+  g_autofree guint *order = NULL;
   gint64 duration = -1;
   gboolean seekable = FALSE;
   gboolean ok = FALSE;
@@ -712,6 +713,12 @@ _vs_thumbnailer_decode_keyframes (const char      *uri,
       for (guint i = 0; i < n_times; i++)
         planned[i] = vs_filmstrip_frame_time_ms (duration_ms, n_times, i) * GST_MSECOND;
       times_ns = planned;
+      /* The coarse pass first, so the maker can show a first strip early. */
+      order = g_new (guint, n_times);
+      for (guint i = 0, k = 0, pass = 0; pass < 2; pass++)
+        for (i = 0; i < n_times; i++)
+          if (vs_filmstrip_is_coarse (n_times, i) == (pass == 0))
+            order[k++] = i;
       if (duration <= 0 || !seekable)
         {
           g_set_error (error, VS_THUMBNAILER_ERROR, VS_THUMBNAILER_ERROR_NOT_MEDIA,
@@ -720,13 +727,14 @@ _vs_thumbnailer_decode_keyframes (const char      *uri,
         }
     }
 
-  for (guint i = 0; i < n_times; i++)
+  for (guint k = 0; k < n_times; k++)
     {
       g_autoptr(GdkPixbuf) frame = NULL;
       GstClockTime pts = GST_CLOCK_TIME_NONE;
+      guint i = order != NULL ? order[k] : k;
 
       /* The first frame is the one prerolled at the start. */
-      if (i > 0 || times_ns[0] > 0)
+      if (k > 0 || times_ns[i] > 0)
         {
           if (!seekable)
             break;
@@ -757,7 +765,7 @@ _vs_thumbnailer_decode_keyframes (const char      *uri,
         }
       if (!GST_CLOCK_TIME_IS_VALID (pts))
         pts = (GstClockTime) times_ns[i];
-      if (!func (i, n_times, frame, (gint64) pts, user_data))
+      if (!func (i, n_times, frame, (gint64) pts, duration, user_data))
         break;
     }
   ok = TRUE;

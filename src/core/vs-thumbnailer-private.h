@@ -83,12 +83,14 @@ GdkPixbuf    *_vs_thumbnailer_decode_frame          (const char         *uri,
                                                      gint64             *out_duration_ns,
                                                      GError            **error);
 
-/* Called for each frame of a filmstrip, in order; FALSE stops. @pts_ns: the key frame's
- * own time. */
+/* Called for each frame of a filmstrip, the coarse pass's first (see
+ * vs_filmstrip_is_coarse()); FALSE stops. @pts_ns: the key frame's own time;
+ * @duration_ns: the stream's (-1 when unknown). */
 typedef gboolean (*VsKeyframeFunc) (guint      index,
                                     guint      n_frames,
                                     GdkPixbuf *frame,
                                     gint64     pts_ns,
+                                    gint64     duration_ns,
                                     gpointer   user_data);
 
 /* The key frames of @uri nearest to @times_ns, the video decoder given key frames only;
