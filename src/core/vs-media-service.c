@@ -249,6 +249,7 @@ check_filmstrip_cache (MediaJob     *job,
       g_set_error (error, VS_THUMBNAILER_ERROR, VS_THUMBNAILER_ERROR_FAILED,
                    "No filmstrip could be made before, and the file has not changed since");
       return FALSE;
+    case VS_FILMSTRIP_PARTIAL:   /* a helper's coarse pass, whose full strip never came */
     case VS_FILMSTRIP_MISSING:
     case VS_FILMSTRIP_STALE:
     default:
