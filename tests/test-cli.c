@@ -1796,6 +1796,268 @@ test_stats (Fixture       *f,
   }
 }
 
+/* filmstrip --json on a 30 s and a 3 min video and a non-video: each video's strip with its
+ * frame count and times, the non-video's error on stderr and exit 1; a second run finds
+ * them in the cache without decoding; the text form prints where they are. */
+static void
+assert_filmstrip (JsonObject *o,
+                  gint64      duration_ms,
+                  guint       n_frames)
+{
+  JsonArray *times = json_object_get_array_member (o, "times_ms");
+  gint64 previous = -1;
+
+  g_assert_cmpint (ABS (json_object_get_int_member (o, "duration_ms") - duration_ms), <=, 500);
+  g_assert_cmpint (json_object_get_int_member (o, "frames"), ==, n_frames);
+  g_assert_cmpuint (json_array_get_length (times), ==, n_frames);
+  g_assert_cmpint (json_object_get_int_member (o, "tile_width"), >, 0);
+  g_assert_cmpint (json_object_get_int_member (o, "tile_width"), <=, 240);
+  /* 320x180: the tiles keep the picture's shape */
+  g_assert_cmpint (ABS (json_object_get_int_member (o, "tile_width") * 9 -
+                        json_object_get_int_member (o, "tile_height") * 16), <=, 32);
+  g_assert_cmpint (json_object_get_int_member (o, "columns"), >, 0);
+  for (guint i = 0; i < n_frames; i++)
+    {
+      gint64 t = json_array_get_int_element (times, i);
+      /* each frame is a key frame near its planned place: the middle of its share */
+      gint64 planned = (2 * (gint64) i + 1) * duration_ms / (2 * n_frames);
+
+      g_assert_cmpint (t, >, previous);
+      g_assert_cmpint (t, <, duration_ms);
+      g_assert_cmpint (ABS (t - planned), <=, 2000);   /* a key frame every 2 s */
+      previous = t;
+    }
+}
+
+static void
+test_filmstrip (Fixture       *f,
+                gconstpointer  data)
+{
+  static const char * const needed[] = { "x264enc", "mp4mux", NULL };
+  g_autofree char *short_clip = g_build_filename (f->lib, "half minute.mp4", NULL);
+  g_autofree char *long_clip = g_build_filename (f->lib, "three minutes.mp4", NULL);
+  g_autofree char *junk = g_build_filename (f->lib, "junk.mp4", NULL);
+  g_autofree char *cache = g_build_filename (g_get_user_cache_dir (), "vidshelf", "filmstrips",
+                                             NULL);
+  g_autofree char *before = NULL, *after = NULL;
+  g_auto(Run) first = { 0 }, again = { 0 }, text = { 0 }, none = { 0 };
+  g_autoptr(GPtrArray) made = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (!vs_test_media_require (needed))
+    return;
+  vs_test_media_long_clip (short_clip, 30);
+  vs_test_media_long_clip (long_clip, 180);
+  vs_test_media_random (junk, 4096);
+  before = vs_test_folder_digest (f->lib);
+
+  cli (&first, "filmstrip", "--json", short_clip, junk, long_clip, NULL);
+  g_test_message ("%s%s", first.out, first.err);
+  g_assert_cmpint (first.status, ==, 1);
+  g_assert_true (g_str_has_prefix (first.err, "vidshelf-cli: "));
+  g_assert_nonnull (strstr (first.err, "junk.mp4"));
+  g_assert_null (strstr (first.err, "minute"));
+  made = parse_lines (first.out);
+  g_assert_cmpuint (made->len, ==, 2);
+  /* in the order given */
+  g_assert_nonnull (strstr (json_object_get_string_member (g_ptr_array_index (made, 0), "path"),
+                            "half minute.mp4"));
+  assert_filmstrip (g_ptr_array_index (made, 0), 30000, 10);
+  assert_filmstrip (g_ptr_array_index (made, 1), 180000, 18);
+  for (guint i = 0; i < made->len; i++)
+    {
+      JsonObject *o = g_ptr_array_index (made, i);
+
+      /* key frames only: one decoded per frame of the strip, not every frame in between */
+      g_assert_cmpint (json_object_get_int_member (o, "decoded"), >=,
+                       json_object_get_int_member (o, "frames"));
+      g_assert_cmpint (json_object_get_int_member (o, "decoded"), <=,
+                       2 * json_object_get_int_member (o, "frames"));
+      g_assert_true (g_str_has_prefix (json_object_get_string_member (o, "filmstrip"), cache));
+      g_assert_true (g_file_test (json_object_get_string_member (o, "filmstrip"),
+                                  G_FILE_TEST_IS_REGULAR));
+    }
+
+  /* Again: from the cache, nothing decoded, the same files. */
+  cli (&again, "filmstrip", "--json", long_clip, short_clip, NULL);
+  g_assert_cmpint (again.status, ==, 0);
+  g_assert_cmpstr (again.err, ==, "");
+  found = parse_lines (again.out);
+  g_assert_cmpuint (found->len, ==, 2);
+  g_assert_cmpint (json_object_get_int_member (g_ptr_array_index (found, 0), "decoded"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (g_ptr_array_index (found, 1), "decoded"), ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (found, 0), "filmstrip"), ==,
+                   json_object_get_string_member (g_ptr_array_index (made, 1), "filmstrip"));
+  assert_filmstrip (g_ptr_array_index (found, 0), 180000, 18);
+
+  /* Text: one path a line. The non-video failed once: its fail marker answers now. */
+  cli (&text, "filmstrip", short_clip, junk, NULL);
+  g_assert_cmpint (text.status, ==, 1);
+  lines = g_strsplit (text.out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 2);
+  g_assert_cmpstr (lines[0], ==,
+                   json_object_get_string_member (g_ptr_array_index (made, 0), "filmstrip"));
+  g_assert_nonnull (strstr (text.err, "junk.mp4"));
+
+  cli (&none, "filmstrip", NULL);
+  g_assert_cmpint (none.status, ==, 2);
+
+  /* The library's files were read, never written. */
+  after = vs_test_folder_digest (f->lib);
+  g_assert_cmpstr (after, ==, before);
+}
+
+/* filmstrip --output: written there (not to the cache), never over the video itself by any
+ * name, another file replaced only with --force; the video's folder changes by the output
+ * alone. */
+static void
+test_filmstrip_output (Fixture       *f,
+                       gconstpointer  data)
+{
+  static const char * const needed[] = { "x264enc", "mp4mux", NULL };
+  g_autofree char *clip = g_build_filename (f->lib, "clip.mp4", NULL);
+  g_autofree char *dotted = g_build_filename (f->lib, ".", "..", "lib", "clip.mp4", NULL);
+  g_autofree char *symlink_path = g_build_filename (f->lib, "symlink.mp4", NULL);
+  g_autofree char *hard = g_build_filename (f->lib, "hard.mp4", NULL);
+  g_autofree char *other = g_build_filename (f->lib, "other.filmstrip", NULL);
+  g_autofree char *fresh = g_build_filename (f->dir, "out", "clip.filmstrip", NULL);
+  g_autofree char *out_dir = g_build_filename (f->dir, "out", NULL);
+  g_autofree char *cache = g_build_filename (g_get_user_cache_dir (), "vidshelf", "filmstrips",
+                                             NULL);
+  g_autofree char *sum = NULL, *other_sum = NULL, *after = NULL, *listing = NULL;
+  g_autofree char *digest = NULL, *digest_after = NULL, *cache_before = NULL;
+  g_autofree char *cache_after = NULL;
+  const char *outputs[] = { clip, dotted, symlink_path, hard };
+
+  if (!vs_test_media_require (needed))
+    return;
+  vs_test_media_long_clip (clip, 20);
+  g_assert_cmpint (symlink ("clip.mp4", symlink_path), ==, 0);
+  g_assert_cmpint (link (clip, hard), ==, 0);
+  vs_test_write_file (other, "not a filmstrip", -1);
+  g_assert_cmpint (g_mkdir (out_dir, 0755), ==, 0);
+  sum = vs_test_file_checksum (clip);
+  other_sum = vs_test_file_checksum (other);
+  digest = vs_test_folder_digest (f->lib);
+  g_mkdir_with_parents (cache, 0700);
+  cache_before = vs_test_list_folder (cache);
+
+  for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)
+    for (guint force = 0; force < 2; force++)
+      {
+        g_auto(Run) r = { 0 };
+
+        if (force)
+          cli (&r, "filmstrip", "--force", "--output", outputs[i], clip, NULL);
+        else
+          cli (&r, "filmstrip", "--output", outputs[i], clip, NULL);
+        g_test_message ("--output %s%s: %s", outputs[i], force ? " --force" : "", r.err);
+        assert_refused (&r);
+      }
+  {
+    g_auto(Run) r = { 0 };
+
+    cli (&r, "filmstrip", "--force", "--output", clip, symlink_path, NULL);
+    assert_refused (&r);
+  }
+  digest_after = vs_test_folder_digest (f->lib);
+  g_assert_cmpstr (digest_after, ==, digest);
+  g_assert_true (g_file_test (symlink_path, G_FILE_TEST_IS_SYMLINK));
+
+  /* A new file: written, readable, the same as the cache's would be; the cache untouched. */
+  {
+    g_auto(Run) r = { 0 };
+    g_autoptr(GPtrArray) objects = NULL;
+    JsonObject *o;
+
+    cli (&r, "filmstrip", "--json", "--output", fresh, clip, NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    objects = parse_lines (r.out);
+    g_assert_cmpuint (objects->len, ==, 1);
+    o = g_ptr_array_index (objects, 0);
+    g_assert_cmpstr (json_object_get_string_member (o, "filmstrip"), ==, fresh);
+    g_assert_cmpint (json_object_get_int_member (o, "frames"), ==, 10);
+    g_assert_cmpint (json_object_get_int_member (o, "decoded"), >=, 10);
+    g_assert_true (g_file_test (fresh, G_FILE_TEST_IS_REGULAR));
+    cache_after = vs_test_list_folder (cache);
+    g_assert_cmpstr (cache_after, ==, cache_before);
+    listing = vs_test_list_folder (out_dir);
+    g_assert_cmpstr (listing, ==, "clip.filmstrip");
+  }
+  /* Another existing file: kept without --force, replaced with it. */
+  {
+    g_auto(Run) kept = { 0 }, replaced = { 0 }, usage = { 0 };
+
+    cli (&kept, "filmstrip", "--output", other, clip, NULL);
+    assert_refused (&kept);
+    g_assert_nonnull (strstr (kept.err, "--force"));
+    after = vs_test_file_checksum (other);
+    g_assert_cmpstr (after, ==, other_sum);
+    g_clear_pointer (&after, g_free);
+
+    cli (&replaced, "filmstrip", "--force", "--output", other, clip, NULL);
+    g_assert_cmpint (replaced.status, ==, 0);
+    after = vs_test_file_checksum (other);
+    g_assert_cmpstr (after, !=, other_sum);
+    g_clear_pointer (&after, g_free);
+
+    cli (&usage, "filmstrip", "--output", other, clip, hard, NULL);
+    g_assert_cmpint (usage.status, ==, 2);
+  }
+  after = vs_test_file_checksum (clip);
+  g_assert_cmpstr (after, ==, sum);
+  g_clear_pointer (&listing, g_free);
+  listing = vs_test_list_folder (f->lib);
+  g_assert_cmpstr (listing, ==, "clip.mp4 hard.mp4 other.filmstrip symlink.mp4");
+}
+
+/* update --filmstrips: the library's missing filmstrips, after its thumbnails (none for a
+ * file whose thumbnail failed); a second run finds them all. */
+static void
+test_filmstrip_update (Fixture       *f,
+                       gconstpointer  data)
+{
+  static const char * const needed[] = { "x264enc", "mp4mux", NULL };
+  g_autofree char *a = g_build_filename (f->lib, "a.mp4", NULL);
+  g_autofree char *b = g_build_filename (f->lib, "b.mp4", NULL);
+  g_autofree char *junk = g_build_filename (f->lib, "junk.mp4", NULL);
+  g_auto(Run) scan = { 0 }, update = { 0 }, again = { 0 }, text = { 0 }, bad = { 0 };
+  g_autoptr(JsonObject) first = NULL;
+  g_autoptr(JsonObject) second = NULL;
+
+  if (!vs_test_media_require (needed))
+    return;
+  vs_test_media_long_clip (a, 20);
+  vs_test_media_long_clip (b, 40);
+  vs_test_media_random (junk, 4096);
+
+  cli (&scan, "scan", "--db", f->db, "--json", f->lib, NULL);
+  g_assert_cmpint (scan.status, ==, 0);
+  cli (&update, "update", "--db", f->db, "--json", "--size", "normal", "--filmstrips", NULL);
+  g_test_message ("%s%s", update.out, update.err);
+  g_assert_cmpint (update.status, ==, 0);
+  first = parse_object (update.out);
+  g_assert_cmpint (json_object_get_int_member (first, "thumbnailed"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (first, "filmstrips_made"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (first, "filmstrips_reused"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (first, "filmstrips_failed"), ==, 0);
+  g_assert_false (json_object_get_boolean_member (first, "filmstrip_budget_reached"));
+
+  cli (&again, "update", "--db", f->db, "--json", "--filmstrips", "--filmstrip-budget", "100",
+       NULL);
+  second = parse_object (again.out);
+  g_assert_cmpint (json_object_get_int_member (second, "filmstrips_made"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (second, "filmstrips_reused"), ==, 2);
+
+  cli (&text, "update", "--db", f->db, "--filmstrips", NULL);
+  g_assert_cmpint (text.status, ==, 0);
+  g_assert_nonnull (strstr (text.out, "0 filmstrips made, 2 already there (0 failed)"));
+
+  cli (&bad, "update", "--db", f->db, "--filmstrip-budget", "100", NULL);
+  g_assert_cmpint (bad.status, ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1828,6 +2090,9 @@ main (int    argc,
   ADD ("/cli/skipped", test_skipped);
   ADD ("/cli/media", test_media);
   ADD ("/cli/thumbnail/output-safety", test_thumbnail_output_safety);
+  ADD ("/cli/filmstrip", test_filmstrip);
+  ADD ("/cli/filmstrip/output", test_filmstrip_output);
+  ADD ("/cli/filmstrip/update", test_filmstrip_update);
   ADD ("/cli/watch", test_watch);
   ADD ("/cli/watch-polling", test_watch_polling);
   ADD ("/cli/rename", test_rename);

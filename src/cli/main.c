@@ -25,6 +25,7 @@ static const struct {
   { "duration", vs_cli_duration, FALSE, "Print the duration of an HLS playlist" },
   { "probe", vs_cli_probe, FALSE, "Print the duration, size and codecs of files and HLS folders" },
   { "thumbnail", vs_cli_thumbnail, FALSE, "Make freedesktop thumbnails of files" },
+  { "filmstrip", vs_cli_filmstrip, FALSE, "Make or find the filmstrips (key frames) of files" },
   { "update", vs_cli_update, TRUE, "Probe and thumbnail whatever the library still lacks" },
   { "merge", vs_cli_merge, TRUE, "Remux an HLS folder into one MP4, losslessly" },
   { "trash", vs_cli_trash, TRUE, "Move videos and HLS downloads to the trash" },

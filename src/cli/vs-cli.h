@@ -23,6 +23,7 @@ int         vs_cli_list          (int argc, char **argv);
 int         vs_cli_duration      (int argc, char **argv);
 int         vs_cli_probe         (int argc, char **argv);
 int         vs_cli_thumbnail     (int argc, char **argv);
+int         vs_cli_filmstrip     (int argc, char **argv);
 int         vs_cli_update        (int argc, char **argv);
 int         vs_cli_merge         (int argc, char **argv);
 int         vs_cli_watch         (int argc, char **argv);

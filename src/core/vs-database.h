@@ -322,6 +322,8 @@ typedef enum
 {
   VS_PENDING_PROBE,      /* files never probed (HLS durations come from the scan) */
   VS_PENDING_THUMBNAIL,  /* items without a thumbnail state yet */
+  VS_PENDING_FILMSTRIP,  /* items with a thumbnail: their filmstrips are in a cache of files,
+                          * which says itself which are there */
 } VsPendingKind;
 
 struct _VsProbeResult;

@@ -98,6 +98,21 @@ void            vs_media_service_filmstrip_async  (VsMediaService      *self,
 char           *vs_media_service_filmstrip_finish (VsMediaService      *self,
                                                    GAsyncResult        *result,
                                                    GError             **error);
+/* The same, written to @output instead of the cache when given (an existing one is replaced
+ * only with @replace, never @path's own file; the cache is neither read nor trimmed). */
+void            vs_media_service_filmstrip_full_async (VsMediaService      *self,
+                                                       const char          *path,
+                                                       const char          *output,
+                                                       gboolean             replace,
+                                                       VsJobPriority        priority,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+/* @out_decoded: the frames a helper gave its decoder (0: the cache had it). */
+char           *vs_media_service_filmstrip_full_finish (VsMediaService      *self,
+                                                        GAsyncResult        *result,
+                                                        guint               *out_decoded,
+                                                        GError             **error);
 
 /* Probes every unprobed file and/or makes every missing thumbnail of the library, a
  * bounded number of jobs at a time, writing results through @writer as they come.

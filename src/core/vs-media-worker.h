@@ -15,6 +15,11 @@
 
 G_BEGIN_DECLS
 
+/* A filmstrip decodes up to VS_FILMSTRIP_MAX_FRAMES key frames: its request gets this many
+ * times a file's time limit (the maker's TIME_FACTOR in vs-filmstrip-maker.c: keep them
+ * equal), the client's grace on top. */
+#define VS_MEDIA_WORKER_FILMSTRIP_TIME_FACTOR 4
+
 #define VS_MEDIA_WORKER_ERROR (vs_media_worker_error_quark ())
 
 typedef enum
