@@ -310,3 +310,51 @@ vs_database_dup_unavailable_roots (VsDatabase  *self,
   return dup_root_paths (self, "SELECT path FROM roots WHERE unavailable_ns IS NOT NULL "
                                "ORDER BY path", error);
 }
+
+gboolean
+vs_database_set_root_share_previews (VsDatabase  *self,
+                                     const char  *path,
+                                     gboolean     share,
+                                     GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean ok;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  g_rec_mutex_lock (&self->lock);
+  stmt = _vs_database_prepare (self, "UPDATE roots SET share_previews = ?2 WHERE path = ?1",
+                               error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      _vs_bind_path (stmt, 1, path);
+      sqlite3_bind_int (stmt, 2, share ? 1 : 0);
+      ok = _vs_database_step_done (self, stmt, "saving a folder's sharing", error);
+    }
+  if (ok && sqlite3_changes (self->db) == 0)
+    {
+      g_autofree char *display = g_filename_display_name (path);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "“%s” is not a folder of the library", display);
+      ok = FALSE;
+    }
+  g_rec_mutex_unlock (&self->lock);
+  return ok;
+}
+
+GStrv
+vs_database_dup_shared_roots (VsDatabase  *self,
+                              GError     **error)
+{
+  g_return_val_if_fail (VS_IS_DATABASE (self), NULL);
+
+  /* A library older than the column (read as it is, read-only) shares nothing. */
+  if (self->schema_version < _VS_DATABASE_SHARE_SCHEMA)
+    return g_new0 (char *, 1);
+  return dup_root_paths (self, "SELECT path FROM roots WHERE share_previews != 0 ORDER BY path",
+                         error);
+}

@@ -398,7 +398,8 @@ vs_media_worker_probe (VsMediaWorker  *self,
 static GStrv
 thumbnail_folders (const char      *path,
                    VsThumbnailSize  size,
-                   const char      *output)
+                   const char      *output,
+                   gboolean         shared)
 {
   g_autoptr(GStrvBuilder) folders = g_strv_builder_new ();
   g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
@@ -419,6 +420,14 @@ thumbnail_folders (const char      *path,
       g_strv_builder_add (folders, thumbnail_folder);
       g_strv_builder_add (folders, fail_folder);
     }
+  if (output == NULL && shared)
+    {
+      g_autofree char *png = vs_thumbnail_shared_path (path, size);
+      g_autofree char *folder = png != NULL ? g_path_get_dirname (png) : NULL;
+
+      if (folder != NULL)
+        g_strv_builder_add (folders, folder);
+    }
   return g_strv_builder_end (folders);
 }
 
@@ -428,6 +437,7 @@ vs_media_worker_thumbnail (VsMediaWorker   *self,
                            VsThumbnailSize  size,
                            const char      *output,
                            gboolean         replace,
+                           gboolean         shared,
                            GCancellable    *cancellable,
                            GError         **error)
 {
@@ -449,9 +459,15 @@ vs_media_worker_thumbnail (VsMediaWorker   *self,
       json_builder_set_member_name (b, "replace");
       json_builder_add_boolean_value (b, replace);
     }
+  else if (shared)
+    {
+      json_builder_set_member_name (b, "shared");
+      json_builder_add_boolean_value (b, TRUE);
+    }
   json_builder_end_object (b);
 
-  response = request (self, b, thumbnail_folders (path, size, output), cancellable, error);
+  response = request (self, b, thumbnail_folders (path, size, output, shared), cancellable,
+                      error);
   if (response == NULL)
     return NULL;
   return vs_media_worker_thumbnail_from_json (response, error);
