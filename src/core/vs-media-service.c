@@ -4,12 +4,11 @@
 
 #include "config.h"
 
-#include <string.h>
-
 #include <glib/gstdio.h>
 
 #include "vs-media-service.h"
 #include "vs-media-worker.h"
+#include "vs-path.h"
 
 /* Library updates keep this many jobs per worker in flight: enough to never starve a
  * worker, few enough that memory does not grow with the library. */
@@ -429,13 +428,7 @@ vs_media_service_get_shares (VsMediaService *self,
   /* a few roots: a look at each costs nothing beside a job */
   g_mutex_lock (&self->shared_lock);
   for (guint i = 0; self->shared_roots != NULL && self->shared_roots[i] != NULL && !shares; i++)
-    {
-      const char *root = self->shared_roots[i];
-      gsize n = strlen (root);
-
-      shares = strncmp (path, root, n) == 0 &&
-               (path[n] == '/' || (n > 0 && root[n - 1] == '/'));
-    }
+    shares = vs_path_is_inside (path, self->shared_roots[i]);
   g_mutex_unlock (&self->shared_lock);
   return shares;
 }
