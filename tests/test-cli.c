@@ -1798,7 +1798,6 @@ test_stats (Fixture       *f,
   }
 }
 
-
 /* ---- shared thumbnails --------------------------------------------------------------- */
 
 /* cli() as another computer would run it: its own thumbnail cache. */

@@ -384,7 +384,6 @@ test_preferences_settings (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-
 typedef struct
 {
   Fixture       *f;

@@ -1347,7 +1347,6 @@ test_lookup_hostile (void)
   g_assert_cmpint (g_unlink (path), ==, 0);
 }
 
-
 /* ---- the host's cache under Flatpak, the shared repository ---------------------------- */
 
 static void
