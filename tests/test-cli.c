@@ -1867,7 +1867,7 @@ personal_thumbnail (const char *cache,
   return g_build_filename (cache, "thumbnails", "normal", name, NULL);
 }
 
-/* Sharing off: no .sh_thumbnails. On: the thumbnail in the personal cache and in the
+/* Sharing off: no .sh_thumbnails; turned on later, what was made is shared. On: the thumbnail in the personal cache and in the
  * share, named and keyed per the spec. A second computer (another cache, another library)
  * reuses it without decoding. A third, with the share mounted read-only, reads it, makes
  * the one it lacks in its own cache, succeeds, and leaves the share byte for byte. */
@@ -1891,7 +1891,8 @@ test_share_previews (Fixture       *f,
   g_autofree char *b_normal = g_build_filename (cache_b, "thumbnails", "normal", NULL);
   g_autofree char *shared = NULL, *key_uri = NULL, *personal = NULL, *late_personal = NULL;
   g_autofree char *late_shared = NULL, *before = NULL, *after = NULL;
-  g_autoptr(JsonObject) off = NULL, a = NULL, b = NULL, c = NULL;
+  g_autoptr(JsonObject) off = NULL, off_again = NULL, a = NULL, b = NULL, c = NULL;
+  g_autofree char *off_png = NULL;
   g_autoptr(GPtrArray) listed = NULL;
   g_auto(Run) roots = { 0 };
   gint64 key_mtime = 0;
@@ -1908,6 +1909,13 @@ test_share_previews (Fixture       *f,
   off = update_summary (cache_a, off_db);
   g_assert_cmpint (json_object_get_int_member (off, "thumbnailed"), ==, 1);
   g_assert_false (g_file_test (off_shared, G_FILE_TEST_EXISTS));
+  /* turned on afterwards: the next update shares what was made (a copy, no decoding) */
+  scan_and_share (cache_a, off_db, off_lib, TRUE);
+  off_again = update_summary (cache_a, off_db);
+  g_assert_cmpint (json_object_get_int_member (off_again, "thumbnails_reused"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (off_again, "thumbnailed"), ==, 0);
+  off_png = vs_thumbnail_shared_path (off_clip, VS_THUMBNAIL_SIZE_NORMAL);
+  g_assert_true (g_file_test (off_png, G_FILE_TEST_IS_REGULAR));
 
   /* on */
   scan_and_share (cache_a, f->db, f->lib, TRUE);

@@ -1806,6 +1806,7 @@ test_migrate_share (void)
   g_autofree char *dir = vs_test_make_tmpdir ();
   g_autofree char *path = g_build_filename (dir, "old.db", NULL);
   g_autofree char *before = NULL;
+  g_autofree char *states = NULL;
   g_autoptr(VsDatabase) old = NULL;
   g_autoptr(VsDatabase) db = NULL;
   g_autoptr(GError) error = NULL;
@@ -1822,7 +1823,17 @@ test_migrate_share (void)
   g_clear_object (&old);
   raw_exec (path,
             "INSERT INTO roots (id, path) VALUES (1, CAST('/lib' AS BLOB)), "
-            "(2, CAST('/nas/films' AS BLOB));");
+            "(2, CAST('/nas/films' AS BLOB));"
+            "INSERT INTO folders (id, root_id, path) VALUES (1, 1, CAST('/lib' AS BLOB)), "
+            "(2, 2, CAST('/nas/films' AS BLOB));"
+            "INSERT INTO videos (id, folder_id, path, uri, display_name, sort_name, sort_key, "
+            "  kind, size, mtime_ns, duration_ms, probe_state, thumb_state) VALUES "
+            "(7, 1, CAST('/lib/a.mp4' AS BLOB), 'file:///lib/a.mp4', 'a.mp4', 'a.mp4', 'a', 0, "
+            "  10, 5000, 60000, 1, 1),"
+            "(8, 2, CAST('/nas/films/b.mp4' AS BLOB), 'file:///nas/films/b.mp4', 'b.mp4', "
+            "  'b.mp4', 'b', 0, 20, 6000, 90000, 1, 1),"
+            "(9, 2, CAST('/nas/films/c.mp4' AS BLOB), 'file:///nas/films/c.mp4', 'c.mp4', "
+            "  'c.mp4', 'c', 0, 20, 6000, 90000, 1, 2);");
 
   db = vs_database_open (path, VS_DATABASE_MODE_WRITER, &error);
   g_assert_no_error (error);
@@ -1835,6 +1846,11 @@ test_migrate_share (void)
   shared = vs_database_dup_shared_roots (db, &error);
   g_assert_no_error (error);
   g_assert_cmpstrv (shared, ((const char * const[]) { "/nas/films", NULL }));
+  /* its thumbnails made are due again, to be copied to the share; a failed one stays failed,
+   * another root's are left alone */
+  states = raw_query_text (path, "SELECT group_concat(thumb_state) FROM "
+                                 "(SELECT thumb_state FROM videos ORDER BY id)");
+  g_assert_cmpstr (states, ==, "1,0,2");
   /* a folder that is no root is refused, not silently ignored */
   g_assert_false (vs_database_set_root_share_previews (db, "/nas", TRUE, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
