@@ -1893,6 +1893,9 @@ test_share_previews (Fixture       *f,
   g_autofree char *late_shared = NULL, *before = NULL, *after = NULL;
   g_autoptr(JsonObject) off = NULL, off_again = NULL, a = NULL, b = NULL, c = NULL;
   g_autofree char *off_png = NULL;
+  g_autofree char *renamed = g_build_filename (f->lib, "renamed.mp4", NULL);
+  g_autofree char *renamed_png = NULL, *renamed_uri = NULL;
+  g_auto(Run) rename = { 0 };
   g_autoptr(GPtrArray) listed = NULL;
   g_auto(Run) roots = { 0 };
   gint64 key_mtime = 0;
@@ -1963,6 +1966,14 @@ test_share_previews (Fixture       *f,
   g_assert_true (g_file_test (late_personal, G_FILE_TEST_IS_REGULAR));
   late_shared = vs_thumbnail_shared_path (late, VS_THUMBNAIL_SIZE_NORMAL);
   g_assert_false (g_file_test (late_shared, G_FILE_TEST_EXISTS));
+
+  /* renamed through the library: the share's thumbnail follows, named anew */
+  cli_with_cache (&rename, cache_a, "rename", "--db", f->db, clip, "renamed.mp4", NULL);
+  g_assert_cmpint (rename.status, ==, 0);
+  g_assert_false (g_file_test (shared, G_FILE_TEST_EXISTS));
+  renamed_png = vs_thumbnail_shared_path (renamed, VS_THUMBNAIL_SIZE_NORMAL);
+  g_assert_true (vs_thumbnail_read_keys (renamed_png, &renamed_uri, NULL, NULL));
+  g_assert_cmpstr (renamed_uri, ==, "renamed.mp4");
 }
 
 /* A PNG whose header claims @side × @side px: refused before anything else is read. */

@@ -398,8 +398,7 @@ vs_media_worker_probe (VsMediaWorker  *self,
 static GStrv
 thumbnail_folders (const char      *path,
                    VsThumbnailSize  size,
-                   const char      *output,
-                   gboolean         shared)
+                   const char      *output)
 {
   g_autoptr(GStrvBuilder) folders = g_strv_builder_new ();
   g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
@@ -420,14 +419,9 @@ thumbnail_folders (const char      *path,
       g_strv_builder_add (folders, thumbnail_folder);
       g_strv_builder_add (folders, fail_folder);
     }
-  if (output == NULL && shared)
-    {
-      g_autofree char *png = vs_thumbnail_shared_path (path, size);
-      g_autofree char *folder = png != NULL ? g_path_get_dirname (png) : NULL;
-
-      if (folder != NULL)
-        g_strv_builder_add (folders, folder);
-    }
+  /* Not a shared repository's folder: finding a killed helper's file there would list a
+   * folder of a NAS, and the helper copies to the share only after decoding, a moment a
+   * kill at the time limit all but never falls in. */
   return g_strv_builder_end (folders);
 }
 
@@ -466,8 +460,7 @@ vs_media_worker_thumbnail (VsMediaWorker   *self,
     }
   json_builder_end_object (b);
 
-  response = request (self, b, thumbnail_folders (path, size, output, shared), cancellable,
-                      error);
+  response = request (self, b, thumbnail_folders (path, size, output), cancellable, error);
   if (response == NULL)
     return NULL;
   return vs_media_worker_thumbnail_from_json (response, error);
