@@ -10,6 +10,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 #include <utime.h>
@@ -18,6 +19,7 @@
 #include "vs-prober.h"
 #include "vs-test-media.h"
 #include "vs-test-utils.h"
+#include "vs-thumbnailer.h"
 
 typedef struct
 {
@@ -2058,6 +2060,283 @@ test_filmstrip_update (Fixture       *f,
   g_assert_cmpint (bad.status, ==, 2);
 }
 
+/* ---- shared thumbnails --------------------------------------------------------------- */
+
+/* cli() as another computer would run it: its own thumbnail cache. */
+static void
+cli_with_cache (Run        *r,
+                const char *cache,
+                const char *first,
+                ...)
+{
+  g_autofree char *saved = g_strdup (g_getenv ("XDG_CACHE_HOME"));
+  const char *argv[16] = { first };
+  const char *arg;
+  guint n = 1;
+  va_list args;
+
+  va_start (args, first);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    {
+      g_assert_cmpuint (n, <, G_N_ELEMENTS (argv) - 1);
+      argv[n++] = arg;
+    }
+  va_end (args);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  cli (r, argv[0], argv[1], argv[2], argv[3], argv[4], argv[5], argv[6], argv[7], argv[8],
+       argv[9], argv[10], argv[11], argv[12], argv[13], argv[14], NULL);
+  g_setenv ("XDG_CACHE_HOME", saved, TRUE);
+}
+
+/* update --json's summary, checked to have succeeded */
+static JsonObject *
+update_summary (const char *cache,
+                const char *db)
+{
+  g_auto(Run) update = { 0 };
+
+  cli_with_cache (&update, cache, "update", "--db", db, "--json", "--size", "normal", NULL);
+  g_assert_cmpstr (update.err, ==, "");
+  g_assert_cmpint (update.status, ==, 0);
+  return parse_object (update.out);
+}
+
+static void
+scan_and_share (const char *cache,
+                const char *db,
+                const char *root,
+                gboolean    share)
+{
+  g_auto(Run) scan = { 0 };
+  g_auto(Run) set = { 0 };
+
+  cli_with_cache (&scan, cache, "scan", "--db", db, root, NULL);
+  g_assert_cmpint (scan.status, ==, 0);
+  if (!share)
+    return;
+  cli_with_cache (&set, cache, "roots", "--db", db, "--share-previews", "on", root, NULL);
+  g_assert_cmpint (set.status, ==, 0);
+}
+
+static char *
+personal_thumbnail (const char *cache,
+                    const char *video)
+{
+  g_autofree char *uri = g_filename_to_uri (video, NULL, NULL);
+  g_autofree char *md5 = g_compute_checksum_for_string (G_CHECKSUM_MD5, uri, -1);
+  g_autofree char *name = g_strconcat (md5, ".png", NULL);
+
+  return g_build_filename (cache, "thumbnails", "normal", name, NULL);
+}
+
+/* Sharing off: no .sh_thumbnails; turned on later, what was made is shared. On: the thumbnail in the personal cache and in the
+ * share, named and keyed per the spec. A second computer (another cache, another library)
+ * reuses it without decoding. A third, with the share mounted read-only, reads it, makes
+ * the one it lacks in its own cache, succeeds, and leaves the share byte for byte. */
+static void
+test_share_previews (Fixture       *f,
+                     gconstpointer  data)
+{
+  static const char * const needed[] = { "x264enc", "mp4mux", "avenc_aac", NULL };
+  g_autofree char *off_lib = g_build_filename (f->dir, "off", NULL);
+  g_autofree char *off_clip = g_build_filename (off_lib, "clip.mp4", NULL);
+  g_autofree char *off_db = g_build_filename (f->dir, "off.db", NULL);
+  g_autofree char *off_shared = g_build_filename (off_lib, ".sh_thumbnails", NULL);
+  g_autofree char *clip = g_build_filename (f->lib, "clip.mp4", NULL);
+  g_autofree char *late = g_build_filename (f->lib, "late.mp4", NULL);
+  g_autofree char *cache_a = g_build_filename (f->dir, "cache-a", NULL);
+  g_autofree char *cache_b = g_build_filename (f->dir, "cache-b", NULL);
+  g_autofree char *cache_c = g_build_filename (f->dir, "cache-c", NULL);
+  g_autofree char *db_b = g_build_filename (f->dir, "b.db", NULL);
+  g_autofree char *db_c = g_build_filename (f->dir, "c.db", NULL);
+  g_autofree char *shared_dir = g_build_filename (f->lib, ".sh_thumbnails", NULL);
+  g_autofree char *b_normal = g_build_filename (cache_b, "thumbnails", "normal", NULL);
+  g_autofree char *shared = NULL, *key_uri = NULL, *personal = NULL, *late_personal = NULL;
+  g_autofree char *late_shared = NULL, *before = NULL, *after = NULL;
+  g_autoptr(JsonObject) off = NULL, off_again = NULL, a = NULL, b = NULL, c = NULL;
+  g_autofree char *off_png = NULL;
+  g_autofree char *renamed = g_build_filename (f->lib, "renamed.mp4", NULL);
+  g_autofree char *renamed_png = NULL, *renamed_uri = NULL;
+  g_auto(Run) rename = { 0 };
+  g_autoptr(GPtrArray) listed = NULL;
+  g_auto(Run) roots = { 0 };
+  gint64 key_mtime = 0;
+  struct stat st;
+
+  if (!vs_test_media_require (needed))
+    return;
+  g_assert_cmpint (g_mkdir (off_lib, 0755), ==, 0);
+  vs_test_media_mp4 (off_clip, "smpte");
+  vs_test_media_mp4 (clip, "ball");
+
+  /* off: the default, and nothing is written beside the videos */
+  scan_and_share (cache_a, off_db, off_lib, FALSE);
+  off = update_summary (cache_a, off_db);
+  g_assert_cmpint (json_object_get_int_member (off, "thumbnailed"), ==, 1);
+  g_assert_false (g_file_test (off_shared, G_FILE_TEST_EXISTS));
+  /* turned on afterwards: the next update shares what was made (a copy, no decoding) */
+  scan_and_share (cache_a, off_db, off_lib, TRUE);
+  off_again = update_summary (cache_a, off_db);
+  g_assert_cmpint (json_object_get_int_member (off_again, "thumbnails_reused"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (off_again, "thumbnailed"), ==, 0);
+  off_png = vs_thumbnail_shared_path (off_clip, VS_THUMBNAIL_SIZE_NORMAL);
+  g_assert_true (g_file_test (off_png, G_FILE_TEST_IS_REGULAR));
+
+  /* on */
+  scan_and_share (cache_a, f->db, f->lib, TRUE);
+  cli (&roots, "roots", "--db", f->db, "--json", NULL);
+  listed = parse_lines (roots.out);
+  g_assert_cmpuint (listed->len, ==, 1);
+  g_assert_true (json_object_get_boolean_member (g_ptr_array_index (listed, 0), "share_previews"));
+  a = update_summary (cache_a, f->db);
+  g_assert_cmpint (json_object_get_int_member (a, "thumbnailed"), ==, 1);
+  personal = personal_thumbnail (cache_a, clip);
+  g_assert_true (g_file_test (personal, G_FILE_TEST_IS_REGULAR));
+  shared = vs_thumbnail_shared_path (clip, VS_THUMBNAIL_SIZE_NORMAL);
+  g_assert_true (g_str_has_prefix (shared, shared_dir));
+  g_assert_true (vs_thumbnail_read_keys (shared, &key_uri, &key_mtime, NULL));
+  g_assert_cmpstr (key_uri, ==, "clip.mp4");
+  g_assert_cmpint (g_stat (clip, &st), ==, 0);
+  g_assert_cmpint (key_mtime, ==, (gint64) st.st_mtime);
+
+  /* a second computer: reused, nothing decoded, nothing written to its own cache */
+  scan_and_share (cache_b, db_b, f->lib, TRUE);
+  b = update_summary (cache_b, db_b);
+  g_assert_cmpint (json_object_get_int_member (b, "thumbnails_reused"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (b, "thumbnailed"), ==, 0);
+  g_assert_false (g_file_test (b_normal, G_FILE_TEST_EXISTS));
+
+  /* a third, with a video no one thumbnailed yet, and the share read-only */
+  vs_test_media_mp4 (late, "smpte");
+  scan_and_share (cache_c, db_c, f->lib, TRUE);
+  if (unshare (CLONE_NEWNS) != 0 || mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+      mount (f->lib, f->lib, NULL, MS_BIND, NULL) != 0)
+    {
+      g_test_skip_printf ("bind mounts are not permitted here: %s", g_strerror (errno));
+      return;
+    }
+  g_assert_cmpint (mount (NULL, f->lib, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL), ==, 0);
+  before = vs_test_folder_digest (f->lib);
+  c = update_summary (cache_c, db_c);
+  after = vs_test_folder_digest (f->lib);
+  g_assert_cmpint (umount2 (f->lib, 0), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (c, "thumbnails_reused"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (c, "thumbnailed"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (c, "thumbnail_failed"), ==, 0);
+  g_assert_cmpstr (after, ==, before);
+  late_personal = personal_thumbnail (cache_c, late);
+  g_assert_true (g_file_test (late_personal, G_FILE_TEST_IS_REGULAR));
+  late_shared = vs_thumbnail_shared_path (late, VS_THUMBNAIL_SIZE_NORMAL);
+  g_assert_false (g_file_test (late_shared, G_FILE_TEST_EXISTS));
+
+  /* renamed through the library: the share's thumbnail follows, named anew */
+  cli_with_cache (&rename, cache_a, "rename", "--db", f->db, clip, "renamed.mp4", NULL);
+  g_assert_cmpint (rename.status, ==, 0);
+  g_assert_false (g_file_test (shared, G_FILE_TEST_EXISTS));
+  renamed_png = vs_thumbnail_shared_path (renamed, VS_THUMBNAIL_SIZE_NORMAL);
+  g_assert_true (vs_thumbnail_read_keys (renamed_png, &renamed_uri, NULL, NULL));
+  g_assert_cmpstr (renamed_uri, ==, "renamed.mp4");
+}
+
+/* A PNG whose header claims @side × @side px: refused before anything else is read. */
+static void
+write_huge_header (const char *path,
+                   guint32     side)
+{
+  guint8 png[33] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
+                     side >> 24, side >> 16, side >> 8, side, side >> 24, side >> 16, side >> 8,
+                     side, 8, 2, 0, 0, 0 };
+
+  vs_test_write_file (path, (const char *) png, sizeof png);
+}
+
+static void
+write_keyed_png (const char *path,
+                 const char *uri,
+                 gint64      mtime)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 8, 8);
+  g_autofree char *mtime_text = g_strdup_printf ("%" G_GINT64_FORMAT, mtime);
+  g_autofree char *folder = g_path_get_dirname (path);
+  g_autoptr(GError) error = NULL;
+
+  gdk_pixbuf_fill (pixbuf, 0x808080ff);
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
+  gdk_pixbuf_save (pixbuf, path, "png", &error, "tEXt::Thumb::URI", uri, "tEXt::Thumb::MTime",
+                   mtime_text, "tEXt::Software", "Someone Else", NULL);
+  g_assert_no_error (error);
+}
+
+/* A share holding a huge IHDR, another file's thumbnail, a FIFO and a link to a good
+ * thumbnail out of the folder: each is ignored, each job makes its own, and none of them
+ * is written over. */
+static void
+test_share_previews_hostile (Fixture       *f,
+                             gconstpointer  data)
+{
+  static const char * const needed[] = { "x264enc", "mp4mux", "avenc_aac", NULL };
+  static const char * const names[] = { "huge.mp4", "wrong.mp4", "fifo.mp4", "link.mp4" };
+  g_autofree char *outside = g_build_filename (f->dir, "outside.png", NULL);
+  g_autofree char *cache = g_build_filename (f->dir, "cache", NULL);
+  g_autofree char *first = g_build_filename (f->lib, names[0], NULL);
+  g_autofree char *outside_before = NULL, *outside_after = NULL, *wrong_before = NULL;
+  g_autofree char *wrong_after = NULL;
+  char *shared[G_N_ELEMENTS (names)];
+  g_autoptr(JsonObject) summary = NULL;
+  struct stat st;
+  gint64 mtime;
+
+  if (!vs_test_media_require (needed))
+    return;
+  vs_test_media_mp4 (first, "smpte");
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *video = g_build_filename (f->lib, names[i], NULL);
+      g_autofree char *folder = NULL;
+
+      if (i > 0)
+        g_assert_cmpint (link (first, video), ==, 0);
+      shared[i] = vs_thumbnail_shared_path (video, VS_THUMBNAIL_SIZE_NORMAL);
+      folder = g_path_get_dirname (shared[i]);
+      g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
+    }
+  g_assert_cmpint (g_stat (first, &st), ==, 0);
+  mtime = (gint64) st.st_mtime;
+  write_huge_header (shared[0], 100000);
+  write_keyed_png (shared[1], "somebody-else.mp4", mtime);
+  g_assert_cmpint (mkfifo (shared[2], 0644), ==, 0);
+  write_keyed_png (outside, "link.mp4", mtime);
+  g_assert_cmpint (symlink (outside, shared[3]), ==, 0);
+  g_assert_true (g_file_get_contents (outside, &outside_before, NULL, NULL));
+  g_assert_true (g_file_get_contents (shared[1], &wrong_before, NULL, NULL));
+
+  scan_and_share (cache, f->db, f->lib, TRUE);
+  summary = update_summary (cache, f->db);
+  g_assert_cmpint (json_object_get_int_member (summary, "thumbnailed"), ==, 4);
+  g_assert_cmpint (json_object_get_int_member (summary, "thumbnails_reused"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (summary, "thumbnail_failed"), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *video = g_build_filename (f->lib, names[i], NULL);
+      g_autofree char *personal = personal_thumbnail (cache, video);
+
+      g_assert_true (g_file_test (personal, G_FILE_TEST_IS_REGULAR));
+    }
+  /* none of them is Vidshelf's: each stays as it was */
+  g_assert_cmpint (g_stat (shared[0], &st), ==, 0);
+  g_assert_cmpint (st.st_size, ==, 33);
+  g_assert_true (g_file_get_contents (shared[1], &wrong_after, NULL, NULL));
+  g_assert_cmpstr (wrong_after, ==, wrong_before);
+  g_assert_cmpint (lstat (shared[2], &st), ==, 0);
+  g_assert_true (S_ISFIFO (st.st_mode));
+  g_assert_cmpint (lstat (shared[3], &st), ==, 0);
+  g_assert_true (S_ISLNK (st.st_mode));
+  g_assert_true (g_file_get_contents (outside, &outside_after, NULL, NULL));
+  g_assert_cmpstr (outside_after, ==, outside_before);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    g_free (shared[i]);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -2098,6 +2377,8 @@ main (int    argc,
   ADD ("/cli/rename", test_rename);
   ADD ("/cli/mark", test_mark);
   ADD ("/cli/stats", test_stats);
+  ADD ("/cli/share-previews", test_share_previews);
+  ADD ("/cli/share-previews/hostile", test_share_previews_hostile);
 #undef ADD
 
   status = g_test_run ();

@@ -388,7 +388,7 @@ thumb_thread (gpointer data)
   ThumbJob *j = data;
 
   j->written = vs_media_worker_thumbnail (j->worker, j->clip, VS_THUMBNAIL_SIZE_LARGE, NULL,
-                                          FALSE, j->cancellable, &j->error);
+                                          FALSE, FALSE, j->cancellable, &j->error);
   return NULL;
 }
 

@@ -22,6 +22,7 @@ static const struct {
   { "scan", vs_cli_scan, TRUE, "Index folders (added, updated, removed)" },
   { "list", vs_cli_list, TRUE, "List indexed videos" },
   { "collections", vs_cli_collections, TRUE, "List saved collections" },
+  { "roots", vs_cli_roots, TRUE, "List the library's folders; share their thumbnails or not" },
   { "duration", vs_cli_duration, FALSE, "Print the duration of an HLS playlist" },
   { "probe", vs_cli_probe, FALSE, "Print the duration, size and codecs of files and HLS folders" },
   { "thumbnail", vs_cli_thumbnail, FALSE, "Make freedesktop thumbnails of files" },

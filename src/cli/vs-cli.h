@@ -31,6 +31,7 @@ int         vs_cli_trash         (int argc, char **argv);
 int         vs_cli_rename        (int argc, char **argv);
 int         vs_cli_mark          (int argc, char **argv);
 int         vs_cli_collections   (int argc, char **argv);
+int         vs_cli_roots         (int argc, char **argv);
 /* The query of the first collection named @name (G_IO_ERROR_NOT_FOUND when none is). */
 VsVideoQuery *vs_cli_collection_query (VsLibrary   *library,
                                        const char  *name,

@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-#define VS_DATABASE_SCHEMA_VERSION 14
+#define VS_DATABASE_SCHEMA_VERSION 15
 
 #define VS_DATABASE_ERROR (vs_database_error_quark ())
 
@@ -192,6 +192,17 @@ int         vs_database_get_root_device (VsDatabase  *self,
                                          guint64     *out_dev,
                                          gboolean    *out_mount_point,
                                          GError     **error);
+
+/* Whether root @path's thumbnails also go to the shared repository beside its videos
+ * (.sh_thumbnails, see vs_thumbnail_shared_path()); G_IO_ERROR_NOT_FOUND when @path is
+ * not a root. */
+gboolean    vs_database_set_root_share_previews (VsDatabase  *self,
+                                                 const char  *path,
+                                                 gboolean     share,
+                                                 GError     **error);
+/* The roots whose thumbnails are shared, by path (empty on a library older than that). */
+GStrv       vs_database_dup_shared_roots (VsDatabase  *self,
+                                          GError     **error);
 
 /* Folders: every indexed directory has a row; deleting one deletes what is below it. */
 gint64      vs_database_lookup_folder (VsDatabase  *self,

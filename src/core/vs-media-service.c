@@ -8,6 +8,7 @@
 
 #include "vs-media-service.h"
 #include "vs-media-worker.h"
+#include "vs-path.h"
 
 /* Library updates keep this many jobs per worker in flight: enough to never starve a
  * worker, few enough that memory does not grow with the library. */
@@ -22,6 +23,9 @@ struct _VsMediaService
   guint      timeout_ms;
   int        swept;     /* atomic: the first worker has swept stale temporary files */
   guint64    filmstrip_budget;   /* 0: the default; read when a job is queued, not after */
+
+  GMutex     shared_lock;
+  GStrv      shared_roots;  /* under shared_lock: roots whose thumbnails are shared */
 };
 
 G_DEFINE_FINAL_TYPE (VsMediaService, vs_media_service, G_TYPE_OBJECT)
@@ -124,6 +128,7 @@ typedef struct
   char            *output;
   gboolean         replace;    /* an existing output */
   guint64          budget;     /* a filmstrip's: the cache is trimmed to it after (0: not) */
+  gboolean         shared;     /* its root shares thumbnails (.sh_thumbnails) */
   VsDatabase      *writer;     /* when set, the result is saved for video_id */
   gint64           video_id;
   gint            *swept;      /* the service's: the cache's temporary files were swept */
@@ -185,6 +190,36 @@ worker_new (gpointer user_data)
   return vs_media_worker_new (self->timeout_ms);
 }
 
+/* For a file whose root shares thumbnails, after the personal cache gave @state: a valid
+ * personal thumbnail the share lacks is copied there (sharing turned on for a library
+ * already made); a valid shared one is used as it is, from the share (another computer
+ * made it). */
+static VsThumbnailState
+check_shared (MediaJob         *job,
+              gint64            mtime,
+              VsThumbnailState  state,
+              MediaResult      *r)
+{
+  g_autofree char *shared = NULL;
+  VsThumbnailState shared_state = vs_thumbnail_lookup_shared (job->path, mtime, job->size,
+                                                              &shared);
+
+  if (state == VS_THUMBNAIL_VALID && shared_state != VS_THUMBNAIL_VALID)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!vs_thumbnail_share (job->path, r->thumbnail, job->size, &error))
+        g_debug ("Not shared: %s", error->message);
+    }
+  else if (state != VS_THUMBNAIL_VALID && shared_state == VS_THUMBNAIL_VALID)
+    {
+      g_free (r->thumbnail);
+      r->thumbnail = g_steal_pointer (&shared);
+      return VS_THUMBNAIL_VALID;
+    }
+  return state;
+}
+
 /* The cache's verdict before any decoding: reuse, refuse, or go ahead. */
 static gboolean
 check_cache (MediaJob     *job,
@@ -194,6 +229,7 @@ check_cache (MediaJob     *job,
   /* The canonical path's URI, as the thumbnailer and file managers name the file. */
   g_autofree char *canonical = g_canonicalize_filename (job->path, NULL);
   g_autofree char *uri = g_filename_to_uri (canonical, NULL, error);
+  VsThumbnailState state;
   GStatBuf st;
 
   if (uri == NULL)
@@ -203,7 +239,10 @@ check_cache (MediaJob     *job,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "The file is gone");
       return FALSE;
     }
-  switch (vs_thumbnail_lookup (uri, st.st_mtime, job->size, &r->thumbnail))
+  state = vs_thumbnail_lookup (uri, st.st_mtime, job->size, &r->thumbnail);
+  if (job->shared)
+    state = check_shared (job, st.st_mtime, state, r);
+  switch (state)
     {
     case VS_THUMBNAIL_VALID:
       r->reused = TRUE;
@@ -351,7 +390,8 @@ run_job (gpointer       worker,
       if (ok && r->thumbnail == NULL)
         {
           r->thumbnail = vs_media_worker_thumbnail (worker, job->path, job->size, job->output,
-                                                    job->replace, cancellable, &local_error);
+                                                    job->replace, job->shared, cancellable,
+                                                    &local_error);
           ok = r->thumbnail != NULL;
           /* A crash or a kill at the time limit left no marker: leave one, so the file
            * is not tried again until it changes. */
@@ -421,13 +461,15 @@ push (VsMediaService      *self,
       gpointer             user_data)
 {
   static const char * const kinds[] = { "probe", "thumb", "filmstrip" };
+  g_autofree char *key = NULL;
+
+  if ((job->kind == JOB_THUMBNAIL || job->kind == JOB_FILMSTRIP) && job->output == NULL)
+    job->shared = vs_media_service_get_shares (self, job->path);
   /* An update pass's filmstrip may be skipped (the cache is full): a request for the same
    * file is not one to share it with. */
-  g_autofree char *key = g_strdup_printf ("%s%s:%d:%s:%d:%s", kinds[job->kind],
-                                          job->pass != NULL ? "-pass" : "", job->size,
-                                          job->output ? job->output : "", job->replace,
-                                          job->path);
-
+  key = g_strdup_printf ("%s%s:%d:%s:%d:%d:%s", kinds[job->kind],
+                         job->pass != NULL ? "-pass" : "", job->size,
+                         job->output ? job->output : "", job->replace, job->shared, job->path);
   job->swept = &self->swept;
   vs_job_pool_push (self->pool, key, priority, job, media_job_free, cancellable,
                     callback, user_data);
@@ -674,6 +716,37 @@ vs_media_service_filmstrip_full_finish (VsMediaService  *self,
   path = g_steal_pointer (&fr->path);
   filmstrip_result_free (fr);
   return path;
+}
+
+/* Shared thumbnails -------------------------------------------------------- */
+
+void
+vs_media_service_set_shared_roots (VsMediaService     *self,
+                                   const char * const *roots)
+{
+  g_return_if_fail (VS_IS_MEDIA_SERVICE (self));
+
+  g_mutex_lock (&self->shared_lock);
+  g_strfreev (self->shared_roots);
+  self->shared_roots = roots != NULL && roots[0] != NULL ? g_strdupv ((char **) roots) : NULL;
+  g_mutex_unlock (&self->shared_lock);
+}
+
+gboolean
+vs_media_service_get_shares (VsMediaService *self,
+                             const char     *path)
+{
+  gboolean shares = FALSE;
+
+  g_return_val_if_fail (VS_IS_MEDIA_SERVICE (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  /* a few roots: a look at each costs nothing beside a job */
+  g_mutex_lock (&self->shared_lock);
+  for (guint i = 0; self->shared_roots != NULL && self->shared_roots[i] != NULL && !shares; i++)
+    shares = vs_path_is_inside (path, self->shared_roots[i]);
+  g_mutex_unlock (&self->shared_lock);
+  return shares;
 }
 
 /* Library updates -------------------------------------------------------- */
@@ -936,11 +1009,23 @@ vs_media_service_dispose (GObject *object)
 }
 
 static void
+vs_media_service_finalize (GObject *object)
+{
+  VsMediaService *self = VS_MEDIA_SERVICE (object);
+
+  g_strfreev (self->shared_roots);
+  g_mutex_clear (&self->shared_lock);
+
+  G_OBJECT_CLASS (vs_media_service_parent_class)->finalize (object);
+}
+
+static void
 vs_media_service_class_init (VsMediaServiceClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = vs_media_service_dispose;
+  object_class->finalize = vs_media_service_finalize;
 
   signals[UPDATE_PROGRESS] =
     g_signal_new ("update-progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
@@ -950,4 +1035,5 @@ vs_media_service_class_init (VsMediaServiceClass *klass)
 static void
 vs_media_service_init (VsMediaService *self)
 {
+  g_mutex_init (&self->shared_lock);
 }

@@ -114,6 +114,15 @@ char           *vs_media_service_filmstrip_full_finish (VsMediaService      *sel
                                                         guint               *out_decoded,
                                                         GError             **error);
 
+/* The roots whose thumbnails are shared (vs_database_dup_shared_roots()): a thumbnail
+ * job for a file below one also reads from and writes to the file's shared repository
+ * (vs_thumbnail_lookup_shared(), vs_thumbnail_share()). Thread-safe; NULL: none. */
+void            vs_media_service_set_shared_roots (VsMediaService     *self,
+                                                   const char * const *roots);
+/* Whether @path is below one of them. */
+gboolean        vs_media_service_get_shares       (VsMediaService     *self,
+                                                   const char         *path);
+
 /* Probes every unprobed file and/or makes every missing thumbnail of the library, a
  * bounded number of jobs at a time, writing results through @writer as they come.
  * Pending rows are read through @reader when given: a reader never waits behind a scan's

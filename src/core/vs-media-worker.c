@@ -426,6 +426,9 @@ thumbnail_folders (const char      *path,
       g_strv_builder_add (folders, thumbnail_folder);
       g_strv_builder_add (folders, fail_folder);
     }
+  /* Not a shared repository's folder: finding a killed helper's file there would list a
+   * folder of a NAS, and the helper copies to the share only after decoding, a moment a
+   * kill at the time limit all but never falls in. */
   return g_strv_builder_end (folders);
 }
 
@@ -435,6 +438,7 @@ vs_media_worker_thumbnail (VsMediaWorker   *self,
                            VsThumbnailSize  size,
                            const char      *output,
                            gboolean         replace,
+                           gboolean         shared,
                            GCancellable    *cancellable,
                            GError         **error)
 {
@@ -455,6 +459,11 @@ vs_media_worker_thumbnail (VsMediaWorker   *self,
       add_path (b, "output", output);
       json_builder_set_member_name (b, "replace");
       json_builder_add_boolean_value (b, replace);
+    }
+  else if (shared)
+    {
+      json_builder_set_member_name (b, "shared");
+      json_builder_add_boolean_value (b, TRUE);
     }
   json_builder_end_object (b);
 

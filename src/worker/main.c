@@ -69,6 +69,15 @@ handle_thumbnail (Worker      *w,
                                           error);
   if (written == NULL)
     return NULL;
+  /* The root's sharing is on: the share gets a copy; one that cannot be written (read-only,
+   * another program's thumbnail there) leaves the personal cache's, which is enough. */
+  if (output == NULL && vs_media_json_get_boolean (req, "shared", FALSE))
+    {
+      g_autoptr(GError) share_error = NULL;
+
+      if (!vs_thumbnail_share (path, written, (VsThumbnailSize) size, &share_error))
+        g_debug ("Not shared: %s", share_error->message);
+    }
   written_uri = g_filename_to_uri (written, NULL, error);
   if (written_uri == NULL)
     return NULL;
