@@ -62,7 +62,10 @@ move_thumbnails (GPtrArray      *videos,
           vs_filmstrip_move (old_uri, new_uri);
         }
       if (media != NULL && vs_media_service_get_shares (media, old_path))
-        vs_thumbnail_move_shared (old_path, new_path);
+        {
+          vs_thumbnail_move_shared (old_path, new_path);
+          vs_filmstrip_move_shared (old_path, new_path);
+        }
     }
 }
 

@@ -175,7 +175,10 @@ forget_file_thumbnails (Batch      *batch,
   for (guint i = 0; batch->shared != NULL && batch->shared[i] != NULL && !shared; i++)
     shared = vs_path_is_inside (path, batch->shared[i]);
   if (shared)
-    vs_thumbnail_delete_own_shared (path);
+    {
+      vs_thumbnail_delete_own_shared (path);
+      vs_filmstrip_delete_shared (path);
+    }
 }
 
 /* Renames first, so the rescans that follow find the rows already in place. */

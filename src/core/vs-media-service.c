@@ -268,6 +268,7 @@ check_filmstrip_cache (MediaJob     *job,
 {
   g_autofree char *canonical = g_canonicalize_filename (job->path, NULL);
   g_autofree char *uri = g_filename_to_uri (canonical, NULL, error);
+  VsFilmstripState state;
   GStatBuf st;
 
   if (uri == NULL)
@@ -277,7 +278,29 @@ check_filmstrip_cache (MediaJob     *job,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "The file is gone");
       return FALSE;
     }
-  switch (vs_filmstrip_lookup (uri, st.st_mtime, st.st_size, &r->thumbnail))
+  state = vs_filmstrip_lookup (uri, st.st_mtime, st.st_size, &r->thumbnail);
+  if (job->shared)
+    {
+      /* As for thumbnails: another computer's strip is fetched into the cache; one of
+       * ours the share lacks is copied there. */
+      VsFilmstripState shared = vs_filmstrip_lookup_shared (job->path, st.st_mtime, st.st_size,
+                                                            NULL);
+      g_autoptr(GError) share_error = NULL;
+
+      if (state == VS_FILMSTRIP_VALID && shared != VS_FILMSTRIP_VALID)
+        {
+          if (!vs_filmstrip_share (job->path, r->thumbnail, &share_error))
+            g_debug ("Filmstrip not shared: %s", share_error->message);
+        }
+      else if (state != VS_FILMSTRIP_VALID && shared == VS_FILMSTRIP_VALID)
+        {
+          if (vs_filmstrip_fetch_shared (job->path, uri, &share_error))
+            state = VS_FILMSTRIP_VALID;
+          else
+            g_debug ("Shared filmstrip not used: %s", share_error->message);
+        }
+    }
+  switch (state)
     {
     case VS_FILMSTRIP_VALID:
       vs_filmstrip_touch (r->thumbnail);
@@ -350,6 +373,12 @@ run_filmstrip (VsMediaWorker  *worker,
     r->bytes = (guint64) st.st_size;
   if (job->pass != NULL)
     filmstrip_pass_add (job->pass, r->bytes);
+  if (job->shared)
+    {
+      /* A read-only share is read, never written: its refusal fails nothing. */
+      if (!vs_filmstrip_share (job->path, r->thumbnail, &local_error))
+        g_debug ("Filmstrip not shared: %s", local_error->message);
+    }
   return TRUE;
 }
 
