@@ -278,7 +278,7 @@ EOF
 done
 
 # latency through the media service, a helper already running: each video uncached, then cached
-LAT_UN=() LAT_CA=()
+LAT_UN=() LAT_CA=() LAT_FIRST=()
 if [ -n "$LATENCY" ]; then
   echo
   echo "== latency: a filmstrip request through the media service (one helper, already started)"
@@ -290,6 +290,7 @@ if [ -n "$LATENCY" ]; then
     sed 's/^/  /' "$WORK/latency.$r"
   done
   mapfile -t LAT_UN < <(cat "$WORK"/latency.* | awk '$1 == "uncached" { print $2 }' | sort -g)
+  mapfile -t LAT_FIRST < <(cat "$WORK"/latency.* | awk '$1 == "uncached" { print $3 }' | sort -g)
   mapfile -t LAT_CA < <(cat "$WORK"/latency.* | awk '$1 == "cached" { print $2 }' | sort -g)
 fi
 pct() { # P VALUES... (sorted): nearest rank
@@ -328,11 +329,13 @@ printf 'all videos (%.1f h): ours %.1f s/h, the helper alone %.1f s/h, ffmpeg %.
   "$(awk -v s="$helper_s" -v h="$total_h" 'BEGIN { print s / h }')" \
   "$(awk -v s="$ff_s" -v h="$total_h" 'BEGIN { print s / h }')" "$(awk -v s="$fft_s" -v h="$total_h" 'BEGIN { print s / h }')"
 echo "speed: ffmpeg's time ÷ ours = $ratio (end to end), $ratio_helper (the helper alone); target ≥ 1.5"
+rss_ok=0
+for i in "${!INPUTS[@]}"; do [ "${R_HELPER_RSS[$i]}" -le "${R_FF_RSS[$i]}" ] && rss_ok=$((rss_ok + 1)); done
 max_helper=$(printf '%s\n' "${R_HELPER_RSS[@]}" | sort -g | tail -n 1)
-min_ff=$(printf '%s\n' "${R_FF_RSS[@]}" | sort -g | head -n 1)
-echo "peak RSS: the helper at most $((max_helper / 1024)) MiB, one ffmpeg at least $((min_ff / 1024)) MiB; target: the helper's ≤ ffmpeg's"
+echo "peak RSS: the helper's at most ffmpeg's on the same video for $rss_ok of ${#INPUTS[@]} videos (the helper's largest: $((max_helper / 1024)) MiB); target: all"
 if [ ${#LAT_UN[@]} -gt 0 ]; then
   echo "latency, uncached (request → strip written, helper running): p50 $(pct 50 "${LAT_UN[@]}") ms, p95 $(pct 95 "${LAT_UN[@]}") ms over ${#LAT_UN[@]} requests; target 300 ms"
+  echo "first strip in the cache (a coarse one for a long video), uncached: p50 $(pct 50 "${LAT_FIRST[@]}") ms, p95 $(pct 95 "${LAT_FIRST[@]}") ms; target 300 ms"
   echo "latency, cached: p50 $(pct 50 "${LAT_CA[@]}") ms, p95 $(pct 95 "${LAT_CA[@]}") ms over ${#LAT_CA[@]} requests"
 fi
 echo
