@@ -274,7 +274,8 @@ vs_filmstrip_load_from_bytes (GBytes    *bytes,
 }
 
 /* Reads at most @limit bytes of @fd, a regular file of at most
- * VS_FILMSTRIP_MAX_FILE_SIZE; closes it. */
+ * VS_FILMSTRIP_MAX_FILE_SIZE, or with @limit 0 its header alone (what a lookup needs:
+ * about a kilobyte, not the sheet); closes it. */
 static GBytes *
 read_bounded_fd (int      fd,
                  gsize    limit,
@@ -298,6 +299,20 @@ read_bounded_fd (int      fd,
     }
   /* A FIFO was refused above: reads may block again. */
   fcntl (fd, F_SETFL, fcntl (fd, F_GETFL) & ~O_NONBLOCK);
+  if (limit == 0)
+    {
+      guint8 start[MAGIC_LEN + 4];
+      guint32 header_length;
+
+      /* the length field, then as much as it says (at most MAX_HEADER) */
+      if (pread (fd, start, sizeof start, 0) == (gssize) sizeof start)
+        {
+          memcpy (&header_length, start + MAGIC_LEN, 4);
+          limit = MAGIC_LEN + 4 + MIN (GUINT32_FROM_LE (header_length), MAX_HEADER + 1);
+        }
+      else
+        limit = sizeof start;
+    }
   limit = MIN (limit, (gsize) st.st_size);
   buffer = g_malloc (MAX (limit, 1));
   while (filled < limit)
@@ -335,7 +350,7 @@ read_bounded (const char  *path,
 }
 
 /* Without the sheet, only the header is read. */
-#define HEADER_LIMIT(with_sheet) ((with_sheet) ? VS_FILMSTRIP_MAX_FILE_SIZE : MAGIC_LEN + 4 + MAX_HEADER)
+#define HEADER_LIMIT(with_sheet) ((with_sheet) ? VS_FILMSTRIP_MAX_FILE_SIZE : 0)
 
 VsFilmstrip *
 vs_filmstrip_load (const char  *path,
