@@ -22,6 +22,7 @@
 #include "vs-media-service.h"
 #include "vs-test-library.h"
 #include "vs-test-media.h"
+#include "vs-filmstrip.h"
 #include "vs-test-utils.h"
 #include "vs-thumbnailer.h"
 #include "vs-trash.h"
@@ -672,6 +673,8 @@ test_library (void)
   old_png = vs_thumbnail_path (before->uri, VS_THUMBNAIL_SIZE_LARGE);
   g_assert_true (g_file_test (old_png, G_FILE_TEST_IS_REGULAR));
   old_pixels = pixels_of (old_png, &old_length);
+  vs_test_save_filmstrip (NULL, before->uri, before->mtime_ns / G_GINT64_CONSTANT (1000000000),
+                          before->size, 12);
 
   model = vs_library_new_model (tl->library);
   vs_library_model_set_query (model, &(VsVideoQuery) { 0 });
@@ -717,6 +720,15 @@ test_library (void)
                    ==, VS_THUMBNAIL_VALID);
   new_pixels = pixels_of (new_png, &new_length);
   g_assert_cmpmem (new_pixels, new_length, old_pixels, old_length);
+  /* the filmstrip too, valid for the file under its new name */
+  {
+    g_autofree char *old_strip = vs_filmstrip_path (before->uri);
+
+    g_assert_false (g_file_test (old_strip, G_FILE_TEST_EXISTS));
+    g_assert_cmpint (vs_filmstrip_lookup (after->uri,
+                                          after->mtime_ns / G_GINT64_CONSTANT (1000000000),
+                                          after->size, NULL), ==, VS_FILMSTRIP_VALID);
+  }
   /* and nothing is made again */
   memset (&summary, 0, sizeof summary);
   update_media (tl, &summary);

@@ -19,6 +19,7 @@
 #include <glib/gstdio.h>
 #include <gst/gst.h>
 
+#include "vs-filmstrip.h"
 #include "vs-test-media.h"
 #include "vs-test-utils.h"
 #include "vs-thumbnailer.h"
@@ -1379,8 +1380,12 @@ test_temp_sweep (void)
   g_autofree char *gnome = g_strconcat (large, ".Ab12Cd", NULL);
   g_autofree char *lookalike = g_strconcat (large, ".vidshelf-4245-toolong", NULL);
   g_autofree char *folder_like = g_strconcat (large, ".vidshelf-4246-Ab12Cd", NULL);
+  g_autofree char *strip = vs_filmstrip_path (uri);
+  g_autofree char *stale_strip = g_strconcat (strip, ".vidshelf-4247-Zz09Yy", NULL);
   g_autofree char *before = NULL, *after = NULL;
 
+  write_aged (stale_strip, 7200);
+  write_aged (strip, 7200);
   write_aged (large, 7200);
   write_aged (stale, 7200);
   write_aged (stale_normal, 3 * 3600);
@@ -1393,7 +1398,9 @@ test_temp_sweep (void)
   before = vs_test_list_folder (large_folder);
   g_test_message ("before the sweep: %s", before);
 
-  g_assert_cmpuint (vs_thumbnail_sweep_temp_files (G_TIME_SPAN_HOUR), ==, 3);
+  g_assert_cmpuint (vs_thumbnail_sweep_temp_files (G_TIME_SPAN_HOUR), ==, 4);
+  g_assert_false (g_file_test (stale_strip, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (strip, G_FILE_TEST_IS_REGULAR));
   after = vs_test_list_folder (large_folder);
   g_test_message ("after the sweep: %s", after);
   g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));

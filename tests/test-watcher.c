@@ -11,6 +11,7 @@
 #include "vs-folder-monitors.h"
 #include "vs-library-model.h"
 #include "vs-library-watcher.h"
+#include "vs-filmstrip.h"
 #include "vs-test-utils.h"
 #include "vs-thumbnailer.h"
 
@@ -636,11 +637,21 @@ test_thumbnails (Fixture       *f,
   write_thumbnail (ours_uri, "Vidshelf");
   write_thumbnail (theirs_uri, "GNOME::ThumbnailFactory");
   write_thumbnail (kept_uri, "Vidshelf");
+  /* filmstrips go with their files, as thumbnails do */
+  vs_test_save_filmstrip (NULL, ours_uri, 1, 1, 10);
+  vs_test_save_filmstrip (NULL, kept_uri, 1, 1, 10);
   start (f, 0);
 
   g_assert_cmpint (g_unlink (ours), ==, 0);
   g_assert_cmpint (g_unlink (theirs), ==, 0);
   WAIT_FOR (f, listing_is (f, "kept.mp4"));
+  {
+    g_autofree char *ours_strip = vs_filmstrip_path (ours_uri);
+    g_autofree char *kept_strip = vs_filmstrip_path (kept_uri);
+
+    g_assert_false (g_file_test (ours_strip, G_FILE_TEST_EXISTS));
+    g_assert_true (g_file_test (kept_strip, G_FILE_TEST_EXISTS));
+  }
   g_assert_false (g_file_test (ours_png, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (theirs_png, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (kept_png, G_FILE_TEST_EXISTS));

@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "vs-filmstrip.h"
 #include "vs-test-utils.h"
 
 /* Capabilities are per thread on Linux: this changes the calling thread's only, which is
@@ -543,4 +544,43 @@ vs_test_reset_peak_rss (void)
   g_assert_cmpint (write (fd, "5", 1), ==, 1);
   close (fd);
   return vs_test_status_kb ("VmRSS:");
+}
+
+guint32
+vs_test_filmstrip_colour (guint index)
+{
+  /* far apart from each other, and from black and grey */
+  static const guint32 colours[] = { 0xe01b24, 0x2ec27e, 0x1c71d8, 0xf6d32d, 0x9141ac,
+                                     0xff7800, 0x00b4c8, 0xc061cb, 0x8ff0a4, 0x865e3c };
+
+  return colours[index % G_N_ELEMENTS (colours)];
+}
+
+void
+vs_test_save_filmstrip (const char *path,
+                        const char *uri,
+                        gint64      mtime,
+                        gint64      size,
+                        guint       n_frames)
+{
+  guint columns = MIN (n_frames, VS_FILMSTRIP_COLUMNS);
+  guint rows = (n_frames + columns - 1) / columns;
+  g_autoptr(GdkPixbuf) sheet = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, (int) (64 * columns),
+                                               (int) (36 * rows));
+  g_autofree gint64 *times = g_new (gint64, n_frames);
+  g_autofree char *cache_path = path == NULL ? vs_filmstrip_path (uri) : NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < n_frames; i++)
+    {
+      g_autoptr(GdkPixbuf) tile = gdk_pixbuf_new_subpixbuf (sheet, (int) ((i % columns) * 64),
+                                                            (int) ((i / columns) * 36), 64, 36);
+
+      gdk_pixbuf_fill (tile, (vs_test_filmstrip_colour (i) << 8) | 0xff);
+      times[i] = (gint64) i * 10000 + 5000;
+    }
+  vs_filmstrip_save (path != NULL ? path : cache_path, uri, mtime, size,
+                     (gint64) n_frames * 10000, VS_FILMSTRIP_FLAG_NONE, sheet, 64, 36, columns,
+                     times, n_frames, &error);
+  g_assert_no_error (error);
 }

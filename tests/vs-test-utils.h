@@ -42,6 +42,15 @@ gboolean vs_test_obey_permissions (gboolean obey);
 void     vs_test_add_fuzz_seed   (const char *target,
                                   const void *data,
                                   gsize       length);
+/* Writes a filmstrip of @n_frames tiles of 64 × 36 to @path (NULL: the cache's place for
+ * @uri), tile i filled with vs_test_filmstrip_colour (i), frames 10 s apart. */
+void     vs_test_save_filmstrip  (const char *path,
+                                  const char *uri,
+                                  gint64      mtime,
+                                  gint64      size,
+                                  guint       n_frames);
+/* The 0xRRGGBB colour of tile @index in vs_test_save_filmstrip()'s strips. */
+guint32  vs_test_filmstrip_colour (guint      index);
 /* The indexed paths below @lib relative to it, sorted, joined with '|'. */
 char    *vs_test_listing         (VsDatabase *db,
                                   const char *lib);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "vs-filmstrip.h"
 #include "vs-cli.h"
 #include "vs-path.h"
 #include "vs-thumbnailer.h"
@@ -55,7 +56,10 @@ rename_item (VsLibrary   *library,
       old_uri = g_filename_to_uri (path, NULL, NULL);
       new_uri = g_filename_to_uri (new_path, NULL, NULL);
       if (old_uri != NULL && new_uri != NULL)
-        vs_thumbnail_move (old_uri, new_uri);
+        {
+          vs_thumbnail_move (old_uri, new_uri);
+          vs_filmstrip_move (old_uri, new_uri);
+        }
       return new_path;
     }
   vs_library_rename_async (library, path, name, NULL, on_renamed, &run);

@@ -31,6 +31,10 @@ typedef enum
 {
   VS_FILMSTRIP_FLAG_NONE   = 0,
   VS_FILMSTRIP_FLAG_FAILED = 1 << 0,   /* a fail marker: nothing could be decoded */
+  /* A first, coarse strip: every frame's tile is there, but only every tenth or so is
+   * its own key frame (the others repeat the one before). The maker writes it early so a
+   * pointer waiting on the video sees frames at once; the full strip replaces it. */
+  VS_FILMSTRIP_FLAG_PARTIAL = 1 << 1,
 } VsFilmstripFlags;
 
 typedef enum
@@ -39,7 +43,15 @@ typedef enum
   VS_FILMSTRIP_VALID,     /* made from the file as it is now */
   VS_FILMSTRIP_STALE,     /* made from an older version of the file */
   VS_FILMSTRIP_FAILED,    /* a fail marker for the file as it is now: do not retry */
+  VS_FILMSTRIP_PARTIAL,   /* a coarse strip of the file as it is now: show it, but the
+                           * full one is still to be made (or its making was cut short) */
 } VsFilmstripState;
+
+/* How many frames the coarse pass of a strip of @n_frames decodes (0: no coarse pass),
+ * and whether frame @index is one of them. */
+guint            vs_filmstrip_count_coarse (guint  n_frames);
+gboolean         vs_filmstrip_is_coarse    (guint  n_frames,
+                                            guint  index);
 
 /* How many frames a video of @duration_ms gets (unknown or 0: the minimum). */
 guint            vs_filmstrip_count_frames (gint64 duration_ms);
@@ -99,7 +111,10 @@ guint            vs_filmstrip_get_columns     (VsFilmstrip *self);
 /* Frame @index's rectangle in the sheet. */
 void             vs_filmstrip_get_tile_rect   (VsFilmstrip  *self,
                                                guint         index,
-                                               GdkRectangle *out_rect);
+                                               int          *out_x,
+                                               int          *out_y,
+                                               int          *out_width,
+                                               int          *out_height);
 /* The sheet (NULL when loaded without it, or for a fail marker). */
 GdkPixbuf       *vs_filmstrip_get_sheet       (VsFilmstrip *self);
 

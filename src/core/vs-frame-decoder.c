@@ -45,7 +45,17 @@ typedef struct
   gint64        deadline;     /* monotonic µs */
   guint         box;
   int           rotation;     /* clockwise degrees, from the image-orientation tag */
+
+  /* Filmstrips: the video decoder is given key frames only (what ffmpeg's
+   * "-skip_frame nokey" does), and they are counted. */
+  gboolean      keyframes_only;
+  int           decoded;      /* atomic: buffers given to the video decoder */
+  int           dropped_run;  /* atomic: delta frames dropped since the last key frame */
 } Decoder;
+
+/* A stream whose demuxer flags no key frame at all would never get a frame through:
+ * after this many delta frames in a row, they are decoded after all. */
+#define MAX_DROPPED_RUN 1000
 
 static void
 decoder_free (Decoder *d)
@@ -194,16 +204,45 @@ on_autoplug_select (GstElement        *bin,
 /* One decoding thread per file: the caller's pool runs files in parallel, and libav's
  * frame threads would each hold a frame and delay every preroll (measured: the same
  * speed, 10-15 % less memory). */
+/* Streaming thread: on the video decoder's input. */
+static GstPadProbeReturn
+on_decoder_input (GstPad          *pad,
+                  GstPadProbeInfo *info,
+                  gpointer         user_data)
+{
+  Decoder *d = user_data;
+  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+
+  if (d->keyframes_only && GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_DELTA_UNIT) &&
+      g_atomic_int_add (&d->dropped_run, 1) < MAX_DROPPED_RUN)
+    return GST_PAD_PROBE_DROP;
+  if (!GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_DELTA_UNIT))
+    g_atomic_int_set (&d->dropped_run, 0);
+  g_atomic_int_inc (&d->decoded);
+  return GST_PAD_PROBE_OK;
+}
+
 static void
 on_deep_element_added (GstBin     *bin,
                        GstBin     *sub_bin,
                        GstElement *element,
                        gpointer    user_data)
 {
+  Decoder *d = user_data;
   GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (element), "max-threads");
+  GstElementFactory *factory = gst_element_get_factory (element);
+  const char *klass = factory != NULL ?
+    gst_element_factory_get_metadata (factory, GST_ELEMENT_METADATA_KLASS) : NULL;
 
   if (pspec != NULL && pspec->value_type == G_TYPE_INT && (pspec->flags & G_PARAM_WRITABLE))
     g_object_set (element, "max-threads", 1, NULL);
+  if (klass != NULL && strstr (klass, "Decoder") != NULL && strstr (klass, "Video") != NULL)
+    {
+      g_autoptr(GstPad) sink = gst_element_get_static_pad (element, "sink");
+
+      if (sink != NULL)
+        gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_BUFFER, on_decoder_input, d, NULL);
+    }
 }
 
 static void
@@ -628,4 +667,113 @@ _vs_thumbnailer_decode_frame (const char    *uri,
   if (out_duration_ns != NULL)
     *out_duration_ns = duration;
   return apply_rotation (g_steal_pointer (&best), d->rotation);
+}
+
+gboolean
+_vs_thumbnailer_decode_keyframes (const char      *uri,
+                                  const char      *display,
+                                  guint            box,
+                                  const gint64    *times_ns,
+                                  guint            n_times,
+                                  gint64           deadline,
+                                  GCancellable    *cancellable,
+                                  VsKeyframeFunc   func,
+                                  gpointer         user_data,
+                                  guint           *out_decoded,
+                                  gint64          *out_duration_ns,
+                                  GError         **error)
+{
+  g_autoptr(Decoder) d = NULL;
+  g_autoptr(GdkPixbuf) last = NULL;
+  g_autoptr(GstQuery) query = NULL;
+  g_autofree gint64 *planned = NULL;
+  g_autofree guint *order = NULL;
+  gint64 duration = -1;
+  gboolean seekable = FALSE;
+  gboolean ok = FALSE;
+
+  d = decoder_new (uri, display, box, deadline, cancellable, error);
+  if (d == NULL)
+    return FALSE;
+  d->keyframes_only = TRUE;
+  if (!decoder_start (d, error))
+    goto out;
+
+  if (!gst_element_query_duration (d->pipeline, GST_FORMAT_TIME, &duration))
+    duration = -1;
+  query = gst_query_new_seeking (GST_FORMAT_TIME);
+  if (gst_element_query (d->pipeline, query))
+    gst_query_parse_seeking (query, NULL, &seekable, NULL, NULL);
+  if (n_times == 0)
+    {
+      gint64 duration_ms = duration > 0 ? duration / GST_MSECOND : 0;
+
+      n_times = vs_filmstrip_count_frames (duration_ms);
+      planned = g_new (gint64, n_times);
+      for (guint i = 0; i < n_times; i++)
+        planned[i] = vs_filmstrip_frame_time_ms (duration_ms, n_times, i) * GST_MSECOND;
+      times_ns = planned;
+      /* The coarse pass first, so the maker can show a first strip early. */
+      order = g_new (guint, n_times);
+      for (guint i = 0, k = 0, pass = 0; pass < 2; pass++)
+        for (i = 0; i < n_times; i++)
+          if (vs_filmstrip_is_coarse (n_times, i) == (pass == 0))
+            order[k++] = i;
+      if (duration <= 0 || !seekable)
+        {
+          g_set_error (error, VS_THUMBNAILER_ERROR, VS_THUMBNAILER_ERROR_NOT_MEDIA,
+                       "“%s” cannot be seeked in: no filmstrip", display);
+          goto out;
+        }
+    }
+
+  for (guint k = 0; k < n_times; k++)
+    {
+      g_autoptr(GdkPixbuf) frame = NULL;
+      GstClockTime pts = GST_CLOCK_TIME_NONE;
+      guint i = order != NULL ? order[k] : k;
+
+      /* The first frame is the one prerolled at the start. */
+      if (k > 0 || times_ns[i] > 0)
+        {
+          if (!seekable)
+            break;
+          if (!gst_element_seek_simple (d->pipeline, GST_FORMAT_TIME,
+                                        GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_KEY_UNIT |
+                                        GST_SEEK_FLAG_SNAP_NEAREST, times_ns[i]))
+            goto grabbed;
+          if (!decoder_wait (d, error))
+            goto out;
+        }
+      frame = decoder_grab (d, &pts);
+    grabbed:
+      if (frame != NULL)
+        {
+          frame = apply_rotation (g_steal_pointer (&frame), d->rotation);
+          g_set_object (&last, frame);
+        }
+      else if (last != NULL)
+        {
+          /* Past the last key frame, or a seek refused: the frame before stands in. */
+          frame = g_object_ref (last);
+          pts = GST_CLOCK_TIME_NONE;
+        }
+      else
+        {
+          decoder_fail (d, "no frame could be decoded", error);
+          goto out;
+        }
+      if (!GST_CLOCK_TIME_IS_VALID (pts))
+        pts = (GstClockTime) times_ns[i];
+      if (!func (i, n_times, frame, (gint64) pts, duration, user_data))
+        break;
+    }
+  ok = TRUE;
+
+out:
+  if (out_decoded != NULL)
+    *out_decoded = (guint) g_atomic_int_get (&d->decoded);
+  if (out_duration_ns != NULL)
+    *out_duration_ns = duration;
+  return ok;
 }

@@ -14,6 +14,7 @@
 
 #include <string.h>
 
+#include "vs-filmstrip.h"
 #include "vs-library-private.h"
 #include "vs-path.h"
 
@@ -53,7 +54,10 @@ move_thumbnails (GPtrArray *videos)
                                                     NULL);
 
       if (old_uri != NULL && new_uri != NULL)
-        vs_thumbnail_move (old_uri, new_uri);
+        {
+          vs_thumbnail_move (old_uri, new_uri);
+          vs_filmstrip_move (old_uri, new_uri);
+        }
     }
 }
 

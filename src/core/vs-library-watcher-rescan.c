@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <sys/stat.h>
 
+#include "vs-filmstrip.h"
 #include "vs-library-watcher-private.h"
 #include "vs-path.h"
 #include "vs-thumbnailer.h"
@@ -184,7 +185,10 @@ apply_moves (Batch *batch)
           g_autofree char *uri = g_filename_to_uri (from, NULL, NULL);
 
           if (uri != NULL)
-            vs_thumbnail_delete_own (uri);
+            {
+              vs_thumbnail_delete_own (uri);
+              vs_filmstrip_delete (uri);
+            }
         }
       change = g_new0 (VsScanChange, 1);
       change->kind = VS_SCAN_CHANGE_MOVED;
@@ -195,7 +199,8 @@ apply_moves (Batch *batch)
     }
 }
 
-/* Thumbnails of files that left the library, when Vidshelf made them. */
+/* Thumbnails of files that left the library, when Vidshelf made them, and their
+ * filmstrips. */
 static void
 forget_thumbnails (Batch *batch)
 {
@@ -209,7 +214,10 @@ forget_thumbnails (Batch *batch)
         continue;
       uri = g_filename_to_uri (change->path, NULL, NULL);
       if (uri != NULL)
-        vs_thumbnail_delete_own (uri);
+        {
+          vs_thumbnail_delete_own (uri);
+          vs_filmstrip_delete (uri);
+        }
     }
 }
 

@@ -425,6 +425,12 @@ vs_thumbnail_sweep_temp_files (GTimeSpan min_age)
 
       removed += vs_thumbnail_remove_temp_files (folder, 0, min_age);
     }
+  /* Filmstrips are written the same way. */
+  {
+    g_autofree char *filmstrips = vs_filmstrip_cache_dir ();
+
+    removed += vs_thumbnail_remove_temp_files (filmstrips, 0, min_age);
+  }
   if (removed > 0)
     g_debug ("Removed %u stale temporary files from the thumbnail cache", removed);
   return removed;

@@ -7,6 +7,7 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <gst/gst.h>
 
+#include "vs-filmstrip.h"
 #include "vs-thumbnailer.h"
 
 G_BEGIN_DECLS
@@ -79,6 +80,32 @@ GdkPixbuf    *_vs_thumbnailer_decode_frame          (const char         *uri,
                                                      gint64              deadline,
                                                      GCancellable       *cancellable,
                                                      double             *out_score,
+                                                     gint64             *out_duration_ns,
+                                                     GError            **error);
+
+/* Called for each frame of a filmstrip, the coarse pass's first (see
+ * vs_filmstrip_is_coarse()); FALSE stops. @pts_ns: the key frame's own time;
+ * @duration_ns: the stream's (-1 when unknown). */
+typedef gboolean (*VsKeyframeFunc) (guint      index,
+                                    guint      n_frames,
+                                    GdkPixbuf *frame,
+                                    gint64     pts_ns,
+                                    gint64     duration_ns,
+                                    gpointer   user_data);
+
+/* The key frames of @uri nearest to @times_ns, the video decoder given key frames only;
+ * with @n_times 0, the filmstrip's frames for the stream's own duration. A time of 0 first
+ * takes the first frame without seeking. @out_decoded: the frames given to the decoder. */
+gboolean      _vs_thumbnailer_decode_keyframes      (const char         *uri,
+                                                     const char         *display,
+                                                     guint               box,
+                                                     const gint64       *times_ns,
+                                                     guint               n_times,
+                                                     gint64              deadline,
+                                                     GCancellable       *cancellable,
+                                                     VsKeyframeFunc      func,
+                                                     gpointer            user_data,
+                                                     guint              *out_decoded,
                                                      gint64             *out_duration_ns,
                                                      GError            **error);
 
