@@ -251,6 +251,76 @@ fixture_teardown (Fixture       *f,
   g_free (f->dir);
 }
 
+/* Frame work while scrubbing: the frame clock's ::before-paint to ::after-paint, each
+ * frame (reported, not asserted: this build has sanitizers, and the machine is shared). */
+typedef struct
+{
+  GArray *work_us;
+  gint64  begun;
+} FrameTimes;
+
+static void
+on_before_paint (GdkFrameClock *clock,
+                 FrameTimes    *times)
+{
+  times->begun = g_get_monotonic_time ();
+}
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                FrameTimes    *times)
+{
+  gint64 work = g_get_monotonic_time () - times->begun;
+
+  if (times->begun > 0)
+    g_array_append_val (times->work_us, work);
+  times->begun = 0;
+}
+
+static int
+compare_int64 (gconstpointer a,
+               gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Sweeps the pointer across @cell's picture in @steps moves and reports the frames'
+ * work. */
+static void
+measure_sweep (VsVideoCell *cell,
+               guint        steps)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (cell));
+  FrameTimes times = { g_array_new (FALSE, FALSE, sizeof (gint64)), 0 };
+  int width = gtk_widget_get_width (GTK_WIDGET (cell));
+  gulong before, after;
+  gint64 p50, p95, max;
+  int x, y;
+  guint n;
+
+  picture_middle (cell, &x, &y);
+  before = g_signal_connect (clock, "before-paint", G_CALLBACK (on_before_paint), &times);
+  after = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &times);
+  for (guint i = 0; i < steps; i++)
+    {
+      vs_test_ui_pointer_to (GTK_WIDGET (cell), 2 + (width - 4) * (double) i / steps, y);
+      vs_test_ui_spin (20);
+    }
+  g_signal_handler_disconnect (clock, before);
+  g_signal_handler_disconnect (clock, after);
+  n = times.work_us->len;
+  g_assert_cmpuint (n, >, 0);
+  g_array_sort (times.work_us, compare_int64);
+  p50 = g_array_index (times.work_us, gint64, n / 2);
+  p95 = g_array_index (times.work_us, gint64, MIN (n - 1, n * 95 / 100));
+  max = g_array_index (times.work_us, gint64, n - 1);
+  g_test_message ("scrub frames: %u, work p50 %.1f ms, p95 %.1f ms, max %.1f ms", n,
+                  p50 / 1000.0, p95 / 1000.0, max / 1000.0);
+  g_array_unref (times.work_us);
+}
+
 /* Across the picture, left to right: each tenth shows its frame, drawn from the sheet;
  * over the title, and out of the cell, the thumbnail is back. */
 static void
@@ -290,6 +360,7 @@ test_hover_scrub (Fixture       *f,
     }
   /* one sheet for the whole way */
   g_assert_cmpuint (vs_texture_cache_get_n_filmstrips (cache_of (cell)), ==, 1);
+  measure_sweep (cell, 60);
 
   /* over the title: the thumbnail */
   vs_test_ui_pointer_to (GTK_WIDGET (cell), width / 2.0,

@@ -56,7 +56,7 @@ vs_filmstrip_paintable_snapshot (GdkPaintable *paintable,
       cairo_clip (cr);
       cairo_scale (cr, sx, sy);
       cairo_set_source_surface (cr, self->surface, -tx, -ty);
-      /* the tile's edge is not blurred into its neighbour's */
+      /* the sheet's outer tiles are not faded into transparency at its edges */
       cairo_pattern_set_extend (cairo_get_source (cr), CAIRO_EXTEND_PAD);
       cairo_paint (cr);
       cairo_destroy (cr);

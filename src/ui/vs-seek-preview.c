@@ -131,6 +131,12 @@ on_leave (GtkEventControllerMotion *motion,
   gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
 }
 
+static void
+on_range_unmapped (VsSeekPreview *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+}
+
 void
 vs_seek_preview_set_range (VsSeekPreview *self,
                            GtkRange      *range)
@@ -141,7 +147,10 @@ vs_seek_preview_set_range (VsSeekPreview *self,
   if (self->range == range)
     return;
   if (self->motion != NULL)
-    gtk_widget_remove_controller (GTK_WIDGET (self->range), self->motion);
+    {
+      gtk_widget_remove_controller (GTK_WIDGET (self->range), self->motion);
+      g_signal_handlers_disconnect_by_func (self->range, on_range_unmapped, self);
+    }
   self->motion = NULL;
   self->range = range;
   gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
@@ -152,6 +161,9 @@ vs_seek_preview_set_range (VsSeekPreview *self,
   g_signal_connect_object (self->motion, "motion", G_CALLBACK (on_motion), self, 0);
   g_signal_connect_object (self->motion, "leave", G_CALLBACK (on_leave), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (range), self->motion);
+  /* GtkVideo hides its controls after a while: no leave comes then */
+  g_signal_connect_object (range, "unmap", G_CALLBACK (on_range_unmapped), self,
+                           G_CONNECT_SWAPPED);
 }
 
 void

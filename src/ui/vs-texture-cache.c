@@ -759,6 +759,8 @@ vs_texture_cache_set_decode_size (VsTextureCache *self,
   self->decode_height = height;
 }
 
+static gsize compute_max_bytes (VsTextureCache *self);
+
 /* Drops the least recently used textures that nothing else holds (no cell shows them)
  * until those come to at most @keep_bytes. For when the view comes to rest: the bound is
  * what a fast scroll may use, not what an idle window keeps. Returns the bytes freed. */
@@ -792,6 +794,8 @@ vs_texture_cache_trim (VsTextureCache *self,
     }
   if (freed > 0)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES]);
+  /* a sheet that went no longer raises the budget (lowered only: nothing more to drop) */
+  self->max_bytes = MIN (self->max_bytes, compute_max_bytes (self));
   return freed;
 }
 
@@ -811,8 +815,8 @@ vs_texture_cache_get_n_loads (VsTextureCache *self)
 }
 
 /* The budget: the preference, or what the views say they need when that is less. */
-static void
-update_max_bytes (VsTextureCache *self)
+static gsize
+compute_max_bytes (VsTextureCache *self)
 {
   GHashTableIter iter;
   gpointer value;
@@ -824,7 +828,13 @@ update_max_bytes (VsTextureCache *self)
   /* a hovered cell's filmstrip comes on top of what the views keep, within the preference */
   if (need > 0)
     need += self->filmstrip_bytes;
-  self->max_bytes = need > 0 ? MIN (need, self->pref_max_bytes) : self->pref_max_bytes;
+  return need > 0 ? MIN (need, self->pref_max_bytes) : self->pref_max_bytes;
+}
+
+static void
+update_max_bytes (VsTextureCache *self)
+{
+  self->max_bytes = compute_max_bytes (self);
   if (self->bytes > self->max_bytes)
     vs_texture_cache_trim (self, self->max_bytes);
 }
