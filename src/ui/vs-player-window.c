@@ -58,6 +58,8 @@ struct _VsPlayerWindow
   GSettings       *settings;          /* the application's, or one of our own */
   VsTextureCache  *textures;          /* the application's, or one of our own; for filmstrips */
   GCancellable    *filmstrip_cancellable; /* the current file's filmstrip request */
+  guint            filmstrip_refresh_id;  /* reads a coarse filmstrip's replacement */
+  guint            filmstrip_refresh;     /* times it did, for this file */
 
   guint            position;          /* of @file in @videos */
   gint64           video_id;          /* @file's index id in @videos; -1 none */
@@ -263,6 +265,12 @@ load_subtitles (VsPlayerWindow *self)
 
 /* Seek-bar previews ------------------------------------------------------------ */
 
+/* A coarse filmstrip is read again at most this many times, a second apart, for the full
+ * one that replaces it. */
+#define MAX_FILMSTRIP_REFRESH 60
+
+static gboolean on_filmstrip_refresh (gpointer user_data);
+
 static void
 on_filmstrip_loaded (GObject      *object,
                      GAsyncResult *result,
@@ -279,10 +287,24 @@ on_filmstrip_loaded (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
       generation != self->generation)
     return;
-  /* none (a failed one, or no helper): the preview shows the time alone */
+  /* none (a failed one, or no helper): the preview shows the time alone, or the coarse
+   * strip it has */
   if (sheet == NULL)
-    g_debug ("No filmstrip for the seek bar: %s", error->message);
+    {
+      g_debug ("No filmstrip for the seek bar: %s", error->message);
+      if (self->filmstrip_refresh == 0)
+        vs_seek_preview_set_sheet (self->seek_preview, NULL);
+      return;
+    }
   vs_seek_preview_set_sheet (self->seek_preview, sheet);
+  /* a coarse strip: the full one is read again in a while, a bounded number of times */
+  if ((vs_filmstrip_get_flags (vs_texture_cache_get_filmstrip (sheet)) &
+       VS_FILMSTRIP_FLAG_PARTIAL) && self->filmstrip_refresh < MAX_FILMSTRIP_REFRESH)
+    {
+      self->filmstrip_refresh++;
+      g_clear_handle_id (&self->filmstrip_refresh_id, g_source_remove);
+      self->filmstrip_refresh_id = g_timeout_add_seconds (1, on_filmstrip_refresh, self);
+    }
 }
 
 /* The texture cache filmstrips are decoded by: the application's, else (a player made
@@ -301,17 +323,14 @@ get_textures (VsPlayerWindow *self)
   return self->textures;
 }
 
-/* The current file's filmstrip for the seek bar, asked for when it opens (made by the
- * media helper at visible priority if it is not in the cache yet). */
 static void
-load_filmstrip (VsPlayerWindow *self)
+request_filmstrip (VsPlayerWindow *self)
 {
   g_autofree char *path = g_file_get_path (self->file);
   LookUp *lookup;
 
   g_cancellable_cancel (self->filmstrip_cancellable);
   g_clear_object (&self->filmstrip_cancellable);
-  vs_seek_preview_set_sheet (self->seek_preview, NULL);
   if (path == NULL || get_textures (self) == NULL)
     return;
   self->filmstrip_cancellable = g_cancellable_new ();
@@ -321,6 +340,27 @@ load_filmstrip (VsPlayerWindow *self)
   vs_texture_cache_load_filmstrip_for_path_async (self->textures, path,
                                                   self->filmstrip_cancellable,
                                                   on_filmstrip_loaded, lookup);
+}
+
+static gboolean
+on_filmstrip_refresh (gpointer user_data)
+{
+  VsPlayerWindow *self = user_data;
+
+  self->filmstrip_refresh_id = 0;
+  request_filmstrip (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The current file's filmstrip for the seek bar, asked for when it opens (made by the
+ * media helper at visible priority if it is not in the cache yet). */
+static void
+load_filmstrip (VsPlayerWindow *self)
+{
+  g_clear_handle_id (&self->filmstrip_refresh_id, g_source_remove);
+  self->filmstrip_refresh = 0;
+  vs_seek_preview_set_sheet (self->seek_preview, NULL);
+  request_filmstrip (self);
 }
 
 /* GtkVideo's seek bar: the first horizontal scale of its controls (the volume button's
@@ -832,6 +872,7 @@ vs_player_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->filmstrip_cancellable);
   g_clear_object (&self->filmstrip_cancellable);
+  g_clear_handle_id (&self->filmstrip_refresh_id, g_source_remove);
   g_clear_handle_id (&self->end_idle, g_source_remove);
   stop_waiting (self);
   /* the bar is GtkVideo's, which may go before the preview does */

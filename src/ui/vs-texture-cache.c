@@ -1038,7 +1038,11 @@ on_sheet_decoded (GObject      *object,
     }
   if (g_task_return_error_if_cancelled (task))
     return;
-  if (g_task_get_task_data (task) != NULL)
+  /* a coarse strip is shown but not kept: the full one replaces it soon (the caller asks
+   * again, and is then given what the file holds by then) */
+  if (g_task_get_task_data (task) != NULL &&
+      !(vs_filmstrip_get_flags (vs_texture_cache_get_filmstrip (texture)) &
+        VS_FILMSTRIP_FLAG_PARTIAL))
     insert_sheet (self, g_task_get_task_data (task), texture,
                   (gsize) cairo_image_surface_get_stride (vs_texture_cache_get_surface (texture)) *
                   gdk_texture_get_height (texture));

@@ -51,6 +51,9 @@ G_DEFINE_FINAL_TYPE (VsVideoCell, vs_video_cell, GTK_TYPE_WIDGET)
 /* The pointer rests this long on a picture before its filmstrip is asked for: sweeping
  * across the grid starts no job. */
 #define SCRUB_DELAY_MS   150
+/* A coarse filmstrip shown (its tiles repeat every tenth or so key frame) is read again this
+ * often while the pointer stays, until the full one has replaced it. */
+#define SCRUB_REFRESH_MS 1000
 
 enum {
   PROP_0,
@@ -447,6 +450,25 @@ end_scrub (VsVideoCell *self)
   vs_thumbnail_view_set_scrub (self->thumbnail, NULL, -1, NULL);
 }
 
+static void on_filmstrip_loaded (GObject      *object,
+                                 GAsyncResult *result,
+                                 gpointer      user_data);
+
+/* A coarse strip is shown: ask again for the full one, keeping the coarse one meanwhile. */
+static gboolean
+on_scrub_refresh (gpointer user_data)
+{
+  VsVideoCell *self = user_data;
+
+  self->scrub_timeout = 0;
+  if (self->scrub_cancellable != NULL || !can_scrub (self))
+    return G_SOURCE_REMOVE;
+  self->scrub_cancellable = g_cancellable_new ();
+  vs_texture_cache_load_filmstrip_async (self->cache, self->video, self->scrub_cancellable,
+                                         on_filmstrip_loaded, g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_filmstrip_loaded (GObject      *object,
                      GAsyncResult *result,
@@ -464,12 +486,20 @@ on_filmstrip_loaded (GObject      *object,
   if (sheet == NULL)
     {
       g_debug ("No filmstrip for %s: %s", vs_video_get_title (self->video), error->message);
-      self->scrub_failed = TRUE;
+      /* the coarse strip shown stays */
+      if (self->scrub_frames == NULL)
+        self->scrub_failed = TRUE;
       return;
     }
+  g_clear_object (&self->scrub_frames);
   self->scrub_frames = vs_filmstrip_paintable_new (sheet, GTK_WIDGET (self));
   if (self->scrub_position >= 0)
     show_scrub (self, self->scrub_position);
+  if (vs_filmstrip_get_flags (vs_texture_cache_get_filmstrip (sheet)) & VS_FILMSTRIP_FLAG_PARTIAL)
+    {
+      g_clear_handle_id (&self->scrub_timeout, g_source_remove);
+      self->scrub_timeout = g_timeout_add (SCRUB_REFRESH_MS, on_scrub_refresh, self);
+    }
 }
 
 static void
