@@ -51,6 +51,19 @@ def main():
         for path in local_paths(module) if isinstance(module, dict) else [module]:
             if not os.path.exists(os.path.join(base, path)):
                 errors.append('local path %s does not exist' % path)
+    # The thumbnail cache's permission is there because the code uses the host's cache
+    # (vs_thumbnail_cache_dir()); each without the other is a bug.
+    cache_code = os.path.join(base, '..', 'src', 'core', 'vs-thumbnail-cache.c')
+    if os.path.exists(cache_code):
+        with open(cache_code, encoding='utf-8') as f:
+            uses_host_cache = 'HOST_XDG_CACHE_HOME' in f.read()
+        granted = '--filesystem=xdg-cache/thumbnails' in data.get('finish-args', [])
+        if uses_host_cache and not granted:
+            errors.append('the code uses the host\'s thumbnail cache, but '
+                          '--filesystem=xdg-cache/thumbnails is not granted')
+        if granted and not uses_host_cache:
+            errors.append('--filesystem=xdg-cache/thumbnails is granted, but the code never '
+                          'uses the host\'s thumbnail cache (HOST_XDG_CACHE_HOME)')
     for error in errors:
         print('not ok: ' + error)
     if errors:

@@ -10,6 +10,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 #include <utime.h>
@@ -18,6 +19,7 @@
 #include "vs-prober.h"
 #include "vs-test-media.h"
 #include "vs-test-utils.h"
+#include "vs-thumbnailer.h"
 
 typedef struct
 {
@@ -1796,6 +1798,545 @@ test_stats (Fixture       *f,
   }
 }
 
+/* filmstrip --json on a 30 s and a 3 min video and a non-video: each video's strip with its
+ * frame count and times, the non-video's error on stderr and exit 1; a second run finds
+ * them in the cache without decoding; the text form prints where they are. */
+static void
+assert_filmstrip (JsonObject *o,
+                  gint64      duration_ms,
+                  guint       n_frames)
+{
+  JsonArray *times = json_object_get_array_member (o, "times_ms");
+  gint64 previous = -1;
+
+  g_assert_cmpint (ABS (json_object_get_int_member (o, "duration_ms") - duration_ms), <=, 500);
+  g_assert_cmpint (json_object_get_int_member (o, "frames"), ==, n_frames);
+  g_assert_cmpuint (json_array_get_length (times), ==, n_frames);
+  g_assert_cmpint (json_object_get_int_member (o, "tile_width"), >, 0);
+  g_assert_cmpint (json_object_get_int_member (o, "tile_width"), <=, 240);
+  /* 320x180: the tiles keep the picture's shape */
+  g_assert_cmpint (ABS (json_object_get_int_member (o, "tile_width") * 9 -
+                        json_object_get_int_member (o, "tile_height") * 16), <=, 32);
+  g_assert_cmpint (json_object_get_int_member (o, "columns"), >, 0);
+  for (guint i = 0; i < n_frames; i++)
+    {
+      gint64 t = json_array_get_int_element (times, i);
+      /* each frame is a key frame near its planned place: the middle of its share */
+      gint64 planned = (2 * (gint64) i + 1) * duration_ms / (2 * n_frames);
+
+      g_assert_cmpint (t, >, previous);
+      g_assert_cmpint (t, <, duration_ms);
+      g_assert_cmpint (ABS (t - planned), <=, 2000);   /* a key frame every 2 s */
+      previous = t;
+    }
+}
+
+static void
+test_filmstrip (Fixture       *f,
+                gconstpointer  data)
+{
+  static const char * const needed[] = { "x264enc", "mp4mux", NULL };
+  g_autofree char *short_clip = g_build_filename (f->lib, "half minute.mp4", NULL);
+  g_autofree char *long_clip = g_build_filename (f->lib, "three minutes.mp4", NULL);
+  g_autofree char *junk = g_build_filename (f->lib, "junk.mp4", NULL);
+  g_autofree char *cache = g_build_filename (g_get_user_cache_dir (), "vidshelf", "filmstrips",
+                                             NULL);
+  g_autofree char *before = NULL, *after = NULL;
+  g_auto(Run) first = { 0 }, again = { 0 }, text = { 0 }, none = { 0 };
+  g_autoptr(GPtrArray) made = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (!vs_test_media_require (needed))
+    return;
+  vs_test_media_long_clip (short_clip, 30);
+  vs_test_media_long_clip (long_clip, 180);
+  vs_test_media_random (junk, 4096);
+  before = vs_test_folder_digest (f->lib);
+
+  cli (&first, "filmstrip", "--json", short_clip, junk, long_clip, NULL);
+  g_test_message ("%s%s", first.out, first.err);
+  g_assert_cmpint (first.status, ==, 1);
+  g_assert_true (g_str_has_prefix (first.err, "vidshelf-cli: "));
+  g_assert_nonnull (strstr (first.err, "junk.mp4"));
+  g_assert_null (strstr (first.err, "minute"));
+  made = parse_lines (first.out);
+  g_assert_cmpuint (made->len, ==, 2);
+  /* in the order given */
+  g_assert_nonnull (strstr (json_object_get_string_member (g_ptr_array_index (made, 0), "path"),
+                            "half minute.mp4"));
+  assert_filmstrip (g_ptr_array_index (made, 0), 30000, 10);
+  assert_filmstrip (g_ptr_array_index (made, 1), 180000, 18);
+  for (guint i = 0; i < made->len; i++)
+    {
+      JsonObject *o = g_ptr_array_index (made, i);
+
+      /* key frames only: one decoded per frame of the strip, not every frame in between */
+      g_assert_cmpint (json_object_get_int_member (o, "decoded"), >=,
+                       json_object_get_int_member (o, "frames"));
+      g_assert_cmpint (json_object_get_int_member (o, "decoded"), <=,
+                       2 * json_object_get_int_member (o, "frames"));
+      g_assert_true (g_str_has_prefix (json_object_get_string_member (o, "filmstrip"), cache));
+      g_assert_true (g_file_test (json_object_get_string_member (o, "filmstrip"),
+                                  G_FILE_TEST_IS_REGULAR));
+    }
+
+  /* Again: from the cache, nothing decoded, the same files. */
+  cli (&again, "filmstrip", "--json", long_clip, short_clip, NULL);
+  g_assert_cmpint (again.status, ==, 0);
+  g_assert_cmpstr (again.err, ==, "");
+  found = parse_lines (again.out);
+  g_assert_cmpuint (found->len, ==, 2);
+  g_assert_cmpint (json_object_get_int_member (g_ptr_array_index (found, 0), "decoded"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (g_ptr_array_index (found, 1), "decoded"), ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (found, 0), "filmstrip"), ==,
+                   json_object_get_string_member (g_ptr_array_index (made, 1), "filmstrip"));
+  assert_filmstrip (g_ptr_array_index (found, 0), 180000, 18);
+
+  /* Text: one path a line. The non-video failed once: its fail marker answers now. */
+  cli (&text, "filmstrip", short_clip, junk, NULL);
+  g_assert_cmpint (text.status, ==, 1);
+  lines = g_strsplit (text.out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 2);
+  g_assert_cmpstr (lines[0], ==,
+                   json_object_get_string_member (g_ptr_array_index (made, 0), "filmstrip"));
+  g_assert_nonnull (strstr (text.err, "junk.mp4"));
+
+  cli (&none, "filmstrip", NULL);
+  g_assert_cmpint (none.status, ==, 2);
+
+  /* The library's files were read, never written. */
+  after = vs_test_folder_digest (f->lib);
+  g_assert_cmpstr (after, ==, before);
+}
+
+/* filmstrip --output: written there (not to the cache), never over the video itself by any
+ * name, another file replaced only with --force; the video's folder changes by the output
+ * alone. */
+static void
+test_filmstrip_output (Fixture       *f,
+                       gconstpointer  data)
+{
+  static const char * const needed[] = { "x264enc", "mp4mux", NULL };
+  g_autofree char *clip = g_build_filename (f->lib, "clip.mp4", NULL);
+  g_autofree char *dotted = g_build_filename (f->lib, ".", "..", "lib", "clip.mp4", NULL);
+  g_autofree char *symlink_path = g_build_filename (f->lib, "symlink.mp4", NULL);
+  g_autofree char *hard = g_build_filename (f->lib, "hard.mp4", NULL);
+  g_autofree char *other = g_build_filename (f->lib, "other.filmstrip", NULL);
+  g_autofree char *fresh = g_build_filename (f->dir, "out", "clip.filmstrip", NULL);
+  g_autofree char *out_dir = g_build_filename (f->dir, "out", NULL);
+  g_autofree char *cache = g_build_filename (g_get_user_cache_dir (), "vidshelf", "filmstrips",
+                                             NULL);
+  g_autofree char *sum = NULL, *other_sum = NULL, *after = NULL, *listing = NULL;
+  g_autofree char *digest = NULL, *digest_after = NULL, *cache_before = NULL;
+  g_autofree char *cache_after = NULL;
+  const char *outputs[] = { clip, dotted, symlink_path, hard };
+
+  if (!vs_test_media_require (needed))
+    return;
+  vs_test_media_long_clip (clip, 20);
+  g_assert_cmpint (symlink ("clip.mp4", symlink_path), ==, 0);
+  g_assert_cmpint (link (clip, hard), ==, 0);
+  vs_test_write_file (other, "not a filmstrip", -1);
+  g_assert_cmpint (g_mkdir (out_dir, 0755), ==, 0);
+  sum = vs_test_file_checksum (clip);
+  other_sum = vs_test_file_checksum (other);
+  digest = vs_test_folder_digest (f->lib);
+  g_mkdir_with_parents (cache, 0700);
+  cache_before = vs_test_list_folder (cache);
+
+  for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)
+    for (guint force = 0; force < 2; force++)
+      {
+        g_auto(Run) r = { 0 };
+
+        if (force)
+          cli (&r, "filmstrip", "--force", "--output", outputs[i], clip, NULL);
+        else
+          cli (&r, "filmstrip", "--output", outputs[i], clip, NULL);
+        g_test_message ("--output %s%s: %s", outputs[i], force ? " --force" : "", r.err);
+        assert_refused (&r);
+      }
+  {
+    g_auto(Run) r = { 0 };
+
+    cli (&r, "filmstrip", "--force", "--output", clip, symlink_path, NULL);
+    assert_refused (&r);
+  }
+  digest_after = vs_test_folder_digest (f->lib);
+  g_assert_cmpstr (digest_after, ==, digest);
+  g_assert_true (g_file_test (symlink_path, G_FILE_TEST_IS_SYMLINK));
+
+  /* A new file: written, readable, the same as the cache's would be; the cache untouched. */
+  {
+    g_auto(Run) r = { 0 };
+    g_autoptr(GPtrArray) objects = NULL;
+    JsonObject *o;
+
+    cli (&r, "filmstrip", "--json", "--output", fresh, clip, NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    objects = parse_lines (r.out);
+    g_assert_cmpuint (objects->len, ==, 1);
+    o = g_ptr_array_index (objects, 0);
+    g_assert_cmpstr (json_object_get_string_member (o, "filmstrip"), ==, fresh);
+    g_assert_cmpint (json_object_get_int_member (o, "frames"), ==, 10);
+    g_assert_cmpint (json_object_get_int_member (o, "decoded"), >=, 10);
+    g_assert_true (g_file_test (fresh, G_FILE_TEST_IS_REGULAR));
+    cache_after = vs_test_list_folder (cache);
+    g_assert_cmpstr (cache_after, ==, cache_before);
+    listing = vs_test_list_folder (out_dir);
+    g_assert_cmpstr (listing, ==, "clip.filmstrip");
+  }
+  /* Another existing file: kept without --force, replaced with it. */
+  {
+    g_auto(Run) kept = { 0 }, replaced = { 0 }, usage = { 0 };
+
+    cli (&kept, "filmstrip", "--output", other, clip, NULL);
+    assert_refused (&kept);
+    g_assert_nonnull (strstr (kept.err, "--force"));
+    after = vs_test_file_checksum (other);
+    g_assert_cmpstr (after, ==, other_sum);
+    g_clear_pointer (&after, g_free);
+
+    cli (&replaced, "filmstrip", "--force", "--output", other, clip, NULL);
+    g_assert_cmpint (replaced.status, ==, 0);
+    after = vs_test_file_checksum (other);
+    g_assert_cmpstr (after, !=, other_sum);
+    g_clear_pointer (&after, g_free);
+
+    cli (&usage, "filmstrip", "--output", other, clip, hard, NULL);
+    g_assert_cmpint (usage.status, ==, 2);
+  }
+  after = vs_test_file_checksum (clip);
+  g_assert_cmpstr (after, ==, sum);
+  g_clear_pointer (&listing, g_free);
+  listing = vs_test_list_folder (f->lib);
+  g_assert_cmpstr (listing, ==, "clip.mp4 hard.mp4 other.filmstrip symlink.mp4");
+}
+
+/* update --filmstrips: the library's missing filmstrips, after its thumbnails (none for a
+ * file whose thumbnail failed); a second run finds them all. */
+static void
+test_filmstrip_update (Fixture       *f,
+                       gconstpointer  data)
+{
+  static const char * const needed[] = { "x264enc", "mp4mux", NULL };
+  g_autofree char *a = g_build_filename (f->lib, "a.mp4", NULL);
+  g_autofree char *b = g_build_filename (f->lib, "b.mp4", NULL);
+  g_autofree char *junk = g_build_filename (f->lib, "junk.mp4", NULL);
+  g_auto(Run) scan = { 0 }, update = { 0 }, again = { 0 }, text = { 0 }, bad = { 0 };
+  g_autoptr(JsonObject) first = NULL;
+  g_autoptr(JsonObject) second = NULL;
+
+  if (!vs_test_media_require (needed))
+    return;
+  vs_test_media_long_clip (a, 20);
+  vs_test_media_long_clip (b, 40);
+  vs_test_media_random (junk, 4096);
+
+  cli (&scan, "scan", "--db", f->db, "--json", f->lib, NULL);
+  g_assert_cmpint (scan.status, ==, 0);
+  cli (&update, "update", "--db", f->db, "--json", "--size", "normal", "--filmstrips", NULL);
+  g_test_message ("%s%s", update.out, update.err);
+  g_assert_cmpint (update.status, ==, 0);
+  first = parse_object (update.out);
+  g_assert_cmpint (json_object_get_int_member (first, "thumbnailed"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (first, "filmstrips_made"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (first, "filmstrips_reused"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (first, "filmstrips_failed"), ==, 0);
+  g_assert_false (json_object_get_boolean_member (first, "filmstrip_budget_reached"));
+
+  cli (&again, "update", "--db", f->db, "--json", "--filmstrips", "--filmstrip-budget", "100",
+       NULL);
+  second = parse_object (again.out);
+  g_assert_cmpint (json_object_get_int_member (second, "filmstrips_made"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (second, "filmstrips_reused"), ==, 2);
+
+  cli (&text, "update", "--db", f->db, "--filmstrips", NULL);
+  g_assert_cmpint (text.status, ==, 0);
+  g_assert_nonnull (strstr (text.out, "0 filmstrips made, 2 already there (0 failed)"));
+
+  cli (&bad, "update", "--db", f->db, "--filmstrip-budget", "100", NULL);
+  g_assert_cmpint (bad.status, ==, 2);
+}
+
+/* ---- shared thumbnails --------------------------------------------------------------- */
+
+/* cli() as another computer would run it: its own thumbnail cache. */
+static void
+cli_with_cache (Run        *r,
+                const char *cache,
+                const char *first,
+                ...)
+{
+  g_autofree char *saved = g_strdup (g_getenv ("XDG_CACHE_HOME"));
+  const char *argv[16] = { first };
+  const char *arg;
+  guint n = 1;
+  va_list args;
+
+  va_start (args, first);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    {
+      g_assert_cmpuint (n, <, G_N_ELEMENTS (argv) - 1);
+      argv[n++] = arg;
+    }
+  va_end (args);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  cli (r, argv[0], argv[1], argv[2], argv[3], argv[4], argv[5], argv[6], argv[7], argv[8],
+       argv[9], argv[10], argv[11], argv[12], argv[13], argv[14], NULL);
+  g_setenv ("XDG_CACHE_HOME", saved, TRUE);
+}
+
+/* update --json's summary, checked to have succeeded */
+static JsonObject *
+update_summary (const char *cache,
+                const char *db)
+{
+  g_auto(Run) update = { 0 };
+
+  cli_with_cache (&update, cache, "update", "--db", db, "--json", "--size", "normal", NULL);
+  g_assert_cmpstr (update.err, ==, "");
+  g_assert_cmpint (update.status, ==, 0);
+  return parse_object (update.out);
+}
+
+static void
+scan_and_share (const char *cache,
+                const char *db,
+                const char *root,
+                gboolean    share)
+{
+  g_auto(Run) scan = { 0 };
+  g_auto(Run) set = { 0 };
+
+  cli_with_cache (&scan, cache, "scan", "--db", db, root, NULL);
+  g_assert_cmpint (scan.status, ==, 0);
+  if (!share)
+    return;
+  cli_with_cache (&set, cache, "roots", "--db", db, "--share-previews", "on", root, NULL);
+  g_assert_cmpint (set.status, ==, 0);
+}
+
+static char *
+personal_thumbnail (const char *cache,
+                    const char *video)
+{
+  g_autofree char *uri = g_filename_to_uri (video, NULL, NULL);
+  g_autofree char *md5 = g_compute_checksum_for_string (G_CHECKSUM_MD5, uri, -1);
+  g_autofree char *name = g_strconcat (md5, ".png", NULL);
+
+  return g_build_filename (cache, "thumbnails", "normal", name, NULL);
+}
+
+/* Sharing off: no .sh_thumbnails; turned on later, what was made is shared. On: the thumbnail in the personal cache and in the
+ * share, named and keyed per the spec. A second computer (another cache, another library)
+ * reuses it without decoding. A third, with the share mounted read-only, reads it, makes
+ * the one it lacks in its own cache, succeeds, and leaves the share byte for byte. */
+static void
+test_share_previews (Fixture       *f,
+                     gconstpointer  data)
+{
+  static const char * const needed[] = { "x264enc", "mp4mux", "avenc_aac", NULL };
+  g_autofree char *off_lib = g_build_filename (f->dir, "off", NULL);
+  g_autofree char *off_clip = g_build_filename (off_lib, "clip.mp4", NULL);
+  g_autofree char *off_db = g_build_filename (f->dir, "off.db", NULL);
+  g_autofree char *off_shared = g_build_filename (off_lib, ".sh_thumbnails", NULL);
+  g_autofree char *clip = g_build_filename (f->lib, "clip.mp4", NULL);
+  g_autofree char *late = g_build_filename (f->lib, "late.mp4", NULL);
+  g_autofree char *cache_a = g_build_filename (f->dir, "cache-a", NULL);
+  g_autofree char *cache_b = g_build_filename (f->dir, "cache-b", NULL);
+  g_autofree char *cache_c = g_build_filename (f->dir, "cache-c", NULL);
+  g_autofree char *db_b = g_build_filename (f->dir, "b.db", NULL);
+  g_autofree char *db_c = g_build_filename (f->dir, "c.db", NULL);
+  g_autofree char *shared_dir = g_build_filename (f->lib, ".sh_thumbnails", NULL);
+  g_autofree char *b_normal = g_build_filename (cache_b, "thumbnails", "normal", NULL);
+  g_autofree char *shared = NULL, *key_uri = NULL, *personal = NULL, *late_personal = NULL;
+  g_autofree char *late_shared = NULL, *before = NULL, *after = NULL;
+  g_autoptr(JsonObject) off = NULL, off_again = NULL, a = NULL, b = NULL, c = NULL;
+  g_autofree char *off_png = NULL;
+  g_autofree char *renamed = g_build_filename (f->lib, "renamed.mp4", NULL);
+  g_autofree char *renamed_png = NULL, *renamed_uri = NULL;
+  g_auto(Run) rename = { 0 };
+  g_autoptr(GPtrArray) listed = NULL;
+  g_auto(Run) roots = { 0 };
+  gint64 key_mtime = 0;
+  struct stat st;
+
+  if (!vs_test_media_require (needed))
+    return;
+  g_assert_cmpint (g_mkdir (off_lib, 0755), ==, 0);
+  vs_test_media_mp4 (off_clip, "smpte");
+  vs_test_media_mp4 (clip, "ball");
+
+  /* off: the default, and nothing is written beside the videos */
+  scan_and_share (cache_a, off_db, off_lib, FALSE);
+  off = update_summary (cache_a, off_db);
+  g_assert_cmpint (json_object_get_int_member (off, "thumbnailed"), ==, 1);
+  g_assert_false (g_file_test (off_shared, G_FILE_TEST_EXISTS));
+  /* turned on afterwards: the next update shares what was made (a copy, no decoding) */
+  scan_and_share (cache_a, off_db, off_lib, TRUE);
+  off_again = update_summary (cache_a, off_db);
+  g_assert_cmpint (json_object_get_int_member (off_again, "thumbnails_reused"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (off_again, "thumbnailed"), ==, 0);
+  off_png = vs_thumbnail_shared_path (off_clip, VS_THUMBNAIL_SIZE_NORMAL);
+  g_assert_true (g_file_test (off_png, G_FILE_TEST_IS_REGULAR));
+
+  /* on */
+  scan_and_share (cache_a, f->db, f->lib, TRUE);
+  cli (&roots, "roots", "--db", f->db, "--json", NULL);
+  listed = parse_lines (roots.out);
+  g_assert_cmpuint (listed->len, ==, 1);
+  g_assert_true (json_object_get_boolean_member (g_ptr_array_index (listed, 0), "share_previews"));
+  a = update_summary (cache_a, f->db);
+  g_assert_cmpint (json_object_get_int_member (a, "thumbnailed"), ==, 1);
+  personal = personal_thumbnail (cache_a, clip);
+  g_assert_true (g_file_test (personal, G_FILE_TEST_IS_REGULAR));
+  shared = vs_thumbnail_shared_path (clip, VS_THUMBNAIL_SIZE_NORMAL);
+  g_assert_true (g_str_has_prefix (shared, shared_dir));
+  g_assert_true (vs_thumbnail_read_keys (shared, &key_uri, &key_mtime, NULL));
+  g_assert_cmpstr (key_uri, ==, "clip.mp4");
+  g_assert_cmpint (g_stat (clip, &st), ==, 0);
+  g_assert_cmpint (key_mtime, ==, (gint64) st.st_mtime);
+
+  /* a second computer: reused, nothing decoded, nothing written to its own cache */
+  scan_and_share (cache_b, db_b, f->lib, TRUE);
+  b = update_summary (cache_b, db_b);
+  g_assert_cmpint (json_object_get_int_member (b, "thumbnails_reused"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (b, "thumbnailed"), ==, 0);
+  g_assert_false (g_file_test (b_normal, G_FILE_TEST_EXISTS));
+
+  /* a third, with a video no one thumbnailed yet, and the share read-only */
+  vs_test_media_mp4 (late, "smpte");
+  scan_and_share (cache_c, db_c, f->lib, TRUE);
+  if (unshare (CLONE_NEWNS) != 0 || mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+      mount (f->lib, f->lib, NULL, MS_BIND, NULL) != 0)
+    {
+      g_test_skip_printf ("bind mounts are not permitted here: %s", g_strerror (errno));
+      return;
+    }
+  g_assert_cmpint (mount (NULL, f->lib, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL), ==, 0);
+  before = vs_test_folder_digest (f->lib);
+  c = update_summary (cache_c, db_c);
+  after = vs_test_folder_digest (f->lib);
+  g_assert_cmpint (umount2 (f->lib, 0), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (c, "thumbnails_reused"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (c, "thumbnailed"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (c, "thumbnail_failed"), ==, 0);
+  g_assert_cmpstr (after, ==, before);
+  late_personal = personal_thumbnail (cache_c, late);
+  g_assert_true (g_file_test (late_personal, G_FILE_TEST_IS_REGULAR));
+  late_shared = vs_thumbnail_shared_path (late, VS_THUMBNAIL_SIZE_NORMAL);
+  g_assert_false (g_file_test (late_shared, G_FILE_TEST_EXISTS));
+
+  /* renamed through the library: the share's thumbnail follows, named anew */
+  cli_with_cache (&rename, cache_a, "rename", "--db", f->db, clip, "renamed.mp4", NULL);
+  g_assert_cmpint (rename.status, ==, 0);
+  g_assert_false (g_file_test (shared, G_FILE_TEST_EXISTS));
+  renamed_png = vs_thumbnail_shared_path (renamed, VS_THUMBNAIL_SIZE_NORMAL);
+  g_assert_true (vs_thumbnail_read_keys (renamed_png, &renamed_uri, NULL, NULL));
+  g_assert_cmpstr (renamed_uri, ==, "renamed.mp4");
+}
+
+/* A PNG whose header claims @side × @side px: refused before anything else is read. */
+static void
+write_huge_header (const char *path,
+                   guint32     side)
+{
+  guint8 png[33] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
+                     side >> 24, side >> 16, side >> 8, side, side >> 24, side >> 16, side >> 8,
+                     side, 8, 2, 0, 0, 0 };
+
+  vs_test_write_file (path, (const char *) png, sizeof png);
+}
+
+static void
+write_keyed_png (const char *path,
+                 const char *uri,
+                 gint64      mtime)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 8, 8);
+  g_autofree char *mtime_text = g_strdup_printf ("%" G_GINT64_FORMAT, mtime);
+  g_autofree char *folder = g_path_get_dirname (path);
+  g_autoptr(GError) error = NULL;
+
+  gdk_pixbuf_fill (pixbuf, 0x808080ff);
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
+  gdk_pixbuf_save (pixbuf, path, "png", &error, "tEXt::Thumb::URI", uri, "tEXt::Thumb::MTime",
+                   mtime_text, "tEXt::Software", "Someone Else", NULL);
+  g_assert_no_error (error);
+}
+
+/* A share holding a huge IHDR, another file's thumbnail, a FIFO and a link to a good
+ * thumbnail out of the folder: each is ignored, each job makes its own, and none of them
+ * is written over. */
+static void
+test_share_previews_hostile (Fixture       *f,
+                             gconstpointer  data)
+{
+  static const char * const needed[] = { "x264enc", "mp4mux", "avenc_aac", NULL };
+  static const char * const names[] = { "huge.mp4", "wrong.mp4", "fifo.mp4", "link.mp4" };
+  g_autofree char *outside = g_build_filename (f->dir, "outside.png", NULL);
+  g_autofree char *cache = g_build_filename (f->dir, "cache", NULL);
+  g_autofree char *first = g_build_filename (f->lib, names[0], NULL);
+  g_autofree char *outside_before = NULL, *outside_after = NULL, *wrong_before = NULL;
+  g_autofree char *wrong_after = NULL;
+  char *shared[G_N_ELEMENTS (names)];
+  g_autoptr(JsonObject) summary = NULL;
+  struct stat st;
+  gint64 mtime;
+
+  if (!vs_test_media_require (needed))
+    return;
+  vs_test_media_mp4 (first, "smpte");
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *video = g_build_filename (f->lib, names[i], NULL);
+      g_autofree char *folder = NULL;
+
+      if (i > 0)
+        g_assert_cmpint (link (first, video), ==, 0);
+      shared[i] = vs_thumbnail_shared_path (video, VS_THUMBNAIL_SIZE_NORMAL);
+      folder = g_path_get_dirname (shared[i]);
+      g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
+    }
+  g_assert_cmpint (g_stat (first, &st), ==, 0);
+  mtime = (gint64) st.st_mtime;
+  write_huge_header (shared[0], 100000);
+  write_keyed_png (shared[1], "somebody-else.mp4", mtime);
+  g_assert_cmpint (mkfifo (shared[2], 0644), ==, 0);
+  write_keyed_png (outside, "link.mp4", mtime);
+  g_assert_cmpint (symlink (outside, shared[3]), ==, 0);
+  g_assert_true (g_file_get_contents (outside, &outside_before, NULL, NULL));
+  g_assert_true (g_file_get_contents (shared[1], &wrong_before, NULL, NULL));
+
+  scan_and_share (cache, f->db, f->lib, TRUE);
+  summary = update_summary (cache, f->db);
+  g_assert_cmpint (json_object_get_int_member (summary, "thumbnailed"), ==, 4);
+  g_assert_cmpint (json_object_get_int_member (summary, "thumbnails_reused"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (summary, "thumbnail_failed"), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *video = g_build_filename (f->lib, names[i], NULL);
+      g_autofree char *personal = personal_thumbnail (cache, video);
+
+      g_assert_true (g_file_test (personal, G_FILE_TEST_IS_REGULAR));
+    }
+  /* none of them is Vidshelf's: each stays as it was */
+  g_assert_cmpint (g_stat (shared[0], &st), ==, 0);
+  g_assert_cmpint (st.st_size, ==, 33);
+  g_assert_true (g_file_get_contents (shared[1], &wrong_after, NULL, NULL));
+  g_assert_cmpstr (wrong_after, ==, wrong_before);
+  g_assert_cmpint (lstat (shared[2], &st), ==, 0);
+  g_assert_true (S_ISFIFO (st.st_mode));
+  g_assert_cmpint (lstat (shared[3], &st), ==, 0);
+  g_assert_true (S_ISLNK (st.st_mode));
+  g_assert_true (g_file_get_contents (outside, &outside_after, NULL, NULL));
+  g_assert_cmpstr (outside_after, ==, outside_before);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    g_free (shared[i]);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1828,11 +2369,16 @@ main (int    argc,
   ADD ("/cli/skipped", test_skipped);
   ADD ("/cli/media", test_media);
   ADD ("/cli/thumbnail/output-safety", test_thumbnail_output_safety);
+  ADD ("/cli/filmstrip", test_filmstrip);
+  ADD ("/cli/filmstrip/output", test_filmstrip_output);
+  ADD ("/cli/filmstrip/update", test_filmstrip_update);
   ADD ("/cli/watch", test_watch);
   ADD ("/cli/watch-polling", test_watch_polling);
   ADD ("/cli/rename", test_rename);
   ADD ("/cli/mark", test_mark);
   ADD ("/cli/stats", test_stats);
+  ADD ("/cli/share-previews", test_share_previews);
+  ADD ("/cli/share-previews/hostile", test_share_previews_hostile);
 #undef ADD
 
   status = g_test_run ();

@@ -1797,6 +1797,73 @@ test_collections_legacy (void)
   vs_test_rm_rf (dir);
 }
 
+/* A version-14 library shares nothing, and gains roots.share_previews, off for the roots
+ * already there (the standard: a shared repository only on the user's request); sharing
+ * is then set by root and listed. */
+static void
+test_migrate_share (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "old.db", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *states = NULL;
+  g_autoptr(VsDatabase) old = NULL;
+  g_autoptr(VsDatabase) db = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) none = NULL;
+  g_auto(GStrv) shared = NULL;
+  g_auto(GStrv) after_off = NULL;
+
+  old = _vs_database_open_at_version (path, _VS_DATABASE_SHARE_SCHEMA - 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (vs_database_get_schema_version (old), ==, 14);
+  none = vs_database_dup_shared_roots (old, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (none), ==, 0);
+  g_clear_object (&old);
+  raw_exec (path,
+            "INSERT INTO roots (id, path) VALUES (1, CAST('/lib' AS BLOB)), "
+            "(2, CAST('/nas/films' AS BLOB));"
+            "INSERT INTO folders (id, root_id, path) VALUES (1, 1, CAST('/lib' AS BLOB)), "
+            "(2, 2, CAST('/nas/films' AS BLOB));"
+            "INSERT INTO videos (id, folder_id, path, uri, display_name, sort_name, sort_key, "
+            "  kind, size, mtime_ns, duration_ms, probe_state, thumb_state) VALUES "
+            "(7, 1, CAST('/lib/a.mp4' AS BLOB), 'file:///lib/a.mp4', 'a.mp4', 'a.mp4', 'a', 0, "
+            "  10, 5000, 60000, 1, 1),"
+            "(8, 2, CAST('/nas/films/b.mp4' AS BLOB), 'file:///nas/films/b.mp4', 'b.mp4', "
+            "  'b.mp4', 'b', 0, 20, 6000, 90000, 1, 1),"
+            "(9, 2, CAST('/nas/films/c.mp4' AS BLOB), 'file:///nas/films/c.mp4', 'c.mp4', "
+            "  'c.mp4', 'c', 0, 20, 6000, 90000, 1, 2);");
+
+  db = vs_database_open (path, VS_DATABASE_MODE_WRITER, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (vs_database_get_schema_version (db), ==, VS_DATABASE_SCHEMA_VERSION);
+  before = raw_query_text (path, "SELECT group_concat(share_previews) FROM roots");
+  g_assert_cmpstr (before, ==, "0,0");
+
+  g_assert_true (vs_database_set_root_share_previews (db, "/nas/films", TRUE, &error));
+  g_assert_no_error (error);
+  shared = vs_database_dup_shared_roots (db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstrv (shared, ((const char * const[]) { "/nas/films", NULL }));
+  /* its thumbnails made are due again, to be copied to the share; a failed one stays failed,
+   * another root's are left alone */
+  states = raw_query_text (path, "SELECT group_concat(thumb_state) FROM "
+                                 "(SELECT thumb_state FROM videos ORDER BY id)");
+  g_assert_cmpstr (states, ==, "1,0,2");
+  /* a folder that is no root is refused, not silently ignored */
+  g_assert_false (vs_database_set_root_share_previews (db, "/nas", TRUE, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_true (vs_database_set_root_share_previews (db, "/nas/films", FALSE, &error));
+  after_off = vs_database_dup_shared_roots (db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (after_off), ==, 0);
+
+  g_clear_object (&db);
+  vs_test_rm_rf (dir);
+}
+
 static gpointer
 open_writer_thread (gpointer path)
 {
@@ -1875,6 +1942,7 @@ main (int    argc,
               fixture_teardown);
   g_test_add_func ("/database/migrate/from-v10-watched", test_migrate_watched);
   g_test_add_func ("/database/migrate/from-v12-added", test_migrate_added);
+  g_test_add_func ("/database/migrate/from-v14-share", test_migrate_share);
   g_test_add ("/database/collections/crud", Fixture, NULL, fixture_setup,
               test_collections_crud, fixture_teardown);
   g_test_add ("/database/collections/refuse", Fixture, NULL, fixture_setup,

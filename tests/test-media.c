@@ -388,7 +388,7 @@ thumb_thread (gpointer data)
   ThumbJob *j = data;
 
   j->written = vs_media_worker_thumbnail (j->worker, j->clip, VS_THUMBNAIL_SIZE_LARGE, NULL,
-                                          FALSE, j->cancellable, &j->error);
+                                          FALSE, FALSE, j->cancellable, &j->error);
   return NULL;
 }
 
@@ -610,6 +610,325 @@ test_sweep_at_start (Fixture       *f,
   g_unlink (other);
 }
 
+/* Filmstrips ------------------------------------------------------------- */
+
+typedef struct
+{
+  gboolean  done;
+  char     *path;
+  guint     decoded;
+  GError   *error;
+} FilmstripWait;
+
+static void
+filmstrip_wait_clear (FilmstripWait *w)
+{
+  g_clear_pointer (&w->path, g_free);
+  g_clear_error (&w->error);
+  w->decoded = 0;
+  w->done = FALSE;
+}
+
+static void
+on_filmstrip (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  FilmstripWait *w = user_data;
+
+  w->path = vs_media_service_filmstrip_full_finish (VS_MEDIA_SERVICE (object), result,
+                                                    &w->decoded, &w->error);
+  w->done = TRUE;
+}
+
+static void
+filmstrip_of (VsMediaService *service,
+              const char     *path,
+              FilmstripWait  *w)
+{
+  filmstrip_wait_clear (w);
+  vs_media_service_filmstrip_full_async (service, path, NULL, FALSE, VS_JOB_PRIORITY_VISIBLE,
+                                         NULL, on_filmstrip, w);
+  spin (&w->done);
+}
+
+static void
+set_mtime (const char *path,
+           gint64      seconds_ago)
+{
+  struct utimbuf when;
+
+  when.actime = when.modtime = (time_t) (g_get_real_time () / G_USEC_PER_SEC - seconds_ago);
+  g_assert_cmpint (g_utime (path, &when), ==, 0);
+}
+
+static gint64
+mtime_of (const char *path)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  return st.st_mtime;
+}
+
+static void
+empty_filmstrip_cache (void)
+{
+  g_autofree char *cache = vs_filmstrip_cache_dir ();
+
+  vs_test_rm_rf (cache);
+}
+
+/* The cache answers before any helper: a valid strip is returned as it is (and marked
+ * used), a changed file's is remade, a fail marker fails at once. A helper that cannot
+ * start proves none was asked. */
+static void
+test_filmstrip_cache (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *clip = g_build_filename (f->dir, "clip.mp4", NULL);
+  g_autofree char *junk = g_build_filename (f->dir, "junk.mp4", NULL);
+  g_autofree char *junk_uri = NULL;
+  g_autofree char *marker = NULL;
+  g_autofree char *first = NULL;
+  g_autoptr(VsMediaService) service = NULL;
+  g_autoptr(VsMediaService) offline = NULL;
+  g_autoptr(VsFilmstrip) strip = NULL;
+  g_autoptr(GError) error = NULL;
+  FilmstripWait w = { 0 };
+
+  if (!vs_test_media_require ((const char *[]) { "x264enc", "mp4mux", NULL }))
+    return;
+  empty_filmstrip_cache ();
+  vs_test_media_long_clip (clip, 30);
+  vs_test_media_random (junk, 4096);
+  service = vs_media_service_new (1, 0);
+
+  filmstrip_of (service, clip, &w);
+  g_assert_no_error (w.error);
+  g_assert_cmpuint (w.decoded, >=, 10);
+  first = g_strdup (w.path);
+  g_assert_true (g_str_has_prefix (first, g_get_user_cache_dir ()));
+  strip = vs_filmstrip_load (first, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vs_filmstrip_get_n_frames (strip), ==, 10);
+  g_clear_object (&strip);
+
+  /* Found in the cache, by a service whose helper cannot even start; marked used. */
+  fake_helper (f, "exit 3");
+  offline = vs_media_service_new (1, 0);
+  set_mtime (first, 3600);
+  filmstrip_of (offline, clip, &w);
+  g_assert_no_error (w.error);
+  g_assert_cmpstr (w.path, ==, first);
+  g_assert_cmpuint (w.decoded, ==, 0);
+  g_assert_cmpint (mtime_of (first), >, g_get_real_time () / G_USEC_PER_SEC - 600);
+
+  /* The file changed: its strip is remade. */
+  set_mtime (clip, 7200);
+  g_setenv ("VIDSHELF_MEDIA_WORKER", f->real_helper, TRUE);
+  filmstrip_of (service, clip, &w);
+  g_assert_no_error (w.error);
+  g_assert_cmpstr (w.path, ==, first);
+  g_assert_cmpuint (w.decoded, >=, 10);
+  strip = vs_filmstrip_load (first, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (vs_filmstrip_get_mtime (strip), ==, mtime_of (clip));
+
+  /* A file that cannot be decoded: a fail marker, then an answer without a helper. */
+  filmstrip_of (service, junk, &w);
+  g_assert_nonnull (w.error);
+  g_assert_null (w.path);
+  junk_uri = g_filename_to_uri (junk, NULL, NULL);
+  g_assert_cmpint (vs_filmstrip_lookup (junk_uri, mtime_of (junk), 4096, &marker), ==,
+                   VS_FILMSTRIP_FAILED);
+  fake_helper (f, "exit 3");
+  filmstrip_of (offline, junk, &w);
+  g_assert_error (w.error, VS_THUMBNAILER_ERROR, VS_THUMBNAILER_ERROR_FAILED);
+  filmstrip_wait_clear (&w);
+}
+
+/* The helper keeps the cache within its budget after writing to it: the least recently
+ * used entries go, the one just made stays even when it alone is over the budget. */
+static void
+test_filmstrip_eviction (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *clip = g_build_filename (f->dir, "clip.mp4", NULL);
+  g_autoptr(VsMediaWorker) worker = vs_media_worker_new (0);
+  char *strips[4] = { NULL };
+  guint64 sizes[4] = { 0 };
+
+  if (!vs_test_media_require ((const char *[]) { "x264enc", "mp4mux", NULL }))
+    return;
+  empty_filmstrip_cache ();
+  vs_test_media_long_clip (clip, 20);
+  for (guint i = 0; i < G_N_ELEMENTS (strips); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s/v%u.mp4", f->dir, i);
+      g_autoptr(GError) error = NULL;
+      GStatBuf st;
+      guint decoded = 0;
+
+      g_assert_cmpint (link (clip, name), ==, 0);
+      /* the last one with the budget: the three before it are made without */
+      strips[i] = vs_media_worker_filmstrip (worker, name, NULL, FALSE,
+                                             i < 3 ? 0 : 1, &decoded, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (decoded, >=, 10);
+      g_assert_cmpint (g_stat (strips[i], &st), ==, 0);
+      sizes[i] = (guint64) st.st_size;
+      /* used in order, v0 longest ago */
+      if (i < 3)
+        set_mtime (strips[i], 3000 - 1000 * (gint64) i);
+      /* without a budget, nothing went */
+      if (i == 2)
+        g_assert_cmpuint (vs_filmstrip_cache_get_bytes (), ==, sizes[0] + sizes[1] + sizes[2]);
+    }
+  /* A budget of one byte: all but the newest went. */
+  g_assert_false (g_file_test (strips[0], G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (strips[1], G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (strips[2], G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (strips[3], G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpuint (vs_filmstrip_cache_get_bytes (), ==, sizes[3]);
+
+  /* Two older ones again, then one with a budget for exactly two: the oldest goes. */
+  {
+    g_autofree char *v0 = g_strdup_printf ("%s/v0.mp4", f->dir);
+    g_autofree char *v1 = g_strdup_printf ("%s/v1.mp4", f->dir);
+    g_autofree char *v2 = g_strdup_printf ("%s/v2.mp4", f->dir);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *a = vs_media_worker_filmstrip (worker, v0, NULL, FALSE, 0, NULL, NULL, &error);
+    g_autofree char *b = NULL;
+    g_autofree char *c = NULL;
+
+    g_assert_no_error (error);
+    set_mtime (strips[3], 3000);   /* v3: the least recently used now */
+    set_mtime (a, 2000);
+    b = vs_media_worker_filmstrip (worker, v1, NULL, FALSE, 0, NULL, NULL, &error);
+    g_assert_no_error (error);
+    set_mtime (b, 1000);
+    c = vs_media_worker_filmstrip (worker, v2, NULL, FALSE, sizes[1] + sizes[2], NULL, NULL,
+                                   &error);
+    g_assert_no_error (error);
+    g_assert_false (g_file_test (strips[3], G_FILE_TEST_EXISTS));
+    g_assert_false (g_file_test (a, G_FILE_TEST_EXISTS));
+    g_assert_true (g_file_test (b, G_FILE_TEST_IS_REGULAR));
+    g_assert_true (g_file_test (c, G_FILE_TEST_IS_REGULAR));
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (strips); i++)
+    g_free (strips[i]);
+}
+
+/* The update pass's third phase: the filmstrips of the items with a thumbnail, counted
+ * made or reused; with a cache already at its budget it stops without evicting. */
+static void
+test_filmstrip_update (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *lib = g_build_filename (f->dir, "lib", NULL);
+  g_autofree char *junk = g_build_filename (lib, "junk.mp4", NULL);
+  g_autofree char *db_path = g_build_filename (f->dir, "library.db", NULL);
+  g_autofree char *cache = vs_filmstrip_cache_dir ();
+  g_autofree char *listing = NULL;
+  g_autoptr(VsDatabase) db = NULL;
+  g_autoptr(VsScanner) scanner = NULL;
+  g_autoptr(VsMediaService) service = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *roots[] = { lib, NULL };
+  UpdateWait u = { 0 };
+  guint64 bytes;
+
+  if (!vs_test_media_require ((const char *[]) { "x264enc", "mp4mux", NULL }))
+    return;
+  empty_filmstrip_cache ();
+  g_assert_cmpint (g_mkdir_with_parents (lib, 0755), ==, 0);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *clip = g_strdup_printf ("%s/clip%u.mp4", lib, i);
+
+      vs_test_media_long_clip (clip, 20 + 10 * i);
+    }
+  vs_test_media_random (junk, 4096);
+  db = vs_database_open (db_path, VS_DATABASE_MODE_WRITER, &error);
+  g_assert_no_error (error);
+  scanner = vs_scanner_new (db);
+  g_assert_true (vs_scanner_scan (scanner, roots, NULL, NULL, NULL, NULL, &error));
+
+  service = vs_media_service_new (2, 0);
+  vs_media_service_update_async (service, db, NULL,
+                                 VS_UPDATE_PROBE | VS_UPDATE_THUMBNAILS | VS_UPDATE_FILMSTRIPS,
+                                 VS_THUMBNAIL_SIZE_NORMAL, NULL, on_updated, &u);
+  spin (&u.done);
+  g_assert_no_error (u.error);
+  g_assert_cmpuint (u.summary.thumbnailed, ==, 3);
+  g_assert_cmpuint (u.summary.thumb_failed, ==, 1);
+  /* the junk file's thumbnail failed: no filmstrip is tried */
+  g_assert_cmpuint (u.summary.filmstrips_made, ==, 3);
+  g_assert_cmpuint (u.summary.filmstrips_reused, ==, 0);
+  g_assert_cmpuint (u.summary.filmstrips_failed, ==, 0);
+  g_assert_false (u.summary.filmstrip_budget_reached);
+  bytes = vs_filmstrip_cache_get_bytes ();
+  g_assert_cmpuint (bytes, >, 0);
+
+  /* Again, filmstrips only: all reused. */
+  memset (&u, 0, sizeof u);
+  vs_media_service_update_async (service, db, NULL, VS_UPDATE_FILMSTRIPS,
+                                 VS_THUMBNAIL_SIZE_NORMAL, NULL, on_updated, &u);
+  spin (&u.done);
+  g_assert_no_error (u.error);
+  g_assert_cmpuint (u.summary.filmstrips_reused, ==, 3);
+  g_assert_cmpuint (u.summary.filmstrips_made, ==, 0);
+
+  /* One gone from the cache, the budget below what the cache holds: the pass stops, and
+   * evicts nothing. One worker: no job is in flight beside the first. */
+  {
+    g_autoptr(VsMediaService) one = vs_media_service_new (1, 0);
+    g_autofree char *clip0 = g_strdup_printf ("%s/clip0.mp4", lib);
+    g_autofree char *uri = g_filename_to_uri (clip0, NULL, NULL);
+    g_autofree char *after = NULL;
+
+    g_assert_true (vs_filmstrip_delete (uri));
+    bytes = vs_filmstrip_cache_get_bytes ();
+    g_clear_pointer (&listing, g_free);
+    listing = vs_test_list_folder (cache);
+    vs_media_service_set_filmstrip_budget (one, bytes);
+    g_assert_cmpuint (vs_media_service_get_filmstrip_budget (one), ==, bytes);
+    memset (&u, 0, sizeof u);
+    vs_media_service_update_async (one, db, NULL, VS_UPDATE_FILMSTRIPS,
+                                   VS_THUMBNAIL_SIZE_NORMAL, NULL, on_updated, &u);
+    spin (&u.done);
+    g_assert_no_error (u.error);
+    g_assert_true (u.summary.filmstrip_budget_reached);
+    g_assert_cmpuint (u.summary.filmstrips_made, ==, 0);
+    after = vs_test_list_folder (cache);
+    g_assert_cmpstr (after, ==, listing);
+
+    /* With room for one more: clip0's is made again, then the pass stops at the budget. */
+    vs_media_service_set_filmstrip_budget (one, bytes + 1);
+    memset (&u, 0, sizeof u);
+    vs_media_service_update_async (one, db, NULL, VS_UPDATE_FILMSTRIPS,
+                                   VS_THUMBNAIL_SIZE_NORMAL, NULL, on_updated, &u);
+    spin (&u.done);
+    g_assert_no_error (u.error);
+    g_assert_cmpuint (u.summary.filmstrips_made, ==, 1);
+    g_assert_true (u.summary.filmstrip_budget_reached);
+    g_assert_cmpuint (vs_filmstrip_cache_get_bytes (), >, bytes);
+    /* nothing was evicted to make room: the two and clip0's */
+    g_clear_pointer (&after, g_free);
+    after = vs_test_list_folder (cache);
+    {
+      g_auto(GStrv) kept = g_strsplit (listing, " ", -1);
+      g_auto(GStrv) now = g_strsplit (after, " ", -1);
+
+      g_assert_cmpuint (g_strv_length (kept), ==, 2);
+      g_assert_cmpuint (g_strv_length (now), ==, 3);
+      for (guint i = 0; kept[i] != NULL; i++)
+        g_assert_true (g_strv_contains ((const char * const *) now, kept[i]));
+    }
+  }
+}
+
 /* Requests our own side never sends: each gets an error line, none a critical. */
 static void
 test_bad_requests (void)
@@ -621,7 +940,9 @@ test_bad_requests (void)
     "{\"op\":[1],\"uri\":\"file:///x.mp4\"}\n"
     "{\"op\":\"probe\",\"uri\":{}}\n"
     "{\"op\":\"thumbnail\",\"uri\":\"file:///nonexistent.mp4\",\"size\":[],\"output\":{}}\n"
-    "{\"op\":\"probe\"}\n";
+    "{\"op\":\"probe\"}\n"
+    "{\"op\":\"filmstrip\",\"uri\":\"file:///nonexistent.mp4\",\"budget\":\"x\",\"replace\":[]}\n"
+    "{\"op\":\"filmstrip\",\"uri\":\"file:///nonexistent.mp4\",\"output\":\"no uri\"}\n";
   g_autofree char *helper = vs_media_worker_find_helper ();
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
@@ -641,8 +962,8 @@ test_bad_requests (void)
   g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
 
   lines = g_strsplit (out, "\n", -1);
-  g_assert_cmpuint (g_strv_length (lines), ==, 8);   /* seven answers and the last newline */
-  for (guint i = 0; i < 7; i++)
+  g_assert_cmpuint (g_strv_length (lines), ==, 10);   /* nine answers and the last newline */
+  for (guint i = 0; i < 9; i++)
     {
       g_autoptr(GError) line_error = NULL;
       g_autoptr(JsonObject) response = vs_media_worker_parse_response (lines[i], &line_error);
@@ -653,7 +974,7 @@ test_bad_requests (void)
                                        VS_MEDIA_WORKER_ERROR_FAILED) &&
                       g_str_equal (line_error->message, "The media helper sent garbage"));
     }
-  g_assert_cmpstr (lines[7], ==, "");
+  g_assert_cmpstr (lines[9], ==, "");
 }
 
 int
@@ -677,6 +998,9 @@ main (int    argc,
   ADD ("/media/killed-mid-write", test_killed_mid_write);
   ADD ("/media/cancel-many", test_cancel_many);
   ADD ("/media/sweep-at-start", test_sweep_at_start);
+  ADD ("/media/filmstrip/cache", test_filmstrip_cache);
+  ADD ("/media/filmstrip/eviction", test_filmstrip_eviction);
+  ADD ("/media/filmstrip/update", test_filmstrip_update);
 #undef ADD
   g_test_add_func ("/media/helper-bad-requests", test_bad_requests);
 

@@ -7,6 +7,7 @@
 #include "vs-preferences-window-private.h"
 #include "vs-scanner.h"
 #include "vs-sidebar.h"
+#include "vs-test-ui.h"
 #include "vs-test-utils.h"
 
 typedef struct
@@ -383,6 +384,83 @@ test_preferences_settings (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+typedef struct
+{
+  Fixture       *f;
+  VsLibraryRoot *root;
+  gboolean       shared;
+} ShareWait;
+
+/* The index and the library's root both say @shared. */
+static gboolean
+share_is (gpointer data)
+{
+  ShareWait *w = data;
+  g_auto(GStrv) shared = vs_database_dup_shared_roots (w->f->writer, NULL);
+  gboolean in_index = shared != NULL && g_strv_contains ((const char * const *) shared, w->f->lib);
+
+  return in_index == w->shared && vs_library_root_get_share_previews (w->root) == w->shared;
+}
+
+static gboolean
+count_positive (gpointer data)
+{
+  return *(guint *) data > 0;
+}
+
+static gboolean
+has_switch (gpointer data)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+  vs_test_ui_collect (GTK_WIDGET (data), GTK_TYPE_SWITCH, found);
+  return found->len == 1 && gtk_widget_get_mapped (g_ptr_array_index (found, 0));
+}
+
+/* The folder's switch, clicked: the index says its previews are shared, and the
+ * library's root too; clicked again: not any more. */
+static void
+test_preferences_share (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(VsLibrary) library = open_library (f);
+  g_autoptr(GPtrArray) switches = g_ptr_array_new ();
+  g_autoptr(VsLibraryRoot) root = NULL;
+  VsPreferencesWindow *window;
+  GtkWidget *list;
+  GtkSwitch *share;
+  ShareWait wait = { f, NULL, FALSE };
+  guint changed = 0;
+
+  if (!vs_test_ui_have_xdotool ())
+    return;
+  window = vs_preferences_window_new (NULL, library);
+  list = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                   VS_TYPE_PREFERENCES_WINDOW, "share_list"));
+  g_signal_connect (library, "changed", G_CALLBACK (on_library_changed), &changed);
+  gtk_window_present (GTK_WINDOW (window));
+  vs_test_ui_wait_for (has_switch, list, "the folder's sharing switch");
+  vs_test_ui_collect (list, GTK_TYPE_SWITCH, switches);
+  share = g_ptr_array_index (switches, 0);
+  root = g_list_model_get_item (vs_library_get_roots (library), 0);
+  wait.root = root;
+  g_assert_false (gtk_switch_get_active (share));
+  g_assert_true (share_is (&wait));
+
+  vs_test_ui_click (GTK_WIDGET (share), "1");
+  wait.shared = TRUE;
+  vs_test_ui_wait_for (share_is, &wait, "the folder's previews shared");
+  g_assert_true (gtk_switch_get_active (share));
+  /* views hear of it through ::changed (queued, coalesced) */
+  vs_test_ui_wait_for (count_positive, &changed, "the library's roots-changed");
+
+  vs_test_ui_click (GTK_WIDGET (share), "1");
+  wait.shared = FALSE;
+  vs_test_ui_wait_for (share_is, &wait, "the folder's previews not shared");
+  g_assert_false (gtk_switch_get_active (share));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -396,6 +474,8 @@ main (int    argc,
               fixture_setup, test_sidebar_tree, fixture_teardown);
   g_test_add ("/preferences/remove-root", Fixture, NULL,
               fixture_setup, test_preferences_remove_root, fixture_teardown);
+  g_test_add ("/preferences/share-previews", Fixture, NULL,
+              fixture_setup, test_preferences_share, fixture_teardown);
   g_test_add ("/preferences/settings", Fixture, NULL,
               fixture_setup, test_preferences_settings, fixture_teardown);
 

@@ -1348,6 +1348,218 @@ test_lookup_hostile (void)
   g_assert_cmpint (g_unlink (path), ==, 0);
 }
 
+/* ---- the host's cache under Flatpak, the shared repository ---------------------------- */
+
+static void
+test_cache_dir_flatpak (void)
+{
+  if (g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("running inside Flatpak");
+      return;
+    }
+  g_test_trap_subprocess ("/thumbnailer/cache/flatpak/subprocess", 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
+static void
+test_cache_dir_flatpak_subprocess (void)
+{
+  const char *uri = "file:///videos/a.mp4";
+  g_autofree char *outside = NULL, *host = NULL, *home = NULL, *path = NULL, *fail = NULL;
+  g_autofree char *expected_home = g_build_filename (g_get_home_dir (), ".cache", NULL);
+
+  g_unsetenv ("FLATPAK_ID");
+  outside = vs_thumbnail_cache_dir ();
+  g_assert_cmpstr (outside, ==, g_get_user_cache_dir ());
+
+  /* Inside the sandbox XDG_CACHE_HOME is the app's own: the host's is used. */
+  g_setenv ("FLATPAK_ID", "io.github.vidshelf.Vidshelf", TRUE);
+  g_setenv ("HOST_XDG_CACHE_HOME", "/host/cache", TRUE);
+  host = vs_thumbnail_cache_dir ();
+  g_assert_cmpstr (host, ==, "/host/cache");
+  path = vs_thumbnail_path (uri, VS_THUMBNAIL_SIZE_NORMAL);
+  g_assert_true (g_str_has_prefix (path, "/host/cache/thumbnails/normal/"));
+  fail = vs_thumbnail_fail_path (uri);
+  g_assert_true (g_str_has_prefix (fail, "/host/cache/thumbnails/fail/vidshelf-"));
+  /* The host set none: its default, ~/.cache. */
+  g_unsetenv ("HOST_XDG_CACHE_HOME");
+  home = vs_thumbnail_cache_dir ();
+  g_assert_cmpstr (home, ==, expected_home);
+}
+
+static void
+test_shared_paths (void)
+{
+  g_autofree char *md5 = g_compute_checksum_for_string (G_CHECKSUM_MD5, "My Film.mp4", -1);
+  g_autofree char *expected = g_strconcat ("/nas/films/.sh_thumbnails/large/", md5, ".png", NULL);
+  g_autofree char *path = vs_thumbnail_shared_path ("/nas/films/My Film.mp4",
+                                                    VS_THUMBNAIL_SIZE_LARGE);
+  g_autofree char *dir = vs_thumbnail_shared_dir ("/nas/films/My Film.mp4");
+  g_autofree char *uri = vs_thumbnail_shared_uri ("/nas/films/My Film.mp4");
+
+  /* the spec's rule: the MD5 of the file's name alone, not of its absolute URI */
+  g_assert_cmpstr (path, ==, expected);
+  g_assert_cmpstr (dir, ==, "/nas/films/.sh_thumbnails");
+  g_assert_cmpstr (uri, ==, "My Film.mp4");
+  /* a name that is not UTF-8 cannot be written as Thumb::URI: not shared */
+  g_assert_null (vs_thumbnail_shared_uri ("/nas/films/caf\xe9.mp4"));
+  g_assert_null (vs_thumbnail_shared_path ("/nas/films/caf\xe9.mp4", VS_THUMBNAIL_SIZE_NORMAL));
+}
+
+static char *
+read_text_key (const char *png_path,
+               const char *key)
+{
+  g_autoptr(GdkPixbuf) pixbuf = load_png (png_path);
+  g_autofree char *option = g_strconcat ("tEXt::", key, NULL);
+  const char *value = gdk_pixbuf_get_option (pixbuf, option);
+
+  return g_strdup (value);
+}
+
+/* A personal thumbnail copied to the share: the file's name as its URI (the file name of
+ * the PNG its MD5), the same MTime, the video's permissions, the folder's for the
+ * repository; found there; another program's never replaced nor deleted; a rename moves
+ * ours. */
+static void
+test_shared_share (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *video = g_build_filename (dir, "clip \xc3\xa9t\xc3\xa9.mp4", NULL);
+  g_autofree char *renamed = g_build_filename (dir, "renamed.mp4", NULL);
+  g_autofree char *shared_dir = g_build_filename (dir, ".sh_thumbnails", NULL);
+  g_autoptr(VsThumbnailer) thumbnailer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *personal = NULL, *shared = NULL, *found = NULL, *key_uri = NULL;
+  g_autofree char *key_mtime = NULL, *mtime = NULL, *moved = NULL, *moved_uri = NULL;
+  g_autofree char *foreign_before = NULL, *foreign_after = NULL;
+  gsize length;
+
+  if (!vs_test_media_require (mp4_elements))
+    return;
+  copy_file (media ("smpte.mp4"), video);
+  g_assert_cmpint (g_chmod (video, 0640), ==, 0);
+  g_assert_cmpint (g_chmod (dir, 0750), ==, 0);
+  thumbnailer = vs_thumbnailer_new (0);
+  personal = vs_thumbnailer_generate (thumbnailer, video, VS_THUMBNAIL_SIZE_NORMAL, NULL, NULL,
+                                      &error);
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (shared_dir, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (vs_thumbnail_lookup_shared (video, file_mtime (video), VS_THUMBNAIL_SIZE_NORMAL,
+                                               NULL), ==, VS_THUMBNAIL_MISSING);
+
+  g_assert_true (vs_thumbnail_share (video, personal, VS_THUMBNAIL_SIZE_NORMAL, &error));
+  g_assert_no_error (error);
+  shared = vs_thumbnail_shared_path (video, VS_THUMBNAIL_SIZE_NORMAL);
+  g_assert_cmpint (vs_thumbnail_lookup_shared (video, file_mtime (video), VS_THUMBNAIL_SIZE_NORMAL,
+                                               &found), ==, VS_THUMBNAIL_VALID);
+  g_assert_cmpstr (found, ==, shared);
+  /* a non-ASCII name is kept whole (an iTXt chunk: tEXt is Latin-1) */
+  key_uri = read_text_key (shared, "Thumb::URI");
+  g_assert_cmpstr (key_uri, ==, "clip \xc3\xa9t\xc3\xa9.mp4");
+  key_mtime = read_text_key (shared, "Thumb::MTime");
+  mtime = g_strdup_printf ("%" G_GINT64_FORMAT, file_mtime (video));
+  g_assert_cmpstr (key_mtime, ==, mtime);
+  g_assert_cmpuint (file_mode (shared), ==, 0640);
+  g_assert_cmpuint (file_mode (shared_dir), ==, 0750);
+  /* the file changed: the shared one is stale */
+  g_assert_cmpint (vs_thumbnail_lookup_shared (video, file_mtime (video) + 1,
+                                               VS_THUMBNAIL_SIZE_NORMAL, NULL), ==,
+                   VS_THUMBNAIL_STALE);
+
+  /* a rename takes ours along, named anew */
+  g_assert_cmpint (g_rename (video, renamed), ==, 0);
+  g_assert_cmpuint (vs_thumbnail_move_shared (video, renamed), ==, 1);
+  g_assert_false (g_file_test (shared, G_FILE_TEST_EXISTS));
+  moved = vs_thumbnail_shared_path (renamed, VS_THUMBNAIL_SIZE_NORMAL);
+  moved_uri = read_text_key (moved, "Thumb::URI");
+  g_assert_cmpstr (moved_uri, ==, "renamed.mp4");
+  g_assert_cmpint (vs_thumbnail_lookup_shared (renamed, file_mtime (renamed),
+                                               VS_THUMBNAIL_SIZE_NORMAL, NULL), ==,
+                   VS_THUMBNAIL_VALID);
+  g_assert_cmpuint (vs_thumbnail_delete_own_shared (renamed), ==, 1);
+  g_assert_false (g_file_test (moved, G_FILE_TEST_EXISTS));
+
+  /* another program's (the later draft's "./" form): used, never replaced nor deleted */
+  write_foreign_png (moved, "./renamed.mp4", file_mtime (renamed));
+  g_assert_true (g_file_get_contents (moved, &foreign_before, &length, NULL));
+  g_assert_cmpint (vs_thumbnail_lookup_shared (renamed, file_mtime (renamed),
+                                               VS_THUMBNAIL_SIZE_NORMAL, NULL), ==,
+                   VS_THUMBNAIL_VALID);
+  g_assert_false (vs_thumbnail_share (renamed, personal, VS_THUMBNAIL_SIZE_NORMAL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_clear_error (&error);
+  g_assert_cmpuint (vs_thumbnail_delete_own_shared (renamed), ==, 0);
+  g_assert_true (g_file_get_contents (moved, &foreign_after, &length, NULL));
+  g_assert_cmpstr (foreign_after, ==, foreign_before);
+  vs_test_rm_rf (dir);
+}
+
+/* What someone put in a share is read as vs_thumbnail_open() reads the personal cache, one
+ * folder at a time, no link followed: a huge IHDR, a FIFO, a link to a good thumbnail
+ * elsewhere, a .sh_thumbnails that is a link are no thumbnail (MISSING), and a share
+ * never writes through them. */
+static void
+test_shared_hostile (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *video = g_build_filename (dir, "lib", "film.mp4", NULL);
+  g_autofree char *elsewhere = g_build_filename (dir, "elsewhere", NULL);
+  g_autofree char *outside = g_build_filename (elsewhere, "normal", "good.png", NULL);
+  g_autofree char *shared_dir = NULL, *png = NULL, *personal = NULL;
+  g_autofree char *before = NULL, *after = NULL;
+  g_autoptr(GByteArray) huge = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 mtime;
+
+  vs_test_write_file (video, "x", 1);
+  mtime = file_mtime (video);
+  shared_dir = vs_thumbnail_shared_dir (video);
+  png = vs_thumbnail_shared_path (video, VS_THUMBNAIL_SIZE_NORMAL);
+  personal = g_build_filename (dir, "personal.png", NULL);
+  write_foreign_png (personal, "file:///whatever", mtime);
+
+  /* a 16000 px IHDR with matching keys */
+  huge = huge_png (16000, "film.mp4", mtime);
+  vs_test_write_file (png, (const char *) huge->data, huge->len);
+  g_assert_cmpint (vs_thumbnail_lookup_shared (video, mtime, VS_THUMBNAIL_SIZE_NORMAL, NULL), ==,
+                   VS_THUMBNAIL_MISSING);
+  /* the wrong file's */
+  write_foreign_png (png, "other.mp4", mtime);
+  g_assert_cmpint (vs_thumbnail_lookup_shared (video, mtime, VS_THUMBNAIL_SIZE_NORMAL, NULL), ==,
+                   VS_THUMBNAIL_STALE);
+  /* a FIFO: not waited on */
+  g_assert_cmpint (g_unlink (png), ==, 0);
+  g_assert_cmpint (mkfifo (png, 0600), ==, 0);
+  g_assert_cmpint (vs_thumbnail_lookup_shared (video, mtime, VS_THUMBNAIL_SIZE_NORMAL, NULL), ==,
+                   VS_THUMBNAIL_MISSING);
+  g_assert_false (vs_thumbnail_share (video, personal, VS_THUMBNAIL_SIZE_NORMAL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_clear_error (&error);
+  g_assert_true (g_file_test (png, G_FILE_TEST_EXISTS));
+  /* a link to a good thumbnail out of the folder */
+  g_assert_cmpint (g_unlink (png), ==, 0);
+  write_foreign_png (outside, "film.mp4", mtime);
+  g_assert_cmpint (symlink (outside, png), ==, 0);
+  g_assert_cmpint (vs_thumbnail_lookup_shared (video, mtime, VS_THUMBNAIL_SIZE_NORMAL, NULL), ==,
+                   VS_THUMBNAIL_MISSING);
+  g_assert_false (vs_thumbnail_share (video, personal, VS_THUMBNAIL_SIZE_NORMAL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_clear_error (&error);
+  /* .sh_thumbnails itself a link out of the folder */
+  vs_test_rm_rf (shared_dir);
+  g_assert_cmpint (symlink (elsewhere, shared_dir), ==, 0);
+  g_assert_cmpint (vs_thumbnail_lookup_shared (video, mtime, VS_THUMBNAIL_SIZE_NORMAL, NULL), ==,
+                   VS_THUMBNAIL_MISSING);
+  before = vs_test_folder_digest (elsewhere);
+  g_assert_false (vs_thumbnail_share (video, personal, VS_THUMBNAIL_SIZE_NORMAL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY);
+  after = vs_test_folder_digest (elsewhere);
+  g_assert_cmpstr (after, ==, before);
+  vs_test_rm_rf (dir);
+}
+
 /* ---- temporary files ---------------------------------------------------------------- */
 
 static void
@@ -1610,6 +1822,11 @@ main (int    argc,
 
   g_test_add_func ("/thumbnailer/size/strings", test_size_strings);
   g_test_add_func ("/thumbnailer/cache/path", test_cache_path);
+  g_test_add_func ("/thumbnailer/cache/flatpak", test_cache_dir_flatpak);
+  g_test_add_func ("/thumbnailer/cache/flatpak/subprocess", test_cache_dir_flatpak_subprocess);
+  g_test_add_func ("/thumbnailer/shared/paths", test_shared_paths);
+  g_test_add_func ("/thumbnailer/shared/share", test_shared_share);
+  g_test_add_func ("/thumbnailer/shared/hostile", test_shared_hostile);
   g_test_add_func ("/thumbnailer/generate/cache", test_generate_cache);
   g_test_add_func ("/thumbnailer/generate/sizes", test_generate_sizes);
   g_test_add_func ("/thumbnailer/generate/not-uniform", test_generate_not_uniform);

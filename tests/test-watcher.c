@@ -657,6 +657,57 @@ test_thumbnails (Fixture       *f,
   g_assert_true (g_file_test (kept_png, G_FILE_TEST_EXISTS));
 }
 
+static char *
+write_shared_thumbnail (const char *video,
+                        const char *software)
+{
+  char *path = vs_thumbnail_shared_path (video, VS_THUMBNAIL_SIZE_NORMAL);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *name = g_path_get_basename (video);
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 8, 8);
+  g_autoptr(GError) error = NULL;
+
+  gdk_pixbuf_fill (pixbuf, 0x336699ff);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  gdk_pixbuf_save (pixbuf, path, "png", &error, "tEXt::Thumb::URI", name,
+                   "tEXt::Thumb::MTime", "1", "tEXt::Software", software, NULL);
+  g_assert_no_error (error);
+  return path;
+}
+
+/* In a root that shares its previews, ours of a file that is gone go from the share too,
+ * another program's stay; in one that does not, the share is not touched. */
+static void
+test_shared_thumbnails (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *early = lib_path (f, "early.mp4");
+  g_autofree char *ours = lib_path (f, "ours.mp4");
+  g_autofree char *theirs = lib_path (f, "theirs.mp4");
+  g_autofree char *early_png = NULL, *ours_png = NULL, *theirs_png = NULL;
+
+  touch (f, "early.mp4", "1");
+  touch (f, "ours.mp4", "1");
+  touch (f, "theirs.mp4", "1");
+  touch (f, "kept.mp4", "1");
+  early_png = write_shared_thumbnail (early, "Vidshelf");
+  ours_png = write_shared_thumbnail (ours, "Vidshelf");
+  theirs_png = write_shared_thumbnail (theirs, "GNOME::ThumbnailFactory");
+  start (f, 0);
+
+  /* sharing off: the share is not Vidshelf's to tidy */
+  g_assert_cmpint (g_unlink (early), ==, 0);
+  WAIT_FOR (f, listing_is (f, "kept.mp4|ours.mp4|theirs.mp4"));
+  g_assert_true (g_file_test (early_png, G_FILE_TEST_EXISTS));
+
+  g_assert_true (vs_database_set_root_share_previews (f->db, f->lib, TRUE, NULL));
+  g_assert_cmpint (g_unlink (ours), ==, 0);
+  g_assert_cmpint (g_unlink (theirs), ==, 0);
+  WAIT_FOR (f, listing_is (f, "kept.mp4"));
+  g_assert_false (g_file_test (ours_png, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (theirs_png, G_FILE_TEST_EXISTS));
+}
+
 /* Removing a folder's watches takes those below it, on the monitors' thread, and no other
  * (not a sibling whose name starts the same). */
 static void
@@ -719,6 +770,7 @@ main (int    argc,
   ADD ("/watcher/root-gone", test_root_gone);
   ADD ("/watcher/root-unmounted-at-start", test_root_unmounted_at_start);
   ADD ("/watcher/thumbnails", test_thumbnails);
+  ADD ("/watcher/shared-thumbnails", test_shared_thumbnails);
 #undef ADD
   g_test_add_func ("/watcher/monitors/remove-under", test_monitors_remove_under);
 

@@ -80,6 +80,19 @@ vs_test_media_clip (const char *path,
 }
 
 void
+vs_test_media_long_clip (const char *path,
+                         guint       seconds)
+{
+  g_autofree char *desc = g_strdup_printf (
+    "videotestsrc pattern=ball num-buffers=%u ! video/x-raw,width=320,height=180,framerate=5/1 "
+    "! videoconvert ! video/x-raw,format=I420 ! x264enc speed-preset=ultrafast key-int-max=10 "
+    "bitrate=100 ! h264parse ! mp4mux ! filesink location=\"%s\"",
+    seconds * 5, path);
+
+  vs_test_media_run (desc);
+}
+
+void
 vs_test_media_webm (const char *path)
 {
   g_autofree char *desc = g_strdup_printf (

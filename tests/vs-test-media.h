@@ -19,6 +19,10 @@ void     vs_test_media_black_intro (const char *path);
  * under Xvfb). */
 void     vs_test_media_clip        (const char *path,
                                     guint       seconds);
+/* @seconds of a moving ball, H.264 in MP4, 320x180 at 5 fps with a key frame every 2 s, no
+ * audio: long videos (minutes) made in a few seconds, for filmstrips. */
+void     vs_test_media_long_clip   (const char *path,
+                                    guint       seconds);
 /* 2 s of a moving ball, VP8 + Vorbis in WebM, 320x240 (2000 ms). */
 void     vs_test_media_webm        (const char *path);
 /* 2 s of H.264 + AAC in MP4, 640x360, pattern @pattern (videotestsrc enum nick) (2000 ms). */

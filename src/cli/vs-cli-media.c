@@ -20,7 +20,8 @@ typedef struct
   char          *path;      /* absolute */
   const char    *arg;       /* as given */
   VsProbeResult *probe;
-  char          *thumbnail;
+  char          *thumbnail;   /* or the filmstrip */
+  guint          decoded;     /* a filmstrip's frames given to the decoder */
   GError        *error;
   gboolean       done;
 } Item;
@@ -346,6 +347,173 @@ vs_cli_thumbnail (int    argc,
   return report_failures (batch);
 }
 
+/* filmstrip ----------------------------------------------------------------- */
+
+static void
+on_filmstrip_made (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Pending *p = user_data;
+
+  p->item->thumbnail = vs_media_service_filmstrip_full_finish (VS_MEDIA_SERVICE (object), result,
+                                                               &p->item->decoded,
+                                                               &p->item->error);
+  pending_done (p);
+}
+
+/* The filmstrip's header, read back from its file: what a reader of the cache gets. */
+static gboolean
+print_filmstrip_json (Item *item)
+{
+  g_autoptr(VsFilmstrip) strip = vs_filmstrip_load (item->thumbnail, FALSE, &item->error);
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *display = NULL;
+  g_autofree char *filmstrip = NULL;
+  g_autofree char *uri = NULL;
+
+  if (strip == NULL)
+    return FALSE;
+  display = g_filename_display_name (item->path);
+  filmstrip = g_filename_display_name (item->thumbnail);
+  uri = g_filename_to_uri (item->path, NULL, NULL);
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "path");
+  json_builder_add_string_value (b, display);
+  json_builder_set_member_name (b, "uri");
+  json_builder_add_string_value (b, uri);
+  json_builder_set_member_name (b, "filmstrip");
+  json_builder_add_string_value (b, filmstrip);
+  json_builder_set_member_name (b, "duration_ms");
+  json_builder_add_int_value (b, vs_filmstrip_get_duration_ms (strip));
+  json_builder_set_member_name (b, "frames");
+  json_builder_add_int_value (b, vs_filmstrip_get_n_frames (strip));
+  json_builder_set_member_name (b, "tile_width");
+  json_builder_add_int_value (b, vs_filmstrip_get_tile_width (strip));
+  json_builder_set_member_name (b, "tile_height");
+  json_builder_add_int_value (b, vs_filmstrip_get_tile_height (strip));
+  json_builder_set_member_name (b, "columns");
+  json_builder_add_int_value (b, vs_filmstrip_get_columns (strip));
+  json_builder_set_member_name (b, "times_ms");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < vs_filmstrip_get_n_frames (strip); i++)
+    json_builder_add_int_value (b, vs_filmstrip_get_frame_time_ms (strip, i));
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "decoded");
+  json_builder_add_int_value (b, item->decoded);
+  json_builder_end_object (b);
+  node = json_builder_get_root (b);
+  vs_cli_print_json (node);
+  return TRUE;
+}
+
+/* MB as given on the command line, in bytes (0: not given). */
+static gboolean
+parse_budget (GOptionContext *context,
+              int             megabytes,
+              guint64        *out_bytes,
+              int            *out_status)
+{
+  if (megabytes < 0)
+    {
+      *out_status = vs_cli_usage (context, "the filmstrip budget must be positive");
+      return FALSE;
+    }
+  *out_bytes = (guint64) megabytes * 1024 * 1024;
+  return TRUE;
+}
+
+int
+vs_cli_filmstrip (int    argc,
+                  char **argv)
+{
+  g_auto(GStrv) paths = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *output_path = NULL;
+  int jobs = 0, budget_mb = 0;
+  gboolean force = FALSE, json = FALSE;
+  const GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      "Write the filmstrip here, not to the cache", "FILE" },
+    { "force", 'f', 0, G_OPTION_ARG_NONE, &force,
+      "Replace an existing --output file (never the video itself)", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json,
+      "Print JSON Lines: the file, its frames' times, the tile size", NULL },
+    { "budget", 0, 0, G_OPTION_ARG_INT, &budget_mb,
+      "The filmstrip cache's size: the least recently used go past it (default 500)", "MB" },
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Files decoded at once (default: one per core)", "N" },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, "PATH…" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context =
+    g_option_context_new ("PATH… — make or find filmstrips (a frame every 10 s, key frames only)");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(VsCliLibrary) library = NULL;
+  g_autoptr(VsMediaService) service = NULL;
+  g_autoptr(Batch) batch = NULL;
+  guint64 budget = 0;
+  int status;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!vs_cli_parse (context, &argc, &argv, &status))
+    return status;
+  if (paths == NULL || paths[0] == NULL)
+    return vs_cli_usage (context, "filmstrip needs at least one file");
+  if (output != NULL && paths[1] != NULL)
+    return vs_cli_usage (context, "--output takes a single file");
+  if (force && output == NULL)
+    return vs_cli_usage (context, "--force goes with --output");
+  if (budget_mb != 0 && output != NULL)
+    return vs_cli_usage (context, "--budget is the cache's, not --output's");
+  if (jobs < 0)
+    return vs_cli_usage (context, "--jobs must be positive");
+  if (!parse_budget (context, budget_mb, &budget, &status))
+    return status;
+
+  if (output != NULL)
+    {
+      output_path = vs_cli_absolute (output);
+      if ((status = check_output (output_path, paths, force)) != VS_CLI_OK)
+        return status;
+    }
+  /* loose files: a library with no index lends its media service */
+  library = vs_cli_open_library (NULL, VS_LIBRARY_FLAGS_NO_INDEX, (guint) jobs, NULL);
+  service = g_object_ref (vs_library_get_media (library));
+  vs_media_service_set_filmstrip_budget (service, budget);
+  batch = batch_new (paths);
+  for (guint i = 0; i < batch->items->len; i++)
+    {
+      Pending *p = g_new0 (Pending, 1);
+
+      p->batch = batch;
+      p->item = g_ptr_array_index (batch->items, i);
+      vs_media_service_filmstrip_full_async (service, p->item->path, output_path, force,
+                                             VS_JOB_PRIORITY_VISIBLE, cancellable,
+                                             on_filmstrip_made, p);
+    }
+  vs_cli_wait (cancellable, &batch->all_done);
+
+  for (guint i = 0; i < batch->items->len; i++)
+    {
+      Item *item = g_ptr_array_index (batch->items, i);
+      g_autofree char *display = NULL;
+
+      if (item->thumbnail == NULL)
+        continue;
+      if (json)
+        {
+          /* A file that cannot be read back is an error of its own, reported below. */
+          print_filmstrip_json (item);
+          continue;
+        }
+      display = g_filename_display_name (item->thumbnail);
+      printf ("%s\n", display);
+    }
+  return report_failures (batch);
+}
+
 /* update, and scan's probing ---------------------------------------------- */
 
 typedef struct
@@ -426,6 +594,17 @@ vs_cli_run_update (VsLibrary       *library,
       json_builder_add_int_value (b, s->thumb_reused);
       json_builder_set_member_name (b, "thumbnail_failed");
       json_builder_add_int_value (b, s->thumb_failed);
+      if (flags & VS_UPDATE_FILMSTRIPS)
+        {
+          json_builder_set_member_name (b, "filmstrips_made");
+          json_builder_add_int_value (b, s->filmstrips_made);
+          json_builder_set_member_name (b, "filmstrips_reused");
+          json_builder_add_int_value (b, s->filmstrips_reused);
+          json_builder_set_member_name (b, "filmstrips_failed");
+          json_builder_add_int_value (b, s->filmstrips_failed);
+          json_builder_set_member_name (b, "filmstrip_budget_reached");
+          json_builder_add_boolean_value (b, s->filmstrip_budget_reached);
+        }
       json_builder_set_member_name (b, "elapsed_ms");
       json_builder_add_int_value (b, s->elapsed_us / 1000);
       json_builder_end_object (b);
@@ -434,9 +613,13 @@ vs_cli_run_update (VsLibrary       *library,
     }
   else if (output == VS_CLI_OUTPUT_TEXT)
     {
-      printf ("%u probed (%u failed), %u thumbnails made, %u already there (%u failed) in %.2f s\n",
-              s->probed, s->probe_failed, s->thumbnailed, s->thumb_reused, s->thumb_failed,
-              s->elapsed_us / 1e6);
+      printf ("%u probed (%u failed), %u thumbnails made, %u already there (%u failed)",
+              s->probed, s->probe_failed, s->thumbnailed, s->thumb_reused, s->thumb_failed);
+      if (flags & VS_UPDATE_FILMSTRIPS)
+        printf (", %u filmstrips made, %u already there (%u failed)%s", s->filmstrips_made,
+                s->filmstrips_reused, s->filmstrips_failed,
+                s->filmstrip_budget_reached ? ", stopped: the filmstrip cache is full" : "");
+      printf (" in %.2f s\n", s->elapsed_us / 1e6);
     }
   return VS_CLI_OK;
 }
@@ -449,14 +632,18 @@ vs_cli_update (int    argc,
   g_autofree char *db_path = NULL;
   g_autofree char *size_name = NULL;
   g_auto(GStrv) rest = NULL;
-  gboolean no_probe = FALSE, no_thumbnails = FALSE, json = FALSE;
-  int jobs = 0;
+  gboolean no_probe = FALSE, no_thumbnails = FALSE, filmstrips = FALSE, json = FALSE;
+  int jobs = 0, budget_mb = 0;
   const GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_option, "Library database", "FILE" },
     { "size", 's', 0, G_OPTION_ARG_STRING, &size_name,
       "Thumbnail size: normal, large (default), x-large, xx-large", "SIZE" },
     { "no-probe", 0, 0, G_OPTION_ARG_NONE, &no_probe, "Do not probe durations and codecs", NULL },
     { "no-thumbnails", 0, 0, G_OPTION_ARG_NONE, &no_thumbnails, "Do not make thumbnails", NULL },
+    { "filmstrips", 0, 0, G_OPTION_ARG_NONE, &filmstrips,
+      "Also make the missing filmstrips (until the cache is full)", NULL },
+    { "filmstrip-budget", 0, 0, G_OPTION_ARG_INT, &budget_mb,
+      "The filmstrip cache's size (default 500)", "MB" },
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Files decoded at once (default: one per core)", "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the summary as JSON", NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, NULL },
@@ -469,6 +656,7 @@ vs_cli_update (int    argc,
   g_autoptr(GError) error = NULL;
   VsThumbnailSize size = VS_THUMBNAIL_SIZE_LARGE;
   VsUpdateFlags flags = 0;
+  guint64 budget = 0;
   int status;
 
   g_option_context_add_main_entries (context, entries, NULL);
@@ -480,6 +668,10 @@ vs_cli_update (int    argc,
     return vs_cli_usage (context, "unknown size “%s”", size_name);
   if (jobs < 0)
     return vs_cli_usage (context, "--jobs must be positive");
+  if (budget_mb != 0 && !filmstrips)
+    return vs_cli_usage (context, "--filmstrip-budget goes with --filmstrips");
+  if (!parse_budget (context, budget_mb, &budget, &status))
+    return status;
 
   db_path = vs_cli_db_path (db_option);
   if (!g_file_test (db_path, G_FILE_TEST_EXISTS))
@@ -492,6 +684,9 @@ vs_cli_update (int    argc,
     flags |= VS_UPDATE_PROBE;
   if (!no_thumbnails)
     flags |= VS_UPDATE_THUMBNAILS;
+  if (filmstrips)
+    flags |= VS_UPDATE_FILMSTRIPS;
+  vs_media_service_set_filmstrip_budget (vs_library_get_media (library), budget);
   return vs_cli_run_update (library, flags, size,
                             json ? VS_CLI_OUTPUT_JSON : VS_CLI_OUTPUT_TEXT, cancellable);
 }

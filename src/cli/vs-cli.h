@@ -23,6 +23,7 @@ int         vs_cli_list          (int argc, char **argv);
 int         vs_cli_duration      (int argc, char **argv);
 int         vs_cli_probe         (int argc, char **argv);
 int         vs_cli_thumbnail     (int argc, char **argv);
+int         vs_cli_filmstrip     (int argc, char **argv);
 int         vs_cli_update        (int argc, char **argv);
 int         vs_cli_merge         (int argc, char **argv);
 int         vs_cli_watch         (int argc, char **argv);
@@ -30,6 +31,7 @@ int         vs_cli_trash         (int argc, char **argv);
 int         vs_cli_rename        (int argc, char **argv);
 int         vs_cli_mark          (int argc, char **argv);
 int         vs_cli_collections   (int argc, char **argv);
+int         vs_cli_roots         (int argc, char **argv);
 /* The query of the first collection named @name (G_IO_ERROR_NOT_FOUND when none is). */
 VsVideoQuery *vs_cli_collection_query (VsLibrary   *library,
                                        const char  *name,

@@ -18,6 +18,8 @@ G_BEGIN_DECLS
 #define _VS_DATABASE_COLLECTIONS_SCHEMA 13
 /* From this schema on, videos.played_ns is the last-played order's key (kept by triggers). */
 #define _VS_DATABASE_PLAYED_SCHEMA 14
+/* The roots' share_previews (the shared thumbnail repository) */
+#define _VS_DATABASE_SHARE_SCHEMA 15
 /* From this schema on there is a playback table (positions). */
 #define _VS_DATABASE_PLAYBACK_SCHEMA 7
 

@@ -310,3 +310,70 @@ vs_database_dup_unavailable_roots (VsDatabase  *self,
   return dup_root_paths (self, "SELECT path FROM roots WHERE unavailable_ns IS NOT NULL "
                                "ORDER BY path", error);
 }
+
+/* Turned on, the root's thumbnails made already are due again: the next update finds each
+ * in the personal cache and copies it to the share (no decoding), so a library whose
+ * thumbnails were made before shares them all, not only those made from now on. */
+gboolean
+vs_database_set_root_share_previews (VsDatabase  *self,
+                                     const char  *path,
+                                     gboolean     share,
+                                     GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!vs_database_begin (self, error))
+    return FALSE;
+  stmt = _vs_database_prepare (self, "UPDATE roots SET share_previews = ?2 WHERE path = ?1",
+                               error);
+  if (stmt == NULL)
+    goto failed;
+  _vs_bind_path (stmt, 1, path);
+  sqlite3_bind_int (stmt, 2, share ? 1 : 0);
+  if (!_vs_database_step_done (self, stmt, "saving a folder's sharing", error))
+    goto failed;
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_autofree char *display = g_filename_display_name (path);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "“%s” is not a folder of the library", display);
+      goto failed;
+    }
+  if (share)
+    {
+      stmt = _vs_database_prepare (self,
+                                   "UPDATE videos SET thumb_state = 0 WHERE thumb_state = 1 AND "
+                                   "folder_id IN (SELECT f.id FROM folders f JOIN roots r "
+                                   "ON f.root_id = r.id WHERE r.path = ?1)", error);
+      if (stmt == NULL)
+        goto failed;
+      _vs_bind_path (stmt, 1, path);
+      if (!_vs_database_step_done (self, stmt, "saving a folder's sharing", error))
+        goto failed;
+    }
+  if (!vs_database_commit (self, error))
+    goto failed;
+  return TRUE;
+
+failed:
+  vs_database_rollback (self);
+  return FALSE;
+}
+
+GStrv
+vs_database_dup_shared_roots (VsDatabase  *self,
+                              GError     **error)
+{
+  g_return_val_if_fail (VS_IS_DATABASE (self), NULL);
+
+  /* A library older than the column (read as it is, read-only) shares nothing. */
+  if (self->schema_version < _VS_DATABASE_SHARE_SCHEMA)
+    return g_new0 (char *, 1);
+  return dup_root_paths (self, "SELECT path FROM roots WHERE share_previews != 0 ORDER BY path",
+                         error);
+}

@@ -156,6 +156,11 @@ static const char * const migrations[] = {
   "CREATE TRIGGER playback_played_delete AFTER DELETE ON playback BEGIN UPDATE videos SET played_ns = nullif(max(ifnull((SELECT w.last_played_ns FROM watched w WHERE w.path = OLD.path), 0), ifnull((SELECT p.updated_ns FROM playback p WHERE p.path = OLD.path), 0)), 0) WHERE path = OLD.path; END;"
   "CREATE TRIGGER videos_played_insert AFTER INSERT ON videos WHEN EXISTS (SELECT 1 FROM watched w WHERE w.path = NEW.path) OR EXISTS (SELECT 1 FROM playback p WHERE p.path = NEW.path) BEGIN UPDATE videos SET played_ns = nullif(max(ifnull((SELECT w.last_played_ns FROM watched w WHERE w.path = NEW.path), 0), ifnull((SELECT p.updated_ns FROM playback p WHERE p.path = NEW.path), 0)), 0) WHERE id = NEW.id; END;"
   "CREATE INDEX IF NOT EXISTS videos_played ON videos(played_ns);",
+
+  /* 14 → 15: whether a root's thumbnails also go to (and come from) the freedesktop shared
+   * repository beside its videos, .sh_thumbnails; off until the user asks, as the
+   * Thumbnail Managing Standard wants. */
+  "ALTER TABLE roots ADD COLUMN share_previews INTEGER NOT NULL DEFAULT 0;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VS_DATABASE_SCHEMA_VERSION);

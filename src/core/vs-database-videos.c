@@ -480,15 +480,26 @@ vs_database_count_pending (VsDatabase     *self,
                            GError        **error)
 {
   sqlite3_stmt *stmt;
+  const char *sql;
   gint64 n = -1;
 
   g_return_val_if_fail (VS_IS_DATABASE (self), -1);
 
   g_rec_mutex_lock (&self->lock);
-  stmt = _vs_database_prepare (self,
-                               kind == VS_PENDING_PROBE
-                               ? "SELECT count(*) FROM videos WHERE probe_state = 0 AND kind = 0"
-                               : "SELECT count(*) FROM videos WHERE thumb_state = 0", error);
+  switch (kind)
+    {
+    case VS_PENDING_PROBE:
+      sql = "SELECT count(*) FROM videos WHERE probe_state = 0 AND kind = 0";
+      break;
+    case VS_PENDING_THUMBNAIL:
+      sql = "SELECT count(*) FROM videos WHERE thumb_state = 0";
+      break;
+    case VS_PENDING_FILMSTRIP:
+    default:
+      sql = "SELECT count(*) FROM videos WHERE thumb_state = 1";
+      break;
+    }
+  stmt = _vs_database_prepare (self, sql, error);
   if (stmt != NULL)
     n = step_count (self, stmt, "counting pending work", error);
   g_rec_mutex_unlock (&self->lock);
@@ -504,16 +515,27 @@ vs_database_query_pending (VsDatabase     *self,
 {
   GArray *ids = NULL;
   sqlite3_stmt *stmt;
+  const char *sql;
 
   g_return_val_if_fail (VS_IS_DATABASE (self), NULL);
 
   g_rec_mutex_lock (&self->lock);
-  stmt = _vs_database_prepare (self,
-                               kind == VS_PENDING_PROBE
-                               ? "SELECT id FROM videos WHERE probe_state = 0 AND kind = 0 "
-                                 "AND id > ?1 ORDER BY id LIMIT ?2"
-                               : "SELECT id FROM videos WHERE thumb_state = 0 "
-                                 "AND id > ?1 ORDER BY id LIMIT ?2", error);
+  switch (kind)
+    {
+    case VS_PENDING_PROBE:
+      sql = "SELECT id FROM videos WHERE probe_state = 0 AND kind = 0 "
+            "AND id > ?1 ORDER BY id LIMIT ?2";
+      break;
+    case VS_PENDING_THUMBNAIL:
+      sql = "SELECT id FROM videos WHERE thumb_state = 0 AND id > ?1 ORDER BY id LIMIT ?2";
+      break;
+    case VS_PENDING_FILMSTRIP:
+    default:
+      /* A file whose thumbnail could be made: one whose could not has no frame either. */
+      sql = "SELECT id FROM videos WHERE thumb_state = 1 AND id > ?1 ORDER BY id LIMIT ?2";
+      break;
+    }
+  stmt = _vs_database_prepare (self, sql, error);
   if (stmt != NULL)
     {
       sqlite3_bind_int64 (stmt, 1, after_id);

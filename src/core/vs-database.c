@@ -448,6 +448,9 @@ static gboolean
 configure_connection (VsDatabase  *self,
                       GError     **error)
 {
+  gint64 deadline;
+  int rc;
+
   sqlite3_busy_timeout (self->db, 10000);
   /* Migrations and folder writes compute keys in SQL with the same code as the scanner;
    * no query calls them per row. */
@@ -466,9 +469,18 @@ configure_connection (VsDatabase  *self,
     return _vs_database_exec (self, "PRAGMA query_only = ON; PRAGMA cache_size = -2048", error);
 
   /* WAL: readers never wait for the scanner. NORMAL sync is crash-safe in WAL (a power
-   * cut may lose the last commits, never consistency). */
+   * cut may lose the last commits, never consistency). Changing the journal mode does
+   * not go through the busy handler: while another connection creates or migrates a new
+   * library, it fails at once (one open in five of test /database/migrate/concurrent once
+   * schema 15 made the migration longer), so it is tried again for the same 10 s. */
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (((rc = sqlite3_exec (self->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL)) & 0xff) ==
+           SQLITE_BUSY &&
+         g_get_monotonic_time () < deadline)
+    g_usleep (10 * 1000);
+  if (rc != SQLITE_OK)
+    return _vs_database_set_error (self, error, rc, "running a statement");
   return _vs_database_exec (self,
-                            "PRAGMA journal_mode = WAL;"
                             "PRAGMA synchronous = NORMAL;"
                             "PRAGMA foreign_keys = ON;"
                             "PRAGMA temp_store = MEMORY;"

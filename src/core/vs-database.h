@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-#define VS_DATABASE_SCHEMA_VERSION 14
+#define VS_DATABASE_SCHEMA_VERSION 15
 
 #define VS_DATABASE_ERROR (vs_database_error_quark ())
 
@@ -193,6 +193,17 @@ int         vs_database_get_root_device (VsDatabase  *self,
                                          gboolean    *out_mount_point,
                                          GError     **error);
 
+/* Whether root @path's thumbnails also go to the shared repository beside its videos
+ * (.sh_thumbnails, see vs_thumbnail_shared_path()); G_IO_ERROR_NOT_FOUND when @path is
+ * not a root. */
+gboolean    vs_database_set_root_share_previews (VsDatabase  *self,
+                                                 const char  *path,
+                                                 gboolean     share,
+                                                 GError     **error);
+/* The roots whose thumbnails are shared, by path (empty on a library older than that). */
+GStrv       vs_database_dup_shared_roots (VsDatabase  *self,
+                                          GError     **error);
+
 /* Folders: every indexed directory has a row; deleting one deletes what is below it. */
 gint64      vs_database_lookup_folder (VsDatabase  *self,
                                        const char  *path,
@@ -322,6 +333,8 @@ typedef enum
 {
   VS_PENDING_PROBE,      /* files never probed (HLS durations come from the scan) */
   VS_PENDING_THUMBNAIL,  /* items without a thumbnail state yet */
+  VS_PENDING_FILMSTRIP,  /* items with a thumbnail: their filmstrips are in a cache of files,
+                          * which says itself which are there */
 } VsPendingKind;
 
 struct _VsProbeResult;

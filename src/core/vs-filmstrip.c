@@ -12,6 +12,7 @@
 
 #include "vs-filmstrip.h"
 #include "vs-path.h"
+#include "vs-thumbnailer.h"
 
 #define MAGIC              "VSFILMS1"
 #define MAGIC_LEN          8
@@ -272,25 +273,31 @@ vs_filmstrip_load_from_bytes (GBytes    *bytes,
   return g_steal_pointer (&self);
 }
 
-/* Reads at most @limit bytes of a regular file (never a FIFO or a device). */
+/* Reads at most @limit bytes of @fd, a regular file of at most
+ * VS_FILMSTRIP_MAX_FILE_SIZE; closes it. */
 static GBytes *
-read_bounded (const char  *path,
-              gsize        limit,
-              GError     **error)
+read_bounded_fd (int      fd,
+                 gsize    limit,
+                 GError **error)
 {
   g_autofree guint8 *buffer = NULL;
   gsize filled = 0;
   struct stat st;
-  int fd = vs_path_open_regular (path, error);
 
-  if (fd < 0)
-    return NULL;
-  if (fstat (fd, &st) != 0 || st.st_size > (off_t) VS_FILMSTRIP_MAX_FILE_SIZE)
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      close (fd);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE, "Not a regular file");
+      return NULL;
+    }
+  if (st.st_size > (off_t) VS_FILMSTRIP_MAX_FILE_SIZE)
     {
       close (fd);
       fail (error, "too large");
       return NULL;
     }
+  /* A FIFO was refused above: reads may block again. */
+  fcntl (fd, F_SETFL, fcntl (fd, F_GETFL) & ~O_NONBLOCK);
   limit = MIN (limit, (gsize) st.st_size);
   buffer = g_malloc (MAX (limit, 1));
   while (filled < limit)
@@ -316,6 +323,20 @@ read_bounded (const char  *path,
   return g_bytes_new_take (g_steal_pointer (&buffer), filled);
 }
 
+/* The same by name (never a FIFO or a device). */
+static GBytes *
+read_bounded (const char  *path,
+              gsize        limit,
+              GError     **error)
+{
+  int fd = vs_path_open_regular (path, error);
+
+  return fd < 0 ? NULL : read_bounded_fd (fd, limit, error);
+}
+
+/* Without the sheet, only the header is read. */
+#define HEADER_LIMIT(with_sheet) ((with_sheet) ? VS_FILMSTRIP_MAX_FILE_SIZE : MAGIC_LEN + 4 + MAX_HEADER)
+
 VsFilmstrip *
 vs_filmstrip_load (const char  *path,
                    gboolean     with_sheet,
@@ -326,9 +347,7 @@ vs_filmstrip_load (const char  *path,
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  /* Without the sheet, only the header is read. */
-  bytes = read_bounded (path, with_sheet ? VS_FILMSTRIP_MAX_FILE_SIZE : MAGIC_LEN + 4 + MAX_HEADER,
-                        error);
+  bytes = read_bounded (path, HEADER_LIMIT (with_sheet), error);
   if (bytes == NULL)
     return NULL;
   return vs_filmstrip_load_from_bytes (bytes, with_sheet, error);
@@ -609,6 +628,56 @@ vs_filmstrip_delete (const char *uri)
   return g_unlink (path) == 0;
 }
 
+/* Writes the filmstrip in @bytes (already loaded as @strip) to @target, atomically, its
+ * header naming @uri instead; the sheet is copied as it is. */
+static gboolean
+write_with_uri (GBytes       *bytes,
+                VsFilmstrip  *strip,
+                const char   *uri,
+                const char   *target,
+                int           mode,
+                GError      **error)
+{
+  g_autoptr(GVariant) header = NULL;
+  g_autofree char *tmp_path = NULL;
+  const guint8 *data;
+  gsize length, offset;
+  guint32 header_length, old_length;
+  gboolean ok;
+  int fd;
+
+  data = g_bytes_get_data (bytes, &length);
+  memcpy (&old_length, data + MAGIC_LEN, 4);
+  offset = MAGIC_LEN + 4 + GUINT32_FROM_LE (old_length);
+  header = g_variant_ref_sink (g_variant_new ("(sxxxuuuu@ax)", uri, strip->mtime, strip->size,
+                                              strip->duration_ms, (guint32) strip->flags,
+                                              (guint32) strip->tile_width,
+                                              (guint32) strip->tile_height,
+                                              (guint32) strip->columns,
+                                              g_variant_new_fixed_array (G_VARIANT_TYPE_INT64,
+                                                                         strip->times_ms,
+                                                                         strip->n_frames,
+                                                                         sizeof (gint64))));
+  header_length = GUINT32_TO_LE ((guint32) g_variant_get_size (header));
+  tmp_path = g_strdup_printf ("%s." TEMP_PREFIX "%d-XXXXXX", target, (int) getpid ());
+  fd = g_mkstemp_full (tmp_path, O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return set_errno_error (error, errno, "Cannot write", target);
+  ok = write_all (fd, (const guint8 *) MAGIC, MAGIC_LEN, tmp_path, error) &&
+       write_all (fd, (const guint8 *) &header_length, 4, tmp_path, error) &&
+       write_all (fd, g_variant_get_data (header), g_variant_get_size (header), tmp_path, error) &&
+       write_all (fd, data + offset, length - offset, tmp_path, error);
+  if (ok && mode != 0600 && fchmod (fd, (mode_t) mode) != 0)
+    ok = set_errno_error (error, errno, "Cannot write", tmp_path);
+  if (close (fd) != 0 && ok)
+    ok = set_errno_error (error, errno, "Cannot write", tmp_path);
+  if (ok && g_rename (tmp_path, target) != 0)
+    ok = set_errno_error (error, errno, "Cannot write", target);
+  if (!ok)
+    g_unlink (tmp_path);
+  return ok;
+}
+
 gboolean
 vs_filmstrip_move (const char *old_uri,
                    const char *new_uri)
@@ -618,13 +687,6 @@ vs_filmstrip_move (const char *old_uri,
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(VsFilmstrip) strip = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) header = NULL;
-  g_autofree char *tmp_path = NULL;
-  const guint8 *data;
-  gsize length, offset;
-  guint32 header_length, old_length;
-  gboolean ok;
-  int fd;
 
   g_return_val_if_fail (old_uri != NULL, FALSE);
   g_return_val_if_fail (new_uri != NULL, FALSE);
@@ -635,41 +697,268 @@ vs_filmstrip_move (const char *old_uri,
   if (bytes == NULL || (strip = vs_filmstrip_load_from_bytes (bytes, FALSE, NULL)) == NULL ||
       g_strcmp0 (strip->uri, old_uri) != 0)
     return FALSE;
-
-  data = g_bytes_get_data (bytes, &length);
-  memcpy (&old_length, data + MAGIC_LEN, 4);
-  offset = MAGIC_LEN + 4 + GUINT32_FROM_LE (old_length);
-  header = g_variant_ref_sink (g_variant_new ("(sxxxuuuu@ax)", new_uri, strip->mtime, strip->size,
-                                              strip->duration_ms, (guint32) strip->flags,
-                                              (guint32) strip->tile_width,
-                                              (guint32) strip->tile_height,
-                                              (guint32) strip->columns,
-                                              g_variant_new_fixed_array (G_VARIANT_TYPE_INT64,
-                                                                         strip->times_ms,
-                                                                         strip->n_frames,
-                                                                         sizeof (gint64))));
-  header_length = GUINT32_TO_LE ((guint32) g_variant_get_size (header));
-  tmp_path = g_strdup_printf ("%s." TEMP_PREFIX "%d-XXXXXX", new_path, (int) getpid ());
-  fd = g_mkstemp_full (tmp_path, O_RDWR | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return FALSE;
-  ok = write_all (fd, (const guint8 *) MAGIC, MAGIC_LEN, tmp_path, &error) &&
-       write_all (fd, (const guint8 *) &header_length, 4, tmp_path, &error) &&
-       write_all (fd, g_variant_get_data (header), g_variant_get_size (header), tmp_path, &error) &&
-       write_all (fd, data + offset, length - offset, tmp_path, &error);
-  if (close (fd) != 0)
-    ok = FALSE;
-  if (ok && g_rename (tmp_path, new_path) != 0)
-    ok = FALSE;
-  if (!ok)
+  if (!write_with_uri (bytes, strip, new_uri, new_path, 0600, &error))
     {
-      g_debug ("Cannot move the filmstrip of %s: %s", old_uri,
-               error != NULL ? error->message : g_strerror (errno));
-      g_unlink (tmp_path);
+      g_debug ("Cannot move the filmstrip of %s: %s", old_uri, error->message);
       return FALSE;
     }
   g_unlink (old_path);
   return TRUE;
+}
+
+/* ---- the shared repository ---------------------------------------------------------- */
+
+/* The folder of our filmstrips in a shared thumbnail repository: a name of our own beside
+ * the standard's size folders. */
+#define SHARED_SUBFOLDER "vidshelf-filmstrips"
+
+char *
+vs_filmstrip_shared_path (const char *media_path)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *shared = NULL;
+  g_autofree char *md5 = NULL;
+  g_autofree char *file = NULL;
+
+  g_return_val_if_fail (media_path != NULL, NULL);
+
+  if ((name = vs_thumbnail_shared_uri (media_path)) == NULL)
+    return NULL;
+  md5 = g_compute_checksum_for_string (G_CHECKSUM_MD5, name, -1);
+  file = g_strconcat (md5, SUFFIX, NULL);
+  shared = vs_thumbnail_shared_dir (media_path);
+  return g_build_filename (shared, SHARED_SUBFOLDER, file, NULL);
+}
+
+/* @media_path's shared filmstrip, each folder of the way opened without following a link
+ * and the file itself only when regular and not a link (the share is other computers'). */
+static GBytes *
+read_shared (const char *media_path,
+             gsize       limit)
+{
+  g_autofree char *folder = g_path_get_dirname (media_path);
+  g_autofree char *path = vs_filmstrip_shared_path (media_path);
+  g_autofree char *file = NULL;
+  const char *steps[] = { ".sh_thumbnails", SHARED_SUBFOLDER };
+  int fd;
+
+  if (path == NULL)
+    return NULL;
+  file = g_path_get_basename (path);
+  fd = open (folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  for (guint i = 0; fd >= 0 && i < G_N_ELEMENTS (steps); i++)
+    {
+      int next = openat (fd, steps[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+      close (fd);
+      fd = next;
+    }
+  if (fd < 0)
+    return NULL;
+  {
+    int dir = fd;
+
+    fd = openat (dir, file, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+    close (dir);
+  }
+  return fd < 0 ? NULL : read_bounded_fd (fd, limit, NULL);
+}
+
+VsFilmstripState
+vs_filmstrip_lookup_shared (const char  *media_path,
+                            gint64       mtime,
+                            gint64       size,
+                            char       **out_path)
+{
+  g_autofree char *name = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(VsFilmstrip) strip = NULL;
+
+  g_return_val_if_fail (media_path != NULL, VS_FILMSTRIP_MISSING);
+
+  if (out_path != NULL)
+    *out_path = vs_filmstrip_shared_path (media_path);
+  if ((name = vs_thumbnail_shared_uri (media_path)) == NULL ||
+      (bytes = read_shared (media_path, HEADER_LIMIT (FALSE))) == NULL ||
+      (strip = vs_filmstrip_load_from_bytes (bytes, FALSE, NULL)) == NULL ||
+      g_strcmp0 (strip->uri, name) != 0)
+    return VS_FILMSTRIP_MISSING;
+  if (strip->mtime != mtime || strip->size != size)
+    return VS_FILMSTRIP_STALE;
+  /* A fail marker is this computer's verdict (a missing plugin is not another's). */
+  if (strip->flags & (VS_FILMSTRIP_FLAG_FAILED | VS_FILMSTRIP_FLAG_PARTIAL))
+    return VS_FILMSTRIP_MISSING;
+  return VS_FILMSTRIP_VALID;
+}
+
+gboolean
+vs_filmstrip_fetch_shared (const char  *media_path,
+                           const char  *uri,
+                           GError     **error)
+{
+  g_autofree char *target = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(VsFilmstrip) strip = NULL;
+
+  g_return_val_if_fail (media_path != NULL, FALSE);
+  g_return_val_if_fail (uri != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  bytes = read_shared (media_path, VS_FILMSTRIP_MAX_FILE_SIZE);
+  if (bytes == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "No shared filmstrip");
+      return FALSE;
+    }
+  /* the sheet is checked too: what lands in the cache is shown as it is */
+  if ((strip = vs_filmstrip_load_from_bytes (bytes, TRUE, error)) == NULL)
+    return FALSE;
+  target = vs_filmstrip_path (uri);
+  dir = g_path_get_dirname (target);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    return set_errno_error (error, errno, "Cannot create", dir);
+  return write_with_uri (bytes, strip, uri, target, 0600, error);
+}
+
+static gboolean
+ensure_shared_folder (const char  *path,
+                      mode_t       mode,
+                      GError     **error)
+{
+  struct stat st;
+
+  if (g_mkdir (path, mode) == 0)
+    {
+      /* the umask would narrow it: the repository is for every reader of the folder */
+      if (chmod (path, mode) != 0)
+        g_debug ("Cannot set the permissions of %s: %s", path, g_strerror (errno));
+      return TRUE;
+    }
+  if (errno != EEXIST)
+    return set_errno_error (error, errno, "Cannot create", path);
+  if (lstat (path, &st) != 0)
+    return set_errno_error (error, errno, "Cannot read", path);
+  if (!S_ISDIR (st.st_mode))
+    {
+      g_autofree char *display = g_filename_display_name (path);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY, "“%s” is not a folder", display);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+vs_filmstrip_share (const char  *media_path,
+                    const char  *strip_path,
+                    GError     **error)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *media_folder = NULL;
+  g_autofree char *shared = NULL;
+  g_autofree char *folder = NULL;
+  g_autofree char *target = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(VsFilmstrip) strip = NULL;
+  struct stat media_st, folder_st, target_st;
+
+  g_return_val_if_fail (media_path != NULL, FALSE);
+  g_return_val_if_fail (strip_path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if ((name = vs_thumbnail_shared_uri (media_path)) == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME,
+                   "A shared filmstrip needs a UTF-8 file name");
+      return FALSE;
+    }
+  if ((bytes = read_bounded (strip_path, VS_FILMSTRIP_MAX_FILE_SIZE, error)) == NULL ||
+      (strip = vs_filmstrip_load_from_bytes (bytes, FALSE, error)) == NULL)
+    return FALSE;
+  if (strip->flags & (VS_FILMSTRIP_FLAG_FAILED | VS_FILMSTRIP_FLAG_PARTIAL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "Only a whole filmstrip is shared");
+      return FALSE;
+    }
+  media_folder = g_path_get_dirname (media_path);
+  shared = vs_thumbnail_shared_dir (media_path);
+  folder = g_build_filename (shared, SHARED_SUBFOLDER, NULL);
+  target = vs_filmstrip_shared_path (media_path);
+  if (stat (media_path, &media_st) != 0)
+    return set_errno_error (error, errno, "Cannot read", media_path);
+  if (stat (media_folder, &folder_st) != 0)
+    return set_errno_error (error, errno, "Cannot read", media_folder);
+  /* As the standard asks of shared thumbnails: as readable as what they show. */
+  if (!ensure_shared_folder (shared, folder_st.st_mode & 0777, error) ||
+      !ensure_shared_folder (folder, folder_st.st_mode & 0777, error))
+    return FALSE;
+  if (lstat (target, &target_st) == 0 && !S_ISREG (target_st.st_mode))
+    {
+      g_autofree char *display = g_filename_display_name (target);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "“%s” is not ours: left as it is",
+                   display);
+      return FALSE;
+    }
+  return write_with_uri (bytes, strip, name, target, (int) (media_st.st_mode & 0666), error);
+}
+
+gboolean
+vs_filmstrip_delete_shared (const char *media_path)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(VsFilmstrip) strip = NULL;
+
+  g_return_val_if_fail (media_path != NULL, FALSE);
+
+  if ((name = vs_thumbnail_shared_uri (media_path)) == NULL ||
+      (bytes = read_shared (media_path, HEADER_LIMIT (FALSE))) == NULL ||
+      (strip = vs_filmstrip_load_from_bytes (bytes, FALSE, NULL)) == NULL ||
+      g_strcmp0 (strip->uri, name) != 0)
+    return FALSE;
+  path = vs_filmstrip_shared_path (media_path);
+  return g_unlink (path) == 0;
+}
+
+gboolean
+vs_filmstrip_move_shared (const char *old_path,
+                          const char *new_path)
+{
+  g_autofree char *old_name = NULL;
+  g_autofree char *new_name = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(VsFilmstrip) strip = NULL;
+  g_autoptr(GError) error = NULL;
+  struct stat st;
+
+  g_return_val_if_fail (old_path != NULL && new_path != NULL, FALSE);
+
+  if ((old_name = vs_thumbnail_shared_uri (old_path)) == NULL ||
+      g_strcmp0 (old_path, new_path) == 0 ||
+      (bytes = read_shared (old_path, VS_FILMSTRIP_MAX_FILE_SIZE)) == NULL ||
+      (strip = vs_filmstrip_load_from_bytes (bytes, FALSE, NULL)) == NULL ||
+      g_strcmp0 (strip->uri, old_name) != 0)
+    return FALSE;
+  from = vs_filmstrip_shared_path (old_path);
+  new_name = vs_thumbnail_shared_uri (new_path);
+  to = vs_filmstrip_shared_path (new_path);
+  /* Moved to another folder, or to a name that cannot be shared: the old one only goes. */
+  if (new_name != NULL && to != NULL && stat (from, &st) == 0)
+    {
+      g_autofree char *from_dir = g_path_get_dirname (from);
+      g_autofree char *to_dir = g_path_get_dirname (to);
+
+      if (g_str_equal (from_dir, to_dir) &&
+          !write_with_uri (bytes, strip, new_name, to, (int) (st.st_mode & 0666), &error))
+        g_debug ("Cannot move the shared filmstrip of %s: %s", old_path, error->message);
+    }
+  return g_unlink (from) == 0;
 }
 
 /* ---- the object --------------------------------------------------------------------- */

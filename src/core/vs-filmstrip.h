@@ -151,4 +151,33 @@ gboolean         vs_filmstrip_delete         (const char       *uri);
 gboolean         vs_filmstrip_move           (const char       *old_uri,
                                               const char       *new_uri);
 
+/* ---- the shared thumbnail repository (vs-thumbnailer.h), for a root whose previews are
+ * shared: <folder>/.sh_thumbnails/vidshelf-filmstrips/<md5 of the file's name>.filmstrip,
+ * naming the file by its name alone (the folder's path differs between computers). Read
+ * one folder at a time without following links; only whole strips are shared. */
+
+/* NULL when the file's name cannot be shared (not UTF-8). */
+char            *vs_filmstrip_shared_path    (const char       *media_path);
+/* As vs_filmstrip_lookup() (never FAILED nor PARTIAL: those are one computer's own). */
+VsFilmstripState vs_filmstrip_lookup_shared  (const char       *media_path,
+                                              gint64            mtime,
+                                              gint64            size,
+                                              char            **out_path);
+/* Copies @media_path's shared filmstrip into the cache, as @uri's (its sheet checked
+ * first), so the grid reads it from there and the cache's budget counts it. */
+gboolean         vs_filmstrip_fetch_shared   (const char       *media_path,
+                                              const char       *uri,
+                                              GError          **error);
+/* Copies the filmstrip at @strip_path (e.g. the cache's) to @media_path's shared
+ * repository, its URI made the file's name; makes the folders (with the media folder's
+ * permissions) when missing. Only call it for a root whose sharing is on. */
+gboolean         vs_filmstrip_share          (const char       *media_path,
+                                              const char       *strip_path,
+                                              GError          **error);
+/* For a file that left the library, or was renamed, in a sharing root: only a strip that
+ * names the file is touched. */
+gboolean         vs_filmstrip_delete_shared  (const char       *media_path);
+gboolean         vs_filmstrip_move_shared    (const char       *old_path,
+                                              const char       *new_path);
+
 G_END_DECLS

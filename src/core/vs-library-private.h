@@ -107,6 +107,8 @@ VsLibraryRoot      *_vs_library_find_root               (VsLibrary          *sel
                                                          const char         *path,
                                                          guint              *out_position);
 VsLibraryRootState  _vs_library_root_state_from_watcher (VsRootState         state);
+/* Reads which roots share thumbnails: their VsLibraryRoot and the media service follow. */
+void                _vs_library_load_shared_roots       (VsLibrary          *self);
 void                _vs_library_sync_roots              (VsLibrary          *self,
                                                          const char * const *paths);
 void                _vs_library_count_roots             (VsLibrary          *self);

@@ -44,19 +44,27 @@ rename_job_free (gpointer data)
   g_free (job);
 }
 
+/* @media: whose roots say which thumbnails are shared too (NULL: none) */
 static void
-move_thumbnails (GPtrArray *videos)
+move_thumbnails (GPtrArray      *videos,
+                 VsMediaService *media)
 {
   for (guint i = 0; i + 1 < videos->len; i += 2)
     {
-      g_autofree char *old_uri = g_filename_to_uri (g_ptr_array_index (videos, i), NULL, NULL);
-      g_autofree char *new_uri = g_filename_to_uri (g_ptr_array_index (videos, i + 1), NULL,
-                                                    NULL);
+      const char *old_path = g_ptr_array_index (videos, i);
+      const char *new_path = g_ptr_array_index (videos, i + 1);
+      g_autofree char *old_uri = g_filename_to_uri (old_path, NULL, NULL);
+      g_autofree char *new_uri = g_filename_to_uri (new_path, NULL, NULL);
 
       if (old_uri != NULL && new_uri != NULL)
         {
           vs_thumbnail_move (old_uri, new_uri);
           vs_filmstrip_move (old_uri, new_uri);
+        }
+      if (media != NULL && vs_media_service_get_shares (media, old_path))
+        {
+          vs_thumbnail_move_shared (old_path, new_path);
+          vs_filmstrip_move_shared (old_path, new_path);
         }
     }
 }
@@ -105,7 +113,7 @@ rename_thread (GTask        *task,
           g_ptr_array_add (videos, g_strdup (job->path));
           g_ptr_array_add (videos, g_strdup (job->new_path));
         }
-      move_thumbnails (videos);
+      move_thumbnails (videos, self->media);
     }
   g_task_return_boolean (task, moved);
 }

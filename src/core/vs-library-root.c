@@ -15,6 +15,7 @@ struct _VsLibraryRoot
   VsLibraryRootState  state;
   guint               poll_interval;
   gint64              n_videos;
+  gboolean            share_previews;
 };
 
 G_DEFINE_FINAL_TYPE (VsLibraryRoot, vs_library_root, G_TYPE_OBJECT)
@@ -26,6 +27,7 @@ enum {
   PROP_STATE,
   PROP_POLL_INTERVAL,
   PROP_N_VIDEOS,
+  PROP_SHARE_PREVIEWS,
   N_PROPS
 };
 
@@ -67,6 +69,9 @@ vs_library_root_get_property (GObject    *object,
     case PROP_N_VIDEOS:
       g_value_set_int64 (value, self->n_videos);
       break;
+    case PROP_SHARE_PREVIEWS:
+      g_value_set_boolean (value, self->share_previews);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -97,6 +102,11 @@ vs_library_root_class_init (VsLibraryRootClass *klass)
   properties[PROP_N_VIDEOS] =
     g_param_spec_int64 ("n-videos", NULL, NULL, -1, G_MAXINT64, -1,
                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* its thumbnails also go to the shared repository beside its videos (as the index says:
+   * vs_library_set_share_previews_async() changes it) */
+  properties[PROP_SHARE_PREVIEWS] =
+    g_param_spec_boolean ("share-previews", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -188,4 +198,24 @@ vs_library_root_set_n_videos (VsLibraryRoot *self,
     return;
   self->n_videos = n_videos;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_VIDEOS]);
+}
+
+gboolean
+vs_library_root_get_share_previews (VsLibraryRoot *self)
+{
+  g_return_val_if_fail (VS_IS_LIBRARY_ROOT (self), FALSE);
+  return self->share_previews;
+}
+
+void
+vs_library_root_set_share_previews (VsLibraryRoot *self,
+                                    gboolean       share)
+{
+  g_return_if_fail (VS_IS_LIBRARY_ROOT (self));
+
+  share = !!share;
+  if (self->share_previews == share)
+    return;
+  self->share_previews = share;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARE_PREVIEWS]);
 }

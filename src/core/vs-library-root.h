@@ -34,5 +34,9 @@ void                vs_library_root_set_poll_interval (VsLibraryRoot      *self,
 gint64              vs_library_root_get_n_videos      (VsLibraryRoot      *self);
 void                vs_library_root_set_n_videos      (VsLibraryRoot      *self,
                                                        gint64              n_videos);
+/* Whether its thumbnails are shared (.sh_thumbnails beside its videos). */
+gboolean            vs_library_root_get_share_previews (VsLibraryRoot    *self);
+void                vs_library_root_set_share_previews (VsLibraryRoot    *self,
+                                                        gboolean          share);
 
 G_END_DECLS

@@ -165,6 +165,131 @@ _vs_library_count_roots (VsLibrary *self)
   g_task_run_in_thread (task, count_thread);
 }
 
+static void
+apply_shared_roots (VsLibrary          *self,
+                    const char * const *shared)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->roots));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VsLibraryRoot) root = g_list_model_get_item (G_LIST_MODEL (self->roots), i);
+
+      vs_library_root_set_share_previews (root,
+                                          g_strv_contains (shared,
+                                                           vs_library_root_get_path (root)));
+    }
+  if (self->media != NULL)
+    vs_media_service_set_shared_roots (self->media, shared);
+}
+
+/* A query of the roots table, its few rows: on the main thread, as the roots' own. */
+void
+_vs_library_load_shared_roots (VsLibrary *self)
+{
+  g_auto(GStrv) shared = NULL;
+
+  if (self->reader == NULL || (shared = vs_database_dup_shared_roots (self->reader, NULL)) == NULL)
+    return;
+  apply_shared_roots (self, (const char * const *) shared);
+}
+
+typedef struct
+{
+  char     *path;
+  gboolean  share;
+  GStrv     shared;   /* the roots sharing afterwards */
+} ShareJob;
+
+static void
+share_job_free (gpointer data)
+{
+  ShareJob *job = data;
+
+  g_free (job->path);
+  g_strfreev (job->shared);
+  g_free (job);
+}
+
+static void
+share_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  VsLibrary *self = _vs_library_of (task);
+  ShareJob *job = task_data;
+  GError *error = NULL;
+
+  if (self->writer == NULL)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_READ_ONLY,
+                             "The library was opened read-only");
+  else if (!vs_database_set_root_share_previews (self->writer, job->path, job->share, &error) ||
+           (job->shared = vs_database_dup_shared_roots (self->writer, &error)) == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_share_done (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(VsLibrary) self = g_object_ref (_vs_library_of (result));
+  g_autoptr(GTask) outer = user_data;
+  ShareJob *job = g_task_get_task_data (G_TASK (result));
+  GError *error = NULL;
+
+  _vs_library_thread_done (self);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (outer, error);
+      return;
+    }
+  apply_shared_roots (self, (const char * const *) job->shared);
+  _vs_library_queue_changed (self, VS_LIBRARY_CHANGE_ROOTS);
+  g_task_return_boolean (outer, TRUE);
+}
+
+void
+vs_library_set_share_previews_async (VsLibrary           *self,
+                                     const char          *folder,
+                                     gboolean             share,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  GTask *outer;
+  g_autoptr(GTask) inner = NULL;
+  ShareJob *job;
+
+  g_return_if_fail (VS_IS_LIBRARY (self));
+  g_return_if_fail (folder != NULL);
+
+  outer = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (outer, vs_library_set_share_previews_async);
+  job = g_new0 (ShareJob, 1);
+  job->path = g_strdup (folder);
+  job->share = !!share;
+  /* not cancellable once asked: one row's write */
+  inner = _vs_library_thread_task_new (self, NULL, vs_library_set_share_previews_async,
+                                       on_share_done, outer);
+  g_task_set_task_data (inner, job, share_job_free);
+  _vs_library_run_when_ready (self, inner, share_thread);
+}
+
+gboolean
+vs_library_set_share_previews_finish (VsLibrary     *self,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  g_return_val_if_fail (VS_IS_LIBRARY (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* Reads the roots again (after a scan or a removal), then counts their videos. */
 void
 _vs_library_reload_roots (VsLibrary *self)
@@ -174,6 +299,7 @@ _vs_library_reload_roots (VsLibrary *self)
   if (self->reader == NULL || (paths = vs_database_dup_roots (self->reader, NULL)) == NULL)
     return;
   _vs_library_sync_roots (self, (const char * const *) paths);
+  _vs_library_load_shared_roots (self);
   if (self->watcher != NULL && self->watching)
     vs_library_watcher_set_roots (self->watcher, (const char * const *) paths);
   _vs_library_count_roots (self);

@@ -36,6 +36,7 @@ typedef struct
   GArray     *settle;    /* SettleJob */
   GPtrArray  *changes;   /* result: VsScanChange */
   GPtrArray  *rescanned; /* result: folder paths */
+  GStrv       shared;    /* the roots sharing thumbnails, read when first needed */
 } Batch;
 
 void _vs_library_watcher_root_job_clear   (gpointer      data);

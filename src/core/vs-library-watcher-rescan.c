@@ -40,6 +40,7 @@ _vs_library_watcher_batch_free (gpointer data)
   g_clear_pointer (&batch->settle, g_array_unref);
   g_clear_pointer (&batch->changes, g_ptr_array_unref);
   g_clear_pointer (&batch->rescanned, g_ptr_array_unref);
+  g_clear_pointer (&batch->shared, g_strfreev);
   g_free (batch);
 }
 
@@ -155,6 +156,31 @@ rescan_folder (Batch        *batch,
   rescan (batch, path, TRUE, cancellable);
 }
 
+/* The thumbnails Vidshelf made of @path, a file gone: the personal cache's and, when its
+ * root shares them, the shared repository's. */
+static void
+forget_file_thumbnails (Batch      *batch,
+                        const char *path)
+{
+  g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
+  gboolean shared = FALSE;
+
+  if (uri != NULL)
+    {
+      vs_thumbnail_delete_own (uri);
+      vs_filmstrip_delete (uri);
+    }
+  if (batch->shared == NULL)
+    batch->shared = vs_database_dup_shared_roots (vs_scanner_get_database (batch->scanner), NULL);
+  for (guint i = 0; batch->shared != NULL && batch->shared[i] != NULL && !shared; i++)
+    shared = vs_path_is_inside (path, batch->shared[i]);
+  if (shared)
+    {
+      vs_thumbnail_delete_own_shared (path);
+      vs_filmstrip_delete_shared (path);
+    }
+}
+
 /* Renames first, so the rescans that follow find the rows already in place. */
 static void
 apply_moves (Batch *batch)
@@ -181,15 +207,7 @@ apply_moves (Batch *batch)
         continue;
       /* The cache names thumbnails by URI: ours of the old name would only linger. */
       if (!g_file_test (from, G_FILE_TEST_EXISTS))
-        {
-          g_autofree char *uri = g_filename_to_uri (from, NULL, NULL);
-
-          if (uri != NULL)
-            {
-              vs_thumbnail_delete_own (uri);
-              vs_filmstrip_delete (uri);
-            }
-        }
+        forget_file_thumbnails (batch, from);
       change = g_new0 (VsScanChange, 1);
       change->kind = VS_SCAN_CHANGE_MOVED;
       change->path = g_strdup (to);
@@ -207,17 +225,11 @@ forget_thumbnails (Batch *batch)
   for (guint i = 0; i < batch->changes->len; i++)
     {
       VsScanChange *change = g_ptr_array_index (batch->changes, i);
-      g_autofree char *uri = NULL;
 
       if (change->kind != VS_SCAN_CHANGE_REMOVED ||
           g_file_test (change->path, G_FILE_TEST_EXISTS))
         continue;
-      uri = g_filename_to_uri (change->path, NULL, NULL);
-      if (uri != NULL)
-        {
-          vs_thumbnail_delete_own (uri);
-          vs_filmstrip_delete (uri);
-        }
+      forget_file_thumbnails (batch, change->path);
     }
 }
 

@@ -436,6 +436,7 @@ reader_opened (VsLibrary          *self,
                                G_CONNECT_SWAPPED);
     }
   _vs_library_sync_roots (self, roots);
+  _vs_library_load_shared_roots (self);
   /* the roots just read, and on a first start the default folder, not yet a root */
   _vs_library_count_roots (self);
   /* Heard now, before any model exists: a model made next reads these roots already, and

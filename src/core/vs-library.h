@@ -145,6 +145,19 @@ gboolean        vs_library_scan_finish        (VsLibrary           *self,
                                                GAsyncResult        *result,
                                                VsScanSummary       *out_summary,
                                                GError             **error);
+/* Turns on or off the sharing of root @folder's thumbnails (the freedesktop shared
+ * repository, .sh_thumbnails beside its videos): saved through the writer, then the
+ * root's VsLibraryRoot:share-previews and the media service follow, and ::changed
+ * (VS_LIBRARY_CHANGE_ROOTS) is emitted. G_IO_ERROR_NOT_FOUND when @folder is no root. */
+void            vs_library_set_share_previews_async  (VsLibrary           *self,
+                                                      const char          *folder,
+                                                      gboolean             share,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean        vs_library_set_share_previews_finish (VsLibrary           *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
 /* Cancels the running scan and those queued. */
 void            vs_library_cancel_scan        (VsLibrary           *self);
 

@@ -8,6 +8,7 @@
 
 #include "vs-media-service.h"
 #include "vs-media-worker.h"
+#include "vs-path.h"
 
 /* Library updates keep this many jobs per worker in flight: enough to never starve a
  * worker, few enough that memory does not grow with the library. */
@@ -21,6 +22,10 @@ struct _VsMediaService
   VsJobPool *pool;
   guint      timeout_ms;
   int        swept;     /* atomic: the first worker has swept stale temporary files */
+  guint64    filmstrip_budget;   /* 0: the default; read when a job is queued, not after */
+
+  GMutex     shared_lock;
+  GStrv      shared_roots;  /* under shared_lock: roots whose thumbnails are shared */
 };
 
 G_DEFINE_FINAL_TYPE (VsMediaService, vs_media_service, G_TYPE_OBJECT)
@@ -32,10 +37,87 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+/* An update pass's filmstrips, shared by its jobs on the pool threads: the pass stops
+ * making them once the cache holds its budget, instead of evicting what it made. */
+typedef struct
+{
+  GMutex   lock;
+  guint64  budget;
+  guint64  bytes;      /* what the cache holds: counted by the first job, then added to */
+  gboolean counted;
+  gboolean reached;
+} FilmstripPass;
+
+static FilmstripPass *
+filmstrip_pass_new (guint64 budget)
+{
+  FilmstripPass *pass = g_atomic_rc_box_new0 (FilmstripPass);
+
+  g_mutex_init (&pass->lock);
+  pass->budget = budget;
+  return pass;
+}
+
+static void
+filmstrip_pass_clear (gpointer data)
+{
+  FilmstripPass *pass = data;
+
+  g_mutex_clear (&pass->lock);
+}
+
+static void
+filmstrip_pass_unref (FilmstripPass *pass)
+{
+  g_atomic_rc_box_release_full (pass, filmstrip_pass_clear);
+}
+
+/* Whether the pass may make one more filmstrip. */
+static gboolean
+filmstrip_pass_has_room (FilmstripPass *pass)
+{
+  gboolean room;
+
+  g_mutex_lock (&pass->lock);
+  if (!pass->counted)
+    {
+      pass->bytes = vs_filmstrip_cache_get_bytes ();
+      pass->counted = TRUE;
+    }
+  if (pass->bytes >= pass->budget)
+    pass->reached = TRUE;
+  room = !pass->reached;
+  g_mutex_unlock (&pass->lock);
+  return room;
+}
+
+static void
+filmstrip_pass_add (FilmstripPass *pass,
+                    guint64        bytes)
+{
+  g_mutex_lock (&pass->lock);
+  pass->bytes += bytes;
+  if (pass->bytes >= pass->budget)
+    pass->reached = TRUE;
+  g_mutex_unlock (&pass->lock);
+}
+
+static gboolean
+filmstrip_pass_reached (FilmstripPass *pass)
+{
+  gboolean reached;
+
+  g_mutex_lock (&pass->lock);
+  reached = pass->reached;
+  g_mutex_unlock (&pass->lock);
+  return reached;
+}
+
 typedef enum
 {
   JOB_PROBE,
   JOB_THUMBNAIL,
+  JOB_FILMSTRIP,
 } JobKind;
 
 typedef struct
@@ -45,16 +127,22 @@ typedef struct
   VsThumbnailSize  size;
   char            *output;
   gboolean         replace;    /* an existing output */
+  guint64          budget;     /* a filmstrip's: the cache is trimmed to it after (0: not) */
+  gboolean         shared;     /* its root shares thumbnails (.sh_thumbnails) */
   VsDatabase      *writer;     /* when set, the result is saved for video_id */
   gint64           video_id;
   gint            *swept;      /* the service's: the cache's temporary files were swept */
+  FilmstripPass   *pass;       /* an update pass's filmstrip: its budget */
 } MediaJob;
 
 typedef struct
 {
   VsProbeResult *probe;
-  char          *thumbnail;
+  char          *thumbnail;   /* or the filmstrip */
   gboolean       reused;
+  gboolean       skipped;     /* an update pass's filmstrip not made: the cache is full */
+  guint          decoded;     /* a filmstrip's frames given to the decoder */
+  guint64        bytes;       /* a filmstrip made now: its file's size */
 } MediaResult;
 
 static void
@@ -65,6 +153,7 @@ media_job_free (gpointer data)
   g_free (job->path);
   g_free (job->output);
   g_clear_object (&job->writer);
+  g_clear_pointer (&job->pass, filmstrip_pass_unref);
   g_free (job);
 }
 
@@ -76,6 +165,9 @@ media_result_copy (gpointer data)
   copy->probe = r->probe ? vs_probe_result_copy (r->probe) : NULL;
   copy->thumbnail = g_strdup (r->thumbnail);
   copy->reused = r->reused;
+  copy->skipped = r->skipped;
+  copy->decoded = r->decoded;
+  copy->bytes = r->bytes;
   return copy;
 }
 
@@ -98,6 +190,36 @@ worker_new (gpointer user_data)
   return vs_media_worker_new (self->timeout_ms);
 }
 
+/* For a file whose root shares thumbnails, after the personal cache gave @state: a valid
+ * personal thumbnail the share lacks is copied there (sharing turned on for a library
+ * already made); a valid shared one is used as it is, from the share (another computer
+ * made it). */
+static VsThumbnailState
+check_shared (MediaJob         *job,
+              gint64            mtime,
+              VsThumbnailState  state,
+              MediaResult      *r)
+{
+  g_autofree char *shared = NULL;
+  VsThumbnailState shared_state = vs_thumbnail_lookup_shared (job->path, mtime, job->size,
+                                                              &shared);
+
+  if (state == VS_THUMBNAIL_VALID && shared_state != VS_THUMBNAIL_VALID)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!vs_thumbnail_share (job->path, r->thumbnail, job->size, &error))
+        g_debug ("Not shared: %s", error->message);
+    }
+  else if (state != VS_THUMBNAIL_VALID && shared_state == VS_THUMBNAIL_VALID)
+    {
+      g_free (r->thumbnail);
+      r->thumbnail = g_steal_pointer (&shared);
+      return VS_THUMBNAIL_VALID;
+    }
+  return state;
+}
+
 /* The cache's verdict before any decoding: reuse, refuse, or go ahead. */
 static gboolean
 check_cache (MediaJob     *job,
@@ -107,6 +229,7 @@ check_cache (MediaJob     *job,
   /* The canonical path's URI, as the thumbnailer and file managers name the file. */
   g_autofree char *canonical = g_canonicalize_filename (job->path, NULL);
   g_autofree char *uri = g_filename_to_uri (canonical, NULL, error);
+  VsThumbnailState state;
   GStatBuf st;
 
   if (uri == NULL)
@@ -116,7 +239,10 @@ check_cache (MediaJob     *job,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "The file is gone");
       return FALSE;
     }
-  switch (vs_thumbnail_lookup (uri, st.st_mtime, job->size, &r->thumbnail))
+  state = vs_thumbnail_lookup (uri, st.st_mtime, job->size, &r->thumbnail);
+  if (job->shared)
+    state = check_shared (job, st.st_mtime, state, r);
+  switch (state)
     {
     case VS_THUMBNAIL_VALID:
       r->reused = TRUE;
@@ -131,6 +257,129 @@ check_cache (MediaJob     *job,
       g_clear_pointer (&r->thumbnail, g_free);
       return TRUE;
     }
+}
+
+/* The same for a filmstrip: a valid one is reused (and marked used for the cache's LRU
+ * order), a fail marker for the file as it is now fails at once. */
+static gboolean
+check_filmstrip_cache (MediaJob     *job,
+                       MediaResult  *r,
+                       GError      **error)
+{
+  g_autofree char *canonical = g_canonicalize_filename (job->path, NULL);
+  g_autofree char *uri = g_filename_to_uri (canonical, NULL, error);
+  VsFilmstripState state;
+  GStatBuf st;
+
+  if (uri == NULL)
+    return FALSE;
+  if (g_stat (job->path, &st) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "The file is gone");
+      return FALSE;
+    }
+  state = vs_filmstrip_lookup (uri, st.st_mtime, st.st_size, &r->thumbnail);
+  if (job->shared)
+    {
+      /* As for thumbnails: another computer's strip is fetched into the cache; one of
+       * ours the share lacks is copied there. */
+      VsFilmstripState shared = vs_filmstrip_lookup_shared (job->path, st.st_mtime, st.st_size,
+                                                            NULL);
+      g_autoptr(GError) share_error = NULL;
+
+      if (state == VS_FILMSTRIP_VALID && shared != VS_FILMSTRIP_VALID)
+        {
+          if (!vs_filmstrip_share (job->path, r->thumbnail, &share_error))
+            g_debug ("Filmstrip not shared: %s", share_error->message);
+        }
+      else if (state != VS_FILMSTRIP_VALID && shared == VS_FILMSTRIP_VALID)
+        {
+          if (vs_filmstrip_fetch_shared (job->path, uri, &share_error))
+            state = VS_FILMSTRIP_VALID;
+          else
+            g_debug ("Shared filmstrip not used: %s", share_error->message);
+        }
+    }
+  switch (state)
+    {
+    case VS_FILMSTRIP_VALID:
+      vs_filmstrip_touch (r->thumbnail);
+      r->reused = TRUE;
+      return TRUE;
+    case VS_FILMSTRIP_FAILED:
+      g_clear_pointer (&r->thumbnail, g_free);
+      g_set_error (error, VS_THUMBNAILER_ERROR, VS_THUMBNAILER_ERROR_FAILED,
+                   "No filmstrip could be made before, and the file has not changed since");
+      return FALSE;
+    case VS_FILMSTRIP_PARTIAL:   /* a helper's coarse pass, whose full strip never came */
+    case VS_FILMSTRIP_MISSING:
+    case VS_FILMSTRIP_STALE:
+    default:
+      g_clear_pointer (&r->thumbnail, g_free);
+      return TRUE;
+    }
+}
+
+/* After a helper crashed or was killed at the time limit on @path: a fail marker in the
+ * cache, so the file is not tried again until it changes. */
+static void
+write_filmstrip_failure (const char *path)
+{
+  g_autofree char *canonical = g_canonicalize_filename (path, NULL);
+  g_autofree char *uri = g_filename_to_uri (canonical, NULL, NULL);
+  g_autofree char *marker = NULL;
+  g_autoptr(GError) error = NULL;
+  GStatBuf st;
+
+  if (uri == NULL || g_stat (path, &st) != 0)
+    return;
+  marker = vs_filmstrip_path (uri);
+  if (!vs_filmstrip_save (marker, uri, st.st_mtime, st.st_size, -1, VS_FILMSTRIP_FLAG_FAILED,
+                          NULL, 0, 0, 0, NULL, 0, &error))
+    g_debug ("No fail marker for %s: %s", path, error->message);
+}
+
+static gboolean
+run_filmstrip (VsMediaWorker  *worker,
+               MediaJob       *job,
+               MediaResult    *r,
+               GCancellable   *cancellable,
+               GError        **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  GStatBuf st;
+
+  if (job->output == NULL && !check_filmstrip_cache (job, r, error))
+    return FALSE;
+  if (r->thumbnail != NULL)
+    return TRUE;
+  if (job->pass != NULL && !filmstrip_pass_has_room (job->pass))
+    {
+      r->skipped = TRUE;
+      return TRUE;
+    }
+  r->thumbnail = vs_media_worker_filmstrip (worker, job->path, job->output, job->replace,
+                                            job->budget, &r->decoded, cancellable, &local_error);
+  if (r->thumbnail == NULL)
+    {
+      if (job->output == NULL &&
+          (g_error_matches (local_error, VS_MEDIA_WORKER_ERROR, VS_MEDIA_WORKER_ERROR_TIMEOUT) ||
+           g_error_matches (local_error, VS_MEDIA_WORKER_ERROR, VS_MEDIA_WORKER_ERROR_CRASHED)))
+        write_filmstrip_failure (job->path);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (g_stat (r->thumbnail, &st) == 0)
+    r->bytes = (guint64) st.st_size;
+  if (job->pass != NULL)
+    filmstrip_pass_add (job->pass, r->bytes);
+  if (job->shared)
+    {
+      /* A read-only share is read, never written: its refusal fails nothing. */
+      if (!vs_filmstrip_share (job->path, r->thumbnail, &local_error))
+        g_debug ("Filmstrip not shared: %s", local_error->message);
+    }
+  return TRUE;
 }
 
 static gpointer
@@ -151,19 +400,27 @@ run_job (gpointer       worker,
       if (job->writer != NULL && !g_cancellable_is_cancelled (cancellable))
         vs_database_set_probe_result (job->writer, job->video_id, r->probe, NULL);
     }
+  else if (job->kind == JOB_FILMSTRIP)
+    {
+      if (g_atomic_int_compare_and_exchange (job->swept, 0, 1))
+        vs_thumbnail_sweep_temp_files (G_TIME_SPAN_HOUR);
+      ok = run_filmstrip (worker, job, r, cancellable, &local_error);
+    }
   else
     {
       /* A helper killed by a crash of its parent (or of the whole session) left its
-       * temporary files in the shared cache; an hour is far beyond any job's time limit,
-       * so nothing older is still being written. Once per service, and only for one that
-       * makes thumbnails: a probe needs no listing of the whole cache. */
+       * temporary files in the shared caches (the filmstrips' included); an hour is far
+       * beyond any job's time limit, so nothing older is still being written. Once per
+       * service, and only for one that makes thumbnails: a probe needs no listing of the
+       * whole cache. */
       if (g_atomic_int_compare_and_exchange (job->swept, 0, 1))
         vs_thumbnail_sweep_temp_files (G_TIME_SPAN_HOUR);
       ok = job->output != NULL || check_cache (job, r, &local_error);
       if (ok && r->thumbnail == NULL)
         {
           r->thumbnail = vs_media_worker_thumbnail (worker, job->path, job->size, job->output,
-                                                    job->replace, cancellable, &local_error);
+                                                    job->replace, job->shared, cancellable,
+                                                    &local_error);
           ok = r->thumbnail != NULL;
           /* A crash or a kill at the time limit left no marker: leave one, so the file
            * is not tried again until it changes. */
@@ -232,11 +489,16 @@ push (VsMediaService      *self,
       GAsyncReadyCallback  callback,
       gpointer             user_data)
 {
-  g_autofree char *key = g_strdup_printf ("%s:%d:%s:%d:%s",
-                                          job->kind == JOB_PROBE ? "probe" : "thumb", job->size,
-                                          job->output ? job->output : "", job->replace,
-                                          job->path);
+  static const char * const kinds[] = { "probe", "thumb", "filmstrip" };
+  g_autofree char *key = NULL;
 
+  if ((job->kind == JOB_THUMBNAIL || job->kind == JOB_FILMSTRIP) && job->output == NULL)
+    job->shared = vs_media_service_get_shares (self, job->path);
+  /* An update pass's filmstrip may be skipped (the cache is full): a request for the same
+   * file is not one to share it with. */
+  key = g_strdup_printf ("%s%s:%d:%s:%d:%d:%s", kinds[job->kind],
+                         job->pass != NULL ? "-pass" : "", job->size,
+                         job->output ? job->output : "", job->replace, job->shared, job->path);
   job->swept = &self->swept;
   vs_job_pool_push (self->pool, key, priority, job, media_job_free, cancellable,
                     callback, user_data);
@@ -360,6 +622,162 @@ vs_media_service_thumbnail_finish (VsMediaService  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* Filmstrips ------------------------------------------------------------- */
+
+void
+vs_media_service_set_filmstrip_budget (VsMediaService *self,
+                                       guint64         bytes)
+{
+  g_return_if_fail (VS_IS_MEDIA_SERVICE (self));
+  self->filmstrip_budget = bytes;
+}
+
+guint64
+vs_media_service_get_filmstrip_budget (VsMediaService *self)
+{
+  g_return_val_if_fail (VS_IS_MEDIA_SERVICE (self), VS_FILMSTRIP_DEFAULT_BUDGET);
+  return self->filmstrip_budget > 0 ? self->filmstrip_budget : VS_FILMSTRIP_DEFAULT_BUDGET;
+}
+
+typedef struct
+{
+  char  *path;
+  guint  decoded;
+} FilmstripResult;
+
+static void
+filmstrip_result_free (gpointer data)
+{
+  FilmstripResult *fr = data;
+
+  g_free (fr->path);
+  g_free (fr);
+}
+
+static void
+on_filmstrip_made (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  MediaResult *r = vs_job_pool_push_finish (VS_JOB_POOL (object), result, &error);
+  FilmstripResult *fr;
+
+  if (r == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  fr = g_new0 (FilmstripResult, 1);
+  fr->path = g_steal_pointer (&r->thumbnail);
+  fr->decoded = r->decoded;
+  g_task_return_pointer (task, fr, filmstrip_result_free);
+  media_result_free (r);
+}
+
+void
+vs_media_service_filmstrip_async (VsMediaService      *self,
+                                  const char          *path,
+                                  VsJobPriority        priority,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  vs_media_service_filmstrip_full_async (self, path, NULL, FALSE, priority, cancellable,
+                                         callback, user_data);
+}
+
+void
+vs_media_service_filmstrip_full_async (VsMediaService      *self,
+                                       const char          *path,
+                                       const char          *output,
+                                       gboolean             replace,
+                                       VsJobPriority        priority,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  GTask *task;
+  MediaJob *job;
+
+  g_return_if_fail (VS_IS_MEDIA_SERVICE (self));
+  g_return_if_fail (path != NULL && g_path_is_absolute (path));
+  g_return_if_fail (output == NULL || g_path_is_absolute (output));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vs_media_service_filmstrip_async);
+  job = g_new0 (MediaJob, 1);
+  job->kind = JOB_FILMSTRIP;
+  job->path = g_strdup (path);
+  job->output = g_strdup (output);
+  job->replace = replace;
+  job->budget = output == NULL ? vs_media_service_get_filmstrip_budget (self) : 0;
+  push (self, job, priority, cancellable, on_filmstrip_made, task);
+}
+
+char *
+vs_media_service_filmstrip_finish (VsMediaService  *self,
+                                   GAsyncResult    *result,
+                                   GError         **error)
+{
+  return vs_media_service_filmstrip_full_finish (self, result, NULL, error);
+}
+
+char *
+vs_media_service_filmstrip_full_finish (VsMediaService  *self,
+                                        GAsyncResult    *result,
+                                        guint           *out_decoded,
+                                        GError         **error)
+{
+  FilmstripResult *fr;
+  char *path;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  if (out_decoded != NULL)
+    *out_decoded = 0;
+  fr = g_task_propagate_pointer (G_TASK (result), error);
+  if (fr == NULL)
+    return NULL;
+  if (out_decoded != NULL)
+    *out_decoded = fr->decoded;
+  path = g_steal_pointer (&fr->path);
+  filmstrip_result_free (fr);
+  return path;
+}
+
+/* Shared thumbnails -------------------------------------------------------- */
+
+void
+vs_media_service_set_shared_roots (VsMediaService     *self,
+                                   const char * const *roots)
+{
+  g_return_if_fail (VS_IS_MEDIA_SERVICE (self));
+
+  g_mutex_lock (&self->shared_lock);
+  g_strfreev (self->shared_roots);
+  self->shared_roots = roots != NULL && roots[0] != NULL ? g_strdupv ((char **) roots) : NULL;
+  g_mutex_unlock (&self->shared_lock);
+}
+
+gboolean
+vs_media_service_get_shares (VsMediaService *self,
+                             const char     *path)
+{
+  gboolean shares = FALSE;
+
+  g_return_val_if_fail (VS_IS_MEDIA_SERVICE (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  /* a few roots: a look at each costs nothing beside a job */
+  g_mutex_lock (&self->shared_lock);
+  for (guint i = 0; self->shared_roots != NULL && self->shared_roots[i] != NULL && !shares; i++)
+    shares = vs_path_is_inside (path, self->shared_roots[i]);
+  g_mutex_unlock (&self->shared_lock);
+  return shares;
+}
+
 /* Library updates -------------------------------------------------------- */
 
 typedef struct
@@ -376,6 +794,7 @@ typedef struct
   guint            done;
   guint            total;
   gboolean         listed;       /* no more rows to hand out */
+  FilmstripPass   *pass;         /* the filmstrip phase's budget */
   GError          *error;
 } UpdateData;
 
@@ -386,6 +805,7 @@ update_data_free (gpointer data)
 
   g_clear_object (&ud->writer);
   g_clear_object (&ud->reader);
+  g_clear_pointer (&ud->pass, filmstrip_pass_unref);
   g_clear_error (&ud->error);
   g_free (ud);
 }
@@ -400,9 +820,13 @@ maybe_finish (GTask *task)
   if (!ud->listed || ud->in_flight > 0)
     return;
   ud->summary.elapsed_us = g_get_monotonic_time () - ud->start;
-  g_debug ("Media update: %u probed (%u failed), %u thumbnails made, %u reused, %u failed "
-           "in %.2f s", ud->summary.probed, ud->summary.probe_failed, ud->summary.thumbnailed,
-           ud->summary.thumb_reused, ud->summary.thumb_failed, ud->summary.elapsed_us / 1e6);
+  g_debug ("Media update: %u probed (%u failed), %u thumbnails made, %u reused, %u failed, "
+           "%u filmstrips made, %u reused, %u failed%s in %.2f s", ud->summary.probed,
+           ud->summary.probe_failed, ud->summary.thumbnailed, ud->summary.thumb_reused,
+           ud->summary.thumb_failed, ud->summary.filmstrips_made, ud->summary.filmstrips_reused,
+           ud->summary.filmstrips_failed,
+           ud->summary.filmstrip_budget_reached ? " (the cache is full)" : "",
+           ud->summary.elapsed_us / 1e6);
   if (ud->error != NULL)
     g_task_return_error (task, g_steal_pointer (&ud->error));
   else if (!g_task_return_error_if_cancelled (task))
@@ -420,6 +844,7 @@ on_update_job_done (GObject      *object,
   g_autoptr(GError) error = NULL;
   MediaResult *r = vs_job_pool_push_finish (VS_JOB_POOL (object), result, &error);
   gboolean probing = ud->phase == VS_PENDING_PROBE;
+  gboolean filmstrips = ud->phase == VS_PENDING_FILMSTRIP;
 
   ud->in_flight--;
   ud->done++;
@@ -427,11 +852,24 @@ on_update_job_done (GObject      *object,
     {
       if (probing)
         ud->summary.probe_failed++;
+      else if (filmstrips)
+        ud->summary.filmstrips_failed++;
       else
         ud->summary.thumb_failed++;
     }
   else if (r != NULL && probing)
     ud->summary.probed++;
+  else if (r != NULL && filmstrips)
+    {
+      if (r->skipped)
+        ;
+      else if (r->reused)
+        ud->summary.filmstrips_reused++;
+      else
+        ud->summary.filmstrips_made++;
+      if (filmstrip_pass_reached (ud->pass))
+        ud->summary.filmstrip_budget_reached = TRUE;
+    }
   else if (r != NULL && r->reused)
     ud->summary.thumb_reused++;
   else if (r != NULL)
@@ -443,16 +881,18 @@ on_update_job_done (GObject      *object,
   maybe_finish (task);
 }
 
+/* Probes, then thumbnails, then filmstrips (which need a thumbnail's success). */
 static gboolean
 next_phase (UpdateData *ud)
 {
   if (ud->phase == VS_PENDING_PROBE && (ud->flags & VS_UPDATE_THUMBNAILS))
-    {
-      ud->phase = VS_PENDING_THUMBNAIL;
-      ud->after_id = 0;
-      return TRUE;
-    }
-  return FALSE;
+    ud->phase = VS_PENDING_THUMBNAIL;
+  else if (ud->phase != VS_PENDING_FILMSTRIP && (ud->flags & VS_UPDATE_FILMSTRIPS))
+    ud->phase = VS_PENDING_FILMSTRIP;
+  else
+    return FALSE;
+  ud->after_id = 0;
+  return TRUE;
 }
 
 /* Hands out rows until enough jobs are in flight; never more than a page is in memory. */
@@ -469,7 +909,8 @@ fill (GTask *task)
       g_autoptr(GPtrArray) records = NULL;
 
       /* Waiting for a phase's jobs before the next keeps probes ahead of thumbnails. */
-      if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+      if (g_cancellable_is_cancelled (g_task_get_cancellable (task)) ||
+          ud->summary.filmstrip_budget_reached)
         {
           ud->listed = TRUE;
           break;
@@ -503,7 +944,11 @@ fill (GTask *task)
           if (record == NULL)
             continue;
           job = g_new0 (MediaJob, 1);
-          job->kind = ud->phase == VS_PENDING_PROBE ? JOB_PROBE : JOB_THUMBNAIL;
+          job->kind = ud->phase == VS_PENDING_PROBE       ? JOB_PROBE
+                      : ud->phase == VS_PENDING_THUMBNAIL ? JOB_THUMBNAIL
+                                                          : JOB_FILMSTRIP;
+          if (job->kind == JOB_FILMSTRIP)
+            job->pass = g_atomic_rc_box_acquire (ud->pass);
           job->path = g_strdup (record->path);
           job->size = ud->size;
           job->writer = g_object_ref (ud->writer);
@@ -541,7 +986,10 @@ vs_media_service_update_async (VsMediaService      *self,
   ud->flags = flags;
   ud->size = size;
   ud->start = g_get_monotonic_time ();
-  ud->phase = (flags & VS_UPDATE_PROBE) ? VS_PENDING_PROBE : VS_PENDING_THUMBNAIL;
+  ud->phase = (flags & VS_UPDATE_PROBE)        ? VS_PENDING_PROBE
+              : (flags & VS_UPDATE_THUMBNAILS) ? VS_PENDING_THUMBNAIL
+                                               : VS_PENDING_FILMSTRIP;
+  ud->pass = filmstrip_pass_new (vs_media_service_get_filmstrip_budget (self));
   g_task_set_task_data (task, ud, update_data_free);
 
   if (flags & VS_UPDATE_PROBE)
@@ -549,6 +997,12 @@ vs_media_service_update_async (VsMediaService      *self,
   if (flags & VS_UPDATE_THUMBNAILS)
     {
       n = vs_database_count_pending (ud->reader, VS_PENDING_THUMBNAIL, NULL);
+      ud->total += MAX (0, n);
+    }
+  /* Those the thumbnails phase makes are not known yet: they are added as they come. */
+  if (flags & VS_UPDATE_FILMSTRIPS)
+    {
+      n = vs_database_count_pending (ud->reader, VS_PENDING_FILMSTRIP, NULL);
       ud->total += MAX (0, n);
     }
 
@@ -584,11 +1038,23 @@ vs_media_service_dispose (GObject *object)
 }
 
 static void
+vs_media_service_finalize (GObject *object)
+{
+  VsMediaService *self = VS_MEDIA_SERVICE (object);
+
+  g_strfreev (self->shared_roots);
+  g_mutex_clear (&self->shared_lock);
+
+  G_OBJECT_CLASS (vs_media_service_parent_class)->finalize (object);
+}
+
+static void
 vs_media_service_class_init (VsMediaServiceClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = vs_media_service_dispose;
+  object_class->finalize = vs_media_service_finalize;
 
   signals[UPDATE_PROGRESS] =
     g_signal_new ("update-progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
@@ -598,4 +1064,5 @@ vs_media_service_class_init (VsMediaServiceClass *klass)
 static void
 vs_media_service_init (VsMediaService *self)
 {
+  g_mutex_init (&self->shared_lock);
 }

@@ -98,6 +98,30 @@ void            vs_media_service_filmstrip_async  (VsMediaService      *self,
 char           *vs_media_service_filmstrip_finish (VsMediaService      *self,
                                                    GAsyncResult        *result,
                                                    GError             **error);
+/* The same, written to @output instead of the cache when given (an existing one is replaced
+ * only with @replace, never @path's own file; the cache is neither read nor trimmed). */
+void            vs_media_service_filmstrip_full_async (VsMediaService      *self,
+                                                       const char          *path,
+                                                       const char          *output,
+                                                       gboolean             replace,
+                                                       VsJobPriority        priority,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+/* @out_decoded: the frames a helper gave its decoder (0: the cache had it). */
+char           *vs_media_service_filmstrip_full_finish (VsMediaService      *self,
+                                                        GAsyncResult        *result,
+                                                        guint               *out_decoded,
+                                                        GError             **error);
+
+/* The roots whose thumbnails are shared (vs_database_dup_shared_roots()): a thumbnail
+ * job for a file below one also reads from and writes to the file's shared repository
+ * (vs_thumbnail_lookup_shared(), vs_thumbnail_share()). Thread-safe; NULL: none. */
+void            vs_media_service_set_shared_roots (VsMediaService     *self,
+                                                   const char * const *roots);
+/* Whether @path is below one of them. */
+gboolean        vs_media_service_get_shares       (VsMediaService     *self,
+                                                   const char         *path);
 
 /* Probes every unprobed file and/or makes every missing thumbnail of the library, a
  * bounded number of jobs at a time, writing results through @writer as they come.

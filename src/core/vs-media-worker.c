@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "vs-filmstrip.h"
 #include "vs-media-worker.h"
 #include "vs-playlist.h"
 
@@ -115,10 +116,12 @@ ensure_helper (VsMediaWorker  *self,
   return TRUE;
 }
 
-/* Reads one line from the helper, waiting at most until @deadline (monotonic µs). */
+/* Reads one line from the helper, waiting at most until @deadline (monotonic µs), which
+ * is @limit_ms after the request's start (for the error). */
 static char *
 read_line (VsMediaWorker  *self,
            gint64          deadline,
+           guint           limit_ms,
            GCancellable   *cancellable,
            GError        **error)
 {
@@ -154,7 +157,7 @@ read_line (VsMediaWorker  *self,
       if (left <= 0)
         {
           g_set_error (error, VS_MEDIA_WORKER_ERROR, VS_MEDIA_WORKER_ERROR_TIMEOUT,
-                       "Gave up after %u s: the decoder did not finish", self->timeout_ms / 1000);
+                       "Gave up after %u s: the decoder did not finish", limit_ms / 1000);
           break;
         }
       rc = poll (fds, have_cancel_fd ? 2 : 1, (int) MIN (left, G_MAXINT));
@@ -191,11 +194,13 @@ read_line (VsMediaWorker  *self,
   return NULL;
 }
 
-/* @temp_dirs: (transfer full) (nullable): where the helper writes, for stop_helper() */
+/* @temp_dirs: (transfer full) (nullable): where the helper writes, for stop_helper().
+ * @time_factor: the request's time limit in files' time limits (a filmstrip's is longer). */
 static JsonObject *
 request (VsMediaWorker  *self,
          JsonBuilder    *builder,
          GStrv           temp_dirs,
+         guint           time_factor,
          GCancellable   *cancellable,
          GError        **error)
 {
@@ -207,6 +212,7 @@ request (VsMediaWorker  *self,
   GOutputStream *in;
   JsonObject *response;
   gint64 deadline;
+  guint limit_ms;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error) || !ensure_helper (self, error))
     {
@@ -229,8 +235,9 @@ request (VsMediaWorker  *self,
       return NULL;
     }
 
-  deadline = g_get_monotonic_time () + (gint64) (self->timeout_ms + GRACE_MS) * 1000;
-  line = read_line (self, deadline, cancellable, error);
+  limit_ms = MIN (self->timeout_ms, G_MAXUINT / time_factor) * time_factor;
+  deadline = g_get_monotonic_time () + ((gint64) limit_ms + GRACE_MS) * 1000;
+  line = read_line (self, deadline, limit_ms, cancellable, error);
   if (line == NULL)
     return NULL;
   /* Answered: whatever it wrote is renamed or removed. */
@@ -389,7 +396,7 @@ vs_media_worker_probe (VsMediaWorker  *self,
   add_path (b, "uri", path);
   json_builder_end_object (b);
 
-  response = request (self, b, NULL, cancellable, error);
+  response = request (self, b, NULL, 1, cancellable, error);
   return response != NULL ? vs_media_worker_probe_from_json (response) : NULL;
 }
 
@@ -419,6 +426,9 @@ thumbnail_folders (const char      *path,
       g_strv_builder_add (folders, thumbnail_folder);
       g_strv_builder_add (folders, fail_folder);
     }
+  /* Not a shared repository's folder: finding a killed helper's file there would list a
+   * folder of a NAS, and the helper copies to the share only after decoding, a moment a
+   * kill at the time limit all but never falls in. */
   return g_strv_builder_end (folders);
 }
 
@@ -428,6 +438,7 @@ vs_media_worker_thumbnail (VsMediaWorker   *self,
                            VsThumbnailSize  size,
                            const char      *output,
                            gboolean         replace,
+                           gboolean         shared,
                            GCancellable    *cancellable,
                            GError         **error)
 {
@@ -449,12 +460,77 @@ vs_media_worker_thumbnail (VsMediaWorker   *self,
       json_builder_set_member_name (b, "replace");
       json_builder_add_boolean_value (b, replace);
     }
+  else if (shared)
+    {
+      json_builder_set_member_name (b, "shared");
+      json_builder_add_boolean_value (b, TRUE);
+    }
   json_builder_end_object (b);
 
-  response = request (self, b, thumbnail_folders (path, size, output), cancellable, error);
+  response = request (self, b, thumbnail_folders (path, size, output), 1, cancellable, error);
   if (response == NULL)
     return NULL;
   return vs_media_worker_thumbnail_from_json (response, error);
+}
+
+/* The folder a filmstrip request writes to: beside @output, or the cache's (where its fail
+ * markers go too). */
+static GStrv
+filmstrip_folders (const char *output)
+{
+  g_autoptr(GStrvBuilder) folders = g_strv_builder_new ();
+  g_autofree char *folder = output != NULL ? g_path_get_dirname (output)
+                                           : vs_filmstrip_cache_dir ();
+
+  g_strv_builder_add (folders, folder);
+  return g_strv_builder_end (folders);
+}
+
+char *
+vs_media_worker_filmstrip (VsMediaWorker  *self,
+                           const char     *path,
+                           const char     *output,
+                           gboolean        replace,
+                           guint64         budget,
+                           guint          *out_decoded,
+                           GCancellable   *cancellable,
+                           GError        **error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonObject) response = NULL;
+  char *written;
+
+  g_return_val_if_fail (VS_IS_MEDIA_WORKER (self), NULL);
+  g_return_val_if_fail (path != NULL && g_path_is_absolute (path), NULL);
+  g_return_val_if_fail (output == NULL || g_path_is_absolute (output), NULL);
+
+  if (out_decoded != NULL)
+    *out_decoded = 0;
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "op");
+  json_builder_add_string_value (b, "filmstrip");
+  add_path (b, "uri", path);
+  if (output != NULL)
+    {
+      add_path (b, "output", output);
+      json_builder_set_member_name (b, "replace");
+      json_builder_add_boolean_value (b, replace);
+    }
+  else if (budget > 0)
+    {
+      json_builder_set_member_name (b, "budget");
+      json_builder_add_int_value (b, (gint64) MIN (budget, (guint64) G_MAXINT64));
+    }
+  json_builder_end_object (b);
+
+  response = request (self, b, filmstrip_folders (output), VS_MEDIA_WORKER_FILMSTRIP_TIME_FACTOR,
+                      cancellable, error);
+  if (response == NULL)
+    return NULL;
+  written = vs_media_worker_thumbnail_from_json (response, error);
+  if (written != NULL && out_decoded != NULL)
+    *out_decoded = (guint) CLAMP (vs_media_json_get_int (response, "decoded", 0), 0, G_MAXUINT);
+  return written;
 }
 
 char *

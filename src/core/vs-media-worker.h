@@ -15,6 +15,11 @@
 
 G_BEGIN_DECLS
 
+/* A filmstrip decodes up to VS_FILMSTRIP_MAX_FRAMES key frames: its request gets this many
+ * times a file's time limit (the maker's TIME_FACTOR in vs-filmstrip-maker.c: keep them
+ * equal), the client's grace on top. */
+#define VS_MEDIA_WORKER_FILMSTRIP_TIME_FACTOR 4
+
 #define VS_MEDIA_WORKER_ERROR (vs_media_worker_error_quark ())
 
 typedef enum
@@ -39,12 +44,14 @@ VsProbeResult *vs_media_worker_probe       (VsMediaWorker  *self,
                                             GCancellable   *cancellable,
                                             GError        **error);
 /* @output: write there, not to the cache, replacing an existing file only with @replace
- * (never @path's own file). */
+ * (never @path's own file). @shared (cache mode): the thumbnail also goes to the file's
+ * shared repository (vs_thumbnail_share()); a share that cannot be written fails nothing. */
 char          *vs_media_worker_thumbnail   (VsMediaWorker  *self,
                                             const char     *path,
                                             VsThumbnailSize size,
                                             const char     *output,
                                             gboolean        replace,
+                                            gboolean        shared,
                                             GCancellable   *cancellable,
                                             GError        **error);
 /* @budget: the filmstrip cache's byte budget, kept after a write to the cache (0: none).

@@ -59,6 +59,42 @@ vs_thumbnail_size_from_string (const char      *str,
   return FALSE;
 }
 
+/* Inside Flatpak, XDG_CACHE_HOME is the app's own (~/.var/app/<id>/cache): thumbnails
+ * there would be ours alone. The manifest's --filesystem=xdg-cache/thumbnails exposes the
+ * host's at its own path, which flatpak names in HOST_XDG_CACHE_HOME when the host set
+ * one, and which is ~/.cache otherwise. Read at each call: a test can change it. */
+static gboolean
+in_flatpak (void)
+{
+  const char *id = g_getenv ("FLATPAK_ID");
+
+  return (id != NULL && id[0] != '\0') || g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS);
+}
+
+char *
+vs_thumbnail_cache_dir (void)
+{
+  const char *host;
+
+  if (!in_flatpak ())
+    return g_strdup (g_get_user_cache_dir ());
+  host = g_getenv ("HOST_XDG_CACHE_HOME");
+  if (host != NULL && g_path_is_absolute (host))
+    return g_strdup (host);
+  return g_build_filename (g_get_home_dir (), ".cache", NULL);
+}
+
+/* <cache>/thumbnails/@first[/@second[/@third]] */
+static char *
+thumbnails_folder (const char *first,
+                   const char *second,
+                   const char *third)
+{
+  g_autofree char *base = vs_thumbnail_cache_dir ();
+
+  return g_build_filename (base, "thumbnails", first, second, third, NULL);
+}
+
 static char *
 cache_basename (const char *uri)
 {
@@ -78,7 +114,7 @@ vs_thumbnail_path (const char      *uri,
   g_return_val_if_fail (folder != NULL, NULL);
 
   name = cache_basename (uri);
-  return g_build_filename (g_get_user_cache_dir (), "thumbnails", folder, name, NULL);
+  return thumbnails_folder (folder, name, NULL);
 }
 
 char *
@@ -89,8 +125,7 @@ vs_thumbnail_fail_path (const char *uri)
   g_return_val_if_fail (uri != NULL, NULL);
 
   name = cache_basename (uri);
-  return g_build_filename (g_get_user_cache_dir (), "thumbnails", "fail", FAIL_FOLDER, name,
-                           NULL);
+  return thumbnails_folder ("fail", FAIL_FOLDER, name);
 }
 
 
@@ -414,14 +449,12 @@ vs_thumbnail_remove_temp_files (const char *folder,
 guint
 vs_thumbnail_sweep_temp_files (GTimeSpan min_age)
 {
-  g_autofree char *fail_folder = g_build_filename (g_get_user_cache_dir (), "thumbnails", "fail",
-                                                   FAIL_FOLDER, NULL);
+  g_autofree char *fail_folder = thumbnails_folder ("fail", FAIL_FOLDER, NULL);
   guint removed = vs_thumbnail_remove_temp_files (fail_folder, 0, min_age);
 
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     {
-      g_autofree char *folder = g_build_filename (g_get_user_cache_dir (), "thumbnails",
-                                                  sizes[i].name, NULL);
+      g_autofree char *folder = thumbnails_folder (sizes[i].name, NULL, NULL);
 
       removed += vs_thumbnail_remove_temp_files (folder, 0, min_age);
     }

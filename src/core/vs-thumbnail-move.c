@@ -49,10 +49,11 @@ is_uri_chunk (const guint8 *type,
          length >= 11 && memcmp (data, "Thumb::URI", 11) == 0;
 }
 
-/* @png with every Thumb::URI chunk replaced by one tEXt chunk naming @new_uri (a URI is
- * ASCII, as tEXt's Latin-1 needs); NULL when @png is not a PNG or has no such chunk. */
-static GByteArray *
-rewrite_uri (const guint8 *png,
+/* @png with every Thumb::URI chunk replaced by one chunk naming @new_uri: tEXt for ASCII
+ * (a URI), iTXt for any other UTF-8 (a shared thumbnail's file name: tEXt is Latin-1);
+ * NULL when @png is not a PNG or has no such chunk. */
+GByteArray *
+_vs_thumbnailer_rewrite_uri (const guint8 *png,
              gsize         length,
              const char   *new_uri)
 {
@@ -77,14 +78,18 @@ rewrite_uri (const guint8 *png,
       else if (!replaced)
         {
           g_autoptr(GByteArray) text = g_byte_array_new ();
+          gboolean ascii = g_str_is_ascii (new_uri);
+          const guint8 *text_type = (const guint8 *) (ascii ? "tEXt" : "iTXt");
 
           g_byte_array_append (text, (const guint8 *) "Thumb::URI", 11);
+          /* iTXt: not compressed, no language, no translated keyword */
+          if (!ascii)
+            g_byte_array_append (text, (const guint8 *) "\0\0\0", 4);
           g_byte_array_append (text, (const guint8 *) new_uri, strlen (new_uri));
           append_be32 (out, text->len);
-          g_byte_array_append (out, (const guint8 *) "tEXt", 4);
+          g_byte_array_append (out, text_type, 4);
           g_byte_array_append (out, text->data, text->len);
-          append_be32 (out, _vs_thumbnailer_png_crc ((const guint8 *) "tEXt", text->data,
-                                                     text->len));
+          append_be32 (out, _vs_thumbnailer_png_crc (text_type, text->data, text->len));
           replaced = TRUE;
         }
       pos += chunk + 12;
@@ -152,7 +157,7 @@ move_one (const char *from,
   if (png == NULL)
     return FALSE;
   data = g_bytes_get_data (png, &length);
-  rewritten = rewrite_uri (data, length, new_uri);
+  rewritten = _vs_thumbnailer_rewrite_uri (data, length, new_uri);
   if (rewritten == NULL || !write_atomically (to, rewritten))
     {
       g_debug ("Could not move the thumbnail %s to %s", from, to);

@@ -324,28 +324,21 @@ vs_thumbnail_read_keys_from_stream (GInputStream  *stream,
   return TRUE;
 }
 
+/* Takes @fd (open, non-blocking): see vs_thumbnail_open(). */
 GInputStream *
-vs_thumbnail_open (const char  *png_path,
-                   int         *out_width,
-                   int         *out_height,
-                   GError     **error)
+_vs_thumbnailer_open_png_fd (int          fd,
+                             int         *out_width,
+                             int         *out_height,
+                             GError     **error)
 {
   static const guint8 signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
   guint8 head[24];
   struct stat st;
   gssize n;
   guint32 width, height;
-  int fd;
+  int flags;
 
-  g_return_val_if_fail (png_path != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  /* a FIFO someone left in the cache must not hang us: checked on the open file, so it
-   * cannot be swapped after the check */
-  fd = vs_path_open_regular (png_path, error);
-  if (fd < 0)
-    return NULL;
-  if (fstat (fd, &st) != 0)
+  if (fstat (fd, &st) != 0 || (flags = fcntl (fd, F_GETFL)) == -1)
     {
       int saved_errno = errno;
 
@@ -354,6 +347,14 @@ vs_thumbnail_open (const char  *png_path,
                    g_strerror (saved_errno));
       return NULL;
     }
+  if (!S_ISREG (st.st_mode))
+    {
+      close (fd);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE, "Not a regular file");
+      return NULL;
+    }
+  /* regular files never block; reads then behave as usual */
+  fcntl (fd, F_SETFL, flags & ~O_NONBLOCK);
   if (st.st_size > VS_THUMBNAIL_MAX_FILE_SIZE)
     {
       close (fd);
@@ -388,6 +389,25 @@ vs_thumbnail_open (const char  *png_path,
   if (out_height != NULL)
     *out_height = (int) height;
   return g_unix_input_stream_new (fd, TRUE);
+}
+
+GInputStream *
+vs_thumbnail_open (const char  *png_path,
+                   int         *out_width,
+                   int         *out_height,
+                   GError     **error)
+{
+  int fd;
+
+  g_return_val_if_fail (png_path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* a FIFO someone left in the cache must not hang us: checked on the open file, so it
+   * cannot be swapped after the check */
+  fd = vs_path_open_regular (png_path, error);
+  if (fd < 0)
+    return NULL;
+  return _vs_thumbnailer_open_png_fd (fd, out_width, out_height, error);
 }
 
 GInputStream *

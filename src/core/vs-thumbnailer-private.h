@@ -54,6 +54,16 @@ guint32       _vs_thumbnailer_png_crc               (const guint8       *type,
                                                      const guint8       *data,
                                                      gsize               length);
 
+GInputStream *_vs_thumbnailer_open_png_fd           (int                 fd,
+                                                     int                *out_width,
+                                                     int                *out_height,
+                                                     GError            **error);
+
+/* vs-thumbnail-move.c */
+GByteArray   *_vs_thumbnailer_rewrite_uri           (const guint8       *png,
+                                                     gsize               length,
+                                                     const char         *new_uri);
+
 /* vs-thumbnail-cache.c */
 gboolean      _vs_thumbnailer_source_info_init      (SourceInfo         *info,
                                                      const char         *path,

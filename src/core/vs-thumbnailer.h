@@ -36,6 +36,11 @@ const char      *vs_thumbnail_size_to_string   (VsThumbnailSize  size);   /* "no
 gboolean         vs_thumbnail_size_from_string (const char      *str,
                                                 VsThumbnailSize *out_size);
 
+/* The folder holding the personal thumbnail cache ("thumbnails"): $XDG_CACHE_HOME, except
+ * inside Flatpak, where that is the app's own: there the host's ($HOST_XDG_CACHE_HOME,
+ * else ~/.cache), so the file manager's thumbnails and ours are the same files. */
+char            *vs_thumbnail_cache_dir        (void);
+
 /* $XDG_CACHE_HOME/thumbnails/<size>/<md5 of uri>.png */
 char            *vs_thumbnail_path             (const char      *uri,
                                                 VsThumbnailSize  size);
@@ -106,6 +111,38 @@ guint            vs_thumbnail_sweep_temp_files  (GTimeSpan       min_age);
 gboolean         vs_thumbnail_write_failure    (const char      *path,
                                                 const char      *reason,
                                                 GError         **error);
+
+/* ---- the shared thumbnail repository (Thumbnail Managing Standard, "Shared Thumbnail
+ * repositories"): thumbnails kept beside the files, for every computer and user that
+ * reads the folder. Only ever written for a root whose user asked for it. */
+
+/* <folder of @media_path>/.sh_thumbnails (our filmstrips go in its vidshelf-filmstrips/) */
+char            *vs_thumbnail_shared_dir       (const char      *media_path);
+/* The name a shared thumbnail is known by (its Thumb::URI, and what its file name is the
+ * MD5 of): @media_path's file name; NULL when that is not UTF-8. */
+char            *vs_thumbnail_shared_uri       (const char      *media_path);
+/* <folder>/.sh_thumbnails/<size>/<md5 of the file name>.png; NULL as above. */
+char            *vs_thumbnail_shared_path      (const char      *media_path,
+                                                VsThumbnailSize  size);
+/* As vs_thumbnail_lookup(), in @media_path's shared repository (never FAILED). Opened one
+ * folder at a time without following links, with the bounds of vs_thumbnail_open(). */
+VsThumbnailState vs_thumbnail_lookup_shared    (const char      *media_path,
+                                                gint64           mtime,
+                                                VsThumbnailSize  size,
+                                                char           **out_path);
+/* Copies the personal thumbnail @png_path of @media_path (whose Thumb::URI is the file's
+ * URI) into the shared repository, its Thumb::URI made the file's name, atomically;
+ * creates .sh_thumbnails as needed, with the folder's permissions (the file: the video's).
+ * A shared thumbnail another program made is never replaced. The image is not decoded. */
+gboolean         vs_thumbnail_share            (const char      *media_path,
+                                                const char      *png_path,
+                                                VsThumbnailSize  size,
+                                                GError         **error);
+/* vs_thumbnail_delete_own() and vs_thumbnail_move() for the shared repository: only
+ * thumbnails Vidshelf made (Software) and named for the file are touched. */
+guint            vs_thumbnail_delete_own_shared (const char     *media_path);
+guint            vs_thumbnail_move_shared       (const char     *old_path,
+                                                 const char     *new_path);
 
 #define VS_TYPE_THUMBNAILER (vs_thumbnailer_get_type ())
 G_DECLARE_FINAL_TYPE (VsThumbnailer, vs_thumbnailer, VS, THUMBNAILER, GObject)

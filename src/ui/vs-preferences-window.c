@@ -14,6 +14,8 @@ struct _VsPreferencesWindow
 
   /* Template children */
   GtkListBox           *roots_list;
+  AdwPreferencesGroup  *share_group;
+  GtkListBox           *share_list;
   GtkSpinButton        *workers_spin;
   GtkSpinButton        *cache_spin;
   GtkAdjustment        *workers_adjustment;
@@ -65,22 +67,93 @@ root_row_new (const char *path)
   return row;
 }
 
+static void show_roots (VsPreferencesWindow *self);
+
+static void
+on_share_set (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(VsPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vs_library_set_share_previews_finish (VS_LIBRARY (object), result, &error))
+    {
+      g_warning ("Could not change the sharing of previews: %s", error->message);
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                        adw_toast_new (_("Could not change the sharing of previews")));
+      /* the switches show what the library holds */
+      show_roots (self);
+    }
+}
+
+/* The user's toggle: the library saves it, then the root (and the switch, bound to it)
+ * follows. */
+static void
+on_share_switch (GtkSwitch           *share,
+                 GParamSpec          *pspec,
+                 VsPreferencesWindow *self)
+{
+  VsLibraryRoot *root = g_object_get_data (G_OBJECT (share), "vs-root");
+
+  if (gtk_switch_get_active (share) == vs_library_root_get_share_previews (root))
+    return;
+  vs_library_set_share_previews_async (self->library, vs_library_root_get_path (root),
+                                       gtk_switch_get_active (share), NULL, on_share_set,
+                                       g_object_ref (self));
+}
+
+static GtkWidget *
+share_row_new (VsPreferencesWindow *self,
+               VsLibraryRoot       *root)
+{
+  const char *path = vs_library_root_get_path (root);
+  g_autofree char *display = g_filename_display_name (path);
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *share = gtk_switch_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), vs_library_root_get_display_name (root));
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), display);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 1);
+  gtk_widget_set_tooltip_text (row, display);
+  gtk_widget_set_valign (share, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (share), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Share Previews With Other Computers"), -1);
+  g_object_set_data_full (G_OBJECT (share), "vs-root", g_object_ref (root), g_object_unref);
+  g_object_bind_property (root, "share-previews", share, "active", G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (share, "notify::active", G_CALLBACK (on_share_switch), self, 0);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), share);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), share);
+  return row;
+}
+
+static void
+clear_list (GtkListBox *list)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
+    gtk_list_box_remove (list, child);
+}
+
 /* The rows follow the library's roots model. */
 static void
 show_roots (VsPreferencesWindow *self)
 {
   GListModel *roots = vs_library_get_roots (self->library);
   guint n = g_list_model_get_n_items (roots);
-  GtkWidget *child;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->roots_list))) != NULL)
-    gtk_list_box_remove (self->roots_list, child);
+  clear_list (self->roots_list);
+  clear_list (self->share_list);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(VsLibraryRoot) root = g_list_model_get_item (roots, i);
 
       gtk_list_box_append (self->roots_list, root_row_new (vs_library_root_get_path (root)));
+      gtk_list_box_append (self->share_list, share_row_new (self, root));
     }
+  gtk_widget_set_visible (GTK_WIDGET (self->share_group), n > 0);
 }
 
 void
@@ -303,6 +376,8 @@ vs_preferences_window_class_init (VsPreferencesWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/vs-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, VsPreferencesWindow, roots_list);
+  gtk_widget_class_bind_template_child (widget_class, VsPreferencesWindow, share_group);
+  gtk_widget_class_bind_template_child (widget_class, VsPreferencesWindow, share_list);
   gtk_widget_class_bind_template_child (widget_class, VsPreferencesWindow, workers_spin);
   gtk_widget_class_bind_template_child (widget_class, VsPreferencesWindow, cache_spin);
   gtk_widget_class_bind_template_child (widget_class, VsPreferencesWindow, workers_adjustment);

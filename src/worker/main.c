@@ -9,11 +9,13 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <gst/gst.h>
 #include <locale.h>
 #include <malloc.h>
 #include <stdio.h>
 
+#include "vs-filmstrip.h"
 #include "vs-media-worker.h"
 #include "vs-prober.h"
 #include "vs-thumbnailer.h"
@@ -67,6 +69,15 @@ handle_thumbnail (Worker      *w,
                                           error);
   if (written == NULL)
     return NULL;
+  /* The root's sharing is on: the share gets a copy; one that cannot be written (read-only,
+   * another program's thumbnail there) leaves the personal cache's, which is enough. */
+  if (output == NULL && vs_media_json_get_boolean (req, "shared", FALSE))
+    {
+      g_autoptr(GError) share_error = NULL;
+
+      if (!vs_thumbnail_share (path, written, (VsThumbnailSize) size, &share_error))
+        g_debug ("Not shared: %s", share_error->message);
+    }
   written_uri = g_filename_to_uri (written, NULL, error);
   if (written_uri == NULL)
     return NULL;
@@ -76,6 +87,58 @@ handle_thumbnail (Worker      *w,
   json_builder_add_boolean_value (b, TRUE);
   json_builder_set_member_name (b, "path");
   json_builder_add_string_value (b, written_uri);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+static JsonNode *
+handle_filmstrip (Worker      *w,
+                  JsonObject  *req,
+                  const char  *path,
+                  GError     **error)
+{
+  const char *output_uri = vs_media_json_get_string (req, "output", NULL);
+  gint64 budget = vs_media_json_get_int (req, "budget", 0);
+  g_autofree char *output = NULL;
+  g_autofree char *written = NULL;
+  g_autofree char *written_uri = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  guint decoded = 0, evicted = 0;
+
+  if (output_uri != NULL && (output = g_filename_from_uri (output_uri, NULL, error)) == NULL)
+    return NULL;
+  if (w->thumbnailer == NULL)
+    w->thumbnailer = vs_thumbnailer_new (w->timeout_ms);
+  /* It allows a filmstrip VS_MEDIA_WORKER_FILMSTRIP_TIME_FACTOR times a file's limit. */
+  written = vs_thumbnailer_make_filmstrip (w->thumbnailer, path, output,
+                                           vs_media_json_get_boolean (req, "replace", FALSE),
+                                           &decoded, NULL, error);
+  if (written == NULL)
+    return NULL;
+  /* Kept within the budget, the strip just written included: it is the most recently
+   * used, and a budget below its own size still keeps it. */
+  if (output == NULL && budget > 0)
+    {
+      GStatBuf st;
+      guint64 keep = (guint64) budget;
+
+      if (g_stat (written, &st) == 0)
+        keep = MAX (keep, (guint64) st.st_size);
+      evicted = vs_filmstrip_cache_trim (keep, NULL);
+    }
+  written_uri = g_filename_to_uri (written, NULL, error);
+  if (written_uri == NULL)
+    return NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "ok");
+  json_builder_add_boolean_value (b, TRUE);
+  json_builder_set_member_name (b, "path");
+  json_builder_add_string_value (b, written_uri);
+  json_builder_set_member_name (b, "decoded");
+  json_builder_add_int_value (b, decoded);
+  json_builder_set_member_name (b, "evicted");
+  json_builder_add_int_value (b, evicted);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
@@ -114,6 +177,8 @@ handle (Worker     *w,
     response = handle_probe (w, path, &error);
   else if (g_str_equal (op, "thumbnail"))
     response = handle_thumbnail (w, req, path, &error);
+  else if (g_str_equal (op, "filmstrip"))
+    response = handle_filmstrip (w, req, path, &error);
   else
     g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "Unknown request “%s”", op);
 
