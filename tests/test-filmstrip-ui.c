@@ -42,10 +42,8 @@ static const guint8 colours[N_FRAMES][3] = {
 /* A filmstrip of @path in the cache, as the media helper would leave it, whose frame i is
  * all colours[i]: the service finds it valid and decodes nothing. */
 static void
-put_filmstrip_full (const char       *path,
-                    gint64            duration_ms,
-                    VsFilmstripFlags  flags,
-                    gboolean          reversed)
+put_filmstrip (const char *path,
+               gint64      duration_ms)
 {
   g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
   g_autofree char *cache_path = vs_filmstrip_path (uri);
@@ -60,23 +58,14 @@ put_filmstrip_full (const char       *path,
     {
       g_autoptr(GdkPixbuf) tile = gdk_pixbuf_new_subpixbuf (sheet, i * TILE_W, 0, TILE_W, TILE_H);
 
-      guint c = reversed ? N_FRAMES - 1 - i : i;
-
-      gdk_pixbuf_fill (tile, (guint32) colours[c][0] << 24 | (guint32) colours[c][1] << 16 |
-                             (guint32) colours[c][2] << 8 | 0xff);
+      gdk_pixbuf_fill (tile, (guint32) colours[i][0] << 24 | (guint32) colours[i][1] << 16 |
+                             (guint32) colours[i][2] << 8 | 0xff);
       times[i] = vs_filmstrip_frame_time_ms (duration_ms, N_FRAMES, i);
     }
   g_assert_true (vs_filmstrip_save (cache_path, uri, st.st_mtime, st.st_size, duration_ms,
-                                    flags, sheet, TILE_W, TILE_H, N_FRAMES,
+                                    VS_FILMSTRIP_FLAG_NONE, sheet, TILE_W, TILE_H, N_FRAMES,
                                     times, N_FRAMES, &error));
   g_assert_no_error (error);
-}
-
-static void
-put_filmstrip (const char *path,
-               gint64      duration_ms)
-{
-  put_filmstrip_full (path, duration_ms, VS_FILMSTRIP_FLAG_NONE, FALSE);
 }
 
 /* The colour @cell's picture shows at (@x, @y), as its window's renderer draws it (the
@@ -423,57 +412,6 @@ test_one_sheet (Fixture       *f,
   g_assert_cmpuint (vs_texture_cache_get_n_filmstrips (cache), <=, 2);
 }
 
-typedef struct
-{
-  VsVideoCell *cell;
-  guint        frame;
-} ColourWait;
-
-static gboolean
-not_colour_of (gpointer data)
-{
-  ColourWait *wait = data;
-  guint8 rgb[3];
-  int x, y;
-
-  picture_middle (wait->cell, &x, &y);
-  pixel_at (GTK_WIDGET (wait->cell), x, y, rgb);
-  return !near (rgb, colours[wait->frame]);
-}
-
-/* A coarse strip (the maker's first pass) is shown at once but not kept in the texture
- * cache, and the cell reads the strip again while the pointer stays: the full one that
- * replaces it shows without a move. */
-static void
-test_partial_strip (Fixture       *f,
-                    gconstpointer  data)
-{
-  g_autofree char *path = NULL;
-  VsVideoCell *cell;
-  int width, x, y;
-
-  if (!fixture_open (f))
-    return;
-  path = g_build_filename (f->lib, "gamma.mp4", NULL);
-  put_filmstrip_full (path, 2000, VS_FILMSTRIP_FLAG_PARTIAL, FALSE);
-  cell = thumbnailed_cell (f->window, "gamma.mp4");
-  width = gtk_widget_get_width (GTK_WIDGET (cell));
-  picture_middle (cell, &x, &y);
-  vs_test_ui_pointer_to (GTK_WIDGET (cell), width * 0.45, y);
-  wait_frame (cell, 4);
-  assert_shows_frame (cell, 4);
-  g_assert_cmpuint (vs_texture_cache_get_n_filmstrips (cache_of (cell)), ==, 0);
-
-  /* the full strip arrives (its tiles the other way round): shown where the pointer is */
-  put_filmstrip_full (path, 2000, VS_FILMSTRIP_FLAG_NONE, TRUE);
-  {
-    ColourWait wait = { cell, 4 };
-
-    vs_test_ui_wait_for (not_colour_of, &wait, "the full strip");
-  }
-  g_assert_cmpint (vs_video_cell_get_scrub_frame (cell), ==, 4);
-}
-
 static gboolean
 focus_in_grid (gpointer data)
 {
@@ -765,8 +703,6 @@ main (int    argc,
   g_test_add ("/filmstrip-ui/one-sheet", Fixture, NULL, NULL, test_one_sheet,
               fixture_teardown);
   g_test_add ("/filmstrip-ui/keyboard-scrub", Fixture, NULL, NULL, test_keyboard_scrub,
-              fixture_teardown);
-  g_test_add ("/filmstrip-ui/partial-strip", Fixture, NULL, NULL, test_partial_strip,
               fixture_teardown);
   g_test_add ("/filmstrip-ui/seek-preview", Fixture, NULL, NULL, test_seek_preview,
               fixture_teardown);
