@@ -1162,6 +1162,26 @@ vs_texture_cache_load_filmstrip_finish (VsTextureCache  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* @video's filmstrip sheet when it is in memory already (a new reference), else NULL.
+ * Never blocks. */
+GdkTexture *
+vs_texture_cache_lookup_filmstrip (VsTextureCache *self,
+                                   VsVideo        *video)
+{
+  g_autofree char *key = NULL;
+  Entry *entry;
+
+  g_return_val_if_fail (VS_IS_TEXTURE_CACHE (self), NULL);
+  g_return_val_if_fail (VS_IS_VIDEO (video), NULL);
+
+  if ((key = filmstrip_key (video)) == NULL ||
+      (entry = g_hash_table_lookup (self->entries, key)) == NULL)
+    return NULL;
+  g_queue_unlink (&self->lru, &entry->link);
+  g_queue_push_head_link (&self->lru, &entry->link);
+  return g_object_ref (entry->texture);
+}
+
 /* Filmstrip sheets the cache holds (at most MAX_FILMSTRIPS). */
 guint
 vs_texture_cache_get_n_filmstrips (VsTextureCache *self)

@@ -83,6 +83,9 @@ void            vs_texture_cache_load_filmstrip_for_path_async (VsTextureCache  
 GdkTexture     *vs_texture_cache_load_filmstrip_finish (VsTextureCache      *self,
                                                         GAsyncResult        *result,
                                                         GError             **error);
+/* @video's sheet when it is in memory already, else NULL; never blocks. */
+GdkTexture     *vs_texture_cache_lookup_filmstrip      (VsTextureCache      *self,
+                                                        VsVideo             *video);
 /* The filmstrip a sheet texture shows (frame times, tile places); NULL for a thumbnail. */
 VsFilmstrip    *vs_texture_cache_get_filmstrip         (GdkTexture          *texture);
 guint           vs_texture_cache_get_n_filmstrips      (VsTextureCache      *self);

@@ -32,6 +32,7 @@ struct _VsVideoCell
   /* State */
   gint64          thumb_mtime_ns; /* the version the thumbnail shown or asked for is of */
   double          scrub_position; /* 0–1 across the picture; < 0: not scrubbing */
+  gint64          scrub_since_us; /* when the pointer came (monotonic), for the debug log */
   guint           scrub_timeout;  /* the pointer rests before the filmstrip is asked for */
 
   /* Flags */
@@ -491,6 +492,9 @@ on_filmstrip_loaded (GObject      *object,
         self->scrub_failed = TRUE;
       return;
     }
+  g_debug ("Filmstrip of %s shown %" G_GINT64_FORMAT " ms after the pointer came",
+           vs_video_get_title (self->video),
+           (g_get_monotonic_time () - self->scrub_since_us) / 1000);
   g_clear_object (&self->scrub_frames);
   self->scrub_frames = vs_filmstrip_paintable_new (sheet, GTK_WIDGET (self));
   if (self->scrub_position >= 0)
@@ -547,6 +551,16 @@ on_pointer_motion (GtkEventControllerMotion *motion,
   self->scrub_keyboard = FALSE;
   if (self->scrub_frames == NULL && self->scrub_cancellable == NULL && self->scrub_timeout == 0)
     {
+      g_autoptr(GdkTexture) sheet = vs_texture_cache_lookup_filmstrip (self->cache, self->video);
+
+      /* in memory (hovered a moment ago): at once, in this very frame */
+      if (sheet != NULL)
+        {
+          self->scrub_frames = vs_filmstrip_paintable_new (sheet, GTK_WIDGET (self));
+          show_scrub (self, x / width);
+          return;
+        }
+      self->scrub_since_us = g_get_monotonic_time ();
       self->scrub_timeout = g_timeout_add (SCRUB_DELAY_MS, on_scrub_timeout, self);
       g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->scrub_timeout),
                                 "[vs-video-cell] scrub");
