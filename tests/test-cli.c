@@ -16,6 +16,7 @@
 #include <utime.h>
 
 #include "vs-database.h"
+#include "vs-filmstrip.h"
 #include "vs-prober.h"
 #include "vs-test-media.h"
 #include "vs-test-utils.h"
@@ -2095,7 +2096,8 @@ update_summary (const char *cache,
 {
   g_auto(Run) update = { 0 };
 
-  cli_with_cache (&update, cache, "update", "--db", db, "--json", "--size", "normal", NULL);
+  cli_with_cache (&update, cache, "update", "--db", db, "--json", "--size", "normal",
+                  "--filmstrips", NULL);
   g_assert_cmpstr (update.err, ==, "");
   g_assert_cmpint (update.status, ==, 0);
   return parse_object (update.out);
@@ -2116,6 +2118,30 @@ scan_and_share (const char *cache,
     return;
   cli_with_cache (&set, cache, "roots", "--db", db, "--share-previews", "on", root, NULL);
   g_assert_cmpint (set.status, ==, 0);
+}
+
+/* @video's filmstrip in @cache, and the URI it names (NULL when there is none). */
+static char *
+cached_filmstrip_uri (const char *cache,
+                      const char *video)
+{
+  g_autofree char *uri = g_filename_to_uri (video, NULL, NULL);
+  g_autofree char *md5 = g_compute_checksum_for_string (G_CHECKSUM_MD5, uri, -1);
+  g_autofree char *name = g_strconcat (md5, ".filmstrip", NULL);
+  g_autofree char *path = g_build_filename (cache, "vidshelf", "filmstrips", name, NULL);
+  g_autoptr(VsFilmstrip) strip = vs_filmstrip_load (path, TRUE, NULL);
+
+  return strip != NULL ? g_strdup (vs_filmstrip_get_uri (strip)) : NULL;
+}
+
+/* The URI @video's shared filmstrip names (NULL when there is none). */
+static char *
+shared_filmstrip_uri (const char *video)
+{
+  g_autofree char *path = vs_filmstrip_shared_path (video);
+  g_autoptr(VsFilmstrip) strip = vs_filmstrip_load (path, TRUE, NULL);
+
+  return strip != NULL ? g_strdup (vs_filmstrip_get_uri (strip)) : NULL;
 }
 
 static char *
@@ -2181,6 +2207,15 @@ test_share_previews (Fixture       *f,
   g_assert_cmpint (json_object_get_int_member (off_again, "thumbnailed"), ==, 0);
   off_png = vs_thumbnail_shared_path (off_clip, VS_THUMBNAIL_SIZE_NORMAL);
   g_assert_true (g_file_test (off_png, G_FILE_TEST_IS_REGULAR));
+  /* the filmstrip too, from the cache */
+  g_assert_cmpint (json_object_get_int_member (off, "filmstrips_made"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (off_again, "filmstrips_reused"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (off_again, "filmstrips_made"), ==, 0);
+  {
+    g_autofree char *strip_uri = shared_filmstrip_uri (off_clip);
+
+    g_assert_cmpstr (strip_uri, ==, "clip.mp4");
+  }
 
   /* on */
   scan_and_share (cache_a, f->db, f->lib, TRUE);
@@ -2198,6 +2233,16 @@ test_share_previews (Fixture       *f,
   g_assert_cmpstr (key_uri, ==, "clip.mp4");
   g_assert_cmpint (g_stat (clip, &st), ==, 0);
   g_assert_cmpint (key_mtime, ==, (gint64) st.st_mtime);
+  /* the filmstrip: in the cache under the file's URI, in the share under its name */
+  g_assert_cmpint (json_object_get_int_member (a, "filmstrips_made"), ==, 1);
+  {
+    g_autofree char *strip_uri = shared_filmstrip_uri (clip);
+    g_autofree char *cached_uri = cached_filmstrip_uri (cache_a, clip);
+    g_autofree char *clip_uri = g_filename_to_uri (clip, NULL, NULL);
+
+    g_assert_cmpstr (strip_uri, ==, "clip.mp4");
+    g_assert_cmpstr (cached_uri, ==, clip_uri);
+  }
 
   /* a second computer: reused, nothing decoded, nothing written to its own cache */
   scan_and_share (cache_b, db_b, f->lib, TRUE);
@@ -2205,6 +2250,15 @@ test_share_previews (Fixture       *f,
   g_assert_cmpint (json_object_get_int_member (b, "thumbnails_reused"), ==, 1);
   g_assert_cmpint (json_object_get_int_member (b, "thumbnailed"), ==, 0);
   g_assert_false (g_file_test (b_normal, G_FILE_TEST_EXISTS));
+  /* its filmstrip is fetched from the share into its cache, not decoded */
+  g_assert_cmpint (json_object_get_int_member (b, "filmstrips_reused"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (b, "filmstrips_made"), ==, 0);
+  {
+    g_autofree char *cached_uri = cached_filmstrip_uri (cache_b, clip);
+    g_autofree char *clip_uri = g_filename_to_uri (clip, NULL, NULL);
+
+    g_assert_cmpstr (cached_uri, ==, clip_uri);
+  }
 
   /* a third, with a video no one thumbnailed yet, and the share read-only */
   vs_test_media_mp4 (late, "smpte");
@@ -2223,6 +2277,15 @@ test_share_previews (Fixture       *f,
   g_assert_cmpint (json_object_get_int_member (c, "thumbnails_reused"), ==, 1);
   g_assert_cmpint (json_object_get_int_member (c, "thumbnailed"), ==, 1);
   g_assert_cmpint (json_object_get_int_member (c, "thumbnail_failed"), ==, 0);
+  /* filmstrips: the shared one read, the missing one made in the cache, none failed */
+  g_assert_cmpint (json_object_get_int_member (c, "filmstrips_reused"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (c, "filmstrips_made"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (c, "filmstrips_failed"), ==, 0);
+  {
+    g_autofree char *late_strip = vs_filmstrip_shared_path (late);
+
+    g_assert_false (g_file_test (late_strip, G_FILE_TEST_EXISTS));
+  }
   g_assert_cmpstr (after, ==, before);
   late_personal = personal_thumbnail (cache_c, late);
   g_assert_true (g_file_test (late_personal, G_FILE_TEST_IS_REGULAR));
@@ -2236,6 +2299,13 @@ test_share_previews (Fixture       *f,
   renamed_png = vs_thumbnail_shared_path (renamed, VS_THUMBNAIL_SIZE_NORMAL);
   g_assert_true (vs_thumbnail_read_keys (renamed_png, &renamed_uri, NULL, NULL));
   g_assert_cmpstr (renamed_uri, ==, "renamed.mp4");
+  {
+    g_autofree char *old_strip = shared_filmstrip_uri (clip);
+    g_autofree char *new_strip = shared_filmstrip_uri (renamed);
+
+    g_assert_null (old_strip);
+    g_assert_cmpstr (new_strip, ==, "renamed.mp4");
+  }
 }
 
 /* A PNG whose header claims @side × @side px: refused before anything else is read. */

@@ -763,6 +763,135 @@ test_hostile_files (void)
   vs_test_rm_rf (dir);
 }
 
+/* The shared repository: a whole strip is shared under the file's name with the folder's
+ * permissions, read back, fetched into a cache as another URI's; links, FIFOs and partial
+ * strips are neither followed, read nor shared. */
+static void
+test_shared (void)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *lib = g_build_filename (dir, "lib", NULL);
+  g_autofree char *video = g_build_filename (lib, "Plage été.mp4", NULL);
+  g_autofree char *other = g_build_filename (lib, "other.mp4", NULL);
+  g_autofree char *elsewhere = g_build_filename (dir, "elsewhere", NULL);
+  g_autofree char *strip = g_build_filename (dir, "strip.filmstrip", NULL);
+  g_autofree char *partial = g_build_filename (dir, "partial.filmstrip", NULL);
+  g_autofree char *shared = NULL;
+  g_autofree char *found = NULL;
+  g_autofree char *folder = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(VsFilmstrip) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  struct stat st;
+
+  g_assert_cmpint (g_mkdir (lib, 0750), ==, 0);
+  g_assert_cmpint (chmod (lib, 0750), ==, 0);
+  vs_test_write_file (video, "not really a video", -1);
+  vs_test_write_file (other, "nor this", -1);
+  g_assert_cmpint (g_stat (video, &st), ==, 0);
+  vs_test_save_filmstrip (strip, "file:///somewhere/Plage%20%C3%A9t%C3%A9.mp4", st.st_mtime,
+                          st.st_size, 12);
+
+  /* nothing there yet, and no folder made by looking */
+  g_assert_cmpint (vs_filmstrip_lookup_shared (video, st.st_mtime, st.st_size, &found), ==,
+                   VS_FILMSTRIP_MISSING);
+  shared = vs_filmstrip_shared_path (video);
+  g_assert_cmpstr (found, ==, shared);
+  g_assert_true (g_str_has_prefix (shared, lib));
+  g_assert_true (strstr (shared, "/.sh_thumbnails/vidshelf-filmstrips/") != NULL);
+  folder = g_build_filename (lib, ".sh_thumbnails", NULL);
+  g_assert_false (g_file_test (folder, G_FILE_TEST_EXISTS));
+
+  vs_filmstrip_share (video, strip, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (vs_filmstrip_lookup_shared (video, st.st_mtime, st.st_size, NULL), ==,
+                   VS_FILMSTRIP_VALID);
+  g_assert_cmpint (vs_filmstrip_lookup_shared (video, st.st_mtime + 1, st.st_size, NULL), ==,
+                   VS_FILMSTRIP_STALE);
+  loaded = vs_filmstrip_load (shared, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (vs_filmstrip_get_uri (loaded), ==, "Plage été.mp4");
+  g_assert_cmpuint (vs_filmstrip_get_n_frames (loaded), ==, 12);
+  g_assert_cmpint (g_stat (folder, &st), ==, 0);
+  g_assert_cmpuint (st.st_mode & 0777, ==, 0750);
+  /* another file's name is not this one's */
+  g_assert_cmpint (vs_filmstrip_lookup_shared (other, 0, 0, NULL), ==, VS_FILMSTRIP_MISSING);
+
+  /* fetched into the cache as this computer's URI */
+  g_assert_cmpint (g_stat (video, &st), ==, 0);
+  vs_filmstrip_fetch_shared (video, "file:///here/Plage.mp4", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (vs_filmstrip_lookup ("file:///here/Plage.mp4", st.st_mtime, st.st_size, NULL),
+                   ==, VS_FILMSTRIP_VALID);
+
+  /* a partial strip is one computer's own: not shared */
+  vs_test_save_filmstrip (partial, "file:///x", 1, 1, 12);
+  {
+    g_autoptr(VsFilmstrip) p = vs_filmstrip_load (partial, TRUE, &error);
+    g_autofree gint64 *times = g_new0 (gint64, 12);
+
+    g_assert_no_error (error);
+    vs_filmstrip_save (partial, "file:///x", 1, 1, 120000, VS_FILMSTRIP_FLAG_PARTIAL,
+                       vs_filmstrip_get_sheet (p), 64, 36, 10, times, 12, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_false (vs_filmstrip_share (other, partial, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  /* moved with a rename in the folder, removed with the file */
+  {
+    g_autofree char *renamed = g_build_filename (lib, "renamed.mp4", NULL);
+    g_autofree char *renamed_shared = vs_filmstrip_shared_path (renamed);
+    g_autoptr(VsFilmstrip) moved = NULL;
+
+    g_assert_true (vs_filmstrip_move_shared (video, renamed));
+    g_assert_false (g_file_test (shared, G_FILE_TEST_EXISTS));
+    moved = vs_filmstrip_load (renamed_shared, FALSE, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (vs_filmstrip_get_uri (moved), ==, "renamed.mp4");
+    g_assert_false (vs_filmstrip_delete_shared (video));
+    g_assert_true (vs_filmstrip_delete_shared (renamed));
+    g_assert_false (g_file_test (renamed_shared, G_FILE_TEST_EXISTS));
+  }
+
+  /* a planted link to a folder elsewhere: not followed, not written through */
+  {
+    g_autofree char *strips = g_build_filename (folder, "vidshelf-filmstrips", NULL);
+    g_autofree char *planted = NULL;
+    g_autofree char *base = g_path_get_basename (shared);
+
+    vs_test_rm_rf (strips);
+    g_assert_cmpint (g_mkdir (elsewhere, 0700), ==, 0);
+    g_assert_cmpint (symlink (elsewhere, strips), ==, 0);
+    g_assert_cmpint (g_stat (video, &st), ==, 0);
+    planted = g_build_filename (elsewhere, base, NULL);
+    vs_test_save_filmstrip (planted, "Plage été.mp4", st.st_mtime, st.st_size, 12);
+    before = vs_test_folder_digest (elsewhere);
+    g_assert_cmpint (vs_filmstrip_lookup_shared (video, st.st_mtime, st.st_size, NULL), ==,
+                     VS_FILMSTRIP_MISSING);
+    g_assert_false (vs_filmstrip_share (video, strip, &error));
+    g_assert_nonnull (error);
+    g_clear_error (&error);
+    g_assert_false (vs_filmstrip_delete_shared (video));
+    after = vs_test_folder_digest (elsewhere);
+    g_assert_cmpstr (before, ==, after);
+
+    /* a FIFO in its place: no hang, not read, not replaced */
+    g_assert_cmpint (g_unlink (strips), ==, 0);
+    g_assert_cmpint (g_mkdir (strips, 0700), ==, 0);
+    g_assert_cmpint (mkfifo (shared, 0600), ==, 0);
+    g_assert_cmpint (vs_filmstrip_lookup_shared (video, st.st_mtime, st.st_size, NULL), ==,
+                     VS_FILMSTRIP_MISSING);
+    g_assert_false (vs_filmstrip_share (video, strip, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+    g_assert_cmpint (lstat (shared, &st), ==, 0);
+    g_assert_true (S_ISFIFO (st.st_mode));
+  }
+  vs_test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -787,6 +916,7 @@ main (int    argc,
   g_test_add_func ("/filmstrip/cache/delete-move", test_delete_and_move);
   g_test_add_func ("/filmstrip/hostile/bytes", test_hostile);
   g_test_add_func ("/filmstrip/hostile/files", test_hostile_files);
+  g_test_add_func ("/filmstrip/shared", test_shared);
 
   result = g_test_run ();
   vs_test_rm_rf (tmp);

@@ -12,7 +12,7 @@
 
 #include "vs-filmstrip.h"
 #include "vs-path.h"
-#include "vs-thumbnailer.h"
+#include "vs-thumbnailer-private.h"
 
 #define MAGIC              "VSFILMS1"
 #define MAGIC_LEN          8
@@ -736,31 +736,17 @@ static GBytes *
 read_shared (const char *media_path,
              gsize       limit)
 {
-  g_autofree char *folder = g_path_get_dirname (media_path);
   g_autofree char *path = vs_filmstrip_shared_path (media_path);
   g_autofree char *file = NULL;
-  const char *steps[] = { ".sh_thumbnails", SHARED_SUBFOLDER };
-  int fd;
+  int dir, fd;
 
-  if (path == NULL)
+  if (path == NULL ||
+      (dir = _vs_thumbnailer_open_shared_folder (media_path, SHARED_SUBFOLDER)) < 0)
     return NULL;
   file = g_path_get_basename (path);
-  fd = open (folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  for (guint i = 0; fd >= 0 && i < G_N_ELEMENTS (steps); i++)
-    {
-      int next = openat (fd, steps[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-
-      close (fd);
-      fd = next;
-    }
-  if (fd < 0)
-    return NULL;
-  {
-    int dir = fd;
-
-    fd = openat (dir, file, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
-    close (dir);
-  }
+  /* O_NONBLOCK: a FIFO planted there must not hang us */
+  fd = openat (dir, file, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+  close (dir);
   return fd < 0 ? NULL : read_bounded_fd (fd, limit, NULL);
 }
 
@@ -821,34 +807,6 @@ vs_filmstrip_fetch_shared (const char  *media_path,
   return write_with_uri (bytes, strip, uri, target, 0600, error);
 }
 
-static gboolean
-ensure_shared_folder (const char  *path,
-                      mode_t       mode,
-                      GError     **error)
-{
-  struct stat st;
-
-  if (g_mkdir (path, mode) == 0)
-    {
-      /* the umask would narrow it: the repository is for every reader of the folder */
-      if (chmod (path, mode) != 0)
-        g_debug ("Cannot set the permissions of %s: %s", path, g_strerror (errno));
-      return TRUE;
-    }
-  if (errno != EEXIST)
-    return set_errno_error (error, errno, "Cannot create", path);
-  if (lstat (path, &st) != 0)
-    return set_errno_error (error, errno, "Cannot read", path);
-  if (!S_ISDIR (st.st_mode))
-    {
-      g_autofree char *display = g_filename_display_name (path);
-
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY, "“%s” is not a folder", display);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 gboolean
 vs_filmstrip_share (const char  *media_path,
                     const char  *strip_path,
@@ -891,8 +849,8 @@ vs_filmstrip_share (const char  *media_path,
   if (stat (media_folder, &folder_st) != 0)
     return set_errno_error (error, errno, "Cannot read", media_folder);
   /* As the standard asks of shared thumbnails: as readable as what they show. */
-  if (!ensure_shared_folder (shared, folder_st.st_mode & 0777, error) ||
-      !ensure_shared_folder (folder, folder_st.st_mode & 0777, error))
+  if (!_vs_thumbnailer_ensure_shared_folder (shared, folder_st.st_mode & 0777, error) ||
+      !_vs_thumbnailer_ensure_shared_folder (folder, folder_st.st_mode & 0777, error))
     return FALSE;
   if (lstat (target, &target_st) == 0 && !S_ISREG (target_st.st_mode))
     {

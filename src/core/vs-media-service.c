@@ -220,25 +220,38 @@ check_shared (MediaJob         *job,
   return state;
 }
 
+/* The file a job is about: its canonical path's URI (as the thumbnailer and file managers
+ * name it) and its stat, or FALSE when it is gone. */
+static char *
+job_source (MediaJob  *job,
+            GStatBuf  *st,
+            GError   **error)
+{
+  g_autofree char *canonical = g_canonicalize_filename (job->path, NULL);
+  g_autofree char *uri = g_filename_to_uri (canonical, NULL, error);
+
+  if (uri == NULL)
+    return NULL;
+  if (g_stat (job->path, st) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "The file is gone");
+      return NULL;
+    }
+  return g_steal_pointer (&uri);
+}
+
 /* The cache's verdict before any decoding: reuse, refuse, or go ahead. */
 static gboolean
 check_cache (MediaJob     *job,
              MediaResult  *r,
              GError      **error)
 {
-  /* The canonical path's URI, as the thumbnailer and file managers name the file. */
-  g_autofree char *canonical = g_canonicalize_filename (job->path, NULL);
-  g_autofree char *uri = g_filename_to_uri (canonical, NULL, error);
+  g_autofree char *uri = NULL;
   VsThumbnailState state;
   GStatBuf st;
 
-  if (uri == NULL)
+  if ((uri = job_source (job, &st, error)) == NULL)
     return FALSE;
-  if (g_stat (job->path, &st) != 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "The file is gone");
-      return FALSE;
-    }
   state = vs_thumbnail_lookup (uri, st.st_mtime, job->size, &r->thumbnail);
   if (job->shared)
     state = check_shared (job, st.st_mtime, state, r);
@@ -266,18 +279,12 @@ check_filmstrip_cache (MediaJob     *job,
                        MediaResult  *r,
                        GError      **error)
 {
-  g_autofree char *canonical = g_canonicalize_filename (job->path, NULL);
-  g_autofree char *uri = g_filename_to_uri (canonical, NULL, error);
+  g_autofree char *uri = NULL;
   VsFilmstripState state;
   GStatBuf st;
 
-  if (uri == NULL)
+  if ((uri = job_source (job, &st, error)) == NULL)
     return FALSE;
-  if (g_stat (job->path, &st) != 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "The file is gone");
-      return FALSE;
-    }
   state = vs_filmstrip_lookup (uri, st.st_mtime, st.st_size, &r->thumbnail);
   if (job->shared)
     {

@@ -105,11 +105,9 @@ names_file (const char *key_uri,
          g_str_equal (key_uri + 2, uri + strlen ("file:///"));
 }
 
-/* The size folder of @media_path's repository, each folder opened without following a
- * link (one planted there could lead anywhere); -1 when there is none. */
-static int
-open_size_folder (const char      *media_path,
-                  VsThumbnailSize  size)
+int
+_vs_thumbnailer_open_shared_folder (const char *media_path,
+                                    const char *subfolder)
 {
   g_autofree char *folder = g_path_get_dirname (media_path);
   int parent, shared, fd;
@@ -121,10 +119,17 @@ open_size_folder (const char      *media_path,
   close (parent);
   if (shared < 0)
     return -1;
-  fd = openat (shared, vs_thumbnail_size_to_string (size),
-               O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  fd = openat (shared, subfolder, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   close (shared);
   return fd;
+}
+
+/* The size folder of @media_path's repository; -1 when there is none. */
+static int
+open_size_folder (const char      *media_path,
+                  VsThumbnailSize  size)
+{
+  return _vs_thumbnailer_open_shared_folder (media_path, vs_thumbnail_size_to_string (size));
 }
 
 /* @media_path's shared thumbnail, opened as vs_thumbnail_open() does (a regular file, not
@@ -233,12 +238,10 @@ set_errno_error (GError    **error,
   return FALSE;
 }
 
-/* A folder of the repository: made with @mode when missing; an existing one must be a
- * folder, not a link to one. */
-static gboolean
-ensure_folder (const char  *path,
-               mode_t       mode,
-               GError     **error)
+gboolean
+_vs_thumbnailer_ensure_shared_folder (const char  *path,
+                                      mode_t       mode,
+                                      GError     **error)
 {
   GStatBuf st;
 
@@ -293,8 +296,8 @@ write_shared (const char      *media_path,
   if (g_stat (media_folder, &folder_st) != 0)
     return set_errno_error (error, errno, "Cannot read", media_folder);
   /* The standard: the repository is as readable as what it holds thumbnails of. */
-  if (!ensure_folder (shared, folder_st.st_mode & 0777, error) ||
-      !ensure_folder (folder, folder_st.st_mode & 0777, error))
+  if (!_vs_thumbnailer_ensure_shared_folder (shared, folder_st.st_mode & 0777, error) ||
+      !_vs_thumbnailer_ensure_shared_folder (folder, folder_st.st_mode & 0777, error))
     return FALSE;
   if (g_lstat (target, &target_st) == 0 && (own = load_own (media_path, name, size)) == NULL)
     {

@@ -82,6 +82,17 @@ gboolean      _vs_thumbnailer_write_fail_marker     (const SourceInfo   *info,
                                                      const char         *reason,
                                                      GError            **error);
 
+/* vs-thumbnail-shared.c */
+/* <folder of @media_path>/.sh_thumbnails/@subfolder, each folder opened without following
+ * a link (one planted there could lead anywhere); -1 when there is none. */
+int           _vs_thumbnailer_open_shared_folder    (const char         *media_path,
+                                                     const char         *subfolder);
+/* A folder of a shared repository: made with @mode when missing; an existing one must be
+ * a folder, not a link to one. */
+gboolean      _vs_thumbnailer_ensure_shared_folder  (const char         *path,
+                                                     mode_t              mode,
+                                                     GError            **error);
+
 /* vs-frame-decoder.c */
 GdkPixbuf    *_vs_thumbnailer_decode_frame          (const char         *uri,
                                                      const char         *display,
