@@ -77,6 +77,16 @@ open_library (VsApplication *self)
   vs_library_open_async (self->library, NULL, on_library_opened, NULL);
 }
 
+/* The filmstrip cache's size on disk, once the library's media service exists. */
+static void
+apply_filmstrip_budget (VsApplication *self)
+{
+  guint64 mb = g_settings_get_uint (self->settings, "filmstrip-cache-mb");
+
+  if (self->library != NULL && vs_library_get_media (self->library) != NULL)
+    vs_media_service_set_filmstrip_budget (vs_library_get_media (self->library), mb << 20);
+}
+
 /* Preferences take effect at once. */
 static void
 on_setting_changed (VsApplication *self,
@@ -84,6 +94,10 @@ on_setting_changed (VsApplication *self,
 {
   if (g_str_equal (key, "workers"))
     vs_library_set_n_workers (self->library, g_settings_get_uint (self->settings, "workers"));
+  else if (g_str_equal (key, "hover-scrub"))
+    vs_video_cell_set_hover_scrub (g_settings_get_boolean (self->settings, "hover-scrub"));
+  else if (g_str_equal (key, "filmstrip-cache-mb"))
+    apply_filmstrip_budget (self);
   else if (g_str_equal (key, "texture-cache-mb") && self->textures != NULL)
     vs_texture_cache_set_max_bytes (self->textures,
                                     (gsize) g_settings_get_uint (self->settings,
@@ -236,6 +250,7 @@ vs_application_startup (GApplication *app)
   vs_video_cell_set_new_since (g_settings_get_int64 (self->settings, "last-start") *
                                G_GINT64_CONSTANT (1000));
   g_settings_set_int64 (self->settings, "last-start", g_get_real_time ());
+  vs_video_cell_set_hover_scrub (g_settings_get_boolean (self->settings, "hover-scrub"));
 
   G_APPLICATION_CLASS (vs_application_parent_class)->startup (app);
 
@@ -424,9 +439,13 @@ vs_application_get_texture_cache (VsApplication *self)
 
   if (self->textures == NULL && self->library != NULL &&
       vs_library_get_media (self->library) != NULL)
-    self->textures = vs_texture_cache_new (vs_library_get_media (self->library),
-                                           (gsize) g_settings_get_uint (self->settings,
-                                                                        "texture-cache-mb") << 20);
+    {
+      gsize max_bytes = (gsize) g_settings_get_uint (self->settings, "texture-cache-mb") << 20;
+
+      self->textures = vs_texture_cache_new (vs_library_get_media (self->library), max_bytes);
+      /* the cells' filmstrips come from this service too */
+      apply_filmstrip_budget (self);
+    }
   return self->textures;
 }
 

@@ -549,14 +549,34 @@ item_key (GtkWidget *widget,
   return TRUE;
 }
 
-/* Escape lets go of a selection (and does nothing else then). */
+/* Alt+Right and Alt+Left step through the focused video's filmstrip frames, as the
+ * pointer does across its picture (Shift+arrows extend the selection in the grid, and
+ * Ctrl+arrows move the focus without selecting: both are GtkListBase's). */
+static gboolean
+scrub_key (GtkWidget *widget,
+           GVariant  *args,
+           gpointer   user_data)
+{
+  VsLibraryView *self = view_of (widget);
+  GtkWidget *cell = focused_cell (self);
+
+  if (cell == NULL || !VS_IS_VIDEO_CELL (cell))
+    return FALSE;
+  return vs_video_cell_step_frame (VS_VIDEO_CELL (cell), GPOINTER_TO_INT (user_data));
+}
+
+/* Escape gives the focused cell its thumbnail back, else lets go of a selection (and does
+ * nothing else then). */
 static gboolean
 unselect_key (GtkWidget *widget,
               GVariant  *args,
               gpointer   user_data)
 {
   VsLibraryView *self = view_of (widget);
+  GtkWidget *cell = focused_cell (self);
 
+  if (cell != NULL && VS_IS_VIDEO_CELL (cell) && vs_video_cell_end_scrub (VS_VIDEO_CELL (cell)))
+    return TRUE;
   if (self->n_selected == 0)
     return FALSE;
   vs_library_view_select_none (self);
@@ -571,7 +591,7 @@ add_item_shortcuts (GtkWidget *items)
     guint            key;
     GdkModifierType  mods;
     GtkShortcutFunc  func;
-    const char      *action;
+    gconstpointer    action;
   } keys[] = {
     { GDK_KEY_Menu, 0, menu_key, NULL },
     { GDK_KEY_Escape, 0, unselect_key, NULL },
@@ -581,6 +601,10 @@ add_item_shortcuts (GtkWidget *items)
     { GDK_KEY_KP_Delete, 0, item_key, "view.trash" },
     { GDK_KEY_Return, GDK_ALT_MASK, item_key, "view.properties" },
     { GDK_KEY_KP_Enter, GDK_ALT_MASK, item_key, "view.properties" },
+    { GDK_KEY_Right, GDK_ALT_MASK, scrub_key, GINT_TO_POINTER (1) },
+    { GDK_KEY_KP_Right, GDK_ALT_MASK, scrub_key, GINT_TO_POINTER (1) },
+    { GDK_KEY_Left, GDK_ALT_MASK, scrub_key, GINT_TO_POINTER (-1) },
+    { GDK_KEY_KP_Left, GDK_ALT_MASK, scrub_key, GINT_TO_POINTER (-1) },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)

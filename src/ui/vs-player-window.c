@@ -20,7 +20,9 @@
 #include "vs-path.h"
 #include "vs-player-osd.h"
 #include "vs-player-window.h"
+#include "vs-seek-preview.h"
 #include "vs-subtitle-view.h"
+#include "vs-texture-cache.h"
 #include "vs-toast.h"
 #include "vs-video.h"
 
@@ -44,6 +46,7 @@ struct _VsPlayerWindow
   GtkWidget       *merge_button;
   GtkWidget       *previous_button;
   GtkWidget       *next_button;
+  VsSeekPreview   *seek_preview;      /* over the picture, above GtkVideo's seek bar */
 
   /* owned */
   VsLibrary       *library;           /* borrowed from the application */
@@ -53,6 +56,10 @@ struct _VsPlayerWindow
   VsVideo         *waiting;           /* a placeholder of @videos still loading */
   GCancellable    *cancellable;       /* the window's lifetime */
   GSettings       *settings;          /* the application's, or one of our own */
+  VsTextureCache  *textures;          /* the application's, or one of our own; for filmstrips */
+  GCancellable    *filmstrip_cancellable; /* the current file's filmstrip request */
+  guint            filmstrip_refresh_id;  /* reads a coarse filmstrip's replacement */
+  guint            filmstrip_refresh;     /* times it did, for this file */
 
   guint            position;          /* of @file in @videos */
   gint64           video_id;          /* @file's index id in @videos; -1 none */
@@ -256,6 +263,138 @@ load_subtitles (VsPlayerWindow *self)
   vs_subtitles_load_for_video_async (path, self->cancellable, on_subtitles_loaded, lookup);
 }
 
+/* Seek-bar previews ------------------------------------------------------------ */
+
+/* A coarse filmstrip is read again at most this many times, a second apart, for the full
+ * one that replaces it. */
+#define MAX_FILMSTRIP_REFRESH 60
+
+static gboolean on_filmstrip_refresh (gpointer user_data);
+
+static void
+on_filmstrip_loaded (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  LookUp *lookup = user_data;
+  g_autoptr(VsPlayerWindow) self = lookup->self;
+  guint generation = lookup->generation;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) sheet = NULL;
+
+  g_free (lookup);
+  sheet = vs_texture_cache_load_filmstrip_finish (VS_TEXTURE_CACHE (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      generation != self->generation)
+    return;
+  /* none (a failed one, or no helper): the preview shows the time alone, or the coarse
+   * strip it has */
+  if (sheet == NULL)
+    {
+      g_debug ("No filmstrip for the seek bar: %s", error->message);
+      if (self->filmstrip_refresh == 0)
+        vs_seek_preview_set_sheet (self->seek_preview, NULL);
+      return;
+    }
+  vs_seek_preview_set_sheet (self->seek_preview, sheet);
+  /* a coarse strip: the full one is read again in a while, a bounded number of times */
+  if ((vs_filmstrip_get_flags (vs_texture_cache_get_filmstrip (sheet)) &
+       VS_FILMSTRIP_FLAG_PARTIAL) && self->filmstrip_refresh < MAX_FILMSTRIP_REFRESH)
+    {
+      self->filmstrip_refresh++;
+      g_clear_handle_id (&self->filmstrip_refresh_id, g_source_remove);
+      self->filmstrip_refresh_id = g_timeout_add_seconds (1, on_filmstrip_refresh, self);
+    }
+}
+
+/* The texture cache filmstrips are decoded by: the application's, else (a player made
+ * without one, as in the tests) our own, on the library's media service. */
+static VsTextureCache *
+get_textures (VsPlayerWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  if (self->textures != NULL)
+    return self->textures;
+  if (VS_IS_APPLICATION (app) && vs_application_get_texture_cache (VS_APPLICATION (app)))
+    self->textures = g_object_ref (vs_application_get_texture_cache (VS_APPLICATION (app)));
+  else if (self->library != NULL && vs_library_get_media (self->library) != NULL)
+    self->textures = vs_texture_cache_new (vs_library_get_media (self->library), 0);
+  return self->textures;
+}
+
+static void
+request_filmstrip (VsPlayerWindow *self)
+{
+  g_autofree char *path = g_file_get_path (self->file);
+  LookUp *lookup;
+
+  g_cancellable_cancel (self->filmstrip_cancellable);
+  g_clear_object (&self->filmstrip_cancellable);
+  if (path == NULL || get_textures (self) == NULL)
+    return;
+  self->filmstrip_cancellable = g_cancellable_new ();
+  lookup = g_new0 (LookUp, 1);
+  lookup->self = g_object_ref (self);
+  lookup->generation = self->generation;
+  vs_texture_cache_load_filmstrip_for_path_async (self->textures, path,
+                                                  self->filmstrip_cancellable,
+                                                  on_filmstrip_loaded, lookup);
+}
+
+static gboolean
+on_filmstrip_refresh (gpointer user_data)
+{
+  VsPlayerWindow *self = user_data;
+
+  self->filmstrip_refresh_id = 0;
+  request_filmstrip (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The current file's filmstrip for the seek bar, asked for when it opens (made by the
+ * media helper at visible priority if it is not in the cache yet). */
+static void
+load_filmstrip (VsPlayerWindow *self)
+{
+  g_clear_handle_id (&self->filmstrip_refresh_id, g_source_remove);
+  self->filmstrip_refresh = 0;
+  vs_seek_preview_set_sheet (self->seek_preview, NULL);
+  request_filmstrip (self);
+}
+
+/* GtkVideo's seek bar: the first horizontal scale of its controls (the volume button's
+ * is in a popover). */
+static GtkRange *
+find_seek_bar (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkRange *found;
+
+      if (GTK_IS_POPOVER (child))
+        continue;
+      if (GTK_IS_SCALE (child) &&
+          gtk_orientable_get_orientation (GTK_ORIENTABLE (child)) == GTK_ORIENTATION_HORIZONTAL)
+        return GTK_RANGE (child);
+      if ((found = find_seek_bar (child)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+on_get_child_position (GtkOverlay     *overlay,
+                       GtkWidget      *child,
+                       GdkRectangle   *allocation,
+                       VsPlayerWindow *self)
+{
+  if (child != GTK_WIDGET (self->seek_preview))
+    return FALSE;
+  return vs_seek_preview_get_position (self->seek_preview, GTK_WIDGET (overlay), allocation);
+}
+
 /* The stream ------------------------------------------------------------------ */
 
 static void
@@ -456,6 +595,7 @@ set_file (VsPlayerWindow *self,
                            G_CONNECT_SWAPPED);
   gtk_video_set_media_stream (self->video, self->stream);
   vs_player_osd_set_stream (self->osd, self->stream);
+  vs_seek_preview_set_stream (self->seek_preview, self->stream);
   vs_subtitle_view_set_stream (self->subtitle_view, self->stream);
   vs_player_osd_set_title (self->osd, title);
   gtk_stack_set_visible_child_name (self->stack, "video");
@@ -470,6 +610,7 @@ set_file (VsPlayerWindow *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
   look_up_position (self);
   load_subtitles (self);
+  load_filmstrip (self);
 }
 
 /* Next and previous ---------------------------------------------------------- */
@@ -729,8 +870,15 @@ vs_player_window_dispose (GObject *object)
   VsPlayerWindow *self = VS_PLAYER_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->filmstrip_cancellable);
+  g_clear_object (&self->filmstrip_cancellable);
+  g_clear_handle_id (&self->filmstrip_refresh_id, g_source_remove);
   g_clear_handle_id (&self->end_idle, g_source_remove);
   stop_waiting (self);
+  /* the bar is GtkVideo's, which may go before the preview does */
+  if (self->seek_preview != NULL)
+    vs_seek_preview_set_range (self->seek_preview, NULL);
+  self->seek_preview = NULL;
   if (self->videos != NULL)
     g_signal_handlers_disconnect_by_data (self->videos, self);
   g_clear_object (&self->videos);
@@ -750,6 +898,7 @@ vs_player_window_finalize (GObject *object)
   g_clear_object (&self->file);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
+  g_clear_object (&self->textures);
   g_clear_object (&self->library);
 
   G_OBJECT_CLASS (vs_player_window_parent_class)->finalize (object);
@@ -970,6 +1119,11 @@ vs_player_window_init (VsPlayerWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->pending_seek_us = -1;
+  self->seek_preview = VS_SEEK_PREVIEW (vs_seek_preview_new ());
+  gtk_overlay_add_overlay (GTK_OVERLAY (self->video_overlay), GTK_WIDGET (self->seek_preview));
+  vs_seek_preview_set_range (self->seek_preview, find_seek_bar (GTK_WIDGET (self->video)));
+  g_signal_connect_object (self->video_overlay, "get-child-position",
+                           G_CALLBACK (on_get_child_position), self, 0);
   self->video_id = -1;
   self->show_subtitles = TRUE;
   add_shortcuts (self);

@@ -20,6 +20,8 @@ struct _VsPreferencesWindow
   GtkSpinButton        *cache_spin;
   GtkAdjustment        *workers_adjustment;
   GtkAdjustment        *cache_adjustment;
+  GtkAdjustment        *filmstrip_adjustment;
+  GtkSwitch            *hover_scrub_switch;
 
   /* Owned */
   VsLibrary            *library;
@@ -380,6 +382,8 @@ vs_preferences_window_class_init (VsPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VsPreferencesWindow, cache_spin);
   gtk_widget_class_bind_template_child (widget_class, VsPreferencesWindow, workers_adjustment);
   gtk_widget_class_bind_template_child (widget_class, VsPreferencesWindow, cache_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, VsPreferencesWindow, filmstrip_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, VsPreferencesWindow, hover_scrub_switch);
   gtk_widget_class_bind_template_callback (widget_class, on_workers_output);
   gtk_widget_class_bind_template_callback (widget_class, on_workers_input);
 
@@ -397,5 +401,9 @@ vs_preferences_window_init (VsPreferencesWindow *self)
   g_settings_bind (self->settings, "workers", self->workers_adjustment, "value",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "texture-cache-mb", self->cache_adjustment, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "filmstrip-cache-mb", self->filmstrip_adjustment, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "hover-scrub", self->hover_scrub_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
 }

@@ -6,6 +6,7 @@
 
 #include <cairo.h>
 
+#include "vs-filmstrip.h"
 #include "vs-job-pool.h"
 #include "vs-texture-cache.h"
 
@@ -20,6 +21,9 @@
  * in view for a frame or three, and its request is cancelled before a file is opened or
  * decoded (decoding the rows flying past took 30 % of a core, on two). */
 #define START_DELAY_US     (80 * G_TIME_SPAN_MILLISECOND)
+/* Filmstrip sheets kept: the hovered cell's and the one before (the pointer often goes
+ * back). A sheet of 100 frames is 2400 × 1350 px, 13 MB decoded. */
+#define MAX_FILMSTRIPS     2
 
 /* A texture the cache holds, in its LRU queue (head: most recently used). */
 typedef struct
@@ -30,6 +34,7 @@ typedef struct
   gsize       bytes;
   int         decode_width;  /* the box it was decoded to cover (a zoom made it for) */
   int         decode_height;
+  gboolean    filmstrip;     /* a filmstrip's sheet, not a thumbnail */
 } Entry;
 
 /* One load in flight per key, shared by every caller that asks for it meanwhile. */
@@ -74,6 +79,8 @@ struct _VsTextureCache
   int             corner_radius;  /* in the texture's pixels */
   gsize           pref_max_bytes; /* the preference */
   GHashTable     *working_sets;   /* owner → bytes it needs (GSIZE_TO_POINTER) */
+  gsize           filmstrip_bytes; /* of the sheets among the entries */
+  guint           n_filmstrips;
 };
 
 /* What a decoder thread needs, and the pixel memory it made. */
@@ -133,10 +140,15 @@ remove_entry (VsTextureCache *self,
 {
   g_queue_unlink (&self->lru, &entry->link);
   self->bytes -= entry->bytes;
+  if (entry->filmstrip)
+    {
+      self->filmstrip_bytes -= entry->bytes;
+      self->n_filmstrips--;
+    }
   g_hash_table_remove (self->entries, entry->key);
 }
 
-static void
+static Entry *
 insert_texture (VsTextureCache *self,
                 const char     *key,
                 GdkTexture     *texture,
@@ -153,7 +165,7 @@ insert_texture (VsTextureCache *self,
   if (bytes > self->max_bytes)
     {
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES]);
-      return;
+      return NULL;
     }
   while (self->bytes + bytes > self->max_bytes)
     remove_entry (self, g_queue_peek_tail (&self->lru));
@@ -169,6 +181,7 @@ insert_texture (VsTextureCache *self,
   g_hash_table_insert (self->entries, entry->key, entry);
   self->bytes += bytes;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES]);
+  return entry;
 }
 
 /* Loads ------------------------------------------------------------------- */
@@ -746,6 +759,8 @@ vs_texture_cache_set_decode_size (VsTextureCache *self,
   self->decode_height = height;
 }
 
+static gsize compute_max_bytes (VsTextureCache *self);
+
 /* Drops the least recently used textures that nothing else holds (no cell shows them)
  * until those come to at most @keep_bytes. For when the view comes to rest: the bound is
  * what a fast scroll may use, not what an idle window keeps. Returns the bytes freed. */
@@ -779,6 +794,8 @@ vs_texture_cache_trim (VsTextureCache *self,
     }
   if (freed > 0)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES]);
+  /* a sheet that went no longer raises the budget (lowered only: nothing more to drop) */
+  self->max_bytes = MIN (self->max_bytes, compute_max_bytes (self));
   return freed;
 }
 
@@ -798,8 +815,8 @@ vs_texture_cache_get_n_loads (VsTextureCache *self)
 }
 
 /* The budget: the preference, or what the views say they need when that is less. */
-static void
-update_max_bytes (VsTextureCache *self)
+static gsize
+compute_max_bytes (VsTextureCache *self)
 {
   GHashTableIter iter;
   gpointer value;
@@ -808,7 +825,16 @@ update_max_bytes (VsTextureCache *self)
   g_hash_table_iter_init (&iter, self->working_sets);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     need += GPOINTER_TO_SIZE (value);
-  self->max_bytes = need > 0 ? MIN (need, self->pref_max_bytes) : self->pref_max_bytes;
+  /* a hovered cell's filmstrip comes on top of what the views keep, within the preference */
+  if (need > 0)
+    need += self->filmstrip_bytes;
+  return need > 0 ? MIN (need, self->pref_max_bytes) : self->pref_max_bytes;
+}
+
+static void
+update_max_bytes (VsTextureCache *self)
+{
+  self->max_bytes = compute_max_bytes (self);
   if (self->bytes > self->max_bytes)
     vs_texture_cache_trim (self, self->max_bytes);
 }
@@ -872,6 +898,300 @@ vs_texture_cache_get_n_started (VsTextureCache *self)
 
 /* GObject ----------------------------------------------------------------- */
 
+/* Filmstrips ----------------------------------------------------------------- */
+
+static GQuark filmstrip_quark;
+
+static char *
+filmstrip_key (VsVideo *video)
+{
+  g_autofree char *key = video_key (video);
+
+  return key != NULL ? g_strconcat ("filmstrip:", key, NULL) : NULL;
+}
+
+/* Keeps the sheet of @key, which a cell is about to show, within the budget: room is made
+ * for it on top of the views' working sets, and older sheets beyond MAX_FILMSTRIPS go. */
+static void
+insert_sheet (VsTextureCache *self,
+              const char     *key,
+              GdkTexture     *texture,
+              gsize           bytes)
+{
+  Entry *entry;
+
+  for (GList *l = self->lru.tail; l != NULL && self->n_filmstrips >= MAX_FILMSTRIPS;)
+    {
+      Entry *old = l->data;
+
+      l = l->prev;
+      if (old->filmstrip)
+        remove_entry (self, old);
+    }
+  self->filmstrip_bytes += bytes;
+  update_max_bytes (self);
+  self->filmstrip_bytes -= bytes;
+  if ((entry = insert_texture (self, key, texture, bytes, 0, 0)) != NULL)
+    {
+      entry->filmstrip = TRUE;
+      self->filmstrip_bytes += bytes;
+      self->n_filmstrips++;
+    }
+  else
+    update_max_bytes (self);
+}
+
+/* Runs in a GLib worker thread: the filmstrip's header, and its sheet decoded into what
+ * the renderer draws as it is (premultiplied BGRA in a cairo image surface, as thumbnails
+ * are). The sheet is read once more without its pixels, so that the filmstrip kept with
+ * the texture does not also keep the sheet's RGB copy. */
+static void
+decode_sheet (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  const char *path = task_data;
+  GError *error = NULL;
+  g_autoptr(VsFilmstrip) full = vs_filmstrip_load (path, TRUE, &error);
+  g_autoptr(VsFilmstrip) header = NULL;
+  g_autoptr(GBytes) data = NULL;
+  cairo_surface_t *surface;
+  GdkPixbuf *sheet;
+  GdkTexture *texture;
+  cairo_t *cr;
+  int width, height;
+
+  if (full == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  sheet = vs_filmstrip_get_sheet (full);
+  if (sheet == NULL || vs_filmstrip_get_n_frames (full) == 0 ||
+      (vs_filmstrip_get_flags (full) & VS_FILMSTRIP_FLAG_FAILED))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                               "No filmstrip could be made of this video");
+      return;
+    }
+  if ((header = vs_filmstrip_load (path, FALSE, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* replaced in between: the frames would not be where the header says */
+  if (vs_filmstrip_get_n_frames (header) != vs_filmstrip_get_n_frames (full) ||
+      vs_filmstrip_get_tile_width (header) != vs_filmstrip_get_tile_width (full) ||
+      vs_filmstrip_get_tile_height (header) != vs_filmstrip_get_tile_height (full) ||
+      vs_filmstrip_get_columns (header) != vs_filmstrip_get_columns (full))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_BUSY,
+                               "The filmstrip changed while it was read");
+      return;
+    }
+
+  width = gdk_pixbuf_get_width (sheet);
+  height = gdk_pixbuf_get_height (sheet);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cr = cairo_create (surface);
+  gdk_cairo_set_source_pixbuf (cr, sheet, 0, 0);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  g_clear_object (&full);
+  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                               "Cannot draw the filmstrip: %s",
+                               cairo_status_to_string (cairo_surface_status (surface)));
+      cairo_surface_destroy (surface);
+      return;
+    }
+  cairo_surface_flush (surface);
+  data = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
+                                     (gsize) cairo_image_surface_get_stride (surface) * height,
+                                     (GDestroyNotify) cairo_surface_destroy,
+                                     cairo_surface_reference (surface));
+  texture = gdk_memory_texture_new (width, height, GDK_MEMORY_DEFAULT, data,
+                                    cairo_image_surface_get_stride (surface));
+  g_object_set_qdata_full (G_OBJECT (texture), surface_quark, surface,
+                           (GDestroyNotify) cairo_surface_destroy);
+  g_object_set_qdata_full (G_OBJECT (texture), filmstrip_quark, g_steal_pointer (&header),
+                           g_object_unref);
+  g_task_return_pointer (task, texture, g_object_unref);
+}
+
+static void
+on_sheet_decoded (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  VsTextureCache *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (texture == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  /* a coarse strip is shown but not kept: the full one replaces it soon (the caller asks
+   * again, and is then given what the file holds by then) */
+  if (g_task_get_task_data (task) != NULL &&
+      !(vs_filmstrip_get_flags (vs_texture_cache_get_filmstrip (texture)) &
+        VS_FILMSTRIP_FLAG_PARTIAL))
+    insert_sheet (self, g_task_get_task_data (task), texture,
+                  (gsize) cairo_image_surface_get_stride (vs_texture_cache_get_surface (texture)) *
+                  gdk_texture_get_height (texture));
+  g_task_return_pointer (task, g_steal_pointer (&texture), g_object_unref);
+}
+
+static void
+on_filmstrip_path (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = vs_media_service_filmstrip_finish (VS_MEDIA_SERVICE (object), result,
+                                                             &error);
+  g_autoptr(GTask) decode = NULL;
+  GCancellable *cancellable;
+
+  if (path == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  /* No source object: the last reference to the cache is never dropped in the thread. */
+  /* read before the task is handed on: argument evaluation order is unspecified */
+  cancellable = g_task_get_cancellable (task);
+  decode = g_task_new (NULL, cancellable, on_sheet_decoded, g_steal_pointer (&task));
+  g_task_set_source_tag (decode, decode_sheet);
+  g_task_set_task_data (decode, g_steal_pointer (&path), g_free);
+  g_task_run_in_thread (decode, decode_sheet);
+}
+
+/* The VsFilmstrip a sheet of vs_texture_cache_load_filmstrip_async() shows (its header:
+ * frame times and tile places), or NULL for another texture.
+ * Returns: (transfer none) (nullable) */
+VsFilmstrip *
+vs_texture_cache_get_filmstrip (GdkTexture *texture)
+{
+  g_return_val_if_fail (GDK_IS_TEXTURE (texture), NULL);
+  return filmstrip_quark != 0 ? g_object_get_qdata (G_OBJECT (texture), filmstrip_quark) : NULL;
+}
+
+/* Gets @video's filmstrip (made by the media service at visible priority when missing)
+ * and decodes its sheet on a worker thread into one texture, which the cache keeps among
+ * its thumbnails (its bytes count against the same budget). Cancel when the pointer
+ * leaves. */
+void
+vs_texture_cache_load_filmstrip_async (VsTextureCache      *self,
+                                       VsVideo             *video,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *key = NULL;
+  Entry *entry;
+
+  g_return_if_fail (VS_IS_TEXTURE_CACHE (self));
+  g_return_if_fail (VS_IS_VIDEO (video));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vs_texture_cache_load_filmstrip_async);
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if ((key = filmstrip_key (video)) == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
+                               "The video is still loading");
+      return;
+    }
+  if ((entry = g_hash_table_lookup (self->entries, key)) != NULL)
+    {
+      g_queue_unlink (&self->lru, &entry->link);
+      g_queue_push_head_link (&self->lru, &entry->link);
+      g_task_return_pointer (task, g_object_ref (entry->texture), g_object_unref);
+      return;
+    }
+  g_task_set_task_data (task, g_steal_pointer (&key), g_free);
+  vs_media_service_filmstrip_async (self->service, vs_video_get_path (video),
+                                    VS_JOB_PRIORITY_VISIBLE, cancellable, on_filmstrip_path,
+                                    g_steal_pointer (&task));
+}
+
+/* The same for a file (the player's): the sheet is handed over, not kept, since a file
+ * outside the index has no version to key it by; the caller holds it while it needs it.
+ * Finish with vs_texture_cache_load_filmstrip_finish(). */
+void
+vs_texture_cache_load_filmstrip_for_path_async (VsTextureCache      *self,
+                                                const char          *path,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (VS_IS_TEXTURE_CACHE (self));
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vs_texture_cache_load_filmstrip_async);
+  vs_media_service_filmstrip_async (self->service, path, VS_JOB_PRIORITY_VISIBLE, cancellable,
+                                    on_filmstrip_path, g_steal_pointer (&task));
+}
+
+GdkTexture *
+vs_texture_cache_load_filmstrip_finish (VsTextureCache  *self,
+                                        GAsyncResult    *result,
+                                        GError         **error)
+{
+  g_return_val_if_fail (VS_IS_TEXTURE_CACHE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* @video's filmstrip sheet when it is in memory already (a new reference), else NULL.
+ * Never blocks. */
+GdkTexture *
+vs_texture_cache_lookup_filmstrip (VsTextureCache *self,
+                                   VsVideo        *video)
+{
+  g_autofree char *key = NULL;
+  Entry *entry;
+
+  g_return_val_if_fail (VS_IS_TEXTURE_CACHE (self), NULL);
+  g_return_val_if_fail (VS_IS_VIDEO (video), NULL);
+
+  if ((key = filmstrip_key (video)) == NULL ||
+      (entry = g_hash_table_lookup (self->entries, key)) == NULL)
+    return NULL;
+  g_queue_unlink (&self->lru, &entry->link);
+  g_queue_push_head_link (&self->lru, &entry->link);
+  return g_object_ref (entry->texture);
+}
+
+/* Filmstrip sheets the cache holds (at most MAX_FILMSTRIPS). */
+guint
+vs_texture_cache_get_n_filmstrips (VsTextureCache *self)
+{
+  g_return_val_if_fail (VS_IS_TEXTURE_CACHE (self), 0);
+  return self->n_filmstrips;
+}
+
+/* GObject ----------------------------------------------------------------- */
+
 static void
 vs_texture_cache_finalize (GObject *object)
 {
@@ -917,6 +1237,7 @@ vs_texture_cache_class_init (VsTextureCacheClass *klass)
 
   object_class->finalize = vs_texture_cache_finalize;
   surface_quark = g_quark_from_static_string ("vs-texture-cache-surface");
+  filmstrip_quark = g_quark_from_static_string ("vs-texture-cache-filmstrip");
   object_class->get_property = vs_texture_cache_get_property;
 
   /* Decoded bytes held (the textures' pixel memory). */

@@ -4,6 +4,7 @@
 
 #include <gtk/gtk.h>
 
+#include "vs-filmstrip.h"
 #include "vs-media-service.h"
 #include "vs-video.h"
 
@@ -64,5 +65,29 @@ guint64         vs_texture_cache_get_n_started (VsTextureCache   *self);
 /* Loads still waiting for their delay (VS_TEXTURE_LOAD_DEFER), and media jobs in hand. */
 guint           vs_texture_cache_get_n_delayed (VsTextureCache   *self);
 guint           vs_texture_cache_get_n_media_pending (VsTextureCache *self);
+
+/* @video's filmstrip sheet as one texture (made by the media service at visible priority
+ * when missing, decoded on a worker thread), kept among the thumbnails and counted in
+ * the same budget; at most two sheets are kept. */
+void            vs_texture_cache_load_filmstrip_async  (VsTextureCache      *self,
+                                                        VsVideo             *video,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+/* A file's (not kept in the cache: the caller holds it). */
+void            vs_texture_cache_load_filmstrip_for_path_async (VsTextureCache      *self,
+                                                                const char          *path,
+                                                                GCancellable        *cancellable,
+                                                                GAsyncReadyCallback  callback,
+                                                                gpointer             user_data);
+GdkTexture     *vs_texture_cache_load_filmstrip_finish (VsTextureCache      *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+/* @video's sheet when it is in memory already, else NULL; never blocks. */
+GdkTexture     *vs_texture_cache_lookup_filmstrip      (VsTextureCache      *self,
+                                                        VsVideo             *video);
+/* The filmstrip a sheet texture shows (frame times, tile places); NULL for a thumbnail. */
+VsFilmstrip    *vs_texture_cache_get_filmstrip         (GdkTexture          *texture);
+guint           vs_texture_cache_get_n_filmstrips      (VsTextureCache      *self);
 
 G_END_DECLS

@@ -36,6 +36,9 @@
 #define WATCHED_ICON   12     /* the watched mark's check, in a badge of the duration's height */
 /* The placeholder's corners: the pictures' (vs_texture_cache_set_corner_radius()). */
 #define CORNER_RADIUS  12
+/* The scrub's position line, in the gap under the picture */
+#define SCRUB_LINE_Y      2
+#define SCRUB_LINE_HEIGHT 3
 /* Rounded boxes kept drawn (the placeholder, and a badge per width and colour). */
 #define MAX_BOXES      64
 
@@ -61,6 +64,11 @@ struct _VsThumbnailView
   guint                fade_tick;
   int                  picture_width;    /* the picture's box: the zoom */
   int                  picture_height;
+  /* Hover scrub: a frame shown instead of the thumbnail, and where it is in the video */
+  GdkPaintable        *scrub_frame;      /* NULL: the thumbnail (the frame is not there yet) */
+  double               scrub_position;   /* 0–1; < 0: not scrubbing */
+  char                *scrub_time;       /* the frame's time, in the duration's badge */
+  PangoLayout         *scrub_time_layout;
 };
 
 G_DEFINE_FINAL_TYPE (VsThumbnailView, vs_thumbnail_view, GTK_TYPE_WIDGET)
@@ -289,6 +297,51 @@ vs_thumbnail_view_set_picture_size (VsThumbnailView *self,
   gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
+/* Hover scrub: @frame (NULL: the thumbnail stays) covers the picture, a line under it
+ * shows @position (0–1; < 0: no scrub, the thumbnail is back) and @time (NULL: the
+ * duration) takes the duration's badge. */
+void
+vs_thumbnail_view_set_scrub (VsThumbnailView *self,
+                             GdkPaintable    *frame,
+                             double           position,
+                             const char      *time)
+{
+  g_return_if_fail (VS_IS_THUMBNAIL_VIEW (self));
+  g_return_if_fail (frame == NULL || GDK_IS_PAINTABLE (frame));
+
+  if (position < 0)
+    {
+      frame = NULL;
+      time = NULL;
+    }
+  g_set_object (&self->scrub_frame, frame);
+  self->scrub_position = position < 0 ? -1 : MIN (position, 1.0);
+  if (g_strcmp0 (time, self->scrub_time) != 0)
+    set_layout_text (&self->scrub_time, self->scrub_time_layout, time);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+GdkPaintable *
+vs_thumbnail_view_get_scrub_frame (VsThumbnailView *self)
+{
+  g_return_val_if_fail (VS_IS_THUMBNAIL_VIEW (self), NULL);
+  return self->scrub_frame;
+}
+
+double
+vs_thumbnail_view_get_scrub_position (VsThumbnailView *self)
+{
+  g_return_val_if_fail (VS_IS_THUMBNAIL_VIEW (self), -1);
+  return self->scrub_position;
+}
+
+const char *
+vs_thumbnail_view_get_scrub_time (VsThumbnailView *self)
+{
+  g_return_val_if_fail (VS_IS_THUMBNAIL_VIEW (self), NULL);
+  return self->scrub_time;
+}
+
 /* Drawing ------------------------------------------------------------------ */
 
 /* A badge's text: bold, a little smaller than the cell's font. */
@@ -430,18 +483,18 @@ draw_badge (GtkWidget     *widget,
 /* Covers the box with the paintable, as GtkPicture's "cover" would (the cache makes them at
  * the box's size already: then it is drawn as it is). */
 static void
-draw_picture (VsThumbnailView *self,
-              GtkSnapshot     *snapshot,
-              int              width,
-              int              height)
+draw_picture (GdkPaintable *paintable,
+              GtkSnapshot  *snapshot,
+              int           width,
+              int           height)
 {
-  int iw = gdk_paintable_get_intrinsic_width (self->paintable);
-  int ih = gdk_paintable_get_intrinsic_height (self->paintable);
+  int iw = gdk_paintable_get_intrinsic_width (paintable);
+  int ih = gdk_paintable_get_intrinsic_height (paintable);
   double scale;
 
   if (iw <= 0 || ih <= 0 || (iw == width && ih == height))
     {
-      gdk_paintable_snapshot (self->paintable, snapshot, width, height);
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
       return;
     }
   scale = MAX ((double) width / iw, (double) height / ih);
@@ -449,7 +502,7 @@ draw_picture (VsThumbnailView *self,
   gtk_snapshot_save (snapshot);
   gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT ((float) ((width - iw * scale) / 2),
                                                           (float) ((height - ih * scale) / 2)));
-  gdk_paintable_snapshot (self->paintable, snapshot, iw * scale, ih * scale);
+  gdk_paintable_snapshot (paintable, snapshot, iw * scale, ih * scale);
   gtk_snapshot_restore (snapshot);
   gtk_snapshot_pop (snapshot);
 }
@@ -632,6 +685,47 @@ draw_text (VsThumbnailView *self,
   gtk_snapshot_restore (snapshot);
 }
 
+/* A filmstrip's frame over the picture: the tiles have square corners, so the picture's
+ * are cut here (thumbnails come with theirs rounded). */
+static void
+draw_scrub_frame (VsThumbnailView *self,
+                  GtkSnapshot     *snapshot,
+                  int              width,
+                  int              height)
+{
+  GskRoundedRect box;
+
+  gsk_rounded_rect_init_from_rect (&box, &GRAPHENE_RECT_INIT (0, 0, width, height),
+                                   CORNER_RADIUS);
+  gtk_snapshot_push_rounded_clip (snapshot, &box);
+  draw_picture (self->scrub_frame, snapshot, width, height);
+  gtk_snapshot_pop (snapshot);
+}
+
+/* Where the frame shown is in the video: a thin line in the gap under the picture, the
+ * accent colour up to the position over a faint track. */
+static void
+draw_scrub_line (VsThumbnailView *self,
+                 GtkSnapshot     *snapshot,
+                 int              width)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  float y = self->picture_height + SCRUB_LINE_Y;
+  float done = (float) (self->scrub_position * width);
+  GdkRGBA track, accent = { 0.21f, 0.52f, 0.89f, 1 };
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &track);
+  gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "accent_bg_color",
+                                  &accent);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  track.alpha *= 0.15f;
+  gtk_snapshot_append_color (snapshot, &track,
+                             &GRAPHENE_RECT_INIT (0, y, width, SCRUB_LINE_HEIGHT));
+  gtk_snapshot_append_color (snapshot, &accent,
+                             &GRAPHENE_RECT_INIT (0, y, MAX (done, 2), SCRUB_LINE_HEIGHT));
+}
+
 static GtkSizeRequestMode
 vs_thumbnail_view_get_request_mode (GtkWidget *widget)
 {
@@ -672,14 +766,16 @@ vs_thumbnail_view_snapshot (GtkWidget   *widget,
   static const GdkRGBA badge_bg = { 0, 0, 0, 0.65f };
   static const GdkRGBA white = { 1, 1, 1, 1 };
 
-  if (self->state == VS_THUMBNAIL_VIEW_PICTURE && self->paintable != NULL)
+  if (self->scrub_frame != NULL)
+    draw_scrub_frame (self, snapshot, width, height);
+  else if (self->state == VS_THUMBNAIL_VIEW_PICTURE && self->paintable != NULL)
     {
       double t = self->fade_start != 0
                  ? (double) (g_get_monotonic_time () - self->fade_start) / FADE_US : 1.0;
 
       if (t < 1.0)
         gtk_snapshot_push_opacity (snapshot, 1.0 - (1.0 - t) * (1.0 - t));
-      draw_picture (self, snapshot, width, height);
+      draw_picture (self->paintable, snapshot, width, height);
       if (t < 1.0)
         gtk_snapshot_pop (snapshot);
     }
@@ -698,7 +794,14 @@ vs_thumbnail_view_snapshot (GtkWidget   *widget,
         draw_failed_icon (self, snapshot, width, height);
     }
 
-  if (self->duration != NULL)
+  if (self->scrub_time != NULL)
+    {
+      if (self->scrub_time_layout == NULL)
+        self->scrub_time_layout = make_badge_layout (self, self->scrub_time);
+      draw_badge (widget, snapshot, self->scrub_time_layout, width - BADGE_MARGIN,
+                  height - BADGE_MARGIN, TRUE, TRUE, &badge_bg, &white);
+    }
+  else if (self->duration != NULL)
     {
       if (self->duration_layout == NULL)
         self->duration_layout = make_badge_layout (self, self->duration);
@@ -728,6 +831,8 @@ vs_thumbnail_view_snapshot (GtkWidget   *widget,
     }
   if (self->watched)
     draw_watched_mark (self, snapshot, width, &badge_bg);
+  if (self->scrub_position >= 0)
+    draw_scrub_line (self, snapshot, width);
   draw_text (self, snapshot, width);
 }
 
@@ -737,6 +842,7 @@ static void
 forget_drawing (VsThumbnailView *self)
 {
   g_clear_object (&self->duration_layout);
+  g_clear_object (&self->scrub_time_layout);
   g_clear_object (&self->hls_layout);
   g_clear_object (&self->title_layout);
   g_clear_object (&self->caption_layout);
@@ -775,6 +881,9 @@ vs_thumbnail_view_dispose (GObject *object)
 
   stop_fade (self);
   g_clear_object (&self->paintable);
+  g_clear_object (&self->scrub_frame);
+  g_clear_object (&self->scrub_time_layout);
+  g_clear_pointer (&self->scrub_time, g_free);
   g_clear_object (&self->duration_layout);
   g_clear_object (&self->hls_layout);
   g_clear_object (&self->title_layout);
@@ -838,6 +947,7 @@ vs_thumbnail_view_init (VsThumbnailView *self)
   self->state = VS_THUMBNAIL_VIEW_LOADING;
   self->picture_width = PICTURE_WIDTH;
   self->picture_height = PICTURE_HEIGHT;
+  self->scrub_position = -1;
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_VISIBLE);
 }
 

@@ -52,6 +52,16 @@ const char           *vs_thumbnail_view_get_caption   (VsThumbnailView *self);
 void                  vs_thumbnail_view_set_picture_size (VsThumbnailView *self,
                                                           int              width,
                                                           int              height);
+/* Hover scrub: @frame (NULL: the thumbnail stays) covers the picture, a line under it
+ * shows @position (0–1; < 0: no scrub) and @time (NULL: the duration) takes the duration's
+ * badge. */
+void                  vs_thumbnail_view_set_scrub     (VsThumbnailView *self,
+                                                       GdkPaintable    *frame,
+                                                       double           position,
+                                                       const char      *time);
+GdkPaintable         *vs_thumbnail_view_get_scrub_frame (VsThumbnailView *self);
+double                vs_thumbnail_view_get_scrub_position (VsThumbnailView *self);
+const char           *vs_thumbnail_view_get_scrub_time (VsThumbnailView *self);
 /* Whether @y (in the view's coordinates) is over the text rather than the picture. */
 gboolean              vs_thumbnail_view_in_text       (VsThumbnailView *self,
                                                        double           y);

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vs-filmstrip-paintable.h"
 #include "vs-format.h"
 #include "vs-thumbnail-paintable.h"
 #include "vs-thumbnail-view.h"
@@ -24,14 +25,22 @@ struct _VsVideoCell
   VsVideo        *video;
   GSignalGroup   *video_signals;
   GCancellable   *cancellable;    /* this bind's thumbnail request; NULL when none */
+  GCancellable   *scrub_cancellable; /* the hovered cell's filmstrip request */
+  GdkPaintable   *scrub_frames;   /* VsFilmstripPaintable on the sheet; NULL until it came */
+  GtkRoot        *scrub_root;     /* watched for the focus while the keyboard scrubs */
 
   /* State */
   gint64          thumb_mtime_ns; /* the version the thumbnail shown or asked for is of */
+  double          scrub_position; /* 0–1 across the picture; < 0: not scrubbing */
+  gint64          scrub_since_us; /* when the pointer came (monotonic), for the debug log */
+  guint           scrub_timeout;  /* the pointer rests before the filmstrip is asked for */
 
   /* Flags */
   guint           released : 1;   /* out of view: its texture let go, taken again in view */
   guint           scrolling : 1;  /* the grid moves: no fade-in, thumbnail requests deferred */
   guint           label_stale : 1; /* its accessible label waits for the grid to rest */
+  guint           scrub_failed : 1; /* no filmstrip for this bind: the thumbnail stays */
+  guint           scrub_keyboard : 1; /* stepped with the keyboard: ends with the focus */
 };
 
 G_DEFINE_FINAL_TYPE (VsVideoCell, vs_video_cell, GTK_TYPE_WIDGET)
@@ -40,6 +49,12 @@ G_DEFINE_FINAL_TYPE (VsVideoCell, vs_video_cell, GTK_TYPE_WIDGET)
  * and from its bottom (below the duration badge, which sits 6 px up). */
 #define PROGRESS_INSET_X 12
 #define PROGRESS_INSET_Y 1
+/* The pointer rests this long on a picture before its filmstrip is asked for: sweeping
+ * across the grid starts no job. */
+#define SCRUB_DELAY_MS   150
+/* A coarse filmstrip shown (its tiles repeat every tenth or so key frame) is read again this
+ * often while the pointer stays, until the full one has replaced it. */
+#define SCRUB_REFRESH_MS 1000
 
 enum {
   PROP_0,
@@ -359,6 +374,8 @@ update_thumbnail (VsVideoCell *self)
                                on_texture_loaded, g_object_ref (self));
 }
 
+static void end_scrub (VsVideoCell *self);
+
 /* The placeholder was filled, or the item changed: the thumbnail may be another one. */
 static void
 on_video_reloaded (VsVideoCell *self)
@@ -367,7 +384,273 @@ on_video_reloaded (VsVideoCell *self)
 
   update_labels (self);
   if (record == NULL || record->mtime_ns != self->thumb_mtime_ns)
-    update_thumbnail (self);
+    {
+      end_scrub (self);
+      self->scrub_failed = FALSE;
+      update_thumbnail (self);
+    }
+}
+
+/* Hover scrub ------------------------------------------------------------------ */
+
+static gboolean hover_scrub = TRUE;
+
+/* The preference: moving the pointer over a picture shows the video's frames. */
+void
+vs_video_cell_set_hover_scrub (gboolean enabled)
+{
+  hover_scrub = !!enabled;
+}
+
+static gboolean
+can_scrub (VsVideoCell *self)
+{
+  return self->video != NULL && !vs_video_get_loading (self->video) &&
+         problem_of (vs_video_get_record (self->video)) == NULL && !self->scrub_failed;
+}
+
+/* Shows the frame at @position (0–1) when the filmstrip is there, and the line. */
+static void
+show_scrub (VsVideoCell *self,
+            double       position)
+{
+  VsFilmstripPaintable *frames = (VsFilmstripPaintable *) self->scrub_frames;
+  g_autofree char *time = NULL;
+
+  self->scrub_position = CLAMP (position, 0.0, 1.0);
+  if (frames != NULL)
+    {
+      VsFilmstrip *filmstrip = vs_filmstrip_paintable_get_filmstrip (frames);
+      guint index = vs_filmstrip_get_frame_at (filmstrip, self->scrub_position);
+
+      vs_filmstrip_paintable_set_frame (frames, index);
+      time = vs_format_duration (vs_filmstrip_get_frame_time_ms (filmstrip, index));
+    }
+  vs_thumbnail_view_set_scrub (self->thumbnail, self->scrub_frames, self->scrub_position, time);
+}
+
+static void
+on_focus_moved (VsVideoCell *self);
+
+/* The thumbnail is back, the filmstrip request cancelled and its sheet let go (the
+ * texture cache keeps the last ones, within its budget). */
+static void
+end_scrub (VsVideoCell *self)
+{
+  g_clear_handle_id (&self->scrub_timeout, g_source_remove);
+  g_cancellable_cancel (self->scrub_cancellable);
+  g_clear_object (&self->scrub_cancellable);
+  g_clear_object (&self->scrub_frames);
+  if (self->scrub_root != NULL)
+    g_signal_handlers_disconnect_by_func (self->scrub_root, on_focus_moved, self);
+  self->scrub_root = NULL;
+  self->scrub_keyboard = FALSE;
+  if (self->scrub_position < 0)
+    return;
+  self->scrub_position = -1;
+  vs_thumbnail_view_set_scrub (self->thumbnail, NULL, -1, NULL);
+}
+
+static void on_filmstrip_loaded (GObject      *object,
+                                 GAsyncResult *result,
+                                 gpointer      user_data);
+
+/* A coarse strip is shown: ask again for the full one, keeping the coarse one meanwhile. */
+static gboolean
+on_scrub_refresh (gpointer user_data)
+{
+  VsVideoCell *self = user_data;
+
+  self->scrub_timeout = 0;
+  if (self->scrub_cancellable != NULL || !can_scrub (self))
+    return G_SOURCE_REMOVE;
+  self->scrub_cancellable = g_cancellable_new ();
+  vs_texture_cache_load_filmstrip_async (self->cache, self->video, self->scrub_cancellable,
+                                         on_filmstrip_loaded, g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_filmstrip_loaded (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(VsVideoCell) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) sheet = NULL;
+
+  sheet = vs_texture_cache_load_filmstrip_finish (VS_TEXTURE_CACHE (object), result, &error);
+  /* Cancelled: the pointer left, or the cell was rebound; not ours any more. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->scrub_cancellable);
+  if (sheet == NULL)
+    {
+      g_debug ("No filmstrip for %s: %s", vs_video_get_title (self->video), error->message);
+      /* the coarse strip shown stays */
+      if (self->scrub_frames == NULL)
+        self->scrub_failed = TRUE;
+      return;
+    }
+  g_debug ("Filmstrip of %s shown %" G_GINT64_FORMAT " ms after the pointer came",
+           vs_video_get_title (self->video),
+           (g_get_monotonic_time () - self->scrub_since_us) / 1000);
+  g_clear_object (&self->scrub_frames);
+  self->scrub_frames = vs_filmstrip_paintable_new (sheet, GTK_WIDGET (self));
+  if (self->scrub_position >= 0)
+    show_scrub (self, self->scrub_position);
+  if (vs_filmstrip_get_flags (vs_texture_cache_get_filmstrip (sheet)) & VS_FILMSTRIP_FLAG_PARTIAL)
+    {
+      g_clear_handle_id (&self->scrub_timeout, g_source_remove);
+      self->scrub_timeout = g_timeout_add (SCRUB_REFRESH_MS, on_scrub_refresh, self);
+    }
+}
+
+static void
+request_filmstrip (VsVideoCell *self)
+{
+  g_clear_handle_id (&self->scrub_timeout, g_source_remove);
+  if (self->scrub_frames != NULL || self->scrub_cancellable != NULL || !can_scrub (self))
+    return;
+  self->scrub_cancellable = g_cancellable_new ();
+  vs_texture_cache_load_filmstrip_async (self->cache, self->video, self->scrub_cancellable,
+                                         on_filmstrip_loaded, g_object_ref (self));
+}
+
+static gboolean
+on_scrub_timeout (gpointer user_data)
+{
+  VsVideoCell *self = user_data;
+
+  self->scrub_timeout = 0;
+  /* the grid moves under a still pointer: the cell may be gone from under it soon */
+  if (self->scrolling)
+    {
+      self->scrub_timeout = g_timeout_add (SCRUB_DELAY_MS, on_scrub_timeout, self);
+      return G_SOURCE_REMOVE;
+    }
+  request_filmstrip (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_pointer_motion (GtkEventControllerMotion *motion,
+                   double                    x,
+                   double                    y,
+                   VsVideoCell              *self)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self->thumbnail));
+
+  if (!hover_scrub || !can_scrub (self) || width <= 0 ||
+      vs_thumbnail_view_in_text (self->thumbnail, y))
+    {
+      if (!self->scrub_keyboard)
+        end_scrub (self);
+      return;
+    }
+  self->scrub_keyboard = FALSE;
+  if (self->scrub_frames == NULL && self->scrub_cancellable == NULL && self->scrub_timeout == 0)
+    {
+      g_autoptr(GdkTexture) sheet = vs_texture_cache_lookup_filmstrip (self->cache, self->video);
+
+      /* in memory (hovered a moment ago): at once, in this very frame */
+      if (sheet != NULL)
+        {
+          self->scrub_frames = vs_filmstrip_paintable_new (sheet, GTK_WIDGET (self));
+          show_scrub (self, x / width);
+          return;
+        }
+      self->scrub_since_us = g_get_monotonic_time ();
+      self->scrub_timeout = g_timeout_add (SCRUB_DELAY_MS, on_scrub_timeout, self);
+      g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->scrub_timeout),
+                                "[vs-video-cell] scrub");
+    }
+  show_scrub (self, x / width);
+}
+
+static void
+on_pointer_leave (GtkEventControllerMotion *motion,
+                  VsVideoCell              *self)
+{
+  if (!self->scrub_keyboard)
+    end_scrub (self);
+}
+
+static void
+on_focus_moved (VsVideoCell *self)
+{
+  GtkWidget *focus = self->scrub_root != NULL ? gtk_root_get_focus (self->scrub_root) : NULL;
+  GtkWidget *item = gtk_widget_get_parent (GTK_WIDGET (self));
+
+  /* the keyboard left the cell's item (or the cell itself, in a test without a grid) */
+  if (focus == NULL || (focus != item && focus != GTK_WIDGET (self) &&
+                        !gtk_widget_is_ancestor (focus, GTK_WIDGET (self))))
+    end_scrub (self);
+}
+
+/* The keyboard's scrub on the focused cell: the frame @delta frames on (the first press
+ * shows the first or the last frame), once the filmstrip is there. FALSE when the video
+ * has none to show. */
+gboolean
+vs_video_cell_step_frame (VsVideoCell *self,
+                          int          delta)
+{
+  VsFilmstrip *filmstrip;
+  guint n, index;
+
+  g_return_val_if_fail (VS_IS_VIDEO_CELL (self), FALSE);
+
+  if (!can_scrub (self))
+    return FALSE;
+  if (!self->scrub_keyboard && gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
+    {
+      self->scrub_keyboard = TRUE;
+      self->scrub_root = gtk_widget_get_root (GTK_WIDGET (self));
+      g_signal_connect_swapped (self->scrub_root, "notify::focus-widget",
+                                G_CALLBACK (on_focus_moved), self);
+    }
+  request_filmstrip (self);
+  if (self->scrub_frames == NULL)
+    {
+      /* the line says where the first frame will be */
+      if (self->scrub_position < 0)
+        show_scrub (self, delta >= 0 ? 0.0 : 1.0);
+      return TRUE;
+    }
+  filmstrip = vs_filmstrip_paintable_get_filmstrip (VS_FILMSTRIP_PAINTABLE (self->scrub_frames));
+  n = vs_filmstrip_get_n_frames (filmstrip);
+  if (self->scrub_position < 0)
+    index = delta >= 0 ? 0 : n - 1;
+  else
+    index = (guint) CLAMP ((int) vs_filmstrip_get_frame_at (filmstrip, self->scrub_position) +
+                           delta, 0, (int) n - 1);
+  /* the middle of the frame's share, which vs_filmstrip_get_frame_at() maps back to it */
+  show_scrub (self, (index + 0.5) / n);
+  return TRUE;
+}
+
+/* Escape: the thumbnail is back. FALSE when the cell was not scrubbing. */
+gboolean
+vs_video_cell_end_scrub (VsVideoCell *self)
+{
+  gboolean scrubbing;
+
+  g_return_val_if_fail (VS_IS_VIDEO_CELL (self), FALSE);
+
+  scrubbing = self->scrub_position >= 0;
+  end_scrub (self);
+  return scrubbing;
+}
+
+/* The frame shown instead of the thumbnail (-1: the thumbnail), for tests. */
+int
+vs_video_cell_get_scrub_frame (VsVideoCell *self)
+{
+  g_return_val_if_fail (VS_IS_VIDEO_CELL (self), -1);
+
+  if (self->scrub_frames == NULL || self->scrub_position < 0)
+    return -1;
+  return (int) vs_filmstrip_paintable_get_frame (VS_FILMSTRIP_PAINTABLE (self->scrub_frames));
 }
 
 VsVideoCell *
@@ -391,6 +674,8 @@ vs_video_cell_set_video (VsVideoCell *self,
     return;
 
   cancel_thumbnail (self);
+  end_scrub (self);
+  self->scrub_failed = FALSE;
   g_set_object (&self->video, video);
   g_signal_group_set_target (self->video_signals, video);
   update_labels (self);
@@ -543,6 +828,7 @@ vs_video_cell_unmap (GtkWidget *widget)
   VsVideoCell *self = VS_VIDEO_CELL (widget);
 
   GTK_WIDGET_CLASS (vs_video_cell_parent_class)->unmap (widget);
+  end_scrub (self);
   /* A request still waiting is dropped too: rows that flew past during a fast scroll stay
    * bound out of view, and decoding their thumbnails took the CPU the frames needed. */
   if (self->cancellable != NULL)
@@ -575,6 +861,7 @@ vs_video_cell_unroot (GtkWidget *widget)
 {
   VsVideoCell *self = VS_VIDEO_CELL (widget);
 
+  end_scrub (self);
   if (self->cancellable != NULL)
     {
       cancel_thumbnail (self);
@@ -602,6 +889,7 @@ vs_video_cell_dispose (GObject *object)
   GtkWidget *child;
 
   cancel_thumbnail (self);
+  end_scrub (self);
   if (self->video_signals != NULL)
     g_signal_group_set_target (self->video_signals, NULL);
   g_clear_object (&self->video_signals);
@@ -742,9 +1030,16 @@ on_query_tooltip (GtkWidget   *widget,
 static void
 vs_video_cell_init (VsVideoCell *self)
 {
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect (self->thumbnail, "query-tooltip", G_CALLBACK (on_query_tooltip), self);
   self->thumb_mtime_ns = G_MININT64;
+  self->scrub_position = -1;
+  g_signal_connect (motion, "enter", G_CALLBACK (on_pointer_motion), self);
+  g_signal_connect (motion, "motion", G_CALLBACK (on_pointer_motion), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (on_pointer_leave), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
 
   self->video_signals = g_signal_group_new (VS_TYPE_VIDEO);
   /* ::record comes once per change of the item, however many of its facts changed */

@@ -39,6 +39,16 @@ void         vs_video_cell_set_new_since (gint64 since_ns);
 /* TRUE once a thumbnail texture (not the placeholder) is shown. */
 gboolean     vs_video_cell_has_thumbnail (VsVideoCell    *self);
 /* Whether the watched mark shows, and the progress bar's fraction (-1: no bar). */
+/* Hover scrub (the preference: on by default): the pointer's place across the picture
+ * shows the video's frame there, from its filmstrip. */
+void         vs_video_cell_set_hover_scrub (gboolean     enabled);
+/* The keyboard's scrub on the focused cell: @delta frames on. FALSE: nothing to show. */
+gboolean     vs_video_cell_step_frame    (VsVideoCell    *self,
+                                          int             delta);
+/* The thumbnail back; FALSE when the cell was not scrubbing. */
+gboolean     vs_video_cell_end_scrub     (VsVideoCell    *self);
+/* The filmstrip frame shown (-1: the thumbnail is). */
+int          vs_video_cell_get_scrub_frame (VsVideoCell  *self);
 gboolean     vs_video_cell_get_watched_mark (VsVideoCell *self);
 double       vs_video_cell_get_progress  (VsVideoCell    *self);
 
