@@ -381,6 +381,77 @@ test_hover_scrub (Fixture       *f,
   g_assert_true (near (after, before));
 }
 
+typedef struct
+{
+  VsVideoCell    *cell;
+  VsTextureCache *cache;
+  guint           first_kept;   /* sheets kept when the first frame showed; G_MAXUINT before */
+} CoarseWait;
+
+static gboolean
+shows_any_frame (gpointer data)
+{
+  CoarseWait *wait = data;
+
+  if (vs_video_cell_get_scrub_frame (wait->cell) < 0)
+    return FALSE;
+  if (wait->first_kept == G_MAXUINT)
+    wait->first_kept = vs_texture_cache_get_n_filmstrips (wait->cache);
+  return TRUE;
+}
+
+static gboolean
+keeps_a_sheet (gpointer data)
+{
+  CoarseWait *wait = data;
+
+  return vs_texture_cache_get_n_filmstrips (wait->cache) == 1;
+}
+
+/* A long video with no filmstrip yet: under a resting pointer, the coarse strip the helper
+ * writes first is shown (and not kept), then the whole strip replaces it (and is kept),
+ * the pointer still showing a frame. */
+static void
+test_coarse_first (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *dir = vs_test_make_tmpdir ();
+  g_autofree char *long_clip = NULL;
+  g_autofree char *desc = NULL;
+  CoarseWait wait = { NULL, NULL, G_MAXUINT };
+  int x, y;
+
+  if (!vs_test_ui_have_xdotool () || !vs_test_media_require (needed))
+    return;
+  /* 10 min at 10 frames a second, a key frame every 2 s: 60 frames, a coarse pass of 10 */
+  long_clip = g_build_filename (dir, "long.mp4", NULL);
+  desc = g_strdup_printf ("videotestsrc pattern=ball num-buffers=6000 "
+                          "! video/x-raw,width=320,height=180,framerate=10/1 ! videoconvert "
+                          "! video/x-raw,format=I420 ! x264enc speed-preset=ultrafast "
+                          "key-int-max=20 option-string=scenecut=0 ! h264parse ! mp4mux "
+                          "! filesink location=\"%s\"", long_clip);
+  vs_test_media_run (desc);
+  if (!fixture_open (f))
+    return;
+  {
+    g_autofree char *in_lib = g_build_filename (f->lib, "long.mp4", NULL);
+
+    g_assert_cmpint (g_rename (long_clip, in_lib), ==, 0);
+  }
+  wait.cell = thumbnailed_cell (f->window, "long.mp4");
+  wait.cache = cache_of (wait.cell);
+  g_assert_cmpuint (vs_texture_cache_get_n_filmstrips (wait.cache), ==, 0);
+  picture_middle (wait.cell, &x, &y);
+  vs_test_ui_pointer_to (GTK_WIDGET (wait.cell), x, y);
+  vs_test_ui_wait_for (shows_any_frame, &wait, "a frame under the pointer");
+  g_test_message ("sheets kept at the first frame: %u", wait.first_kept);
+  g_assert_cmpuint (wait.first_kept, ==, 0);
+  vs_test_ui_wait_for (keeps_a_sheet, &wait, "the whole strip");
+  g_assert_cmpint (vs_video_cell_get_scrub_frame (wait.cell), >=, 0);
+  vs_test_ui_pointer_to (GTK_WIDGET (f->window), 5, 5);
+  vs_test_rm_rf (dir);
+}
+
 /* Hovering one cell after another: only the hovered one shows a frame, and the cache
  * never keeps more than two sheets (the hovered cell's and the one before). */
 static void
@@ -699,6 +770,8 @@ main (int    argc,
   adw_init ();
 
   g_test_add ("/filmstrip-ui/hover-scrub", Fixture, NULL, NULL, test_hover_scrub,
+              fixture_teardown);
+  g_test_add ("/filmstrip-ui/coarse-first", Fixture, NULL, NULL, test_coarse_first,
               fixture_teardown);
   g_test_add ("/filmstrip-ui/one-sheet", Fixture, NULL, NULL, test_one_sheet,
               fixture_teardown);

@@ -1049,12 +1049,12 @@ on_sheet_decoded (GObject      *object,
   g_task_return_pointer (task, g_steal_pointer (&texture), g_object_unref);
 }
 
+/* Decodes the sheet the media service answered with; takes @task. */
 static void
-on_filmstrip_path (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+handle_filmstrip_path (GTask        *task,
+                       GObject      *object,
+                       GAsyncResult *result)
 {
-  g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *path = vs_media_service_filmstrip_finish (VS_MEDIA_SERVICE (object), result,
                                                              &error);
@@ -1064,17 +1064,124 @@ on_filmstrip_path (GObject      *object,
   if (path == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
       return;
     }
   if (g_task_return_error_if_cancelled (task))
-    return;
+    {
+      g_object_unref (task);
+      return;
+    }
   /* No source object: the last reference to the cache is never dropped in the thread. */
   /* read before the task is handed on: argument evaluation order is unspecified */
   cancellable = g_task_get_cancellable (task);
-  decode = g_task_new (NULL, cancellable, on_sheet_decoded, g_steal_pointer (&task));
+  decode = g_task_new (NULL, cancellable, on_sheet_decoded, task);
   g_task_set_source_tag (decode, decode_sheet);
   g_task_set_task_data (decode, g_steal_pointer (&path), g_free);
   g_task_run_in_thread (decode, decode_sheet);
+}
+
+static void
+on_filmstrip_path (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  handle_filmstrip_path (user_data, object, result);
+}
+
+/* While a video's strip is being made, its coarse pass is looked for in the cache this
+ * often: a long video's first key frames are there about 150 ms in, the whole strip only
+ * later (vs_filmstrip_is_coarse()). A look reads the strip's header, about a kilobyte. */
+#define COARSE_POLL_MS 40
+
+typedef struct
+{
+  GTask    *task;       /* the load, until it is answered */
+  char     *path;       /* the strip's place in the cache */
+  char     *uri;
+  gint64    mtime;
+  gint64    size;
+  guint     poll_id;
+  gboolean  decoding;   /* a coarse sheet is being decoded */
+} FilmstripWait;
+
+static void
+filmstrip_wait_clear (gpointer data)
+{
+  FilmstripWait *wait = data;
+
+  g_clear_object (&wait->task);
+  g_free (wait->path);
+  g_free (wait->uri);
+}
+
+static void
+filmstrip_wait_release (gpointer data)
+{
+  g_rc_box_release_full (data, filmstrip_wait_clear);
+}
+
+static void
+on_coarse_decoded (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  FilmstripWait *wait = user_data;
+  g_autoptr(GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  wait->decoding = FALSE;
+  /* the coarse sheet answers the load; the caller asks again for the whole one (which
+   * the media service's job, still running, makes meanwhile) */
+  if (texture != NULL && wait->task != NULL &&
+      (vs_filmstrip_get_flags (vs_texture_cache_get_filmstrip (texture)) &
+       VS_FILMSTRIP_FLAG_PARTIAL))
+    {
+      g_autoptr(GTask) task = g_steal_pointer (&wait->task);
+
+      g_clear_handle_id (&wait->poll_id, g_source_remove);
+      if (!g_task_return_error_if_cancelled (task))
+        g_task_return_pointer (task, g_steal_pointer (&texture), g_object_unref);
+    }
+  filmstrip_wait_release (wait);
+}
+
+static gboolean
+poll_coarse (gpointer user_data)
+{
+  FilmstripWait *wait = user_data;
+  g_autoptr(GTask) decode = NULL;
+
+  if (wait->task == NULL || g_cancellable_is_cancelled (g_task_get_cancellable (wait->task)))
+    {
+      wait->poll_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  if (wait->decoding ||
+      vs_filmstrip_check (wait->path, wait->uri, wait->mtime, wait->size) != VS_FILMSTRIP_PARTIAL)
+    return G_SOURCE_CONTINUE;
+  wait->decoding = TRUE;
+  decode = g_task_new (NULL, g_task_get_cancellable (wait->task), on_coarse_decoded,
+                       g_rc_box_acquire (wait));
+  g_task_set_source_tag (decode, decode_sheet);
+  g_task_set_task_data (decode, g_strdup (wait->path), g_free);
+  g_task_run_in_thread (decode, decode_sheet);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_filmstrip_waited (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  FilmstripWait *wait = user_data;
+  GTask *task = g_steal_pointer (&wait->task);
+
+  g_clear_handle_id (&wait->poll_id, g_source_remove);
+  if (task != NULL)
+    handle_filmstrip_path (task, object, result);
+  else
+    g_free (vs_media_service_filmstrip_finish (VS_MEDIA_SERVICE (object), result, NULL));
+  filmstrip_wait_release (wait);
 }
 
 /* The VsFilmstrip a sheet of vs_texture_cache_load_filmstrip_async() shows (its header:
@@ -1100,6 +1207,8 @@ vs_texture_cache_load_filmstrip_async (VsTextureCache      *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autofree char *key = NULL;
+  const VsVideoRecord *record;
+  FilmstripWait *wait;
   Entry *entry;
 
   g_return_if_fail (VS_IS_TEXTURE_CACHE (self));
@@ -1110,7 +1219,8 @@ vs_texture_cache_load_filmstrip_async (VsTextureCache      *self,
   g_task_set_source_tag (task, vs_texture_cache_load_filmstrip_async);
   if (g_task_return_error_if_cancelled (task))
     return;
-  if ((key = filmstrip_key (video)) == NULL)
+  record = vs_video_get_record (video);
+  if ((key = filmstrip_key (video)) == NULL || record == NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
                                "The video is still loading");
@@ -1124,9 +1234,20 @@ vs_texture_cache_load_filmstrip_async (VsTextureCache      *self,
       return;
     }
   g_task_set_task_data (task, g_steal_pointer (&key), g_free);
+
+  /* The service answers once the whole strip is made; a long video's coarse pass is in
+   * the cache well before, and is shown meanwhile. */
+  wait = g_rc_box_new0 (FilmstripWait);
+  wait->task = g_steal_pointer (&task);
+  wait->uri = g_strdup (record->uri);
+  wait->path = vs_filmstrip_path (record->uri);
+  wait->mtime = record->mtime_ns / G_GINT64_CONSTANT (1000000000);
+  wait->size = record->size;
+  wait->poll_id = g_timeout_add_full (G_PRIORITY_DEFAULT, COARSE_POLL_MS, poll_coarse,
+                                      g_rc_box_acquire (wait), filmstrip_wait_release);
   vs_media_service_filmstrip_async (self->service, vs_video_get_path (video),
-                                    VS_JOB_PRIORITY_VISIBLE, cancellable, on_filmstrip_path,
-                                    g_steal_pointer (&task));
+                                    VS_JOB_PRIORITY_VISIBLE, cancellable, on_filmstrip_waited,
+                                    wait);
 }
 
 /* The same for a file (the player's): the sheet is handed over, not kept, since a file

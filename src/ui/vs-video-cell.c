@@ -51,10 +51,10 @@ G_DEFINE_FINAL_TYPE (VsVideoCell, vs_video_cell, GTK_TYPE_WIDGET)
 #define PROGRESS_INSET_Y 1
 /* The pointer rests this long on a picture before its filmstrip is asked for: sweeping
  * across the grid starts no job. */
-#define SCRUB_DELAY_MS   150
+#define SCRUB_DELAY_MS   100
 /* A coarse filmstrip shown (its tiles repeat every tenth or so key frame) is read again this
  * often while the pointer stays, until the full one has replaced it. */
-#define SCRUB_REFRESH_MS 1000
+#define SCRUB_REFRESH_MS 500
 
 enum {
   PROP_0,
