@@ -953,7 +953,7 @@ decode_sheet (GTask        *task,
 {
   const char *path = task_data;
   GError *error = NULL;
-  g_autoptr(VsFilmstrip) full = vs_filmstrip_load (path, TRUE, &error);
+  g_autoptr(VsFilmstrip) full = NULL;
   g_autoptr(VsFilmstrip) header = NULL;
   g_autoptr(GBytes) data = NULL;
   cairo_surface_t *surface;
@@ -962,6 +962,10 @@ decode_sheet (GTask        *task,
   cairo_t *cr;
   int width, height;
 
+  /* the pointer went on before this thread came to it: nothing to decode */
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  full = vs_filmstrip_load (path, TRUE, &error);
   if (full == NULL)
     {
       g_task_return_error (task, error);
@@ -1301,6 +1305,25 @@ vs_texture_cache_lookup_filmstrip (VsTextureCache *self,
   g_queue_unlink (&self->lru, &entry->link);
   g_queue_push_head_link (&self->lru, &entry->link);
   return g_object_ref (entry->texture);
+}
+
+/* Whether @video's whole filmstrip is in the filmstrip cache on disk, for the file as the
+ * index knows it: reads its header (about a kilobyte of a local file), nothing else. */
+gboolean
+vs_texture_cache_has_filmstrip_file (VsTextureCache *self,
+                                     VsVideo        *video)
+{
+  const VsVideoRecord *record;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (VS_IS_TEXTURE_CACHE (self), FALSE);
+  g_return_val_if_fail (VS_IS_VIDEO (video), FALSE);
+
+  if ((record = vs_video_get_record (video)) == NULL || record->uri == NULL)
+    return FALSE;
+  path = vs_filmstrip_path (record->uri);
+  return vs_filmstrip_check (path, record->uri, record->mtime_ns / G_GINT64_CONSTANT (1000000000),
+                             record->size) == VS_FILMSTRIP_VALID;
 }
 
 /* Filmstrip sheets the cache holds (at most MAX_FILMSTRIPS). */

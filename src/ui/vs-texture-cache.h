@@ -84,6 +84,8 @@ GdkTexture     *vs_texture_cache_load_filmstrip_finish (VsTextureCache      *sel
                                                         GAsyncResult        *result,
                                                         GError             **error);
 /* @video's sheet when it is in memory already, else NULL; never blocks. */
+gboolean        vs_texture_cache_has_filmstrip_file    (VsTextureCache      *self,
+                                                        VsVideo             *video);
 GdkTexture     *vs_texture_cache_lookup_filmstrip      (VsTextureCache      *self,
                                                         VsVideo             *video);
 /* The filmstrip a sheet texture shows (frame times, tile places); NULL for a thumbnail. */

@@ -561,6 +561,13 @@ on_pointer_motion (GtkEventControllerMotion *motion,
           return;
         }
       self->scrub_since_us = g_get_monotonic_time ();
+      /* on disk: decoding it is all it takes, no helper's job to spare */
+      if (vs_texture_cache_has_filmstrip_file (self->cache, self->video))
+        {
+          request_filmstrip (self);
+          show_scrub (self, x / width);
+          return;
+        }
       self->scrub_timeout = g_timeout_add (SCRUB_DELAY_MS, on_scrub_timeout, self);
       g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->scrub_timeout),
                                 "[vs-video-cell] scrub");
