@@ -453,6 +453,61 @@ in_cache (const char *path)
   return g_str_equal (dir, parent);
 }
 
+static GVariant *
+new_header (const char       *uri,
+            gint64            mtime,
+            gint64            size,
+            gint64            duration_ms,
+            VsFilmstripFlags  flags,
+            guint             tile_width,
+            guint             tile_height,
+            guint             columns,
+            const gint64     *times_ms,
+            guint             n_frames)
+{
+  return g_variant_ref_sink (g_variant_new ("(sxxxuuuu@ax)", uri, mtime, size, duration_ms,
+                                            (guint32) flags, (guint32) tile_width,
+                                            (guint32) tile_height, (guint32) columns,
+                                            g_variant_new_fixed_array (G_VARIANT_TYPE_INT64,
+                                                                       times_ms, n_frames,
+                                                                       sizeof (gint64))));
+}
+
+/* Writes "VSFILMS1", @header's length and bytes, then @sheet, to a temporary file beside
+ * @target (named as the thumbnails' temporary files, so the same sweeps remove a killed
+ * helper's), then renames it over @target. */
+static gboolean
+write_atomically (const char    *target,
+                  GVariant      *header,
+                  const guint8  *sheet,
+                  gsize          sheet_length,
+                  int            mode,
+                  GError       **error)
+{
+  g_autofree char *tmp_path = g_strdup_printf ("%s." TEMP_PREFIX "%d-XXXXXX", target,
+                                               (int) getpid ());
+  guint32 header_length = GUINT32_TO_LE ((guint32) g_variant_get_size (header));
+  gboolean ok;
+  int fd;
+
+  fd = g_mkstemp_full (tmp_path, O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return set_errno_error (error, errno, "Cannot write", target);
+  ok = write_all (fd, (const guint8 *) MAGIC, MAGIC_LEN, tmp_path, error) &&
+       write_all (fd, (const guint8 *) &header_length, 4, tmp_path, error) &&
+       write_all (fd, g_variant_get_data (header), g_variant_get_size (header), tmp_path, error) &&
+       write_all (fd, sheet, sheet_length, tmp_path, error);
+  if (ok && mode != 0600 && fchmod (fd, (mode_t) mode) != 0)
+    ok = set_errno_error (error, errno, "Cannot write", tmp_path);
+  if (close (fd) != 0 && ok)
+    ok = set_errno_error (error, errno, "Cannot write", tmp_path);
+  if (ok && g_rename (tmp_path, target) != 0)
+    ok = set_errno_error (error, errno, "Cannot write", target);
+  if (!ok)
+    g_unlink (tmp_path);
+  return ok;
+}
+
 gboolean
 vs_filmstrip_save (const char        *path,
                    const char        *uri,
@@ -469,13 +524,9 @@ vs_filmstrip_save (const char        *path,
                    GError           **error)
 {
   g_autoptr(GVariant) header = NULL;
-  g_autofree char *tmp_path = NULL;
   g_autofree char *jpeg = NULL;
   gsize jpeg_length = 0;
-  guint32 header_length;
   gboolean failed = (flags & VS_FILMSTRIP_FLAG_FAILED) != 0;
-  gboolean ok;
-  int fd;
 
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (uri != NULL, FALSE);
@@ -485,13 +536,8 @@ vs_filmstrip_save (const char        *path,
 
   if (failed)
     n_frames = tile_width = tile_height = columns = 0;
-  header = g_variant_ref_sink (g_variant_new ("(sxxxuuuu@ax)", uri, mtime, size, duration_ms,
-                                              (guint32) flags, (guint32) tile_width,
-                                              (guint32) tile_height, (guint32) columns,
-                                              g_variant_new_fixed_array (G_VARIANT_TYPE_INT64,
-                                                                         times_ms, n_frames,
-                                                                         sizeof (gint64))));
-  header_length = GUINT32_TO_LE ((guint32) g_variant_get_size (header));
+  header = new_header (uri, mtime, size, duration_ms, flags, tile_width, tile_height, columns,
+                       times_ms, n_frames);
   if (!failed && !gdk_pixbuf_save_to_buffer (sheet, &jpeg, &jpeg_length, "jpeg", error,
                                              "quality", JPEG_QUALITY, NULL))
     return FALSE;
@@ -503,23 +549,8 @@ vs_filmstrip_save (const char        *path,
       if (g_mkdir_with_parents (dir, 0700) != 0)
         return set_errno_error (error, errno, "Cannot create", dir);
     }
-  /* Named as the thumbnails' temporary files, so the same sweeps remove a killed
-   * helper's. */
-  tmp_path = g_strdup_printf ("%s." TEMP_PREFIX "%d-XXXXXX", path, (int) getpid ());
-  fd = g_mkstemp_full (tmp_path, O_RDWR | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return set_errno_error (error, errno, "Cannot write", path);
-  ok = write_all (fd, (const guint8 *) MAGIC, MAGIC_LEN, tmp_path, error) &&
-       write_all (fd, (const guint8 *) &header_length, 4, tmp_path, error) &&
-       write_all (fd, g_variant_get_data (header), g_variant_get_size (header), tmp_path, error) &&
-       (failed || write_all (fd, (const guint8 *) jpeg, jpeg_length, tmp_path, error));
-  if (close (fd) != 0 && ok)
-    ok = set_errno_error (error, errno, "Cannot write", tmp_path);
-  if (ok && g_rename (tmp_path, path) != 0)
-    ok = set_errno_error (error, errno, "Cannot write", path);
-  if (!ok)
-    g_unlink (tmp_path);
-  return ok;
+  return write_atomically (path, header, (const guint8 *) jpeg, failed ? 0 : jpeg_length, 0600,
+                           error);
 }
 
 /* ---- the cache ---------------------------------------------------------------------- */
@@ -654,43 +685,17 @@ write_with_uri (GBytes       *bytes,
                 GError      **error)
 {
   g_autoptr(GVariant) header = NULL;
-  g_autofree char *tmp_path = NULL;
   const guint8 *data;
   gsize length, offset;
-  guint32 header_length, old_length;
-  gboolean ok;
-  int fd;
+  guint32 old_length;
 
   data = g_bytes_get_data (bytes, &length);
   memcpy (&old_length, data + MAGIC_LEN, 4);
   offset = MAGIC_LEN + 4 + GUINT32_FROM_LE (old_length);
-  header = g_variant_ref_sink (g_variant_new ("(sxxxuuuu@ax)", uri, strip->mtime, strip->size,
-                                              strip->duration_ms, (guint32) strip->flags,
-                                              (guint32) strip->tile_width,
-                                              (guint32) strip->tile_height,
-                                              (guint32) strip->columns,
-                                              g_variant_new_fixed_array (G_VARIANT_TYPE_INT64,
-                                                                         strip->times_ms,
-                                                                         strip->n_frames,
-                                                                         sizeof (gint64))));
-  header_length = GUINT32_TO_LE ((guint32) g_variant_get_size (header));
-  tmp_path = g_strdup_printf ("%s." TEMP_PREFIX "%d-XXXXXX", target, (int) getpid ());
-  fd = g_mkstemp_full (tmp_path, O_RDWR | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return set_errno_error (error, errno, "Cannot write", target);
-  ok = write_all (fd, (const guint8 *) MAGIC, MAGIC_LEN, tmp_path, error) &&
-       write_all (fd, (const guint8 *) &header_length, 4, tmp_path, error) &&
-       write_all (fd, g_variant_get_data (header), g_variant_get_size (header), tmp_path, error) &&
-       write_all (fd, data + offset, length - offset, tmp_path, error);
-  if (ok && mode != 0600 && fchmod (fd, (mode_t) mode) != 0)
-    ok = set_errno_error (error, errno, "Cannot write", tmp_path);
-  if (close (fd) != 0 && ok)
-    ok = set_errno_error (error, errno, "Cannot write", tmp_path);
-  if (ok && g_rename (tmp_path, target) != 0)
-    ok = set_errno_error (error, errno, "Cannot write", target);
-  if (!ok)
-    g_unlink (tmp_path);
-  return ok;
+  header = new_header (uri, strip->mtime, strip->size, strip->duration_ms, strip->flags,
+                       strip->tile_width, strip->tile_height, strip->columns, strip->times_ms,
+                       strip->n_frames);
+  return write_atomically (target, header, data + offset, length - offset, mode, error);
 }
 
 gboolean
