@@ -484,12 +484,13 @@ record() {
   printf '%28s per frame p95/max, ms: %s\n' "" "${breakdown%  }"
   if [ "$kind" = app ]; then
     if [ -n "$(kv "$f" hover-ms.frames)" ]; then
-      printf '%28s hover scrub: %s of %s cells showed strip frames, %s frames, p50 %s / p95 %s / max %s ms, %s over 33 ms, work %s ms (longest frame and work at steps %s and %s of %s: step 0 enters the first cell); RSS %s MiB after, peak %s MiB (decoded textures %s MiB, %s sheets kept)\n' "" \
+      printf '%28s hover scrub: %s of %s cells showed strip frames, %s frames, p50 %s / p95 %s / max %s ms, %s over 33 ms, work %s ms (longest frame and work at steps %s and %s of %s: step 0 enters the first cell; main-thread CPU in the longest frame %s ms, in any frame at most %s ms); RSS %s MiB after, peak %s MiB (decoded textures %s MiB, %s sheets kept)\n' "" \
         "$(kv "$f" hover-ms.shown)" "$(kv "$f" hover-ms.cells)" "$(kv "$f" hover-ms.frames)" \
         "$(kv "$f" hover-ms.p50-frame-ms)" "$(kv "$f" hover-ms.p95-frame-ms)" "$(kv "$f" hover-ms.max-frame-ms)" \
         "$(kv "$f" hover-ms.frames-over-33)" "$(kv "$f" hover-ms.max-work-ms)" \
         "$(kv "$f" hover-ms.max-frame-step)" "$(kv "$f" hover-ms.max-work-step)" \
         "$(( $(kv "$f" hover-ms.cells) * $(kv "$f" hover-ms.steps-per-cell) ))" \
+        "$(kv "$f" hover-ms.max-frame-cpu-ms)" "$(kv "$f" hover-ms.max-cpu-ms)" \
         "$(awk -v k="$(kv "$f" hover-ms.rss-kb)" 'BEGIN { printf "%.1f", k / 1024 }')" \
         "$(awk -v k="$(kv "$f" hover-ms.hwm-kb)" 'BEGIN { printf "%.1f", k / 1024 }')" \
         "$(awk -v k="$(kv "$f" hover-ms.textures-kb)" 'BEGIN { printf "%.1f", k / 1024 }')" \

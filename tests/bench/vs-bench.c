@@ -216,6 +216,9 @@ typedef struct
   gint64             hover_max_frame_us;
   guint              hover_max_frame_step; /* the step the longest frame moved to */
   guint              hover_max_work_step;
+  gint64             hover_tick_cpu_us;     /* the main thread's CPU time at the last tick */
+  gint64             hover_max_frame_cpu_us; /* ... spent in the longest frame */
+  gint64             hover_max_cpu_us;       /* the most in any frame */
   guint              hover_late;
 } Bench;
 
@@ -1122,14 +1125,15 @@ hover_report (Bench *self)
   g_array_sort (sorted, compare_int64);
   print_line ("hover-ms=%.1f frames=%u cells=%u planted=%u shown=%u steps-per-cell=%u "
               "p50-frame-ms=%.1f p95-frame-ms=%.1f max-frame-ms=%.1f frames-over-33=%u "
-              "max-work-ms=%.1f max-frame-step=%u max-work-step=%u filmstrips-kept=%u textures-kb=%zu rss-kb=%" G_GINT64_FORMAT
+              "max-work-ms=%.1f max-frame-step=%u max-work-step=%u max-frame-cpu-ms=%.1f max-cpu-ms=%.1f filmstrips-kept=%u textures-kb=%zu rss-kb=%" G_GINT64_FORMAT
               " hwm-kb=%" G_GINT64_FORMAT,
               (self->hover_end_us - self->hover_start_us) / 1000.0, sorted->len,
               self->hover_cells->len, self->hover_planted, self->hover_shown, (guint) HOVER_STEPS,
               percentile_ms (sorted, 0.50), percentile_ms (sorted, 0.95),
               sorted->len > 0 ? g_array_index (sorted, gint64, sorted->len - 1) / 1000.0 : 0.0,
               self->hover_late, self->hover_max_work_us / 1000.0, self->hover_max_frame_step,
-              self->hover_max_work_step,
+              self->hover_max_work_step, self->hover_max_frame_cpu_us / 1000.0,
+              self->hover_max_cpu_us / 1000.0,
               textures ? vs_texture_cache_get_n_filmstrips (textures) : 0,
               textures ? vs_texture_cache_get_bytes (textures) / 1024 : 0,
               mem.rss_kb, mem.hwm_kb);
@@ -1200,6 +1204,7 @@ hover_tick (GtkWidget     *widget,
 {
   Bench *self = user_data;
   gint64 now = g_get_monotonic_time ();
+  gint64 cpu_us = thread_cpu_us ();
   guint index = self->hover_step / HOVER_STEPS;
   guint step = self->hover_step % HOVER_STEPS;
   VsVideoCell *cell;
@@ -1212,12 +1217,15 @@ hover_tick (GtkWidget     *widget,
       g_array_append_val (self->hover_intervals, interval);
       if (interval > LATE_FRAME_US)
         self->hover_late++;
+      self->hover_max_cpu_us = MAX (self->hover_max_cpu_us, cpu_us - self->hover_tick_cpu_us);
       if (interval > self->hover_max_frame_us)
         {
           self->hover_max_frame_us = interval;
           self->hover_max_frame_step = self->hover_step - 1;
+          self->hover_max_frame_cpu_us = cpu_us - self->hover_tick_cpu_us;
         }
     }
+  self->hover_tick_cpu_us = cpu_us;
   self->hover_last_tick_us = now;
   self->hover_tick_us = now;
 
