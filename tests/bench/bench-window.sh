@@ -458,6 +458,12 @@ record() {
   V[$key,scroll]+="$(kv "$f" scroll-ms.scroll-ms) "; V[$key,maxat]+="$(kv "$f" scroll-ms.max-frame-at) "
   V[$key,cached]+="$(kv "$f" scroll-ms.cached-items) "
   V[$key,children]+="$(kv "$f" first-paint-ms.view-children) "
+  # the hover-scrub pass (the app only): hover-ms.* (vs-bench.c)
+  local hk
+  for hk in frames cells planted shown p50-frame-ms p95-frame-ms max-frame-ms frames-over-33 \
+            max-work-ms rss-kb hwm-kb hover-error; do
+    V[$key,hover-$hk]+="$(kv "$f" "hover-ms.$hk") "
+  done
   n=$(kv "$f" scroll-ms.n-items)
   if [ "$kind" = app ]; then listed=$("$CLI" list --db "$RUNDB" 2>/dev/null | wc -l); V[$key,listed]+="$listed "; fi
   local want=10
@@ -476,6 +482,23 @@ record() {
     "$(awk -v k="$(kv "$f" scroll-ms.hwm-kb)" 'BEGIN { printf "%.1f", k / 1024 }')" \
     "$([ "$rc" = 0 ] || echo "  (exit $rc)")" "$([ "$ok" = 1 ] || echo "  NOT OK")"
   printf '%28s per frame p95/max, ms: %s\n' "" "${breakdown%  }"
+  if [ "$kind" = app ]; then
+    if [ -n "$(kv "$f" hover-ms.frames)" ]; then
+      printf '%28s hover scrub: %s of %s cells showed strip frames, %s frames, p50 %s / p95 %s / max %s ms, %s over 33 ms, work %s ms (longest frame and work at steps %s and %s of %s: step 0 enters the first cell; main-thread CPU in the longest frame %s ms, in any frame at most %s ms); RSS %s MiB after, peak %s MiB (decoded textures %s MiB, %s sheets kept)\n' "" \
+        "$(kv "$f" hover-ms.shown)" "$(kv "$f" hover-ms.cells)" "$(kv "$f" hover-ms.frames)" \
+        "$(kv "$f" hover-ms.p50-frame-ms)" "$(kv "$f" hover-ms.p95-frame-ms)" "$(kv "$f" hover-ms.max-frame-ms)" \
+        "$(kv "$f" hover-ms.frames-over-33)" "$(kv "$f" hover-ms.max-work-ms)" \
+        "$(kv "$f" hover-ms.max-frame-step)" "$(kv "$f" hover-ms.max-work-step)" \
+        "$(( $(kv "$f" hover-ms.cells) * $(kv "$f" hover-ms.steps-per-cell) ))" \
+        "$(kv "$f" hover-ms.max-frame-cpu-ms)" "$(kv "$f" hover-ms.max-cpu-ms)" \
+        "$(awk -v k="$(kv "$f" hover-ms.rss-kb)" 'BEGIN { printf "%.1f", k / 1024 }')" \
+        "$(awk -v k="$(kv "$f" hover-ms.hwm-kb)" 'BEGIN { printf "%.1f", k / 1024 }')" \
+        "$(awk -v k="$(kv "$f" hover-ms.textures-kb)" 'BEGIN { printf "%.1f", k / 1024 }')" \
+        "$(kv "$f" hover-ms.filmstrips-kept)"
+    else
+      printf '%28s hover scrub: no result%s\n' "" "$([ -z "$(kv "$f" hover-ms.hover-error)" ] || echo " ($(kv "$f" hover-ms.hover-error))")"
+    fi
+  fi
   # the issue's target: selecting every video and none again adds under 2 MiB
   if [ "$kind" = app ] && [ -n "$(kv "$f" select-all.selected)" ]; then
     awk -v n="$(kv "$f" select-all.selected)" -v b="$(kv "$f" select-all.rss-before-kb)" \
@@ -492,6 +515,8 @@ record() {
   cat "$WORK/$kind-$renderer-$tag.err" >>"$WORK/all.err"
 }
 
+# the hover-scrub pass plants filmstrips in the runs' cache: each run starts without them
+rm -rf "$CACHE/vidshelf/filmstrips"
 echo
 echo "== runs: $REPS of the baseline and of the app per renderer ($RENDERERS), alternating; $N_VIDEOS videos, VIDSHELF_BENCH_STEP=$STEP"
 for renderer in $RENDERERS; do
@@ -500,9 +525,11 @@ for renderer in $RENDERERS; do
   run_one app "$renderer" warmup VIDSHELF_BENCH_TIMEOUT=5
   for ((i = 1; i <= REPS; i++)); do
     run_one baseline "$renderer" "$i"; record baseline "$renderer" "$i"
+    rm -rf "$CACHE/vidshelf/filmstrips"
     run_one app "$renderer" "$i"; record app "$renderer" "$i"
   done
 done
+rm -rf "$CACHE/vidshelf/filmstrips"
 
 # ---------------------------------------------------------------------------------------------------
 # screenshots
@@ -651,6 +678,16 @@ for renderer in $RENDERERS; do
     ok=0; [ "$n_ok" = "$REPS" ] && ok=1
     check $ok "$kind ($renderer): $n_ok of $REPS runs $what"
   done
+  # the hover-scrub pass: it ran in every app run, and every swept cell showed the strip's frames
+  h_ok=0
+  for ((i = 1; i <= REPS; i++)); do
+    f=$WORK/app-$renderer-$i.kv
+    c=$(kv "$f" hover-ms.cells)
+    [ -n "$c" ] && [ "$c" -gt 0 ] && [ "$(kv "$f" hover-ms.shown)" = "$c" ] \
+      && [ "$(kv "$f" hover-ms.planted)" = "$c" ] && h_ok=$((h_ok + 1))
+  done
+  ok=0; [ "$h_ok" = "$REPS" ] && ok=1
+  check $ok "app ($renderer): $h_ok of $REPS runs swept the pointer across the cells in view with planted filmstrips, every one of them showing the strip's frames"
   # the app's own clock (/proc starttime, 10 ms ticks) against the script's launch time
   worst=$(paste -d ' ' <(tr ' ' '\n' <<<"${V[app,$renderer,fp]}" | sed '/^$/d') \
                        <(tr ' ' '\n' <<<"${V[app,$renderer,proc_fp]}" | sed '/^$/d') \
@@ -733,6 +770,17 @@ for renderer in $RENDERERS; do
   row "  paint per frame (to the end of ::paint), p95 / max, ms$sfx" "$(p95_max "$bk" paint)" "$(p95_max "$ak" paint)" "" "" "" ""
   row "  between frames (::after-paint to the next tick), p95 / max, ms$sfx" "$(p95_max "$bk" between)" "$(p95_max "$ak" between)" "" "" "" ""
   row "  main-thread CPU per frame (tick to tick), p95 / max, ms$sfx" "$(p95_max "$bk" cpu)" "$(p95_max "$ak" cpu)" "" "" "" ""
+  h_late=$(vals "$ak,hover-frames-over-33" | sumof)
+  row "hover scrub: longest frame (pointer across $(vals "$ak,hover-cells" | median) cells in view, planted 100-frame strips), ms$sfx" \
+    "-" "$(vals "$ak,hover-max-frame-ms" | maxof)" "" "" "<= 33 ms" \
+    "$(if [ -z "$(vals "$ak,hover-max-frame-ms")" ]; then echo n/a; else awk -v a="$(vals "$ak,hover-max-frame-ms" | maxof)" 'BEGIN { print (a <= 33) ? "yes" : "NO" }'; fi)"
+  row "  hover scrub: frames over 33 ms (all runs)$sfx" "-" "${h_late:-0} of $(vals "$ak,hover-frames" | sumof)" "" "" "" ""
+  row "  hover scrub: frame time p50 / p95, ms; longest work (tick to after-paint), ms$sfx" "-" \
+    "$(vals "$ak,hover-p50-frame-ms" | median) / $(vals "$ak,hover-p95-frame-ms" | median); $(vals "$ak,hover-max-work-ms" | maxof)" "" "" "" ""
+  cmp_row "RSS after the hover scrub (VmRSS), MiB$sfx" \
+    "$(mib "$(vals "$bk,rss" | median)")" "$(mib "$(vals "$ak,hover-rss-kb" | median)")" MiB plus 35
+  cmp_row "peak RSS after the hover scrub (VmHWM), MiB$sfx" \
+    "$(mib "$(vals "$bk,hwm" | median)")" "$(mib "$(vals "$ak,hover-hwm-kb" | median)")" MiB plus 70
   row "  scroll top to bottom, s (frames)$sfx" \
     "$(awk -v m="$(vals "$bk,scroll" | median)" 'BEGIN { printf "%.2f", m / 1000 }') ($(vals "$bk,frames" | median))" \
     "$(awk -v m="$(vals "$ak,scroll" | median)" 'BEGIN { printf "%.1f", m / 1000 }') ($(vals "$ak,frames" | median))" "" "" "" ""

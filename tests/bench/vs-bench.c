@@ -16,8 +16,16 @@
  *   scroll-ms ...   after scrolling from top to bottom, one page a frame, and waiting for
  *                   the last thumbnails: frame statistics and memory
  *   frames-breakdown  where the scroll's frames spent their time: p50/p95/max of each part
- *   slow-frame ...  one line for each of the 5 longest frames, longest first (rank=1); then
- *                   the window is destroyed (so the application quits)
+ *   slow-frame ...  one line for each of the 5 longest frames, longest first (rank=1)
+ *   hover-ms ...    (the app only; VIDSHELF_BENCH_HOVER=0 skips it) the hover-scrub pass:
+ *                   back at the top, a drawn 100-frame filmstrip (240x135 tiles, the
+ *                   2400x1350 sheet of a 30-minute video) is planted in the filmstrip cache
+ *                   for HOVER_CELLS cells in view, under each video's URI, mtime and size
+ *                   (so the cache finds it valid and nothing is decoded); then the X pointer
+ *                   is warped (XWarpPointer: real motion events from the server) across each
+ *                   cell's picture, one step a frame, and the frames are timed as the
+ *                   scroll's; RSS after a settle. Then the window is destroyed (so the
+ *                   application quits)
  *
  * Times "-ms" count from the start of the process: /proc/self/stat field 22 (starttime,
  * in clock ticks since boot, 10 ms steps with the usual USER_HZ of 100) against
@@ -54,6 +62,7 @@
  *      VIDSHELF_BENCH_TIMEOUT   give up after this many seconds (default 900)
  *      VIDSHELF_BENCH_SMAPS     a file to copy /proc/self/smaps to at the end
  *      VIDSHELF_BENCH_EXIT      1: _exit() at the end, so a heap profiler sees what is live
+ *      VIDSHELF_BENCH_HOVER     0: no hover-scrub pass after the scroll (the app only)
  */
 #define G_LOG_DOMAIN "vs-bench"
 
@@ -68,8 +77,24 @@
 #include <malloc.h>
 #include <sqlite3.h>
 
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#include <X11/Xlib.h>
+#endif
+
+#include "vs-filmstrip.h"
 #include "vs-library-model.h"
 #include "vs-texture-cache.h"
+#include "vs-thumbnail-view.h"
+#include "vs-video-cell.h"
+#include "vs-video.h"
+
+#define HOVER_CELLS       4     /* cells swept */
+#define HOVER_STEPS       90    /* pointer steps (frames) across one cell's picture */
+#define HOVER_FRAMES      100   /* the planted filmstrip: frames, */
+#define HOVER_TILE_W      240   /* ... tile size (10 columns: a 2400x1350 sheet) */
+#define HOVER_TILE_H      135
+#define HOVER_SETTLE_US   (1 * G_TIME_SPAN_SECOND)
 #endif
 
 #define SLOW_FRAME_US     (50 * G_TIME_SPAN_MILLISECOND)
@@ -88,11 +113,15 @@ typedef enum
   PHASE_PAUSED,
   PHASE_SCROLL,
   PHASE_SETTLE,    /* at the bottom: waiting for the last pictures */
+  PHASE_HOVER_WAIT,  /* back at the top: waiting for the pictures, then planting strips */
+  PHASE_HOVER,       /* sweeping the pointer across the cells, one step a frame */
+  PHASE_HOVER_SETTLE,
   PHASE_DONE,
 } Phase;
 
 static const char * const phase_names[] = {
-  "grid", "content", "thumbs", "paused", "scroll", "settle", "done",
+  "grid", "content", "thumbs", "paused", "scroll", "settle", "hover-wait", "hover",
+  "hover-settle", "done",
 };
 
 typedef struct
@@ -169,9 +198,35 @@ typedef struct
   guint              late_frames;  /* over LATE_FRAME_US */
   guint              bottom_frames;
   guint              thumbs_timed_out : 1;
+  guint              timed_out : 1;
+  guint              scroll_reported : 1;
+
+  /* the hover-scrub pass (the app only) */
+  gboolean           hover;
+  GPtrArray         *hover_cells;      /* VsVideoCell, owned */
+  guint              hover_step;       /* over all cells */
+  guint              hover_planted;
+  guint              hover_shown;      /* cells that showed a filmstrip frame in their sweep */
+  gint64             hover_start_us;
+  gint64             hover_end_us;
+  gint64             hover_last_tick_us;
+  gint64             hover_tick_us;
+  GArray            *hover_intervals;  /* gint64 µs between ticks */
+  gint64             hover_max_work_us;
+  gint64             hover_max_frame_us;
+  guint              hover_max_frame_step; /* the step the longest frame moved to */
+  guint              hover_max_work_step;
+  gint64             hover_tick_cpu_us;     /* the main thread's CPU time at the last tick */
+  gint64             hover_max_frame_cpu_us; /* ... spent in the longest frame */
+  gint64             hover_max_cpu_us;       /* the most in any frame */
+  guint              hover_late;
 } Bench;
 
 static void bench_finish (Bench *self);
+#ifndef VS_BENCH_STANDALONE
+static void hover_after_paint (Bench  *self,
+                               gint64  now);
+#endif
 
 /* Clock and /proc ---------------------------------------------------------- */
 
@@ -602,6 +657,14 @@ on_after_paint (GdkFrameClock *clock,
       bench_finish (self);
       return;
 
+    case PHASE_HOVER_WAIT:
+    case PHASE_HOVER:
+    case PHASE_HOVER_SETTLE:
+#ifndef VS_BENCH_STANDALONE
+      hover_after_paint (self, now);
+#endif
+      return;
+
     case PHASE_PAUSED:
     case PHASE_DONE:
     default:
@@ -733,10 +796,12 @@ watchdog (gpointer user_data)
       print_line ("error=timeout phase=%s n-items=%u", phase_names[self->phase],
                   g_list_model_get_n_items (self->model));
       self->watchdog_id = 0;
+      self->timed_out = TRUE;
       bench_finish (self);
       return G_SOURCE_REMOVE;
     }
-  if (self->phase == PHASE_THUMBS || self->phase == PHASE_SETTLE)
+  if (self->phase == PHASE_THUMBS || self->phase == PHASE_SETTLE ||
+      self->phase == PHASE_HOVER_WAIT || self->phase == PHASE_HOVER_SETTLE)
     gtk_widget_queue_draw (GTK_WIDGET (self->scroller));
   return G_SOURCE_CONTINUE;
 }
@@ -908,6 +973,284 @@ disconnect_all (Bench *self)
   g_clear_handle_id (&self->pause_id, g_source_remove);
 }
 
+#ifndef VS_BENCH_STANDALONE
+/* The hover-scrub pass ------------------------------------------------------ */
+
+static gboolean hover_tick (GtkWidget     *widget,
+                            GdkFrameClock *clock,
+                            gpointer       user_data);
+
+/* Moves the X pointer to (@x, @y) of @widget: the server sends the window real motion
+ * events, as for a user's mouse. */
+static gboolean
+warp_pointer (GtkWidget *widget,
+              double     x,
+              double     y)
+{
+#ifdef GDK_WINDOWING_X11
+  GtkNative *native = gtk_widget_get_native (widget);
+  GdkSurface *surface;
+  GdkDisplay *display;
+  Display *xdisplay;
+  graphene_point_t p;
+  double sx, sy;
+
+  if (native == NULL || (surface = gtk_native_get_surface (native)) == NULL)
+    return FALSE;
+  display = gdk_surface_get_display (surface);
+  if (!GDK_IS_X11_DISPLAY (display) ||
+      !gtk_widget_compute_point (widget, GTK_WIDGET (native), &GRAPHENE_POINT_INIT (x, y), &p))
+    return FALSE;
+  gtk_native_get_surface_transform (native, &sx, &sy);
+  xdisplay = gdk_x11_display_get_xdisplay (display);
+  XWarpPointer (xdisplay, None, gdk_x11_surface_get_xid (surface), 0, 0, 0, 0,
+                (int) (p.x + sx), (int) (p.y + sy));
+  XFlush (xdisplay);
+  return TRUE;
+#else
+  return FALSE;   /* the pass needs an X server; it reports hover-error=no-x11-pointer */
+#endif
+}
+
+/* A drawn filmstrip of HOVER_FRAMES frames for @video, in the cache under its URI, mtime
+ * and size: what the service would have made from a 30-minute video (a patterned sheet,
+ * so that its JPEG is not trivially small). */
+static gboolean
+plant_filmstrip (VsVideo  *video,
+                 GError  **error)
+{
+  const guint columns = VS_FILMSTRIP_COLUMNS;
+  const guint rows = (HOVER_FRAMES + columns - 1) / columns;
+  g_autoptr(GdkPixbuf) sheet = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8,
+                                               (int) (HOVER_TILE_W * columns),
+                                               (int) (HOVER_TILE_H * rows));
+  g_autofree char *path = vs_filmstrip_path (vs_video_get_uri (video));
+  gint64 duration = vs_video_get_duration_ms (video);
+  gint64 times[HOVER_FRAMES];
+  int stride = gdk_pixbuf_get_rowstride (sheet);
+  guint8 *pixels = gdk_pixbuf_get_pixels (sheet);
+  int width = gdk_pixbuf_get_width (sheet);
+  int height = gdk_pixbuf_get_height (sheet);
+
+  if (duration <= 0)
+    duration = 30 * 60 * 1000;
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        guint index = (guint) ((y / HOVER_TILE_H) * columns + x / HOVER_TILE_W);
+        guint8 *px = pixels + (gsize) y * stride + (gsize) x * 3;
+
+        px[0] = (guint8) ((x % HOVER_TILE_W) + index * 37);
+        px[1] = (guint8) ((y % HOVER_TILE_H) * 2 + index * 11);
+        px[2] = (guint8) (((x ^ y) & 0x3f) + index * 5);
+      }
+  for (guint i = 0; i < HOVER_FRAMES; i++)
+    times[i] = vs_filmstrip_frame_time_ms (duration, HOVER_FRAMES, i);
+  return vs_filmstrip_save (path, vs_video_get_uri (video), vs_video_get_mtime (video),
+                            vs_video_get_size (video), duration, VS_FILMSTRIP_FLAG_NONE, sheet,
+                            HOVER_TILE_W, HOVER_TILE_H, columns, times, HOVER_FRAMES, error);
+}
+
+/* Back to the top of the grid: the pass starts once its pictures are there. */
+static void
+start_hover (Bench *self)
+{
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
+
+  self->hover_cells = g_ptr_array_new_with_free_func (g_object_unref);
+  self->hover_intervals = g_array_sized_new (FALSE, FALSE, sizeof (gint64), 512);
+  gtk_adjustment_set_value (adj, 0.0);
+  set_phase (self, PHASE_HOVER_WAIT, g_get_monotonic_time ());
+  gtk_widget_queue_draw (GTK_WIDGET (self->scroller));
+}
+
+/* The cells wholly in view, up to HOVER_CELLS, each given a planted filmstrip. */
+static void
+pick_hover_cells (Bench *self)
+{
+  GtkWidget *scroller = GTK_WIDGET (self->scroller);
+  GtkWidget *view = get_view (self);
+  graphene_rect_t viewport;
+
+  graphene_rect_init (&viewport, 0, 0,
+                      gtk_widget_get_width (scroller), gtk_widget_get_height (scroller));
+  for (GtkWidget *child = view ? gtk_widget_get_first_child (view) : NULL;
+       child != NULL && self->hover_cells->len < HOVER_CELLS;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *cell = gtk_widget_get_first_child (child);
+      graphene_rect_t bounds;
+      VsVideo *video;
+      g_autoptr(GError) error = NULL;
+
+      if (cell == NULL || !VS_IS_VIDEO_CELL (cell) || !gtk_widget_get_mapped (child) ||
+          !gtk_widget_compute_bounds (cell, scroller, &bounds) ||
+          !graphene_rect_contains_rect (&viewport, &bounds))
+        continue;
+      video = vs_video_cell_get_video (VS_VIDEO_CELL (cell));
+      if (video == NULL || vs_video_get_loading (video))
+        continue;
+      if (!plant_filmstrip (video, &error))
+        {
+          print_line ("hover-plant-error=\"%s\"", error->message);
+          continue;
+        }
+      self->hover_planted++;
+      g_ptr_array_add (self->hover_cells, g_object_ref (cell));
+    }
+}
+
+/* Where step @step of a cell's sweep puts the pointer: across its picture, at mid-height. */
+static void
+hover_point (VsVideoCell *cell,
+             guint        step,
+             double      *x,
+             double      *y)
+{
+  VsThumbnailView *view = VS_THUMBNAIL_VIEW (gtk_widget_get_first_child (GTK_WIDGET (cell)));
+  int width = gtk_widget_get_width (GTK_WIDGET (view));
+
+  *x = 2 + (width - 4) * (step + 0.5) / HOVER_STEPS;
+  *y = vs_thumbnail_view_get_picture_height (view) / 2.0;
+}
+
+static void
+hover_report (Bench *self)
+{
+  g_autoptr(GArray) sorted = g_array_copy (self->hover_intervals);
+  VsTextureCache *textures = self->textures ? VS_TEXTURE_CACHE (self->textures) : NULL;
+  Memory mem;
+
+  read_memory (&mem);
+  g_array_sort (sorted, compare_int64);
+  print_line ("hover-ms=%.1f frames=%u cells=%u planted=%u shown=%u steps-per-cell=%u "
+              "p50-frame-ms=%.1f p95-frame-ms=%.1f max-frame-ms=%.1f frames-over-33=%u "
+              "max-work-ms=%.1f max-frame-step=%u max-work-step=%u max-frame-cpu-ms=%.1f max-cpu-ms=%.1f filmstrips-kept=%u textures-kb=%zu rss-kb=%" G_GINT64_FORMAT
+              " hwm-kb=%" G_GINT64_FORMAT,
+              (self->hover_end_us - self->hover_start_us) / 1000.0, sorted->len,
+              self->hover_cells->len, self->hover_planted, self->hover_shown, (guint) HOVER_STEPS,
+              percentile_ms (sorted, 0.50), percentile_ms (sorted, 0.95),
+              sorted->len > 0 ? g_array_index (sorted, gint64, sorted->len - 1) / 1000.0 : 0.0,
+              self->hover_late, self->hover_max_work_us / 1000.0, self->hover_max_frame_step,
+              self->hover_max_work_step, self->hover_max_frame_cpu_us / 1000.0,
+              self->hover_max_cpu_us / 1000.0,
+              textures ? vs_texture_cache_get_n_filmstrips (textures) : 0,
+              textures ? vs_texture_cache_get_bytes (textures) / 1024 : 0,
+              mem.rss_kb, mem.hwm_kb);
+}
+
+static void
+hover_after_paint (Bench  *self,
+                   gint64  now)
+{
+  ViewState state;
+  double x, y;
+
+  if (self->phase == PHASE_HOVER_WAIT)
+    {
+      inspect_view (self, FALSE, &state);
+      if (now - self->phase_us < SETTLE_US)
+        return;
+      if (!thumbs_complete (&state) && now - self->phase_us < THUMB_WAIT_US)
+        return;
+      pick_hover_cells (self);
+      if (self->hover_cells->len == 0)
+        {
+          print_line ("hover-ms=-1 hover-error=no-cells");
+          bench_finish (self);
+          return;
+        }
+      hover_point (g_ptr_array_index (self->hover_cells, 0), 0, &x, &y);
+      if (!warp_pointer (g_ptr_array_index (self->hover_cells, 0), x, y))
+        {
+          print_line ("hover-ms=-1 hover-error=no-x11-pointer");
+          bench_finish (self);
+          return;
+        }
+      self->hover_step = 1;
+      self->hover_start_us = now;
+      self->hover_last_tick_us = 0;
+      set_phase (self, PHASE_HOVER, now);
+      self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->scroller), hover_tick,
+                                                    self, NULL);
+      return;
+    }
+  if (self->phase == PHASE_HOVER)
+    {
+      if (self->hover_tick_us != 0)
+        {
+          if (now - self->hover_tick_us > self->hover_max_work_us)
+            {
+              self->hover_max_work_us = now - self->hover_tick_us;
+              self->hover_max_work_step = self->hover_step - 1;
+            }
+          self->hover_tick_us = 0;
+        }
+      return;
+    }
+  if (self->phase == PHASE_HOVER_SETTLE)
+    {
+      if (now - self->phase_us < HOVER_SETTLE_US)
+        return;
+      hover_report (self);
+      bench_finish (self);
+    }
+}
+
+static gboolean
+hover_tick (GtkWidget     *widget,
+            GdkFrameClock *clock,
+            gpointer       user_data)
+{
+  Bench *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 cpu_us = thread_cpu_us ();
+  guint index = self->hover_step / HOVER_STEPS;
+  guint step = self->hover_step % HOVER_STEPS;
+  VsVideoCell *cell;
+  double x, y;
+
+  if (self->hover_last_tick_us != 0)
+    {
+      gint64 interval = now - self->hover_last_tick_us;
+
+      g_array_append_val (self->hover_intervals, interval);
+      if (interval > LATE_FRAME_US)
+        self->hover_late++;
+      self->hover_max_cpu_us = MAX (self->hover_max_cpu_us, cpu_us - self->hover_tick_cpu_us);
+      if (interval > self->hover_max_frame_us)
+        {
+          self->hover_max_frame_us = interval;
+          self->hover_max_frame_step = self->hover_step - 1;
+          self->hover_max_frame_cpu_us = cpu_us - self->hover_tick_cpu_us;
+        }
+    }
+  self->hover_tick_cpu_us = cpu_us;
+  self->hover_last_tick_us = now;
+  self->hover_tick_us = now;
+
+  /* the end of a cell's sweep: did it show the strip's frames? */
+  if (step == 0 && index > 0 &&
+      vs_video_cell_get_scrub_frame (g_ptr_array_index (self->hover_cells, index - 1)) >= 0)
+    self->hover_shown++;
+  if (index >= self->hover_cells->len)
+    {
+      /* off the cells, to the window's corner */
+      warp_pointer (GTK_WIDGET (self->window), 2, 2);
+      self->tick_id = 0;
+      self->hover_tick_us = 0;
+      self->hover_end_us = now;
+      set_phase (self, PHASE_HOVER_SETTLE, now);
+      return G_SOURCE_REMOVE;
+    }
+  cell = g_ptr_array_index (self->hover_cells, index);
+  hover_point (cell, step, &x, &y);
+  warp_pointer (GTK_WIDGET (cell), x, y);
+  self->hover_step++;
+  return G_SOURCE_CONTINUE;
+}
+#endif
+
 static void
 bench_finish (Bench *self)
 {
@@ -921,6 +1264,13 @@ bench_finish (Bench *self)
 
   if (self->phase == PHASE_DONE)
     return;
+  if (self->phase == PHASE_HOVER_WAIT || self->phase == PHASE_HOVER ||
+      self->phase == PHASE_HOVER_SETTLE)
+    {
+      if (self->timed_out && self->phase != PHASE_HOVER_SETTLE)
+        print_line ("hover-ms=-1 hover-error=timeout");
+      goto quit;
+    }
   inspect_view (self, TRUE, &state);
   read_memory (&mem);
   bottom = gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj);
@@ -974,6 +1324,15 @@ bench_finish (Bench *self)
               mem.file_kb, cache ? cache : "");
   print_breakdown (self);
   print_select_all (self);
+#ifndef VS_BENCH_STANDALONE
+  if (self->hover && !self->timed_out)
+    {
+      start_hover (self);
+      return;
+    }
+#endif
+
+quit:
 
   if (g_getenv ("VIDSHELF_BENCH_SMAPS") != NULL)
     {
@@ -1008,6 +1367,8 @@ bench_free (gpointer data)
   g_clear_object (&self->scroller);
   g_clear_pointer (&self->intervals, g_array_unref);
   g_clear_pointer (&self->frames, g_array_unref);
+  g_clear_pointer (&self->hover_cells, g_ptr_array_unref);
+  g_clear_pointer (&self->hover_intervals, g_array_unref);
   g_free (self);
 }
 
@@ -1087,6 +1448,9 @@ vs_bench_attach (GtkWindow         *window,
   self->pause_ms = (guint) env_double ("VIDSHELF_BENCH_PAUSE_MS", 0.0, 0.0, 600000.0);
   self->timeout_us = (gint64) (env_double ("VIDSHELF_BENCH_TIMEOUT", DEFAULT_TIMEOUT_S, 1.0,
                                            86400.0) * G_USEC_PER_SEC);
+#ifndef VS_BENCH_STANDALONE
+  self->hover = g_strcmp0 (g_getenv ("VIDSHELF_BENCH_HOVER"), "0") != 0;
+#endif
   set_phase (self, PHASE_GRID, self->attach_us);
   g_object_set_data_full (G_OBJECT (window), "vs-bench", self, bench_free);
 
