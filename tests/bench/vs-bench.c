@@ -1125,7 +1125,8 @@ hover_report (Bench *self)
   g_array_sort (sorted, compare_int64);
   print_line ("hover-ms=%.1f frames=%u cells=%u planted=%u shown=%u steps-per-cell=%u "
               "p50-frame-ms=%.1f p95-frame-ms=%.1f max-frame-ms=%.1f frames-over-33=%u "
-              "max-work-ms=%.1f max-frame-step=%u max-work-step=%u max-frame-cpu-ms=%.1f max-cpu-ms=%.1f filmstrips-kept=%u textures-kb=%zu rss-kb=%" G_GINT64_FORMAT
+              "max-work-ms=%.1f max-frame-step=%u max-work-step=%u max-frame-cpu-ms=%.1f "
+              "max-cpu-ms=%.1f filmstrips-kept=%u textures-kb=%zu rss-kb=%" G_GINT64_FORMAT
               " hwm-kb=%" G_GINT64_FORMAT,
               (self->hover_end_us - self->hover_start_us) / 1000.0, sorted->len,
               self->hover_cells->len, self->hover_planted, self->hover_shown, (guint) HOVER_STEPS,
