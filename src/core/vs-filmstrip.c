@@ -424,27 +424,6 @@ set_errno_error (GError    **error,
 }
 
 static gboolean
-write_all (int           fd,
-           const guint8 *data,
-           gsize         length,
-           const char   *path,
-           GError      **error)
-{
-  while (length > 0)
-    {
-      gssize n = write (fd, data, length);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return set_errno_error (error, errno, "Cannot write", path);
-      data += n;
-      length -= (gsize) n;
-    }
-  return TRUE;
-}
-
-static gboolean
 in_cache (const char *path)
 {
   g_autofree char *dir = vs_filmstrip_cache_dir ();
@@ -473,9 +452,7 @@ new_header (const char       *uri,
                                                                        sizeof (gint64))));
 }
 
-/* Writes "VSFILMS1", @header's length and bytes, then @sheet, to a temporary file beside
- * @target (named as the thumbnails' temporary files, so the same sweeps remove a killed
- * helper's), then renames it over @target. */
+/* Writes "VSFILMS1", @header's length and bytes, then @sheet, atomically over @target. */
 static gboolean
 write_atomically (const char    *target,
                   GVariant      *header,
@@ -484,28 +461,16 @@ write_atomically (const char    *target,
                   int            mode,
                   GError       **error)
 {
-  g_autofree char *tmp_path = g_strdup_printf ("%s." TEMP_PREFIX "%d-XXXXXX", target,
-                                               (int) getpid ());
+  g_autoptr(GByteArray) file = g_byte_array_sized_new (MAGIC_LEN + 4 +
+                                                       (guint) g_variant_get_size (header) +
+                                                       (guint) sheet_length);
   guint32 header_length = GUINT32_TO_LE ((guint32) g_variant_get_size (header));
-  gboolean ok;
-  int fd;
 
-  fd = g_mkstemp_full (tmp_path, O_RDWR | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return set_errno_error (error, errno, "Cannot write", target);
-  ok = write_all (fd, (const guint8 *) MAGIC, MAGIC_LEN, tmp_path, error) &&
-       write_all (fd, (const guint8 *) &header_length, 4, tmp_path, error) &&
-       write_all (fd, g_variant_get_data (header), g_variant_get_size (header), tmp_path, error) &&
-       write_all (fd, sheet, sheet_length, tmp_path, error);
-  if (ok && mode != 0600 && fchmod (fd, (mode_t) mode) != 0)
-    ok = set_errno_error (error, errno, "Cannot write", tmp_path);
-  if (close (fd) != 0 && ok)
-    ok = set_errno_error (error, errno, "Cannot write", tmp_path);
-  if (ok && g_rename (tmp_path, target) != 0)
-    ok = set_errno_error (error, errno, "Cannot write", target);
-  if (!ok)
-    g_unlink (tmp_path);
-  return ok;
+  g_byte_array_append (file, (const guint8 *) MAGIC, MAGIC_LEN);
+  g_byte_array_append (file, (const guint8 *) &header_length, 4);
+  g_byte_array_append (file, g_variant_get_data (header), (guint) g_variant_get_size (header));
+  g_byte_array_append (file, sheet, (guint) sheet_length);
+  return _vs_thumbnailer_write_atomically (target, file->data, file->len, mode, error);
 }
 
 gboolean

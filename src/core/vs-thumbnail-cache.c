@@ -360,6 +360,33 @@ rename_into_place (const char        *tmp_path,
   return r == 0 || set_errno_error (error, errno, "Cannot write", path);
 }
 
+gboolean
+_vs_thumbnailer_write_atomically (const char    *target,
+                                  const guint8  *data,
+                                  gsize          length,
+                                  int            mode,
+                                  GError       **error)
+{
+  g_autofree char *tmp_path = g_strdup_printf ("%s." TEMP_PREFIX "%d-XXXXXX", target,
+                                               (int) getpid ());
+  gboolean ok;
+  int fd;
+
+  fd = g_mkstemp_full (tmp_path, O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return set_errno_error (error, errno, "Cannot write", target);
+  ok = write_all ((const char *) data, length, error, GINT_TO_POINTER (fd));
+  if (ok && mode != 0600 && fchmod (fd, (mode_t) mode) != 0)
+    ok = set_errno_error (error, errno, "Cannot write", tmp_path);
+  if (close (fd) != 0 && ok)
+    ok = set_errno_error (error, errno, "Cannot write", tmp_path);
+  if (ok && g_rename (tmp_path, target) != 0)
+    ok = set_errno_error (error, errno, "Cannot write", target);
+  if (!ok)
+    g_unlink (tmp_path);
+  return ok;
+}
+
 static gboolean
 save_png_atomically (GdkPixbuf         *pixbuf,
                      const char        *path,

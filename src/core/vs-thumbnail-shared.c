@@ -279,11 +279,8 @@ write_shared (const char      *media_path,
   g_autofree char *shared = vs_thumbnail_shared_dir (media_path);
   g_autofree char *folder = g_build_filename (shared, vs_thumbnail_size_to_string (size), NULL);
   g_autofree char *target = vs_thumbnail_shared_path (media_path, size);
-  g_autofree char *tmp = NULL;
   g_autoptr(GBytes) own = NULL;
   GStatBuf media_st, folder_st, target_st;
-  gboolean ok;
-  int fd;
 
   if (name == NULL)
     {
@@ -308,21 +305,8 @@ write_shared (const char      *media_path,
       return FALSE;
     }
 
-  tmp = g_strdup_printf ("%s.vidshelf-%d-XXXXXX", target, (int) getpid ());
-  fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return set_errno_error (error, errno, "Cannot write", target);
-  ok = write (fd, png->data, png->len) == (gssize) png->len &&
-       fchmod (fd, media_st.st_mode & 0666) == 0;
-  if (!ok)
-    set_errno_error (error, errno, "Cannot write", tmp);
-  if (close (fd) != 0 && ok)
-    ok = set_errno_error (error, errno, "Cannot write", tmp);
-  if (ok && g_rename (tmp, target) != 0)
-    ok = set_errno_error (error, errno, "Cannot write", target);
-  if (!ok)
-    g_unlink (tmp);
-  return ok;
+  return _vs_thumbnailer_write_atomically (target, png->data, png->len,
+                                           (int) (media_st.st_mode & 0666), error);
 }
 
 gboolean

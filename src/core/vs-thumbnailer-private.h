@@ -76,6 +76,13 @@ gboolean      _vs_thumbnailer_save_thumbnail        (GdkPixbuf          *pixbuf,
                                                      gboolean            output,
                                                      gboolean            replace,
                                                      GError            **error);
+/* Writes @data to a temporary file beside @target named for this process (so the sweeps
+ * find a killed helper's), then renames it over @target; the file gets @mode. */
+gboolean      _vs_thumbnailer_write_atomically      (const char         *target,
+                                                     const guint8       *data,
+                                                     gsize               length,
+                                                     int                 mode,
+                                                     GError            **error);
 gboolean      _vs_thumbnailer_ensure_private_folder (const char         *file_path,
                                                      GError            **error);
 gboolean      _vs_thumbnailer_write_fail_marker     (const SourceInfo   *info,
