@@ -20,6 +20,8 @@ G_BEGIN_DECLS
 #define _VS_DATABASE_PLAYED_SCHEMA 14
 /* The roots' share_previews (the shared thumbnail repository) */
 #define _VS_DATABASE_SHARE_SCHEMA 15
+/* duplicates: fingerprints, content hashes, pairs, not-duplicates */
+#define _VS_DATABASE_DUPLICATES_SCHEMA 16
 /* From this schema on there is a playback table (positions). */
 #define _VS_DATABASE_PLAYBACK_SCHEMA 7
 

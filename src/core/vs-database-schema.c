@@ -161,6 +161,40 @@ static const char * const migrations[] = {
    * repository beside its videos, .sh_thumbnails; off until the user asks, as the
    * Thumbnail Managing Standard wants. */
   "ALTER TABLE roots ADD COLUMN share_previews INTEGER NOT NULL DEFAULT 0;",
+
+  /* 15 → 16: duplicates. Each video's fingerprint (vs-fingerprint.h) and its state
+   * (VsFingerprintState), and the content hash of a few sampled blocks for files whose
+   * size another has; the pairs found, by id (they go with their rows); the pairs a user
+   * said are not duplicates, by path like watched (they outlive a row made again, and a
+   * trigger moves them with a rename). A file whose size or mtime changes loses its
+   * fingerprint, hash and pairs. */
+  "ALTER TABLE videos ADD COLUMN fingerprint BLOB;"
+  "ALTER TABLE videos ADD COLUMN fp_state INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE videos ADD COLUMN content_hash INTEGER;"
+  "CREATE INDEX IF NOT EXISTS videos_pending_fp ON videos(id) WHERE fp_state = 0;"
+  "CREATE INDEX IF NOT EXISTS videos_unmatched_fp ON videos(id) WHERE fp_state = 1;"
+  "CREATE INDEX IF NOT EXISTS videos_content_hash ON videos(size, content_hash) "
+  "  WHERE content_hash IS NOT NULL;"
+  "CREATE TABLE duplicate_pairs ("
+  "  a INTEGER NOT NULL REFERENCES videos(id) ON DELETE CASCADE,"
+  "  b INTEGER NOT NULL REFERENCES videos(id) ON DELETE CASCADE,"
+  "  distance INTEGER NOT NULL,"
+  "  exact INTEGER NOT NULL DEFAULT 0,"
+  "  PRIMARY KEY (a, b)) WITHOUT ROWID;"
+  "CREATE INDEX duplicate_pairs_b ON duplicate_pairs(b);"
+  "CREATE TABLE not_duplicates ("
+  "  path_a BLOB NOT NULL,"
+  "  path_b BLOB NOT NULL,"
+  "  PRIMARY KEY (path_a, path_b)) WITHOUT ROWID;"
+  "CREATE INDEX not_duplicates_b ON not_duplicates(path_b);"
+  "CREATE TRIGGER videos_fingerprint_reset AFTER UPDATE OF size, mtime_ns ON videos "
+  "  WHEN OLD.size IS NOT NEW.size OR OLD.mtime_ns IS NOT NEW.mtime_ns BEGIN "
+  "  UPDATE videos SET fingerprint = NULL, fp_state = 0, content_hash = NULL WHERE id = NEW.id;"
+  "  DELETE FROM duplicate_pairs WHERE a = NEW.id OR b = NEW.id; END;"
+  "CREATE TRIGGER videos_not_duplicates_rename AFTER UPDATE OF path ON videos "
+  "  WHEN OLD.path IS NOT NEW.path BEGIN "
+  "  UPDATE OR REPLACE not_duplicates SET path_a = NEW.path WHERE path_a = OLD.path;"
+  "  UPDATE OR REPLACE not_duplicates SET path_b = NEW.path WHERE path_b = OLD.path; END;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VS_DATABASE_SCHEMA_VERSION);

@@ -4,11 +4,12 @@
 
 #include <gio/gio.h>
 
+#include "vs-fingerprint.h"
 #include "vs-video-record.h"
 
 G_BEGIN_DECLS
 
-#define VS_DATABASE_SCHEMA_VERSION 15
+#define VS_DATABASE_SCHEMA_VERSION 16
 
 #define VS_DATABASE_ERROR (vs_database_error_quark ())
 
@@ -335,6 +336,7 @@ typedef enum
   VS_PENDING_THUMBNAIL,  /* items without a thumbnail state yet */
   VS_PENDING_FILMSTRIP,  /* items with a thumbnail: their filmstrips are in a cache of files,
                           * which says itself which are there */
+  VS_PENDING_FINGERPRINT, /* items with a thumbnail but no fingerprint (nor a failed one) */
 } VsPendingKind;
 
 struct _VsProbeResult;
@@ -355,6 +357,87 @@ GArray     *vs_database_query_pending    (VsDatabase    *self,
                                           gint64         after_id,
                                           guint          limit,
                                           GError       **error);
+
+/* Duplicates (vs-database-duplicates.c) ---------------------------------------------- */
+
+/* A video's fingerprint state: made ones are matched against the others once
+ * (vs_database_match_duplicates()); a changed file is pending again and loses its pairs. */
+typedef enum
+{
+  VS_FINGERPRINT_STATE_PENDING = 0,
+  VS_FINGERPRINT_STATE_MADE    = 1,  /* not matched yet */
+  VS_FINGERPRINT_STATE_FAILED  = 2,
+  VS_FINGERPRINT_STATE_MATCHED = 3,
+} VsFingerprintState;
+
+/* Stores @video_id's fingerprint (MADE), or with NULL marks it FAILED. */
+gboolean    vs_database_set_fingerprint  (VsDatabase          *self,
+                                          gint64               video_id,
+                                          const VsFingerprint *fingerprint,
+                                          GError             **error);
+/* @out_found FALSE when there is none (pending or failed). */
+gboolean    vs_database_get_fingerprint  (VsDatabase          *self,
+                                          gint64               video_id,
+                                          VsFingerprint       *out,
+                                          gboolean            *out_found,
+                                          GError             **error);
+/* When an exact copy of @video_id (same size and content hash) has a fingerprint, stores
+ * it for @video_id too, so the copy is never decoded; @out_copied says whether it did. */
+gboolean    vs_database_copy_twin_fingerprint (VsDatabase  *self,
+                                               gint64       video_id,
+                                               gboolean    *out_copied,
+                                               GError     **error);
+/* Files (not HLS items) whose size another file has and whose content hash is not known:
+ * the only ones an exact copy can be. Keyset paging by id, as vs_database_query_pending(). */
+GArray     *vs_database_query_unhashed_twins (VsDatabase  *self,
+                                              gint64       after_id,
+                                              guint        limit,
+                                              GError     **error);
+gboolean    vs_database_set_content_hash (VsDatabase          *self,
+                                          gint64               video_id,
+                                          guint64              hash,
+                                          GError             **error);
+/* How many videos have a fingerprint (made or matched), and how many still wait. */
+gboolean    vs_database_count_fingerprints (VsDatabase  *self,
+                                            gint64      *out_made,
+                                            gint64      *out_pending,
+                                            GError     **error);
+/* Finds the pairs of the videos not matched yet: exact copies by content hash, then close
+ * fingerprints (vs-duplicate-index.h) against every fingerprint of the library, stored
+ * with their distance (up to the high sensitivity's); the videos are then MATCHED.
+ * Memory: the index of every fingerprint, about 400 bytes a video, freed on return. */
+gboolean    vs_database_match_duplicates (VsDatabase          *self,
+                                          GCancellable        *cancellable,
+                                          guint               *out_new_pairs,
+                                          GError             **error);
+
+typedef struct
+{
+  GArray   *ids;       /* gint64, in id order */
+  int       distance;  /* the largest distance of the pairs that join them (0: copies) */
+  gboolean  exact;     /* all exact copies of each other */
+  gint64    bytes;     /* the group's size on disk, all copies */
+} VsDuplicateGroup;
+
+void        vs_duplicate_group_free      (VsDuplicateGroup *group);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsDuplicateGroup, vs_duplicate_group_free)
+
+/* The groups of videos at most @sensitivity's distance apart (pairs joined transitively),
+ * less the pairs marked not duplicates; the biggest groups in bytes first. */
+GPtrArray  *vs_database_list_duplicate_groups (VsDatabase             *self,
+                                               VsDuplicateSensitivity  sensitivity,
+                                               GError                **error);
+/* Remembers that none of @ids is a duplicate of another of them (by path: it survives a
+ * rescan and follows a rename); they are no longer grouped together. */
+gboolean    vs_database_mark_not_duplicates (VsDatabase    *self,
+                                             const gint64  *ids,
+                                             guint          n_ids,
+                                             GError       **error);
+/* Forgets every "not duplicates" mark among @ids (the undo of the above). */
+gboolean    vs_database_unmark_not_duplicates (VsDatabase    *self,
+                                               const gint64  *ids,
+                                               guint          n_ids,
+                                               GError       **error);
 
 /* HLS items (below @folder when not NULL, at any depth) in path order, for going through
  * them all a page at a time: the paths after @after_path (NULL: from the first), at most

@@ -329,6 +329,49 @@ gint64             vs_library_count_hls_finish     (VsLibrary           *self,
 VsMergeAllSummary *vs_library_merge_all_finish (VsLibrary           *self,
                                                 GAsyncResult        *result,
                                                 GError             **error);
+/* Duplicates (vs-library-duplicates.c) ------------------------------------------------ */
+
+typedef void (*VsDuplicatesProgress) (guint     n_done,
+                                      guint     n_total,
+                                      gpointer  user_data);
+
+/* Makes the fingerprints still missing (the media helpers, at background priority; exact
+ * copies take their twin's without decoding), then matches the new ones against the
+ * library (vs_database_match_duplicates()). @progress: fingerprints done of those to make,
+ * on the caller's main context. Emits ::changed when new pairs were found. */
+void            vs_library_find_duplicates_async  (VsLibrary            *self,
+                                                   GCancellable         *cancellable,
+                                                   VsDuplicatesProgress  progress,
+                                                   gpointer              progress_data,
+                                                   GAsyncReadyCallback   callback,
+                                                   gpointer              user_data);
+/* @out_new_pairs: the pairs found by this run. */
+gboolean        vs_library_find_duplicates_finish (VsLibrary            *self,
+                                                   GAsyncResult         *result,
+                                                   guint                *out_new_pairs,
+                                                   GError              **error);
+/* The groups at @sensitivity (vs_database_list_duplicate_groups()), read on a thread. */
+void            vs_library_list_duplicates_async  (VsLibrary              *self,
+                                                   VsDuplicateSensitivity  sensitivity,
+                                                   GCancellable           *cancellable,
+                                                   GAsyncReadyCallback     callback,
+                                                   gpointer                user_data);
+/* A GPtrArray of VsDuplicateGroup. */
+GPtrArray      *vs_library_list_duplicates_finish (VsLibrary            *self,
+                                                   GAsyncResult         *result,
+                                                   GError              **error);
+/* Marks @ids (gint64) as not duplicates of each other, or with @not_duplicates FALSE
+ * forgets that (the undo). Emits ::changed. */
+void            vs_library_mark_not_duplicates_async  (VsLibrary           *self,
+                                                       GArray              *ids,
+                                                       gboolean             not_duplicates,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean        vs_library_mark_not_duplicates_finish (VsLibrary           *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+
 /* Probes what was never probed (and makes missing thumbnails with @flags). */
 void            vs_library_update_media_async (VsLibrary           *self,
                                                VsUpdateFlags        flags,

@@ -4,6 +4,8 @@
 
 #include <gio/gio.h>
 
+#include "vs-fingerprint.h"
+
 G_BEGIN_DECLS
 
 #define VS_THUMBNAILER_ERROR (vs_thumbnailer_error_quark ())
@@ -184,5 +186,16 @@ char          *vs_thumbnailer_make_filmstrip (VsThumbnailer  *self,
                                               guint          *out_decoded,
                                               GCancellable   *cancellable,
                                               GError        **error);
+
+/* Makes @path's fingerprint (vs-fingerprint.h): VS_FINGERPRINT_FRAMES frames at
+ * vs_fingerprint_frame_time_ms(), decoded small and grey, each from the nearest key frame
+ * when one is close enough to its time, else decoded up to the time (HLS: from the segment
+ * holding it). @out_decoded: the frames given to the decoder. Nothing is written. */
+gboolean       vs_thumbnailer_make_fingerprint (VsThumbnailer  *self,
+                                                const char     *path,
+                                                VsFingerprint  *out,
+                                                guint          *out_decoded,
+                                                GCancellable   *cancellable,
+                                                GError        **error);
 
 G_END_DECLS

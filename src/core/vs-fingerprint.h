@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* vs-fingerprint.h: a video's perceptual fingerprint and the exact-copy content hash */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* A fingerprint is the perceptual hash of VS_FINGERPRINT_FRAMES frames spread across the
+ * video, first and last seconds left out (vs_fingerprint_frame_time_ms()). Each frame's
+ * hash is pHash's (phash.org, Zauner 2010, as Stash's goimagehash does it): the 32×32 grey
+ * picture's 2-D DCT, its 8×8 lowest frequencies but the DC term, one bit each for being
+ * above their median. Re-encoding, resizing, bitrate and container leave those bits
+ * almost all alone; a trim moves the frames by at most its length, which the distance
+ * allows for by also comparing the two videos aligned at their starts and at their ends
+ * (vid_dup_finder_lib compares frames at matching times the same way). */
+#define VS_FINGERPRINT_FRAMES    16
+#define VS_FINGERPRINT_VERSION   1
+/* The stored form: "VF", version, frame count, flat mask, duration, the frame hashes,
+ * little-endian. */
+#define VS_FINGERPRINT_BLOB_SIZE (2 + 1 + 1 + 4 + 8 + 8 * VS_FINGERPRINT_FRAMES)
+/* The grey picture each frame hash is taken from. */
+#define VS_FINGERPRINT_SIDE      32
+
+typedef struct
+{
+  guint   n_frames;                        /* VS_FINGERPRINT_FRAMES */
+  guint32 flat_mask;                       /* bit i: frame i is flat (black, a fade): it
+                                            * tells nothing and is not compared */
+  gint64  duration_ms;
+  guint64 frames[VS_FINGERPRINT_FRAMES];
+} VsFingerprint;
+
+typedef enum
+{
+  VS_DUPLICATE_SENSITIVITY_LOW,    /* only near-identical copies */
+  VS_DUPLICATE_SENSITIVITY_MEDIUM, /* re-encodes, resizes, remuxes, trims of a few seconds */
+  VS_DUPLICATE_SENSITIVITY_HIGH,   /* also heavier changes, at the risk of false matches */
+} VsDuplicateSensitivity;
+
+#define VS_FINGERPRINT_ERROR (vs_fingerprint_error_quark ())
+typedef enum
+{
+  VS_FINGERPRINT_ERROR_INVALID, /* a stored fingerprint that is not one of ours */
+} VsFingerprintError;
+GQuark    vs_fingerprint_error_quark       (void);
+
+/* When frame @index of a video of @duration_ms is taken. */
+gint64    vs_fingerprint_frame_time_ms     (gint64               duration_ms,
+                                            guint                index);
+/* The hash of one frame, a @width × @height grey picture (any size: it is averaged down
+ * to 32×32 first); @out_flat tells whether it is too plain to say anything. */
+guint64   vs_fingerprint_hash_grey         (const guint8        *grey,
+                                            int                  width,
+                                            int                  height,
+                                            int                  stride,
+                                            gboolean            *out_flat);
+
+void      vs_fingerprint_to_blob           (const VsFingerprint *fingerprint,
+                                            guint8               blob[VS_FINGERPRINT_BLOB_SIZE]);
+/* Checks everything: a blob from the index is untrusted data. */
+gboolean  vs_fingerprint_from_blob         (const guint8        *blob,
+                                            gsize                length,
+                                            VsFingerprint       *out,
+                                            GError             **error);
+/* Lower-case hex of the blob, and back (the media helper's protocol, --json). */
+char     *vs_fingerprint_to_hex            (const VsFingerprint *fingerprint);
+gboolean  vs_fingerprint_from_hex          (const char          *hex,
+                                            VsFingerprint       *out,
+                                            GError             **error);
+
+/* How far apart two videos look: the mean number of differing bits (0–64) of their
+ * frames' hashes, over the best three quarters of the frames compared, under the best of
+ * three alignments (proportional; the shorter one as the longer's start trimmed; as its
+ * end trimmed). -1 when they cannot be compared: durations more than 20 % apart, or
+ * fewer than four frames that are not flat in both. */
+int       vs_fingerprint_distance          (const VsFingerprint *a,
+                                            const VsFingerprint *b);
+/* Whether durations @a_ms and @b_ms are close enough to compare (±20 %). */
+gboolean  vs_fingerprint_durations_match   (gint64               a_ms,
+                                            gint64               b_ms);
+
+/* The largest distance each sensitivity groups. */
+int         vs_duplicate_sensitivity_max_distance (VsDuplicateSensitivity sensitivity);
+const char *vs_duplicate_sensitivity_to_string    (VsDuplicateSensitivity sensitivity);
+gboolean    vs_duplicate_sensitivity_from_string  (const char            *str,
+                                                   VsDuplicateSensitivity *out);
+
+/* Exact copies: a hash of @path's size and of a few blocks spread through it, read
+ * without following a link and without reading the whole file. Two files with the same
+ * size and content hash are taken for the same bytes. Never 0. */
+gboolean  vs_fingerprint_content_hash      (const char          *path,
+                                            guint64             *out_hash,
+                                            GError             **error);
+
+G_END_DECLS
