@@ -69,7 +69,8 @@ summarize (const VsFingerprint *fp)
   guint n = 0;
   guint64 summary = 0;
 
-  for (guint i = 0; i < VS_FINGERPRINT_FRAMES; i++)
+  /* the spread frames only: the anchored ones move with a trim */
+  for (guint i = 0; i < VS_FINGERPRINT_SPREAD; i++)
     {
       if (fp->flat_mask & (1u << i))
         continue;
@@ -135,7 +136,8 @@ entry_hashes (const Entry *entry,
   if (t == TABLE_SUMMARIES)
     {
       out[0] = entry->summary;
-      return entry->fingerprint.flat_mask == (1u << VS_FINGERPRINT_FRAMES) - 1 ? 0 : 1;
+      return (entry->fingerprint.flat_mask & ((1u << VS_FINGERPRINT_SPREAD) - 1)) ==
+             (1u << VS_FINGERPRINT_SPREAD) - 1 ? 0 : 1;
     }
   for (guint i = 0; i < VS_FINGERPRINT_FRAMES; i++)
     if (!(entry->fingerprint.flat_mask & (1u << i)))
