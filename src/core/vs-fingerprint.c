@@ -313,13 +313,6 @@ nearest_frame (gint64 duration_ms,
   return CLAMP (index, 0, VS_FINGERPRINT_SPREAD - 1);
 }
 
-static int
-compare_ints (gconstpointer a,
-              gconstpointer b)
-{
-  return *(const int *) a - *(const int *) b;
-}
-
 /* The mean of the best three quarters of @n distances (a scene cut or a logo that moved
  * a frame's worth does not sink a copy), in 1/16 bits; -1 with too few. */
 static int
@@ -330,7 +323,16 @@ trimmed_mean (int   *distances,
 
   if (n < MIN_COMPARED)
     return -1;
-  qsort (distances, n, sizeof (int), compare_ints);
+  /* at most VS_FINGERPRINT_FRAMES small numbers: an insertion sort beats qsort's calls */
+  for (guint i = 1; i < n; i++)
+    {
+      int value = distances[i];
+      guint j = i;
+
+      for (; j > 0 && distances[j - 1] > value; j--)
+        distances[j] = distances[j - 1];
+      distances[j] = value;
+    }
   keep = (n * 3 + 3) / 4;
   for (guint i = 0; i < keep; i++)
     total += (guint) distances[i];
@@ -347,7 +349,7 @@ add_distance (const VsFingerprint *a,
 {
   if (j < 0 || (a->flat_mask & (1u << i)) || (b->flat_mask & (1u << j)))
     return;
-  distances[(*n)++] = __builtin_popcountll (a->frames[i] ^ b->frames[j]);
+  distances[(*n)++] = vs_fingerprint_bits (a->frames[i] ^ b->frames[j]);
 }
 
 /* Frame for frame: the spread frames, and the anchored ones when their steps agree. */
@@ -378,18 +380,19 @@ trimmed_distance (const VsFingerprint *shorter,
   guint first = VS_FINGERPRINT_SPREAD + (from_end ? VS_FINGERPRINT_ANCHORED : 0);
   guint n_anchored = 0, n_spread = 0;
   int d_anchored, d_spread;
+  gint64 step_s, step_l;
 
-  for (guint i = first; i < first + VS_FINGERPRINT_ANCHORED; i++)
+  step_s = anchor_step_ms (shorter->duration_ms);
+  step_l = anchor_step_ms (longer->duration_ms);
+  for (guint k = 0; k < VS_FINGERPRINT_ANCHORED; k++)
     {
-      gint64 time = vs_fingerprint_frame_time_ms (shorter->duration_ms, i) + cut;
+      /* the longer one's frame at the same distance from the kept end, if it took one:
+       * the steps are powers of two, so every other frame of the finer one does */
+      gint64 offset = (gint64) k * step_s;
 
-      /* the same frame of the longer one, when it was taken at that time */
-      for (guint j = first; j < first + VS_FINGERPRINT_ANCHORED; j++)
-        if (ABS (vs_fingerprint_frame_time_ms (longer->duration_ms, j) - time) < 100)
-          {
-            add_distance (shorter, i, longer, (int) j, anchored, &n_anchored);
-            break;
-          }
+      if (offset % step_l == 0 && offset / step_l < VS_FINGERPRINT_ANCHORED)
+        add_distance (shorter, first + k, longer, (int) (first + offset / step_l),
+                      anchored, &n_anchored);
     }
   for (guint i = 0; i < VS_FINGERPRINT_SPREAD; i++)
     add_distance (shorter, i, longer,

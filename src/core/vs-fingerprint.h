@@ -84,6 +84,17 @@ gboolean  vs_fingerprint_from_hex          (const char          *hex,
  * that are not flat in both. */
 int       vs_fingerprint_distance          (const VsFingerprint *a,
                                             const VsFingerprint *b);
+/* The bits set in @x (a portable popcount: no instruction set is assumed). */
+static inline int
+vs_fingerprint_bits (guint64 x)
+{
+  x = x - ((x >> 1) & G_GUINT64_CONSTANT (0x5555555555555555));
+  x = (x & G_GUINT64_CONSTANT (0x3333333333333333)) +
+      ((x >> 2) & G_GUINT64_CONSTANT (0x3333333333333333));
+  x = (x + (x >> 4)) & G_GUINT64_CONSTANT (0x0f0f0f0f0f0f0f0f);
+  return (int) ((x * G_GUINT64_CONSTANT (0x0101010101010101)) >> 56);
+}
+
 /* Whether durations @a_ms and @b_ms are close enough to compare (±20 %). */
 gboolean  vs_fingerprint_durations_match   (gint64               a_ms,
                                             gint64               b_ms);
