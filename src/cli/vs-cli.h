@@ -37,6 +37,8 @@ VsVideoQuery *vs_cli_collection_query (VsLibrary   *library,
                                        const char  *name,
                                        GError     **error);
 int         vs_cli_stats         (int argc, char **argv);
+int         vs_cli_duplicates    (int argc, char **argv);
+int         vs_cli_fingerprint   (int argc, char **argv);
 
 /* list's filters (vs-cli-filters.c): options held as given, then checked into a query
  * (whose video_codec then borrows from them). */
