@@ -77,31 +77,6 @@ query_pairs (sqlite3                 *db,
   return rc == SQLITE_ERROR ? NULL : g_steal_pointer (&pairs);
 }
 
-static void
-add_int_or_null (JsonBuilder *b,
-                 const char  *member,
-                 gint64       value,
-                 gboolean     known)
-{
-  json_builder_set_member_name (b, member);
-  if (known)
-    json_builder_add_int_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
-add_string_or_null (JsonBuilder *b,
-                    const char  *member,
-                    const char  *value)
-{
-  json_builder_set_member_name (b, member);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
 /* The index of @id among @records (in the group's id order), -1 when it is not there. */
 static int
 index_of (GPtrArray *records,
@@ -126,10 +101,10 @@ print_group_json (const VsDuplicateGroup *group,
   g_autoptr(JsonNode) node = NULL;
 
   json_builder_begin_object (b);
-  add_int_or_null (b, "distance", group->distance, TRUE);
+  vs_cli_add_int_or_null (b, "distance", group->distance, TRUE);
   json_builder_set_member_name (b, "exact");
   json_builder_add_boolean_value (b, group->exact);
-  add_int_or_null (b, "bytes", group->bytes, TRUE);
+  vs_cli_add_int_or_null (b, "bytes", group->bytes, TRUE);
   json_builder_set_member_name (b, "videos");
   json_builder_begin_array (b);
   for (guint i = 0; i < records->len; i++)
@@ -138,13 +113,13 @@ print_group_json (const VsDuplicateGroup *group,
       g_autofree char *display = g_filename_display_name (r->path);
 
       json_builder_begin_object (b);
-      add_string_or_null (b, "path", display);
-      add_string_or_null (b, "uri", r->uri);
-      add_int_or_null (b, "size", r->size, TRUE);
-      add_int_or_null (b, "duration_ms", r->duration_ms, r->duration_ms >= 0);
-      add_int_or_null (b, "width", r->width, r->width > 0);
-      add_int_or_null (b, "height", r->height, r->height > 0);
-      add_string_or_null (b, "video_codec", r->video_codec);
+      vs_cli_add_string_or_null (b, "path", display);
+      vs_cli_add_string_or_null (b, "uri", r->uri);
+      vs_cli_add_int_or_null (b, "size", r->size, TRUE);
+      vs_cli_add_int_or_null (b, "duration_ms", r->duration_ms, r->duration_ms >= 0);
+      vs_cli_add_int_or_null (b, "width", r->width, r->width > 0);
+      vs_cli_add_int_or_null (b, "height", r->height, r->height > 0);
+      vs_cli_add_string_or_null (b, "video_codec", r->video_codec);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -159,9 +134,9 @@ print_group_json (const VsDuplicateGroup *group,
       if (a < 0 || bi < 0)
         continue;   /* removed since the groups were read */
       json_builder_begin_object (b);
-      add_int_or_null (b, "a", a, TRUE);
-      add_int_or_null (b, "b", bi, TRUE);
-      add_int_or_null (b, "distance", pair->distance, TRUE);
+      vs_cli_add_int_or_null (b, "a", a, TRUE);
+      vs_cli_add_int_or_null (b, "b", bi, TRUE);
+      vs_cli_add_int_or_null (b, "distance", pair->distance, TRUE);
       json_builder_set_member_name (b, "exact");
       json_builder_add_boolean_value (b, pair->exact);
       json_builder_end_object (b);
@@ -385,13 +360,13 @@ print_fingerprint (const Item *item,
       g_autofree char *uri = g_filename_to_uri (item->path, NULL, NULL);
 
       json_builder_begin_object (b);
-      add_string_or_null (b, "path", display);
-      add_string_or_null (b, "uri", uri);
-      add_string_or_null (b, "fingerprint", hex);
-      add_int_or_null (b, "duration_ms", item->fingerprint.duration_ms, TRUE);
-      add_int_or_null (b, "frames", item->fingerprint.n_frames, TRUE);
-      add_int_or_null (b, "flat_frames", flat, TRUE);
-      add_int_or_null (b, "decoded", item->decoded, TRUE);
+      vs_cli_add_string_or_null (b, "path", display);
+      vs_cli_add_string_or_null (b, "uri", uri);
+      vs_cli_add_string_or_null (b, "fingerprint", hex);
+      vs_cli_add_int_or_null (b, "duration_ms", item->fingerprint.duration_ms, TRUE);
+      vs_cli_add_int_or_null (b, "frames", item->fingerprint.n_frames, TRUE);
+      vs_cli_add_int_or_null (b, "flat_frames", flat, TRUE);
+      vs_cli_add_int_or_null (b, "decoded", item->decoded, TRUE);
       json_builder_end_object (b);
       node = json_builder_get_root (b);
       vs_cli_print_json (node);

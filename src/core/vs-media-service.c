@@ -647,22 +647,41 @@ push (VsMediaService      *self,
                     callback, user_data);
 }
 
+/* The job's whole result, for a finish() to take what it needs from. */
 static void
-on_probed (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+on_job_result (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
   MediaResult *r = vs_job_pool_push_finish (VS_JOB_POOL (object), result, &error);
 
   if (r == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_pointer (task, g_steal_pointer (&r->probe), (GDestroyNotify) vs_probe_result_free);
-  media_result_free (r);
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, r, media_result_free);
+}
+
+/* A job of @kind on @path alone, for a task tagged @source_tag that @done completes. */
+static void
+push_path (VsMediaService      *self,
+           JobKind              kind,
+           const char          *path,
+           VsJobPriority        priority,
+           gpointer             source_tag,
+           GCancellable        *cancellable,
+           GAsyncReadyCallback  done,
+           GAsyncReadyCallback  callback,
+           gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  MediaJob *job = g_new0 (MediaJob, 1);
+
+  g_task_set_source_tag (task, source_tag);
+  job->kind = kind;
+  job->path = g_strdup (path);
+  push (self, job, priority, cancellable, done, task);
 }
 
 void
@@ -673,18 +692,11 @@ vs_media_service_probe_async (VsMediaService      *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  GTask *task;
-  MediaJob *job;
-
   g_return_if_fail (VS_IS_MEDIA_SERVICE (self));
   g_return_if_fail (path != NULL && g_path_is_absolute (path));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, vs_media_service_probe_async);
-  job = g_new0 (MediaJob, 1);
-  job->kind = JOB_PROBE;
-  job->path = g_strdup (path);
-  push (self, job, priority, cancellable, on_probed, task);
+  push_path (self, JOB_PROBE, path, priority, vs_media_service_probe_async, cancellable,
+             on_job_result, callback, user_data);
 }
 
 VsProbeResult *
@@ -692,8 +704,17 @@ vs_media_service_probe_finish (VsMediaService  *self,
                                GAsyncResult    *result,
                                GError         **error)
 {
+  MediaResult *r;
+  VsProbeResult *probe;
+
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+
+  r = g_task_propagate_pointer (G_TASK (result), error);
+  if (r == NULL)
+    return NULL;
+  probe = g_steal_pointer (&r->probe);
+  media_result_free (r);
+  return probe;
 }
 
 static void
@@ -892,22 +913,6 @@ vs_media_service_filmstrip_full_finish (VsMediaService  *self,
 
 /* Fingerprints ------------------------------------------------------------- */
 
-/* The job's whole result, for a finish() to take what it needs from. */
-static void
-on_job_result (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  MediaResult *r = vs_job_pool_push_finish (VS_JOB_POOL (object), result, &error);
-
-  if (r == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, r, media_result_free);
-}
-
 void
 vs_media_service_fingerprint_async (VsMediaService      *self,
                                     const char          *path,
@@ -916,18 +921,11 @@ vs_media_service_fingerprint_async (VsMediaService      *self,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
 {
-  GTask *task;
-  MediaJob *job;
-
   g_return_if_fail (VS_IS_MEDIA_SERVICE (self));
   g_return_if_fail (path != NULL && g_path_is_absolute (path));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, vs_media_service_fingerprint_async);
-  job = g_new0 (MediaJob, 1);
-  job->kind = JOB_FINGERPRINT;
-  job->path = g_strdup (path);
-  push (self, job, priority, cancellable, on_job_result, task);
+  push_path (self, JOB_FINGERPRINT, path, priority, vs_media_service_fingerprint_async,
+             cancellable, on_job_result, callback, user_data);
 }
 
 gboolean
