@@ -2174,7 +2174,8 @@ test_duplicates (Fixture       *f,
   for (guint i = 0; i < json_array_get_length (pairs); i++)
     {
       JsonObject *pair = json_array_get_object_element (pairs, i);
-      gint64 pa = json_object_get_int_member (pair, "a"), pb = json_object_get_int_member (pair, "b");
+      gint64 pa = json_object_get_int_member (pair, "a");
+      gint64 pb = json_object_get_int_member (pair, "b");
 
       g_assert_cmpint (pa, >=, 0);
       g_assert_cmpint (pb, <, 3);

@@ -181,13 +181,14 @@ load_group (VsDatabase              *db,
             const VsDuplicateGroup  *group,
             GError                 **error)
 {
-  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_video_record_free);
+  g_autoptr(GPtrArray) records = NULL;
+  const gint64 *ids = (const gint64 *) (gpointer) group->ids->data;
 
+  records = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_video_record_free);
   for (guint at = 0; at < group->ids->len; at += PAGE_SIZE)
     {
       guint n = MIN (PAGE_SIZE, group->ids->len - at);
-      g_autoptr(GPtrArray) page = vs_database_load_videos (db, &g_array_index (group->ids, gint64, at),
-                                                           n, error);
+      g_autoptr(GPtrArray) page = vs_database_load_videos (db, ids + at, n, error);
 
       if (page == NULL)
         return NULL;
@@ -390,7 +391,8 @@ vs_cli_fingerprint (int    argc,
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
       "Print JSON Lines: the fingerprint, the duration, the frames decoded", NULL },
-    { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Files decoded at once (default: one per core)", "N" },
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Files decoded at once (default: one per core)",
+      "N" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, "PATH…" },
     { NULL }
   };
