@@ -1014,25 +1014,31 @@ test_fingerprint (Fixture       *f,
   g_assert_false (g_error_matches (error, VS_MEDIA_WORKER_ERROR, VS_MEDIA_WORKER_ERROR_CRASHED));
   g_clear_error (&error);
 
-  fake_helper (f, "read request; kill -SEGV $$");
-  g_assert_false (fingerprint_of (service, clip, &second, NULL, &error));
-  g_assert_error (error, VS_MEDIA_WORKER_ERROR, VS_MEDIA_WORKER_ERROR_CRASHED);
-  g_clear_error (&error);
-
-  /* An answer is untrusted: a fingerprint that is not one is garbage, not a result. */
-  fake_helper (f, "while read request; do\n"
-                  "  echo '{\"ok\":true,\"fingerprint\":\"5646zz\",\"decoded\":16}'\n"
-                  "done");
-  g_assert_false (fingerprint_of (service, clip, &second, NULL, &error));
-  g_assert_error (error, VS_MEDIA_WORKER_ERROR, VS_MEDIA_WORKER_ERROR_FAILED);
-  g_clear_error (&error);
-
-  /* Stuck: killed at twice a file's time limit. */
+  /* Helpers of the fakes below: a new service each, whose helper starts with them. */
   {
-    g_autoptr(VsMediaService) quick = vs_media_service_new (1, 300);
+    g_autoptr(VsMediaService) crashing = NULL;
+    g_autoptr(VsMediaService) lying = NULL;
+    g_autoptr(VsMediaService) stuck = NULL;
 
+    fake_helper (f, "read request; kill -SEGV $$");
+    crashing = vs_media_service_new (1, 0);
+    g_assert_false (fingerprint_of (crashing, clip, &second, NULL, &error));
+    g_assert_error (error, VS_MEDIA_WORKER_ERROR, VS_MEDIA_WORKER_ERROR_CRASHED);
+    g_clear_error (&error);
+
+    /* An answer is untrusted: a fingerprint that is not one is garbage, not a result. */
+    fake_helper (f, "while read request; do\n"
+                    "  echo '{\"ok\":true,\"fingerprint\":\"5646zz\",\"decoded\":16}'\n"
+                    "done");
+    lying = vs_media_service_new (1, 0);
+    g_assert_false (fingerprint_of (lying, clip, &second, NULL, &error));
+    g_assert_error (error, VS_MEDIA_WORKER_ERROR, VS_MEDIA_WORKER_ERROR_FAILED);
+    g_clear_error (&error);
+
+    /* Stuck: killed at the time limit (twice a file's). */
     fake_helper (f, "exec sleep 60");
-    g_assert_false (fingerprint_of (quick, clip, &second, NULL, &error));
+    stuck = vs_media_service_new (1, 300);
+    g_assert_false (fingerprint_of (stuck, clip, &second, NULL, &error));
     g_assert_error (error, VS_MEDIA_WORKER_ERROR, VS_MEDIA_WORKER_ERROR_TIMEOUT);
   }
 }
