@@ -299,7 +299,9 @@ vs_test_media_scenes (const char *path,
                           "filesink location=\"%s\" ", path);
   while (frames > 0)
     {
-      guint length = MIN (frames, (guint) g_rand_int_range (rand, 20, 61));
+      /* drawn once: MIN() evaluates its arguments twice */
+      guint drawn = (guint) g_rand_int_range (rand, 20, 61);
+      guint length = MIN (frames, drawn);
 
       g_string_append_printf (desc,
                               "videotestsrc %s num-buffers=%u ! video/x-raw,width=320,height=180,"
