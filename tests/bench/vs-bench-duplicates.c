@@ -155,6 +155,8 @@ make_fingerprint (GRand         *rand,
         shift = kind == COPY_TRIM_START ? cut : 0;
       }
       break;
+    default:
+      g_assert_not_reached ();
     }
   memset (out, 0, sizeof *out);
   out->n_frames = VS_FINGERPRINT_FRAMES;
@@ -259,7 +261,8 @@ generate (VsDatabase *db,
           _vs_bind_path (insert, 3, path);
           sqlite3_bind_text (insert, 4, uri, -1, SQLITE_TRANSIENT);
           sqlite3_bind_text (insert, 5, name, -1, SQLITE_TRANSIENT);
-          sqlite3_bind_int64 (insert, 6, fp.duration_ms * 500 + g_rand_int_range (rand, 0, 1 << 20));
+          sqlite3_bind_int64 (insert, 6,
+                              fp.duration_ms * 500 + g_rand_int_range (rand, 0, 1 << 20));
           sqlite3_bind_int64 (insert, 7, G_GINT64_CONSTANT (1796083200) * SEC_NS);
           sqlite3_bind_int64 (insert, 8, fp.duration_ms);
           sqlite3_bind_blob (insert, 9, blob, sizeof blob, SQLITE_TRANSIENT);
