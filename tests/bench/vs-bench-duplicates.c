@@ -10,8 +10,8 @@
  *     comparable), after a "# max-distance low N medium N high N" line.
  *
  * Every video is a "timeline" of scenes of 2–8 s, each with a random 64-bit frame hash (3 % of
- * the frames are instead one of 200 hashes shared by many videos, as title cards and logos
- * are); its fingerprint samples that timeline at vs_fingerprint_frame_time_ms(), as the real
+ * the frames, or $COMMON_SHARE %, are instead one of 200 hashes shared by many videos, as
+ * title cards and logos are); its fingerprint samples that timeline at vs_fingerprint_frame_time_ms(), as the real
  * maker does. N_GROUPS planted groups of 2–4 near copies share one timeline: each copy has a
  * duration within ±2 % (the timeline stretched), or is trimmed by 1–5 s at the start or the
  * end (at most 10 % of it), and gets 0–4 bits flipped in each frame hash. The rows go into a
@@ -34,7 +34,6 @@
 #define SEC_NS       (G_GINT64_CONSTANT (1000000000))
 #define ROOT         "/bench/Videos"
 #define N_COMMON     200
-#define COMMON_SHARE 3  /* percent of frames */
 
 static void G_GNUC_NORETURN
 die (const char *what,
@@ -70,6 +69,7 @@ rand64 (GRand *rand)
 }
 
 static guint64 common[N_COMMON];
+static guint   common_share = 3;  /* percent of the frames: $COMMON_SHARE */
 
 /* splitmix64: the timelines' generator, cheap enough to walk a 3-hour timeline per frame */
 static guint64
@@ -101,7 +101,7 @@ timeline_hashes (guint64       seed,
           start += length;
           length = 2000 + (gint64) (next64 (&state) % 6001);
           hash = next64 (&state);
-          if (next64 (&state) % 100 < COMMON_SHARE)
+          if (next64 (&state) % 100 < common_share)
             hash = common[next64 (&state) % N_COMMON];
         }
       out[i] = hash;
@@ -375,6 +375,8 @@ main (int    argc,
   guint new_pairs = 0;
   gsize rss, hwm;
 
+  if (g_getenv ("COMMON_SHARE") != NULL)
+    common_share = (guint) g_ascii_strtoull (g_getenv ("COMMON_SHARE"), NULL, 10);
   if (argc > 1 && g_str_equal (argv[1], "distances"))
     return distances ();
   truth.n_videos = argc > 1 ? (guint) g_ascii_strtoull (argv[1], NULL, 10) : 100000;
@@ -399,8 +401,9 @@ main (int    argc,
 
   t0 = g_get_monotonic_time ();
   generate (db, &truth);
-  g_print ("generated %u videos (%u planted groups of 2–4, %u planted pairs) in %.2f s\n",
-           truth.n_videos, truth.n_groups, truth.planted_pairs,
+  g_print ("generated %u videos (%u planted groups of 2-4, %u planted pairs; %u %% of the "
+           "frames one of %u common hashes) in %.2f s\n",
+           truth.n_videos, truth.n_groups, truth.planted_pairs, common_share, N_COMMON,
            (g_get_monotonic_time () - t0) / 1e6);
 
   reset_hwm ();
@@ -490,11 +493,11 @@ main (int    argc,
                 }
             }
         }
-      g_print ("list %s\t%.3f s\tpeak RSS %.1f MiB (+%.1f)\t%u groups (%u videos)\t"
+      g_print ("list %s\t%.1f ms\tpeak RSS %.1f MiB (+%.1f)\t%u groups (%u videos)\t"
                "recall %.2f %% (%u/%u pairs)\twhole groups %u/%u\tspurious pairs %u\t"
                "copies with their original: stretched %u/%u, trimmed start %u/%u, "
                "trimmed end %u/%u\n",
-               vs_duplicate_sensitivity_to_string (s), secs, hwm / 1024.0,
+               vs_duplicate_sensitivity_to_string (s), secs * 1000, hwm / 1024.0,
                (hwm - MIN (hwm, rss)) / 1024.0, groups->len, members,
                truth.planted_pairs ? 100.0 * found / truth.planted_pairs : 100.0, found,
                truth.planted_pairs, whole, truth.n_groups, spurious,
