@@ -15,6 +15,7 @@
 #        ours and ffmpeg's)  N_VIDEOS (100000: the scale part)  N_GROUPS (300)
 #        SKIP ("quality speed scale": parts to leave out)  GENERATE_ONLY (1: make the set and stop)
 #        BENCH_LOCK (a file: each source is generated holding flock on it)
+#        KEEP (1: keep the run's folder: the library, the JSON outputs, every pair's distance)
 # Exit:  0 when the checks pass (missed targets are reported, not fatal), 1 when a check fails or
 #        something cannot run, 2 on a usage error.
 set -euo pipefail
@@ -29,7 +30,7 @@ usage: tests/bench/bench-duplicates.sh [--cli PATH]
 
 Env: BENCH_DATA (/tmp/vidshelf-bench)  SOURCES (30; 6 for a quick run)  JOBS (2)
      N_VIDEOS (100000)  N_GROUPS (300)  SKIP ("quality speed scale")  GENERATE_ONLY (1)
-     BENCH_LOCK (generate each source holding flock on this file)
+     BENCH_LOCK (generate each source holding flock on this file)  KEEP (1: keep the run's files)
 EOF
 }
 die() { echo "bench-duplicates: $*" >&2; exit 1; }
@@ -75,7 +76,7 @@ s = importlib.util.spec_from_file_location("g", sys.argv[1]); m = importlib.util
 s.loader.exec_module(m); print(m.GENERATOR_VERSION)' "$HERE/bench-duplicates.py")
 SET=$BENCH_DATA/duplicates/gen-v$GEN_VERSION
 WORK=$(mktemp -d "$BENCH_DATA/duplicates-run.XXXXXX")
-cleanup() { rm -rf "$WORK"; }
+cleanup() { if [ -n "${KEEP:-}" ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi; }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
