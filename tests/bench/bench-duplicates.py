@@ -398,7 +398,7 @@ def distance_report(root, distances_file):
             key = frozenset((ia[0], ib[0]))
             if d >= 0:
                 false_d.append(d)
-                if key not in closest or d < closest[key]:
+                if closest.get(key) is None or d < closest[key]:
                     closest[key] = d
             else:
                 closest.setdefault(key, None)
