@@ -420,8 +420,8 @@ def distance_report(root, distances_file):
     for kind in sorted(true_d):
         row("orig vs %s" % kind if kind != "copy vs copy" else "copy vs copy (same source)",
             true_d[kind])
-    row("distinct sources, every pair of items", false_d)
-    row("distinct sources, closest pair of items", [d for d in closest.values() if d is not None])
+    row("distinct sources, every comparable pair of items", false_d)
+    row("distinct sources (comparable), closest pair of items", [d for d in closest.values() if d is not None])
     near = sorted((d, sorted(k)) for k, d in closest.items() if d is not None)[:5]
     md.append("")
     md.append("closest distinct sources: " + ", ".join("%s+%s %d" % (k[0], k[1], d)
