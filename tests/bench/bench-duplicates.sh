@@ -166,10 +166,13 @@ if ! skip quality; then
   DB=$WORK/quality.db
   "$CLI" --db "$DB" scan "$WORK/set" >"$WORK/scan.out" 2>>"$WORK/stderr.log" \
     || { tail "$WORK/stderr.log" >&2; die "vidshelf-cli scan failed"; }
+  t0=${EPOCHREALTIME/./}
   "$CLI" --db "$DB" update >"$WORK/update.out" 2>>"$WORK/stderr.log" &
   upid=$!
   uhwm=$(helper_hwm "$upid")
   wait "$upid" || { tail "$WORK/stderr.log" >&2; die "vidshelf-cli update failed"; }
+  echo "update (probes, thumbnails, fingerprints): $(awk -v t=$(( ${EPOCHREALTIME/./} - t0 )) 'BEGIN { printf "%.1f", t / 1e6 }') s," \
+    "the helpers' peak RSS $(awk -v k="$uhwm" 'BEGIN { printf "%.1f", k / 1024 }') MiB"
   "$CLI" --db "$DB" list --json >"$WORK/items.jsonl" 2>>"$WORK/stderr.log" || die "vidshelf-cli list failed"
   python3 -c 'import json, sys
 for line in open(sys.argv[1]):
