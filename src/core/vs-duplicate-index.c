@@ -14,6 +14,9 @@
  * test card): it proposes everything and tells nothing, so it is passed over, as a
  * search engine passes over its stop words. The videos' other frames still meet. */
 #define MAX_BUCKET  4096
+/* Summaries further apart than this were not found through their summaries: the frames
+ * table finds the copies that far */
+#define MAX_SUMMARY_BITS 12
 
 typedef struct
 {
@@ -187,18 +190,31 @@ vs_duplicate_index_build (VsDuplicateIndex *self)
   self->built = TRUE;
 }
 
+/* One cache line holds eight: the candidate loop touches one per bucket entry. */
+typedef struct
+{
+  guint32 seen;   /* v + 1: a candidate of v … */
+  guint8  hits;   /* … met by this many of v's frames (CHECKED: compared) */
+  guint8  last;   /* the last of v's frames that met it */
+} Meeting;
+
 typedef struct
 {
   VsDuplicateIndex    *self;
   guint8              *queried;  /* per entry: one of @only (all without it) */
   int                  max_distance;
-  guint32             *seen;     /* seen[u] == v + 1: u is a candidate of v … */
-  guint8              *hits;     /* … met in this many frame buckets (CHECKED: compared) */
+  Meeting             *meetings; /* per entry, as a candidate of the video searched */
   GArray              *met;      /* the candidates of v, in meeting order */
-  VsDuplicatePairFunc  func;
-  gpointer             user_data;
-  guint                found;
+  GArray              *pairs;    /* Pair: what this search found */
+  guint                first;    /* the entries it searches from, */
+  guint                end;      /* up to this one */
 } Search;
+
+typedef struct
+{
+  gint64 a, b;
+  int    distance;
+} Pair;
 
 #define CHECKED 255
 
@@ -211,7 +227,7 @@ check (Search *s,
   const Entry *other = &g_array_index (s->self->entries, Entry, u);
   int distance;
 
-  s->hits[u] = CHECKED;
+  s->meetings[u].hits = CHECKED;
   /* each pair once: from its first entry, or from its only queried one */
   if (s->queried[u] && u < v)
     return;
@@ -221,14 +237,18 @@ check (Search *s,
   distance = vs_fingerprint_distance (&query->fingerprint, &other->fingerprint);
   if (distance < 0 || distance > s->max_distance)
     return;
-  s->found++;
-  s->func (MIN (query->id, other->id), MAX (query->id, other->id), distance, s->user_data);
+  {
+    Pair pair = { MIN (query->id, other->id), MAX (query->id, other->id), distance };
+
+    g_array_append_val (s->pairs, pair);
+  }
 }
 
 /* Counts, for each entry of a frame bucket, how many of v's frame buckets it is in. */
 static void
 meet_frames (Search *s,
              guint   v,
+             guint   frame,
              guint   p,
              guint   bucket)
 {
@@ -244,14 +264,19 @@ meet_frames (Search *s,
 
       if (u == v)
         continue;
-      if (s->seen[u] != v + 1)
+      if (s->meetings[u].seen != v + 1)
         {
-          s->seen[u] = v + 1;
-          s->hits[u] = 1;
+          s->meetings[u].seen = v + 1;
+          s->meetings[u].hits = 1;
+          s->meetings[u].last = (guint8) frame;
           g_array_append_val (s->met, u);
         }
-      else if (s->hits[u] < CHECKED - 1)
-        s->hits[u]++;
+      else if (s->meetings[u].last != frame && s->meetings[u].hits < CHECKED - 1)
+        {
+          /* one identical frame fills four buckets: count frames, not buckets */
+          s->meetings[u].hits++;
+          s->meetings[u].last = (guint8) frame;
+        }
     }
 }
 
@@ -272,13 +297,67 @@ meet_summaries (Search *s,
   for (guint32 k = start; k < end; k++)
     {
       guint32 u = self->videos[TABLE_SUMMARIES][p][k];
+      const Entry *query = &g_array_index (self->entries, Entry, v);
+      const Entry *other = &g_array_index (self->entries, Entry, u);
 
-      if (u == v || (s->seen[u] == v + 1 && s->hits[u] == CHECKED))
+      if (u == v || (s->meetings[u].seen == v + 1 && s->meetings[u].hits == CHECKED))
         continue;
-      s->seen[u] = v + 1;
+      /* a quarter in common, the rest of the summary anywhere: chance */
+      if (vs_fingerprint_bits (query->summary ^ other->summary) > MAX_SUMMARY_BITS)
+        continue;
+      if (s->meetings[u].seen != v + 1)
+        s->meetings[u].last = G_MAXUINT8;
+      s->meetings[u].seen = v + 1;
       check (s, v, u);
     }
 }
+
+static gpointer
+search_range (gpointer data)
+{
+  Search *s = data;
+  VsDuplicateIndex *self = s->self;
+
+  for (guint v = s->first; v < s->end; v++)
+    {
+      const Entry *query = &g_array_index (self->entries, Entry, v);
+      guint64 hashes[VS_FINGERPRINT_FRAMES];
+      guint n_hashes;
+
+      if (!s->queried[v])
+        continue;
+      g_array_set_size (s->met, 0);
+      n_hashes = entry_hashes (query, TABLE_FRAMES, hashes);
+      for (guint i = 0; i < n_hashes; i++)
+        for (guint p = 0; p < N_PARTS; p++)
+          meet_frames (s, v, i, p, part_of (hashes[i], p));
+      /* Two frames in common at least: one is what chance gives a random pair about once
+       * in 600 (24 frames × 4 quarters × 24 frames / 65,536), while a copy has many
+       * frames within three bits of its original's. */
+      for (guint k = 0; k < s->met->len; k++)
+        {
+          guint32 u = g_array_index (s->met, guint32, k);
+
+          if (s->meetings[u].hits >= 2 && s->meetings[u].hits != CHECKED)
+            check (s, v, u);
+        }
+      if (entry_hashes (query, TABLE_SUMMARIES, hashes) == 0)
+        continue;
+      for (guint p = 0; p < N_PARTS; p++)
+        {
+          guint part = part_of (hashes[0], p);
+
+          meet_summaries (s, v, p, part);
+          for (guint b = 0; b < 16; b++)
+            meet_summaries (s, v, p, part ^ (1u << b));
+        }
+    }
+  return NULL;
+}
+
+/* Below this many videos one thread does it in a blink. */
+#define MIN_PER_THREAD 4096
+#define MAX_THREADS    4
 
 guint
 vs_duplicate_index_find_pairs (VsDuplicateIndex    *self,
@@ -287,20 +366,16 @@ vs_duplicate_index_find_pairs (VsDuplicateIndex    *self,
                                VsDuplicatePairFunc  func,
                                gpointer             user_data)
 {
-  g_autofree guint32 *seen = NULL;
-  g_autofree guint8 *hits = NULL;
   g_autofree guint8 *queried = NULL;
-  g_autoptr(GArray) met = g_array_new (FALSE, FALSE, sizeof (guint32));
-  guint n = 0;
-  Search s;
+  Search searches[MAX_THREADS];
+  GThread *threads[MAX_THREADS] = { NULL };
+  guint n, n_threads, found = 0;
 
   g_return_val_if_fail (self != NULL && func != NULL, 0);
 
   if (!self->built)
     vs_duplicate_index_build (self);
   n = MAX (self->entries->len, 1);
-  seen = g_new0 (guint32, n);
-  hits = g_new0 (guint8, n);
   queried = g_new0 (guint8, n);
   for (guint e = 0; e < self->entries->len; e++)
     {
@@ -308,42 +383,45 @@ vs_duplicate_index_find_pairs (VsDuplicateIndex    *self,
 
       queried[e] = only == NULL || g_hash_table_contains (only, &id);
     }
-  s = (Search) { self, queried, max_distance, seen, hits, met, func, user_data, 0 };
-  for (guint v = 0; v < self->entries->len; v++)
+
+  /* The entries split in ranges, one thread each: the index is only read, and each
+   * search has its own meeting marks (8 bytes an entry) and pairs. */
+  n_threads = CLAMP (self->entries->len / MIN_PER_THREAD, 1,
+                     MIN ((guint) g_get_num_processors (), MAX_THREADS));
+  for (guint t = 0; t < n_threads; t++)
     {
-      const Entry *query = &g_array_index (self->entries, Entry, v);
-      guint64 hashes[VS_FINGERPRINT_FRAMES];
-      guint n_hashes;
-
-      if (!queried[v])
-        continue;
-      g_array_set_size (met, 0);
-      n_hashes = entry_hashes (query, TABLE_FRAMES, hashes);
-      for (guint i = 0; i < n_hashes; i++)
-        for (guint p = 0; p < N_PARTS; p++)
-          meet_frames (&s, v, p, part_of (hashes[i], p));
-      /* Two frame buckets in common at least: one is what chance gives a random pair
-       * about once in 600 (24 frames × 4 quarters × 24 frames / 65,536), while a copy
-       * has many frames within three bits of its original's. */
-      for (guint k = 0; k < met->len; k++)
-        {
-          guint32 u = g_array_index (met, guint32, k);
-
-          if (hits[u] >= 2 && hits[u] != CHECKED)
-            check (&s, v, u);
-        }
-      if (entry_hashes (query, TABLE_SUMMARIES, hashes) == 0)
-        continue;
-      for (guint p = 0; p < N_PARTS; p++)
-        {
-          guint part = part_of (hashes[0], p);
-
-          meet_summaries (&s, v, p, part);
-          for (guint b = 0; b < 16; b++)
-            meet_summaries (&s, v, p, part ^ (1u << b));
-        }
+      searches[t] = (Search) {
+        .self = self,
+        .queried = queried,
+        .max_distance = max_distance,
+        .meetings = g_new0 (Meeting, n),
+        .met = g_array_new (FALSE, FALSE, sizeof (guint32)),
+        .pairs = g_array_new (FALSE, FALSE, sizeof (Pair)),
+        .first = (guint) ((guint64) self->entries->len * t / n_threads),
+        .end = (guint) ((guint64) self->entries->len * (t + 1) / n_threads),
+      };
+      if (t > 0)
+        threads[t] = g_thread_new ("vs-duplicates", search_range, &searches[t]);
     }
-  return s.found;
+  search_range (&searches[0]);
+
+  /* in entry order whatever the threads' timing */
+  for (guint t = 0; t < n_threads; t++)
+    {
+      if (threads[t] != NULL)
+        g_thread_join (threads[t]);
+      for (guint i = 0; i < searches[t].pairs->len; i++)
+        {
+          const Pair *pair = &g_array_index (searches[t].pairs, Pair, i);
+
+          func (pair->a, pair->b, pair->distance, user_data);
+        }
+      found += searches[t].pairs->len;
+      g_free (searches[t].meetings);
+      g_array_unref (searches[t].met);
+      g_array_unref (searches[t].pairs);
+    }
+  return found;
 }
 
 gsize
