@@ -463,6 +463,25 @@ expected_bitrate (const char *path,
                     : g_strdup_printf ("%.0f kb/s", bps / 1e3);
 }
 
+/* Every card on screen shows its thumbnail: the grid's texture cache serves the page. */
+static gboolean
+thumbnails_shown (gpointer data)
+{
+  Fixture *f = data;
+  g_autoptr(GPtrArray) cells = g_ptr_array_new ();
+  guint n = 0;
+
+  vs_test_ui_collect (GTK_WIDGET (page_of (f)), VS_TYPE_VIDEO_CELL, cells);
+  for (guint i = 0; i < cells->len; i++)
+    if (gtk_widget_get_mapped (g_ptr_array_index (cells, i)))
+      {
+        if (!vs_video_cell_has_thumbnail (g_ptr_array_index (cells, i)))
+          return FALSE;
+        n++;
+      }
+  return n == 5;
+}
+
 /* Tests ---------------------------------------------------------------------------- */
 
 static Fixture *
@@ -541,6 +560,16 @@ test_page (void)
 
   /* the rule: highest resolution keeps Films2/a; Oldest, picked with real clicks, Films/a */
   wait_kept (f, f->a_big, f->a_big);
+  vs_test_ui_wait_for (thumbnails_shown, f, "the cards' thumbnails");
+  if (g_getenv ("VS_DUPLICATES_SHOT") != NULL)
+    {
+      g_autofree char *cmd = g_strdup_printf ("import -window root %s",
+                                              g_getenv ("VS_DUPLICATES_SHOT"));
+
+      vs_test_ui_pointer_to (GTK_WIDGET (f->window), 5, 5);
+      vs_test_ui_spin (500);
+      g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
+    }
   choose_in_dropdown (vs_duplicates_page_get_keep_dropdown (page), "Oldest");
   wait_kept (f, f->a_big, f->a_small);
   g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (
@@ -602,14 +631,6 @@ test_page (void)
   /* the same bytes, back (a restore may give them new inodes) */
   expected = vs_test_folder_digest (f->lib);
   g_assert_cmpstr (expected, ==, digest);
-
-  if (g_getenv ("VS_DUPLICATES_SHOT") != NULL)
-    {
-      g_autofree char *cmd = g_strdup_printf ("import -window root %s",
-                                              g_getenv ("VS_DUPLICATES_SHOT"));
-
-      g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
-    }
   fixture_free (f);
 }
 
@@ -658,6 +679,15 @@ main (int   argc,
   gdk_set_allowed_backends ("x11");
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  /* the application's style sheet, as the app loads it: the screenshots look like the app */
+  {
+    g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (provider, RESOURCE_PREFIX "/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                GTK_STYLE_PROVIDER (provider),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
 
   g_test_add_func ("/duplicates-ui/page", test_page);
   g_test_add_func ("/duplicates-ui/not-duplicates", test_not_duplicates);

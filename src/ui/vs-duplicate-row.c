@@ -482,6 +482,10 @@ vs_duplicate_row_init (VsDuplicateRow *self)
   gtk_widget_set_parent (header, GTK_WIDGET (self));
 
   self->cards_box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12));
+  /* room for the kept card's outline, which the scrolled window would clip */
+  gtk_widget_set_margin_top (GTK_WIDGET (self->cards_box), 3);
+  gtk_widget_set_margin_start (GTK_WIDGET (self->cards_box), 3);
+  gtk_widget_set_margin_end (GTK_WIDGET (self->cards_box), 3);
   gtk_widget_set_margin_bottom (GTK_WIDGET (self->cards_box), 6);
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_AUTOMATIC,
                                   GTK_POLICY_NEVER);
