@@ -263,3 +263,119 @@ vs_test_media_random (const char *path,
     data[i] = (guchar) g_test_rand_int_range (0, 256);
   vs_test_write_file (path, (const char *) data, (gssize) size);
 }
+
+/* Scenes for distinct sources: a pattern and its parameters each. */
+static const char *const scene_kinds[] = {
+  "pattern=smpte horizontal-speed=2",
+  "pattern=ball motion=wavy foreground-color=0xffff4040 background-color=0xff102040",
+  "pattern=zone-plate kx2=20 ky2=20",
+  "pattern=pinwheel",
+  "pattern=spokes",
+  "pattern=circular",
+  "pattern=checkers-8",
+  "pattern=ball motion=sweep foreground-color=0xff40ff40 background-color=0xff402010",
+  "pattern=gamut",
+  "pattern=chroma-zone-plate kx2=10 ky2=30",
+  "pattern=colors",
+  "pattern=smpte75 horizontal-speed=-3",
+  "pattern=bar foreground-color=0xffffff00 background-color=0xff000080 horizontal-speed=4",
+  "pattern=zone-plate kx2=5 ky2=40 kx=30",
+  "pattern=ball motion=hsweep foreground-color=0xffffffff background-color=0xff404040",
+  "pattern=checkers-4 horizontal-speed=1",
+};
+
+void
+vs_test_media_scenes (const char *path,
+                      guint       seed,
+                      guint       seconds)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  g_autoptr(GString) desc = g_string_new (NULL);
+  guint frames = seconds * 10;
+
+  g_string_append_printf (desc,
+                          "concat name=c ! videoconvert ! video/x-raw,format=I420 ! x264enc "
+                          "speed-preset=ultrafast key-int-max=20 ! h264parse ! mp4mux ! "
+                          "filesink location=\"%s\" ", path);
+  while (frames > 0)
+    {
+      guint length = MIN (frames, (guint) g_rand_int_range (rand, 20, 61));
+
+      g_string_append_printf (desc,
+                              "videotestsrc %s num-buffers=%u ! video/x-raw,width=320,height=180,"
+                              "framerate=10/1 ! c. ",
+                              scene_kinds[g_rand_int_range (rand, 0, G_N_ELEMENTS (scene_kinds))],
+                              length);
+      frames -= length;
+    }
+  vs_test_media_run (desc->str);
+}
+
+/* Drops what comes before the trim and moves the segment's start there, so running
+ * time (what muxers write) starts at 0 on the first frame kept. */
+static GstPadProbeReturn
+trim_probe (GstPad          *pad,
+            GstPadProbeInfo *info,
+            gpointer         user_data)
+{
+  GstClockTime trim = *(GstClockTime *) user_data;
+
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
+    {
+      GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+
+      return GST_BUFFER_PTS_IS_VALID (buffer) && GST_BUFFER_PTS (buffer) < trim
+             ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
+    }
+  if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_SEGMENT)
+    {
+      const GstSegment *segment = NULL;
+      GstSegment moved;
+
+      gst_event_parse_segment (GST_PAD_PROBE_INFO_EVENT (info), &segment);
+      gst_segment_copy_into (segment, &moved);
+      moved.start = MAX (moved.start, trim);
+      moved.time = moved.start;
+      gst_event_unref (GST_PAD_PROBE_INFO_EVENT (info));
+      GST_PAD_PROBE_INFO_DATA (info) = gst_event_new_segment (&moved);
+    }
+  return GST_PAD_PROBE_OK;
+}
+
+void
+vs_test_media_transcode (const char *source,
+                         const char *tail,
+                         guint       trim_start_ms)
+{
+  g_autofree char *desc = g_strdup_printf ("filesrc location=\"%s\" ! decodebin ! "
+                                           "videoconvert name=trim ! videoscale ! %s", source, tail);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GstElement) pipeline = NULL;
+  g_autoptr(GstElement) trim = NULL;
+  g_autoptr(GstPad) pad = NULL;
+  g_autoptr(GstBus) bus = NULL;
+  g_autoptr(GstMessage) msg = NULL;
+  GstClockTime trim_ns = (GstClockTime) trim_start_ms * GST_MSECOND;
+
+  gst_init (NULL, NULL);
+  pipeline = gst_parse_launch (desc, &error);
+  g_assert_no_error (error);
+  bus = gst_element_get_bus (pipeline);
+  trim = gst_bin_get_by_name (GST_BIN (pipeline), "trim");
+  pad = gst_element_get_static_pad (trim, "src");
+  if (trim_ns > 0)
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+                       trim_probe, &trim_ns, NULL);
+  g_assert_cmpint (gst_element_set_state (pipeline, GST_STATE_PLAYING), !=,
+                   GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  if (msg == NULL || GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
+    {
+      g_autoptr(GError) gst_error = NULL;
+
+      if (msg != NULL)
+        gst_message_parse_error (msg, &gst_error, NULL);
+      g_error ("fixture pipeline failed: %s\n%s", gst_error ? gst_error->message : "timeout", desc);
+    }
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+}

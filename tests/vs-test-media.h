@@ -54,4 +54,16 @@ void     vs_test_media_truncate    (const char *source,
 void     vs_test_media_random      (const char *path,
                                     gsize       size);
 
+/* @seconds of "scenes" of 2–6 s, each a videotestsrc pattern picked by @seed (its own
+ * parameters, often moving): distinct sources for duplicate finding. H.264 in MP4,
+ * 320x180, 10 fps, a key frame every 2 s. */
+void     vs_test_media_scenes      (const char *path,
+                                    guint       seed,
+                                    guint       seconds);
+/* Decodes @source into "… ! @tail" (raw video: caps, encoder, muxer, sink), from
+ * @trim_start_ms on (an accurate seek first). */
+void     vs_test_media_transcode   (const char *source,
+                                    const char *tail,
+                                    guint       trim_start_ms);
+
 G_END_DECLS

@@ -474,6 +474,10 @@ vs_database_set_thumb_state (VsDatabase    *self,
   return ok;
 }
 
+/* Not made yet, and not known to have no picture (a failed probe or thumbnail): the
+ * window makes thumbnails only of what is shown, so a thumbnail is not waited for. */
+#define PENDING_FINGERPRINT_SQL "fp_state = 0 AND thumb_state != 2 AND probe_state != 2"
+
 gint64
 vs_database_count_pending (VsDatabase     *self,
                            VsPendingKind   kind,
@@ -493,6 +497,9 @@ vs_database_count_pending (VsDatabase     *self,
       break;
     case VS_PENDING_THUMBNAIL:
       sql = "SELECT count(*) FROM videos WHERE thumb_state = 0";
+      break;
+    case VS_PENDING_FINGERPRINT:
+      sql = "SELECT count(*) FROM videos WHERE " PENDING_FINGERPRINT_SQL;
       break;
     case VS_PENDING_FILMSTRIP:
     default:
@@ -528,6 +535,10 @@ vs_database_query_pending (VsDatabase     *self,
       break;
     case VS_PENDING_THUMBNAIL:
       sql = "SELECT id FROM videos WHERE thumb_state = 0 AND id > ?1 ORDER BY id LIMIT ?2";
+      break;
+    case VS_PENDING_FINGERPRINT:
+      sql = "SELECT id FROM videos WHERE " PENDING_FINGERPRINT_SQL
+            " AND id > ?1 ORDER BY id LIMIT ?2";
       break;
     case VS_PENDING_FILMSTRIP:
     default:

@@ -336,7 +336,8 @@ typedef enum
   VS_PENDING_THUMBNAIL,  /* items without a thumbnail state yet */
   VS_PENDING_FILMSTRIP,  /* items with a thumbnail: their filmstrips are in a cache of files,
                           * which says itself which are there */
-  VS_PENDING_FINGERPRINT, /* items with a thumbnail but no fingerprint (nor a failed one) */
+  VS_PENDING_FINGERPRINT, /* items without a fingerprint (nor a failed one) that may have a
+                          * picture: no failed probe or thumbnail */
 } VsPendingKind;
 
 struct _VsProbeResult;

@@ -161,25 +161,13 @@ add_frame (guint      index,
 
 typedef struct
 {
-  guint   n;
-  gint64 *targets_ns;
-  char  **paths;        /* the segment holding each target */
-  gint64 *starts_ns;    /* that segment's start */
-  gint64  elapsed_ns;
-  guint   next;         /* the first target not placed yet */
+  guint         n;
+  const gint64 *targets_ns;
+  char        **paths;        /* the segment holding each target */
+  gint64       *starts_ns;    /* that segment's start */
+  gint64        elapsed_ns;
+  guint         next;         /* the first target not placed yet */
 } Picker;
-
-static void
-picker_clear (Picker *p)
-{
-  for (guint i = 0; p->paths != NULL && i < p->n; i++)
-    g_free (p->paths[i]);
-  g_clear_pointer (&p->paths, g_free);
-  g_clear_pointer (&p->targets_ns, g_free);
-  g_clear_pointer (&p->starts_ns, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Picker, picker_clear)
 
 static gboolean
 pick (const VsPlaylistSegment *segment,
@@ -199,6 +187,25 @@ pick (const VsPlaylistSegment *segment,
   return p->next < p->n;
 }
 
+gboolean
+_vs_thumbnailer_pick_segments (const char    *path,
+                               const gint64  *targets_ns,
+                               guint          n,
+                               char         **out_paths,
+                               gint64        *out_starts_ns,
+                               GCancellable  *cancellable,
+                               GError       **error)
+{
+  g_autoptr(VsPlaylist) playlist = NULL;
+  Picker picker = { n, targets_ns, out_paths, out_starts_ns, 0, 0 };
+
+  playlist = vs_playlist_load (path, pick, &picker, cancellable, error);
+  /* a playlist that fails after its first segments still gives those */
+  if (playlist == NULL && picker.next > 0)
+    g_clear_error (error);
+  return playlist != NULL || picker.next > 0;
+}
+
 static gboolean
 make_from_playlist (const char    *path,
                     const char    *uri,
@@ -211,12 +218,14 @@ make_from_playlist (const char    *path,
                     GError       **error)
 {
   g_autoptr(VsPlaylist) playlist = NULL;
-  g_autoptr(VsPlaylist) second = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_auto(Picker) picker = { 0 };
+  g_autofree gint64 *targets_ns = NULL;
+  g_autofree gint64 *starts_ns = NULL;
+  g_auto(GStrv) paths = NULL;
   g_autoptr(GdkPixbuf) last = NULL;
   VsPlaylistFlags flags;
   gint64 duration_ms;
+  guint n;
 
   playlist = vs_playlist_load (path, NULL, NULL, cancellable, &local_error);
   if (playlist == NULL)
@@ -244,14 +253,14 @@ make_from_playlist (const char    *path,
                                              deadline, cancellable, add_frame, sheet,
                                              out_decoded, NULL, error);
 
-  picker.n = vs_filmstrip_count_frames (duration_ms);
-  picker.targets_ns = g_new (gint64, picker.n);
-  picker.paths = g_new0 (char *, picker.n);
-  picker.starts_ns = g_new0 (gint64, picker.n);
-  for (guint i = 0; i < picker.n; i++)
-    picker.targets_ns[i] = vs_filmstrip_frame_time_ms (duration_ms, picker.n, i) * GST_MSECOND;
-  second = vs_playlist_load (path, pick, &picker, cancellable, &local_error);
-  if (second == NULL && picker.next < picker.n && picker.next == 0)
+  n = vs_filmstrip_count_frames (duration_ms);
+  targets_ns = g_new (gint64, n);
+  paths = g_new0 (char *, n + 1);
+  starts_ns = g_new0 (gint64, n);
+  for (guint i = 0; i < n; i++)
+    targets_ns[i] = vs_filmstrip_frame_time_ms (duration_ms, n, i) * GST_MSECOND;
+  if (!_vs_thumbnailer_pick_segments (path, targets_ns, n, paths, starts_ns, cancellable,
+                                      &local_error))
     {
       g_set_error (error, VS_THUMBNAILER_ERROR, VS_THUMBNAILER_ERROR_NOT_MEDIA,
                    "“%s” is not a usable playlist: %s", display,
@@ -260,26 +269,26 @@ make_from_playlist (const char    *path,
     }
 
   *out_decoded = 0;
-  for (guint i = 0; i < picker.n; i++)
+  for (guint i = 0; i < n; i++)
     {
       g_autoptr(GdkPixbuf) frame = NULL;
-      gint64 pts_ns = picker.starts_ns[i];
+      gint64 pts_ns = starts_ns[i];
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
-      if (i > 0 && g_strcmp0 (picker.paths[i], picker.paths[i - 1]) == 0 && last != NULL)
+      if (i > 0 && g_strcmp0 (paths[i], paths[i - 1]) == 0 && last != NULL)
         frame = g_object_ref (last);   /* a long segment holds several frames' times */
-      else if (picker.paths[i] != NULL)
+      else if (paths[i] != NULL)
         {
-          g_autofree char *segment_uri = g_filename_to_uri (picker.paths[i], NULL, NULL);
-          g_autofree char *segment_display = g_filename_display_name (picker.paths[i]);
+          g_autofree char *segment_uri = g_filename_to_uri (paths[i], NULL, NULL);
+          g_autofree char *segment_display = g_filename_display_name (paths[i]);
           g_autoptr(GError) segment_error = NULL;
           g_auto(Sheet) one = { 0 };
           const gint64 first = 0;
           guint decoded = 0;
           struct stat st;
 
-          if (segment_uri != NULL && g_stat (picker.paths[i], &st) == 0 && S_ISREG (st.st_mode) &&
+          if (segment_uri != NULL && g_stat (paths[i], &st) == 0 && S_ISREG (st.st_mode) &&
               _vs_thumbnailer_decode_keyframes (segment_uri, segment_display,
                                                 VS_FILMSTRIP_TILE_MAX, &first, 1, deadline,
                                                 cancellable, add_frame, &one, &decoded, NULL,
@@ -303,9 +312,9 @@ make_from_playlist (const char    *path,
         {
           /* The first segments were unreadable: they get this frame too. */
           for (guint j = 0; j < i; j++)
-            add_frame (j, picker.n, frame, pts_ns, -1, sheet);
+            add_frame (j, n, frame, pts_ns, -1, sheet);
         }
-      if (!add_frame (i, picker.n, frame, pts_ns, -1, sheet))
+      if (!add_frame (i, n, frame, pts_ns, -1, sheet))
         break;
     }
   if (sheet->sheet == NULL)

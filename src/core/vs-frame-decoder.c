@@ -48,7 +48,7 @@ typedef struct
 
   /* Filmstrips: the video decoder is given key frames only (what ffmpeg's
    * "-skip_frame nokey" does), and they are counted. */
-  gboolean      keyframes_only;
+  int           keyframes_only; /* atomic: a seek may change it while the decoder runs */
   int           decoded;      /* atomic: buffers given to the video decoder */
   int           dropped_run;  /* atomic: delta frames dropped since the last key frame */
 } Decoder;
@@ -213,7 +213,7 @@ on_decoder_input (GstPad          *pad,
   Decoder *d = user_data;
   GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
 
-  if (d->keyframes_only && GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_DELTA_UNIT) &&
+  if (g_atomic_int_get (&d->keyframes_only) && GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_DELTA_UNIT) &&
       g_atomic_int_add (&d->dropped_run, 1) < MAX_DROPPED_RUN)
     return GST_PAD_PROBE_DROP;
   if (!GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_DELTA_UNIT))
@@ -670,18 +670,20 @@ _vs_thumbnailer_decode_frame (const char    *uri,
 }
 
 gboolean
-_vs_thumbnailer_decode_keyframes (const char      *uri,
-                                  const char      *display,
-                                  guint            box,
-                                  const gint64    *times_ns,
-                                  guint            n_times,
-                                  gint64           deadline,
-                                  GCancellable    *cancellable,
-                                  VsKeyframeFunc   func,
-                                  gpointer         user_data,
-                                  guint           *out_decoded,
-                                  gint64          *out_duration_ns,
-                                  GError         **error)
+_vs_thumbnailer_decode_frames (const char      *uri,
+                               const char      *display,
+                               guint            box,
+                               const gint64    *times_ns,
+                               guint            n_times,
+                               VsFramePlan      plan,
+                               gint64           tolerance_ns,
+                               gint64           deadline,
+                               GCancellable    *cancellable,
+                               VsKeyframeFunc   func,
+                               gpointer         user_data,
+                               guint           *out_decoded,
+                               gint64          *out_duration_ns,
+                               GError         **error)
 {
   g_autoptr(Decoder) d = NULL;
   g_autoptr(GdkPixbuf) last = NULL;
@@ -695,7 +697,7 @@ _vs_thumbnailer_decode_keyframes (const char      *uri,
   d = decoder_new (uri, display, box, deadline, cancellable, error);
   if (d == NULL)
     return FALSE;
-  d->keyframes_only = TRUE;
+  g_atomic_int_set (&d->keyframes_only, TRUE);
   if (!decoder_start (d, error))
     goto out;
 
@@ -708,21 +710,25 @@ _vs_thumbnailer_decode_keyframes (const char      *uri,
     {
       gint64 duration_ms = duration > 0 ? duration / GST_MSECOND : 0;
 
-      n_times = vs_filmstrip_count_frames (duration_ms);
+      n_times = plan == VS_FRAME_PLAN_FINGERPRINT ? VS_FINGERPRINT_FRAMES
+                                                  : vs_filmstrip_count_frames (duration_ms);
       planned = g_new (gint64, n_times);
       for (guint i = 0; i < n_times; i++)
-        planned[i] = vs_filmstrip_frame_time_ms (duration_ms, n_times, i) * GST_MSECOND;
+        planned[i] = (plan == VS_FRAME_PLAN_FINGERPRINT
+                      ? vs_fingerprint_frame_time_ms (duration_ms, i)
+                      : vs_filmstrip_frame_time_ms (duration_ms, n_times, i)) * GST_MSECOND;
       times_ns = planned;
       /* The coarse pass first, so the maker can show a first strip early. */
       order = g_new (guint, n_times);
       for (guint i = 0, k = 0, pass = 0; pass < 2; pass++)
         for (i = 0; i < n_times; i++)
-          if (vs_filmstrip_is_coarse (n_times, i) == (pass == 0))
+          if ((plan == VS_FRAME_PLAN_FILMSTRIP && vs_filmstrip_is_coarse (n_times, i)) ==
+              (pass == 0))
             order[k++] = i;
       if (duration <= 0 || !seekable)
         {
           g_set_error (error, VS_THUMBNAILER_ERROR, VS_THUMBNAILER_ERROR_NOT_MEDIA,
-                       "“%s” cannot be seeked in: no filmstrip", display);
+                       "“%s” cannot be seeked in", display);
           goto out;
         }
     }
@@ -746,6 +752,31 @@ _vs_thumbnailer_decode_keyframes (const char      *uri,
             goto out;
         }
       frame = decoder_grab (d, &pts);
+      /* The key frame is too far from the time asked for: decode up to the time. */
+      if (frame != NULL && tolerance_ns >= 0 && seekable && GST_CLOCK_TIME_IS_VALID (pts) &&
+          ABS (GST_CLOCK_DIFF (pts, times_ns[i])) > tolerance_ns)
+        {
+          g_atomic_int_set (&d->keyframes_only, FALSE);
+          if (gst_element_seek_simple (d->pipeline, GST_FORMAT_TIME,
+                                       GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE, times_ns[i]))
+            {
+              g_autoptr(GdkPixbuf) exact = NULL;
+              GstClockTime exact_pts = GST_CLOCK_TIME_NONE;
+
+              if (!decoder_wait (d, error))
+                goto out;
+              if ((exact = decoder_grab (d, &exact_pts)) != NULL)
+                {
+                  GST_DEBUG_OBJECT (d->pipeline, "frame %u: key frame at %" GST_TIME_FORMAT
+                                    ", decoded on to %" GST_TIME_FORMAT " for %" GST_TIME_FORMAT,
+                                    i, GST_TIME_ARGS (pts), GST_TIME_ARGS (exact_pts),
+                                    GST_TIME_ARGS (times_ns[i]));
+                  g_set_object (&frame, exact);
+                  pts = exact_pts;
+                }
+            }
+          g_atomic_int_set (&d->keyframes_only, TRUE);
+        }
     grabbed:
       if (frame != NULL)
         {
@@ -776,4 +807,23 @@ out:
   if (out_duration_ns != NULL)
     *out_duration_ns = duration;
   return ok;
+}
+
+gboolean
+_vs_thumbnailer_decode_keyframes (const char      *uri,
+                                  const char      *display,
+                                  guint            box,
+                                  const gint64    *times_ns,
+                                  guint            n_times,
+                                  gint64           deadline,
+                                  GCancellable    *cancellable,
+                                  VsKeyframeFunc   func,
+                                  gpointer         user_data,
+                                  guint           *out_decoded,
+                                  gint64          *out_duration_ns,
+                                  GError         **error)
+{
+  return _vs_thumbnailer_decode_frames (uri, display, box, times_ns, n_times,
+                                        VS_FRAME_PLAN_FILMSTRIP, -1, deadline, cancellable,
+                                        func, user_data, out_decoded, out_duration_ns, error);
 }

@@ -137,4 +137,40 @@ gboolean      _vs_thumbnailer_decode_keyframes      (const char         *uri,
                                                      gint64             *out_duration_ns,
                                                      GError            **error);
 
+/* What frames _vs_thumbnailer_decode_frames() takes when given no times. */
+typedef enum
+{
+  VS_FRAME_PLAN_FILMSTRIP,    /* vs_filmstrip_frame_time_ms(), the coarse pass first */
+  VS_FRAME_PLAN_FINGERPRINT,  /* vs_fingerprint_frame_time_ms(), in order */
+} VsFramePlan;
+
+/* As _vs_thumbnailer_decode_keyframes(), but a key frame further than @tolerance_ns from
+ * its time (-1: any distance will do) is replaced by the frame at the time, decoded from
+ * that key frame on. */
+gboolean      _vs_thumbnailer_decode_frames         (const char         *uri,
+                                                     const char         *display,
+                                                     guint               box,
+                                                     const gint64       *times_ns,
+                                                     guint               n_times,
+                                                     VsFramePlan         plan,
+                                                     gint64              tolerance_ns,
+                                                     gint64              deadline,
+                                                     GCancellable       *cancellable,
+                                                     VsKeyframeFunc      func,
+                                                     gpointer            user_data,
+                                                     guint              *out_decoded,
+                                                     gint64             *out_duration_ns,
+                                                     GError            **error);
+
+/* vs-filmstrip-maker.c: for each of the @n ordered @targets_ns of the HLS playlist
+ * @path, the segment holding it (NULL past the last) and that segment's start. FALSE when
+ * the playlist gives no segment at all. */
+gboolean      _vs_thumbnailer_pick_segments         (const char         *path,
+                                                     const gint64       *targets_ns,
+                                                     guint               n,
+                                                     char              **out_paths,
+                                                     gint64             *out_starts_ns,
+                                                     GCancellable       *cancellable,
+                                                     GError            **error);
+
 G_END_DECLS
