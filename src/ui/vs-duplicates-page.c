@@ -807,7 +807,8 @@ vs_duplicates_page_init (VsDuplicatesPage *self)
   g_signal_connect_object (factory, "unbind", G_CALLBACK (unbind_row), self, 0);
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);
-  selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->groups))));
+  selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (
+                                                            G_LIST_MODEL (self->groups))));
   gtk_list_view_set_model (self->list_view, selection);
   g_object_unref (selection);
   g_signal_connect_object (key, "key-pressed", G_CALLBACK (on_key_pressed), self, 0);
