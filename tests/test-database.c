@@ -648,9 +648,11 @@ test_bulk (Fixture       *f,
   indices = raw_query_text (f->path, "SELECT group_concat(name, ' ') FROM "
                                      "(SELECT name FROM sqlite_schema WHERE type = 'index' "
                                      "AND tbl_name = 'videos' AND sql IS NOT NULL ORDER BY name)");
-  g_assert_cmpstr (indices, ==, "videos_added videos_codec videos_duration videos_folder "
+  g_assert_cmpstr (indices, ==, "videos_added videos_codec videos_content_hash "
+                                "videos_duration videos_folder "
                                 "videos_height videos_hls "
-                                "videos_mtime videos_pending_probe videos_pending_thumb "
+                                "videos_mtime videos_pending_fp videos_pending_probe "
+                                "videos_pending_thumb "
                                 "videos_played "
                                 "videos_probe_state videos_resolution videos_resolution_desc "
                                 "videos_size videos_sort_key");

@@ -172,7 +172,6 @@ static const char * const migrations[] = {
   "ALTER TABLE videos ADD COLUMN fp_state INTEGER NOT NULL DEFAULT 0;"
   "ALTER TABLE videos ADD COLUMN content_hash INTEGER;"
   "CREATE INDEX IF NOT EXISTS videos_pending_fp ON videos(id) WHERE fp_state = 0;"
-  "CREATE INDEX IF NOT EXISTS videos_unmatched_fp ON videos(id) WHERE fp_state = 1;"
   "CREATE INDEX IF NOT EXISTS videos_content_hash ON videos(size, content_hash) "
   "  WHERE content_hash IS NOT NULL;"
   "CREATE TABLE duplicate_pairs ("
@@ -219,7 +218,10 @@ const char _vs_database_sort_indices_sql[] =
   "CREATE INDEX IF NOT EXISTS videos_added ON videos(added_ns);"
   /* the HLS items' ids, for the kind filter of an ordered list (vs-database-filters.c) */
   "CREATE INDEX IF NOT EXISTS videos_hls ON videos(id) WHERE kind = 1;"
-  "CREATE INDEX IF NOT EXISTS videos_played ON videos(played_ns);";
+  "CREATE INDEX IF NOT EXISTS videos_played ON videos(played_ns);"
+  "CREATE INDEX IF NOT EXISTS videos_pending_fp ON videos(id) WHERE fp_state = 0;"
+  "CREATE INDEX IF NOT EXISTS videos_content_hash ON videos(size, content_hash) "
+  "  WHERE content_hash IS NOT NULL;";
 static const char drop_sort_indices_sql[] =
   "DROP INDEX IF EXISTS videos_sort_key;"
   "DROP INDEX IF EXISTS videos_mtime;"
@@ -234,7 +236,9 @@ static const char drop_sort_indices_sql[] =
   "DROP INDEX IF EXISTS videos_probe_state;"
   "DROP INDEX IF EXISTS videos_added;"
   "DROP INDEX IF EXISTS videos_hls;"
-  "DROP INDEX IF EXISTS videos_played;";
+  "DROP INDEX IF EXISTS videos_played;"
+  "DROP INDEX IF EXISTS videos_pending_fp;"
+  "DROP INDEX IF EXISTS videos_content_hash;";
 
 /* Below this many rows, rebuilding the indices after a load costs less than a few
  * thousand random index inserts. */
