@@ -631,7 +631,8 @@ test_page (void)
 }
 
 /* "Not Duplicates", clicked: the group goes, and stays gone in a new window on a library
- * opened again; then "Trash All Suggested" and its undo. */
+ * opened again; a card picked by keyboard (Tab, Space); then "Trash All Suggested" and its
+ * undo. */
 static void
 test_not_duplicates (void)
 {
@@ -664,18 +665,36 @@ test_not_duplicates (void)
   g_assert_nonnull (wait_row (f, f->a_big));
   g_assert_null (row_holding (f, f->b_webm));
 
-  /* Trash All Suggested: every group's others in one run (here A's two smaller copies),
-   * one toast, whose Undo brings them back */
+  /* by keyboard alone: from the header's last button, Tab reaches the group's cards, and
+   * Space on Old/a.mp4's keeps it */
+  wait_kept (f, f->a_big, f->a_big);
+  gtk_widget_grab_focus (vs_duplicates_page_get_trash_all_button (page_of (f)));
+  {
+    GtkWidget *target;
+
+    row = row_holding (f, f->a_big);
+    target = vs_duplicate_row_get_card (row, card_of (f, row, f->a_old));
+    for (guint i = 0; i < 20 && gtk_root_get_focus (GTK_ROOT (f->window)) != target; i++)
+      {
+        vs_test_ui_xdotool ("key", "Tab", NULL);
+        vs_test_ui_spin (100);
+      }
+    g_assert_true (gtk_root_get_focus (GTK_ROOT (f->window)) == target);
+  }
+  vs_test_ui_xdotool ("key", "space", NULL);
+  wait_kept (f, f->a_big, f->a_old);
+
+  /* Trash All Suggested: every group's others in one run (here A's two others, the pick
+   * honoured), one toast, whose Undo brings them back */
   digest = vs_test_folder_digest (f->lib);
   before = vs_test_snapshot (NULL, f->lib, ".");
-  wait_kept (f, f->a_big, f->a_big);
   vs_test_ui_click (vs_duplicates_page_get_trash_all_button (page_of (f)), "1");
   vs_test_ui_wait_for (file_gone, f->a_small, "Films/a.mp4 in the trash");
-  vs_test_ui_wait_for (file_gone, f->a_old, "Old/a.mp4 in the trash");
+  vs_test_ui_wait_for (file_gone, f->a_big, "Films2/a.mp4 in the trash");
   vs_test_ui_wait_toast (f->window, "2 videos moved to the trash");
   after = vs_test_snapshot (NULL, f->lib, ".");
   diff = vs_test_snapshot_diff (before, after);
-  g_assert_cmpstr (diff, ==, "-./Films/a.mp4 -./Old/a.mp4");
+  g_assert_cmpstr (diff, ==, "-./Films/a.mp4 -./Films2/a.mp4");
   vs_test_ui_click (undo_button (f->window), "1");
   {
     DigestArgs args = { f->lib, digest };
