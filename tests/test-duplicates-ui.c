@@ -369,6 +369,45 @@ choose_in_dropdown (GtkWidget  *dropdown,
   vs_test_ui_spin (200);
 }
 
+static gboolean
+has_chooser (gpointer unused)
+{
+  GtkWindow *dialog = vs_test_ui_toplevel_of_type (GTK_TYPE_FILE_CHOOSER_DIALOG);
+
+  return dialog != NULL && gtk_widget_get_mapped (GTK_WIDGET (dialog));
+}
+
+static gboolean
+no_chooser (gpointer unused)
+{
+  return !has_chooser (NULL);
+}
+
+/* In the folder chooser that is open, selects @name (a folder of the library) and clicks
+ * Select. */
+static void
+choose_folder (Fixture    *f,
+               const char *name)
+{
+  g_autofree char *path = g_build_filename (f->lib, name, NULL);
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+  GtkWindow *dialog;
+  GtkWidget *select = NULL;
+
+  vs_test_ui_wait_for (has_chooser, NULL, "the folder chooser");
+  dialog = vs_test_ui_toplevel_of_type (GTK_TYPE_FILE_CHOOSER_DIALOG);
+  g_assert_true (gtk_file_chooser_set_file (GTK_FILE_CHOOSER (dialog), folder, NULL));
+  vs_test_ui_spin (300);
+  vs_test_ui_collect (GTK_WIDGET (dialog), GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_button_get_label (g_ptr_array_index (buttons, i)), "_Select") == 0)
+      select = g_ptr_array_index (buttons, i);
+  g_assert_nonnull (select);
+  vs_test_ui_click (select, "1");
+  vs_test_ui_wait_for (no_chooser, NULL, "the folder chooser to close");
+}
+
 /* The toast's Undo button, when shown. */
 static GtkWidget *
 undo_button (VsWindow *window)
@@ -573,6 +612,7 @@ test_page (void)
   choose_in_dropdown (vs_duplicates_page_get_keep_dropdown (page), "Newest");
   wait_kept (f, f->a_big, f->a_big);
 
+
   /* a click on a card keeps that copy instead */
   row = row_holding (f, f->a_big);
   vs_test_ui_click (vs_duplicate_row_get_card (row, card_of (f, row, f->a_old)), "1");
@@ -760,6 +800,70 @@ test_find (void)
   fixture_free (f);
 }
 
+/* "In a Folder…": a folder chooser opens; Old chosen and Select clicked, Old/a is kept, the
+ * rule and the folder saved; Cancel keeps the rule before. GTK 4.8's file chooser leaks
+ * (libcloudproviders, its GIO threads): the case runs in a subprocess without leak
+ * checking. */
+static void
+test_keep_folder (void)
+{
+  Fixture *f;
+  GtkWidget *dropdown;
+  g_autoptr(GSettings) settings = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *old = NULL;
+  g_autofree char *old_uri = NULL;
+
+  if (!g_test_subprocess ())
+    {
+      g_autofree char *asan = g_strdup (g_getenv ("ASAN_OPTIONS"));
+
+      g_setenv ("ASAN_OPTIONS", asan != NULL ? "detect_leaks=0:abort_on_error=1" : "", TRUE);
+      g_test_trap_subprocess (NULL, 240 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDOUT |
+                                                          G_TEST_SUBPROCESS_INHERIT_STDERR);
+      if (asan != NULL)
+        g_setenv ("ASAN_OPTIONS", asan, TRUE);
+      else
+        g_unsetenv ("ASAN_OPTIONS");
+      g_test_trap_assert_passed ();
+      return;
+    }
+  f = setup ();
+  if (f == NULL)
+    return;
+  vs_test_ui_click (vs_test_ui_sidebar_row (f->window, "Duplicates"), "1");
+  wait_groups (f, 2, 1);
+  wait_kept (f, f->a_big, f->a_big);
+  dropdown = vs_duplicates_page_get_keep_dropdown (page_of (f));
+
+  /* Cancel: nothing changes */
+  choose_in_dropdown (dropdown, "In a Folder…");
+  vs_test_ui_wait_for (has_chooser, NULL, "the folder chooser");
+  vs_test_ui_xdotool ("key", "Escape", NULL);
+  vs_test_ui_wait_for (no_chooser, NULL, "the folder chooser to close");
+  vs_test_ui_spin (200);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (dropdown)), ==,
+                    VS_KEEP_RULE_HIGHEST_RESOLUTION);
+  wait_kept (f, f->a_big, f->a_big);
+
+  /* Old, selected */
+  choose_in_dropdown (dropdown, "In a Folder…");
+  choose_folder (f, "Old");
+  wait_kept (f, f->a_big, f->a_old);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (dropdown)), ==,
+                    VS_KEEP_RULE_IN_FOLDER);
+  /* B has no copy in Old: the highest resolution */
+  wait_kept (f, f->b_mp4, f->b_mp4);
+  settings = g_object_ref (f->window->settings);
+  g_assert_cmpint (g_settings_get_enum (settings, "duplicates-keep-rule"), ==,
+                   VS_KEEP_RULE_IN_FOLDER);
+  uri = g_settings_get_string (settings, "duplicates-keep-folder");
+  old = g_build_filename (f->lib, "Old", NULL);
+  old_uri = g_filename_to_uri (old, NULL, NULL);
+  g_assert_cmpstr (uri, ==, old_uri);
+  fixture_free (f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -785,6 +889,7 @@ main (int   argc,
 
   g_test_add_func ("/duplicates-ui/page", test_page);
   g_test_add_func ("/duplicates-ui/not-duplicates", test_not_duplicates);
+  g_test_add_func ("/duplicates-ui/keep-folder", test_keep_folder);
   g_test_add_func ("/duplicates-ui/find", test_find);
 
   status = g_test_run ();
