@@ -773,13 +773,13 @@ test_find (void)
   f->db = g_build_filename (f->dir, "library.db", NULL);
   g_assert_cmpint (g_mkdir_with_parents (f->lib, 0755), ==, 0);
   source = g_build_filename (f->lib, "source.mp4", NULL);
-  resized = g_build_filename (f->lib, "resized.mp4", NULL);
+  resized = g_build_filename (f->lib, "low.mp4", NULL);
   other = g_build_filename (f->lib, "other.mp4", NULL);
   vs_test_media_scenes (source, 1, 20);
   vs_test_media_scenes (other, 2, 20);
-  tail = g_strdup_printf ("video/x-raw,width=160,height=90 ! x264enc key-int-max=20 "
-                          "speed-preset=ultrafast ! h264parse ! mp4mux ! filesink location=\"%s\"",
-                          resized);
+  /* a re-encode at a twentieth of the bitrate */
+  tail = g_strdup_printf ("x264enc bitrate=100 key-int-max=30 speed-preset=ultrafast ! h264parse "
+                          "! mp4mux ! filesink location=\"%s\"", resized);
   vs_test_media_transcode (source, tail, 0);
   open_window (f);
   vs_test_ui_wait_count (f->window, 3);
@@ -792,10 +792,11 @@ test_find (void)
   g_assert_null (row_holding (f, other));
   g_assert_true (g_str_has_prefix (vs_duplicates_page_get_progress_text (page_of (f)),
                                    "Comparing videos…"));
-  /* every video compared, and the source kept (the highest resolution) */
+  /* every video compared; the largest rule keeps the source */
   g_assert_true (vs_database_count_fingerprints (vs_library_get_reader (f->window->library),
                                                 &made, NULL, NULL));
   g_assert_cmpint (made, ==, 3);
+  choose_in_dropdown (vs_duplicates_page_get_keep_dropdown (page_of (f)), "Largest");
   wait_kept (f, source, source);
   fixture_free (f);
 }
