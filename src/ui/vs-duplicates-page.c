@@ -256,7 +256,8 @@ on_progress (guint    n_done,
   g_autofree char *total = g_strdup_printf ("%'u", n_total);
   g_autofree char *text = NULL;
 
-  if (n_total == 0)
+  /* a report queued before the run was stopped (the page left or disposed) */
+  if (n_total == 0 || self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
     return;
   /* Translators: while fingerprints are made: videos done, of how many */
   text = g_strdup_printf (_("Comparing videos… %s of %s"), done, total);
