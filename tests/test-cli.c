@@ -2061,6 +2061,218 @@ test_filmstrip_update (Fixture       *f,
   g_assert_cmpint (bad.status, ==, 2);
 }
 
+/* ---- duplicates ------------------------------------------------------------------------ */
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The names of a --json group's videos, sorted, joined by spaces. */
+static char *
+group_names (JsonObject *group)
+{
+  JsonArray *videos = json_object_get_array_member (group, "videos");
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < json_array_get_length (videos); i++)
+    {
+      JsonObject *video = json_array_get_object_element (videos, i);
+
+      g_ptr_array_add (names, g_path_get_basename (json_object_get_string_member (video, "path")));
+    }
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (" ", (char **) names->pdata);
+}
+
+/* update makes the fingerprints; duplicates groups a video with its re-encode at a lower
+ * bitrate and its MKV remux at medium, never with a distinct video; --json has each
+ * group's pairs; a bad sensitivity and a missing library are refused. */
+static void
+test_duplicates (Fixture       *f,
+                 gconstpointer  data)
+{
+  static const char * const needed[] = { "x264enc", "mp4mux", "matroskamux", NULL };
+  g_autofree char *a = g_build_filename (f->lib, "a.mp4", NULL);
+  g_autofree char *low = g_build_filename (f->lib, "a low.mp4", NULL);
+  g_autofree char *mkv = g_build_filename (f->lib, "a.mkv", NULL);
+  g_autofree char *other = g_build_filename (f->lib, "other.mp4", NULL);
+  g_autofree char *missing = g_build_filename (f->dir, "none.db", NULL);
+  g_autofree char *names = NULL;
+  g_auto(Run) scan = { 0 }, before = { 0 }, update = { 0 }, text = { 0 }, json = { 0 };
+  g_auto(Run) high = { 0 }, bad = { 0 }, none = { 0 }, again = { 0 };
+  g_autoptr(JsonObject) summary = NULL;
+  g_autoptr(JsonObject) second = NULL;
+  g_autoptr(GPtrArray) groups = NULL;
+  g_autofree char *tail = NULL;
+  JsonObject *group;
+  JsonArray *pairs;
+
+  if (!vs_test_media_require (needed))
+    return;
+  vs_test_media_scenes (a, 1, 20);
+  tail = g_strdup_printf ("x264enc bitrate=100 key-int-max=30 speed-preset=ultrafast ! h264parse "
+                          "! mp4mux ! filesink location=\"%s\"", low);
+  vs_test_media_transcode (a, tail, 0);
+  vs_test_media_remux_mkv (a, mkv);
+  vs_test_media_scenes (other, 2, 20);
+
+  cli (&scan, "scan", "--db", f->db, f->lib, NULL);
+  g_assert_cmpint (scan.status, ==, 0);
+  /* no fingerprints yet */
+  cli (&before, "duplicates", "--db", f->db, NULL);
+  g_assert_cmpint (before.status, ==, 0);
+  g_assert_cmpstr (before.out, ==, "No duplicates found.\n");
+
+  cli (&update, "update", "--db", f->db, "--json", "--size", "normal", NULL);
+  g_test_message ("%s%s", update.out, update.err);
+  g_assert_cmpint (update.status, ==, 0);
+  summary = parse_object (update.out);
+  g_assert_cmpint (json_object_get_int_member (summary, "fingerprints_made"), ==, 4);
+  g_assert_cmpint (json_object_get_int_member (summary, "fingerprints_copied"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (summary, "fingerprints_failed"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (summary, "duplicate_pairs"), ==, 3);
+
+  cli (&text, "duplicates", "--db", f->db, NULL);
+  g_test_message ("%s%s", text.out, text.err);
+  g_assert_cmpint (text.status, ==, 0);
+  g_assert_true (g_str_has_prefix (text.out, "Group 1: 3 videos, distance "));
+  g_assert_nonnull (strstr (text.out, "a low.mp4"));
+  g_assert_nonnull (strstr (text.out, "a.mkv"));
+  g_assert_nonnull (strstr (text.out, "320x180"));
+  g_assert_null (strstr (text.out, "other.mp4"));
+  g_assert_null (strstr (text.out, "Group 2"));
+
+  cli (&json, "duplicates", "--db", f->db, "--json", "--sensitivity", "medium", NULL);
+  g_assert_cmpint (json.status, ==, 0);
+  groups = parse_lines (json.out);
+  g_assert_cmpuint (groups->len, ==, 1);
+  group = g_ptr_array_index (groups, 0);
+  names = group_names (group);
+  g_assert_cmpstr (names, ==, "a low.mp4 a.mkv a.mp4");
+  g_assert_false (json_object_get_boolean_member (group, "exact"));
+  g_assert_cmpint (json_object_get_int_member (group, "distance"), <=,
+                   vs_duplicate_sensitivity_max_distance (VS_DUPLICATE_SENSITIVITY_MEDIUM));
+  {
+    JsonArray *videos = json_object_get_array_member (group, "videos");
+    gint64 bytes = 0;
+
+    for (guint i = 0; i < json_array_get_length (videos); i++)
+      {
+        JsonObject *video = json_array_get_object_element (videos, i);
+
+        bytes += json_object_get_int_member (video, "size");
+        g_assert_cmpint (ABS (json_object_get_int_member (video, "duration_ms") - 20000), <=, 100);
+        g_assert_cmpint (json_object_get_int_member (video, "width"), ==, 320);
+        g_assert_cmpint (json_object_get_int_member (video, "height"), ==, 180);
+        g_assert_nonnull (json_object_get_string_member (video, "video_codec"));
+      }
+    g_assert_cmpint (json_object_get_int_member (group, "bytes"), ==, bytes);
+  }
+  pairs = json_object_get_array_member (group, "pairs");
+  g_assert_cmpuint (json_array_get_length (pairs), ==, 3);
+  for (guint i = 0; i < json_array_get_length (pairs); i++)
+    {
+      JsonObject *pair = json_array_get_object_element (pairs, i);
+      gint64 pa = json_object_get_int_member (pair, "a");
+      gint64 pb = json_object_get_int_member (pair, "b");
+
+      g_assert_cmpint (pa, >=, 0);
+      g_assert_cmpint (pb, <, 3);
+      g_assert_cmpint (pa, !=, pb);
+      g_assert_cmpint (json_object_get_int_member (pair, "distance"), <=,
+                       json_object_get_int_member (group, "distance"));
+      g_assert_false (json_object_get_boolean_member (pair, "exact"));
+    }
+
+  /* high groups at least as much, and still not the distinct video */
+  cli (&high, "duplicates", "--db", f->db, "--sensitivity=high", NULL);
+  g_assert_cmpint (high.status, ==, 0);
+  g_assert_null (strstr (high.out, "other.mp4"));
+
+  cli (&bad, "duplicates", "--db", f->db, "--sensitivity", "extreme", NULL);
+  g_assert_cmpint (bad.status, ==, 2);
+  g_assert_nonnull (strstr (bad.err, "extreme"));
+  cli (&none, "duplicates", "--db", missing, NULL);
+  g_assert_cmpint (none.status, ==, 1);
+  g_assert_nonnull (strstr (none.err, "no library"));
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+
+  /* Nothing left to make; without fingerprints, update says nothing of them. */
+  cli (&again, "update", "--db", f->db, "--json", "--no-fingerprints", NULL);
+  g_assert_cmpint (again.status, ==, 0);
+  second = parse_object (again.out);
+  g_assert_false (json_object_has_member (second, "fingerprints_made"));
+}
+
+/* fingerprint prints each file's fingerprint, the same for the same pictures; a file that
+ * is no video fails alone. */
+static void
+test_fingerprint (Fixture       *f,
+                  gconstpointer  data)
+{
+  static const char * const needed[] = { "x264enc", "mp4mux", "matroskamux", NULL };
+  g_autofree char *a = g_build_filename (f->lib, "a.mp4", NULL);
+  g_autofree char *mkv = g_build_filename (f->lib, "a.mkv", NULL);
+  g_autofree char *junk = g_build_filename (f->lib, "junk.mp4", NULL);
+  g_auto(Run) json = { 0 }, text = { 0 }, bad = { 0 };
+  g_autoptr(GPtrArray) lines = NULL;
+  const char *hex;
+
+  if (!vs_test_media_require (needed))
+    return;
+  vs_test_media_moving (a, "smpte", 20, 320, 240, 0);
+  vs_test_media_remux_mkv (a, mkv);
+  vs_test_media_random (junk, 65536);
+
+  cli (&json, "fingerprint", "--json", "--jobs", "2", a, mkv, NULL);
+  g_test_message ("%s%s", json.out, json.err);
+  g_assert_cmpint (json.status, ==, 0);
+  lines = parse_lines (json.out);
+  g_assert_cmpuint (lines->len, ==, 2);
+  for (guint i = 0; i < lines->len; i++)
+    {
+      JsonObject *o = g_ptr_array_index (lines, i);
+
+      g_assert_cmpuint (strlen (json_object_get_string_member (o, "fingerprint")), ==,
+                        2 * VS_FINGERPRINT_BLOB_SIZE);
+      g_assert_cmpint (ABS (json_object_get_int_member (o, "duration_ms") - 20000), <=, 100);
+      g_assert_cmpint (json_object_get_int_member (o, "frames"), ==, VS_FINGERPRINT_FRAMES);
+      g_assert_cmpint (json_object_get_int_member (o, "decoded"), >=, VS_FINGERPRINT_FRAMES);
+    }
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (lines, 0), "path"), ==, a);
+  {
+    VsFingerprint fa, fm;
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (vs_fingerprint_from_hex (json_object_get_string_member (
+                                              g_ptr_array_index (lines, 0), "fingerprint"),
+                                            &fa, &error));
+    g_assert_true (vs_fingerprint_from_hex (json_object_get_string_member (
+                                              g_ptr_array_index (lines, 1), "fingerprint"),
+                                            &fm, &error));
+    g_assert_no_error (error);
+    /* the same frames in another container */
+    g_assert_cmpint (vs_fingerprint_distance (&fa, &fm), >=, 0);
+    g_assert_cmpint (vs_fingerprint_distance (&fa, &fm), <=,
+                     vs_duplicate_sensitivity_max_distance (VS_DUPLICATE_SENSITIVITY_LOW));
+  }
+  hex = json_object_get_string_member (g_ptr_array_index (lines, 0), "fingerprint");
+
+  cli (&text, "fingerprint", a, NULL);
+  g_assert_cmpint (text.status, ==, 0);
+  g_assert_true (g_str_has_prefix (text.out, hex));
+  g_assert_nonnull (strstr (text.out, "a.mp4"));
+
+  cli (&bad, "fingerprint", "--json", junk, a, NULL);
+  g_assert_cmpint (bad.status, ==, 1);
+  g_assert_nonnull (strstr (bad.err, "junk.mp4"));
+  g_assert_nonnull (strstr (bad.out, hex));
+}
+
 /* ---- shared thumbnails --------------------------------------------------------------- */
 
 /* cli() as another computer would run it: its own thumbnail cache. */
@@ -2442,6 +2654,8 @@ main (int    argc,
   ADD ("/cli/filmstrip", test_filmstrip);
   ADD ("/cli/filmstrip/output", test_filmstrip_output);
   ADD ("/cli/filmstrip/update", test_filmstrip_update);
+  ADD ("/cli/duplicates", test_duplicates);
+  ADD ("/cli/fingerprint", test_fingerprint);
   ADD ("/cli/watch", test_watch);
   ADD ("/cli/watch-polling", test_watch_polling);
   ADD ("/cli/rename", test_rename);

@@ -135,7 +135,7 @@ test_blob (void)
         {
         case 0: bad[0] = 'X'; break;           /* magic */
         case 1: bad[2] = 99; break;            /* version */
-        case 2: bad[6] = 0x01; break;          /* a flat bit past the frames */
+        case 2: bad[7] = 0x01; break;          /* a flat bit past the frames */
         default: memset (bad + 8, 0, 8); break; /* no duration */
         }
       g_assert_false (vs_fingerprint_from_blob (bad, sizeof bad, &back, &error));
@@ -175,10 +175,40 @@ test_distance (void)
 
   /* flat frames are not compared; too few left: no verdict */
   b = a;
-  b.flat_mask = 0xfff8;
+  b.flat_mask = ((1u << VS_FINGERPRINT_FRAMES) - 1) & ~0x7u;
   g_assert_cmpint (vs_fingerprint_distance (&a, &b), ==, -1);
-  b.flat_mask = 0xfff0;
+  b.flat_mask = ((1u << VS_FINGERPRINT_FRAMES) - 1) & ~0xfu;
   g_assert_cmpint (vs_fingerprint_distance (&a, &b), ==, 0);
+
+  /* 2 s cut from the start: the frames anchored at the end are the same pictures, the
+   * spread ones moved (here 10 bits each), those anchored at the start others */
+  b = a;
+  b.duration_ms = 58000;
+  for (guint i = 0; i < VS_FINGERPRINT_FRAMES; i++)
+    {
+      if (i < VS_FINGERPRINT_SPREAD)
+        for (guint k = 0; k < 10; k++)
+          b.frames[i] ^= G_GUINT64_CONSTANT (1) << ((i * 5 + k * 6) % 64);
+      else if (i < VS_FINGERPRINT_SPREAD + VS_FINGERPRINT_ANCHORED)
+        b.frames[i] = ~a.frames[i];
+    }
+  g_assert_cmpint (vs_fingerprint_distance (&a, &b), <=, 1);
+  g_assert_cmpint (vs_fingerprint_distance (&b, &a), <=, 1);
+  /* the same cut at the end: the start's anchors agree instead */
+  for (guint i = VS_FINGERPRINT_SPREAD; i < VS_FINGERPRINT_FRAMES; i++)
+    b.frames[i] = i < VS_FINGERPRINT_SPREAD + VS_FINGERPRINT_ANCHORED ? a.frames[i] : ~a.frames[i];
+  g_assert_cmpint (vs_fingerprint_distance (&a, &b), <=, 1);
+  /* only the ending in common (a series' credits), the rest other pictures: far */
+  random_fingerprint (rand, &c, 58000);
+  for (guint i = VS_FINGERPRINT_SPREAD + VS_FINGERPRINT_ANCHORED; i < VS_FINGERPRINT_FRAMES; i++)
+    c.frames[i] = a.frames[i];
+  g_assert_cmpint (vs_fingerprint_distance (&a, &c), >,
+                   vs_duplicate_sensitivity_max_distance (VS_DUPLICATE_SENSITIVITY_HIGH));
+  for (guint i = 0; i < VS_FINGERPRINT_FRAMES; i++)
+    g_assert_cmpint (vs_fingerprint_frame_time_ms (60000, i), <, 60000);
+  /* the anchors sit at the same distance from the end whatever the cut */
+  g_assert_cmpint (60000 - vs_fingerprint_frame_time_ms (60000, VS_FINGERPRINT_FRAMES - 1), ==,
+                   58000 - vs_fingerprint_frame_time_ms (58000, VS_FINGERPRINT_FRAMES - 1));
 
   /* symmetric */
   perturb (rand, &a, &b, 5);

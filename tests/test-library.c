@@ -1308,6 +1308,142 @@ test_n_workers (Fixture       *f,
     }
 }
 
+/* Duplicates ------------------------------------------------------------------------- */
+
+typedef struct
+{
+  guint    n_calls;
+  guint    done;
+  guint    total;
+  gboolean off_main;   /* a call came on another thread */
+} DuplicatesProgress;
+
+static void
+on_duplicates_progress (guint    done,
+                        guint    total,
+                        gpointer user_data)
+{
+  DuplicatesProgress *p = user_data;
+
+  p->n_calls++;
+  p->done = done;
+  p->total = total;
+  if (!g_main_context_is_owner (g_main_context_default ()))
+    p->off_main = TRUE;
+}
+
+/* The groups at medium, as the number of videos of each, joined by spaces. */
+static char *
+list_duplicates (Fixture *f)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) groups = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  vs_library_list_duplicates_async (f->lib, VS_DUPLICATE_SENSITIVITY_MEDIUM, NULL, store,
+                                    &result);
+  vs_test_library_wait_result (&result, WAIT_SECONDS);
+  groups = vs_library_list_duplicates_finish (f->lib, result, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < groups->len; i++)
+    {
+      const VsDuplicateGroup *group = g_ptr_array_index (groups, i);
+
+      g_string_append_printf (out, "%s%u", i > 0 ? " " : "", group->ids->len);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static void
+mark_not_duplicates (Fixture  *f,
+                     GArray   *ids,
+                     gboolean  not_duplicates)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  f->tl->n_changed = f->tl->changes = 0;
+  vs_library_mark_not_duplicates_async (f->lib, ids, not_duplicates, NULL, store, &result);
+  vs_test_library_wait_result (&result, WAIT_SECONDS);
+  g_assert_true (vs_library_mark_not_duplicates_finish (f->lib, result, &error));
+  g_assert_no_error (error);
+  vs_test_library_wait_idle (f->tl);
+  g_assert_true (f->tl->changes & VS_LIBRARY_CHANGE_VIDEOS);
+}
+
+/* Finding makes the fingerprints (thumbnails first) with progress on the main thread and
+ * tells views of the pairs; a video and its re-encode are one group, a distinct video is
+ * in none; "not duplicates" ungroups them, its undo groups them again; a second find has
+ * nothing new. */
+static void
+test_duplicates (Fixture       *f,
+                 gconstpointer  data)
+{
+  const char *elements[] = { "videotestsrc", "x264enc", "h264parse", "mp4mux", NULL };
+  g_autofree char *a = g_build_filename (f->tl->folder, "a.mp4", NULL);
+  g_autofree char *low = g_build_filename (f->tl->folder, "a low.mp4", NULL);
+  g_autofree char *other = g_build_filename (f->tl->folder, "other.mp4", NULL);
+  g_autofree char *groups = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  DuplicatesProgress progress = { 0 };
+  guint new_pairs = G_MAXUINT;
+
+  if (!vs_test_media_require (elements))
+    return;
+  g_assert_cmpint (g_mkdir_with_parents (f->tl->folder, 0755), ==, 0);
+  vs_test_media_moving (a, "smpte", 20, 320, 240, 0);
+  vs_test_media_moving (low, "smpte", 20, 320, 240, 150);
+  vs_test_media_moving (other, "pinwheel", 20, 320, 240, 0);
+  vs_test_library_open (f->tl);
+  vs_test_library_start (f->tl);
+  vs_test_library_wait_idle (f->tl);
+  groups = list_duplicates (f);
+  g_assert_cmpstr (groups, ==, "");
+
+  f->tl->n_changed = f->tl->changes = 0;
+  vs_library_find_duplicates_async (f->lib, NULL, on_duplicates_progress, &progress, store,
+                                    &result);
+  vs_test_library_wait_result (&result, WAIT_SECONDS);
+  g_assert_true (vs_library_find_duplicates_finish (f->lib, result, &new_pairs, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_cmpuint (new_pairs, ==, 1);
+  g_assert_cmpuint (progress.n_calls, >, 0);
+  g_assert_cmpuint (progress.done, ==, progress.total);
+  g_assert_false (progress.off_main);
+  vs_test_library_wait_idle (f->tl);
+  g_assert_true (f->tl->changes & VS_LIBRARY_CHANGE_VIDEOS);
+  g_clear_pointer (&groups, g_free);
+  groups = list_duplicates (f);
+  g_assert_cmpstr (groups, ==, "2");
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(VsVideoRecord) record =
+        vs_database_lookup_video (vs_library_get_reader (f->lib), i == 0 ? a : low, NULL);
+
+      g_assert_nonnull (record);
+      g_array_append_val (ids, record->id);
+    }
+  mark_not_duplicates (f, ids, TRUE);
+  g_clear_pointer (&groups, g_free);
+  groups = list_duplicates (f);
+  g_assert_cmpstr (groups, ==, "");
+  mark_not_duplicates (f, ids, FALSE);
+  g_clear_pointer (&groups, g_free);
+  groups = list_duplicates (f);
+  g_assert_cmpstr (groups, ==, "2");
+
+  vs_library_find_duplicates_async (f->lib, NULL, NULL, NULL, store, &result);
+  vs_test_library_wait_result (&result, WAIT_SECONDS);
+  g_assert_true (vs_library_find_duplicates_finish (f->lib, result, &new_pairs, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (new_pairs, ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1350,6 +1486,7 @@ main (int    argc,
   ADD ("/library/watched/verbs", test_watched_verbs, VS_LIBRARY_FLAGS_NONE);
   ADD ("/library/collections/verbs-restart", test_collections, VS_LIBRARY_FLAGS_NONE);
   ADD ("/library/settings/n-workers", test_n_workers, VS_LIBRARY_FLAGS_NONE);
+  ADD ("/library/duplicates", test_duplicates, VS_LIBRARY_FLAGS_NONE);
 #undef ADD
 
   status = g_test_run ();

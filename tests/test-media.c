@@ -929,6 +929,284 @@ test_filmstrip_update (Fixture       *f,
   }
 }
 
+/* Fingerprints ----------------------------------------------------------------------- */
+
+typedef struct
+{
+  gboolean       done;
+  gboolean       made;
+  VsFingerprint  fingerprint;
+  guint          decoded;
+  GError        *error;
+} FingerprintWait;
+
+static void
+on_fingerprinted (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  FingerprintWait *w = user_data;
+
+  w->made = vs_media_service_fingerprint_finish (VS_MEDIA_SERVICE (object), result,
+                                                 &w->fingerprint, &w->decoded, &w->error);
+  w->done = TRUE;
+}
+
+/* @path's fingerprint through @service: TRUE, or FALSE with @error. */
+static gboolean
+fingerprint_of (VsMediaService  *service,
+                const char      *path,
+                VsFingerprint   *out,
+                guint           *out_decoded,
+                GError         **error)
+{
+  FingerprintWait w = { 0 };
+
+  vs_media_service_fingerprint_async (service, path, VS_JOB_PRIORITY_VISIBLE, NULL,
+                                      on_fingerprinted, &w);
+  spin (&w.done);
+  g_assert_true (w.made == (w.error == NULL));
+  if (w.error != NULL)
+    {
+      g_propagate_error (error, w.error);
+      return FALSE;
+    }
+  *out = w.fingerprint;
+  if (out_decoded != NULL)
+    *out_decoded = w.decoded;
+  return TRUE;
+}
+
+/* A real file's fingerprint through the helpers, the same on a second run; a file that is
+ * no video, a helper that crashes, one that hangs and one that answers garbage: errors. */
+static void
+test_fingerprint (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *clip = g_build_filename (f->dir, "clip.mp4", NULL);
+  g_autofree char *junk = g_build_filename (f->dir, "junk.mkv", NULL);
+  g_autoptr(VsMediaService) service = NULL;
+  g_autoptr(GError) error = NULL;
+  VsFingerprint first = { 0 }, second = { 0 };
+  guint decoded = 0;
+
+  if (!vs_test_media_require ((const char *[]) { "x264enc", "mp4mux", NULL }))
+    return;
+  vs_test_media_moving (clip, "smpte", 20, 320, 240, 0);
+  vs_test_media_random (junk, 65536);
+  service = vs_media_service_new (2, 0);
+
+  g_assert_true (fingerprint_of (service, clip, &first, &decoded, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (first.n_frames, ==, VS_FINGERPRINT_FRAMES);
+  g_assert_cmpint (ABS (first.duration_ms - 20000), <=, 100);
+  g_assert_cmpuint (decoded, >=, VS_FINGERPRINT_FRAMES);
+  /* a moving picture: some frames are not flat, and they differ */
+  g_assert_cmpuint (first.flat_mask, !=, (1u << VS_FINGERPRINT_FRAMES) - 1);
+  g_assert_cmpuint (first.frames[2], !=, first.frames[5]);
+
+  g_assert_true (fingerprint_of (service, clip, &second, NULL, &error));
+  g_assert_cmpmem (&first, sizeof first, &second, sizeof second);
+  g_assert_cmpint (vs_fingerprint_distance (&first, &second), ==, 0);
+
+  g_assert_false (fingerprint_of (service, junk, &second, NULL, &error));
+  g_assert_nonnull (error);
+  g_assert_false (g_error_matches (error, VS_MEDIA_WORKER_ERROR, VS_MEDIA_WORKER_ERROR_CRASHED));
+  g_clear_error (&error);
+
+  /* Helpers of the fakes below: a new service each, whose helper starts with them. */
+  {
+    g_autoptr(VsMediaService) crashing = NULL;
+    g_autoptr(VsMediaService) lying = NULL;
+    g_autoptr(VsMediaService) stuck = NULL;
+
+    fake_helper (f, "read request; kill -SEGV $$");
+    crashing = vs_media_service_new (1, 0);
+    g_assert_false (fingerprint_of (crashing, clip, &second, NULL, &error));
+    g_assert_error (error, VS_MEDIA_WORKER_ERROR, VS_MEDIA_WORKER_ERROR_CRASHED);
+    g_clear_error (&error);
+
+    /* An answer is untrusted: a fingerprint that is not one is garbage, not a result. */
+    fake_helper (f, "while read request; do\n"
+                    "  echo '{\"ok\":true,\"fingerprint\":\"5646zz\",\"decoded\":16}'\n"
+                    "done");
+    lying = vs_media_service_new (1, 0);
+    g_assert_false (fingerprint_of (lying, clip, &second, NULL, &error));
+    g_assert_error (error, VS_MEDIA_WORKER_ERROR, VS_MEDIA_WORKER_ERROR_FAILED);
+    g_clear_error (&error);
+
+    /* Stuck: killed at the time limit (twice a file's). */
+    fake_helper (f, "exec sleep 60");
+    stuck = vs_media_service_new (1, 300);
+    g_assert_false (fingerprint_of (stuck, clip, &second, NULL, &error));
+    g_assert_error (error, VS_MEDIA_WORKER_ERROR, VS_MEDIA_WORKER_ERROR_TIMEOUT);
+  }
+}
+
+static void
+scan (VsDatabase *db,
+      const char *root)
+{
+  g_autoptr(VsScanner) scanner = vs_scanner_new (db);
+  g_autoptr(GError) error = NULL;
+  const char *roots[] = { root, NULL };
+
+  g_assert_true (vs_scanner_scan (scanner, roots, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static gint64
+id_of (VsDatabase *db,
+       const char *path)
+{
+  g_autoptr(VsVideoRecord) record = vs_database_lookup_video (db, path, NULL);
+
+  g_assert_nonnull (record);
+  return record->id;
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The groups at medium, each as its videos' names in order ("a b"), the groups joined by
+ * "|" in their order. */
+static char *
+groups_of (VsDatabase *db)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) groups = vs_database_list_duplicate_groups (db,
+                                                                   VS_DUPLICATE_SENSITIVITY_MEDIUM,
+                                                                   &error);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < groups->len; i++)
+    {
+      const VsDuplicateGroup *group = g_ptr_array_index (groups, i);
+      g_autoptr(GPtrArray) records = vs_database_load_videos (db, (const gint64 *) (gpointer)
+                                                              group->ids->data, group->ids->len,
+                                                              &error);
+      g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
+      g_assert_no_error (error);
+      for (guint j = 0; j < records->len; j++)
+        {
+          const VsVideoRecord *r = g_ptr_array_index (records, j);
+
+          g_ptr_array_add (names, g_path_get_basename (r->path));
+        }
+      g_ptr_array_sort (names, compare_names);
+      g_ptr_array_add (names, NULL);
+      if (i > 0)
+        g_string_append (text, "|");
+      {
+        g_autofree char *joined = g_strjoinv (" ", (char **) names->pdata);
+
+        g_string_append (text, joined);
+      }
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+update_fingerprints (VsMediaService *service,
+                     VsDatabase     *db,
+                     UpdateWait     *u)
+{
+  memset (u, 0, sizeof *u);
+  vs_media_service_update_async (service, db, NULL,
+                                 VS_UPDATE_PROBE | VS_UPDATE_THUMBNAILS | VS_UPDATE_FINGERPRINTS,
+                                 VS_THUMBNAIL_SIZE_NORMAL, NULL, on_updated, u);
+  spin (&u->done);
+  g_assert_no_error (u->error);
+}
+
+/* The update pass's fingerprints: of two exact copies one is decoded, the other takes its
+ * fingerprint; a re-encode is paired after the matching, a distinct video is not; a file
+ * that changes is pending again and loses its pairs until the next pass. */
+static void
+test_fingerprint_update (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *lib = g_build_filename (f->dir, "lib", NULL);
+  g_autofree char *a = g_build_filename (lib, "a.mp4", NULL);
+  g_autofree char *copy = g_build_filename (lib, "a copy.mp4", NULL);
+  g_autofree char *low = g_build_filename (lib, "a low.mp4", NULL);
+  g_autofree char *other = g_build_filename (lib, "other.mp4", NULL);
+  g_autofree char *junk = g_build_filename (lib, "junk.mp4", NULL);
+  g_autofree char *db_path = g_build_filename (f->dir, "library.db", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *groups = NULL;
+  g_autoptr(VsDatabase) db = NULL;
+  g_autoptr(VsMediaService) service = NULL;
+  g_autoptr(GError) error = NULL;
+  VsFingerprint fa, fcopy;
+  gboolean found = FALSE;
+  gint64 made = 0, pending = 0, pending_before = 0;
+  gsize length = 0;
+  UpdateWait u = { 0 };
+  struct utimbuf times = { 1700000000, 1700000000 };
+
+  if (!vs_test_media_require ((const char *[]) { "x264enc", "mp4mux", NULL }))
+    return;
+  g_assert_cmpint (g_mkdir_with_parents (lib, 0755), ==, 0);
+  vs_test_media_moving (a, "smpte", 20, 320, 240, 0);
+  g_assert_true (g_file_get_contents (a, &contents, &length, NULL));
+  vs_test_write_file (copy, contents, (gssize) length);
+  vs_test_media_moving (low, "smpte", 20, 320, 240, 150);
+  vs_test_media_moving (other, "pinwheel", 20, 320, 240, 0);
+  /* the same size as a: a content hash is read, and tells them apart */
+  vs_test_media_random (junk, length);
+
+  db = vs_database_open (db_path, VS_DATABASE_MODE_WRITER, &error);
+  g_assert_no_error (error);
+  scan (db, lib);
+  service = vs_media_service_new (2, 0);
+  update_fingerprints (service, db, &u);
+  g_assert_cmpuint (u.summary.thumb_failed, ==, 1);      /* the junk: never fingerprinted */
+  g_assert_cmpuint (u.summary.fingerprints_made, ==, 3);
+  g_assert_cmpuint (u.summary.fingerprints_copied, ==, 1);
+  g_assert_cmpuint (u.summary.fingerprints_failed, ==, 0);
+  /* a and its copy (exact), each with the low-bitrate one */
+  g_assert_cmpuint (u.summary.duplicate_pairs, ==, 3);
+  g_assert_true (vs_database_get_fingerprint (db, id_of (db, a), &fa, &found, &error));
+  g_assert_true (found);
+  g_assert_true (vs_database_get_fingerprint (db, id_of (db, copy), &fcopy, &found, &error));
+  g_assert_true (found);
+  g_assert_cmpmem (&fa, sizeof fa, &fcopy, sizeof fcopy);
+  g_assert_true (vs_database_count_fingerprints (db, &made, &pending_before, &error));
+  g_assert_cmpint (made, ==, 4);
+  groups = groups_of (db);
+  g_assert_cmpstr (groups, ==, "a copy.mp4 a low.mp4 a.mp4");
+
+  /* Nothing left: a second pass decodes nothing and finds no new pair. */
+  update_fingerprints (service, db, &u);
+  g_assert_cmpuint (u.summary.fingerprints_made + u.summary.fingerprints_copied +
+                    u.summary.fingerprints_failed + u.summary.duplicate_pairs, ==, 0);
+
+  /* The low-bitrate file changes: pending again, its pairs gone, the exact pair kept. */
+  g_assert_cmpint (utime (low, &times), ==, 0);
+  scan (db, lib);
+  g_assert_true (vs_database_count_fingerprints (db, &made, &pending, &error));
+  g_assert_cmpint (made, ==, 3);
+  g_assert_cmpint (pending, ==, pending_before + 1);
+  g_clear_pointer (&groups, g_free);
+  groups = groups_of (db);
+  g_assert_cmpstr (groups, ==, "a copy.mp4 a.mp4");
+
+  update_fingerprints (service, db, &u);
+  g_assert_cmpuint (u.summary.fingerprints_made, ==, 1);
+  g_assert_cmpuint (u.summary.fingerprints_copied, ==, 0);
+  g_assert_cmpuint (u.summary.duplicate_pairs, ==, 2);
+  g_clear_pointer (&groups, g_free);
+  groups = groups_of (db);
+  g_assert_cmpstr (groups, ==, "a copy.mp4 a low.mp4 a.mp4");
+}
+
 /* Requests our own side never sends: each gets an error line, none a critical. */
 static void
 test_bad_requests (void)
@@ -942,7 +1220,8 @@ test_bad_requests (void)
     "{\"op\":\"thumbnail\",\"uri\":\"file:///nonexistent.mp4\",\"size\":[],\"output\":{}}\n"
     "{\"op\":\"probe\"}\n"
     "{\"op\":\"filmstrip\",\"uri\":\"file:///nonexistent.mp4\",\"budget\":\"x\",\"replace\":[]}\n"
-    "{\"op\":\"filmstrip\",\"uri\":\"file:///nonexistent.mp4\",\"output\":\"no uri\"}\n";
+    "{\"op\":\"filmstrip\",\"uri\":\"file:///nonexistent.mp4\",\"output\":\"no uri\"}\n"
+    "{\"op\":\"fingerprint\",\"uri\":\"file:///nonexistent.mp4\"}\n";
   g_autofree char *helper = vs_media_worker_find_helper ();
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
@@ -962,8 +1241,8 @@ test_bad_requests (void)
   g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
 
   lines = g_strsplit (out, "\n", -1);
-  g_assert_cmpuint (g_strv_length (lines), ==, 10);   /* nine answers and the last newline */
-  for (guint i = 0; i < 9; i++)
+  g_assert_cmpuint (g_strv_length (lines), ==, 11);   /* ten answers and the last newline */
+  for (guint i = 0; i < 10; i++)
     {
       g_autoptr(GError) line_error = NULL;
       g_autoptr(JsonObject) response = vs_media_worker_parse_response (lines[i], &line_error);
@@ -974,7 +1253,7 @@ test_bad_requests (void)
                                        VS_MEDIA_WORKER_ERROR_FAILED) &&
                       g_str_equal (line_error->message, "The media helper sent garbage"));
     }
-  g_assert_cmpstr (lines[9], ==, "");
+  g_assert_cmpstr (lines[10], ==, "");
 }
 
 int
@@ -1001,6 +1280,8 @@ main (int    argc,
   ADD ("/media/filmstrip/cache", test_filmstrip_cache);
   ADD ("/media/filmstrip/eviction", test_filmstrip_eviction);
   ADD ("/media/filmstrip/update", test_filmstrip_update);
+  ADD ("/media/fingerprint", test_fingerprint);
+  ADD ("/media/fingerprint/update", test_fingerprint_update);
 #undef ADD
   g_test_add_func ("/media/helper-bad-requests", test_bad_requests);
 

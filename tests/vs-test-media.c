@@ -299,7 +299,9 @@ vs_test_media_scenes (const char *path,
                           "filesink location=\"%s\" ", path);
   while (frames > 0)
     {
-      guint length = MIN (frames, (guint) g_rand_int_range (rand, 20, 61));
+      /* drawn once: MIN() evaluates its arguments twice */
+      guint drawn = (guint) g_rand_int_range (rand, 20, 61);
+      guint length = MIN (frames, drawn);
 
       g_string_append_printf (desc,
                               "videotestsrc %s num-buffers=%u ! video/x-raw,width=320,height=180,"
@@ -378,4 +380,34 @@ vs_test_media_transcode (const char *source,
       g_error ("fixture pipeline failed: %s\n%s", gst_error ? gst_error->message : "timeout", desc);
     }
   gst_element_set_state (pipeline, GST_STATE_NULL);
+}
+
+void
+vs_test_media_moving (const char *path,
+                      const char *pattern,
+                      guint       seconds,
+                      guint       width,
+                      guint       height,
+                      guint       kbps)
+{
+  g_autofree char *bitrate = kbps > 0 ? g_strdup_printf ("bitrate=%u", kbps) : g_strdup ("");
+  g_autofree char *desc = g_strdup_printf (
+    "videotestsrc pattern=%s horizontal-speed=3 num-buffers=%u "
+    "! video/x-raw,width=%u,height=%u,framerate=25/1 ! videoconvert ! video/x-raw,format=I420 "
+    "! x264enc speed-preset=ultrafast key-int-max=25 %s ! h264parse ! mp4mux "
+    "! filesink location=\"%s\"",
+    pattern, seconds * 25, width, height, bitrate, path);
+
+  vs_test_media_run (desc);
+}
+
+void
+vs_test_media_remux_mkv (const char *source,
+                         const char *path)
+{
+  g_autofree char *desc = g_strdup_printf (
+    "filesrc location=\"%s\" ! qtdemux ! h264parse ! matroskamux ! filesink location=\"%s\"",
+    source, path);
+
+  vs_test_media_run (desc);
 }

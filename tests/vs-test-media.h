@@ -50,6 +50,19 @@ void     vs_test_media_fmp4        (const char *path,
 void     vs_test_media_truncate    (const char *source,
                                     const char *path,
                                     guint       percent);
+/* @seconds of videotestsrc's @pattern scrolling sideways (a moving picture that tells one
+ * pattern from another), H.264 at @kbps (0: x264enc's default) in MP4, @width × @height at
+ * 25 fps with a key frame every second, no audio. The same arguments but @kbps and the
+ * size give the same pictures: a re-encode, a resize. */
+void     vs_test_media_moving      (const char *path,
+                                    const char *pattern,
+                                    guint       seconds,
+                                    guint       width,
+                                    guint       height,
+                                    guint       kbps);
+/* @source (an MP4 of H.264) remuxed into Matroska: the same frames, another container. */
+void     vs_test_media_remux_mkv   (const char *source,
+                                    const char *path);
 /* @size random bytes. */
 void     vs_test_media_random      (const char *path,
                                     gsize       size);

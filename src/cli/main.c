@@ -27,7 +27,10 @@ static const struct {
   { "probe", vs_cli_probe, FALSE, "Print the duration, size and codecs of files and HLS folders" },
   { "thumbnail", vs_cli_thumbnail, FALSE, "Make freedesktop thumbnails of files" },
   { "filmstrip", vs_cli_filmstrip, FALSE, "Make or find the filmstrips (key frames) of files" },
-  { "update", vs_cli_update, TRUE, "Probe and thumbnail whatever the library still lacks" },
+  { "fingerprint", vs_cli_fingerprint, FALSE, "Print the perceptual fingerprints of files" },
+  { "update", vs_cli_update, TRUE,
+    "Probe, thumbnail and fingerprint whatever the library still lacks" },
+  { "duplicates", vs_cli_duplicates, TRUE, "Print the groups of duplicate videos" },
   { "merge", vs_cli_merge, TRUE, "Remux an HLS folder into one MP4, losslessly" },
   { "trash", vs_cli_trash, TRUE, "Move videos and HLS downloads to the trash" },
   { "rename", vs_cli_rename, TRUE, "Rename a video or an HLS download, never over a file" },
@@ -41,7 +44,7 @@ usage (FILE *out)
 {
   fprintf (out, "Usage: vidshelf-cli [--db FILE] COMMAND [OPTION…]\n\nCommands:\n");
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf (out, "  %-11s %s\n", commands[i].name, commands[i].summary);
   fprintf (out, "\nOptions:\n"
                 "  --db FILE  Library database (also accepted after the command)\n"
                 "  --help     Show this help\n"

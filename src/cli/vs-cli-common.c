@@ -121,6 +121,31 @@ vs_cli_stderr_is_tty (void)
 }
 
 void
+vs_cli_add_string_or_null (JsonBuilder *b,
+                           const char  *member,
+                           const char  *value)
+{
+  json_builder_set_member_name (b, member);
+  if (value != NULL)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+void
+vs_cli_add_int_or_null (JsonBuilder *b,
+                        const char  *member,
+                        gint64       value,
+                        gboolean     known)
+{
+  json_builder_set_member_name (b, member);
+  if (known)
+    json_builder_add_int_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+void
 vs_cli_print_json (JsonNode *node)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();

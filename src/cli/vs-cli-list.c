@@ -15,31 +15,6 @@
 #define PAGE_SIZE 256
 
 static void
-add_string_or_null (JsonBuilder *b,
-                    const char  *member,
-                    const char  *value)
-{
-  json_builder_set_member_name (b, member);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
-add_int_or_null (JsonBuilder *b,
-                 const char  *member,
-                 gint64       value,
-                 gboolean     known)
-{
-  json_builder_set_member_name (b, member);
-  if (known)
-    json_builder_add_int_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
 print_json (const VsVideoRecord *r)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
@@ -47,25 +22,25 @@ print_json (const VsVideoRecord *r)
   g_autofree char *display_path = g_filename_display_name (r->path);
 
   json_builder_begin_object (b);
-  add_string_or_null (b, "path", display_path);
-  add_string_or_null (b, "uri", r->uri);
-  add_string_or_null (b, "name", r->display_name);
-  add_string_or_null (b, "kind", vs_video_kind_to_string (r->kind));
-  add_int_or_null (b, "size", r->size, TRUE);
-  add_int_or_null (b, "mtime", r->mtime_ns / 1000000000, TRUE);
-  add_int_or_null (b, "ctime", r->btime_ns / 1000000000, r->btime_ns != 0);
-  add_int_or_null (b, "duration_ms", r->duration_ms, r->duration_ms >= 0);
-  add_int_or_null (b, "width", r->width, r->width > 0);
-  add_int_or_null (b, "height", r->height, r->height > 0);
-  add_string_or_null (b, "video_codec", r->video_codec);
-  add_string_or_null (b, "audio_codec", r->audio_codec);
+  vs_cli_add_string_or_null (b, "path", display_path);
+  vs_cli_add_string_or_null (b, "uri", r->uri);
+  vs_cli_add_string_or_null (b, "name", r->display_name);
+  vs_cli_add_string_or_null (b, "kind", vs_video_kind_to_string (r->kind));
+  vs_cli_add_int_or_null (b, "size", r->size, TRUE);
+  vs_cli_add_int_or_null (b, "mtime", r->mtime_ns / 1000000000, TRUE);
+  vs_cli_add_int_or_null (b, "ctime", r->btime_ns / 1000000000, r->btime_ns != 0);
+  vs_cli_add_int_or_null (b, "duration_ms", r->duration_ms, r->duration_ms >= 0);
+  vs_cli_add_int_or_null (b, "width", r->width, r->width > 0);
+  vs_cli_add_int_or_null (b, "height", r->height, r->height > 0);
+  vs_cli_add_string_or_null (b, "video_codec", r->video_codec);
+  vs_cli_add_string_or_null (b, "audio_codec", r->audio_codec);
   vs_cli_add_hls_state (b, r);
   json_builder_set_member_name (b, "watched");
   json_builder_add_boolean_value (b, r->watched);
-  add_int_or_null (b, "play_count", r->play_count, TRUE);
-  add_int_or_null (b, "last_played", r->last_played_ns / 1000000000, r->last_played_ns != 0);
-  add_int_or_null (b, "position_ms", r->position_ms, r->position_ms > 0);
-  add_int_or_null (b, "added", r->added_ns / 1000000000, r->added_ns != 0);
+  vs_cli_add_int_or_null (b, "play_count", r->play_count, TRUE);
+  vs_cli_add_int_or_null (b, "last_played", r->last_played_ns / 1000000000, r->last_played_ns != 0);
+  vs_cli_add_int_or_null (b, "position_ms", r->position_ms, r->position_ms > 0);
+  vs_cli_add_int_or_null (b, "added", r->added_ns / 1000000000, r->added_ns != 0);
   json_builder_end_object (b);
 
   node = json_builder_get_root (b);

@@ -537,7 +537,7 @@ on_update_progress (VsMediaService *service,
     return;
   run->last = now;
   run->shown = TRUE;
-  fprintf (stderr, "\r\033[KProbing and thumbnailing… %u of %u", done, total);
+  fprintf (stderr, "\r\033[KUpdating the library… %u of %u", done, total);
 }
 
 static void
@@ -605,6 +605,17 @@ vs_cli_run_update (VsLibrary       *library,
           json_builder_set_member_name (b, "filmstrip_budget_reached");
           json_builder_add_boolean_value (b, s->filmstrip_budget_reached);
         }
+      if (flags & VS_UPDATE_FINGERPRINTS)
+        {
+          json_builder_set_member_name (b, "fingerprints_made");
+          json_builder_add_int_value (b, s->fingerprints_made);
+          json_builder_set_member_name (b, "fingerprints_copied");
+          json_builder_add_int_value (b, s->fingerprints_copied);
+          json_builder_set_member_name (b, "fingerprints_failed");
+          json_builder_add_int_value (b, s->fingerprints_failed);
+          json_builder_set_member_name (b, "duplicate_pairs");
+          json_builder_add_int_value (b, s->duplicate_pairs);
+        }
       json_builder_set_member_name (b, "elapsed_ms");
       json_builder_add_int_value (b, s->elapsed_us / 1000);
       json_builder_end_object (b);
@@ -619,6 +630,10 @@ vs_cli_run_update (VsLibrary       *library,
         printf (", %u filmstrips made, %u already there (%u failed)%s", s->filmstrips_made,
                 s->filmstrips_reused, s->filmstrips_failed,
                 s->filmstrip_budget_reached ? ", stopped: the filmstrip cache is full" : "");
+      if (flags & VS_UPDATE_FINGERPRINTS)
+        printf (", %u fingerprints made, %u copied from exact copies (%u failed), "
+                "%u duplicate pairs found", s->fingerprints_made, s->fingerprints_copied,
+                s->fingerprints_failed, s->duplicate_pairs);
       printf (" in %.2f s\n", s->elapsed_us / 1e6);
     }
   return VS_CLI_OK;
@@ -633,6 +648,7 @@ vs_cli_update (int    argc,
   g_autofree char *size_name = NULL;
   g_auto(GStrv) rest = NULL;
   gboolean no_probe = FALSE, no_thumbnails = FALSE, filmstrips = FALSE, json = FALSE;
+  gboolean no_fingerprints = FALSE;
   int jobs = 0, budget_mb = 0;
   const GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_option, "Library database", "FILE" },
@@ -640,6 +656,8 @@ vs_cli_update (int    argc,
       "Thumbnail size: normal, large (default), x-large, xx-large", "SIZE" },
     { "no-probe", 0, 0, G_OPTION_ARG_NONE, &no_probe, "Do not probe durations and codecs", NULL },
     { "no-thumbnails", 0, 0, G_OPTION_ARG_NONE, &no_thumbnails, "Do not make thumbnails", NULL },
+    { "no-fingerprints", 0, 0, G_OPTION_ARG_NONE, &no_fingerprints,
+      "Do not make the fingerprints that find duplicates", NULL },
     { "filmstrips", 0, 0, G_OPTION_ARG_NONE, &filmstrips,
       "Also make the missing filmstrips (until the cache is full)", NULL },
     { "filmstrip-budget", 0, 0, G_OPTION_ARG_INT, &budget_mb,
@@ -650,7 +668,7 @@ vs_cli_update (int    argc,
     { NULL }
   };
   g_autoptr(GOptionContext) context =
-    g_option_context_new ("— probe and thumbnail what the library still lacks");
+    g_option_context_new ("— probe, thumbnail and fingerprint what the library still lacks");
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(VsCliLibrary) library = NULL;
   g_autoptr(GError) error = NULL;
@@ -686,6 +704,8 @@ vs_cli_update (int    argc,
     flags |= VS_UPDATE_THUMBNAILS;
   if (filmstrips)
     flags |= VS_UPDATE_FILMSTRIPS;
+  if (!no_fingerprints)
+    flags |= VS_UPDATE_FINGERPRINTS;
   vs_media_service_set_filmstrip_budget (vs_library_get_media (library), budget);
   return vs_cli_run_update (library, flags, size,
                             json ? VS_CLI_OUTPUT_JSON : VS_CLI_OUTPUT_TEXT, cancellable);

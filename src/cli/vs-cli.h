@@ -37,6 +37,8 @@ VsVideoQuery *vs_cli_collection_query (VsLibrary   *library,
                                        const char  *name,
                                        GError     **error);
 int         vs_cli_stats         (int argc, char **argv);
+int         vs_cli_duplicates    (int argc, char **argv);
+int         vs_cli_fingerprint   (int argc, char **argv);
 
 /* list's filters (vs-cli-filters.c): options held as given, then checked into a query
  * (whose video_codec then borrows from them). */
@@ -125,6 +127,14 @@ gboolean    vs_cli_parse         (GOptionContext  *context,
 char       *vs_cli_db_path       (const char *option);
 gboolean    vs_cli_stderr_is_tty (void);
 void        vs_cli_print_json    (JsonNode *node);
+/* A member holding @value, or null when it is NULL (not @known). */
+void        vs_cli_add_string_or_null (JsonBuilder *b,
+                                       const char  *member,
+                                       const char  *value);
+void        vs_cli_add_int_or_null    (JsonBuilder *b,
+                                       const char  *member,
+                                       gint64       value,
+                                       gboolean     known);
 /* @text (made valid UTF-8) with control characters escaped, for a terminal: a name can
  * hold any byte. vs_cli_fail() escapes its message so. */
 char       *vs_cli_escape_controls (const char *text);

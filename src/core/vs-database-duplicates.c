@@ -392,11 +392,16 @@ vs_database_match_duplicates (VsDatabase    *self,
                                                            g_free, NULL);
   g_autoptr(GArray) pairs = g_array_new (FALSE, FALSE, sizeof (Pair));
   gint64 before = 0, after = 0;
+  gint64 n_unmatched = 0;
 
   g_return_val_if_fail (VS_IS_DATABASE (self), FALSE);
 
   if (!_vs_database_query_int (self, "SELECT count(*) FROM duplicate_pairs", &before, error) ||
-      !load_fingerprints (self, index, unmatched, cancellable, error))
+      !_vs_database_query_int (self, "SELECT EXISTS (SELECT 1 FROM videos WHERE fp_state = 1)",
+                               &n_unmatched, error))
+    return FALSE;
+  /* nothing new to compare: only exact copies may have appeared (a few rows) */
+  if (n_unmatched > 0 && !load_fingerprints (self, index, unmatched, cancellable, error))
     return FALSE;
   /* The index is built and searched with no lock held: the window's reads go on. */
   if (g_hash_table_size (unmatched) > 0)

@@ -69,7 +69,8 @@ summarize (const VsFingerprint *fp)
   guint n = 0;
   guint64 summary = 0;
 
-  for (guint i = 0; i < VS_FINGERPRINT_FRAMES; i++)
+  /* the spread frames only: the anchored ones move with a trim */
+  for (guint i = 0; i < VS_FINGERPRINT_SPREAD; i++)
     {
       if (fp->flat_mask & (1u << i))
         continue;
@@ -135,7 +136,8 @@ entry_hashes (const Entry *entry,
   if (t == TABLE_SUMMARIES)
     {
       out[0] = entry->summary;
-      return entry->fingerprint.flat_mask == (1u << VS_FINGERPRINT_FRAMES) - 1 ? 0 : 1;
+      return (entry->fingerprint.flat_mask & ((1u << VS_FINGERPRINT_SPREAD) - 1)) ==
+             (1u << VS_FINGERPRINT_SPREAD) - 1 ? 0 : 1;
     }
   for (guint i = 0; i < VS_FINGERPRINT_FRAMES; i++)
     if (!(entry->fingerprint.flat_mask & (1u << i)))
@@ -185,59 +187,96 @@ vs_duplicate_index_build (VsDuplicateIndex *self)
   self->built = TRUE;
 }
 
-static gboolean
-in_only (GHashTable *only,
-         gint64      id)
-{
-  return only == NULL || g_hash_table_contains (only, &id);
-}
-
 typedef struct
 {
   VsDuplicateIndex    *self;
-  GHashTable          *only;
+  guint8              *queried;  /* per entry: one of @only (all without it) */
   int                  max_distance;
-  guint32             *seen;     /* seen[u] == v + 1: u was already a candidate of v */
+  guint32             *seen;     /* seen[u] == v + 1: u is a candidate of v … */
+  guint8              *hits;     /* … met in this many frame buckets (CHECKED: compared) */
+  GArray              *met;      /* the candidates of v, in meeting order */
   VsDuplicatePairFunc  func;
   gpointer             user_data;
   guint                found;
 } Search;
 
-/* Compares entry @v with every entry of one bucket it has not met yet. */
+#define CHECKED 255
+
 static void
-visit_bucket (Search *s,
-              guint   v,
-              guint   t,
-              guint   p,
-              guint   bucket)
+check (Search *s,
+       guint   v,
+       guint   u)
+{
+  const Entry *query = &g_array_index (s->self->entries, Entry, v);
+  const Entry *other = &g_array_index (s->self->entries, Entry, u);
+  int distance;
+
+  s->hits[u] = CHECKED;
+  /* each pair once: from its first entry, or from its only queried one */
+  if (s->queried[u] && u < v)
+    return;
+  if (!vs_fingerprint_durations_match (query->fingerprint.duration_ms,
+                                       other->fingerprint.duration_ms))
+    return;
+  distance = vs_fingerprint_distance (&query->fingerprint, &other->fingerprint);
+  if (distance < 0 || distance > s->max_distance)
+    return;
+  s->found++;
+  s->func (MIN (query->id, other->id), MAX (query->id, other->id), distance, s->user_data);
+}
+
+/* Counts, for each entry of a frame bucket, how many of v's frame buckets it is in. */
+static void
+meet_frames (Search *s,
+             guint   v,
+             guint   p,
+             guint   bucket)
 {
   VsDuplicateIndex *self = s->self;
-  const Entry *query = &g_array_index (self->entries, Entry, v);
-  guint32 start = self->offsets[t][p][bucket], end = self->offsets[t][p][bucket + 1];
+  guint32 start = self->offsets[TABLE_FRAMES][p][bucket];
+  guint32 end = self->offsets[TABLE_FRAMES][p][bucket + 1];
 
   if (end - start > MAX_BUCKET)
     return;
   for (guint32 k = start; k < end; k++)
     {
-      guint32 u = self->videos[t][p][k];
-      const Entry *other;
-      int distance;
+      guint32 u = self->videos[TABLE_FRAMES][p][k];
 
-      if (u == v || s->seen[u] == v + 1)
+      if (u == v)
+        continue;
+      if (s->seen[u] != v + 1)
+        {
+          s->seen[u] = v + 1;
+          s->hits[u] = 1;
+          g_array_append_val (s->met, u);
+        }
+      else if (s->hits[u] < CHECKED - 1)
+        s->hits[u]++;
+    }
+}
+
+/* Summaries near v's: compared at once (a summary is one hash a video, never a chance
+ * meeting of one frame among many). */
+static void
+meet_summaries (Search *s,
+                guint   v,
+                guint   p,
+                guint   bucket)
+{
+  VsDuplicateIndex *self = s->self;
+  guint32 start = self->offsets[TABLE_SUMMARIES][p][bucket];
+  guint32 end = self->offsets[TABLE_SUMMARIES][p][bucket + 1];
+
+  if (end - start > MAX_BUCKET)
+    return;
+  for (guint32 k = start; k < end; k++)
+    {
+      guint32 u = self->videos[TABLE_SUMMARIES][p][k];
+
+      if (u == v || (s->seen[u] == v + 1 && s->hits[u] == CHECKED))
         continue;
       s->seen[u] = v + 1;
-      other = &g_array_index (self->entries, Entry, u);
-      /* each pair once: from its first entry, or from its only queried one */
-      if (s->only != NULL ? (in_only (s->only, other->id) && u < v) : u < v)
-        continue;
-      if (!vs_fingerprint_durations_match (query->fingerprint.duration_ms,
-                                           other->fingerprint.duration_ms))
-        continue;
-      distance = vs_fingerprint_distance (&query->fingerprint, &other->fingerprint);
-      if (distance < 0 || distance > s->max_distance)
-        continue;
-      s->found++;
-      s->func (MIN (query->id, other->id), MAX (query->id, other->id), distance, s->user_data);
+      check (s, v, u);
     }
 }
 
@@ -249,35 +288,59 @@ vs_duplicate_index_find_pairs (VsDuplicateIndex    *self,
                                gpointer             user_data)
 {
   g_autofree guint32 *seen = NULL;
+  g_autofree guint8 *hits = NULL;
+  g_autofree guint8 *queried = NULL;
+  g_autoptr(GArray) met = g_array_new (FALSE, FALSE, sizeof (guint32));
+  guint n = 0;
   Search s;
 
   g_return_val_if_fail (self != NULL && func != NULL, 0);
 
   if (!self->built)
     vs_duplicate_index_build (self);
-  seen = g_new0 (guint32, MAX (self->entries->len, 1));
-  s = (Search) { self, only, max_distance, seen, func, user_data, 0 };
+  n = MAX (self->entries->len, 1);
+  seen = g_new0 (guint32, n);
+  hits = g_new0 (guint8, n);
+  queried = g_new0 (guint8, n);
+  for (guint e = 0; e < self->entries->len; e++)
+    {
+      gint64 id = g_array_index (self->entries, Entry, e).id;
+
+      queried[e] = only == NULL || g_hash_table_contains (only, &id);
+    }
+  s = (Search) { self, queried, max_distance, seen, hits, met, func, user_data, 0 };
   for (guint v = 0; v < self->entries->len; v++)
     {
       const Entry *query = &g_array_index (self->entries, Entry, v);
       guint64 hashes[VS_FINGERPRINT_FRAMES];
-      guint n;
+      guint n_hashes;
 
-      if (!in_only (only, query->id))
+      if (!queried[v])
         continue;
-      n = entry_hashes (query, TABLE_FRAMES, hashes);
-      for (guint i = 0; i < n; i++)
+      g_array_set_size (met, 0);
+      n_hashes = entry_hashes (query, TABLE_FRAMES, hashes);
+      for (guint i = 0; i < n_hashes; i++)
         for (guint p = 0; p < N_PARTS; p++)
-          visit_bucket (&s, v, TABLE_FRAMES, p, part_of (hashes[i], p));
+          meet_frames (&s, v, p, part_of (hashes[i], p));
+      /* Two frame buckets in common at least: one is what chance gives a random pair
+       * about once in 600 (24 frames × 4 quarters × 24 frames / 65,536), while a copy
+       * has many frames within three bits of its original's. */
+      for (guint k = 0; k < met->len; k++)
+        {
+          guint32 u = g_array_index (met, guint32, k);
+
+          if (hits[u] >= 2 && hits[u] != CHECKED)
+            check (&s, v, u);
+        }
       if (entry_hashes (query, TABLE_SUMMARIES, hashes) == 0)
         continue;
       for (guint p = 0; p < N_PARTS; p++)
         {
           guint part = part_of (hashes[0], p);
 
-          visit_bucket (&s, v, TABLE_SUMMARIES, p, part);
+          meet_summaries (&s, v, p, part);
           for (guint b = 0; b < 16; b++)
-            visit_bucket (&s, v, TABLE_SUMMARIES, p, part ^ (1u << b));
+            meet_summaries (&s, v, p, part ^ (1u << b));
         }
     }
   return s.found;

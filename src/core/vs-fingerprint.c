@@ -28,23 +28,50 @@ G_DEFINE_QUARK (vs-fingerprint-error-quark, vs_fingerprint_error)
 #define FLAT_VARIANCE    64.0
 /* Fewer informative frames than this in common: no verdict. */
 #define MIN_COMPARED     4
+/* A cut shorter than this is taken for the copies' own difference in length. */
+#define MIN_CUT_MS       300
+/* A copy with its start or end cut: its spread frames, moved by the cut, are still
+ * nearer than distinct videos' (about 30 bits). */
+#define TRIM_SPREAD_LIMIT 24
 /* Durations further apart than this share no copy (a trim of a few seconds stays well
  * within it). */
 #define DURATION_SLACK   0.2
+
+/* The anchored frames' step: a power of two seconds, about a sixteenth of the video,
+ * so a trim of a few seconds rarely changes it (and when it does, every other frame of
+ * the finer step still falls on one of the coarser). */
+static gint64
+anchor_step_ms (gint64 duration_ms)
+{
+  gint64 step = 1000;
+
+  while (step < 8000 && step * 2 * 16 <= duration_ms)
+    step *= 2;
+  return step;
+}
 
 gint64
 vs_fingerprint_frame_time_ms (gint64 duration_ms,
                               guint  index)
 {
-  gint64 skip, span;
+  gint64 skip, span, time;
 
   if (duration_ms <= 0)
     return 0;
-  skip = CLAMP (duration_ms / 20, SKIP_MIN_MS, SKIP_MAX_MS);
-  skip = MIN (skip, duration_ms / 4);
-  span = duration_ms - 2 * skip;
-  /* the middle of each of the frames' equal shares of what is left */
-  return skip + span * (2 * (gint64) index + 1) / (2 * VS_FINGERPRINT_FRAMES);
+  if (index < VS_FINGERPRINT_SPREAD)
+    {
+      skip = CLAMP (duration_ms / 20, SKIP_MIN_MS, SKIP_MAX_MS);
+      skip = MIN (skip, duration_ms / 4);
+      span = duration_ms - 2 * skip;
+      /* the middle of each of the frames' equal shares of what is left */
+      return skip + span * (2 * (gint64) index + 1) / (2 * VS_FINGERPRINT_SPREAD);
+    }
+  index -= VS_FINGERPRINT_SPREAD;
+  time = SKIP_MIN_MS + (gint64) (index % VS_FINGERPRINT_ANCHORED) * anchor_step_ms (duration_ms);
+  /* the first ANCHORED from the start, the others from the end */
+  if (index >= VS_FINGERPRINT_ANCHORED)
+    time = duration_ms - time;
+  return CLAMP (time, 0, duration_ms - 1);
 }
 
 /* cos ((2n + 1) k π / 64) for the nine lowest frequencies k */
@@ -265,32 +292,25 @@ vs_fingerprint_durations_match (gint64 a_ms,
   return (double) (longer - shorter) <= DURATION_SLACK * (double) longer;
 }
 
-/* The frame of a video of @duration_ms whose time is nearest @time_ms, -1 when @time_ms
- * lies outside the frames' span by more than half a share. */
+/* The spread frame of a video of @duration_ms whose time is nearest @time_ms, -1 when
+ * @time_ms lies outside the frames' span by more than half a share. */
 static int
 nearest_frame (gint64 duration_ms,
                gint64 time_ms)
 {
   gint64 first = vs_fingerprint_frame_time_ms (duration_ms, 0);
-  gint64 last = vs_fingerprint_frame_time_ms (duration_ms, VS_FINGERPRINT_FRAMES - 1);
-  double step = (double) (last - first) / (VS_FINGERPRINT_FRAMES - 1);
+  gint64 last = vs_fingerprint_frame_time_ms (duration_ms, VS_FINGERPRINT_SPREAD - 1);
+  double step = (double) (last - first) / (VS_FINGERPRINT_SPREAD - 1);
   double position;
   int index;
 
   if (step <= 0)
     return -1;
   position = (time_ms - first) / step;
-  if (position < -0.5 || position > VS_FINGERPRINT_FRAMES - 0.5)
+  if (position < -0.5 || position > VS_FINGERPRINT_SPREAD - 0.5)
     return -1;
   index = (int) (position + 0.5);
-  return CLAMP (index, 0, VS_FINGERPRINT_FRAMES - 1);
-}
-
-static int
-compare_ints (gconstpointer a,
-              gconstpointer b)
-{
-  return *(const int *) a - *(const int *) b;
+  return CLAMP (index, 0, VS_FINGERPRINT_SPREAD - 1);
 }
 
 /* The mean of the best three quarters of @n distances (a scene cut or a logo that moved
@@ -303,34 +323,89 @@ trimmed_mean (int   *distances,
 
   if (n < MIN_COMPARED)
     return -1;
-  qsort (distances, n, sizeof (int), compare_ints);
+  /* at most VS_FINGERPRINT_FRAMES small numbers: an insertion sort beats qsort's calls */
+  for (guint i = 1; i < n; i++)
+    {
+      int value = distances[i];
+      guint j = i;
+
+      for (; j > 0 && distances[j - 1] > value; j--)
+        distances[j] = distances[j - 1];
+      distances[j] = value;
+    }
   keep = (n * 3 + 3) / 4;
   for (guint i = 0; i < keep; i++)
     total += (guint) distances[i];
   return (int) ((total * 16 + keep / 2) / keep);
 }
 
-/* @offset_ms: the time in @longer of @shorter's start; G_MININT64: frame i against frame i */
+static void
+add_distance (const VsFingerprint *a,
+              guint                i,
+              const VsFingerprint *b,
+              int                  j,
+              int                 *distances,
+              guint               *n)
+{
+  if (j < 0 || (a->flat_mask & (1u << i)) || (b->flat_mask & (1u << j)))
+    return;
+  distances[(*n)++] = vs_fingerprint_bits (a->frames[i] ^ b->frames[j]);
+}
+
+/* Frame for frame: the spread frames, and the anchored ones when their steps agree. */
 static int
-aligned_distance (const VsFingerprint *shorter,
-                  const VsFingerprint *longer,
-                  gint64               offset_ms)
+same_distance (const VsFingerprint *a,
+               const VsFingerprint *b)
 {
   int distances[VS_FINGERPRINT_FRAMES];
+  gboolean anchors = anchor_step_ms (a->duration_ms) == anchor_step_ms (b->duration_ms);
   guint n = 0;
 
   for (guint i = 0; i < VS_FINGERPRINT_FRAMES; i++)
-    {
-      int j = (int) i;
-
-      if (offset_ms != G_MININT64)
-        j = nearest_frame (longer->duration_ms,
-                           vs_fingerprint_frame_time_ms (shorter->duration_ms, i) + offset_ms);
-      if (j < 0 || (shorter->flat_mask & (1u << i)) || (longer->flat_mask & (1u << j)))
-        continue;
-      distances[n++] = __builtin_popcountll (shorter->frames[i] ^ longer->frames[j]);
-    }
+    if (i < VS_FINGERPRINT_SPREAD || anchors)
+      add_distance (a, i, b, (int) i, distances, &n);
   return trimmed_mean (distances, n);
+}
+
+/* @shorter as @longer with its start cut (@from_end) or its end cut: the frames anchored
+ * at the other end, matched by their time, must agree; the spread ones, moved by the cut,
+ * must not be far off either. */
+static int
+trimmed_distance (const VsFingerprint *shorter,
+                  const VsFingerprint *longer,
+                  gboolean             from_end)
+{
+  int anchored[VS_FINGERPRINT_ANCHORED], spread[VS_FINGERPRINT_SPREAD];
+  gint64 cut = from_end ? longer->duration_ms - shorter->duration_ms : 0;
+  guint first = VS_FINGERPRINT_SPREAD + (from_end ? VS_FINGERPRINT_ANCHORED : 0);
+  guint n_anchored = 0, n_spread = 0;
+  int d_anchored, d_spread;
+  gint64 step_s, step_l;
+
+  step_s = anchor_step_ms (shorter->duration_ms);
+  step_l = anchor_step_ms (longer->duration_ms);
+  for (guint k = 0; k < VS_FINGERPRINT_ANCHORED; k++)
+    {
+      /* the longer one's frame at the same distance from the kept end, if it took one:
+       * the steps are powers of two, so every other frame of the finer one does */
+      gint64 offset = (gint64) k * step_s;
+
+      if (offset % step_l == 0 && offset / step_l < VS_FINGERPRINT_ANCHORED)
+        add_distance (shorter, first + k, longer, (int) (first + offset / step_l),
+                      anchored, &n_anchored);
+    }
+  for (guint i = 0; i < VS_FINGERPRINT_SPREAD; i++)
+    add_distance (shorter, i, longer,
+                  nearest_frame (longer->duration_ms,
+                                 vs_fingerprint_frame_time_ms (shorter->duration_ms, i) + cut),
+                  spread, &n_spread);
+  d_anchored = trimmed_mean (anchored, n_anchored);
+  d_spread = trimmed_mean (spread, n_spread);
+  /* Videos that share only an ending (a series' credits) are not copies: the rest of
+   * the pictures must be near too. */
+  if (d_anchored < 0 || d_spread < 0 || d_spread > TRIM_SPREAD_LIMIT * 16)
+    return -1;
+  return d_anchored;
 }
 
 int
@@ -338,8 +413,7 @@ vs_fingerprint_distance (const VsFingerprint *a,
                          const VsFingerprint *b)
 {
   const VsFingerprint *shorter, *longer;
-  gint64 offsets[3];
-  int best = -1;
+  int best, d;
 
   g_return_val_if_fail (a != NULL && b != NULL, -1);
 
@@ -347,19 +421,14 @@ vs_fingerprint_distance (const VsFingerprint *a,
     return -1;
   shorter = a->duration_ms <= b->duration_ms ? a : b;
   longer = shorter == a ? b : a;
-  offsets[0] = G_MININT64;                                   /* scaled to fit */
-  offsets[1] = 0;                                            /* the end cut off */
-  offsets[2] = longer->duration_ms - shorter->duration_ms;   /* the start cut off */
-  for (guint k = 0; k < G_N_ELEMENTS (offsets); k++)
-    {
-      int d;
-
-      if (k > 0 && offsets[2] == 0)
-        break;
-      d = aligned_distance (shorter, longer, offsets[k]);
-      if (d >= 0 && (best < 0 || d < best))
-        best = d;
-    }
+  best = same_distance (shorter, longer);
+  if (longer->duration_ms - shorter->duration_ms >= MIN_CUT_MS)
+    for (guint k = 0; k < 2; k++)
+      {
+        d = trimmed_distance (shorter, longer, k == 0);
+        if (d >= 0 && (best < 0 || d < best))
+          best = d;
+      }
   /* back to whole bits, rounded */
   return best < 0 ? -1 : (best + 8) / 16;
 }

@@ -6,16 +6,23 @@
 
 G_BEGIN_DECLS
 
-/* A fingerprint is the perceptual hash of VS_FINGERPRINT_FRAMES frames spread across the
- * video, first and last seconds left out (vs_fingerprint_frame_time_ms()). Each frame's
- * hash is pHash's (phash.org, Zauner 2010, as Stash's goimagehash does it): the 32×32 grey
+/* A fingerprint is the perceptual hash of VS_FINGERPRINT_FRAMES frames. Each frame's hash
+ * is pHash's (phash.org, Zauner 2010, as Stash's goimagehash does it): the 32×32 grey
  * picture's 2-D DCT, its 8×8 lowest frequencies but the DC term, one bit each for being
  * above their median. Re-encoding, resizing, bitrate and container leave those bits
- * almost all alone; a trim moves the frames by at most its length, which the distance
- * allows for by also comparing the two videos aligned at their starts and at their ends
- * (vid_dup_finder_lib compares frames at matching times the same way). */
-#define VS_FINGERPRINT_FRAMES    16
-#define VS_FINGERPRINT_VERSION   1
+ * almost all alone.
+ *
+ * The frames (vs_fingerprint_frame_time_ms()): VS_FINGERPRINT_SPREAD spread evenly across
+ * the video, first and last seconds left out, which any two copies share whatever their
+ * encoding; then VS_FINGERPRINT_ANCHORED at fixed steps from the start and as many from
+ * the end, the step a power of two seconds from the duration: a copy with a few seconds
+ * cut from its start has the very same frames at the same distances from its end, and
+ * one cut at its end the same from its start (vid_dup_finder_lib compares frames at
+ * matching times the same way; the anchors are our answer to its trimming problem). */
+#define VS_FINGERPRINT_SPREAD    12
+#define VS_FINGERPRINT_ANCHORED  6
+#define VS_FINGERPRINT_FRAMES    (VS_FINGERPRINT_SPREAD + 2 * VS_FINGERPRINT_ANCHORED)
+#define VS_FINGERPRINT_VERSION   2
 /* The stored form: "VF", version, frame count, flat mask, duration, the frame hashes,
  * little-endian. */
 #define VS_FINGERPRINT_BLOB_SIZE (2 + 1 + 1 + 4 + 8 + 8 * VS_FINGERPRINT_FRAMES)
@@ -71,11 +78,23 @@ gboolean  vs_fingerprint_from_hex          (const char          *hex,
 
 /* How far apart two videos look: the mean number of differing bits (0–64) of their
  * frames' hashes, over the best three quarters of the frames compared, under the best of
- * three alignments (proportional; the shorter one as the longer's start trimmed; as its
- * end trimmed). -1 when they cannot be compared: durations more than 20 % apart, or
- * fewer than four frames that are not flat in both. */
+ * three alignments: frame for frame; the shorter one as the longer with its start cut
+ * (the frames anchored at the end); with its end cut (those anchored at the start). -1
+ * when they cannot be compared: durations more than 20 % apart, or fewer than four frames
+ * that are not flat in both. */
 int       vs_fingerprint_distance          (const VsFingerprint *a,
                                             const VsFingerprint *b);
+/* The bits set in @x (a portable popcount: no instruction set is assumed). */
+static inline int
+vs_fingerprint_bits (guint64 x)
+{
+  x = x - ((x >> 1) & G_GUINT64_CONSTANT (0x5555555555555555));
+  x = (x & G_GUINT64_CONSTANT (0x3333333333333333)) +
+      ((x >> 2) & G_GUINT64_CONSTANT (0x3333333333333333));
+  x = (x + (x >> 4)) & G_GUINT64_CONSTANT (0x0f0f0f0f0f0f0f0f);
+  return (int) ((x * G_GUINT64_CONSTANT (0x0101010101010101)) >> 56);
+}
+
 /* Whether durations @a_ms and @b_ms are close enough to compare (±20 %). */
 gboolean  vs_fingerprint_durations_match   (gint64               a_ms,
                                             gint64               b_ms);

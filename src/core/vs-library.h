@@ -337,8 +337,10 @@ typedef void (*VsDuplicatesProgress) (guint     n_done,
 
 /* Makes the fingerprints still missing (the media helpers, at background priority; exact
  * copies take their twin's without decoding), then matches the new ones against the
- * library (vs_database_match_duplicates()). @progress: fingerprints done of those to make,
- * on the caller's main context. Emits ::changed when new pairs were found. */
+ * library (vs_database_match_duplicates()). A fingerprint needs a probe and a thumbnail
+ * first: those still missing are made on the way. @progress: the pass's jobs done of
+ * those to do (thumbnails included), on the caller's main context. Emits ::changed when
+ * new pairs were found. */
 void            vs_library_find_duplicates_async  (VsLibrary            *self,
                                                    GCancellable         *cancellable,
                                                    VsDuplicatesProgress  progress,

@@ -113,11 +113,87 @@ filmstrip_pass_reached (FilmstripPass *pass)
   return reached;
 }
 
+/* An update pass's fingerprints, shared by its jobs on the pool threads: exact copies of
+ * one another (same size, then same content hash) must not all be decoded at once, so a
+ * job waits while a file of its size is being decoded, then takes its twin's fingerprint
+ * (vs_database_copy_twin_fingerprint()) or, when it has none, decodes. */
+typedef struct
+{
+  GMutex      lock;
+  GCond       cond;
+  GHashTable *decoding;   /* gint64 sizes of the files being decoded */
+} TwinPass;
+
+static TwinPass *
+twin_pass_new (void)
+{
+  TwinPass *pass = g_atomic_rc_box_new0 (TwinPass);
+
+  g_mutex_init (&pass->lock);
+  g_cond_init (&pass->cond);
+  pass->decoding = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  return pass;
+}
+
+static void
+twin_pass_clear (gpointer data)
+{
+  TwinPass *pass = data;
+
+  g_hash_table_unref (pass->decoding);
+  g_cond_clear (&pass->cond);
+  g_mutex_clear (&pass->lock);
+}
+
+static void
+twin_pass_unref (TwinPass *pass)
+{
+  g_atomic_rc_box_release_full (pass, twin_pass_clear);
+}
+
+/* Takes an exact copy's fingerprint for @video_id (@out_copied), or else claims @size for
+ * decoding; release it with twin_pass_release(). */
+static gboolean
+twin_pass_claim (TwinPass    *pass,
+                 VsDatabase  *writer,
+                 gint64       video_id,
+                 gint64       size,
+                 gboolean    *out_copied,
+                 GError     **error)
+{
+  gboolean ok;
+
+  g_mutex_lock (&pass->lock);
+  for (;;)
+    {
+      ok = vs_database_copy_twin_fingerprint (writer, video_id, out_copied, error);
+      if (!ok || *out_copied || !g_hash_table_contains (pass->decoding, &size))
+        break;
+      g_cond_wait (&pass->cond, &pass->lock);
+    }
+  if (ok && !*out_copied)
+    g_hash_table_add (pass->decoding, g_memdup2 (&size, sizeof size));
+  g_mutex_unlock (&pass->lock);
+  return ok;
+}
+
+static void
+twin_pass_release (TwinPass *pass,
+                   gint64    size)
+{
+  g_mutex_lock (&pass->lock);
+  g_hash_table_remove (pass->decoding, &size);
+  g_cond_broadcast (&pass->cond);
+  g_mutex_unlock (&pass->lock);
+}
+
 typedef enum
 {
   JOB_PROBE,
   JOB_THUMBNAIL,
   JOB_FILMSTRIP,
+  JOB_FINGERPRINT,
+  JOB_CONTENT_HASH,   /* an update pass's: read here, no helper */
 } JobKind;
 
 typedef struct
@@ -133,6 +209,8 @@ typedef struct
   gint64           video_id;
   gint            *swept;      /* the service's: the cache's temporary files were swept */
   FilmstripPass   *pass;       /* an update pass's filmstrip: its budget */
+  TwinPass        *twins;      /* an update pass's fingerprint */
+  gint64           file_size;  /* with twins */
 } MediaJob;
 
 typedef struct
@@ -143,6 +221,8 @@ typedef struct
   gboolean       skipped;     /* an update pass's filmstrip not made: the cache is full */
   guint          decoded;     /* a filmstrip's frames given to the decoder */
   guint64        bytes;       /* a filmstrip made now: its file's size */
+  VsFingerprint  fingerprint;
+  gboolean       copied;      /* an update pass's fingerprint taken from an exact copy */
 } MediaResult;
 
 static void
@@ -154,6 +234,7 @@ media_job_free (gpointer data)
   g_free (job->output);
   g_clear_object (&job->writer);
   g_clear_pointer (&job->pass, filmstrip_pass_unref);
+  g_clear_pointer (&job->twins, twin_pass_unref);
   g_free (job);
 }
 
@@ -168,6 +249,8 @@ media_result_copy (gpointer data)
   copy->skipped = r->skipped;
   copy->decoded = r->decoded;
   copy->bytes = r->bytes;
+  copy->fingerprint = r->fingerprint;
+  copy->copied = r->copied;
   return copy;
 }
 
@@ -389,6 +472,55 @@ run_filmstrip (VsMediaWorker  *worker,
   return TRUE;
 }
 
+/* Made by a helper; an update pass's is stored (NULL, failed, when it could not be made:
+ * a crash or the time limit included), unless an exact copy gave its own. */
+static gboolean
+run_fingerprint (VsMediaWorker  *worker,
+                 MediaJob       *job,
+                 MediaResult    *r,
+                 GCancellable   *cancellable,
+                 GError        **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gboolean ok;
+
+  if (job->twins != NULL &&
+      !twin_pass_claim (job->twins, job->writer, job->video_id, job->file_size, &r->copied,
+                        error))
+    return FALSE;
+  if (r->copied)
+    return TRUE;
+  ok = vs_media_worker_fingerprint (worker, job->path, &r->fingerprint, &r->decoded, cancellable,
+                                    &local_error);
+  /* Cancelled, or no helper at all: the file is not to blame. */
+  if (job->writer != NULL && !g_cancellable_is_cancelled (cancellable) &&
+      !g_error_matches (local_error, VS_MEDIA_WORKER_ERROR, VS_MEDIA_WORKER_ERROR_NO_HELPER))
+    {
+      g_autoptr(GError) store_error = NULL;
+
+      if (!vs_database_set_fingerprint (job->writer, job->video_id, ok ? &r->fingerprint : NULL,
+                                        &store_error))
+        g_debug ("Fingerprint of %s not stored: %s", job->path, store_error->message);
+    }
+  if (job->twins != NULL)
+    twin_pass_release (job->twins, job->file_size);
+  if (!ok)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return ok;
+}
+
+/* An update pass's: the content hash of a file that may be an exact copy. */
+static gboolean
+run_content_hash (MediaJob  *job,
+                  GError   **error)
+{
+  guint64 hash;
+
+  if (!vs_fingerprint_content_hash (job->path, &hash, error))
+    return FALSE;
+  return vs_database_set_content_hash (job->writer, job->video_id, hash, error);
+}
+
 static gpointer
 run_job (gpointer       worker,
          gpointer       data,
@@ -413,6 +545,10 @@ run_job (gpointer       worker,
         vs_thumbnail_sweep_temp_files (G_TIME_SPAN_HOUR);
       ok = run_filmstrip (worker, job, r, cancellable, &local_error);
     }
+  else if (job->kind == JOB_FINGERPRINT)
+    ok = run_fingerprint (worker, job, r, cancellable, &local_error);
+  else if (job->kind == JOB_CONTENT_HASH)
+    ok = run_content_hash (job, &local_error);
   else
     {
       /* A helper killed by a crash of its parent (or of the whole session) left its
@@ -496,37 +632,56 @@ push (VsMediaService      *self,
       GAsyncReadyCallback  callback,
       gpointer             user_data)
 {
-  static const char * const kinds[] = { "probe", "thumb", "filmstrip" };
+  static const char * const kinds[] = { "probe", "thumb", "filmstrip", "fingerprint", "hash" };
   g_autofree char *key = NULL;
 
   if ((job->kind == JOB_THUMBNAIL || job->kind == JOB_FILMSTRIP) && job->output == NULL)
     job->shared = vs_media_service_get_shares (self, job->path);
-  /* An update pass's filmstrip may be skipped (the cache is full): a request for the same
-   * file is not one to share it with. */
+  /* An update pass's filmstrip may be skipped (the cache is full), its fingerprint is
+   * stored or copied: a request for the same file is not one to share it with. */
   key = g_strdup_printf ("%s%s:%d:%s:%d:%d:%s", kinds[job->kind],
-                         job->pass != NULL ? "-pass" : "", job->size,
+                         job->pass != NULL || job->twins != NULL ? "-pass" : "", job->size,
                          job->output ? job->output : "", job->replace, job->shared, job->path);
   job->swept = &self->swept;
   vs_job_pool_push (self->pool, key, priority, job, media_job_free, cancellable,
                     callback, user_data);
 }
 
+/* The job's whole result, for a finish() to take what it needs from. */
 static void
-on_probed (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+on_job_result (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
   MediaResult *r = vs_job_pool_push_finish (VS_JOB_POOL (object), result, &error);
 
   if (r == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_pointer (task, g_steal_pointer (&r->probe), (GDestroyNotify) vs_probe_result_free);
-  media_result_free (r);
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, r, media_result_free);
+}
+
+/* A job of @kind on @path alone, for a task tagged @source_tag that @done completes. */
+static void
+push_path (VsMediaService      *self,
+           JobKind              kind,
+           const char          *path,
+           VsJobPriority        priority,
+           gpointer             source_tag,
+           GCancellable        *cancellable,
+           GAsyncReadyCallback  done,
+           GAsyncReadyCallback  callback,
+           gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  MediaJob *job = g_new0 (MediaJob, 1);
+
+  g_task_set_source_tag (task, source_tag);
+  job->kind = kind;
+  job->path = g_strdup (path);
+  push (self, job, priority, cancellable, done, task);
 }
 
 void
@@ -537,18 +692,11 @@ vs_media_service_probe_async (VsMediaService      *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  GTask *task;
-  MediaJob *job;
-
   g_return_if_fail (VS_IS_MEDIA_SERVICE (self));
   g_return_if_fail (path != NULL && g_path_is_absolute (path));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, vs_media_service_probe_async);
-  job = g_new0 (MediaJob, 1);
-  job->kind = JOB_PROBE;
-  job->path = g_strdup (path);
-  push (self, job, priority, cancellable, on_probed, task);
+  push_path (self, JOB_PROBE, path, priority, vs_media_service_probe_async, cancellable,
+             on_job_result, callback, user_data);
 }
 
 VsProbeResult *
@@ -556,8 +704,17 @@ vs_media_service_probe_finish (VsMediaService  *self,
                                GAsyncResult    *result,
                                GError         **error)
 {
+  MediaResult *r;
+  VsProbeResult *probe;
+
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+
+  r = g_task_propagate_pointer (G_TASK (result), error);
+  if (r == NULL)
+    return NULL;
+  probe = g_steal_pointer (&r->probe);
+  media_result_free (r);
+  return probe;
 }
 
 static void
@@ -754,6 +911,47 @@ vs_media_service_filmstrip_full_finish (VsMediaService  *self,
   return path;
 }
 
+/* Fingerprints ------------------------------------------------------------- */
+
+void
+vs_media_service_fingerprint_async (VsMediaService      *self,
+                                    const char          *path,
+                                    VsJobPriority        priority,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_return_if_fail (VS_IS_MEDIA_SERVICE (self));
+  g_return_if_fail (path != NULL && g_path_is_absolute (path));
+
+  push_path (self, JOB_FINGERPRINT, path, priority, vs_media_service_fingerprint_async,
+             cancellable, on_job_result, callback, user_data);
+}
+
+gboolean
+vs_media_service_fingerprint_finish (VsMediaService  *self,
+                                     GAsyncResult    *result,
+                                     VsFingerprint   *out,
+                                     guint           *out_decoded,
+                                     GError         **error)
+{
+  MediaResult *r;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  if (out_decoded != NULL)
+    *out_decoded = 0;
+  r = g_task_propagate_pointer (G_TASK (result), error);
+  if (r == NULL)
+    return FALSE;
+  *out = r->fingerprint;
+  if (out_decoded != NULL)
+    *out_decoded = r->decoded;
+  media_result_free (r);
+  return TRUE;
+}
+
 /* Shared thumbnails -------------------------------------------------------- */
 
 void
@@ -796,12 +994,15 @@ typedef struct
   VsUpdateSummary  summary;
   gint64           start;
   VsPendingKind    phase;
+  gboolean         hashing;      /* the fingerprint phase's first part: content hashes */
+  gboolean         matching;     /* the fingerprints are being matched, on a thread */
   gint64           after_id;
   guint            in_flight;
   guint            done;
   guint            total;
   gboolean         listed;       /* no more rows to hand out */
   FilmstripPass   *pass;         /* the filmstrip phase's budget */
+  TwinPass        *twins;        /* the fingerprint phase's exact copies */
   GError          *error;
 } UpdateData;
 
@@ -813,31 +1014,65 @@ update_data_free (gpointer data)
   g_clear_object (&ud->writer);
   g_clear_object (&ud->reader);
   g_clear_pointer (&ud->pass, filmstrip_pass_unref);
+  g_clear_pointer (&ud->twins, twin_pass_unref);
   g_clear_error (&ud->error);
   g_free (ud);
 }
 
 static void fill (GTask *task);
 
+/* Returns the pass's result, from whichever thread ends it. */
 static void
-maybe_finish (GTask *task)
+finish_update (GTask *task)
 {
   UpdateData *ud = g_task_get_task_data (task);
 
-  if (!ud->listed || ud->in_flight > 0)
-    return;
   ud->summary.elapsed_us = g_get_monotonic_time () - ud->start;
   g_debug ("Media update: %u probed (%u failed), %u thumbnails made, %u reused, %u failed, "
-           "%u filmstrips made, %u reused, %u failed%s in %.2f s", ud->summary.probed,
+           "%u filmstrips made, %u reused, %u failed%s, %u fingerprints made, %u copied, "
+           "%u failed, %u new pairs in %.2f s", ud->summary.probed,
            ud->summary.probe_failed, ud->summary.thumbnailed, ud->summary.thumb_reused,
            ud->summary.thumb_failed, ud->summary.filmstrips_made, ud->summary.filmstrips_reused,
            ud->summary.filmstrips_failed,
            ud->summary.filmstrip_budget_reached ? " (the cache is full)" : "",
+           ud->summary.fingerprints_made, ud->summary.fingerprints_copied,
+           ud->summary.fingerprints_failed, ud->summary.duplicate_pairs,
            ud->summary.elapsed_us / 1e6);
   if (ud->error != NULL)
     g_task_return_error (task, g_steal_pointer (&ud->error));
   else if (!g_task_return_error_if_cancelled (task))
     g_task_return_boolean (task, TRUE);
+}
+
+/* Matching is CPU work over every fingerprint: never on the caller's thread. */
+static void
+match_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  UpdateData *ud = task_data;
+
+  vs_database_match_duplicates (ud->writer, cancellable, &ud->summary.duplicate_pairs,
+                                &ud->error);
+  finish_update (task);
+}
+
+static void
+maybe_finish (GTask *task)
+{
+  UpdateData *ud = g_task_get_task_data (task);
+
+  if (!ud->listed || ud->in_flight > 0 || ud->matching)
+    return;
+  if ((ud->flags & VS_UPDATE_FINGERPRINTS) && ud->error == NULL &&
+      !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      ud->matching = TRUE;
+      g_task_run_in_thread (task, match_thread);
+      return;
+    }
+  finish_update (task);
 }
 
 static void
@@ -852,8 +1087,19 @@ on_update_job_done (GObject      *object,
   MediaResult *r = vs_job_pool_push_finish (VS_JOB_POOL (object), result, &error);
   gboolean probing = ud->phase == VS_PENDING_PROBE;
   gboolean filmstrips = ud->phase == VS_PENDING_FILMSTRIP;
+  gboolean fingerprints = ud->phase == VS_PENDING_FINGERPRINT;
 
   ud->in_flight--;
+  /* Content hashes are not in the progress: they are few and quick. */
+  if (fingerprints && ud->hashing)
+    {
+      if (r == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("No content hash: %s", error->message);
+      g_clear_pointer (&r, media_result_free);
+      fill (task);
+      maybe_finish (task);
+      return;
+    }
   ud->done++;
   if (r == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -861,8 +1107,17 @@ on_update_job_done (GObject      *object,
         ud->summary.probe_failed++;
       else if (filmstrips)
         ud->summary.filmstrips_failed++;
+      else if (fingerprints)
+        ud->summary.fingerprints_failed++;
       else
         ud->summary.thumb_failed++;
+    }
+  else if (r != NULL && fingerprints)
+    {
+      if (r->copied)
+        ud->summary.fingerprints_copied++;
+      else
+        ud->summary.fingerprints_made++;
     }
   else if (r != NULL && probing)
     ud->summary.probed++;
@@ -888,18 +1143,73 @@ on_update_job_done (GObject      *object,
   maybe_finish (task);
 }
 
-/* Probes, then thumbnails, then filmstrips (which need a thumbnail's success). */
+/* Probes, then thumbnails, then filmstrips and fingerprints (which need a thumbnail's
+ * success); fingerprints after the content hashes that find exact copies. */
 static gboolean
 next_phase (UpdateData *ud)
 {
+  gboolean before_filmstrips = ud->phase == VS_PENDING_PROBE ||
+                               ud->phase == VS_PENDING_THUMBNAIL;
+
   if (ud->phase == VS_PENDING_PROBE && (ud->flags & VS_UPDATE_THUMBNAILS))
     ud->phase = VS_PENDING_THUMBNAIL;
-  else if (ud->phase != VS_PENDING_FILMSTRIP && (ud->flags & VS_UPDATE_FILMSTRIPS))
+  else if (before_filmstrips && (ud->flags & VS_UPDATE_FILMSTRIPS))
     ud->phase = VS_PENDING_FILMSTRIP;
+  else if (ud->phase != VS_PENDING_FINGERPRINT && (ud->flags & VS_UPDATE_FINGERPRINTS))
+    {
+      ud->phase = VS_PENDING_FINGERPRINT;
+      ud->hashing = TRUE;
+    }
+  else if (ud->phase == VS_PENDING_FINGERPRINT && ud->hashing)
+    ud->hashing = FALSE;
   else
     return FALSE;
   ud->after_id = 0;
   return TRUE;
+}
+
+/* The next page of the phase's ids. */
+static GArray *
+query_phase (UpdateData  *ud,
+             guint        limit,
+             GError     **error)
+{
+  if (ud->phase == VS_PENDING_FINGERPRINT && ud->hashing)
+    return vs_database_query_unhashed_twins (ud->reader, ud->after_id, limit, error);
+  return vs_database_query_pending (ud->reader, ud->phase, ud->after_id, limit, error);
+}
+
+static MediaJob *
+phase_job_new (UpdateData          *ud,
+               const VsVideoRecord *record)
+{
+  MediaJob *job = g_new0 (MediaJob, 1);
+
+  switch (ud->phase)
+    {
+    case VS_PENDING_PROBE:
+      job->kind = JOB_PROBE;
+      break;
+    case VS_PENDING_THUMBNAIL:
+      job->kind = JOB_THUMBNAIL;
+      break;
+    case VS_PENDING_FILMSTRIP:
+      job->kind = JOB_FILMSTRIP;
+      job->pass = g_atomic_rc_box_acquire (ud->pass);
+      break;
+    case VS_PENDING_FINGERPRINT:
+    default:
+      job->kind = ud->hashing ? JOB_CONTENT_HASH : JOB_FINGERPRINT;
+      if (!ud->hashing)
+        job->twins = g_atomic_rc_box_acquire (ud->twins);
+      job->file_size = record->size;
+      break;
+    }
+  job->path = g_strdup (record->path);
+  job->size = ud->size;
+  job->writer = g_object_ref (ud->writer);
+  job->video_id = record->id;
+  return job;
 }
 
 /* Hands out rows until enough jobs are in flight; never more than a page is in memory. */
@@ -916,14 +1226,24 @@ fill (GTask *task)
       g_autoptr(GPtrArray) records = NULL;
 
       /* Waiting for a phase's jobs before the next keeps probes ahead of thumbnails. */
-      if (g_cancellable_is_cancelled (g_task_get_cancellable (task)) ||
-          ud->summary.filmstrip_budget_reached)
+      if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
         {
           ud->listed = TRUE;
           break;
         }
-      ids = vs_database_query_pending (ud->reader, ud->phase, ud->after_id, cap - ud->in_flight,
-                                       &ud->error);
+      /* A full filmstrip cache ends that phase only. */
+      if (ud->phase == VS_PENDING_FILMSTRIP && ud->summary.filmstrip_budget_reached)
+        {
+          if (ud->in_flight > 0)
+            break;
+          if (!next_phase (ud))
+            {
+              ud->listed = TRUE;
+              break;
+            }
+          continue;
+        }
+      ids = query_phase (ud, cap - ud->in_flight, &ud->error);
       if (ids != NULL && ids->len > 0)
         records = vs_database_load_videos (ud->reader, (const gint64 *) (gpointer) ids->data,
                                            ids->len, &ud->error);
@@ -950,16 +1270,7 @@ fill (GTask *task)
           ud->after_id = g_array_index (ids, gint64, i);
           if (record == NULL)
             continue;
-          job = g_new0 (MediaJob, 1);
-          job->kind = ud->phase == VS_PENDING_PROBE       ? JOB_PROBE
-                      : ud->phase == VS_PENDING_THUMBNAIL ? JOB_THUMBNAIL
-                                                          : JOB_FILMSTRIP;
-          if (job->kind == JOB_FILMSTRIP)
-            job->pass = g_atomic_rc_box_acquire (ud->pass);
-          job->path = g_strdup (record->path);
-          job->size = ud->size;
-          job->writer = g_object_ref (ud->writer);
-          job->video_id = record->id;
+          job = phase_job_new (ud, record);
           ud->in_flight++;
           push (self, job, VS_JOB_PRIORITY_BACKGROUND, g_task_get_cancellable (task),
                 on_update_job_done, g_object_ref (task));
@@ -995,8 +1306,11 @@ vs_media_service_update_async (VsMediaService      *self,
   ud->start = g_get_monotonic_time ();
   ud->phase = (flags & VS_UPDATE_PROBE)        ? VS_PENDING_PROBE
               : (flags & VS_UPDATE_THUMBNAILS) ? VS_PENDING_THUMBNAIL
-                                               : VS_PENDING_FILMSTRIP;
+              : (flags & VS_UPDATE_FILMSTRIPS) ? VS_PENDING_FILMSTRIP
+                                               : VS_PENDING_FINGERPRINT;
+  ud->hashing = ud->phase == VS_PENDING_FINGERPRINT;
   ud->pass = filmstrip_pass_new (vs_media_service_get_filmstrip_budget (self));
+  ud->twins = twin_pass_new ();
   g_task_set_task_data (task, ud, update_data_free);
 
   if (flags & VS_UPDATE_PROBE)
@@ -1010,6 +1324,11 @@ vs_media_service_update_async (VsMediaService      *self,
   if (flags & VS_UPDATE_FILMSTRIPS)
     {
       n = vs_database_count_pending (ud->reader, VS_PENDING_FILMSTRIP, NULL);
+      ud->total += MAX (0, n);
+    }
+  if (flags & VS_UPDATE_FINGERPRINTS)
+    {
+      n = vs_database_count_pending (ud->reader, VS_PENDING_FINGERPRINT, NULL);
       ud->total += MAX (0, n);
     }
 

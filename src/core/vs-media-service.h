@@ -17,6 +17,7 @@ typedef enum
   VS_UPDATE_PROBE      = 1 << 0,
   VS_UPDATE_THUMBNAILS = 1 << 1,
   VS_UPDATE_FILMSTRIPS = 1 << 2,
+  VS_UPDATE_FINGERPRINTS = 1 << 3,   /* then matched: vs_database_match_duplicates() */
 } VsUpdateFlags;
 
 typedef struct
@@ -30,6 +31,10 @@ typedef struct
   guint filmstrips_reused;
   guint filmstrips_failed;
   gboolean filmstrip_budget_reached;   /* the pass stopped: the cache is full */
+  guint fingerprints_made;     /* decoded now */
+  guint fingerprints_copied;   /* an exact copy's, not decoded */
+  guint fingerprints_failed;
+  guint duplicate_pairs;       /* new pairs the matching found */
   gint64 elapsed_us;
 } VsUpdateSummary;
 
@@ -114,6 +119,21 @@ char           *vs_media_service_filmstrip_full_finish (VsMediaService      *sel
                                                         guint               *out_decoded,
                                                         GError             **error);
 
+/* @path's fingerprint (vs-fingerprint.h), made by a helper (nothing is cached or stored);
+ * a helper's crash or time limit (twice a file's) is an error. */
+void            vs_media_service_fingerprint_async  (VsMediaService      *self,
+                                                     const char          *path,
+                                                     VsJobPriority        priority,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+/* @out_decoded: the frames the helper gave its decoder. */
+gboolean        vs_media_service_fingerprint_finish (VsMediaService      *self,
+                                                     GAsyncResult        *result,
+                                                     VsFingerprint       *out,
+                                                     guint               *out_decoded,
+                                                     GError             **error);
+
 /* The roots whose thumbnails are shared (vs_database_dup_shared_roots()): a thumbnail
  * job for a file below one also reads from and writes to the file's shared repository
  * (vs_thumbnail_lookup_shared(), vs_thumbnail_share()). Thread-safe; NULL: none. */
@@ -123,8 +143,13 @@ void            vs_media_service_set_shared_roots (VsMediaService     *self,
 gboolean        vs_media_service_get_shares       (VsMediaService     *self,
                                                    const char         *path);
 
-/* Probes every unprobed file and/or makes every missing thumbnail of the library, a
- * bounded number of jobs at a time, writing results through @writer as they come.
+/* Probes every unprobed file and/or makes every missing thumbnail (filmstrip, fingerprint)
+ * of the library, a bounded number of jobs at a time, writing results through @writer as
+ * they come. Fingerprints come last: the content hashes of the files that may be exact
+ * copies (read on the pool's threads), then each pending video's fingerprint, taken from
+ * an exact copy when one has it (twins wait for each other's decoding, so only one is
+ * decoded), else made by a helper (a failure is stored as failed); then the new ones are
+ * matched (vs_database_match_duplicates(), on a thread).
  * Pending rows are read through @reader when given: a reader never waits behind a scan's
  * transaction on the writer, so a window's main thread never stalls here.
  * ::update-progress (done, total) is emitted on the calling thread's main context. */

@@ -322,8 +322,8 @@ error_domain (const char *name)
 {
   const GQuark known[] = {
     G_IO_ERROR, G_FILE_ERROR, G_CONVERT_ERROR, VS_PLAYLIST_ERROR, VS_PROBER_ERROR,
-    VS_THUMBNAILER_ERROR, VS_MEDIA_WORKER_ERROR, GST_CORE_ERROR, GST_LIBRARY_ERROR,
-    GST_RESOURCE_ERROR, GST_STREAM_ERROR,
+    VS_THUMBNAILER_ERROR, VS_MEDIA_WORKER_ERROR, VS_FINGERPRINT_ERROR, GST_CORE_ERROR,
+    GST_LIBRARY_ERROR, GST_RESOURCE_ERROR, GST_STREAM_ERROR,
   };
   GQuark quark = name != NULL ? g_quark_try_string (name) : 0;
 
@@ -531,6 +531,49 @@ vs_media_worker_filmstrip (VsMediaWorker  *self,
   if (written != NULL && out_decoded != NULL)
     *out_decoded = (guint) CLAMP (vs_media_json_get_int (response, "decoded", 0), 0, G_MAXUINT);
   return written;
+}
+
+gboolean
+vs_media_worker_fingerprint (VsMediaWorker  *self,
+                             const char     *path,
+                             VsFingerprint  *out,
+                             guint          *out_decoded,
+                             GCancellable   *cancellable,
+                             GError        **error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonObject) response = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *hex;
+
+  g_return_val_if_fail (VS_IS_MEDIA_WORKER (self), FALSE);
+  g_return_val_if_fail (path != NULL && g_path_is_absolute (path), FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  if (out_decoded != NULL)
+    *out_decoded = 0;
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "op");
+  json_builder_add_string_value (b, "fingerprint");
+  add_path (b, "uri", path);
+  json_builder_end_object (b);
+
+  /* Nothing is written: no temporary file to look for after a kill. */
+  response = request (self, b, NULL, VS_MEDIA_WORKER_FINGERPRINT_TIME_FACTOR, cancellable,
+                      error);
+  if (response == NULL)
+    return FALSE;
+  hex = vs_media_json_get_string (response, "fingerprint", NULL);
+  if (hex == NULL || !vs_fingerprint_from_hex (hex, out, &local_error))
+    {
+      g_set_error (error, VS_MEDIA_WORKER_ERROR, VS_MEDIA_WORKER_ERROR_FAILED,
+                   "The media helper sent garbage%s%s", local_error != NULL ? ": " : "",
+                   local_error != NULL ? local_error->message : "");
+      return FALSE;
+    }
+  if (out_decoded != NULL)
+    *out_decoded = (guint) CLAMP (vs_media_json_get_int (response, "decoded", 0), 0, G_MAXUINT);
+  return TRUE;
 }
 
 char *

@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "vs-fingerprint.h"
 #include "vs-prober.h"
 #include "vs-thumbnailer.h"
 
@@ -19,6 +20,9 @@ G_BEGIN_DECLS
  * times a file's time limit (the maker's TIME_FACTOR in vs-filmstrip-maker.c: keep them
  * equal), the client's grace on top. */
 #define VS_MEDIA_WORKER_FILMSTRIP_TIME_FACTOR 4
+/* A fingerprint decodes VS_FINGERPRINT_FRAMES frames, some up to their time from a key
+ * frame: twice a file's limit. */
+#define VS_MEDIA_WORKER_FINGERPRINT_TIME_FACTOR 2
 
 #define VS_MEDIA_WORKER_ERROR (vs_media_worker_error_quark ())
 
@@ -61,6 +65,14 @@ char          *vs_media_worker_filmstrip   (VsMediaWorker  *self,
                                             const char     *output,
                                             gboolean        replace,
                                             guint64         budget,
+                                            guint          *out_decoded,
+                                            GCancellable   *cancellable,
+                                            GError        **error);
+/* @path's fingerprint (vs_thumbnailer_make_fingerprint() in the helper); the answer is
+ * checked like any untrusted data. @out_decoded: the frames given to the decoder. */
+gboolean       vs_media_worker_fingerprint (VsMediaWorker  *self,
+                                            const char     *path,
+                                            VsFingerprint  *out,
                                             guint          *out_decoded,
                                             GCancellable   *cancellable,
                                             GError        **error);

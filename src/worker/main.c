@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "vs-filmstrip.h"
+#include "vs-fingerprint.h"
 #include "vs-media-worker.h"
 #include "vs-prober.h"
 #include "vs-thumbnailer.h"
@@ -144,6 +145,35 @@ handle_filmstrip (Worker      *w,
 }
 
 static JsonNode *
+handle_fingerprint (Worker      *w,
+                    const char  *path,
+                    GError     **error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autofree char *hex = NULL;
+  VsFingerprint fingerprint;
+  guint decoded = 0;
+
+  if (w->thumbnailer == NULL)
+    w->thumbnailer = vs_thumbnailer_new (w->timeout_ms);
+  /* The client allows it VS_MEDIA_WORKER_FINGERPRINT_TIME_FACTOR times a file's limit. */
+  if (!vs_thumbnailer_make_fingerprint (w->thumbnailer, path, &fingerprint, &decoded, NULL,
+                                        error))
+    return NULL;
+  hex = vs_fingerprint_to_hex (&fingerprint);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "ok");
+  json_builder_add_boolean_value (b, TRUE);
+  json_builder_set_member_name (b, "fingerprint");
+  json_builder_add_string_value (b, hex);
+  json_builder_set_member_name (b, "decoded");
+  json_builder_add_int_value (b, decoded);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+static JsonNode *
 handle (Worker     *w,
         const char *line)
 {
@@ -179,6 +209,8 @@ handle (Worker     *w,
     response = handle_thumbnail (w, req, path, &error);
   else if (g_str_equal (op, "filmstrip"))
     response = handle_filmstrip (w, req, path, &error);
+  else if (g_str_equal (op, "fingerprint"))
+    response = handle_fingerprint (w, path, &error);
   else
     g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "Unknown request “%s”", op);
 
