@@ -19,7 +19,6 @@
 
 #include "vs-duplicate-row.h"
 #include "vs-duplicates-page.h"
-#include "vs-dupui-workaround.h"  /* LOCAL WORKAROUND of h-dupui: goes with it */
 #include "vs-library-private.h"
 #include "vs-test-media.h"
 #include "vs-test-ui.h"
@@ -758,11 +757,6 @@ test_find (void)
   VsDuplicateRow *row;
   gint64 made = 0;
 
-#ifndef VS_HAVE_LIBRARY_DUPLICATES
-  /* LOCAL WORKAROUND of h-dupui: the library's finding is a stand-in without decoding */
-  g_test_skip ("needs vs-library-duplicates.c (the finding through the media helpers)");
-  return;
-#endif
   if (!vs_test_ui_have_xdotool ())
     return;
   if (!vs_test_media_require ((const char *[]) { "x264enc", "mp4mux", NULL }))
