@@ -611,7 +611,6 @@ test_page (void)
   choose_in_dropdown (vs_duplicates_page_get_keep_dropdown (page), "Newest");
   wait_kept (f, f->a_big, f->a_big);
 
-
   /* a click on a card keeps that copy instead */
   row = row_holding (f, f->a_big);
   vs_test_ui_click (vs_duplicate_row_get_card (row, card_of (f, row, f->a_old)), "1");
