@@ -202,7 +202,7 @@ test_sidebar_tree (Fixture       *f,
    * Downloads, Continue Watching, Recently Played, Statistics). */
   vs_sidebar_set_database (sidebar, reader);
   position = wait_for_row (sidebar, f->lib);
-  g_assert_cmpint (position, ==, 5);
+  g_assert_cmpint (position, ==, 6);
   g_assert_cmpint (find_row (sidebar, alpha), ==, -1);
 
   /* A root's watch state shows under its name, and follows changes. */

@@ -22,7 +22,7 @@ struct _VsSelectionTrash
   GObject        parent_instance;
 
   /* owned */
-  VsLibraryView *view;
+  GtkWidget     *view;   /* the owner: a widget with a ::toast signal */
   VsLibrary     *library;
   GCancellable  *cancellable;
   AdwToast      *progress_toast;  /* while shown */
@@ -36,8 +36,8 @@ G_DEFINE_FINAL_TYPE (VsSelectionTrash, vs_selection_trash, G_TYPE_OBJECT)
 
 /* Hands @toast (owned) to the window, which takes a reference of its own. */
 static void
-emit_toast (VsLibraryView *view,
-            AdwToast      *toast)
+emit_toast (GtkWidget *view,
+            AdwToast  *toast)
 {
   g_signal_emit_by_name (view, "toast", toast);
   g_object_unref (toast);
@@ -111,7 +111,7 @@ on_restored (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  g_autoptr(VsLibraryView) view = user_data;
+  g_autoptr(GtkWidget) view = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
 
@@ -123,8 +123,8 @@ on_restored (GObject      *object,
 
 /* The toasts outlive the run: their buttons act on the view (and the toast's data). */
 static void
-on_undo_clicked (AdwToast      *toast,
-                 VsLibraryView *view)
+on_undo_clicked (AdwToast  *toast,
+                 GtkWidget *view)
 {
   VsTrashBatch *batch = g_object_get_data (G_OBJECT (toast), "vs-batch");
   VsLibrary *library = g_object_get_data (G_OBJECT (toast), "vs-library");
@@ -137,8 +137,8 @@ on_undo_clicked (AdwToast      *toast,
 }
 
 static void
-on_details_clicked (AdwToast      *toast,
-                    VsLibraryView *view)
+on_details_clicked (AdwToast  *toast,
+                    GtkWidget *view)
 {
   const char * const *reasons = g_object_get_data (G_OBJECT (toast), "vs-reasons");
   guint n_refused = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (toast), "vs-n-refused"));
@@ -224,7 +224,8 @@ on_trashed (GObject      *object,
   /* the window was closed meanwhile: no view to tell */
   if (gtk_widget_get_root (GTK_WIDGET (self->view)) == NULL)
     return;
-  vs_library_view_select_none (self->view);
+  if (VS_IS_LIBRARY_VIEW (self->view))
+    vs_library_view_select_none (VS_LIBRARY_VIEW (self->view));
   if (batch == NULL)
     {
       g_autofree char *text = g_strdup_printf (_("Nothing was moved to the trash: %s"),
@@ -244,9 +245,20 @@ vs_selection_trash_start (VsLibraryView *view,
                           VsLibrary     *library,
                           GArray        *ids)
 {
+  g_return_if_fail (VS_IS_LIBRARY_VIEW (view));
+
+  vs_selection_trash_start_for (GTK_WIDGET (view), library, ids);
+}
+
+void
+vs_selection_trash_start_for (GtkWidget *view,
+                              VsLibrary *library,
+                              GArray    *ids)
+{
   VsSelectionTrash *self;
 
-  g_return_if_fail (VS_IS_LIBRARY_VIEW (view));
+  g_return_if_fail (GTK_IS_WIDGET (view));
+  g_return_if_fail (g_signal_lookup ("toast", G_OBJECT_TYPE (view)) != 0);
   g_return_if_fail (VS_IS_LIBRARY (library));
   g_return_if_fail (ids != NULL);
 

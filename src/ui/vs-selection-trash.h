@@ -20,5 +20,10 @@ G_DECLARE_FINAL_TYPE (VsSelectionTrash, vs_selection_trash, VS, SELECTION_TRASH,
 void vs_selection_trash_start (VsLibraryView *view,
                                VsLibrary     *library,
                                GArray        *ids);
+/* The same for another owner than a library view: @owner has a ::toast signal taking an
+ * AdwToast (the Duplicates page's trash runs). */
+void vs_selection_trash_start_for (GtkWidget     *owner,
+                                   VsLibrary     *library,
+                                   GArray        *ids);
 
 G_END_DECLS

@@ -450,6 +450,8 @@ rebuild (VsSidebar *self)
                                                             _("Recently Played"));
   g_autoptr(VsFolderItem) stats = vs_folder_item_new_view (VS_SIDEBAR_VIEW_STATISTICS,
                                                            _("Statistics"));
+  g_autoptr(VsFolderItem) duplicates = vs_folder_item_new_view (VS_SIDEBAR_VIEW_DUPLICATES,
+                                                                _("Duplicates"));
   GWeakRef *weak = g_new0 (GWeakRef, 1);
   guint was_row;
 
@@ -463,6 +465,7 @@ rebuild (VsSidebar *self)
   g_list_store_append (roots, resume);
   g_list_store_append (roots, recent);
   g_list_store_append (roots, stats);
+  g_list_store_append (roots, duplicates);
   append_collections (self, roots);
   g_weak_ref_init (weak, self);
   g_clear_object (&self->tree);
@@ -1101,6 +1104,8 @@ row_icon (VsFolderItem *item)
       return "folder-saved-search-symbolic";
     case VS_SIDEBAR_VIEW_STATISTICS:
       return "vs-statistics-symbolic";
+    case VS_SIDEBAR_VIEW_DUPLICATES:
+      return "edit-copy-symbolic";
     case VS_SIDEBAR_VIEW_FOLDER:
     default:
       return vs_folder_item_get_path (item) == NULL ? "view-grid-symbolic" : "folder-symbolic";

@@ -16,6 +16,7 @@ typedef enum
   VS_SIDEBAR_VIEW_CONTINUE,  /* Continue Watching: in progress, the latest played first */
   VS_SIDEBAR_VIEW_RECENT,    /* Recently Played: played, the latest first */
   VS_SIDEBAR_VIEW_STATISTICS, /* Statistics: the library's figures, not a grid */
+  VS_SIDEBAR_VIEW_DUPLICATES, /* Duplicates: groups of copies, not a grid */
   /* after the fixed rows (one each, in this order, from the first row) */
   VS_SIDEBAR_VIEW_COLLECTION, /* a saved collection: vs_sidebar_get_collection_query() */
 } VsSidebarView;

@@ -4,6 +4,7 @@
 
 #include "vs-library-view.h"
 #include "vs-sidebar.h"
+#include "vs-duplicates-page.h"
 #include "vs-stats-page.h"
 #include "vs-window.h"
 
@@ -39,6 +40,7 @@ struct _VsWindow
   GtkBox               *filter_chips;
   AdwStatusPage        *no_results_page;
   VsStatsPage          *stats_page;
+  VsDuplicatesPage     *duplicates_page;
   GtkWidget            *no_results_clear;
 
   /* owned */

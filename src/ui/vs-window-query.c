@@ -264,6 +264,7 @@ build_query (VsWindow     *self,
     case VS_SIDEBAR_VIEW_HLS:
     case VS_SIDEBAR_VIEW_COLLECTION:  /* its query is loaded (vs-window-collections.c) */
     case VS_SIDEBAR_VIEW_STATISTICS:   /* not a grid: the grid behind it is All Videos' */
+    case VS_SIDEBAR_VIEW_DUPLICATES:
     default:
       break;
     }

@@ -52,7 +52,9 @@ _vs_window_update_page (VsWindow *self)
   guint n = opened ? g_list_model_get_n_items (G_LIST_MODEL (model)) : 0;
   const char *search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
   g_autofree char *subtitle = NULL;
-  gboolean statistics = vs_sidebar_get_view (self->sidebar) == VS_SIDEBAR_VIEW_STATISTICS;
+  VsSidebarView view = vs_sidebar_get_view (self->sidebar);
+  /* the pages that are not a grid */
+  gboolean statistics = view == VS_SIDEBAR_VIEW_STATISTICS || view == VS_SIDEBAR_VIEW_DUPLICATES;
 
   /* the grid's own controls mean nothing over the figures */
   gtk_widget_set_visible (GTK_WIDGET (self->filter_button), !statistics);
@@ -63,7 +65,8 @@ _vs_window_update_page (VsWindow *self)
   if (vs_library_get_state (self->library) == VS_LIBRARY_STATE_ERROR)
     gtk_stack_set_visible_child_name (self->stack, "error");
   else if (statistics)
-    gtk_stack_set_visible_child_name (self->stack, "statistics");
+    gtk_stack_set_visible_child_name (self->stack, view == VS_SIDEBAR_VIEW_DUPLICATES
+                                                   ? "duplicates" : "statistics");
   else if (n > 0)
     gtk_stack_set_visible_child_name (self->stack, "grid");
   else if (opened && (search[0] != '\0' || vs_video_query_has_filters (self->filters)))
@@ -109,6 +112,8 @@ shown_name (VsWindow *self)
       return g_strdup (vs_sidebar_get_collection_name (self->sidebar));
     case VS_SIDEBAR_VIEW_STATISTICS:
       return g_strdup (_("Statistics"));
+    case VS_SIDEBAR_VIEW_DUPLICATES:
+      return g_strdup (_("Duplicates"));
     case VS_SIDEBAR_VIEW_FOLDER:
     default:
       return g_strdup (_("All Videos"));
@@ -215,6 +220,7 @@ on_library_ready (VsWindow *self)
                            G_CALLBACK (_vs_window_update_page), self, G_CONNECT_SWAPPED);
   vs_sidebar_set_library (self->sidebar, self->library);
   vs_stats_page_set_library (self->stats_page, self->library);
+  vs_duplicates_page_set_library (self->duplicates_page, self->library, textures, self->settings);
   _vs_window_apply_query (self);
   _vs_window_update_page (self);
 
@@ -467,6 +473,7 @@ vs_window_class_init (VsWindowClass *klass)
   g_type_ensure (VS_TYPE_LIBRARY_VIEW);
   g_type_ensure (VS_TYPE_SIDEBAR);
   g_type_ensure (VS_TYPE_STATS_PAGE);
+  g_type_ensure (VS_TYPE_DUPLICATES_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/vs-window.ui");
   gtk_widget_class_bind_template_child (widget_class, VsWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, VsWindow, window_title);
@@ -493,6 +500,7 @@ vs_window_class_init (VsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VsWindow, filter_chips);
   gtk_widget_class_bind_template_child (widget_class, VsWindow, no_results_page);
   gtk_widget_class_bind_template_child (widget_class, VsWindow, stats_page);
+  gtk_widget_class_bind_template_child (widget_class, VsWindow, duplicates_page);
   gtk_widget_class_bind_template_child (widget_class, VsWindow, no_results_clear);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f,
@@ -514,6 +522,8 @@ vs_window_init (VsWindow *self)
   self->settings = g_settings_new (APP_ID);
   self->pending_folders = g_ptr_array_new_with_free_func (g_free);
   g_signal_connect_object (self->view, "toast", G_CALLBACK (on_view_toast), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->duplicates_page, "toast", G_CALLBACK (on_view_toast), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sidebar, "error", G_CALLBACK (_vs_window_show_toast), self,
                            G_CONNECT_SWAPPED);
