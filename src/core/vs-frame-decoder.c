@@ -691,6 +691,7 @@ _vs_thumbnailer_decode_frames (const char      *uri,
   g_autofree gint64 *planned = NULL;
   g_autofree guint *order = NULL;
   gint64 duration = -1;
+  GstClockTime origin = 0;
   gboolean seekable = FALSE;
   gboolean ok = FALSE;
 
@@ -733,11 +734,22 @@ _vs_thumbnailer_decode_frames (const char      *uri,
         }
     }
 
+  /* Exact frames are timed from the stream's first one: an MPEG-TS (an HLS download)
+   * starts its clock at a fraction of a second where its MP4 copy starts at 0. */
+  if (tolerance_ns >= 0)
+    {
+      g_autoptr(GdkPixbuf) first = decoder_grab (d, &origin);
+
+      if (first == NULL || !GST_CLOCK_TIME_IS_VALID (origin) || origin > 10 * GST_SECOND)
+        origin = 0;
+    }
+
   for (guint k = 0; k < n_times; k++)
     {
       g_autoptr(GdkPixbuf) frame = NULL;
       GstClockTime pts = GST_CLOCK_TIME_NONE;
       guint i = order != NULL ? order[k] : k;
+      gint64 target = times_ns[i] + (gint64) origin;
 
       /* The first frame is the one prerolled at the start. */
       if (k > 0 || times_ns[i] > 0)
@@ -746,7 +758,7 @@ _vs_thumbnailer_decode_frames (const char      *uri,
             break;
           if (!gst_element_seek_simple (d->pipeline, GST_FORMAT_TIME,
                                         GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_KEY_UNIT |
-                                        GST_SEEK_FLAG_SNAP_NEAREST, times_ns[i]))
+                                        GST_SEEK_FLAG_SNAP_NEAREST, target))
             goto grabbed;
           if (!decoder_wait (d, error))
             goto out;
@@ -754,11 +766,11 @@ _vs_thumbnailer_decode_frames (const char      *uri,
       frame = decoder_grab (d, &pts);
       /* The key frame is too far from the time asked for: decode up to the time. */
       if (frame != NULL && tolerance_ns >= 0 && seekable && GST_CLOCK_TIME_IS_VALID (pts) &&
-          ABS (GST_CLOCK_DIFF (pts, times_ns[i])) > tolerance_ns)
+          ABS (GST_CLOCK_DIFF (pts, target)) > tolerance_ns)
         {
           g_atomic_int_set (&d->keyframes_only, FALSE);
           if (gst_element_seek_simple (d->pipeline, GST_FORMAT_TIME,
-                                       GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE, times_ns[i]))
+                                       GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE, target))
             {
               g_autoptr(GdkPixbuf) exact = NULL;
               GstClockTime exact_pts = GST_CLOCK_TIME_NONE;
@@ -770,7 +782,7 @@ _vs_thumbnailer_decode_frames (const char      *uri,
                   GST_DEBUG_OBJECT (d->pipeline, "frame %u: key frame at %" GST_TIME_FORMAT
                                     ", decoded on to %" GST_TIME_FORMAT " for %" GST_TIME_FORMAT,
                                     i, GST_TIME_ARGS (pts), GST_TIME_ARGS (exact_pts),
-                                    GST_TIME_ARGS (times_ns[i]));
+                                    GST_TIME_ARGS (target));
                   g_set_object (&frame, exact);
                   pts = exact_pts;
                 }

@@ -53,6 +53,8 @@ struct _VsDuplicatesPage
   guint           reload_id;
   guint           n_lists;
   gboolean        stale;         /* the library changed, or a run was stopped */
+  gboolean        running;       /* a run (find, then list) is under way … */
+  gboolean        again;         /* … and the library changed since it started */
   gboolean        choosing;      /* the folder chooser is open */
 };
 
@@ -179,12 +181,41 @@ collect_picks (VsDuplicatesPage *self)
   return picks;
 }
 
+static void refresh (VsDuplicatesPage *self);
+
+/* A run is over: one more when the library changed meanwhile. Runs never overlap, and a
+ * change never cancels one (changes coming faster than a run would starve the list). */
+static void
+finish_run (VsDuplicatesPage *self)
+{
+  self->running = FALSE;
+  if (self->again && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->again = FALSE;
+      refresh (self);
+    }
+}
+
+static void handle_listed (VsDuplicatesPage *self,
+                           GObject          *object,
+                           GAsyncResult     *result);
+
 static void
 on_listed (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
   g_autoptr(VsDuplicatesPage) self = user_data;
+
+  handle_listed (self, object, result);
+  finish_run (self);
+}
+
+static void
+handle_listed (VsDuplicatesPage *self,
+               GObject          *object,
+               GAsyncResult     *result)
+{
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) groups = vs_library_list_duplicates_finish (VS_LIBRARY (object),
                                                                    result, &error);
@@ -239,7 +270,10 @@ on_found (GObject      *object,
   if (!vs_library_find_duplicates_finish (VS_LIBRARY (object), result, NULL, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
+        {
+          finish_run (self);
+          return;
+        }
       /* what was compared before still lists */
       g_debug ("Finding duplicates: %s", error->message);
     }
@@ -273,6 +307,13 @@ refresh (VsDuplicatesPage *self)
   self->stale = FALSE;
   if (self->library == NULL || !vs_library_get_readable (self->library))
     return;
+  if (self->running)
+    {
+      self->again = TRUE;
+      return;
+    }
+  self->running = TRUE;
+  self->again = FALSE;
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -605,6 +646,10 @@ on_sensitivity_selected (VsDuplicatesPage *self)
     g_settings_set_enum (self->settings, "duplicates-sensitivity", sensitivity (self));
   if (self->library == NULL || self->n_lists == 0)
     return;
+  /* a run under way lists at the new sensitivity anyway */
+  if (self->running)
+    return;
+  self->running = TRUE;
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
