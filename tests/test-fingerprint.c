@@ -528,6 +528,19 @@ test_content_hash (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
 }
 
+/* hlsdemux (GstAdaptiveDemux, GStreamer 1.22) points its reused filesrc at the next
+ * segment while a seek has the last one open: filesrc warns and keeps going. That is
+ * GStreamer's own, and harmless for a playlist of local files: not fatal here. */
+static gboolean
+on_fatal_log (const char     *domain,
+              GLogLevelFlags  level,
+              const char     *message,
+              gpointer        user_data)
+{
+  return !(level & G_LOG_LEVEL_WARNING) || message == NULL ||
+         strstr (message, "Changing the `location' property on filesrc when a file is open") == NULL;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -535,6 +548,7 @@ main (int   argc,
   int ret;
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_log_set_fatal_handler (on_fatal_log, NULL);
   media_dir = g_dir_make_tmp ("vs-fingerprint-XXXXXX", NULL);
 
   g_test_add_func ("/fingerprint/hash", test_hash);

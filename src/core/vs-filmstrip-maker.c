@@ -206,26 +206,16 @@ _vs_thumbnailer_pick_segments (const char    *path,
   return playlist != NULL || picker.next > 0;
 }
 
-static gboolean
-make_from_playlist (const char    *path,
-                    const char    *uri,
-                    const char    *display,
-                    gint64         deadline,
-                    Sheet         *sheet,
-                    guint         *out_decoded,
-                    gint64        *out_duration_ms,
-                    GCancellable  *cancellable,
-                    GError       **error)
+gboolean
+_vs_thumbnailer_read_playlist (const char       *path,
+                               const char       *display,
+                               VsPlaylistFlags  *out_flags,
+                               gint64           *out_duration_ms,
+                               GCancellable     *cancellable,
+                               GError          **error)
 {
   g_autoptr(VsPlaylist) playlist = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autofree gint64 *targets_ns = NULL;
-  g_autofree gint64 *starts_ns = NULL;
-  g_auto(GStrv) paths = NULL;
-  g_autoptr(GdkPixbuf) last = NULL;
-  VsPlaylistFlags flags;
-  gint64 duration_ms;
-  guint n;
 
   playlist = vs_playlist_load (path, NULL, NULL, cancellable, &local_error);
   if (playlist == NULL)
@@ -237,15 +227,40 @@ make_from_playlist (const char    *path,
                      "“%s” is not a usable playlist: %s", display, local_error->message);
       return FALSE;
     }
-  flags = vs_playlist_get_flags (playlist);
-  duration_ms = vs_playlist_get_duration_ms (playlist);
-  *out_duration_ms = duration_ms;
-  if (flags & (VS_PLAYLIST_FLAG_ESCAPING | VS_PLAYLIST_FLAG_REMOTE))
+  *out_flags = vs_playlist_get_flags (playlist);
+  *out_duration_ms = vs_playlist_get_duration_ms (playlist);
+  if (*out_flags & (VS_PLAYLIST_FLAG_ESCAPING | VS_PLAYLIST_FLAG_REMOTE))
     {
       g_set_error (error, VS_THUMBNAILER_ERROR, VS_THUMBNAILER_ERROR_NOT_MEDIA,
                    "“%s” refers to files outside its folder", display);
       return FALSE;
     }
+  return TRUE;
+}
+
+static gboolean
+make_from_playlist (const char    *path,
+                    const char    *uri,
+                    const char    *display,
+                    gint64         deadline,
+                    Sheet         *sheet,
+                    guint         *out_decoded,
+                    gint64        *out_duration_ms,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree gint64 *targets_ns = NULL;
+  g_autofree gint64 *starts_ns = NULL;
+  g_auto(GStrv) paths = NULL;
+  g_autoptr(GdkPixbuf) last = NULL;
+  VsPlaylistFlags flags;
+  gint64 duration_ms;
+  guint n;
+
+  if (!_vs_thumbnailer_read_playlist (path, display, &flags, &duration_ms, cancellable, error))
+    return FALSE;
+  *out_duration_ms = duration_ms;
   /* Segments that cannot be read alone (fMP4 behind an init section, byte ranges): the
    * whole playlist through hlsdemux, which seeks. */
   if (flags & (VS_PLAYLIST_FLAG_INIT_MAP | VS_PLAYLIST_FLAG_BYTERANGE))

@@ -83,30 +83,12 @@ fingerprint_playlist (const char     *path,
                       GCancellable   *cancellable,
                       GError        **error)
 {
-  g_autoptr(VsPlaylist) playlist = NULL;
-  g_autoptr(GError) local_error = NULL;
   VsPlaylistFlags flags;
   gint64 duration_ms;
 
-  playlist = vs_playlist_load (path, NULL, NULL, cancellable, &local_error);
-  if (playlist == NULL)
-    {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      else
-        g_set_error (error, VS_THUMBNAILER_ERROR, VS_THUMBNAILER_ERROR_NOT_MEDIA,
-                     "“%s” is not a usable playlist: %s", display, local_error->message);
-      return FALSE;
-    }
-  flags = vs_playlist_get_flags (playlist);
-  duration_ms = vs_playlist_get_duration_ms (playlist);
+  if (!_vs_thumbnailer_read_playlist (path, display, &flags, &duration_ms, cancellable, error))
+    return FALSE;
   collector->fingerprint->duration_ms = duration_ms;
-  if (flags & (VS_PLAYLIST_FLAG_ESCAPING | VS_PLAYLIST_FLAG_REMOTE))
-    {
-      g_set_error (error, VS_THUMBNAILER_ERROR, VS_THUMBNAILER_ERROR_NOT_MEDIA,
-                   "“%s” refers to files outside its folder", display);
-      return FALSE;
-    }
   if (duration_ms <= 0)
     {
       g_set_error (error, VS_THUMBNAILER_ERROR, VS_THUMBNAILER_ERROR_NOT_MEDIA,

@@ -8,6 +8,7 @@
 #include <gst/gst.h>
 
 #include "vs-filmstrip.h"
+#include "vs-playlist.h"
 #include "vs-thumbnailer.h"
 
 G_BEGIN_DECLS
@@ -170,6 +171,15 @@ gboolean      _vs_thumbnailer_pick_segments         (const char         *path,
                                                      guint               n,
                                                      char              **out_paths,
                                                      gint64             *out_starts_ns,
+                                                     GCancellable       *cancellable,
+                                                     GError            **error);
+
+/* vs-filmstrip-maker.c: an HLS playlist's flags and duration, refused (NOT_MEDIA) when it
+ * cannot be read or refers to files outside its folder. */
+gboolean      _vs_thumbnailer_read_playlist         (const char         *path,
+                                                     const char         *display,
+                                                     VsPlaylistFlags    *out_flags,
+                                                     gint64             *out_duration_ms,
                                                      GCancellable       *cancellable,
                                                      GError            **error);
 
