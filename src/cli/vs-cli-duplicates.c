@@ -5,7 +5,6 @@
 
 #include "config.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 
 #include "vs-cli.h"
@@ -16,66 +15,6 @@
 #define PAGE_SIZE 256
 
 /* duplicates ------------------------------------------------------------------ */
-
-typedef struct
-{
-  gint64   a;          /* ids, a < b */
-  gint64   b;
-  int      distance;
-  gboolean exact;
-} Pair;
-
-/* The pairs that join @group's videos at @max_distance, less those marked not duplicates:
- * read straight from the index (read-only), the CLI's own small query. */
-static GArray *
-query_pairs (sqlite3                 *db,
-             const VsDuplicateGroup  *group,
-             int                      max_distance,
-             GError                 **error)
-{
-  static const char sql[] =
-    "SELECT p.a, p.b, p.distance, p.exact FROM duplicate_pairs p "
-    "JOIN videos va ON va.id = p.a JOIN videos vb ON vb.id = p.b "
-    "WHERE p.a = ?1 AND p.distance <= ?2 AND NOT EXISTS (SELECT 1 FROM not_duplicates n "
-    "  WHERE (n.path_a = va.path AND n.path_b = vb.path) "
-    "     OR (n.path_a = vb.path AND n.path_b = va.path)) "
-    "ORDER BY p.b";
-  g_autoptr(GArray) pairs = g_array_new (FALSE, FALSE, sizeof (Pair));
-  g_autoptr(GHashTable) members = g_hash_table_new (g_int64_hash, g_int64_equal);
-  sqlite3_stmt *stmt = NULL;
-  int rc = SQLITE_OK;
-
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot read the pairs: %s",
-                   sqlite3_errmsg (db));
-      return NULL;
-    }
-  for (guint i = 0; i < group->ids->len; i++)
-    g_hash_table_add (members, &g_array_index (group->ids, gint64, i));
-  /* a group is a few videos: one lookup each, by the primary key */
-  for (guint i = 0; i < group->ids->len && rc != SQLITE_ERROR; i++)
-    {
-      sqlite3_reset (stmt);
-      sqlite3_bind_int64 (stmt, 1, g_array_index (group->ids, gint64, i));
-      sqlite3_bind_int (stmt, 2, max_distance);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          Pair pair = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1),
-                        sqlite3_column_int (stmt, 2), sqlite3_column_int (stmt, 3) != 0 };
-
-          if (g_hash_table_contains (members, &pair.b))
-            g_array_append_val (pairs, pair);
-        }
-      if (rc != SQLITE_DONE)
-        rc = SQLITE_ERROR;
-    }
-  if (rc == SQLITE_ERROR)
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot read the pairs: %s",
-                 sqlite3_errmsg (db));
-  sqlite3_finalize (stmt);
-  return rc == SQLITE_ERROR ? NULL : g_steal_pointer (&pairs);
-}
 
 /* The index of @id among @records (in the group's id order), -1 when it is not there. */
 static int
@@ -128,7 +67,7 @@ print_group_json (const VsDuplicateGroup *group,
   json_builder_begin_array (b);
   for (guint i = 0; i < pairs->len; i++)
     {
-      const Pair *pair = &g_array_index (pairs, Pair, i);
+      const VsDuplicatePair *pair = &g_array_index (pairs, VsDuplicatePair, i);
       int a = index_of (records, pair->a), bi = index_of (records, pair->b);
 
       if (a < 0 || bi < 0)
@@ -199,14 +138,6 @@ load_group (VsDatabase              *db,
   return g_steal_pointer (&records);
 }
 
-static void
-close_sqlite (sqlite3 *db)
-{
-  sqlite3_close_v2 (db);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3, close_sqlite)
-
 int
 vs_cli_duplicates (int    argc,
                    char **argv)
@@ -229,7 +160,6 @@ vs_cli_duplicates (int    argc,
   g_autoptr(GOptionContext) context =
     g_option_context_new ("— print the groups of duplicate videos");
   g_autoptr(VsDatabase) db = NULL;
-  g_autoptr(sqlite3) pairs_db = NULL;
   g_autoptr(GPtrArray) groups = NULL;
   g_autoptr(GError) error = NULL;
   VsDuplicateSensitivity sensitivity = VS_DUPLICATE_SENSITIVITY_MEDIUM;
@@ -272,15 +202,11 @@ vs_cli_duplicates (int    argc,
         printf ("No duplicates found.\n");
       return VS_CLI_OK;
     }
-  if (json && sqlite3_open_v2 (db_path, &pairs_db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-    return vs_cli_fail ("cannot read the pairs: %s",
-                        pairs_db != NULL ? sqlite3_errmsg (pairs_db) : "out of memory");
 
   for (guint i = 0; i < groups->len; i++)
     {
       const VsDuplicateGroup *group = g_ptr_array_index (groups, i);
       g_autoptr(GPtrArray) records = load_group (db, group, &error);
-      g_autoptr(GArray) pairs = NULL;
 
       if (records == NULL)
         return vs_cli_fail_error (error);
@@ -293,11 +219,7 @@ vs_cli_duplicates (int    argc,
           print_group_text (i + 1, group, records);
           continue;
         }
-      pairs = query_pairs (pairs_db, group, vs_duplicate_sensitivity_max_distance (sensitivity),
-                           &error);
-      if (pairs == NULL)
-        return vs_cli_fail_error (error);
-      print_group_json (group, records, pairs);
+      print_group_json (group, records, group->pairs);
     }
   return VS_CLI_OK;
 }

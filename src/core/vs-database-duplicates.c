@@ -426,6 +426,7 @@ vs_duplicate_group_free (VsDuplicateGroup *group)
   if (group == NULL)
     return;
   g_clear_pointer (&group->ids, g_array_unref);
+  g_clear_pointer (&group->pairs, g_array_unref);
   g_free (group);
 }
 
@@ -497,6 +498,17 @@ typedef struct
   gboolean exact;
 } Edge;
 
+static int
+compare_pairs (gconstpointer a,
+               gconstpointer b)
+{
+  const VsDuplicatePair *x = a, *y = b;
+
+  if (x->a != y->a)
+    return x->a < y->a ? -1 : 1;
+  return (x->b > y->b) - (x->b < y->b);
+}
+
 GPtrArray *
 vs_database_list_duplicate_groups (VsDatabase              *self,
                                    VsDuplicateSensitivity   sensitivity,
@@ -552,6 +564,7 @@ vs_database_list_duplicate_groups (VsDatabase              *self,
         {
           group = g_new0 (VsDuplicateGroup, 1);
           group->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+          group->pairs = g_array_new (FALSE, FALSE, sizeof (VsDuplicatePair));
           group->exact = TRUE;
           g_hash_table_insert (by_root, GUINT_TO_POINTER (root + 1), group);
           g_ptr_array_add (groups, group);
@@ -564,8 +577,13 @@ vs_database_list_duplicate_groups (VsDatabase              *self,
       VsDuplicateGroup *group = g_hash_table_lookup (by_root,
                                                      GUINT_TO_POINTER (forest_root (&forest, edge->x) + 1));
 
+      VsDuplicatePair pair = { g_array_index (ids, gint64, edge->x),
+                               g_array_index (ids, gint64, edge->y),
+                               edge->distance, edge->exact };
+
       group->distance = MAX (group->distance, edge->distance);
       group->exact = group->exact && edge->exact;
+      g_array_append_val (group->pairs, pair);
     }
 
   /* sizes on disk, for the order */
@@ -577,6 +595,7 @@ vs_database_list_duplicate_groups (VsDatabase              *self,
       VsDuplicateGroup *group = g_ptr_array_index (groups, g);
 
       g_array_sort (group->ids, compare_ids);
+      g_array_sort (group->pairs, compare_pairs);
       for (guint i = 0; i < group->ids->len; i++)
         {
           sqlite3_bind_int64 (stmt, 1, g_array_index (group->ids, gint64, i));

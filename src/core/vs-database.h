@@ -414,7 +414,16 @@ gboolean    vs_database_match_duplicates (VsDatabase          *self,
 
 typedef struct
 {
+  gint64   a;          /* ids, a < b */
+  gint64   b;
+  int      distance;
+  gboolean exact;
+} VsDuplicatePair;
+
+typedef struct
+{
   GArray   *ids;       /* gint64, in id order */
+  GArray   *pairs;     /* VsDuplicatePair: the pairs that join them, by a then b */
   int       distance;  /* the largest distance of the pairs that join them (0: copies) */
   gboolean  exact;     /* all exact copies of each other */
   gint64    bytes;     /* the group's size on disk, all copies */
