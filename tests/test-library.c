@@ -1372,8 +1372,8 @@ mark_not_duplicates (Fixture  *f,
   g_assert_true (f->tl->changes & VS_LIBRARY_CHANGE_VIDEOS);
 }
 
-/* Finding makes the fingerprints (thumbnails first) with progress on the main thread and
- * tells views of the pairs; a video and its re-encode are one group, a distinct video is
+/* Finding probes and makes the fingerprints (no thumbnails: the page's cards ask for
+ * theirs) with progress on the main thread and tells views of the pairs; a video and its re-encode are one group, a distinct video is
  * in none; "not duplicates" ungroups them, its undo groups them again; a second find has
  * nothing new. */
 static void
@@ -1426,6 +1426,8 @@ test_duplicates (Fixture       *f,
         vs_database_lookup_video (vs_library_get_reader (f->lib), i == 0 ? a : low, NULL);
 
       g_assert_nonnull (record);
+      g_assert_cmpint (record->probe_state, ==, VS_MEDIA_STATE_DONE);
+      g_assert_cmpint (record->thumb_state, ==, VS_MEDIA_STATE_PENDING);
       g_array_append_val (ids, record->id);
     }
   mark_not_duplicates (f, ids, TRUE);

@@ -273,8 +273,22 @@ on_updated (GObject      *object,
   u->done = TRUE;
 }
 
+/* ::update-progress's flags, or'd over its emissions */
+static void
+on_update_progress (VsMediaService *service,
+                    guint           done,
+                    guint           total,
+                    guint           flags,
+                    gpointer        user_data)
+{
+  guint *heard = user_data;
+
+  g_assert_cmpuint (done, <=, total);
+  *heard |= flags | (1u << 31);
+}
+
 /* The library command: every unprobed file probed, every missing thumbnail made, results
- * in the index; a second run finds nothing to do. */
+ * in the index, progress told with the run's flags; a second run finds nothing to do. */
 static void
 test_update (Fixture       *f,
              gconstpointer  data)
@@ -293,6 +307,7 @@ test_update (Fixture       *f,
   g_autoptr(GError) error = NULL;
   const char *roots[] = { lib, NULL };
   UpdateWait u = { 0 };
+  guint heard = 0;
 
   if (!vs_test_media_require (needed) ||
       !vs_test_media_require ((const char *[]) { "hlssink2", NULL }))
@@ -310,10 +325,12 @@ test_update (Fixture       *f,
   g_assert_cmpint (vs_database_count_pending (db, VS_PENDING_THUMBNAIL, NULL), ==, 3);
 
   service = vs_media_service_new (2, 0);
+  g_signal_connect (service, "update-progress", G_CALLBACK (on_update_progress), &heard);
   vs_media_service_update_async (service, db, NULL, VS_UPDATE_PROBE | VS_UPDATE_THUMBNAILS,
                                  VS_THUMBNAIL_SIZE_NORMAL, NULL, on_updated, &u);
   spin (&u.done);
   g_assert_no_error (u.error);
+  g_assert_cmphex (heard, ==, (1u << 31) | VS_UPDATE_PROBE | VS_UPDATE_THUMBNAILS);
   g_assert_cmpuint (u.summary.probed, ==, 1);
   g_assert_cmpuint (u.summary.probe_failed, ==, 1);
   g_assert_cmpuint (u.summary.thumbnailed, ==, 2);     /* the clip and the HLS item */

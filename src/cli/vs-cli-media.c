@@ -529,6 +529,7 @@ static void
 on_update_progress (VsMediaService *service,
                     guint           done,
                     guint           total,
+                    guint           flags,
                     UpdateRun      *run)
 {
   gint64 now = g_get_monotonic_time ();

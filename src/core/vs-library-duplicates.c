@@ -32,11 +32,14 @@ static void
 on_find_progress (VsMediaService *media,
                   guint           done,
                   guint           total,
+                  guint           flags,
                   gpointer        user_data)
 {
   FindJob *job = user_data;
 
-  job->progress (done, total, job->progress_data);
+  /* the library's own probe pass tells its progress on the same signal */
+  if (flags & VS_UPDATE_FINGERPRINTS)
+    job->progress (done, total, job->progress_data);
 }
 
 static void
@@ -94,10 +97,10 @@ vs_library_find_duplicates_async (VsLibrary            *self,
     job->handler = g_signal_connect (self->media, "update-progress",
                                      G_CALLBACK (on_find_progress), job);
   _vs_library_thread_started (self);
-  /* A fingerprint needs a probe and a thumbnail's success first: a video the window never
-   * showed has neither yet. Those already made cost nothing. */
+  /* Probes first, for the facts the page compares; no thumbnails: a fingerprint decodes
+   * its own frames, and the cards ask for theirs as they show, like the grid's. */
   vs_media_service_update_async (self->media, self->writer, self->reader,
-                                 VS_UPDATE_PROBE | VS_UPDATE_THUMBNAILS | VS_UPDATE_FINGERPRINTS,
+                                 VS_UPDATE_PROBE | VS_UPDATE_FINGERPRINTS,
                                  VS_THUMBNAIL_SIZE_LARGE, cancellable, on_find_done,
                                  g_steal_pointer (&task));
 }

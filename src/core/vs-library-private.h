@@ -157,6 +157,7 @@ void _vs_library_update_media      (VsLibrary *self);
 /* the media service's ::update-progress */
 void _vs_library_on_media_progress (VsLibrary *self,
                                     guint      done,
-                                    guint      total);
+                                    guint      total,
+                                    guint      flags);
 
 G_END_DECLS

@@ -313,7 +313,8 @@ vs_library_merge_finish (VsLibrary     *self,
 void
 _vs_library_on_media_progress (VsLibrary *self,
                                guint      done,
-                               guint      total)
+                               guint      total,
+                               guint      flags)
 {
   gint64 now = g_get_monotonic_time ();
 

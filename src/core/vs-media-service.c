@@ -1138,13 +1138,15 @@ on_update_job_done (GObject      *object,
     ud->summary.thumbnailed++;
   g_clear_pointer (&r, media_result_free);
 
-  g_signal_emit (self, signals[UPDATE_PROGRESS], 0, ud->done, MAX (ud->total, ud->done));
+  g_signal_emit (self, signals[UPDATE_PROGRESS], 0, ud->done, MAX (ud->total, ud->done),
+                 (guint) ud->flags);
   fill (task);
   maybe_finish (task);
 }
 
-/* Probes, then thumbnails, then filmstrips and fingerprints (which need a thumbnail's
- * success); fingerprints after the content hashes that find exact copies. */
+/* Probes, then thumbnails, then filmstrips and fingerprints (neither is tried on a file
+ * whose probe or thumbnail failed); fingerprints after the content hashes that find exact
+ * copies. */
 static gboolean
 next_phase (UpdateData *ud)
 {
@@ -1384,7 +1386,7 @@ vs_media_service_class_init (VsMediaServiceClass *klass)
 
   signals[UPDATE_PROGRESS] =
     g_signal_new ("update-progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+                  NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_UINT);
 }
 
 static void

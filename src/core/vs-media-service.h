@@ -152,7 +152,8 @@ gboolean        vs_media_service_get_shares       (VsMediaService     *self,
  * matched (vs_database_match_duplicates(), on a thread).
  * Pending rows are read through @reader when given: a reader never waits behind a scan's
  * transaction on the writer, so a window's main thread never stalls here.
- * ::update-progress (done, total) is emitted on the calling thread's main context. */
+ * ::update-progress (done, total, flags) is emitted on the calling thread's main context;
+ * @flags are the run's own, telling one run's progress from another's. */
 void            vs_media_service_update_async     (VsMediaService      *self,
                                                    VsDatabase          *writer,
                                                    VsDatabase          *reader,
