@@ -237,6 +237,15 @@ test_match (Fixture       *f,
   /* the biggest group in bytes first: b + d (4,500) before a's three (2,400) */
   check_groups (f, VS_DUPLICATE_SENSITIVITY_MEDIUM,
                 g_strdup_printf ("%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ";%s", ib, id, group_a));
+  {
+    g_autoptr(GPtrArray) groups =
+      vs_database_list_duplicate_groups (f->db, VS_DUPLICATE_SENSITIVITY_MEDIUM, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (groups->len, ==, 2);
+    g_assert_cmpint (((VsDuplicateGroup *) groups->pdata[0])->bytes, ==, 4500);
+    g_assert_cmpint (((VsDuplicateGroup *) groups->pdata[1])->bytes, ==, 2400);
+  }
 
   /* a file that changes loses its fingerprint and its pairs, and is pending again */
   {

@@ -520,6 +520,7 @@ vs_database_list_duplicate_groups (VsDatabase              *self,
   g_autoptr(GHashTable) index_of = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GArray) parent = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) sizes = g_array_new (FALSE, TRUE, sizeof (gint64));   /* by node */
   Forest forest = { index_of, ids, parent };
   sqlite3_stmt *stmt;
   int rc;
@@ -529,7 +530,8 @@ vs_database_list_duplicate_groups (VsDatabase              *self,
   g_rec_mutex_lock (&self->lock);
   /* the pairs within reach, less those a user said are not duplicates (either order) */
   stmt = _vs_database_prepare (self,
-                               "SELECT p.a, p.b, p.distance, p.exact FROM duplicate_pairs p "
+                               "SELECT p.a, p.b, p.distance, p.exact, va.size, vb.size "
+                               "FROM duplicate_pairs p "
                                "JOIN videos va ON va.id = p.a JOIN videos vb ON vb.id = p.b "
                                "WHERE p.distance <= ?1 AND NOT EXISTS (SELECT 1 FROM not_duplicates n "
                                "  WHERE (n.path_a = va.path AND n.path_b = vb.path) OR "
@@ -545,6 +547,9 @@ vs_database_list_duplicate_groups (VsDatabase              *self,
       edge.y = forest_node (&forest, sqlite3_column_int64 (stmt, 1));
       edge.distance = sqlite3_column_int (stmt, 2);
       edge.exact = sqlite3_column_int (stmt, 3) != 0;
+      g_array_set_size (sizes, ids->len);
+      g_array_index (sizes, gint64, edge.x) = sqlite3_column_int64 (stmt, 4);
+      g_array_index (sizes, gint64, edge.y) = sqlite3_column_int64 (stmt, 5);
       g_array_append_val (edges, edge);
       g_array_index (parent, guint, forest_root (&forest, edge.y)) = forest_root (&forest, edge.x);
     }
@@ -570,6 +575,7 @@ vs_database_list_duplicate_groups (VsDatabase              *self,
           g_ptr_array_add (groups, group);
         }
       g_array_append_val (group->ids, g_array_index (ids, gint64, i));
+      group->bytes += g_array_index (sizes, gint64, i);
     }
   for (guint e = 0; e < edges->len; e++)
     {
@@ -586,25 +592,14 @@ vs_database_list_duplicate_groups (VsDatabase              *self,
       g_array_append_val (group->pairs, pair);
     }
 
-  /* sizes on disk, for the order */
-  stmt = _vs_database_prepare (self, "SELECT size FROM videos WHERE id = ?1", error);
-  if (stmt == NULL)
-    goto fail_locked;
+  g_rec_mutex_unlock (&self->lock);
   for (guint g = 0; g < groups->len; g++)
     {
       VsDuplicateGroup *group = g_ptr_array_index (groups, g);
 
       g_array_sort (group->ids, compare_ids);
       g_array_sort (group->pairs, compare_pairs);
-      for (guint i = 0; i < group->ids->len; i++)
-        {
-          sqlite3_bind_int64 (stmt, 1, g_array_index (group->ids, gint64, i));
-          if (sqlite3_step (stmt) == SQLITE_ROW)
-            group->bytes += sqlite3_column_int64 (stmt, 0);
-          sqlite3_reset (stmt);
-        }
     }
-  g_rec_mutex_unlock (&self->lock);
 
   g_ptr_array_sort (groups, compare_groups);
   return g_steal_pointer (&groups);
