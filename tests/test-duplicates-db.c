@@ -276,6 +276,21 @@ test_match (Fixture       *f,
   g_assert_true (vs_database_delete_video (f->db, id, &error));
   g_assert_no_error (error);
   check_groups (f, VS_DUPLICATE_SENSITIVITY_HIGH, ids_text (ia, ia2, 0));
+  /* a group listed before the delete reads without it, in its order */
+  {
+    const gint64 listed[] = { ib, id, ia };
+    g_autoptr(GPtrArray) records =
+      vs_database_load_duplicate_group (f->db, listed, G_N_ELEMENTS (listed), &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (records->len, ==, 2);
+    g_assert_cmpint (((VsVideoRecord *) records->pdata[0])->id, ==, ib);
+    g_assert_cmpint (((VsVideoRecord *) records->pdata[1])->id, ==, ia);
+    g_clear_pointer (&records, g_ptr_array_unref);
+    records = vs_database_load_duplicate_group (f->db, &id, 1, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (records->len, ==, 0);
+  }
 }
 
 static void

@@ -1332,9 +1332,11 @@ on_duplicates_progress (guint    done,
     p->off_main = TRUE;
 }
 
-/* The groups at medium, as the number of videos of each, joined by spaces. */
+/* The groups at medium, as the number of videos of each, joined by spaces; with none,
+ * @out_fingerprinted: how many videos have a fingerprint. */
 static char *
-list_duplicates (Fixture *f)
+list_duplicates (Fixture *f,
+                 gint64  *out_fingerprinted)
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -1344,7 +1346,7 @@ list_duplicates (Fixture *f)
   vs_library_list_duplicates_async (f->lib, VS_DUPLICATE_SENSITIVITY_MEDIUM, NULL, store,
                                     &result);
   vs_test_library_wait_result (&result, WAIT_SECONDS);
-  groups = vs_library_list_duplicates_finish (f->lib, result, &error);
+  groups = vs_library_list_duplicates_finish (f->lib, result, out_fingerprinted, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < groups->len; i++)
     {
@@ -1372,6 +1374,51 @@ mark_not_duplicates (Fixture  *f,
   g_assert_true (f->tl->changes & VS_LIBRARY_CHANGE_VIDEOS);
 }
 
+/* The copy kept of the group @ids (@a, @b) by the largest and the oldest, read on a
+ * thread; a group of ids the index lacks keeps none. */
+static void
+suggest_keep (Fixture    *f,
+              GArray     *ids,
+              const char *a,
+              const char *b)
+{
+  GStatBuf sa, sb;
+  gint64 ma, mb;
+  const VsKeepRule rules[] = { VS_KEEP_RULE_LARGEST, VS_KEEP_RULE_NEWEST };
+
+  g_assert_cmpint (g_stat (a, &sa), ==, 0);
+  g_assert_cmpint (g_stat (b, &sb), ==, 0);
+  g_assert_cmpint (sa.st_size, !=, sb.st_size);
+  ma = (gint64) sa.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + sa.st_mtim.tv_nsec;
+  mb = (gint64) sb.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + sb.st_mtim.tv_nsec;
+  for (guint r = 0; r < G_N_ELEMENTS (rules); r++)
+    {
+      g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+      g_autoptr(GArray) missing = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GArray) kept = NULL;
+      gint64 none = G_MAXINT64 - 1;
+      gboolean first;
+
+      if (rules[r] == VS_KEEP_RULE_LARGEST)
+        first = sa.st_size > sb.st_size;
+      else
+        first = ma != mb ? ma > mb : sa.st_size > sb.st_size;   /* ties: most bytes */
+      g_array_append_val (missing, none);
+      g_ptr_array_add (groups, g_array_ref (ids));
+      g_ptr_array_add (groups, g_array_ref (missing));
+      vs_library_suggest_keep_async (f->lib, groups, rules[r], NULL, NULL, store, &result);
+      vs_test_library_wait_result (&result, WAIT_SECONDS);
+      kept = vs_library_suggest_keep_finish (f->lib, result, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (kept->len, ==, 2);
+      g_assert_cmpint (g_array_index (kept, gint64, 0), ==,
+                       g_array_index (ids, gint64, first ? 0 : 1));
+      g_assert_cmpint (g_array_index (kept, gint64, 1), ==, 0);
+    }
+}
+
 /* Finding probes and makes the fingerprints (no thumbnails: the page's cards ask for
  * theirs) with progress on the main thread and tells views of the pairs; a video and its re-encode are one group, a distinct video is
  * in none; "not duplicates" ungroups them, its undo groups them again; a second find has
@@ -1390,6 +1437,7 @@ test_duplicates (Fixture       *f,
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   DuplicatesProgress progress = { 0 };
   guint new_pairs = G_MAXUINT;
+  gint64 fingerprinted = -1;
 
   if (!vs_test_media_require (elements))
     return;
@@ -1400,8 +1448,9 @@ test_duplicates (Fixture       *f,
   vs_test_library_open (f->tl);
   vs_test_library_start (f->tl);
   vs_test_library_wait_idle (f->tl);
-  groups = list_duplicates (f);
+  groups = list_duplicates (f, &fingerprinted);
   g_assert_cmpstr (groups, ==, "");
+  g_assert_cmpint (fingerprinted, ==, 0);   /* nothing compared yet */
 
   f->tl->n_changed = f->tl->changes = 0;
   vs_library_find_duplicates_async (f->lib, NULL, on_duplicates_progress, &progress, store,
@@ -1417,7 +1466,7 @@ test_duplicates (Fixture       *f,
   vs_test_library_wait_idle (f->tl);
   g_assert_true (f->tl->changes & VS_LIBRARY_CHANGE_VIDEOS);
   g_clear_pointer (&groups, g_free);
-  groups = list_duplicates (f);
+  groups = list_duplicates (f, &fingerprinted);
   g_assert_cmpstr (groups, ==, "2");
 
   for (guint i = 0; i < 2; i++)
@@ -1430,13 +1479,15 @@ test_duplicates (Fixture       *f,
       g_assert_cmpint (record->thumb_state, ==, VS_MEDIA_STATE_PENDING);
       g_array_append_val (ids, record->id);
     }
+  suggest_keep (f, ids, a, low);
   mark_not_duplicates (f, ids, TRUE);
   g_clear_pointer (&groups, g_free);
-  groups = list_duplicates (f);
+  groups = list_duplicates (f, &fingerprinted);
   g_assert_cmpstr (groups, ==, "");
+  g_assert_cmpint (fingerprinted, ==, 3);   /* compared, and nothing alike */
   mark_not_duplicates (f, ids, FALSE);
   g_clear_pointer (&groups, g_free);
-  groups = list_duplicates (f);
+  groups = list_duplicates (f, &fingerprinted);
   g_assert_cmpstr (groups, ==, "2");
 
   vs_library_find_duplicates_async (f->lib, NULL, NULL, NULL, store, &result);

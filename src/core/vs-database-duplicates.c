@@ -609,6 +609,24 @@ fail_locked:
   return NULL;
 }
 
+GPtrArray *
+vs_database_load_duplicate_group (VsDatabase    *self,
+                                  const gint64  *ids,
+                                  guint          n_ids,
+                                  GError       **error)
+{
+  GPtrArray *records;
+
+  g_return_val_if_fail (VS_IS_DATABASE (self), NULL);
+  g_return_val_if_fail (ids != NULL || n_ids == 0, NULL);
+
+  records = vs_database_load_videos (self, ids, n_ids, error);
+  /* rows deleted since the listing come back NULL */
+  while (records != NULL && g_ptr_array_remove (records, NULL))
+    ;
+  return records;
+}
+
 /* Not duplicates ---------------------------------------------------------------------- */
 
 static gboolean

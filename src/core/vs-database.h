@@ -437,6 +437,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (VsDuplicateGroup, vs_duplicate_group_free)
 GPtrArray  *vs_database_list_duplicate_groups (VsDatabase             *self,
                                                VsDuplicateSensitivity  sensitivity,
                                                GError                **error);
+/* The videos of a group (@ids) still in the index, in the order of @ids: a video gone
+ * since the group was listed is left out, so the answer may be empty. */
+GPtrArray  *vs_database_load_duplicate_group (VsDatabase    *self,
+                                              const gint64  *ids,
+                                              guint          n_ids,
+                                              GError       **error);
 /* Remembers that none of @ids is a duplicate of another of them (by path: it survives a
  * rescan and follows a rename); they are no longer grouped together. */
 gboolean    vs_database_mark_not_duplicates (VsDatabase    *self,

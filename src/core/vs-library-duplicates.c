@@ -4,7 +4,8 @@
  *
  * Finding is a media update pass (vs-media-service.c): the fingerprints still missing are
  * made by the helpers at background priority, then matched on a thread. Listing reads the
- * groups on a thread through the reader, marking writes through the one writer.
+ * groups, and suggesting reads each group's videos to pick the copy to keep, on a thread
+ * through the reader; marking writes through the one writer.
  */
 #define G_LOG_DOMAIN "vs-library"
 
@@ -127,8 +128,12 @@ vs_library_find_duplicates_finish (VsLibrary     *self,
 typedef struct
 {
   VsDuplicateSensitivity  sensitivity;   /* listing */
+  gint64                  fingerprinted; /* listing: the answer's */
   GArray                 *ids;           /* marking: gint64 */
   gboolean                not_duplicates;
+  GPtrArray              *groups;        /* suggesting: GArray of gint64 each */
+  VsKeepRule              rule;
+  char                   *folder;
 } DuplicatesJob;
 
 static void
@@ -137,6 +142,8 @@ duplicates_job_free (gpointer data)
   DuplicatesJob *job = data;
 
   g_clear_pointer (&job->ids, g_array_unref);
+  g_clear_pointer (&job->groups, g_ptr_array_unref);
+  g_free (job->folder);
   g_free (job);
 }
 
@@ -154,10 +161,47 @@ list_thread (GTask        *task,
     return;
   groups = vs_database_list_duplicate_groups (_vs_library_of (task)->reader, job->sensitivity,
                                               &error);
+  /* none: the page tells "nothing compared yet" from "nothing alike" */
+  if (groups != NULL && groups->len == 0 &&
+      !vs_database_count_fingerprints (_vs_library_of (task)->reader, &job->fingerprinted, NULL,
+                                       &error))
+    g_clear_pointer (&groups, g_ptr_array_unref);
   if (groups == NULL)
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, groups, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+suggest_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  VsDatabase *reader = _vs_library_of (task)->reader;
+  DuplicatesJob *job = task_data;
+  g_autoptr(GArray) kept = g_array_sized_new (FALSE, TRUE, sizeof (gint64), job->groups->len);
+
+  for (guint g = 0; g < job->groups->len; g++)
+    {
+      GArray *ids = g_ptr_array_index (job->groups, g);
+      g_autoptr(GPtrArray) records = NULL;
+      g_autoptr(GError) error = NULL;
+      gint64 id = 0;
+
+      if (g_task_return_error_if_cancelled (task))
+        return;
+      records = vs_database_load_duplicate_group (reader, (const gint64 *) (gpointer) ids->data,
+                                                  ids->len, &error);
+      if (records == NULL)
+        g_debug ("Reading a duplicate group: %s", error->message);
+      else if (records->len > 0)
+        id = ((VsVideoRecord *) g_ptr_array_index (
+                records, vs_duplicate_suggest_keep ((VsVideoRecord * const *) records->pdata,
+                                                    records->len, job->rule, job->folder)))->id;
+      g_array_append_val (kept, id);
+    }
+  g_task_return_pointer (task, g_steal_pointer (&kept), (GDestroyNotify) g_array_unref);
 }
 
 static void
@@ -187,6 +231,8 @@ mark_thread (GTask        *task,
     g_task_return_boolean (task, TRUE);
 }
 
+/* listing and suggesting: @outer gets the inner task's answer (and the count of
+ * fingerprints, a listing's) */
 static void
 on_list_done (GObject      *object,
               GAsyncResult *result,
@@ -194,14 +240,18 @@ on_list_done (GObject      *object,
 {
   g_autoptr(VsLibrary) self = g_object_ref (_vs_library_of (result));
   g_autoptr(GTask) outer = user_data;
+  DuplicatesJob *job = g_task_get_task_data (G_TASK (result));
   GError *error = NULL;
-  GPtrArray *groups = g_task_propagate_pointer (G_TASK (result), &error);
+  gpointer answer = g_task_propagate_pointer (G_TASK (result), &error);
 
   _vs_library_thread_done (self);
-  if (groups == NULL)
+  g_task_set_task_data (outer, g_memdup2 (&job->fingerprinted, sizeof (gint64)), g_free);
+  if (answer == NULL)
     g_task_return_error (outer, error);
+  else if (g_task_get_source_tag (outer) == vs_library_list_duplicates_async)
+    g_task_return_pointer (outer, answer, (GDestroyNotify) g_ptr_array_unref);
   else
-    g_task_return_pointer (outer, groups, (GDestroyNotify) g_ptr_array_unref);
+    g_task_return_pointer (outer, answer, (GDestroyNotify) g_array_unref);
 }
 
 static void
@@ -266,7 +316,47 @@ vs_library_list_duplicates_async (VsLibrary              *self,
 GPtrArray *
 vs_library_list_duplicates_finish (VsLibrary     *self,
                                    GAsyncResult  *result,
+                                   gint64        *out_fingerprinted,
                                    GError       **error)
+{
+  const gint64 *fingerprinted;
+
+  g_return_val_if_fail (VS_IS_LIBRARY (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  fingerprinted = g_task_get_task_data (G_TASK (result));
+  if (out_fingerprinted != NULL)
+    *out_fingerprinted = fingerprinted != NULL ? *fingerprinted : 0;
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+vs_library_suggest_keep_async (VsLibrary           *self,
+                               GPtrArray           *groups,
+                               VsKeepRule           rule,
+                               const char          *preferred_folder,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  DuplicatesJob *job;
+
+  g_return_if_fail (VS_IS_LIBRARY (self));
+  g_return_if_fail (groups != NULL);
+  g_return_if_fail (rule <= VS_KEEP_RULE_IN_FOLDER);
+
+  job = g_new0 (DuplicatesJob, 1);
+  job->groups = g_ptr_array_ref (groups);
+  job->rule = rule;
+  job->folder = g_strdup (preferred_folder);
+  run_job (self, job, vs_library_suggest_keep_async, suggest_thread, on_list_done, cancellable,
+           cancellable, callback, user_data);
+}
+
+GArray *
+vs_library_suggest_keep_finish (VsLibrary     *self,
+                                GAsyncResult  *result,
+                                GError       **error)
 {
   g_return_val_if_fail (VS_IS_LIBRARY (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);

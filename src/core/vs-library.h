@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 
 #include "vs-database.h"
+#include "vs-duplicate-keep.h"
 #include "vs-hls-merge.h"
 #include "vs-library-model.h"
 #include "vs-library-root.h"
@@ -337,10 +338,9 @@ typedef void (*VsDuplicatesProgress) (guint     n_done,
 
 /* Makes the fingerprints still missing (the media helpers, at background priority; exact
  * copies take their twin's without decoding), then matches the new ones against the
- * library (vs_database_match_duplicates()). A fingerprint needs a probe and a thumbnail
- * first: those still missing are made on the way. @progress: the pass's jobs done of
- * those to do (thumbnails included), on the caller's main context. Emits ::changed when
- * new pairs were found. */
+ * library (vs_database_match_duplicates()). Probes still missing are made first (no
+ * thumbnails). @progress: the pass's jobs done of those to do (probes included), on the
+ * caller's main context. Emits ::changed when new pairs were found. */
 void            vs_library_find_duplicates_async  (VsLibrary            *self,
                                                    GCancellable         *cancellable,
                                                    VsDuplicatesProgress  progress,
@@ -358,8 +358,24 @@ void            vs_library_list_duplicates_async  (VsLibrary              *self,
                                                    GCancellable           *cancellable,
                                                    GAsyncReadyCallback     callback,
                                                    gpointer                user_data);
-/* A GPtrArray of VsDuplicateGroup. */
+/* A GPtrArray of VsDuplicateGroup. @out_fingerprinted: with no group, how many videos have
+ * a fingerprint (none: nothing was compared yet); else 0. */
 GPtrArray      *vs_library_list_duplicates_finish (VsLibrary            *self,
+                                                   GAsyncResult         *result,
+                                                   gint64               *out_fingerprinted,
+                                                   GError              **error);
+/* The copy to keep of each of @groups (a GPtrArray of GArray of gint64 ids) by @rule
+ * (vs_duplicate_suggest_keep()), their videos read on a thread. */
+void            vs_library_suggest_keep_async     (VsLibrary            *self,
+                                                   GPtrArray            *groups,
+                                                   VsKeepRule            rule,
+                                                   const char           *preferred_folder,
+                                                   GCancellable         *cancellable,
+                                                   GAsyncReadyCallback   callback,
+                                                   gpointer              user_data);
+/* A GArray of gint64, the id kept of each group in order; 0 for a group none of whose
+ * videos could be read. */
+GArray         *vs_library_suggest_keep_finish    (VsLibrary            *self,
                                                    GAsyncResult         *result,
                                                    GError              **error);
 /* Marks @ids (gint64) as not duplicates of each other, or with @not_duplicates FALSE

@@ -56,6 +56,8 @@ struct _VsDuplicatesPage
   gboolean        running;       /* a run (find, then list) is under way … */
   gboolean        again;         /* … and the library changed since it started */
   gboolean        choosing;      /* the folder chooser is open */
+  gboolean        compared;      /* some video has a fingerprint (the last list's count) */
+  gboolean        suggesting;    /* "Trash All Suggested" reads the groups never shown */
 };
 
 G_DEFINE_FINAL_TYPE (VsDuplicatesPage, vs_duplicates_page, GTK_TYPE_WIDGET)
@@ -95,8 +97,9 @@ load_records (VsDuplicatesPage *self,
   g_autoptr(GError) error = NULL;
   GPtrArray *records;
 
-  records = vs_database_load_videos (vs_library_get_reader (self->library),
-                                     (const gint64 *) ids->data, ids->len, &error);
+  records = vs_database_load_duplicate_group (vs_library_get_reader (self->library),
+                                              (const gint64 *) (gpointer) ids->data, ids->len,
+                                              &error);
   if (records == NULL)
     g_debug ("Reading a duplicate group: %s", error->message);
   return records;
@@ -117,19 +120,6 @@ suggest (VsDuplicatesPage *self,
                                    ((VsVideoRecord *) g_ptr_array_index (records, index))->id);
 }
 
-/* Every id of @item but the one kept, its suggestion made when it was never shown. */
-static GArray *
-others_of (VsDuplicatesPage *self,
-           VsDuplicateItem  *item)
-{
-  if (vs_duplicate_item_get_kept_id (item) == 0)
-    {
-      g_autoptr(GPtrArray) records = load_records (self, item);
-
-      suggest (self, item, records);
-    }
-  return vs_duplicate_item_dup_others (item);
-}
 
 /* The list ------------------------------------------------------------------------- */
 
@@ -143,14 +133,12 @@ update_summary (VsDuplicatesPage *self)
     /* Translators: the Duplicates page's header: how many groups of copies */
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u group", "%'u groups", n), n);
   gtk_label_set_label (self->summary_label, text != NULL ? text : "");
-  gtk_widget_set_sensitive (self->trash_all_button, n > 0);
+  gtk_widget_set_sensitive (self->trash_all_button, n > 0 && !self->suggesting);
 }
 
 static void
 show_list (VsDuplicatesPage *self)
 {
-  gint64 made = 0;
-
   update_summary (self);
   if (g_list_model_get_n_items (G_LIST_MODEL (self->groups)) > 0)
     {
@@ -158,10 +146,7 @@ show_list (VsDuplicatesPage *self)
       return;
     }
   /* nothing grouped: because nothing was compared, or because nothing looks alike */
-  if (!vs_database_count_fingerprints (vs_library_get_reader (self->library), &made, NULL,
-                                       NULL))
-    made = 0;
-  gtk_stack_set_visible_child_name (self->stack, made > 0 ? "empty" : "unfingerprinted");
+  gtk_stack_set_visible_child_name (self->stack, self->compared ? "empty" : "unfingerprinted");
 }
 
 /* The user's picks of the groups shown, by id kept, so that a new list keeps them. */
@@ -217,8 +202,10 @@ handle_listed (VsDuplicatesPage *self,
                GAsyncResult     *result)
 {
   g_autoptr(GError) error = NULL;
+  gint64 fingerprinted = 0;
   g_autoptr(GPtrArray) groups = vs_library_list_duplicates_finish (VS_LIBRARY (object),
-                                                                   result, &error);
+                                                                   result, &fingerprinted,
+                                                                   &error);
   g_autoptr(GHashTable) picks = NULL;
   g_autoptr(GPtrArray) items = NULL;
 
@@ -234,6 +221,7 @@ handle_listed (VsDuplicatesPage *self,
         }
       return;
     }
+  self->compared = groups->len > 0 || fingerprinted > 0;
   picks = collect_picks (self);
   items = g_ptr_array_new_full (groups->len, g_object_unref);
   for (guint i = 0; i < groups->len; i++)
@@ -359,27 +347,125 @@ on_trash_others (VsDuplicateRow   *row,
                  VsDuplicatesPage *self)
 {
   VsDuplicateItem *item = vs_duplicate_row_get_item (row);
-  g_autoptr(GArray) others = item != NULL ? others_of (self, item) : NULL;
+  /* a row shown has its suggestion, made when it was bound */
+  g_autoptr(GArray) others = item != NULL ? vs_duplicate_item_dup_others (item) : NULL;
 
   if (others != NULL && others->len > 0)
     vs_selection_trash_start_for (GTK_WIDGET (self), self->library, others);
 }
 
+typedef struct
+{
+  VsDuplicatesPage *self;
+  GPtrArray        *items;    /* VsDuplicateItem: the groups shown when asked */
+  GPtrArray        *unshown;  /* VsDuplicateItem: those of them with no suggestion yet */
+  VsKeepRule        rule;     /* the rule they are suggested by */
+  char             *folder;
+} TrashAllData;
+
 static void
-on_trash_all (VsDuplicatesPage *self)
+trash_all_data_free (TrashAllData *data)
+{
+  g_object_unref (data->self);
+  g_ptr_array_unref (data->items);
+  g_ptr_array_unref (data->unshown);
+  g_free (data->folder);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrashAllData, trash_all_data_free)
+
+/* One run, one undo: the others of every group still listed. */
+static void
+trash_suggested (TrashAllData *data)
 {
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->groups)); i++)
+  for (guint i = 0; i < data->items->len; i++)
     {
-      g_autoptr(VsDuplicateItem) item = g_list_model_get_item (G_LIST_MODEL (self->groups), i);
-      g_autoptr(GArray) others = others_of (self, item);
+      VsDuplicateItem *item = g_ptr_array_index (data->items, i);
+      g_autoptr(GArray) others = NULL;
+      guint position;
 
-      if (others != NULL)
+      /* marked "not duplicates" meanwhile */
+      if (!g_list_store_find (data->self->groups, item, &position))
+        continue;
+      if ((others = vs_duplicate_item_dup_others (item)) != NULL)
         g_array_append_vals (ids, others->data, others->len);
     }
   if (ids->len > 0)
-    vs_selection_trash_start_for (GTK_WIDGET (self), self->library, ids);
+    vs_selection_trash_start_for (GTK_WIDGET (data->self), data->self->library, ids);
+}
+
+static void
+on_suggested (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(TrashAllData) data = user_data;
+  VsDuplicatesPage *self = data->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) kept = vs_library_suggest_keep_finish (VS_LIBRARY (object), result, &error);
+
+  self->suggesting = FALSE;
+  update_summary (self);
+  if (kept == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not list the duplicates: %s"),
+                                               error->message);
+
+      emit_toast (self, vs_toast_new_plain (text));
+      return;
+    }
+  /* the rule changed meanwhile: nothing is trashed by the one before */
+  if (data->rule != self->keep_rule || g_strcmp0 (data->folder, self->keep_folder) != 0)
+    return;
+  for (guint i = 0; i < data->unshown->len && i < kept->len; i++)
+    {
+      VsDuplicateItem *item = g_ptr_array_index (data->unshown, i);
+
+      if (vs_duplicate_item_get_kept_id (item) == 0 && g_array_index (kept, gint64, i) != 0)
+        vs_duplicate_item_set_suggested (item, g_array_index (kept, gint64, i));
+    }
+  trash_suggested (data);
+}
+
+/* The groups never shown have no suggestion yet: their videos are read on a thread
+ * first (thousands of groups would stall the window here). */
+static void
+on_trash_all (VsDuplicatesPage *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->groups));
+  g_autoptr(TrashAllData) data = g_new0 (TrashAllData, 1);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+
+  if (self->suggesting)
+    return;
+  data->self = g_object_ref (self);
+  data->items = g_ptr_array_new_full (n, g_object_unref);
+  data->unshown = g_ptr_array_new_with_free_func (g_object_unref);
+  data->rule = self->keep_rule;
+  data->folder = g_strdup (self->keep_folder);
+  for (guint i = 0; i < n; i++)
+    {
+      VsDuplicateItem *item = g_list_model_get_item (G_LIST_MODEL (self->groups), i);
+
+      g_ptr_array_add (data->items, item);
+      if (vs_duplicate_item_get_kept_id (item) == 0)
+        {
+          g_ptr_array_add (data->unshown, g_object_ref (item));
+          g_ptr_array_add (ids, g_array_ref (vs_duplicate_item_get_ids (item)));
+        }
+    }
+  if (ids->len == 0)
+    {
+      trash_suggested (data);
+      return;
+    }
+  self->suggesting = TRUE;
+  update_summary (self);
+  vs_library_suggest_keep_async (self->library, ids, self->keep_rule, self->keep_folder, NULL,
+                                 on_suggested, g_steal_pointer (&data));
 }
 
 static void
