@@ -196,9 +196,12 @@ suggest_thread (GTask        *task,
       if (records == NULL)
         g_debug ("Reading a duplicate group: %s", error->message);
       else if (records->len > 0)
-        id = ((VsVideoRecord *) g_ptr_array_index (
-                records, vs_duplicate_suggest_keep ((VsVideoRecord * const *) records->pdata,
-                                                    records->len, job->rule, job->folder)))->id;
+        {
+          guint index = vs_duplicate_suggest_keep ((VsVideoRecord * const *) records->pdata,
+                                                   records->len, job->rule, job->folder);
+
+          id = ((VsVideoRecord *) g_ptr_array_index (records, index))->id;
+        }
       g_array_append_val (kept, id);
     }
   g_task_return_pointer (task, g_steal_pointer (&kept), (GDestroyNotify) g_array_unref);

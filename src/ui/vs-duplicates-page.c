@@ -120,7 +120,6 @@ suggest (VsDuplicatesPage *self,
                                    ((VsVideoRecord *) g_ptr_array_index (records, index))->id);
 }
 
-
 /* The list ------------------------------------------------------------------------- */
 
 static void
