@@ -384,10 +384,10 @@ trash_suggested (TrashAllData *data)
     {
       VsDuplicateItem *item = g_ptr_array_index (data->items, i);
       g_autoptr(GArray) others = NULL;
-      guint position;
 
-      /* marked "not duplicates" meanwhile */
-      if (!g_list_store_find (data->self->groups, item, &position))
+      /* marked "not duplicates" meanwhile (a list made again meanwhile holds other items
+       * for the same groups: these still stand for them) */
+      if (g_object_get_data (G_OBJECT (item), "vs-not-duplicates") != NULL)
         continue;
       if ((others = vs_duplicate_item_dup_others (item)) != NULL)
         g_array_append_vals (ids, others->data, others->len);
@@ -554,6 +554,7 @@ on_not_duplicates (VsDuplicateRow   *row,
   data = g_new0 (MarkData, 1);
   data->self = g_object_ref (self);
   data->ids = g_array_ref (vs_duplicate_item_get_ids (item));
+  g_object_set_data (G_OBJECT (item), "vs-not-duplicates", GINT_TO_POINTER (TRUE));
   /* gone at once; the library's ::changed lists again to confirm */
   if (g_list_store_find (self->groups, item, &position))
     g_list_store_remove (self->groups, position);
