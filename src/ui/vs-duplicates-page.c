@@ -416,8 +416,10 @@ on_suggested (GObject      *object,
       emit_toast (self, vs_toast_new_plain (text));
       return;
     }
-  /* the rule changed meanwhile: nothing is trashed by the one before */
-  if (data->rule != self->keep_rule || g_strcmp0 (data->folder, self->keep_folder) != 0)
+  /* the rule changed meanwhile: nothing is trashed by the one before; the window closed:
+   * nothing goes without a toast to undo it */
+  if (data->rule != self->keep_rule || g_strcmp0 (data->folder, self->keep_folder) != 0 ||
+      gtk_widget_get_root (GTK_WIDGET (self)) == NULL)
     return;
   for (guint i = 0; i < data->unshown->len && i < kept->len; i++)
     {
