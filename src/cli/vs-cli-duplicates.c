@@ -12,7 +12,6 @@
 #include "vs-media-service.h"
 
 /* Ids whose rows are read together. */
-#define PAGE_SIZE 256
 
 /* duplicates ------------------------------------------------------------------ */
 
@@ -114,30 +113,6 @@ print_group_text (guint                   number,
     }
 }
 
-/* @group's rows that are still indexed, in its id order. */
-static GPtrArray *
-load_group (VsDatabase              *db,
-            const VsDuplicateGroup  *group,
-            GError                 **error)
-{
-  g_autoptr(GPtrArray) records = NULL;
-  const gint64 *ids = (const gint64 *) (gpointer) group->ids->data;
-
-  records = g_ptr_array_new_with_free_func ((GDestroyNotify) vs_video_record_free);
-  for (guint at = 0; at < group->ids->len; at += PAGE_SIZE)
-    {
-      guint n = MIN (PAGE_SIZE, group->ids->len - at);
-      g_autoptr(GPtrArray) page = vs_database_load_videos (db, ids + at, n, error);
-
-      if (page == NULL)
-        return NULL;
-      for (guint i = 0; i < page->len; i++)
-        if (g_ptr_array_index (page, i) != NULL)
-          g_ptr_array_add (records, g_steal_pointer (&g_ptr_array_index (page, i)));
-    }
-  return g_steal_pointer (&records);
-}
-
 int
 vs_cli_duplicates (int    argc,
                    char **argv)
@@ -206,7 +181,9 @@ vs_cli_duplicates (int    argc,
   for (guint i = 0; i < groups->len; i++)
     {
       const VsDuplicateGroup *group = g_ptr_array_index (groups, i);
-      g_autoptr(GPtrArray) records = load_group (db, group, &error);
+      g_autoptr(GPtrArray) records =
+        vs_database_load_duplicate_group (db, (const gint64 *) (gpointer) group->ids->data,
+                                          group->ids->len, &error);
 
       if (records == NULL)
         return vs_cli_fail_error (error);

@@ -616,14 +616,21 @@ vs_database_load_duplicate_group (VsDatabase    *self,
                                   GError       **error)
 {
   GPtrArray *records;
+  guint kept = 0;
 
   g_return_val_if_fail (VS_IS_DATABASE (self), NULL);
   g_return_val_if_fail (ids != NULL || n_ids == 0, NULL);
 
   records = vs_database_load_videos (self, ids, n_ids, error);
-  /* rows deleted since the listing come back NULL */
-  while (records != NULL && g_ptr_array_remove (records, NULL))
-    ;
+  if (records == NULL)
+    return NULL;
+  /* rows deleted since the listing come back NULL: closed up in one pass */
+  for (guint i = 0; i < records->len; i++)
+    if (records->pdata[i] != NULL)
+      records->pdata[kept++] = records->pdata[i];
+  for (guint i = kept; i < records->len; i++)
+    records->pdata[i] = NULL;
+  g_ptr_array_set_size (records, kept);
   return records;
 }
 
