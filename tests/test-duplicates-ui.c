@@ -824,6 +824,43 @@ test_trash_all_unshown (void)
   fixture_free (f);
 }
 
+static gboolean
+shows_unfingerprinted (gpointer data)
+{
+  VsDuplicatesPage *page = page_of (data);
+
+  return vs_duplicates_page_get_n_lists (page) >= 1 &&
+         g_str_equal (vs_duplicates_page_get_shown (page), "unfingerprinted");
+}
+
+/* A library none of whose files decodes: the page's run fingerprints nothing, and the list
+ * (counting the fingerprints on its thread) says nothing could be compared, not "no
+ * duplicates". */
+static void
+test_unfingerprinted (void)
+{
+  Fixture *f;
+  g_autofree char *junk = NULL;
+
+  if (!vs_test_ui_have_xdotool ())
+    return;
+  f = g_new0 (Fixture, 1);
+  f->dir = vs_test_make_tmpdir ();
+  f->lib = g_build_filename (f->dir, "Videos", NULL);
+  f->db = g_build_filename (f->dir, "library.db", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (f->lib, 0755), ==, 0);
+  junk = g_build_filename (f->lib, "broken.mp4", NULL);
+  vs_test_media_random (junk, 4096);
+  open_window (f);
+  vs_test_ui_wait_count (f->window, 1);
+  vs_test_ui_click (vs_test_ui_sidebar_row (f->window, "Duplicates"), "1");
+  vs_test_ui_wait_for (shows_unfingerprinted, f, "nothing compared");
+  g_assert_cmpuint (g_list_model_get_n_items (vs_duplicates_page_get_groups (page_of (f))), ==,
+                    0);
+  g_assert_false (gtk_widget_get_sensitive (vs_duplicates_page_get_trash_all_button (page_of (f))));
+  fixture_free (f);
+}
+
 /* The real path: nothing stored beforehand; shown, the page makes the fingerprints (the
  * media helpers decode the videos), matches them and lists the copy and its source, not
  * the video like no other. */
@@ -968,6 +1005,7 @@ main (int   argc,
   g_test_add_func ("/duplicates-ui/keep-folder", test_keep_folder);
   g_test_add_func ("/duplicates-ui/find", test_find);
   g_test_add_func ("/duplicates-ui/trash-all-unshown", test_trash_all_unshown);
+  g_test_add_func ("/duplicates-ui/unfingerprinted", test_unfingerprinted);
 
   status = g_test_run ();
   vs_test_rm_rf (cache);
